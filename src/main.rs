@@ -1,0 +1,2 @@
+mod article;
+fn main() {}
