@@ -1,0 +1,105 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::indexer::DEFAULT_MEMORY_MB;
+use crate::search::SortOrder;
+
+pub const DEFAULT_INDEX: &str = "index";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dateline",
+    version,
+    about = "Full-text search for news archives",
+    long_about = "dateline indexes folders of news articles (plain-text exports and JSON Lines) \
+                  and searches them with ranked, highlighted results.\n\n\
+                  Start with `dateline index ARCHIVE_FOLDER`, then `dateline search \"words\"`."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Index article folders, or bring an existing index up to date
+    Index(IndexArgs),
+    /// Search the index
+    Search(SearchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IndexLocation {
+    /// Index folder
+    #[arg(long, value_name = "PATH", default_value = DEFAULT_INDEX)]
+    pub index: PathBuf,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Run again at any time: only new, changed and removed files are processed.\n\
+With no DIR, the folders the index was built from are read again (./corpus for a new index)."
+)]
+pub struct IndexArgs {
+    /// Folders of articles (.txt, .jsonl, .ndjson); added to the folders the index remembers
+    #[arg(value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Start from an empty index instead of updating
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Print the summary as one JSON object
+    #[arg(long)]
+    pub json: bool,
+    /// Indexing threads (default: one per core)
+    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
+    pub threads: usize,
+    /// Indexing memory budget in MB, shared by all threads
+    #[arg(long, value_name = "MB", default_value_t = DEFAULT_MEMORY_MB)]
+    pub memory: usize,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Query syntax:
+  THAAD South Korea             any of the words; articles with more of them rank higher
+  +THAAD +Korea -Japan          require or exclude words (also AND, OR, NOT)
+  \"South Korea\"                 a phrase
+  title:thaad author:oki body:missile
+  date:2017-03-17  date:2017-03  date:2017
+  date:[2017-03-01 TO 2017-03-31]  date:>=2017-03-01  date:<2017
+  *                             every article")]
+pub struct SearchArgs {
+    /// The query (see below)
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: String,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Only articles dated on or after this day (YYYY-MM-DD, YYYY-MM or YYYY)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only articles dated on or before this day (YYYY-MM-DD, YYYY-MM or YYYY)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Only articles by this author (whole name, any case; repeat for any of several)
+    #[arg(long, value_name = "NAME")]
+    pub author: Vec<String>,
+    /// Number of results to show
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+    /// Results to skip (for paging)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub offset: usize,
+    /// Result order
+    #[arg(long, value_enum, default_value_t = SortOrder::Relevance)]
+    pub sort: SortOrder,
+    /// Print results as one JSON object
+    #[arg(long)]
+    pub json: bool,
+    /// Longest snippet, in characters
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub snippet_chars: usize,
+}

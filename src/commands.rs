@@ -1,0 +1,103 @@
+//! What each command does, from parsed arguments to printed output.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+use anyhow::{Context, Result};
+
+use crate::cli::{IndexArgs, SearchArgs, DEFAULT_INDEX};
+use crate::index_dir;
+use crate::indexer::{self, Options};
+use crate::output;
+use crate::query::{parse_cli_day, Filters};
+use crate::search::{self, Request};
+
+/// Writing to a closed pipe (`dateline search ... | head`) is not an error worth reporting.
+fn finish_output(r: io::Result<()>) -> Result<()> {
+    match r {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing output"),
+    }
+}
+
+pub fn index(args: IndexArgs) -> Result<()> {
+    let mut opts = Options::new(args.location.index.clone());
+    opts.dirs = args.dirs;
+    opts.rebuild = args.rebuild;
+    opts.threads = args.threads;
+    opts.memory_mb = args.memory;
+    opts.progress = !args.json && io::stderr().is_terminal();
+    let stop = AtomicBool::new(false);
+    let summary = indexer::run(&opts, &stop)?;
+    let mut out = io::stdout().lock();
+    let written = if args.json {
+        serde_json::to_writer(&mut out, &summary)
+            .map_err(io::Error::from)
+            .and_then(|_| writeln!(out))
+    } else {
+        output::print_summary(&mut out, &summary)
+    };
+    finish_output(written)
+}
+
+pub fn search(args: SearchArgs) -> Result<()> {
+    let index_path = args.location.index.clone();
+    ensure_default_index(&index_path)?;
+    let open = index_dir::open(&index_path)?;
+    let filters = Filters {
+        from: args
+            .from
+            .as_deref()
+            .map(|d| parse_cli_day(d, "--from", false))
+            .transpose()?,
+        to: args
+            .to
+            .as_deref()
+            .map(|d| parse_cli_day(d, "--to", true))
+            .transpose()?,
+        authors: args.author,
+    };
+    let request = Request {
+        query: args.query,
+        filters,
+        limit: args.limit,
+        offset: args.offset,
+        sort: args.sort,
+        snippet_chars: args.snippet_chars.max(20),
+    };
+    let results = search::search(&open, &request)?;
+    let mut out = io::stdout().lock();
+    let written = if args.json {
+        serde_json::to_writer(&mut out, &output::results_json(&results, None))
+            .map_err(io::Error::from)
+            .and_then(|_| writeln!(out))
+    } else {
+        output::print_results(&mut out, &results, output::stdout_color())
+    };
+    finish_output(written)
+}
+
+/// The README's first command must work on a fresh clone: when the default index does not
+/// exist yet, build it from the default corpus before searching.
+fn ensure_default_index(index_path: &Path) -> Result<()> {
+    let is_default = index_path == Path::new(DEFAULT_INDEX);
+    if !is_default || index_dir::exists(index_path) {
+        return Ok(());
+    }
+    let opts = Options::new(index_path.to_path_buf());
+    if !opts.default_dir.is_dir() {
+        return Ok(());
+    }
+    eprintln!(
+        "no index in ./{DEFAULT_INDEX} yet: indexing ./{} first",
+        opts.default_dir.display()
+    );
+    let summary = indexer::run(&opts, &AtomicBool::new(false))?;
+    eprintln!(
+        "indexed {} articles in {:.2} s",
+        summary.indexed,
+        summary.elapsed_ms as f64 / 1000.0
+    );
+    Ok(())
+}

@@ -1,0 +1,204 @@
+//! Opening, creating and checking the index directory, and the metadata dateline keeps in
+//! tantivy's commit payload (so it is written atomically with the documents it describes).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use tantivy::directory::error::LockError;
+use tantivy::directory::MmapDirectory;
+use tantivy::{Index, TantivyError};
+
+use crate::schema::{self, Fields, SCHEMA_VERSION};
+
+/// What dateline stores in each commit's payload.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Meta {
+    pub dateline_schema: u32,
+    /// Absolute folders the index was built from, re-read by a bare `dateline index`.
+    pub roots: Vec<PathBuf>,
+}
+
+/// An opened dateline index.
+pub struct OpenIndex {
+    pub index: Index,
+    pub fields: Fields,
+    pub meta: Meta,
+    pub path: PathBuf,
+}
+
+fn has_meta(path: &Path) -> bool {
+    path.join("meta.json").is_file()
+}
+
+/// True when `path` holds a tantivy index (of any schema).
+pub fn exists(path: &Path) -> bool {
+    has_meta(path)
+}
+
+fn rebuild_hint(path: &Path) -> String {
+    format!(
+        "run `dateline index --rebuild --index {}` to build it again",
+        path.display()
+    )
+}
+
+/// Opens an existing dateline index for reading or updating; fails with an actionable
+/// message when it is missing, foreign, or from an incompatible version.
+pub fn open(path: &Path) -> Result<OpenIndex> {
+    if !has_meta(path) {
+        if path.is_dir() && dir_has_entries(path)? {
+            bail!(
+                "{} is not a dateline index (no meta.json); pass --index a new or empty folder",
+                path.display()
+            );
+        }
+        bail!(
+            "no index at {}: run `dateline index` first (see `dateline index --help`)",
+            path.display()
+        );
+    }
+    let index = Index::open_in_dir(path).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot open index {}: {}; {}",
+            path.display(),
+            one_line(&e),
+            rebuild_hint(path)
+        )
+    })?;
+    let (expected, _) = schema::build_schema();
+    if index.schema() != expected {
+        bail!(
+            "{} was written by an incompatible version of dateline (or another program); {}",
+            path.display(),
+            rebuild_hint(path)
+        );
+    }
+    let metas = index.load_metas().context("reading index metadata")?;
+    let meta = match metas.payload.as_deref() {
+        Some(p) => serde_json::from_str::<Meta>(p).ok(),
+        // A new index whose first commit has not happened yet.
+        None if metas.segments.is_empty() => Some(Meta {
+            dateline_schema: SCHEMA_VERSION,
+            roots: Vec::new(),
+        }),
+        None => None,
+    };
+    let Some(meta) = meta.filter(|m| m.dateline_schema == SCHEMA_VERSION) else {
+        bail!(
+            "{} was written by an incompatible version of dateline; {}",
+            path.display(),
+            rebuild_hint(path)
+        );
+    };
+    schema::prepare(&index);
+    let fields = schema::fields_of(&index.schema());
+    Ok(OpenIndex {
+        index,
+        fields,
+        meta,
+        path: path.to_path_buf(),
+    })
+}
+
+fn dir_has_entries(path: &Path) -> Result<bool> {
+    Ok(std::fs::read_dir(path)
+        .with_context(|| format!("reading {}", path.display()))?
+        .next()
+        .is_some())
+}
+
+/// Creates a new, empty dateline index at `path`, removing an old tantivy index there first
+/// when `replace` is set. Files in the folder that tantivy did not write are never touched.
+pub fn create(path: &Path, replace: bool) -> Result<OpenIndex> {
+    if has_meta(path) {
+        if !replace {
+            bail!("{} already holds an index", path.display());
+        }
+        remove_tantivy_files(path)?;
+    } else if path.is_dir() && dir_has_entries(path)? && !only_dateline_files(path)? {
+        bail!(
+            "{} is not empty and not a dateline index; pass --index a new or empty folder",
+            path.display()
+        );
+    }
+    std::fs::create_dir_all(path)
+        .with_context(|| format!("creating index folder {}", path.display()))?;
+    let (schema, fields) = schema::build_schema();
+    let dir = MmapDirectory::open(path)
+        .with_context(|| format!("opening index folder {}", path.display()))?;
+    let index = Index::create(dir, schema, Default::default())
+        .with_context(|| format!("creating index in {}", path.display()))?;
+    schema::prepare(&index);
+    Ok(OpenIndex {
+        index,
+        fields,
+        meta: Meta {
+            dateline_schema: SCHEMA_VERSION,
+            roots: Vec::new(),
+        },
+        path: path.to_path_buf(),
+    })
+}
+
+/// The project's own `index/` folder ships a README and .gitignore; those do not make it foreign.
+fn only_dateline_files(path: &Path) -> Result<bool> {
+    for entry in std::fs::read_dir(path)? {
+        let name = entry?.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with('.') || name == "README.md") {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Removes what tantivy wrote (listed in its `.managed.json`, plus the metadata and lock
+/// files), leaving anything else in the folder alone.
+fn remove_tantivy_files(path: &Path) -> Result<()> {
+    let managed = path.join(".managed.json");
+    let mut names: Vec<PathBuf> = match std::fs::read_to_string(&managed) {
+        Ok(text) => serde_json::from_str::<Vec<PathBuf>>(&text).unwrap_or_default(),
+        Err(_) => Vec::new(),
+    };
+    names.extend(
+        ["meta.json", ".managed.json", ".tantivy-meta.lock"]
+            .iter()
+            .map(PathBuf::from),
+    );
+    for name in names {
+        // Only plain names: a crafted .managed.json must not reach outside the folder.
+        if name.components().count() != 1 {
+            continue;
+        }
+        let file = path.join(&name);
+        match std::fs::remove_file(&file) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).with_context(|| format!("removing {}", file.display())),
+        }
+    }
+    Ok(())
+}
+
+/// Turns tantivy's lock error into the message users see when two indexers collide.
+pub fn writer_error(path: &Path, err: TantivyError) -> anyhow::Error {
+    match err {
+        TantivyError::LockFailure(LockError::LockBusy, _) => anyhow::anyhow!(
+            "index {} is being updated by another dateline process; wait for it to finish",
+            path.display()
+        ),
+        other => anyhow::anyhow!(
+            "cannot update index {}: {}",
+            path.display(),
+            one_line(&other)
+        ),
+    }
+}
+
+pub fn one_line(e: &dyn std::fmt::Display) -> String {
+    e.to_string()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}

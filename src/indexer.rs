@@ -1,0 +1,405 @@
+//! Building and updating the index from archive folders.
+//!
+//! Every run is incremental: the index itself records, with each document, the path, size,
+//! modification time and content hash of the file it came from. A run compares that record
+//! with the folders and only reads what is new or changed, and deletes what is gone.
+//! All documents of one file are written between the same two commits, so a crash at any
+//! moment leaves each file either wholly in the index or wholly out of it.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::sync_channel;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use serde::Serialize;
+use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
+use tantivy::schema::Term;
+use tantivy::{DateTime, IndexWriter, TantivyDocument};
+
+use crate::article::{self, FileParse, Record};
+use crate::index_dir::{self, Meta, OpenIndex};
+use crate::problems::{Problem, Severity};
+use crate::schema::{author_key, Fields};
+use crate::walk::{self, FoundFile, Walk};
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub index: PathBuf,
+    /// Folders named on the command line; empty means "the folders the index remembers".
+    pub dirs: Vec<PathBuf>,
+    /// Folder read when neither the command line nor the index names any.
+    pub default_dir: PathBuf,
+    pub rebuild: bool,
+    /// Indexing threads; 0 picks one per core.
+    pub threads: usize,
+    /// tantivy's indexing memory budget, in MB, shared by all threads.
+    pub memory_mb: usize,
+    pub progress: bool,
+    /// Commit after this many documents or this much time, whichever comes first, so a crash
+    /// loses at most one batch.
+    pub batch_docs: usize,
+    pub batch_time: Duration,
+}
+
+impl Options {
+    pub fn new(index: PathBuf) -> Options {
+        Options {
+            index,
+            dirs: Vec::new(),
+            default_dir: PathBuf::from("corpus"),
+            rebuild: false,
+            threads: 0,
+            memory_mb: DEFAULT_MEMORY_MB,
+            progress: false,
+            batch_docs: 50_000,
+            batch_time: Duration::from_secs(30),
+        }
+    }
+}
+
+pub const DEFAULT_MEMORY_MB: usize = 200;
+/// tantivy refuses less than this per indexing thread.
+const MIN_MB_PER_THREAD: usize = 16;
+
+#[derive(Debug, Default, Serialize)]
+pub struct Summary {
+    /// Articles written to the index in this run.
+    pub indexed: u64,
+    /// Files and JSONL lines not indexed, each listed in `problems`.
+    pub skipped: u64,
+    pub warnings: u64,
+    pub problems: Vec<Problem>,
+    pub elapsed_ms: u64,
+    /// Files new to the index, replaced because they changed, removed because they are gone,
+    /// and found unchanged.
+    pub added: u64,
+    pub updated: u64,
+    pub removed: u64,
+    pub unchanged: u64,
+    /// Articles in the index after the run.
+    pub articles: u64,
+    pub folders: Vec<String>,
+    /// True when the run was interrupted; what was committed stays.
+    pub interrupted: bool,
+}
+
+/// What the index holds for one source file.
+#[derive(Debug, Clone, Copy)]
+struct Indexed {
+    size: u64,
+    mtime_ns: i64,
+    hash: u64,
+}
+
+/// Reads, per source path, the size/mtime/hash stored with its documents.
+fn indexed_files(open: &OpenIndex) -> Result<HashMap<String, Indexed>> {
+    let reader = open.index.reader().context("opening index reader")?;
+    let searcher = reader.searcher();
+    let mut out = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let ff = segment.fast_fields();
+        let Some(paths) = ff.str("path")? else {
+            continue;
+        };
+        let sizes = ff.u64("size")?;
+        let mtimes = ff.i64("mtime")?;
+        let hashes = ff.u64("hash")?;
+        let mut seen = HashSet::new();
+        let mut text = String::new();
+        for doc in segment.doc_ids_alive() {
+            let Some(ord) = paths.term_ords(doc).next() else {
+                continue;
+            };
+            if !seen.insert(ord) {
+                continue;
+            }
+            text.clear();
+            paths.ord_to_str(ord, &mut text)?;
+            out.insert(
+                text.clone(),
+                Indexed {
+                    size: sizes.first(doc).unwrap_or(0),
+                    mtime_ns: mtimes.first(doc).unwrap_or(0),
+                    hash: hashes.first(doc).unwrap_or(0),
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
+}
+
+fn absolute(dir: &Path) -> Result<PathBuf> {
+    let meta = std::fs::metadata(dir).with_context(|| {
+        format!(
+            "cannot read folder {}: check the path (dateline index [DIR]...)",
+            dir.display()
+        )
+    })?;
+    if !meta.is_dir() {
+        bail!(
+            "{} is not a folder: pass the folder that holds the articles",
+            dir.display()
+        );
+    }
+    dir.canonicalize()
+        .with_context(|| format!("resolving {}", dir.display()))
+}
+
+/// Opens the index for writing, creating (or, with `rebuild`, re-creating) it as needed.
+fn open_for_update(opts: &Options) -> Result<OpenIndex> {
+    if opts.rebuild && index_dir::exists(&opts.index) {
+        // Hold the writer lock while the old files go, so a running indexer is never
+        // pulled out from under.
+        let dir = MmapDirectory::open(&opts.index)
+            .with_context(|| format!("opening {}", opts.index.display()))?;
+        let _lock = dir
+            .acquire_lock(&INDEX_WRITER_LOCK)
+            .map_err(|e| index_dir::writer_error(&opts.index, e.into()))?;
+        return index_dir::create(&opts.index, true);
+    }
+    if index_dir::exists(&opts.index) {
+        index_dir::open(&opts.index)
+    } else {
+        index_dir::create(&opts.index, false)
+    }
+}
+
+fn writer_for(open: &OpenIndex, opts: &Options) -> Result<IndexWriter> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let wanted = if opts.threads == 0 {
+        cores
+    } else {
+        opts.threads
+    };
+    let memory_mb = opts.memory_mb.max(MIN_MB_PER_THREAD);
+    let threads = wanted.clamp(1, (memory_mb / MIN_MB_PER_THREAD).max(1));
+    open.index
+        .writer_with_num_threads(threads, memory_mb << 20)
+        .map_err(|e| index_dir::writer_error(&open.path, e))
+}
+
+/// The result of reading one file, made on a worker thread.
+struct FileOutcome {
+    file: FoundFile,
+    result: Result<(u64, FileParse), String>,
+}
+
+fn read_file(file: FoundFile) -> FileOutcome {
+    let result = std::fs::read(&file.path)
+        .map_err(|e| format!("cannot read: {e}"))
+        .map(|bytes| {
+            let hash = content_hash(&bytes);
+            (hash, article::parse_file(file.kind, &bytes))
+        });
+    FileOutcome { file, result }
+}
+
+fn make_doc(f: &Fields, file: &FoundFile, hash: u64, record: &Record) -> TantivyDocument {
+    let a = &record.article;
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.title, &a.title);
+    for name in &a.authors {
+        doc.add_text(f.author, name);
+        doc.add_text(f.author_key, author_key(name));
+    }
+    if let Some(date) = a.date {
+        let secs = date.datetime.and_utc().timestamp();
+        doc.add_date(f.date, DateTime::from_timestamp_secs(secs));
+    }
+    doc.add_text(f.body, &a.body);
+    doc.add_text(f.path, &file.key);
+    if let Some(line) = record.line {
+        doc.add_u64(f.line, line);
+    }
+    doc.add_u64(f.size, file.size);
+    doc.add_i64(f.mtime, file.mtime_ns);
+    doc.add_u64(f.hash, hash);
+    doc
+}
+
+fn is_under(key: &str, root: &Path) -> bool {
+    Path::new(key).starts_with(root)
+}
+
+fn commit(writer: &mut IndexWriter, meta: &Meta) -> Result<()> {
+    let payload = serde_json::to_string(meta)?;
+    let mut prepared = writer.prepare_commit().context("preparing commit")?;
+    prepared.set_payload(&payload);
+    prepared.commit().context("committing to the index")?;
+    Ok(())
+}
+
+fn progress_bar(len: usize, enabled: bool) -> ProgressBar {
+    if !enabled || len == 0 {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} indexing [{bar:30}] {pos}/{len} files ({per_sec}, {eta} left)",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar
+}
+
+/// Runs one indexing pass. `stop` is checked between files; when set, the run commits what
+/// it has and returns with `interrupted`.
+pub fn run(opts: &Options, stop: &AtomicBool) -> Result<Summary> {
+    let started = Instant::now();
+    let named: Vec<PathBuf> = opts
+        .dirs
+        .iter()
+        .map(|d| absolute(d))
+        .collect::<Result<_>>()?;
+    let mut open = open_for_update(opts)?;
+    let mut writer = writer_for(&open, opts)?;
+    let mut summary = Summary::default();
+
+    let scan: Vec<PathBuf> = if !named.is_empty() {
+        named.clone()
+    } else if !open.meta.roots.is_empty() {
+        open.meta.roots.clone()
+    } else {
+        vec![absolute(&opts.default_dir)?]
+    };
+    let mut roots = open.meta.roots.clone();
+    for r in &scan {
+        if !roots.contains(r) {
+            roots.push(r.clone());
+        }
+    }
+    open.meta.roots = roots.clone();
+    summary.folders = roots.iter().map(|r| walk::path_key(r)).collect();
+
+    let indexed = indexed_files(&open)?;
+    let mut found = Walk::default();
+    let mut scanned = Vec::new();
+    for root in &scan {
+        if root.is_dir() {
+            walk::walk(root, &mut found);
+            scanned.push(root.clone());
+        } else {
+            found.problems.push(Problem {
+                path: walk::path_key(root),
+                line: None,
+                reason: "folder no longer exists; its articles stay in the index".into(),
+                kind: Severity::Warning,
+            });
+        }
+    }
+    let Walk { files, problems } = found;
+    summary.problems = problems;
+
+    let present: HashSet<&str> = files.iter().map(|f| f.key.as_str()).collect();
+    for key in indexed.keys() {
+        if !present.contains(key.as_str()) && scanned.iter().any(|r| is_under(key, r)) {
+            writer.delete_term(Term::from_field_text(open.fields.path, key));
+            summary.removed += 1;
+        }
+    }
+    let mut to_read = Vec::new();
+    for file in files {
+        match indexed.get(&file.key) {
+            Some(old) if old.size == file.size && old.mtime_ns == file.mtime_ns => {
+                summary.unchanged += 1
+            }
+            _ => to_read.push(file),
+        }
+    }
+
+    let bar = progress_bar(to_read.len(), opts.progress);
+    let fields = open.fields.clone();
+    let mut since_commit = 0usize;
+    let mut last_commit = Instant::now();
+    let (tx, rx) = sync_channel::<FileOutcome>(256);
+    let consumed: Result<()> = std::thread::scope(|scope| {
+        scope.spawn(move || {
+            to_read
+                .into_par_iter()
+                .try_for_each_with(tx, |tx, file| {
+                    if stop.load(Ordering::Relaxed) {
+                        return Err(());
+                    }
+                    tx.send(read_file(file)).map_err(|_| ())
+                })
+                .ok();
+        });
+        for outcome in rx.iter() {
+            let FileOutcome { file, result } = outcome;
+            bar.inc(1);
+            let old = indexed.get(&file.key);
+            let (hash, parse) = match result {
+                Ok(ok) => ok,
+                Err(reason) => {
+                    // Unreadable now (permissions, a file being rewritten): keep what the
+                    // index has rather than lose it to a passing error.
+                    summary.problems.push(Problem::skipped(&file.key, reason));
+                    continue;
+                }
+            };
+            for p in parse.problems {
+                summary.problems.push(Problem {
+                    path: file.key.clone(),
+                    line: p.line,
+                    reason: p.reason,
+                    kind: p.severity.into(),
+                });
+            }
+            if old.is_some() {
+                writer.delete_term(Term::from_field_text(fields.path, &file.key));
+            }
+            for record in &parse.records {
+                writer.add_document(make_doc(&fields, &file, hash, record))?;
+            }
+            let n = parse.records.len();
+            since_commit += n.max(1);
+            match (old, n) {
+                (Some(old), _) if old.hash == hash => summary.unchanged += 1,
+                (Some(_), 0) => summary.removed += 1,
+                (Some(_), _) => {
+                    summary.updated += 1;
+                    summary.indexed += n as u64;
+                }
+                (None, 0) => {}
+                (None, _) => {
+                    summary.added += 1;
+                    summary.indexed += n as u64;
+                }
+            }
+            if since_commit >= opts.batch_docs || last_commit.elapsed() >= opts.batch_time {
+                commit(&mut writer, &open.meta)?;
+                since_commit = 0;
+                last_commit = Instant::now();
+            }
+        }
+        Ok(())
+    });
+    consumed?;
+    bar.finish_and_clear();
+    summary.interrupted = stop.load(Ordering::Relaxed);
+    commit(&mut writer, &open.meta)?;
+    writer
+        .wait_merging_threads()
+        .context("finishing index merges")?;
+
+    let reader = open.index.reader().context("opening index reader")?;
+    summary.articles = reader.searcher().num_docs();
+    summary.skipped = summary
+        .problems
+        .iter()
+        .filter(|p| p.kind == Severity::Skipped)
+        .count() as u64;
+    summary.warnings = summary.problems.len() as u64 - summary.skipped;
+    summary.elapsed_ms = started.elapsed().as_millis() as u64;
+    Ok(summary)
+}

@@ -1,0 +1,199 @@
+//! Printing results and summaries for people (with colour on a terminal) and for programs
+//! (one JSON object).
+
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use crate::indexer::Summary;
+use crate::problems::Severity;
+use crate::search::{Highlighted, Results};
+
+/// Whether to colour output: only on a terminal, and never when NO_COLOR is set.
+pub fn use_color(stream_is_terminal: bool) -> bool {
+    stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+pub fn stdout_color() -> bool {
+    use_color(io::stdout().is_terminal())
+}
+
+struct Style {
+    on: bool,
+}
+
+impl Style {
+    fn wrap(&self, code: &str, text: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+    fn dim(&self, t: &str) -> String {
+        self.wrap("2", t)
+    }
+    fn marked(&self, h: &Highlighted, base: &str) -> String {
+        let mut out = String::with_capacity(h.text.len() + 32);
+        let mut at = 0;
+        for r in &h.highlights {
+            out.push_str(&self.wrap(base, &h.text[at..r.start]));
+            if self.on {
+                out.push_str(&self.wrap("1;31", &h.text[r.clone()]));
+            } else {
+                out.push_str(&h.text[r.clone()]);
+            }
+            at = r.end;
+        }
+        out.push_str(&self.wrap(base, &h.text[at..]));
+        out
+    }
+}
+
+/// Shows `path` relative to the current folder when it lies below it, as users typed it.
+pub fn display_path(path: &str) -> String {
+    if let Ok(cwd) = std::env::current_dir() {
+        if let Ok(rel) = Path::new(path).strip_prefix(&cwd) {
+            return rel.to_string_lossy().into_owned();
+        }
+    }
+    path.to_string()
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+pub fn print_results(out: &mut impl Write, r: &Results, color: bool) -> io::Result<()> {
+    let s = Style { on: color };
+    for hit in &r.hits {
+        let mut title = hit.title.clone();
+        if title.text.trim().is_empty() {
+            title.text = "(untitled)".into();
+        }
+        writeln!(out, "{:>3}. {}", hit.rank, s.marked(&title, "1"))?;
+        let mut meta = vec![hit
+            .date
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| "no date".into())];
+        if !hit.authors.is_empty() {
+            meta.push(hit.authors.join(", "));
+        }
+        let mut place = display_path(&hit.path);
+        if let Some(line) = hit.line {
+            place.push_str(&format!(":{line}"));
+        }
+        meta.push(place);
+        writeln!(out, "     {}", s.dim(&meta.join(" · ")))?;
+        let snippet = Highlighted {
+            text: one_line(&hit.snippet.text),
+            highlights: Vec::new(),
+        };
+        // Highlights index into the original text, so re-flow around them piecewise.
+        let shown = if hit.snippet.highlights.is_empty() {
+            s.marked(&snippet, "")
+        } else {
+            flow_marked(&s, &hit.snippet)
+        };
+        if !shown.trim().is_empty() {
+            writeln!(out, "     {shown}")?;
+        }
+        writeln!(out)?;
+    }
+    let noun = if r.total_hits == 1 {
+        "result"
+    } else {
+        "results"
+    };
+    let range = if r.hits.is_empty() {
+        if r.total_hits > 0 {
+            format!(" (none shown: --offset {} is past the last)", r.offset)
+        } else {
+            String::new()
+        }
+    } else {
+        format!(" (shown {}–{})", r.offset + 1, r.offset + r.hits.len())
+    };
+    writeln!(
+        out,
+        "{} {noun}{range} in {} ms",
+        r.total_hits,
+        r.elapsed.as_millis()
+    )
+}
+
+/// Marks highlights while folding the snippet's line breaks into spaces.
+fn flow_marked(s: &Style, h: &Highlighted) -> String {
+    let mut out = String::new();
+    let mut at = 0;
+    let fold = |t: &str| t.replace(['\n', '\r', '\t'], " ");
+    for r in &h.highlights {
+        out.push_str(&fold(&h.text[at..r.start]));
+        out.push_str(&s.wrap("1;31", &h.text[r.clone()]));
+        at = r.end;
+    }
+    out.push_str(&fold(&h.text[at..]));
+    let collapsed: Vec<&str> = out.split(' ').filter(|w| !w.is_empty()).collect();
+    collapsed.join(" ")
+}
+
+pub fn results_json(r: &Results, suggestion: Option<&str>) -> Value {
+    let hits: Vec<Value> = r
+        .hits
+        .iter()
+        .map(|h| {
+            json!({
+                "rank": h.rank,
+                "score": h.score,
+                "path": display_path(&h.path),
+                "line": h.line,
+                "title": h.title.text,
+                "authors": h.authors,
+                "date": h.date.map(|d| d.format("%Y-%m-%d").to_string()),
+                "snippet": h.snippet.to_html(),
+                "title_html": h.title.to_html(),
+            })
+        })
+        .collect();
+    json!({
+        "query": r.query,
+        "total_hits": r.total_hits,
+        "hits": hits,
+        "elapsed_ms": r.elapsed.as_millis() as u64,
+        "suggestion": suggestion,
+    })
+}
+
+/// How many problems the human summary lists before saying "and N more".
+const PROBLEMS_SHOWN: usize = 10;
+
+pub fn print_summary(out: &mut impl Write, s: &Summary) -> io::Result<()> {
+    for p in s.problems.iter().take(PROBLEMS_SHOWN) {
+        let kind = match p.kind {
+            Severity::Skipped => "skipped",
+            Severity::Warning => "warning",
+        };
+        let mut place = display_path(&p.path);
+        if let Some(line) = p.line {
+            place.push_str(&format!(":{line}"));
+        }
+        writeln!(out, "{kind}: {place}: {}", p.reason)?;
+    }
+    if s.problems.len() > PROBLEMS_SHOWN {
+        writeln!(
+            out,
+            "… and {} more (dateline index --json lists them all)",
+            s.problems.len() - PROBLEMS_SHOWN
+        )?;
+    }
+    let secs = s.elapsed_ms as f64 / 1000.0;
+    let mut line = format!(
+        "indexed {} articles ({} files added, {} updated, {} removed, {} unchanged); {} skipped, {} warnings; {} articles in the index; {:.2} s",
+        s.indexed, s.added, s.updated, s.removed, s.unchanged, s.skipped, s.warnings, s.articles, secs
+    );
+    if s.interrupted {
+        line.push_str(" (interrupted: what was committed is kept; run again to finish)");
+    }
+    writeln!(out, "{line}")
+}

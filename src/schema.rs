@@ -1,0 +1,200 @@
+//! The index's fields and the text analysis behind them.
+
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
+    TextFieldIndexing, TextOptions, FAST, STORED, STRING,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
+    Stemmer, TextAnalyzer, TokenizerManager,
+};
+use tantivy::Index;
+
+/// Bumped whenever the schema or an analyzer changes meaning, so an old index is refused with
+/// a request to rebuild rather than answering queries wrongly.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Analyzer for running text: English stemming on lower-cased, ASCII-folded words, so that
+/// `Thaad` finds `THAAD` and `café` finds `cafe`.
+pub const TEXT_ANALYZER: &str = "dateline_text";
+/// Analyzer for names: folded and lower-cased but not stemmed (`Sims` must not become `sim`).
+pub const NAME_ANALYZER: &str = "dateline_name";
+/// Whole author name as one lower-cased, folded token, for exact `--author` filters.
+pub const KEY_ANALYZER: &str = "dateline_key";
+
+/// Handles to every field, resolved once per open index.
+#[derive(Clone, Debug)]
+pub struct Fields {
+    pub title: Field,
+    /// Searchable author names (one value per author).
+    pub author: Field,
+    /// One token per whole author name, for exact filtering.
+    pub author_key: Field,
+    pub date: Field,
+    pub body: Field,
+    /// Absolute path of the source file: the identity of its documents.
+    pub path: Field,
+    /// 1-based line number within a JSON Lines file; absent for text files.
+    pub line: Field,
+    /// Source file size, modification time (ns since the epoch) and content hash, kept with
+    /// each document so the index itself records what it was built from.
+    pub size: Field,
+    pub mtime: Field,
+    pub hash: Field,
+}
+
+pub fn build_schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |analyzer: &str| {
+        TextOptions::default()
+            .set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(analyzer)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            )
+            .set_stored()
+    };
+    let title = b.add_text_field("title", text(TEXT_ANALYZER));
+    let author = b.add_text_field("author", text(NAME_ANALYZER));
+    let author_key = b.add_text_field(
+        "author_key",
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(KEY_ANALYZER)
+                .set_index_option(IndexRecordOption::Basic),
+        ),
+    );
+    let date = b.add_date_field(
+        "date",
+        DateOptions::default()
+            .set_indexed()
+            .set_stored()
+            .set_fast()
+            .set_precision(DateTimePrecision::Seconds),
+    );
+    let body = b.add_text_field("body", text(TEXT_ANALYZER));
+    let path = b.add_text_field("path", STRING | STORED | FAST);
+    let stored_fast = || NumericOptions::default().set_stored().set_fast();
+    let line = b.add_u64_field("line", stored_fast());
+    let size = b.add_u64_field("size", stored_fast());
+    let mtime = b.add_i64_field("mtime", stored_fast());
+    let hash = b.add_u64_field("hash", stored_fast());
+    let fields = Fields {
+        title,
+        author,
+        author_key,
+        date,
+        body,
+        path,
+        line,
+        size,
+        mtime,
+        hash,
+    };
+    (b.build(), fields)
+}
+
+/// Resolves field handles on an opened index whose schema has already been checked.
+pub fn fields_of(schema: &Schema) -> Fields {
+    let f = |name: &str| {
+        schema
+            .get_field(name)
+            .unwrap_or_else(|_| unreachable!("schema checked before use: {name}"))
+    };
+    Fields {
+        title: f("title"),
+        author: f("author"),
+        author_key: f("author_key"),
+        date: f("date"),
+        body: f("body"),
+        path: f("path"),
+        line: f("line"),
+        size: f("size"),
+        mtime: f("mtime"),
+        hash: f("hash"),
+    }
+}
+
+/// Words longer than this are junk (URLs, base64) and would only bloat the term dictionary.
+const MAX_TOKEN_LEN: usize = 40;
+
+pub fn text_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+pub fn name_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+pub fn key_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(RawTokenizer::default())
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// The normalised form of an author name used by the `author_key` field.
+pub fn author_key(name: &str) -> String {
+    let normalised: String = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut analyzer = key_analyzer();
+    let mut stream = analyzer.token_stream(&normalised);
+    let mut out = String::new();
+    stream.process(&mut |t| out.push_str(&t.text));
+    out
+}
+
+pub fn register_analyzers(tokenizers: &TokenizerManager) {
+    tokenizers.register(TEXT_ANALYZER, text_analyzer());
+    tokenizers.register(NAME_ANALYZER, name_analyzer());
+    tokenizers.register(KEY_ANALYZER, key_analyzer());
+}
+
+pub fn prepare(index: &Index) {
+    register_analyzers(index.tokenizers());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(mut a: TextAnalyzer, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        a.token_stream(text)
+            .process(&mut |t| out.push(t.text.clone()));
+        out
+    }
+
+    #[test]
+    fn text_is_folded_lowercased_and_stemmed() {
+        assert_eq!(
+            tokens(text_analyzer(), "THAAD Café deploying"),
+            ["thaad", "cafe", "deploy"]
+        );
+    }
+
+    #[test]
+    fn names_are_not_stemmed() {
+        assert_eq!(tokens(name_analyzer(), "Seima Oki"), ["seima", "oki"]);
+        assert_eq!(tokens(name_analyzer(), "Sims"), ["sims"]);
+    }
+
+    #[test]
+    fn author_key_ignores_case_accents_and_spacing() {
+        assert_eq!(author_key("  José   García "), "jose garcia");
+        assert_eq!(author_key("Seima Oki"), author_key("SEIMA OKI"));
+    }
+
+    #[test]
+    fn schema_is_stable() {
+        assert_eq!(build_schema().0, build_schema().0);
+    }
+}

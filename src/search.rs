@@ -1,0 +1,281 @@
+//! Running a search: ranking or sorting the matches and cutting snippets from them.
+
+use std::ops::Range;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use chrono::NaiveDateTime;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::Query;
+use tantivy::schema::Value;
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Order, Score, Searcher, TantivyDocument};
+
+use crate::index_dir::OpenIndex;
+use crate::query::{self, Filters};
+use crate::snippet::SnippetMaker;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum SortOrder {
+    #[default]
+    Relevance,
+    Newest,
+    Oldest,
+}
+
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub query: String,
+    pub filters: Filters,
+    pub limit: usize,
+    pub offset: usize,
+    pub sort: SortOrder,
+    /// Longest snippet, in characters.
+    pub snippet_chars: usize,
+}
+
+/// Text with the ranges (byte offsets) that matched the query.
+#[derive(Debug, Clone, Default)]
+pub struct Highlighted {
+    pub text: String,
+    pub highlights: Vec<Range<usize>>,
+}
+
+impl Highlighted {
+    /// HTML-escaped text with matches in `<b>…</b>`.
+    pub fn to_html(&self) -> String {
+        let mut out = String::with_capacity(self.text.len() + 16);
+        let mut at = 0;
+        for r in &self.highlights {
+            out.push_str(&html_escape(&self.text[at..r.start]));
+            out.push_str("<b>");
+            out.push_str(&html_escape(&self.text[r.clone()]));
+            out.push_str("</b>");
+            at = r.end;
+        }
+        out.push_str(&html_escape(&self.text[at..]));
+        out
+    }
+}
+
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub rank: usize,
+    pub score: Score,
+    /// Absolute path of the source file.
+    pub path: String,
+    pub line: Option<u64>,
+    pub title: Highlighted,
+    pub authors: Vec<String>,
+    pub date: Option<NaiveDateTime>,
+    pub snippet: Highlighted,
+}
+
+#[derive(Debug)]
+pub struct Results {
+    pub query: String,
+    pub total_hits: usize,
+    pub offset: usize,
+    pub hits: Vec<Hit>,
+    pub elapsed: Duration,
+}
+
+/// Cuts `text` to at most `max_chars` characters at a word boundary.
+fn lead(text: &str, max_chars: usize) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(max_chars) {
+        None => text.to_string(),
+        Some((cut, _)) => {
+            let head = &text[..cut];
+            let head = head.rfind(char::is_whitespace).map_or(head, |i| &head[..i]);
+            format!("{}…", head.trim_end())
+        }
+    }
+}
+
+pub fn search(open: &OpenIndex, req: &Request) -> Result<Results> {
+    let started = Instant::now();
+    let fields = &open.fields;
+    let built = query::build(&open.index, fields, &req.query, &req.filters)?;
+    let reader = open.index.reader().context("opening index reader")?;
+    let searcher = reader.searcher();
+    let page = TopDocs::with_limit(req.limit.max(1)).and_offset(req.offset);
+    let query: &dyn Query = &*built.query;
+    let (total_hits, addresses): (usize, Vec<(Option<Score>, DocAddress)>) = match req.sort {
+        SortOrder::Relevance => {
+            let (n, top) = searcher.search(query, &(Count, page.order_by_score()))?;
+            (n, top.into_iter().map(|(s, a)| (Some(s), a)).collect())
+        }
+        SortOrder::Newest | SortOrder::Oldest => {
+            let order = if req.sort == SortOrder::Newest {
+                Order::Desc
+            } else {
+                Order::Asc
+            };
+            let by_date = page.order_by_fast_field::<tantivy::DateTime>("date", order);
+            let (n, top) = searcher.search(query, &(Count, by_date))?;
+            (n, top.into_iter().map(|(_, a)| (None, a)).collect())
+        }
+    };
+    let addresses = if req.limit == 0 {
+        Vec::new()
+    } else {
+        addresses
+    };
+
+    let snippets = Snippets::new(
+        &searcher,
+        built.text_query.as_deref(),
+        open,
+        req.snippet_chars,
+    )?;
+    let mut hits = Vec::with_capacity(addresses.len());
+    for (i, (score, address)) in addresses.into_iter().enumerate() {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let score = match score {
+            Some(s) => s,
+            // Sorted by date: still tell users how well each hit matched.
+            None => query
+                .explain(&searcher, address)
+                .map(|e| e.value())
+                .unwrap_or(0.0),
+        };
+        let text = |f| {
+            doc.get_first(f)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let body = text(fields.body);
+        let title = text(fields.title);
+        hits.push(Hit {
+            rank: req.offset + i + 1,
+            score,
+            path: text(fields.path),
+            line: doc.get_first(fields.line).and_then(|v| v.as_u64()),
+            title: snippets.title(&title),
+            authors: doc
+                .get_all(fields.author)
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            date: doc
+                .get_first(fields.date)
+                .and_then(|v| v.as_datetime())
+                .and_then(|d| chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0))
+                .map(|d| d.naive_utc()),
+            snippet: snippets.body(&body),
+        });
+    }
+    Ok(Results {
+        query: req.query.clone(),
+        total_hits,
+        offset: req.offset,
+        hits,
+        elapsed: started.elapsed(),
+    })
+}
+
+struct Snippets {
+    title: Option<SnippetGenerator>,
+    body: Option<SnippetMaker>,
+    max_chars: usize,
+}
+
+impl Snippets {
+    fn new(
+        searcher: &Searcher,
+        text_query: Option<&dyn Query>,
+        open: &OpenIndex,
+        max_chars: usize,
+    ) -> Result<Snippets> {
+        let Some(q) = text_query else {
+            return Ok(Snippets {
+                title: None,
+                body: None,
+                max_chars,
+            });
+        };
+        let mut title = SnippetGenerator::create(searcher, q, open.fields.title)?;
+        // Titles are short: highlight the whole of them.
+        title.set_max_num_chars(10_000);
+        Ok(Snippets {
+            title: Some(title),
+            body: Some(SnippetMaker::create(
+                searcher,
+                q,
+                open.fields.body,
+                max_chars,
+            )?),
+            max_chars,
+        })
+    }
+
+    /// The whole title, with the matches in it marked.
+    fn title(&self, title: &str) -> Highlighted {
+        let highlights = match &self.title {
+            Some(g) => {
+                let s = g.snippet(title);
+                let shift = s.fragment_range().start;
+                s.highlighted()
+                    .iter()
+                    .map(|r| r.start + shift..r.end + shift)
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        Highlighted {
+            text: title.to_string(),
+            highlights,
+        }
+    }
+
+    fn body(&self, body: &str) -> Highlighted {
+        if let Some(maker) = &self.body {
+            let h = maker.make(body);
+            if !h.highlights.is_empty() {
+                return h;
+            }
+        }
+        // Nothing to highlight in the body (a title or author match, or a filter-only
+        // query): show how the article begins.
+        Highlighted {
+            text: lead(body, self.max_chars),
+            highlights: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_is_escaped_around_highlights() {
+        let h = Highlighted {
+            text: "a <b> & THAAD".into(),
+            highlights: std::iter::once(8..13).collect(),
+        };
+        assert_eq!(h.to_html(), "a &lt;b&gt; &amp; <b>THAAD</b>");
+    }
+
+    #[test]
+    fn lead_cuts_at_a_word_boundary() {
+        assert_eq!(lead("one two three", 9), "one two…");
+        assert_eq!(lead("short", 9), "short");
+    }
+}

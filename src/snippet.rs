@@ -1,0 +1,337 @@
+//! Snippets: the passages of an article that show why it matched.
+//!
+//! tantivy's SnippetGenerator picks the single window with the highest sum of term weights,
+//! so a passage that repeats `South Korea` four times beats the one sentence that also says
+//! `THAAD`. Researchers want to see every query word, so fragments here are scored by the
+//! distinct query terms they cover (rarer terms weigh more, as in tantivy), cut at sentence
+//! edges where possible, and up to three are shown in article order.
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+
+use anyhow::Result;
+use tantivy::query::Query;
+use tantivy::schema::Field;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Score, Searcher, Term};
+
+use crate::search::Highlighted;
+
+/// Fragments after the first must add query terms the earlier ones lack.
+const MAX_FRAGMENTS: usize = 3;
+const JOINER: &str = " … ";
+
+pub struct SnippetMaker {
+    weights: HashMap<String, Score>,
+    analyzer: TextAnalyzer,
+    max_chars: usize,
+}
+
+impl SnippetMaker {
+    /// Collects the query's terms on `field`, weighted by rarity like tantivy does.
+    pub fn create(
+        searcher: &Searcher,
+        query: &dyn Query,
+        field: Field,
+        max_chars: usize,
+    ) -> Result<SnippetMaker> {
+        let mut terms: BTreeSet<&Term> = BTreeSet::new();
+        query.query_terms(&mut |term, _| {
+            if term.field() == field {
+                terms.insert(term);
+            }
+        });
+        let mut weights = HashMap::new();
+        for term in terms {
+            if let Some(text) = term.value().as_str() {
+                let df = searcher.doc_freq(term)?;
+                if df > 0 {
+                    weights.insert(text.to_string(), 1.0 / (1.0 + df as Score));
+                }
+            }
+        }
+        Ok(SnippetMaker {
+            weights,
+            analyzer: searcher.index().tokenizer_for_field(field)?,
+            max_chars,
+        })
+    }
+
+    #[cfg(test)]
+    fn with_terms(terms: &[(&str, Score)], analyzer: TextAnalyzer, max_chars: usize) -> Self {
+        SnippetMaker {
+            weights: terms.iter().map(|(t, w)| (t.to_string(), *w)).collect(),
+            analyzer,
+            max_chars,
+        }
+    }
+
+    /// Byte ranges of the tokens in `text` that are query terms, with the term's index.
+    fn matches(&self, text: &str, names: &mut Vec<String>) -> Vec<(Range<usize>, usize)> {
+        let mut out = Vec::new();
+        if self.weights.is_empty() {
+            return out;
+        }
+        let mut analyzer = self.analyzer.clone();
+        let mut stream = analyzer.token_stream(text);
+        stream.process(&mut |tok| {
+            if self.weights.contains_key(&tok.text) {
+                let idx = match names.iter().position(|n| n == &tok.text) {
+                    Some(i) => i,
+                    None => {
+                        names.push(tok.text.clone());
+                        names.len() - 1
+                    }
+                };
+                out.push((tok.offset_from..tok.offset_to, idx));
+            }
+        });
+        out
+    }
+
+    /// The best fragments of `text`, or an empty highlight list when no term occurs in it.
+    pub fn make(&self, text: &str) -> Highlighted {
+        let mut names = Vec::new();
+        let matches = self.matches(text, &mut names);
+        if matches.is_empty() {
+            return Highlighted::default();
+        }
+        let weight: Vec<Score> = names.iter().map(|n| self.weights[n]).collect();
+        // One fragment when a window of full length shows every term the article has;
+        // otherwise up to three shorter ones that together do.
+        let whole = candidate_windows(text, &matches, self.max_chars);
+        let mut chosen = pick(&whole, &matches, &weight, 1);
+        let covers = |chosen: &[Range<usize>]| {
+            let mut seen = vec![false; names.len()];
+            for (r, t) in &matches {
+                if chosen.iter().any(|w| r.start >= w.start && r.end <= w.end) {
+                    seen[*t] = true;
+                }
+            }
+            seen.iter().filter(|s| **s).count()
+        };
+        if covers(&chosen) < names.len() {
+            let parts = names.len().min(MAX_FRAGMENTS);
+            let short = candidate_windows(text, &matches, self.max_chars / parts);
+            let several = pick(&short, &matches, &weight, MAX_FRAGMENTS);
+            if covers(&several) > covers(&chosen) {
+                chosen = several;
+            }
+        }
+        chosen.sort_by_key(|w| w.start);
+        assemble(text, &chosen, &matches)
+    }
+}
+
+/// Greedily picks up to `n` non-overlapping windows, each adding query terms the earlier
+/// picks lack: more new weight first, then more matches, then earlier in the article.
+fn pick(
+    windows: &[Range<usize>],
+    matches: &[(Range<usize>, usize)],
+    weight: &[Score],
+    n: usize,
+) -> Vec<Range<usize>> {
+    let mut covered = vec![false; weight.len()];
+    let mut chosen: Vec<Range<usize>> = Vec::new();
+    while chosen.len() < n {
+        let best = windows
+            .iter()
+            .filter(|w| !chosen.iter().any(|c| c.start < w.end && w.start < c.end))
+            .map(|w| {
+                let mut seen = vec![false; weight.len()];
+                let mut gain = 0.0;
+                let mut hits = 0;
+                for (r, t) in matches {
+                    if r.start >= w.start && r.end <= w.end {
+                        hits += 1;
+                        if !seen[*t] && !covered[*t] {
+                            gain += weight[*t];
+                        }
+                        seen[*t] = true;
+                    }
+                }
+                (w, gain, hits)
+            })
+            .filter(|(_, gain, _)| *gain > 0.0)
+            .max_by(|a, b| {
+                a.1.total_cmp(&b.1)
+                    .then(a.2.cmp(&b.2))
+                    .then(b.0.start.cmp(&a.0.start))
+            });
+        let Some((w, _, _)) = best else { break };
+        for (r, t) in matches {
+            if r.start >= w.start && r.end <= w.end {
+                covered[*t] = true;
+            }
+        }
+        chosen.push(w.clone());
+    }
+    chosen
+}
+
+/// Joins fragments with an ellipsis and moves the highlights into the joined text.
+fn assemble(
+    text: &str,
+    windows: &[Range<usize>],
+    matches: &[(Range<usize>, usize)],
+) -> Highlighted {
+    let mut out = Highlighted::default();
+    for (i, w) in windows.iter().enumerate() {
+        if i > 0 {
+            out.text.push_str(JOINER);
+        }
+        let base = out.text.len();
+        out.text.push_str(&text[w.clone()]);
+        for (r, _) in matches {
+            if r.start >= w.start && r.end <= w.end {
+                out.highlights
+                    .push(base + r.start - w.start..base + r.end - w.start);
+            }
+        }
+    }
+    out
+}
+
+/// Where sentences start: after `.`, `?` or `!` and white space, or after a line break.
+fn sentence_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    for i in 1..bytes.len() {
+        let prev = bytes[i - 1];
+        let cur = bytes[i];
+        let boundary = (prev == b'\n' && !cur.is_ascii_whitespace())
+            || (i >= 2
+                && matches!(bytes[i - 2], b'.' | b'?' | b'!' | b'"')
+                && prev == b' '
+                && !cur.is_ascii_whitespace()
+                && !cur.is_ascii_lowercase());
+        if boundary {
+            starts.push(i);
+        }
+    }
+    starts
+}
+
+/// Largest char boundary at or below `i`.
+fn floor_char(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Trims a window to whole words and no surrounding white space.
+fn tidy(text: &str, start: usize, end: usize, at_sentence_start: bool) -> Range<usize> {
+    let mut s = floor_char(text, start);
+    let mut e = floor_char(text, end);
+    if !at_sentence_start && s > 0 {
+        // Do not begin mid-word.
+        if let Some(sp) = text[s..e].find(char::is_whitespace) {
+            if !text[..s].ends_with(char::is_whitespace) {
+                s += sp;
+            }
+        }
+    }
+    if e < text.len() && !text[e..].starts_with(char::is_whitespace) {
+        if let Some(sp) = text[s..e].rfind(char::is_whitespace) {
+            e = s + sp;
+        }
+    }
+    let slice = &text[s..e];
+    let lead = slice.len() - slice.trim_start().len();
+    let trail = slice.len() - slice.trim_end().len();
+    s += lead;
+    e -= trail;
+    s..e.max(s)
+}
+
+/// Candidate fragments: for each sentence holding a match, that sentence plus the ones after
+/// it that still fit; a sentence longer than `max_chars` is cut to a window around its first
+/// match.
+fn candidate_windows(
+    text: &str,
+    matches: &[(Range<usize>, usize)],
+    max_chars: usize,
+) -> Vec<Range<usize>> {
+    let starts = sentence_starts(text);
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for (r, _) in matches {
+        if out.last().is_some_and(|w| r.end <= w.end) {
+            continue;
+        }
+        let si = starts.partition_point(|&s| s <= r.start) - 1;
+        let begin = starts[si];
+        if r.end - begin <= max_chars {
+            let mut end = begin + max_chars;
+            // Prefer to end at a sentence edge when one falls in the window's second half.
+            if let Some(edge) = starts
+                .iter()
+                .rev()
+                .find(|&&s| s > begin + max_chars / 2 && s <= begin + max_chars && s >= r.end)
+            {
+                end = *edge;
+            }
+            out.push(tidy(text, begin, end.min(text.len()), true));
+        } else {
+            // Give the match some context before it.
+            let from = r.start.saturating_sub(max_chars / 4).max(begin);
+            out.push(tidy(text, from, (from + max_chars).min(text.len()), false));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::text_analyzer;
+
+    fn marked(h: &Highlighted) -> String {
+        let mut out = String::new();
+        let mut at = 0;
+        for r in &h.highlights {
+            out.push_str(&h.text[at..r.start]);
+            out.push('[');
+            out.push_str(&h.text[r.clone()]);
+            out.push(']');
+            at = r.end;
+        }
+        out.push_str(&h.text[at..]);
+        out
+    }
+
+    #[test]
+    fn covers_every_distinct_term_before_repeating_common_ones() {
+        let text = "South Korea and South Korea again. South Korea talks. Filler text here. \
+                    The THAAD system arrived.";
+        let m = SnippetMaker::with_terms(
+            &[("south", 0.5), ("korea", 0.5), ("thaad", 0.5)],
+            text_analyzer(),
+            60,
+        );
+        let s = marked(&m.make(text));
+        assert!(s.contains("[THAAD]"), "{s}");
+        assert!(s.contains("[South] [Korea]"), "{s}");
+        assert!(s.contains(" … "), "{s}");
+    }
+
+    #[test]
+    fn fragments_are_whole_words_and_in_article_order() {
+        let text = "alpha beta gamma delta. epsilon zeta eta theta iota kappa lambda.";
+        let m = SnippetMaker::with_terms(&[("zeta", 0.5), ("alpha", 0.4)], text_analyzer(), 30);
+        let h = m.make(text);
+        let s = marked(&h);
+        assert!(s.starts_with("[alpha]"), "{s}");
+        assert!(s.find("[alpha]") < s.find("[zeta]"), "{s}");
+        for word in h.text.split([' ', '…']).filter(|w| !w.is_empty()) {
+            assert!(text.contains(word), "{word} cut from {text}");
+        }
+    }
+
+    #[test]
+    fn no_terms_no_highlights() {
+        let m = SnippetMaker::with_terms(&[("zzz", 0.5)], text_analyzer(), 30);
+        assert!(m.make("nothing here").highlights.is_empty());
+    }
+}

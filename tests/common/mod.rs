@@ -1,0 +1,120 @@
+//! Helpers shared by the end-to-end tests: temporary archives and running the binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+pub struct Archive {
+    pub dir: TempDir,
+}
+
+impl Archive {
+    pub fn new() -> Archive {
+        Archive {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn articles(&self) -> PathBuf {
+        self.dir.path().join("articles")
+    }
+
+    pub fn index(&self) -> PathBuf {
+        self.dir.path().join("idx")
+    }
+
+    /// Writes `content` at `articles/<name>`, creating folders.
+    pub fn write(&self, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.articles().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, content).unwrap();
+        path
+    }
+
+    /// A text article in the seed's layout.
+    pub fn article(
+        &self,
+        name: &str,
+        title: &str,
+        byline: &str,
+        date: &str,
+        body: &str,
+    ) -> PathBuf {
+        let mut text = format!("{title}\n");
+        if !byline.is_empty() {
+            text.push_str(&format!("By {byline}\n"));
+        }
+        if !date.is_empty() {
+            text.push_str(&format!("{date}\n"));
+        }
+        text.push_str(&format!("\n{body}\n"));
+        self.write(name, text)
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::cargo_bin("dateline").unwrap();
+        cmd.current_dir(self.root()).env("NO_COLOR", "1");
+        cmd
+    }
+
+    /// Runs `dateline index --json` on the articles folder and returns the summary.
+    pub fn index_json(&self, extra: &[&str]) -> Value {
+        let mut cmd = self.cmd();
+        cmd.args(["index", "--json", "--index"])
+            .arg(self.index())
+            .arg(self.articles())
+            .args(extra);
+        let out = cmd.assert().success().get_output().stdout.clone();
+        serde_json::from_slice(&out).expect("index --json prints JSON")
+    }
+
+    /// Runs `dateline index --json` naming no folder: the index's own are read again.
+    pub fn reindex_json(&self, extra: &[&str]) -> Value {
+        let mut cmd = self.cmd();
+        cmd.args(["index", "--json", "--index"])
+            .arg(self.index())
+            .args(extra);
+        let out = cmd.assert().success().get_output().stdout.clone();
+        serde_json::from_slice(&out).expect("index --json prints JSON")
+    }
+
+    /// Runs `dateline search QUERY --json` with extra flags and returns the result.
+    pub fn search(&self, query: &str, extra: &[&str]) -> Value {
+        let mut cmd = self.cmd();
+        cmd.args(["search", query, "--json", "--index"])
+            .arg(self.index())
+            .args(extra);
+        let out = cmd.assert().success().get_output().stdout.clone();
+        serde_json::from_slice(&out).expect("search --json prints JSON")
+    }
+
+    /// Titles of the hits, in order.
+    pub fn titles(&self, query: &str, extra: &[&str]) -> Vec<String> {
+        self.search(query, extra)["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["title"].as_str().unwrap().to_string())
+            .collect()
+    }
+}
+
+/// The shared corpora, when this checkout sits beside them.
+pub fn shared_corpus(name: &str) -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpora")
+        .join(name);
+    if p.is_dir() {
+        Some(p)
+    } else {
+        eprintln!("skipping: {} not found", p.display());
+        None
+    }
+}

@@ -1,0 +1,83 @@
+//! End-to-end tests of `dateline index`: summaries, skipped files, remembered folders.
+
+mod common;
+
+use common::Archive;
+
+#[test]
+fn summary_counts_and_problems() {
+    let a = Archive::new();
+    a.article("a.txt", "First", "Ann Lee", "17 March 2017", "Body one.");
+    a.article("b.txt", "Second", "", "2017-03-18", "Body two.");
+    a.write("photo.jpg", [0xFFu8, 0xD8, 0xFF, 0xE0]);
+    a.write("empty.txt", "");
+    a.write(
+        "bad.jsonl",
+        "{\"title\": \"Good\", \"body\": \"fine\"}\nnot json\n",
+    );
+    a.write(".DS_Store", [0u8, 1, 2]);
+    let s = a.index_json(&[]);
+    assert_eq!(s["indexed"], 3, "{s}");
+    assert_eq!(s["added"], 3, "{s}");
+    let problems = s["problems"].as_array().unwrap();
+    let reason_for = |name: &str| {
+        problems
+            .iter()
+            .find(|p| p["path"].as_str().unwrap().ends_with(name))
+            .unwrap_or_else(|| panic!("no problem reported for {name}: {s}"))
+            .clone()
+    };
+    assert_eq!(reason_for("photo.jpg")["kind"], "skipped");
+    assert_eq!(reason_for("empty.txt")["kind"], "skipped");
+    assert_eq!(reason_for(".DS_Store")["kind"], "skipped");
+    let bad = reason_for("bad.jsonl");
+    assert_eq!(bad["line"], 2);
+    assert_eq!(s["skipped"].as_u64().unwrap(), 4);
+    assert!(s["elapsed_ms"].is_u64());
+}
+
+#[test]
+fn human_summary_is_one_line_after_the_problems() {
+    let a = Archive::new();
+    a.article("a.txt", "First", "", "17 March 2017", "Body one.");
+    a.write("notes.pdf", "%PDF-1.4");
+    let out = a
+        .cmd()
+        .args(["index", "--index"])
+        .arg(a.index())
+        .arg(a.articles())
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with("skipped: ") && lines[0].contains("notes.pdf"),
+        "{text}"
+    );
+    assert!(lines[1].starts_with("indexed 1 articles"), "{text}");
+}
+
+#[test]
+fn a_bare_index_run_rereads_the_remembered_folders() {
+    let a = Archive::new();
+    a.article("a.txt", "First", "", "17 March 2017", "alpha");
+    a.index_json(&[]);
+    a.article("b.txt", "Second", "", "18 March 2017", "beta");
+    let s = a.reindex_json(&[]);
+    assert_eq!(s["added"], 1, "{s}");
+    assert_eq!(s["unchanged"], 1, "{s}");
+    assert_eq!(a.search("beta", &[])["total_hits"], 1);
+}
+
+#[test]
+fn rebuild_starts_from_empty() {
+    let a = Archive::new();
+    a.article("a.txt", "First", "", "17 March 2017", "alpha");
+    a.index_json(&[]);
+    let s = a.reindex_json(&["--rebuild"]);
+    assert_eq!(s["added"], 1, "{s}");
+    assert_eq!(s["unchanged"], 0, "{s}");
+    assert_eq!(s["articles"], 1, "{s}");
+}

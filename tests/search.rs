@@ -1,0 +1,373 @@
+//! End-to-end tests of `dateline search`: ranking, query syntax, filters, output and errors.
+
+mod common;
+
+use common::Archive;
+use predicates::prelude::*;
+
+/// A small archive with known words, authors and dates.
+fn newsroom() -> Archive {
+    let a = Archive::new();
+    a.article(
+        "2017/03/thaad.txt",
+        "THAAD deployment begins in South Korea",
+        "Toshimitsu Miyai, Seima Oki",
+        "17 March 2017",
+        "SEOUL - The THAAD antimissile system arrived in South Korea on Friday.\n\nOfficials in Seoul said the THAAD battery would be ready within weeks.",
+    );
+    a.article(
+        "2017/03/south.txt",
+        "Weather in the south",
+        "Ann Lee",
+        "March 20, 2017",
+        "Rain is expected across the south of the country. Korea was not mentioned until now: south winds.",
+    );
+    a.article(
+        "2017/04/coffee.txt",
+        "Coffee quota talks collapse",
+        "Ann Lee and Bob Stone",
+        "2017-04-02",
+        "LONDON - Coffee producers failed to agree on export quotas. Talks will resume in June.",
+    );
+    a.article(
+        "2016/12/cafe.txt",
+        "Café culture in Paris",
+        "",
+        "1 December 2016",
+        "The café owners of Paris say business is good. Interest rates are low.",
+    );
+    a.write(
+        "feed.jsonl",
+        concat!(
+            r#"{"title": "Gold mine strike ends", "authors": ["Jo Park"], "date": "2017-03-18", "body": "Miners at the gold mine returned to work.", "source": "wire"}"#,
+            "\n",
+            r#"{"title": "Interest rates rise", "authors": "Kim Ray", "date": "2017-05-01", "body": "The central bank raised interest rates by a quarter point."}"#,
+            "\n"
+        ),
+    );
+    a.index_json(&[]);
+    a
+}
+
+#[test]
+fn keyword_search_ranks_the_article_about_it_first() {
+    let a = newsroom();
+    let titles = a.titles("THAAD South Korea", &[]);
+    assert_eq!(titles[0], "THAAD deployment begins in South Korea");
+    assert!(
+        titles.contains(&"Weather in the south".to_string()),
+        "{titles:?}"
+    );
+}
+
+#[test]
+fn matching_is_case_accent_and_stem_insensitive() {
+    let a = newsroom();
+    assert_eq!(
+        a.titles("thaad", &[])[0],
+        "THAAD deployment begins in South Korea"
+    );
+    assert_eq!(a.titles("cafe", &[]), ["Café culture in Paris"]);
+    // Stemming: "deploying" finds "deployment"? No: but "arrives" finds "arrived".
+    assert_eq!(
+        a.titles("arrives", &[]),
+        ["THAAD deployment begins in South Korea"]
+    );
+}
+
+#[test]
+fn phrase_queries_need_the_words_together() {
+    let a = newsroom();
+    assert_eq!(
+        a.titles("\"South Korea\"", &[]),
+        ["THAAD deployment begins in South Korea"]
+    );
+    assert_eq!(a.titles("\"interest rates\"", &[]).len(), 2);
+}
+
+#[test]
+fn field_queries() {
+    let a = newsroom();
+    assert_eq!(
+        a.titles("title:coffee", &[]),
+        ["Coffee quota talks collapse"]
+    );
+    assert_eq!(
+        a.titles("author:oki", &[]),
+        ["THAAD deployment begins in South Korea"]
+    );
+    assert_eq!(
+        a.titles("authors:oki", &[]),
+        ["THAAD deployment begins in South Korea"]
+    );
+    assert_eq!(a.titles("body:miners", &[]), ["Gold mine strike ends"]);
+    assert!(a.titles("title:miners", &[]).is_empty());
+}
+
+#[test]
+fn boolean_operators() {
+    let a = newsroom();
+    assert_eq!(a.titles("+south -thaad", &[]), ["Weather in the south"]);
+    assert_eq!(
+        a.titles("coffee AND quota", &[]),
+        ["Coffee quota talks collapse"]
+    );
+    assert_eq!(a.titles("south NOT korea", &[]), Vec::<String>::new());
+}
+
+#[test]
+fn every_date_filter_form() {
+    let a = newsroom();
+    let count = |q: &str, extra: &[&str]| a.search(q, extra)["total_hits"].as_u64().unwrap();
+    assert_eq!(count("date:2017-03-17", &[]), 1);
+    assert_eq!(count("date:2017-03", &[]), 3);
+    assert_eq!(count("date:2017", &[]), 5);
+    assert_eq!(count("date:[2017-03-01 TO 2017-03-31]", &[]), 3);
+    assert_eq!(count("date:[2017-03-18 TO 2017-04-02]", &[]), 3);
+    assert_eq!(count("date:>=2017-03-20", &[]), 3);
+    assert_eq!(count("date:<2017", &[]), 1);
+    assert_eq!(
+        count("*", &["--from", "2017-03-18", "--to", "2017-04-02"]),
+        3
+    );
+    assert_eq!(count("*", &["--from", "2017-04"]), 2);
+    assert_eq!(count("*", &["--to", "2017-03"]), 4);
+    // Date clauses filter; they are not OR-ed with the words.
+    assert_eq!(count("THAAD date:[2017-03-18 TO 2017-12-31]", &[]), 0);
+    assert_eq!(count("THAAD date:2017-03-17", &[]), 1);
+    assert_eq!(count("south -date:2017-03-17", &[]), 1);
+}
+
+#[test]
+fn date_filters_do_not_change_scores() {
+    let a = newsroom();
+    let score = |q: &str| a.search(q, &[])["hits"][0]["score"].as_f64().unwrap();
+    assert_eq!(score("coffee"), score("coffee date:2017"));
+}
+
+#[test]
+fn author_filter_is_exact_and_case_insensitive() {
+    let a = newsroom();
+    let mut titles = a.titles("*", &["--author", "ann lee"]);
+    titles.sort();
+    assert_eq!(
+        titles,
+        ["Coffee quota talks collapse", "Weather in the south"]
+    );
+    assert!(a.titles("*", &["--author", "Ann"]).is_empty());
+    assert_eq!(
+        a.titles("*", &["--author", "Bob Stone"]),
+        ["Coffee quota talks collapse"]
+    );
+}
+
+#[test]
+fn sort_by_date() {
+    let a = newsroom();
+    let newest = a.titles("*", &["--sort", "newest"]);
+    assert_eq!(newest[0], "Interest rates rise");
+    assert_eq!(newest[newest.len() - 1], "Café culture in Paris");
+    let oldest = a.titles("*", &["--sort", "oldest"]);
+    assert_eq!(oldest[0], "Café culture in Paris");
+}
+
+#[test]
+fn limit_and_offset_page_through_results() {
+    let a = newsroom();
+    let all = a.titles("*", &["--sort", "oldest"]);
+    assert_eq!(all.len(), 6);
+    let page = a.titles("*", &["--sort", "oldest", "--limit", "2", "--offset", "2"]);
+    assert_eq!(page, all[2..4]);
+    let r = a.search("*", &["--limit", "2", "--offset", "2"]);
+    assert_eq!(r["hits"][0]["rank"], 3);
+    assert_eq!(r["total_hits"], 6);
+}
+
+#[test]
+fn json_shape() {
+    let a = newsroom();
+    let r = a.search("THAAD", &[]);
+    assert_eq!(r["query"], "THAAD");
+    assert_eq!(r["total_hits"], 1);
+    let hit = &r["hits"][0];
+    assert_eq!(hit["rank"], 1);
+    assert!(hit["score"].as_f64().unwrap() > 0.0);
+    assert!(
+        hit["path"].as_str().unwrap().ends_with("thaad.txt"),
+        "{hit}"
+    );
+    assert_eq!(hit["line"], serde_json::Value::Null);
+    assert_eq!(hit["title"], "THAAD deployment begins in South Korea");
+    assert_eq!(
+        hit["authors"],
+        serde_json::json!(["Toshimitsu Miyai", "Seima Oki"])
+    );
+    assert_eq!(hit["date"], "2017-03-17");
+    assert!(
+        hit["snippet"].as_str().unwrap().contains("<b>THAAD</b>"),
+        "{hit}"
+    );
+    assert!(
+        hit["title_html"].as_str().unwrap().contains("<b>THAAD</b>"),
+        "{hit}"
+    );
+}
+
+#[test]
+fn snippets_are_html_escaped() {
+    let a = Archive::new();
+    a.article(
+        "x.txt",
+        "Tags",
+        "",
+        "2017-01-01",
+        "Use <script> & THAAD tags.",
+    );
+    a.index_json(&[]);
+    let r = a.search("thaad", &[]);
+    assert_eq!(
+        r["hits"][0]["snippet"],
+        "Use &lt;script&gt; &amp; <b>THAAD</b> tags."
+    );
+}
+
+#[test]
+fn jsonl_records_are_found_with_their_line() {
+    let a = newsroom();
+    let r = a.search("miners", &[]);
+    let hit = &r["hits"][0];
+    assert!(hit["path"].as_str().unwrap().ends_with("feed.jsonl"));
+    assert_eq!(hit["line"], 1);
+    assert_eq!(hit["authors"], serde_json::json!(["Jo Park"]));
+    assert_eq!(hit["date"], "2017-03-18");
+    let r = a.search("central bank", &[]);
+    assert_eq!(r["hits"][0]["line"], 2);
+    assert_eq!(r["hits"][0]["authors"], serde_json::json!(["Kim Ray"]));
+}
+
+#[test]
+fn human_output_lists_hits_and_a_count() {
+    let a = newsroom();
+    a.cmd()
+        .args(["search", "THAAD"])
+        .arg("--index")
+        .arg(a.index())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "1. THAAD deployment begins in South Korea",
+        ))
+        .stdout(predicate::str::contains(
+            "2017-03-17 · Toshimitsu Miyai, Seima Oki",
+        ))
+        .stdout(predicate::str::contains("thaad.txt"))
+        .stdout(predicate::str::contains("1 result (shown 1–1)"))
+        // Piped and NO_COLOR: no escape codes.
+        .stdout(predicate::str::contains("\x1b[").not());
+}
+
+#[test]
+fn errors_are_one_line_with_a_fix() {
+    let a = newsroom();
+    let fails = |args: &[&str], says: &str| {
+        let out = a.cmd().args(args).assert().failure().get_output().clone();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    };
+    let idx = a.index();
+    let idx = idx.to_str().unwrap();
+    fails(
+        &["search", "x", "--index", "nowhere"],
+        "run `dateline index`",
+    );
+    fails(
+        &["search", "nosuchfield:x", "--index", idx],
+        "unknown field",
+    );
+    fails(
+        &["search", "\"unclosed", "--index", idx],
+        "cannot parse query",
+    );
+    fails(&["search", "x date:2017-13", "--index", idx], "YYYY-MM-DD");
+    fails(
+        &["search", "x date:[2017-01-01 TO", "--index", idx],
+        "date range",
+    );
+    fails(
+        &["search", "x", "--from", "yesterday", "--index", idx],
+        "--from",
+    );
+    fails(
+        &["search", "x", "--to", "2017-02-30", "--index", idx],
+        "--to",
+    );
+    fails(&["search", "", "--index", idx], "empty query");
+    fails(
+        &["index", "no/such/folder", "--index", idx],
+        "no/such/folder",
+    );
+}
+
+#[test]
+fn foreign_folder_as_index_is_refused() {
+    let a = Archive::new();
+    a.write("notes.txt", "my notes");
+    let out = a
+        .cmd()
+        .args(["search", "x", "--index"])
+        .arg(a.articles())
+        .assert()
+        .failure()
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("not a dateline index"), "{err}");
+    // Indexing into it is refused too, and nothing there is touched.
+    a.cmd()
+        .args(["index", "--index"])
+        .arg(a.articles())
+        .arg(a.articles())
+        .assert()
+        .failure();
+    assert_eq!(
+        std::fs::read_to_string(a.articles().join("notes.txt")).unwrap(),
+        "my notes"
+    );
+}
+
+#[test]
+fn search_builds_the_default_index_from_corpus_on_first_use() {
+    let a = Archive::new();
+    let corpus = a.root().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/corpus/000_5ce300c1a8ebbb27.txt"
+        ),
+        corpus.join("sample.txt"),
+    )
+    .unwrap();
+    let out = a
+        .cmd()
+        .args(["search", "THAAD South Korea", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        r["hits"][0]["title"],
+        "Japan, U.S. agree to closely coordinate on N. Korea policy"
+    );
+    assert!(
+        r["hits"][0]["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("<b>Thaad</b>"),
+        "{r}"
+    );
+    assert!(a.root().join("index/meta.json").is_file());
+}
