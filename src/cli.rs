@@ -61,6 +61,15 @@ pub struct IndexArgs {
     /// Indexing memory budget in MB, shared by all threads
     #[arg(long, value_name = "MB", default_value_t = DEFAULT_MEMORY_MB)]
     pub memory: usize,
+    /// Keep running and take in new, changed and removed files as they appear (Ctrl-C stops)
+    #[arg(long)]
+    pub watch: bool,
+    /// With --watch: seconds between looks at the folders
+    #[arg(long, value_name = "SECS", default_value_t = 2.0, requires = "watch")]
+    pub interval: f64,
+    /// Commit after this many articles (tests use small batches to exercise crash recovery)
+    #[arg(long, value_name = "N", hide = true)]
+    pub batch_docs: Option<usize>,
 }
 
 #[derive(Debug, Args)]

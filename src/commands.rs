@@ -2,13 +2,14 @@
 
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 
 use crate::cli::{IndexArgs, SearchArgs, DEFAULT_INDEX};
 use crate::index_dir;
-use crate::indexer::{self, Options};
+use crate::indexer::{self, Indexer, Options, Summary};
 use crate::output;
 use crate::query::{parse_cli_day, Filters};
 use crate::search::{self, Request};
@@ -28,17 +29,73 @@ pub fn index(args: IndexArgs) -> Result<()> {
     opts.threads = args.threads;
     opts.memory_mb = args.memory;
     opts.progress = !args.json && io::stderr().is_terminal();
-    let stop = AtomicBool::new(false);
-    let summary = indexer::run(&opts, &stop)?;
+    if let Some(n) = args.batch_docs {
+        opts.batch_docs = n.max(1);
+    }
+    let stop = stop_on_ctrl_c();
+    let mut indexer = Indexer::open(&opts)?;
+    let summary = indexer.pass(stop)?;
+    print_index_summary(&summary, args.json)?;
+    if args.watch {
+        watch(&mut indexer, stop, args.interval, args.json)?;
+    }
+    indexer.finish()?;
+    if summary.interrupted && !args.watch {
+        std::process::exit(130);
+    }
+    Ok(())
+}
+
+fn print_index_summary(summary: &Summary, json: bool) -> Result<()> {
     let mut out = io::stdout().lock();
-    let written = if args.json {
-        serde_json::to_writer(&mut out, &summary)
+    let written = if json {
+        serde_json::to_writer(&mut out, summary)
             .map_err(io::Error::from)
             .and_then(|_| writeln!(out))
     } else {
-        output::print_summary(&mut out, &summary)
+        output::print_summary(&mut out, summary)
     };
-    finish_output(written)
+    finish_output(written.and_then(|_| out.flush()))
+}
+
+/// Looks at the folders every `interval` seconds until Ctrl-C, printing a summary after each
+/// pass that changed something.
+fn watch(indexer: &mut Indexer, stop: &AtomicBool, interval: f64, json: bool) -> Result<()> {
+    if !json {
+        eprintln!("watching for changes every {interval} s; Ctrl-C stops");
+    }
+    let step = Duration::from_millis(100);
+    let interval = Duration::from_secs_f64(interval.max(0.1));
+    loop {
+        let mut waited = Duration::ZERO;
+        while waited < interval {
+            if stop.load(Ordering::Relaxed) {
+                return Ok(());
+            }
+            std::thread::sleep(step);
+            waited += step;
+        }
+        let summary = indexer.pass(stop)?;
+        if summary.added + summary.updated + summary.removed > 0 || summary.interrupted {
+            print_index_summary(&summary, json)?;
+        }
+    }
+}
+
+/// The first Ctrl-C asks the indexer to commit what it has and stop; a second one quits at
+/// once (safe: the index is only ever changed by atomic commits).
+fn stop_on_ctrl_c() -> &'static AtomicBool {
+    static STOP: AtomicBool = AtomicBool::new(false);
+    let installed = ctrlc::set_handler(|| {
+        if STOP.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        eprintln!("\nstopping: committing what is indexed so far (Ctrl-C again to quit now)");
+    });
+    if let Err(e) = installed {
+        eprintln!("dateline: warning: Ctrl-C will stop without committing ({e})");
+    }
+    &STOP
 }
 
 pub fn search(args: SearchArgs) -> Result<()> {

@@ -97,8 +97,7 @@ struct Indexed {
 
 /// Reads, per source path, the size/mtime/hash stored with its documents.
 fn indexed_files(open: &OpenIndex) -> Result<HashMap<String, Indexed>> {
-    let reader = open.index.reader().context("opening index reader")?;
-    let searcher = reader.searcher();
+    let searcher = reader(&open.index)?.searcher();
     let mut out = HashMap::new();
     for segment in searcher.segment_readers() {
         let ff = segment.fast_fields();
@@ -108,19 +107,22 @@ fn indexed_files(open: &OpenIndex) -> Result<HashMap<String, Indexed>> {
         let sizes = ff.u64("size")?;
         let mtimes = ff.i64("mtime")?;
         let hashes = ff.u64("hash")?;
-        let mut seen = HashSet::new();
-        let mut text = String::new();
+        // Streaming the dictionary once is far cheaper than a lookup per document.
+        let mut names: Vec<Option<String>> = Vec::with_capacity(paths.num_terms());
+        let mut stream = paths.dictionary().stream()?;
+        while stream.advance() {
+            names.push(Some(String::from_utf8_lossy(stream.key()).into_owned()));
+        }
         for doc in segment.doc_ids_alive() {
             let Some(ord) = paths.term_ords(doc).next() else {
                 continue;
             };
-            if !seen.insert(ord) {
+            // Take each name once: a JSONL file has many documents.
+            let Some(name) = names.get_mut(ord as usize).and_then(Option::take) else {
                 continue;
-            }
-            text.clear();
-            paths.ord_to_str(ord, &mut text)?;
+            };
             out.insert(
-                text.clone(),
+                name,
                 Indexed {
                     size: sizes.first(doc).unwrap_or(0),
                     mtime_ns: mtimes.first(doc).unwrap_or(0),
@@ -252,154 +254,215 @@ fn progress_bar(len: usize, enabled: bool) -> ProgressBar {
     bar
 }
 
-/// Runs one indexing pass. `stop` is checked between files; when set, the run commits what
-/// it has and returns with `interrupted`.
-pub fn run(opts: &Options, stop: &AtomicBool) -> Result<Summary> {
-    let started = Instant::now();
-    let named: Vec<PathBuf> = opts
-        .dirs
-        .iter()
-        .map(|d| absolute(d))
-        .collect::<Result<_>>()?;
-    let mut open = open_for_update(opts)?;
-    let mut writer = writer_for(&open, opts)?;
-    let mut summary = Summary::default();
+/// An open indexing session: holds the writer (and so the index's lock) across passes, so
+/// `--watch` keeps other indexers out for as long as it runs.
+pub struct Indexer {
+    opts: Options,
+    open: OpenIndex,
+    writer: IndexWriter,
+    /// Folders each pass reads.
+    scan: Vec<PathBuf>,
+    /// The remembered folders changed: commit even if no document did.
+    meta_dirty: bool,
+}
 
-    let scan: Vec<PathBuf> = if !named.is_empty() {
-        named.clone()
-    } else if !open.meta.roots.is_empty() {
-        open.meta.roots.clone()
-    } else {
-        vec![absolute(&opts.default_dir)?]
-    };
-    let mut roots = open.meta.roots.clone();
-    for r in &scan {
-        if !roots.contains(r) {
-            roots.push(r.clone());
-        }
-    }
-    open.meta.roots = roots.clone();
-    summary.folders = roots.iter().map(|r| walk::path_key(r)).collect();
-
-    let indexed = indexed_files(&open)?;
-    let mut found = Walk::default();
-    let mut scanned = Vec::new();
-    for root in &scan {
-        if root.is_dir() {
-            walk::walk(root, &mut found);
-            scanned.push(root.clone());
+impl Indexer {
+    pub fn open(opts: &Options) -> Result<Indexer> {
+        let named: Vec<PathBuf> = opts
+            .dirs
+            .iter()
+            .map(|d| absolute(d))
+            .collect::<Result<_>>()?;
+        let mut open = open_for_update(opts)?;
+        let writer = writer_for(&open, opts)?;
+        let scan: Vec<PathBuf> = if !named.is_empty() {
+            named
+        } else if !open.meta.roots.is_empty() {
+            open.meta.roots.clone()
         } else {
-            found.problems.push(Problem {
-                path: walk::path_key(root),
-                line: None,
-                reason: "folder no longer exists; its articles stay in the index".into(),
-                kind: Severity::Warning,
-            });
-        }
-    }
-    let Walk { files, problems } = found;
-    summary.problems = problems;
-
-    let present: HashSet<&str> = files.iter().map(|f| f.key.as_str()).collect();
-    for key in indexed.keys() {
-        if !present.contains(key.as_str()) && scanned.iter().any(|r| is_under(key, r)) {
-            writer.delete_term(Term::from_field_text(open.fields.path, key));
-            summary.removed += 1;
-        }
-    }
-    let mut to_read = Vec::new();
-    for file in files {
-        match indexed.get(&file.key) {
-            Some(old) if old.size == file.size && old.mtime_ns == file.mtime_ns => {
-                summary.unchanged += 1
+            vec![absolute(&opts.default_dir)?]
+        };
+        let mut meta_dirty = opts.rebuild;
+        for r in &scan {
+            if !open.meta.roots.contains(r) {
+                open.meta.roots.push(r.clone());
+                meta_dirty = true;
             }
-            _ => to_read.push(file),
         }
+        Ok(Indexer {
+            opts: opts.clone(),
+            open,
+            writer,
+            scan,
+            meta_dirty,
+        })
     }
 
-    let bar = progress_bar(to_read.len(), opts.progress);
-    let fields = open.fields.clone();
-    let mut since_commit = 0usize;
-    let mut last_commit = Instant::now();
-    let (tx, rx) = sync_channel::<FileOutcome>(256);
-    let consumed: Result<()> = std::thread::scope(|scope| {
-        scope.spawn(move || {
-            to_read
-                .into_par_iter()
-                .try_for_each_with(tx, |tx, file| {
-                    if stop.load(Ordering::Relaxed) {
-                        return Err(());
-                    }
-                    tx.send(read_file(file)).map_err(|_| ())
-                })
-                .ok();
-        });
-        for outcome in rx.iter() {
-            let FileOutcome { file, result } = outcome;
-            bar.inc(1);
-            let old = indexed.get(&file.key);
-            let (hash, parse) = match result {
-                Ok(ok) => ok,
-                Err(reason) => {
-                    // Unreadable now (permissions, a file being rewritten): keep what the
-                    // index has rather than lose it to a passing error.
-                    summary.problems.push(Problem::skipped(&file.key, reason));
-                    continue;
-                }
-            };
-            for p in parse.problems {
-                summary.problems.push(Problem {
-                    path: file.key.clone(),
-                    line: p.line,
-                    reason: p.reason,
-                    kind: p.severity.into(),
+    /// One pass over the folders. `stop` is checked between files; when it is set, the pass
+    /// commits what it has and returns with `interrupted`.
+    pub fn pass(&mut self, stop: &AtomicBool) -> Result<Summary> {
+        let started = Instant::now();
+        let mut summary = Summary {
+            folders: self
+                .open
+                .meta
+                .roots
+                .iter()
+                .map(|r| walk::path_key(r))
+                .collect(),
+            ..Summary::default()
+        };
+        let indexed = indexed_files(&self.open)?;
+        let mut found = Walk::default();
+        let mut scanned = Vec::new();
+        for root in &self.scan {
+            if root.is_dir() {
+                walk::walk(root, &mut found);
+                scanned.push(root.clone());
+            } else {
+                found.problems.push(Problem {
+                    path: walk::path_key(root),
+                    line: None,
+                    reason: "folder no longer exists; its articles stay in the index".into(),
+                    kind: Severity::Warning,
                 });
             }
-            if old.is_some() {
-                writer.delete_term(Term::from_field_text(fields.path, &file.key));
-            }
-            for record in &parse.records {
-                writer.add_document(make_doc(&fields, &file, hash, record))?;
-            }
-            let n = parse.records.len();
-            since_commit += n.max(1);
-            match (old, n) {
-                (Some(old), _) if old.hash == hash => summary.unchanged += 1,
-                (Some(_), 0) => summary.removed += 1,
-                (Some(_), _) => {
-                    summary.updated += 1;
-                    summary.indexed += n as u64;
-                }
-                (None, 0) => {}
-                (None, _) => {
-                    summary.added += 1;
-                    summary.indexed += n as u64;
-                }
-            }
-            if since_commit >= opts.batch_docs || last_commit.elapsed() >= opts.batch_time {
-                commit(&mut writer, &open.meta)?;
-                since_commit = 0;
-                last_commit = Instant::now();
+        }
+        let Walk { files, problems } = found;
+        summary.problems = problems;
+
+        let fields = self.open.fields.clone();
+        let writer = &mut self.writer;
+        let present: HashSet<&str> = files.iter().map(|f| f.key.as_str()).collect();
+        for key in indexed.keys() {
+            if !present.contains(key.as_str()) && scanned.iter().any(|r| is_under(key, r)) {
+                writer.delete_term(Term::from_field_text(fields.path, key));
+                summary.removed += 1;
             }
         }
-        Ok(())
-    });
-    consumed?;
-    bar.finish_and_clear();
-    summary.interrupted = stop.load(Ordering::Relaxed);
-    commit(&mut writer, &open.meta)?;
-    writer
-        .wait_merging_threads()
-        .context("finishing index merges")?;
+        let mut to_read = Vec::new();
+        for file in files {
+            match indexed.get(&file.key) {
+                Some(old) if old.size == file.size && old.mtime_ns == file.mtime_ns => {
+                    summary.unchanged += 1
+                }
+                _ => to_read.push(file),
+            }
+        }
+        let mut dirty = self.meta_dirty || summary.removed > 0;
 
-    let reader = open.index.reader().context("opening index reader")?;
-    summary.articles = reader.searcher().num_docs();
-    summary.skipped = summary
-        .problems
-        .iter()
-        .filter(|p| p.kind == Severity::Skipped)
-        .count() as u64;
-    summary.warnings = summary.problems.len() as u64 - summary.skipped;
-    summary.elapsed_ms = started.elapsed().as_millis() as u64;
+        let bar = progress_bar(to_read.len(), self.opts.progress);
+        let meta = &self.open.meta;
+        let opts = &self.opts;
+        let mut since_commit = 0usize;
+        let mut last_commit = Instant::now();
+        let (tx, rx) = sync_channel::<FileOutcome>(256);
+        let consumed: Result<()> = std::thread::scope(|scope| {
+            scope.spawn(move || {
+                to_read
+                    .into_par_iter()
+                    .try_for_each_with(tx, |tx, file| {
+                        if stop.load(Ordering::Relaxed) {
+                            return Err(());
+                        }
+                        tx.send(read_file(file)).map_err(|_| ())
+                    })
+                    .ok();
+            });
+            for outcome in rx.iter() {
+                let FileOutcome { file, result } = outcome;
+                bar.inc(1);
+                let old = indexed.get(&file.key);
+                let (hash, parse) = match result {
+                    Ok(ok) => ok,
+                    Err(reason) => {
+                        // Unreadable now (permissions, a file being rewritten): keep what
+                        // the index has rather than lose it to a passing error.
+                        summary.problems.push(Problem::skipped(&file.key, reason));
+                        continue;
+                    }
+                };
+                for p in parse.problems {
+                    summary.problems.push(Problem {
+                        path: file.key.clone(),
+                        line: p.line,
+                        reason: p.reason,
+                        kind: p.severity.into(),
+                    });
+                }
+                let n = parse.records.len();
+                if old.is_none() && n == 0 {
+                    continue;
+                }
+                // Replacing even an unchanged (only touched) file refreshes the mtime kept
+                // with it, so the next pass does not have to read and hash it again.
+                if old.is_some() {
+                    writer.delete_term(Term::from_field_text(fields.path, &file.key));
+                }
+                for record in &parse.records {
+                    writer.add_document(make_doc(&fields, &file, hash, record))?;
+                }
+                dirty = true;
+                since_commit += n.max(1);
+                match (old, n) {
+                    (Some(old), _) if old.hash == hash => summary.unchanged += 1,
+                    (Some(_), 0) => summary.removed += 1,
+                    (Some(_), _) => {
+                        summary.updated += 1;
+                        summary.indexed += n as u64;
+                    }
+                    (None, _) => {
+                        summary.added += 1;
+                        summary.indexed += n as u64;
+                    }
+                }
+                if since_commit >= opts.batch_docs || last_commit.elapsed() >= opts.batch_time {
+                    commit(writer, meta)?;
+                    since_commit = 0;
+                    last_commit = Instant::now();
+                }
+            }
+            Ok(())
+        });
+        consumed?;
+        bar.finish_and_clear();
+        summary.interrupted = stop.load(Ordering::Relaxed);
+        if dirty {
+            commit(writer, meta)?;
+            self.meta_dirty = false;
+        }
+        summary.articles = reader(&self.open.index)?.searcher().num_docs();
+        summary.skipped = summary
+            .problems
+            .iter()
+            .filter(|p| p.kind == Severity::Skipped)
+            .count() as u64;
+        summary.warnings = summary.problems.len() as u64 - summary.skipped;
+        summary.elapsed_ms = started.elapsed().as_millis() as u64;
+        Ok(summary)
+    }
+
+    /// Lets background merges finish, so the index is left compact.
+    pub fn finish(self) -> Result<()> {
+        self.writer
+            .wait_merging_threads()
+            .context("finishing index merges")
+    }
+}
+
+/// A reader of the last commit; reloaded by hand, so no file watcher thread is started.
+pub fn reader(index: &tantivy::Index) -> Result<tantivy::IndexReader> {
+    index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()
+        .context("opening index reader")
+}
+
+/// Runs one indexing pass and finishes.
+pub fn run(opts: &Options, stop: &AtomicBool) -> Result<Summary> {
+    let mut indexer = Indexer::open(opts)?;
+    let summary = indexer.pass(stop)?;
+    indexer.finish()?;
     Ok(summary)
 }

@@ -3,7 +3,7 @@
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::NaiveDateTime;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::Query;
@@ -112,7 +112,7 @@ pub fn search(open: &OpenIndex, req: &Request) -> Result<Results> {
     let started = Instant::now();
     let fields = &open.fields;
     let built = query::build(&open.index, fields, &req.query, &req.filters)?;
-    let reader = open.index.reader().context("opening index reader")?;
+    let reader = crate::indexer::reader(&open.index)?;
     let searcher = reader.searcher();
     let page = TopDocs::with_limit(req.limit.max(1)).and_offset(req.offset);
     let query: &dyn Query = &*built.query;
