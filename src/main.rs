@@ -1,21 +1,9 @@
 //! dateline: full-text search for news archives.
 
-mod article;
-mod cli;
-mod commands;
-mod index_dir;
-mod indexer;
-mod output;
-mod problems;
-mod query;
-mod schema;
-mod search;
-mod snippet;
-mod walk;
-
 use clap::Parser;
 
-use cli::{Cli, Command};
+use dateline::cli::{Cli, Command};
+use dateline::{commands, index_dir};
 
 fn main() {
     let cli = Cli::parse();

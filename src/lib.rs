@@ -1,0 +1,17 @@
+//! dateline: full-text search for news archives, on tantivy.
+//!
+//! The `dateline` binary is a thin layer over these modules; benchmarks and other tools use
+//! them directly.
+
+pub mod article;
+pub mod cli;
+pub mod commands;
+pub mod index_dir;
+pub mod indexer;
+pub mod output;
+pub mod problems;
+pub mod query;
+pub mod schema;
+pub mod search;
+pub mod snippet;
+pub mod walk;
