@@ -108,12 +108,21 @@ fn lead(text: &str, max_chars: usize) -> String {
     }
 }
 
+/// Searches the index's last commit.
 pub fn search(open: &OpenIndex, req: &Request) -> Result<Results> {
+    let started = Instant::now();
+    let reader = crate::indexer::reader(&open.index)?;
+    let mut results = search_with(&reader.searcher(), open, req)?;
+    results.elapsed = started.elapsed();
+    Ok(results)
+}
+
+/// Searches with an existing searcher: long-running callers (benchmarks, a server) open the
+/// reader once.
+pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Result<Results> {
     let started = Instant::now();
     let fields = &open.fields;
     let built = query::build(&open.index, fields, &req.query, &req.filters)?;
-    let reader = crate::indexer::reader(&open.index)?;
-    let searcher = reader.searcher();
     let page = TopDocs::with_limit(req.limit.max(1)).and_offset(req.offset);
     let query: &dyn Query = &*built.query;
     let (total_hits, addresses): (usize, Vec<(Option<Score>, DocAddress)>) = match req.sort {
@@ -151,7 +160,7 @@ pub fn search(open: &OpenIndex, req: &Request) -> Result<Results> {
             Some(s) => s,
             // Sorted by date: still tell users how well each hit matched.
             None => query
-                .explain(&searcher, address)
+                .explain(searcher, address)
                 .map(|e| e.value())
                 .unwrap_or(0.0),
         };
