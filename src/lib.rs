@@ -14,4 +14,5 @@ pub mod query;
 pub mod schema;
 pub mod search;
 pub mod snippet;
+pub mod spelling;
 pub mod walk;

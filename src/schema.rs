@@ -10,9 +10,11 @@ use tantivy::tokenizer::{
 };
 use tantivy::Index;
 
+use crate::spelling::SpellingNormalizer;
+
 /// Bumped whenever the schema or an analyzer changes meaning, so an old index is refused with
 /// a request to rebuild rather than answering queries wrongly.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Analyzer for running text: English stemming on lower-cased, ASCII-folded words, so that
 /// `Thaad` finds `THAAD` and `café` finds `cafe`.
@@ -123,6 +125,7 @@ pub fn text_analyzer() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
+        .filter(SpellingNormalizer)
         .filter(Stemmer::new(Language::English))
         .build()
 }
@@ -179,6 +182,35 @@ mod tests {
             tokens(text_analyzer(), "THAAD Café deploying"),
             ["thaad", "cafe", "deploy"]
         );
+    }
+
+    #[test]
+    fn british_and_american_spellings_meet() {
+        for (uk, us) in [
+            ("denuclearisation", "denuclearization"),
+            ("organise", "organize"),
+            ("defence", "defense"),
+            ("colour", "color"),
+            ("centre", "center"),
+            ("travelled", "traveled"),
+            ("catalogue", "catalog"),
+            ("programme", "program"),
+        ] {
+            assert_eq!(
+                tokens(text_analyzer(), uk),
+                tokens(text_analyzer(), us),
+                "{uk}"
+            );
+        }
+        let unbent = || {
+            TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(LowerCaser)
+                .filter(Stemmer::new(Language::English))
+                .build()
+        };
+        for w in ["rise", "wise", "four", "hour", "acre", "genre"] {
+            assert_eq!(tokens(text_analyzer(), w), tokens(unbent(), w), "{w}");
+        }
     }
 
     #[test]

@@ -148,7 +148,7 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
     };
 
     let snippets = Snippets::new(
-        &searcher,
+        searcher,
         built.text_query.as_deref(),
         open,
         req.snippet_chars,
