@@ -36,6 +36,20 @@ pub fn exists(path: &Path) -> bool {
     has_meta(path)
 }
 
+/// The folders an index at `path` remembers, read straight from its metadata so that even an
+/// index of an older schema tells `--rebuild` what to read again.
+pub fn remembered_roots(path: &Path) -> Vec<PathBuf> {
+    let Ok(text) = std::fs::read_to_string(path.join("meta.json")) else {
+        return Vec::new();
+    };
+    serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| v.get("payload")?.as_str().map(str::to_string))
+        .and_then(|p| serde_json::from_str::<Meta>(&p).ok())
+        .map(|m| m.roots)
+        .unwrap_or_default()
+}
+
 fn rebuild_hint(path: &Path) -> String {
     format!(
         "run `dateline index --rebuild --index {}` to build it again",

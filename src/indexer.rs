@@ -273,7 +273,11 @@ impl Indexer {
             .iter()
             .map(|d| absolute(d))
             .collect::<Result<_>>()?;
+        let remembered = index_dir::remembered_roots(&opts.index);
         let mut open = open_for_update(opts)?;
+        if opts.rebuild {
+            open.meta.roots = remembered;
+        }
         let writer = writer_for(&open, opts)?;
         let scan: Vec<PathBuf> = if !named.is_empty() {
             named
