@@ -81,3 +81,27 @@ fn rebuild_starts_from_empty() {
     assert_eq!(s["unchanged"], 0, "{s}");
     assert_eq!(s["articles"], 1, "{s}");
 }
+
+#[test]
+fn symlink_loops_do_not_hang_and_linked_folders_are_read() {
+    let a = Archive::new();
+    a.article("a/one.txt", "One", "", "17 March 2017", "alpha");
+    let outside = a.root().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("two.txt"), "Two\n17 March 2017\n\nbeta\n").unwrap();
+    std::os::unix::fs::symlink(a.articles(), a.articles().join("a/loop")).unwrap();
+    std::os::unix::fs::symlink(&outside, a.articles().join("linked")).unwrap();
+    std::os::unix::fs::symlink(a.articles().join("a"), a.articles().join("again")).unwrap();
+    let s = a.index_json(&[]);
+    assert_eq!(s["indexed"], 2, "{s}");
+    let reasons: Vec<&str> = s["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["reason"].as_str().unwrap())
+        .collect();
+    assert!(reasons.iter().any(|r| r.contains("loop")), "{s}");
+    assert!(reasons.iter().any(|r| r.contains("already read")), "{s}");
+    assert_eq!(a.search("beta", &[])["total_hits"], 1);
+    assert_eq!(a.search("alpha", &[])["total_hits"], 1);
+}
