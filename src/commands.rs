@@ -122,6 +122,7 @@ pub fn search(args: SearchArgs) -> Result<()> {
         offset: args.offset,
         sort: args.sort,
         snippet_chars: args.snippet_chars.max(20),
+        ranking: Default::default(),
     };
     let results = search::search(&open, &request)?;
     let mut out = io::stdout().lock();

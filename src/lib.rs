@@ -11,6 +11,7 @@ pub mod indexer;
 pub mod output;
 pub mod problems;
 pub mod query;
+pub mod ranking;
 pub mod schema;
 pub mod search;
 pub mod snippet;

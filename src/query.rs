@@ -16,10 +16,8 @@ use tantivy::query::{
 use tantivy::schema::{IndexRecordOption, Term};
 use tantivy::{DateTime, Index};
 
+use crate::ranking::{self, Ranking};
 use crate::schema::{author_key, Fields};
-
-/// How much more a title match counts than a body match.
-pub const TITLE_BOOST: f32 = 2.0;
 
 /// A half-open span of days `[start, end)`; `None` is unbounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -247,9 +245,9 @@ pub struct Built {
     pub text_query: Option<Box<dyn Query>>,
 }
 
-pub fn query_parser(index: &Index, fields: &Fields) -> QueryParser {
+pub fn query_parser(index: &Index, fields: &Fields, title_boost: f32) -> QueryParser {
     let mut parser = QueryParser::for_index(index, vec![fields.title, fields.author, fields.body]);
-    parser.set_field_boost(fields.title, TITLE_BOOST);
+    parser.set_field_boost(fields.title, title_boost);
     parser
 }
 
@@ -293,31 +291,34 @@ fn explain_parse_error(e: QueryParserError, text: &str) -> anyhow::Error {
 }
 
 /// Builds the query for `text` with `filters` applied.
-pub fn build(index: &Index, fields: &Fields, text: &str, filters: &Filters) -> Result<Built> {
+pub fn build(
+    index: &Index,
+    fields: &Fields,
+    text: &str,
+    filters: &Filters,
+    ranking: &Ranking,
+) -> Result<Built> {
     let (words, clauses) = extract_date_clauses(text)?;
     let words = normalise_field_names(&words);
-    let text_query: Option<Box<dyn Query>> = if words.is_empty() || words == "*" {
-        None
-    } else {
-        let parser = query_parser(index, fields);
-        Some(
-            parser
-                .parse_query(&words)
-                .map_err(|e| explain_parse_error(e, &words))?,
-        )
-    };
+    let (text_query, scored): (Option<Box<dyn Query>>, Option<Box<dyn Query>>) =
+        if words.is_empty() || words == "*" {
+            (None, None)
+        } else {
+            let parser = query_parser(index, fields, ranking.title_boost);
+            let explain = |e| explain_parse_error(e, &words);
+            let plain = parser.parse_query(&words).map_err(explain)?;
+            let mut conjunctive = query_parser(index, fields, ranking.title_boost);
+            conjunctive.set_conjunction_by_default();
+            let scored = ranking::text_query(&parser, &conjunctive, &words, ranking)
+                .map_err(|e| explain_parse_error(e, &words))?;
+            (Some(plain), Some(scored))
+        };
     let has_filters = !filters.authors.is_empty() || filters.from.is_some() || filters.to.is_some();
     if text.trim().is_empty() && !has_filters {
         bail!("empty query: type some words, or * to list every article");
     }
     let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    parts.push((
-        Occur::Must,
-        text_query
-            .as_ref()
-            .map(|q| q.box_clone())
-            .unwrap_or_else(|| Box::new(AllQuery)),
-    ));
+    parts.push((Occur::Must, scored.unwrap_or_else(|| Box::new(AllQuery))));
     let filter = |q: Box<dyn Query>| -> Box<dyn Query> { Box::new(ConstScoreQuery::new(q, 0.0)) };
     for c in clauses {
         let occur = if c.negated {

@@ -13,6 +13,7 @@ use tantivy::{DocAddress, Order, Score, Searcher, TantivyDocument};
 
 use crate::index_dir::OpenIndex;
 use crate::query::{self, Filters};
+use crate::ranking::{self, Ranking};
 use crate::snippet::SnippetMaker;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -32,6 +33,7 @@ pub struct Request {
     pub sort: SortOrder,
     /// Longest snippet, in characters.
     pub snippet_chars: usize,
+    pub ranking: Ranking,
 }
 
 /// Text with the ranges (byte offsets) that matched the query.
@@ -117,17 +119,25 @@ pub fn search(open: &OpenIndex, req: &Request) -> Result<Results> {
     Ok(results)
 }
 
-/// Searches with an existing searcher: long-running callers (benchmarks, a server) open the
-/// reader once.
-pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Result<Results> {
-    let started = Instant::now();
-    let fields = &open.fields;
-    let built = query::build(&open.index, fields, &req.query, &req.filters)?;
-    let page = TopDocs::with_limit(req.limit.max(1)).and_offset(req.offset);
-    let query: &dyn Query = &*built.query;
-    let (total_hits, addresses): (usize, Vec<(Option<Score>, DocAddress)>) = match req.sort {
+/// The page of matches `req` asks for, with the total count: the search without documents
+/// or snippets. Scores are None when sorting by date.
+pub fn top_docs(
+    searcher: &Searcher,
+    query: &dyn Query,
+    req: &Request,
+) -> Result<(usize, Vec<(Option<Score>, DocAddress)>)> {
+    if req.limit == 0 {
+        return Ok((searcher.search(query, &Count)?, Vec::new()));
+    }
+    let page = TopDocs::with_limit(req.limit).and_offset(req.offset);
+    Ok(match req.sort {
         SortOrder::Relevance => {
-            let (n, top) = searcher.search(query, &(Count, page.order_by_score()))?;
+            let (n, top) = ranking::search(
+                searcher,
+                query,
+                &(Count, page.order_by_score()),
+                &req.ranking,
+            )?;
             (n, top.into_iter().map(|(s, a)| (Some(s), a)).collect())
         }
         SortOrder::Newest | SortOrder::Oldest => {
@@ -140,13 +150,17 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
             let (n, top) = searcher.search(query, &(Count, by_date))?;
             (n, top.into_iter().map(|(_, a)| (None, a)).collect())
         }
-    };
-    let addresses = if req.limit == 0 {
-        Vec::new()
-    } else {
-        addresses
-    };
+    })
+}
 
+/// Searches with an existing searcher: long-running callers (benchmarks, a server) open the
+/// reader once.
+pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Result<Results> {
+    let started = Instant::now();
+    let fields = &open.fields;
+    let built = query::build(&open.index, fields, &req.query, &req.filters, &req.ranking)?;
+    let query: &dyn Query = &*built.query;
+    let (total_hits, addresses) = top_docs(searcher, query, req)?;
     let snippets = Snippets::new(
         searcher,
         built.text_query.as_deref(),

@@ -380,17 +380,49 @@ fn search_builds_the_default_index_from_corpus_on_first_use() {
         .clone();
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["total_hits"], 1, "{r}");
-    assert!(r["hits"][0]["snippet"].as_str().unwrap().contains("<b>denuclearisation</b>"), "{r}");
+    assert!(
+        r["hits"][0]["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("<b>denuclearisation</b>"),
+        "{r}"
+    );
 }
 
 #[test]
 fn british_and_american_spellings_find_each_other() {
     let a = Archive::new();
-    a.article("uk.txt", "Defence programme", "", "2017-01-01", "The colour of the centre was organised.");
-    a.article("us.txt", "Defense program", "", "2017-01-02", "The color of the center was organized.");
-    a.article("other.txt", "Rising hours", "", "2017-01-03", "Four acres rise; a genre.");
+    a.article(
+        "uk.txt",
+        "Defence programme",
+        "",
+        "2017-01-01",
+        "The colour of the centre was organised.",
+    );
+    a.article(
+        "us.txt",
+        "Defense program",
+        "",
+        "2017-01-02",
+        "The color of the center was organized.",
+    );
+    a.article(
+        "other.txt",
+        "Rising hours",
+        "",
+        "2017-01-03",
+        "Four acres rise; a genre.",
+    );
     a.index_json(&[]);
-    for q in ["defence", "defense", "programme", "colour", "color", "center", "organize"] {
+    for q in [
+        "defence",
+        "defense",
+        "programme",
+        "colour",
+        "color",
+        "center",
+        "organize",
+    ] {
         assert_eq!(a.search(q, &[])["total_hits"], 2, "{q}");
     }
     assert_eq!(a.titles("acre", &[]), ["Rising hours"]);

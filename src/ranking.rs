@@ -1,0 +1,220 @@
+//! How results are ranked: tantivy's BM25 plus boosts built from tantivy's own queries.
+//!
+//! For a plain keyword query (`THAAD South Korea`) the words are OR-ed so that recall stays,
+//! and SHOULD clauses lift the articles that have all the words, that have them close
+//! together, and that have adjacent pairs of them as phrases. Length normalisation can be
+//! weakened through the statistics the search is given, without forking tantivy.
+
+use anyhow::Result;
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser};
+use tantivy::schema::Field;
+use tantivy::{Searcher, Term};
+
+/// The ranking knobs. `Ranking::bm25()` is plain tantivy BM25 with a title boost; the
+/// default is what the evaluation (`cargo bench --bench eval`) found best.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranking {
+    /// Title matches count this many times a body match.
+    pub title_boost: f32,
+    /// A constant added when every word of the query is in the article: a tier that puts
+    /// all-words articles above some-words ones.
+    pub all_words_tier: f32,
+    /// Multiplies the BM25 score of the all-words conjunction, added on top.
+    pub all_words_boost: f32,
+    /// A constant added when the words stand within `proximity_slop` words of each other:
+    /// a tier, within the all-words one, for articles where they stand together.
+    pub proximity_tier: f32,
+    /// Weight of the BM25 score of the whole query as a phrase with `proximity_slop`.
+    pub proximity_boost: f32,
+    pub proximity_slop: u32,
+    /// Weight of each adjacent pair of query words as an exact phrase.
+    pub pair_boost: f32,
+    /// Scales the average field length BM25 is told; above 1 weakens length normalisation,
+    /// so a one-line brief that mentions a word no longer outranks the story about it.
+    pub avg_length_scale: f32,
+}
+
+impl Ranking {
+    pub fn bm25() -> Ranking {
+        Ranking {
+            title_boost: 2.0,
+            all_words_tier: 0.0,
+            all_words_boost: 0.0,
+            proximity_tier: 0.0,
+            proximity_boost: 0.0,
+            proximity_slop: 0,
+            pair_boost: 0.0,
+            avg_length_scale: 1.0,
+        }
+    }
+}
+
+impl Default for Ranking {
+    fn default() -> Ranking {
+        Ranking {
+            title_boost: 2.0,
+            all_words_tier: 10.0,
+            all_words_boost: 0.0,
+            proximity_tier: 5.0,
+            proximity_boost: 0.0,
+            proximity_slop: 3,
+            pair_boost: 0.5,
+            avg_length_scale: 1.0,
+        }
+    }
+}
+
+/// The words of a plain keyword query, or None when the query uses any syntax (quotes,
+/// fields, operators, grouping, wildcards): then it is taken as the user wrote it.
+pub fn plain_words(text: &str) -> Option<Vec<&str>> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let plain = words.iter().all(|w| {
+        !matches!(*w, "AND" | "OR" | "NOT" | "IN")
+            && !w.starts_with(['+', '-'])
+            && !w.contains([
+                '"', ':', '(', ')', '[', ']', '{', '}', '^', '~', '*', '\\', '\'',
+            ])
+    });
+    (plain && !words.is_empty()).then_some(words)
+}
+
+/// Builds the scored text query for `text` (dates already taken out).
+pub fn text_query(
+    parser: &QueryParser,
+    conjunctive: &QueryParser,
+    text: &str,
+    ranking: &Ranking,
+) -> Result<Box<dyn Query>, tantivy::query::QueryParserError> {
+    let base = parser.parse_query(text)?;
+    let Some(words) = plain_words(text) else {
+        return Ok(base);
+    };
+    if words.len() < 2 {
+        return Ok(base);
+    }
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, base)];
+    if ranking.all_words_tier > 0.0 || ranking.all_words_boost > 0.0 {
+        let all = conjunctive.parse_query(text)?;
+        if ranking.all_words_tier > 0.0 {
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(
+                    all.box_clone(),
+                    ranking.all_words_tier,
+                )),
+            ));
+        }
+        if ranking.all_words_boost > 0.0 {
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(all, ranking.all_words_boost)),
+            ));
+        }
+    }
+    let phrase = |ws: &[&str], slop: u32| {
+        let mut q = format!("\"{}\"", ws.join(" "));
+        if slop > 0 {
+            q.push_str(&format!("~{slop}"));
+        }
+        parser.parse_query(&q)
+    };
+    if ranking.proximity_tier > 0.0 || ranking.proximity_boost > 0.0 {
+        let near = phrase(&words, ranking.proximity_slop)?;
+        if ranking.proximity_tier > 0.0 {
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(
+                    near.box_clone(),
+                    ranking.proximity_tier,
+                )),
+            ));
+        }
+        if ranking.proximity_boost > 0.0 {
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(near, ranking.proximity_boost)),
+            ));
+        }
+    }
+    if ranking.pair_boost > 0.0 && words.len() >= 3 {
+        for pair in words.windows(2) {
+            let q = phrase(pair, 0)?;
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(q, ranking.pair_boost)),
+            ));
+        }
+    }
+    Ok(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// BM25 statistics with the average field length scaled (see [`Ranking::avg_length_scale`]).
+pub struct ScaledStatistics<'a> {
+    pub searcher: &'a Searcher,
+    pub scale: f32,
+}
+
+impl tantivy::query::Bm25StatisticsProvider for ScaledStatistics<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        let mut total = 0u64;
+        for segment in self.searcher.segment_readers() {
+            total += segment.inverted_index(field)?.total_num_tokens();
+        }
+        Ok((total as f64 * self.scale as f64) as u64)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        Ok(self
+            .searcher
+            .segment_readers()
+            .iter()
+            .map(|s| u64::from(s.max_doc()))
+            .sum())
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        self.searcher.doc_freq(term)
+    }
+}
+
+/// Runs `collector` with the ranking's statistics.
+pub fn search<C: tantivy::collector::Collector>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    collector: &C,
+    ranking: &Ranking,
+) -> Result<C::Fruit> {
+    if (ranking.avg_length_scale - 1.0).abs() < f32::EPSILON {
+        return Ok(searcher.search(query, collector)?);
+    }
+    let stats = ScaledStatistics {
+        searcher,
+        scale: ranking.avg_length_scale,
+    };
+    Ok(searcher.search_with_statistics_provider(query, collector, &stats)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_words;
+
+    #[test]
+    fn plain_queries_are_told_from_syntax() {
+        assert_eq!(
+            plain_words("THAAD South Korea"),
+            Some(vec!["THAAD", "South", "Korea"])
+        );
+        for q in [
+            "\"South Korea\"",
+            "title:x y",
+            "a AND b",
+            "+a b",
+            "a -b",
+            "(a b)",
+            "a*",
+            "",
+        ] {
+            assert_eq!(plain_words(q), None, "{q}");
+        }
+    }
+}
