@@ -300,19 +300,19 @@ pub fn build(
 ) -> Result<Built> {
     let (words, clauses) = extract_date_clauses(text)?;
     let words = normalise_field_names(&words);
-    let (text_query, scored): (Option<Box<dyn Query>>, Option<Box<dyn Query>>) =
-        if words.is_empty() || words == "*" {
-            (None, None)
-        } else {
-            let parser = query_parser(index, fields, ranking.title_boost);
-            let explain = |e| explain_parse_error(e, &words);
-            let plain = parser.parse_query(&words).map_err(explain)?;
-            let mut conjunctive = query_parser(index, fields, ranking.title_boost);
-            conjunctive.set_conjunction_by_default();
-            let scored = ranking::text_query(&parser, &conjunctive, &words, ranking)
-                .map_err(|e| explain_parse_error(e, &words))?;
-            (Some(plain), Some(scored))
-        };
+    type Pair = (Option<Box<dyn Query>>, Option<Box<dyn Query>>);
+    let (text_query, scored): Pair = if words.is_empty() || words == "*" {
+        (None, None)
+    } else {
+        let parser = query_parser(index, fields, ranking.title_boost);
+        let explain = |e| explain_parse_error(e, &words);
+        let plain = parser.parse_query(&words).map_err(explain)?;
+        let mut conjunctive = query_parser(index, fields, ranking.title_boost);
+        conjunctive.set_conjunction_by_default();
+        let scored = ranking::text_query(&parser, &conjunctive, &words, ranking)
+            .map_err(|e| explain_parse_error(e, &words))?;
+        (Some(plain), Some(scored))
+    };
     let has_filters = !filters.authors.is_empty() || filters.from.is_some() || filters.to.is_some();
     if text.trim().is_empty() && !has_filters {
         bail!("empty query: type some words, or * to list every article");

@@ -119,13 +119,16 @@ pub fn search(open: &OpenIndex, req: &Request) -> Result<Results> {
     Ok(results)
 }
 
+/// A match's score (None when sorted by date) and where it is.
+pub type RankedDoc = (Option<Score>, DocAddress);
+
 /// The page of matches `req` asks for, with the total count: the search without documents
 /// or snippets. Scores are None when sorting by date.
 pub fn top_docs(
     searcher: &Searcher,
     query: &dyn Query,
     req: &Request,
-) -> Result<(usize, Vec<(Option<Score>, DocAddress)>)> {
+) -> Result<(usize, Vec<RankedDoc>)> {
     if req.limit == 0 {
         return Ok((searcher.search(query, &Count)?, Vec::new()));
     }
