@@ -7,7 +7,8 @@ use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use tantivy::directory::error::LockError;
 use tantivy::directory::MmapDirectory;
-use tantivy::{Index, TantivyError};
+use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::{Index, IndexSettings, TantivyError};
 
 use crate::schema::{self, Fields, SCHEMA_VERSION};
 
@@ -141,7 +142,7 @@ pub fn create(path: &Path, replace: bool) -> Result<OpenIndex> {
     let (schema, fields) = schema::build_schema();
     let dir = MmapDirectory::open(path)
         .with_context(|| format!("opening index folder {}", path.display()))?;
-    let index = Index::create(dir, schema, Default::default())
+    let index = Index::create(dir, schema, settings())
         .with_context(|| format!("creating index in {}", path.display()))?;
     schema::prepare(&index);
     Ok(OpenIndex {
@@ -153,6 +154,17 @@ pub fn create(path: &Path, replace: bool) -> Result<OpenIndex> {
         },
         path: path.to_path_buf(),
     })
+}
+
+/// Stored article text is most of an index; zstd keeps it well under the size of the text
+/// itself (lz4, tantivy's default, leaves the index larger than the archive).
+fn settings() -> IndexSettings {
+    IndexSettings {
+        docstore_compression: Compressor::Zstd(ZstdCompressor {
+            compression_level: Some(3),
+        }),
+        ..IndexSettings::default()
+    }
 }
 
 /// The project's own `index/` folder ships a README and .gitignore; those do not make it foreign.
