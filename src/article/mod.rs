@@ -5,6 +5,7 @@
 // of it; remove once they do.
 #![allow(dead_code)]
 
+pub mod byline;
 pub mod date;
 
 use std::path::Path;
