@@ -7,6 +7,7 @@
 
 pub mod byline;
 pub mod date;
+mod decode;
 
 use std::path::Path;
 
