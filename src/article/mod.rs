@@ -8,6 +8,7 @@
 pub mod byline;
 pub mod date;
 mod decode;
+mod text;
 
 use std::path::Path;
 
