@@ -100,6 +100,17 @@ pub fn parse_byline(line: &str) -> Option<Vec<String>> {
     Some(authors)
 }
 
+/// A header line naming only agencies or outlets (`Reuters`, `AFP / Kyodo`): a credit
+/// line, not a sentence and not authors.
+pub(super) fn is_credit_line(line: &str) -> bool {
+    let mut parts = line
+        .split([',', ';', '&', '|', '/'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .peekable();
+    line.len() <= 80 && parts.peek().is_some() && parts.all(is_organisation)
+}
+
 /// Splits an author list given without the `By` (a JSON `authors` string) the way a byline
 /// is split, without requiring the parts to look like names: the field says they are.
 pub(super) fn split_authors(s: &str) -> Vec<String> {
@@ -223,10 +234,12 @@ fn find_word(s: &str, word: &str) -> Option<(usize, usize)> {
 
 fn is_organisation(part: &str) -> bool {
     let bare = part.trim_end_matches('.');
-    // Any spelling starting "Reuter" (Reuter, Reuters, and typos like "Reutersd").
-    if bare
-        .get(..6)
-        .is_some_and(|p| p.eq_ignore_ascii_case("reuter"))
+    // Any one word starting "Reuter" (Reuter, Reuters, and typos like "Reutersd").
+    let one_word = !bare.contains(char::is_whitespace);
+    if one_word
+        && bare
+            .get(..6)
+            .is_some_and(|p| p.eq_ignore_ascii_case("reuter"))
     {
         return true;
     }
@@ -470,6 +483,18 @@ mod tests {
         ] {
             assert_eq!(by(line), None, "{line:?}");
         }
+    }
+
+    #[test]
+    fn credit_lines() {
+        assert!(is_credit_line("Reuters"));
+        assert!(is_credit_line("AFP / Kyodo"));
+        assert!(is_credit_line("The Associated Press"));
+        assert!(!is_credit_line(
+            "Reuters reported on Friday that prices rose"
+        ));
+        assert!(!is_credit_line("Jane Doe"));
+        assert!(!is_credit_line(" , "));
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! More Stories                     <- trailing boilerplate, dropped
 //! ```
 
-use super::byline::parse_byline;
+use super::byline::{is_credit_line, parse_byline};
 use super::date::{looks_like_date, parse_date};
 use super::{Article, ArticleDate, Problem, Severity};
 
@@ -124,21 +124,26 @@ pub(super) fn parse(text: &str) -> (Article, Vec<Problem>) {
         if line.is_empty() {
             break;
         }
-        if let Some(names) = parse_byline(line) {
-            authors.extend(names);
-        } else if let Some(d) = parse_date(line) {
+        match header_line(line) {
+            Header::Byline(names) => authors.extend(names),
             // The first date is the publication date; an "Updated" line after it is not.
-            date.get_or_insert(d);
-        } else if looks_like_date(line) {
-            problems.push(Problem {
+            Header::Date(d) => {
+                date.get_or_insert(d);
+            }
+            Header::BylineAndDate(names, d) => {
+                authors.extend(names);
+                date.get_or_insert(d);
+            }
+            Header::Credit => {}
+            Header::UnreadableDate => problems.push(Problem {
                 line: Some(number),
                 severity: Severity::Warning,
                 reason: format!("could not read date: '{line}'"),
-            });
-        } else {
-            // Not a header line: the body started without a blank line.
-            first_body_line = Some(line);
-            break;
+            }),
+            Header::BodyStarts => {
+                first_body_line = Some(line);
+                break;
+            }
         }
     }
     let body = body(
@@ -153,6 +158,59 @@ pub(super) fn parse(text: &str) -> (Article, Vec<Problem>) {
         body,
     };
     (article, problems)
+}
+
+/// What one header line turned out to be.
+enum Header {
+    Byline(Vec<String>),
+    Date(ArticleDate),
+    BylineAndDate(Vec<String>, ArticleDate),
+    /// An agency credit on its own line ("Reuters"): part of the header, not an author.
+    Credit,
+    UnreadableDate,
+    /// Not a header line: the body started without a blank line.
+    BodyStarts,
+}
+
+fn header_line(line: &str) -> Header {
+    if let Some(names) = parse_byline(line) {
+        return Header::Byline(names);
+    }
+    if let Some(date) = parse_date(line) {
+        return Header::Date(date);
+    }
+    if let Some((names, date)) = byline_and_date(line) {
+        return Header::BylineAndDate(names, date);
+    }
+    if looks_like_date(line) {
+        return Header::UnreadableDate;
+    }
+    if is_credit_line(line) {
+        return Header::Credit;
+    }
+    Header::BodyStarts
+}
+
+/// Web exports often put both on one line: `By Jane Doe, March 17, 2017` or
+/// `17 March 2017 | By Jane Doe`. Tries each separator as the split point; only short
+/// lines are tried, so the cost stays bounded.
+fn byline_and_date(line: &str) -> Option<(Vec<String>, ArticleDate)> {
+    if line.len() > 200 {
+        return None;
+    }
+    line.char_indices()
+        .filter(|&(_, c)| matches!(c, ',' | '|' | '·' | '•' | '-' | '–' | '—'))
+        .find_map(|(i, c)| {
+            let (left, right) = (&line[..i], &line[i + c.len_utf8()..]);
+            // parse_byline rejects anything not starting with "By" at once, so the date
+            // is only tried next to a byline.
+            if let Some(names) = parse_byline(left) {
+                if let Some(date) = parse_date(right) {
+                    return Some((names, date));
+                }
+            }
+            Some((parse_byline(right)?, parse_date(left)?))
+        })
 }
 
 /// Builds the body from trimmed lines: blank lines separate paragraphs (`\n\n`, however
@@ -355,6 +413,30 @@ mod tests {
         let (a, _) = parse_str("Title\nBy the end of the year, prices had doubled.\n");
         assert!(a.authors.is_empty());
         assert_eq!(a.body, "By the end of the year, prices had doubled.");
+    }
+
+    #[test]
+    fn byline_and_date_on_one_line() {
+        for (s, author) in [
+            ("T\nBy Jane Doe, March 17, 2017\n\nBody", "Jane Doe"),
+            ("T\nBy Jane Doe | 17 March 2017\n\nBody", "Jane Doe"),
+            ("T\nBY JANE DOE - 2017-03-17\n\nBody", "JANE DOE"),
+            ("T\n17 March 2017 | By Jane Doe\n\nBody", "Jane Doe"),
+        ] {
+            let (a, p) = parse_str(s);
+            assert_eq!(a.authors, [author], "{s}");
+            assert_eq!(a.date, ymd(2017, 3, 17), "{s}");
+            assert_eq!(a.body, "Body");
+            assert!(p.is_empty());
+        }
+    }
+
+    #[test]
+    fn agency_credit_lines_are_header() {
+        let (a, _) = parse_str("T\nReuters\n17 March 2017\n\nBody");
+        assert!(a.authors.is_empty());
+        assert_eq!(a.date, ymd(2017, 3, 17));
+        assert_eq!(a.body, "Body");
     }
 
     #[test]
