@@ -72,8 +72,8 @@ const SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
 /// Returns the authors named by a byline, or `None` when `line` is not a byline.
 ///
 /// A byline starts with the word `By` (any case, optionally followed by a colon); the
-/// rest must read as names: every word capitalised (or a known particle such as `van`), so
-/// a sentence like "By the end of the year ..." is not taken for one. Authors are split on
+/// rest must read as names (see `looks_like_name`), so a sentence like "By the end of the
+/// year ..." is not taken for one. Authors are split on
 /// commas, semicolons, `and` and `&`; agencies and staff titles are dropped, which can
 /// leave the list empty (`By Reuters`).
 pub fn parse_byline(line: &str) -> Option<Vec<String>> {
