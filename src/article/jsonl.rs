@@ -255,6 +255,13 @@ mod tests {
         })
     }
 
+    fn problems(p: &FileParse) -> Vec<(Option<u64>, Severity, &str)> {
+        p.problems
+            .iter()
+            .map(|p| (p.line, p.severity, p.reason.as_str()))
+            .collect()
+    }
+
     #[test]
     fn records_with_all_fields() {
         let p = parse(concat!(
@@ -299,11 +306,7 @@ mod tests {
             "{\"title\":\"a\",\"title\":\"b\"}\n",
         ));
         assert_eq!(p.records.len(), 1);
-        let got: Vec<(Option<u64>, Severity, &str)> = p
-            .problems
-            .iter()
-            .map(|p| (p.line, p.severity, p.reason.as_str()))
-            .collect();
+        let got = problems(&p);
         use Severity::Skipped;
         assert_eq!(
             got,
@@ -345,11 +348,7 @@ mod tests {
         assert_eq!(p.records.len(), 3);
         assert!(p.records.iter().all(|r| r.article.date.is_none()));
         assert_eq!(p.records[1].article.authors, ["Jane Doe"]);
-        let got: Vec<(Option<u64>, Severity, &str)> = p
-            .problems
-            .iter()
-            .map(|p| (p.line, p.severity, p.reason.as_str()))
-            .collect();
+        let got = problems(&p);
         use Severity::Warning;
         assert_eq!(
             got,
