@@ -1,6 +1,12 @@
 //! Reading article files: turning the bytes of a `.txt` export or a JSON Lines file into
 //! [`Article`]s, with every problem found on the way reported rather than panicked on.
 
+pub mod byline;
+pub mod date;
+mod decode;
+mod jsonl;
+mod text;
+
 use std::path::Path;
 
 use chrono::NaiveDateTime;
@@ -71,27 +77,329 @@ pub struct FileParse {
 
 /// Parses a whole file's bytes. Never panics on any input.
 pub fn parse_file(kind: FileKind, bytes: &[u8]) -> FileParse {
-    let _ = kind;
-    let text = String::from_utf8_lossy(bytes);
-    let mut lines = text.lines();
-    let title = lines.next().unwrap_or("").to_string();
-    let body: Vec<&str> = lines.collect();
-    FileParse {
-        records: vec![Record {
-            line: None,
-            article: Article {
-                title,
-                authors: vec!["Seima Oki".into()],
-                date: Some(ArticleDate {
-                    datetime: chrono::NaiveDate::from_ymd_opt(2017, 3, 17)
-                        .unwrap()
-                        .and_hms_opt(0, 0, 0)
-                        .unwrap(),
-                    has_time: false,
-                }),
-                body: body.join("\n"),
+    let decoded = match decode::decode(bytes) {
+        Ok(decoded) => decoded,
+        Err(reason) => {
+            return FileParse {
+                records: Vec::new(),
+                problems: vec![Problem {
+                    line: None,
+                    severity: Severity::Skipped,
+                    reason,
+                }],
+            }
+        }
+    };
+    let mut parse = match kind {
+        FileKind::Text => {
+            let (article, problems) = text::parse(&decoded.text);
+            FileParse {
+                records: vec![Record {
+                    line: None,
+                    article,
+                }],
+                problems,
+            }
+        }
+        FileKind::JsonLines => jsonl::parse(&decoded.text),
+    };
+    if let Some(reason) = decoded.warning {
+        parse.problems.insert(
+            0,
+            Problem {
+                line: None,
+                severity: Severity::Warning,
+                reason,
             },
-        }],
-        problems: vec![],
+        );
+    }
+    parse
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+
+    const SEED: &[u8] = include_bytes!("../../corpus/000_5ce300c1a8ebbb27.txt");
+
+    fn only_article(parse: &FileParse) -> &Article {
+        assert_eq!(parse.records.len(), 1, "{:?}", parse.problems);
+        &parse.records[0].article
+    }
+
+    fn skipped(parse: &FileParse) -> &str {
+        assert!(parse.records.is_empty());
+        match parse.problems.as_slice() {
+            [Problem {
+                line: None,
+                severity: Severity::Skipped,
+                reason,
+            }] => reason,
+            other => panic!("expected one file-level skip, got {other:?}"),
+        }
+    }
+
+    fn utf16le(s: &str) -> Vec<u8> {
+        [0xFF, 0xFE]
+            .into_iter()
+            .chain(s.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect()
+    }
+
+    fn utf16be(s: &str) -> Vec<u8> {
+        [0xFE, 0xFF]
+            .into_iter()
+            .chain(s.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect()
+    }
+
+    #[test]
+    fn kinds_by_extension() {
+        assert_eq!(kind_of(Path::new("a/b.txt")), Some(FileKind::Text));
+        assert_eq!(kind_of(Path::new("B.TXT")), Some(FileKind::Text));
+        assert_eq!(kind_of(Path::new("x.jsonl")), Some(FileKind::JsonLines));
+        assert_eq!(kind_of(Path::new("x.ndjson")), Some(FileKind::JsonLines));
+        assert_eq!(kind_of(Path::new("x.json")), None);
+        assert_eq!(kind_of(Path::new("txt")), None);
+    }
+
+    #[test]
+    fn seed_article() {
+        let parse = parse_file(FileKind::Text, SEED);
+        assert!(parse.problems.is_empty(), "{:?}", parse.problems);
+        let a = only_article(&parse);
+        assert_eq!(
+            a.title,
+            "Japan, U.S. agree to closely coordinate on N. Korea policy"
+        );
+        assert_eq!(a.authors, ["Toshimitsu Miyai", "Seima Oki"]);
+        assert_eq!(
+            a.date,
+            Some(ArticleDate {
+                datetime: NaiveDate::from_ymd_opt(2017, 3, 17).unwrap().into(),
+                has_time: false,
+            })
+        );
+        assert!(a.body.starts_with("TOKYO"));
+        assert!(!a.body.contains("More Stories"));
+        assert!(a.body.contains("“failed.”"));
+    }
+
+    #[test]
+    fn seed_article_in_every_encoding_and_line_ending() {
+        let want = only_article(&parse_file(FileKind::Text, SEED)).clone();
+        let text = std::str::from_utf8(SEED).unwrap();
+        let crlf = text.replace('\n', "\r\n");
+        let cr = text.replace('\n', "\r");
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(crlf.as_bytes());
+        for bytes in [
+            crlf.as_bytes().to_vec(),
+            cr.as_bytes().to_vec(),
+            bom,
+            utf16le(text),
+            utf16be(&crlf),
+        ] {
+            let parse = parse_file(FileKind::Text, &bytes);
+            assert!(parse.problems.is_empty(), "{:?}", parse.problems);
+            assert_eq!(only_article(&parse), &want);
+        }
+    }
+
+    #[test]
+    fn latin1_and_windows_1252_text() {
+        let parse = parse_file(
+            FileKind::Text,
+            b"Caf\xE9 prices\n17 March 2017\n\nA coffee costs \xA33 \x96 \x93too much\x94.\n",
+        );
+        let a = only_article(&parse);
+        assert_eq!(a.title, "Café prices");
+        assert_eq!(a.body, "A coffee costs £3 – “too much”.");
+        assert!(parse.problems.is_empty());
+    }
+
+    #[test]
+    fn files_that_are_not_articles() {
+        for kind in [FileKind::Text, FileKind::JsonLines] {
+            assert_eq!(skipped(&parse_file(kind, b"")), "empty file");
+            assert_eq!(skipped(&parse_file(kind, b" \r\n\n\t\n")), "empty file");
+            assert_eq!(
+                skipped(&parse_file(kind, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")),
+                "binary file, not text (looks like a PNG image)"
+            );
+            assert_eq!(
+                skipped(&parse_file(kind, b"Title\n\nBody \0\x01\x02")),
+                "binary file, not text (NUL bytes)"
+            );
+        }
+    }
+
+    #[test]
+    fn jsonl_files_are_decoded_like_text() {
+        let jsonl = "{\"title\":\"Caf\u{e9}\",\"body\":\"\u{a3}3\"}\r\n\r\n{\"title\":\"Two\"}\r\n";
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(jsonl.as_bytes());
+        let latin1: Vec<u8> = jsonl.chars().map(|c| c as u8).collect();
+        for bytes in [bom, utf16le(jsonl), latin1] {
+            let parse = parse_file(FileKind::JsonLines, &bytes);
+            assert!(parse.problems.is_empty(), "{:?}", parse.problems);
+            let got: Vec<_> = parse
+                .records
+                .iter()
+                .map(|r| (r.line, r.article.title.as_str(), r.article.body.as_str()))
+                .collect();
+            assert_eq!(got, [(Some(1), "Café", "£3"), (Some(3), "Two", "")]);
+        }
+    }
+
+    #[test]
+    fn mixed_encoding_is_a_warning_not_mojibake() {
+        let mut bytes = "Title “quoted”\n\nCosts ".as_bytes().to_vec();
+        bytes.extend_from_slice(b"\xA35.\n");
+        let parse = parse_file(FileKind::Text, &bytes);
+        let a = only_article(&parse);
+        assert_eq!(a.title, "Title “quoted”");
+        assert_eq!(a.body, "Costs £5.");
+        assert_eq!(parse.problems.len(), 1);
+        assert_eq!(parse.problems[0].severity, Severity::Warning);
+    }
+
+    /// Checks every file of the real corpora in `../shared/corpora` when they are there.
+    #[test]
+    fn real_corpora_parse_cleanly() {
+        use rayon::prelude::*;
+        use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+        let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpora"));
+        if !root.is_dir() {
+            eprintln!("skipping: no corpora at {}", root.display());
+            return;
+        }
+        let files = |dir: &str| -> Vec<std::path::PathBuf> {
+            walkdir::WalkDir::new(root.join(dir))
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file() && e.file_name() != "README.TXT")
+                .map(walkdir::DirEntry::into_path)
+                .filter(|p| kind_of(p) == Some(FileKind::Text))
+                .collect()
+        };
+        let (reuters, bbc) = (files("reuters21578"), files("bbc"));
+        let bylines = AtomicUsize::new(0);
+        let check = |path: &std::path::PathBuf, is_reuters: bool| -> Vec<String> {
+            let bytes = std::fs::read(path).unwrap();
+            let parse = parse_file(FileKind::Text, &bytes);
+            let mut bad: Vec<String> = parse
+                .problems
+                .iter()
+                .map(|p| format!("{}: {:?} {}", path.display(), p.severity, p.reason))
+                .collect();
+            let Some(Record { article: a, .. }) = parse.records.first() else {
+                return bad;
+            };
+            if !a.authors.is_empty() {
+                bylines.fetch_add(1, Relaxed);
+            }
+            let mut fail = |what: &str| bad.push(format!("{}: {what}", path.display()));
+            if a.title.is_empty() {
+                fail("no title");
+            }
+            if is_reuters && a.date.is_none() {
+                fail("no date");
+            }
+            if !is_reuters && (a.body.is_empty() || a.date.is_some() || !a.authors.is_empty()) {
+                fail("BBC article without body, or with a date or byline");
+            }
+            let all = [&a.title, &a.body].into_iter().chain(&a.authors);
+            if all.into_iter().any(|s| s.contains('\u{FFFD}')) {
+                fail("replacement character in output");
+            }
+            bad
+        };
+        let started = std::time::Instant::now();
+        let mut problems: Vec<String> = reuters
+            .par_iter()
+            .flat_map(|p| check(p, true))
+            .chain(bbc.par_iter().flat_map(|p| check(p, false)))
+            .collect();
+        problems.sort();
+        eprintln!(
+            "corpora: {} Reuters files ({} with bylines), {} BBC files, {} problems, {:?}",
+            reuters.len(),
+            bylines.load(Relaxed),
+            bbc.len(),
+            problems.len(),
+            started.elapsed()
+        );
+        assert_eq!(reuters.len(), 21_578);
+        assert_eq!(bbc.len(), 2_225);
+        assert!(
+            problems.is_empty(),
+            "{:#?}",
+            &problems[..problems.len().min(30)]
+        );
+    }
+
+    fn header_like_line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            Just("More Stories".to_owned()),
+            "(By|BY|by|By:) [A-Za-z .,&'-]{0,40}",
+            "(By|by) [A-Z][a-z]{0,8} (and|And|,) [A-Z][a-z]{0,8}(, Reuters)?",
+            "[0-9]{1,4}[-/ .][0-9A-Za-z]{1,9}[-/ .,]{1,2}[0-9]{1,4}",
+            "(Mon|Friday,|Sept\\.|MAR) ?[0-9]{0,3},? [0-9]{0,5}( [0-9]{1,2}:[0-9]{2}(:[0-9]{2})?( ?[AaPp]\\.?[Mm]\\.?)?)?( ?[A-Z+0-9:-]{0,6})?",
+            "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{0,12})?)?(Z|[+-][0-9:]{0,6})?",
+            "(Published|Updated|Date|on):? .{0,20}",
+            "[-*•1-9][.)]? .{0,60}",
+            "\\{\"(title|body|authors|date)\": ?(\"[^\"]{0,20}\"|[0-9]+|null|\\[\\]|\\{\\}).{0,10}",
+            any::<String>(),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_on_arbitrary_bytes(
+            prefix in prop_oneof![
+                Just(&b""[..]),
+                Just(&b"\xEF\xBB\xBF"[..]),
+                Just(&b"\xFF\xFE"[..]),
+                Just(&b"\xFE\xFF"[..]),
+            ],
+            bytes in proptest::collection::vec(any::<u8>(), 0..1024),
+        ) {
+            let bytes = [prefix, &bytes].concat();
+            for kind in [FileKind::Text, FileKind::JsonLines] {
+                let parse = parse_file(kind, &bytes);
+                // Nothing read means the file-level reason is given.
+                if parse.records.is_empty() {
+                    prop_assert!(parse.problems.iter().any(|p| p.line.is_none() && p.severity == Severity::Skipped));
+                }
+            }
+        }
+
+        #[test]
+        fn never_panics_on_header_like_lines(
+            lines in proptest::collection::vec(header_like_line(), 0..12),
+            newline in prop_oneof![Just("\n"), Just("\r\n"), Just("\r")],
+        ) {
+            let text = lines.join(newline);
+            for kind in [FileKind::Text, FileKind::JsonLines] {
+                let parse = parse_file(kind, text.as_bytes());
+                if kind == FileKind::Text {
+                    // One article with a title, or none and a reason (empty, control bytes).
+                    prop_assert!(parse.records.len() <= 1);
+                    prop_assert!(parse.records.iter().all(|r| !r.article.title.is_empty()));
+                }
+                if parse.records.is_empty() {
+                    prop_assert!(parse.problems.iter().any(|p| p.line.is_none() && p.severity == Severity::Skipped));
+                }
+            }
+            for line in &lines {
+                let _ = date::parse_date(line);
+                let _ = byline::parse_byline(line);
+            }
+        }
     }
 }

@@ -1,0 +1,509 @@
+//! Bylines: `By Toshimitsu Miyai, Seima Oki`, `BY JANE DOE AND JOHN ROE, Reuters`.
+
+/// Agencies, outlets and staff labels that share a byline with the writers but are not
+/// authors. Compared case-insensitively, after a trailing period is dropped.
+const NOT_AUTHORS: &[&str] = &[
+    "ap",
+    "afp",
+    "dpa",
+    "upi",
+    "efe",
+    "ansa",
+    "pti",
+    "ians",
+    "cnn",
+    "bbc",
+    "bbc news",
+    "bloomberg",
+    "bloomberg news",
+    "associated press",
+    "the associated press",
+    "agence france-presse",
+    "agence france presse",
+    "united press international",
+    "press association",
+    "the canadian press",
+    "canadian press",
+    "kyodo",
+    "kyodo news",
+    "jiji press",
+    "xinhua",
+    "yonhap",
+    "tass",
+    "itar-tass",
+    "interfax",
+    "anadolu",
+    "the japan news",
+    "the new york times",
+    "the washington post",
+    "the guardian",
+    "staff",
+    "wire reports",
+    "wire services",
+    "news services",
+    "news agencies",
+    "agencies",
+];
+
+/// A trailing word that makes a byline part a job title ("Staff Writer", "AP Business
+/// Writer", "Political Correspondent") rather than a name.
+const ROLE_WORDS: &[&str] = &[
+    "writer",
+    "writers",
+    "correspondent",
+    "correspondents",
+    "reporter",
+    "reporters",
+    "editor",
+    "columnist",
+    "contributor",
+    "staff",
+];
+
+/// Name particles that are written in lower case (`Ludwig van Beethoven`).
+const PARTICLES: &[&str] = &[
+    "de", "da", "di", "do", "dos", "das", "du", "del", "della", "der", "den", "van", "von", "la",
+    "le", "al", "el", "bin", "binti", "ibn", "y", "e", "ter", "ten", "af", "av", "zu", "st.",
+];
+
+/// Generational suffixes a comma separates from the name they belong to (`John Roe, Jr.`).
+const SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
+
+/// Returns the authors named by a byline, or `None` when `line` is not a byline.
+///
+/// A byline starts with the word `By` (any case, optionally followed by a colon); the
+/// rest must read as names (see `looks_like_name`), so a sentence like "By the end of the
+/// year ..." is not taken for one. Authors are split on
+/// commas, semicolons, `and` and `&`; agencies and staff titles are dropped, which can
+/// leave the list empty (`By Reuters`).
+pub fn parse_byline(line: &str) -> Option<Vec<String>> {
+    let line = line.trim();
+    let head = line.get(..2)?;
+    let rest = &line[2..];
+    if !head.eq_ignore_ascii_case("by")
+        || !rest.starts_with(|c: char| c.is_whitespace() || c == ':')
+    {
+        return None;
+    }
+    let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == ':');
+    // Longer than any realistic list of names: this is a sentence.
+    if rest.is_empty() || rest.len() > 200 {
+        return None;
+    }
+    let mut authors = Vec::new();
+    for name in names(rest) {
+        if !looks_like_name(name) {
+            return None;
+        }
+        push_name(&mut authors, name);
+    }
+    Some(authors)
+}
+
+/// A header line naming only agencies or outlets (`Reuters`, `AFP / Kyodo`): a credit
+/// line, not a sentence and not authors.
+pub(super) fn is_credit_line(line: &str) -> bool {
+    let mut parts = line
+        .split([',', ';', '&', '|', '/'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .peekable();
+    line.len() <= 80 && parts.peek().is_some() && parts.all(is_organisation)
+}
+
+/// Splits an author list given without the `By` (a JSON `authors` string) the way a byline
+/// is split, without requiring the parts to look like names: the field says they are.
+pub(super) fn split_authors(s: &str) -> Vec<String> {
+    let s = s.trim();
+    let s = match s.get(..3) {
+        Some(head) if head.eq_ignore_ascii_case("by ") => &s[3..],
+        _ => s,
+    };
+    let mut authors = Vec::new();
+    for name in names(s) {
+        push_name(&mut authors, name);
+    }
+    authors
+}
+
+fn push_name(authors: &mut Vec<String>, name: &str) {
+    let bare = name.trim_end_matches('.');
+    if SUFFIXES.iter().any(|s| s.eq_ignore_ascii_case(bare)) {
+        if let Some(last) = authors.last_mut() {
+            last.push_str(", ");
+            last.push_str(name);
+            return;
+        }
+    }
+    authors.push(name.to_owned());
+}
+
+/// The parts of an author list that are people: split on `,` `;` `&` `|` `/` and the word
+/// `and`, with organisations, job titles and ` for <outlet>` / ` in <place>` tails left out.
+fn names(list: &str) -> impl Iterator<Item = &str> {
+    list.split([',', ';', '&', '|', '/'])
+        .flat_map(split_on_and)
+        .map(|part| {
+            let part = cut_at_word(part, "for");
+            let part = strip_agency_word(cut_at_word(part, "in").trim());
+            if ends_with_initial(part) {
+                part
+            } else {
+                part.strip_suffix('.').unwrap_or(part).trim_end()
+            }
+        })
+        .filter(|part| !part.is_empty() && !is_organisation(part))
+}
+
+/// Agencies written without a comma after the name (`By Brad Schade Reuters`): only the
+/// spellings no surname shares, so `Michael Bloomberg` stays whole.
+const AGENCY_WORDS: &[&str] = &["AP", "AFP", "UPI", "DPA", "EFE", "ANSA", "PTI", "IANS"];
+
+fn strip_agency_word(part: &str) -> &str {
+    let Some((name, last)) = part.rsplit_once(char::is_whitespace) else {
+        return part;
+    };
+    let last = last.trim_end_matches('.');
+    let reuters = last
+        .get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("reuters"));
+    if reuters || AGENCY_WORDS.contains(&last) {
+        name.trim_end()
+    } else {
+        part
+    }
+}
+
+/// `J.` in `John Q.` keeps its period; `Reuters.` at the end of a line does not.
+fn ends_with_initial(part: &str) -> bool {
+    let last = part.rsplit(char::is_whitespace).next().unwrap_or(part);
+    let letters = last.trim_end_matches('.').chars().count();
+    letters <= 2
+}
+
+fn split_on_and(part: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(part);
+    std::iter::from_fn(move || {
+        let s = rest?;
+        match find_word(s, "and") {
+            Some((start, end)) => {
+                rest = Some(&s[end..]);
+                Some(&s[..start])
+            }
+            None => {
+                rest = None;
+                Some(s)
+            }
+        }
+    })
+}
+
+/// Cuts `s` before the first whole-word, case-sensitive lower-case `word` ("for", "in"):
+/// inside a name these words are never lower case, so what follows is an outlet or place.
+fn cut_at_word<'a>(s: &'a str, word: &str) -> &'a str {
+    let mut from = 0;
+    while let Some(i) = s[from..].find(word) {
+        let start = from + i;
+        let end = start + word.len();
+        let before = s[..start].chars().next_back();
+        let after = s[end..].chars().next();
+        if before.is_some_and(char::is_whitespace) && after.is_some_and(char::is_whitespace) {
+            return &s[..start];
+        }
+        from = end;
+    }
+    s
+}
+
+/// Finds `word` (ASCII, any case) standing alone: at the start or after whitespace, and
+/// followed by whitespace or the end. Returns its byte range.
+fn find_word(s: &str, word: &str) -> Option<(usize, usize)> {
+    let b = s.as_bytes();
+    let n = word.len();
+    let mut i = 0;
+    while i + n <= b.len() {
+        let starts = i == 0 || b[i - 1].is_ascii_whitespace();
+        let ends = i + n == b.len() || b[i + n].is_ascii_whitespace();
+        if starts && ends && b[i..i + n].eq_ignore_ascii_case(word.as_bytes()) {
+            return Some((i, i + n));
+        }
+        i += 1;
+    }
+    None
+}
+
+fn is_organisation(part: &str) -> bool {
+    let bare = part.trim_end_matches('.');
+    // Any one word starting "Reuter" (Reuter, Reuters, and typos like "Reutersd").
+    let one_word = !bare.contains(char::is_whitespace);
+    if one_word
+        && bare
+            .get(..6)
+            .is_some_and(|p| p.eq_ignore_ascii_case("reuter"))
+    {
+        return true;
+    }
+    if NOT_AUTHORS.iter().any(|o| o.eq_ignore_ascii_case(bare)) {
+        return true;
+    }
+    let last = bare.rsplit(char::is_whitespace).next().unwrap_or(bare);
+    ROLE_WORDS.iter().any(|r| r.eq_ignore_ascii_case(last))
+}
+
+/// Words that show a lower-case "By ..." line is a sentence ("By the end of ...", "by far
+/// the best") rather than names typed without capitals ("By keith grant").
+const NOT_NAME_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "after",
+    "all",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "been",
+    "before",
+    "but",
+    "by",
+    "contrast",
+    "day",
+    "default",
+    "definition",
+    "end",
+    "far",
+    "for",
+    "from",
+    "had",
+    "has",
+    "have",
+    "he",
+    "her",
+    "his",
+    "i",
+    "if",
+    "in",
+    "is",
+    "it",
+    "its",
+    "last",
+    "law",
+    "means",
+    "more",
+    "most",
+    "my",
+    "next",
+    "no",
+    "not",
+    "now",
+    "of",
+    "on",
+    "one",
+    "or",
+    "our",
+    "over",
+    "she",
+    "so",
+    "some",
+    "than",
+    "that",
+    "the",
+    "their",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "time",
+    "to",
+    "today",
+    "up",
+    "us",
+    "was",
+    "way",
+    "we",
+    "week",
+    "were",
+    "what",
+    "when",
+    "which",
+    "who",
+    "will",
+    "with",
+    "year",
+    "years",
+    "you",
+    "your",
+];
+
+/// One to six words, each capitalised (any script without case counts), a known
+/// lower-case particle, or particle-prefixed (`d'Ancona`, `al-Assad`); letters, periods,
+/// hyphens and apostrophes only. A name typed all in lower case (a real Reuters byline
+/// reads "By keith grant") passes when it has two to four words none of which reads as
+/// ordinary English (a function word, an -ing or -ly word).
+fn looks_like_name(name: &str) -> bool {
+    let mut words = 0;
+    let mut lower_case = 0;
+    for word in name.split_whitespace() {
+        words += 1;
+        if words > 6
+            || !word
+                .chars()
+                .all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\'' | '’'))
+        {
+            return false;
+        }
+        let Some(first) = word.chars().next() else {
+            return false;
+        };
+        let capitalised = first.is_alphabetic() && !first.is_lowercase();
+        let particle = PARTICLES.iter().any(|p| p.eq_ignore_ascii_case(word));
+        let prefixed = word
+            .find(['\'', '’', '-'])
+            .is_some_and(|i| i <= 3 && word[i..].chars().nth(1).is_some_and(char::is_uppercase));
+        if !(capitalised || particle || prefixed) {
+            let english =
+                NOT_NAME_WORDS.contains(&word) || word.ends_with("ing") || word.ends_with("ly");
+            if english {
+                return false;
+            }
+            lower_case += 1;
+        }
+    }
+    lower_case == 0 || (lower_case == words && (2..=4).contains(&words))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn by(line: &str) -> Option<Vec<String>> {
+        parse_byline(line)
+    }
+
+    fn names(list: &[&str]) -> Option<Vec<String>> {
+        Some(list.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn single_and_listed_authors() {
+        assert_eq!(by("By A"), names(&["A"]));
+        assert_eq!(by("BY A"), names(&["A"]));
+        assert_eq!(by("by A"), names(&["A"]));
+        assert_eq!(by("By: Jane Doe"), names(&["Jane Doe"]));
+        assert_eq!(
+            by("By Toshimitsu Miyai, Seima Oki"),
+            names(&["Toshimitsu Miyai", "Seima Oki"])
+        );
+        assert_eq!(by("By A and B"), names(&["A", "B"]));
+        assert_eq!(by("By A, B and C"), names(&["A", "B", "C"]));
+        assert_eq!(by("By A, B, and C"), names(&["A", "B", "C"]));
+        assert_eq!(by("By A & B"), names(&["A", "B"]));
+        assert_eq!(
+            by("By Stephen Jukes And Philip Shehadi, Reuters"),
+            names(&["Stephen Jukes", "Philip Shehadi"])
+        );
+        assert_eq!(
+            by("BY JANE DOE AND JOHN ROE"),
+            names(&["JANE DOE", "JOHN ROE"])
+        );
+    }
+
+    #[test]
+    fn agencies_and_titles_are_not_authors() {
+        assert_eq!(by("By John Smith, Reuters"), names(&["John Smith"]));
+        assert_eq!(
+            by("By Colin Brinsden, Reuters."),
+            names(&["Colin Brinsden"])
+        );
+        assert_eq!(by("By Cal Mankowski, Reutersd"), names(&["Cal Mankowski"]));
+        assert_eq!(by("By Jane Doe, Associated Press"), names(&["Jane Doe"]));
+        assert_eq!(by("By Jane Doe, AP"), names(&["Jane Doe"]));
+        assert_eq!(by("By Jane Doe, AFP"), names(&["Jane Doe"]));
+        assert_eq!(by("By Jane Doe, Bloomberg"), names(&["Jane Doe"]));
+        assert_eq!(by("By Jane Doe, BBC News"), names(&["Jane Doe"]));
+        assert_eq!(by("By JANE DOE, AP Business Writer"), names(&["JANE DOE"]));
+        assert_eq!(by("By Jane Doe, Staff Writer"), names(&["Jane Doe"]));
+        assert_eq!(by("By Jane Doe for The Japan News"), names(&["Jane Doe"]));
+        assert_eq!(by("By Jane Doe in Tokyo"), names(&["Jane Doe"]));
+        assert_eq!(by("By Brad Schade Reuters"), names(&["Brad Schade"]));
+        assert_eq!(by("By Jane Doe AP"), names(&["Jane Doe"]));
+        assert_eq!(by("By Michael Bloomberg"), names(&["Michael Bloomberg"]));
+        assert_eq!(by("By Paul Reuter"), names(&["Paul Reuter"]));
+        assert_eq!(by("By Reuters"), Some(vec![]));
+        assert_eq!(by("By Reuters Staff"), Some(vec![]));
+    }
+
+    #[test]
+    fn names_keep_their_particles_and_suffixes() {
+        assert_eq!(by("By Mark O'Neill"), names(&["Mark O'Neill"]));
+        assert_eq!(by("By Solange De Santis"), names(&["Solange De Santis"]));
+        assert_eq!(
+            by("By Ludwig van Beethoven"),
+            names(&["Ludwig van Beethoven"])
+        );
+        assert_eq!(by("By Chen Chien-kuo"), names(&["Chen Chien-kuo"]));
+        assert_eq!(by("By Bashar al-Assad"), names(&["Bashar al-Assad"]));
+        assert_eq!(by("By John Q. Public"), names(&["John Q. Public"]));
+        assert_eq!(by("By John Roe, Jr., Reuters"), names(&["John Roe, Jr."]));
+        assert_eq!(by("By Anna Müller"), names(&["Anna Müller"]));
+        assert_eq!(by("By Ana Ñúñez"), names(&["Ana Ñúñez"]));
+        assert_eq!(by("By 山田太郎"), names(&["山田太郎"]));
+        assert_eq!(by("By keith grant"), names(&["keith grant"]));
+        assert_eq!(
+            by("by jane doe and john roe, reuters"),
+            names(&["jane doe", "john roe"])
+        );
+    }
+
+    #[test]
+    fn sentences_are_not_bylines() {
+        for line in [
+            "By the end of the year, prices had doubled.",
+            "By 2007, Japan's population is expected to peak",
+            "By contrast Netcraft's four monitoring stations",
+            "By far the most satisfying element",
+            "By playing games, like pass-the-parcel",
+            "by early 2005 the net could have two new domain names",
+            "by contrast",
+            "By the way",
+            "by john Smith",
+            "Byline Jane Doe",
+            "By",
+            "By ",
+            "Bypass road closed",
+            "The story by Jane Doe",
+            "By John Smith said the company would grow 5% in 2017",
+            "",
+            "B",
+            "Bé",
+        ] {
+            assert_eq!(by(line), None, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn credit_lines() {
+        assert!(is_credit_line("Reuters"));
+        assert!(is_credit_line("AFP / Kyodo"));
+        assert!(is_credit_line("The Associated Press"));
+        assert!(!is_credit_line(
+            "Reuters reported on Friday that prices rose"
+        ));
+        assert!(!is_credit_line("Jane Doe"));
+        assert!(!is_credit_line(" , "));
+    }
+
+    #[test]
+    fn author_strings_split_like_bylines() {
+        assert_eq!(
+            split_authors("Jane Doe and John Roe, Reuters"),
+            vec!["Jane Doe", "John Roe"]
+        );
+        assert_eq!(split_authors("by jane doe"), vec!["jane doe"]);
+        assert_eq!(split_authors("  "), Vec::<String>::new());
+    }
+}

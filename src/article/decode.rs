@@ -1,0 +1,286 @@
+//! Bytes → text: picks the encoding, and refuses files that are not text at all.
+
+use std::borrow::Cow;
+
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1252};
+
+/// A file's text, plus a note when decoding had to guess or repair something.
+pub(super) struct Decoded<'a> {
+    pub text: Cow<'a, str>,
+    pub warning: Option<String>,
+}
+
+/// File signatures of formats that get renamed to `.txt` by mistake, so the skip reason
+/// can say what the file is.
+const MAGIC: &[(&[u8], &str)] = &[
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xFF\xD8\xFF", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"PK\x05\x06", "a ZIP archive"),
+    (b"\x1F\x8B", "a gzip archive"),
+    (b"\x7FELF", "an executable"),
+    (b"Rar!\x1A\x07", "a RAR archive"),
+    (b"7z\xBC\xAF\x27\x1C", "a 7-Zip archive"),
+    (b"SQLite format 3\0", "an SQLite database"),
+];
+
+/// How much of the text the control-character test looks at: enough to judge, and it
+/// keeps the cost of a 10 MB file at a few microseconds.
+const SAMPLE_CHARS: usize = 64 * 1024;
+
+/// Decodes a whole file. `Err` carries the reason, in plain words, that the file is not an
+/// article file at all (empty, binary).
+///
+/// Encoding rules: a BOM decides (UTF-8, UTF-16 LE/BE); otherwise valid UTF-8 is UTF-8
+/// and anything else is Windows-1252 (a superset of Latin-1 for printable text), except
+/// that a file that is mostly UTF-8 with a few stray bytes keeps its UTF-8 and reads only
+/// the stray bytes as Windows-1252, so one bad byte does not garble every accent.
+pub(super) fn decode(bytes: &[u8]) -> Result<Decoded<'_>, String> {
+    let decoded = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        eight_bit(rest, true)
+    } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        utf16(rest, UTF_16LE)
+    } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        utf16(rest, UTF_16BE)
+    } else {
+        if let Some((_, what)) = MAGIC.iter().find(|(magic, _)| bytes.starts_with(magic)) {
+            return Err(format!("binary file, not text (looks like {what})"));
+        }
+        if bytes.contains(&0) {
+            match bomless_utf16(bytes) {
+                Some(encoding) => utf16(bytes, encoding),
+                None => return Err("binary file, not text (NUL bytes)".into()),
+            }
+        } else {
+            eight_bit(bytes, false)
+        }
+    };
+    if decoded.text.trim().is_empty() {
+        return Err("empty file".into());
+    }
+    if let Some(reason) = binary_text(&decoded.text) {
+        return Err(reason.into());
+    }
+    Ok(decoded)
+}
+
+fn eight_bit(bytes: &[u8], has_bom: bool) -> Decoded<'_> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Decoded {
+            text: Cow::Borrowed(text),
+            warning: None,
+        };
+    }
+    let mut utf8_chars = 0usize;
+    let mut bad_bytes = 0usize;
+    for chunk in bytes.utf8_chunks() {
+        // Lead bytes of multi-byte characters: one per non-ASCII character.
+        utf8_chars += chunk.valid().bytes().filter(|&b| b >= 0xC0).count();
+        bad_bytes += chunk.invalid().len();
+    }
+    // A BOM, or more real UTF-8 characters than stray bytes, says the file is UTF-8 with
+    // damage; otherwise it is a legacy 8-bit file, and Windows-1252 reads all of it.
+    if !(has_bom || utf8_chars > bad_bytes) {
+        let (text, _) = WINDOWS_1252.decode_without_bom_handling(bytes);
+        return Decoded {
+            text,
+            warning: None,
+        };
+    }
+    let mut text = String::with_capacity(bytes.len() + bad_bytes);
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        text.push_str(&WINDOWS_1252.decode_without_bom_handling(chunk.invalid()).0);
+    }
+    Decoded {
+        text: Cow::Owned(text),
+        warning: Some(format!(
+            "text is UTF-8 except for {bad_bytes} byte{}; read {} as Windows-1252",
+            if bad_bytes == 1 { "" } else { "s" },
+            if bad_bytes == 1 { "it" } else { "them" },
+        )),
+    }
+}
+
+fn utf16<'a>(bytes: &'a [u8], encoding: &'static Encoding) -> Decoded<'a> {
+    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+    Decoded {
+        text,
+        warning: had_errors.then(|| {
+            format!(
+                "some bytes are not valid {}; they were replaced with \u{FFFD}",
+                encoding.name()
+            )
+        }),
+    }
+}
+
+/// UTF-16 saved without a BOM: in text that is mostly ASCII every other byte is NUL.
+/// Requires the pattern in nearly all of the first 4 KiB so that binary files with
+/// scattered NULs are still refused.
+fn bomless_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
+    let sample = &bytes[..bytes.len().min(4096)];
+    let pairs = sample.len() / 2;
+    if pairs < 2 {
+        return None;
+    }
+    let (mut le, mut be) = (0, 0);
+    for pair in sample.chunks_exact(2) {
+        match (pair[0], pair[1]) {
+            (0, 0) => {}
+            (_, 0) => le += 1,
+            (0, _) => be += 1,
+            _ => {}
+        }
+    }
+    let most = pairs * 9 / 10;
+    if le >= most && be == 0 {
+        Some(UTF_16LE)
+    } else if be >= most && le == 0 {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Text that decoded but is mostly control characters is a binary file.
+fn binary_text(text: &str) -> Option<&'static str> {
+    let mut total = 0usize;
+    let mut controls = 0usize;
+    for c in text.chars().take(SAMPLE_CHARS) {
+        total += 1;
+        if c == '\0' {
+            return Some("binary file, not text (NUL characters)");
+        }
+        if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0C') {
+            controls += 1;
+        }
+    }
+    // Real text has next to none; a handful (a stray form feed, a DOS end-of-file mark)
+    // must not cost the article.
+    (controls * 20 > total).then_some("binary file, not text (control characters)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(bytes: &[u8]) -> String {
+        match decode(bytes) {
+            Ok(decoded) => decoded.text.into_owned(),
+            Err(reason) => panic!("refused: {reason}"),
+        }
+    }
+
+    fn reason(bytes: &[u8]) -> String {
+        decode(bytes).err().expect("refused")
+    }
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        assert_eq!(text("£5 “quoted” – dash".as_bytes()), "£5 “quoted” – dash");
+        assert_eq!(text(b"\xEF\xBB\xBFTitle \xC2\xA3"), "Title £");
+        assert!(matches!(
+            decode(b"plain ascii").unwrap().text,
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let s = "Title £ “q”\r\nbody";
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(s.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(s.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        assert_eq!(text(&le), s);
+        assert_eq!(text(&be), s);
+        let d = decode(&le).unwrap();
+        assert!(d.warning.is_none());
+    }
+
+    #[test]
+    fn utf16_without_bom_is_read_when_unmistakable() {
+        let s = "A plain title\nand a body line";
+        let le: Vec<u8> = s.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = s.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(text(&le), s);
+        assert_eq!(text(&be), s);
+    }
+
+    #[test]
+    fn broken_utf16_is_repaired_with_a_warning() {
+        let d = decode(b"\xFF\xFEA\x00\x00\xD8B\x00").unwrap();
+        assert!(d.warning.unwrap().contains("UTF-16"));
+    }
+
+    #[test]
+    fn windows_1252_and_latin1() {
+        // £ 5, curly quotes, en dash, e-acute, euro sign in Windows-1252.
+        assert_eq!(
+            text(b"\xA35 \x93quoted\x94 \x96 caf\xE9 \x80"),
+            "£5 “quoted” – café €"
+        );
+        assert!(decode(b"caf\xE9").unwrap().warning.is_none());
+    }
+
+    #[test]
+    fn mostly_utf8_keeps_its_utf8_and_reads_stray_bytes_as_1252() {
+        let bytes: Vec<u8> = "“Café” costs ".bytes().chain([0xA3, b'5']).collect();
+        let d = decode(&bytes).unwrap();
+        assert_eq!(d.text, "“Café” costs £5");
+        assert!(d.warning.unwrap().contains("1 byte;"));
+        let d = decode(b"\xEF\xBB\xBFcaf\xE9").unwrap();
+        assert_eq!(d.text, "café");
+        assert!(d.warning.is_some());
+    }
+
+    #[test]
+    fn empty_files() {
+        for bytes in [
+            &b""[..],
+            b"   \n\r\n\t ",
+            b"\xEF\xBB\xBF",
+            b"\xEF\xBB\xBF \n",
+            b"\xFF\xFE",
+            b"\xFF\xFE \x00\n\x00",
+        ] {
+            assert_eq!(reason(bytes), "empty file", "{bytes:?}");
+        }
+    }
+
+    #[test]
+    fn binary_files_are_named_when_recognised() {
+        let cases: &[(&[u8], &str)] = &[
+            (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "PNG"),
+            (b"\xFF\xD8\xFF\xE0\0\x10JFIF", "JPEG"),
+            (b"GIF89a\x01\0\x01\0", "GIF"),
+            (b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n", "PDF"),
+            (b"PK\x03\x04\x14\0\0\0", "ZIP"),
+            (b"\x1F\x8B\x08\0\0\0\0\0", "gzip"),
+        ];
+        for (bytes, what) in cases {
+            let r = reason(bytes);
+            assert!(
+                r.starts_with("binary file, not text") && r.contains(what),
+                "{r}"
+            );
+        }
+        assert_eq!(
+            reason(b"Title\nbody\0with a NUL and more"),
+            "binary file, not text (NUL bytes)"
+        );
+        assert_eq!(
+            reason(b"\x01\x02\x03\x04text\x05\x06\x07\x08"),
+            "binary file, not text (control characters)"
+        );
+        assert!(decode(b"Title\n\nbody with a form feed\x0c and a DOS end mark\x1a").is_ok());
+    }
+}

@@ -1,0 +1,416 @@
+//! JSON Lines: one article object per line, `{"title", "authors", "date", "body"}`.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::byline::split_authors;
+use super::date::parse_date;
+use super::text::{lines, title_from_body};
+use super::{Article, FileParse, Problem, Record, Severity};
+
+/// The keys dateline reads; any other key is ignored without being built into a value.
+/// Kept as loose `Value`s so a wrongly typed field gets a precise message (and, for
+/// `authors` and `date`, only a warning) instead of a serde error that loses the line.
+#[derive(Deserialize)]
+struct RawRecord {
+    title: Option<Value>,
+    authors: Option<Value>,
+    date: Option<Value>,
+    body: Option<Value>,
+}
+
+pub(super) fn parse(text: &str) -> FileParse {
+    let mut out = FileParse::default();
+    let mut non_blank = 0u64;
+    let mut objects = 0u64;
+    for (line, number) in lines(text).zip(1u64..) {
+        // The untrimmed line goes to serde_json (it allows surrounding whitespace) so the
+        // column in its messages matches what the user sees in the file.
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        non_blank += 1;
+        let skip = |reason: String| Problem {
+            line: Some(number),
+            severity: Severity::Skipped,
+            reason,
+        };
+        if !trimmed.starts_with('{') {
+            out.problems.push(skip(not_an_object(line)));
+            continue;
+        }
+        objects += 1;
+        let raw = match serde_json::from_str::<RawRecord>(line) {
+            Ok(raw) => raw,
+            Err(e) => {
+                out.problems.push(skip(format!("bad JSON: {}", brief(&e))));
+                continue;
+            }
+        };
+        match article(raw, number, &mut out.problems) {
+            Ok(article) => out.records.push(Record {
+                line: Some(number),
+                article,
+            }),
+            Err(reason) => out.problems.push(skip(reason)),
+        }
+    }
+
+    if out.records.is_empty() {
+        let reason = if objects == 0 {
+            // A text file or CSV saved as .jsonl: one clear reason beats a problem per line.
+            out.problems.clear();
+            "not a JSON Lines file: no line holds a JSON object".to_owned()
+        } else {
+            format!(
+                "no article could be read: all {non_blank} line{} skipped",
+                if non_blank == 1 { " was" } else { "s were" }
+            )
+        };
+        out.problems.push(Problem {
+            line: None,
+            severity: Severity::Skipped,
+            reason,
+        });
+    }
+    out
+}
+
+/// Turns one decoded object into an article, pushing warnings for fields it had to leave
+/// out; `Err` is the reason the whole line is skipped.
+fn article(raw: RawRecord, line: u64, problems: &mut Vec<Problem>) -> Result<Article, String> {
+    let warn = |problems: &mut Vec<Problem>, reason: String| {
+        problems.push(Problem {
+            line: Some(line),
+            severity: Severity::Warning,
+            reason,
+        })
+    };
+    let title = string_field(raw.title, "title")?;
+    let body = string_field(raw.body, "body")?;
+    // A title is one line however the producer wrote it.
+    let title = one_line(trim_in_place(title));
+    let body = normalise_newlines(trim_in_place(body));
+    let title = match (title.is_empty(), body.is_empty()) {
+        (true, true) => return Err("no title and no body".into()),
+        // The body is what people search for, so an untitled record is kept under a
+        // title made from its first words rather than dropped, and the user is told.
+        (true, false) => {
+            warn(
+                problems,
+                "no title; title taken from the start of the body".into(),
+            );
+            title_from_body(&body)
+        }
+        (false, _) => title,
+    };
+
+    let authors = match raw.authors {
+        None => Vec::new(),
+        Some(Value::String(s)) => split_authors(&s),
+        // An array is already split by the producer: keep its entries as given.
+        Some(Value::Array(items)) => {
+            let mut authors = Vec::with_capacity(items.len());
+            for item in items {
+                match item {
+                    Value::String(s) if !s.trim().is_empty() => authors.push(s.trim().to_owned()),
+                    Value::String(_) | Value::Null => {}
+                    other => warn(
+                        problems,
+                        format!("ignored an author that is {}, not a string", kind(&other)),
+                    ),
+                }
+            }
+            authors
+        }
+        Some(other) => {
+            warn(
+                problems,
+                format!(
+                    "ignored 'authors': it is {}, not a string or a list of strings",
+                    kind(&other)
+                ),
+            );
+            Vec::new()
+        }
+    };
+
+    let date = match raw.date {
+        None => None,
+        Some(Value::String(s)) if s.trim().is_empty() => None,
+        Some(Value::String(s)) => {
+            let date = parse_date(&s);
+            if date.is_none() {
+                warn(problems, format!("could not read date: '{}'", s.trim()));
+            }
+            date
+        }
+        // Numbers could be epoch seconds or milliseconds; guessing wrong files the
+        // article under the wrong day, so say so instead.
+        Some(other) => {
+            warn(
+                problems,
+                format!("could not read date: {other} (expected a date string)"),
+            );
+            None
+        }
+    };
+
+    Ok(Article {
+        title,
+        authors,
+        date,
+        body,
+    })
+}
+
+fn string_field(value: Option<Value>, key: &str) -> Result<String, String> {
+    match value {
+        None => Ok(String::new()),
+        Some(Value::String(s)) => Ok(s),
+        Some(other) => Err(format!("'{key}' is {}, expected a string", kind(&other))),
+    }
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The reason for a line that does not start with `{`: what JSON it holds, or why it is
+/// not JSON. Validated without building the value, which could be huge.
+fn not_an_object(line: &str) -> String {
+    match serde_json::from_str::<serde::de::IgnoredAny>(line) {
+        Ok(_) => {
+            let what = match line.trim_start().as_bytes()[0] {
+                b'[' => "a list",
+                b'"' => "a string",
+                b't' | b'f' => "a boolean",
+                b'n' => "null",
+                _ => "a number",
+            };
+            format!("not a JSON object (found {what})")
+        }
+        Err(e) => format!("bad JSON: {}", brief(&e)),
+    }
+}
+
+/// serde_json's message without its "at line 1 column N" (every parse here is one line),
+/// with the column kept so the user can find the spot.
+fn brief(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    let message = match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => &message,
+    };
+    format!("{message} (column {})", e.column())
+}
+
+/// Trims the string serde_json already allocated instead of copying the trimmed slice:
+/// bodies are most of the bytes read.
+fn trim_in_place(mut s: String) -> String {
+    s.truncate(s.trim_end().len());
+    let leading = s.len() - s.trim_start().len();
+    s.drain(..leading);
+    s
+}
+
+fn one_line(s: String) -> String {
+    if s.contains(['\n', '\r']) {
+        s.split(['\n', '\r'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        s
+    }
+}
+
+fn normalise_newlines(s: String) -> String {
+    if s.contains('\r') {
+        lines(&s).collect::<Vec<_>>().join("\n")
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::ArticleDate;
+    use chrono::NaiveDate;
+
+    fn ymd(y: i32, m: u32, d: u32) -> Option<ArticleDate> {
+        Some(ArticleDate {
+            datetime: NaiveDate::from_ymd_opt(y, m, d).unwrap().into(),
+            has_time: false,
+        })
+    }
+
+    fn problems(p: &FileParse) -> Vec<(Option<u64>, Severity, &str)> {
+        p.problems
+            .iter()
+            .map(|p| (p.line, p.severity, p.reason.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn records_with_all_fields() {
+        let p = parse(concat!(
+            r#"{"title":"One","authors":["Jane Doe","John Roe"],"date":"2017-03-17","body":"Text one."}"#,
+            "\n",
+            r#"{"title":"Two","authors":"By Jane Doe and John Roe, Reuters","date":"March 17, 2017","body":"Text two.","url":"http://x","tags":[1,{"a":2}]}"#,
+            "\n"
+        ));
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        assert_eq!(p.records.len(), 2);
+        let (one, two) = (&p.records[0], &p.records[1]);
+        assert_eq!(one.line, Some(1));
+        assert_eq!(one.article.title, "One");
+        assert_eq!(one.article.authors, ["Jane Doe", "John Roe"]);
+        assert_eq!(one.article.date, ymd(2017, 3, 17));
+        assert_eq!(one.article.body, "Text one.");
+        assert_eq!(two.line, Some(2));
+        assert_eq!(two.article.authors, ["Jane Doe", "John Roe"]);
+        assert_eq!(two.article.date, ymd(2017, 3, 17));
+    }
+
+    #[test]
+    fn blank_lines_are_skipped_and_line_numbers_are_physical() {
+        let p = parse("\n{\"title\":\"A\"}\r\n\r\n   \n{\"title\":\"B\"}\r{\"title\":\"C\"}");
+        let lines: Vec<_> = p.records.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [Some(2), Some(5), Some(6)]);
+        assert!(p.problems.is_empty());
+    }
+
+    #[test]
+    fn malformed_lines_are_skipped_others_kept() {
+        let p = parse(concat!(
+            "{\"title\":\"ok\"}\n",
+            "  {\"title\": \"broken\"\n",
+            "[1, 2]\n",
+            "\"just a string\"\n",
+            "{\"title\": \"\", \"body\": \"  \"}\n",
+            "{\"authors\": [\"X\"]}\n",
+            "{\"title\": 5}\n",
+            "not json\n",
+            "{\"title\":\"a\"} trailing\n",
+            "{\"title\":\"a\",\"title\":\"b\"}\n",
+        ));
+        assert_eq!(p.records.len(), 1);
+        let got = problems(&p);
+        use Severity::Skipped;
+        assert_eq!(
+            got,
+            [
+                (
+                    Some(2),
+                    Skipped,
+                    "bad JSON: EOF while parsing an object (column 20)"
+                ),
+                (Some(3), Skipped, "not a JSON object (found a list)"),
+                (Some(4), Skipped, "not a JSON object (found a string)"),
+                (Some(5), Skipped, "no title and no body"),
+                (Some(6), Skipped, "no title and no body"),
+                (Some(7), Skipped, "'title' is a number, expected a string"),
+                (Some(8), Skipped, "bad JSON: expected ident (column 2)"),
+                (
+                    Some(9),
+                    Skipped,
+                    "bad JSON: trailing characters (column 15)"
+                ),
+                (
+                    Some(10),
+                    Skipped,
+                    "bad JSON: duplicate field `title` (column 20)"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn unreadable_dates_and_odd_authors_warn() {
+        let p = parse(concat!(
+            r#"{"title":"A","date":"31 February 2017"}"#,
+            "\n",
+            r#"{"title":"B","date":1489708800,"authors":[1,"Jane Doe",null]}"#,
+            "\n",
+            r#"{"title":"C","date":"","authors":{"name":"x"}}"#,
+        ));
+        assert_eq!(p.records.len(), 3);
+        assert!(p.records.iter().all(|r| r.article.date.is_none()));
+        assert_eq!(p.records[1].article.authors, ["Jane Doe"]);
+        let got = problems(&p);
+        use Severity::Warning;
+        assert_eq!(
+            got,
+            [
+                (Some(1), Warning, "could not read date: '31 February 2017'"),
+                (
+                    Some(2),
+                    Warning,
+                    "ignored an author that is a number, not a string"
+                ),
+                (
+                    Some(2),
+                    Warning,
+                    "could not read date: 1489708800 (expected a date string)"
+                ),
+                (
+                    Some(3),
+                    Warning,
+                    "ignored 'authors': it is an object, not a string or a list of strings"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn body_without_title_gets_a_title_from_the_body() {
+        let p = parse(
+            r#"{"body":"Prime Minister Shinzo Abe met Rex Tillerson in Tokyo. They agreed."}"#,
+        );
+        assert_eq!(
+            p.records[0].article.title,
+            "Prime Minister Shinzo Abe met Rex Tillerson in Tokyo."
+        );
+        assert_eq!(p.problems[0].severity, Severity::Warning);
+        assert_eq!(p.problems[0].line, Some(1));
+    }
+
+    #[test]
+    fn titles_are_one_line_and_bodies_use_lf() {
+        let p = parse(r#"{"title":" Two\r\nlines ","body":"a\r\nb\rc\n\nd"}"#);
+        assert_eq!(p.records[0].article.title, "Two lines");
+        assert_eq!(p.records[0].article.body, "a\nb\nc\n\nd");
+    }
+
+    #[test]
+    fn files_without_any_article() {
+        let p = parse("Title\nBy Jane Doe\n\nThis is a text file.");
+        assert!(p.records.is_empty());
+        assert_eq!(
+            p.problems,
+            [Problem {
+                line: None,
+                severity: Severity::Skipped,
+                reason: "not a JSON Lines file: no line holds a JSON object".into(),
+            }]
+        );
+        let p = parse("{\"title\": 1}\n{oops}\n");
+        assert_eq!(p.problems.len(), 3);
+        assert_eq!(p.problems[2].line, None);
+        assert_eq!(
+            p.problems[2].reason,
+            "no article could be read: all 2 lines were skipped"
+        );
+    }
+}
