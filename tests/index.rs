@@ -105,3 +105,72 @@ fn symlink_loops_do_not_hang_and_linked_folders_are_read() {
     assert_eq!(a.search("beta", &[])["total_hits"], 1);
     assert_eq!(a.search("alpha", &[])["total_hits"], 1);
 }
+
+#[test]
+fn messy_files_are_read_right_or_reported() {
+    let a = Archive::new();
+    // Windows-1252: curly quotes and a pound sign.
+    a.write(
+        "cp1252.txt",
+        b"\x93Quoted\x94 budget\r\n17 March 2017\r\n\r\nIt costs \xa35m.\r\n".as_slice(),
+    );
+    // UTF-16 with a BOM.
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in "Wide title\n2017-03-18\n\nwide body\n".encode_utf16() {
+        utf16.extend_from_slice(&unit.to_le_bytes());
+    }
+    a.write("utf16.txt", utf16);
+    // A PNG named .txt.
+    a.write("image.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".as_slice());
+    // No date line.
+    a.write(
+        "undated.txt",
+        "Undated story\n\nSome text about undated things.\n",
+    );
+    let s = a.index_json(&[]);
+    assert_eq!(s["indexed"], 3, "{s}");
+    let problem = |name: &str| {
+        s["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["path"].as_str().unwrap().ends_with(name))
+            .cloned()
+            .unwrap_or_else(|| panic!("nothing reported for {name}: {s}"))
+    };
+    assert_eq!(problem("image.txt")["kind"], "skipped");
+    assert!(problem("image.txt")["reason"]
+        .as_str()
+        .unwrap()
+        .contains("PNG"));
+    assert_eq!(problem("undated.txt")["kind"], "warning");
+
+    let hit = &a.search("budget", &[])["hits"][0];
+    assert_eq!(hit["title"], "\u{201c}Quoted\u{201d} budget");
+    assert!(hit["snippet"].as_str().unwrap().contains("£5m"), "{hit}");
+    assert_eq!(a.search("wide", &[])["hits"][0]["date"], "2017-03-18");
+    // Undated articles: found without a date filter, never with one.
+    assert_eq!(a.search("undated", &[])["total_hits"], 1);
+    assert_eq!(
+        a.search("undated date:[1900 TO 2100]", &[])["total_hits"],
+        0
+    );
+    assert_eq!(
+        a.search("undated", &["--from", "1900-01-01"])["total_hits"],
+        0
+    );
+}
+
+#[test]
+fn a_ten_megabyte_article_is_indexed_whole() {
+    let a = Archive::new();
+    let mut body = String::with_capacity(10 << 20);
+    while body.len() < 10 << 20 {
+        body.push_str("Filler words about the market and prices went on all day long.\n\n");
+    }
+    body.push_str("The last paragraph names zanzibar.\n");
+    a.write("big.txt", format!("Big story\n17 March 2017\n\n{body}"));
+    let s = a.index_json(&[]);
+    assert_eq!(s["indexed"], 1, "{s}");
+    assert_eq!(a.search("zanzibar", &[])["total_hits"], 1);
+}

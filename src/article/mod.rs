@@ -103,6 +103,7 @@ pub fn parse_file(kind: FileKind, bytes: &[u8]) -> FileParse {
         }
         FileKind::JsonLines => jsonl::parse(&decoded.text),
     };
+    warn_undated(&mut parse);
     if let Some(reason) = decoded.warning {
         parse.problems.insert(
             0,
@@ -114,6 +115,30 @@ pub fn parse_file(kind: FileKind, bytes: &[u8]) -> FileParse {
         );
     }
     parse
+}
+
+/// An article without a date is indexed, but no date filter will ever find it: say so,
+/// unless a warning about its date (an unreadable one) was given already.
+fn warn_undated(parse: &mut FileParse) {
+    let mut missing = Vec::new();
+    for record in &parse.records {
+        if record.article.date.is_some() {
+            continue;
+        }
+        let told = parse.problems.iter().any(|p| {
+            p.severity == Severity::Warning
+                && p.reason.contains("date")
+                && (record.line.is_none() || p.line == record.line)
+        });
+        if !told {
+            missing.push(Problem {
+                line: record.line,
+                severity: Severity::Warning,
+                reason: "no date: indexed, but date filters will not find it".into(),
+            });
+        }
+    }
+    parse.problems.extend(missing);
 }
 
 #[cfg(test)]
@@ -244,7 +269,15 @@ mod tests {
         let latin1: Vec<u8> = jsonl.chars().map(|c| c as u8).collect();
         for bytes in [bom, utf16le(jsonl), latin1] {
             let parse = parse_file(FileKind::JsonLines, &bytes);
-            assert!(parse.problems.is_empty(), "{:?}", parse.problems);
+            let undated: Vec<_> = parse
+                .problems
+                .iter()
+                .map(|p| (p.line, p.severity))
+                .collect();
+            assert_eq!(
+                undated,
+                [(Some(1), Severity::Warning), (Some(3), Severity::Warning)]
+            );
             let got: Vec<_> = parse
                 .records
                 .iter()
@@ -255,6 +288,19 @@ mod tests {
     }
 
     #[test]
+    fn undated_articles_are_indexed_with_a_warning() {
+        let parse = parse_file(FileKind::Text, b"Title\n\nBody text.\n");
+        assert_eq!(only_article(&parse).date, None);
+        assert_eq!(parse.problems.len(), 1);
+        assert_eq!(parse.problems[0].severity, Severity::Warning);
+        assert!(parse.problems[0].reason.starts_with("no date"));
+        // An unreadable date is warned about once, with the text.
+        let parse = parse_file(FileKind::Text, b"Title\nMarch 45, 2017\n\nBody.\n");
+        assert_eq!(parse.problems.len(), 1, "{:?}", parse.problems);
+        assert!(parse.problems[0].reason.contains("March 45, 2017"));
+    }
+
+    #[test]
     fn mixed_encoding_is_a_warning_not_mojibake() {
         let mut bytes = "Title “quoted”\n\nCosts ".as_bytes().to_vec();
         bytes.extend_from_slice(b"\xA35.\n");
@@ -262,8 +308,13 @@ mod tests {
         let a = only_article(&parse);
         assert_eq!(a.title, "Title “quoted”");
         assert_eq!(a.body, "Costs £5.");
-        assert_eq!(parse.problems.len(), 1);
-        assert_eq!(parse.problems[0].severity, Severity::Warning);
+        assert_eq!(parse.problems.len(), 2, "{:?}", parse.problems);
+        assert!(
+            parse.problems[0].reason.contains("Windows-1252"),
+            "{:?}",
+            parse.problems
+        );
+        assert!(parse.problems[1].reason.starts_with("no date"));
     }
 
     /// Checks every file of the real corpora in `../shared/corpora` when they are there.
@@ -294,6 +345,8 @@ mod tests {
             let mut bad: Vec<String> = parse
                 .problems
                 .iter()
+                // BBC articles have no date; saying so is expected.
+                .filter(|p| is_reuters || !p.reason.starts_with("no date"))
                 .map(|p| format!("{}: {:?} {}", path.display(), p.severity, p.reason))
                 .collect();
             let Some(Record { article: a, .. }) = parse.records.first() else {
