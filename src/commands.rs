@@ -127,7 +127,7 @@ pub fn search(args: SearchArgs) -> Result<()> {
     let results = search::search(&open, &request)?;
     let mut out = io::stdout().lock();
     let written = if args.json {
-        serde_json::to_writer(&mut out, &output::results_json(&results, None))
+        serde_json::to_writer(&mut out, &output::results_json(&results))
             .map_err(io::Error::from)
             .and_then(|_| writeln!(out))
     } else {

@@ -16,4 +16,5 @@ pub mod schema;
 pub mod search;
 pub mod snippet;
 pub mod spelling;
+pub mod suggest;
 pub mod walk;

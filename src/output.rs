@@ -31,6 +31,9 @@ impl Style {
             text.to_string()
         }
     }
+    fn bold(&self, t: &str) -> String {
+        self.wrap("1", t)
+    }
     fn dim(&self, t: &str) -> String {
         self.wrap("2", t)
     }
@@ -101,6 +104,9 @@ pub fn print_results(out: &mut impl Write, r: &Results, color: bool) -> io::Resu
         }
         writeln!(out)?;
     }
+    if let Some(suggestion) = &r.suggestion {
+        writeln!(out, "Did you mean: {}?", s.bold(suggestion))?;
+    }
     let noun = if r.total_hits == 1 {
         "result"
     } else {
@@ -138,7 +144,7 @@ fn flow_marked(s: &Style, h: &Highlighted) -> String {
     collapsed.join(" ")
 }
 
-pub fn results_json(r: &Results, suggestion: Option<&str>) -> Value {
+pub fn results_json(r: &Results) -> Value {
     let hits: Vec<Value> = r
         .hits
         .iter()
@@ -161,7 +167,7 @@ pub fn results_json(r: &Results, suggestion: Option<&str>) -> Value {
         "total_hits": r.total_hits,
         "hits": hits,
         "elapsed_ms": r.elapsed.as_millis() as u64,
-        "suggestion": suggestion,
+        "suggestion": r.suggestion,
     })
 }
 

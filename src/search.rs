@@ -15,6 +15,7 @@ use crate::index_dir::OpenIndex;
 use crate::query::{self, Filters};
 use crate::ranking::{self, Ranking};
 use crate::snippet::SnippetMaker;
+use crate::suggest;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum SortOrder {
@@ -91,6 +92,8 @@ pub struct Hit {
 #[derive(Debug)]
 pub struct Results {
     pub query: String,
+    /// A corrected query when this one found few articles and has misspelt words.
+    pub suggestion: Option<String>,
     pub total_hits: usize,
     pub offset: usize,
     pub hits: Vec<Hit>,
@@ -156,6 +159,27 @@ pub fn top_docs(
     })
 }
 
+/// The query with its misspelt words corrected, date clauses and all kept as typed.
+fn suggestion_for(
+    searcher: &Searcher,
+    open: &OpenIndex,
+    text: &str,
+    total_hits: usize,
+) -> Result<Option<String>> {
+    let (words, _) = query::extract_date_clauses(text)?;
+    let few_found = total_hits < suggest::SUGGEST_BELOW;
+    let Some(corrected) = suggest::suggest(searcher, open, &words, few_found)? else {
+        return Ok(None);
+    };
+    let mut out = text.to_string();
+    for (old, new) in words.split_whitespace().zip(corrected.split_whitespace()) {
+        if old != new {
+            out = out.replacen(old, new, 1);
+        }
+    }
+    Ok(Some(out))
+}
+
 /// Searches with an existing searcher: long-running callers (benchmarks, a server) open the
 /// reader once.
 pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Result<Results> {
@@ -207,8 +231,12 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
             snippet: snippets.body(&body),
         });
     }
+    // With OR-ed words a misspelt query still finds articles through its other words, so a
+    // word no article contains asks for a suggestion too, not only a near-empty result.
+    let suggestion = suggestion_for(searcher, open, &req.query, total_hits)?;
     Ok(Results {
         query: req.query.clone(),
+        suggestion,
         total_hits,
         offset: req.offset,
         hits,

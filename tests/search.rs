@@ -428,3 +428,27 @@ fn british_and_american_spellings_find_each_other() {
     assert_eq!(a.titles("acre", &[]), ["Rising hours"]);
     assert_eq!(a.titles("four", &[]), ["Rising hours"]);
 }
+
+#[test]
+fn did_you_mean_corrects_misspelt_words_from_the_index() {
+    let a = newsroom();
+    let r = a.search("THADD South Korae", &[]);
+    assert_eq!(r["suggestion"], "THAAD South Korea", "{r}");
+    assert_eq!(a.search("cofee", &[])["suggestion"], "coffee");
+    assert_eq!(
+        a.search("THAAD", &[])["suggestion"],
+        serde_json::Value::Null
+    );
+    // Date clauses stay as typed.
+    assert_eq!(
+        a.search("cofee date:2017", &[])["suggestion"],
+        "coffee date:2017"
+    );
+    a.cmd()
+        .args(["search", "cofee"])
+        .arg("--index")
+        .arg(a.index())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Did you mean: coffee?"));
+}
