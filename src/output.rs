@@ -91,7 +91,7 @@ pub fn print_results(out: &mut impl Write, r: &Results, color: bool) -> io::Resu
         writeln!(out, "     {}", s.dim(&meta.join(" · ")))?;
         let snippet = Highlighted {
             text: one_line(&hit.snippet.text),
-            highlights: Vec::new(),
+            ..Highlighted::default()
         };
         // Highlights index into the original text, so re-flow around them piecewise.
         let shown = if hit.snippet.highlights.is_empty() {
@@ -158,6 +158,7 @@ pub fn results_json(r: &Results) -> Value {
                 "authors": h.authors,
                 "date": h.date.map(|d| d.format("%Y-%m-%d").to_string()),
                 "snippet": h.snippet.to_html(),
+                "fragments": h.snippet.fragments_html(),
                 "title_html": h.title.to_html(),
             })
         })

@@ -8,13 +8,12 @@ use chrono::NaiveDateTime;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::Query;
 use tantivy::schema::Value;
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Score, Searcher, TantivyDocument};
 
 use crate::index_dir::OpenIndex;
 use crate::query::{self, Filters};
 use crate::ranking::{self, Ranking};
-use crate::snippet::SnippetMaker;
+use crate::snippet::{self, SnippetMaker};
 use crate::suggest;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -42,21 +41,42 @@ pub struct Request {
 pub struct Highlighted {
     pub text: String,
     pub highlights: Vec<Range<usize>>,
+    /// Where each fragment of a multi-fragment snippet lies in `text`; empty when the text
+    /// is one piece.
+    pub fragments: Vec<Range<usize>>,
 }
 
 impl Highlighted {
     /// HTML-escaped text with matches in `<b>…</b>`.
     pub fn to_html(&self) -> String {
-        let mut out = String::with_capacity(self.text.len() + 16);
-        let mut at = 0;
+        self.html_of(0..self.text.len())
+    }
+
+    /// Each fragment as HTML, in article order.
+    pub fn fragments_html(&self) -> Vec<String> {
+        if self.fragments.is_empty() {
+            return vec![self.to_html()];
+        }
+        self.fragments
+            .iter()
+            .map(|f| self.html_of(f.clone()))
+            .collect()
+    }
+
+    fn html_of(&self, span: Range<usize>) -> String {
+        let mut out = String::with_capacity(span.len() + 16);
+        let mut at = span.start;
         for r in &self.highlights {
+            if r.start < span.start || r.end > span.end {
+                continue;
+            }
             out.push_str(&html_escape(&self.text[at..r.start]));
             out.push_str("<b>");
             out.push_str(&html_escape(&self.text[r.clone()]));
             out.push_str("</b>");
             at = r.end;
         }
-        out.push_str(&html_escape(&self.text[at..]));
+        out.push_str(&html_escape(&self.text[at..span.end]));
         out
     }
 }
@@ -193,6 +213,7 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
         built.text_query.as_deref(),
         open,
         req.snippet_chars,
+        &snippet::quoted_phrases(&req.query),
     )?;
     let mut hits = Vec::with_capacity(addresses.len());
     for (i, (score, address)) in addresses.into_iter().enumerate() {
@@ -245,7 +266,7 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
 }
 
 struct Snippets {
-    title: Option<SnippetGenerator>,
+    title: Option<SnippetMaker>,
     body: Option<SnippetMaker>,
     max_chars: usize,
 }
@@ -256,6 +277,7 @@ impl Snippets {
         text_query: Option<&dyn Query>,
         open: &OpenIndex,
         max_chars: usize,
+        phrases: &[&str],
     ) -> Result<Snippets> {
         let Some(q) = text_query else {
             return Ok(Snippets {
@@ -264,37 +286,22 @@ impl Snippets {
                 max_chars,
             });
         };
-        let mut title = SnippetGenerator::create(searcher, q, open.fields.title)?;
-        // Titles are short: highlight the whole of them.
-        title.set_max_num_chars(10_000);
+        let maker = |field| SnippetMaker::create(searcher, q, field, max_chars, phrases);
         Ok(Snippets {
-            title: Some(title),
-            body: Some(SnippetMaker::create(
-                searcher,
-                q,
-                open.fields.body,
-                max_chars,
-            )?),
+            title: Some(maker(open.fields.title)?),
+            body: Some(maker(open.fields.body)?),
             max_chars,
         })
     }
 
     /// The whole title, with the matches in it marked.
     fn title(&self, title: &str) -> Highlighted {
-        let highlights = match &self.title {
-            Some(g) => {
-                let s = g.snippet(title);
-                let shift = s.fragment_range().start;
-                s.highlighted()
-                    .iter()
-                    .map(|r| r.start + shift..r.end + shift)
-                    .collect()
-            }
-            None => Vec::new(),
-        };
-        Highlighted {
-            text: title.to_string(),
-            highlights,
+        match &self.title {
+            Some(maker) => maker.highlight_all(title),
+            None => Highlighted {
+                text: title.to_string(),
+                ..Highlighted::default()
+            },
         }
     }
 
@@ -309,7 +316,7 @@ impl Snippets {
         // query): show how the article begins.
         Highlighted {
             text: lead(body, self.max_chars),
-            highlights: Vec::new(),
+            ..Highlighted::default()
         }
     }
 }
@@ -323,6 +330,7 @@ mod tests {
         let h = Highlighted {
             text: "a <b> & THAAD".into(),
             highlights: std::iter::once(8..13).collect(),
+            fragments: Vec::new(),
         };
         assert_eq!(h.to_html(), "a &lt;b&gt; &amp; <b>THAAD</b>");
     }

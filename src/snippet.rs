@@ -22,37 +22,82 @@ const MAX_FRAGMENTS: usize = 3;
 const JOINER: &str = " … ";
 
 pub struct SnippetMaker {
+    /// Terms highlighted wherever they occur, with their weight.
     weights: HashMap<String, Score>,
+    /// Phrases the user quoted: highlighted only where the whole phrase stands, as one
+    /// match, never word by word.
+    phrases: Vec<Vec<String>>,
     analyzer: TextAnalyzer,
     max_chars: usize,
 }
 
+/// The quoted parts of a query, as typed.
+pub fn quoted_phrases(query: &str) -> Vec<&str> {
+    query.split('"').skip(1).step_by(2).collect()
+}
+
 impl SnippetMaker {
-    /// Collects the query's terms on `field`, weighted by rarity like tantivy does.
+    /// Collects the query's terms on `field`, weighted by rarity like tantivy does. Terms
+    /// that occur in the query only inside the quoted `phrases` are matched only as those
+    /// phrases.
     pub fn create(
         searcher: &Searcher,
         query: &dyn Query,
         field: Field,
         max_chars: usize,
+        phrases: &[&str],
     ) -> Result<SnippetMaker> {
-        let mut terms: BTreeSet<&Term> = BTreeSet::new();
-        query.query_terms(&mut |term, _| {
+        let mut loose: BTreeSet<&Term> = BTreeSet::new();
+        let mut in_phrase: BTreeSet<&Term> = BTreeSet::new();
+        query.query_terms(&mut |term, needs_positions| {
             if term.field() == field {
-                terms.insert(term);
+                if needs_positions {
+                    in_phrase.insert(term);
+                } else {
+                    loose.insert(term);
+                }
             }
         });
+        let weight_of = |term: &Term| -> Result<Option<(String, Score)>> {
+            let value = term.value();
+            let Some(text) = value.as_str() else {
+                return Ok(None);
+            };
+            let df = searcher.doc_freq(term)?;
+            Ok((df > 0).then(|| (text.to_string(), 1.0 / (1.0 + df as Score))))
+        };
         let mut weights = HashMap::new();
-        for term in terms {
-            if let Some(text) = term.value().as_str() {
-                let df = searcher.doc_freq(term)?;
-                if df > 0 {
-                    weights.insert(text.to_string(), 1.0 / (1.0 + df as Score));
+        let mut phrase_weights = HashMap::new();
+        for term in loose {
+            weights.extend(weight_of(term)?);
+        }
+        for term in in_phrase {
+            phrase_weights.extend(weight_of(term)?);
+        }
+        let mut analyzer = searcher.index().tokenizer_for_field(field)?;
+        let mut sequences = Vec::new();
+        for phrase in phrases {
+            let mut tokens = Vec::new();
+            analyzer
+                .token_stream(phrase)
+                .process(&mut |t| tokens.push(t.text.clone()));
+            if tokens.len() >= 2 && tokens.iter().all(|t| phrase_weights.contains_key(t)) {
+                sequences.push(tokens);
+            } else if let [single] = tokens.as_slice() {
+                // A one-word "phrase" is just a word.
+                if let Some(w) = phrase_weights.get(single) {
+                    weights.insert(single.clone(), *w);
                 }
             }
         }
+        for seq in &sequences {
+            let w: Score = seq.iter().map(|t| phrase_weights[t]).sum();
+            weights.insert(seq.join(" "), w);
+        }
         Ok(SnippetMaker {
             weights,
-            analyzer: searcher.index().tokenizer_for_field(field)?,
+            phrases: sequences,
+            analyzer,
             max_chars,
         })
     }
@@ -61,32 +106,89 @@ impl SnippetMaker {
     fn with_terms(terms: &[(&str, Score)], analyzer: TextAnalyzer, max_chars: usize) -> Self {
         SnippetMaker {
             weights: terms.iter().map(|(t, w)| (t.to_string(), *w)).collect(),
+            phrases: Vec::new(),
             analyzer,
             max_chars,
         }
     }
 
-    /// Byte ranges of the tokens in `text` that are query terms, with the term's index.
+    /// Byte ranges in `text` of the query's terms and whole phrases, with an index into
+    /// `names` (the term, or the phrase's words joined by spaces).
     fn matches(&self, text: &str, names: &mut Vec<String>) -> Vec<(Range<usize>, usize)> {
         let mut out = Vec::new();
         if self.weights.is_empty() {
             return out;
         }
+        let name_index =
+            |name: &str, names: &mut Vec<String>| match names.iter().position(|n| n == name) {
+                Some(i) => i,
+                None => {
+                    names.push(name.to_string());
+                    names.len() - 1
+                }
+            };
+        let longest = self.phrases.iter().map(Vec::len).max().unwrap_or(0);
+        // The last tokens seen (text, start offset, position), enough to finish a phrase.
+        let mut recent: std::collections::VecDeque<(String, usize, usize)> =
+            std::collections::VecDeque::with_capacity(longest);
         let mut analyzer = self.analyzer.clone();
         let mut stream = analyzer.token_stream(text);
         stream.process(&mut |tok| {
-            if self.weights.contains_key(&tok.text) {
-                let idx = match names.iter().position(|n| n == &tok.text) {
-                    Some(i) => i,
-                    None => {
-                        names.push(tok.text.clone());
-                        names.len() - 1
+            if longest > 0 {
+                if recent.len() == longest {
+                    recent.pop_front();
+                }
+                recent.push_back((tok.text.clone(), tok.offset_from, tok.position));
+                for phrase in &self.phrases {
+                    let n = phrase.len();
+                    if recent.len() < n {
+                        continue;
                     }
-                };
+                    let tail = recent.range(recent.len() - n..);
+                    let consecutive =
+                        tail.clone()
+                            .zip(phrase)
+                            .enumerate()
+                            .all(|(i, ((t, _, pos), want))| {
+                                t == want && *pos + n - 1 - i == tok.position
+                            });
+                    if consecutive {
+                        let start = recent[recent.len() - n].1;
+                        let idx = name_index(&phrase.join(" "), names);
+                        out.push((start..tok.offset_to, idx));
+                    }
+                }
+            }
+            if self.weights.contains_key(&tok.text) {
+                let idx = name_index(&tok.text, names);
                 out.push((tok.offset_from..tok.offset_to, idx));
             }
         });
-        out
+        // Phrase matches end where their last word does; order by start and drop ranges
+        // inside another, so highlights never overlap.
+        out.sort_by(|a, b| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)));
+        let mut kept: Vec<(Range<usize>, usize)> = Vec::with_capacity(out.len());
+        for m in out {
+            if kept.last().is_some_and(|k| m.0.start < k.0.end) {
+                continue;
+            }
+            kept.push(m);
+        }
+        kept
+    }
+
+    /// All of `text`, with every match marked (for titles).
+    pub fn highlight_all(&self, text: &str) -> Highlighted {
+        let mut names = Vec::new();
+        Highlighted {
+            text: text.to_string(),
+            fragments: Vec::new(),
+            highlights: self
+                .matches(text, &mut names)
+                .into_iter()
+                .map(|(r, _)| r)
+                .collect(),
+        }
     }
 
     /// The best fragments of `text`, or an empty highlight list when no term occurs in it.
@@ -182,6 +284,7 @@ fn assemble(
         }
         let base = out.text.len();
         out.text.push_str(&text[w.clone()]);
+        out.fragments.push(base..out.text.len());
         for (r, _) in matches {
             if r.start >= w.start && r.end <= w.end {
                 out.highlights
@@ -327,6 +430,15 @@ mod tests {
         for word in h.text.split([' ', '…']).filter(|w| !w.is_empty()) {
             assert!(text.contains(word), "{word} cut from {text}");
         }
+    }
+
+    #[test]
+    fn quoted_phrases_are_found_in_the_query() {
+        assert_eq!(
+            quoted_phrases("a \"south korea\" b \"x y\""),
+            ["south korea", "x y"]
+        );
+        assert!(quoted_phrases("plain words").is_empty());
     }
 
     #[test]

@@ -211,6 +211,36 @@ fn json_shape() {
         hit["title_html"].as_str().unwrap().contains("<b>THAAD</b>"),
         "{hit}"
     );
+    let fragments = hit["fragments"].as_array().unwrap();
+    assert!(!fragments.is_empty() && fragments.len() <= 3, "{hit}");
+}
+
+#[test]
+fn snippets_show_up_to_three_fragments_covering_the_words() {
+    let a = Archive::new();
+    let filler = "Nothing to see in this sentence at all. ".repeat(12);
+    a.article(
+        "x.txt",
+        "Report",
+        "",
+        "2017-03-17",
+        &format!(
+            "Cocoa prices rose. {filler}Sugar quotas fell. {filler}Coffee talks resumed. {filler}"
+        ),
+    );
+    a.index_json(&[]);
+    let hit = &a.search("cocoa sugar coffee", &["--snippet-chars", "120"])["hits"][0];
+    let fragments: Vec<&str> = hit["fragments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert_eq!(fragments.len(), 3, "{hit}");
+    assert!(fragments[0].contains("<b>Cocoa</b>"), "{hit}");
+    assert!(fragments[1].contains("<b>Sugar</b>"), "{hit}");
+    assert!(fragments[2].contains("<b>Coffee</b>"), "{hit}");
+    assert_eq!(hit["snippet"], fragments.join(" … "));
 }
 
 #[test]
@@ -451,4 +481,32 @@ fn did_you_mean_corrects_misspelt_words_from_the_index() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Did you mean: coffee?"));
+}
+
+#[test]
+fn a_phrase_is_highlighted_as_a_phrase() {
+    let a = Archive::new();
+    a.article(
+        "x.txt",
+        "South Korea and the south",
+        "",
+        "2017-03-17",
+        "Winds from the south. Korea is far away. Then South Korea deployed it.",
+    );
+    a.index_json(&[]);
+    let hit = &a.search("\"South Korea\"", &[])["hits"][0];
+    let snippet = hit["snippet"].as_str().unwrap();
+    assert!(snippet.contains("<b>South Korea</b> deployed"), "{snippet}");
+    assert!(!snippet.contains("<b>south</b>"), "{snippet}");
+    assert!(!snippet.contains("<b>Korea</b> is"), "{snippet}");
+    assert_eq!(hit["title_html"], "<b>South Korea</b> and the south");
+    // Loose words are still highlighted wherever they are.
+    let hit = &a.search("south", &[])["hits"][0];
+    assert!(
+        hit["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("the <b>south</b>"),
+        "{hit}"
+    );
 }
