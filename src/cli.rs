@@ -72,21 +72,9 @@ pub struct IndexArgs {
     pub batch_docs: Option<usize>,
 }
 
-#[derive(Debug, Args)]
-#[command(after_help = "Query syntax:
-  THAAD South Korea             any of the words; articles with more of them rank higher
-  +THAAD +Korea -Japan          require or exclude words (also AND, OR, NOT)
-  \"South Korea\"                 a phrase
-  title:thaad author:oki body:missile
-  date:2017-03-17  date:2017-03  date:2017
-  date:[2017-03-01 TO 2017-03-31]  date:>=2017-03-01  date:<2017
-  *                             every article")]
-pub struct SearchArgs {
-    /// The query (see below)
-    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
-    pub query: String,
-    #[command(flatten)]
-    pub location: IndexLocation,
+/// Filters shared by every command that takes a query.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilterArgs {
     /// Only articles dated on or after this day (YYYY-MM-DD, YYYY-MM or YYYY)
     #[arg(long, value_name = "DATE")]
     pub from: Option<String>,
@@ -96,6 +84,31 @@ pub struct SearchArgs {
     /// Only articles by this author (whole name, any case; repeat for any of several)
     #[arg(long, value_name = "NAME")]
     pub author: Vec<String>,
+    /// Only articles datelined at this place (e.g. TOKYO; any case; repeatable)
+    #[arg(long, value_name = "PLACE")]
+    pub place: Vec<String>,
+    /// Only articles from this source named in the dateline (any case; repeatable)
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Query syntax:
+  THAAD South Korea             any of the words; articles with more of them rank higher
+  +THAAD +Korea -Japan          require or exclude words (also AND, OR, NOT)
+  \"South Korea\"                 a phrase
+  title:thaad author:oki body:missile place:tokyo source:reuters
+  date:2017-03-17  date:2017-03  date:2017
+  date:[2017-03-01 TO 2017-03-31]  date:>=2017-03-01  date:<2017
+  *                             every article")]
+pub struct SearchArgs {
+    /// The query (see below)
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: String,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    #[command(flatten)]
+    pub filters: FilterArgs,
     /// Number of results to show
     #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
     pub limit: usize,

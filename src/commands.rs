@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::cli::{IndexArgs, SearchArgs, DEFAULT_INDEX};
+use crate::cli::{FilterArgs, IndexArgs, SearchArgs, DEFAULT_INDEX};
 use crate::index_dir;
 use crate::indexer::{self, Indexer, Options, Summary};
 use crate::output;
@@ -102,19 +102,7 @@ pub fn search(args: SearchArgs) -> Result<()> {
     let index_path = args.location.index.clone();
     ensure_default_index(&index_path)?;
     let open = index_dir::open(&index_path)?;
-    let filters = Filters {
-        from: args
-            .from
-            .as_deref()
-            .map(|d| parse_cli_day(d, "--from", false))
-            .transpose()?,
-        to: args
-            .to
-            .as_deref()
-            .map(|d| parse_cli_day(d, "--to", true))
-            .transpose()?,
-        authors: args.author,
-    };
+    let filters = filters_of(&args.filters)?;
     let request = Request {
         query: args.query,
         filters,
@@ -134,6 +122,25 @@ pub fn search(args: SearchArgs) -> Result<()> {
         output::print_results(&mut out, &results, output::stdout_color())
     };
     finish_output(written)
+}
+
+/// The filters a command line asks for, with dates checked.
+pub fn filters_of(args: &FilterArgs) -> Result<Filters> {
+    Ok(Filters {
+        from: args
+            .from
+            .as_deref()
+            .map(|d| parse_cli_day(d, "--from", false))
+            .transpose()?,
+        to: args
+            .to
+            .as_deref()
+            .map(|d| parse_cli_day(d, "--to", true))
+            .transpose()?,
+        authors: args.author.clone(),
+        places: args.place.clone(),
+        sources: args.source.clone(),
+    })
 }
 
 /// The README's first command must work on a fresh clone: when the default index does not

@@ -20,10 +20,11 @@ use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
 use tantivy::schema::Term;
 use tantivy::{DateTime, IndexWriter, TantivyDocument};
 
-use crate::article::{self, FileParse, Record};
+use crate::article::{self, dateline, FileParse, Record};
 use crate::index_dir::{self, Meta, OpenIndex};
 use crate::problems::{Problem, Severity};
 use crate::schema::{author_key, Fields};
+use crate::simhash;
 use crate::walk::{self, FoundFile, Walk};
 
 #[derive(Debug, Clone)]
@@ -211,7 +212,17 @@ fn make_doc(f: &Fields, file: &FoundFile, hash: u64, record: &Record) -> Tantivy
     for name in &a.authors {
         doc.add_text(f.author, name);
         doc.add_text(f.author_key, author_key(name));
+        doc.add_text(f.author_facet, name);
     }
+    if let Some(dl) = dateline::parse(&a.body) {
+        doc.add_text(f.place, &dl.place);
+        doc.add_text(f.place_facet, &dl.place);
+        if let Some(source) = &dl.source {
+            doc.add_text(f.source, source);
+            doc.add_text(f.source_facet, source);
+        }
+    }
+    doc.add_u64(f.simhash, simhash::fingerprint(&a.body));
     if let Some(date) = a.date {
         let secs = date.datetime.and_utc().timestamp();
         doc.add_date(f.date, DateTime::from_timestamp_secs(secs));

@@ -14,6 +14,7 @@ pub mod query;
 pub mod ranking;
 pub mod schema;
 pub mod search;
+pub mod simhash;
 pub mod snippet;
 pub mod spelling;
 pub mod suggest;

@@ -13,7 +13,7 @@ use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, QueryParserError,
     RangeQuery, TermQuery,
 };
-use tantivy::schema::{IndexRecordOption, Term};
+use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::{DateTime, Index};
 
 use crate::ranking::{self, Ranking};
@@ -228,7 +228,11 @@ pub fn date_filter(fields: &Fields, span: DaySpan) -> Box<dyn Query> {
 pub struct Filters {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    /// Any of these authors (whole names, any case).
     pub authors: Vec<String>,
+    /// Any of these dateline places / sources (whole names, any case).
+    pub places: Vec<String>,
+    pub sources: Vec<String>,
 }
 
 /// Parses a `--from`/`--to` value; `to` takes the end of a month or year.
@@ -278,19 +282,32 @@ fn normalise_field_names(text: &str) -> String {
 fn explain_parse_error(e: QueryParserError, text: &str) -> anyhow::Error {
     match e {
         QueryParserError::FieldDoesNotExist(f) => anyhow!(
-            "unknown field '{f}:' in query '{text}': use title:, author:, body: or date: (quote the words to search for a literal colon)"
+            "unknown field '{f}:' in query '{text}': use title:, author:, body:, place:, source: or date: (quote the words to search for a literal colon)"
         ),
         QueryParserError::SyntaxError(_) => anyhow!(
             "cannot parse query '{text}': check quotes, brackets and operators (AND, OR, NOT, +, -)"
         ),
         QueryParserError::FieldNotIndexed(f) => anyhow!(
-            "field '{f}' cannot be searched: use title:, author:, body: or date:"
+            "field '{f}' cannot be searched: use title:, author:, body:, place:, source: or date:"
         ),
         other => anyhow!("cannot parse query '{text}': {other}"),
     }
 }
 
 /// Builds the query for `text` with `filters` applied.
+/// Matches documents whose whole-name `field` is any of `names`.
+fn any_name(field: Field, names: &[String]) -> Box<dyn Query> {
+    let any_of: Vec<(Occur, Box<dyn Query>)> = names
+        .iter()
+        .map(|name| {
+            let term = Term::from_field_text(field, &author_key(name));
+            let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+            (Occur::Should, q)
+        })
+        .collect();
+    Box::new(BooleanQuery::new(any_of))
+}
+
 pub fn build(
     index: &Index,
     fields: &Fields,
@@ -313,7 +330,11 @@ pub fn build(
             .map_err(|e| explain_parse_error(e, &words))?;
         (Some(plain), Some(scored))
     };
-    let has_filters = !filters.authors.is_empty() || filters.from.is_some() || filters.to.is_some();
+    let has_filters = !filters.authors.is_empty()
+        || !filters.places.is_empty()
+        || !filters.sources.is_empty()
+        || filters.from.is_some()
+        || filters.to.is_some();
     if text.trim().is_empty() && !has_filters {
         bail!("empty query: type some words, or * to list every article");
     }
@@ -335,17 +356,14 @@ pub fn build(
         };
         parts.push((Occur::Must, filter(date_filter(fields, span))));
     }
-    if !filters.authors.is_empty() {
-        let any_of: Vec<(Occur, Box<dyn Query>)> = filters
-            .authors
-            .iter()
-            .map(|name| {
-                let term = Term::from_field_text(fields.author_key, &author_key(name));
-                let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
-                (Occur::Should, q)
-            })
-            .collect();
-        parts.push((Occur::Must, filter(Box::new(BooleanQuery::new(any_of)))));
+    for (field, names) in [
+        (fields.author_key, &filters.authors),
+        (fields.place, &filters.places),
+        (fields.source, &filters.sources),
+    ] {
+        if !names.is_empty() {
+            parts.push((Occur::Must, filter(any_name(field, names))));
+        }
     }
     let query: Box<dyn Query> = if parts.len() == 1 {
         parts

@@ -14,7 +14,7 @@ use crate::spelling::SpellingNormalizer;
 
 /// Bumped whenever the schema or an analyzer changes meaning, so an old index is refused with
 /// a request to rebuild rather than answering queries wrongly.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Analyzer for running text: English stemming on lower-cased, ASCII-folded words, so that
 /// `Thaad` finds `THAAD` and `café` finds `cafe`.
@@ -43,6 +43,16 @@ pub struct Fields {
     pub size: Field,
     pub mtime: Field,
     pub hash: Field,
+    /// Place and source from the story's dateline, searchable and filterable as whole
+    /// names (`place:"new york"`), like `author_key`.
+    pub place: Field,
+    pub source: Field,
+    /// The same names as written, as fast fields for facet counts.
+    pub author_facet: Field,
+    pub place_facet: Field,
+    pub source_facet: Field,
+    /// SimHash of the body, for recognising copies of one story.
+    pub simhash: Field,
 }
 
 pub fn build_schema() -> (Schema, Fields) {
@@ -81,6 +91,22 @@ pub fn build_schema() -> (Schema, Fields) {
     let size = b.add_u64_field("size", stored_fast());
     let mtime = b.add_i64_field("mtime", stored_fast());
     let hash = b.add_u64_field("hash", stored_fast());
+    let key = || {
+        TextOptions::default()
+            .set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(KEY_ANALYZER)
+                    .set_index_option(IndexRecordOption::Basic),
+            )
+            .set_stored()
+    };
+    let place = b.add_text_field("place", key());
+    let source = b.add_text_field("source", key());
+    let facet = || TextOptions::default().set_fast("raw");
+    let author_facet = b.add_text_field("author_facet", facet());
+    let place_facet = b.add_text_field("place_facet", facet());
+    let source_facet = b.add_text_field("source_facet", facet());
+    let simhash = b.add_u64_field("simhash", stored_fast());
     let fields = Fields {
         title,
         author,
@@ -92,6 +118,12 @@ pub fn build_schema() -> (Schema, Fields) {
         size,
         mtime,
         hash,
+        place,
+        source,
+        author_facet,
+        place_facet,
+        source_facet,
+        simhash,
     };
     (b.build(), fields)
 }
@@ -114,6 +146,12 @@ pub fn fields_of(schema: &Schema) -> Fields {
         size: f("size"),
         mtime: f("mtime"),
         hash: f("hash"),
+        place: f("place"),
+        source: f("source"),
+        author_facet: f("author_facet"),
+        place_facet: f("place_facet"),
+        source_facet: f("source_facet"),
+        simhash: f("simhash"),
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod byline;
 pub mod date;
+pub mod dateline;
 mod decode;
 mod jsonl;
 mod text;

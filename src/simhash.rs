@@ -1,0 +1,80 @@
+//! Fingerprints for near-identical articles: the same wire story filed twice, a reprint under
+//! another headline, a copy with a sign-off added. A 64-bit SimHash of the body's word
+//! triples changes in only a few bits when a few words change.
+
+/// Articles whose fingerprints differ in at most this many bits are copies of each other.
+pub const NEAR_BITS: u32 = 6;
+/// Below this many words a body says too little to tell copies from look-alike briefs
+/// ("Blah blah blah."), and false merges are worse than missed copies.
+const MIN_WORDS: usize = 12;
+
+/// The body's fingerprint, or 0 when the body is too short to have one.
+pub fn fingerprint(body: &str) -> u64 {
+    let words: Vec<String> = body
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    if words.len() < MIN_WORDS {
+        return 0;
+    }
+    let mut counts = [0i32; 64];
+    let mut buf = String::new();
+    for triple in words.windows(3) {
+        buf.clear();
+        for w in triple {
+            buf.push_str(w);
+            buf.push(' ');
+        }
+        let h = xxhash_rust::xxh3::xxh3_64(buf.as_bytes());
+        for (bit, count) in counts.iter_mut().enumerate() {
+            *count += if h >> bit & 1 == 1 { 1 } else { -1 };
+        }
+    }
+    let mut out = 0u64;
+    for (bit, count) in counts.iter().enumerate() {
+        if *count > 0 {
+            out |= 1 << bit;
+        }
+    }
+    // 0 means "no fingerprint"; a real one that happens to be 0 is nudged.
+    out.max(1)
+}
+
+/// Whether two fingerprints mark copies of one story.
+pub fn are_copies(a: u64, b: u64) -> bool {
+    a != 0 && b != 0 && (a ^ b).count_ones() <= NEAR_BITS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STORY: &str = "The International Cocoa Organization council agreed standard price \
+        differentials for different origin cocoas to form part of the buffer stock buying and \
+        selling procedure, delegates said. The differentials will apply from next week.";
+
+    #[test]
+    fn copies_with_small_changes_match() {
+        let a = fingerprint(STORY);
+        assert!(are_copies(a, fingerprint(&format!("{STORY}\n\nReuter"))));
+        assert!(are_copies(a, fingerprint(&STORY.to_uppercase())));
+        assert!(are_copies(a, a));
+    }
+
+    #[test]
+    fn different_stories_do_not() {
+        let other = "Madagascar's cocoa production is estimated 13 pct higher this year at \
+            2,720 tonnes, up from 2,400 in 1986, Agriculture Ministry officials said on Monday.";
+        assert!(!are_copies(fingerprint(STORY), fingerprint(other)));
+    }
+
+    #[test]
+    fn short_bodies_have_no_fingerprint() {
+        assert_eq!(fingerprint("Blah blah blah."), 0);
+        assert!(!are_copies(
+            fingerprint("Blah blah blah."),
+            fingerprint("Blah blah blah.")
+        ));
+    }
+}
