@@ -29,6 +29,8 @@ pub enum Command {
     Index(IndexArgs),
     /// Search the index
     Search(SearchArgs),
+    /// Count the top authors, sources and places among the articles a query matches
+    Facets(FacetsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -124,4 +126,24 @@ pub struct SearchArgs {
     /// Longest snippet, in characters
     #[arg(long, value_name = "N", default_value_t = 200)]
     pub snippet_chars: usize,
+    /// Also count the top authors, sources and places among all matches
+    #[arg(long)]
+    pub facets: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FacetsArgs {
+    /// The query (as for `dateline search`; * for every article)
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: String,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Values to list per facet
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+    /// Print as one JSON object
+    #[arg(long)]
+    pub json: bool,
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::cli::{FilterArgs, IndexArgs, SearchArgs, DEFAULT_INDEX};
+use crate::cli::{FacetsArgs, FilterArgs, IndexArgs, SearchArgs, DEFAULT_INDEX};
 use crate::index_dir;
 use crate::indexer::{self, Indexer, Options, Summary};
 use crate::output;
@@ -111,6 +111,7 @@ pub fn search(args: SearchArgs) -> Result<()> {
         sort: args.sort,
         snippet_chars: args.snippet_chars.max(20),
         ranking: Default::default(),
+        facets: args.facets.then_some(FACETS_SHOWN),
     };
     let results = search::search(&open, &request)?;
     let mut out = io::stdout().lock();
@@ -120,6 +121,41 @@ pub fn search(args: SearchArgs) -> Result<()> {
             .and_then(|_| writeln!(out))
     } else {
         output::print_results(&mut out, &results, output::stdout_color())
+    };
+    finish_output(written)
+}
+
+/// Values listed per facet by `search --facets`.
+const FACETS_SHOWN: usize = 10;
+
+pub fn facets(args: FacetsArgs) -> Result<()> {
+    ensure_default_index(&args.location.index)?;
+    let open = index_dir::open(&args.location.index)?;
+    let request = Request {
+        query: args.query,
+        filters: filters_of(&args.filters)?,
+        limit: 0,
+        offset: 0,
+        sort: Default::default(),
+        snippet_chars: 0,
+        ranking: Default::default(),
+        facets: Some(args.limit.max(1)),
+    };
+    let results = search::search(&open, &request)?;
+    let facets = results.facets.unwrap_or_default();
+    let mut out = io::stdout().lock();
+    let written = if args.json {
+        let obj = serde_json::json!({
+            "query": results.query,
+            "total_hits": results.total_hits,
+            "facets": facets,
+        });
+        serde_json::to_writer(&mut out, &obj)
+            .map_err(io::Error::from)
+            .and_then(|_| writeln!(out))
+    } else {
+        writeln!(out, "{} matching articles", results.total_hits)
+            .and_then(|_| output::print_facets(&mut out, &facets, output::stdout_color()))
     };
     finish_output(written)
 }

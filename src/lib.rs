@@ -6,6 +6,7 @@
 pub mod article;
 pub mod cli;
 pub mod commands;
+pub mod facets;
 pub mod index_dir;
 pub mod indexer;
 pub mod output;

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
+use crate::facets::Facets;
 use crate::indexer::Summary;
 use crate::problems::Severity;
 use crate::search::{Highlighted, Results};
@@ -104,6 +105,9 @@ pub fn print_results(out: &mut impl Write, r: &Results, color: bool) -> io::Resu
         }
         writeln!(out)?;
     }
+    if let Some(facets) = &r.facets {
+        print_facets(out, facets, color)?;
+    }
     if let Some(suggestion) = &r.suggestion {
         writeln!(out, "Did you mean: {}?", s.bold(suggestion))?;
     }
@@ -127,6 +131,27 @@ pub fn print_results(out: &mut impl Write, r: &Results, color: bool) -> io::Resu
         r.total_hits,
         r.elapsed.as_millis()
     )
+}
+
+/// Facet counts as three short lists.
+pub fn print_facets(out: &mut impl Write, f: &Facets, color: bool) -> io::Result<()> {
+    let s = Style { on: color };
+    for (name, list) in [
+        ("Authors", &f.authors),
+        ("Sources", &f.sources),
+        ("Places", &f.places),
+    ] {
+        if list.is_empty() {
+            writeln!(out, "{}: none", s.bold(name))?;
+            continue;
+        }
+        let items: Vec<String> = list
+            .iter()
+            .map(|c| format!("{} ({})", c.value, c.count))
+            .collect();
+        writeln!(out, "{}: {}", s.bold(name), items.join(", "))?;
+    }
+    writeln!(out)
 }
 
 /// Marks highlights while folding the snippet's line breaks into spaces.
@@ -163,13 +188,17 @@ pub fn results_json(r: &Results) -> Value {
             })
         })
         .collect();
-    json!({
+    let mut obj = json!({
         "query": r.query,
         "total_hits": r.total_hits,
         "hits": hits,
         "elapsed_ms": r.elapsed.as_millis() as u64,
         "suggestion": r.suggestion,
-    })
+    });
+    if let Some(f) = &r.facets {
+        obj["facets"] = json!(f);
+    }
+    obj
 }
 
 /// How many problems the human summary lists before saying "and N more".

@@ -10,6 +10,7 @@ use tantivy::query::Query;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Order, Score, Searcher, TantivyDocument};
 
+use crate::facets::{self, Facets};
 use crate::index_dir::OpenIndex;
 use crate::query::{self, Filters};
 use crate::ranking::{self, Ranking};
@@ -34,6 +35,8 @@ pub struct Request {
     /// Longest snippet, in characters.
     pub snippet_chars: usize,
     pub ranking: Ranking,
+    /// Count the top values of each facet among all matches (how many of each).
+    pub facets: Option<usize>,
 }
 
 /// Text with the ranges (byte offsets) that matched the query.
@@ -114,6 +117,7 @@ pub struct Results {
     pub query: String,
     /// A corrected query when this one found few articles and has misspelt words.
     pub suggestion: Option<String>,
+    pub facets: Option<Facets>,
     pub total_hits: usize,
     pub offset: usize,
     pub hits: Vec<Hit>,
@@ -255,9 +259,14 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
     // With OR-ed words a misspelt query still finds articles through its other words, so a
     // word no article contains asks for a suggestion too, not only a near-empty result.
     let suggestion = suggestion_for(searcher, open, &req.query, total_hits)?;
+    let facets = req
+        .facets
+        .map(|size| facets::facets(searcher, query, size))
+        .transpose()?;
     Ok(Results {
         query: req.query.clone(),
         suggestion,
+        facets,
         total_hits,
         offset: req.offset,
         hits,
