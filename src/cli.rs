@@ -129,6 +129,9 @@ pub struct SearchArgs {
     /// Also count the top authors, sources and places among all matches
     #[arg(long)]
     pub facets: bool,
+    /// Show every copy of a story as its own hit (by default copies fold into the earliest)
+    #[arg(long)]
+    pub all_copies: bool,
 }
 
 #[derive(Debug, Args)]

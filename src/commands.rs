@@ -112,6 +112,7 @@ pub fn search(args: SearchArgs) -> Result<()> {
         snippet_chars: args.snippet_chars.max(20),
         ranking: Default::default(),
         facets: args.facets.then_some(FACETS_SHOWN),
+        all_copies: args.all_copies,
     };
     let results = search::search(&open, &request)?;
     let mut out = io::stdout().lock();
@@ -140,6 +141,7 @@ pub fn facets(args: FacetsArgs) -> Result<()> {
         snippet_chars: 0,
         ranking: Default::default(),
         facets: Some(args.limit.max(1)),
+        all_copies: true,
     };
     let results = search::search(&open, &request)?;
     let facets = results.facets.unwrap_or_default();

@@ -89,6 +89,11 @@ pub fn print_results(out: &mut impl Write, r: &Results, color: bool) -> io::Resu
             place.push_str(&format!(":{line}"));
         }
         meta.push(place);
+        match hit.copies.len() {
+            0 => {}
+            1 => meta.push("+1 copy".into()),
+            n => meta.push(format!("+{n} copies")),
+        }
         writeln!(out, "     {}", s.dim(&meta.join(" · ")))?;
         let snippet = Highlighted {
             text: one_line(&hit.snippet.text),
@@ -185,6 +190,7 @@ pub fn results_json(r: &Results) -> Value {
                 "snippet": h.snippet.to_html(),
                 "fragments": h.snippet.fragments_html(),
                 "title_html": h.title.to_html(),
+                "copies": h.copies.iter().map(|c| display_path(c)).collect::<Vec<_>>(),
             })
         })
         .collect();

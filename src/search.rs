@@ -14,6 +14,7 @@ use crate::facets::{self, Facets};
 use crate::index_dir::OpenIndex;
 use crate::query::{self, Filters};
 use crate::ranking::{self, Ranking};
+use crate::simhash;
 use crate::snippet::{self, SnippetMaker};
 use crate::suggest;
 
@@ -37,6 +38,8 @@ pub struct Request {
     pub ranking: Ranking,
     /// Count the top values of each facet among all matches (how many of each).
     pub facets: Option<usize>,
+    /// Show every copy of a story as its own hit instead of folding copies together.
+    pub all_copies: bool,
 }
 
 /// Text with the ranges (byte offsets) that matched the query.
@@ -110,6 +113,9 @@ pub struct Hit {
     pub authors: Vec<String>,
     pub date: Option<NaiveDateTime>,
     pub snippet: Highlighted,
+    /// Paths of near-identical copies of this article among the matches (the same wire
+    /// story filed again, a reprint), folded into this hit: the earliest of them.
+    pub copies: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -183,6 +189,61 @@ pub fn top_docs(
     })
 }
 
+/// How far down the ranking copies of a page's hits are looked for, as a multiple of the
+/// hits needed: copies share their text, so they rank close together.
+const COPY_WINDOW: usize = 4;
+
+/// The page of hits with copies of one story folded together: each group is listed at the
+/// rank of its best member, shown by its earliest member, with the others after it.
+fn copy_groups(
+    searcher: &Searcher,
+    query: &dyn Query,
+    req: &Request,
+) -> Result<(usize, Vec<Vec<RankedDoc>>)> {
+    let needed = req.offset + req.limit;
+    let wide = Request {
+        limit: if req.limit == 0 {
+            0
+        } else {
+            needed * COPY_WINDOW + 20
+        },
+        offset: 0,
+        ..req.clone()
+    };
+    let (total, docs) = top_docs(searcher, query, &wide)?;
+    let mut groups: Vec<(u64, Vec<(RankedDoc, i64)>)> = Vec::new();
+    for doc in docs {
+        let segment = searcher.segment_reader(doc.1.segment_ord);
+        let ff = segment.fast_fields();
+        let print = ff.u64("simhash")?.first(doc.1.doc_id).unwrap_or(0);
+        let date = ff
+            .date("date")?
+            .first(doc.1.doc_id)
+            .map_or(i64::MAX, |d| d.into_timestamp_secs());
+        match groups
+            .iter_mut()
+            .find(|(p, _)| simhash::are_copies(*p, print))
+        {
+            Some((_, members)) => members.push((doc, date)),
+            None => groups.push((print, vec![(doc, date)])),
+        }
+    }
+    let page = groups
+        .into_iter()
+        .skip(req.offset)
+        .take(req.limit)
+        .map(|(_, mut members)| {
+            let best_score = members[0].0 .0;
+            // Earliest first; among equals, the better ranked.
+            members.sort_by_key(|(_, date)| *date);
+            let mut out: Vec<RankedDoc> = members.into_iter().map(|(d, _)| d).collect();
+            out[0].0 = best_score.or(out[0].0);
+            out
+        })
+        .collect();
+    Ok((total, page))
+}
+
 /// The query with its misspelt words corrected, date clauses and all kept as typed.
 fn suggestion_for(
     searcher: &Searcher,
@@ -211,7 +272,12 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
     let fields = &open.fields;
     let built = query::build(&open.index, fields, &req.query, &req.filters, &req.ranking)?;
     let query: &dyn Query = &*built.query;
-    let (total_hits, addresses) = top_docs(searcher, query, req)?;
+    let (total_hits, groups) = if req.all_copies {
+        let (n, docs) = top_docs(searcher, query, req)?;
+        (n, docs.into_iter().map(|d| vec![d]).collect())
+    } else {
+        copy_groups(searcher, query, req)?
+    };
     let snippets = Snippets::new(
         searcher,
         built.text_query.as_deref(),
@@ -219,8 +285,20 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
         req.snippet_chars,
         &snippet::quoted_phrases(&req.query),
     )?;
-    let mut hits = Vec::with_capacity(addresses.len());
-    for (i, (score, address)) in addresses.into_iter().enumerate() {
+    let mut hits = Vec::with_capacity(groups.len());
+    for (i, group) in groups.into_iter().enumerate() {
+        let (score, address) = group[0];
+        let copies = group[1..]
+            .iter()
+            .map(|(_, a)| {
+                let doc: TantivyDocument = searcher.doc(*a)?;
+                Ok(doc
+                    .get_first(fields.path)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string())
+            })
+            .collect::<Result<Vec<String>>>()?;
         let doc: TantivyDocument = searcher.doc(address)?;
         let score = match score {
             Some(s) => s,
@@ -254,6 +332,7 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
                 .and_then(|d| chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0))
                 .map(|d| d.naive_utc()),
             snippet: snippets.body(&body),
+            copies,
         });
     }
     // With OR-ed words a misspelt query still finds articles through its other words, so a

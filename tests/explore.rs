@@ -112,3 +112,57 @@ fn facets_count_authors_sources_and_places_among_all_matches() {
         .success()
         .stdout(predicates::str::contains("Places: TOKYO (2), NEW YORK (1)"));
 }
+
+#[test]
+fn copies_of_a_story_fold_into_the_earliest() {
+    let a = Archive::new();
+    let story = "The International Cocoa Organization council agreed standard price \
+        differentials for different origin cocoas to form part of the buffer stock buying and \
+        selling procedure, delegates said. The differentials apply from next week.";
+    a.article(
+        "late.txt",
+        "COCOA DIFFERENTIALS AGREED",
+        "",
+        "18 March 1987",
+        &format!("LONDON, March 18 - {story}"),
+    );
+    a.article(
+        "early.txt",
+        "Cocoa council agrees differentials",
+        "",
+        "17 March 1987",
+        &format!("LONDON, March 17 - {story}\n\nReuter"),
+    );
+    a.article("other.txt", "Cocoa crop estimate", "", "19 March 1987", "Madagascar's cocoa production is estimated 13 pct higher this year at 2,720 tonnes, up from 2,400 in 1986, officials said on Monday in the capital.");
+    a.index_json(&[]);
+    let r = a.search("cocoa", &[]);
+    let hits = r["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 2, "{r}");
+    let folded = hits
+        .iter()
+        .find(|h| h["copies"].as_array().unwrap().len() == 1)
+        .unwrap();
+    assert!(
+        folded["path"].as_str().unwrap().ends_with("early.txt"),
+        "{r}"
+    );
+    assert!(
+        folded["copies"][0].as_str().unwrap().ends_with("late.txt"),
+        "{r}"
+    );
+    assert_eq!(r["total_hits"], 3);
+    // --all-copies lists each one.
+    assert_eq!(
+        a.search("cocoa", &["--all-copies"])["hits"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    a.cmd()
+        .args(["search", "cocoa", "--index"])
+        .arg(a.index())
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("+1 copy"));
+}
