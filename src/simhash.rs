@@ -8,9 +8,32 @@ pub const NEAR_BITS: u32 = 6;
 /// ("Blah blah blah."), and false merges are worse than missed copies.
 const MIN_WORDS: usize = 12;
 
+/// Sign-offs that copies add or drop.
+const SIGN_OFFS: &[&str] = &["reuter", "reuters", "ap", "afp", "upi"];
+
+/// The story without what differs between filings of it: the dateline (place and day) and
+/// the agency sign-off.
+fn story(body: &str) -> &str {
+    let mut text = body.trim();
+    if crate::article::dateline::parse(text).is_some() {
+        for dash in [" -- ", " - ", " — ", " – "] {
+            if let Some(i) = text.lines().next().and_then(|l| l.find(dash)) {
+                text = &text[i + dash.len()..];
+                break;
+            }
+        }
+    }
+    if let Some((rest, last)) = text.trim_end().rsplit_once('\n') {
+        if SIGN_OFFS.contains(&last.trim().to_lowercase().as_str()) {
+            text = rest;
+        }
+    }
+    text
+}
+
 /// The body's fingerprint, or 0 when the body is too short to have one.
 pub fn fingerprint(body: &str) -> u64 {
-    let words: Vec<String> = body
+    let words: Vec<String> = story(body)
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
@@ -60,6 +83,14 @@ mod tests {
         assert!(are_copies(a, fingerprint(&format!("{STORY}\n\nReuter"))));
         assert!(are_copies(a, fingerprint(&STORY.to_uppercase())));
         assert!(are_copies(a, a));
+    }
+
+    #[test]
+    fn datelines_and_sign_offs_do_not_count() {
+        assert_eq!(
+            fingerprint(&format!("LONDON, March 17 - {STORY}\n\nReuter")),
+            fingerprint(&format!("LONDON, March 18 - {STORY}"))
+        );
     }
 
     #[test]
