@@ -31,6 +31,8 @@ pub enum Command {
     Search(SearchArgs),
     /// Count the top authors, sources and places among the articles a query matches
     Facets(FacetsArgs),
+    /// Find the articles most like a given one
+    Similar(SimilarArgs),
 }
 
 #[derive(Debug, Args)]
@@ -132,6 +134,21 @@ pub struct SearchArgs {
     /// Show every copy of a story as its own hit (by default copies fold into the earliest)
     #[arg(long)]
     pub all_copies: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SimilarArgs {
+    /// An indexed article: its file, or FILE:LINE for a JSON Lines record
+    #[arg(value_name = "PATH[:LINE]")]
+    pub article: String,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Number of articles to show
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+    /// Print results as one JSON object
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::cli::{FacetsArgs, FilterArgs, IndexArgs, SearchArgs, DEFAULT_INDEX};
+use crate::cli::{FacetsArgs, FilterArgs, IndexArgs, SearchArgs, SimilarArgs, DEFAULT_INDEX};
 use crate::index_dir;
 use crate::indexer::{self, Indexer, Options, Summary};
 use crate::output;
@@ -122,6 +122,26 @@ pub fn search(args: SearchArgs) -> Result<()> {
             .and_then(|_| writeln!(out))
     } else {
         output::print_results(&mut out, &results, output::stdout_color())
+    };
+    finish_output(written)
+}
+
+pub fn similar(args: SimilarArgs) -> Result<()> {
+    ensure_default_index(&args.location.index)?;
+    let open = index_dir::open(&args.location.index)?;
+    let searcher = indexer::reader(&open.index)?.searcher();
+    let results = crate::similar::similar(&searcher, &open, &args.article, args.limit, 200)?;
+    print_results(&results, args.json)
+}
+
+fn print_results(results: &search::Results, json: bool) -> Result<()> {
+    let mut out = io::stdout().lock();
+    let written = if json {
+        serde_json::to_writer(&mut out, &output::results_json(results))
+            .map_err(io::Error::from)
+            .and_then(|_| writeln!(out))
+    } else {
+        output::print_results(&mut out, results, output::stdout_color())
     };
     finish_output(written)
 }

@@ -16,6 +16,7 @@ pub mod ranking;
 pub mod schema;
 pub mod search;
 pub mod simhash;
+pub mod similar;
 pub mod snippet;
 pub mod spelling;
 pub mod suggest;

@@ -11,6 +11,7 @@ fn main() {
         Command::Index(args) => commands::index(args),
         Command::Search(args) => commands::search(args),
         Command::Facets(args) => commands::facets(args),
+        Command::Similar(args) => commands::similar(args),
     };
     if let Err(err) = result {
         eprintln!("dateline: {}", index_dir::one_line(&format!("{err:#}")));

@@ -285,6 +285,36 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
         req.snippet_chars,
         &snippet::quoted_phrases(&req.query),
     )?;
+    let hits = build_hits(searcher, open, query, &snippets, groups, req.offset)?;
+    // With OR-ed words a misspelt query still finds articles through its other words, so a
+    // word no article contains asks for a suggestion too, not only a near-empty result.
+    let suggestion = suggestion_for(searcher, open, &req.query, total_hits)?;
+    let facets = req
+        .facets
+        .map(|size| facets::facets(searcher, query, size))
+        .transpose()?;
+    Ok(Results {
+        query: req.query.clone(),
+        suggestion,
+        facets,
+        total_hits,
+        offset: req.offset,
+        hits,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Hits for groups of ranked documents (each group: the shown document, then its copies),
+/// numbered from `offset + 1`.
+pub(crate) fn build_hits(
+    searcher: &Searcher,
+    open: &OpenIndex,
+    query: &dyn Query,
+    snippets: &Snippets,
+    groups: Vec<Vec<RankedDoc>>,
+    offset: usize,
+) -> Result<Vec<Hit>> {
+    let fields = &open.fields;
     let mut hits = Vec::with_capacity(groups.len());
     for (i, group) in groups.into_iter().enumerate() {
         let (score, address) = group[0];
@@ -317,7 +347,7 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
         let body = text(fields.body);
         let title = text(fields.title);
         hits.push(Hit {
-            rank: req.offset + i + 1,
+            rank: offset + i + 1,
             score,
             path: text(fields.path),
             line: doc.get_first(fields.line).and_then(|v| v.as_u64()),
@@ -335,31 +365,25 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
             copies,
         });
     }
-    // With OR-ed words a misspelt query still finds articles through its other words, so a
-    // word no article contains asks for a suggestion too, not only a near-empty result.
-    let suggestion = suggestion_for(searcher, open, &req.query, total_hits)?;
-    let facets = req
-        .facets
-        .map(|size| facets::facets(searcher, query, size))
-        .transpose()?;
-    Ok(Results {
-        query: req.query.clone(),
-        suggestion,
-        facets,
-        total_hits,
-        offset: req.offset,
-        hits,
-        elapsed: started.elapsed(),
-    })
+    Ok(hits)
 }
 
-struct Snippets {
+pub(crate) struct Snippets {
     title: Option<SnippetMaker>,
     body: Option<SnippetMaker>,
     max_chars: usize,
 }
 
 impl Snippets {
+    /// No highlighting: bodies are shown from their beginning.
+    pub(crate) fn none(max_chars: usize) -> Snippets {
+        Snippets {
+            title: None,
+            body: None,
+            max_chars,
+        }
+    }
+
     fn new(
         searcher: &Searcher,
         text_query: Option<&dyn Query>,

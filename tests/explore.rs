@@ -166,3 +166,85 @@ fn copies_of_a_story_fold_into_the_earliest() {
         .success()
         .stdout(predicates::str::contains("+1 copy"));
 }
+
+#[test]
+fn similar_finds_related_articles_but_not_the_article_or_its_copies() {
+    let a = Archive::new();
+    let story = "The International Cocoa Organization council agreed buffer stock rules for \
+        cocoa prices after long talks in London, delegates from producer and consumer \
+        countries said on Friday after the meeting ended.";
+    let target = a.article(
+        "target.txt",
+        "Cocoa rules agreed",
+        "",
+        "17 March 1987",
+        story,
+    );
+    a.article(
+        "copy.txt",
+        "COCOA RULES AGREED",
+        "",
+        "18 March 1987",
+        &format!("{story}\n\nReuter"),
+    );
+    a.article("related.txt", "Cocoa council meets", "", "16 March 1987", "The cocoa council met in London to discuss buffer stock rules and cocoa prices with producer countries and consumer delegates.");
+    a.article("other.txt", "Gold quiet", "", "16 March 1987", "Gold was quiet in thin trading in Zurich, dealers said, with little interest from buyers in Asia.");
+    a.write(
+        "feed.jsonl",
+        "{\"title\": \"Cocoa stock\", \"date\": \"1987-03-19\", \"body\": \"Cocoa buffer stock rules and cocoa prices were discussed by producer countries.\"}\n{\"title\": \"Tin\", \"body\": \"Tin prices fell.\"}\n",
+    );
+    a.index_json(&[]);
+    let run = |target: &str| {
+        let out = a
+            .cmd()
+            .args(["similar", target, "--json", "--index"])
+            .arg(a.index())
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice::<serde_json::Value>(&out).unwrap()
+    };
+    let r = run(target.to_str().unwrap());
+    let paths: Vec<&str> = r["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths[0].ends_with("related.txt") || paths[0].ends_with("feed.jsonl"),
+        "{r}"
+    );
+    assert!(
+        !paths
+            .iter()
+            .any(|p| p.ends_with("target.txt") || p.ends_with("copy.txt")),
+        "{r}"
+    );
+    // A JSON Lines record is named by its line.
+    let feed = a.articles().join("feed.jsonl");
+    let r = run(&format!("{}:1", feed.display()));
+    assert!(
+        r["hits"][0]["title"].as_str().unwrap().contains("Cocoa"),
+        "{r}"
+    );
+    let err = a
+        .cmd()
+        .args(["similar"])
+        .arg(&feed)
+        .arg("--index")
+        .arg(a.index())
+        .assert()
+        .failure()
+        .get_output()
+        .stderr
+        .clone();
+    assert!(String::from_utf8(err).unwrap().contains(":LINE"));
+    a.cmd()
+        .args(["similar", "nowhere.txt", "--index"])
+        .arg(a.index())
+        .assert()
+        .failure();
+}
