@@ -33,25 +33,26 @@ fn story(body: &str) -> &str {
 
 /// The body's fingerprint, or 0 when the body is too short to have one.
 pub fn fingerprint(body: &str) -> u64 {
-    let words: Vec<String> = story(body)
+    // Runs on every article at index time: words are hashed in place (lower-cased into one
+    // reused buffer) and triples combine the three word hashes.
+    let mut word_hashes: Vec<u64> = Vec::with_capacity(256);
+    let mut buf = String::new();
+    for word in story(body)
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    if words.len() < MIN_WORDS {
+    {
+        buf.clear();
+        buf.extend(word.chars().flat_map(char::to_lowercase));
+        word_hashes.push(xxhash_rust::xxh3::xxh3_64(buf.as_bytes()));
+    }
+    if word_hashes.len() < MIN_WORDS {
         return 0;
     }
     let mut counts = [0i32; 64];
-    let mut buf = String::new();
-    for triple in words.windows(3) {
-        buf.clear();
-        for w in triple {
-            buf.push_str(w);
-            buf.push(' ');
-        }
-        let h = xxhash_rust::xxh3::xxh3_64(buf.as_bytes());
+    for t in word_hashes.windows(3) {
+        let h = mix(t[0] ^ mix(t[1] ^ mix(t[2])));
         for (bit, count) in counts.iter_mut().enumerate() {
-            *count += if h >> bit & 1 == 1 { 1 } else { -1 };
+            *count += ((h >> bit) & 1) as i32 * 2 - 1;
         }
     }
     let mut out = 0u64;
@@ -62,6 +63,14 @@ pub fn fingerprint(body: &str) -> u64 {
     }
     // 0 means "no fingerprint"; a real one that happens to be 0 is nudged.
     out.max(1)
+}
+
+/// A 64-bit finaliser (splitmix64), so the order of the three words matters.
+fn mix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
 }
 
 /// Whether two fingerprints mark copies of one story.

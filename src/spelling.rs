@@ -7,6 +7,8 @@
 //! are listed. Tokens arrive lower-cased and ASCII-folded, before stemming.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
@@ -210,7 +212,10 @@ pub fn americanize(word: &str) -> Option<Cow<'static, str>> {
     if len < 4 || !word.is_ascii() {
         return None;
     }
-    if let Some((_, us)) = IRREGULAR.iter().find(|(uk, _)| *uk == word) {
+    // Every token of every article passes here: a hash lookup, not a scan of the list.
+    static IRREGULAR_MAP: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    let irregular = IRREGULAR_MAP.get_or_init(|| IRREGULAR.iter().copied().collect());
+    if let Some(us) = irregular.get(word) {
         return Some(Cow::Borrowed(us));
     }
     // -isation, -ise, -ised, -ises, -ising, -iser(s) -> z; -yse likewise.
