@@ -14,7 +14,7 @@ use crate::spelling::SpellingNormalizer;
 
 /// Bumped whenever the schema or an analyzer changes meaning, so an old index is refused with
 /// a request to rebuild rather than answering queries wrongly.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Analyzer for running text: English stemming on lower-cased, ASCII-folded words, so that
 /// `Thaad` finds `THAAD` and `café` finds `cafe`.
