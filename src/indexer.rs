@@ -9,7 +9,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{sync_channel, SyncSender};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
@@ -94,42 +94,32 @@ struct Indexed {
     size: u64,
     mtime_ns: i64,
     hash: u64,
+    /// Id of the folder it was found under.
+    root: u64,
 }
 
-/// Reads, per source path, the size/mtime/hash stored with its documents.
-fn indexed_files(open: &OpenIndex) -> Result<HashMap<String, Indexed>> {
+/// Reads, per source file id, what is stored with its documents: fast fields only, so a
+/// million files cost a few tens of milliseconds and no strings.
+fn indexed_files(open: &OpenIndex) -> Result<HashMap<u64, Indexed>> {
     let searcher = reader(&open.index)?.searcher();
-    let mut out = HashMap::new();
+    let mut out = HashMap::with_capacity(searcher.num_docs() as usize);
     for segment in searcher.segment_readers() {
         let ff = segment.fast_fields();
-        let Some(paths) = ff.str("path")? else {
-            continue;
-        };
+        let ids = ff.u64("path_id")?;
+        let roots = ff.u64("root_id")?;
         let sizes = ff.u64("size")?;
         let mtimes = ff.i64("mtime")?;
         let hashes = ff.u64("hash")?;
-        // Streaming the dictionary once is far cheaper than a lookup per document.
-        let mut names: Vec<Option<String>> = Vec::with_capacity(paths.num_terms());
-        let mut stream = paths.dictionary().stream()?;
-        while stream.advance() {
-            names.push(Some(String::from_utf8_lossy(stream.key()).into_owned()));
-        }
         for doc in segment.doc_ids_alive() {
-            let Some(ord) = paths.term_ords(doc).next() else {
+            let Some(id) = ids.first(doc) else {
                 continue;
             };
-            // Take each name once: a JSONL file has many documents.
-            let Some(name) = names.get_mut(ord as usize).and_then(Option::take) else {
-                continue;
-            };
-            out.insert(
-                name,
-                Indexed {
-                    size: sizes.first(doc).unwrap_or(0),
-                    mtime_ns: mtimes.first(doc).unwrap_or(0),
-                    hash: hashes.first(doc).unwrap_or(0),
-                },
-            );
+            out.entry(id).or_insert_with(|| Indexed {
+                size: sizes.first(doc).unwrap_or(0),
+                mtime_ns: mtimes.first(doc).unwrap_or(0),
+                hash: hashes.first(doc).unwrap_or(0),
+                root: roots.first(doc).unwrap_or(0),
+            });
         }
     }
     Ok(out)
@@ -192,20 +182,29 @@ fn writer_for(open: &OpenIndex, opts: &Options) -> Result<IndexWriter> {
 /// The result of reading one file, made on a worker thread.
 struct FileOutcome {
     file: FoundFile,
+    /// Id of the folder the file was found under.
+    root: u64,
     result: Result<(u64, FileParse), String>,
 }
 
-fn read_file(file: FoundFile) -> FileOutcome {
+fn read_file(file: FoundFile, root: u64) -> FileOutcome {
     let result = std::fs::read(&file.path)
         .map_err(|e| format!("cannot read: {e}"))
         .map(|bytes| {
             let hash = content_hash(&bytes);
             (hash, article::parse_file(file.kind, &bytes))
         });
-    FileOutcome { file, result }
+    FileOutcome { file, root, result }
 }
 
-fn make_doc(f: &Fields, file: &FoundFile, hash: u64, record: &Record) -> TantivyDocument {
+fn make_doc(
+    f: &Fields,
+    file: &FoundFile,
+    key: &str,
+    root: u64,
+    hash: u64,
+    record: &Record,
+) -> TantivyDocument {
     let a = &record.article;
     let mut doc = TantivyDocument::default();
     doc.add_text(f.title, &a.title);
@@ -228,7 +227,9 @@ fn make_doc(f: &Fields, file: &FoundFile, hash: u64, record: &Record) -> Tantivy
         doc.add_date(f.date, DateTime::from_timestamp_secs(secs));
     }
     doc.add_text(f.body, &a.body);
-    doc.add_text(f.path, &file.key);
+    doc.add_text(f.path, key);
+    doc.add_u64(f.path_id, file.id);
+    doc.add_u64(f.root_id, root);
     if let Some(line) = record.line {
         doc.add_u64(f.line, line);
     }
@@ -236,10 +237,6 @@ fn make_doc(f: &Fields, file: &FoundFile, hash: u64, record: &Record) -> Tantivy
     doc.add_i64(f.mtime, file.mtime_ns);
     doc.add_u64(f.hash, hash);
     doc
-}
-
-fn is_under(key: &str, root: &Path) -> bool {
-    Path::new(key).starts_with(root)
 }
 
 fn commit(writer: &mut IndexWriter, meta: &Meta) -> Result<()> {
@@ -250,19 +247,91 @@ fn commit(writer: &mut IndexWriter, meta: &Meta) -> Result<()> {
     Ok(())
 }
 
-fn progress_bar(len: usize, enabled: bool) -> ProgressBar {
-    if !enabled || len == 0 {
+/// A spinner counting files read: the walk streams, so the total is not known up front.
+fn progress_bar(enabled: bool) -> ProgressBar {
+    if !enabled {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     bar.set_style(
         ProgressStyle::with_template(
-            "{spinner} indexing [{bar:30}] {pos}/{len} files ({per_sec}, {eta} left)",
+            "{spinner} indexing: {human_pos} files read ({per_sec}, {elapsed})",
         )
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> "),
+        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
+    bar.enable_steady_tick(Duration::from_millis(120));
     bar
+}
+
+/// What the walk reports when it is done.
+struct WalkResult {
+    /// Files found (by id), changed or not.
+    seen: HashSet<u64>,
+    /// Files found whose size and modification time match the index: not read.
+    unchanged: u64,
+    problems: Vec<Problem>,
+    /// Folders that exist and were read.
+    scanned: Vec<PathBuf>,
+}
+
+/// Walks the folders, compares each file with the index, and reads and parses the new and
+/// changed ones in parallel, sending them to the indexing thread.
+fn walk_and_read(
+    scan: &[PathBuf],
+    indexed: &HashMap<u64, Indexed>,
+    stop: &AtomicBool,
+    tx: SyncSender<FileOutcome>,
+) -> WalkResult {
+    let mut result = WalkResult {
+        seen: HashSet::with_capacity(indexed.len()),
+        unchanged: 0,
+        problems: Vec::new(),
+        scanned: Vec::new(),
+    };
+    for root in scan {
+        if !root.is_dir() {
+            result.problems.push(Problem {
+                path: walk::path_key(root),
+                line: None,
+                reason: "folder no longer exists; its articles stay in the index".into(),
+                kind: Severity::Warning,
+            });
+            continue;
+        }
+        result.scanned.push(root.clone());
+        let root_id = walk::path_id(root);
+        let mut stopped = false;
+        walk::walk(root, &mut |batch: Walk| {
+            result.problems.extend(batch.problems);
+            let mut to_read = Vec::new();
+            for file in batch.files {
+                // A file under two of the folders is read once.
+                if !result.seen.insert(file.id) {
+                    continue;
+                }
+                match indexed.get(&file.id) {
+                    Some(old) if old.size == file.size && old.mtime_ns == file.mtime_ns => {
+                        result.unchanged += 1
+                    }
+                    _ => to_read.push(file),
+                }
+            }
+            if stopped || stop.load(Ordering::Relaxed) {
+                stopped = true;
+                return;
+            }
+            let sent = to_read
+                .into_par_iter()
+                .try_for_each_with(tx.clone(), |tx, file| {
+                    if stop.load(Ordering::Relaxed) {
+                        return Err(());
+                    }
+                    tx.send(read_file(file, root_id)).map_err(|_| ())
+                });
+            stopped |= sent.is_err();
+        });
+    }
+    result
 }
 
 /// An open indexing session: holds the writer (and so the index's lock) across passes, so
@@ -328,78 +397,39 @@ impl Indexer {
             ..Summary::default()
         };
         let indexed = indexed_files(&self.open)?;
-        let mut found = Walk::default();
-        let mut scanned = Vec::new();
-        for root in &self.scan {
-            if root.is_dir() {
-                walk::walk(root, &mut found);
-                scanned.push(root.clone());
-            } else {
-                found.problems.push(Problem {
-                    path: walk::path_key(root),
-                    line: None,
-                    reason: "folder no longer exists; its articles stay in the index".into(),
-                    kind: Severity::Warning,
-                });
-            }
-        }
-        let Walk { files, problems } = found;
-        summary.problems = problems;
-
         let fields = self.open.fields.clone();
         let writer = &mut self.writer;
-        let present: HashSet<&str> = files.iter().map(|f| f.key.as_str()).collect();
-        for key in indexed.keys() {
-            if !present.contains(key.as_str()) && scanned.iter().any(|r| is_under(key, r)) {
-                writer.delete_term(Term::from_field_text(fields.path, key));
-                summary.removed += 1;
-            }
-        }
-        let mut to_read = Vec::new();
-        for file in files {
-            match indexed.get(&file.key) {
-                Some(old) if old.size == file.size && old.mtime_ns == file.mtime_ns => {
-                    summary.unchanged += 1
-                }
-                _ => to_read.push(file),
-            }
-        }
-        let mut dirty = self.meta_dirty || summary.removed > 0;
-
-        let bar = progress_bar(to_read.len(), self.opts.progress);
         let meta = &self.open.meta;
         let opts = &self.opts;
+        let scan = &self.scan;
+        let bar = progress_bar(self.opts.progress);
         let mut since_commit = 0usize;
         let mut last_commit = Instant::now();
+        let mut dirty = self.meta_dirty;
         let (tx, rx) = sync_channel::<FileOutcome>(256);
-        let consumed: Result<()> = std::thread::scope(|scope| {
-            scope.spawn(move || {
-                to_read
-                    .into_par_iter()
-                    .try_for_each_with(tx, |tx, file| {
-                        if stop.load(Ordering::Relaxed) {
-                            return Err(());
-                        }
-                        tx.send(read_file(file)).map_err(|_| ())
-                    })
-                    .ok();
-            });
+        // The walk streams: folders are read, files stat-ed and compared with the index, and
+        // what changed is read and parsed on all cores, while this thread adds documents. No
+        // list of the whole archive is ever held.
+        let walked: Result<WalkResult> = std::thread::scope(|scope| {
+            let indexed = &indexed;
+            let walker = scope.spawn(move || walk_and_read(scan, indexed, stop, tx));
             for outcome in rx.iter() {
-                let FileOutcome { file, result } = outcome;
+                let FileOutcome { file, root, result } = outcome;
                 bar.inc(1);
-                let old = indexed.get(&file.key);
+                let key = file.key();
+                let old = indexed.get(&file.id);
                 let (hash, parse) = match result {
                     Ok(ok) => ok,
                     Err(reason) => {
                         // Unreadable now (permissions, a file being rewritten): keep what
                         // the index has rather than lose it to a passing error.
-                        summary.problems.push(Problem::skipped(&file.key, reason));
+                        summary.problems.push(Problem::skipped(&key, reason));
                         continue;
                     }
                 };
                 for p in parse.problems {
                     summary.problems.push(Problem {
-                        path: file.key.clone(),
+                        path: key.clone(),
                         line: p.line,
                         reason: p.reason,
                         kind: p.severity.into(),
@@ -412,10 +442,10 @@ impl Indexer {
                 // Replacing even an unchanged (only touched) file refreshes the mtime kept
                 // with it, so the next pass does not have to read and hash it again.
                 if old.is_some() {
-                    writer.delete_term(Term::from_field_text(fields.path, &file.key));
+                    writer.delete_term(Term::from_field_u64(fields.path_id, file.id));
                 }
                 for record in &parse.records {
-                    writer.add_document(make_doc(&fields, &file, hash, record))?;
+                    writer.add_document(make_doc(&fields, &file, &key, root, hash, record))?;
                 }
                 dirty = true;
                 since_commit += n.max(1);
@@ -437,11 +467,26 @@ impl Indexer {
                     last_commit = Instant::now();
                 }
             }
-            Ok(())
+            walker
+                .join()
+                .map_err(|_| anyhow::anyhow!("the folder walk failed"))
         });
-        consumed?;
+        let walked = walked?;
         bar.finish_and_clear();
+        summary.unchanged += walked.unchanged;
+        summary.problems.extend(walked.problems);
         summary.interrupted = stop.load(Ordering::Relaxed);
+        if !summary.interrupted {
+            // Gone: indexed under a folder this pass read, and not seen in it.
+            let scanned: HashSet<u64> = walked.scanned.iter().map(|r| walk::path_id(r)).collect();
+            for (id, old) in indexed.iter() {
+                if scanned.contains(&old.root) && !walked.seen.contains(id) {
+                    writer.delete_term(Term::from_field_u64(fields.path_id, *id));
+                    summary.removed += 1;
+                    dirty = true;
+                }
+            }
+        }
         if dirty {
             commit(writer, meta)?;
             self.meta_dirty = false;

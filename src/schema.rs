@@ -2,7 +2,7 @@
 
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
-    TextFieldIndexing, TextOptions, FAST, STORED, STRING,
+    TextFieldIndexing, TextOptions, STORED,
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
@@ -14,7 +14,7 @@ use crate::spelling::SpellingNormalizer;
 
 /// Bumped whenever the schema or an analyzer changes meaning, so an old index is refused with
 /// a request to rebuild rather than answering queries wrongly.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Analyzer for running text: English stemming on lower-cased, ASCII-folded words, so that
 /// `Thaad` finds `THAAD` and `café` finds `cafe`.
@@ -34,8 +34,12 @@ pub struct Fields {
     pub author_key: Field,
     pub date: Field,
     pub body: Field,
-    /// Absolute path of the source file: the identity of its documents.
+    /// Absolute path of the source file, as shown.
     pub path: Field,
+    /// Hash of that path: the identity of the file's documents (deleted by it), and of the
+    /// folder it was found under (so a pass knows which files it should have seen).
+    pub path_id: Field,
+    pub root_id: Field,
     /// 1-based line number within a JSON Lines file; absent for text files.
     pub line: Field,
     /// Source file size, modification time (ns since the epoch) and content hash, kept with
@@ -85,7 +89,12 @@ pub fn build_schema() -> (Schema, Fields) {
             .set_precision(DateTimePrecision::Seconds),
     );
     let body = b.add_text_field("body", text(TEXT_ANALYZER));
-    let path = b.add_text_field("path", STRING | STORED | FAST);
+    let path = b.add_text_field("path", STORED);
+    let path_id = b.add_u64_field(
+        "path_id",
+        NumericOptions::default().set_indexed().set_fast(),
+    );
+    let root_id = b.add_u64_field("root_id", NumericOptions::default().set_fast());
     let stored_fast = || NumericOptions::default().set_stored().set_fast();
     let line = b.add_u64_field("line", stored_fast());
     let size = b.add_u64_field("size", stored_fast());
@@ -114,6 +123,8 @@ pub fn build_schema() -> (Schema, Fields) {
         date,
         body,
         path,
+        path_id,
+        root_id,
         line,
         size,
         mtime,
@@ -142,6 +153,8 @@ pub fn fields_of(schema: &Schema) -> Fields {
         date: f("date"),
         body: f("body"),
         path: f("path"),
+        path_id: f("path_id"),
+        root_id: f("root_id"),
         line: f("line"),
         size: f("size"),
         mtime: f("mtime"),

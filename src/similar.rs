@@ -13,7 +13,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use crate::index_dir::OpenIndex;
 use crate::search::{build_hits, RankedDoc, Results, Snippets};
 use crate::simhash;
-use crate::walk::path_key;
+use crate::walk::path_id;
 
 /// Splits `PATH:LINE` when PATH names a file and LINE is a number; otherwise it is all path.
 pub fn parse_target(target: &str) -> (String, Option<u64>) {
@@ -30,12 +30,12 @@ pub fn parse_target(target: &str) -> (String, Option<u64>) {
 /// Finds the indexed article named by `target` (`PATH` or `PATH:LINE`).
 fn find(searcher: &Searcher, open: &OpenIndex, target: &str) -> Result<DocAddress> {
     let (path, line) = parse_target(target);
-    let key = Path::new(&path)
+    let id = Path::new(&path)
         .canonicalize()
-        .map(|p| path_key(&p))
+        .map(|p| path_id(&p))
         .with_context(|| format!("cannot find {path}: give the path of an indexed article"))?;
     let q = TermQuery::new(
-        Term::from_field_text(open.fields.path, &key),
+        Term::from_field_u64(open.fields.path_id, id),
         IndexRecordOption::Basic,
     );
     let docs = searcher.search(&q, &TopDocs::with_limit(100_000).order_by_score())?;

@@ -14,25 +14,45 @@ use crate::problems::Problem;
 #[derive(Debug, Clone)]
 pub struct FoundFile {
     pub path: PathBuf,
-    pub key: String,
+    /// The file's identity in the index: a hash of its absolute path.
+    pub id: u64,
     pub kind: FileKind,
     pub size: u64,
     pub mtime_ns: i64,
 }
 
+impl FoundFile {
+    pub fn key(&self) -> String {
+        path_key(&self.path)
+    }
+}
+
+/// What the walk found so far, handed over a batch at a time so that memory stays bounded
+/// however large the archive.
 #[derive(Debug, Default)]
 pub struct Walk {
     pub files: Vec<FoundFile>,
     pub problems: Vec<Problem>,
 }
 
+/// Files stat-ed and handed over together.
+const BATCH: usize = 4096;
+
 fn is_hidden(entry: &DirEntry) -> bool {
     entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.')
 }
 
-/// The identity of a file in the index: its absolute path as text.
+/// A file's absolute path as text.
 pub fn path_key(path: &Path) -> String {
     path.to_string_lossy().into_owned()
+}
+
+/// The identity of a file (or folder) in the index: a 64-bit hash of its absolute path.
+/// Numbers keep the term dictionary and the incremental bookkeeping small; a collision
+/// between two paths of one archive is vanishingly unlikely (about 1 in 10^7 for a million
+/// files).
+pub fn path_id(path: &Path) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(path.as_os_str().as_encoded_bytes())
 }
 
 pub fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
@@ -49,47 +69,74 @@ struct Candidate {
     kind: FileKind,
 }
 
-/// Lists the article files under `root` (absolute). Folders are read in order; files are
-/// stat-ed in parallel, since on a large archive that is most of a no-op run's time.
-/// Symbolic links are followed, with loops reported rather than followed forever; hidden
-/// files and folders are skipped and reported.
-pub fn walk(root: &Path, out: &mut Walk) {
-    let mut candidates = Vec::new();
+/// Walks `root` (absolute), handing `sink` the article files found, stat-ed, a batch at a
+/// time, with the problems met. Folders are read in order; each batch of files is stat-ed
+/// in parallel, since on a large archive that is most of a no-op run's time. Symbolic links
+/// are followed, with loops reported rather than followed forever; hidden files and folders
+/// are skipped and reported.
+pub fn walk(root: &Path, sink: &mut dyn FnMut(Walk)) {
     let mut entered = HashSet::new();
     if let Ok(canonical) = root.canonicalize() {
         entered.insert(canonical);
     }
-    list(root, out, &mut candidates, &mut entered);
-    let stats: Vec<Result<FoundFile, Problem>> = candidates
-        .into_par_iter()
-        .map(|c| match std::fs::metadata(&c.path) {
-            Ok(meta) => Ok(FoundFile {
-                key: path_key(&c.path),
-                path: c.path,
-                kind: c.kind,
-                size: meta.len(),
-                mtime_ns: mtime_ns(&meta),
-            }),
-            Err(err) => Err(Problem::skipped(
-                path_key(&c.path),
-                format!("cannot read: {err}"),
-            )),
-        })
-        .collect();
-    for s in stats {
-        match s {
-            Ok(f) => out.files.push(f),
-            Err(p) => out.problems.push(p),
+    let mut batch = Batch {
+        candidates: Vec::with_capacity(BATCH),
+        problems: Vec::new(),
+        sink,
+    };
+    list(root, &mut batch, &mut entered);
+    batch.flush();
+}
+
+struct Batch<'a> {
+    candidates: Vec<Candidate>,
+    problems: Vec<Problem>,
+    sink: &'a mut dyn FnMut(Walk),
+}
+
+impl Batch<'_> {
+    fn push(&mut self, c: Candidate) {
+        self.candidates.push(c);
+        if self.candidates.len() >= BATCH {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        let candidates = std::mem::take(&mut self.candidates);
+        let stats: Vec<Result<FoundFile, Problem>> = candidates
+            .into_par_iter()
+            .map(|c| match std::fs::metadata(&c.path) {
+                Ok(meta) => Ok(FoundFile {
+                    id: path_id(&c.path),
+                    path: c.path,
+                    kind: c.kind,
+                    size: meta.len(),
+                    mtime_ns: mtime_ns(&meta),
+                }),
+                Err(err) => Err(Problem::skipped(
+                    path_key(&c.path),
+                    format!("cannot read: {err}"),
+                )),
+            })
+            .collect();
+        let mut out = Walk {
+            files: Vec::with_capacity(stats.len()),
+            problems: std::mem::take(&mut self.problems),
+        };
+        for s in stats {
+            match s {
+                Ok(f) => out.files.push(f),
+                Err(p) => out.problems.push(p),
+            }
+        }
+        if !out.files.is_empty() || !out.problems.is_empty() {
+            (self.sink)(out);
         }
     }
 }
 
-fn list(
-    root: &Path,
-    out: &mut Walk,
-    candidates: &mut Vec<Candidate>,
-    entered: &mut HashSet<PathBuf>,
-) {
+fn list(root: &Path, out: &mut Batch, entered: &mut HashSet<PathBuf>) {
     // Not following links here lets walkdir use the file types readdir already knows,
     // instead of a stat per entry; links are resolved below, one by one.
     let mut it = WalkDir::new(root).follow_links(false).into_iter();
@@ -145,7 +192,7 @@ fn list(
                         ));
                     } else {
                         entered.insert(target);
-                        list(entry.path(), out, candidates, entered);
+                        list(entry.path(), out, entered);
                     }
                     continue;
                 }
@@ -163,7 +210,7 @@ fn list(
             continue;
         }
         match article::kind_of(entry.path()) {
-            Some(kind) => candidates.push(Candidate {
+            Some(kind) => out.push(Candidate {
                 path: entry.into_path(),
                 kind,
             }),
