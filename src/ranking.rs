@@ -50,11 +50,14 @@ impl Ranking {
 }
 
 impl Default for Ranking {
+    /// Chosen by the evaluation (EVALUATION.md): against plain BM25, sentence queries on
+    /// Reuters go from MRR@10 0.474 to 0.859 and BBC topic queries from 0.944 to 0.971, with
+    /// no metric worse. A title weight of 1 only helps together with the all-words boost.
     fn default() -> Ranking {
         Ranking {
-            title_boost: 2.0,
+            title_boost: 1.0,
             all_words_tier: 10.0,
-            all_words_boost: 0.0,
+            all_words_boost: 1.0,
             proximity_tier: 5.0,
             proximity_boost: 0.0,
             proximity_slop: 3,

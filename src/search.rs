@@ -168,12 +168,11 @@ pub fn top_docs(
     let page = TopDocs::with_limit(req.limit).and_offset(req.offset);
     Ok(match req.sort {
         SortOrder::Relevance => {
-            let (n, top) = ranking::search(
-                searcher,
-                query,
-                &(Count, page.order_by_score()),
-                &req.ranking,
-            )?;
+            // TopDocs alone can skip blocks that cannot reach the top k (block-max WAND);
+            // paired with Count it would score every match. Counting is a second, unscored
+            // pass.
+            let top = ranking::search(searcher, query, &page.order_by_score(), &req.ranking)?;
+            let n = query.count(searcher)?;
             (n, top.into_iter().map(|(s, a)| (Some(s), a)).collect())
         }
         SortOrder::Newest | SortOrder::Oldest => {
