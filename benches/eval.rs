@@ -502,6 +502,9 @@ fn request(text: &str, ranking: &Ranking, limit: usize) -> Request {
         sort: SortOrder::Relevance,
         snippet_chars: 0,
         ranking: ranking.clone(),
+        facets: None,
+        // Judge the ranking itself: every copy is its own document here.
+        all_copies: true,
     }
 }
 
