@@ -234,6 +234,8 @@ struct ChildRun {
     wall: Duration,
     /// Peak resident set of this child alone, from wait4's rusage (exact, not polled).
     max_rss_kb: u64,
+    /// User + system CPU time of the child.
+    cpu: Duration,
     stdout: String,
 }
 
@@ -272,9 +274,11 @@ fn run_child(cmd: &mut Command) -> Result<ChildRun> {
     if !ok {
         bail!("{cmd:?} failed (status {status}):\n{stderr}");
     }
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
     Ok(ChildRun {
         wall,
         max_rss_kb: usage.ru_maxrss as u64,
+        cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
         stdout,
     })
 }
@@ -622,6 +626,7 @@ fn build_dateline_binary() -> Result<PathBuf> {
 
 struct Build {
     wall_ms: Vec<f64>,
+    cpu_ms: Vec<f64>,
     rss_kb: Vec<u64>,
     index_bytes: u64,
     articles: u64,
@@ -631,6 +636,7 @@ struct Build {
 fn dateline_build(bin: &Path, corpus: &Path, index: &Path, runs: usize) -> Result<Build> {
     let mut b = Build {
         wall_ms: vec![],
+        cpu_ms: vec![],
         rss_kb: vec![],
         index_bytes: 0,
         articles: 0,
@@ -651,11 +657,13 @@ fn dateline_build(bin: &Path, corpus: &Path, index: &Path, runs: usize) -> Resul
         b.articles = summary["articles"].as_u64().unwrap_or(0);
         b.index_bytes = dir_bytes(index);
         b.wall_ms.push(ms(run.wall));
+        b.cpu_ms.push(ms(run.cpu));
         b.rss_kb.push(run.max_rss_kb);
         println!(
-            "    dateline build run {}: {:.0} ms, {} MB peak RSS, {} articles",
+            "    dateline build run {}: {:.0} ms ({:.0} ms CPU), {} MB peak RSS, {} articles",
             r + 1,
             ms(run.wall),
+            ms(run.cpu),
             run.max_rss_kb / 1024,
             b.articles
         );
@@ -929,11 +937,15 @@ fn sqlite_search_snippets(conn: &rusqlite::Connection, q: &Q) -> Result<Vec<Valu
         .prepare_cached(&format!("SELECT count(*) FROM t WHERE {}", sqlite_where(q)))?
         .query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?;
     let mut top = conn.prepare_cached(&format!(
+        // The inner query picks the top 10 first, so highlight() and snippet() run for those
+        // ten rows only (written flat, SQLite cuts snippets for every match before sorting).
         "SELECT highlight(t, 0, '<b>', '</b>'), authors, date, path,
                 snippet(t, 2, '<b>', '</b>', '…', 32), bm25(t, 2.0, 1.0, 1.0)
-         FROM t WHERE {} ORDER BY {} LIMIT 10",
-        sqlite_where(q),
-        sqlite_order(q)
+         FROM t WHERE {w} AND rowid IN
+             (SELECT rowid FROM t WHERE {w} ORDER BY {o} LIMIT 10)
+         ORDER BY {o}",
+        w = sqlite_where(q),
+        o = sqlite_order(q)
     ))?;
     let mut hits: Vec<Value> = top
         .query_map(rusqlite::params_from_iter(params.iter()), |r| {
@@ -966,6 +978,7 @@ fn sqlite_build(corpus: &Path, db: &Path, runs: usize) -> Result<Build> {
     let exe = std::env::current_exe()?;
     let mut b = Build {
         wall_ms: vec![],
+        cpu_ms: vec![],
         rss_kb: vec![],
         index_bytes: 0,
         articles: 0,
@@ -976,11 +989,13 @@ fn sqlite_build(corpus: &Path, db: &Path, runs: usize) -> Result<Build> {
         b.articles = run.stdout.trim().parse().unwrap_or(0);
         b.index_bytes = fs::metadata(db).map(|m| m.len()).unwrap_or(0);
         b.wall_ms.push(ms(run.wall));
+        b.cpu_ms.push(ms(run.cpu));
         b.rss_kb.push(run.max_rss_kb);
         println!(
-            "    sqlite build run {}: {:.0} ms, {} MB peak RSS, {} articles",
+            "    sqlite build run {}: {:.0} ms ({:.0} ms CPU), {} MB peak RSS, {} articles",
             r + 1,
             ms(run.wall),
+            ms(run.cpu),
             run.max_rss_kb / 1024,
             b.articles
         );
@@ -1120,6 +1135,7 @@ fn measure_scale(
         "dateline": {
             "build_ms": build.wall_ms,
             "build_ms_median": build_ms,
+            "build_cpu_ms_median": median(&build.cpu_ms),
             "throughput_mb_s": mb / (build_ms / 1e3),
             "peak_rss_mb": build.rss_kb.iter().map(|k| *k as f64 / 1024.0).collect::<Vec<_>>(),
             "peak_rss_mb_median": median(&build.rss_kb.iter().map(|k| *k as f64 / 1024.0).collect::<Vec<_>>()),
@@ -1157,6 +1173,7 @@ fn measure_scale(
         result["sqlite"] = json!({
             "build_ms": sb.wall_ms,
             "build_ms_median": sms,
+            "build_cpu_ms_median": median(&sb.cpu_ms),
             "throughput_mb_s": mb / (sms / 1e3),
             "peak_rss_mb": rss,
             "peak_rss_mb_median": median(&rss),
@@ -1188,30 +1205,39 @@ fn measure_scale(
     result["queries"] = Value::Array(queries);
 
     if scale >= 50 && args.jsonl {
-        let jl = ensure_jsonl(&args.data, source, scale)?;
-        let jmb = jl.bytes as f64 / 1e6;
-        println!("  JSON Lines corpus: {} files, {:.1} MB", jl.files, jmb);
-        let jindex = work.join(format!("dateline-x{scale}-jsonl"));
-        let jb = dateline_build(bin, &jl.dir, &jindex, runs)?;
-        let jms = median(&jb.wall_ms);
-        let rss: Vec<f64> = jb.rss_kb.iter().map(|k| *k as f64 / 1024.0).collect();
-        result["jsonl"] = json!({
-            "files": jl.files, "text_bytes": jl.bytes,
-            "dateline": {"build_ms": jb.wall_ms, "build_ms_median": jms, "throughput_mb_s": jmb / (jms / 1e3),
-                          "peak_rss_mb_median": median(&rss), "index_bytes": jb.index_bytes,
-                          "index_ratio": jb.index_bytes as f64 / jl.bytes as f64, "articles": jb.articles},
-        });
-        fs::remove_dir_all(&jindex).ok();
-        if args.sqlite {
-            let db = work.join(format!("sqlite-x{scale}-jsonl.db"));
-            let sb = sqlite_build(&jl.dir, &db, runs)?;
-            let sms = median(&sb.wall_ms);
-            let rss: Vec<f64> = sb.rss_kb.iter().map(|k| *k as f64 / 1024.0).collect();
-            result["jsonl"]["sqlite"] = json!({"build_ms": sb.wall_ms, "build_ms_median": sms,
-                "throughput_mb_s": jmb / (sms / 1e3), "peak_rss_mb_median": median(&rss),
-                "index_bytes": sb.index_bytes, "index_ratio": sb.index_bytes as f64 / jl.bytes as f64,
-                "articles": sb.articles});
-            let _ = fs::remove_file(&db);
+        // A failure here (say, a parser that chokes on a 100 MB line) must not lose the
+        // figures measured above: record it and go on.
+        let mut jsonl = || -> Result<()> {
+            let jl = ensure_jsonl(&args.data, source, scale)?;
+            let jmb = jl.bytes as f64 / 1e6;
+            println!("  JSON Lines corpus: {} files, {:.1} MB", jl.files, jmb);
+            let jindex = work.join(format!("dateline-x{scale}-jsonl"));
+            let jb = dateline_build(bin, &jl.dir, &jindex, runs)?;
+            let jms = median(&jb.wall_ms);
+            let rss: Vec<f64> = jb.rss_kb.iter().map(|k| *k as f64 / 1024.0).collect();
+            result["jsonl"] = json!({
+                "files": jl.files, "text_bytes": jl.bytes,
+                "dateline": {"build_ms": jb.wall_ms, "build_ms_median": jms, "build_cpu_ms_median": median(&jb.cpu_ms), "throughput_mb_s": jmb / (jms / 1e3),
+                              "peak_rss_mb_median": median(&rss), "index_bytes": jb.index_bytes,
+                              "index_ratio": jb.index_bytes as f64 / jl.bytes as f64, "articles": jb.articles},
+            });
+            fs::remove_dir_all(&jindex).ok();
+            if args.sqlite {
+                let db = work.join(format!("sqlite-x{scale}-jsonl.db"));
+                let sb = sqlite_build(&jl.dir, &db, runs)?;
+                let sms = median(&sb.wall_ms);
+                let rss: Vec<f64> = sb.rss_kb.iter().map(|k| *k as f64 / 1024.0).collect();
+                result["jsonl"]["sqlite"] = json!({"build_ms": sb.wall_ms, "build_ms_median": sms, "build_cpu_ms_median": median(&sb.cpu_ms),
+                    "throughput_mb_s": jmb / (sms / 1e3), "peak_rss_mb_median": median(&rss),
+                    "index_bytes": sb.index_bytes, "index_ratio": sb.index_bytes as f64 / jl.bytes as f64,
+                    "articles": sb.articles});
+                let _ = fs::remove_file(&db);
+            }
+            Ok(())
+        };
+        if let Err(e) = jsonl() {
+            println!("  JSON Lines figures failed: {e:#}");
+            result["jsonl"] = json!({"error": format!("{e:#}")});
         }
     }
     Ok(result)
@@ -1302,19 +1328,21 @@ fn render_tables(results: &Value) -> String {
     keys.sort_by_key(|k| k.parse::<u32>().unwrap_or(0));
     s.push_str("### Building and updating the index\n\n");
     s.push_str("Ratio = SQLite ÷ dateline (above 1× means dateline is faster/smaller). Build = wall-clock of the whole indexing process, fresh index folder, warm page cache.\n\n");
-    s.push_str("| scale | articles (files) | text MB | build s dateline | build s SQLite | ratio | MB/s dateline | MB/s SQLite | peak RSS MB dateline | peak RSS MB SQLite | index/text dateline | index/text SQLite | no-op re-index ms | +1% files ms | −1% files ms | runs |\n");
-    s.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    s.push_str("| scale | articles (files) | text MB | build s dateline | build s SQLite | ratio | CPU s dateline | CPU s SQLite | MB/s dateline | MB/s SQLite | peak RSS MB dateline | peak RSS MB SQLite | index/text dateline | index/text SQLite | no-op re-index ms | +1% files ms | −1% files ms | runs |\n");
+    s.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for k in &keys {
         let r = &scales[k.as_str()];
         let d = &r["dateline"];
         let q = &r["sqlite"];
         s.push_str(&format!(
-            "| {k}x | {} | {:.1} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            "| {k}x | {} | {:.1} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             r["corpus"]["files"],
             f(&r["corpus"]["text_bytes"]) / 1e6,
             num(f(&d["build_ms_median"]) / 1e3, 2),
             num(f(&q["build_ms_median"]) / 1e3, 2),
             ratio(f(&d["build_ms_median"]), f(&q["build_ms_median"])),
+            num(f(&d["build_cpu_ms_median"]) / 1e3, 2),
+            num(f(&q["build_cpu_ms_median"]) / 1e3, 2),
             num(f(&d["throughput_mb_s"]), 1),
             num(f(&q["throughput_mb_s"]), 1),
             num(f(&d["peak_rss_mb_median"]), 0),
@@ -1329,13 +1357,15 @@ fn render_tables(results: &Value) -> String {
         let j = &r["jsonl"];
         if j.is_object() {
             s.push_str(&format!(
-                "| {k}x JSONL | {} lines ({} files) | {:.1} | {} | {} | {} | {} | {} | {} | {} | {} | {} | — | — | — | {} |\n",
+                "| {k}x JSONL | {} lines ({} files) | {:.1} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | — | — | — | {} |\n",
                 j["dateline"]["articles"],
                 j["files"],
                 f(&j["text_bytes"]) / 1e6,
                 num(f(&j["dateline"]["build_ms_median"]) / 1e3, 2),
                 num(f(&j["sqlite"]["build_ms_median"]) / 1e3, 2),
                 ratio(f(&j["dateline"]["build_ms_median"]), f(&j["sqlite"]["build_ms_median"])),
+                num(f(&j["dateline"]["build_cpu_ms_median"]) / 1e3, 2),
+                num(f(&j["sqlite"]["build_cpu_ms_median"]) / 1e3, 2),
                 num(f(&j["dateline"]["throughput_mb_s"]), 1),
                 num(f(&j["sqlite"]["throughput_mb_s"]), 1),
                 num(f(&j["dateline"]["peak_rss_mb_median"]), 0),
