@@ -135,12 +135,14 @@ struct Args {
     data: PathBuf,
     sqlite: bool,
     jsonl: bool,
+    /// Only rewrite the Markdown from the results file; measure nothing.
+    render: bool,
 }
 
 fn usage() -> &'static str {
     "usage: cargo bench -p dateline-bench --bench archive -- [--scales 1,10,50] [--runs N] \
      [--query-runs N] [--out FILE.json] [--md FILE.md | --no-md] [--data DIR] [--no-sqlite] \
-     [--no-jsonl]"
+     [--no-jsonl] [--render]"
 }
 
 fn repo_root() -> PathBuf {
@@ -171,6 +173,7 @@ fn parse_args(raw: Vec<String>) -> Result<Args> {
             .unwrap_or_else(|| target_dir().join("bench-data")),
         sqlite: true,
         jsonl: true,
+        render: false,
     };
     let mut it = raw.into_iter();
     while let Some(a) = it.next() {
@@ -199,6 +202,7 @@ fn parse_args(raw: Vec<String>) -> Result<Args> {
             "--data" => args.data = PathBuf::from(value()?),
             "--no-sqlite" => args.sqlite = false,
             "--no-jsonl" => args.jsonl = false,
+            "--render" => args.render = true,
             "-h" | "--help" => {
                 println!("{}", usage());
                 std::process::exit(0);
@@ -1376,6 +1380,16 @@ fn render_tables(results: &Value) -> String {
             ));
         }
     }
+    for k in &keys {
+        let j = &scales[k.as_str()]["jsonl"];
+        if j["sqlite"].is_object() && j["dateline"]["articles"] != j["sqlite"]["articles"] {
+            s.push_str(&format!(
+                "\n**{k}x JSONL is not comparable**: dateline indexed {} articles, SQLite {}; \
+                 the row is left out of the targets.\n",
+                j["dateline"]["articles"], j["sqlite"]["articles"]
+            ));
+        }
+    }
     s.push_str("\nThe no-op and ±1% re-index figures are dateline's only: the SQLite peer has no incremental update (its equivalent is a full rebuild).\n\n");
     for k in &keys {
         let r = &scales[k.as_str()];
@@ -1562,7 +1576,8 @@ fn render_targets(results: &Value) -> String {
                     / f(&scale(k)["dateline"]["build_ms_median"]),
             )];
             let j = &scale(k)["jsonl"];
-            if j["sqlite"].is_object() {
+            // Only when both indexed the same articles (a stub parser may not).
+            if j["sqlite"].is_object() && j["dateline"]["articles"] == j["sqlite"]["articles"] {
                 v.push((
                     format!("{k}x JSONL"),
                     f(&j["sqlite"]["build_ms_median"]) / f(&j["dateline"]["build_ms_median"]),
@@ -1655,6 +1670,15 @@ fn real_main() -> Result<()> {
         _ => {}
     }
     let args = parse_args(raw)?;
+    if args.render {
+        let text = fs::read_to_string(&args.out)
+            .with_context(|| format!("reading {}", args.out.display()))?;
+        let results: Value = serde_json::from_str(&text)?;
+        let md = args.md.as_deref().unwrap_or(Path::new("BENCHMARKS.md"));
+        write_markdown(md, &results)?;
+        println!("{}", render_targets(&results));
+        return Ok(());
+    }
     let source_dir = repo_root().join("../shared/corpora/reuters21578");
     if !source_dir.is_dir() {
         println!(
