@@ -1084,6 +1084,7 @@ fn measure_scale(
     rg: Option<&Path>,
 ) -> Result<Value> {
     println!("== scale {scale}x");
+    let load_before = loadavg();
     let corpus = ensure_files(&args.data, source, scale)?;
     println!(
         "  corpus: {} files, {:.1} MB of article text in {}",
@@ -1134,6 +1135,7 @@ fn measure_scale(
     let mut result = json!({
         "scale": scale,
         "measured_at": now_utc(),
+        "loadavg_before": load_before,
         "corpus": {"files": corpus.files, "text_bytes": corpus.bytes, "dir": corpus.dir},
         "runs": {"build": runs, "query_in_process": in_runs, "query_process": proc_runs, "warmups": WARMUPS},
         "dateline": {
@@ -1207,6 +1209,7 @@ fn measure_scale(
         None => result["ripgrep"] = json!("not installed"),
     }
     result["queries"] = Value::Array(queries);
+    result["loadavg_after"] = json!(loadavg());
 
     if scale >= 50 && args.jsonl {
         // A failure here (say, a parser that chokes on a 100 MB line) must not lose the
@@ -1269,6 +1272,16 @@ fn now_utc() -> String {
         .ok()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .unwrap_or_default()
+}
+
+/// The 1-minute load average: how busy the shared machine was around a measurement.
+fn loadavg() -> Option<f64> {
+    fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 fn machine() -> Value {
@@ -1394,8 +1407,9 @@ fn render_tables(results: &Value) -> String {
     for k in &keys {
         let r = &scales[k.as_str()];
         s.push_str(&format!(
-            "### Queries at {k}x (medians in ms; {} in-process runs, {} whole-process runs, after {} warm-ups; measured {})\n\n",
-            r["runs"]["query_in_process"], r["runs"]["query_process"], r["runs"]["warmups"], r["measured_at"].as_str().unwrap_or("")
+            "### Queries at {k}x (medians in ms; {} in-process runs, {} whole-process runs, after {} warm-ups; measured {}, 1-min load {} before / {} after)\n\n",
+            r["runs"]["query_in_process"], r["runs"]["query_process"], r["runs"]["warmups"], r["measured_at"].as_str().unwrap_or(""),
+            num(f(&r["loadavg_before"]), 1), num(f(&r["loadavg_after"]), 1)
         ));
         s.push_str("| query | hits dateline | hits SQLite | search dateline | search SQLite | ratio | +snippets dateline | +snippets SQLite | ratio | process dateline | process SQLite | ratio | ripgrep process |\n");
         s.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
