@@ -940,17 +940,30 @@ fn sqlite_search_snippets(conn: &rusqlite::Connection, q: &Q) -> Result<Vec<Valu
     let n: i64 = conn
         .prepare_cached(&format!("SELECT count(*) FROM t WHERE {}", sqlite_where(q)))?
         .query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?;
-    let mut top = conn.prepare_cached(&format!(
-        // The inner query picks the top 10 first, so highlight() and snippet() run for those
-        // ten rows only (written flat, SQLite cuts snippets for every match before sorting).
-        "SELECT highlight(t, 0, '<b>', '</b>'), authors, date, path,
-                snippet(t, 2, '<b>', '</b>', '…', 32), bm25(t, 2.0, 1.0, 1.0)
-         FROM t WHERE {w} AND rowid IN
-             (SELECT rowid FROM t WHERE {w} ORDER BY {o} LIMIT 10)
-         ORDER BY {o}",
-        w = sqlite_where(q),
-        o = sqlite_order(q)
-    ))?;
+    // Sorted by date, the inner query picks the top 10 first so that highlight() and
+    // snippet() run for ten rows only (written flat, SQLite cuts a snippet for every match
+    // before sorting: 290 ms instead of 3.5 ms at 10x). Ranked by bm25 the flat form is
+    // faster (the subquery runs the MATCH twice), so each order gets its faster form.
+    let sql = if q.newest {
+        format!(
+            "SELECT highlight(t, 0, '<b>', '</b>'), authors, date, path,
+                    snippet(t, 2, '<b>', '</b>', '…', 32), bm25(t, 2.0, 1.0, 1.0)
+             FROM t WHERE {w} AND rowid IN
+                 (SELECT rowid FROM t WHERE {w} ORDER BY {o} LIMIT 10)
+             ORDER BY {o}",
+            w = sqlite_where(q),
+            o = sqlite_order(q)
+        )
+    } else {
+        format!(
+            "SELECT highlight(t, 0, '<b>', '</b>'), authors, date, path,
+                    snippet(t, 2, '<b>', '</b>', '…', 32), bm25(t, 2.0, 1.0, 1.0)
+             FROM t WHERE {} ORDER BY {} LIMIT 10",
+            sqlite_where(q),
+            sqlite_order(q)
+        )
+    };
+    let mut top = conn.prepare_cached(&sql)?;
     let mut hits: Vec<Value> = top
         .query_map(rusqlite::params_from_iter(params.iter()), |r| {
             Ok(json!({
