@@ -16,8 +16,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context, Result};
 use serde_json::{json, Value};
-use tantivy::collector::{Count, TopDocs};
-use tantivy::Order;
 
 use dateline::query::{parse_cli_day, Filters};
 use dateline::search::{Request, SortOrder};
@@ -718,7 +716,7 @@ fn filters_of(q: &Q) -> Result<Filters> {
         Some((a, b)) => Filters {
             from: Some(parse_cli_day(a, "--from", false)?),
             to: Some(parse_cli_day(b, "--to", true)?),
-            authors: vec![],
+            ..Filters::default()
         },
         None => Filters::default(),
     })
@@ -759,24 +757,6 @@ fn dateline_queries(
     let mut out = Vec::new();
     for q in QUERIES {
         let filters = filters_of(q)?;
-        let (search_ms, hits) = time_it(in_runs, || {
-            let built = dateline::query::build(&open.index, &open.fields, q.text, &filters)?;
-            let n = if q.newest {
-                let top = TopDocs::with_limit(10)
-                    .order_by_fast_field::<tantivy::DateTime>("date", Order::Desc);
-                let (n, top) = searcher.search(&*built.query, &(Count, top))?;
-                std::hint::black_box(top);
-                n
-            } else {
-                let (n, top) = searcher.search(
-                    &*built.query,
-                    &(Count, TopDocs::with_limit(10).order_by_score()),
-                )?;
-                std::hint::black_box(top);
-                n
-            };
-            Ok(n as u64)
-        })?;
         let req = Request {
             query: q.text.to_string(),
             filters: filters.clone(),
@@ -788,7 +768,19 @@ fn dateline_queries(
                 SortOrder::Relevance
             },
             snippet_chars: 200,
+            ranking: Default::default(),
+            facets: None,
+            all_copies: false,
         };
+        // Search only: the query dateline builds and the page it collects (top 10 and the
+        // total), without stored fields or snippets.
+        let (search_ms, hits) = time_it(in_runs, || {
+            let built =
+                dateline::query::build(&open.index, &open.fields, q.text, &filters, &req.ranking)?;
+            let (n, top) = dateline::search::top_docs(&searcher, &*built.query, &req)?;
+            std::hint::black_box(top);
+            Ok(n as u64)
+        })?;
         let (snippets_ms, _) = time_it(in_runs, || {
             let r = dateline::search::search_with(&searcher, &open, &req)?;
             Ok(std::hint::black_box(r.hits.len()))
