@@ -6,6 +6,7 @@
 pub mod article;
 pub mod cli;
 pub mod commands;
+pub mod export;
 pub mod index_dir;
 pub mod indexer;
 pub mod output;
@@ -18,4 +19,5 @@ pub mod simhash;
 pub mod snippet;
 pub mod spelling;
 pub mod suggest;
+pub mod timeline;
 pub mod walk;

@@ -10,6 +10,7 @@ fn main() {
     let result = match cli.command {
         Command::Index(args) => commands::index(args),
         Command::Search(args) => commands::search(args),
+        Command::Timeline(args) => commands::timeline(args),
     };
     if let Err(err) = result {
         eprintln!("dateline: {}", index_dir::one_line(&format!("{err:#}")));
