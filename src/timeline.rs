@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Result};
 use chrono::{Datelike, Days, Months, NaiveDate};
+use serde::Serialize;
 use serde_json::{json, Value};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
@@ -520,25 +521,44 @@ pub fn print_chart(
     Ok(())
 }
 
-/// `{"query", "by", "total", "undated", "periods": [{"start": "1987-03-01", "count": N}],
-/// "elapsed_ms"}`.
-pub fn to_json(t: &Timeline) -> Value {
-    json!({
-        "query": t.query,
-        "by": t.by.name(),
-        "total": t.total,
-        "undated": t.undated,
-        "periods": periods_json(t),
-        "elapsed_ms": t.elapsed.as_millis() as u64,
-    })
+/// What `timeline --json` prints, keys in this order.
+#[derive(Debug, Serialize)]
+pub struct TimelineJson<'a> {
+    pub query: &'a str,
+    pub by: &'static str,
+    pub total: u64,
+    pub undated: u64,
+    pub periods: Vec<PeriodJson>,
+    pub elapsed_ms: u64,
 }
 
-fn periods_json(t: &Timeline) -> Vec<Value> {
+#[derive(Debug, Serialize)]
+pub struct PeriodJson {
+    /// The period's first day, `YYYY-MM-DD`.
+    pub start: String,
+    pub count: u64,
+}
+
+/// `{"query", "by", "total", "undated", "periods": [{"start": "1987-03-01", "count": N}],
+/// "elapsed_ms"}`.
+pub fn to_json(t: &Timeline) -> TimelineJson<'_> {
+    TimelineJson {
+        query: &t.query,
+        by: t.by.name(),
+        total: t.total,
+        undated: t.undated,
+        periods: periods_json(t),
+        elapsed_ms: t.elapsed.as_millis() as u64,
+    }
+}
+
+fn periods_json(t: &Timeline) -> Vec<PeriodJson> {
     t.periods
         .iter()
-        .map(
-            |(start, count)| json!({"start": start.format("%Y-%m-%d").to_string(), "count": count}),
-        )
+        .map(|(start, count)| PeriodJson {
+            start: start.format("%Y-%m-%d").to_string(),
+            count: *count,
+        })
         .collect()
 }
 

@@ -254,3 +254,24 @@ fn search_timeline_prints_a_sparkline_above_the_hits() {
     assert_eq!(v["total_hits"], 6);
     assert!(a.search("quota", &[]).get("timeline").is_none());
 }
+
+#[test]
+fn json_keys_come_in_the_documented_order() {
+    let a = quotas();
+    let out = a
+        .cmd()
+        .args(["timeline", "quota", "--json", "--by", "month", "--index"])
+        .arg(a.index())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.starts_with(
+            r#"{"query":"quota","by":"month","total":6,"undated":1,"periods":[{"start":"2017-01-01","count":3},"#
+        ),
+        "{text}"
+    );
+}
