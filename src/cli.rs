@@ -33,6 +33,8 @@ pub enum Command {
     Facets(FacetsArgs),
     /// Find the articles most like a given one
     Similar(SimilarArgs),
+    /// Count matching articles per day, week, month or year, drawn as a bar chart
+    Timeline(TimelineArgs),
 }
 
 #[derive(Debug, Args)]
@@ -134,6 +136,12 @@ pub struct SearchArgs {
     /// Show every copy of a story as its own hit (by default copies fold into the earliest)
     #[arg(long)]
     pub all_copies: bool,
+    /// Write every match (not one page; --limit and --offset are ignored) as CSV or JSON Lines
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with_all = ["json", "timeline"])]
+    pub format: Option<crate::export::Format>,
+    /// Show a one-line sparkline of the matches over time above the results
+    #[arg(long)]
+    pub timeline: bool,
 }
 
 #[derive(Debug, Args)]
@@ -166,4 +174,29 @@ pub struct FacetsArgs {
     /// Print as one JSON object
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Periods with no matching articles are shown as zero. Weeks run from \
+Monday to Sunday and are labelled with the Monday. Articles without a date are counted \
+separately. The query syntax is the same as for `dateline search`."
+)]
+pub struct TimelineArgs {
+    /// The query (as for search; * for every article)
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: String,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// One bar per day, week, month or year (default: chosen from the span of the matches)
+    #[arg(long, value_name = "PERIOD")]
+    pub by: Option<String>,
+    /// Print {"query", "by", "total", "undated", "periods": [{"start", "count"}]} as JSON
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print CSV: a start,count header and one row per period
+    #[arg(long)]
+    pub csv: bool,
 }

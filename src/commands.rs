@@ -7,12 +7,15 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::cli::{FacetsArgs, FilterArgs, IndexArgs, SearchArgs, SimilarArgs, DEFAULT_INDEX};
+use crate::cli::{
+    FacetsArgs, FilterArgs, IndexArgs, SearchArgs, SimilarArgs, TimelineArgs, DEFAULT_INDEX,
+};
 use crate::index_dir;
 use crate::indexer::{self, Indexer, Options, Summary};
 use crate::output;
 use crate::query::{parse_cli_day, Filters};
 use crate::search::{self, Request};
+use crate::{export, timeline};
 
 /// Writing to a closed pipe (`dateline search ... | head`) is not an error worth reporting.
 fn finish_output(r: io::Result<()>) -> Result<()> {
@@ -114,14 +117,61 @@ pub fn search(args: SearchArgs) -> Result<()> {
         facets: args.facets.then_some(FACETS_SHOWN),
         all_copies: args.all_copies,
     };
+    if let Some(format) = args.format {
+        return export::run(&open, &request, format);
+    }
     let results = search::search(&open, &request)?;
+    let spark = if args.timeline {
+        let room = if args.json {
+            usize::MAX
+        } else {
+            timeline::spark_room(timeline::terminal_width())
+        };
+        Some(timeline::for_search(
+            &open,
+            &request.query,
+            &request.filters,
+            room,
+        )?)
+    } else {
+        None
+    };
     let mut out = io::stdout().lock();
     let written = if args.json {
-        serde_json::to_writer(&mut out, &output::results_json(&results))
+        let mut json = output::results_json(&results);
+        timeline::add_to_json(&mut json, spark.as_ref());
+        serde_json::to_writer(&mut out, &json)
             .map_err(io::Error::from)
             .and_then(|_| writeln!(out))
     } else {
-        output::print_results(&mut out, &results, output::stdout_color())
+        timeline::print_sparkline(&mut out, spark.as_ref(), output::stdout_color())
+            .and_then(|_| output::print_results(&mut out, &results, output::stdout_color()))
+    };
+    finish_output(written)
+}
+
+/// `dateline timeline`: matching articles per period, as a chart, JSON or CSV.
+pub fn timeline(args: TimelineArgs) -> Result<()> {
+    let by = args
+        .by
+        .as_deref()
+        .map(timeline::Period::parse)
+        .transpose()?;
+    let index_path = args.location.index.clone();
+    ensure_default_index(&index_path)?;
+    let open = index_dir::open(&index_path)?;
+    let filters = filters_of(&args.filters)?;
+    let t = timeline::run(&open, &args.query, &filters, by)?;
+    let mut out = io::stdout().lock();
+    let written = if args.json {
+        serde_json::to_writer(&mut out, &timeline::to_json(&t))
+            .map_err(io::Error::from)
+            .and_then(|_| writeln!(out))
+    } else if args.csv {
+        timeline::write_csv(&mut out, &t)
+    } else {
+        let width = timeline::terminal_width();
+        timeline::print_chart(&mut out, &t, width, output::stdout_color())
     };
     finish_output(written)
 }

@@ -6,6 +6,7 @@
 pub mod article;
 pub mod cli;
 pub mod commands;
+pub mod export;
 pub mod facets;
 pub mod index_dir;
 pub mod indexer;
@@ -20,4 +21,5 @@ pub mod similar;
 pub mod snippet;
 pub mod spelling;
 pub mod suggest;
+pub mod timeline;
 pub mod walk;

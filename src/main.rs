@@ -12,6 +12,7 @@ fn main() {
         Command::Search(args) => commands::search(args),
         Command::Facets(args) => commands::facets(args),
         Command::Similar(args) => commands::similar(args),
+        Command::Timeline(args) => commands::timeline(args),
     };
     if let Err(err) = result {
         eprintln!("dateline: {}", index_dir::one_line(&format!("{err:#}")));

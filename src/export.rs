@@ -1,0 +1,268 @@
+//! `dateline search QUERY --format csv|jsonl`: every match, not one page, for spreadsheets and
+//! notebooks.
+//!
+//! The matches are collected first as addresses only (score, date and where the document
+//! lies: a few bytes each), put in relevance or date order, and then their documents are
+//! read from the store one at a time and written out as they come, so memory does not grow
+//! with the size of the articles. A reader that closes the pipe early (`| head`) ends the
+//! export quietly.
+
+use std::cmp::Ordering;
+use std::io::{self, BufWriter, Write};
+
+use anyhow::Result;
+use serde::Serialize;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::schema::Value;
+use tantivy::{
+    DateTime, DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument,
+};
+
+use crate::index_dir::OpenIndex;
+use crate::output::display_path;
+use crate::query;
+use crate::ranking;
+use crate::schema::Fields;
+use crate::search::{Request, SortOrder};
+use crate::timeline::csv_to_io;
+
+/// What `--format` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A header row, then one row per article (authors joined with "; ")
+    Csv,
+    /// One JSON object per line (authors as an array)
+    Jsonl,
+}
+
+/// One match without its document: enough to order it and find it again.
+#[derive(Debug, Clone, Copy)]
+pub struct Match {
+    pub score: Score,
+    /// Seconds since the epoch.
+    pub date: Option<i64>,
+    pub address: DocAddress,
+}
+
+/// Collects every match with its score and date.
+pub struct AllMatches;
+
+pub struct SegmentMatches {
+    segment: SegmentOrdinal,
+    dates: Column<DateTime>,
+    matches: Vec<Match>,
+}
+
+impl Collector for AllMatches {
+    type Fruit = Vec<Match>;
+    type Child = SegmentMatches;
+
+    fn for_segment(
+        &self,
+        segment_local_id: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<SegmentMatches> {
+        Ok(SegmentMatches {
+            segment: segment_local_id,
+            dates: segment.fast_fields().date("date")?,
+            matches: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<Match>>) -> tantivy::Result<Vec<Match>> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for SegmentMatches {
+    type Fruit = Vec<Match>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.matches.push(Match {
+            score,
+            date: self.dates.first(doc).map(|d| d.into_timestamp_secs()),
+            address: DocAddress::new(self.segment, doc),
+        });
+    }
+
+    fn harvest(self) -> Vec<Match> {
+        self.matches
+    }
+}
+
+/// Puts matches in the order `sort` asks for: best score first, or newest / oldest first with
+/// undated articles last; ties keep index order, as a search's pages do.
+pub fn sort_matches(matches: &mut [Match], sort: SortOrder) {
+    let by_address = |a: &Match, b: &Match| a.address.cmp(&b.address);
+    match sort {
+        SortOrder::Relevance => {
+            matches.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| by_address(a, b)))
+        }
+        SortOrder::Newest | SortOrder::Oldest => {
+            let newest = sort == SortOrder::Newest;
+            matches.sort_by(|a, b| {
+                let dates = match (a.date, b.date) {
+                    (Some(x), Some(y)) if newest => y.cmp(&x),
+                    (Some(x), Some(y)) => x.cmp(&y),
+                    (Some(_), None) => Ordering::Less,
+                    (None, Some(_)) => Ordering::Greater,
+                    (None, None) => Ordering::Equal,
+                };
+                dates.then_with(|| by_address(a, b))
+            })
+        }
+    }
+}
+
+/// Every match of the request's query and filters, in its order (limit and offset ignored).
+pub fn all_matches(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Result<Vec<Match>> {
+    let built = query::build(
+        &open.index,
+        &open.fields,
+        &req.query,
+        &req.filters,
+        &req.ranking,
+    )?;
+    let mut matches = ranking::search(searcher, &*built.query, &AllMatches, &req.ranking)?;
+    sort_matches(&mut matches, req.sort);
+    Ok(matches)
+}
+
+/// One exported article.
+#[derive(Debug, Serialize)]
+pub struct Row {
+    pub title: String,
+    pub authors: Vec<String>,
+    pub date: Option<String>,
+    pub place: Option<String>,
+    pub source: Option<String>,
+    pub path: String,
+    pub line: Option<u64>,
+    pub score: Score,
+}
+
+pub const COLUMNS: [&str; 8] = [
+    "title", "authors", "date", "place", "source", "path", "line", "score",
+];
+
+fn row_of(doc: &TantivyDocument, fields: &Fields, m: &Match) -> Row {
+    let text = |f| {
+        doc.get_first(f)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    Row {
+        title: text(fields.title).unwrap_or_default(),
+        authors: doc
+            .get_all(fields.author)
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        date: m
+            .date
+            .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+            .map(|d| d.format("%Y-%m-%d").to_string()),
+        place: text(fields.place).filter(|s| !s.is_empty()),
+        source: text(fields.source).filter(|s| !s.is_empty()),
+        path: display_path(&text(fields.path).unwrap_or_default()),
+        line: doc.get_first(fields.line).and_then(|v| v.as_u64()),
+        score: m.score,
+    }
+}
+
+/// Writes every match of `req` to `out`. Errors writing come back as `io::Error`s inside the
+/// `anyhow::Error`, so callers can tell a closed pipe (see [`is_broken_pipe`]).
+pub fn write(open: &OpenIndex, req: &Request, format: Format, out: impl Write) -> Result<()> {
+    let reader = crate::indexer::reader(&open.index)?;
+    let searcher = reader.searcher();
+    let matches = all_matches(&searcher, open, req)?;
+    let rows = matches.iter().map(|m| -> Result<Row> {
+        let doc: TantivyDocument = searcher.doc(m.address)?;
+        Ok(row_of(&doc, &open.fields, m))
+    });
+    match format {
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record(COLUMNS).map_err(csv_to_io)?;
+            for row in rows {
+                let row = row?;
+                let record = [
+                    row.title,
+                    row.authors.join("; "),
+                    row.date.unwrap_or_default(),
+                    row.place.unwrap_or_default(),
+                    row.source.unwrap_or_default(),
+                    row.path,
+                    row.line.map(|l| l.to_string()).unwrap_or_default(),
+                    row.score.to_string(),
+                ];
+                w.write_record(&record).map_err(csv_to_io)?;
+            }
+            w.flush()?;
+        }
+        Format::Jsonl => {
+            let mut out = out;
+            for row in rows {
+                serde_json::to_writer(&mut out, &row?).map_err(io::Error::from)?;
+                out.write_all(b"\n")?;
+            }
+            out.flush()?;
+        }
+    }
+    Ok(())
+}
+
+/// True when `e` is a write to a pipe whose reader has gone (`| head`): a normal end.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// `search --format`: every match to standard output; a closed pipe ends it quietly.
+pub fn run(open: &OpenIndex, req: &Request, format: Format) -> Result<()> {
+    let out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    match write(open, req, format, out) {
+        Err(e) if is_broken_pipe(&e) => Ok(()),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(score: f32, date: Option<i64>, doc: u32) -> Match {
+        Match {
+            score,
+            date,
+            address: DocAddress::new(0, doc),
+        }
+    }
+
+    #[test]
+    fn orders() {
+        let mut v = vec![m(1.0, Some(5), 0), m(3.0, None, 1), m(3.0, Some(1), 2)];
+        sort_matches(&mut v, SortOrder::Relevance);
+        let docs = |v: &[Match]| v.iter().map(|m| m.address.doc_id).collect::<Vec<_>>();
+        assert_eq!(docs(&v), [1, 2, 0]);
+        sort_matches(&mut v, SortOrder::Newest);
+        assert_eq!(docs(&v), [0, 2, 1]);
+        sort_matches(&mut v, SortOrder::Oldest);
+        assert_eq!(docs(&v), [2, 0, 1]);
+    }
+
+    #[test]
+    fn broken_pipes_are_told_apart() {
+        let e = anyhow::Error::from(io::Error::from(io::ErrorKind::BrokenPipe));
+        assert!(is_broken_pipe(&e));
+        assert!(is_broken_pipe(&e.context("writing")));
+        let e = anyhow::Error::from(io::Error::from(io::ErrorKind::NotFound));
+        assert!(!is_broken_pipe(&e));
+    }
+}

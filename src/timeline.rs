@@ -1,0 +1,719 @@
+//! How many articles match a query per day, week, month or year: `dateline timeline` draws it
+//! as a bar chart, `dateline search --timeline` as a one-line sparkline.
+//!
+//! Counting runs a collector over the matching documents only, reading each one's `date`
+//! from the fast field (never stored documents), so it costs about as much as counting the
+//! matches. Days are counted first; grouping days into periods afterwards is cheap, which
+//! lets the period be chosen after seeing the span of the matches.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, Write};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Result};
+use chrono::{Datelike, Days, Months, NaiveDate};
+use serde::Serialize;
+use serde_json::{json, Value};
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::query::Query;
+use tantivy::{DateTime, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
+
+use crate::index_dir::OpenIndex;
+use crate::query::{self, Filters};
+use crate::ranking::Ranking;
+
+/// The length of one bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Day,
+    /// ISO weeks: Monday to Sunday.
+    Week,
+    Month,
+    Year,
+}
+
+impl Period {
+    /// Reads `--by`; plurals and `daily`-style words are accepted too.
+    pub fn parse(text: &str) -> Result<Period> {
+        Ok(match text.trim().to_ascii_lowercase().as_str() {
+            "day" | "days" | "daily" | "d" => Period::Day,
+            "week" | "weeks" | "weekly" | "w" => Period::Week,
+            "month" | "months" | "monthly" | "m" => Period::Month,
+            "year" | "years" | "yearly" | "annual" | "y" => Period::Year,
+            _ => bail!("invalid --by '{text}': use day, week, month or year"),
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Period::Day => "day",
+            Period::Week => "week",
+            Period::Month => "month",
+            Period::Year => "year",
+        }
+    }
+
+    fn plural(self) -> &'static str {
+        match self {
+            Period::Day => "days",
+            Period::Week => "weeks",
+            Period::Month => "months",
+            Period::Year => "years",
+        }
+    }
+
+    /// The period that suits a span of days: few enough bars to read, enough to see a shape.
+    pub fn auto(first: NaiveDate, last: NaiveDate) -> Period {
+        let days = (last - first).num_days() + 1;
+        if days <= 60 {
+            Period::Day
+        } else if days <= 366 {
+            Period::Week
+        } else if days <= 3660 {
+            Period::Month
+        } else {
+            Period::Year
+        }
+    }
+
+    fn coarser(self) -> Option<Period> {
+        match self {
+            Period::Day => Some(Period::Week),
+            Period::Week => Some(Period::Month),
+            Period::Month => Some(Period::Year),
+            Period::Year => None,
+        }
+    }
+
+    /// The first day of the period holding `day`.
+    pub fn start_of(self, day: NaiveDate) -> NaiveDate {
+        match self {
+            Period::Day => day,
+            Period::Week => day - Days::new(u64::from(day.weekday().num_days_from_monday())),
+            Period::Month => day.with_day(1).unwrap_or(day),
+            Period::Year => NaiveDate::from_ymd_opt(day.year(), 1, 1).unwrap_or(day),
+        }
+    }
+
+    /// The first day of the next period, given the first day of one.
+    fn next(self, start: NaiveDate) -> Option<NaiveDate> {
+        match self {
+            Period::Day => start.checked_add_days(Days::new(1)),
+            Period::Week => start.checked_add_days(Days::new(7)),
+            Period::Month => start.checked_add_months(Months::new(1)),
+            Period::Year => start.checked_add_months(Months::new(12)),
+        }
+    }
+
+    /// How a period is labelled for people: `1987-03-02` (a day, or the Monday of a week),
+    /// `1987-03`, `1987`.
+    pub fn label(self, start: NaiveDate) -> String {
+        match self {
+            Period::Day | Period::Week => start.format("%Y-%m-%d").to_string(),
+            Period::Month => start.format("%Y-%m").to_string(),
+            Period::Year => start.format("%Y").to_string(),
+        }
+    }
+}
+
+/// Matching articles per day (days since 1970-01-01, UTC) and those without a date.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DayCounts {
+    pub days: BTreeMap<i64, u64>,
+    pub undated: u64,
+}
+
+impl DayCounts {
+    pub fn dated(&self) -> u64 {
+        self.days.values().sum()
+    }
+}
+
+const SECS_PER_DAY: i64 = 86_400;
+/// 1970-01-01 counted from 0001-01-01 (day 1), as chrono counts.
+const EPOCH_DAYS_FROM_CE: i64 = 719_163;
+
+fn date_of_day(day: i64) -> Option<NaiveDate> {
+    NaiveDate::from_num_days_from_ce_opt(i32::try_from(day + EPOCH_DAYS_FROM_CE).ok()?)
+}
+
+/// Counts the matching documents per day of their `date` fast field.
+pub struct DayCollector {
+    pub field: String,
+}
+
+/// Per-segment counts: a dense array over the segment's span of days when that is small (the
+/// usual case: a few years of news), a map otherwise (a stray date in year 1 or 9999).
+pub struct DaySegmentCollector {
+    column: Column<DateTime>,
+    first_day: i64,
+    dense: Vec<u64>,
+    sparse: HashMap<i64, u64>,
+    undated: u64,
+    buffer: Vec<Option<DateTime>>,
+}
+
+/// Longest span of days counted in a dense array (about 270 years, 800 KB).
+const DENSE_DAYS: i64 = 100_000;
+
+impl DaySegmentCollector {
+    #[inline]
+    fn add(&mut self, date: Option<DateTime>) {
+        let Some(date) = date else {
+            self.undated += 1;
+            return;
+        };
+        let day = date.into_timestamp_secs().div_euclid(SECS_PER_DAY);
+        let slot = day - self.first_day;
+        match self.dense.get_mut(slot.max(0) as usize) {
+            Some(n) if slot >= 0 => *n += 1,
+            _ => *self.sparse.entry(day).or_default() += 1,
+        }
+    }
+}
+
+impl Collector for DayCollector {
+    type Fruit = DayCounts;
+    type Child = DaySegmentCollector;
+
+    fn for_segment(
+        &self,
+        _segment_local_id: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<DaySegmentCollector> {
+        let column = segment.fast_fields().date(&self.field)?;
+        let (first_day, span) = if column.num_docs() == 0 {
+            (0, 0)
+        } else {
+            let first = column
+                .min_value()
+                .into_timestamp_secs()
+                .div_euclid(SECS_PER_DAY);
+            let last = column
+                .max_value()
+                .into_timestamp_secs()
+                .div_euclid(SECS_PER_DAY);
+            (first, last - first + 1)
+        };
+        let dense = if (1..=DENSE_DAYS).contains(&span) {
+            vec![0; span as usize]
+        } else {
+            Vec::new()
+        };
+        Ok(DaySegmentCollector {
+            column,
+            first_day,
+            dense,
+            sparse: HashMap::new(),
+            undated: 0,
+            buffer: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<DayCounts>) -> tantivy::Result<DayCounts> {
+        let mut all = DayCounts::default();
+        for fruit in fruits {
+            all.undated += fruit.undated;
+            for (day, n) in fruit.days {
+                *all.days.entry(day).or_default() += n;
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for DaySegmentCollector {
+    type Fruit = DayCounts;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let date = self.column.first(doc);
+        self.add(date);
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        let mut buffer = std::mem::take(&mut self.buffer);
+        buffer.clear();
+        buffer.resize(docs.len(), None);
+        self.column.first_vals(docs, &mut buffer);
+        for date in buffer.iter() {
+            self.add(*date);
+        }
+        self.buffer = buffer;
+    }
+
+    fn harvest(self) -> DayCounts {
+        let mut days: BTreeMap<i64, u64> = self.sparse.into_iter().collect();
+        for (i, n) in self.dense.into_iter().enumerate() {
+            if n > 0 {
+                *days.entry(self.first_day + i as i64).or_default() += n;
+            }
+        }
+        DayCounts {
+            days,
+            undated: self.undated,
+        }
+    }
+}
+
+/// Counts per day the documents `query` matches.
+pub fn count_days(searcher: &Searcher, query: &dyn Query) -> Result<DayCounts> {
+    Ok(searcher.search(
+        query,
+        &DayCollector {
+            field: "date".into(),
+        },
+    )?)
+}
+
+/// Matching articles per period.
+#[derive(Debug, Clone)]
+pub struct Timeline {
+    pub query: String,
+    pub by: Period,
+    /// The first day of each period and its count, every period from the first to the last
+    /// (empty ones too).
+    pub periods: Vec<(NaiveDate, u64)>,
+    /// Every matching article, dated or not.
+    pub total: u64,
+    /// Matching articles without a date: in no period.
+    pub undated: u64,
+    pub elapsed: Duration,
+}
+
+/// Groups day counts into periods of `by` (chosen from the span when None), covering
+/// `from..=to` when given and the matches' own span otherwise.
+pub fn group(
+    counts: &DayCounts,
+    by: Option<Period>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> (Period, Vec<(NaiveDate, u64)>) {
+    let first_match = counts.days.keys().next().and_then(|d| date_of_day(*d));
+    let last_match = counts.days.keys().next_back().and_then(|d| date_of_day(*d));
+    let first = match (from, first_match) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    let last = match (to, last_match) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+    let (Some(first), Some(last)) = (first, last) else {
+        return (by.unwrap_or(Period::Month), Vec::new());
+    };
+    let by = by.unwrap_or_else(|| Period::auto(first, last));
+    let mut per_period: BTreeMap<NaiveDate, u64> = BTreeMap::new();
+    for (day, n) in &counts.days {
+        if let Some(date) = date_of_day(*day) {
+            *per_period.entry(by.start_of(date)).or_default() += n;
+        }
+    }
+    let mut periods = Vec::new();
+    let mut start = by.start_of(first);
+    while start <= last {
+        periods.push((start, per_period.get(&start).copied().unwrap_or(0)));
+        match by.next(start) {
+            Some(next) => start = next,
+            None => break,
+        }
+    }
+    (by, periods)
+}
+
+/// Counts the articles matching `text` and `filters` per period.
+pub fn run(
+    open: &OpenIndex,
+    text: &str,
+    filters: &Filters,
+    by: Option<Period>,
+) -> Result<Timeline> {
+    let started = Instant::now();
+    let counts = count(open, text, filters)?;
+    let (by, periods) = group(&counts, by, filters.from, filters.to);
+    Ok(Timeline {
+        query: text.to_string(),
+        by,
+        periods,
+        total: counts.dated() + counts.undated,
+        undated: counts.undated,
+        elapsed: started.elapsed(),
+    })
+}
+
+fn count(open: &OpenIndex, text: &str, filters: &Filters) -> Result<DayCounts> {
+    let built = query::build(
+        &open.index,
+        &open.fields,
+        text,
+        filters,
+        &Ranking::default(),
+    )?;
+    let reader = crate::indexer::reader(&open.index)?;
+    count_days(&reader.searcher(), &*built.query)
+}
+
+/// The timeline `search --timeline` shows: the automatic period, made coarser until it fits
+/// in `max_periods` characters.
+pub fn for_search(
+    open: &OpenIndex,
+    text: &str,
+    filters: &Filters,
+    max_periods: usize,
+) -> Result<Timeline> {
+    let started = Instant::now();
+    let counts = count(open, text, filters)?;
+    let (mut by, mut periods) = group(&counts, None, filters.from, filters.to);
+    while periods.len() > max_periods.max(1) {
+        let Some(coarser) = by.coarser() else { break };
+        (by, periods) = group(&counts, Some(coarser), filters.from, filters.to);
+    }
+    Ok(Timeline {
+        query: text.to_string(),
+        by,
+        periods,
+        total: counts.dated() + counts.undated,
+        undated: counts.undated,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// The width to draw in: `COLUMNS` when set (as `ls` does), else the terminal's, else 80.
+pub fn terminal_width() -> usize {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+    {
+        return n;
+    }
+    terminal_size::terminal_size_of(io::stdout())
+        .map(|(w, _)| usize::from(w.0))
+        .filter(|w| *w > 0)
+        .unwrap_or(80)
+}
+
+/// `4390` as `4,390`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn paint(color: bool, code: &str, text: &str) -> String {
+    if color {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+const EIGHTHS: [&str; 8] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
+
+/// A bar of `count / max` of `width` cells, in eighths of a cell; any count above zero shows.
+fn bar(count: u64, max: u64, width: usize) -> String {
+    if count == 0 || max == 0 {
+        return String::new();
+    }
+    let eighths = ((count as f64 / max as f64) * (width * 8) as f64).round() as usize;
+    let eighths = eighths.max(1);
+    let mut out = "█".repeat(eighths / 8);
+    out.push_str(EIGHTHS[eighths % 8]);
+    out
+}
+
+/// The first and last day the periods cover.
+fn covered(t: &Timeline) -> Option<(NaiveDate, NaiveDate)> {
+    let first = t.periods.first()?.0;
+    let last = t.periods.last()?.0;
+    let end = t.by.next(last).and_then(|d| d.pred_opt()).unwrap_or(last);
+    Some((first, end))
+}
+
+/// Draws the timeline as labelled bars `width` characters wide at most: `label count bar`,
+/// bars of `█` with `▏`…`▉` for the last eighths, then the totals.
+pub fn print_chart(
+    out: &mut impl Write,
+    t: &Timeline,
+    width: usize,
+    color: bool,
+) -> io::Result<()> {
+    let what = if t.by == Period::Week {
+        "by week (Monday to Sunday; labelled with the Monday)".to_string()
+    } else {
+        format!("by {}", t.by.name())
+    };
+    writeln!(
+        out,
+        "{}",
+        paint(
+            color,
+            "1",
+            &format!("Articles matching \"{}\", {what}", t.query)
+        )
+    )?;
+    let max = t.periods.iter().map(|p| p.1).max().unwrap_or(0);
+    let label_w = t
+        .periods
+        .first()
+        .map_or(0, |p| t.by.label(p.0).chars().count());
+    let count_w = thousands(max).len();
+    let bar_w = width.saturating_sub(label_w + count_w + 3).max(10);
+    for &(start, count) in &t.periods {
+        let label = t.by.label(start);
+        let shown = thousands(count);
+        let b = bar(count, max, bar_w);
+        if b.is_empty() {
+            writeln!(out, "{label} {shown:>count_w$}")?;
+        } else {
+            writeln!(out, "{label} {shown:>count_w$} {}", paint(color, "36", &b))?;
+        }
+    }
+    let dated = t.total - t.undated;
+    match covered(t) {
+        Some((first, last)) => {
+            let noun = if t.periods.len() == 1 {
+                t.by.name()
+            } else {
+                t.by.plural()
+            };
+            let peak = t
+                .periods
+                .iter()
+                .filter(|p| p.1 == max && max > 0)
+                .map(|p| t.by.label(p.0))
+                .next();
+            let mut line = format!(
+                "{} dated {} in {} {noun}, {first} to {last}",
+                thousands(dated),
+                if dated == 1 { "article" } else { "articles" },
+                t.periods.len(),
+            );
+            if let Some(peak) = peak {
+                line.push_str(&format!("; most in {peak} ({})", thousands(max)));
+            }
+            writeln!(out, "{}", paint(color, "1", &line))?;
+        }
+        None => writeln!(out, "no dated articles match")?,
+    }
+    if t.undated > 0 {
+        writeln!(
+            out,
+            "{} matching {} no date",
+            thousands(t.undated),
+            if t.undated == 1 {
+                "article has"
+            } else {
+                "articles have"
+            }
+        )?;
+    }
+    Ok(())
+}
+
+/// What `timeline --json` prints, keys in this order.
+#[derive(Debug, Serialize)]
+pub struct TimelineJson<'a> {
+    pub query: &'a str,
+    pub by: &'static str,
+    pub total: u64,
+    pub undated: u64,
+    pub periods: Vec<PeriodJson>,
+    pub elapsed_ms: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PeriodJson {
+    /// The period's first day, `YYYY-MM-DD`.
+    pub start: String,
+    pub count: u64,
+}
+
+/// `{"query", "by", "total", "undated", "periods": [{"start": "1987-03-01", "count": N}],
+/// "elapsed_ms"}`.
+pub fn to_json(t: &Timeline) -> TimelineJson<'_> {
+    TimelineJson {
+        query: &t.query,
+        by: t.by.name(),
+        total: t.total,
+        undated: t.undated,
+        periods: periods_json(t),
+        elapsed_ms: t.elapsed.as_millis() as u64,
+    }
+}
+
+fn periods_json(t: &Timeline) -> Vec<PeriodJson> {
+    t.periods
+        .iter()
+        .map(|(start, count)| PeriodJson {
+            start: start.format("%Y-%m-%d").to_string(),
+            count: *count,
+        })
+        .collect()
+}
+
+/// `start,count` and a row per period.
+pub fn write_csv(out: impl Write, t: &Timeline) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    let mut rows = || -> csv::Result<()> {
+        w.write_record(["start", "count"])?;
+        for (start, count) in &t.periods {
+            w.write_record([start.format("%Y-%m-%d").to_string(), count.to_string()])?;
+        }
+        w.flush()?;
+        Ok(())
+    };
+    rows().map_err(csv_to_io)
+}
+
+/// A csv error as the io::Error beneath it when there is one, so a closed pipe stays a
+/// `BrokenPipe`.
+pub fn csv_to_io(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
+const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// `1987-02 ▁▃█▆▂▁ 1987-10  (4,390 matches)`: one character per period, `▁`…`█` scaled to the
+/// busiest, a space for none.
+pub fn sparkline(t: &Timeline) -> String {
+    let (Some(first), Some(last)) = (t.periods.first(), t.periods.last()) else {
+        return format!("no dated matches  ({} matches)", thousands(t.total));
+    };
+    let max = t.periods.iter().map(|p| p.1).max().unwrap_or(0);
+    let spark: String = t
+        .periods
+        .iter()
+        .map(|&(_, n)| {
+            if n == 0 || max == 0 {
+                ' '
+            } else {
+                let level = ((n as f64 / max as f64) * 8.0).ceil() as usize;
+                SPARKS[level.clamp(1, 8) - 1]
+            }
+        })
+        .collect();
+    let mut tail = format!("{} matches", thousands(t.total));
+    if t.undated > 0 {
+        tail.push_str(&format!(", {} undated", thousands(t.undated)));
+    }
+    tail.push_str(&format!(", by {}", t.by.name()));
+    format!(
+        "{} {spark} {}  ({tail})",
+        t.by.label(first.0),
+        t.by.label(last.0)
+    )
+}
+
+/// How many periods a sparkline can show in `width` columns.
+pub fn spark_room(width: usize) -> usize {
+    // Two date labels, spaces and the count take about 50 columns.
+    width.saturating_sub(50).max(12)
+}
+
+/// Prints the sparkline and a blank line above search results, when there is a timeline.
+pub fn print_sparkline(out: &mut impl Write, t: Option<&Timeline>, color: bool) -> io::Result<()> {
+    let Some(t) = t else { return Ok(()) };
+    writeln!(out, "{}", paint(color, "36", &sparkline(t)))?;
+    writeln!(out)
+}
+
+/// Adds `"timeline": {"by", "periods"}` to search results' JSON, when there is a timeline.
+pub fn add_to_json(results: &mut Value, t: Option<&Timeline>) {
+    if let (Some(t), Some(obj)) = (t, results.as_object_mut()) {
+        obj.insert(
+            "timeline".into(),
+            json!({"by": t.by.name(), "periods": periods_json(t), "undated": t.undated}),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn day_of_date(date: NaiveDate) -> i64 {
+        i64::from(date.num_days_from_ce()) - EPOCH_DAYS_FROM_CE
+    }
+
+    fn counts(days: &[(NaiveDate, u64)]) -> DayCounts {
+        DayCounts {
+            days: days.iter().map(|(d, n)| (day_of_date(*d), *n)).collect(),
+            undated: 0,
+        }
+    }
+
+    #[test]
+    fn days_round_trip() {
+        assert_eq!(day_of_date(d(1970, 1, 1)), 0);
+        assert_eq!(date_of_day(day_of_date(d(1987, 3, 2))), Some(d(1987, 3, 2)));
+        assert_eq!(date_of_day(-1), Some(d(1969, 12, 31)));
+    }
+
+    #[test]
+    fn weeks_start_on_monday() {
+        // 1987-03-01 was a Sunday.
+        assert_eq!(Period::Week.start_of(d(1987, 3, 1)), d(1987, 2, 23));
+        assert_eq!(Period::Week.start_of(d(1987, 3, 2)), d(1987, 3, 2));
+        assert_eq!(Period::Week.start_of(d(1987, 3, 8)), d(1987, 3, 2));
+        assert_eq!(Period::Month.start_of(d(1987, 3, 31)), d(1987, 3, 1));
+        assert_eq!(Period::Year.start_of(d(1987, 3, 31)), d(1987, 1, 1));
+    }
+
+    #[test]
+    fn empty_periods_are_kept() {
+        let c = counts(&[(d(1987, 1, 5), 2), (d(1987, 3, 9), 1)]);
+        let (by, periods) = group(&c, Some(Period::Month), None, None);
+        assert_eq!(by, Period::Month);
+        assert_eq!(
+            periods,
+            vec![(d(1987, 1, 1), 2), (d(1987, 2, 1), 0), (d(1987, 3, 1), 1)]
+        );
+        let (_, periods) = group(&c, Some(Period::Month), Some(d(1986, 12, 1)), None);
+        assert_eq!(periods.len(), 4);
+    }
+
+    #[test]
+    fn auto_period_follows_the_span() {
+        assert_eq!(Period::auto(d(2017, 1, 1), d(2017, 2, 28)), Period::Day);
+        assert_eq!(Period::auto(d(1987, 2, 26), d(1987, 10, 20)), Period::Week);
+        assert_eq!(Period::auto(d(2010, 1, 1), d(2017, 1, 1)), Period::Month);
+        assert_eq!(Period::auto(d(1990, 1, 1), d(2017, 1, 1)), Period::Year);
+    }
+
+    #[test]
+    fn bars_and_numbers() {
+        assert_eq!(bar(0, 10, 10), "");
+        assert_eq!(bar(10, 10, 10), "█".repeat(10));
+        assert_eq!(bar(1, 1000, 10), "▏");
+        assert_eq!(bar(5, 10, 3), "█▌");
+        assert_eq!(thousands(4390), "4,390");
+        assert_eq!(thousands(215780), "215,780");
+        assert_eq!(thousands(7), "7");
+    }
+
+    #[test]
+    fn by_values() {
+        assert_eq!(Period::parse("Month").unwrap(), Period::Month);
+        assert_eq!(Period::parse("weekly").unwrap(), Period::Week);
+        let err = Period::parse("fortnight").unwrap_err().to_string();
+        assert!(err.contains("day, week, month or year"), "{err}");
+    }
+}
