@@ -518,7 +518,7 @@ fn rank(c: &Corpus, q: &EvalQuery, ranking: &Ranking) -> Result<Vec<usize>> {
         ranking,
     )?;
     let req = request(&q.text, ranking, DEPTH + 1);
-    let (_, top) = search::top_docs(&c.searcher, &*built.query, &req)?;
+    let (_, top) = search::top_docs(&c.searcher, &built, &req)?;
     Ok(top
         .into_iter()
         .map(|(_, a)| c.ids[&a])
@@ -613,7 +613,7 @@ fn check_pruning(c: &Corpus, q: &EvalQuery, ranking: &Ranking) -> Result<()> {
     let mut full = top_k(c.searcher.num_docs() as usize)?;
     full.truncate(10);
     let pruned = top_k(10)?;
-    let (_, page) = search::top_docs(&c.searcher, &*built.query, &request(&q.text, ranking, 10))?;
+    let (_, page) = search::top_docs(&c.searcher, &built, &request(&q.text, ranking, 10))?;
     let page: Ranked = page
         .into_iter()
         .map(|(s, a)| (s.unwrap_or(f32::NAN), a))

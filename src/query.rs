@@ -245,6 +245,9 @@ pub fn parse_cli_day(text: &str, flag: &str, end: bool) -> Result<NaiveDate> {
 /// The built query plus what the snippet generator needs to know.
 pub struct Built {
     pub query: Box<dyn Query>,
+    /// Matches exactly what `query` matches, without the ranking's extra clauses: cheaper
+    /// to count.
+    pub count_query: Box<dyn Query>,
     /// The part that matches words, without filters: what snippets highlight.
     pub text_query: Option<Box<dyn Query>>,
 }
@@ -340,6 +343,12 @@ pub fn build(
     }
     let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     parts.push((Occur::Must, scored.unwrap_or_else(|| Box::new(AllQuery))));
+    // The ranking's extra clauses only reorder what the plain words match, so counting
+    // runs on the plain query.
+    let plain: Box<dyn Query> = text_query
+        .as_ref()
+        .map(|q| q.box_clone())
+        .unwrap_or_else(|| Box::new(AllQuery));
     let filter = |q: Box<dyn Query>| -> Box<dyn Query> { Box::new(ConstScoreQuery::new(q, 0.0)) };
     for c in clauses {
         let occur = if c.negated {
@@ -365,15 +374,26 @@ pub fn build(
             parts.push((Occur::Must, filter(any_name(field, names))));
         }
     }
-    let query: Box<dyn Query> = if parts.len() == 1 {
-        parts
-            .pop()
-            .map(|(_, q)| q)
-            .unwrap_or_else(|| Box::new(AllQuery))
-    } else {
-        Box::new(BooleanQuery::new(parts))
+    let mut count_parts: Vec<(Occur, Box<dyn Query>)> =
+        parts.iter().map(|(o, q)| (*o, q.box_clone())).collect();
+    count_parts[0].1 = plain;
+    let combine = |mut parts: Vec<(Occur, Box<dyn Query>)>| -> Box<dyn Query> {
+        if parts.len() == 1 {
+            parts
+                .pop()
+                .map(|(_, q)| q)
+                .unwrap_or_else(|| Box::new(AllQuery))
+        } else {
+            Box::new(BooleanQuery::new(parts))
+        }
     };
-    Ok(Built { query, text_query })
+    let query = combine(parts);
+    let count_query = combine(count_parts);
+    Ok(Built {
+        query,
+        count_query,
+        text_query,
+    })
 }
 
 #[cfg(test)]

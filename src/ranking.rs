@@ -114,12 +114,16 @@ pub fn text_query(
             ));
         }
     }
+    // Words standing together matter in the title and the body; phrases over author names
+    // would only cost time.
     let phrase = |ws: &[&str], slop: u32| {
-        let mut q = format!("\"{}\"", ws.join(" "));
-        if slop > 0 {
-            q.push_str(&format!("~{slop}"));
-        }
-        parser.parse_query(&q)
+        let slop = if slop > 0 {
+            format!("~{slop}")
+        } else {
+            String::new()
+        };
+        let words = ws.join(" ");
+        parser.parse_query(&format!("title:\"{words}\"{slop} body:\"{words}\"{slop}"))
     };
     if ranking.proximity_tier > 0.0 || ranking.proximity_boost > 0.0 {
         let near = phrase(&words, ranking.proximity_slop)?;

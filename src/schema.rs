@@ -2,7 +2,7 @@
 
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
-    TextFieldIndexing, TextOptions, STORED,
+    TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
@@ -14,7 +14,7 @@ use crate::spelling::SpellingNormalizer;
 
 /// Bumped whenever the schema or an analyzer changes meaning, so an old index is refused with
 /// a request to rebuild rather than answering queries wrongly.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Analyzer for running text: English stemming on lower-cased, ASCII-folded words, so that
 /// `Thaad` finds `THAAD` and `café` finds `cafe`.
@@ -89,7 +89,9 @@ pub fn build_schema() -> (Schema, Fields) {
             .set_precision(DateTimePrecision::Seconds),
     );
     let body = b.add_text_field("body", text(TEXT_ANALYZER));
-    let path = b.add_text_field("path", STORED);
+    // Fast as well as stored: the paths of a hit's copies are read from the column, not by
+    // decompressing a stored block per copy.
+    let path = b.add_text_field("path", TextOptions::default().set_stored().set_fast("raw"));
     let path_id = b.add_u64_field(
         "path_id",
         NumericOptions::default().set_indexed().set_fast(),

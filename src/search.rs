@@ -159,11 +159,12 @@ pub type RankedDoc = (Option<Score>, DocAddress);
 /// or snippets. Scores are None when sorting by date.
 pub fn top_docs(
     searcher: &Searcher,
-    query: &dyn Query,
+    built: &query::Built,
     req: &Request,
 ) -> Result<(usize, Vec<RankedDoc>)> {
+    let query = &*built.query;
     if req.limit == 0 {
-        return Ok((searcher.search(query, &Count)?, Vec::new()));
+        return Ok((built.count_query.count(searcher)?, Vec::new()));
     }
     let page = TopDocs::with_limit(req.limit).and_offset(req.offset);
     Ok(match req.sort {
@@ -172,7 +173,7 @@ pub fn top_docs(
             // paired with Count it would score every match. Counting is a second, unscored
             // pass.
             let top = ranking::search(searcher, query, &page.order_by_score(), &req.ranking)?;
-            let n = query.count(searcher)?;
+            let n = built.count_query.count(searcher)?;
             (n, top.into_iter().map(|(s, a)| (Some(s), a)).collect())
         }
         SortOrder::Newest | SortOrder::Oldest => {
@@ -196,7 +197,7 @@ const COPY_WINDOW: usize = 4;
 /// rank of its best member, shown by its earliest member, with the others after it.
 fn copy_groups(
     searcher: &Searcher,
-    query: &dyn Query,
+    built: &query::Built,
     req: &Request,
 ) -> Result<(usize, Vec<Vec<RankedDoc>>)> {
     let needed = req.offset + req.limit;
@@ -209,14 +210,24 @@ fn copy_groups(
         offset: 0,
         ..req.clone()
     };
-    let (total, docs) = top_docs(searcher, query, &wide)?;
+    let (total, docs) = top_docs(searcher, built, &wide)?;
     let mut groups: Vec<(u64, Vec<(RankedDoc, i64)>)> = Vec::new();
+    // Opening a fast-field column costs more than reading it: once per segment.
+    type Columns = (
+        tantivy::columnar::Column<u64>,
+        tantivy::columnar::Column<tantivy::DateTime>,
+    );
+    let mut columns: std::collections::HashMap<u32, Columns> = Default::default();
     for doc in docs {
-        let segment = searcher.segment_reader(doc.1.segment_ord);
-        let ff = segment.fast_fields();
-        let print = ff.u64("simhash")?.first(doc.1.doc_id).unwrap_or(0);
-        let date = ff
-            .date("date")?
+        let (prints, dates) = match columns.entry(doc.1.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let ff = searcher.segment_reader(doc.1.segment_ord).fast_fields();
+                e.insert((ff.u64("simhash")?, ff.date("date")?))
+            }
+        };
+        let print = prints.first(doc.1.doc_id).unwrap_or(0);
+        let date = dates
             .first(doc.1.doc_id)
             .map_or(i64::MAX, |d| d.into_timestamp_secs());
         match groups
@@ -272,10 +283,10 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
     let built = query::build(&open.index, fields, &req.query, &req.filters, &req.ranking)?;
     let query: &dyn Query = &*built.query;
     let (total_hits, groups) = if req.all_copies {
-        let (n, docs) = top_docs(searcher, query, req)?;
+        let (n, docs) = top_docs(searcher, &built, req)?;
         (n, docs.into_iter().map(|d| vec![d]).collect())
     } else {
-        copy_groups(searcher, query, req)?
+        copy_groups(searcher, &built, req)?
     };
     let snippets = Snippets::new(
         searcher,
@@ -319,14 +330,7 @@ pub(crate) fn build_hits(
         let (score, address) = group[0];
         let copies = group[1..]
             .iter()
-            .map(|(_, a)| {
-                let doc: TantivyDocument = searcher.doc(*a)?;
-                Ok(doc
-                    .get_first(fields.path)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_string())
-            })
+            .map(|(_, a)| path_of(searcher, *a))
             .collect::<Result<Vec<String>>>()?;
         let doc: TantivyDocument = searcher.doc(address)?;
         let score = match score {
@@ -365,6 +369,21 @@ pub(crate) fn build_hits(
         });
     }
     Ok(hits)
+}
+
+/// A document's path from the fast column, without loading the stored document.
+fn path_of(searcher: &Searcher, address: DocAddress) -> Result<String> {
+    let mut out = String::new();
+    let column = searcher
+        .segment_reader(address.segment_ord)
+        .fast_fields()
+        .str("path")?;
+    if let Some(column) = column {
+        if let Some(ord) = column.term_ords(address.doc_id).next() {
+            column.ord_to_str(ord, &mut out)?;
+        }
+    }
+    Ok(out)
 }
 
 pub(crate) struct Snippets {

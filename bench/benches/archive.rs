@@ -777,7 +777,7 @@ fn dateline_queries(
         let (search_ms, hits) = time_it(in_runs, || {
             let built =
                 dateline::query::build(&open.index, &open.fields, q.text, &filters, &req.ranking)?;
-            let (n, top) = dateline::search::top_docs(&searcher, &*built.query, &req)?;
+            let (n, top) = dateline::search::top_docs(&searcher, &built, &req)?;
             std::hint::black_box(top);
             Ok(n as u64)
         })?;
