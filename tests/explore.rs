@@ -92,23 +92,11 @@ fn facets_count_authors_sources_and_places_among_all_matches() {
     // Without --facets the key is absent.
     assert!(a.search("dollar", &[]).get("facets").is_none());
 
-    let out = a
-        .cmd()
-        .args(["facets", "yen", "--json", "--index"])
-        .arg(a.index())
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v = a.run_json(&["facets", "yen", "--json"]);
     assert_eq!(v["total_hits"], 3);
     assert_eq!(v["facets"]["places"][0]["value"], "TOKYO");
 
-    a.cmd()
-        .args(["facets", "yen", "--index"])
-        .arg(a.index())
-        .assert()
+    a.run(&["facets", "yen"])
         .success()
         .stdout(predicates::str::contains("Places: TOKYO (2), NEW YORK (1)"));
 }
@@ -159,10 +147,7 @@ fn copies_of_a_story_fold_into_the_earliest() {
             .len(),
         3
     );
-    a.cmd()
-        .args(["search", "cocoa", "--index"])
-        .arg(a.index())
-        .assert()
+    a.run(&["search", "cocoa"])
         .success()
         .stdout(predicates::str::contains("+1 copy"));
 }
@@ -194,18 +179,7 @@ fn similar_finds_related_articles_but_not_the_article_or_its_copies() {
         "{\"title\": \"Cocoa stock\", \"date\": \"1987-03-19\", \"body\": \"Cocoa buffer stock rules and cocoa prices were discussed by producer countries.\"}\n{\"title\": \"Tin\", \"body\": \"Tin prices fell.\"}\n",
     );
     a.index_json(&[]);
-    let run = |target: &str| {
-        let out = a
-            .cmd()
-            .args(["similar", target, "--json", "--index"])
-            .arg(a.index())
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        serde_json::from_slice::<serde_json::Value>(&out).unwrap()
-    };
+    let run = |target: &str| a.run_json(&["similar", target, "--json"]);
     let r = run(target.to_str().unwrap());
     let paths: Vec<&str> = r["hits"]
         .as_array()
@@ -242,9 +216,5 @@ fn similar_finds_related_articles_but_not_the_article_or_its_copies() {
         .stderr
         .clone();
     assert!(String::from_utf8(err).unwrap().contains(":LINE"));
-    a.cmd()
-        .args(["similar", "nowhere.txt", "--index"])
-        .arg(a.index())
-        .assert()
-        .failure();
+    a.run(&["similar", "nowhere.txt"]).failure();
 }

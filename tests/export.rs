@@ -111,16 +111,9 @@ fn jsonl_has_every_match_with_author_arrays_in_sort_order() {
 #[test]
 fn format_conflicts_with_json() {
     let a = quotas();
-    a.cmd()
-        .args(["search", "quota", "--format", "csv", "--json", "--index"])
-        .arg(a.index())
-        .assert()
+    a.run(&["search", "quota", "--format", "csv", "--json"])
         .failure();
-    a.cmd()
-        .args(["search", "quota", "--format", "xml", "--index"])
-        .arg(a.index())
-        .assert()
-        .failure();
+    a.run(&["search", "quota", "--format", "xml"]).failure();
 }
 
 #[test]

@@ -36,17 +36,9 @@ fn quotas() -> Archive {
 }
 
 fn timeline_json(a: &Archive, query: &str, extra: &[&str]) -> Value {
-    let out = a
-        .cmd()
-        .args(["timeline", query, "--json", "--index"])
-        .arg(a.index())
-        .args(extra)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice(&out).expect("timeline --json prints JSON")
+    let mut args = vec!["timeline", query, "--json"];
+    args.extend_from_slice(extra);
+    a.run_json(&args)
 }
 
 /// `(start, count)` pairs of a JSON timeline.
@@ -148,10 +140,7 @@ fn days_and_years_and_a_from_to_span() {
 fn csv_has_a_header_and_a_row_per_period() {
     let a = quotas();
     let out = a
-        .cmd()
-        .args(["timeline", "quota", "--csv", "--by", "month", "--index"])
-        .arg(a.index())
-        .assert()
+        .run(&["timeline", "quota", "--csv", "--by", "month"])
         .success()
         .get_output()
         .stdout
@@ -202,10 +191,7 @@ fn no_matches_is_not_an_error() {
     let v = timeline_json(&a, "zebra", &[]);
     assert_eq!(v["total"], 0);
     assert_eq!(periods(&v), vec![]);
-    a.cmd()
-        .args(["timeline", "zebra", "--index"])
-        .arg(a.index())
-        .assert()
+    a.run(&["timeline", "zebra"])
         .success()
         .stdout(predicates::str::contains("no dated articles match"));
 }
@@ -214,10 +200,7 @@ fn no_matches_is_not_an_error() {
 fn bad_by_value_is_a_one_line_error() {
     let a = quotas();
     let out = a
-        .cmd()
-        .args(["timeline", "quota", "--by", "fortnight", "--index"])
-        .arg(a.index())
-        .assert()
+        .run(&["timeline", "quota", "--by", "fortnight"])
         .failure()
         .get_output()
         .clone();
@@ -231,10 +214,7 @@ fn bad_by_value_is_a_one_line_error() {
 fn search_timeline_prints_a_sparkline_above_the_hits() {
     let a = quotas();
     let out = a
-        .cmd()
-        .args(["search", "quota", "--timeline", "--index"])
-        .arg(a.index())
-        .assert()
+        .run(&["search", "quota", "--timeline"])
         .success()
         .get_output()
         .stdout
@@ -259,10 +239,7 @@ fn search_timeline_prints_a_sparkline_above_the_hits() {
 fn json_keys_come_in_the_documented_order() {
     let a = quotas();
     let out = a
-        .cmd()
-        .args(["timeline", "quota", "--json", "--by", "month", "--index"])
-        .arg(a.index())
-        .assert()
+        .run(&["timeline", "quota", "--json", "--by", "month"])
         .success()
         .get_output()
         .stdout

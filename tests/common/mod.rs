@@ -64,6 +64,21 @@ impl Archive {
         cmd
     }
 
+    /// Runs `dateline ARGS... --index IDX` and returns its assertion handle.
+    pub fn run(&self, args: &[&str]) -> assert_cmd::assert::Assert {
+        self.cmd()
+            .args(args)
+            .arg("--index")
+            .arg(self.index())
+            .assert()
+    }
+
+    /// Runs `dateline ARGS... --index IDX`, expects success, and parses its JSON output.
+    pub fn run_json(&self, args: &[&str]) -> Value {
+        let out = self.run(args).success().get_output().stdout.clone();
+        serde_json::from_slice(&out).expect("prints JSON")
+    }
+
     /// Runs `dateline index --json` on the articles folder and returns the summary.
     pub fn index_json(&self, extra: &[&str]) -> Value {
         let mut cmd = self.cmd();
