@@ -301,7 +301,7 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
     let suggestion = suggestion_for(searcher, open, &req.query, total_hits)?;
     let facets = req
         .facets
-        .map(|size| facets::facets(searcher, query, size))
+        .map(|size| facets::facets(searcher, &*built.count_query, size))
         .transpose()?;
     Ok(Results {
         query: req.query.clone(),

@@ -332,9 +332,35 @@ pub fn run(
     filters: &Filters,
     by: Option<Period>,
 ) -> Result<Timeline> {
+    timeline(open, text, filters, by, usize::MAX)
+}
+
+/// The timeline `search --timeline` shows: the automatic period, made coarser until it fits
+/// in `max_periods` characters.
+pub fn for_search(
+    open: &OpenIndex,
+    text: &str,
+    filters: &Filters,
+    max_periods: usize,
+) -> Result<Timeline> {
+    timeline(open, text, filters, None, max_periods)
+}
+
+/// Counts per `by` (or the automatic period), coarsened until at most `max_periods`.
+fn timeline(
+    open: &OpenIndex,
+    text: &str,
+    filters: &Filters,
+    by: Option<Period>,
+    max_periods: usize,
+) -> Result<Timeline> {
     let started = Instant::now();
     let counts = count(open, text, filters)?;
-    let (by, periods) = group(&counts, by, filters.from, filters.to);
+    let (mut by, mut periods) = group(&counts, by, filters.from, filters.to);
+    while periods.len() > max_periods.max(1) {
+        let Some(coarser) = by.coarser() else { break };
+        (by, periods) = group(&counts, Some(coarser), filters.from, filters.to);
+    }
     Ok(Timeline {
         query: text.to_string(),
         by,
@@ -354,32 +380,8 @@ fn count(open: &OpenIndex, text: &str, filters: &Filters) -> Result<DayCounts> {
         &Ranking::default(),
     )?;
     let reader = crate::indexer::reader(&open.index)?;
-    count_days(&reader.searcher(), &*built.query)
-}
-
-/// The timeline `search --timeline` shows: the automatic period, made coarser until it fits
-/// in `max_periods` characters.
-pub fn for_search(
-    open: &OpenIndex,
-    text: &str,
-    filters: &Filters,
-    max_periods: usize,
-) -> Result<Timeline> {
-    let started = Instant::now();
-    let counts = count(open, text, filters)?;
-    let (mut by, mut periods) = group(&counts, None, filters.from, filters.to);
-    while periods.len() > max_periods.max(1) {
-        let Some(coarser) = by.coarser() else { break };
-        (by, periods) = group(&counts, Some(coarser), filters.from, filters.to);
-    }
-    Ok(Timeline {
-        query: text.to_string(),
-        by,
-        periods,
-        total: counts.dated() + counts.undated,
-        undated: counts.undated,
-        elapsed: started.elapsed(),
-    })
+    // Counting needs the matches, not the ranking's extra clauses.
+    count_days(&reader.searcher(), &*built.count_query)
 }
 
 /// The width to draw in: `COLUMNS` when set (as `ls` does), else the terminal's, else 80.

@@ -154,7 +154,7 @@ fn weekday(t: &str) -> bool {
 }
 
 /// `Mar`, `Mar.`, `Sept.`, `MARCH`, `march`.
-fn month(t: &str) -> Option<u32> {
+pub(crate) fn month(t: &str) -> Option<u32> {
     name_prefix(t, &MONTHS).map(|i| i as u32 + 1)
 }
 

@@ -20,36 +20,6 @@ fn is_place_word(w: &str) -> bool {
             .all(|c| c.is_uppercase() || matches!(c, '.' | '\'' | '-' | '&' | '’'))
 }
 
-fn is_month(w: &str) -> bool {
-    const MONTHS: &[&str] = &[
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "may",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "january",
-        "february",
-        "march",
-        "april",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    MONTHS.contains(&w.trim_end_matches('.').to_ascii_lowercase().as_str())
-}
-
 /// Reads the dateline at the start of `body`, if it has one.
 pub fn parse(body: &str) -> Option<Dateline> {
     let first = body.trim_start().lines().next()?;
@@ -84,7 +54,9 @@ pub fn parse(body: &str) -> Option<Dateline> {
     }
     for rest in parts {
         let ws: Vec<&str> = rest.split_whitespace().collect();
-        let is_day = ws.len() == 2 && is_month(ws[0]) && ws[1].chars().all(|c| c.is_ascii_digit());
+        let is_day = ws.len() == 2
+            && super::date::month(ws[0]).is_some()
+            && ws[1].chars().all(|c| c.is_ascii_digit());
         let is_region = ws.len() <= 2
             && ws
                 .iter()
