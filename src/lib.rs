@@ -22,4 +22,5 @@ pub mod snippet;
 pub mod spelling;
 pub mod suggest;
 pub mod timeline;
+pub mod token_cache;
 pub mod walk;
