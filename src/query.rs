@@ -297,7 +297,21 @@ fn explain_parse_error(e: QueryParserError, text: &str) -> anyhow::Error {
     }
 }
 
-/// Builds the query for `text` with `filters` applied.
+/// `field:*` parses as tantivy's "field has a value" query, which works only on fast fields
+/// and fails at search time with a schema error that tells a user nothing; every article has
+/// a title and body anyway, so say what to type instead.
+fn reject_field_wildcard(words: &str) -> Result<()> {
+    for word in words.split(|c: char| c.is_whitespace() || c == '(' || c == ')') {
+        let bare = word.trim_start_matches(['+', '-']);
+        if let Some(field) = bare.strip_suffix(":*") {
+            bail!(
+                "'{bare}' is not supported: search for words in a field (e.g. {field}:oil), or use * alone to list every article"
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Matches documents whose whole-name `field` is any of `names`.
 fn any_name(field: Field, names: &[String]) -> Box<dyn Query> {
     let any_of: Vec<(Occur, Box<dyn Query>)> = names
@@ -324,6 +338,7 @@ pub fn build(
     let (text_query, scored): Pair = if words.is_empty() || words == "*" {
         (None, None)
     } else {
+        reject_field_wildcard(&words)?;
         let parser = query_parser(index, fields, ranking.title_boost);
         let explain = |e| explain_parse_error(e, &words);
         let plain = parser.parse_query(&words).map_err(explain)?;

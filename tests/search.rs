@@ -316,6 +316,7 @@ fn errors_are_one_line_with_a_fix() {
         &["search", "nosuchfield:x", "--index", idx],
         "unknown field",
     );
+    fails(&["search", "oil title:*", "--index", idx], "title:oil");
     fails(
         &["search", "\"unclosed", "--index", idx],
         "cannot parse query",
