@@ -183,7 +183,9 @@ pub fn top_docs(
                 Order::Asc
             };
             let by_date = page.order_by_fast_field::<tantivy::DateTime>("date", order);
-            let (n, top) = searcher.search(query, &(Count, by_date))?;
+            // The ranking's clauses only reorder what the plain query matches, and the order
+            // here is by date: the plain query finds the same page without them.
+            let (n, top) = searcher.search(&*built.count_query, &(Count, by_date))?;
             (n, top.into_iter().map(|(_, a)| (None, a)).collect())
         }
     })
