@@ -263,9 +263,14 @@ fn suggestion_for(
     text: &str,
     total_hits: usize,
 ) -> Result<Option<String>> {
+    // Issue 6: suggest a corrected query when the query finds fewer than three articles.
+    // A query that finds more is answered; looking for corrections there cost ~3 ms (the
+    // Levenshtein walk over the term dictionary) on every search with an unknown word.
+    if total_hits >= suggest::SUGGEST_BELOW {
+        return Ok(None);
+    }
     let (words, _) = query::extract_date_clauses(text)?;
-    let few_found = total_hits < suggest::SUGGEST_BELOW;
-    let Some(corrected) = suggest::suggest(searcher, open, &words, few_found)? else {
+    let Some(corrected) = suggest::suggest(searcher, open, &words, true)? else {
         return Ok(None);
     };
     let mut out = text.to_string();
@@ -298,8 +303,6 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
         &snippet::quoted_phrases(&req.query),
     )?;
     let hits = build_hits(searcher, open, query, &snippets, groups, req.offset)?;
-    // With OR-ed words a misspelt query still finds articles through its other words, so a
-    // word no article contains asks for a suggestion too, not only a near-empty result.
     let suggestion = suggestion_for(searcher, open, &req.query, total_hits)?;
     let facets = req
         .facets

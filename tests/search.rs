@@ -469,6 +469,11 @@ fn did_you_mean_corrects_misspelt_words_from_the_index() {
         a.search("THAAD", &[])["suggestion"],
         serde_json::Value::Null
     );
+    // Only a query that finds fewer than three articles gets one (issue 6).
+    assert_eq!(a.search("Korae coffee", &[])["suggestion"], "Korea coffee");
+    let r = a.search("Korae coffee interest", &[]);
+    assert_eq!(r["total_hits"], 3, "{r}");
+    assert_eq!(r["suggestion"], serde_json::Value::Null, "{r}");
     // Date clauses stay as typed.
     assert_eq!(
         a.search("cofee date:2017", &[])["suggestion"],
