@@ -331,12 +331,14 @@ pub(crate) fn build_hits(
 ) -> Result<Vec<Hit>> {
     let fields = &open.fields;
     let mut hits = Vec::with_capacity(groups.len());
+    let copy_addresses: Vec<DocAddress> = groups
+        .iter()
+        .flat_map(|g| g[1..].iter().map(|(_, a)| *a))
+        .collect();
+    let mut copy_paths = paths_of(searcher, &copy_addresses)?.into_iter();
     for (i, group) in groups.into_iter().enumerate() {
         let (score, address) = group[0];
-        let copies = group[1..]
-            .iter()
-            .map(|(_, a)| path_of(searcher, *a))
-            .collect::<Result<Vec<String>>>()?;
+        let copies: Vec<String> = copy_paths.by_ref().take(group.len() - 1).collect();
         let doc: TantivyDocument = searcher.doc(address)?;
         let score = match score {
             Some(s) => s,
@@ -376,17 +378,34 @@ pub(crate) fn build_hits(
     Ok(hits)
 }
 
-/// A document's path from the fast column, without loading the stored document.
-fn path_of(searcher: &Searcher, address: DocAddress) -> Result<String> {
-    let mut out = String::new();
-    let column = searcher
-        .segment_reader(address.segment_ord)
-        .fast_fields()
-        .str("path")?;
-    if let Some(column) = column {
-        if let Some(ord) = column.term_ords(address.doc_id).next() {
-            column.ord_to_str(ord, &mut out)?;
-        }
+/// Documents' paths from the fast column, without loading the stored documents. The column
+/// is opened once per segment (opening sets up a zstd dictionary decompressor) and each
+/// segment's ordinals are looked up in one sorted pass, so every dictionary block is
+/// decompressed once, however many copies share it.
+fn paths_of(searcher: &Searcher, addresses: &[DocAddress]) -> Result<Vec<String>> {
+    let mut out = vec![String::new(); addresses.len()];
+    let mut segments: Vec<u32> = addresses.iter().map(|a| a.segment_ord).collect();
+    segments.sort_unstable();
+    segments.dedup();
+    for segment in segments {
+        let Some(column) = searcher.segment_reader(segment).fast_fields().str("path")? else {
+            continue;
+        };
+        // (ordinal, index in `addresses`), sorted by ordinal.
+        let mut wanted: Vec<(u64, usize)> = addresses
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.segment_ord == segment)
+            .filter_map(|(i, a)| column.term_ords(a.doc_id).next().map(|ord| (ord, i)))
+            .collect();
+        wanted.sort_unstable();
+        let ords: Vec<u64> = wanted.iter().map(|(o, _)| *o).collect();
+        let mut next = wanted.iter();
+        column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+            if let Some((_, i)) = next.next() {
+                out[*i] = String::from_utf8_lossy(bytes).into_owned();
+            }
+        })?;
     }
     Ok(out)
 }
