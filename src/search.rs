@@ -336,17 +336,20 @@ pub(crate) fn build_hits(
         .flat_map(|g| g[1..].iter().map(|(_, a)| *a))
         .collect();
     let mut copy_paths = paths_of(searcher, &copy_addresses)?.into_iter();
+    // Sorted by date: still tell users how well each hit matched.
+    let unscored: Vec<DocAddress> = groups
+        .iter()
+        .filter(|g| g[0].0.is_none())
+        .map(|g| g[0].1)
+        .collect();
+    let mut late_scores = scores_of(searcher, query, &unscored)?.into_iter();
     for (i, group) in groups.into_iter().enumerate() {
         let (score, address) = group[0];
         let copies: Vec<String> = copy_paths.by_ref().take(group.len() - 1).collect();
         let doc: TantivyDocument = searcher.doc(address)?;
         let score = match score {
             Some(s) => s,
-            // Sorted by date: still tell users how well each hit matched.
-            None => query
-                .explain(searcher, address)
-                .map(|e| e.value())
-                .unwrap_or(0.0),
+            None => late_scores.next().unwrap_or(0.0),
         };
         let text = |f| {
             doc.get_first(f)
@@ -376,6 +379,42 @@ pub(crate) fn build_hits(
         });
     }
     Ok(hits)
+}
+
+/// The scores `query` gives the documents at `addresses` (0 for one it does not match), as
+/// `Query::explain` would give them, with one weight for all of them and one scorer per
+/// segment sought in document order instead of a weight and a scorer per document.
+fn scores_of(
+    searcher: &Searcher,
+    query: &dyn Query,
+    addresses: &[DocAddress],
+) -> Result<Vec<Score>> {
+    let mut out = vec![0.0; addresses.len()];
+    if addresses.is_empty() {
+        return Ok(out);
+    }
+    let weight = query.weight(tantivy::query::EnableScoring::enabled_from_searcher(
+        searcher,
+    ))?;
+    let mut order: Vec<usize> = (0..addresses.len()).collect();
+    order.sort_by_key(|&i| addresses[i]);
+    let mut current: Option<(u32, Box<dyn tantivy::query::Scorer>)> = None;
+    for i in order {
+        let DocAddress {
+            segment_ord,
+            doc_id,
+        } = addresses[i];
+        if current.as_ref().is_none_or(|(s, _)| *s != segment_ord) {
+            let reader = searcher.segment_reader(segment_ord);
+            current = Some((segment_ord, weight.scorer(reader, 1.0)?));
+        }
+        if let Some((_, scorer)) = current.as_mut() {
+            if scorer.doc() <= doc_id && scorer.seek(doc_id) == doc_id {
+                out[i] = scorer.score();
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Documents' paths from the fast column, without loading the stored documents. The column

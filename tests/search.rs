@@ -515,3 +515,34 @@ fn a_phrase_is_highlighted_as_a_phrase() {
         "{hit}"
     );
 }
+
+#[test]
+fn hits_sorted_by_date_keep_their_relevance_scores() {
+    let a = newsroom();
+    for q in ["THAAD South Korea", "interest rates", "coffee"] {
+        let by_score = a.search(q, &[]);
+        let by_date = a.search(q, &["--sort", "newest"]);
+        let scores = |r: &serde_json::Value| {
+            let mut v: Vec<(String, f64)> = r["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| {
+                    (
+                        h["path"].as_str().unwrap().to_string(),
+                        h["score"].as_f64().unwrap(),
+                    )
+                })
+                .collect();
+            v.sort_by(|x, y| x.0.cmp(&y.0));
+            v
+        };
+        let (want, got) = (scores(&by_score), scores(&by_date));
+        assert_eq!(want.len(), got.len(), "{q}");
+        for (w, g) in want.iter().zip(&got) {
+            assert_eq!(w.0, g.0, "{q}");
+            assert!((w.1 - g.1).abs() < 1e-3, "{q}: {want:?} vs {got:?}");
+            assert!(g.1 > 0.0, "{q}: {got:?}");
+        }
+    }
+}
