@@ -170,10 +170,23 @@ pub fn top_docs(
     Ok(match req.sort {
         SortOrder::Relevance => {
             // TopDocs alone can skip blocks that cannot reach the top k (block-max WAND);
-            // paired with Count it would score every match. Counting is a second, unscored
-            // pass.
-            let top = ranking::search(searcher, query, &page.order_by_score(), &req.ranking)?;
-            let n = built.count_query.count(searcher)?;
+            // paired with Count it would score every match. Counting is then a second,
+            // unscored pass. A query with a phrase (quoted, or the ranking's proximity
+            // clauses) cannot skip, so there one pass counts and ranks: a second pass would
+            // check the phrase's positions again.
+            let mut positional = false;
+            query.query_terms(&mut |_, needs_positions| positional |= needs_positions);
+            let (n, top) = if positional {
+                ranking::search(
+                    searcher,
+                    query,
+                    &(Count, page.order_by_score()),
+                    &req.ranking,
+                )?
+            } else {
+                let top = ranking::search(searcher, query, &page.order_by_score(), &req.ranking)?;
+                (built.count_query.count(searcher)?, top)
+            };
             (n, top.into_iter().map(|(s, a)| (Some(s), a)).collect())
         }
         SortOrder::Newest | SortOrder::Oldest => {
