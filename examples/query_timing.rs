@@ -10,6 +10,9 @@ use dateline::query::{self, parse_cli_day, Filters};
 use dateline::search::{self, Request, SortOrder};
 use dateline::{index_dir, indexer};
 
+/// A query, its `--from`/`--to` days, and whether it sorts newest first.
+type Case<'a> = (&'a str, Option<(&'a str, &'a str)>, bool);
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -21,7 +24,7 @@ fn main() -> anyhow::Result<()> {
     let runs: usize = args.next().map_or(Ok(100), |s| s.parse())?;
     let open = index_dir::open(&index)?;
     let searcher = indexer::reader(&open.index)?.searcher();
-    let set: &[(&str, Option<(&str, &str)>, bool)] = &[
+    let set: &[Case] = &[
         ("THAAD South Korea", None, false),
         ("coffee quota talks", None, false),
         ("crude oil prices", None, false),
