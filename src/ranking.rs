@@ -6,7 +6,9 @@
 //! weakened through the statistics the search is given, without forking tantivy.
 
 use anyhow::Result;
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser,
+};
 use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
 
@@ -82,6 +84,14 @@ pub fn plain_words(text: &str) -> Option<Vec<&str>> {
 }
 
 /// Builds the scored text query for `text` (dates already taken out).
+///
+/// The shape is `SHOULD[word terms…, X, pair phrases…]`, with X = `Boolean{MUST: all words
+/// (BM25 times all_words_boost), MUST: match-all scored all_words_tier, SHOULD: proximity
+/// phrase}`. The all-words conjunction runs once for both the tier and the boost (the
+/// intersection adds the constant), and tantivy's RequiredOptionalScorer only seeks the
+/// proximity phrase on articles that have every word, which any article holding the whole
+/// query as a phrase does: the scores are those of the flat form `SHOULD[words, tier,
+/// boost, proximity, pairs]`.
 pub fn text_query(
     parser: &QueryParser,
     conjunctive: &QueryParser,
@@ -95,23 +105,30 @@ pub fn text_query(
     if words.len() < 2 {
         return Ok(base);
     }
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, base)];
+    // The all-words part: its BM25 (boosted) and, folded into the same conjunction, the
+    // tier as a constant-scored match-all clause that the intersection adds.
+    let mut nested: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     if ranking.all_words_tier > 0.0 || ranking.all_words_boost > 0.0 {
         let all = conjunctive.parse_query(text)?;
-        if ranking.all_words_tier > 0.0 {
-            clauses.push((
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(
-                    all.box_clone(),
-                    ranking.all_words_tier,
-                )),
+        if ranking.all_words_boost <= 0.0 {
+            nested.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(all, ranking.all_words_tier)),
             ));
-        }
-        if ranking.all_words_boost > 0.0 {
-            clauses.push((
-                Occur::Should,
+        } else {
+            nested.push((
+                Occur::Must,
                 Box::new(BoostQuery::new(all, ranking.all_words_boost)),
             ));
+            if ranking.all_words_tier > 0.0 {
+                nested.push((
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(
+                        Box::new(AllQuery),
+                        ranking.all_words_tier,
+                    )),
+                ));
+            }
         }
     }
     // Words standing together matter in the title and the body; phrases over author names
@@ -128,7 +145,7 @@ pub fn text_query(
     if ranking.proximity_tier > 0.0 || ranking.proximity_boost > 0.0 {
         let near = phrase(&words, ranking.proximity_slop)?;
         if ranking.proximity_tier > 0.0 {
-            clauses.push((
+            nested.push((
                 Occur::Should,
                 Box::new(ConstScoreQuery::new(
                     near.box_clone(),
@@ -137,21 +154,51 @@ pub fn text_query(
             ));
         }
         if ranking.proximity_boost > 0.0 {
-            clauses.push((
+            nested.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(near, ranking.proximity_boost)),
             ));
         }
     }
+    // Pairs lift articles that lack a word too (that helps the BBC topic queries), so they
+    // stay at the top level.
+    let mut pairs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     if ranking.pair_boost > 0.0 && words.len() >= 3 {
         for pair in words.windows(2) {
             let q = phrase(pair, 0)?;
-            clauses.push((
+            pairs.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(q, ranking.pair_boost)),
             ));
         }
     }
+    if nested.is_empty() && pairs.is_empty() {
+        // As before: plain BM25 (a ranking without the extra clauses) scores exactly as
+        // a full scoring would.
+        return Ok(Box::new(BooleanQuery::new(vec![(Occur::Should, base)])));
+    }
+    // The word terms go at the top level next to X (not as one nested union), so tantivy
+    // runs a single union.
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = match base.downcast_ref::<BooleanQuery>() {
+        Some(b)
+            if b.get_minimum_number_should_match() <= 1
+                && b.clauses().iter().all(|(o, _)| *o == Occur::Should) =>
+        {
+            b.clauses()
+                .iter()
+                .map(|(o, q)| (*o, q.box_clone()))
+                .collect()
+        }
+        _ => vec![(Occur::Should, base)],
+    };
+    if nested.first().is_some_and(|(o, _)| *o == Occur::Must) {
+        clauses.push((Occur::Should, Box::new(BooleanQuery::new(nested))));
+    } else {
+        // No all-words clause to hang the phrase on (a variant of the evaluation): it
+        // stands on its own at the top level.
+        clauses.extend(nested);
+    }
+    clauses.extend(pairs);
     Ok(Box::new(BooleanQuery::new(clauses)))
 }
 

@@ -170,10 +170,23 @@ pub fn top_docs(
     Ok(match req.sort {
         SortOrder::Relevance => {
             // TopDocs alone can skip blocks that cannot reach the top k (block-max WAND);
-            // paired with Count it would score every match. Counting is a second, unscored
-            // pass.
-            let top = ranking::search(searcher, query, &page.order_by_score(), &req.ranking)?;
-            let n = built.count_query.count(searcher)?;
+            // paired with Count it would score every match. Counting is then a second,
+            // unscored pass. A query with a phrase (quoted, or the ranking's proximity
+            // clauses) cannot skip, so there one pass counts and ranks: a second pass would
+            // check the phrase's positions again.
+            let mut positional = false;
+            query.query_terms(&mut |_, needs_positions| positional |= needs_positions);
+            let (n, top) = if positional {
+                ranking::search(
+                    searcher,
+                    query,
+                    &(Count, page.order_by_score()),
+                    &req.ranking,
+                )?
+            } else {
+                let top = ranking::search(searcher, query, &page.order_by_score(), &req.ranking)?;
+                (built.count_query.count(searcher)?, top)
+            };
             (n, top.into_iter().map(|(s, a)| (Some(s), a)).collect())
         }
         SortOrder::Newest | SortOrder::Oldest => {
@@ -183,7 +196,9 @@ pub fn top_docs(
                 Order::Asc
             };
             let by_date = page.order_by_fast_field::<tantivy::DateTime>("date", order);
-            let (n, top) = searcher.search(query, &(Count, by_date))?;
+            // The ranking's clauses only reorder what the plain query matches, and the order
+            // here is by date: the plain query finds the same page without them.
+            let (n, top) = searcher.search(&*built.count_query, &(Count, by_date))?;
             (n, top.into_iter().map(|(_, a)| (None, a)).collect())
         }
     })
@@ -261,9 +276,14 @@ fn suggestion_for(
     text: &str,
     total_hits: usize,
 ) -> Result<Option<String>> {
+    // Issue 6: suggest a corrected query when the query finds fewer than three articles.
+    // A query that finds more is answered; looking for corrections there cost ~3 ms (the
+    // Levenshtein walk over the term dictionary) on every search with an unknown word.
+    if total_hits >= suggest::SUGGEST_BELOW {
+        return Ok(None);
+    }
     let (words, _) = query::extract_date_clauses(text)?;
-    let few_found = total_hits < suggest::SUGGEST_BELOW;
-    let Some(corrected) = suggest::suggest(searcher, open, &words, few_found)? else {
+    let Some(corrected) = suggest::suggest(searcher, open, &words, true)? else {
         return Ok(None);
     };
     let mut out = text.to_string();
@@ -296,8 +316,6 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
         &snippet::quoted_phrases(&req.query),
     )?;
     let hits = build_hits(searcher, open, query, &snippets, groups, req.offset)?;
-    // With OR-ed words a misspelt query still finds articles through its other words, so a
-    // word no article contains asks for a suggestion too, not only a near-empty result.
     let suggestion = suggestion_for(searcher, open, &req.query, total_hits)?;
     let facets = req
         .facets
@@ -326,20 +344,25 @@ pub(crate) fn build_hits(
 ) -> Result<Vec<Hit>> {
     let fields = &open.fields;
     let mut hits = Vec::with_capacity(groups.len());
+    let copy_addresses: Vec<DocAddress> = groups
+        .iter()
+        .flat_map(|g| g[1..].iter().map(|(_, a)| *a))
+        .collect();
+    let mut copy_paths = paths_of(searcher, &copy_addresses)?.into_iter();
+    // Sorted by date: still tell users how well each hit matched.
+    let unscored: Vec<DocAddress> = groups
+        .iter()
+        .filter(|g| g[0].0.is_none())
+        .map(|g| g[0].1)
+        .collect();
+    let mut late_scores = scores_of(searcher, query, &unscored)?.into_iter();
     for (i, group) in groups.into_iter().enumerate() {
         let (score, address) = group[0];
-        let copies = group[1..]
-            .iter()
-            .map(|(_, a)| path_of(searcher, *a))
-            .collect::<Result<Vec<String>>>()?;
+        let copies: Vec<String> = copy_paths.by_ref().take(group.len() - 1).collect();
         let doc: TantivyDocument = searcher.doc(address)?;
         let score = match score {
             Some(s) => s,
-            // Sorted by date: still tell users how well each hit matched.
-            None => query
-                .explain(searcher, address)
-                .map(|e| e.value())
-                .unwrap_or(0.0),
+            None => late_scores.next().unwrap_or(0.0),
         };
         let text = |f| {
             doc.get_first(f)
@@ -371,17 +394,70 @@ pub(crate) fn build_hits(
     Ok(hits)
 }
 
-/// A document's path from the fast column, without loading the stored document.
-fn path_of(searcher: &Searcher, address: DocAddress) -> Result<String> {
-    let mut out = String::new();
-    let column = searcher
-        .segment_reader(address.segment_ord)
-        .fast_fields()
-        .str("path")?;
-    if let Some(column) = column {
-        if let Some(ord) = column.term_ords(address.doc_id).next() {
-            column.ord_to_str(ord, &mut out)?;
+/// The scores `query` gives the documents at `addresses` (0 for one it does not match), as
+/// `Query::explain` would give them, with one weight for all of them and one scorer per
+/// segment sought in document order instead of a weight and a scorer per document.
+fn scores_of(
+    searcher: &Searcher,
+    query: &dyn Query,
+    addresses: &[DocAddress],
+) -> Result<Vec<Score>> {
+    let mut out = vec![0.0; addresses.len()];
+    if addresses.is_empty() {
+        return Ok(out);
+    }
+    let weight = query.weight(tantivy::query::EnableScoring::enabled_from_searcher(
+        searcher,
+    ))?;
+    let mut order: Vec<usize> = (0..addresses.len()).collect();
+    order.sort_by_key(|&i| addresses[i]);
+    let mut current: Option<(u32, Box<dyn tantivy::query::Scorer>)> = None;
+    for i in order {
+        let DocAddress {
+            segment_ord,
+            doc_id,
+        } = addresses[i];
+        if current.as_ref().is_none_or(|(s, _)| *s != segment_ord) {
+            let reader = searcher.segment_reader(segment_ord);
+            current = Some((segment_ord, weight.scorer(reader, 1.0)?));
         }
+        if let Some((_, scorer)) = current.as_mut() {
+            if scorer.doc() <= doc_id && scorer.seek(doc_id) == doc_id {
+                out[i] = scorer.score();
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Documents' paths from the fast column, without loading the stored documents. The column
+/// is opened once per segment (opening sets up a zstd dictionary decompressor) and each
+/// segment's ordinals are looked up in one sorted pass, so every dictionary block is
+/// decompressed once, however many copies share it.
+fn paths_of(searcher: &Searcher, addresses: &[DocAddress]) -> Result<Vec<String>> {
+    let mut out = vec![String::new(); addresses.len()];
+    let mut segments: Vec<u32> = addresses.iter().map(|a| a.segment_ord).collect();
+    segments.sort_unstable();
+    segments.dedup();
+    for segment in segments {
+        let Some(column) = searcher.segment_reader(segment).fast_fields().str("path")? else {
+            continue;
+        };
+        // (ordinal, index in `addresses`), sorted by ordinal.
+        let mut wanted: Vec<(u64, usize)> = addresses
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.segment_ord == segment)
+            .filter_map(|(i, a)| column.term_ords(a.doc_id).next().map(|ord| (ord, i)))
+            .collect();
+        wanted.sort_unstable();
+        let ords: Vec<u64> = wanted.iter().map(|(o, _)| *o).collect();
+        let mut next = wanted.iter();
+        column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+            if let Some((_, i)) = next.next() {
+                out[*i] = String::from_utf8_lossy(bytes).into_owned();
+            }
+        })?;
     }
     Ok(out)
 }

@@ -470,6 +470,11 @@ fn did_you_mean_corrects_misspelt_words_from_the_index() {
         a.search("THAAD", &[])["suggestion"],
         serde_json::Value::Null
     );
+    // Only a query that finds fewer than three articles gets one (issue 6).
+    assert_eq!(a.search("Korae coffee", &[])["suggestion"], "Korea coffee");
+    let r = a.search("Korae coffee interest", &[]);
+    assert_eq!(r["total_hits"], 3, "{r}");
+    assert_eq!(r["suggestion"], serde_json::Value::Null, "{r}");
     // Date clauses stay as typed.
     assert_eq!(
         a.search("cofee date:2017", &[])["suggestion"],
@@ -510,4 +515,35 @@ fn a_phrase_is_highlighted_as_a_phrase() {
             .contains("the <b>south</b>"),
         "{hit}"
     );
+}
+
+#[test]
+fn hits_sorted_by_date_keep_their_relevance_scores() {
+    let a = newsroom();
+    for q in ["THAAD South Korea", "interest rates", "coffee"] {
+        let by_score = a.search(q, &[]);
+        let by_date = a.search(q, &["--sort", "newest"]);
+        let scores = |r: &serde_json::Value| {
+            let mut v: Vec<(String, f64)> = r["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| {
+                    (
+                        h["path"].as_str().unwrap().to_string(),
+                        h["score"].as_f64().unwrap(),
+                    )
+                })
+                .collect();
+            v.sort_by(|x, y| x.0.cmp(&y.0));
+            v
+        };
+        let (want, got) = (scores(&by_score), scores(&by_date));
+        assert_eq!(want.len(), got.len(), "{q}");
+        for (w, g) in want.iter().zip(&got) {
+            assert_eq!(w.0, g.0, "{q}");
+            assert!((w.1 - g.1).abs() < 1e-3, "{q}: {want:?} vs {got:?}");
+            assert!(g.1 > 0.0, "{q}: {got:?}");
+        }
+    }
 }
