@@ -126,9 +126,12 @@ fn nested_ranking_scores_like_the_flat_sum_of_its_clauses() {
         ];
         if words.len() >= 3 {
             for pair in words.windows(2) {
+                let title_pair = parser
+                    .parse_query(&format!("title:\"{}\"", pair.join(" ")))
+                    .unwrap();
                 flat.push((
                     Occur::Should,
-                    Box::new(BoostQuery::new(phrase(pair, 0), r.pair_boost)),
+                    Box::new(BoostQuery::new(title_pair, r.pair_boost)),
                 ));
             }
         }
