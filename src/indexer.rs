@@ -22,6 +22,7 @@ use tantivy::{DateTime, IndexWriter, TantivyDocument};
 
 use crate::article::{self, dateline, FileParse, Record};
 use crate::index_dir::{self, Meta, OpenIndex};
+use crate::merge::BudgetMergePolicy;
 use crate::problems::{Problem, Severity};
 use crate::schema::{author_key, Fields};
 use crate::simhash;
@@ -41,8 +42,10 @@ pub struct Options {
     pub memory_mb: usize,
     pub progress: bool,
     /// Commit after this many documents or this much time, whichever comes first, so a crash
-    /// loses at most one batch.
-    pub batch_docs: usize,
+    /// loses at most one batch. `None`: [`UPDATE_BATCH_DOCS`] when updating an index, and no
+    /// count at all on a fresh build (time only), so that segments are as large as the memory
+    /// budget allows instead of being cut short by each commit and merged again later.
+    pub batch_docs: Option<usize>,
     pub batch_time: Duration,
 }
 
@@ -56,13 +59,15 @@ impl Options {
             threads: 0,
             memory_mb: DEFAULT_MEMORY_MB,
             progress: false,
-            batch_docs: 50_000,
+            batch_docs: None,
             batch_time: Duration::from_secs(30),
         }
     }
 }
 
 pub const DEFAULT_MEMORY_MB: usize = 200;
+/// Documents per commit when updating an index that already has documents.
+pub const UPDATE_BATCH_DOCS: usize = 50_000;
 /// tantivy refuses less than this per indexing thread.
 const MIN_MB_PER_THREAD: usize = 16;
 
@@ -174,10 +179,19 @@ fn writer_for(open: &OpenIndex, opts: &Options) -> Result<IndexWriter> {
     };
     let memory_mb = opts.memory_mb.max(MIN_MB_PER_THREAD);
     let threads = wanted.clamp(1, (memory_mb / MIN_MB_PER_THREAD).max(1));
-    open.index
+    let writer = open
+        .index
         .writer_with_num_threads(threads, memory_mb << 20)
-        .map_err(|e| index_dir::writer_error(&open.path, e))
+        .map_err(|e| index_dir::writer_error(&open.path, e))?;
+    writer.set_merge_policy(Box::new(BudgetMergePolicy::new(
+        open.path.clone(),
+        ((memory_mb as u64) << 20) / MERGE_SHARE,
+    )));
+    Ok(writer)
 }
+
+/// A merge may read this share of the memory budget's worth of index.
+const MERGE_SHARE: u64 = 4;
 
 /// The result of reading one file, made on a worker thread.
 struct FileOutcome {
@@ -397,6 +411,11 @@ impl Indexer {
             ..Summary::default()
         };
         let indexed = indexed_files(&self.open)?;
+        let batch_docs = self.opts.batch_docs.unwrap_or(if indexed.is_empty() {
+            usize::MAX
+        } else {
+            UPDATE_BATCH_DOCS
+        });
         let fields = self.open.fields.clone();
         let writer = &mut self.writer;
         let meta = &self.open.meta;
@@ -461,7 +480,7 @@ impl Indexer {
                         summary.indexed += n as u64;
                     }
                 }
-                if since_commit >= opts.batch_docs || last_commit.elapsed() >= opts.batch_time {
+                if since_commit >= batch_docs || last_commit.elapsed() >= opts.batch_time {
                     commit(writer, meta)?;
                     since_commit = 0;
                     last_commit = Instant::now();
