@@ -33,7 +33,7 @@ pub fn index(args: IndexArgs) -> Result<()> {
     opts.memory_mb = args.memory;
     opts.progress = !args.json && io::stderr().is_terminal();
     if let Some(n) = args.batch_docs {
-        opts.batch_docs = n.max(1);
+        opts.batch_docs = Some(n.max(1));
     }
     let stop = stop_on_ctrl_c();
     let mut indexer = Indexer::open(&opts)?;

@@ -7,9 +7,10 @@
 //! moment leaves each file either wholly in the index or wholly out of it.
 
 use std::collections::{HashMap, HashSet};
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
@@ -20,8 +21,9 @@ use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
 use tantivy::schema::Term;
 use tantivy::{DateTime, IndexWriter, TantivyDocument};
 
-use crate::article::{self, dateline, FileParse, Record};
+use crate::article::{self, dateline, FileKind, FileParse, Record};
 use crate::index_dir::{self, Meta, OpenIndex};
+use crate::merge::BudgetMergePolicy;
 use crate::problems::{Problem, Severity};
 use crate::schema::{author_key, Fields};
 use crate::simhash;
@@ -41,8 +43,10 @@ pub struct Options {
     pub memory_mb: usize,
     pub progress: bool,
     /// Commit after this many documents or this much time, whichever comes first, so a crash
-    /// loses at most one batch.
-    pub batch_docs: usize,
+    /// loses at most one batch. `None`: [`UPDATE_BATCH_DOCS`] when updating an index, and no
+    /// count at all on a fresh build (time only), so that segments are as large as the memory
+    /// budget allows instead of being cut short by each commit and merged again later.
+    pub batch_docs: Option<usize>,
     pub batch_time: Duration,
 }
 
@@ -56,13 +60,15 @@ impl Options {
             threads: 0,
             memory_mb: DEFAULT_MEMORY_MB,
             progress: false,
-            batch_docs: 50_000,
+            batch_docs: None,
             batch_time: Duration::from_secs(30),
         }
     }
 }
 
 pub const DEFAULT_MEMORY_MB: usize = 200;
+/// Documents per commit when updating an index that already has documents.
+pub const UPDATE_BATCH_DOCS: usize = 50_000;
 /// tantivy refuses less than this per indexing thread.
 const MIN_MB_PER_THREAD: usize = 16;
 
@@ -174,10 +180,19 @@ fn writer_for(open: &OpenIndex, opts: &Options) -> Result<IndexWriter> {
     };
     let memory_mb = opts.memory_mb.max(MIN_MB_PER_THREAD);
     let threads = wanted.clamp(1, (memory_mb / MIN_MB_PER_THREAD).max(1));
-    open.index
+    let writer = open
+        .index
         .writer_with_num_threads(threads, memory_mb << 20)
-        .map_err(|e| index_dir::writer_error(&open.path, e))
+        .map_err(|e| index_dir::writer_error(&open.path, e))?;
+    writer.set_merge_policy(Box::new(BudgetMergePolicy::new(
+        open.path.clone(),
+        ((memory_mb as u64) << 20) / MERGE_SHARE,
+    )));
+    Ok(writer)
 }
+
+/// A merge may read this share of the memory budget's worth of index.
+const MERGE_SHARE: u64 = 4;
 
 /// The result of reading one file, made on a worker thread.
 struct FileOutcome {
@@ -185,16 +200,126 @@ struct FileOutcome {
     /// Id of the folder the file was found under.
     root: u64,
     result: Result<(u64, FileParse), String>,
+    /// For a large JSON Lines file read in pieces: the records of the pieces after the first
+    /// (in `result`), then how the file ended.
+    rest: Option<Receiver<Piece>>,
 }
 
-fn read_file(file: FoundFile, root: u64) -> FileOutcome {
+/// What a worker reading a file in pieces sends after the first piece.
+enum Piece {
+    Records(Vec<Record>),
+    /// The file's problems when every piece was read; `Err` when it could not be read to
+    /// the end as it was at first (a read error, or it changed meanwhile).
+    End(Result<Vec<article::Problem>, String>),
+}
+
+/// Sends the pieces of a file after the first; returns when the indexing thread has taken
+/// the last (or stopped taking them).
+type SendRest = Box<dyn FnOnce() + Send>;
+
+/// Reads and parses one file. A large JSON Lines file is read in pieces (see
+/// [`read_in_pieces`]): its first piece comes back here, and the caller, once it has sent
+/// the outcome on, runs the returned function to send the rest through `rest`.
+fn read_file(file: FoundFile, root: u64) -> (FileOutcome, Option<SendRest>) {
+    if file.kind == FileKind::JsonLines && file.size > article::PIECE_BYTES as u64 {
+        match read_in_pieces(&file) {
+            Ok(Some((hash, first, rest, send_rest))) => {
+                let outcome = FileOutcome {
+                    file,
+                    root,
+                    result: Ok((hash, first)),
+                    rest: Some(rest),
+                };
+                return (outcome, Some(send_rest));
+            }
+            Ok(None) => {}
+            Err(e) => {
+                let outcome = FileOutcome {
+                    file,
+                    root,
+                    result: Err(format!("cannot read: {e}")),
+                    rest: None,
+                };
+                return (outcome, None);
+            }
+        }
+    }
     let result = std::fs::read(&file.path)
         .map_err(|e| format!("cannot read: {e}"))
         .map(|bytes| {
             let hash = content_hash(&bytes);
             (hash, article::parse_file(file.kind, &bytes))
         });
-    FileOutcome { file, root, result }
+    let outcome = FileOutcome {
+        file,
+        root,
+        result,
+        rest: None,
+    };
+    (outcome, None)
+}
+
+/// Pieces of one file waiting for the indexing thread: a bound on the memory a file of any
+/// size takes while it waits.
+const PIECES_AHEAD: usize = 2;
+
+type InPieces = (u64, FileParse, Receiver<Piece>, SendRest);
+
+/// Reads a large JSON Lines file in pieces of whole lines, so memory holds a few pieces
+/// rather than the whole file and all its articles. A first pass hashes the file (every
+/// document stores the hash) and checks that it is plain UTF-8; a file that is not is left
+/// to the whole-file reader (`Ok(None)`), which decodes it as one. The second pass parses
+/// the pieces: the first is returned, the others are sent by the returned function, at most
+/// [`PIECES_AHEAD`] ahead of the indexing thread. So a worker holds one file at a time, and
+/// a large file costs a few pieces of memory however large it is.
+fn read_in_pieces(file: &FoundFile) -> std::io::Result<Option<InPieces>> {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut pieces = article::Pieces::new(File::open(&file.path)?, article::PIECE_BYTES);
+    while let Some(piece) = pieces.next()? {
+        if !article::plain_utf8(piece) {
+            return Ok(None);
+        }
+        hasher.update(piece);
+    }
+    let hash = hasher.digest();
+    let mut pieces = article::Pieces::new(File::open(&file.path)?, article::PIECE_BYTES);
+    let mut parser = article::JsonlPieces::new();
+    let mut rehash = xxhash_rust::xxh3::Xxh3::new();
+    let first = match pieces.next()? {
+        Some(piece) => {
+            rehash.update(piece);
+            match parser.piece(piece) {
+                Some(records) => records,
+                None => return Ok(None),
+            }
+        }
+        None => return Ok(None),
+    };
+    let (tx, rx) = sync_channel(PIECES_AHEAD);
+    let send_rest: SendRest = Box::new(move || {
+        let end = loop {
+            match pieces.next() {
+                Ok(Some(piece)) => {
+                    rehash.update(piece);
+                    let Some(records) = parser.piece(piece) else {
+                        break Err("changed while being read".to_string());
+                    };
+                    if tx.send(Piece::Records(records)).is_err() {
+                        return;
+                    }
+                }
+                Ok(None) if rehash.digest() == hash => break Ok(parser.finish()),
+                Ok(None) => break Err("changed while being read".to_string()),
+                Err(e) => break Err(format!("cannot read: {e}")),
+            }
+        };
+        let _ = tx.send(Piece::End(end));
+    });
+    let first = FileParse {
+        records: first,
+        problems: Vec::new(),
+    };
+    Ok(Some((hash, first, rx, send_rest)))
 }
 
 fn make_doc(
@@ -237,6 +362,32 @@ fn make_doc(
     doc.add_i64(f.mtime, file.mtime_ns);
     doc.add_u64(f.hash, hash);
     doc
+}
+
+/// Adds a file's records (or a piece of them) to the index; returns how many.
+fn add_records(
+    writer: &IndexWriter,
+    records: Vec<Record>,
+    doc: impl Fn(&Record) -> TantivyDocument,
+) -> Result<usize> {
+    let n = records.len();
+    // One by one, so each record's text is freed once tantivy has its document.
+    for record in records {
+        writer.add_document(doc(&record))?;
+    }
+    Ok(n)
+}
+
+/// Adds a file's problems to the summary.
+fn report(summary: &mut Summary, key: &str, problems: Vec<article::Problem>) {
+    for p in problems {
+        summary.problems.push(Problem {
+            path: key.to_string(),
+            line: p.line,
+            reason: p.reason,
+            kind: p.severity.into(),
+        });
+    }
 }
 
 fn commit(writer: &mut IndexWriter, meta: &Meta) -> Result<()> {
@@ -326,7 +477,12 @@ fn walk_and_read(
                     if stop.load(Ordering::Relaxed) {
                         return Err(());
                     }
-                    tx.send(read_file(file, root_id)).map_err(|_| ())
+                    let (outcome, send_rest) = read_file(file, root_id);
+                    tx.send(outcome).map_err(|_| ())?;
+                    if let Some(send_rest) = send_rest {
+                        send_rest();
+                    }
+                    Ok(())
                 });
             stopped |= sent.is_err();
         });
@@ -397,6 +553,11 @@ impl Indexer {
             ..Summary::default()
         };
         let indexed = indexed_files(&self.open)?;
+        let batch_docs = self.opts.batch_docs.unwrap_or(if indexed.is_empty() {
+            usize::MAX
+        } else {
+            UPDATE_BATCH_DOCS
+        });
         let fields = self.open.fields.clone();
         let writer = &mut self.writer;
         let meta = &self.open.meta;
@@ -414,7 +575,12 @@ impl Indexer {
             let indexed = &indexed;
             let walker = scope.spawn(move || walk_and_read(scan, indexed, stop, tx));
             for outcome in rx.iter() {
-                let FileOutcome { file, root, result } = outcome;
+                let FileOutcome {
+                    file,
+                    root,
+                    result,
+                    rest,
+                } = outcome;
                 bar.inc(1);
                 let key = file.key();
                 let old = indexed.get(&file.id);
@@ -427,25 +593,41 @@ impl Indexer {
                         continue;
                     }
                 };
-                for p in parse.problems {
-                    summary.problems.push(Problem {
-                        path: key.clone(),
-                        line: p.line,
-                        reason: p.reason,
-                        kind: p.severity.into(),
-                    });
-                }
-                let n = parse.records.len();
-                if old.is_none() && n == 0 {
-                    continue;
-                }
+                report(&mut summary, &key, parse.problems);
                 // Replacing even an unchanged (only touched) file refreshes the mtime kept
                 // with it, so the next pass does not have to read and hash it again.
                 if old.is_some() {
                     writer.delete_term(Term::from_field_u64(fields.path_id, file.id));
                 }
-                for record in &parse.records {
-                    writer.add_document(make_doc(&fields, &file, &key, root, hash, record))?;
+                let doc = |record: &Record| make_doc(&fields, &file, &key, root, hash, record);
+                let mut n = add_records(writer, parse.records, doc)?;
+                if let Some(rest) = rest {
+                    let mut end = Err("stopped before the end".to_string());
+                    for piece in rest.iter() {
+                        match piece {
+                            Piece::Records(records) => n += add_records(writer, records, doc)?,
+                            Piece::End(e) => end = e,
+                        }
+                    }
+                    match end {
+                        Ok(problems) => report(&mut summary, &key, problems),
+                        Err(reason) => {
+                            // What was added of it goes again (with the old version, deleted
+                            // above): the file is not in the index, and the next run reads it.
+                            writer.delete_term(Term::from_field_u64(fields.path_id, file.id));
+                            summary.problems.push(Problem::skipped(
+                                &key,
+                                format!("{reason}; it is read again on the next run"),
+                            ));
+                            if old.is_some() || n > 0 {
+                                dirty = true;
+                            }
+                            continue;
+                        }
+                    }
+                }
+                if old.is_none() && n == 0 {
+                    continue;
                 }
                 dirty = true;
                 since_commit += n.max(1);
@@ -461,7 +643,7 @@ impl Indexer {
                         summary.indexed += n as u64;
                     }
                 }
-                if since_commit >= opts.batch_docs || last_commit.elapsed() >= opts.batch_time {
+                if since_commit >= batch_docs || last_commit.elapsed() >= opts.batch_time {
                     commit(writer, meta)?;
                     since_commit = 0;
                     last_commit = Instant::now();

@@ -10,6 +10,7 @@ pub mod export;
 pub mod facets;
 pub mod index_dir;
 pub mod indexer;
+pub mod merge;
 pub mod output;
 pub mod problems;
 pub mod query;

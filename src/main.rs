@@ -8,7 +8,10 @@ use dateline::{commands, index_dir};
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Index(args) => commands::index(args),
+        Command::Index(args) => {
+            few_malloc_arenas();
+            commands::index(args)
+        }
         Command::Search(args) => commands::search(args),
         Command::Facets(args) => commands::facets(args),
         Command::Similar(args) => commands::similar(args),
@@ -17,5 +20,17 @@ fn main() {
     if let Err(err) = result {
         eprintln!("dateline: {}", index_dir::one_line(&format!("{err:#}")));
         std::process::exit(1);
+    }
+}
+
+/// Indexing allocates documents on one thread and frees them on tantivy's, and glibc gives
+/// each thread its own heap ("arena") by default, which keeps what other threads freed:
+/// at 1 million JSON Lines articles that was ~110 MB of peak RSS beyond `--memory`
+/// (368 vs 258 MB), for no speed. Two arenas are enough; must run before threads start.
+fn few_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; no other thread exists yet.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
     }
 }

@@ -174,3 +174,39 @@ fn a_ten_megabyte_article_is_indexed_whole() {
     assert_eq!(s["indexed"], 1, "{s}");
     assert_eq!(a.search("zanzibar", &[])["total_hits"], 1);
 }
+
+/// A JSON Lines file over a megabyte is read in pieces: every line is indexed once, under
+/// its own line number, and problems keep theirs.
+#[test]
+fn large_jsonl_file_is_read_in_pieces() {
+    let a = Archive::new();
+    let n = 6000;
+    let filler = "more words about grain and shipping markets ".repeat(4);
+    let mut text = String::new();
+    for i in 1..=n {
+        if i == 4321 {
+            text.push_str("not json\n");
+            continue;
+        }
+        text.push_str(&format!(
+            "{{\"title\": \"Story {i}\", \"date\": \"2017-03-18\", \"body\": \"uniq{i} {filler}\"}}\n"
+        ));
+    }
+    assert!(text.len() > 1 << 20, "{} bytes", text.len());
+    a.write("big.jsonl", &text);
+    let s = a.index_json(&[]);
+    assert_eq!(s["indexed"], n - 1, "{s}");
+    let problems = s["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{s}");
+    assert_eq!(problems[0]["line"], 4321);
+    for i in [1, 2500, 4320, 4322, n] {
+        let r = a.search(&format!("uniq{i}"), &[]);
+        assert_eq!(r["total_hits"], 1, "uniq{i}: {r}");
+        assert_eq!(r["hits"][0]["line"], i, "uniq{i}: {r}");
+    }
+    // Unchanged: not read again; touched: replaced, still once each.
+    assert_eq!(a.reindex_json(&[])["unchanged"], 1);
+    a.write("big.jsonl", &text);
+    let s = a.reindex_json(&[]);
+    assert_eq!(s["articles"], n - 1, "{s}");
+}

@@ -21,48 +21,77 @@ struct RawRecord {
 
 pub(super) fn parse(text: &str) -> FileParse {
     let mut out = FileParse::default();
-    let mut non_blank = 0u64;
-    let mut objects = 0u64;
-    for (line, number) in lines(text).zip(1u64..) {
-        // The untrimmed line goes to serde_json (it allows surrounding whitespace) so the
-        // column in its messages matches what the user sees in the file.
-        let trimmed = line.trim();
-        if trimmed.is_empty() {
-            continue;
-        }
-        non_blank += 1;
-        let skip = |reason: String| Problem {
-            line: Some(number),
-            severity: Severity::Skipped,
-            reason,
-        };
-        if !trimmed.starts_with('{') {
-            out.problems.push(skip(not_an_object(line)));
-            continue;
-        }
-        objects += 1;
-        let raw = match serde_json::from_str::<RawRecord>(line) {
-            Ok(raw) => raw,
-            Err(e) => {
-                out.problems.push(skip(format!("bad JSON: {}", brief(&e))));
+    let mut reader = Lines::default();
+    reader.parse(text, &mut out);
+    reader.finish(&mut out);
+    out
+}
+
+/// Reads a JSON Lines file a piece at a time: each piece is whole lines, in order.
+#[derive(Debug, Default)]
+pub struct Lines {
+    /// Lines read so far (the number of the last one).
+    lines: u64,
+    non_blank: u64,
+    objects: u64,
+    records: u64,
+}
+
+impl Lines {
+    /// Parses the next whole lines of the file, adding to `out`.
+    pub(super) fn parse(&mut self, text: &str, out: &mut FileParse) {
+        for line in lines(text) {
+            self.lines += 1;
+            let number = self.lines;
+            // The untrimmed line goes to serde_json (it allows surrounding whitespace) so the
+            // column in its messages matches what the user sees in the file.
+            let trimmed = line.trim();
+            if trimmed.is_empty() {
                 continue;
             }
-        };
-        match article(raw, number, &mut out.problems) {
-            Ok(article) => out.records.push(Record {
+            self.non_blank += 1;
+            let skip = |reason: String| Problem {
                 line: Some(number),
-                article,
-            }),
-            Err(reason) => out.problems.push(skip(reason)),
+                severity: Severity::Skipped,
+                reason,
+            };
+            if !trimmed.starts_with('{') {
+                out.problems.push(skip(not_an_object(line)));
+                continue;
+            }
+            self.objects += 1;
+            let raw = match serde_json::from_str::<RawRecord>(line) {
+                Ok(raw) => raw,
+                Err(e) => {
+                    out.problems.push(skip(format!("bad JSON: {}", brief(&e))));
+                    continue;
+                }
+            };
+            match article(raw, number, &mut out.problems) {
+                Ok(article) => {
+                    self.records += 1;
+                    out.records.push(Record {
+                        line: Some(number),
+                        article,
+                    })
+                }
+                Err(reason) => out.problems.push(skip(reason)),
+            }
         }
     }
 
-    if out.records.is_empty() {
-        let reason = if objects == 0 {
+    /// After the last piece: a file without a single article is skipped as a whole, and
+    /// `problems` (all the file's problems so far) says why.
+    pub(super) fn finish(self, out: &mut FileParse) {
+        if self.records > 0 {
+            return;
+        }
+        let reason = if self.objects == 0 {
             // A text file or CSV saved as .jsonl: one clear reason beats a problem per line.
             out.problems.clear();
             "not a JSON Lines file: no line holds a JSON object".to_owned()
         } else {
+            let non_blank = self.non_blank;
             format!(
                 "no article could be read: all {non_blank} line{} skipped",
                 if non_blank == 1 { " was" } else { "s were" }
@@ -74,7 +103,6 @@ pub(super) fn parse(text: &str) -> FileParse {
             reason,
         });
     }
-    out
 }
 
 /// Turns one decoded object into an article, pushing warnings for fields it had to leave

@@ -121,6 +121,11 @@ pub fn parse_file(kind: FileKind, bytes: &[u8]) -> FileParse {
 /// An article without a date is indexed, but no date filter will ever find it: say so,
 /// unless a warning about its date (an unreadable one) was given already.
 fn warn_undated(parse: &mut FileParse) {
+    let missing = undated(parse);
+    parse.problems.extend(missing);
+}
+
+fn undated(parse: &FileParse) -> Vec<Problem> {
     let mut missing = Vec::new();
     for record in &parse.records {
         if record.article.date.is_some() {
@@ -139,7 +144,123 @@ fn warn_undated(parse: &mut FileParse) {
             });
         }
     }
-    parse.problems.extend(missing);
+    missing
+}
+
+/// JSON Lines files larger than this are read in pieces of about this size (whole lines),
+/// so that memory holds a piece, not the whole file.
+pub const PIECE_BYTES: usize = 1 << 20;
+
+/// Reads a file a piece of whole lines at a time, into one reused buffer; a line longer
+/// than the buffer grows it. The last piece may lack its final newline.
+pub struct Pieces<R> {
+    reader: R,
+    buf: Vec<u8>,
+    /// The bytes after the last piece handed out, still to be handed out.
+    start: usize,
+    end: usize,
+    eof: bool,
+}
+
+impl<R: std::io::Read> Pieces<R> {
+    pub fn new(reader: R, piece_bytes: usize) -> Pieces<R> {
+        Pieces {
+            reader,
+            buf: vec![0; piece_bytes.max(1)],
+            start: 0,
+            end: 0,
+            eof: false,
+        }
+    }
+
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> std::io::Result<Option<&[u8]>> {
+        self.buf.copy_within(self.start..self.end, 0);
+        self.end -= self.start;
+        self.start = 0;
+        loop {
+            while !self.eof && self.end < self.buf.len() {
+                match self.reader.read(&mut self.buf[self.end..]) {
+                    Ok(0) => self.eof = true,
+                    Ok(n) => self.end += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            if self.eof {
+                if self.end == 0 {
+                    return Ok(None);
+                }
+                self.start = self.end;
+                return Ok(Some(&self.buf[..self.end]));
+            }
+            if let Some(i) = self.buf[..self.end].iter().rposition(|&b| b == b'\n') {
+                self.start = i + 1;
+                return Ok(Some(&self.buf[..=i]));
+            }
+            let grown = self.buf.len() * 2;
+            self.buf.resize(grown, 0);
+        }
+    }
+}
+
+/// Whether a piece of a file can be parsed on its own: UTF-8 without NUL bytes. A file whose
+/// every piece is can be read with [`JsonlPieces`]; others need [`parse_file`], which decodes
+/// the whole file to choose its encoding.
+pub fn plain_utf8(piece: &[u8]) -> bool {
+    !piece.contains(&0) && std::str::from_utf8(piece).is_ok()
+}
+
+/// Parses a JSON Lines file piece by piece (see [`Pieces`]), with the same records and
+/// problems as [`parse_file`] on the whole file, for a file whose pieces are all
+/// [`plain_utf8`].
+#[derive(Debug, Default)]
+pub struct JsonlPieces {
+    lines: jsonl::Lines,
+    started: bool,
+    problems: Vec<Problem>,
+    undated: Vec<Problem>,
+}
+
+impl JsonlPieces {
+    pub fn new() -> JsonlPieces {
+        JsonlPieces::default()
+    }
+
+    /// The records of the next piece. `None` when the file cannot be read in pieces after
+    /// all (its first piece is not plain text, or is blank): read it with [`parse_file`].
+    pub fn piece(&mut self, bytes: &[u8]) -> Option<Vec<Record>> {
+        let text = if self.started {
+            std::str::from_utf8(bytes).ok()?
+        } else {
+            // The first piece decides as the whole file would: a BOM, binary content (the
+            // test looks at the first 64K characters only), an empty start.
+            match decode::decode(bytes) {
+                Ok(decode::Decoded {
+                    text: std::borrow::Cow::Borrowed(text),
+                    warning: None,
+                }) => text,
+                _ => return None,
+            }
+        };
+        self.started = true;
+        let mut part = FileParse::default();
+        self.lines.parse(text, &mut part);
+        self.undated.extend(undated(&part));
+        self.problems.append(&mut part.problems);
+        Some(part.records)
+    }
+
+    /// The file's problems, once every piece has been read.
+    pub fn finish(self) -> Vec<Problem> {
+        let mut out = FileParse {
+            records: Vec::new(),
+            problems: self.problems,
+        };
+        self.lines.finish(&mut out);
+        out.problems.extend(self.undated);
+        out.problems
+    }
 }
 
 #[cfg(test)]
@@ -453,6 +574,104 @@ mod tests {
             for line in &lines {
                 let _ = date::parse_date(line);
                 let _ = byline::parse_byline(line);
+            }
+        }
+    }
+
+    /// `parse_file` on the whole file, and the pieces way, with pieces of `piece` bytes.
+    fn both_ways(bytes: &[u8], piece: usize) -> (FileParse, Option<FileParse>) {
+        let whole = parse_file(FileKind::JsonLines, bytes);
+        let mut pieces = Pieces::new(bytes, piece);
+        let mut parser = JsonlPieces::new();
+        let mut records = Vec::new();
+        let mut first = true;
+        while let Some(p) = pieces.next().unwrap() {
+            if !plain_utf8(p) {
+                return (whole, None);
+            }
+            match parser.piece(p) {
+                Some(r) => records.extend(r),
+                None if first => return (whole, None),
+                None => panic!("a later piece refused"),
+            }
+            first = false;
+        }
+        if first {
+            return (whole, None);
+        }
+        let problems = parser.finish();
+        (whole, Some(FileParse { records, problems }))
+    }
+
+    #[test]
+    fn pieces_are_whole_lines_and_cover_the_file() {
+        let text = b"one\ntwo\r\nthree\rfour\n\nfive";
+        for size in 1..12 {
+            let mut pieces = Pieces::new(&text[..], size);
+            let mut all = Vec::new();
+            while let Some(p) = pieces.next().unwrap() {
+                assert!(p.ends_with(b"\n") || all.len() + p.len() == text.len());
+                all.extend_from_slice(p);
+            }
+            assert_eq!(all, text);
+        }
+    }
+
+    #[test]
+    fn jsonl_in_pieces_reads_as_the_whole_file() {
+        let rec = |i: usize| {
+            format!(
+                r#"{{"title": "Story {i}", "authors": ["Jo Park"], "date": "2017-03-18", "body": "Words {i} here."}}"#
+            )
+        };
+        let mut lines: Vec<String> = (0..40).map(rec).collect();
+        lines[3] = "not json".into();
+        lines[7] = "{\"title\": 5}".into();
+        lines[9] = String::new();
+        lines[12] = r#"{"title": "No date", "body": "text"}"#.into();
+        lines[15] = r#"{"title": "Bad date", "date": "someday", "body": "text"}"#.into();
+        let files = [
+            lines.join("\n"),
+            lines.join("\r\n") + "\r\n",
+            format!("\u{feff}{}", lines.join("\n")),
+            "a,b,c\n1,2,3\n".repeat(20),
+            "{bad\n{worse\n".repeat(10),
+            "\n\n   \n".repeat(5) + &rec(1),
+        ];
+        for file in &files {
+            for piece in [1, 7, 64, 300, 1 << 20] {
+                let (whole, pieces) = both_ways(file.as_bytes(), piece);
+                let Some(pieces) = pieces else {
+                    continue;
+                };
+                assert_eq!(pieces, whole, "piece {piece}: {file:.60}");
+            }
+        }
+        // Not plain UTF-8: left to the whole-file reader.
+        let latin1 = b"{\"title\": \"Caf\xe9\", \"body\": \"x\"}\n";
+        assert!(both_ways(latin1, 8).1.is_none());
+    }
+
+    proptest! {
+        #[test]
+        fn jsonl_in_pieces_reads_as_the_whole_file_on_any_input(
+            lines in proptest::collection::vec(
+                prop_oneof![
+                    Just(String::new()),
+                    Just(r#"{"title": "T", "body": "B", "date": "2017-03-18"}"#.to_string()),
+                    Just(r#"{"title": "T", "body": "B"}"#.to_string()),
+                    Just(r#"{"body": "only a body here"}"#.to_string()),
+                    "[ -~é]{0,30}",
+                ],
+                0..30,
+            ),
+            sep in prop_oneof![Just("\n"), Just("\r\n"), Just("\r")],
+            piece in 1usize..200,
+        ) {
+            let file = lines.join(sep);
+            let (whole, pieces) = both_ways(file.as_bytes(), piece);
+            if let Some(pieces) = pieces {
+                prop_assert_eq!(pieces, whole);
             }
         }
     }
