@@ -15,7 +15,7 @@ use crate::token_cache::Memoize;
 
 /// Bumped whenever the schema or an analyzer changes meaning, so an old index is refused with
 /// a request to rebuild rather than answering queries wrongly.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Analyzer for running text: English stemming on lower-cased, ASCII-folded words, so that
 /// `Thaad` finds `THAAD` and `café` finds `cafe`.
