@@ -75,65 +75,88 @@ struct Candidate {
 /// are followed, with loops reported rather than followed forever; hidden files and folders
 /// are skipped and reported.
 pub fn walk(root: &Path, sink: &mut dyn FnMut(Walk)) {
-    let mut entered = HashSet::new();
-    if let Ok(canonical) = root.canonicalize() {
-        entered.insert(canonical);
-    }
-    let mut batch = Batch {
-        candidates: Vec::with_capacity(BATCH),
-        problems: Vec::new(),
-        sink,
-    };
-    list(root, &mut batch, &mut entered);
-    batch.flush();
+    // Listing folders is one thread's work (readdir), stat-ing is spread over the cores:
+    // run them as a pipeline so that the next folders are listed while a batch is stat-ed
+    // (no-op re-index at 10x: 0.50-0.62 s -> 0.48-0.49 s).
+    let (listed_tx, listed_rx) = std::sync::mpsc::sync_channel::<Listed>(2);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut entered = HashSet::new();
+            if let Ok(canonical) = root.canonicalize() {
+                entered.insert(canonical);
+            }
+            let mut batch = Batch {
+                listed: Listed::default(),
+                out: listed_tx,
+            };
+            list(root, &mut batch, &mut entered);
+            batch.flush();
+        });
+        for listed in listed_rx {
+            let out = stat_batch(listed);
+            if !out.files.is_empty() || !out.problems.is_empty() {
+                sink(out);
+            }
+        }
+    });
 }
 
-struct Batch<'a> {
+/// Files listed and problems met, not yet stat-ed.
+#[derive(Default)]
+struct Listed {
     candidates: Vec<Candidate>,
     problems: Vec<Problem>,
-    sink: &'a mut dyn FnMut(Walk),
 }
 
-impl Batch<'_> {
+struct Batch {
+    listed: Listed,
+    out: std::sync::mpsc::SyncSender<Listed>,
+}
+
+impl Batch {
     fn push(&mut self, c: Candidate) {
-        self.candidates.push(c);
-        if self.candidates.len() >= BATCH {
+        self.listed.candidates.push(c);
+        if self.listed.candidates.len() >= BATCH {
             self.flush();
         }
     }
 
     fn flush(&mut self) {
-        let candidates = std::mem::take(&mut self.candidates);
-        let stats: Vec<Result<FoundFile, Problem>> = candidates
-            .into_par_iter()
-            .map(|c| match std::fs::metadata(&c.path) {
-                Ok(meta) => Ok(FoundFile {
-                    id: path_id(&c.path),
-                    path: c.path,
-                    kind: c.kind,
-                    size: meta.len(),
-                    mtime_ns: mtime_ns(&meta),
-                }),
-                Err(err) => Err(Problem::skipped(
-                    path_key(&c.path),
-                    format!("cannot read: {err}"),
-                )),
-            })
-            .collect();
-        let mut out = Walk {
-            files: Vec::with_capacity(stats.len()),
-            problems: std::mem::take(&mut self.problems),
-        };
-        for s in stats {
-            match s {
-                Ok(f) => out.files.push(f),
-                Err(p) => out.problems.push(p),
-            }
-        }
-        if !out.files.is_empty() || !out.problems.is_empty() {
-            (self.sink)(out);
+        let listed = std::mem::take(&mut self.listed);
+        // The receiver only goes away if the walk's consumer panicked.
+        let _ = self.out.send(listed);
+    }
+}
+
+fn stat_batch(listed: Listed) -> Walk {
+    let stats: Vec<Result<FoundFile, Problem>> = listed
+        .candidates
+        .into_par_iter()
+        .map(|c| match std::fs::metadata(&c.path) {
+            Ok(meta) => Ok(FoundFile {
+                id: path_id(&c.path),
+                path: c.path,
+                kind: c.kind,
+                size: meta.len(),
+                mtime_ns: mtime_ns(&meta),
+            }),
+            Err(err) => Err(Problem::skipped(
+                path_key(&c.path),
+                format!("cannot read: {err}"),
+            )),
+        })
+        .collect();
+    let mut out = Walk {
+        files: Vec::with_capacity(stats.len()),
+        problems: listed.problems,
+    };
+    for s in stats {
+        match s {
+            Ok(f) => out.files.push(f),
+            Err(p) => out.problems.push(p),
         }
     }
+    out
 }
 
 fn list(root: &Path, out: &mut Batch, entered: &mut HashSet<PathBuf>) {
@@ -149,7 +172,7 @@ fn list(root: &Path, out: &mut Batch, entered: &mut HashSet<PathBuf>) {
                     Some(io) => format!("cannot read: {io}"),
                     None => err.to_string(),
                 };
-                out.problems.push(Problem::skipped(path, reason));
+                out.listed.problems.push(Problem::skipped(path, reason));
                 continue;
             }
         };
@@ -160,7 +183,8 @@ fn list(root: &Path, out: &mut Batch, entered: &mut HashSet<PathBuf>) {
             } else {
                 "hidden file"
             };
-            out.problems
+            out.listed
+                .problems
                 .push(Problem::skipped(path_key(entry.path()), what));
             continue;
         }
@@ -171,7 +195,7 @@ fn list(root: &Path, out: &mut Batch, entered: &mut HashSet<PathBuf>) {
                     let target = match entry.path().canonicalize() {
                         Ok(t) => t,
                         Err(e) => {
-                            out.problems.push(Problem::skipped(
+                            out.listed.problems.push(Problem::skipped(
                                 path_key(entry.path()),
                                 format!("cannot follow link: {e}"),
                             ));
@@ -180,13 +204,13 @@ fn list(root: &Path, out: &mut Batch, entered: &mut HashSet<PathBuf>) {
                     };
                     let parent = entry.path().parent().and_then(|p| p.canonicalize().ok());
                     if parent.is_some_and(|p| p.starts_with(&target)) {
-                        out.problems.push(Problem::skipped(
+                        out.listed.problems.push(Problem::skipped(
                             path_key(entry.path()),
                             "symbolic link loop, not followed",
                         ));
                     } else if entered.iter().any(|e| target.starts_with(e)) {
                         // Its files are read under their own path already.
-                        out.problems.push(Problem::skipped(
+                        out.listed.problems.push(Problem::skipped(
                             path_key(entry.path()),
                             "link to a folder that is already read, not followed",
                         ));
@@ -198,7 +222,7 @@ fn list(root: &Path, out: &mut Batch, entered: &mut HashSet<PathBuf>) {
                 }
                 Ok(meta) => file_type = meta.file_type(),
                 Err(e) => {
-                    out.problems.push(Problem::skipped(
+                    out.listed.problems.push(Problem::skipped(
                         path_key(entry.path()),
                         format!("broken link: {e}"),
                     ));
@@ -223,7 +247,8 @@ fn list(root: &Path, out: &mut Batch, entered: &mut HashSet<PathBuf>) {
                     None => "not an article file (no extension; dateline reads .txt, .jsonl and .ndjson)"
                         .to_string(),
                 };
-                out.problems
+                out.listed
+                    .problems
                     .push(Problem::skipped(path_key(entry.path()), reason));
             }
         }
