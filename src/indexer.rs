@@ -221,27 +221,30 @@ type SendRest = Box<dyn FnOnce() + Send>;
 /// [`read_in_pieces`]): its first piece comes back here, and the caller, once it has sent
 /// the outcome on, runs the returned function to send the rest through `rest`.
 fn read_file(file: FoundFile, root: u64) -> (FileOutcome, Option<SendRest>) {
+    let (result, rest, send_rest) = read_parsed(&file);
+    let outcome = FileOutcome {
+        file,
+        root,
+        result,
+        rest,
+    };
+    (outcome, send_rest)
+}
+
+type Parsed = (
+    Result<(u64, FileParse), String>,
+    Option<Receiver<Piece>>,
+    Option<SendRest>,
+);
+
+fn read_parsed(file: &FoundFile) -> Parsed {
     if file.kind == FileKind::JsonLines && file.size > article::PIECE_BYTES as u64 {
-        match read_in_pieces(&file) {
+        match read_in_pieces(file) {
             Ok(Some((hash, first, rest, send_rest))) => {
-                let outcome = FileOutcome {
-                    file,
-                    root,
-                    result: Ok((hash, first)),
-                    rest: Some(rest),
-                };
-                return (outcome, Some(send_rest));
+                return (Ok((hash, first)), Some(rest), Some(send_rest))
             }
             Ok(None) => {}
-            Err(e) => {
-                let outcome = FileOutcome {
-                    file,
-                    root,
-                    result: Err(format!("cannot read: {e}")),
-                    rest: None,
-                };
-                return (outcome, None);
-            }
+            Err(e) => return (Err(format!("cannot read: {e}")), None, None),
         }
     }
     let result = std::fs::read(&file.path)
@@ -250,13 +253,7 @@ fn read_file(file: FoundFile, root: u64) -> (FileOutcome, Option<SendRest>) {
             let hash = content_hash(&bytes);
             (hash, article::parse_file(file.kind, &bytes))
         });
-    let outcome = FileOutcome {
-        file,
-        root,
-        result,
-        rest: None,
-    };
-    (outcome, None)
+    (result, None, None)
 }
 
 /// Pieces of one file waiting for the indexing thread: a bound on the memory a file of any

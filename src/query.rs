@@ -301,7 +301,11 @@ fn explain_parse_error(e: QueryParserError, text: &str) -> anyhow::Error {
 /// and fails at search time with a schema error that tells a user nothing; every article has
 /// a title and body anyway, so say what to type instead.
 fn reject_field_wildcard(words: &str) -> Result<()> {
-    for word in words.split(|c: char| c.is_whitespace() || c == '(' || c == ')') {
+    // Only outside quotes: `"a:*"` is a phrase, not a field wildcard.
+    let unquoted = words.split('"').step_by(2);
+    for word in
+        unquoted.flat_map(|part| part.split(|c: char| c.is_whitespace() || c == '(' || c == ')'))
+    {
         let bare = word.trim_start_matches(['+', '-']);
         if let Some(field) = bare.strip_suffix(":*") {
             bail!(
@@ -414,6 +418,14 @@ pub fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn field_wildcards_are_refused_outside_quotes_only() {
+        assert!(reject_field_wildcard("oil title:*").is_err());
+        assert!(reject_field_wildcard("(+body:*)").is_err());
+        assert!(reject_field_wildcard("\"ratio a:*\" oil").is_ok());
+        assert!(reject_field_wildcard("oil*").is_ok());
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

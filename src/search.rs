@@ -283,7 +283,7 @@ fn suggestion_for(
         return Ok(None);
     }
     let (words, _) = query::extract_date_clauses(text)?;
-    let Some(corrected) = suggest::suggest(searcher, open, &words, true)? else {
+    let Some(corrected) = suggest::suggest(searcher, open, &words)? else {
         return Ok(None);
     };
     let mut out = text.to_string();
@@ -431,9 +431,8 @@ fn scores_of(
 }
 
 /// Documents' paths from the fast column, without loading the stored documents. The column
-/// is opened once per segment (opening sets up a zstd dictionary decompressor) and each
-/// segment's ordinals are looked up in one sorted pass, so every dictionary block is
-/// decompressed once, however many copies share it.
+/// is opened once per segment and each segment's ordinals are looked up in one sorted pass,
+/// so every dictionary block is read once, however many copies share it.
 fn paths_of(searcher: &Searcher, addresses: &[DocAddress]) -> Result<Vec<String>> {
     let mut out = vec![String::new(); addresses.len()];
     let mut segments: Vec<u32> = addresses.iter().map(|a| a.segment_ord).collect();

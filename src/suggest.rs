@@ -143,15 +143,10 @@ fn in_style_of(word: &str, like: &str) -> String {
     }
 }
 
-/// A corrected query, or None when nothing needs correcting. Words no article contains are
-/// corrected; with `few_found` (the query found almost nothing) so are rare words that have
-/// a far more common neighbour (`thad` -> `THAAD`).
-pub fn suggest(
-    searcher: &Searcher,
-    open: &OpenIndex,
-    query: &str,
-    few_found: bool,
-) -> Result<Option<String>> {
+/// A corrected query, or None when nothing needs correcting; asked for only when the query
+/// found almost nothing. Words no article contains are corrected, and so are rare words
+/// that have a far more common neighbour (`thad` -> `THAAD`).
+pub fn suggest(searcher: &Searcher, open: &OpenIndex, query: &str) -> Result<Option<String>> {
     let Some(words) = plain_words(query) else {
         return Ok(None);
     };
@@ -165,7 +160,7 @@ pub fn suggest(
         };
         // Short words have too many neighbours to guess from.
         let df = doc_freq(searcher, &fields, &term)?;
-        let suspect = df == 0 || (few_found && df < SUGGEST_BELOW as u64);
+        let suspect = df < SUGGEST_BELOW as u64;
         if term.chars().count() < 3 || !suspect {
             out.push(word.to_string());
             continue;
