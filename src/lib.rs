@@ -24,4 +24,5 @@ pub mod spelling;
 pub mod suggest;
 pub mod timeline;
 pub mod token_cache;
+pub mod topk;
 pub mod walk;

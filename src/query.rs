@@ -250,6 +250,9 @@ pub struct Built {
     pub count_query: Box<dyn Query>,
     /// The part that matches words, without filters: what snippets highlight.
     pub text_query: Option<Box<dyn Query>>,
+    /// For a ranked plain query: what finds its top k without scoring every match, its
+    /// candidates filtered as `query` is.
+    pub prune: Option<ranking::PruneParts>,
 }
 
 pub fn query_parser(index: &Index, fields: &Fields, title_boost: f32) -> QueryParser {
@@ -338,7 +341,7 @@ pub fn build(
 ) -> Result<Built> {
     let (words, clauses) = extract_date_clauses(text)?;
     let words = normalise_field_names(&words);
-    type Pair = (Option<Box<dyn Query>>, Option<Box<dyn Query>>);
+    type Pair = (Option<Box<dyn Query>>, Option<ranking::Scored>);
     let (text_query, scored): Pair = if words.is_empty() || words == "*" {
         (None, None)
     } else {
@@ -360,8 +363,12 @@ pub fn build(
     if text.trim().is_empty() && !has_filters {
         bail!("empty query: type some words, or * to list every article");
     }
+    let (scored, prune) = match scored {
+        Some(s) => (s.query, s.prune),
+        None => (Box::new(AllQuery) as Box<dyn Query>, None),
+    };
     let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    parts.push((Occur::Must, scored.unwrap_or_else(|| Box::new(AllQuery))));
+    parts.push((Occur::Must, scored));
     // The ranking's extra clauses only reorder what the plain words match, so counting
     // runs on the plain query.
     let plain: Box<dyn Query> = text_query
@@ -406,12 +413,29 @@ pub fn build(
             Box::new(BooleanQuery::new(parts))
         }
     };
+    // The candidates are filtered as the query is, so that its top k are found among them.
+    let prune = prune.map(|mut prune| {
+        let mut filtered: Vec<(Occur, Box<dyn Query>)> =
+            parts.iter().map(|(o, q)| (*o, q.box_clone())).collect();
+        filtered[0].1 = prune.candidates;
+        if filtered.len() > 1 {
+            let mut filter = filtered[1..]
+                .iter()
+                .map(|(o, q)| (*o, q.box_clone()))
+                .collect::<Vec<_>>();
+            filter.push((Occur::Must, Box::new(AllQuery)));
+            prune.filter = Some(Box::new(BooleanQuery::new(filter)));
+        }
+        prune.candidates = combine(filtered);
+        prune
+    });
     let query = combine(parts);
     let count_query = combine(count_parts);
     Ok(Built {
         query,
         count_query,
         text_query,
+        prune,
     })
 }
 

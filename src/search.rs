@@ -17,6 +17,7 @@ use crate::ranking::{self, Ranking};
 use crate::simhash;
 use crate::snippet::{self, SnippetMaker};
 use crate::suggest;
+use crate::topk;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum SortOrder {
@@ -162,32 +163,27 @@ pub fn top_docs(
     built: &query::Built,
     req: &Request,
 ) -> Result<(usize, Vec<RankedDoc>)> {
-    let query = &*built.query;
     if req.limit == 0 {
         return Ok((built.count_query.count(searcher)?, Vec::new()));
     }
     let page = TopDocs::with_limit(req.limit).and_offset(req.offset);
     Ok(match req.sort {
         SortOrder::Relevance => {
-            // TopDocs alone can skip blocks that cannot reach the top k (block-max WAND);
-            // paired with Count it would score every match. Counting is then a second,
-            // unscored pass. A query with a phrase (quoted, or the ranking's proximity
-            // clauses) cannot skip, so there one pass counts and ranks: a second pass would
-            // check the phrase's positions again.
-            let mut positional = false;
-            query.query_terms(&mut |_, needs_positions| positional |= needs_positions);
-            let (n, top) = if positional {
-                ranking::search(
-                    searcher,
-                    query,
-                    &(Count, page.order_by_score()),
-                    &req.ranking,
-                )?
-            } else {
-                let top = ranking::search(searcher, query, &page.order_by_score(), &req.ranking)?;
-                (built.count_query.count(searcher)?, top)
+            let pruned = match &built.prune {
+                Some(prune) => topk::top_k(searcher, prune, req.offset + req.limit)?,
+                None => None,
             };
-            (n, top.into_iter().map(|(s, a)| (Some(s), a)).collect())
+            match pruned {
+                // Counting is then a pass of its own, unscored.
+                Some(top) => (
+                    built.count_query.count(searcher)?,
+                    top.into_iter()
+                        .skip(req.offset)
+                        .map(|(s, a)| (Some(s), a))
+                        .collect(),
+                ),
+                None => scored_top_docs(searcher, built, req, page)?,
+            }
         }
         SortOrder::Newest | SortOrder::Oldest => {
             let order = if req.sort == SortOrder::Newest {
@@ -202,6 +198,35 @@ pub fn top_docs(
             (n, top.into_iter().map(|(_, a)| (None, a)).collect())
         }
     })
+}
+
+/// The page by score, every match scored.
+fn scored_top_docs(
+    searcher: &Searcher,
+    built: &query::Built,
+    req: &Request,
+    page: TopDocs,
+) -> Result<(usize, Vec<RankedDoc>)> {
+    let query = &*built.query;
+    // TopDocs alone can skip blocks that cannot reach the top k (block-max WAND);
+    // paired with Count it would score every match. Counting is then a second,
+    // unscored pass. A query with a phrase (quoted, or the ranking's proximity
+    // clauses) cannot skip, so there one pass counts and ranks: a second pass would
+    // check the phrase's positions again.
+    let mut positional = false;
+    query.query_terms(&mut |_, needs_positions| positional |= needs_positions);
+    let (n, top) = if positional {
+        ranking::search(
+            searcher,
+            query,
+            &(Count, page.order_by_score()),
+            &req.ranking,
+        )?
+    } else {
+        let top = ranking::search(searcher, query, &page.order_by_score(), &req.ranking)?;
+        (built.count_query.count(searcher)?, top)
+    };
+    Ok((n, top.into_iter().map(|(s, a)| (Some(s), a)).collect()))
 }
 
 /// How far down the ranking copies of a page's hits are looked for, as a multiple of the

@@ -155,3 +155,243 @@ fn nested_ranking_scores_like_the_flat_sum_of_its_clauses() {
         }
     }
 }
+
+/// `topk` finds a ranked query's top k without scoring every match; it must find the very
+/// articles, in the very order, that scoring every match does: with copies that tie, title
+/// pairs, deleted articles, several segments, filters, and any k.
+#[test]
+fn pruned_top_k_is_the_top_k_of_scoring_every_match() {
+    use dateline::query::{self, parse_cli_day, Filters};
+    use dateline::ranking::Ranking;
+    use tantivy::collector::TopDocs;
+
+    const WORDS: [&str; 24] = [
+        "crude", "oil", "prices", "coffee", "quota", "talks", "gold", "mine", "strike", "bank",
+        "rates", "trade", "deficit", "yen", "dollar", "wheat", "sugar", "tin", "steel", "ship",
+        "port", "union", "tax", "bond",
+    ];
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let mut text = |n: usize| -> String {
+        (0..n)
+            .map(|_| WORDS[next(WORDS.len())])
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let a = Archive::new();
+    let mut write = |a: &Archive, from: usize, to: usize| {
+        for i in from..to {
+            let (title, body) = (text(2 + i % 3), format!("{}.", text(3 + i % 18)));
+            let date = format!("20{:02}-0{}-1{}", 10 + i % 9, 1 + i % 9, i % 10);
+            a.article(&format!("a{i}.txt"), &title, "", &date, &body);
+            // Copies of every seventh story: equal scores, told apart by address only.
+            if i % 7 == 0 {
+                for c in 0..3 {
+                    let date = format!("20{:02}-02-0{}", 10 + c, 1 + c);
+                    a.article(&format!("a{i}-copy{c}.txt"), &title, "", &date, &body);
+                }
+            }
+        }
+    };
+    write(&a, 0, 300);
+    a.index_json(&[]);
+    // A second segment, and deleted articles in the first.
+    write(&a, 300, 400);
+    for i in (0..300).step_by(11) {
+        std::fs::remove_file(a.articles().join(format!("a{i}.txt"))).unwrap();
+    }
+    a.reindex_json(&[]);
+
+    let open = dateline::index_dir::open(&a.index()).unwrap();
+    let searcher = dateline::indexer::reader(&open.index).unwrap().searcher();
+    assert!(searcher.segment_readers().len() > 1);
+    assert!(searcher
+        .segment_readers()
+        .iter()
+        .any(|s| s.num_deleted_docs() > 0));
+    let mut queries = Vec::new();
+    for (i, x) in WORDS.iter().enumerate().take(8) {
+        for (j, y) in WORDS.iter().enumerate().take(8) {
+            if i != j {
+                queries.push(format!("{x} {y}"));
+                queries.push(format!("{x} {y} {}", WORDS[(i + j) % WORDS.len()]));
+            }
+        }
+    }
+    let ranged = Filters {
+        from: Some(parse_cli_day("2012-01-01", "--from", false).unwrap()),
+        to: Some(parse_cli_day("2015-12-31", "--to", true).unwrap()),
+        ..Filters::default()
+    };
+    let (mut pruned, mut fell_back) = (0, 0);
+    for filters in [Filters::default(), ranged] {
+        for q in &queries {
+            let built =
+                query::build(&open.index, &open.fields, q, &filters, &Ranking::default()).unwrap();
+            let prune = built
+                .prune
+                .as_ref()
+                .expect("a plain query of two or three words prunes");
+            for k in [1, 5, 20, 60] {
+                let full = searcher
+                    .search(&*built.query, &TopDocs::with_limit(k).order_by_score())
+                    .unwrap();
+                // Articles with a title pair are scored one by one, or, when there are
+                // many, bounded: both ways are checked.
+                let one_by_one = if q.len() % 2 == 0 { 0 } else { usize::MAX };
+                let Some(top) =
+                    dateline::topk::top_k_with(&searcher, prune, k, one_by_one).unwrap()
+                else {
+                    fell_back += 1;
+                    continue;
+                };
+                pruned += 1;
+                assert_eq!(top.len(), full.len(), "{q} k={k}");
+                for (got, want) in top.iter().zip(&full) {
+                    // Articles may only trade places where their scores tie within rounding.
+                    assert!(
+                        (got.0 - want.0).abs() <= 1e-4 * want.0.abs().max(1.0),
+                        "{q} k={k}: {top:?}\nvs {full:?}"
+                    );
+                    if (got.0 - want.0).abs() == 0.0 || got.1 == want.1 {
+                        continue;
+                    }
+                    let same_score = full
+                        .iter()
+                        .any(|h| h.1 == got.1 && (h.0 - got.0).abs() < 1e-4);
+                    assert!(same_score, "{q} k={k}: {top:?}\nvs {full:?}");
+                }
+            }
+        }
+    }
+    assert!(
+        pruned > 4 * fell_back,
+        "pruned {pruned}, fell back {fell_back}"
+    );
+}
+
+/// The proximity tier is checked on pass 1's best only; an article far down by the rest of
+/// its score, lifted to the top by the tier alone, must still be found.
+#[test]
+fn pruned_top_k_finds_an_article_lifted_by_proximity_alone() {
+    use dateline::query::{self, Filters};
+    use dateline::ranking::Ranking;
+    use tantivy::collector::TopDocs;
+
+    let a = Archive::new();
+    for i in 0..150 {
+        let body = "Crude was quoted early and later, many hours on, oil.";
+        a.article(
+            &format!("apart{i:03}.txt"),
+            "Markets",
+            "",
+            "2017-03-17",
+            body,
+        );
+    }
+    a.index_json(&[]);
+    // Indexed later, so it comes after the others among equals.
+    let body = "Crude oil was quoted early and later, many hours on, in a longer report today.";
+    a.article("together.txt", "Markets", "", "2017-03-17", body);
+    a.reindex_json(&[]);
+    let open = dateline::index_dir::open(&a.index()).unwrap();
+    let searcher = dateline::indexer::reader(&open.index).unwrap().searcher();
+    let r = Ranking::default();
+    let built = query::build(
+        &open.index,
+        &open.fields,
+        "crude oil",
+        &Filters::default(),
+        &r,
+    )
+    .unwrap();
+    let full = searcher
+        .search(&*built.query, &TopDocs::with_limit(5).order_by_score())
+        .unwrap();
+    // Pass 1 first takes 2k + 50 = 60 articles, all far apart and tied ahead of it.
+    let top = dateline::topk::top_k(&searcher, built.prune.as_ref().unwrap(), 5)
+        .unwrap()
+        .expect("pruned");
+    let addresses = |v: &[(f32, tantivy::DocAddress)]| v.iter().map(|h| h.1).collect::<Vec<_>>();
+    assert_eq!(addresses(&top), addresses(&full));
+    let doc: tantivy::TantivyDocument = searcher.doc(full[0].1).unwrap();
+    let body = doc
+        .get_first(open.fields.body)
+        .and_then(|v| tantivy::schema::Value::as_str(&v).map(String::from));
+    assert!(
+        body.unwrap().starts_with("Crude oil"),
+        "the adjacent pair wins"
+    );
+}
+
+/// An article lacking a word scores no all-words tier, yet with the other words in its
+/// title and throughout its body it can outrank articles that mention every word once in
+/// a long story; pass 2 must find it, counting its title pair both ways it can.
+#[test]
+fn pruned_top_k_finds_an_article_lacking_a_word() {
+    use dateline::query::{self, Filters};
+    use dateline::ranking::Ranking;
+    use tantivy::collector::TopDocs;
+
+    let a = Archive::new();
+    let filler =
+        "the market report said that dealers and traders saw a quiet day in the city ".repeat(6);
+    // Many articles without the words make them rare (a high idf). The weak articles have
+    // all three together, in a long body: 22.1 with the tiers, between what the strong one
+    // scores without its title pair (20.2) and with it (23.8).
+    for i in 0..200 {
+        let name = format!("filler{i:03}.txt");
+        a.article(&name, "Report", "", "2017-03-17", &filler);
+    }
+    let long = filler.repeat(6);
+    for i in 0..8 {
+        let body = format!("Crude oil prices. {long}");
+        a.article(&format!("weak{i}.txt"), "Markets", "", "2017-03-17", &body);
+    }
+    a.article(
+        "strong.txt",
+        "Crude oil",
+        "",
+        "2017-03-17",
+        &"crude oil ".repeat(20),
+    );
+    a.index_json(&[]);
+    let open = dateline::index_dir::open(&a.index()).unwrap();
+    let searcher = dateline::indexer::reader(&open.index).unwrap().searcher();
+    let text = "crude oil prices";
+    let built = query::build(
+        &open.index,
+        &open.fields,
+        text,
+        &Filters::default(),
+        &Ranking::default(),
+    )
+    .unwrap();
+    let full = searcher
+        .search(&*built.query, &TopDocs::with_limit(5).order_by_score())
+        .unwrap();
+    let title = |address| {
+        let doc: tantivy::TantivyDocument = searcher.doc(address).unwrap();
+        doc.get_first(open.fields.title)
+            .and_then(|v| tantivy::schema::Value::as_str(&v).map(String::from))
+            .unwrap()
+    };
+    assert_eq!(title(full[0].1), "Crude oil", "the fixture's premise");
+    let addresses = |v: &[(f32, tantivy::DocAddress)]| v.iter().map(|h| h.1).collect::<Vec<_>>();
+    for one_by_one in [0, usize::MAX] {
+        let top =
+            dateline::topk::top_k_with(&searcher, built.prune.as_ref().unwrap(), 5, one_by_one)
+                .unwrap()
+                .expect("pruned");
+        assert_eq!(
+            addresses(&top),
+            addresses(&full),
+            "one by one up to {one_by_one}"
+        );
+    }
+}
