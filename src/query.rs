@@ -400,8 +400,7 @@ pub fn build(
             parts.push((Occur::Must, filter(any_name(field, names))));
         }
     }
-    let mut count_parts: Vec<(Occur, Box<dyn Query>)> =
-        parts.iter().map(|(o, q)| (*o, q.box_clone())).collect();
+    let mut count_parts = clone_clauses(&parts);
     count_parts[0].1 = plain;
     let combine = |mut parts: Vec<(Occur, Box<dyn Query>)>| -> Box<dyn Query> {
         if parts.len() == 1 {
@@ -415,18 +414,15 @@ pub fn build(
     };
     // The candidates are filtered as the query is, so that its top k are found among them.
     let prune = prune.map(|mut prune| {
-        let mut filtered: Vec<(Occur, Box<dyn Query>)> =
-            parts.iter().map(|(o, q)| (*o, q.box_clone())).collect();
-        filtered[0].1 = prune.candidates;
-        if filtered.len() > 1 {
-            let mut filter = filtered[1..]
-                .iter()
-                .map(|(o, q)| (*o, q.box_clone()))
-                .collect::<Vec<_>>();
+        let filters = &parts[1..];
+        if !filters.is_empty() {
+            let mut filter = clone_clauses(filters);
             filter.push((Occur::Must, Box::new(AllQuery)));
             prune.filter = Some(Box::new(BooleanQuery::new(filter)));
         }
-        prune.candidates = combine(filtered);
+        let mut candidates = vec![(Occur::Must, prune.candidates)];
+        candidates.extend(clone_clauses(filters));
+        prune.candidates = combine(candidates);
         prune
     });
     let query = combine(parts);
@@ -437,6 +433,10 @@ pub fn build(
         text_query,
         prune,
     })
+}
+
+fn clone_clauses(clauses: &[(Occur, Box<dyn Query>)]) -> Vec<(Occur, Box<dyn Query>)> {
+    clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect()
 }
 
 #[cfg(test)]

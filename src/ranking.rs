@@ -109,8 +109,10 @@ pub fn text_query(
     // The all-words part: its BM25 (boosted) and, folded into the same conjunction, the
     // tier as a constant-scored match-all clause that the intersection adds.
     let mut nested: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut conjunction = None;
     if ranking.all_words_tier > 0.0 || ranking.all_words_boost > 0.0 {
         let all = conjunctive.parse_query(text)?;
+        conjunction = Some(all.box_clone());
         if ranking.all_words_boost <= 0.0 {
             nested.push((
                 Occur::Must,
@@ -122,13 +124,7 @@ pub fn text_query(
                 Box::new(BoostQuery::new(all, ranking.all_words_boost)),
             ));
             if ranking.all_words_tier > 0.0 {
-                nested.push((
-                    Occur::Must,
-                    Box::new(ConstScoreQuery::new(
-                        Box::new(AllQuery),
-                        ranking.all_words_tier,
-                    )),
-                ));
+                nested.push(tier_clause(ranking.all_words_tier));
             }
         }
     }
@@ -186,14 +182,8 @@ pub fn text_query(
             base,
         )]))));
     }
-    let prune = prune_parts(
-        words.len(),
-        &*base,
-        conjunctive.parse_query(text)?,
-        near_query,
-        &pairs,
-        ranking,
-    );
+    let prune = conjunction
+        .and_then(|all| prune_parts(words.len(), &*base, all, near_query, &pairs, ranking));
     // The word terms go at the top level next to X (not as one nested union), so tantivy
     // runs a single union.
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = match base.downcast_ref::<BooleanQuery>() {
@@ -237,15 +227,14 @@ pub struct Scored {
 /// boosted by one more, the tier and the pairs) plus `proximity_tier` when one of `near`
 /// matches is the ranked query's score, up to rounding, and it visits only the articles
 /// with every word. An article that lacks a word scores `words + pairs`: the few with a
-/// title pair are scored one by one, and for the rest `words`, a flat union of term
-/// queries, is all there is, which tantivy runs with block-max WAND.
+/// title pair are scored one by one, and for the rest `words`, the union of `terms`, is all
+/// there is, which tantivy runs with block-max WAND.
 pub struct PruneParts {
     pub candidates: Box<dyn Query>,
     /// The proximity phrases, one per field: an article matching any gets `near_tier`.
     pub near: Vec<Box<dyn Query>>,
     pub near_tier: f32,
-    pub words: Box<dyn Query>,
-    /// The clauses of `words`, one term query each.
+    /// The words' term queries, one per word and field: their union is `words`.
     pub terms: Vec<Box<dyn Query>>,
     /// The title pair phrases, boosted as in the ranked query.
     pub pairs: Vec<Box<dyn Query>>,
@@ -276,8 +265,8 @@ fn prune_parts(
     {
         return None;
     }
-    let mut flat = Vec::new();
-    if !flatten_terms(base, &mut flat) {
+    let mut terms = Vec::new();
+    if !flatten_terms(base, &mut terms) {
         return None;
     }
     let mut candidates: Vec<(Occur, Box<dyn Query>)> = vec![(
@@ -285,13 +274,7 @@ fn prune_parts(
         Box::new(BoostQuery::new(conjunction, 1.0 + ranking.all_words_boost)),
     )];
     if ranking.all_words_tier > 0.0 {
-        candidates.push((
-            Occur::Must,
-            Box::new(ConstScoreQuery::new(
-                Box::new(AllQuery),
-                ranking.all_words_tier,
-            )),
-        ));
+        candidates.push(tier_clause(ranking.all_words_tier));
     }
     candidates.extend(pairs.iter().map(|(o, q)| (*o, q.box_clone())));
     // Each field's phrase on its own: as one union, checking a few articles would scan a
@@ -309,25 +292,21 @@ fn prune_parts(
         candidates: Box::new(BooleanQuery::new(candidates)),
         near,
         near_tier: ranking.proximity_tier,
-        terms: flat.iter().map(|(_, q)| q.box_clone()).collect(),
-        words: Box::new(BooleanQuery::new(flat)),
+        terms,
         pairs: pairs.iter().map(|(_, q)| q.box_clone()).collect(),
         filter: None,
     })
 }
 
-/// The term queries of a query made only of OR-ed terms (at any depth), as one flat
-/// union; false when it holds anything else (a phrase, a boost, a required clause).
-fn flatten_terms(query: &dyn Query, out: &mut Vec<(Occur, Box<dyn Query>)>) -> bool {
+/// The term queries of a query made only of OR-ed terms (at any depth); false when it holds
+/// anything else (a phrase, a boost, a required clause).
+fn flatten_terms(query: &dyn Query, out: &mut Vec<Box<dyn Query>>) -> bool {
     if let Some(term) = query.downcast_ref::<TermQuery>() {
         // Frequencies are what block-max WAND needs; positions would only cost.
-        out.push((
-            Occur::Should,
-            Box::new(TermQuery::new(
-                term.term().clone(),
-                IndexRecordOption::WithFreqs,
-            )),
-        ));
+        out.push(Box::new(TermQuery::new(
+            term.term().clone(),
+            IndexRecordOption::WithFreqs,
+        )));
         return true;
     }
     let Some(boolean) = query.downcast_ref::<BooleanQuery>() else {
@@ -338,6 +317,14 @@ fn flatten_terms(query: &dyn Query, out: &mut Vec<(Occur, Box<dyn Query>)>) -> b
             .clauses()
             .iter()
             .all(|(o, q)| *o == Occur::Should && flatten_terms(&**q, out))
+}
+
+/// A required clause adding `tier` to every article it is combined with.
+fn tier_clause(tier: f32) -> (Occur, Box<dyn Query>) {
+    (
+        Occur::Must,
+        Box::new(ConstScoreQuery::new(Box::new(AllQuery), tier)),
+    )
 }
 
 /// BM25 statistics with the average field length scaled (see [`Ranking::avg_length_scale`]).

@@ -33,7 +33,7 @@ use std::collections::{BinaryHeap, HashMap, HashSet};
 
 use anyhow::Result;
 use tantivy::collector::TopDocs;
-use tantivy::query::{EnableScoring, Query, Scorer, Weight};
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, Scorer, Weight};
 use tantivy::{DocAddress, DocSet, Score, Searcher, SegmentReader, TERMINATED};
 
 use crate::ranking::PruneParts;
@@ -207,7 +207,14 @@ fn other_words_pass(
     };
     let pairs = weights(&prune.pairs)?;
     let terms = weights(&prune.terms)?;
-    let words = prune.words.weight(enabled)?;
+    let words = BooleanQuery::new(
+        prune
+            .terms
+            .iter()
+            .map(|q| (Occur::Should, q.box_clone()))
+            .collect(),
+    )
+    .weight(enabled)?;
     let filter = match &prune.filter {
         Some(q) => Some(q.weight(EnableScoring::disabled_from_searcher(searcher))?),
         None => None,
