@@ -37,7 +37,7 @@ fn main() -> anyhow::Result<()> {
         }
         Err(_) => Filters::default(),
     };
-    let open = index_dir::open(&index)?;
+    let open = index_dir::open_for_search(&index)?;
     let searcher = indexer::reader(&open.index)?.searcher();
     let quiet = queries.len() > 20;
     let (mut same, mut exact, mut differ, mut fell_back, mut unpruned) = (0, 0, 0, 0, 0);

@@ -104,7 +104,7 @@ fn stop_on_ctrl_c() -> &'static AtomicBool {
 pub fn search(args: SearchArgs) -> Result<()> {
     let index_path = args.location.index.clone();
     ensure_default_index(&index_path)?;
-    let open = index_dir::open(&index_path)?;
+    let open = index_dir::open_for_search(&index_path)?;
     let filters = filters_of(&args.filters)?;
     let request = Request {
         query: args.query,
@@ -159,7 +159,7 @@ pub fn timeline(args: TimelineArgs) -> Result<()> {
         .transpose()?;
     let index_path = args.location.index.clone();
     ensure_default_index(&index_path)?;
-    let open = index_dir::open(&index_path)?;
+    let open = index_dir::open_for_search(&index_path)?;
     let filters = filters_of(&args.filters)?;
     let t = timeline::run(&open, &args.query, &filters, by)?;
     let mut out = io::stdout().lock();
@@ -178,7 +178,7 @@ pub fn timeline(args: TimelineArgs) -> Result<()> {
 
 pub fn similar(args: SimilarArgs) -> Result<()> {
     ensure_default_index(&args.location.index)?;
-    let open = index_dir::open(&args.location.index)?;
+    let open = index_dir::open_for_search(&args.location.index)?;
     let searcher = indexer::reader(&open.index)?.searcher();
     let results = crate::similar::similar(&searcher, &open, &args.article, args.limit, 200)?;
     print_results(&results, args.json)
@@ -201,7 +201,7 @@ const FACETS_SHOWN: usize = 10;
 
 pub fn facets(args: FacetsArgs) -> Result<()> {
     ensure_default_index(&args.location.index)?;
-    let open = index_dir::open(&args.location.index)?;
+    let open = index_dir::open_for_search(&args.location.index)?;
     let request = Request {
         query: args.query,
         filters: filters_of(&args.filters)?,

@@ -171,8 +171,55 @@ fn lands_on(docset: &mut dyn DocSet, doc: u32) -> bool {
     }
 }
 
+/// The k best scores seen so far, and the score an article must beat to join them.
+#[derive(Clone)]
+struct Best {
+    k: usize,
+    heap: BinaryHeap<Reverse<Ordered>>,
+}
+
+impl Best {
+    fn new(k: usize) -> Best {
+        Best {
+            k,
+            heap: BinaryHeap::with_capacity(k + 1),
+        }
+    }
+
+    /// Takes `score` in; returns the new threshold.
+    fn keep(&mut self, score: Score) -> Score {
+        self.heap.push(Reverse(Ordered(score)));
+        if self.heap.len() > self.k {
+            self.heap.pop();
+        }
+        self.threshold()
+    }
+
+    fn threshold(&self) -> Score {
+        match self.heap.peek() {
+            Some(r) if self.heap.len() == self.k => r.0 .0 - tolerance(r.0 .0),
+            _ => Score::MIN,
+        }
+    }
+}
+
+/// What pass 2 needs in every segment, built once.
+struct OtherWords {
+    known: HashSet<DocAddress>,
+    pairs: Vec<Box<dyn Weight>>,
+    terms: Vec<Box<dyn Weight>>,
+    words: Box<dyn Weight>,
+    filter: Option<Box<dyn Weight>>,
+    /// The k best of pass 1: each segment starts from their threshold.
+    best: Best,
+    one_by_one: usize,
+}
+
 /// Pass 2: the articles lacking a word (or left out by pass 1) that could be in the top k,
 /// scored as `words + pairs`: what the ranked query gives an article without every word.
+/// Segments are walked on the index's search threads, each from pass 1's threshold: a
+/// segment then prunes by what it has seen itself, never by another's finds, which skips a
+/// little less but needs no lock, and gives the same top k.
 fn other_words_pass(
     searcher: &Searcher,
     prune: &PruneParts,
@@ -180,24 +227,12 @@ fn other_words_pass(
     hits: &[(Score, DocAddress)],
     one_by_one: usize,
 ) -> Result<Option<Vec<(Score, DocAddress)>>> {
-    // The k best scores so far. An article whose `words` is at most the k-th of them cannot
-    // make the top k, unless a title pair adds to it: those few are scored first.
-    let mut best: BinaryHeap<Reverse<Ordered>> = BinaryHeap::with_capacity(k + 1);
-    let mut keep = |score: Score| {
-        best.push(Reverse(Ordered(score)));
-        if best.len() > k {
-            best.pop();
-        }
-        match best.peek() {
-            Some(r) if best.len() == k => r.0 .0 - tolerance(r.0 .0),
-            _ => Score::MIN,
-        }
-    };
-    let mut threshold = Score::MIN;
+    // An article whose `words` is at most the k-th of the best scores cannot make the top
+    // k, unless a title pair adds to it: those few are scored first.
+    let mut best = Best::new(k);
     for (score, _) in hits {
-        threshold = keep(*score);
+        best.keep(*score);
     }
-    let known: HashSet<DocAddress> = hits.iter().map(|(_, a)| *a).collect();
     let enabled = EnableScoring::enabled_from_searcher(searcher);
     let weights = |queries: &[Box<dyn Query>]| {
         queries
@@ -205,47 +240,80 @@ fn other_words_pass(
             .map(|q| q.weight(enabled))
             .collect::<tantivy::Result<Vec<Box<dyn Weight>>>>()
     };
-    let pairs = weights(&prune.pairs)?;
-    let terms = weights(&prune.terms)?;
-    let words = BooleanQuery::new(
-        prune
-            .terms
-            .iter()
-            .map(|q| (Occur::Should, q.box_clone()))
-            .collect(),
-    )
-    .weight(enabled)?;
-    let filter = match &prune.filter {
-        Some(q) => Some(q.weight(EnableScoring::disabled_from_searcher(searcher))?),
-        None => None,
+    let pass = OtherWords {
+        known: hits.iter().map(|(_, a)| *a).collect(),
+        pairs: weights(&prune.pairs)?,
+        terms: weights(&prune.terms)?,
+        words: BooleanQuery::new(
+            prune
+                .terms
+                .iter()
+                .map(|q| (Occur::Should, q.box_clone()))
+                .collect(),
+        )
+        .weight(enabled)?,
+        filter: match &prune.filter {
+            Some(q) => Some(q.weight(EnableScoring::disabled_from_searcher(searcher))?),
+            None => None,
+        },
+        best,
+        one_by_one,
     };
+    let found = searcher.index().search_executor().map(
+        |(ord, reader)| pass.segment(ord as u32, reader),
+        searcher.segment_readers().iter().enumerate(),
+    )?;
     let mut others: Vec<(Score, DocAddress)> = Vec::new();
-    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-        let ord = ord as u32;
+    for segment in found {
+        let Some(segment) = segment else {
+            return Ok(None);
+        };
+        others.extend(segment);
+        if others.len() > MAX_OTHERS {
+            return Ok(None);
+        }
+    }
+    Ok(Some(others))
+}
+
+impl OtherWords {
+    /// One segment's part of pass 2; None when it finds more than [`MAX_OTHERS`].
+    fn segment(
+        &self,
+        ord: u32,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Option<Vec<(Score, DocAddress)>>> {
+        let mut best = self.best.clone();
+        let mut threshold = best.threshold();
+        let mut others: Vec<(Score, DocAddress)> = Vec::new();
         let alive = reader.alive_bitset();
         // Docsets only move forward, and each of the two walks below goes through the
         // segment in increasing order: each has a filter cursor of its own.
         let filter_scorer = || -> tantivy::Result<Option<Box<dyn Scorer>>> {
-            filter.as_ref().map(|w| w.scorer(reader, 1.0)).transpose()
+            self.filter
+                .as_ref()
+                .map(|w| w.scorer(reader, 1.0))
+                .transpose()
         };
         let wanted = |doc: u32, filter: &mut Option<Box<dyn Scorer>>, skip: &HashSet<u32>| {
             alive.is_none_or(|a| a.is_alive(doc))
                 && !skip.contains(&doc)
-                && !known.contains(&DocAddress::new(ord, doc))
+                && !self.known.contains(&DocAddress::new(ord, doc))
                 && filter.as_mut().is_none_or(|f| lands_on(&mut **f, doc))
         };
         // Articles with a title pair. A few are scored one by one (`words` summed term by
         // term) and left out of the walk below; when there are many, the walk lowers its
         // threshold by the most they add and adds each one's pairs as it meets them.
         let none = HashSet::new();
-        let mut paired = pair_scores(reader, &pairs)?;
+        let mut paired = pair_scores(reader, &self.pairs)?;
         let mut filter = filter_scorer()?;
         paired.retain(|(_, doc)| wanted(*doc, &mut filter, &none));
         let mut scored_here = HashSet::new();
         let mut pair_of: HashMap<u32, Score> = HashMap::new();
         let mut lift = 0.0;
-        if paired.len() <= one_by_one {
-            let mut term_scorers = terms
+        if paired.len() <= self.one_by_one {
+            let mut term_scorers = self
+                .terms
                 .iter()
                 .map(|w| w.scorer(reader, 1.0))
                 .collect::<tantivy::Result<Vec<_>>>()?;
@@ -257,7 +325,7 @@ fn other_words_pass(
                     }
                 }
                 score += pair_score;
-                threshold = keep(score);
+                threshold = best.keep(score);
                 others.push((score, DocAddress::new(ord, doc)));
                 scored_here.insert(doc);
             }
@@ -268,24 +336,25 @@ fn other_words_pass(
         // The rest score `words` (plus their pairs): block-max WAND skips the blocks that
         // cannot reach the k-th.
         let mut filter = filter_scorer()?;
-        words.for_each_pruning(threshold - lift, reader, &mut |doc, score| {
-            if wanted(doc, &mut filter, &scored_here) {
-                let score = score + pair_of.get(&doc).copied().unwrap_or(0.0);
-                others.push((score, DocAddress::new(ord, doc)));
-                threshold = keep(score);
-            }
-            threshold - lift
-        })?;
-        if others.len() > MAX_OTHERS {
-            return Ok(None);
-        }
+        self.words
+            .for_each_pruning(threshold - lift, reader, &mut |doc, score| {
+                if wanted(doc, &mut filter, &scored_here) {
+                    let score = score + pair_of.get(&doc).copied().unwrap_or(0.0);
+                    others.push((score, DocAddress::new(ord, doc)));
+                    threshold = best.keep(score);
+                }
+                threshold - lift
+            })?;
+        Ok((others.len() <= MAX_OTHERS).then_some(others))
     }
-    Ok(Some(others))
 }
 
 /// The segment's articles matching any title pair, with the pairs' summed scores, in
 /// increasing order.
-fn pair_scores(reader: &SegmentReader, pairs: &[Box<dyn Weight>]) -> Result<Vec<(Score, u32)>> {
+fn pair_scores(
+    reader: &SegmentReader,
+    pairs: &[Box<dyn Weight>],
+) -> tantivy::Result<Vec<(Score, u32)>> {
     let mut scores: Vec<(Score, u32)> = Vec::new();
     for pair in pairs {
         let mut scorer = pair.scorer(reader, 1.0)?;
@@ -314,7 +383,7 @@ fn sort(hits: &mut [(Score, DocAddress)]) {
 }
 
 /// A score that can sit in a heap.
-#[derive(PartialEq)]
+#[derive(Clone, PartialEq)]
 struct Ordered(Score);
 
 impl Eq for Ordered {}

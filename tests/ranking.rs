@@ -207,64 +207,72 @@ fn pruned_top_k_is_the_top_k_of_scoring_every_match() {
     }
     a.reindex_json(&[]);
 
-    let open = dateline::index_dir::open(&a.index()).unwrap();
-    let searcher = dateline::indexer::reader(&open.index).unwrap().searcher();
-    assert!(searcher.segment_readers().len() > 1);
-    assert!(searcher
-        .segment_readers()
-        .iter()
-        .any(|s| s.num_deleted_docs() > 0));
-    let mut queries = Vec::new();
-    for (i, x) in WORDS.iter().enumerate().take(8) {
-        for (j, y) in WORDS.iter().enumerate().take(8) {
-            if i != j {
-                queries.push(format!("{x} {y}"));
-                queries.push(format!("{x} {y} {}", WORDS[(i + j) % WORDS.len()]));
+    let (mut pruned, mut fell_back) = (0, 0);
+    // Searched on one thread, and on several (segments walked in parallel, each pruning by
+    // its own threshold).
+    for threads in [1, 3] {
+        let mut open = dateline::index_dir::open(&a.index()).unwrap();
+        if threads > 1 {
+            open.index.set_multithread_executor(threads).unwrap();
+        }
+        let searcher = dateline::indexer::reader(&open.index).unwrap().searcher();
+        assert!(searcher.segment_readers().len() > 1);
+        assert!(searcher
+            .segment_readers()
+            .iter()
+            .any(|s| s.num_deleted_docs() > 0));
+        let mut queries = Vec::new();
+        for (i, x) in WORDS.iter().enumerate().take(8) {
+            for (j, y) in WORDS.iter().enumerate().take(8) {
+                if i != j {
+                    queries.push(format!("{x} {y}"));
+                    queries.push(format!("{x} {y} {}", WORDS[(i + j) % WORDS.len()]));
+                }
             }
         }
-    }
-    let ranged = Filters {
-        from: Some(parse_cli_day("2012-01-01", "--from", false).unwrap()),
-        to: Some(parse_cli_day("2015-12-31", "--to", true).unwrap()),
-        ..Filters::default()
-    };
-    let (mut pruned, mut fell_back) = (0, 0);
-    for filters in [Filters::default(), ranged] {
-        for q in &queries {
-            let built =
-                query::build(&open.index, &open.fields, q, &filters, &Ranking::default()).unwrap();
-            let prune = built
-                .prune
-                .as_ref()
-                .expect("a plain query of two or three words prunes");
-            for k in [1, 5, 20, 60] {
-                let full = searcher
-                    .search(&*built.query, &TopDocs::with_limit(k).order_by_score())
-                    .unwrap();
-                // Articles with a title pair are scored one by one, or, when there are
-                // many, bounded: both ways are checked.
-                let one_by_one = if q.len() % 2 == 0 { 0 } else { usize::MAX };
-                let Some(top) =
-                    dateline::topk::top_k_with(&searcher, prune, k, one_by_one).unwrap()
-                else {
-                    fell_back += 1;
-                    continue;
-                };
-                pruned += 1;
-                assert_eq!(top.len(), full.len(), "{q} k={k}");
-                for (got, want) in top.iter().zip(&full) {
-                    // Articles may only trade places where their scores tie within rounding.
-                    assert!(
-                        (got.0 - want.0).abs() <= 1e-4 * want.0.abs().max(1.0),
-                        "{q} k={k}: {top:?}\nvs {full:?}"
-                    );
-                    if (got.0 - want.0).abs() == 0.0 || got.1 == want.1 {
+        let ranged = Filters {
+            from: Some(parse_cli_day("2012-01-01", "--from", false).unwrap()),
+            to: Some(parse_cli_day("2015-12-31", "--to", true).unwrap()),
+            ..Filters::default()
+        };
+        for filters in [Filters::default(), ranged] {
+            for q in &queries {
+                let built =
+                    query::build(&open.index, &open.fields, q, &filters, &Ranking::default())
+                        .unwrap();
+                let prune = built
+                    .prune
+                    .as_ref()
+                    .expect("a plain query of two or three words prunes");
+                for k in [1, 5, 20, 60] {
+                    let full = searcher
+                        .search(&*built.query, &TopDocs::with_limit(k).order_by_score())
+                        .unwrap();
+                    // Articles with a title pair are scored one by one, or, when there are
+                    // many, bounded: both ways are checked.
+                    let one_by_one = if q.len() % 2 == 0 { 0 } else { usize::MAX };
+                    let Some(top) =
+                        dateline::topk::top_k_with(&searcher, prune, k, one_by_one).unwrap()
+                    else {
+                        fell_back += 1;
                         continue;
+                    };
+                    pruned += 1;
+                    assert_eq!(top.len(), full.len(), "{q} k={k}");
+                    for (got, want) in top.iter().zip(&full) {
+                        // Articles may only trade places where their scores tie within rounding.
+                        assert!(
+                            (got.0 - want.0).abs() <= 1e-4 * want.0.abs().max(1.0),
+                            "{q} k={k}: {top:?}\nvs {full:?}"
+                        );
+                        if (got.0 - want.0).abs() == 0.0 || got.1 == want.1 {
+                            continue;
+                        }
+                        let same_score = full
+                            .iter()
+                            .any(|h| h.1 == got.1 && (h.0 - got.0).abs() < 1e-4);
+                        assert!(same_score, "{q} k={k}: {top:?}\nvs {full:?}");
                     }
-                    let same_score = full
-                        .iter()
-                        .any(|h| h.1 == got.1 && (h.0 - got.0).abs() < 1e-4);
-                    assert!(same_score, "{q} k={k}: {top:?}\nvs {full:?}");
                 }
             }
         }

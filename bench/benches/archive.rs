@@ -805,7 +805,7 @@ fn dateline_queries(
     in_runs: usize,
     proc_runs: usize,
 ) -> Result<Vec<QueryFigures>> {
-    let open = dateline::index_dir::open(index)?;
+    let open = dateline::index_dir::open_for_search(index)?;
     let reader = dateline::indexer::reader(&open.index)?;
     let searcher = reader.searcher();
     let mut out = Vec::new();
