@@ -547,3 +547,43 @@ fn hits_sorted_by_date_keep_their_relevance_scores() {
         }
     }
 }
+
+/// Users type possessives and contractions; tantivy's parser would take the apostrophe for
+/// an unclosed quote and fail.
+#[test]
+fn apostrophes_in_queries_are_words_not_syntax() {
+    let a = Archive::new();
+    a.article(
+        "a/possessive.txt",
+        "Pyongyang's missile test",
+        "",
+        "2017-03-01",
+        "The test was condemned. Officials don't expect talks.",
+    );
+    a.article(
+        "a/bare.txt",
+        "Talks with Pyongyang",
+        "",
+        "2017-03-02",
+        "Envoys met in Pyongyang on Monday.",
+    );
+    a.index_json(&[]);
+    let mut both = a.titles("Pyongyang's", &[]);
+    both.sort();
+    assert_eq!(both, ["Pyongyang's missile test", "Talks with Pyongyang"]);
+    assert_eq!(a.titles("Pyongyang\u{2019}s", &[]).len(), 2);
+    assert_eq!(a.titles("don't", &[]), ["Pyongyang's missile test"]);
+    // Quoted, the possessive is part of the phrase.
+    assert_eq!(
+        a.titles("\"Pyongyang's missile\"", &[]),
+        ["Pyongyang's missile test"]
+    );
+    assert_eq!(
+        a.titles("'Pyongyang's missile'", &[]),
+        ["Pyongyang's missile test"]
+    );
+    assert_eq!(
+        a.titles("'missile test'", &[]),
+        ["Pyongyang's missile test"]
+    );
+}
