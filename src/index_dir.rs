@@ -51,6 +51,15 @@ pub fn remembered_roots(path: &Path) -> Vec<PathBuf> {
         .unwrap_or_default()
 }
 
+/// The dateline schema version in an index's metadata, read as plain JSON (so also from an
+/// index that tantivy itself can no longer open).
+fn written_by(path: &Path) -> Option<u32> {
+    let text = std::fs::read_to_string(path.join("meta.json")).ok()?;
+    let meta: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let payload: serde_json::Value = serde_json::from_str(meta.get("payload")?.as_str()?).ok()?;
+    u32::try_from(payload.get("dateline_schema")?.as_u64()?).ok()
+}
+
 fn rebuild_hint(path: &Path) -> String {
     format!(
         "run `dateline index --rebuild --index {}` to build it again",
@@ -79,10 +88,24 @@ fn open_with_metas(path: &Path) -> Result<(OpenIndex, tantivy::IndexMeta)> {
         );
     }
     let index = Index::open_in_dir(path).map_err(|e| {
+        // tantivy quotes the whole meta.json in its error; an index of another dateline
+        // version is the likely cause, and says so in fewer words.
+        if written_by(path).is_some_and(|v| v != SCHEMA_VERSION) {
+            return anyhow::anyhow!(
+                "{} was written by an incompatible version of dateline; {}",
+                path.display(),
+                rebuild_hint(path)
+            );
+        }
+        let mut reason = one_line(&e);
+        if let Some((cut, _)) = reason.char_indices().nth(200) {
+            reason.truncate(cut);
+            reason.push('…');
+        }
         anyhow::anyhow!(
             "cannot open index {}: {}; {}",
             path.display(),
-            one_line(&e),
+            reason,
             rebuild_hint(path)
         )
     })?;

@@ -276,3 +276,39 @@ fn incompatible_index_asks_for_a_rebuild() {
     assert_eq!(s["added"], 1);
     assert_eq!(a.search("apples", &[])["total_hits"], 1);
 }
+
+/// An index from an early dateline that tantivy cannot even open (its store was lz4,
+/// which this build leaves out): one short line that says to rebuild, not tantivy's error
+/// quoting the whole meta.json.
+#[test]
+fn index_tantivy_cannot_open_asks_for_a_rebuild_in_one_short_line() {
+    let a = Archive::new();
+    a.article("a.txt", "Alpha", "", "17 March 2017", "apples");
+    std::fs::create_dir_all(a.index()).unwrap();
+    let meta = serde_json::json!({
+        "index_settings": {"docstore_compression": "lz4", "docstore_blocksize": 16384},
+        "segments": [],
+        "schema": [],
+        "opstamp": 2,
+        "payload": "{\"dateline_schema\":1,\"roots\":[]}"
+    });
+    std::fs::write(a.index().join("meta.json"), meta.to_string()).unwrap();
+    for args in [&["search", "apples"][..], &["index"][..]] {
+        let out = a
+            .cmd()
+            .args(args)
+            .arg("--index")
+            .arg(a.index())
+            .assert()
+            .failure()
+            .get_output()
+            .clone();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains("incompatible version of dateline"), "{err}");
+        assert!(err.contains("dateline index --rebuild"), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.len() < 300, "{err}");
+    }
+    let s = a.index_json(&["--rebuild"]);
+    assert_eq!(s["added"], 1);
+}
