@@ -128,35 +128,92 @@ impl Batch {
     }
 }
 
+/// Files of one folder stat-ed by one task: each task opens the folder once and stats its
+/// files by name, so the kernel walks one path component per file instead of the whole
+/// path (the stat calls of a no-op run at 10x: 207-221 ms by full path, 170-182 ms so).
+const STAT_RUN: usize = 256;
+
 fn stat_batch(listed: Listed) -> Walk {
-    let stats: Vec<Result<FoundFile, Problem>> = listed
-        .candidates
-        .into_par_iter()
-        .map(|c| match std::fs::metadata(&c.path) {
-            Ok(meta) => Ok(FoundFile {
-                id: path_id(&c.path),
-                path: c.path,
-                kind: c.kind,
-                size: meta.len(),
-                mtime_ns: mtime_ns(&meta),
-            }),
-            Err(err) => Err(Problem::skipped(
-                path_key(&c.path),
-                format!("cannot read: {err}"),
-            )),
-        })
-        .collect();
+    // Runs of consecutive candidates in one folder (the walk lists a folder's files
+    // together), cut at STAT_RUN so a large folder is still spread over the cores.
+    let mut runs: Vec<Vec<Candidate>> = Vec::new();
+    for c in listed.candidates {
+        match runs.last_mut() {
+            Some(run) if run.len() < STAT_RUN && run[0].path.parent() == c.path.parent() => {
+                run.push(c)
+            }
+            _ => runs.push(vec![c]),
+        }
+    }
+    let stats: Vec<Vec<Result<FoundFile, Problem>>> = runs.into_par_iter().map(stat_run).collect();
     let mut out = Walk {
-        files: Vec::with_capacity(stats.len()),
+        files: Vec::with_capacity(stats.iter().map(Vec::len).sum()),
         problems: listed.problems,
     };
-    for s in stats {
+    for s in stats.into_iter().flatten() {
         match s {
             Ok(f) => out.files.push(f),
             Err(p) => out.problems.push(p),
         }
     }
     out
+}
+
+/// Stats files of one folder; by full path where the folder cannot be opened.
+fn stat_run(run: Vec<Candidate>) -> Vec<Result<FoundFile, Problem>> {
+    let folder = run[0]
+        .path
+        .parent()
+        .and_then(|p| std::fs::File::open(p).ok());
+    run.into_iter()
+        .map(|c| {
+            let stat = match &folder {
+                #[cfg(unix)]
+                Some(folder) => stat_at(folder, &c.path),
+                _ => std::fs::metadata(&c.path).map(|m| (m.len(), mtime_ns(&m))),
+            };
+            match stat {
+                Ok((size, mtime_ns)) => Ok(FoundFile {
+                    id: path_id(&c.path),
+                    path: c.path,
+                    kind: c.kind,
+                    size,
+                    mtime_ns,
+                }),
+                Err(err) => Err(Problem::skipped(
+                    path_key(&c.path),
+                    format!("cannot read: {err}"),
+                )),
+            }
+        })
+        .collect()
+}
+
+/// Size and modification time (as [`mtime_ns`] gives them) of `path`, stat-ed by its name
+/// in `folder`, following a link as `std::fs::metadata` does.
+#[cfg(unix)]
+fn stat_at(folder: &std::fs::File, path: &Path) -> std::io::Result<(u64, i64)> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::ffi::OsStrExt;
+    let name = path.file_name().ok_or(std::io::ErrorKind::InvalidInput)?;
+    let name = std::ffi::CString::new(name.as_bytes())?;
+    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: a valid folder descriptor, a NUL-terminated name, and a stat buffer that
+    // fstatat fills in full when it returns 0.
+    let st = unsafe {
+        if libc::fstatat(folder.as_raw_fd(), name.as_ptr(), st.as_mut_ptr(), 0) != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        st.assume_init()
+    };
+    // As `SystemTime::duration_since(UNIX_EPOCH)` in `mtime_ns`: 0 before 1970.
+    let mtime = if st.st_mtime < 0 {
+        0
+    } else {
+        i64::try_from(st.st_mtime as i128 * 1_000_000_000 + st.st_mtime_nsec as i128)
+            .unwrap_or(i64::MAX)
+    };
+    Ok((u64::try_from(st.st_size).unwrap_or(0), mtime))
 }
 
 fn list(root: &Path, out: &mut Batch, entered: &mut HashSet<PathBuf>) {
@@ -252,5 +309,62 @@ fn list(root: &Path, out: &mut Batch, entered: &mut HashSet<PathBuf>) {
                     .push(Problem::skipped(path_key(entry.path()), reason));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The no-op re-index compares what the walk stats with what an earlier run stored:
+    /// stat-ing by name in the folder must give what `std::fs::metadata` gives, or every
+    /// file would look changed.
+    #[cfg(unix)]
+    #[test]
+    fn stat_by_name_in_folder_matches_metadata() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.txt");
+        std::fs::write(&file, "Title\n\nbody").unwrap();
+        let link = dir.path().join("link.txt");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        let folder = std::fs::File::open(dir.path()).unwrap();
+        for path in [&file, &link] {
+            let meta = std::fs::metadata(path).unwrap();
+            assert_eq!(
+                stat_at(&folder, path).unwrap(),
+                (meta.len(), mtime_ns(&meta))
+            );
+        }
+        let gone = stat_at(&folder, &dir.path().join("gone.txt")).unwrap_err();
+        assert_eq!(gone.kind(), std::io::ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn a_batch_across_folders_stats_every_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut candidates = Vec::new();
+        for (folder, n) in [("x", 3), ("y", STAT_RUN + 5), ("x", 2)] {
+            std::fs::create_dir_all(dir.path().join(folder)).unwrap();
+            for i in 0..n {
+                let path = dir.path().join(folder).join(format!("{i}-{n}.txt"));
+                std::fs::write(&path, "t").unwrap();
+                candidates.push(Candidate {
+                    path,
+                    kind: FileKind::Text,
+                });
+            }
+        }
+        candidates.push(Candidate {
+            path: dir.path().join("y/missing.txt"),
+            kind: FileKind::Text,
+        });
+        let walk = stat_batch(Listed {
+            candidates,
+            problems: Vec::new(),
+        });
+        assert_eq!(walk.files.len(), 3 + STAT_RUN + 5 + 2);
+        assert!(walk.files.iter().all(|f| f.size == 1));
+        assert_eq!(walk.problems.len(), 1);
+        assert!(walk.problems[0].reason.starts_with("cannot read:"));
     }
 }
