@@ -250,6 +250,26 @@ fn search_during_a_long_index_run_sees_the_last_commit() {
     assert_eq!(a.search("markets", &[])["total_hits"], 3000);
 }
 
+/// What `dateline search` and `dateline index` print on the archive's index, each of
+/// which must fail.
+fn search_and_index_errors(a: &Archive) -> Vec<String> {
+    [&["search", "apples"][..], &["index"][..]]
+        .into_iter()
+        .map(|args| {
+            let out = a
+                .cmd()
+                .args(args)
+                .arg("--index")
+                .arg(a.index())
+                .assert()
+                .failure()
+                .get_output()
+                .clone();
+            String::from_utf8(out.stderr).unwrap()
+        })
+        .collect()
+}
+
 #[test]
 fn incompatible_index_asks_for_a_rebuild() {
     use tantivy::schema::{Schema, TEXT};
@@ -259,17 +279,7 @@ fn incompatible_index_asks_for_a_rebuild() {
     b.add_text_field("text", TEXT);
     std::fs::create_dir_all(a.index()).unwrap();
     tantivy::Index::create_in_dir(a.index(), b.build()).unwrap();
-    for args in [&["search", "apples"][..], &["index"][..]] {
-        let out = a
-            .cmd()
-            .args(args)
-            .arg("--index")
-            .arg(a.index())
-            .assert()
-            .failure()
-            .get_output()
-            .clone();
-        let err = String::from_utf8(out.stderr).unwrap();
+    for err in search_and_index_errors(&a) {
         assert!(err.contains("dateline index --rebuild"), "{err}");
     }
     let s = a.index_json(&["--rebuild"]);
@@ -293,17 +303,7 @@ fn index_tantivy_cannot_open_asks_for_a_rebuild_in_one_short_line() {
         "payload": "{\"dateline_schema\":1,\"roots\":[]}"
     });
     std::fs::write(a.index().join("meta.json"), meta.to_string()).unwrap();
-    for args in [&["search", "apples"][..], &["index"][..]] {
-        let out = a
-            .cmd()
-            .args(args)
-            .arg("--index")
-            .arg(a.index())
-            .assert()
-            .failure()
-            .get_output()
-            .clone();
-        let err = String::from_utf8(out.stderr).unwrap();
+    for err in search_and_index_errors(&a) {
         assert!(err.contains("incompatible version of dateline"), "{err}");
         assert!(err.contains("dateline index --rebuild"), "{err}");
         assert_eq!(err.lines().count(), 1, "{err}");
