@@ -40,24 +40,23 @@ pub fn exists(path: &Path) -> bool {
 /// The folders an index at `path` remembers, read straight from its metadata so that even an
 /// index of an older schema tells `--rebuild` what to read again.
 pub fn remembered_roots(path: &Path) -> Vec<PathBuf> {
-    let Ok(text) = std::fs::read_to_string(path.join("meta.json")) else {
-        return Vec::new();
-    };
-    serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
-        .and_then(|v| v.get("payload")?.as_str().map(str::to_string))
-        .and_then(|p| serde_json::from_str::<Meta>(&p).ok())
+    raw_payload(path)
+        .and_then(|p| serde_json::from_value::<Meta>(p).ok())
         .map(|m| m.roots)
         .unwrap_or_default()
 }
 
-/// The dateline schema version in an index's metadata, read as plain JSON (so also from an
-/// index that tantivy itself can no longer open).
-fn written_by(path: &Path) -> Option<u32> {
+/// dateline's commit payload in `meta.json`, read as plain JSON: also from an index of an
+/// older schema, or one tantivy itself can no longer open.
+fn raw_payload(path: &Path) -> Option<serde_json::Value> {
     let text = std::fs::read_to_string(path.join("meta.json")).ok()?;
     let meta: serde_json::Value = serde_json::from_str(&text).ok()?;
-    let payload: serde_json::Value = serde_json::from_str(meta.get("payload")?.as_str()?).ok()?;
-    u32::try_from(payload.get("dateline_schema")?.as_u64()?).ok()
+    serde_json::from_str(meta.get("payload")?.as_str()?).ok()
+}
+
+/// The dateline schema version an index was written with.
+fn written_by(path: &Path) -> Option<u32> {
+    u32::try_from(raw_payload(path)?.get("dateline_schema")?.as_u64()?).ok()
 }
 
 fn rebuild_hint(path: &Path) -> String {
