@@ -495,7 +495,7 @@ pub fn build(
     })
 }
 
-fn clone_clauses(clauses: &[(Occur, Box<dyn Query>)]) -> Vec<(Occur, Box<dyn Query>)> {
+pub(crate) fn clone_clauses(clauses: &[(Occur, Box<dyn Query>)]) -> Vec<(Occur, Box<dyn Query>)> {
     clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect()
 }
 

@@ -276,7 +276,7 @@ fn prune_parts(
     if ranking.all_words_tier > 0.0 {
         candidates.push(tier_clause(ranking.all_words_tier));
     }
-    candidates.extend(pairs.iter().map(|(o, q)| (*o, q.box_clone())));
+    candidates.extend(crate::query::clone_clauses(pairs));
     // Each field's phrase on its own: as one union, checking a few articles would scan a
     // window of thousands after each.
     let near = match near {

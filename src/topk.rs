@@ -31,6 +31,8 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
+use foldhash::fast::RandomState;
+
 use anyhow::Result;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, Scorer, Weight};
@@ -205,7 +207,9 @@ impl Best {
 
 /// What pass 2 needs in every segment, built once.
 struct OtherWords {
-    known: HashSet<DocAddress>,
+    /// Pass 1's articles. The sets below are consulted for every article the walk
+    /// visits, so they hash with foldhash rather than SipHash.
+    known: HashSet<DocAddress, RandomState>,
     pairs: Vec<Box<dyn Weight>>,
     terms: Vec<Box<dyn Weight>>,
     words: Box<dyn Weight>,
@@ -295,21 +299,22 @@ impl OtherWords {
                 .map(|w| w.scorer(reader, 1.0))
                 .transpose()
         };
-        let wanted = |doc: u32, filter: &mut Option<Box<dyn Scorer>>, skip: &HashSet<u32>| {
-            alive.is_none_or(|a| a.is_alive(doc))
-                && !skip.contains(&doc)
-                && !self.known.contains(&DocAddress::new(ord, doc))
-                && filter.as_mut().is_none_or(|f| lands_on(&mut **f, doc))
-        };
+        let wanted =
+            |doc: u32, filter: &mut Option<Box<dyn Scorer>>, skip: &HashSet<u32, RandomState>| {
+                alive.is_none_or(|a| a.is_alive(doc))
+                    && !skip.contains(&doc)
+                    && !self.known.contains(&DocAddress::new(ord, doc))
+                    && filter.as_mut().is_none_or(|f| lands_on(&mut **f, doc))
+            };
         // Articles with a title pair. A few are scored one by one (`words` summed term by
         // term) and left out of the walk below; when there are many, the walk lowers its
         // threshold by the most they add and adds each one's pairs as it meets them.
-        let none = HashSet::new();
+        let none = HashSet::default();
         let mut paired = pair_scores(reader, &self.pairs)?;
         let mut filter = filter_scorer()?;
         paired.retain(|(_, doc)| wanted(*doc, &mut filter, &none));
-        let mut scored_here = HashSet::new();
-        let mut pair_of: HashMap<u32, Score> = HashMap::new();
+        let mut scored_here = HashSet::default();
+        let mut pair_of: HashMap<u32, Score, RandomState> = HashMap::default();
         let mut lift = 0.0;
         if paired.len() <= self.one_by_one {
             let mut term_scorers = self

@@ -193,25 +193,14 @@ fn stat_run(run: Vec<Candidate>) -> Vec<Result<FoundFile, Problem>> {
 /// in `folder`, following a link as `std::fs::metadata` does.
 #[cfg(unix)]
 fn stat_at(folder: &std::fs::File, path: &Path) -> std::io::Result<(u64, i64)> {
-    use std::os::fd::AsRawFd;
-    use std::os::unix::ffi::OsStrExt;
     let name = path.file_name().ok_or(std::io::ErrorKind::InvalidInput)?;
-    let name = std::ffi::CString::new(name.as_bytes())?;
-    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
-    // SAFETY: a valid folder descriptor, a NUL-terminated name, and a stat buffer that
-    // fstatat fills in full when it returns 0.
-    let st = unsafe {
-        if libc::fstatat(folder.as_raw_fd(), name.as_ptr(), st.as_mut_ptr(), 0) != 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        st.assume_init()
-    };
+    let st = rustix::fs::statat(folder, name, rustix::fs::AtFlags::empty())?;
     // As `SystemTime::duration_since(UNIX_EPOCH)` in `mtime_ns`: 0 before 1970.
-    let mtime = if st.st_mtime < 0 {
+    let (secs, nanos) = (st.st_mtime as i128, st.st_mtime_nsec as i128);
+    let mtime = if secs < 0 {
         0
     } else {
-        i64::try_from(st.st_mtime as i128 * 1_000_000_000 + st.st_mtime_nsec as i128)
-            .unwrap_or(i64::MAX)
+        i64::try_from(secs * 1_000_000_000 + nanos).unwrap_or(i64::MAX)
     };
     Ok((u64::try_from(st.st_size).unwrap_or(0), mtime))
 }
