@@ -62,6 +62,20 @@ fn add_change_touch_delete_and_rename() {
     assert_eq!(a.search("*", &[])["total_hits"], 3);
 }
 
+/// The walk finds no file at all, so nothing but the sweep for gone files needs to know
+/// what the index holds.
+#[test]
+fn a_folder_emptied_of_its_articles_empties_the_index() {
+    let a = Archive::new();
+    let x = a.article("x.txt", "Alpha", "", "17 March 2017", "apples");
+    let y = a.article("sub/y.txt", "Beta", "", "17 March 2017", "bananas");
+    assert_eq!(counts(&a.index_json(&[])), [2, 0, 0, 0]);
+    std::fs::remove_file(x).unwrap();
+    std::fs::remove_file(y).unwrap();
+    assert_eq!(counts(&a.reindex_json(&[])), [0, 0, 2, 0]);
+    assert_eq!(a.search("*", &[])["total_hits"], 0);
+}
+
 #[test]
 fn jsonl_records_follow_their_file() {
     let a = Archive::new();

@@ -39,11 +39,13 @@ pub enum FileKind {
 
 /// Returns the kind of article file `path` is, or `None` when it is not an article file.
 pub fn kind_of(path: &Path) -> Option<FileKind> {
-    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-    match ext.as_str() {
-        "txt" => Some(FileKind::Text),
-        "jsonl" | "ndjson" => Some(FileKind::JsonLines),
-        _ => None,
+    let ext = path.extension()?.as_encoded_bytes();
+    if ext.eq_ignore_ascii_case(b"txt") {
+        Some(FileKind::Text)
+    } else if ext.eq_ignore_ascii_case(b"jsonl") || ext.eq_ignore_ascii_case(b"ndjson") {
+        Some(FileKind::JsonLines)
+    } else {
+        None
     }
 }
 
