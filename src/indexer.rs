@@ -456,18 +456,21 @@ struct WalkResult {
 /// Walks the folders, compares each file with the index, and reads and parses the new and
 /// changed ones in parallel, sending them to the indexing thread.
 ///
-/// What the index holds is loaded into `indexed` here, when the first files have been
-/// found: the walk's first batches are listed and stat-ed meanwhile (a no-op run at 10x
-/// spent its first 25 ms loading alone).
+/// What the index holds is loaded into `indexed` here, from `searcher`, when the first
+/// files have been found: the walk's first batches are listed and stat-ed meanwhile (a
+/// no-op run at 10x spent its first 25 ms loading alone). The searcher is dropped once
+/// loaded, so the columns it read do not stay mapped for the rest of the pass.
 fn walk_and_read(
     scan: &[PathBuf],
-    searcher: &tantivy::Searcher,
+    searcher: tantivy::Searcher,
     indexed: &OnceLock<IdMap<Indexed>>,
     stop: &AtomicBool,
     tx: SyncSender<FileOutcome>,
 ) -> Result<WalkResult> {
+    let in_index = searcher.num_docs();
+    let mut searcher = Some(searcher);
     let mut result = WalkResult {
-        seen: IdSet::with_capacity_and_hasher(searcher.num_docs() as usize, Default::default()),
+        seen: IdSet::with_capacity_and_hasher(in_index as usize, Default::default()),
         unchanged: 0,
         problems: Vec::new(),
         scanned: Vec::new(),
@@ -488,20 +491,24 @@ fn walk_and_read(
         let mut stopped = false;
         // Into an empty index every file is read, and its size and time come from opening
         // it; stat-ing it first was ~2% of a 1x build's CPU.
-        let compare = searcher.num_docs() > 0;
+        let compare = in_index > 0;
         walk::walk(root, compare, &mut |batch: Walk| {
             if load_error.is_some() {
                 return;
             }
-            let indexed = match indexed.get() {
-                Some(indexed) => indexed,
-                None => match indexed_files(searcher) {
-                    Ok(loaded) => indexed.get_or_init(|| loaded),
+            if let Some(searcher) = searcher.take() {
+                match indexed_files(&searcher) {
+                    Ok(loaded) => {
+                        let _ = indexed.set(loaded);
+                    }
                     Err(e) => {
                         load_error = Some(e);
                         return;
                     }
-                },
+                }
+            }
+            let Some(indexed) = indexed.get() else {
+                return;
             };
             result.problems.extend(batch.problems);
             let mut to_read = Vec::new();
@@ -626,7 +633,7 @@ impl Indexer {
         // what changed is read and parsed on all cores, while this thread adds documents. No
         // list of the whole archive is ever held.
         let walked: Result<WalkResult> = std::thread::scope(|scope| {
-            let (indexed, searcher) = (&indexed, &searcher);
+            let indexed = &indexed;
             let walker = scope.spawn(move || walk_and_read(scan, searcher, indexed, stop, tx));
             for outcome in rx.iter() {
                 let FileOutcome {
@@ -718,7 +725,7 @@ impl Indexer {
             // found no file at all never needed the index's records before.)
             let indexed = match indexed.into_inner() {
                 Some(indexed) => indexed,
-                None => indexed_files(&searcher)?,
+                None => indexed_files(&reader(&self.open.index)?.searcher())?,
             };
             let scanned: IdSet = walked.scanned.iter().map(|r| walk::path_id(r)).collect();
             for (id, old) in indexed.iter() {
