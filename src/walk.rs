@@ -71,6 +71,18 @@ struct Candidate {
     kind: FileKind,
 }
 
+impl Candidate {
+    fn found(self, size: u64, mtime_ns: i64) -> FoundFile {
+        FoundFile {
+            id: path_id(&self.path),
+            path: self.path,
+            kind: self.kind,
+            size,
+            mtime_ns,
+        }
+    }
+}
+
 /// Walks `root` (absolute), handing `sink` the article files found, stat-ed, a batch at a
 /// time, with the problems met. Folders are read in order; each batch of files is stat-ed
 /// in parallel, since on a large archive that is most of a no-op run's time. Symbolic links
@@ -177,15 +189,22 @@ fn stat_batch(listed: Listed) -> Walk {
     out
 }
 
-/// The folder part of a path, as bytes: `Path::parent` parses components, and comparing
-/// parents that way was ~6% of a no-op run's CPU at 10x (with `file_name` in `stat_at`).
-fn folder_of(path: &Path) -> &[u8] {
+/// A path the walk built by joining folder and name, split back at its last separator, as
+/// bytes: `Path::parent` and `Path::file_name` parse components, and they were ~6% of a
+/// no-op run's CPU at 10x.
+fn folder_and_name(path: &Path) -> (&[u8], &[u8]) {
     let bytes = path.as_os_str().as_encoded_bytes();
-    let end = bytes
+    match bytes
         .iter()
         .rposition(|&b| std::path::is_separator(b as char))
-        .unwrap_or(0);
-    &bytes[..end]
+    {
+        Some(i) => (&bytes[..i], &bytes[i + 1..]),
+        None => (&[], bytes),
+    }
+}
+
+fn folder_of(path: &Path) -> &[u8] {
+    folder_and_name(path).0
 }
 
 fn without_stat(listed: Listed) -> Walk {
@@ -193,13 +212,7 @@ fn without_stat(listed: Listed) -> Walk {
         files: listed
             .candidates
             .into_iter()
-            .map(|c| FoundFile {
-                id: path_id(&c.path),
-                path: c.path,
-                kind: c.kind,
-                size: 0,
-                mtime_ns: 0,
-            })
+            .map(|c| c.found(0, 0))
             .collect(),
         problems: listed.problems,
     }
@@ -219,13 +232,7 @@ fn stat_run(run: Vec<Candidate>) -> Vec<Result<FoundFile, Problem>> {
                 _ => std::fs::metadata(&c.path).map(|m| (m.len(), mtime_ns(&m))),
             };
             match stat {
-                Ok((size, mtime_ns)) => Ok(FoundFile {
-                    id: path_id(&c.path),
-                    path: c.path,
-                    kind: c.kind,
-                    size,
-                    mtime_ns,
-                }),
+                Ok((size, mtime_ns)) => Ok(c.found(size, mtime_ns)),
                 Err(err) => Err(Problem::skipped(
                     path_key(&c.path),
                     format!("cannot read: {err}"),
@@ -240,10 +247,7 @@ fn stat_run(run: Vec<Candidate>) -> Vec<Result<FoundFile, Problem>> {
 #[cfg(unix)]
 fn stat_at(folder: &std::fs::File, path: &Path) -> std::io::Result<(u64, i64)> {
     use std::os::unix::ffi::OsStrExt;
-    // What follows the last `/`: the walk built the path by joining folder and name, and
-    // `Path::file_name` parses components (a few % of a no-op run).
-    let bytes = path.as_os_str().as_bytes();
-    let name = &bytes[bytes.iter().rposition(|&b| b == b'/').map_or(0, |i| i + 1)..];
+    let name = folder_and_name(path).1;
     if name.is_empty() {
         return Err(std::io::ErrorKind::InvalidInput.into());
     }
