@@ -13,7 +13,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
 /// The ranking knobs. `Ranking::bm25()` is plain tantivy BM25 with a title boost; the
-/// default is what the evaluation (`cargo bench --bench eval`) found best.
+/// default is what the evaluation (`cargo bench -p dateline-bench --bench eval`) found best.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ranking {
     /// Title matches count this many times a body match.

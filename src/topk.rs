@@ -19,7 +19,7 @@
 //! The articles, and their order, are the ranked query's own top k; each score is the
 //! ranked query's up to float rounding (the same terms summed in another order, a few units
 //! in the last place). Tests check both against scoring every match, and so does
-//! `examples/topk_check.rs` on a real archive. When pruning would not pay (fewer than k
+//! `bench/src/bin/topk_check.rs` on a real archive. When pruning would not pay (fewer than k
 //! articles have every word, or very many tie near the k-th) it says so, and the caller
 //! scores every match.
 //!

@@ -17,109 +17,10 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, bail, Context, Result};
 use serde_json::{json, Value};
 
-use dateline::query::{parse_cli_day, Filters};
-use dateline::search::{Request, SortOrder};
+use dateline_bench::{median, ms, repo_root, target_dir, time_it, Query, QUERIES, WARMUPS};
 
 /// Names given to the 1% of files added for the incremental re-index figure.
 const ADDED_SUFFIX: &str = "_add1pct.txt";
-/// Warm-up runs before every timed series.
-const WARMUPS: usize = 3;
-
-// ---------------------------------------------------------------------------------------
-// The fixed query set.
-
-#[derive(Clone, Copy)]
-struct Q {
-    /// What a dateline user types.
-    text: &'static str,
-    /// The same in FTS5 syntax (dateline's default is OR; FTS5's is AND).
-    fts: &'static str,
-    /// ripgrep patterns (any of them; literal, case-insensitive).
-    rg: &'static [&'static str],
-    /// Inclusive YYYY-MM-DD range.
-    range: Option<(&'static str, &'static str)>,
-    newest: bool,
-    /// Queries the targets call "broad".
-    broad: bool,
-}
-
-const QUERIES: &[Q] = &[
-    Q {
-        text: "THAAD South Korea",
-        fts: "THAAD OR South OR Korea",
-        rg: &["THAAD", "South", "Korea"],
-        range: None,
-        newest: false,
-        broad: false,
-    },
-    Q {
-        text: "coffee quota talks",
-        fts: "coffee OR quota OR talks",
-        rg: &["coffee", "quota", "talks"],
-        range: None,
-        newest: false,
-        broad: false,
-    },
-    Q {
-        text: "crude oil prices",
-        fts: "crude OR oil OR prices",
-        rg: &["crude", "oil", "prices"],
-        range: None,
-        newest: false,
-        broad: true,
-    },
-    Q {
-        text: "\"interest rates\"",
-        fts: "\"interest rates\"",
-        rg: &["interest rates"],
-        range: None,
-        newest: false,
-        broad: false,
-    },
-    Q {
-        text: "cocoa",
-        fts: "cocoa",
-        rg: &["cocoa"],
-        range: Some(("1987-03-01", "1987-03-31")),
-        newest: false,
-        broad: false,
-    },
-    Q {
-        text: "bank",
-        fts: "bank",
-        rg: &["bank"],
-        range: None,
-        newest: false,
-        broad: true,
-    },
-    Q {
-        text: "gold mine strike",
-        fts: "gold OR mine OR strike",
-        rg: &["gold", "mine", "strike"],
-        range: None,
-        newest: false,
-        broad: false,
-    },
-    Q {
-        text: "crude oil",
-        fts: "crude OR oil",
-        rg: &["crude", "oil"],
-        range: None,
-        newest: true,
-        broad: false,
-    },
-];
-
-fn label(q: &Q) -> String {
-    let mut s = q.text.to_string();
-    if let Some((a, b)) = q.range {
-        s.push_str(&format!(" --from {a} --to {b}"));
-    }
-    if q.newest {
-        s.push_str(" --sort newest");
-    }
-    s
-}
 
 // ---------------------------------------------------------------------------------------
 // Arguments.
@@ -141,21 +42,6 @@ fn usage() -> &'static str {
     "usage: cargo bench -p dateline-bench --bench archive -- [--scales 1,10,50] [--runs N] \
      [--query-runs N] [--out FILE.json] [--md FILE.md | --no-md] [--data DIR] [--no-sqlite] \
      [--no-jsonl] [--render]"
-}
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from(".."))
-}
-
-/// The cargo target folder this harness was built into (`<target>/release/deps/archive-*`).
-fn target_dir() -> PathBuf {
-    std::env::current_exe()
-        .ok()
-        .and_then(|p| Some(p.parent()?.parent()?.parent()?.to_path_buf()))
-        .unwrap_or_else(|| repo_root().join("target"))
 }
 
 fn parse_args(raw: Vec<String>) -> Result<Args> {
@@ -213,24 +99,6 @@ fn parse_args(raw: Vec<String>) -> Result<Args> {
 
 // ---------------------------------------------------------------------------------------
 // Small helpers: statistics, child processes, folders.
-
-fn median(xs: &[f64]) -> f64 {
-    if xs.is_empty() {
-        return f64::NAN;
-    }
-    let mut v = xs.to_vec();
-    v.sort_by(|a, b| a.total_cmp(b));
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
 
 struct ChildRun {
     wall: Duration,
@@ -765,33 +633,6 @@ fn add_one_percent(corpus: &Path) -> Result<Vec<PathBuf>> {
     Ok(added)
 }
 
-fn filters_of(q: &Q) -> Result<Filters> {
-    Ok(match q.range {
-        Some((a, b)) => Filters {
-            from: Some(parse_cli_day(a, "--from", false)?),
-            to: Some(parse_cli_day(b, "--to", true)?),
-            ..Filters::default()
-        },
-        None => Filters::default(),
-    })
-}
-
-/// Times `f` `runs` times after warm-ups; returns the samples in ms and f's last result.
-fn time_it<T>(runs: usize, mut f: impl FnMut() -> Result<T>) -> Result<(Vec<f64>, T)> {
-    for _ in 0..WARMUPS {
-        f()?;
-    }
-    let mut samples = Vec::with_capacity(runs);
-    let mut last = None;
-    for _ in 0..runs {
-        let t = Instant::now();
-        let r = f()?;
-        samples.push(ms(t.elapsed()));
-        last = Some(r);
-    }
-    Ok((samples, last.expect("at least one run")))
-}
-
 struct QueryFigures {
     search_ms: Vec<f64>,
     snippets_ms: Vec<f64>,
@@ -810,27 +651,17 @@ fn dateline_queries(
     let searcher = reader.searcher();
     let mut out = Vec::new();
     for q in QUERIES {
-        let filters = filters_of(q)?;
-        let req = Request {
-            query: q.text.to_string(),
-            filters: filters.clone(),
-            limit: 10,
-            offset: 0,
-            sort: if q.newest {
-                SortOrder::Newest
-            } else {
-                SortOrder::Relevance
-            },
-            snippet_chars: 200,
-            ranking: Default::default(),
-            facets: None,
-            all_copies: false,
-        };
+        let req = q.request()?;
         // Search only: the query dateline builds and the page it collects (top 10 and the
         // total), without stored fields or snippets.
         let (search_ms, hits) = time_it(in_runs, || {
-            let built =
-                dateline::query::build(&open.index, &open.fields, q.text, &filters, &req.ranking)?;
+            let built = dateline::query::build(
+                &open.index,
+                &open.fields,
+                q.text,
+                &req.filters,
+                &req.ranking,
+            )?;
             let (n, top) = dateline::search::top_docs(&searcher, &built, &req)?;
             std::hint::black_box(top);
             Ok(n as u64)
@@ -938,7 +769,7 @@ fn sqlite_open_for_search(db: &Path) -> Result<rusqlite::Connection> {
     Ok(conn)
 }
 
-fn sqlite_where(q: &Q) -> &'static str {
+fn sqlite_where(q: &Query) -> &'static str {
     if q.range.is_some() {
         "t MATCH ?1 AND date >= ?2 AND date <= ?3"
     } else {
@@ -946,7 +777,7 @@ fn sqlite_where(q: &Q) -> &'static str {
     }
 }
 
-fn sqlite_order(q: &Q) -> &'static str {
+fn sqlite_order(q: &Query) -> &'static str {
     if q.newest {
         "date DESC"
     } else {
@@ -954,7 +785,7 @@ fn sqlite_order(q: &Q) -> &'static str {
     }
 }
 
-fn bind(q: &Q) -> Vec<&'static str> {
+fn bind(q: &Query) -> Vec<&'static str> {
     match q.range {
         Some((a, b)) => vec![q.fts, a, b],
         None => vec![q.fts],
@@ -962,7 +793,7 @@ fn bind(q: &Q) -> Vec<&'static str> {
 }
 
 /// Count plus the top 10 ids: what dateline's search-only figure computes.
-fn sqlite_search(conn: &rusqlite::Connection, q: &Q) -> Result<u64> {
+fn sqlite_search(conn: &rusqlite::Connection, q: &Query) -> Result<u64> {
     let params = bind(q);
     let p = rusqlite::params_from_iter(params.iter());
     let n: i64 = conn
@@ -981,7 +812,7 @@ fn sqlite_search(conn: &rusqlite::Connection, q: &Q) -> Result<u64> {
 }
 
 /// Count plus the top 10 with highlighted title, body snippet and the stored fields.
-fn sqlite_search_snippets(conn: &rusqlite::Connection, q: &Q) -> Result<Vec<Value>> {
+fn sqlite_search_snippets(conn: &rusqlite::Connection, q: &Query) -> Result<Vec<Value>> {
     let params = bind(q);
     let n: i64 = conn
         .prepare_cached(&format!("SELECT count(*) FROM t WHERE {}", sqlite_where(q)))?
@@ -1223,7 +1054,7 @@ fn measure_scale(
         .zip(&dq)
         .map(|(q, f)| {
             json!({
-                "query": label(q),
+                "query": q.label(),
                 "broad": q.broad,
                 "dateline": figures_json(f),
             })

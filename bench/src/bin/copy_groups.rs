@@ -1,19 +1,19 @@
 //! Lists the groups of copies (near-identical articles) in an index, to check by eye what
-//! search folds together: `cargo run --release --example copy_groups -- INDEX [SAMPLE]`.
+//! search folds together: `cargo run --release -p dateline-bench --bin copy_groups -- INDEX [SAMPLE]`.
 
 use std::path::PathBuf;
 
 use tantivy::schema::Value;
 use tantivy::{DocAddress, TantivyDocument};
 
-use dateline::{index_dir, indexer, simhash};
+use dateline::simhash;
+use dateline_bench::open_index;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let index = PathBuf::from(args.next().unwrap_or_else(|| "index".into()));
     let sample: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(5);
-    let open = index_dir::open(&index)?;
-    let searcher = indexer::reader(&open.index)?.searcher();
+    let (open, searcher) = open_index(&index)?;
     let mut prints: Vec<(u64, DocAddress)> = Vec::new();
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         let column = segment.fast_fields().u64("simhash")?;

@@ -1,5 +1,6 @@
 //! Checks `topk` (the pruned top k) against scoring every match, on a real index, and
-//! times both: `cargo run --release --example topk_check -- INDEX K "query" ... | @FILE`
+//! times both: `cargo run --release -p dateline-bench --bin topk_check -- INDEX K "query" ...
+//! | @FILE`
 //! (`@FILE`: one query per line). `FROM_TO=2010-01-01,2012-12-31` adds a date filter.
 //! Prints one line per query, or a summary for more than 20.
 
@@ -7,9 +8,10 @@ use std::time::{Duration, Instant};
 
 use tantivy::collector::TopDocs;
 
-use dateline::query::{self, parse_cli_day, Filters};
+use dateline::query::{self, Filters};
 use dateline::ranking::Ranking;
 use dateline::{index_dir, indexer, topk};
+use dateline_bench::date_filters;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
@@ -29,11 +31,7 @@ fn main() -> anyhow::Result<()> {
             let (from, to) = span
                 .split_once(',')
                 .ok_or_else(|| anyhow::anyhow!("FROM_TO is FROM,TO"))?;
-            Filters {
-                from: Some(parse_cli_day(from, "--from", false)?),
-                to: Some(parse_cli_day(to, "--to", true)?),
-                ..Filters::default()
-            }
+            date_filters(from, to)?
         }
         Err(_) => Filters::default(),
     };

@@ -1,18 +1,14 @@
-//! Times `dateline timeline` counting in-process: `cargo run --release --example
-//! timeline_timing -- INDEX [QUERY ...]`. Prints, per query, the median of 21 runs of the
+//! Times `dateline timeline` counting in-process: `cargo run --release -p dateline-bench
+//! --bin timeline_timing -- INDEX [QUERY ...]`. Prints, per query, the median of 21 runs of the
 //! whole count (building the query, opening a reader, collecting, grouping) and of the
 //! collector alone on an open searcher.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use dateline::query::{self, Filters};
-use dateline::{index_dir, indexer, timeline};
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
+use dateline::timeline;
+use dateline_bench::{median, ms, open_index};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -22,9 +18,7 @@ fn main() -> anyhow::Result<()> {
     } else {
         vec!["*", "said", "crude oil", "\"interest rates\""]
     };
-    let open = index_dir::open(Path::new(index))?;
-    let reader = indexer::reader(&open.index)?;
-    let searcher = reader.searcher();
+    let (open, searcher) = open_index(Path::new(index))?;
     let filters = Filters::default();
     for q in queries {
         let mut whole = Vec::new();
@@ -33,18 +27,18 @@ fn main() -> anyhow::Result<()> {
         for _ in 0..21 {
             let t = Instant::now();
             let tl = timeline::run(&open, q, &filters, None)?;
-            whole.push(t.elapsed());
+            whole.push(ms(t.elapsed()));
             total = tl.total;
             let built = query::build(&open.index, &open.fields, q, &filters, &Default::default())?;
             let t = Instant::now();
             let counts = timeline::count_days(&searcher, &*built.query)?;
-            collect.push(t.elapsed());
+            collect.push(ms(t.elapsed()));
             assert_eq!(counts.dated() + counts.undated, total);
         }
         println!(
             "{q:>20}: {total:>7} matches; timeline::run median {:>7.2} ms; collector alone {:>7.2} ms",
-            median(whole).as_secs_f64() * 1e3,
-            median(collect).as_secs_f64() * 1e3
+            median(&whole),
+            median(&collect)
         );
     }
     Ok(())

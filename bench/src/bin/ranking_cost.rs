@@ -1,20 +1,18 @@
 //! What each ranking clause costs per query, in-process (medians of 50 runs):
-//! `cargo run --release --example ranking_cost -- INDEX "query" ...`.
+//! `cargo run --release -p dateline-bench --bin ranking_cost -- INDEX "query" ...`.
 
 use std::path::PathBuf;
-use std::time::Instant;
 
 use dateline::query::{self, Filters};
 use dateline::ranking::Ranking;
 use dateline::search::{self, Request};
-use dateline::{index_dir, indexer};
+use dateline_bench::{median, open_index, time_it};
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let index = PathBuf::from(args.next().unwrap_or_else(|| "index".into()));
     let queries: Vec<String> = args.collect();
-    let open = index_dir::open(&index)?;
-    let searcher = indexer::reader(&open.index)?.searcher();
+    let (open, searcher) = open_index(&index)?;
     let base = Ranking::bm25();
     let variants = [
         ("bm25", base.clone()),
@@ -57,16 +55,13 @@ fn main() -> anyhow::Result<()> {
                 facets: None,
                 all_copies: true,
             };
-            let mut times = Vec::new();
-            for _ in 0..50 {
-                let t = Instant::now();
+            let (times, _) = time_it(50, || {
                 let built = query::build(&open.index, &open.fields, q, &req.filters, ranking)?;
                 let r = search::top_docs(&searcher, &built, &req)?;
                 std::hint::black_box(r);
-                times.push(t.elapsed().as_secs_f64() * 1000.0);
-            }
-            times.sort_by(f64::total_cmp);
-            println!("{q:<22} {name:<12} {:.3} ms", times[25]);
+                Ok(())
+            })?;
+            println!("{q:<22} {name:<12} {:.3} ms", median(&times));
         }
     }
     Ok(())

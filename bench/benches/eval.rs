@@ -1,8 +1,9 @@
 //! Ranking evaluation: known-item search on Reuters-21578 and category search on BBC News.
 //!
-//! Run with `cargo bench --bench eval -- [--variants all|NAME,NAME..] [--out FILE] [--rebuild]`.
-//! See EVALUATION.md for what is measured and how the queries are made. Not part of
-//! `cargo test`: it needs `../shared/corpora` and skips (exit 0) without it.
+//! Run with `cargo bench -p dateline-bench --bench eval -- [--variants all|NAME,NAME..]
+//! [--out FILE] [--rebuild]`. See EVALUATION.md for what is measured and how the queries
+//! are made. Not part of `cargo test`: it needs `../shared/corpora` and skips (exit 0)
+//! without it.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -125,12 +126,6 @@ struct Corpus {
     searcher: Searcher,
     docs: Vec<Doc>,
     ids: HashMap<DocAddress, usize>,
-}
-
-fn target_dir(manifest: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest.join("target"))
 }
 
 /// Opens the cached index of `root`, building it first when it is missing or `rebuild`.
@@ -887,8 +882,7 @@ fn args() -> Result<Args> {
 }
 
 fn main() -> Result<()> {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let shared = manifest.join("../shared/corpora");
+    let shared = dateline_bench::shared_corpora();
     let (reuters_root, bbc_root) = (shared.join("reuters21578"), shared.join("bbc"));
     if !reuters_root.is_dir() || !bbc_root.is_dir() {
         println!(
@@ -898,10 +892,12 @@ fn main() -> Result<()> {
         return Ok(());
     }
     let args = args()?;
-    let cache = target_dir(&manifest).join("dateline-eval").join(format!(
-        "{CACHE_VERSION}-schema{}",
-        dateline::schema::SCHEMA_VERSION
-    ));
+    let cache = dateline_bench::target_dir()
+        .join("dateline-eval")
+        .join(format!(
+            "{CACHE_VERSION}-schema{}",
+            dateline::schema::SCHEMA_VERSION
+        ));
     std::fs::create_dir_all(&cache)?;
     let corpora = vec![
         corpus("reuters21578", &reuters_root, &cache, args.rebuild)?,
