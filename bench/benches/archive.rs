@@ -3,9 +3,11 @@
 //! side with SQLite FTS5 and, when installed, ripgrep.
 //!
 //! Run: `cargo bench -p dateline-bench --bench archive -- [--scales 1,10,50] [--runs N]
-//! [--query-runs N] [--out bench-results.json] [--md BENCHMARKS.md] [--data DIR] [--no-sqlite]`
+//! [--query-runs N] [--out FILE.json] [--md BENCHMARKS.md] [--data DIR] [--no-sqlite]`
 //!
-//! See BENCHMARKS.md at the repository root for what each figure means.
+//! Every sample goes to `bench/runs/YYYY-MM-DD/results.json` (the day of the run, UTC); the
+//! tables in BENCHMARKS.md show each scale's latest run. See BENCHMARKS.md at the repository
+//! root for what each figure means.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -17,7 +19,9 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, bail, Context, Result};
 use serde_json::{json, Value};
 
-use dateline_bench::{median, ms, repo_root, target_dir, time_it, Query, QUERIES, WARMUPS};
+use dateline_bench::{
+    median, ms, repo_root, runs_dir, target_dir, time_it, utc_day, Query, QUERIES, WARMUPS,
+};
 
 /// Names given to the 1% of files added for the incremental re-index figure.
 const ADDED_SUFFIX: &str = "_add1pct.txt";
@@ -50,7 +54,9 @@ fn parse_args(raw: Vec<String>) -> Result<Args> {
         scales: vec![1, 10],
         runs: None,
         query_runs: 20,
-        out: root.join("bench-results.json"),
+        out: runs_dir()
+            .join(utc_day(std::time::SystemTime::now()))
+            .join("results.json"),
         md: Some(root.join("BENCHMARKS.md")),
         data: std::env::var_os("DATELINE_BENCH_DATA")
             .map(PathBuf::from)
@@ -1519,6 +1525,48 @@ fn render_targets(results: &Value) -> String {
     s
 }
 
+/// What BENCHMARKS.md shows: each scale's latest figures, from the dated runs in `bench/runs`
+/// (by folder name, so by day) and then `current` (the run being made, which wins), with the
+/// machine and time of the latest of them. Each table says when its scale was measured.
+fn latest_per_scale(current: &Value) -> Value {
+    let mut runs: Vec<PathBuf> = fs::read_dir(runs_dir())
+        .map(|dir| {
+            dir.filter_map(|e| Some(e.ok()?.path().join("results.json")))
+                .filter(|p| p.is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    runs.sort();
+    let mut shown = json!({"scales": {}});
+    let earlier = runs.iter().filter_map(|path| {
+        let text = fs::read_to_string(path).ok()?;
+        match serde_json::from_str::<Value>(&text) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                eprintln!("archive bench: leaving out {}: {e}", path.display());
+                None
+            }
+        }
+    });
+    for run in earlier.chain(std::iter::once(current.clone())) {
+        let Some(scales) = run["scales"].as_object() else {
+            continue;
+        };
+        if scales.is_empty() {
+            continue;
+        }
+        for (k, v) in scales {
+            shown["scales"][k] = v.clone();
+        }
+        for key in ["machine", "updated_at"] {
+            if !run[key].is_null() {
+                shown[key] = run[key].clone();
+            }
+        }
+    }
+    shown
+}
+
 const MD_BEGIN: &str = "<!-- bench:begin (written by the harness; edit outside these markers) -->";
 const MD_END: &str = "<!-- bench:end -->";
 
@@ -1576,12 +1624,18 @@ fn real_main() -> Result<()> {
     }
     let args = parse_args(raw)?;
     if args.render {
-        let text = fs::read_to_string(&args.out)
-            .with_context(|| format!("reading {}", args.out.display()))?;
-        let results: Value = serde_json::from_str(&text)?;
-        let md = args.md.as_deref().unwrap_or(Path::new("BENCHMARKS.md"));
-        write_markdown(md, &results)?;
-        println!("{}", render_targets(&results));
+        let results = match fs::read_to_string(&args.out) {
+            Ok(text) => serde_json::from_str(&text)
+                .with_context(|| format!("reading {}", args.out.display()))?,
+            Err(_) => json!({"scales": {}}),
+        };
+        let shown = latest_per_scale(&results);
+        if shown["scales"].as_object().is_none_or(|s| s.is_empty()) {
+            bail!("no results to render in {}", runs_dir().display());
+        }
+        let md = args.md.unwrap_or_else(|| repo_root().join("BENCHMARKS.md"));
+        write_markdown(&md, &shown)?;
+        println!("{}", render_targets(&shown));
         return Ok(());
     }
     let source_dir = repo_root().join("../shared/corpora/reuters21578");
@@ -1608,12 +1662,17 @@ fn real_main() -> Result<()> {
         println!("ripgrep: not installed (no rg on PATH); its column will say so");
     }
 
+    // A second run on the same day adds to that day's results, as a run of one scale keeps
+    // the others' earlier figures.
     let mut results: Value = fs::read_to_string(&args.out)
         .ok()
         .and_then(|t| serde_json::from_str(&t).ok())
         .filter(|v: &Value| v["scales"].is_object())
         .unwrap_or_else(|| json!({"scales": {}}));
     results["machine"] = machine();
+    if let Some(dir) = args.out.parent() {
+        fs::create_dir_all(dir)?;
+    }
     for &scale in &args.scales {
         let r = measure_scale(&args, &bin, &source, scale, rg.as_deref())?;
         results["scales"][scale.to_string()] = r;
@@ -1621,12 +1680,12 @@ fn real_main() -> Result<()> {
         // Save after every scale, so a long run that is stopped keeps what it measured.
         fs::write(&args.out, serde_json::to_string_pretty(&results)?)?;
         if let Some(md) = &args.md {
-            write_markdown(md, &results)?;
+            write_markdown(md, &latest_per_scale(&results))?;
         }
     }
     let mut tables = BTreeMap::new();
     tables.insert("tables", render_tables(&results));
-    println!("\n{}", render_targets(&results));
+    println!("\n{}", render_targets(&latest_per_scale(&results)));
     println!("{}", tables["tables"]);
     println!("results: {}", args.out.display());
     if let Some(md) = &args.md {

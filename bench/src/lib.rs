@@ -16,7 +16,7 @@
 //! the benches only: the tools in `src/bin` compile without it.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Result;
 use dateline::index_dir::{self, OpenIndex};
@@ -234,6 +234,31 @@ pub fn shared_corpora() -> PathBuf {
     repo_root().join("../shared/corpora")
 }
 
+/// Where the archive harness keeps its raw results: one folder per day it ran,
+/// `bench/runs/YYYY-MM-DD/results.json`.
+pub fn runs_dir() -> PathBuf {
+    repo_root().join("bench").join("runs")
+}
+
+/// The UTC calendar day of `t`, as `YYYY-MM-DD` (1970-01-01 for times before it).
+pub fn utc_day(t: SystemTime) -> String {
+    let secs = t
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's `civil_from_days`), counted in
+    // 400-year eras of 146,097 days from 0000-03-01 so that leap days end each year.
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 /// Opens the dateline index at `path` and a searcher on its last commit.
 pub fn open_index(path: &Path) -> Result<(OpenIndex, Searcher)> {
     let open = index_dir::open(path)?;
@@ -250,6 +275,18 @@ mod tests {
         assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
         assert!(median(&[]).is_nan());
+    }
+
+    #[test]
+    fn utc_days() {
+        let day = |secs: u64| utc_day(SystemTime::UNIX_EPOCH + Duration::from_secs(secs));
+        assert_eq!(day(0), "1970-01-01");
+        assert_eq!(day(86_399), "1970-01-01");
+        assert_eq!(day(951_782_400), "2000-02-29");
+        assert_eq!(day(951_868_800), "2000-03-01");
+        assert_eq!(day(1_709_164_800), "2024-02-29");
+        assert_eq!(day(1_735_689_599), "2024-12-31");
+        assert_eq!(day(4_102_444_800), "2100-01-01");
     }
 
     #[test]
