@@ -52,7 +52,7 @@ impl Ranking {
 }
 
 impl Default for Ranking {
-    /// Chosen by the evaluation (EVALUATION.md): against plain BM25, sentence queries on
+    /// Chosen by the evaluation (docs/EVALUATION.md): against plain BM25, sentence queries on
     /// Reuters go from MRR@10 0.474 to 0.859 and BBC topic queries from 0.944 to 0.971, with
     /// no metric worse. A title weight of 1 only helps together with the all-words boost.
     fn default() -> Ranking {
@@ -163,7 +163,7 @@ pub fn text_query(
     // stay at the top level. They are title phrases only: body pairs check positions on
     // every article with both words and, with no way to prune, made `crude oil prices` at
     // 10x take 3.7 ms instead of 2.1; without them Reuters known-item search improves
-    // slightly and BBC topic MAP@100 drops 0.781 -> 0.771 (EVALUATION.md).
+    // slightly and BBC topic MAP@100 drops 0.781 -> 0.771 (docs/EVALUATION.md).
     let mut pairs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     if ranking.pair_boost > 0.0 && words.len() >= 3 {
         for pair in words.windows(2) {

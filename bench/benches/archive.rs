@@ -3,11 +3,11 @@
 //! side with SQLite FTS5 and, when installed, ripgrep.
 //!
 //! Run: `cargo bench -p dateline-bench --bench archive -- [--scales 1,10,50] [--runs N]
-//! [--query-runs N] [--out FILE.json] [--md BENCHMARKS.md] [--data DIR] [--no-sqlite]`
+//! [--query-runs N] [--out FILE.json] [--md FILE.md] [--data DIR] [--no-sqlite]`
 //!
 //! Every sample goes to `bench/runs/YYYY-MM-DD/results.json` (the day of the run, UTC); the
-//! tables in BENCHMARKS.md show each scale's latest run. See BENCHMARKS.md at the repository
-//! root for what each figure means.
+//! tables in docs/BENCHMARKS.md show each scale's latest run. See docs/BENCHMARKS.md for what
+//! each figure means.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -57,7 +57,7 @@ fn parse_args(raw: Vec<String>) -> Result<Args> {
         out: runs_dir()
             .join(utc_day(std::time::SystemTime::now()))
             .join("results.json"),
-        md: Some(root.join("BENCHMARKS.md")),
+        md: Some(root.join("docs").join("BENCHMARKS.md")),
         data: std::env::var_os("DATELINE_BENCH_DATA")
             .map(PathBuf::from)
             .unwrap_or_else(|| target_dir().join("bench-data")),
@@ -1525,9 +1525,10 @@ fn render_targets(results: &Value) -> String {
     s
 }
 
-/// What BENCHMARKS.md shows: each scale's latest figures, from the dated runs in `bench/runs`
-/// (by folder name, so by day) and then `current` (the run being made, which wins), with the
-/// machine and time of the latest of them. Each table says when its scale was measured.
+/// What docs/BENCHMARKS.md shows: each scale's latest figures, from the dated runs in
+/// `bench/runs` (by folder name, so by day) and then `current` (the run being made, which
+/// wins), with the machine and time of the latest of them. Each table says when its scale
+/// was measured.
 fn latest_per_scale(current: &Value) -> Value {
     let mut runs: Vec<PathBuf> = fs::read_dir(runs_dir())
         .map(|dir| {
@@ -1633,7 +1634,9 @@ fn real_main() -> Result<()> {
         if shown["scales"].as_object().is_none_or(|s| s.is_empty()) {
             bail!("no results to render in {}", runs_dir().display());
         }
-        let md = args.md.unwrap_or_else(|| repo_root().join("BENCHMARKS.md"));
+        let md = args
+            .md
+            .unwrap_or_else(|| repo_root().join("docs").join("BENCHMARKS.md"));
         write_markdown(&md, &shown)?;
         println!("{}", render_targets(&shown));
         return Ok(());

@@ -1,7 +1,7 @@
 //! Ranking evaluation: known-item search on Reuters-21578 and category search on BBC News.
 //!
 //! Run with `cargo bench -p dateline-bench --bench eval -- [--variants all|NAME,NAME..]
-//! [--out FILE] [--rebuild]`. See EVALUATION.md for what is measured and how the queries
+//! [--out FILE] [--rebuild]`. See docs/EVALUATION.md for what is measured and how the queries
 //! are made. Not part of `cargo test`: it needs `../shared/corpora` and skips (exit 0)
 //! without it.
 
@@ -751,7 +751,7 @@ fn with(f: impl FnOnce(&mut Ranking)) -> Ranking {
     r
 }
 
-/// The best combination the grid (`--variants all`) found; see EVALUATION.md. dateline's
+/// The best combination the grid (`--variants all`) found; see docs/EVALUATION.md. dateline's
 /// default is set to it, so the two stay one definition.
 fn best() -> Ranking {
     Ranking::default()

@@ -5,9 +5,9 @@
 //! Everything that measures dateline lives in this package (`dateline-bench`):
 //!
 //! - `benches/archive.rs`: speed against SQLite FTS5 and ripgrep, at scale
-//!   (`cargo bench -p dateline-bench --bench archive`; see `BENCHMARKS.md`);
+//!   (`cargo bench -p dateline-bench --bench archive`; see `docs/BENCHMARKS.md`);
 //! - `benches/eval.rs`: ranking quality (`cargo bench -p dateline-bench --bench eval`; see
-//!   `EVALUATION.md`);
+//!   `docs/EVALUATION.md`);
 //! - `src/bin/*.rs`: small tools run on an existing index
 //!   (`cargo run --release -p dateline-bench --bin NAME -- INDEX ...`).
 //!
