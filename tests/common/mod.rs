@@ -1,4 +1,6 @@
 //! Helpers shared by the end-to-end tests: temporary archives and running the binary.
+// Every tests/*.rs compiles this module and uses only some of the helpers; without the
+// allow, each test binary would report as dead the helpers it does not call.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -118,18 +120,5 @@ impl Archive {
             .iter()
             .map(|h| h["title"].as_str().unwrap().to_string())
             .collect()
-    }
-}
-
-/// The shared corpora, when this checkout sits beside them.
-pub fn shared_corpus(name: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpora")
-        .join(name);
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("skipping: {} not found", p.display());
-        None
     }
 }
