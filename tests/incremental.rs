@@ -143,16 +143,15 @@ fn committed(a: &Archive) -> Option<u64> {
     (docs > 0).then_some(docs)
 }
 
-#[test]
-fn killed_mid_run_then_resumed_has_every_article_once() {
-    let a = Archive::new();
-    let n = 6000;
-    many_articles(&a, n);
-    let mut child = spawn_indexer(&a, &["--batch-docs", "300", "--threads", "1"]);
+/// Indexes the archive's `n` articles in small batches and SIGKILLs the indexer once a commit
+/// holds some but not all of them. Returns the articles committed when the kill was sent, or
+/// None when the run ended, or committed every article, before the kill landed.
+fn kill_mid_run(a: &Archive, n: usize) -> Option<u64> {
+    let mut child = spawn_indexer(a, &["--batch-docs", "300", "--threads", "1"]);
     let deadline = Instant::now() + Duration::from_secs(120);
     let mut killed_at = None;
     while Instant::now() < deadline {
-        if let Some(docs) = committed(&a) {
+        if let Some(docs) = committed(a) {
             if (docs as usize) < n {
                 child.kill().unwrap(); // SIGKILL
                 killed_at = Some(docs);
@@ -164,11 +163,27 @@ fn killed_mid_run_then_resumed_has_every_article_once() {
         }
         std::thread::sleep(Duration::from_millis(2));
     }
-    child.wait().unwrap();
-    let Some(killed_at) = killed_at else {
-        eprintln!("indexer finished before it could be killed; crash part not exercised");
-        return;
-    };
+    let status = child.wait().unwrap();
+    let mid_run = !status.success() && committed(a).is_some_and(|docs| (docs as usize) < n);
+    killed_at.filter(|_| mid_run)
+}
+
+#[test]
+fn killed_mid_run_then_resumed_has_every_article_once() {
+    // A fast run can end before the kill lands; then start again on an archive twice the
+    // size, so that the crash is always exercised rather than the test passing untested.
+    let (a, n, killed_at) = [6000, 12_000, 24_000]
+        .into_iter()
+        .find_map(|n| {
+            let a = Archive::new();
+            many_articles(&a, n);
+            let killed_at = kill_mid_run(&a, n);
+            if killed_at.is_none() {
+                eprintln!("the indexer ended before it was killed; again with more articles");
+            }
+            Some((a, n, killed_at?))
+        })
+        .expect("the indexer finished every run before it could be killed mid-run");
     // The killed index opens and answers as of its last commit.
     let total = a.search("*", &[])["total_hits"].as_u64().unwrap();
     assert!(
