@@ -1,5 +1,5 @@
 //! Printing results and summaries for people (with colour on a terminal) and for programs
-//! (one JSON object).
+//! (one JSON object). Text from strangers reaches a terminal only through [`terminal_safe`].
 
 use std::borrow::Cow;
 use std::fmt::Write as _;

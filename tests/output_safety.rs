@@ -566,3 +566,53 @@ fn man_page_from_the_same_definitions() {
     assert!(search.contains(r"\-\-snippet\-chars"), "{search}");
     assert!(search.contains(r"\-\-csv\-raw"), "{search}");
 }
+
+/// Ctrl-C during a single `dateline index` run: what was committed is kept, exit code 130.
+#[test]
+fn index_stopped_by_ctrl_c_exits_130() {
+    use std::time::{Duration, Instant};
+    let a = Archive::new();
+    for i in 0..6000 {
+        a.write(
+            &format!("{:02}/{i:05}.txt", i % 50),
+            format!("Story number {i}\n17 March 2017\n\nuniq{i} common words about markets.\n"),
+        );
+    }
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dateline"))
+        .current_dir(a.root())
+        .args([
+            "index",
+            "--json",
+            "--threads",
+            "1",
+            "--batch-docs",
+            "50",
+            "--index",
+        ])
+        .arg(a.index())
+        .arg(a.articles())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the first commit, so the run is well under way.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !a.index().join("meta.json").exists()
+        || !std::fs::read_to_string(a.index().join("meta.json"))
+            .unwrap_or_default()
+            .contains("max_doc")
+    {
+        assert!(Instant::now() < deadline, "no commit");
+        assert!(child.try_wait().unwrap().is_none(), "finished too soon");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{out:?}");
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["interrupted"], true, "{summary}");
+    assert!(summary["indexed"].as_u64().unwrap() < 6000, "{summary}");
+}
