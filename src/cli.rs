@@ -1,13 +1,18 @@
 //! Command-line arguments.
 
+use std::io::Write;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::indexer::DEFAULT_MEMORY_MB;
 use crate::search::SortOrder;
 
 pub const DEFAULT_INDEX: &str = "index";
+
+/// Exit codes, as grep and ripgrep use them.
+pub const EXIT_STATUS: &str = "Exit status: 0 if something was found (index: the run finished, \
+even with skipped files), 1 if nothing matched, 2 on an error, 130 if stopped by Ctrl-C.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -16,7 +21,8 @@ pub const DEFAULT_INDEX: &str = "index";
     about = "Full-text search for news archives",
     long_about = "dateline indexes folders of news articles (plain-text exports and JSON Lines) \
                   and searches them with ranked, highlighted results.\n\n\
-                  Start with `dateline index ARCHIVE_FOLDER`, then `dateline search \"words\"`."
+                  Start with `dateline index ARCHIVE_FOLDER`, then `dateline search \"words\"`.",
+    after_help = EXIT_STATUS
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -35,6 +41,53 @@ pub enum Command {
     Similar(SimilarArgs),
     /// Count matching articles per day, week, month or year, drawn as a bar chart
     Timeline(TimelineArgs),
+    /// Print a shell completion script (e.g. `dateline completions bash > /etc/bash_completion.d/dateline`)
+    Completions(CompletionsArgs),
+    /// Print the manual page, in roff (e.g. `dateline man | man -l -`)
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command's own page (e.g. `search`) instead of dateline's
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+}
+
+/// Writes the completion script for `shell`, from the same definitions as `--help`.
+pub fn write_completions(shell: clap_complete::Shell, out: &mut dyn Write) {
+    clap_complete::generate(shell, &mut Cli::command(), "dateline", out);
+}
+
+/// Writes the manual page (roff) of dateline, or of one of its commands.
+pub fn write_man(command: Option<&str>, out: &mut dyn Write) -> anyhow::Result<()> {
+    let cli = Cli::command();
+    let source = format!("dateline {}", cli.get_version().unwrap_or_default());
+    let page = match command {
+        None => cli,
+        Some(name) => {
+            let names: Vec<String> = cli
+                .get_subcommands()
+                .map(|c| c.get_name().to_string())
+                .collect();
+            let Some(sub) = cli.find_subcommand(name) else {
+                anyhow::bail!("no command named '{name}': use one of {}", names.join(", "));
+            };
+            // The page's name and usage read `dateline-search`, `dateline search ...`.
+            sub.clone()
+                .display_name(format!("dateline-{name}"))
+                .bin_name(format!("dateline {name}"))
+        }
+    };
+    clap_mangen::Man::new(page).source(source).render(out)?;
+    Ok(())
 }
 
 #[derive(Debug, Args)]
@@ -127,7 +180,7 @@ pub struct SearchArgs {
     /// Print results as one JSON object
     #[arg(long)]
     pub json: bool,
-    /// Longest snippet, in characters
+    /// Longest snippet, in characters (0: no snippet)
     #[arg(long, value_name = "N", default_value_t = 200)]
     pub snippet_chars: usize,
     /// Also count the top authors, sources and places among all matches
@@ -139,6 +192,10 @@ pub struct SearchArgs {
     /// Write every match (not one page; --limit and --offset are ignored) as CSV or JSON Lines
     #[arg(long, value_enum, value_name = "FORMAT", conflicts_with_all = ["json", "timeline"])]
     pub format: Option<crate::export::Format>,
+    /// With --format csv: write cells as they are (by default a cell starting with = + - @,
+    /// tab or CR gets a leading ' so a spreadsheet shows it rather than runs it)
+    #[arg(long, requires = "format")]
+    pub csv_raw: bool,
     /// Show a one-line sparkline of the matches over time above the results
     #[arg(long)]
     pub timeline: bool,

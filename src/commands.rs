@@ -1,7 +1,12 @@
 //! What each command does, from parsed arguments to printed output.
+//!
+//! Each command returns the exit code it earned (as grep and ripgrep: 0 when something was
+//! found, 1 when nothing was) or an error; `main` prints errors, exits 2 for them, and ends
+//! quietly when standard output is a closed pipe.
 
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -17,15 +22,27 @@ use crate::query::{parse_cli_day, Filters};
 use crate::search::{self, Request};
 use crate::{export, timeline};
 
-/// Writing to a closed pipe (`dateline search ... | head`) is not an error worth reporting.
-fn finish_output(r: io::Result<()>) -> Result<()> {
-    match r {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.context("writing output"),
+/// Exit code 130: stopped by Ctrl-C (128 + SIGINT), as shells report it.
+pub const INTERRUPTED: u8 = 130;
+
+/// 0 when something was found, 1 when nothing was.
+pub fn found(any: bool) -> ExitCode {
+    if any {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 
-pub fn index(args: IndexArgs) -> Result<()> {
+/// Output errors keep their `io::Error` in the chain, so `main` can tell a closed pipe
+/// (`dateline search ... | head`) from a real failure.
+fn finish_output(r: io::Result<()>) -> Result<()> {
+    r.context("writing output")
+}
+
+/// `dateline index`: 0 when the run finished (files skipped or not), 130 when Ctrl-C stopped
+/// a single run.
+pub fn index(args: IndexArgs) -> Result<ExitCode> {
     let mut opts = Options::new(args.location.index.clone());
     opts.dirs = args.dirs;
     opts.rebuild = args.rebuild;
@@ -38,15 +55,21 @@ pub fn index(args: IndexArgs) -> Result<()> {
     let stop = stop_on_ctrl_c();
     let mut indexer = Indexer::open(&opts)?;
     let summary = indexer.pass(stop)?;
-    print_index_summary(&summary, args.json)?;
-    if args.watch {
-        watch(&mut indexer, stop, args.interval, args.json)?;
-    }
-    indexer.finish()?;
+    let shown = print_index_summary(&summary, args.json).and_then(|()| {
+        if args.watch {
+            watch(&mut indexer, stop, args.interval, args.json)
+        } else {
+            Ok(())
+        }
+    });
+    // Merges are waited for even when printing failed (a closed pipe).
+    let finished = indexer.finish();
+    shown?;
+    finished?;
     if summary.interrupted && !args.watch {
-        std::process::exit(130);
+        return Ok(ExitCode::from(INTERRUPTED));
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print_index_summary(summary: &Summary, json: bool) -> Result<()> {
@@ -101,7 +124,7 @@ fn stop_on_ctrl_c() -> &'static AtomicBool {
     &STOP
 }
 
-pub fn search(args: SearchArgs) -> Result<()> {
+pub fn search(args: SearchArgs) -> Result<ExitCode> {
     let index_path = args.location.index.clone();
     ensure_default_index(&index_path)?;
     let open = index_dir::open_for_search(&index_path)?;
@@ -112,15 +135,26 @@ pub fn search(args: SearchArgs) -> Result<()> {
         limit: args.limit,
         offset: args.offset,
         sort: args.sort,
+        // Snippets shorter than a few words are not worth cutting; 0 asks for none at all.
         snippet_chars: args.snippet_chars.max(20),
         ranking: Default::default(),
         facets: args.facets.then_some(FACETS_SHOWN),
         all_copies: args.all_copies,
     };
     if let Some(format) = args.format {
-        return export::run(&open, &request, format);
+        let options = export::Options {
+            format,
+            csv_raw: args.csv_raw,
+        };
+        let rows = export::run(&open, &request, options)?;
+        return Ok(found(rows > 0));
     }
-    let results = search::search(&open, &request)?;
+    let mut results = search::search(&open, &request)?;
+    if args.snippet_chars == 0 {
+        for hit in &mut results.hits {
+            hit.snippet = Default::default();
+        }
+    }
     let spark = if args.timeline {
         let room = if args.json {
             usize::MAX
@@ -147,11 +181,12 @@ pub fn search(args: SearchArgs) -> Result<()> {
         timeline::print_sparkline(&mut out, spark.as_ref(), output::stdout_color())
             .and_then(|_| output::print_results(&mut out, &results, output::stdout_color()))
     };
-    finish_output(written)
+    finish_output(written.and_then(|_| out.flush()))?;
+    Ok(found(results.total_hits > 0))
 }
 
 /// `dateline timeline`: matching articles per period, as a chart, JSON or CSV.
-pub fn timeline(args: TimelineArgs) -> Result<()> {
+pub fn timeline(args: TimelineArgs) -> Result<ExitCode> {
     let by = args
         .by
         .as_deref()
@@ -173,15 +208,17 @@ pub fn timeline(args: TimelineArgs) -> Result<()> {
         let width = timeline::terminal_width();
         timeline::print_chart(&mut out, &t, width, output::stdout_color())
     };
-    finish_output(written)
+    finish_output(written.and_then(|_| out.flush()))?;
+    Ok(found(t.total > 0))
 }
 
-pub fn similar(args: SimilarArgs) -> Result<()> {
+pub fn similar(args: SimilarArgs) -> Result<ExitCode> {
     ensure_default_index(&args.location.index)?;
     let open = index_dir::open_for_search(&args.location.index)?;
     let searcher = indexer::reader(&open.index)?.searcher();
     let results = crate::similar::similar(&searcher, &open, &args.article, args.limit, 200)?;
-    print_results(&results, args.json)
+    print_results(&results, args.json)?;
+    Ok(found(results.total_hits > 0))
 }
 
 fn print_results(results: &search::Results, json: bool) -> Result<()> {
@@ -193,13 +230,13 @@ fn print_results(results: &search::Results, json: bool) -> Result<()> {
     } else {
         output::print_results(&mut out, results, output::stdout_color())
     };
-    finish_output(written)
+    finish_output(written.and_then(|_| out.flush()))
 }
 
 /// Values listed per facet by `search --facets`.
 const FACETS_SHOWN: usize = 10;
 
-pub fn facets(args: FacetsArgs) -> Result<()> {
+pub fn facets(args: FacetsArgs) -> Result<ExitCode> {
     ensure_default_index(&args.location.index)?;
     let open = index_dir::open_for_search(&args.location.index)?;
     let request = Request {
@@ -229,7 +266,8 @@ pub fn facets(args: FacetsArgs) -> Result<()> {
         writeln!(out, "{} matching articles", results.total_hits)
             .and_then(|_| output::print_facets(&mut out, &facets, output::stdout_color()))
     };
-    finish_output(written)
+    finish_output(written.and_then(|_| out.flush()))?;
+    Ok(found(results.total_hits > 0))
 }
 
 /// The filters a command line asks for, with dates checked.

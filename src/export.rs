@@ -6,6 +6,10 @@
 //! read from the store one at a time and written out as they come, so memory does not grow
 //! with the size of the articles. A reader that closes the pipe early (`| head`) ends the
 //! export quietly.
+//!
+//! CSV cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a
+//! tab or a carriage return) get a leading `'`, as OWASP advises against CSV injection:
+//! article titles and file names come from strangers. `--csv-raw` writes them as they are.
 
 use std::cmp::Ordering;
 use std::io::{self, BufWriter, Write};
@@ -34,6 +38,24 @@ pub enum Format {
     Csv,
     /// One JSON object per line (authors as an array)
     Jsonl,
+}
+
+/// How `search --format` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    pub format: Format,
+    /// CSV: write cells as they are, even those a spreadsheet would run as formulas.
+    pub csv_raw: bool,
+}
+
+/// `text` as a CSV cell a spreadsheet shows rather than runs: a `'` before a leading `=`,
+/// `+`, `-`, `@`, tab or carriage return (OWASP's CSV injection advice).
+pub fn csv_safe(text: String) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text
+    }
 }
 
 /// One match without its document: enough to order it and find it again.
@@ -174,9 +196,10 @@ fn row_of(doc: &TantivyDocument, fields: &Fields, m: &Match) -> Row {
     }
 }
 
-/// Writes every match of `req` to `out`. Errors writing come back as `io::Error`s inside the
-/// `anyhow::Error`, so callers can tell a closed pipe (see [`is_broken_pipe`]).
-pub fn write(open: &OpenIndex, req: &Request, format: Format, out: impl Write) -> Result<()> {
+/// Writes every match of `req` to `out` and returns how many rows it wrote. Errors writing
+/// come back as `io::Error`s inside the `anyhow::Error`, so callers can tell a closed pipe
+/// (see [`crate::output::is_broken_pipe`]).
+pub fn write(open: &OpenIndex, req: &Request, options: Options, out: impl Write) -> Result<u64> {
     let reader = crate::indexer::reader(&open.index)?;
     let searcher = reader.searcher();
     let matches = all_matches(&searcher, open, req)?;
@@ -184,23 +207,27 @@ pub fn write(open: &OpenIndex, req: &Request, format: Format, out: impl Write) -
         let doc: TantivyDocument = searcher.doc(m.address)?;
         Ok(row_of(&doc, &open.fields, m))
     });
-    match format {
+    let mut written = 0;
+    match options.format {
         Format::Csv => {
+            // Text cells only: numbers and dates cannot hold a formula.
+            let text = |t: String| if options.csv_raw { t } else { csv_safe(t) };
             let mut w = csv::Writer::from_writer(out);
             w.write_record(COLUMNS).map_err(csv_to_io)?;
             for row in rows {
                 let row = row?;
                 let record = [
-                    row.title,
-                    row.authors.join("; "),
+                    text(row.title),
+                    text(row.authors.join("; ")),
                     row.date.unwrap_or_default(),
-                    row.place.unwrap_or_default(),
-                    row.source.unwrap_or_default(),
-                    row.path,
+                    text(row.place.unwrap_or_default()),
+                    text(row.source.unwrap_or_default()),
+                    text(row.path),
                     row.line.map(|l| l.to_string()).unwrap_or_default(),
                     row.score.to_string(),
                 ];
                 w.write_record(&record).map_err(csv_to_io)?;
+                written += 1;
             }
             w.flush()?;
         }
@@ -209,28 +236,19 @@ pub fn write(open: &OpenIndex, req: &Request, format: Format, out: impl Write) -
             for row in rows {
                 serde_json::to_writer(&mut out, &row?).map_err(io::Error::from)?;
                 out.write_all(b"\n")?;
+                written += 1;
             }
             out.flush()?;
         }
     }
-    Ok(())
+    Ok(written)
 }
 
-/// True when `e` is a write to a pipe whose reader has gone (`| head`): a normal end.
-pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<io::Error>()
-            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
-    })
-}
-
-/// `search --format`: every match to standard output; a closed pipe ends it quietly.
-pub fn run(open: &OpenIndex, req: &Request, format: Format) -> Result<()> {
+/// `search --format`: every match to standard output; returns how many rows were written.
+/// A closed pipe comes back as an error for `main` to end quietly.
+pub fn run(open: &OpenIndex, req: &Request, options: Options) -> Result<u64> {
     let out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
-    match write(open, req, format, out) {
-        Err(e) if is_broken_pipe(&e) => Ok(()),
-        other => other,
-    }
+    write(open, req, options, out)
 }
 
 #[cfg(test)]
@@ -258,11 +276,12 @@ mod tests {
     }
 
     #[test]
-    fn broken_pipes_are_told_apart() {
-        let e = anyhow::Error::from(io::Error::from(io::ErrorKind::BrokenPipe));
-        assert!(is_broken_pipe(&e));
-        assert!(is_broken_pipe(&e.context("writing")));
-        let e = anyhow::Error::from(io::Error::from(io::ErrorKind::NotFound));
-        assert!(!is_broken_pipe(&e));
+    fn formulas_are_neutralised() {
+        for cell in ["=1+1", "+1", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(csv_safe(cell.to_string()), format!("'{cell}"));
+        }
+        for cell in ["Gold 1+1", "", "'quoted", " =x"] {
+            assert_eq!(csv_safe(cell.to_string()), cell);
+        }
     }
 }

@@ -1,11 +1,17 @@
 //! dateline: full-text search for news archives.
 
+use std::io::{self, Write};
+use std::process::ExitCode;
+
 use clap::Parser;
 
-use dateline::cli::{Cli, Command};
-use dateline::{commands, index_dir};
+use dateline::cli::{self, Cli, Command};
+use dateline::{commands, index_dir, output};
 
-fn main() {
+/// Exit codes as grep and ripgrep use them: the command's own (0 found, 1 nothing found,
+/// 130 interrupted), 2 for an error (clap's usage errors are 2 as well), and 0 when the
+/// reader of standard output went away (`| head`), which is not an error.
+fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Index(args) => {
@@ -16,11 +22,36 @@ fn main() {
         Command::Facets(args) => commands::facets(args),
         Command::Similar(args) => commands::similar(args),
         Command::Timeline(args) => commands::timeline(args),
+        Command::Completions(args) => print_with(|out| {
+            cli::write_completions(args.shell, out);
+            Ok(())
+        }),
+        Command::Man(args) => print_with(|out| cli::write_man(args.command.as_deref(), out)),
     };
-    if let Err(err) = result {
-        eprintln!("dateline: {}", index_dir::one_line(&format!("{err:#}")));
-        std::process::exit(1);
+    match result {
+        Ok(code) => code,
+        Err(err) if output::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            let message = index_dir::one_line(&format!("{err:#}"));
+            // Error messages quote paths and queries: shown, never obeyed, by the terminal.
+            let _ = writeln!(
+                io::stderr(),
+                "dateline: {}",
+                output::terminal_safe(&message)
+            );
+            ExitCode::from(2)
+        }
     }
+}
+
+/// Runs a generator writing to standard output (completions, man page).
+fn print_with(
+    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+) -> anyhow::Result<ExitCode> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    write(&mut out)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Indexing allocates documents on one thread and frees them on tantivy's, and glibc gives

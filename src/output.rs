@@ -1,6 +1,8 @@
 //! Printing results and summaries for people (with colour on a terminal) and for programs
-//! (one JSON object).
+//! (one JSON object). Text from strangers reaches a terminal only through [`terminal_safe`].
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 
@@ -12,8 +14,49 @@ use crate::problems::Severity;
 use crate::search::{Highlighted, Results};
 
 /// Whether to colour output: only on a terminal, and never when NO_COLOR is set.
+/// `CLICOLOR_FORCE` (set and not `0`) forces colour on a pipe too, as many tools honour it;
+/// NO_COLOR still wins.
 pub fn use_color(stream_is_terminal: bool) -> bool {
-    stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        return false;
+    }
+    stream_is_terminal
+        || std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// Whether a terminal would act on `c` rather than show it: C0 controls (ESC, BEL, CR, ...),
+/// DEL and C1 controls (U+0080-U+009F, which some terminals read as ESC sequences), and the
+/// bidirectional marks, embeddings, overrides and isolates, which reorder what is seen.
+fn acts_on_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text from strangers (titles, snippets, authors, file names, queries, error messages) as it
+/// may be put on a terminal: every character a terminal would act on is shown escaped, as
+/// `\x1b` (or `\n`, `\t`, `\r`) up to U+00FF and `\u{202e}` beyond, so a crafted article
+/// cannot move the cursor, retitle the window or disguise text. Everything else is kept.
+/// Every human-output path goes through this; our own colour codes are added afterwards.
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(acts_on_terminal) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if acts_on_terminal(c) && u32::from(c) <= 0xFF => {
+                let _ = write!(out, "\\x{:02x}", u32::from(c));
+            }
+            c if acts_on_terminal(c) => {
+                let _ = write!(out, "\\u{{{:04x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 pub fn stdout_color() -> bool {
@@ -25,11 +68,13 @@ struct Style {
 }
 
 impl Style {
+    /// `text`, made terminal-safe, in the colour `code` when colour is on.
     fn wrap(&self, code: &str, text: &str) -> String {
-        if self.on {
+        let text = terminal_safe(text);
+        if self.on && !code.is_empty() {
             format!("\x1b[{code}m{text}\x1b[0m")
         } else {
-            text.to_string()
+            text.into_owned()
         }
     }
     fn bold(&self, t: &str) -> String {
@@ -43,11 +88,7 @@ impl Style {
         let mut at = 0;
         for r in &h.highlights {
             out.push_str(&self.wrap(base, &h.text[at..r.start]));
-            if self.on {
-                out.push_str(&self.wrap("1;31", &h.text[r.clone()]));
-            } else {
-                out.push_str(&h.text[r.clone()]);
-            }
+            out.push_str(&self.wrap("1;31", &h.text[r.clone()]));
             at = r.end;
         }
         out.push_str(&self.wrap(base, &h.text[at..]));
@@ -82,9 +123,9 @@ pub fn print_results(out: &mut impl Write, r: &Results, color: bool) -> io::Resu
             .map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_else(|| "no date".into())];
         if !hit.authors.is_empty() {
-            meta.push(hit.authors.join(", "));
+            meta.push(terminal_safe(&hit.authors.join(", ")).into_owned());
         }
-        let mut place = display_path(&hit.path);
+        let mut place = terminal_safe(&display_path(&hit.path)).into_owned();
         if let Some(line) = hit.line {
             place.push_str(&format!(":{line}"));
         }
@@ -152,7 +193,7 @@ pub fn print_facets(out: &mut impl Write, f: &Facets, color: bool) -> io::Result
         }
         let items: Vec<String> = list
             .iter()
-            .map(|c| format!("{} ({})", c.value, c.count))
+            .map(|c| format!("{} ({})", terminal_safe(&c.value), c.count))
             .collect();
         writeln!(out, "{}: {}", s.bold(name), items.join(", "))?;
     }
@@ -163,7 +204,7 @@ pub fn print_facets(out: &mut impl Write, f: &Facets, color: bool) -> io::Result
 fn flow_marked(s: &Style, h: &Highlighted) -> String {
     let mut out = String::new();
     let mut at = 0;
-    let fold = |t: &str| t.replace(['\n', '\r', '\t'], " ");
+    let fold = |t: &str| terminal_safe(&t.replace(['\n', '\r', '\t'], " ")).into_owned();
     for r in &h.highlights {
         out.push_str(&fold(&h.text[at..r.start]));
         out.push_str(&s.wrap("1;31", &h.text[r.clone()]));
@@ -188,7 +229,12 @@ pub fn results_json(r: &Results) -> Value {
                 "authors": h.authors,
                 "date": h.date.map(|d| d.format("%Y-%m-%d").to_string()),
                 "snippet": h.snippet.to_html(),
-                "fragments": h.snippet.fragments_html(),
+                // No snippet (`--snippet-chars 0`, or nothing to show): no fragments.
+                "fragments": if h.snippet.text.is_empty() {
+                    Vec::new()
+                } else {
+                    h.snippet.fragments_html()
+                },
                 "title_html": h.title.to_html(),
                 "copies": h.copies.iter().map(|c| display_path(c)).collect::<Vec<_>>(),
             })
@@ -207,6 +253,15 @@ pub fn results_json(r: &Results) -> Value {
     obj
 }
 
+/// True when `e` is a write to a pipe whose reader has gone (`| head`): a normal end, which
+/// `main` turns into a quiet exit.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
 /// How many problems the human summary lists before saying "and N more".
 const PROBLEMS_SHOWN: usize = 10;
 
@@ -216,11 +271,11 @@ pub fn print_summary(out: &mut impl Write, s: &Summary) -> io::Result<()> {
             Severity::Skipped => "skipped",
             Severity::Warning => "warning",
         };
-        let mut place = display_path(&p.path);
+        let mut place = terminal_safe(&display_path(&p.path)).into_owned();
         if let Some(line) = p.line {
             place.push_str(&format!(":{line}"));
         }
-        writeln!(out, "{kind}: {place}: {}", p.reason)?;
+        writeln!(out, "{kind}: {place}: {}", terminal_safe(&p.reason))?;
     }
     if s.problems.len() > PROBLEMS_SHOWN {
         writeln!(
@@ -238,4 +293,28 @@ pub fn print_summary(out: &mut impl Write, s: &Summary) -> io::Result<()> {
         line.push_str(" (interrupted: what was committed is kept; run again to finish)");
     }
     writeln!(out, "{line}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broken_pipes_are_told_apart() {
+        let e = anyhow::Error::from(io::Error::from(io::ErrorKind::BrokenPipe));
+        assert!(is_broken_pipe(&e));
+        assert!(is_broken_pipe(&e.context("writing")));
+        let e = anyhow::Error::from(io::Error::from(io::ErrorKind::NotFound));
+        assert!(!is_broken_pipe(&e));
+    }
+
+    #[test]
+    fn terminal_controls_are_shown_not_obeyed() {
+        assert_eq!(terminal_safe("plain café"), "plain café");
+        assert_eq!(terminal_safe("a\x1b]0;pwned\x07b"), "a\\x1b]0;pwned\\x07b");
+        assert_eq!(terminal_safe("x\u{9b}31m"), "x\\x9b31m");
+        assert_eq!(terminal_safe("\u{202e}txt.exe"), "\\u{202e}txt.exe");
+        assert_eq!(terminal_safe("l1\nl2\t\r\x7f"), "l1\\nl2\\t\\r\\x7f");
+        assert_eq!(terminal_safe("\u{2066}x\u{2069}"), "\\u{2066}x\\u{2069}");
+    }
 }

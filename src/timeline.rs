@@ -384,19 +384,27 @@ fn count(open: &OpenIndex, text: &str, filters: &Filters) -> Result<DayCounts> {
     count_days(&reader.searcher(), &*built.count_query)
 }
 
-/// The width to draw in: `COLUMNS` when set (as `ls` does), else the terminal's, else 80.
+/// The widest drawing: wider than any terminal, and it keeps a stray `COLUMNS=100000` from
+/// printing bars of a hundred thousand cells.
+pub const MAX_WIDTH: usize = 1000;
+
+/// The width to draw in: `COLUMNS` when set to a positive number (as `ls` does), else the
+/// terminal's, else 80; at most [`MAX_WIDTH`].
 pub fn terminal_width() -> usize {
-    if let Some(n) = std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.trim().parse::<usize>().ok())
-        .filter(|n| *n > 0)
-    {
-        return n;
-    }
-    terminal_size::terminal_size_of(io::stdout())
-        .map(|(w, _)| usize::from(w.0))
-        .filter(|w| *w > 0)
-        .unwrap_or(80)
+    let columns = std::env::var("COLUMNS").ok().and_then(|c| {
+        let c = c.trim();
+        // All digits but too large for a usize is just very wide.
+        (!c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| c.parse::<usize>().unwrap_or(usize::MAX))
+            .filter(|n| *n > 0)
+    });
+    let width = columns.unwrap_or_else(|| {
+        terminal_size::terminal_size_of(io::stdout())
+            .map(|(w, _)| usize::from(w.0))
+            .filter(|w| *w > 0)
+            .unwrap_or(80)
+    });
+    width.min(MAX_WIDTH)
 }
 
 /// `4390` as `4,390`.
@@ -427,7 +435,7 @@ fn bar(count: u64, max: u64, width: usize) -> String {
     if count == 0 || max == 0 {
         return String::new();
     }
-    let eighths = ((count as f64 / max as f64) * (width * 8) as f64).round() as usize;
+    let eighths = ((count as f64 / max as f64) * width as f64 * 8.0).round() as usize;
     let eighths = eighths.max(1);
     let mut out = "█".repeat(eighths / 8);
     out.push_str(EIGHTHS[eighths % 8]);
@@ -443,7 +451,8 @@ fn covered(t: &Timeline) -> Option<(NaiveDate, NaiveDate)> {
 }
 
 /// Draws the timeline as labelled bars `width` characters wide at most: `label count bar`,
-/// bars of `█` with `▏`…`▉` for the last eighths, then the totals.
+/// bars of `█` with `▏`…`▉` for the last eighths, then the totals. Narrower than a label and
+/// a count leave room for, a bar is one cell at most (still showing which periods have any).
 pub fn print_chart(
     out: &mut impl Write,
     t: &Timeline,
@@ -461,7 +470,10 @@ pub fn print_chart(
         paint(
             color,
             "1",
-            &format!("Articles matching \"{}\", {what}", t.query)
+            &format!(
+                "Articles matching \"{}\", {what}",
+                crate::output::terminal_safe(&t.query)
+            )
         )
     )?;
     let max = t.periods.iter().map(|p| p.1).max().unwrap_or(0);
@@ -470,7 +482,10 @@ pub fn print_chart(
         .first()
         .map_or(0, |p| t.by.label(p.0).chars().count());
     let count_w = thousands(max).len();
-    let bar_w = width.saturating_sub(label_w + count_w + 3).max(10);
+    let bar_w = width
+        .min(MAX_WIDTH)
+        .saturating_sub(label_w + count_w + 3)
+        .max(1);
     for &(start, count) in &t.periods {
         let label = t.by.label(start);
         let shown = thousands(count);

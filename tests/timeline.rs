@@ -191,8 +191,10 @@ fn no_matches_is_not_an_error() {
     let v = timeline_json(&a, "zebra", &[]);
     assert_eq!(v["total"], 0);
     assert_eq!(periods(&v), vec![]);
+    // Nothing found: exit code 1 (as grep), not an error (2), and nothing on stderr.
     a.run(&["timeline", "zebra"])
-        .success()
+        .code(1)
+        .stderr("")
         .stdout(predicates::str::contains("no dated articles match"));
 }
 

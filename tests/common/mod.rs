@@ -75,10 +75,15 @@ impl Archive {
             .assert()
     }
 
-    /// Runs `dateline ARGS... --index IDX`, expects success, and parses its JSON output.
+    /// Runs `dateline ARGS... --index IDX`, expects no error (exit code 0, or 1 for "nothing
+    /// found"), and parses its JSON output.
     pub fn run_json(&self, args: &[&str]) -> Value {
-        let out = self.run(args).success().get_output().stdout.clone();
-        serde_json::from_slice(&out).expect("prints JSON")
+        let out = self.run(args).get_output().clone();
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?}: {out:?}"
+        );
+        serde_json::from_slice(&out.stdout).expect("prints JSON")
     }
 
     /// Runs `dateline index --json` on the articles folder and returns the summary.
@@ -108,8 +113,16 @@ impl Archive {
         cmd.args(["search", query, "--json", "--index"])
             .arg(self.index())
             .args(extra);
-        let out = cmd.assert().success().get_output().stdout.clone();
-        serde_json::from_slice(&out).expect("search --json prints JSON")
+        // Exit code 0 when something was found, 1 when nothing was (as grep).
+        let out = cmd.assert().get_output().clone();
+        let json: Value = serde_json::from_slice(&out.stdout).expect("search --json prints JSON");
+        let found = json["total_hits"].as_u64().is_some_and(|n| n > 0);
+        assert_eq!(
+            out.status.code(),
+            Some(if found { 0 } else { 1 }),
+            "{out:?}"
+        );
+        json
     }
 
     /// Titles of the hits, in order.
