@@ -359,6 +359,59 @@ fn explain_parse_error(e: QueryParserError, text: &str) -> anyhow::Error {
     }
 }
 
+/// The longest query accepted, in characters: far more than anyone types, short enough that
+/// building and running a query stays quick.
+pub const MAX_QUERY_CHARS: usize = 2000;
+/// The deepest nesting of brackets accepted. tantivy's query grammar is recursive, so a
+/// query of thousands of `(` would overflow the stack; nobody groups deeper than a few levels.
+pub const MAX_NESTING: usize = 32;
+
+/// Refuses, before any parsing, queries too long or too deeply nested to parse safely.
+pub fn check_shape(text: &str) -> Result<()> {
+    let depth = nesting(text, true).unwrap_or_else(|| {
+        // An unclosed quote: count every bracket, as a parser might read past it.
+        nesting(text, false).unwrap_or(0)
+    });
+    if depth > MAX_NESTING {
+        bail!("query nests brackets {depth} levels deep: use at most {MAX_NESTING} levels of ( )");
+    }
+    let chars = text.chars().count();
+    if chars > MAX_QUERY_CHARS {
+        bail!(
+            "query too long ({chars} characters): shorten it to at most {MAX_QUERY_CHARS}, keeping the rarest words"
+        );
+    }
+    Ok(())
+}
+
+/// The deepest nesting of `(` in `text`; with `skip_quoted`, brackets inside quotes do not
+/// count, and None means a quote is left open.
+fn nesting(text: &str, skip_quoted: bool) -> Option<usize> {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '"' | '\'' if skip_quoted => match quote {
+                None => quote = Some(c),
+                Some(q) if q == c => quote = None,
+                Some(_) => {}
+            },
+            _ if quote.is_some() => {}
+            '(' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    quote.is_none().then_some(deepest)
+}
+
 /// `field:*` parses as tantivy's "field has a value" query, which works only on fast fields
 /// and fails at search time with a schema error that tells a user nothing; every article has
 /// a title and body anyway, so say what to type instead.
@@ -398,6 +451,9 @@ pub fn build(
     filters: &Filters,
     ranking: &Ranking,
 ) -> Result<Built> {
+    // Checked on what the user typed and again on what goes to the parser, which differs
+    // only in how apostrophes are escaped.
+    check_shape(text)?;
     let (words, clauses) = extract_date_clauses(text)?;
     let words = normalise_field_names(&words);
     type Pair = (Option<Box<dyn Query>>, Option<ranking::Scored>);
@@ -408,6 +464,7 @@ pub fn build(
         let parser = query_parser(index, fields, ranking.title_boost);
         let explain = |e| explain_parse_error(e, &words);
         let parsed = apostrophes(&words);
+        check_shape(&parsed)?;
         let plain = parser.parse_query(&parsed).map_err(explain)?;
         let mut conjunctive = query_parser(index, fields, ranking.title_boost);
         conjunctive.set_conjunction_by_default();

@@ -1,0 +1,168 @@
+//! Queries and paging as a hostile user would try them (issue 14): nothing crashes, hangs or
+//! leaks internal error text, and paging over folded copies stays exact.
+
+mod common;
+
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use common::Archive;
+use proptest::prelude::*;
+
+const STORY: &str = "The International Cocoa Organization council agreed on buffer stock \
+    rules after two weeks of talks in London, delegates said, ending a long dispute between \
+    producers and consumers over prices for the coming season.";
+
+/// A few dated articles about cocoa and coffee, indexed.
+fn small_archive() -> Archive {
+    let a = Archive::new();
+    a.article(
+        "cocoa1.txt",
+        "Cocoa talks end",
+        "Ann Lee",
+        "17 March 1987",
+        STORY,
+    );
+    a.article(
+        "cocoa2.txt",
+        "Cocoa buffer stock",
+        "Bo Chan",
+        "2 April 1987",
+        "Cocoa producers met again in Accra to discuss the buffer stock and the prices paid \
+         to farmers across West Africa this season, officials said.",
+    );
+    a.article(
+        "coffee.txt",
+        "Coffee quotas",
+        "Ann Lee",
+        "20 March 1987",
+        "Coffee producers argued about export quotas and the coffee market in Brazil for \
+         hours on end, and no deal was reached, a spokesman said.",
+    );
+    a.index_json(&[]);
+    a
+}
+
+/// Runs `dateline ARGS... --index IDX` and returns stderr of a failure.
+fn error_of(a: &Archive, args: &[&str]) -> String {
+    let out = a.run(args).failure().get_output().stderr.clone();
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn assert_one_line(err: &str) {
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("overflow"),
+        "{err}"
+    );
+}
+
+// Item 5: deeply nested brackets.
+
+#[test]
+fn thousands_of_brackets_are_refused_in_one_line_by_every_command() {
+    let a = small_archive();
+    let query = format!("{}x", "(".repeat(7000));
+    for command in ["search", "facets", "timeline"] {
+        let err = error_of(&a, &[command, &query]);
+        assert_one_line(&err);
+        assert!(
+            err.contains("brackets") && err.contains("at most 32"),
+            "{command}: {err}"
+        );
+    }
+}
+
+#[test]
+fn nesting_within_the_limit_still_searches() {
+    let a = small_archive();
+    let query = format!("{}cocoa{}", "(".repeat(20), ")".repeat(20));
+    assert_eq!(a.search(&query, &[])["total_hits"], 2);
+}
+
+#[test]
+fn an_overlong_query_is_refused_in_one_line() {
+    let a = small_archive();
+    let query = "cocoa ".repeat(1000);
+    let err = error_of(&a, &["search", &query]);
+    assert_one_line(&err);
+    assert!(err.contains("too long") && err.contains("at most"), "{err}");
+}
+
+/// The small archive, opened once for the property tests.
+fn opened() -> &'static (Archive, dateline::index_dir::OpenIndex) {
+    static OPEN: OnceLock<(Archive, dateline::index_dir::OpenIndex)> = OnceLock::new();
+    OPEN.get_or_init(|| {
+        let a = small_archive();
+        let open = dateline::index_dir::open_for_search(&a.index()).expect("opens");
+        (a, open)
+    })
+}
+
+/// Runs `query` through query building and the whole search, as `dateline search` does;
+/// an error is fine, a panic or a hang is not.
+fn search_quickly(query: &str) -> Result<(), TestCaseError> {
+    let (_, open) = opened();
+    let started = Instant::now();
+    let request = dateline::search::Request {
+        query: query.to_string(),
+        filters: Default::default(),
+        limit: 10,
+        offset: 0,
+        sort: Default::default(),
+        snippet_chars: 200,
+        ranking: Default::default(),
+        facets: None,
+        all_copies: false,
+    };
+    let built = dateline::query::build(
+        &open.index,
+        &open.fields,
+        query,
+        &request.filters,
+        &request.ranking,
+    );
+    if built.is_ok() {
+        let searcher = dateline::indexer::reader(&open.index)
+            .expect("reader")
+            .searcher();
+        let _ = dateline::search::search_with(&searcher, open, &request);
+    }
+    prop_assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "took {:?}: {query:?}",
+        started.elapsed()
+    );
+    Ok(())
+}
+
+fn token() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        "(", ")", "\"", "'", ":", "+", "-", "*", "~", "~2", "^", "^2", "[", "]", "{", "}", " TO ",
+        " AND ", " OR ", " NOT ", " IN ", "date:", "title:", "author:", "place:", "x", "cocoa",
+        "coc", "1987", "1987-03", ">=", "<", "\\", " ", " ", "é", "日本", "\u{0}", "ß", "/",
+    ])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn no_query_crashes_panics_or_hangs(tokens in prop::collection::vec(token(), 0..80)) {
+        search_quickly(&tokens.concat())?;
+    }
+
+    #[test]
+    fn no_long_or_deep_query_does_either(
+        open in prop::sample::select(vec!["(", "((", "(\"", "(-", "(a:", "(x OR ", "'(", "\\("]),
+        depth in 0usize..5000,
+        close in any::<bool>(),
+    ) {
+        let mut query = open.repeat(depth);
+        query.push_str("cocoa");
+        if close {
+            query.push_str(&")".repeat(depth));
+        }
+        search_quickly(&query)?;
+    }
+}
