@@ -166,3 +166,99 @@ proptest! {
         search_quickly(&query)?;
     }
 }
+
+// Item 6: copy folding and paging.
+
+/// `stories` distinct stories about cocoa, each filed `copies` times (on different days).
+fn copied_archive(stories: usize, copies: usize) -> Archive {
+    let a = Archive::new();
+    for s in 0..stories {
+        let words: Vec<String> = (0..24).map(|w| format!("w{s}x{w}")).collect();
+        let body = format!("Cocoa news number {s}: {}.", words.join(" "));
+        for c in 0..copies {
+            a.article(
+                &format!("s{s:02}/copy{c:02}.txt"),
+                &format!("Cocoa story {s}"),
+                "",
+                &format!("{} March 1987", 1 + c % 28),
+                &body,
+            );
+        }
+    }
+    a.index_json(&[]);
+    a
+}
+
+fn story_of(hit: &serde_json::Value) -> String {
+    hit["title"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn every_page_is_full_when_every_story_has_ten_copies() {
+    let a = copied_archive(15, 10);
+    let first = a.search("cocoa", &["--limit", "10"]);
+    let hits = first["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 10, "{first}");
+    assert!(hits
+        .iter()
+        .all(|h| h["copies"].as_array().unwrap().len() == 9));
+    assert_eq!(first["total_hits"], 15);
+    assert_eq!(first["total_articles"], 150);
+    let second = a.search("cocoa", &["--limit", "10", "--offset", "10"]);
+    assert_eq!(second["hits"].as_array().unwrap().len(), 5, "{second}");
+    assert_eq!(second["hits"][0]["rank"], 11);
+    let mut seen: Vec<String> = hits.iter().map(story_of).collect();
+    seen.extend(second["hits"].as_array().unwrap().iter().map(story_of));
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 15, "each story once over the pages: {seen:?}");
+}
+
+#[test]
+fn sixty_two_copies_still_fill_pages_and_count_stories() {
+    let a = copied_archive(5, 62);
+    assert_eq!(a.titles("cocoa", &["--limit", "3"]).len(), 3);
+    let page = a.search("cocoa", &["--limit", "3", "--offset", "1"]);
+    assert_eq!(page["hits"].as_array().unwrap().len(), 3, "{page}");
+    assert_eq!(page["total_hits"], 5);
+    let out = a
+        .run(&["search", "cocoa", "--limit", "3", "--offset", "1"])
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains("5 stories (310 articles with copies)") && out.contains("shown 2–4"),
+        "{out}"
+    );
+    // Past the last story, said so.
+    let past = a.search("cocoa", &["--offset", "5"]);
+    assert_eq!(past["hits"].as_array().unwrap().len(), 0);
+    assert_eq!(past["total_hits"], 5);
+}
+
+#[test]
+fn all_copies_counts_and_pages_articles() {
+    let a = copied_archive(3, 10);
+    let r = a.search(
+        "cocoa",
+        &["--all-copies", "--limit", "10", "--offset", "25"],
+    );
+    assert_eq!(r["total_hits"], 30);
+    assert_eq!(r["total_articles"], 30);
+    assert_eq!(r["hits"].as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn stories_are_counted_past_the_page_window() {
+    // 40 stories of 10 copies: the first page sees only a few of the 400 articles, so the
+    // count of stories comes from every match.
+    let a = copied_archive(40, 10);
+    let r = a.search("cocoa", &["--limit", "2"]);
+    assert_eq!(r["total_hits"], 40);
+    assert_eq!(r["total_articles"], 400);
+    let by_date = a.search("cocoa", &["--limit", "2", "--sort", "newest"]);
+    assert_eq!(by_date["total_hits"], 40);
+    assert_eq!(by_date["hits"].as_array().unwrap().len(), 2);
+}
