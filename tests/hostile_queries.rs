@@ -262,3 +262,124 @@ fn stories_are_counted_past_the_page_window() {
     assert_eq!(by_date["total_hits"], 40);
     assert_eq!(by_date["hits"].as_array().unwrap().len(), 2);
 }
+
+// Item 7: date clauses combined with operators.
+
+fn total(a: &Archive, query: &str) -> u64 {
+    a.search(query, &[])["total_hits"].as_u64().unwrap()
+}
+
+#[test]
+fn date_clauses_combine_with_and_or_not_and_brackets() {
+    let a = small_archive();
+    assert_eq!(a.titles("cocoa AND date:1987-03", &[]), ["Cocoa talks end"]);
+    assert_eq!(
+        a.titles("cocoa AND NOT date:1987-03", &[]),
+        ["Cocoa buffer stock"]
+    );
+    assert_eq!(total(&a, "(cocoa OR coffee) AND date:1987-03"), 2);
+    assert_eq!(
+        total(&a, "(cocoa date:1987-04) OR (coffee date:1987-03)"),
+        2
+    );
+    assert_eq!(total(&a, "date:1987-04 OR date:1987-03"), 3);
+    assert_eq!(total(&a, "cocoa AND date:[1987-03-01 TO 1987-03-31]"), 1);
+    assert_eq!(total(&a, "+cocoa +date:>=1987-04"), 1);
+    assert_eq!(total(&a, "cocoa OR (coffee AND date:1987-04)"), 2);
+}
+
+#[test]
+fn date_clauses_in_the_structure_only_filter() {
+    let a = small_archive();
+    let score = |query: &str| a.search(query, &[])["hits"][0]["score"].as_f64().unwrap();
+    let alone = score("title:talks");
+    assert!(alone > 0.0);
+    assert_eq!(score("title:talks AND date:1987-03"), alone);
+    assert_eq!(score("(title:talks date:1987) OR title:nothing"), alone);
+    assert_eq!(score("title:talks AND -date:1987-04"), alone);
+}
+
+// Item 13: clear messages, or the feature, instead of leaked errors and silent nothing.
+
+#[test]
+fn limit_zero_is_refused_with_what_to_do() {
+    let a = small_archive();
+    let err = error_of(&a, &["search", "cocoa", "--limit", "0"]);
+    assert_one_line(&err);
+    assert!(
+        err.contains("--limit 0") && err.contains("--limit 1") && !err.contains("past the last"),
+        "{err}"
+    );
+}
+
+#[test]
+fn from_after_to_is_refused_by_every_command() {
+    let a = small_archive();
+    for command in ["search", "facets", "timeline"] {
+        let err = error_of(
+            &a,
+            &[command, "cocoa", "--from", "1987-04", "--to", "1987-03"],
+        );
+        assert_one_line(&err);
+        assert!(
+            err.contains("--from 1987-04-01 is after --to 1987-03-31") && err.contains("swap"),
+            "{command}: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_reversed_date_range_in_the_query_is_refused() {
+    let a = small_archive();
+    let err = error_of(&a, &["search", "cocoa date:[1987-04 TO 1987-03]"]);
+    assert_one_line(&err);
+    assert!(
+        err.contains("selects no day") && err.contains("earlier date first"),
+        "{err}"
+    );
+}
+
+#[test]
+fn not_alone_finds_every_article_without_the_word() {
+    let a = small_archive();
+    assert_eq!(a.titles("NOT cocoa", &[]), ["Coffee quotas"]);
+    assert_eq!(a.titles("-cocoa", &[]), ["Coffee quotas"]);
+    assert_eq!(total(&a, "NOT cocoa AND NOT coffee"), 0);
+}
+
+#[test]
+fn a_range_without_a_field_says_ranges_are_for_dates() {
+    let a = small_archive();
+    for query in ["[1 TO 2]", "title:[a TO b]"] {
+        let err = error_of(&a, &["search", query]);
+        assert_one_line(&err);
+        assert!(
+            err.contains("date:[2017-03-01 TO 2017-03-31]") && !err.contains("Unsupported"),
+            "{query}: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_trailing_star_searches_a_prefix() {
+    let a = small_archive();
+    assert_eq!(total(&a, "coc*"), 2);
+    assert_eq!(total(&a, "title:cof*"), 1);
+    assert_eq!(total(&a, "coc* AND date:1987-04"), 1);
+    for (query, says) in [("c*", "at least 2 letters"), ("*coa", "end of a word")] {
+        let err = error_of(&a, &["search", query]);
+        assert_one_line(&err);
+        assert!(err.contains(says), "{query}: {err}");
+    }
+}
+
+#[test]
+fn a_tilde_allows_spelling_differences() {
+    let a = small_archive();
+    assert_eq!(total(&a, "cocoa~2"), 2);
+    assert_eq!(total(&a, "cocao~1"), 2);
+    assert_eq!(total(&a, "cocao"), 0);
+    let err = error_of(&a, &["search", "cocoa~3"]);
+    assert_one_line(&err);
+    assert!(err.contains("~1 or ~2"), "{err}");
+}
