@@ -129,6 +129,11 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
     ensure_default_index(&index_path)?;
     let open = index_dir::open_for_search(&index_path)?;
     let filters = filters_of(&args.filters)?;
+    if args.limit == 0 && args.format.is_none() {
+        anyhow::bail!(
+            "--limit 0 shows no hits: give --limit 1 or more (every result reports the total count)"
+        );
+    }
     let request = Request {
         query: args.query,
         filters,
@@ -272,7 +277,7 @@ pub fn facets(args: FacetsArgs) -> Result<ExitCode> {
 
 /// The filters a command line asks for, with dates checked.
 pub fn filters_of(args: &FilterArgs) -> Result<Filters> {
-    Ok(Filters {
+    let filters = Filters {
         from: args
             .from
             .as_deref()
@@ -286,7 +291,15 @@ pub fn filters_of(args: &FilterArgs) -> Result<Filters> {
         authors: args.author.clone(),
         places: args.place.clone(),
         sources: args.source.clone(),
-    })
+    };
+    if let (Some(from), Some(to)) = (filters.from, filters.to) {
+        if from > to {
+            anyhow::bail!(
+                "--from {from} is after --to {to}: no article can match; swap them or widen the span"
+            );
+        }
+    }
+    Ok(filters)
 }
 
 /// The README's first command must work on a fresh clone: when the default index does not

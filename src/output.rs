@@ -157,10 +157,15 @@ pub fn print_results(out: &mut impl Write, r: &Results, color: bool) -> io::Resu
     if let Some(suggestion) = &r.suggestion {
         writeln!(out, "Did you mean: {}?", s.bold(suggestion))?;
     }
-    let noun = if r.total_hits == 1 {
-        "result"
-    } else {
-        "results"
+    let noun = match (r.total_hits == 1, r.articles > r.total_hits) {
+        (true, false) => "result".to_string(),
+        (false, false) => "results".to_string(),
+        // Copies are folded: the count and the pages are stories.
+        (one, true) => format!(
+            "{} ({} articles with copies)",
+            if one { "story" } else { "stories" },
+            r.articles
+        ),
     };
     let range = if r.hits.is_empty() {
         if r.total_hits > 0 {
@@ -243,6 +248,7 @@ pub fn results_json(r: &Results) -> Value {
     let mut obj = json!({
         "query": r.query,
         "total_hits": r.total_hits,
+        "total_articles": r.articles,
         "hits": hits,
         "elapsed_ms": r.elapsed.as_millis() as u64,
         "suggestion": r.suggestion,

@@ -5,7 +5,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use chrono::NaiveDateTime;
-use tantivy::collector::{Count, TopDocs};
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
+
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::query::Query;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Order, Score, Searcher, TantivyDocument};
@@ -125,7 +128,10 @@ pub struct Results {
     /// A corrected query when this one found few articles and has misspelt words.
     pub suggestion: Option<String>,
     pub facets: Option<Facets>,
+    /// What the pages are cut from: stories (copies folded) or, with `all_copies`, articles.
     pub total_hits: usize,
+    /// Every matching article, copies included.
+    pub articles: usize,
     pub offset: usize,
     pub hits: Vec<Hit>,
     pub elapsed: Duration,
@@ -229,55 +235,96 @@ fn scored_top_docs(
     Ok((n, top.into_iter().map(|(s, a)| (Some(s), a)).collect()))
 }
 
-/// How far down the ranking copies of a page's hits are looked for, as a multiple of the
-/// hits needed: copies share their text, so they rank close together.
+/// How far down the ranking copies of a page's hits are first looked for, as a multiple of
+/// the hits needed: copies share their text, so they rank close together. When that finds
+/// too few stories for the page, the window widens by this factor until the page is full
+/// or the matches run out.
 const COPY_WINDOW: usize = 4;
 
 /// The page of hits with copies of one story folded together: each group is listed at the
-/// rank of its best member, shown by its earliest member, with the others after it.
+/// rank of its best member, shown by its earliest member, with the others after it. Also
+/// returns how many stories and how many articles match.
 fn copy_groups(
     searcher: &Searcher,
     built: &query::Built,
     req: &Request,
-) -> Result<(usize, Vec<Vec<RankedDoc>>)> {
-    let needed = req.offset + req.limit;
-    let wide = Request {
-        limit: if req.limit == 0 {
-            0
-        } else {
-            needed * COPY_WINDOW + 20
-        },
-        offset: 0,
-        ..req.clone()
-    };
-    let (total, docs) = top_docs(searcher, built, &wide)?;
-    let mut groups: Vec<(u64, Vec<(RankedDoc, i64)>)> = Vec::new();
+) -> Result<(Counts, Vec<Vec<RankedDoc>>)> {
+    let needed = req.offset.saturating_add(req.limit);
+    // Never more than there are articles: a hostile --offset must not size a huge heap.
+    let all = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    let mut window = needed
+        .saturating_mul(COPY_WINDOW)
+        .saturating_add(20)
+        .min(all);
     // Opening a fast-field column costs more than reading it: once per segment.
     type Columns = (
         tantivy::columnar::Column<u64>,
         tantivy::columnar::Column<tantivy::DateTime>,
     );
-    let mut columns: std::collections::HashMap<u32, Columns> = Default::default();
-    for doc in docs {
-        let (prints, dates) = match columns.entry(doc.1.segment_ord) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                let ff = searcher.segment_reader(doc.1.segment_ord).fast_fields();
-                e.insert((ff.u64("simhash")?, ff.date("date")?))
-            }
+    let mut columns: HashMap<u32, Columns> = Default::default();
+    let (articles, groups, seen) = loop {
+        let wide = Request {
+            limit: if req.limit == 0 { 0 } else { window },
+            offset: 0,
+            ..req.clone()
         };
-        let print = prints.first(doc.1.doc_id).unwrap_or(0);
-        let date = dates
-            .first(doc.1.doc_id)
-            .map_or(i64::MAX, |d| d.into_timestamp_secs());
-        match groups
-            .iter_mut()
-            .find(|(p, _)| simhash::are_copies(*p, print))
-        {
-            Some((_, members)) => members.push((doc, date)),
-            None => groups.push((print, vec![(doc, date)])),
+        let (articles, docs) = top_docs(searcher, built, &wide)?;
+        let seen = docs.len();
+        let mut groups: Vec<(u64, Vec<(RankedDoc, i64)>)> = Vec::new();
+        // Groups by exact fingerprint first: most copies have the same one.
+        let mut exact: HashMap<u64, usize, BuildPrintHasher> = Default::default();
+        for doc in docs {
+            let (prints, dates) = match columns.entry(doc.1.segment_ord) {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(e) => {
+                    let ff = searcher.segment_reader(doc.1.segment_ord).fast_fields();
+                    e.insert((ff.u64("simhash")?, ff.date("date")?))
+                }
+            };
+            let print = prints.first(doc.1.doc_id).unwrap_or(0);
+            let date = dates
+                .first(doc.1.doc_id)
+                .map_or(i64::MAX, |d| d.into_timestamp_secs());
+            let group = exact.get(&print).copied().or_else(|| {
+                groups
+                    .iter()
+                    .position(|(p, _)| simhash::are_copies(*p, print))
+            });
+            match group {
+                Some(g) => groups[g].1.push((doc, date)),
+                None => {
+                    if print != 0 {
+                        exact.insert(print, groups.len());
+                    }
+                    groups.push((print, vec![(doc, date)]));
+                }
+            }
         }
-    }
+        if groups.len() >= needed || seen >= articles || req.limit == 0 || window >= all {
+            break (articles, groups, seen);
+        }
+        window = window.saturating_mul(COPY_WINDOW).min(all);
+    };
+    let stories = if seen >= articles {
+        // Every match is in the window: count its stories as the whole count would.
+        let mut prints: Vec<u64> = groups
+            .iter()
+            .flat_map(|(_, members)| members.iter())
+            .map(|((_, address), _)| {
+                columns
+                    .get(&address.segment_ord)
+                    .and_then(|(p, _)| p.first(address.doc_id))
+                    .unwrap_or(0)
+            })
+            .collect();
+        let unprinted = prints.iter().filter(|p| **p == 0).count();
+        prints.retain(|p| *p != 0);
+        prints.sort_unstable();
+        prints.dedup();
+        unprinted + simhash::count_stories(&prints)
+    } else {
+        searcher.search(&*built.count_query, &StoryCount)?
+    };
     let page = groups
         .into_iter()
         .skip(req.offset)
@@ -291,7 +338,97 @@ fn copy_groups(
             out
         })
         .collect();
-    Ok((total, page))
+    Ok((Counts { stories, articles }, page))
+}
+
+/// How many stories and articles match.
+struct Counts {
+    stories: usize,
+    articles: usize,
+}
+
+/// Fingerprints are already uniformly spread hashes: a hash map keyed by them needs no
+/// hashing of its own.
+#[derive(Default)]
+struct PrintHasher(u64);
+
+impl std::hash::Hasher for PrintHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type BuildPrintHasher = std::hash::BuildHasherDefault<PrintHasher>;
+type PrintSet = HashSet<u64, BuildPrintHasher>;
+
+/// Counts the stories among a query's matches: the distinct fingerprints are collected
+/// from the fast field segment by segment, then copies among them joined
+/// ([`simhash::count_stories`]); an article without a fingerprint is a story of its own.
+struct StoryCount;
+
+struct SegmentStoryCount {
+    prints: tantivy::columnar::Column<u64>,
+    distinct: PrintSet,
+    unprinted: usize,
+}
+
+impl Collector for StoryCount {
+    type Fruit = usize;
+    type Child = SegmentStoryCount;
+
+    fn for_segment(
+        &self,
+        _segment: tantivy::SegmentOrdinal,
+        reader: &tantivy::SegmentReader,
+    ) -> tantivy::Result<SegmentStoryCount> {
+        Ok(SegmentStoryCount {
+            prints: reader.fast_fields().u64("simhash")?,
+            distinct: Default::default(),
+            unprinted: 0,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, segments: Vec<(PrintSet, usize)>) -> tantivy::Result<usize> {
+        let mut unprinted = 0;
+        let mut all = PrintSet::default();
+        for (distinct, n) in segments {
+            unprinted += n;
+            all.extend(distinct);
+        }
+        let mut prints: Vec<u64> = all.into_iter().collect();
+        // The count does not depend on the order; sorting makes the work repeatable.
+        prints.sort_unstable();
+        Ok(unprinted + simhash::count_stories(&prints))
+    }
+}
+
+impl SegmentCollector for SegmentStoryCount {
+    type Fruit = (PrintSet, usize);
+
+    fn collect(&mut self, doc: tantivy::DocId, _score: Score) {
+        match self.prints.first(doc) {
+            Some(print) if print != 0 => {
+                self.distinct.insert(print);
+            }
+            _ => self.unprinted += 1,
+        }
+    }
+
+    fn harvest(self) -> (PrintSet, usize) {
+        (self.distinct, self.unprinted)
+    }
 }
 
 /// The query with its misspelt words corrected, date clauses and all kept as typed.
@@ -327,11 +464,12 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
     let fields = &open.fields;
     let built = query::build(&open.index, fields, &req.query, &req.filters, &req.ranking)?;
     let query: &dyn Query = &*built.query;
-    let (total_hits, groups) = if req.all_copies {
+    let (total_hits, articles, groups) = if req.all_copies {
         let (n, docs) = top_docs(searcher, &built, req)?;
-        (n, docs.into_iter().map(|d| vec![d]).collect())
+        (n, n, docs.into_iter().map(|d| vec![d]).collect())
     } else {
-        copy_groups(searcher, &built, req)?
+        let (counts, groups) = copy_groups(searcher, &built, req)?;
+        (counts.stories, counts.articles, groups)
     };
     let snippets = Snippets::new(
         searcher,
@@ -351,6 +489,7 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
         suggestion,
         facets,
         total_hits,
+        articles,
         offset: req.offset,
         hits,
         elapsed: started.elapsed(),

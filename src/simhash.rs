@@ -107,6 +107,45 @@ pub fn are_copies(a: u64, b: u64) -> bool {
     a != 0 && b != 0 && (a ^ b).count_ones() <= NEAR_BITS
 }
 
+/// How many stories `prints` hold: prints that are copies of each other, directly or through
+/// a third, count once. `prints` are distinct and non-zero (an article without a fingerprint
+/// is a story of its own, counted apart).
+pub fn count_stories(prints: &[u64]) -> usize {
+    // Copies differ in at most NEAR_BITS bits, so with the bits cut into NEAR_BITS + 1
+    // blocks, any two copies agree on a whole block: only prints sharing a block's value are
+    // compared, one block at a time, and copies joined as connected components.
+    const BLOCKS: u32 = NEAR_BITS + 1;
+    let mut parent: Vec<usize> = (0..prints.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut stories = prints.len();
+    let mut order: Vec<usize> = (0..prints.len()).collect();
+    for block in 0..BLOCKS {
+        let (lo, hi) = (block * 64 / BLOCKS, (block + 1) * 64 / BLOCKS);
+        let key = |i: usize| (prints[i] >> lo) & ((1u64 << (hi - lo)) - 1);
+        order.sort_unstable_by_key(|&i| key(i));
+        for run in order.chunk_by(|&a, &b| key(a) == key(b)) {
+            for (x, &i) in run.iter().enumerate() {
+                for &j in &run[x + 1..] {
+                    if are_copies(prints[i], prints[j]) {
+                        let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                        if a != b {
+                            parent[a] = b;
+                            stories -= 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    stories
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,5 +235,20 @@ mod tests {
         fn matches_the_reference_on_any_text(body in "([a-zA-Z0-9éÉßİ]{1,9}[ ,.'\n-]{1,2}){0,700}") {
             proptest::prop_assert_eq!(fingerprint(&body), reference(&body));
         }
+    }
+
+    #[test]
+    fn stories_count_copies_once() {
+        let a = 0x0123_4567_89ab_cdef_u64;
+        // b is a copy of a, c of b (7 bits from a), d unrelated.
+        let (b, c, d) = (a ^ 0b111_1110, a ^ 0b1111_1111, !a);
+        assert_eq!(count_stories(&[]), 0);
+        assert_eq!(count_stories(&[a, d]), 2);
+        assert_eq!(count_stories(&[a, b, d]), 2);
+        assert_eq!(count_stories(&[a, b, c, d]), 2);
+        assert_eq!(count_stories(&[a, c, d]), 3);
+        // Differences spread over every block.
+        let spread = a ^ (1 | 1 << 10 | 1 << 20 | 1 << 30 | 1 << 40 | 1 << 63);
+        assert_eq!(count_stories(&[a, spread]), 1);
     }
 }

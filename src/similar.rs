@@ -134,6 +134,7 @@ pub fn similar(
         suggestion: None,
         facets: None,
         total_hits: hits.len(),
+        articles: hits.len(),
         offset: 0,
         hits,
         elapsed: started.elapsed(),
