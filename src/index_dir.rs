@@ -365,7 +365,8 @@ pub fn replace_with_staging(index: &Path) -> Result<()> {
 pub fn writer_error(path: &Path, err: TantivyError) -> anyhow::Error {
     match err {
         TantivyError::LockFailure(LockError::LockBusy, _) => anyhow::anyhow!(
-            "index {} is being updated by another dateline process; wait for it to finish",
+            "index {} is being updated by another dateline process (perhaps a `dateline index \
+             --watch`, which runs until stopped with Ctrl-C); try again when it has finished",
             path.display()
         ),
         other => anyhow::anyhow!(

@@ -73,6 +73,8 @@ pub const DEFAULT_MEMORY_MB: usize = 200;
 pub const UPDATE_BATCH_DOCS: usize = 50_000;
 /// tantivy refuses less than this per indexing thread.
 const MIN_MB_PER_THREAD: usize = 16;
+/// ... and this much or more (its limit is just under 4 GB).
+const MAX_MB_PER_THREAD: usize = 4095;
 
 #[derive(Debug, Default, Serialize)]
 pub struct Summary {
@@ -177,6 +179,16 @@ fn writer_for(open: &OpenIndex, opts: &Options) -> Result<IndexWriter> {
     };
     let memory_mb = opts.memory_mb.max(MIN_MB_PER_THREAD);
     let threads = wanted.clamp(1, (memory_mb / MIN_MB_PER_THREAD).max(1));
+    if memory_mb / threads > MAX_MB_PER_THREAD {
+        bail!(
+            "--memory {} is more than {} indexing thread{} can use: pass at most --memory {} \
+             (or more --threads)",
+            opts.memory_mb,
+            threads,
+            if threads == 1 { "" } else { "s" },
+            MAX_MB_PER_THREAD * threads
+        );
+    }
     let writer = open
         .index
         .writer_with_num_threads(threads, memory_mb << 20)
@@ -516,6 +528,7 @@ fn walk_and_read(
     searcher: tantivy::Searcher,
     indexed: &OnceLock<IdMap<Indexed>>,
     stop: &(dyn Fn() -> bool + Sync),
+    skip: Option<&Path>,
     tx: SyncSender<FileOutcome>,
 ) -> Result<WalkResult> {
     let in_index = searcher.num_docs();
@@ -543,7 +556,7 @@ fn walk_and_read(
         result.scanned.push(root.clone());
         let root_id = walk::path_id(root);
         let mut stopped = false;
-        walk::walk(root, compare, &mut |batch: Walk| {
+        walk::walk(root, compare, skip, &mut |batch: Walk| {
             if load_error.is_some() {
                 return;
             }
@@ -680,6 +693,13 @@ impl Indexer {
     /// commits what it has and returns with `interrupted`.
     pub fn pass(&mut self, stop: &AtomicBool) -> Result<Summary> {
         let started = Instant::now();
+        if !index_dir::exists(&self.open.path) {
+            bail!(
+                "the index at {} was removed while dateline was updating it; run `dateline \
+                 index` again to build it anew",
+                self.target.display()
+            );
+        }
         let mut summary = Summary {
             folders: self
                 .open
@@ -715,6 +735,8 @@ impl Indexer {
         // what changed is read and parsed on all cores, while this thread adds documents. No
         // list of the whole archive is ever held.
         let target = &self.target;
+        // The index, when kept inside the archive, is not an archive folder.
+        let skip = self.target.canonicalize().ok();
         // Set when adding documents failed: the walk stops reading, so that it never waits
         // to hand over a file nobody takes (a full disk used to hang the run here).
         let failed = AtomicBool::new(false);
@@ -723,8 +745,9 @@ impl Indexer {
             let indexed = &indexed;
             let failed = &failed;
             let walk_stop = move || stop.load(Ordering::Relaxed) || failed.load(Ordering::Relaxed);
+            let skip = skip.as_deref();
             let walker =
-                scope.spawn(move || walk_and_read(scan, searcher, indexed, &walk_stop, tx));
+                scope.spawn(move || walk_and_read(scan, searcher, indexed, &walk_stop, skip, tx));
             let mut consume = || -> Result<()> {
                 for outcome in rx.iter() {
                     let FileOutcome {

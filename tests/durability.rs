@@ -256,3 +256,198 @@ fn kill_9_before_the_first_commit_still_remembers_the_folders() {
     );
     assert_eq!(total(&a), n as u64);
 }
+
+/// Reasons of the problems a summary lists, with their paths.
+fn problems(s: &serde_json::Value) -> Vec<(String, String)> {
+    s["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let path = p["path"].as_str().unwrap().to_string();
+            (path, p["reason"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+fn assert_one_clear_line(err: &str, wanted: &str) {
+    assert!(err.contains(wanted), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    for leak in [
+        "os error",
+        "IoError",
+        "Os {",
+        "Internal error",
+        "invalid argument",
+    ] {
+        assert!(!err.contains(leak), "{err}");
+    }
+}
+
+#[test]
+fn too_much_memory_is_refused_in_one_clear_line() {
+    let a = Archive::new();
+    many_articles(&a, 3, 0);
+    let err = failing_index(
+        &a,
+        &[a.articles().to_str().unwrap(), "--memory", "99999999"],
+    );
+    assert_one_clear_line(&err, "--memory 99999999 is more than");
+    assert!(err.contains("pass at most --memory"), "{err}");
+}
+
+#[test]
+fn an_index_path_that_is_a_file_is_refused_in_one_clear_line() {
+    let a = Archive::new();
+    many_articles(&a, 3, 0);
+    std::fs::write(a.index(), "not a folder").unwrap();
+    let err = failing_index(&a, &[a.articles().to_str().unwrap()]);
+    assert_one_clear_line(&err, "is a file, not a folder");
+    assert_eq!(std::fs::read_to_string(a.index()).unwrap(), "not a folder");
+}
+
+#[test]
+fn an_index_removed_under_watch_ends_it_in_one_clear_line() {
+    let a = Archive::new();
+    many_articles(&a, 3, 0);
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dateline"))
+        .current_dir(a.root())
+        .args(["index", "--json", "--watch", "--interval", "0.2", "--index"])
+        .arg(a.index())
+        .arg(a.articles())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while committed_at(&a.index()).is_none_or(|d| d < 3) {
+        assert!(Instant::now() < deadline, "the watcher never committed");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::fs::remove_dir_all(a.index()).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut child = child;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("the watcher kept running without its index");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(!status.success());
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert_one_clear_line(&err, "was removed while dateline was updating it");
+}
+
+#[test]
+fn a_second_indexer_is_told_the_first_may_be_a_watch() {
+    let a = Archive::new();
+    many_articles(&a, 3, 0);
+    let mut watcher = spawn_index(
+        &a,
+        &[
+            a.articles().to_str().unwrap(),
+            "--watch",
+            "--interval",
+            "0.2",
+        ],
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while committed_at(&a.index()).is_none_or(|d| d < 3) {
+        assert!(Instant::now() < deadline, "the watcher never committed");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let err = failing_index(&a, &[]);
+    watcher.kill().unwrap();
+    watcher.wait().unwrap();
+    assert_one_clear_line(&err, "is being updated by another dateline process");
+    assert!(err.contains("--watch"), "{err}");
+    assert!(err.contains("Ctrl-C"), "{err}");
+}
+
+#[test]
+fn watch_interval_zero_is_refused_in_one_clear_line() {
+    let a = Archive::new();
+    many_articles(&a, 3, 0);
+    let err = failing_index(
+        &a,
+        &[a.articles().to_str().unwrap(), "--watch", "--interval", "0"],
+    );
+    assert_one_clear_line(&err, "--interval 0 is out of range");
+    assert!(!a.index().join("meta.json").exists());
+}
+
+#[test]
+fn an_index_inside_the_archive_is_not_walked() {
+    let a = Archive::new();
+    many_articles(&a, 3, 0);
+    let inside = a.articles().join("search-index");
+    let run = |extra: &[&str]| -> serde_json::Value {
+        let out = a
+            .cmd()
+            .args(["index", "--json", "--index"])
+            .arg(&inside)
+            .args(extra)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&out).unwrap()
+    };
+    let first = run(&[a.articles().to_str().unwrap()]);
+    assert_eq!(first["added"], 3, "{first}");
+    let again = run(&[]);
+    assert_eq!(again["unchanged"], 3, "{again}");
+    assert_eq!(again["skipped"], 0, "{again}");
+    assert!(problems(&again).is_empty(), "{again}");
+}
+
+#[test]
+fn a_linked_folder_that_is_read_is_not_reported_as_already_read() {
+    let a = Archive::new();
+    many_articles(&a, 2, 0);
+    let outside = a.root().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("two.txt"), "Two\n17 March 2017\n\nbeta\n").unwrap();
+    std::os::unix::fs::symlink(&outside, a.articles().join("linked")).unwrap();
+    let s = a.index_json(&[]);
+    assert_eq!(s["indexed"], 3, "{s}");
+    assert!(problems(&s).is_empty(), "{s}");
+    assert_eq!(a.search("beta", &[])["total_hits"], 1);
+}
+
+#[test]
+fn fifos_are_listed_as_skipped_and_never_opened() {
+    let a = Archive::new();
+    many_articles(&a, 2, 0);
+    let fifo = a.articles().join("pipe.txt");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let out = a
+        .cmd()
+        .args(["index", "--json", "--index"])
+        .arg(a.index())
+        .arg(a.articles())
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let s: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(s["indexed"], 2, "{s}");
+    let p = problems(&s);
+    assert!(
+        p.iter()
+            .any(|(path, reason)| path.ends_with("pipe.txt") && reason.contains("named pipe")),
+        "{s}"
+    );
+}
