@@ -52,6 +52,12 @@ pub fn index(args: IndexArgs) -> Result<ExitCode> {
     if let Some(n) = args.batch_docs {
         opts.batch_docs = Some(n.max(1));
     }
+    if args.watch && !(MIN_INTERVAL..=MAX_INTERVAL).contains(&args.interval) {
+        anyhow::bail!(
+            "--interval {} is out of range: pass between {MIN_INTERVAL} and {MAX_INTERVAL} seconds",
+            args.interval
+        );
+    }
     let stop = stop_on_ctrl_c();
     let mut indexer = Indexer::open(&opts)?;
     let summary = indexer.pass(stop)?;
@@ -72,6 +78,11 @@ pub fn index(args: IndexArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `--watch --interval` bounds: looking more often only burns CPU, and a time beyond a
+/// Duration's range would not be a time at all.
+const MIN_INTERVAL: f64 = 0.1;
+const MAX_INTERVAL: f64 = 1e6;
+
 fn print_index_summary(summary: &Summary, json: bool) -> Result<()> {
     let mut out = io::stdout().lock();
     let written = if json {
@@ -91,7 +102,7 @@ fn watch(indexer: &mut Indexer, stop: &AtomicBool, interval: f64, json: bool) ->
         eprintln!("watching for changes every {interval} s; Ctrl-C stops");
     }
     let step = Duration::from_millis(100);
-    let interval = Duration::from_secs_f64(interval.max(0.1));
+    let interval = Duration::from_secs_f64(interval.clamp(MIN_INTERVAL, MAX_INTERVAL));
     loop {
         let mut waited = Duration::ZERO;
         while waited < interval {

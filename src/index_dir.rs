@@ -1,12 +1,14 @@
 //! Opening, creating and checking the index directory, and the metadata dateline keeps in
 //! tantivy's commit payload (so it is written atomically with the documents it describes).
 
+use std::collections::BTreeSet;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use tantivy::directory::error::LockError;
-use tantivy::directory::MmapDirectory;
+use tantivy::directory::{Directory, DirectoryLock, MmapDirectory, INDEX_WRITER_LOCK, META_LOCK};
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{Index, IndexSettings, TantivyError};
 
@@ -181,14 +183,18 @@ fn dir_has_entries(path: &Path) -> Result<bool> {
         .is_some())
 }
 
-/// Creates a new, empty dateline index at `path`, removing an old tantivy index there first
-/// when `replace` is set. Files in the folder that tantivy did not write are never touched.
-pub fn create(path: &Path, replace: bool) -> Result<OpenIndex> {
+/// Creates a new, empty dateline index at `path`. Files in the folder that tantivy did not
+/// write are never touched. (`--rebuild` builds in [`staging_path`] and swaps it in with
+/// [`replace_with_staging`], so an existing index is never emptied first.)
+pub fn create(path: &Path) -> Result<OpenIndex> {
+    if path.exists() && !path.is_dir() {
+        bail!(
+            "{} is a file, not a folder: pass --index a new or empty folder",
+            path.display()
+        );
+    }
     if has_meta(path) {
-        if !replace {
-            bail!("{} already holds an index", path.display());
-        }
-        remove_tantivy_files(path)?;
+        bail!("{} already holds an index", path.display());
     } else if path.is_dir() && dir_has_entries(path)? && !only_dateline_files(path)? {
         bail!(
             "{} is not empty and not a dateline index; pass --index a new or empty folder",
@@ -237,39 +243,130 @@ fn only_dateline_files(path: &Path) -> Result<bool> {
     Ok(true)
 }
 
-/// Removes what tantivy wrote (listed in its `.managed.json`, plus the metadata and lock
-/// files), leaving anything else in the folder alone.
-fn remove_tantivy_files(path: &Path) -> Result<()> {
-    let managed = path.join(".managed.json");
-    let mut names: Vec<PathBuf> = match std::fs::read_to_string(&managed) {
-        Ok(text) => serde_json::from_str::<Vec<PathBuf>>(&text).unwrap_or_default(),
-        Err(_) => Vec::new(),
-    };
-    names.extend(
-        ["meta.json", ".managed.json", ".tantivy-meta.lock"]
-            .iter()
-            .map(PathBuf::from),
-    );
-    for name in names {
-        // Only plain names: a crafted .managed.json must not reach outside the folder.
-        if name.components().count() != 1 {
-            continue;
-        }
-        let file = path.join(&name);
-        match std::fs::remove_file(&file) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e).with_context(|| format!("removing {}", file.display())),
+/// Where `--rebuild` builds the new index: inside the index folder, so that its files are
+/// on the same file system and can be renamed into place, under a hidden name that neither
+/// tantivy (which only touches the files it lists) nor a walk of the folder ever reads.
+pub fn staging_path(index: &Path) -> PathBuf {
+    index.join(".rebuild")
+}
+
+/// Removes a staging folder a rebuild left (killed, interrupted, or failed). The caller holds
+/// the index's writer lock, so no rebuild is using it.
+pub fn remove_staging(index: &Path) -> Result<()> {
+    let staging = staging_path(index);
+    match std::fs::remove_dir_all(&staging) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("removing {}", staging.display())),
+    }
+}
+
+/// Takes the index's writer lock without opening it with tantivy (it may be of another
+/// version): a rebuild holds it from start to switch, so other indexers are refused.
+pub fn lock_writer(path: &Path) -> Result<DirectoryLock> {
+    let dir = MmapDirectory::open(path)
+        .with_context(|| format!("opening index folder {}", path.display()))?;
+    dir.acquire_lock(&INDEX_WRITER_LOCK)
+        .map_err(|e| writer_error(path, e.into()))
+}
+
+const MANAGED: &str = ".managed.json";
+const META: &str = "meta.json";
+
+/// The files tantivy lists as its own in `.managed.json` (plain names only: a crafted list
+/// must not reach outside the folder).
+fn managed_files(path: &Path) -> Vec<PathBuf> {
+    std::fs::read_to_string(path.join(MANAGED))
+        .ok()
+        .and_then(|text| serde_json::from_str::<Vec<PathBuf>>(&text).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| p.components().count() == 1)
+        .collect()
+}
+
+/// Writes `.managed.json` as tantivy does, replacing it whole (write, sync, rename).
+fn write_managed(path: &Path, files: &BTreeSet<PathBuf>) -> Result<()> {
+    let mut text = serde_json::to_vec(files)?;
+    text.push(b'\n');
+    let tmp = path.join(".managed.json.dateline-tmp");
+    let written = std::fs::File::create(&tmp).and_then(|mut f| {
+        f.write_all(&text)?;
+        f.sync_all()
+    });
+    written
+        .and_then(|()| std::fs::rename(&tmp, path.join(MANAGED)))
+        .with_context(|| format!("writing {}", path.join(MANAGED).display()))
+}
+
+fn sync_dir(path: &Path) -> Result<()> {
+    std::fs::File::open(path)
+        .and_then(|d| d.sync_all())
+        .with_context(|| format!("syncing {}", path.display()))
+}
+
+/// Replaces the index at `index` with the complete one built in its [`staging_path`], in
+/// one step for everyone reading it: the new segment files (new names, so the old index
+/// does not see them) are moved in first, then the new `meta.json` replaces the old one by
+/// rename(2), tantivy's own commit point. Killed at any moment, the folder holds the old
+/// index or the new one, whole; files left over are listed in `.managed.json` beforehand,
+/// so tantivy's next clean-up removes them. Files tantivy did not write (the project's
+/// README, .gitignore) are never touched.
+pub fn replace_with_staging(index: &Path) -> Result<()> {
+    let staging = staging_path(index);
+    let old: BTreeSet<PathBuf> = managed_files(index).into_iter().collect();
+    let mut new = BTreeSet::new();
+    for entry in
+        std::fs::read_dir(&staging).with_context(|| format!("reading {}", staging.display()))?
+    {
+        let entry = entry?;
+        let name = PathBuf::from(entry.file_name());
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if entry.file_type()?.is_file() && !hidden && name != Path::new(META) {
+            new.insert(name);
         }
     }
-    Ok(())
+    let mut listed: BTreeSet<PathBuf> = old.union(&new).cloned().collect();
+    listed.insert(PathBuf::from(META));
+    write_managed(index, &listed)?;
+    for name in &new {
+        std::fs::rename(staging.join(name), index.join(name))
+            .with_context(|| format!("moving {} into {}", name.display(), index.display()))?;
+    }
+    sync_dir(index)?;
+    std::fs::rename(staging.join(META), index.join(META))
+        .with_context(|| format!("replacing {}", index.join(META).display()))?;
+    sync_dir(index)?;
+    {
+        // A reader holds this lock while it opens the segments `meta.json` named, as
+        // tantivy's own clean-up respects.
+        let dir = MmapDirectory::open(index)
+            .with_context(|| format!("opening index folder {}", index.display()))?;
+        let _meta_lock = dir
+            .acquire_lock(&META_LOCK)
+            .map_err(|e| writer_error(index, e.into()))?;
+        for name in old.difference(&new) {
+            if name == Path::new(META) {
+                continue;
+            }
+            match std::fs::remove_file(index.join(name)) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e).with_context(|| format!("removing {}", name.display())),
+            }
+        }
+    }
+    new.insert(PathBuf::from(META));
+    write_managed(index, &new)?;
+    remove_staging(index)
 }
 
 /// Turns tantivy's lock error into the message users see when two indexers collide.
 pub fn writer_error(path: &Path, err: TantivyError) -> anyhow::Error {
     match err {
         TantivyError::LockFailure(LockError::LockBusy, _) => anyhow::anyhow!(
-            "index {} is being updated by another dateline process; wait for it to finish",
+            "index {} is being updated by another dateline process (perhaps a `dateline index \
+             --watch`, which runs until stopped with Ctrl-C); try again when it has finished",
             path.display()
         ),
         other => anyhow::anyhow!(

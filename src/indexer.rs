@@ -19,9 +19,9 @@ use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
-use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
+use tantivy::directory::DirectoryLock;
 use tantivy::schema::Term;
-use tantivy::{DateTime, IndexWriter, TantivyDocument};
+use tantivy::{DateTime, IndexWriter, TantivyDocument, TantivyError};
 
 use crate::article::{self, dateline, FileKind, FileParse, Record};
 use crate::index_dir::{self, Meta, OpenIndex};
@@ -73,6 +73,8 @@ pub const DEFAULT_MEMORY_MB: usize = 200;
 pub const UPDATE_BATCH_DOCS: usize = 50_000;
 /// tantivy refuses less than this per indexing thread.
 const MIN_MB_PER_THREAD: usize = 16;
+/// ... and this much or more (its limit is just under 4 GB).
+const MAX_MB_PER_THREAD: usize = 4095;
 
 #[derive(Debug, Default, Serialize)]
 pub struct Summary {
@@ -159,22 +161,12 @@ fn absolute(dir: &Path) -> Result<PathBuf> {
         .with_context(|| format!("resolving {}", dir.display()))
 }
 
-/// Opens the index for writing, creating (or, with `rebuild`, re-creating) it as needed.
+/// Opens the index for writing, creating it as needed.
 fn open_for_update(opts: &Options) -> Result<OpenIndex> {
-    if opts.rebuild && index_dir::exists(&opts.index) {
-        // Hold the writer lock while the old files go, so a running indexer is never
-        // pulled out from under.
-        let dir = MmapDirectory::open(&opts.index)
-            .with_context(|| format!("opening {}", opts.index.display()))?;
-        let _lock = dir
-            .acquire_lock(&INDEX_WRITER_LOCK)
-            .map_err(|e| index_dir::writer_error(&opts.index, e.into()))?;
-        return index_dir::create(&opts.index, true);
-    }
     if index_dir::exists(&opts.index) {
         index_dir::open(&opts.index)
     } else {
-        index_dir::create(&opts.index, false)
+        index_dir::create(&opts.index)
     }
 }
 
@@ -187,6 +179,16 @@ fn writer_for(open: &OpenIndex, opts: &Options) -> Result<IndexWriter> {
     };
     let memory_mb = opts.memory_mb.max(MIN_MB_PER_THREAD);
     let threads = wanted.clamp(1, (memory_mb / MIN_MB_PER_THREAD).max(1));
+    if memory_mb / threads > MAX_MB_PER_THREAD {
+        bail!(
+            "--memory {} is more than {} indexing thread{} can use: pass at most --memory {} \
+             (or more --threads)",
+            opts.memory_mb,
+            threads,
+            if threads == 1 { "" } else { "s" },
+            MAX_MB_PER_THREAD * threads
+        );
+    }
     let writer = open
         .index
         .writer_with_num_threads(threads, memory_mb << 20)
@@ -394,16 +396,75 @@ fn make_doc(
 
 /// Adds a file's records (or a piece of them) to the index; returns how many.
 fn add_records(
-    writer: &IndexWriter,
+    writer: &mut IndexWriter,
     records: Vec<Record>,
     doc: impl Fn(&Record) -> TantivyDocument,
+    target: &Path,
 ) -> Result<usize> {
     let n = records.len();
     // One by one, so each record's text is freed once tantivy has its document.
     for record in records {
-        writer.add_document(doc(&record))?;
+        if let Err(e) = writer.add_document(doc(&record)) {
+            return Err(write_failed(target, worker_error(writer, e)));
+        }
     }
     Ok(n)
+}
+
+/// tantivy's writer refuses documents once one of its threads died ("an index writer was
+/// killed"); the reason (a full disk, an I/O error) is what that thread returned, which
+/// joining the threads, as preparing a commit does, brings out. The prepared commit is
+/// dropped unused: nothing is committed.
+fn worker_error(writer: &mut IndexWriter, refused: TantivyError) -> TantivyError {
+    match writer.prepare_commit() {
+        Err(e) => e,
+        Ok(_) => refused,
+    }
+}
+
+/// The one line a failed write of the index ends the run with: which disk, what to do, and
+/// that nothing committed was lost (tantivy only ever replaces `meta.json` whole).
+pub fn write_failed(target: &Path, err: impl Into<anyhow::Error>) -> anyhow::Error {
+    let err: anyhow::Error = err.into();
+    if err.chain().any(is_disk_full) {
+        return anyhow::anyhow!(
+            "no space left on device while writing the index at {}: free some space and run \
+             dateline index again (the index as of the last commit is intact)",
+            target.display()
+        );
+    }
+    let reason = err
+        .chain()
+        .last()
+        .map(|e| index_dir::one_line(&e))
+        .unwrap_or_default();
+    anyhow::anyhow!(
+        "cannot write the index at {}: {}; run dateline index again once that is fixed (the \
+         index as of the last commit is intact)",
+        target.display(),
+        reason.trim_start_matches("Internal error: ")
+    )
+}
+
+/// A full disk (or quota), however tantivy passed it on: some of its threads keep only the
+/// I/O error's text.
+fn is_disk_full(e: &(dyn std::error::Error + 'static)) -> bool {
+    let full = |io: &std::io::Error| {
+        io.kind() == std::io::ErrorKind::StorageFull
+            || io.kind() == std::io::ErrorKind::QuotaExceeded
+    };
+    if let Some(io) = e.downcast_ref::<std::io::Error>() {
+        if full(io) {
+            return true;
+        }
+    }
+    if let Some(TantivyError::IoError(io)) = e.downcast_ref::<TantivyError>() {
+        if full(io) {
+            return true;
+        }
+    }
+    let text = e.to_string();
+    text.contains("No space left on device") || text.contains("Disk quota exceeded")
 }
 
 /// Adds a file's problems to the summary.
@@ -418,11 +479,13 @@ fn report(summary: &mut Summary, key: &str, problems: Vec<article::Problem>) {
     }
 }
 
-fn commit(writer: &mut IndexWriter, meta: &Meta) -> Result<()> {
+fn commit(writer: &mut IndexWriter, meta: &Meta, target: &Path) -> Result<()> {
     let payload = serde_json::to_string(meta)?;
-    let mut prepared = writer.prepare_commit().context("preparing commit")?;
+    let mut prepared = writer
+        .prepare_commit()
+        .map_err(|e| write_failed(target, e))?;
     prepared.set_payload(&payload);
-    prepared.commit().context("committing to the index")?;
+    prepared.commit().map_err(|e| write_failed(target, e))?;
     Ok(())
 }
 
@@ -464,7 +527,8 @@ fn walk_and_read(
     scan: &[PathBuf],
     searcher: tantivy::Searcher,
     indexed: &OnceLock<IdMap<Indexed>>,
-    stop: &AtomicBool,
+    stop: &(dyn Fn() -> bool + Sync),
+    skip: Option<&Path>,
     tx: SyncSender<FileOutcome>,
 ) -> Result<WalkResult> {
     let in_index = searcher.num_docs();
@@ -492,7 +556,7 @@ fn walk_and_read(
         result.scanned.push(root.clone());
         let root_id = walk::path_id(root);
         let mut stopped = false;
-        walk::walk(root, compare, &mut |batch: Walk| {
+        walk::walk(root, compare, skip, &mut |batch: Walk| {
             if load_error.is_some() {
                 return;
             }
@@ -524,14 +588,14 @@ fn walk_and_read(
                     _ => to_read.push(file),
                 }
             }
-            if stopped || stop.load(Ordering::Relaxed) {
+            if stopped || stop() {
                 stopped = true;
                 return;
             }
             let sent = to_read
                 .into_par_iter()
                 .try_for_each_with(tx.clone(), |tx, file| {
-                    if stop.load(Ordering::Relaxed) {
+                    if stop() {
                         return Err(());
                     }
                     let (outcome, send_rest) = read_file(file, root_id);
@@ -555,11 +619,17 @@ fn walk_and_read(
 pub struct Indexer {
     opts: Options,
     open: OpenIndex,
-    writer: IndexWriter,
+    /// Made again by the next pass after a rebuild has replaced the index.
+    writer: Option<IndexWriter>,
     /// Folders each pass reads.
     scan: Vec<PathBuf>,
     /// The remembered folders changed: commit even if no document did.
     meta_dirty: bool,
+    /// The index folder named by the user; during `--rebuild`, `open` is its staging folder.
+    target: PathBuf,
+    /// During `--rebuild`: the target's writer lock, held until the rebuilt index replaces
+    /// the old one, which stays whole and searchable until then.
+    rebuild: Option<DirectoryLock>,
 }
 
 impl Indexer {
@@ -569,12 +639,22 @@ impl Indexer {
             .iter()
             .map(|d| absolute(d))
             .collect::<Result<_>>()?;
-        let remembered = index_dir::remembered_roots(&opts.index);
-        let mut open = open_for_update(opts)?;
-        if opts.rebuild {
-            open.meta.roots = remembered;
-        }
+        let target = opts.index.clone();
+        let (mut open, rebuild) = if opts.rebuild && index_dir::exists(&target) {
+            let lock = index_dir::lock_writer(&target)?;
+            index_dir::remove_staging(&target)?;
+            let mut open = index_dir::create(&index_dir::staging_path(&target))?;
+            open.meta.roots = index_dir::remembered_roots(&target);
+            (open, Some(lock))
+        } else {
+            (open_for_update(opts)?, None)
+        };
         let writer = writer_for(&open, opts)?;
+        if rebuild.is_none() {
+            // A rebuild killed earlier left its staging folder; the writer's lock says no
+            // rebuild is running now.
+            index_dir::remove_staging(&target)?;
+        }
         let scan: Vec<PathBuf> = if !named.is_empty() {
             named
         } else if !open.meta.roots.is_empty() {
@@ -589,19 +669,37 @@ impl Indexer {
                 meta_dirty = true;
             }
         }
-        Ok(Indexer {
+        let mut indexer = Indexer {
             opts: opts.clone(),
             open,
-            writer,
+            writer: Some(writer),
             scan,
             meta_dirty,
-        })
+            target,
+            rebuild,
+        };
+        if indexer.meta_dirty {
+            // The folders are remembered from the start: a run killed before its first
+            // commit of documents still leaves an index a bare `dateline index` resumes.
+            if let Some(writer) = indexer.writer.as_mut() {
+                commit(writer, &indexer.open.meta, &indexer.target)?;
+            }
+            indexer.meta_dirty = false;
+        }
+        Ok(indexer)
     }
 
     /// One pass over the folders. `stop` is checked between files; when it is set, the pass
     /// commits what it has and returns with `interrupted`.
     pub fn pass(&mut self, stop: &AtomicBool) -> Result<Summary> {
         let started = Instant::now();
+        if !index_dir::exists(&self.open.path) {
+            bail!(
+                "the index at {} was removed while dateline was updating it; run `dateline \
+                 index` again to build it anew",
+                self.target.display()
+            );
+        }
         let mut summary = Summary {
             folders: self
                 .open
@@ -620,7 +718,11 @@ impl Indexer {
             UPDATE_BATCH_DOCS
         });
         let fields = self.open.fields.clone();
-        let writer = &mut self.writer;
+        let writer = match self.writer.take() {
+            Some(writer) => writer,
+            None => writer_for(&self.open, &self.opts)?,
+        };
+        let writer = self.writer.insert(writer);
         let meta = &self.open.meta;
         let opts = &self.opts;
         let scan = &self.scan;
@@ -632,88 +734,112 @@ impl Indexer {
         // The walk streams: folders are read, files stat-ed and compared with the index, and
         // what changed is read and parsed on all cores, while this thread adds documents. No
         // list of the whole archive is ever held.
+        let target = &self.target;
+        // The index, when kept inside the archive, is not an archive folder.
+        let skip = self.target.canonicalize().ok();
+        // Set when adding documents failed: the walk stops reading, so that it never waits
+        // to hand over a file nobody takes (a full disk used to hang the run here).
+        let failed = AtomicBool::new(false);
         let walked: Result<WalkResult> = std::thread::scope(|scope| {
+            let rx = rx;
             let indexed = &indexed;
-            let walker = scope.spawn(move || walk_and_read(scan, searcher, indexed, stop, tx));
-            for outcome in rx.iter() {
-                let FileOutcome {
-                    file,
-                    root,
-                    result,
-                    rest,
-                } = outcome;
-                bar.inc(1);
-                let key = file.key();
-                // Set before the walk sent any file.
-                let old = indexed.get().and_then(|m| m.get(&file.id));
-                let (hash, parse) = match result {
-                    Ok(ok) => ok,
-                    Err(reason) => {
-                        // Unreadable now (permissions, a file being rewritten): keep what
-                        // the index has rather than lose it to a passing error.
-                        summary.problems.push(Problem::skipped(&key, reason));
-                        continue;
-                    }
-                };
-                report(&mut summary, &key, parse.problems);
-                // Replacing even an unchanged (only touched) file refreshes the mtime kept
-                // with it, so the next pass does not have to read and hash it again.
-                if old.is_some() {
-                    writer.delete_term(Term::from_field_u64(fields.path_id, file.id));
-                }
-                let doc = |record: &Record| make_doc(&fields, &file, &key, root, hash, record);
-                let mut n = add_records(writer, parse.records, doc)?;
-                if let Some(rest) = rest {
-                    let mut end = Err("stopped before the end".to_string());
-                    for piece in rest.iter() {
-                        match piece {
-                            Piece::Records(records) => n += add_records(writer, records, doc)?,
-                            Piece::End(e) => end = e,
-                        }
-                    }
-                    match end {
-                        Ok(problems) => report(&mut summary, &key, problems),
+            let failed = &failed;
+            let walk_stop = move || stop.load(Ordering::Relaxed) || failed.load(Ordering::Relaxed);
+            let skip = skip.as_deref();
+            let walker =
+                scope.spawn(move || walk_and_read(scan, searcher, indexed, &walk_stop, skip, tx));
+            let mut consume = || -> Result<()> {
+                for outcome in rx.iter() {
+                    let FileOutcome {
+                        file,
+                        root,
+                        result,
+                        rest,
+                    } = outcome;
+                    bar.inc(1);
+                    let key = file.key();
+                    // Set before the walk sent any file.
+                    let old = indexed.get().and_then(|m| m.get(&file.id));
+                    let (hash, parse) = match result {
+                        Ok(ok) => ok,
                         Err(reason) => {
-                            // What was added of it goes again (with the old version, deleted
-                            // above): the file is not in the index, and the next run reads it.
-                            writer.delete_term(Term::from_field_u64(fields.path_id, file.id));
-                            summary.problems.push(Problem::skipped(
-                                &key,
-                                format!("{reason}; it is read again on the next run"),
-                            ));
-                            if old.is_some() || n > 0 {
-                                dirty = true;
-                            }
+                            // Unreadable now (permissions, a file being rewritten): keep what
+                            // the index has rather than lose it to a passing error.
+                            summary.problems.push(Problem::skipped(&key, reason));
                             continue;
                         }
+                    };
+                    report(&mut summary, &key, parse.problems);
+                    // Replacing even an unchanged (only touched) file refreshes the mtime kept
+                    // with it, so the next pass does not have to read and hash it again.
+                    if old.is_some() {
+                        writer.delete_term(Term::from_field_u64(fields.path_id, file.id));
+                    }
+                    let doc = |record: &Record| make_doc(&fields, &file, &key, root, hash, record);
+                    let mut n = add_records(writer, parse.records, doc, target)?;
+                    if let Some(rest) = rest {
+                        let mut end = Err("stopped before the end".to_string());
+                        for piece in rest.iter() {
+                            match piece {
+                                Piece::Records(records) => {
+                                    n += add_records(writer, records, doc, target)?
+                                }
+                                Piece::End(e) => end = e,
+                            }
+                        }
+                        match end {
+                            Ok(problems) => report(&mut summary, &key, problems),
+                            Err(reason) => {
+                                // What was added of it goes again (with the old version, deleted
+                                // above): the file is not in the index, and the next run reads it.
+                                writer.delete_term(Term::from_field_u64(fields.path_id, file.id));
+                                summary.problems.push(Problem::skipped(
+                                    &key,
+                                    format!("{reason}; it is read again on the next run"),
+                                ));
+                                if old.is_some() || n > 0 {
+                                    dirty = true;
+                                }
+                                continue;
+                            }
+                        }
+                    }
+                    if old.is_none() && n == 0 {
+                        continue;
+                    }
+                    dirty = true;
+                    since_commit += n.max(1);
+                    match (old, n) {
+                        (Some(old), _) if old.hash == hash => summary.unchanged += 1,
+                        (Some(_), 0) => summary.removed += 1,
+                        (Some(_), _) => {
+                            summary.updated += 1;
+                            summary.indexed += n as u64;
+                        }
+                        (None, _) => {
+                            summary.added += 1;
+                            summary.indexed += n as u64;
+                        }
+                    }
+                    if since_commit >= batch_docs || last_commit.elapsed() >= opts.batch_time {
+                        commit(writer, meta, target)?;
+                        since_commit = 0;
+                        last_commit = Instant::now();
                     }
                 }
-                if old.is_none() && n == 0 {
-                    continue;
-                }
-                dirty = true;
-                since_commit += n.max(1);
-                match (old, n) {
-                    (Some(old), _) if old.hash == hash => summary.unchanged += 1,
-                    (Some(_), 0) => summary.removed += 1,
-                    (Some(_), _) => {
-                        summary.updated += 1;
-                        summary.indexed += n as u64;
-                    }
-                    (None, _) => {
-                        summary.added += 1;
-                        summary.indexed += n as u64;
-                    }
-                }
-                if since_commit >= batch_docs || last_commit.elapsed() >= opts.batch_time {
-                    commit(writer, meta)?;
-                    since_commit = 0;
-                    last_commit = Instant::now();
-                }
+                Ok(())
+            };
+            let consumed = consume();
+            if consumed.is_err() {
+                failed.store(true, Ordering::Relaxed);
             }
-            walker
+            // Files the walk still sends find no receiver and end it.
+            drop(rx);
+            let walked = walker
                 .join()
-                .map_err(|_| anyhow::anyhow!("the folder walk failed"))?
+                .map_err(|_| anyhow::anyhow!("the folder walk failed"));
+            consumed?;
+            walked?
         });
         let walked = walked?;
         bar.finish_and_clear();
@@ -737,8 +863,11 @@ impl Indexer {
             }
         }
         if dirty {
-            commit(writer, meta)?;
+            commit(writer, meta, &self.target)?;
             self.meta_dirty = false;
+        }
+        if !summary.interrupted {
+            self.complete_rebuild()?;
         }
         summary.articles = reader(&self.open.index)?.searcher().num_docs();
         summary.skipped = summary
@@ -751,11 +880,35 @@ impl Indexer {
         Ok(summary)
     }
 
-    /// Lets background merges finish, so the index is left compact.
+    /// A rebuild whose pass completed: its index replaces the old one in one step.
+    fn complete_rebuild(&mut self) -> Result<()> {
+        let Some(lock) = self.rebuild.take() else {
+            return Ok(());
+        };
+        if let Some(writer) = self.writer.take() {
+            // Merges write files too: all of them must be in place before the switch.
+            writer
+                .wait_merging_threads()
+                .map_err(|e| write_failed(&self.target, e))?;
+        }
+        index_dir::replace_with_staging(&self.target).map_err(|e| write_failed(&self.target, e))?;
+        drop(lock);
+        self.open = index_dir::open(&self.target)?;
+        Ok(())
+    }
+
+    /// Lets background merges finish, so the index is left compact. A rebuild that did not
+    /// complete (interrupted) leaves the old index as it was.
     pub fn finish(self) -> Result<()> {
-        self.writer
-            .wait_merging_threads()
-            .context("finishing index merges")
+        if let Some(writer) = self.writer {
+            writer
+                .wait_merging_threads()
+                .map_err(|e| write_failed(&self.target, e))?;
+        }
+        if self.rebuild.is_some() {
+            index_dir::remove_staging(&self.target)?;
+        }
+        Ok(())
     }
 }
 

@@ -1,0 +1,453 @@
+//! End-to-end tests of the index write path under hostile conditions: a full disk, kill -9
+//! during a rebuild or before the first commit, and the messages the index command gives.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use common::Archive;
+
+fn many_articles(a: &Archive, n: usize, from: usize) {
+    for i in from..from + n {
+        // Varied words, so the index is about as large as the text.
+        let words: Vec<String> = (0..120)
+            .map(|k| format!("w{:x}", (i * 7919 + k * 104_729) % 50_021))
+            .collect();
+        a.write(
+            &format!("{:02}/{i:05}.txt", i % 40),
+            format!(
+                "Story number {i}\n17 March 2017\n\nuniq{i} markets {}\n",
+                words.join(" ")
+            ),
+        );
+    }
+}
+
+fn spawn_index(a: &Archive, args: &[&str]) -> Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("dateline"))
+        .current_dir(a.root())
+        .arg("index")
+        .args(args)
+        .arg("--index")
+        .arg(a.index())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// Articles in the last commit of the index at `path`, from its meta.json.
+fn committed_at(path: &Path) -> Option<u64> {
+    let meta = std::fs::read_to_string(path.join("meta.json")).ok()?;
+    let meta: serde_json::Value = serde_json::from_str(&meta).ok()?;
+    let segments = meta["segments"].as_array()?;
+    Some(
+        segments
+            .iter()
+            .map(|s| {
+                s["max_doc"].as_u64().unwrap_or(0)
+                    - s["deletes"]["num_deleted_docs"].as_u64().unwrap_or(0)
+            })
+            .sum(),
+    )
+}
+
+fn total(a: &Archive) -> u64 {
+    a.search("*", &[])["total_hits"].as_u64().unwrap()
+}
+
+/// Stderr of a run expected to fail, within a bound that catches a hang.
+fn failing_index(a: &Archive, args: &[&str]) -> String {
+    let out = a
+        .cmd()
+        .arg("index")
+        .args(args)
+        .arg("--index")
+        .arg(a.index())
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .failure()
+        .get_output()
+        .clone();
+    String::from_utf8(out.stderr).unwrap()
+}
+
+/// A small tmpfs mounted over a folder for one test, unmounted when dropped.
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    /// None when this process may not mount (not root, or no tmpfs).
+    fn mount(at: &Path, size: &str) -> Option<Tmpfs> {
+        std::fs::create_dir_all(at).unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(at)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| Tmpfs(at.to_path_buf()))
+    }
+
+    fn resize(&self, size: &str) {
+        let status = std::process::Command::new("mount")
+            .args(["-o", &format!("remount,size={size}")])
+            .arg(&self.0)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&self.0)
+            .status();
+    }
+}
+
+#[test]
+fn a_full_disk_ends_the_run_with_one_line_and_loses_nothing() {
+    let a = Archive::new();
+    let Some(disk) = Tmpfs::mount(&a.index(), "2m") else {
+        eprintln!("skipping: cannot mount a tmpfs here (needs root)");
+        return;
+    };
+    many_articles(&a, 20, 0);
+    assert_eq!(a.index_json(&[])["articles"], 20);
+    // Several times what the disk holds.
+    many_articles(&a, 3000, 20);
+    let err = failing_index(&a, &[]);
+    assert!(
+        err.contains("no space left on device while writing the index at"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the index as of the last commit is intact"),
+        "{err}"
+    );
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(!err.contains("os error"), "{err}");
+    // The last commit is whole and searchable.
+    let committed = total(&a);
+    assert!((20..3020).contains(&committed), "{committed}");
+    assert_eq!(a.search("uniq7", &[])["total_hits"], 1);
+    // Space freed: the next run is exact.
+    disk.resize("256m");
+    let s = a.reindex_json(&[]);
+    assert_eq!(s["articles"], 3020, "{s}");
+    assert_eq!(
+        s["added"].as_u64().unwrap() + s["unchanged"].as_u64().unwrap(),
+        3020,
+        "{s}"
+    );
+    assert_eq!(total(&a), 3020);
+    for i in (0..3020).step_by(331) {
+        assert_eq!(
+            a.search(&format!("uniq{i}"), &[])["total_hits"],
+            1,
+            "uniq{i}"
+        );
+    }
+}
+
+/// The index folder as the project ships it: files tantivy did not write must survive.
+fn project_index_folder(a: &Archive) {
+    std::fs::create_dir_all(a.index()).unwrap();
+    std::fs::write(a.index().join("README.md"), "Built by `dateline index`.\n").unwrap();
+    std::fs::write(a.index().join(".gitignore"), "*\n").unwrap();
+}
+
+#[test]
+fn searches_during_a_rebuild_see_the_whole_old_index() {
+    let a = Archive::new();
+    project_index_folder(&a);
+    let n = 3000;
+    many_articles(&a, n, 0);
+    assert_eq!(a.index_json(&[])["articles"], n as u64);
+    let mut child = spawn_index(&a, &["--rebuild", "--batch-docs", "100", "--threads", "1"]);
+    let mut searched = 0;
+    while child.try_wait().unwrap().is_none() {
+        assert_eq!(total(&a), n as u64, "a search during the rebuild");
+        searched += 1;
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(child.wait().unwrap().success());
+    assert!(searched > 0, "the rebuild ended before any search");
+    assert_eq!(total(&a), n as u64);
+    assert!(a.index().join("README.md").is_file());
+    assert!(a.index().join(".gitignore").is_file());
+    assert!(!index_dir_staging(&a).exists());
+    // Rebuilt, not kept: an unchanged run afterwards finds every file in it.
+    let s = a.reindex_json(&[]);
+    assert_eq!(s["unchanged"], n as u64, "{s}");
+}
+
+fn index_dir_staging(a: &Archive) -> PathBuf {
+    a.index().join(".rebuild")
+}
+
+#[test]
+fn kill_9_during_a_rebuild_leaves_a_whole_index_that_remembers_its_folders() {
+    let a = Archive::new();
+    project_index_folder(&a);
+    let n = 3000;
+    many_articles(&a, n, 0);
+    assert_eq!(a.index_json(&[])["articles"], n as u64);
+    let mut child = spawn_index(&a, &["--rebuild", "--batch-docs", "100", "--threads", "1"]);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut killed = false;
+    while Instant::now() < deadline && child.try_wait().unwrap().is_none() {
+        // Mid-rebuild: it has committed part of the new index (wherever it keeps it).
+        let partial = committed_at(&index_dir_staging(&a)).is_some_and(|d| d > 0)
+            || committed_at(&a.index()).is_some_and(|d| d < n as u64);
+        if partial {
+            child.kill().unwrap(); // SIGKILL
+            killed = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.wait().unwrap();
+    assert!(killed, "the rebuild was not caught mid-run");
+    // The old index, whole.
+    assert_eq!(total(&a), n as u64);
+    assert_eq!(a.search("uniq1234", &[])["total_hits"], 1);
+    // A bare run knows its folders and is exact; the leftover staging folder goes.
+    let s = a.reindex_json(&[]);
+    assert_eq!(s["articles"], n as u64, "{s}");
+    assert!(!index_dir_staging(&a).exists());
+    // A rebuild after the kill completes.
+    let s = a.reindex_json(&["--rebuild"]);
+    assert_eq!(s["added"], n as u64, "{s}");
+    assert_eq!(total(&a), n as u64);
+    assert!(a.index().join("README.md").is_file());
+}
+
+#[test]
+fn kill_9_before_the_first_commit_still_remembers_the_folders() {
+    let a = Archive::new();
+    let n = 3000;
+    many_articles(&a, n, 0);
+    // No batch count: a new index commits its documents only at the end (or after 30 s).
+    let mut child = spawn_index(&a, &[a.articles().to_str().unwrap(), "--threads", "1"]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !a.index().join("meta.json").exists() {
+        assert!(Instant::now() < deadline, "no index was created");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the run ended before it could be killed"
+    );
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert_eq!(committed_at(&a.index()), Some(0), "killed after a commit");
+    // The root holds no ./corpus: only the remembered folder can be read.
+    let s = a.reindex_json(&[]);
+    assert_eq!(s["added"], n as u64, "{s}");
+    assert_eq!(
+        s["folders"][0],
+        a.articles().canonicalize().unwrap().to_str().unwrap()
+    );
+    assert_eq!(total(&a), n as u64);
+}
+
+/// Reasons of the problems a summary lists, with their paths.
+fn problems(s: &serde_json::Value) -> Vec<(String, String)> {
+    s["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let path = p["path"].as_str().unwrap().to_string();
+            (path, p["reason"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+fn assert_one_clear_line(err: &str, wanted: &str) {
+    assert!(err.contains(wanted), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    for leak in [
+        "os error",
+        "IoError",
+        "Os {",
+        "Internal error",
+        "invalid argument",
+    ] {
+        assert!(!err.contains(leak), "{err}");
+    }
+}
+
+#[test]
+fn too_much_memory_is_refused_in_one_clear_line() {
+    let a = Archive::new();
+    many_articles(&a, 3, 0);
+    let err = failing_index(
+        &a,
+        &[a.articles().to_str().unwrap(), "--memory", "99999999"],
+    );
+    assert_one_clear_line(&err, "--memory 99999999 is more than");
+    assert!(err.contains("pass at most --memory"), "{err}");
+}
+
+#[test]
+fn an_index_path_that_is_a_file_is_refused_in_one_clear_line() {
+    let a = Archive::new();
+    many_articles(&a, 3, 0);
+    std::fs::write(a.index(), "not a folder").unwrap();
+    let err = failing_index(&a, &[a.articles().to_str().unwrap()]);
+    assert_one_clear_line(&err, "is a file, not a folder");
+    assert_eq!(std::fs::read_to_string(a.index()).unwrap(), "not a folder");
+}
+
+#[test]
+fn an_index_removed_under_watch_ends_it_in_one_clear_line() {
+    let a = Archive::new();
+    many_articles(&a, 3, 0);
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dateline"))
+        .current_dir(a.root())
+        .args(["index", "--json", "--watch", "--interval", "0.2", "--index"])
+        .arg(a.index())
+        .arg(a.articles())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while committed_at(&a.index()).is_none_or(|d| d < 3) {
+        assert!(Instant::now() < deadline, "the watcher never committed");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::fs::remove_dir_all(a.index()).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut child = child;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("the watcher kept running without its index");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(!status.success());
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert_one_clear_line(&err, "was removed while dateline was updating it");
+}
+
+#[test]
+fn a_second_indexer_is_told_the_first_may_be_a_watch() {
+    let a = Archive::new();
+    many_articles(&a, 3, 0);
+    let mut watcher = spawn_index(
+        &a,
+        &[
+            a.articles().to_str().unwrap(),
+            "--watch",
+            "--interval",
+            "0.2",
+        ],
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while committed_at(&a.index()).is_none_or(|d| d < 3) {
+        assert!(Instant::now() < deadline, "the watcher never committed");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let err = failing_index(&a, &[]);
+    watcher.kill().unwrap();
+    watcher.wait().unwrap();
+    assert_one_clear_line(&err, "is being updated by another dateline process");
+    assert!(err.contains("--watch"), "{err}");
+    assert!(err.contains("Ctrl-C"), "{err}");
+}
+
+#[test]
+fn watch_interval_zero_is_refused_in_one_clear_line() {
+    let a = Archive::new();
+    many_articles(&a, 3, 0);
+    let err = failing_index(
+        &a,
+        &[a.articles().to_str().unwrap(), "--watch", "--interval", "0"],
+    );
+    assert_one_clear_line(&err, "--interval 0 is out of range");
+    assert!(!a.index().join("meta.json").exists());
+}
+
+#[test]
+fn an_index_inside_the_archive_is_not_walked() {
+    let a = Archive::new();
+    many_articles(&a, 3, 0);
+    let inside = a.articles().join("search-index");
+    let run = |extra: &[&str]| -> serde_json::Value {
+        let out = a
+            .cmd()
+            .args(["index", "--json", "--index"])
+            .arg(&inside)
+            .args(extra)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&out).unwrap()
+    };
+    let first = run(&[a.articles().to_str().unwrap()]);
+    assert_eq!(first["added"], 3, "{first}");
+    let again = run(&[]);
+    assert_eq!(again["unchanged"], 3, "{again}");
+    assert_eq!(again["skipped"], 0, "{again}");
+    assert!(problems(&again).is_empty(), "{again}");
+}
+
+#[test]
+fn a_linked_folder_that_is_read_is_not_reported_as_already_read() {
+    let a = Archive::new();
+    many_articles(&a, 2, 0);
+    let outside = a.root().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("two.txt"), "Two\n17 March 2017\n\nbeta\n").unwrap();
+    std::os::unix::fs::symlink(&outside, a.articles().join("linked")).unwrap();
+    let s = a.index_json(&[]);
+    assert_eq!(s["indexed"], 3, "{s}");
+    assert!(problems(&s).is_empty(), "{s}");
+    assert_eq!(a.search("beta", &[])["total_hits"], 1);
+}
+
+#[test]
+fn fifos_are_listed_as_skipped_and_never_opened() {
+    let a = Archive::new();
+    many_articles(&a, 2, 0);
+    let fifo = a.articles().join("pipe.txt");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let out = a
+        .cmd()
+        .args(["index", "--json", "--index"])
+        .arg(a.index())
+        .arg(a.articles())
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let s: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(s["indexed"], 2, "{s}");
+    let p = problems(&s);
+    assert!(
+        p.iter()
+            .any(|(path, reason)| path.ends_with("pipe.txt") && reason.contains("named pipe")),
+        "{s}"
+    );
+}
