@@ -176,9 +176,10 @@ pub fn print_results(out: &mut impl Write, r: &Results, color: bool) -> io::Resu
     } else {
         format!(" (shown {}–{})", r.offset + 1, r.offset + r.hits.len())
     };
+    let about = if r.total_is_estimate { "about " } else { "" };
     writeln!(
         out,
-        "{} {noun}{range} in {} ms",
+        "{about}{} {noun}{range} in {} ms",
         r.total_hits,
         r.elapsed.as_millis()
     )
@@ -249,6 +250,7 @@ pub fn results_json(r: &Results) -> Value {
         "query": r.query,
         "total_hits": r.total_hits,
         "total_articles": r.articles,
+        "total_is_estimate": r.total_is_estimate,
         "hits": hits,
         "elapsed_ms": r.elapsed.as_millis() as u64,
         "suggestion": r.suggestion,

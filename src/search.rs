@@ -132,6 +132,9 @@ pub struct Results {
     pub total_hits: usize,
     /// Every matching article, copies included.
     pub articles: usize,
+    /// `total_hits` is an estimate: the stories among many matches are estimated from the
+    /// ranked matches looked at, not counted one by one.
+    pub total_is_estimate: bool,
     pub offset: usize,
     pub hits: Vec<Hit>,
     pub elapsed: Duration,
@@ -305,6 +308,7 @@ fn copy_groups(
         }
         window = window.saturating_mul(COPY_WINDOW).min(all);
     };
+    let mut estimated = false;
     let stories = if seen >= articles {
         // Every match is in the window: count its stories as the whole count would.
         let mut prints: Vec<u64> = groups
@@ -322,8 +326,16 @@ fn copy_groups(
         prints.sort_unstable();
         prints.dedup();
         unprinted + simhash::count_stories(&prints)
-    } else {
+    } else if articles <= EXACT_STORIES_UP_TO {
         searcher.search(&*built.count_query, &StoryCount)?
+    } else {
+        // Joining near-copies among every match grows with the square of the matches that
+        // share a fingerprint block: a broad query over a large archive would spend far more
+        // on the count than on the search. The window is a sample of the matches, ranked
+        // rather than random, so its share of copies stands for the rest.
+        estimated = true;
+        let share = groups.len() as f64 / seen.max(1) as f64;
+        ((articles as f64 * share).round() as usize).clamp(groups.len(), articles)
     };
     let page = groups
         .into_iter()
@@ -338,13 +350,26 @@ fn copy_groups(
             out
         })
         .collect();
-    Ok((Counts { stories, articles }, page))
+    Ok((
+        Counts {
+            stories,
+            articles,
+            estimated,
+        },
+        page,
+    ))
 }
+
+/// Up to this many matching articles, their stories are counted exactly (a pass over the
+/// matches' fingerprints); past it, the count is estimated from the ranked window.
+const EXACT_STORIES_UP_TO: usize = 5_000;
 
 /// How many stories and articles match.
 struct Counts {
     stories: usize,
     articles: usize,
+    /// `stories` is estimated, not counted.
+    estimated: bool,
 }
 
 /// Fingerprints are already uniformly spread hashes: a hash map keyed by them needs no
@@ -464,13 +489,18 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
     let fields = &open.fields;
     let built = query::build(&open.index, fields, &req.query, &req.filters, &req.ranking)?;
     let query: &dyn Query = &*built.query;
-    let (total_hits, articles, groups) = if req.all_copies {
+    let (counts, groups) = if req.all_copies {
         let (n, docs) = top_docs(searcher, &built, req)?;
-        (n, n, docs.into_iter().map(|d| vec![d]).collect())
+        let counts = Counts {
+            stories: n,
+            articles: n,
+            estimated: false,
+        };
+        (counts, docs.into_iter().map(|d| vec![d]).collect())
     } else {
-        let (counts, groups) = copy_groups(searcher, &built, req)?;
-        (counts.stories, counts.articles, groups)
+        copy_groups(searcher, &built, req)?
     };
+    let total_hits = counts.stories;
     let snippets = Snippets::new(
         searcher,
         built.text_query.as_deref(),
@@ -489,7 +519,8 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
         suggestion,
         facets,
         total_hits,
-        articles,
+        articles: counts.articles,
+        total_is_estimate: counts.estimated,
         offset: req.offset,
         hits,
         elapsed: started.elapsed(),

@@ -135,6 +135,7 @@ pub fn similar(
         facets: None,
         total_hits: hits.len(),
         articles: hits.len(),
+        total_is_estimate: false,
         offset: 0,
         hits,
         elapsed: started.elapsed(),

@@ -383,3 +383,22 @@ fn a_tilde_allows_spelling_differences() {
     assert_one_line(&err);
     assert!(err.contains("~1 or ~2"), "{err}");
 }
+
+#[test]
+fn stories_among_very_many_matches_are_estimated_and_said_to_be() {
+    // 6,000 articles, more than are counted one by one: the count of stories is estimated
+    // from the ranked window, flagged in JSON and prefixed with "about" for people.
+    let a = copied_archive(1500, 4);
+    let r = a.search("cocoa", &["--limit", "10"]);
+    assert_eq!(r["total_articles"], 6000);
+    assert_eq!(r["total_is_estimate"], true, "{r}");
+    let stories = r["total_hits"].as_u64().unwrap();
+    assert!((1200..=1800).contains(&stories), "{stories}");
+    assert_eq!(r["hits"].as_array().unwrap().len(), 10);
+    let exact = a.search("cocoa", &["--limit", "10", "--all-copies"]);
+    assert_eq!(exact["total_hits"], 6000);
+    assert_eq!(exact["total_is_estimate"], false);
+    let out = a.run(&["search", "cocoa"]).success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(text.contains("about "), "{text}");
+}
