@@ -18,7 +18,7 @@ use crate::cli::{
 use crate::index_dir;
 use crate::indexer::{self, Indexer, Options, Summary};
 use crate::output;
-use crate::query::{parse_cli_day, Filters};
+use crate::query::Filters;
 use crate::search::{self, Request};
 use crate::{export, timeline};
 
@@ -139,7 +139,7 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
         filters,
         limit: args.limit,
         offset: args.offset,
-        sort: args.sort,
+        sort: args.sort.into(),
         // Snippets shorter than a few words are not worth cutting; 0 asks for none at all.
         snippet_chars: args.snippet_chars.max(20),
         ranking: Default::default(),
@@ -148,7 +148,7 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
     };
     if let Some(format) = args.format {
         let options = export::Options {
-            format,
+            format: format.into(),
             csv_raw: args.csv_raw,
         };
         let rows = export::run(&open, &request, options)?;
@@ -192,16 +192,11 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
 
 /// `dateline timeline`: matching articles per period, as a chart, JSON or CSV.
 pub fn timeline(args: TimelineArgs) -> Result<ExitCode> {
-    let by = args
-        .by
-        .as_deref()
-        .map(timeline::Period::parse)
-        .transpose()?;
     let index_path = args.location.index.clone();
     ensure_default_index(&index_path)?;
     let open = index_dir::open_for_search(&index_path)?;
     let filters = filters_of(&args.filters)?;
-    let t = timeline::run(&open, &args.query, &filters, by)?;
+    let t = timeline::run(&open, &args.query, &filters, args.by)?;
     let mut out = io::stdout().lock();
     let written = if args.json {
         serde_json::to_writer(&mut out, &timeline::to_json(&t))
@@ -278,16 +273,8 @@ pub fn facets(args: FacetsArgs) -> Result<ExitCode> {
 /// The filters a command line asks for, with dates checked.
 pub fn filters_of(args: &FilterArgs) -> Result<Filters> {
     let filters = Filters {
-        from: args
-            .from
-            .as_deref()
-            .map(|d| parse_cli_day(d, "--from", false))
-            .transpose()?,
-        to: args
-            .to
-            .as_deref()
-            .map(|d| parse_cli_day(d, "--to", true))
-            .transpose()?,
+        from: args.from,
+        to: args.to,
         authors: args.author.clone(),
         places: args.place.clone(),
         sources: args.source.clone(),

@@ -32,11 +32,11 @@ use crate::search::{Request, SortOrder};
 use crate::timeline::csv_to_io;
 
 /// What `--format` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// A header row, then one row per article (authors joined with "; ")
+    /// A header row, then one row per article (authors joined with "; ").
     Csv,
-    /// One JSON object per line (authors as an array)
+    /// One JSON object per line (authors as an array).
     Jsonl,
 }
 

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -34,17 +34,6 @@ pub enum Period {
 }
 
 impl Period {
-    /// Reads `--by`; plurals and `daily`-style words are accepted too.
-    pub fn parse(text: &str) -> Result<Period> {
-        Ok(match text.trim().to_ascii_lowercase().as_str() {
-            "day" | "days" | "daily" | "d" => Period::Day,
-            "week" | "weeks" | "weekly" | "w" => Period::Week,
-            "month" | "months" | "monthly" | "m" => Period::Month,
-            "year" | "years" | "yearly" | "annual" | "y" => Period::Year,
-            _ => bail!("invalid --by '{text}': use day, week, month or year"),
-        })
-    }
-
     pub fn name(self) -> &'static str {
         match self {
             Period::Day => "day",
@@ -724,13 +713,5 @@ mod tests {
         assert_eq!(thousands(4390), "4,390");
         assert_eq!(thousands(215780), "215,780");
         assert_eq!(thousands(7), "7");
-    }
-
-    #[test]
-    fn by_values() {
-        assert_eq!(Period::parse("Month").unwrap(), Period::Month);
-        assert_eq!(Period::parse("weekly").unwrap(), Period::Week);
-        let err = Period::parse("fortnight").unwrap_err().to_string();
-        assert!(err.contains("day, week, month or year"), "{err}");
     }
 }
