@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use dateline::cli::{self, Cli, Command};
-use dateline::{commands, index_dir, output};
+use dateline::{commands, output};
 
 /// Exit codes as grep and ripgrep use them: the command's own (0 found, 1 nothing found,
 /// 130 interrupted), 2 for an error (clap's usage errors are 2 as well), and 0 when the
@@ -45,7 +45,7 @@ fn main() -> ExitCode {
 
 /// Prints an error as one line on standard error and returns exit code 2.
 fn report(err: anyhow::Error) -> ExitCode {
-    let message = index_dir::one_line(&format!("{err:#}"));
+    let message = output::one_line(&format!("{err:#}"));
     // Error messages quote paths and queries: shown, never obeyed, by the terminal.
     let _ = writeln!(
         io::stderr(),
