@@ -1,12 +1,20 @@
-//! Command-line arguments.
+//! Command-line arguments: the only module (with `main.rs`) that knows clap. Flags are
+//! parsed here into the domain's own types (dates, periods, sort orders, export formats), so
+//! the modules below never see a flag's spelling.
 
+use std::fmt;
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use chrono::NaiveDate;
+use clap::error::ErrorKind;
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+use crate::export;
 use crate::indexer::DEFAULT_MEMORY_MB;
+use crate::query::{parse_day_span, DATE_HELP};
 use crate::search::SortOrder;
+use crate::timeline::Period;
 
 pub const DEFAULT_INDEX: &str = "index";
 
@@ -135,11 +143,11 @@ pub struct IndexArgs {
 #[derive(Debug, Args, Clone, Default)]
 pub struct FilterArgs {
     /// Only articles dated on or after this day (YYYY-MM-DD, YYYY-MM or YYYY)
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = from_day)]
+    pub from: Option<NaiveDate>,
     /// Only articles dated on or before this day (YYYY-MM-DD, YYYY-MM or YYYY)
-    #[arg(long, value_name = "DATE")]
-    pub to: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = to_day)]
+    pub to: Option<NaiveDate>,
     /// Only articles by this author (whole name, any case; repeat for any of several)
     #[arg(long, value_name = "NAME")]
     pub author: Vec<String>,
@@ -175,8 +183,8 @@ pub struct SearchArgs {
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub offset: usize,
     /// Result order
-    #[arg(long, value_enum, default_value_t = SortOrder::Relevance)]
-    pub sort: SortOrder,
+    #[arg(long, value_enum, default_value_t = Sort::Relevance)]
+    pub sort: Sort,
     /// Print results as one JSON object
     #[arg(long)]
     pub json: bool,
@@ -191,7 +199,7 @@ pub struct SearchArgs {
     pub all_copies: bool,
     /// Write every match (not one page; --limit and --offset are ignored) as CSV or JSON Lines
     #[arg(long, value_enum, value_name = "FORMAT", conflicts_with_all = ["json", "timeline"])]
-    pub format: Option<crate::export::Format>,
+    pub format: Option<Format>,
     /// With --format csv: write cells as they are (by default a cell starting with = + - @,
     /// tab or CR gets a leading ' so a spreadsheet shows it rather than runs it)
     #[arg(long, requires = "format")]
@@ -248,12 +256,157 @@ pub struct TimelineArgs {
     #[command(flatten)]
     pub filters: FilterArgs,
     /// One bar per day, week, month or year (default: chosen from the span of the matches)
-    #[arg(long, value_name = "PERIOD")]
-    pub by: Option<String>,
+    #[arg(long, value_name = "PERIOD", value_parser = parse_period)]
+    pub by: Option<Period>,
     /// Print {"query", "by", "total", "undated", "periods": [{"start", "count"}]} as JSON
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
     /// Print CSV: a start,count header and one row per period
     #[arg(long)]
     pub csv: bool,
+}
+
+/// `--sort`: the order of results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Sort {
+    Relevance,
+    Newest,
+    Oldest,
+}
+
+impl From<Sort> for SortOrder {
+    fn from(sort: Sort) -> SortOrder {
+        match sort {
+            Sort::Relevance => SortOrder::Relevance,
+            Sort::Newest => SortOrder::Newest,
+            Sort::Oldest => SortOrder::Oldest,
+        }
+    }
+}
+
+/// `--format`: what `search --format` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A header row, then one row per article (authors joined with "; ")
+    Csv,
+    /// One JSON object per line (authors as an array)
+    Jsonl,
+}
+
+impl From<Format> for export::Format {
+    fn from(format: Format) -> export::Format {
+        match format {
+            Format::Csv => export::Format::Csv,
+            Format::Jsonl => export::Format::Jsonl,
+        }
+    }
+}
+
+/// A flag's value that one of our parsers refused, with the fix in one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadValue(String);
+
+impl fmt::Display for BadValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadValue {}
+
+/// Reads a `--from`/`--to` day, month or year; `end` takes its last day (`--to 2017-03` is
+/// 2017-03-31), otherwise its first.
+pub fn parse_cli_day(text: &str, flag: &str, end: bool) -> Result<NaiveDate, BadValue> {
+    let (first, after) = parse_day_span(text)
+        .ok_or_else(|| BadValue(format!("invalid date '{text}' for {flag}: {DATE_HELP}")))?;
+    Ok(if end {
+        after.pred_opt().unwrap_or(after)
+    } else {
+        first
+    })
+}
+
+fn from_day(text: &str) -> Result<NaiveDate, BadValue> {
+    parse_cli_day(text, "--from", false)
+}
+
+fn to_day(text: &str) -> Result<NaiveDate, BadValue> {
+    parse_cli_day(text, "--to", true)
+}
+
+/// Reads `--by`; plurals and `daily`-style words are accepted too.
+pub fn parse_period(text: &str) -> Result<Period, BadValue> {
+    Ok(match text.trim().to_ascii_lowercase().as_str() {
+        "day" | "days" | "daily" | "d" => Period::Day,
+        "week" | "weeks" | "weekly" | "w" => Period::Week,
+        "month" | "months" | "monthly" | "m" => Period::Month,
+        "year" | "years" | "yearly" | "annual" | "y" => Period::Year,
+        _ => {
+            return Err(BadValue(format!(
+                "invalid --by '{text}': use day, week, month or year"
+            )))
+        }
+    })
+}
+
+/// The message of a value our own parsers refused (`--by fortnight`, `--from March`), which
+/// `main` reports as it reports every error: `dateline: ` and one line that gives the fix.
+/// None for clap's own usage errors, help and version, which clap prints itself.
+pub fn refused_value(err: &clap::Error) -> Option<String> {
+    if err.kind() != ErrorKind::ValueValidation {
+        return None;
+    }
+    std::error::Error::source(err)
+        .and_then(|e| e.downcast_ref::<BadValue>())
+        .map(ToString::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn cli_days() {
+        assert_eq!(
+            parse_cli_day("2017-03", "--to", true).unwrap(),
+            d(2017, 3, 31)
+        );
+        assert_eq!(
+            parse_cli_day("2017-03", "--from", false).unwrap(),
+            d(2017, 3, 1)
+        );
+        let err = parse_cli_day("March", "--from", false)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("--from") && err.contains("YYYY-MM-DD"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn by_values() {
+        assert_eq!(parse_period("Month").unwrap(), Period::Month);
+        assert_eq!(parse_period("weekly").unwrap(), Period::Week);
+        let err = parse_period("fortnight").unwrap_err().to_string();
+        assert!(err.contains("day, week, month or year"), "{err}");
+    }
+
+    #[test]
+    fn refused_values_keep_their_own_message() {
+        let err =
+            Cli::try_parse_from(["dateline", "timeline", "x", "--by", "fortnight"]).unwrap_err();
+        let message = refused_value(&err).unwrap();
+        assert_eq!(
+            message,
+            "invalid --by 'fortnight': use day, week, month or year"
+        );
+        // clap's own errors are left to clap.
+        let err = Cli::try_parse_from(["dateline", "search", "x", "--limit", "many"]).unwrap_err();
+        assert_eq!(refused_value(&err), None);
+    }
 }

@@ -4,7 +4,7 @@
 //! found, 1 when nothing was) or an error; `main` prints errors, exits 2 for them, and ends
 //! quietly when standard output is a closed pipe.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, BufWriter, IsTerminal, StdoutLock, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,8 +17,8 @@ use crate::cli::{
 };
 use crate::index_dir;
 use crate::indexer::{self, Indexer, Options, Summary};
-use crate::output;
-use crate::query::{parse_cli_day, Filters};
+use crate::output::{self, chart, json, Paint};
+use crate::query::Filters;
 use crate::search::{self, Request};
 use crate::{export, timeline};
 
@@ -34,10 +34,14 @@ pub fn found(any: bool) -> ExitCode {
     }
 }
 
-/// Output errors keep their `io::Error` in the chain, so `main` can tell a closed pipe
-/// (`dateline search ... | head`) from a real failure.
-fn finish_output(r: io::Result<()>) -> Result<()> {
-    r.context("writing output")
+/// Writes to standard output with `write` and flushes. Output errors keep their `io::Error`
+/// in the chain, so `main` can tell a closed pipe (`dateline search ... | head`) from a real
+/// failure.
+fn to_stdout(write: impl FnOnce(&mut StdoutLock<'static>) -> io::Result<()>) -> Result<()> {
+    let mut out = io::stdout().lock();
+    write(&mut out)
+        .and_then(|()| out.flush())
+        .context("writing output")
 }
 
 /// `dateline index`: 0 when the run finished (files skipped or not), 130 when Ctrl-C stopped
@@ -83,16 +87,14 @@ pub fn index(args: IndexArgs) -> Result<ExitCode> {
 const MIN_INTERVAL: f64 = 0.1;
 const MAX_INTERVAL: f64 = 1e6;
 
-fn print_index_summary(summary: &Summary, json: bool) -> Result<()> {
-    let mut out = io::stdout().lock();
-    let written = if json {
-        serde_json::to_writer(&mut out, summary)
-            .map_err(io::Error::from)
-            .and_then(|_| writeln!(out))
-    } else {
-        output::print_summary(&mut out, summary)
-    };
-    finish_output(written.and_then(|_| out.flush()))
+fn print_index_summary(summary: &Summary, as_json: bool) -> Result<()> {
+    to_stdout(|out| {
+        if as_json {
+            json::write_line(out, summary)
+        } else {
+            output::print_summary(out, summary)
+        }
+    })
 }
 
 /// Looks at the folders every `interval` seconds until Ctrl-C, printing a summary after each
@@ -150,7 +152,7 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
         filters,
         limit: args.limit,
         offset: args.offset,
-        sort: args.sort,
+        sort: args.sort.into(),
         // Snippets shorter than a few words are not worth cutting; 0 asks for none at all.
         snippet_chars: args.snippet_chars.max(20),
         ranking: Default::default(),
@@ -159,10 +161,10 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
     };
     if let Some(format) = args.format {
         let options = export::Options {
-            format,
+            format: format.into(),
             csv_raw: args.csv_raw,
         };
-        let rows = export::run(&open, &request, options)?;
+        let rows = export_rows(&open, &request, options)?;
         return Ok(found(rows > 0));
     }
     let mut results = search::search(&open, &request)?;
@@ -175,7 +177,7 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
         let room = if args.json {
             usize::MAX
         } else {
-            timeline::spark_room(timeline::terminal_width())
+            chart::spark_room(output::terminal_width())
         };
         Some(timeline::for_search(
             &open,
@@ -186,45 +188,50 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
     } else {
         None
     };
-    let mut out = io::stdout().lock();
-    let written = if args.json {
-        let mut json = output::results_json(&results);
-        timeline::add_to_json(&mut json, spark.as_ref());
-        serde_json::to_writer(&mut out, &json)
-            .map_err(io::Error::from)
-            .and_then(|_| writeln!(out))
-    } else {
-        timeline::print_sparkline(&mut out, spark.as_ref(), output::stdout_color())
-            .and_then(|_| output::print_results(&mut out, &results, output::stdout_color()))
-    };
-    finish_output(written.and_then(|_| out.flush()))?;
+    to_stdout(|out| {
+        if args.json {
+            json::write_line(out, &json::results_json(&results, spark.as_ref()))
+        } else {
+            let paint = Paint::stdout();
+            chart::print_sparkline(out, spark.as_ref(), paint)?;
+            output::print_results(out, &results, paint)
+        }
+    })?;
     Ok(found(results.total_hits > 0))
+}
+
+/// `search --format`: every match to standard output; returns how many rows were written.
+/// A closed pipe comes back as an error for `main` to end quietly.
+fn export_rows(
+    open: &index_dir::OpenIndex,
+    request: &Request,
+    options: export::Options,
+) -> Result<u64> {
+    let out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    let mut rows = output::RowWriter::new(options, out).context("writing output")?;
+    let written = export::for_each_row(open, request, |row| {
+        rows.write(row).context("writing output")
+    })?;
+    rows.finish().context("writing output")?;
+    Ok(written)
 }
 
 /// `dateline timeline`: matching articles per period, as a chart, JSON or CSV.
 pub fn timeline(args: TimelineArgs) -> Result<ExitCode> {
-    let by = args
-        .by
-        .as_deref()
-        .map(timeline::Period::parse)
-        .transpose()?;
     let index_path = args.location.index.clone();
     ensure_default_index(&index_path)?;
     let open = index_dir::open_for_search(&index_path)?;
     let filters = filters_of(&args.filters)?;
-    let t = timeline::run(&open, &args.query, &filters, by)?;
-    let mut out = io::stdout().lock();
-    let written = if args.json {
-        serde_json::to_writer(&mut out, &timeline::to_json(&t))
-            .map_err(io::Error::from)
-            .and_then(|_| writeln!(out))
-    } else if args.csv {
-        timeline::write_csv(&mut out, &t)
-    } else {
-        let width = timeline::terminal_width();
-        timeline::print_chart(&mut out, &t, width, output::stdout_color())
-    };
-    finish_output(written.and_then(|_| out.flush()))?;
+    let t = timeline::run(&open, &args.query, &filters, args.by)?;
+    to_stdout(|out| {
+        if args.json {
+            json::write_line(out, &timeline::to_json(&t))
+        } else if args.csv {
+            output::csv::write_timeline(out, &t)
+        } else {
+            chart::print_chart(out, &t, output::terminal_width(), Paint::stdout())
+        }
+    })?;
     Ok(found(t.total > 0))
 }
 
@@ -233,20 +240,14 @@ pub fn similar(args: SimilarArgs) -> Result<ExitCode> {
     let open = index_dir::open_for_search(&args.location.index)?;
     let searcher = indexer::reader(&open.index)?.searcher();
     let results = crate::similar::similar(&searcher, &open, &args.article, args.limit, 200)?;
-    print_results(&results, args.json)?;
+    to_stdout(|out| {
+        if args.json {
+            json::write_line(out, &json::results_json(&results, None))
+        } else {
+            output::print_results(out, &results, Paint::stdout())
+        }
+    })?;
     Ok(found(results.total_hits > 0))
-}
-
-fn print_results(results: &search::Results, json: bool) -> Result<()> {
-    let mut out = io::stdout().lock();
-    let written = if json {
-        serde_json::to_writer(&mut out, &output::results_json(results))
-            .map_err(io::Error::from)
-            .and_then(|_| writeln!(out))
-    } else {
-        output::print_results(&mut out, results, output::stdout_color())
-    };
-    finish_output(written.and_then(|_| out.flush()))
 }
 
 /// Values listed per facet by `search --facets`.
@@ -266,39 +267,24 @@ pub fn facets(args: FacetsArgs) -> Result<ExitCode> {
         facets: Some(args.limit.max(1)),
         all_copies: true,
     };
-    let results = search::search(&open, &request)?;
-    let facets = results.facets.unwrap_or_default();
-    let mut out = io::stdout().lock();
-    let written = if args.json {
-        let obj = serde_json::json!({
-            "query": results.query,
-            "total_hits": results.total_hits,
-            "facets": facets,
-        });
-        serde_json::to_writer(&mut out, &obj)
-            .map_err(io::Error::from)
-            .and_then(|_| writeln!(out))
-    } else {
-        writeln!(out, "{} matching articles", results.total_hits)
-            .and_then(|_| output::print_facets(&mut out, &facets, output::stdout_color()))
-    };
-    finish_output(written.and_then(|_| out.flush()))?;
+    let mut results = search::search(&open, &request)?;
+    let facets = results.facets.take().unwrap_or_default();
+    to_stdout(|out| {
+        if args.json {
+            json::write_line(out, &json::facets_json(&results, &facets))
+        } else {
+            writeln!(out, "{} matching articles", results.total_hits)?;
+            output::print_facets(out, &facets, Paint::stdout())
+        }
+    })?;
     Ok(found(results.total_hits > 0))
 }
 
 /// The filters a command line asks for, with dates checked.
 pub fn filters_of(args: &FilterArgs) -> Result<Filters> {
     let filters = Filters {
-        from: args
-            .from
-            .as_deref()
-            .map(|d| parse_cli_day(d, "--from", false))
-            .transpose()?,
-        to: args
-            .to
-            .as_deref()
-            .map(|d| parse_cli_day(d, "--to", true))
-            .transpose()?,
+        from: args.from,
+        to: args.to,
         authors: args.author.clone(),
         places: args.place.clone(),
         sources: args.source.clone(),

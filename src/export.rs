@@ -3,16 +3,11 @@
 //!
 //! The matches are collected first as addresses only (score, date and where the document
 //! lies: a few bytes each), put in relevance or date order, and then their documents are
-//! read from the store one at a time and written out as they come, so memory does not grow
-//! with the size of the articles. A reader that closes the pipe early (`| head`) ends the
-//! export quietly.
-//!
-//! CSV cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a
-//! tab or a carriage return) get a leading `'`, as OWASP advises against CSV injection:
-//! article titles and file names come from strangers. `--csv-raw` writes them as they are.
+//! read from the store one at a time and handed on as rows, which `output` writes as they
+//! come (CSV safe for spreadsheets, or JSON Lines), so memory does not grow with the size of
+//! the articles. A reader that closes the pipe early (`| head`) ends the export quietly.
 
 use std::cmp::Ordering;
-use std::io::{self, BufWriter, Write};
 
 use anyhow::Result;
 use serde::Serialize;
@@ -24,19 +19,17 @@ use tantivy::{
 };
 
 use crate::index_dir::OpenIndex;
-use crate::output::display_path;
 use crate::query;
 use crate::ranking;
 use crate::schema::Fields;
 use crate::search::{Request, SortOrder};
-use crate::timeline::csv_to_io;
 
 /// What `--format` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// A header row, then one row per article (authors joined with "; ")
+    /// A header row, then one row per article (authors joined with "; ").
     Csv,
-    /// One JSON object per line (authors as an array)
+    /// One JSON object per line (authors as an array).
     Jsonl,
 }
 
@@ -46,16 +39,6 @@ pub struct Options {
     pub format: Format,
     /// CSV: write cells as they are, even those a spreadsheet would run as formulas.
     pub csv_raw: bool,
-}
-
-/// `text` as a CSV cell a spreadsheet shows rather than runs: a `'` before a leading `=`,
-/// `+`, `-`, `@`, tab or carriage return (OWASP's CSV injection advice).
-pub fn csv_safe(text: String) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text
-    }
 }
 
 /// One match without its document: enough to order it and find it again.
@@ -155,7 +138,8 @@ pub fn all_matches(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
     Ok(matches)
 }
 
-/// One exported article.
+/// One exported article: the shape of a `--format jsonl` line (`output/csv.rs` writes the
+/// same fields as CSV columns).
 #[derive(Debug, Serialize)]
 pub struct Row {
     pub title: String,
@@ -167,10 +151,6 @@ pub struct Row {
     pub line: Option<u64>,
     pub score: Score,
 }
-
-pub const COLUMNS: [&str; 8] = [
-    "title", "authors", "date", "place", "source", "path", "line", "score",
-];
 
 fn row_of(doc: &TantivyDocument, fields: &Fields, m: &Match) -> Row {
     let text = |f| {
@@ -190,65 +170,31 @@ fn row_of(doc: &TantivyDocument, fields: &Fields, m: &Match) -> Row {
             .map(|d| d.format("%Y-%m-%d").to_string()),
         place: text(fields.place).filter(|s| !s.is_empty()),
         source: text(fields.source).filter(|s| !s.is_empty()),
-        path: display_path(&text(fields.path).unwrap_or_default()),
+        path: text(fields.path).unwrap_or_default(),
         line: doc.get_first(fields.line).and_then(|v| v.as_u64()),
         score: m.score,
     }
 }
 
-/// Writes every match of `req` to `out` and returns how many rows it wrote. Errors writing
-/// come back as `io::Error`s inside the `anyhow::Error`, so callers can tell a closed pipe
-/// (see [`crate::output::is_broken_pipe`]).
-pub fn write(open: &OpenIndex, req: &Request, options: Options, out: impl Write) -> Result<u64> {
+/// Reads every match of `req`, in its order, one document at a time, and hands each as a
+/// [`Row`] to `each`; returns how many rows it handed over. Memory does not grow with the
+/// articles: only the matches' addresses are held. An error from `each` (a closed pipe)
+/// ends the reading and comes back as it is.
+pub fn for_each_row(
+    open: &OpenIndex,
+    req: &Request,
+    mut each: impl FnMut(Row) -> Result<()>,
+) -> Result<u64> {
     let reader = crate::indexer::reader(&open.index)?;
     let searcher = reader.searcher();
     let matches = all_matches(&searcher, open, req)?;
-    let rows = matches.iter().map(|m| -> Result<Row> {
-        let doc: TantivyDocument = searcher.doc(m.address)?;
-        Ok(row_of(&doc, &open.fields, m))
-    });
     let mut written = 0;
-    match options.format {
-        Format::Csv => {
-            // Text cells only: numbers and dates cannot hold a formula.
-            let text = |t: String| if options.csv_raw { t } else { csv_safe(t) };
-            let mut w = csv::Writer::from_writer(out);
-            w.write_record(COLUMNS).map_err(csv_to_io)?;
-            for row in rows {
-                let row = row?;
-                let record = [
-                    text(row.title),
-                    text(row.authors.join("; ")),
-                    row.date.unwrap_or_default(),
-                    text(row.place.unwrap_or_default()),
-                    text(row.source.unwrap_or_default()),
-                    text(row.path),
-                    row.line.map(|l| l.to_string()).unwrap_or_default(),
-                    row.score.to_string(),
-                ];
-                w.write_record(&record).map_err(csv_to_io)?;
-                written += 1;
-            }
-            w.flush()?;
-        }
-        Format::Jsonl => {
-            let mut out = out;
-            for row in rows {
-                serde_json::to_writer(&mut out, &row?).map_err(io::Error::from)?;
-                out.write_all(b"\n")?;
-                written += 1;
-            }
-            out.flush()?;
-        }
+    for m in &matches {
+        let doc: TantivyDocument = searcher.doc(m.address)?;
+        each(row_of(&doc, &open.fields, m))?;
+        written += 1;
     }
     Ok(written)
-}
-
-/// `search --format`: every match to standard output; returns how many rows were written.
-/// A closed pipe comes back as an error for `main` to end quietly.
-pub fn run(open: &OpenIndex, req: &Request, options: Options) -> Result<u64> {
-    let out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
-    write(open, req, options, out)
 }
 
 #[cfg(test)]
@@ -273,15 +219,5 @@ mod tests {
         assert_eq!(docs(&v), [0, 2, 1]);
         sort_matches(&mut v, SortOrder::Oldest);
         assert_eq!(docs(&v), [2, 0, 1]);
-    }
-
-    #[test]
-    fn formulas_are_neutralised() {
-        for cell in ["=1+1", "+1", "-2", "@SUM(A1)", "\tx", "\rx"] {
-            assert_eq!(csv_safe(cell.to_string()), format!("'{cell}"));
-        }
-        for cell in ["Gold 1+1", "", "'quoted", " =x"] {
-            assert_eq!(csv_safe(cell.to_string()), cell);
-        }
     }
 }

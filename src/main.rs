@@ -6,13 +6,21 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use dateline::cli::{self, Cli, Command};
-use dateline::{commands, index_dir, output};
+use dateline::{commands, output};
 
 /// Exit codes as grep and ripgrep use them: the command's own (0 found, 1 nothing found,
 /// 130 interrupted), 2 for an error (clap's usage errors are 2 as well), and 0 when the
 /// reader of standard output went away (`| head`), which is not an error.
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => match cli::refused_value(&err) {
+            // A value our parsers refused reads like every other error.
+            Some(message) => return report(anyhow::anyhow!(message)),
+            // Usage errors (2), --help and --version (0), as clap prints them.
+            None => err.exit(),
+        },
+    };
     let result = match cli.command {
         Command::Index(args) => {
             few_malloc_arenas();
@@ -31,17 +39,20 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) if output::is_broken_pipe(&err) => ExitCode::SUCCESS,
-        Err(err) => {
-            let message = index_dir::one_line(&format!("{err:#}"));
-            // Error messages quote paths and queries: shown, never obeyed, by the terminal.
-            let _ = writeln!(
-                io::stderr(),
-                "dateline: {}",
-                output::terminal_safe(&message)
-            );
-            ExitCode::from(2)
-        }
+        Err(err) => report(err),
     }
+}
+
+/// Prints an error as one line on standard error and returns exit code 2.
+fn report(err: anyhow::Error) -> ExitCode {
+    let message = output::one_line(&format!("{err:#}"));
+    // Error messages quote paths and queries: shown, never obeyed, by the terminal.
+    let _ = writeln!(
+        io::stderr(),
+        "dateline: {}",
+        output::terminal_safe(&message)
+    );
+    ExitCode::from(2)
 }
 
 /// Runs a generator writing to standard output (completions, man page).

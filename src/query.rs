@@ -36,7 +36,8 @@ pub struct DateClause {
     pub negated: bool,
 }
 
-const DATE_HELP: &str =
+/// How to write a date, for errors about one.
+pub const DATE_HELP: &str =
     "write dates as YYYY-MM-DD (2017-03-17), YYYY-MM (a whole month) or YYYY (a whole year)";
 
 /// Reads a day, month or year as the span of days it covers.
@@ -263,13 +264,6 @@ pub struct Filters {
     /// Any of these dateline places / sources (whole names, any case).
     pub places: Vec<String>,
     pub sources: Vec<String>,
-}
-
-/// Parses a `--from`/`--to` value; `to` takes the end of a month or year.
-pub fn parse_cli_day(text: &str, flag: &str, end: bool) -> Result<NaiveDate> {
-    let (s, e) = parse_day_span(text)
-        .ok_or_else(|| anyhow!("invalid date '{text}' for {flag}: {DATE_HELP}"))?;
-    Ok(if end { e.pred_opt().unwrap_or(e) } else { s })
 }
 
 /// The built query plus what the snippet generator needs to know.
@@ -994,25 +988,6 @@ mod tests {
         assert_eq!(
             normalise_field_names("authors:oki \"authors:x\""),
             "author:oki \"authors:x\""
-        );
-    }
-
-    #[test]
-    fn cli_days() {
-        assert_eq!(
-            parse_cli_day("2017-03", "--to", true).unwrap(),
-            d(2017, 3, 31)
-        );
-        assert_eq!(
-            parse_cli_day("2017-03", "--from", false).unwrap(),
-            d(2017, 3, 1)
-        );
-        let err = parse_cli_day("March", "--from", false)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("--from") && err.contains("YYYY-MM-DD"),
-            "{err}"
         );
     }
 }

@@ -22,7 +22,7 @@ use crate::snippet::{self, SnippetMaker};
 use crate::suggest;
 use crate::topk;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortOrder {
     #[default]
     Relevance,

@@ -1,5 +1,6 @@
-//! How many articles match a query per day, week, month or year: `dateline timeline` draws it
-//! as a bar chart, `dateline search --timeline` as a one-line sparkline.
+//! How many articles match a query per day, week, month or year, and the JSON shape of the
+//! counts; `output/chart.rs` draws them (`dateline timeline`'s bar chart, `dateline search
+//! --timeline`'s sparkline).
 //!
 //! Counting runs a collector over the matching documents only, reading each one's `date`
 //! from the fast field (never stored documents), so it costs about as much as counting the
@@ -7,10 +8,9 @@
 //! lets the period be chosen after seeing the span of the matches.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -34,32 +34,12 @@ pub enum Period {
 }
 
 impl Period {
-    /// Reads `--by`; plurals and `daily`-style words are accepted too.
-    pub fn parse(text: &str) -> Result<Period> {
-        Ok(match text.trim().to_ascii_lowercase().as_str() {
-            "day" | "days" | "daily" | "d" => Period::Day,
-            "week" | "weeks" | "weekly" | "w" => Period::Week,
-            "month" | "months" | "monthly" | "m" => Period::Month,
-            "year" | "years" | "yearly" | "annual" | "y" => Period::Year,
-            _ => bail!("invalid --by '{text}': use day, week, month or year"),
-        })
-    }
-
     pub fn name(self) -> &'static str {
         match self {
             Period::Day => "day",
             Period::Week => "week",
             Period::Month => "month",
             Period::Year => "year",
-        }
-    }
-
-    fn plural(self) -> &'static str {
-        match self {
-            Period::Day => "days",
-            Period::Week => "weeks",
-            Period::Month => "months",
-            Period::Year => "years",
         }
     }
 
@@ -97,22 +77,12 @@ impl Period {
     }
 
     /// The first day of the next period, given the first day of one.
-    fn next(self, start: NaiveDate) -> Option<NaiveDate> {
+    pub fn next(self, start: NaiveDate) -> Option<NaiveDate> {
         match self {
             Period::Day => start.checked_add_days(Days::new(1)),
             Period::Week => start.checked_add_days(Days::new(7)),
             Period::Month => start.checked_add_months(Months::new(1)),
             Period::Year => start.checked_add_months(Months::new(12)),
-        }
-    }
-
-    /// How a period is labelled for people: `1987-03-02` (a day, or the Monday of a week),
-    /// `1987-03`, `1987`.
-    pub fn label(self, start: NaiveDate) -> String {
-        match self {
-            Period::Day | Period::Week => start.format("%Y-%m-%d").to_string(),
-            Period::Month => start.format("%Y-%m").to_string(),
-            Period::Year => start.format("%Y").to_string(),
         }
     }
 }
@@ -285,6 +255,20 @@ pub struct Timeline {
     pub elapsed: Duration,
 }
 
+impl Timeline {
+    /// The first and last day the periods cover.
+    pub fn covered(&self) -> Option<(NaiveDate, NaiveDate)> {
+        let first = self.periods.first()?.0;
+        let last = self.periods.last()?.0;
+        let end = self
+            .by
+            .next(last)
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(last);
+        Some((first, end))
+    }
+}
+
 /// Groups day counts into periods of `by` (chosen from the span when None), covering
 /// `from..=to` when given and the matches' own span otherwise.
 pub fn group(
@@ -384,160 +368,6 @@ fn count(open: &OpenIndex, text: &str, filters: &Filters) -> Result<DayCounts> {
     count_days(&reader.searcher(), &*built.count_query)
 }
 
-/// The widest drawing: wider than any terminal, and it keeps a stray `COLUMNS=100000` from
-/// printing bars of a hundred thousand cells.
-pub const MAX_WIDTH: usize = 1000;
-
-/// The width to draw in: `COLUMNS` when set to a positive number (as `ls` does), else the
-/// terminal's, else 80; at most [`MAX_WIDTH`].
-pub fn terminal_width() -> usize {
-    let columns = std::env::var("COLUMNS").ok().and_then(|c| {
-        let c = c.trim();
-        // All digits but too large for a usize is just very wide.
-        (!c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| c.parse::<usize>().unwrap_or(usize::MAX))
-            .filter(|n| *n > 0)
-    });
-    let width = columns.unwrap_or_else(|| {
-        terminal_size::terminal_size_of(io::stdout())
-            .map(|(w, _)| usize::from(w.0))
-            .filter(|w| *w > 0)
-            .unwrap_or(80)
-    });
-    width.min(MAX_WIDTH)
-}
-
-/// `4390` as `4,390`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-fn paint(color: bool, code: &str, text: &str) -> String {
-    if color {
-        format!("\x1b[{code}m{text}\x1b[0m")
-    } else {
-        text.to_string()
-    }
-}
-
-const EIGHTHS: [&str; 8] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
-
-/// A bar of `count / max` of `width` cells, in eighths of a cell; any count above zero shows.
-fn bar(count: u64, max: u64, width: usize) -> String {
-    if count == 0 || max == 0 {
-        return String::new();
-    }
-    let eighths = ((count as f64 / max as f64) * width as f64 * 8.0).round() as usize;
-    let eighths = eighths.max(1);
-    let mut out = "█".repeat(eighths / 8);
-    out.push_str(EIGHTHS[eighths % 8]);
-    out
-}
-
-/// The first and last day the periods cover.
-fn covered(t: &Timeline) -> Option<(NaiveDate, NaiveDate)> {
-    let first = t.periods.first()?.0;
-    let last = t.periods.last()?.0;
-    let end = t.by.next(last).and_then(|d| d.pred_opt()).unwrap_or(last);
-    Some((first, end))
-}
-
-/// Draws the timeline as labelled bars `width` characters wide at most: `label count bar`,
-/// bars of `█` with `▏`…`▉` for the last eighths, then the totals. Narrower than a label and
-/// a count leave room for, a bar is one cell at most (still showing which periods have any).
-pub fn print_chart(
-    out: &mut impl Write,
-    t: &Timeline,
-    width: usize,
-    color: bool,
-) -> io::Result<()> {
-    let what = if t.by == Period::Week {
-        "by week (Monday to Sunday; labelled with the Monday)".to_string()
-    } else {
-        format!("by {}", t.by.name())
-    };
-    writeln!(
-        out,
-        "{}",
-        paint(
-            color,
-            "1",
-            &format!(
-                "Articles matching \"{}\", {what}",
-                crate::output::terminal_safe(&t.query)
-            )
-        )
-    )?;
-    let max = t.periods.iter().map(|p| p.1).max().unwrap_or(0);
-    let label_w = t
-        .periods
-        .first()
-        .map_or(0, |p| t.by.label(p.0).chars().count());
-    let count_w = thousands(max).len();
-    let bar_w = width
-        .min(MAX_WIDTH)
-        .saturating_sub(label_w + count_w + 3)
-        .max(1);
-    for &(start, count) in &t.periods {
-        let label = t.by.label(start);
-        let shown = thousands(count);
-        let b = bar(count, max, bar_w);
-        if b.is_empty() {
-            writeln!(out, "{label} {shown:>count_w$}")?;
-        } else {
-            writeln!(out, "{label} {shown:>count_w$} {}", paint(color, "36", &b))?;
-        }
-    }
-    let dated = t.total - t.undated;
-    match covered(t) {
-        Some((first, last)) => {
-            let noun = if t.periods.len() == 1 {
-                t.by.name()
-            } else {
-                t.by.plural()
-            };
-            let peak = t
-                .periods
-                .iter()
-                .filter(|p| p.1 == max && max > 0)
-                .map(|p| t.by.label(p.0))
-                .next();
-            let mut line = format!(
-                "{} dated {} in {} {noun}, {first} to {last}",
-                thousands(dated),
-                if dated == 1 { "article" } else { "articles" },
-                t.periods.len(),
-            );
-            if let Some(peak) = peak {
-                line.push_str(&format!("; most in {peak} ({})", thousands(max)));
-            }
-            writeln!(out, "{}", paint(color, "1", &line))?;
-        }
-        None => writeln!(out, "no dated articles match")?,
-    }
-    if t.undated > 0 {
-        writeln!(
-            out,
-            "{} matching {} no date",
-            thousands(t.undated),
-            if t.undated == 1 {
-                "article has"
-            } else {
-                "articles have"
-            }
-        )?;
-    }
-    Ok(())
-}
-
 /// What `timeline --json` prints, keys in this order.
 #[derive(Debug, Serialize)]
 pub struct TimelineJson<'a> {
@@ -577,75 +407,6 @@ fn periods_json(t: &Timeline) -> Vec<PeriodJson> {
             count: *count,
         })
         .collect()
-}
-
-/// `start,count` and a row per period.
-pub fn write_csv(out: impl Write, t: &Timeline) -> io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    let mut rows = || -> csv::Result<()> {
-        w.write_record(["start", "count"])?;
-        for (start, count) in &t.periods {
-            w.write_record([start.format("%Y-%m-%d").to_string(), count.to_string()])?;
-        }
-        w.flush()?;
-        Ok(())
-    };
-    rows().map_err(csv_to_io)
-}
-
-/// A csv error as the io::Error beneath it when there is one, so a closed pipe stays a
-/// `BrokenPipe`.
-pub fn csv_to_io(e: csv::Error) -> io::Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => e,
-        other => io::Error::other(format!("{other:?}")),
-    }
-}
-
-const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-
-/// `1987-02 ▁▃█▆▂▁ 1987-10  (4,390 matches)`: one character per period, `▁`…`█` scaled to the
-/// busiest, a space for none.
-pub fn sparkline(t: &Timeline) -> String {
-    let (Some(first), Some(last)) = (t.periods.first(), t.periods.last()) else {
-        return format!("no dated matches  ({} matches)", thousands(t.total));
-    };
-    let max = t.periods.iter().map(|p| p.1).max().unwrap_or(0);
-    let spark: String = t
-        .periods
-        .iter()
-        .map(|&(_, n)| {
-            if n == 0 || max == 0 {
-                ' '
-            } else {
-                let level = ((n as f64 / max as f64) * 8.0).ceil() as usize;
-                SPARKS[level.clamp(1, 8) - 1]
-            }
-        })
-        .collect();
-    let mut tail = format!("{} matches", thousands(t.total));
-    if t.undated > 0 {
-        tail.push_str(&format!(", {} undated", thousands(t.undated)));
-    }
-    tail.push_str(&format!(", by {}", t.by.name()));
-    format!(
-        "{} {spark} {}  ({tail})",
-        t.by.label(first.0),
-        t.by.label(last.0)
-    )
-}
-
-/// How many periods a sparkline can show in `width` columns.
-pub fn spark_room(width: usize) -> usize {
-    // Two date labels, spaces and the count take about 50 columns.
-    width.saturating_sub(50).max(12)
-}
-
-/// Prints the sparkline and a blank line above search results, when there is a timeline.
-pub fn print_sparkline(out: &mut impl Write, t: Option<&Timeline>, color: bool) -> io::Result<()> {
-    let Some(t) = t else { return Ok(()) };
-    writeln!(out, "{}", paint(color, "36", &sparkline(t)))?;
-    writeln!(out)
 }
 
 /// Adds `"timeline": {"by", "periods"}` to search results' JSON, when there is a timeline.
@@ -713,24 +474,5 @@ mod tests {
         assert_eq!(Period::auto(d(1987, 2, 26), d(1987, 10, 20)), Period::Week);
         assert_eq!(Period::auto(d(2010, 1, 1), d(2017, 1, 1)), Period::Month);
         assert_eq!(Period::auto(d(1990, 1, 1), d(2017, 1, 1)), Period::Year);
-    }
-
-    #[test]
-    fn bars_and_numbers() {
-        assert_eq!(bar(0, 10, 10), "");
-        assert_eq!(bar(10, 10, 10), "█".repeat(10));
-        assert_eq!(bar(1, 1000, 10), "▏");
-        assert_eq!(bar(5, 10, 3), "█▌");
-        assert_eq!(thousands(4390), "4,390");
-        assert_eq!(thousands(215780), "215,780");
-        assert_eq!(thousands(7), "7");
-    }
-
-    #[test]
-    fn by_values() {
-        assert_eq!(Period::parse("Month").unwrap(), Period::Month);
-        assert_eq!(Period::parse("weekly").unwrap(), Period::Week);
-        let err = Period::parse("fortnight").unwrap_err().to_string();
-        assert!(err.contains("day, week, month or year"), "{err}");
     }
 }

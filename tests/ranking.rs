@@ -161,7 +161,8 @@ fn nested_ranking_scores_like_the_flat_sum_of_its_clauses() {
 /// pairs, deleted articles, several segments, filters, and any k.
 #[test]
 fn pruned_top_k_is_the_top_k_of_scoring_every_match() {
-    use dateline::query::{self, parse_cli_day, Filters};
+    use dateline::cli::parse_cli_day;
+    use dateline::query::{self, Filters};
     use dateline::ranking::Ranking;
     use tantivy::collector::TopDocs;
 

@@ -19,9 +19,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Result;
+use dateline::cli::parse_cli_day;
 use dateline::index_dir::{self, OpenIndex};
 use dateline::indexer;
-use dateline::query::{parse_cli_day, Filters};
+use dateline::query::Filters;
 use dateline::search::{Request, SortOrder};
 use tantivy::Searcher;
 

@@ -1,0 +1,100 @@
+//! CSV tables: `timeline --csv` and `search --format csv`.
+//!
+//! Cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab
+//! or a carriage return) get a leading `'`, as OWASP advises against CSV injection: article
+//! titles and file names come from strangers. `--csv-raw` writes them as they are.
+
+use std::io::{self, Write};
+
+use crate::export::Row;
+use crate::timeline::Timeline;
+
+use super::display_path;
+
+/// The header of `search --format csv`, one column per [`Row`] field.
+pub const COLUMNS: [&str; 8] = [
+    "title", "authors", "date", "place", "source", "path", "line", "score",
+];
+
+/// `text` as a CSV cell a spreadsheet shows rather than runs: a `'` before a leading `=`,
+/// `+`, `-`, `@`, tab or carriage return (OWASP's CSV injection advice).
+pub fn csv_safe(text: String) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text
+    }
+}
+
+/// A csv error as the io::Error beneath it when there is one, so a closed pipe stays a
+/// `BrokenPipe`.
+pub fn csv_to_io(e: ::csv::Error) -> io::Error {
+    match e.into_kind() {
+        ::csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
+/// `timeline --csv`: `start,count` and a row per period.
+pub fn write_timeline(out: impl Write, t: &Timeline) -> io::Result<()> {
+    let mut w = ::csv::Writer::from_writer(out);
+    let mut rows = || -> ::csv::Result<()> {
+        w.write_record(["start", "count"])?;
+        for (start, count) in &t.periods {
+            w.write_record([start.format("%Y-%m-%d").to_string(), count.to_string()])?;
+        }
+        w.flush()?;
+        Ok(())
+    };
+    rows().map_err(csv_to_io)
+}
+
+/// `search --format csv`: a header row, then one row per article, authors joined with "; ".
+pub struct CsvRows<W: Write> {
+    w: ::csv::Writer<W>,
+    raw: bool,
+}
+
+impl<W: Write> CsvRows<W> {
+    /// Writes the header; `raw` leaves cells that look like formulas as they are.
+    pub fn new(out: W, raw: bool) -> io::Result<CsvRows<W>> {
+        let mut w = ::csv::Writer::from_writer(out);
+        w.write_record(COLUMNS).map_err(csv_to_io)?;
+        Ok(CsvRows { w, raw })
+    }
+
+    pub fn write(&mut self, row: Row) -> io::Result<()> {
+        // Text cells only: numbers and dates cannot hold a formula.
+        let text = |t: String| if self.raw { t } else { csv_safe(t) };
+        let record = [
+            text(row.title),
+            text(row.authors.join("; ")),
+            row.date.unwrap_or_default(),
+            text(row.place.unwrap_or_default()),
+            text(row.source.unwrap_or_default()),
+            text(display_path(&row.path)),
+            row.line.map(|l| l.to_string()).unwrap_or_default(),
+            row.score.to_string(),
+        ];
+        self.w.write_record(&record).map_err(csv_to_io)
+    }
+
+    pub fn finish(mut self) -> io::Result<()> {
+        self.w.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised() {
+        for cell in ["=1+1", "+1", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(csv_safe(cell.to_string()), format!("'{cell}"));
+        }
+        for cell in ["Gold 1+1", "", "'quoted", " =x"] {
+            assert_eq!(csv_safe(cell.to_string()), cell);
+        }
+    }
+}

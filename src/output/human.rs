@@ -1,0 +1,164 @@
+//! What people read: result lists, facet counts and the index summary, as lines of text,
+//! coloured through [`Paint`] (which also makes strangers' text terminal-safe).
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use crate::facets::Facets;
+use crate::indexer::Summary;
+use crate::problems::Severity;
+use crate::search::{Highlighted, Results};
+
+use super::terminal::{one_line, terminal_safe, Paint, MATCH, META, PLAIN, TITLE};
+
+/// Shows `path` relative to the current folder when it lies below it, as users typed it.
+pub fn display_path(path: &str) -> String {
+    if let Ok(cwd) = std::env::current_dir() {
+        if let Ok(rel) = Path::new(path).strip_prefix(&cwd) {
+            return rel.to_string_lossy().into_owned();
+        }
+    }
+    path.to_string()
+}
+
+pub fn print_results(out: &mut impl Write, r: &Results, s: Paint) -> io::Result<()> {
+    for hit in &r.hits {
+        let mut title = hit.title.clone();
+        if title.text.trim().is_empty() {
+            title.text = "(untitled)".into();
+        }
+        writeln!(out, "{:>3}. {}", hit.rank, s.marked(&title, TITLE))?;
+        let mut meta = vec![hit
+            .date
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| "no date".into())];
+        if !hit.authors.is_empty() {
+            meta.push(terminal_safe(&hit.authors.join(", ")).into_owned());
+        }
+        let mut place = terminal_safe(&display_path(&hit.path)).into_owned();
+        if let Some(line) = hit.line {
+            place.push_str(&format!(":{line}"));
+        }
+        meta.push(place);
+        match hit.copies.len() {
+            0 => {}
+            1 => meta.push("+1 copy".into()),
+            n => meta.push(format!("+{n} copies")),
+        }
+        writeln!(out, "     {}", s.paint(META, &meta.join(" · ")))?;
+        let snippet = Highlighted {
+            text: one_line(&hit.snippet.text),
+            ..Highlighted::default()
+        };
+        // Highlights index into the original text, so re-flow around them piecewise.
+        let shown = if hit.snippet.highlights.is_empty() {
+            s.marked(&snippet, PLAIN)
+        } else {
+            flow_marked(s, &hit.snippet)
+        };
+        if !shown.trim().is_empty() {
+            writeln!(out, "     {shown}")?;
+        }
+        writeln!(out)?;
+    }
+    if let Some(facets) = &r.facets {
+        print_facets(out, facets, s)?;
+    }
+    if let Some(suggestion) = &r.suggestion {
+        writeln!(out, "Did you mean: {}?", s.paint(TITLE, suggestion))?;
+    }
+    let noun = match (r.total_hits == 1, r.articles > r.total_hits) {
+        (true, false) => "result".to_string(),
+        (false, false) => "results".to_string(),
+        // Copies are folded: the count and the pages are stories.
+        (one, true) => format!(
+            "{} ({} articles with copies)",
+            if one { "story" } else { "stories" },
+            r.articles
+        ),
+    };
+    let range = if r.hits.is_empty() {
+        if r.total_hits > 0 {
+            format!(" (none shown: --offset {} is past the last)", r.offset)
+        } else {
+            String::new()
+        }
+    } else {
+        format!(" (shown {}–{})", r.offset + 1, r.offset + r.hits.len())
+    };
+    let about = if r.total_is_estimate { "about " } else { "" };
+    writeln!(
+        out,
+        "{about}{} {noun}{range} in {} ms",
+        r.total_hits,
+        r.elapsed.as_millis()
+    )
+}
+
+/// Facet counts as three short lists.
+pub fn print_facets(out: &mut impl Write, f: &Facets, s: Paint) -> io::Result<()> {
+    for (name, list) in [
+        ("Authors", &f.authors),
+        ("Sources", &f.sources),
+        ("Places", &f.places),
+    ] {
+        if list.is_empty() {
+            writeln!(out, "{}: none", s.paint(TITLE, name))?;
+            continue;
+        }
+        let items: Vec<String> = list
+            .iter()
+            .map(|c| format!("{} ({})", terminal_safe(&c.value), c.count))
+            .collect();
+        writeln!(out, "{}: {}", s.paint(TITLE, name), items.join(", "))?;
+    }
+    writeln!(out)
+}
+
+/// Marks highlights while folding the snippet's line breaks into spaces.
+fn flow_marked(s: Paint, h: &Highlighted) -> String {
+    let mut out = String::new();
+    let mut at = 0;
+    let fold = |t: &str| terminal_safe(&t.replace(['\n', '\r', '\t'], " ")).into_owned();
+    for r in &h.highlights {
+        out.push_str(&fold(&h.text[at..r.start]));
+        out.push_str(&s.paint(MATCH, &h.text[r.clone()]));
+        at = r.end;
+    }
+    out.push_str(&fold(&h.text[at..]));
+    let collapsed: Vec<&str> = out.split(' ').filter(|w| !w.is_empty()).collect();
+    collapsed.join(" ")
+}
+
+/// How many problems the human summary lists before saying "and N more".
+const PROBLEMS_SHOWN: usize = 10;
+
+pub fn print_summary(out: &mut impl Write, s: &Summary) -> io::Result<()> {
+    for p in s.problems.iter().take(PROBLEMS_SHOWN) {
+        let kind = match p.kind {
+            Severity::Skipped => "skipped",
+            Severity::Warning => "warning",
+        };
+        let mut place = terminal_safe(&display_path(&p.path)).into_owned();
+        if let Some(line) = p.line {
+            place.push_str(&format!(":{line}"));
+        }
+        writeln!(out, "{kind}: {place}: {}", terminal_safe(&p.reason))?;
+    }
+    if s.problems.len() > PROBLEMS_SHOWN {
+        writeln!(
+            out,
+            "… and {} more (dateline index --json lists them all)",
+            s.problems.len() - PROBLEMS_SHOWN
+        )?;
+    }
+    let secs = s.elapsed_ms as f64 / 1000.0;
+    let mut line = format!(
+        "indexed {} articles ({} files added, {} updated, {} removed, {} unchanged); {} skipped, {} warnings; {} articles in the index; {:.2} s",
+        s.indexed, s.added, s.updated, s.removed, s.unchanged, s.skipped, s.warnings, s.articles, secs
+    );
+    if s.interrupted {
+        line.push_str(" (interrupted: what was committed is kept; run again to finish)");
+    }
+    writeln!(out, "{line}")
+}

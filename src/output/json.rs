@@ -1,0 +1,96 @@
+//! What programs read: one JSON object per command (`--json`), and one per line for
+//! `search --format jsonl`. The shapes are contracts other tools rely on: fields are added,
+//! never renamed or dropped.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::export::Row;
+use crate::facets::Facets;
+use crate::search::Results;
+use crate::timeline::{self, Timeline};
+
+use super::display_path;
+
+/// Writes `value` as one line of JSON.
+pub fn write_line(out: &mut impl Write, value: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    out.write_all(b"\n")
+}
+
+/// Search results: `{"query", "total_hits", "total_articles", "hits": [...], "elapsed_ms",
+/// "suggestion"}`, with `"facets"` when counted and `"timeline"` when asked for.
+pub fn results_json(r: &Results, timeline: Option<&Timeline>) -> Value {
+    let hits: Vec<Value> = r
+        .hits
+        .iter()
+        .map(|h| {
+            json!({
+                "rank": h.rank,
+                "score": h.score,
+                "path": display_path(&h.path),
+                "line": h.line,
+                "title": h.title.text,
+                "authors": h.authors,
+                "date": h.date.map(|d| d.format("%Y-%m-%d").to_string()),
+                "snippet": h.snippet.to_html(),
+                // No snippet (`--snippet-chars 0`, or nothing to show): no fragments.
+                "fragments": if h.snippet.text.is_empty() {
+                    Vec::new()
+                } else {
+                    h.snippet.fragments_html()
+                },
+                "title_html": h.title.to_html(),
+                "copies": h.copies.iter().map(|c| display_path(c)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let mut obj = json!({
+        "query": r.query,
+        "total_hits": r.total_hits,
+        "total_articles": r.articles,
+        "total_is_estimate": r.total_is_estimate,
+        "hits": hits,
+        "elapsed_ms": r.elapsed.as_millis() as u64,
+        "suggestion": r.suggestion,
+    });
+    if let Some(f) = &r.facets {
+        obj["facets"] = json!(f);
+    }
+    timeline::add_to_json(&mut obj, timeline);
+    obj
+}
+
+/// `dateline facets --json`: `{"query", "total_hits", "facets"}`.
+pub fn facets_json(r: &Results, facets: &Facets) -> Value {
+    json!({
+        "query": r.query,
+        "total_hits": r.total_hits,
+        "facets": facets,
+    })
+}
+
+/// `search --format jsonl`: one exported row per line, authors as an array.
+pub struct JsonLines<W: Write> {
+    out: W,
+}
+
+impl<W: Write> JsonLines<W> {
+    pub fn new(out: W) -> JsonLines<W> {
+        JsonLines { out }
+    }
+
+    pub fn write(&mut self, row: Row) -> io::Result<()> {
+        let row = Row {
+            path: display_path(&row.path),
+            ..row
+        };
+        write_line(&mut self.out, &row)
+    }
+
+    pub fn finish(mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
