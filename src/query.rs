@@ -19,7 +19,7 @@ use tantivy::query_grammar::{
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::{DateTime, Index};
 
-use crate::ranking::{self, Ranking};
+use crate::ranking::{self, clone_clauses, Ranking};
 use crate::schema::{author_key, Fields};
 
 /// A half-open span of days `[start, end)`; `None` is unbounded.
@@ -871,10 +871,6 @@ pub fn build(
         text_query,
         prune,
     })
-}
-
-pub(crate) fn clone_clauses(clauses: &[(Occur, Box<dyn Query>)]) -> Vec<(Occur, Box<dyn Query>)> {
-    clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect()
 }
 
 #[cfg(test)]

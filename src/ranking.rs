@@ -239,7 +239,7 @@ pub struct PruneParts {
     /// The title pair phrases, boosted as in the ranked query.
     pub pairs: Vec<Box<dyn Query>>,
     /// The query's filters (dates, authors), which `words` leaves out so that tantivy can
-    /// prune it; None when there are none. Set by [`crate::query::build`].
+    /// prune it; None when there are none. Set by `query::build`, which builds on this module.
     pub filter: Option<Box<dyn Query>>,
 }
 
@@ -276,7 +276,7 @@ fn prune_parts(
     if ranking.all_words_tier > 0.0 {
         candidates.push(tier_clause(ranking.all_words_tier));
     }
-    candidates.extend(crate::query::clone_clauses(pairs));
+    candidates.extend(clone_clauses(pairs));
     // Each field's phrase on its own: as one union, checking a few articles would scan a
     // window of thousands after each.
     let near = match near {
@@ -317,6 +317,11 @@ fn flatten_terms(query: &dyn Query, out: &mut Vec<Box<dyn Query>>) -> bool {
             .clauses()
             .iter()
             .all(|(o, q)| *o == Occur::Should && flatten_terms(&**q, out))
+}
+
+/// A copy of boolean clauses: tantivy's queries are boxed trait objects, cloned one by one.
+pub(crate) fn clone_clauses(clauses: &[(Occur, Box<dyn Query>)]) -> Vec<(Occur, Box<dyn Query>)> {
+    clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect()
 }
 
 /// A required clause adding `tier` to every article it is combined with.
