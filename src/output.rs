@@ -11,7 +11,8 @@ use serde_json::{json, Value};
 use crate::facets::Facets;
 use crate::indexer::Summary;
 use crate::problems::Severity;
-use crate::search::{Highlighted, Results};
+use crate::search::Results;
+use crate::snippet::Highlighted;
 
 /// Whether to colour output: only on a terminal, and never when NO_COLOR is set.
 /// `CLICOLOR_FORCE` (set and not `0`) forces colour on a pipe too, as many tools honour it;

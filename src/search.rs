@@ -1,6 +1,5 @@
 //! Running a search: ranking or sorting the matches and cutting snippets from them.
 
-use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -18,7 +17,7 @@ use crate::index_dir::OpenIndex;
 use crate::query::{self, Filters};
 use crate::ranking::{self, Ranking};
 use crate::simhash;
-use crate::snippet::{self, SnippetMaker};
+use crate::snippet::{self, Highlighted, SnippetMaker};
 use crate::suggest;
 use crate::topk;
 
@@ -44,66 +43,6 @@ pub struct Request {
     pub facets: Option<usize>,
     /// Show every copy of a story as its own hit instead of folding copies together.
     pub all_copies: bool,
-}
-
-/// Text with the ranges (byte offsets) that matched the query.
-#[derive(Debug, Clone, Default)]
-pub struct Highlighted {
-    pub text: String,
-    pub highlights: Vec<Range<usize>>,
-    /// Where each fragment of a multi-fragment snippet lies in `text`; empty when the text
-    /// is one piece.
-    pub fragments: Vec<Range<usize>>,
-}
-
-impl Highlighted {
-    /// HTML-escaped text with matches in `<b>…</b>`.
-    pub fn to_html(&self) -> String {
-        self.html_of(0..self.text.len())
-    }
-
-    /// Each fragment as HTML, in article order.
-    pub fn fragments_html(&self) -> Vec<String> {
-        if self.fragments.is_empty() {
-            return vec![self.to_html()];
-        }
-        self.fragments
-            .iter()
-            .map(|f| self.html_of(f.clone()))
-            .collect()
-    }
-
-    fn html_of(&self, span: Range<usize>) -> String {
-        let mut out = String::with_capacity(span.len() + 16);
-        let mut at = span.start;
-        for r in &self.highlights {
-            if r.start < span.start || r.end > span.end {
-                continue;
-            }
-            out.push_str(&html_escape(&self.text[at..r.start]));
-            out.push_str("<b>");
-            out.push_str(&html_escape(&self.text[r.clone()]));
-            out.push_str("</b>");
-            at = r.end;
-        }
-        out.push_str(&html_escape(&self.text[at..span.end]));
-        out
-    }
-}
-
-pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[derive(Debug, Clone)]
@@ -693,16 +632,6 @@ impl Snippets {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn html_is_escaped_around_highlights() {
-        let h = Highlighted {
-            text: "a <b> & THAAD".into(),
-            highlights: std::iter::once(8..13).collect(),
-            fragments: Vec::new(),
-        };
-        assert_eq!(h.to_html(), "a &lt;b&gt; &amp; <b>THAAD</b>");
-    }
 
     #[test]
     fn lead_cuts_at_a_word_boundary() {
