@@ -23,7 +23,7 @@ use tantivy::{
     DateTime, DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument,
 };
 
-use crate::index_dir::OpenIndex;
+use crate::index_dir::{self, OpenIndex};
 use crate::output::display_path;
 use crate::query;
 use crate::ranking;
@@ -200,7 +200,7 @@ fn row_of(doc: &TantivyDocument, fields: &Fields, m: &Match) -> Row {
 /// come back as `io::Error`s inside the `anyhow::Error`, so callers can tell a closed pipe
 /// (see [`crate::output::is_broken_pipe`]).
 pub fn write(open: &OpenIndex, req: &Request, options: Options, out: impl Write) -> Result<u64> {
-    let reader = crate::indexer::reader(&open.index)?;
+    let reader = index_dir::reader(&open.index)?;
     let searcher = reader.searcher();
     let matches = all_matches(&searcher, open, req)?;
     let rows = matches.iter().map(|m| -> Result<Row> {

@@ -24,7 +24,7 @@ use tantivy::schema::Term;
 use tantivy::{DateTime, IndexWriter, TantivyDocument};
 
 use crate::article::{self, dateline, FileKind, FileParse, Record};
-use crate::index_dir::{self, Meta, OpenIndex};
+use crate::index_dir::{self, reader, Meta, OpenIndex};
 use crate::merge::BudgetMergePolicy;
 use crate::problems::{Problem, Severity};
 use crate::schema::{author_key, Fields};
@@ -757,15 +757,6 @@ impl Indexer {
             .wait_merging_threads()
             .context("finishing index merges")
     }
-}
-
-/// A reader of the last commit; reloaded by hand, so no file watcher thread is started.
-pub fn reader(index: &tantivy::Index) -> Result<tantivy::IndexReader> {
-    index
-        .reader_builder()
-        .reload_policy(tantivy::ReloadPolicy::Manual)
-        .try_into()
-        .context("opening index reader")
 }
 
 /// Runs one indexing pass and finishes.

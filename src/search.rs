@@ -13,7 +13,7 @@ use tantivy::schema::Value;
 use tantivy::{DocAddress, Order, Score, Searcher, TantivyDocument};
 
 use crate::facets::{self, Facets};
-use crate::index_dir::OpenIndex;
+use crate::index_dir::{self, OpenIndex};
 use crate::query::{self, Filters};
 use crate::ranking::{self, Ranking};
 use crate::simhash;
@@ -92,7 +92,7 @@ fn lead(text: &str, max_chars: usize) -> String {
 /// Searches the index's last commit.
 pub fn search(open: &OpenIndex, req: &Request) -> Result<Results> {
     let started = Instant::now();
-    let reader = crate::indexer::reader(&open.index)?;
+    let reader = index_dir::reader(&open.index)?;
     let mut results = search_with(&reader.searcher(), open, req)?;
     results.elapsed = started.elapsed();
     Ok(results)

@@ -19,7 +19,7 @@ use tantivy::columnar::Column;
 use tantivy::query::Query;
 use tantivy::{DateTime, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
-use crate::index_dir::OpenIndex;
+use crate::index_dir::{self, OpenIndex};
 use crate::query::{self, Filters};
 use crate::ranking::Ranking;
 
@@ -379,7 +379,7 @@ fn count(open: &OpenIndex, text: &str, filters: &Filters) -> Result<DayCounts> {
         filters,
         &Ranking::default(),
     )?;
-    let reader = crate::indexer::reader(&open.index)?;
+    let reader = index_dir::reader(&open.index)?;
     // Counting needs the matches, not the ranking's extra clauses.
     count_days(&reader.searcher(), &*built.count_query)
 }
