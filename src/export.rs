@@ -27,7 +27,7 @@ use crate::index_dir::{self, OpenIndex};
 use crate::output::display_path;
 use crate::query;
 use crate::ranking;
-use crate::schema::Fields;
+use crate::schema::{self, Fields};
 use crate::search::{Request, SortOrder};
 use crate::timeline::csv_to_io;
 
@@ -87,7 +87,7 @@ impl Collector for AllMatches {
     ) -> tantivy::Result<SegmentMatches> {
         Ok(SegmentMatches {
             segment: segment_local_id,
-            dates: segment.fast_fields().date("date")?,
+            dates: segment.fast_fields().date(schema::DATE)?,
             matches: Vec::new(),
         })
     }

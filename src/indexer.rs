@@ -27,7 +27,7 @@ use crate::article::{self, dateline, FileKind, FileParse, Record};
 use crate::index_dir::{self, reader, Meta, OpenIndex};
 use crate::merge::BudgetMergePolicy;
 use crate::problems::{Problem, Severity};
-use crate::schema::{author_key, Fields};
+use crate::schema::{self, author_key, Fields};
 use crate::simhash;
 use crate::walk::{self, FoundFile, Walk};
 
@@ -118,11 +118,11 @@ fn indexed_files(searcher: &tantivy::Searcher) -> Result<IdMap<Indexed>> {
     let mut out = IdMap::with_capacity_and_hasher(searcher.num_docs() as usize, Default::default());
     for segment in searcher.segment_readers() {
         let ff = segment.fast_fields();
-        let ids = ff.u64("path_id")?;
-        let roots = ff.u64("root_id")?;
-        let sizes = ff.u64("size")?;
-        let mtimes = ff.i64("mtime")?;
-        let hashes = ff.u64("hash")?;
+        let ids = ff.u64(schema::PATH_ID)?;
+        let roots = ff.u64(schema::ROOT_ID)?;
+        let sizes = ff.u64(schema::SIZE)?;
+        let mtimes = ff.i64(schema::MTIME)?;
+        let hashes = ff.u64(schema::HASH)?;
         for doc in segment.doc_ids_alive() {
             let Some(id) = ids.first(doc) else {
                 continue;

@@ -20,7 +20,7 @@ use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::{DateTime, Index};
 
 use crate::ranking::{self, clone_clauses, Ranking};
-use crate::schema::{author_key, Fields};
+use crate::schema::{self, author_key, Fields};
 
 /// A half-open span of days `[start, end)`; `None` is unbounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -481,7 +481,7 @@ const MIN_PREFIX_CHARS: usize = 2;
 const MAX_FUZZY_EDITS: u32 = 2;
 
 fn is_date_field(name: Option<&str>) -> bool {
-    name.is_some_and(|n| n.eq_ignore_ascii_case("date"))
+    name.is_some_and(|n| n.eq_ignore_ascii_case(schema::DATE))
 }
 
 fn is_date_leaf(ast: &UserInputAst) -> bool {
@@ -675,7 +675,11 @@ impl Syntax<'_> {
         let targets = match field_name {
             None => vec![self.fields.title, self.fields.author, self.fields.body],
             Some(name) => {
-                let name = if name == "authors" { "author" } else { name };
+                let name = if name == "authors" {
+                    schema::AUTHOR
+                } else {
+                    name
+                };
                 let field = self.index.schema().get_field(name).map_err(|_| {
                     explain_parse_error(
                         QueryParserError::FieldDoesNotExist(name.to_string()),

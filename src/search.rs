@@ -16,6 +16,7 @@ use crate::facets::{self, Facets};
 use crate::index_dir::{self, OpenIndex};
 use crate::query::{self, Filters};
 use crate::ranking::{self, Ranking};
+use crate::schema;
 use crate::simhash;
 use crate::snippet::{self, Highlighted, SnippetMaker};
 use crate::suggest;
@@ -136,7 +137,7 @@ pub fn top_docs(
             } else {
                 Order::Asc
             };
-            let by_date = page.order_by_fast_field::<tantivy::DateTime>("date", order);
+            let by_date = page.order_by_fast_field::<tantivy::DateTime>(schema::DATE, order);
             // The ranking's clauses only reorder what the plain query matches, and the order
             // here is by date: the plain query finds the same page without them.
             let (n, top) = searcher.search(&*built.count_query, &(Count, by_date))?;
@@ -217,7 +218,7 @@ fn copy_groups(
                 Entry::Occupied(e) => e.into_mut(),
                 Entry::Vacant(e) => {
                     let ff = searcher.segment_reader(doc.1.segment_ord).fast_fields();
-                    e.insert((ff.u64("simhash")?, ff.date("date")?))
+                    e.insert((ff.u64(schema::SIMHASH)?, ff.date(schema::DATE)?))
                 }
             };
             let print = prints.first(doc.1.doc_id).unwrap_or(0);
@@ -329,7 +330,7 @@ impl Collector for StoryCount {
         reader: &tantivy::SegmentReader,
     ) -> tantivy::Result<SegmentStoryCount> {
         Ok(SegmentStoryCount {
-            prints: reader.fast_fields().u64("simhash")?,
+            prints: reader.fast_fields().u64(schema::SIMHASH)?,
             distinct: Default::default(),
             unprinted: 0,
         })
@@ -542,7 +543,11 @@ fn paths_of(searcher: &Searcher, addresses: &[DocAddress]) -> Result<Vec<String>
     segments.sort_unstable();
     segments.dedup();
     for segment in segments {
-        let Some(column) = searcher.segment_reader(segment).fast_fields().str("path")? else {
+        let Some(column) = searcher
+            .segment_reader(segment)
+            .fast_fields()
+            .str(schema::PATH)?
+        else {
             continue;
         };
         // (ordinal, index in `addresses`), sorted by ordinal.

@@ -22,6 +22,7 @@ use tantivy::{DateTime, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 use crate::index_dir::{self, OpenIndex};
 use crate::query::{self, Filters};
 use crate::ranking::Ranking;
+use crate::schema;
 
 /// The length of one bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -265,7 +266,7 @@ pub fn count_days(searcher: &Searcher, query: &dyn Query) -> Result<DayCounts> {
     Ok(searcher.search(
         query,
         &DayCollector {
-            field: "date".into(),
+            field: schema::DATE.into(),
         },
     )?)
 }
