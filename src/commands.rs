@@ -238,7 +238,7 @@ pub fn timeline(args: TimelineArgs) -> Result<ExitCode> {
 pub fn similar(args: SimilarArgs) -> Result<ExitCode> {
     ensure_default_index(&args.location.index)?;
     let open = index_dir::open_for_search(&args.location.index)?;
-    let searcher = indexer::reader(&open.index)?.searcher();
+    let searcher = index_dir::reader(&open.index)?.searcher();
     let results = crate::similar::similar(&searcher, &open, &args.article, args.limit, 200)?;
     to_stdout(|out| {
         if args.json {

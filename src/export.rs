@@ -18,10 +18,10 @@ use tantivy::{
     DateTime, DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument,
 };
 
-use crate::index_dir::OpenIndex;
+use crate::index_dir::{self, OpenIndex};
 use crate::query;
 use crate::ranking;
-use crate::schema::Fields;
+use crate::schema::{self, Fields};
 use crate::search::{Request, SortOrder};
 
 /// What `--format` writes.
@@ -70,7 +70,7 @@ impl Collector for AllMatches {
     ) -> tantivy::Result<SegmentMatches> {
         Ok(SegmentMatches {
             segment: segment_local_id,
-            dates: segment.fast_fields().date("date")?,
+            dates: segment.fast_fields().date(schema::DATE)?,
             matches: Vec::new(),
         })
     }
@@ -185,7 +185,7 @@ pub fn for_each_row(
     req: &Request,
     mut each: impl FnMut(Row) -> Result<()>,
 ) -> Result<u64> {
-    let reader = crate::indexer::reader(&open.index)?;
+    let reader = index_dir::reader(&open.index)?;
     let searcher = reader.searcher();
     let matches = all_matches(&searcher, open, req)?;
     let mut written = 0;

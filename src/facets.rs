@@ -10,6 +10,8 @@ use tantivy::aggregation::AggregationCollector;
 use tantivy::query::Query;
 use tantivy::Searcher;
 
+use crate::schema;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FacetCount {
     pub value: String,
@@ -25,9 +27,9 @@ pub struct Facets {
 
 /// (name in the result, fast field)
 const FACETS: [(&str, &str); 3] = [
-    ("authors", "author_facet"),
-    ("places", "place_facet"),
-    ("sources", "source_facet"),
+    ("authors", schema::AUTHOR_FACET),
+    ("places", schema::PLACE_FACET),
+    ("sources", schema::SOURCE_FACET),
 ];
 
 /// The `size` most frequent values of each facet among the documents `query` matches.

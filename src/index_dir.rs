@@ -1,5 +1,6 @@
-//! Opening, creating and checking the index directory, and the metadata dateline keeps in
-//! tantivy's commit payload (so it is written atomically with the documents it describes).
+//! Opening (for reading or updating), creating and checking the index directory, and the
+//! metadata dateline keeps in tantivy's commit payload (so it is written atomically with the
+//! documents it describes). Searching opens its reader here, never through the indexer.
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -174,6 +175,15 @@ pub fn open_for_search(path: &Path) -> Result<OpenIndex> {
         let _ = open.index.set_multithread_executor(threads);
     }
     Ok(open)
+}
+
+/// A reader of the last commit; reloaded by hand, so no file watcher thread is started.
+pub fn reader(index: &Index) -> Result<tantivy::IndexReader> {
+    index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()
+        .context("opening index reader")
 }
 
 fn dir_has_entries(path: &Path) -> Result<bool> {

@@ -24,10 +24,10 @@ use tantivy::schema::Term;
 use tantivy::{DateTime, IndexWriter, TantivyDocument, TantivyError};
 
 use crate::article::{self, dateline, FileKind, FileParse, Record};
-use crate::index_dir::{self, Meta, OpenIndex};
+use crate::index_dir::{self, reader, Meta, OpenIndex};
 use crate::merge::BudgetMergePolicy;
 use crate::problems::{Problem, Severity};
-use crate::schema::{author_key, Fields};
+use crate::schema::{self, author_key, Fields};
 use crate::simhash;
 use crate::walk::{self, FoundFile, Walk};
 
@@ -120,11 +120,11 @@ fn indexed_files(searcher: &tantivy::Searcher) -> Result<IdMap<Indexed>> {
     let mut out = IdMap::with_capacity_and_hasher(searcher.num_docs() as usize, Default::default());
     for segment in searcher.segment_readers() {
         let ff = segment.fast_fields();
-        let ids = ff.u64("path_id")?;
-        let roots = ff.u64("root_id")?;
-        let sizes = ff.u64("size")?;
-        let mtimes = ff.i64("mtime")?;
-        let hashes = ff.u64("hash")?;
+        let ids = ff.u64(schema::PATH_ID)?;
+        let roots = ff.u64(schema::ROOT_ID)?;
+        let sizes = ff.u64(schema::SIZE)?;
+        let mtimes = ff.i64(schema::MTIME)?;
+        let hashes = ff.u64(schema::HASH)?;
         for doc in segment.doc_ids_alive() {
             let Some(id) = ids.first(doc) else {
                 continue;
@@ -910,15 +910,6 @@ impl Indexer {
         }
         Ok(())
     }
-}
-
-/// A reader of the last commit; reloaded by hand, so no file watcher thread is started.
-pub fn reader(index: &tantivy::Index) -> Result<tantivy::IndexReader> {
-    index
-        .reader_builder()
-        .reload_policy(tantivy::ReloadPolicy::Manual)
-        .try_into()
-        .context("opening index reader")
 }
 
 /// Runs one indexing pass and finishes.

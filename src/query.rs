@@ -19,8 +19,8 @@ use tantivy::query_grammar::{
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::{DateTime, Index};
 
-use crate::ranking::{self, Ranking};
-use crate::schema::{author_key, Fields};
+use crate::ranking::{self, clone_clauses, Ranking};
+use crate::schema::{self, author_key, Fields};
 
 /// A half-open span of days `[start, end)`; `None` is unbounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -475,7 +475,7 @@ const MIN_PREFIX_CHARS: usize = 2;
 const MAX_FUZZY_EDITS: u32 = 2;
 
 fn is_date_field(name: Option<&str>) -> bool {
-    name.is_some_and(|n| n.eq_ignore_ascii_case("date"))
+    name.is_some_and(|n| n.eq_ignore_ascii_case(schema::DATE))
 }
 
 fn is_date_leaf(ast: &UserInputAst) -> bool {
@@ -669,7 +669,11 @@ impl Syntax<'_> {
         let targets = match field_name {
             None => vec![self.fields.title, self.fields.author, self.fields.body],
             Some(name) => {
-                let name = if name == "authors" { "author" } else { name };
+                let name = if name == "authors" {
+                    schema::AUTHOR
+                } else {
+                    name
+                };
                 let field = self.index.schema().get_field(name).map_err(|_| {
                     explain_parse_error(
                         QueryParserError::FieldDoesNotExist(name.to_string()),
@@ -742,6 +746,9 @@ fn any_name(field: Field, names: &[String]) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(any_of))
 }
 
+/// Builds the query for what the user typed, restricted by `filters`: the words (ranked, or
+/// taken as written when they use syntax), with the date clauses and filters as clauses
+/// that restrict the matches and never add to the score.
 pub fn build(
     index: &Index,
     fields: &Fields,
@@ -752,76 +759,118 @@ pub fn build(
     // Checked on what the user typed and again on what goes to the parser, which differs
     // only in how apostrophes are escaped.
     check_shape(text)?;
-    let (words, clauses) = extract_date_clauses(text)?;
+    let (words, dates) = extract_date_clauses(text)?;
     let words = normalise_field_names(&words);
-    type Pair = (Option<Box<dyn Query>>, Option<ranking::Scored>);
-    let (text_query, scored): Pair = if words.is_empty() || words == "*" {
-        (None, None)
-    } else {
-        reject_field_wildcard(&words)?;
-        let parser = query_parser(index, fields, ranking.title_boost);
-        let explain = |e| explain_parse_error(e, &words);
-        let parsed = apostrophes(&words);
-        check_shape(&parsed)?;
-        if ranking::plain_words(&parsed).is_some() {
-            let plain = parser.parse_query(&parsed).map_err(explain)?;
-            let mut conjunctive = query_parser(index, fields, ranking.title_boost);
-            conjunctive.set_conjunction_by_default();
-            let scored = ranking::text_query(&parser, &conjunctive, &parsed, ranking)
-                .map_err(|e| explain_parse_error(e, &words))?;
-            (Some(plain), Some(scored))
-        } else {
-            // Syntax is taken as written, unranked.
-            let syntax = Syntax {
-                index,
-                fields,
-                parser: &parser,
-                title_boost: ranking.title_boost,
-                text: &words,
-            };
-            let query = syntax.build(&parsed)?;
-            let scored = ranking::Scored {
-                query: query.box_clone(),
-                prune: None,
-            };
-            (Some(query), Some(scored))
-        }
-    };
-    let has_filters = !filters.authors.is_empty()
-        || !filters.places.is_empty()
-        || !filters.sources.is_empty()
-        || filters.from.is_some()
-        || filters.to.is_some();
-    if text.trim().is_empty() && !has_filters {
+    let words = text_part(index, fields, &words, ranking)?;
+    if text.trim().is_empty() && !has_filters(filters) {
         bail!("empty query: type some words, or * to list every article");
     }
-    let (scored, prune) = match scored {
-        Some(s) => (s.query, s.prune),
-        None => (Box::new(AllQuery) as Box<dyn Query>, None),
+    let (text_query, ranked) = match words {
+        Some(w) => (Some(w.matches), w.ranked),
+        None => (
+            None,
+            ranking::Scored {
+                query: Box::new(AllQuery),
+                prune: None,
+            },
+        ),
     };
-    let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    parts.push((Occur::Must, scored));
+    let restrictions = filter_clauses(fields, dates, filters);
     // The ranking's extra clauses only reorder what the plain words match, so counting
     // runs on the plain query.
     let plain: Box<dyn Query> = text_query
         .as_ref()
         .map(|q| q.box_clone())
         .unwrap_or_else(|| Box::new(AllQuery));
+    // The candidates are filtered as the query is, so that its top k are found among them.
+    let prune = ranked.prune.map(|prune| filter_prune(prune, &restrictions));
+    Ok(Built {
+        query: restrict(ranked.query, &restrictions),
+        count_query: restrict(plain, &restrictions),
+        text_query,
+        prune,
+    })
+}
+
+/// The words of a query: as they match (what snippets highlight and counting runs on) and
+/// as they are ranked.
+struct TextPart {
+    matches: Box<dyn Query>,
+    ranked: ranking::Scored,
+}
+
+/// The query for `words` (dates already taken out, field names normalised); None when
+/// there are none, or only `*`. Plain words are ranked; syntax is taken as written,
+/// unranked.
+fn text_part(
+    index: &Index,
+    fields: &Fields,
+    words: &str,
+    ranking: &Ranking,
+) -> Result<Option<TextPart>> {
+    if words.is_empty() || words == "*" {
+        return Ok(None);
+    }
+    reject_field_wildcard(words)?;
+    let parser = query_parser(index, fields, ranking.title_boost);
+    let parsed = apostrophes(words);
+    check_shape(&parsed)?;
+    if ranking::plain_words(&parsed).is_some() {
+        let explain = |e| explain_parse_error(e, words);
+        let matches = parser.parse_query(&parsed).map_err(explain)?;
+        let mut conjunctive = query_parser(index, fields, ranking.title_boost);
+        conjunctive.set_conjunction_by_default();
+        let ranked = ranking::text_query(&parser, &conjunctive, &parsed, ranking)
+            .map_err(|e| explain_parse_error(e, words))?;
+        return Ok(Some(TextPart { matches, ranked }));
+    }
+    let syntax = Syntax {
+        index,
+        fields,
+        parser: &parser,
+        title_boost: ranking.title_boost,
+        text: words,
+    };
+    let matches = syntax.build(&parsed)?;
+    let ranked = ranking::Scored {
+        query: matches.box_clone(),
+        prune: None,
+    };
+    Ok(Some(TextPart { matches, ranked }))
+}
+
+/// True when `filters` restrict the search at all.
+fn has_filters(filters: &Filters) -> bool {
+    !filters.authors.is_empty()
+        || !filters.places.is_empty()
+        || !filters.sources.is_empty()
+        || filters.from.is_some()
+        || filters.to.is_some()
+}
+
+/// The query's date clauses, then `--from`/`--to`, then the author, place and source
+/// filters, each as a clause scored 0: they restrict the matches, never rank them.
+fn filter_clauses(
+    fields: &Fields,
+    dates: Vec<DateClause>,
+    filters: &Filters,
+) -> Vec<(Occur, Box<dyn Query>)> {
     let filter = |q: Box<dyn Query>| -> Box<dyn Query> { Box::new(ConstScoreQuery::new(q, 0.0)) };
-    for c in clauses {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for c in dates {
         let occur = if c.negated {
             Occur::MustNot
         } else {
             Occur::Must
         };
-        parts.push((occur, filter(date_filter(fields, c.span))));
+        clauses.push((occur, filter(date_filter(fields, c.span))));
     }
     if filters.from.is_some() || filters.to.is_some() {
         let span = DaySpan {
             start: filters.from,
             end: filters.to.and_then(|d| d.succ_opt()),
         };
-        parts.push((Occur::Must, filter(date_filter(fields, span))));
+        clauses.push((Occur::Must, filter(date_filter(fields, span))));
     }
     for (field, names) in [
         (fields.author_key, &filters.authors),
@@ -829,46 +878,35 @@ pub fn build(
         (fields.source, &filters.sources),
     ] {
         if !names.is_empty() {
-            parts.push((Occur::Must, filter(any_name(field, names))));
+            clauses.push((Occur::Must, filter(any_name(field, names))));
         }
     }
-    let mut count_parts = clone_clauses(&parts);
-    count_parts[0].1 = plain;
-    let combine = |mut parts: Vec<(Occur, Box<dyn Query>)>| -> Box<dyn Query> {
-        if parts.len() == 1 {
-            parts
-                .pop()
-                .map(|(_, q)| q)
-                .unwrap_or_else(|| Box::new(AllQuery))
-        } else {
-            Box::new(BooleanQuery::new(parts))
-        }
-    };
-    // The candidates are filtered as the query is, so that its top k are found among them.
-    let prune = prune.map(|mut prune| {
-        let filters = &parts[1..];
-        if !filters.is_empty() {
-            let mut filter = clone_clauses(filters);
-            filter.push((Occur::Must, Box::new(AllQuery)));
-            prune.filter = Some(Box::new(BooleanQuery::new(filter)));
-        }
-        let mut candidates = vec![(Occur::Must, prune.candidates)];
-        candidates.extend(clone_clauses(filters));
-        prune.candidates = combine(candidates);
-        prune
-    });
-    let query = combine(parts);
-    let count_query = combine(count_parts);
-    Ok(Built {
-        query,
-        count_query,
-        text_query,
-        prune,
-    })
+    clauses
 }
 
-pub(crate) fn clone_clauses(clauses: &[(Occur, Box<dyn Query>)]) -> Vec<(Occur, Box<dyn Query>)> {
-    clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect()
+/// `query` required, with the `restrictions`; `query` itself when there are none.
+fn restrict(query: Box<dyn Query>, restrictions: &[(Occur, Box<dyn Query>)]) -> Box<dyn Query> {
+    if restrictions.is_empty() {
+        return query;
+    }
+    let mut clauses = vec![(Occur::Must, query)];
+    clauses.extend(clone_clauses(restrictions));
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// The pruning parts with their candidates restricted as the query is, and the
+/// restrictions on their own as the filter that the unpruned word union leaves out.
+fn filter_prune(
+    mut prune: ranking::PruneParts,
+    restrictions: &[(Occur, Box<dyn Query>)],
+) -> ranking::PruneParts {
+    if !restrictions.is_empty() {
+        let mut filter = clone_clauses(restrictions);
+        filter.push((Occur::Must, Box::new(AllQuery)));
+        prune.filter = Some(Box::new(BooleanQuery::new(filter)));
+    }
+    prune.candidates = restrict(prune.candidates, restrictions);
+    prune
 }
 
 #[cfg(test)]

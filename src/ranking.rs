@@ -7,7 +7,8 @@
 
 use anyhow::Result;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser,
+    QueryParserError, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
@@ -97,7 +98,7 @@ pub fn text_query(
     conjunctive: &QueryParser,
     text: &str,
     ranking: &Ranking,
-) -> Result<Scored, tantivy::query::QueryParserError> {
+) -> Result<Scored, QueryParserError> {
     let base = parser.parse_query(text)?;
     let unranked = |query| Scored { query, prune: None };
     let Some(words) = plain_words(text) else {
@@ -106,65 +107,122 @@ pub fn text_query(
     if words.len() < 2 {
         return Ok(unranked(base));
     }
-    // The all-words part: its BM25 (boosted) and, folded into the same conjunction, the
-    // tier as a constant-scored match-all clause that the intersection adds.
-    let mut nested: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let mut conjunction = None;
-    if ranking.all_words_tier > 0.0 || ranking.all_words_boost > 0.0 {
-        let all = conjunctive.parse_query(text)?;
-        conjunction = Some(all.box_clone());
-        if ranking.all_words_boost <= 0.0 {
-            nested.push((
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(all, ranking.all_words_tier)),
-            ));
-        } else {
-            nested.push((
-                Occur::Must,
-                Box::new(BoostQuery::new(all, ranking.all_words_boost)),
-            ));
-            if ranking.all_words_tier > 0.0 {
-                nested.push(tier_clause(ranking.all_words_tier));
-            }
+    let (mut nested, conjunction) = all_words_clauses(conjunctive, text, ranking)?;
+    let (near_clauses, near) = proximity_clauses(parser, &words, ranking)?;
+    nested.extend(near_clauses);
+    let pairs = title_pair_clauses(parser, &words, ranking)?;
+    if nested.is_empty() && pairs.is_empty() {
+        // As before: plain BM25 (a ranking without the extra clauses) scores exactly as
+        // a full scoring would.
+        return Ok(unranked(Box::new(BooleanQuery::new(vec![(
+            Occur::Should,
+            base,
+        )]))));
+    }
+    let prune =
+        conjunction.and_then(|all| prune_parts(words.len(), &*base, all, near, &pairs, ranking));
+    Ok(Scored {
+        query: assemble(base, nested, pairs),
+        prune,
+    })
+}
+
+/// Boolean clauses, as tantivy's BooleanQuery takes them.
+type Clauses = Vec<(Occur, Box<dyn Query>)>;
+
+/// The all-words part: its BM25 (boosted) and, folded into the same conjunction, the tier
+/// as a constant-scored match-all clause that the intersection adds. Also returns the
+/// conjunction itself, which pruning starts from; None when the ranking has no such part.
+fn all_words_clauses(
+    conjunctive: &QueryParser,
+    text: &str,
+    ranking: &Ranking,
+) -> Result<(Clauses, Option<Box<dyn Query>>), QueryParserError> {
+    let mut clauses: Clauses = Vec::new();
+    if ranking.all_words_tier <= 0.0 && ranking.all_words_boost <= 0.0 {
+        return Ok((clauses, None));
+    }
+    let all = conjunctive.parse_query(text)?;
+    let conjunction = all.box_clone();
+    if ranking.all_words_boost <= 0.0 {
+        clauses.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(all, ranking.all_words_tier)),
+        ));
+    } else {
+        clauses.push((
+            Occur::Must,
+            Box::new(BoostQuery::new(all, ranking.all_words_boost)),
+        ));
+        if ranking.all_words_tier > 0.0 {
+            clauses.push(tier_clause(ranking.all_words_tier));
         }
     }
-    // Words standing together matter in the title and the body; phrases over author names
-    // would only cost time.
-    let phrase = |ws: &[&str], slop: u32| {
-        let slop = if slop > 0 {
-            format!("~{slop}")
-        } else {
-            String::new()
-        };
-        let words = ws.join(" ");
-        parser.parse_query(&format!("title:\"{words}\"{slop} body:\"{words}\"{slop}"))
+    Ok((clauses, Some(conjunction)))
+}
+
+/// `words` as a phrase within `slop`, in the title and the body. Words standing together
+/// matter there; phrases over author names would only cost time.
+fn phrase(
+    parser: &QueryParser,
+    words: &[&str],
+    slop: u32,
+) -> Result<Box<dyn Query>, QueryParserError> {
+    let slop = if slop > 0 {
+        format!("~{slop}")
+    } else {
+        String::new()
     };
-    let mut near_query = None;
-    if ranking.proximity_tier > 0.0 || ranking.proximity_boost > 0.0 {
-        let near = phrase(&words, ranking.proximity_slop)?;
-        near_query = Some(near.box_clone());
-        if ranking.proximity_tier > 0.0 {
-            nested.push((
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(
-                    near.box_clone(),
-                    ranking.proximity_tier,
-                )),
-            ));
-        }
-        if ranking.proximity_boost > 0.0 {
-            nested.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(near, ranking.proximity_boost)),
-            ));
-        }
+    let words = words.join(" ");
+    parser.parse_query(&format!("title:\"{words}\"{slop} body:\"{words}\"{slop}"))
+}
+
+/// The proximity clauses (the words within `proximity_slop` of each other, as a tier and
+/// as a boosted BM25 score), and the proximity phrase itself for pruning; None when the
+/// ranking has neither.
+fn proximity_clauses(
+    parser: &QueryParser,
+    words: &[&str],
+    ranking: &Ranking,
+) -> Result<(Clauses, Option<Box<dyn Query>>), QueryParserError> {
+    let mut clauses: Clauses = Vec::new();
+    if ranking.proximity_tier <= 0.0 && ranking.proximity_boost <= 0.0 {
+        return Ok((clauses, None));
     }
-    // Pairs lift articles that lack a word too (that helps the BBC topic queries), so they
-    // stay at the top level. They are title phrases only: body pairs check positions on
-    // every article with both words and, with no way to prune, made `crude oil prices` at
-    // 10x take 3.7 ms instead of 2.1; without them Reuters known-item search improves
-    // slightly and BBC topic MAP@100 drops 0.781 -> 0.771 (docs/EVALUATION.md).
-    let mut pairs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let near = phrase(parser, words, ranking.proximity_slop)?;
+    let near_query = near.box_clone();
+    if ranking.proximity_tier > 0.0 {
+        clauses.push((
+            Occur::Should,
+            Box::new(ConstScoreQuery::new(
+                near.box_clone(),
+                ranking.proximity_tier,
+            )),
+        ));
+    }
+    if ranking.proximity_boost > 0.0 {
+        clauses.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(near, ranking.proximity_boost)),
+        ));
+    }
+    Ok((clauses, Some(near_query)))
+}
+
+/// Each adjacent pair of words as an exact title phrase, boosted by `pair_boost`, for
+/// queries of three words or more.
+///
+/// Pairs lift articles that lack a word too (that helps the BBC topic queries), so they
+/// stay at the top level. They are title phrases only: body pairs check positions on every
+/// article with both words and, with no way to prune, cost more than they gain; without
+/// them Reuters known-item search improves slightly and BBC topic queries lose a little
+/// (docs/EVALUATION.md).
+fn title_pair_clauses(
+    parser: &QueryParser,
+    words: &[&str],
+    ranking: &Ranking,
+) -> Result<Clauses, QueryParserError> {
+    let mut pairs: Clauses = Vec::new();
     if ranking.pair_boost > 0.0 && words.len() >= 3 {
         for pair in words.windows(2) {
             let q = parser.parse_query(&format!("title:\"{}\"", pair.join(" ")))?;
@@ -174,27 +232,18 @@ pub fn text_query(
             ));
         }
     }
-    if nested.is_empty() && pairs.is_empty() {
-        // As before: plain BM25 (a ranking without the extra clauses) scores exactly as
-        // a full scoring would.
-        return Ok(unranked(Box::new(BooleanQuery::new(vec![(
-            Occur::Should,
-            base,
-        )]))));
-    }
-    let prune = conjunction
-        .and_then(|all| prune_parts(words.len(), &*base, all, near_query, &pairs, ranking));
-    // The word terms go at the top level next to X (not as one nested union), so tantivy
-    // runs a single union.
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = match base.downcast_ref::<BooleanQuery>() {
+    Ok(pairs)
+}
+
+/// The ranked query: the word terms at the top level next to the all-words part X (not as
+/// one nested union, so tantivy runs a single union), then the title pairs.
+fn assemble(base: Box<dyn Query>, nested: Clauses, pairs: Clauses) -> Box<dyn Query> {
+    let mut clauses: Clauses = match base.downcast_ref::<BooleanQuery>() {
         Some(b)
             if b.get_minimum_number_should_match() <= 1
                 && b.clauses().iter().all(|(o, _)| *o == Occur::Should) =>
         {
-            b.clauses()
-                .iter()
-                .map(|(o, q)| (*o, q.box_clone()))
-                .collect()
+            clone_clauses(b.clauses())
         }
         _ => vec![(Occur::Should, base)],
     };
@@ -206,10 +255,7 @@ pub fn text_query(
         clauses.extend(nested);
     }
     clauses.extend(pairs);
-    Ok(Scored {
-        query: Box::new(BooleanQuery::new(clauses)),
-        prune,
-    })
+    Box::new(BooleanQuery::new(clauses))
 }
 
 /// The scored text query, and what finding its top k without scoring every match needs.
@@ -239,7 +285,7 @@ pub struct PruneParts {
     /// The title pair phrases, boosted as in the ranked query.
     pub pairs: Vec<Box<dyn Query>>,
     /// The query's filters (dates, authors), which `words` leaves out so that tantivy can
-    /// prune it; None when there are none. Set by [`crate::query::build`].
+    /// prune it; None when there are none. Set by `query::build`, which builds on this module.
     pub filter: Option<Box<dyn Query>>,
 }
 
@@ -276,7 +322,7 @@ fn prune_parts(
     if ranking.all_words_tier > 0.0 {
         candidates.push(tier_clause(ranking.all_words_tier));
     }
-    candidates.extend(crate::query::clone_clauses(pairs));
+    candidates.extend(clone_clauses(pairs));
     // Each field's phrase on its own: as one union, checking a few articles would scan a
     // window of thousands after each.
     let near = match near {
@@ -317,6 +363,11 @@ fn flatten_terms(query: &dyn Query, out: &mut Vec<Box<dyn Query>>) -> bool {
             .clauses()
             .iter()
             .all(|(o, q)| *o == Occur::Should && flatten_terms(&**q, out))
+}
+
+/// A copy of boolean clauses: tantivy's queries are boxed trait objects, cloned one by one.
+pub(crate) fn clone_clauses(clauses: &[(Occur, Box<dyn Query>)]) -> Vec<(Occur, Box<dyn Query>)> {
+    clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect()
 }
 
 /// A required clause adding `tier` to every article it is combined with.

@@ -25,6 +25,28 @@ pub const NAME_ANALYZER: &str = "dateline_name";
 /// Whole author name as one lower-cased, folded token, for exact `--author` filters.
 pub const KEY_ANALYZER: &str = "dateline_key";
 
+/// The fields' names: the one place they are spelled. `build_schema` creates the fields under
+/// them, `fields_of` resolves them, and fast-field columns and aggregations are looked up by
+/// them, so a renamed field cannot leave a lookup behind.
+pub const TITLE: &str = "title";
+pub const AUTHOR: &str = "author";
+pub const AUTHOR_KEY: &str = "author_key";
+pub const DATE: &str = "date";
+pub const BODY: &str = "body";
+pub const PATH: &str = "path";
+pub const PATH_ID: &str = "path_id";
+pub const ROOT_ID: &str = "root_id";
+pub const LINE: &str = "line";
+pub const SIZE: &str = "size";
+pub const MTIME: &str = "mtime";
+pub const HASH: &str = "hash";
+pub const PLACE: &str = "place";
+pub const SOURCE: &str = "source";
+pub const AUTHOR_FACET: &str = "author_facet";
+pub const PLACE_FACET: &str = "place_facet";
+pub const SOURCE_FACET: &str = "source_facet";
+pub const SIMHASH: &str = "simhash";
+
 /// Handles to every field, resolved once per open index.
 #[derive(Clone, Debug)]
 pub struct Fields {
@@ -71,10 +93,10 @@ pub fn build_schema() -> (Schema, Fields) {
             )
             .set_stored()
     };
-    let title = b.add_text_field("title", text(TEXT_ANALYZER));
-    let author = b.add_text_field("author", text(NAME_ANALYZER));
+    let title = b.add_text_field(TITLE, text(TEXT_ANALYZER));
+    let author = b.add_text_field(AUTHOR, text(NAME_ANALYZER));
     let author_key = b.add_text_field(
-        "author_key",
+        AUTHOR_KEY,
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(KEY_ANALYZER)
@@ -82,27 +104,24 @@ pub fn build_schema() -> (Schema, Fields) {
         ),
     );
     let date = b.add_date_field(
-        "date",
+        DATE,
         DateOptions::default()
             .set_indexed()
             .set_stored()
             .set_fast()
             .set_precision(DateTimePrecision::Seconds),
     );
-    let body = b.add_text_field("body", text(TEXT_ANALYZER));
+    let body = b.add_text_field(BODY, text(TEXT_ANALYZER));
     // Fast as well as stored: the paths of a hit's copies are read from the column, not by
     // decompressing a stored block per copy.
-    let path = b.add_text_field("path", TextOptions::default().set_stored().set_fast("raw"));
-    let path_id = b.add_u64_field(
-        "path_id",
-        NumericOptions::default().set_indexed().set_fast(),
-    );
-    let root_id = b.add_u64_field("root_id", NumericOptions::default().set_fast());
+    let path = b.add_text_field(PATH, TextOptions::default().set_stored().set_fast("raw"));
+    let path_id = b.add_u64_field(PATH_ID, NumericOptions::default().set_indexed().set_fast());
+    let root_id = b.add_u64_field(ROOT_ID, NumericOptions::default().set_fast());
     let stored_fast = || NumericOptions::default().set_stored().set_fast();
-    let line = b.add_u64_field("line", stored_fast());
-    let size = b.add_u64_field("size", stored_fast());
-    let mtime = b.add_i64_field("mtime", stored_fast());
-    let hash = b.add_u64_field("hash", stored_fast());
+    let line = b.add_u64_field(LINE, stored_fast());
+    let size = b.add_u64_field(SIZE, stored_fast());
+    let mtime = b.add_i64_field(MTIME, stored_fast());
+    let hash = b.add_u64_field(HASH, stored_fast());
     let key = || {
         TextOptions::default()
             .set_indexing_options(
@@ -112,13 +131,13 @@ pub fn build_schema() -> (Schema, Fields) {
             )
             .set_stored()
     };
-    let place = b.add_text_field("place", key());
-    let source = b.add_text_field("source", key());
+    let place = b.add_text_field(PLACE, key());
+    let source = b.add_text_field(SOURCE, key());
     let facet = || TextOptions::default().set_fast("raw");
-    let author_facet = b.add_text_field("author_facet", facet());
-    let place_facet = b.add_text_field("place_facet", facet());
-    let source_facet = b.add_text_field("source_facet", facet());
-    let simhash = b.add_u64_field("simhash", stored_fast());
+    let author_facet = b.add_text_field(AUTHOR_FACET, facet());
+    let place_facet = b.add_text_field(PLACE_FACET, facet());
+    let source_facet = b.add_text_field(SOURCE_FACET, facet());
+    let simhash = b.add_u64_field(SIMHASH, stored_fast());
     let fields = Fields {
         title,
         author,
@@ -150,24 +169,24 @@ pub fn fields_of(schema: &Schema) -> Fields {
             .unwrap_or_else(|_| unreachable!("schema checked before use: {name}"))
     };
     Fields {
-        title: f("title"),
-        author: f("author"),
-        author_key: f("author_key"),
-        date: f("date"),
-        body: f("body"),
-        path: f("path"),
-        path_id: f("path_id"),
-        root_id: f("root_id"),
-        line: f("line"),
-        size: f("size"),
-        mtime: f("mtime"),
-        hash: f("hash"),
-        place: f("place"),
-        source: f("source"),
-        author_facet: f("author_facet"),
-        place_facet: f("place_facet"),
-        source_facet: f("source_facet"),
-        simhash: f("simhash"),
+        title: f(TITLE),
+        author: f(AUTHOR),
+        author_key: f(AUTHOR_KEY),
+        date: f(DATE),
+        body: f(BODY),
+        path: f(PATH),
+        path_id: f(PATH_ID),
+        root_id: f(ROOT_ID),
+        line: f(LINE),
+        size: f(SIZE),
+        mtime: f(MTIME),
+        hash: f(HASH),
+        place: f(PLACE),
+        source: f(SOURCE),
+        author_facet: f(AUTHOR_FACET),
+        place_facet: f(PLACE_FACET),
+        source_facet: f(SOURCE_FACET),
+        simhash: f(SIMHASH),
     }
 }
 
@@ -282,6 +301,36 @@ mod tests {
     fn author_key_ignores_case_accents_and_spacing() {
         assert_eq!(author_key("  José   García "), "jose garcia");
         assert_eq!(author_key("Seima Oki"), author_key("SEIMA OKI"));
+    }
+
+    #[test]
+    fn every_named_field_resolves_to_the_field_built_under_it() {
+        let (schema, built) = build_schema();
+        assert_eq!(format!("{:?}", fields_of(&schema)), format!("{built:?}"));
+        let names: Vec<&str> = schema.fields().map(|(_, e)| e.name()).collect();
+        assert_eq!(
+            names,
+            [
+                TITLE,
+                AUTHOR,
+                AUTHOR_KEY,
+                DATE,
+                BODY,
+                PATH,
+                PATH_ID,
+                ROOT_ID,
+                LINE,
+                SIZE,
+                MTIME,
+                HASH,
+                PLACE,
+                SOURCE,
+                AUTHOR_FACET,
+                PLACE_FACET,
+                SOURCE_FACET,
+                SIMHASH
+            ]
+        );
     }
 
     #[test]

@@ -1,6 +1,5 @@
 //! Running a search: ranking or sorting the matches and cutting snippets from them.
 
-use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -14,11 +13,12 @@ use tantivy::schema::Value;
 use tantivy::{DocAddress, Order, Score, Searcher, TantivyDocument};
 
 use crate::facets::{self, Facets};
-use crate::index_dir::OpenIndex;
+use crate::index_dir::{self, OpenIndex};
 use crate::query::{self, Filters};
 use crate::ranking::{self, Ranking};
+use crate::schema;
 use crate::simhash;
-use crate::snippet::{self, SnippetMaker};
+use crate::snippet::{self, Highlighted, SnippetMaker};
 use crate::suggest;
 use crate::topk;
 
@@ -44,66 +44,6 @@ pub struct Request {
     pub facets: Option<usize>,
     /// Show every copy of a story as its own hit instead of folding copies together.
     pub all_copies: bool,
-}
-
-/// Text with the ranges (byte offsets) that matched the query.
-#[derive(Debug, Clone, Default)]
-pub struct Highlighted {
-    pub text: String,
-    pub highlights: Vec<Range<usize>>,
-    /// Where each fragment of a multi-fragment snippet lies in `text`; empty when the text
-    /// is one piece.
-    pub fragments: Vec<Range<usize>>,
-}
-
-impl Highlighted {
-    /// HTML-escaped text with matches in `<b>…</b>`.
-    pub fn to_html(&self) -> String {
-        self.html_of(0..self.text.len())
-    }
-
-    /// Each fragment as HTML, in article order.
-    pub fn fragments_html(&self) -> Vec<String> {
-        if self.fragments.is_empty() {
-            return vec![self.to_html()];
-        }
-        self.fragments
-            .iter()
-            .map(|f| self.html_of(f.clone()))
-            .collect()
-    }
-
-    fn html_of(&self, span: Range<usize>) -> String {
-        let mut out = String::with_capacity(span.len() + 16);
-        let mut at = span.start;
-        for r in &self.highlights {
-            if r.start < span.start || r.end > span.end {
-                continue;
-            }
-            out.push_str(&html_escape(&self.text[at..r.start]));
-            out.push_str("<b>");
-            out.push_str(&html_escape(&self.text[r.clone()]));
-            out.push_str("</b>");
-            at = r.end;
-        }
-        out.push_str(&html_escape(&self.text[at..span.end]));
-        out
-    }
-}
-
-pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[derive(Debug, Clone)]
@@ -156,7 +96,7 @@ fn lead(text: &str, max_chars: usize) -> String {
 /// Searches the index's last commit.
 pub fn search(open: &OpenIndex, req: &Request) -> Result<Results> {
     let started = Instant::now();
-    let reader = crate::indexer::reader(&open.index)?;
+    let reader = index_dir::reader(&open.index)?;
     let mut results = search_with(&reader.searcher(), open, req)?;
     results.elapsed = started.elapsed();
     Ok(results)
@@ -200,7 +140,7 @@ pub fn top_docs(
             } else {
                 Order::Asc
             };
-            let by_date = page.order_by_fast_field::<tantivy::DateTime>("date", order);
+            let by_date = page.order_by_fast_field::<tantivy::DateTime>(schema::DATE, order);
             // The ranking's clauses only reorder what the plain query matches, and the order
             // here is by date: the plain query finds the same page without them.
             let (n, top) = searcher.search(&*built.count_query, &(Count, by_date))?;
@@ -281,7 +221,7 @@ fn copy_groups(
                 Entry::Occupied(e) => e.into_mut(),
                 Entry::Vacant(e) => {
                     let ff = searcher.segment_reader(doc.1.segment_ord).fast_fields();
-                    e.insert((ff.u64("simhash")?, ff.date("date")?))
+                    e.insert((ff.u64(schema::SIMHASH)?, ff.date(schema::DATE)?))
                 }
             };
             let print = prints.first(doc.1.doc_id).unwrap_or(0);
@@ -415,7 +355,7 @@ impl Collector for StoryCount {
         reader: &tantivy::SegmentReader,
     ) -> tantivy::Result<SegmentStoryCount> {
         Ok(SegmentStoryCount {
-            prints: reader.fast_fields().u64("simhash")?,
+            prints: reader.fast_fields().u64(schema::SIMHASH)?,
             distinct: Default::default(),
             unprinted: 0,
         })
@@ -634,7 +574,11 @@ fn paths_of(searcher: &Searcher, addresses: &[DocAddress]) -> Result<Vec<String>
     segments.sort_unstable();
     segments.dedup();
     for segment in segments {
-        let Some(column) = searcher.segment_reader(segment).fast_fields().str("path")? else {
+        let Some(column) = searcher
+            .segment_reader(segment)
+            .fast_fields()
+            .str(schema::PATH)?
+        else {
             continue;
         };
         // (ordinal, index in `addresses`), sorted by ordinal.
@@ -724,16 +668,6 @@ impl Snippets {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn html_is_escaped_around_highlights() {
-        let h = Highlighted {
-            text: "a <b> & THAAD".into(),
-            highlights: std::iter::once(8..13).collect(),
-            fragments: Vec::new(),
-        };
-        assert_eq!(h.to_html(), "a &lt;b&gt; &amp; <b>THAAD</b>");
-    }
 
     #[test]
     fn lead_cuts_at_a_word_boundary() {

@@ -11,6 +11,7 @@ use tantivy::schema::{IndexRecordOption, OwnedValue, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::index_dir::OpenIndex;
+use crate::schema;
 use crate::search::{build_hits, RankedDoc, Results, Snippets};
 use crate::simhash;
 use crate::walk::path_id;
@@ -110,7 +111,7 @@ pub fn similar(
         let print = searcher
             .segment_reader(candidate.segment_ord)
             .fast_fields()
-            .u64("simhash")?
+            .u64(schema::SIMHASH)?
             .first(candidate.doc_id)
             .unwrap_or(0);
         if simhash::are_copies(own_print, print) {

@@ -4,7 +4,8 @@
 //! so a passage that repeats `South Korea` four times beats the one sentence that also says
 //! `THAAD`. Researchers want to see every query word, so fragments here are scored by the
 //! distinct query terms they cover (rarer terms weigh more, as in tantivy), cut at sentence
-//! edges where possible, and up to three are shown in article order.
+//! edges where possible, and up to three are shown in article order. A snippet is a
+//! [`Highlighted`]: the text with its matches marked, which knows its own escaped HTML form.
 
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
@@ -15,11 +16,69 @@ use tantivy::schema::Field;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Score, Searcher, Term};
 
-use crate::search::Highlighted;
-
 /// Fragments after the first must add query terms the earlier ones lack.
 const MAX_FRAGMENTS: usize = 3;
 const JOINER: &str = " … ";
+
+/// Text with the ranges (byte offsets) that matched the query.
+#[derive(Debug, Clone, Default)]
+pub struct Highlighted {
+    pub text: String,
+    pub highlights: Vec<Range<usize>>,
+    /// Where each fragment of a multi-fragment snippet lies in `text`; empty when the text
+    /// is one piece.
+    pub fragments: Vec<Range<usize>>,
+}
+
+impl Highlighted {
+    /// HTML-escaped text with matches in `<b>…</b>`.
+    pub fn to_html(&self) -> String {
+        self.html_of(0..self.text.len())
+    }
+
+    /// Each fragment as HTML, in article order.
+    pub fn fragments_html(&self) -> Vec<String> {
+        if self.fragments.is_empty() {
+            return vec![self.to_html()];
+        }
+        self.fragments
+            .iter()
+            .map(|f| self.html_of(f.clone()))
+            .collect()
+    }
+
+    fn html_of(&self, span: Range<usize>) -> String {
+        let mut out = String::with_capacity(span.len() + 16);
+        let mut at = span.start;
+        for r in &self.highlights {
+            if r.start < span.start || r.end > span.end {
+                continue;
+            }
+            out.push_str(&html_escape(&self.text[at..r.start]));
+            out.push_str("<b>");
+            out.push_str(&html_escape(&self.text[r.clone()]));
+            out.push_str("</b>");
+            at = r.end;
+        }
+        out.push_str(&html_escape(&self.text[at..span.end]));
+        out
+    }
+}
+
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
 
 pub struct SnippetMaker {
     /// Terms highlighted wherever they occur, with their weight.
@@ -389,6 +448,16 @@ fn candidate_windows(
 mod tests {
     use super::*;
     use crate::schema::text_analyzer;
+
+    #[test]
+    fn html_is_escaped_around_highlights() {
+        let h = Highlighted {
+            text: "a <b> & THAAD".into(),
+            highlights: std::iter::once(8..13).collect(),
+            fragments: Vec::new(),
+        };
+        assert_eq!(h.to_html(), "a &lt;b&gt; &amp; <b>THAAD</b>");
+    }
 
     fn marked(h: &Highlighted) -> String {
         let mut out = String::new();

@@ -19,9 +19,10 @@ use tantivy::columnar::Column;
 use tantivy::query::Query;
 use tantivy::{DateTime, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
-use crate::index_dir::OpenIndex;
+use crate::index_dir::{self, OpenIndex};
 use crate::query::{self, Filters};
 use crate::ranking::Ranking;
+use crate::schema;
 
 /// The length of one bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,7 +236,7 @@ pub fn count_days(searcher: &Searcher, query: &dyn Query) -> Result<DayCounts> {
     Ok(searcher.search(
         query,
         &DayCollector {
-            field: "date".into(),
+            field: schema::DATE.into(),
         },
     )?)
 }
@@ -363,7 +364,7 @@ fn count(open: &OpenIndex, text: &str, filters: &Filters) -> Result<DayCounts> {
         filters,
         &Ranking::default(),
     )?;
-    let reader = crate::indexer::reader(&open.index)?;
+    let reader = index_dir::reader(&open.index)?;
     // Counting needs the matches, not the ranking's extra clauses.
     count_days(&reader.searcher(), &*built.count_query)
 }

@@ -123,7 +123,7 @@ fn search_quickly(query: &str) -> Result<(), TestCaseError> {
         &request.ranking,
     );
     if built.is_ok() {
-        let searcher = dateline::indexer::reader(&open.index)
+        let searcher = dateline::index_dir::reader(&open.index)
             .expect("reader")
             .searcher();
         let _ = dateline::search::search_with(&searcher, open, &request);

@@ -92,7 +92,7 @@ fn nested_ranking_scores_like_the_flat_sum_of_its_clauses() {
     }
     a.index_json(&[]);
     let open = dateline::index_dir::open(&a.index()).unwrap();
-    let searcher = dateline::indexer::reader(&open.index).unwrap().searcher();
+    let searcher = dateline::index_dir::reader(&open.index).unwrap().searcher();
     let r = Ranking::default();
     for text in ["crude oil prices", "oil prices", "crude oil"] {
         let parser = query_parser(&open.index, &open.fields, r.title_boost);
@@ -216,7 +216,7 @@ fn pruned_top_k_is_the_top_k_of_scoring_every_match() {
         if threads > 1 {
             open.index.set_multithread_executor(threads).unwrap();
         }
-        let searcher = dateline::indexer::reader(&open.index).unwrap().searcher();
+        let searcher = dateline::index_dir::reader(&open.index).unwrap().searcher();
         assert!(searcher.segment_readers().len() > 1);
         assert!(searcher
             .segment_readers()
@@ -309,7 +309,7 @@ fn pruned_top_k_finds_an_article_lifted_by_proximity_alone() {
     a.article("together.txt", "Markets", "", "2017-03-17", body);
     a.reindex_json(&[]);
     let open = dateline::index_dir::open(&a.index()).unwrap();
-    let searcher = dateline::indexer::reader(&open.index).unwrap().searcher();
+    let searcher = dateline::index_dir::reader(&open.index).unwrap().searcher();
     let r = Ranking::default();
     let built = query::build(
         &open.index,
@@ -371,7 +371,7 @@ fn pruned_top_k_finds_an_article_lacking_a_word() {
     );
     a.index_json(&[]);
     let open = dateline::index_dir::open(&a.index()).unwrap();
-    let searcher = dateline::indexer::reader(&open.index).unwrap().searcher();
+    let searcher = dateline::index_dir::reader(&open.index).unwrap().searcher();
     let text = "crude oil prices";
     let built = query::build(
         &open.index,

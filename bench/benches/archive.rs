@@ -653,7 +653,7 @@ fn dateline_queries(
     proc_runs: usize,
 ) -> Result<Vec<QueryFigures>> {
     let open = dateline::index_dir::open_for_search(index)?;
-    let reader = dateline::indexer::reader(&open.index)?;
+    let reader = dateline::index_dir::reader(&open.index)?;
     let searcher = reader.searcher();
     let mut out = Vec::new();
     for q in QUERIES {

@@ -157,7 +157,7 @@ fn corpus(name: &'static str, root: &Path, cache: &Path, rebuild: bool) -> Resul
         std::fs::write(&done, format!("{CACHE_VERSION}\n"))?;
     }
     let open = index_dir::open(&path)?;
-    let searcher = indexer::reader(&open.index)?.searcher();
+    let searcher = index_dir::reader(&open.index)?.searcher();
     let root_abs = root.canonicalize()?;
     let mut docs = Vec::new();
     let mut ids = HashMap::new();

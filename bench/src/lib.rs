@@ -21,7 +21,6 @@ use std::time::{Duration, Instant, SystemTime};
 use anyhow::Result;
 use dateline::cli::parse_cli_day;
 use dateline::index_dir::{self, OpenIndex};
-use dateline::indexer;
 use dateline::query::Filters;
 use dateline::search::{Request, SortOrder};
 use tantivy::Searcher;
@@ -263,7 +262,7 @@ pub fn utc_day(t: SystemTime) -> String {
 /// Opens the dateline index at `path` and a searcher on its last commit.
 pub fn open_index(path: &Path) -> Result<(OpenIndex, Searcher)> {
     let open = index_dir::open(path)?;
-    let searcher = indexer::reader(&open.index)?.searcher();
+    let searcher = index_dir::reader(&open.index)?.searcher();
     Ok((open, searcher))
 }
 

@@ -7,7 +7,8 @@ use std::path::Path;
 use crate::facets::Facets;
 use crate::indexer::Summary;
 use crate::problems::Severity;
-use crate::search::{Highlighted, Results};
+use crate::search::Results;
+use crate::snippet::Highlighted;
 
 use super::terminal::{one_line, terminal_safe, Paint, MATCH, META, PLAIN, TITLE};
 

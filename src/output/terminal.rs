@@ -8,7 +8,7 @@ use std::io;
 use anstream::{AutoStream, ColorChoice};
 use anstyle::{AnsiColor, Color, Style};
 
-use crate::search::Highlighted;
+use crate::snippet::Highlighted;
 
 /// Titles.
 pub const TITLE: Style = Style::new().bold();

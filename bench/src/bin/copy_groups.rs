@@ -16,7 +16,7 @@ fn main() -> anyhow::Result<()> {
     let (open, searcher) = open_index(&index)?;
     let mut prints: Vec<(u64, DocAddress)> = Vec::new();
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-        let column = segment.fast_fields().u64("simhash")?;
+        let column = segment.fast_fields().u64(dateline::schema::SIMHASH)?;
         for doc in segment.doc_ids_alive() {
             let print = column.first(doc).unwrap_or(0);
             if print != 0 {

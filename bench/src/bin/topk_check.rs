@@ -10,7 +10,7 @@ use tantivy::collector::TopDocs;
 
 use dateline::query::{self, Filters};
 use dateline::ranking::Ranking;
-use dateline::{index_dir, indexer, topk};
+use dateline::{index_dir, topk};
 use dateline_bench::date_filters;
 
 fn main() -> anyhow::Result<()> {
@@ -36,7 +36,7 @@ fn main() -> anyhow::Result<()> {
         Err(_) => Filters::default(),
     };
     let open = index_dir::open_for_search(&index)?;
-    let searcher = indexer::reader(&open.index)?.searcher();
+    let searcher = index_dir::reader(&open.index)?.searcher();
     let quiet = queries.len() > 20;
     let (mut same, mut exact, mut differ, mut fell_back, mut unpruned) = (0, 0, 0, 0, 0);
     let (mut t_full, mut t_pruned) = (Duration::ZERO, Duration::ZERO);
