@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::indexer::DEFAULT_MEMORY_MB;
+use crate::indexer::{DEFAULT_MAX_ARTICLE_MB, DEFAULT_MEMORY_MB};
 use crate::search::SortOrder;
 
 pub const DEFAULT_INDEX: &str = "index";
@@ -67,6 +67,10 @@ pub struct IndexArgs {
     /// Indexing memory budget in MB, shared by all threads
     #[arg(long, value_name = "MB", default_value_t = DEFAULT_MEMORY_MB)]
     pub memory: usize,
+    /// Skip (and report) articles larger than this: a .txt file, or one JSON Lines record
+    #[arg(long, value_name = "MB", default_value_t = DEFAULT_MAX_ARTICLE_MB,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_article_mb: u64,
     /// Keep running and take in new, changed and removed files as they appear (Ctrl-C stops)
     #[arg(long)]
     pub watch: bool,

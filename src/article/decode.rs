@@ -75,12 +75,9 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Decoded<'_>, String> {
 /// when they are not text, so that a binary or sparse file is refused without the rest of
 /// it ever being read. Applies the same tests as [`decode`], to the start only.
 pub(super) fn sniff(head: &[u8]) -> Option<String> {
-    let utf16 = if let Some(rest) = head.strip_prefix(b"\xFF\xFE") {
-        Some((rest, UTF_16LE))
-    } else if let Some(rest) = head.strip_prefix(b"\xFE\xFF") {
-        Some((rest, UTF_16BE))
-    } else {
-        None
+    let utf16 = match head.strip_prefix(b"\xFF\xFE") {
+        Some(rest) => Some((rest, UTF_16LE)),
+        None => head.strip_prefix(b"\xFE\xFF").map(|rest| (rest, UTF_16BE)),
     };
     let text = match utf16 {
         Some((rest, encoding)) => encoding.decode_without_bom_handling(rest).0,

@@ -94,6 +94,19 @@ impl Lines {
         }
     }
 
+    /// Counts the next line as one skipped for `reason` without reading it (a line too
+    /// long to hold).
+    pub(super) fn skip_line(&mut self, reason: String, problems: &mut Vec<Problem>) {
+        self.lines += 1;
+        self.non_blank += 1;
+        self.objects += 1;
+        problems.push(Problem {
+            line: Some(self.lines),
+            severity: Severity::Skipped,
+            reason,
+        });
+    }
+
     /// After the last piece: a file without a single article is skipped as a whole, and
     /// `problems` (all the file's problems so far) says why.
     pub(super) fn finish(self, out: &mut FileParse) {
