@@ -12,7 +12,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
-use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
@@ -215,61 +215,6 @@ struct FileOutcome {
     /// For a large JSON Lines file read in pieces: the records of the pieces after the first
     /// (in `result`), then how the file ended.
     rest: Option<Receiver<Piece>>,
-    /// The share of [`ReadAhead`] this file's text holds until it is indexed (dropped with
-    /// the outcome).
-    _held: Option<Held>,
-}
-
-/// Whole files read ahead of the indexing thread may hold at most this many bytes: reading
-/// is faster than indexing, and without a bound in bytes the queue of read files (256
-/// long) could hold hundreds of large articles at once. A file larger than this is still
-/// read, but alone.
-const READ_AHEAD_BYTES: u64 = 64 << 20;
-
-/// The bytes of whole files read and not yet indexed, shared by the reading threads (which
-/// wait for room) and the indexing thread (which makes room as it indexes them).
-#[derive(Debug, Default)]
-struct ReadAhead {
-    held: Mutex<u64>,
-    freed: Condvar,
-}
-
-/// A share of [`ReadAhead`], given back when dropped, so no path (an error, a stop) can
-/// keep it and leave a reader waiting for ever.
-#[derive(Debug)]
-struct Held {
-    from: Arc<ReadAhead>,
-    bytes: u64,
-}
-
-impl ReadAhead {
-    /// Waits until `bytes` more fit (or nothing else is held) and takes them.
-    fn take(this: &Arc<ReadAhead>, bytes: u64) -> Held {
-        let mut held = this.held.lock().unwrap_or_else(|e| e.into_inner());
-        while *held > 0 && *held + bytes > READ_AHEAD_BYTES {
-            held = this.freed.wait(held).unwrap_or_else(|e| e.into_inner());
-        }
-        *held += bytes;
-        Held {
-            from: Arc::clone(this),
-            bytes,
-        }
-    }
-}
-
-impl Drop for Held {
-    fn drop(&mut self) {
-        let mut held = self.from.held.lock().unwrap_or_else(|e| e.into_inner());
-        *held -= self.bytes;
-        self.from.freed.notify_all();
-    }
-}
-
-/// How files are read: the cap on one article, and the room shared with the other readers.
-#[derive(Debug, Clone)]
-struct Limits {
-    max_article_mb: u64,
-    read_ahead: Arc<ReadAhead>,
 }
 
 /// What a worker reading a file in pieces sends after the first piece.
@@ -287,14 +232,13 @@ type SendRest = Box<dyn FnOnce() + Send>;
 /// Reads and parses one file. A large JSON Lines file is read in pieces (see
 /// [`read_in_pieces`]): its first piece comes back here, and the caller, once it has sent
 /// the outcome on, runs the returned function to send the rest through `rest`.
-fn read_file(mut file: FoundFile, root: u64, limits: &Limits) -> (FileOutcome, Option<SendRest>) {
-    let (result, rest, send_rest, held) = read_parsed(&mut file, limits);
+fn read_file(mut file: FoundFile, root: u64, max_mb: u64) -> (FileOutcome, Option<SendRest>) {
+    let (result, rest, send_rest) = read_parsed(&mut file, max_mb);
     let outcome = FileOutcome {
         file,
         root,
         result,
         rest,
-        _held: held,
     };
     (outcome, send_rest)
 }
@@ -303,7 +247,6 @@ type Parsed = (
     Result<(u64, FileParse), String>,
     Option<Receiver<Piece>>,
     Option<SendRest>,
-    Option<Held>,
 );
 
 /// The size and modification time stored with the file's documents are those of the file
@@ -312,11 +255,9 @@ type Parsed = (
 ///
 /// Memory is bounded whatever the file: a `.txt` file over `max_mb` MB is skipped unread,
 /// a binary or sparse file is refused from its first bytes, and a large JSON Lines file is
-/// read in pieces with each line capped at `max_mb` MB. A file read whole holds its size
-/// in the read-ahead room until it is indexed.
-fn read_parsed(file: &mut FoundFile, limits: &Limits) -> Parsed {
-    let max_mb = limits.max_article_mb;
-    let cannot_read = |e: std::io::Error| (Err(format!("cannot read: {e}")), None, None, None);
+/// read in pieces with each line capped at `max_mb` MB.
+fn read_parsed(file: &mut FoundFile, max_mb: u64) -> Parsed {
+    let cannot_read = |e: std::io::Error| (Err(format!("cannot read: {e}")), None, None);
     // Not indexed, for a reason found before the file was read whole: as a file that reads
     // as no article, it takes the place of what the index had for it.
     let refuse = |reason: String| {
@@ -328,7 +269,7 @@ fn read_parsed(file: &mut FoundFile, limits: &Limits) -> Parsed {
                 reason,
             }],
         };
-        (Ok((0, parse)), None, None, None)
+        (Ok((0, parse)), None, None)
     };
     let max_bytes = max_mb.saturating_mul(1 << 20);
     let mut opened = match File::open(&file.path) {
@@ -358,7 +299,7 @@ fn read_parsed(file: &mut FoundFile, limits: &Limits) -> Parsed {
     if file.kind == FileKind::JsonLines && file.size > article::PIECE_BYTES as u64 {
         match read_in_pieces(file, max_mb) {
             Ok(Some((hash, first, rest, send_rest))) => {
-                return (Ok((hash, first)), Some(rest), Some(send_rest), None)
+                return (Ok((hash, first)), Some(rest), Some(send_rest))
             }
             Ok(None) if file.size > max_bytes => {
                 return refuse(format!(
@@ -370,7 +311,6 @@ fn read_parsed(file: &mut FoundFile, limits: &Limits) -> Parsed {
             Err(e) => return cannot_read(e),
         }
     }
-    let held = ReadAhead::take(&limits.read_ahead, file.size);
     // As `std::fs::read`: room for the whole file at once, and an error, not an abort, when
     // there is not enough memory for it.
     let rest = usize::try_from(file.size)
@@ -388,7 +328,6 @@ fn read_parsed(file: &mut FoundFile, limits: &Limits) -> Parsed {
         Ok((hash, article::parse_file(file.kind, &bytes))),
         None,
         None,
-        Some(held),
     )
 }
 
@@ -588,7 +527,7 @@ fn walk_and_read(
     searcher: tantivy::Searcher,
     indexed: &OnceLock<IdMap<Indexed>>,
     stop: &AtomicBool,
-    limits: &Limits,
+    max_article_mb: u64,
     tx: SyncSender<FileOutcome>,
 ) -> Result<WalkResult> {
     let in_index = searcher.num_docs();
@@ -658,7 +597,7 @@ fn walk_and_read(
                     if stop.load(Ordering::Relaxed) {
                         return Err(());
                     }
-                    let (outcome, send_rest) = read_file(file, root_id, limits);
+                    let (outcome, send_rest) = read_file(file, root_id, max_article_mb);
                     tx.send(outcome).map_err(|_| ())?;
                     if let Some(send_rest) = send_rest {
                         send_rest();
@@ -758,21 +697,15 @@ impl Indexer {
         // list of the whole archive is ever held.
         let walked: Result<WalkResult> = std::thread::scope(|scope| {
             let indexed = &indexed;
-            let limits = Limits {
-                max_article_mb: opts.max_article_mb,
-                read_ahead: Arc::default(),
-            };
+            let max_mb = opts.max_article_mb;
             let walker =
-                scope.spawn(move || walk_and_read(scan, searcher, indexed, stop, &limits, tx));
+                scope.spawn(move || walk_and_read(scan, searcher, indexed, stop, max_mb, tx));
             for outcome in rx.iter() {
-                // `_held` lives to the end of this file's turn: its read-ahead room is given
-                // back once its documents are with the writer.
                 let FileOutcome {
                     file,
                     root,
                     result,
                     rest,
-                    _held,
                 } = outcome;
                 bar.inc(1);
                 let key = file.key();
@@ -906,35 +839,4 @@ pub fn run(opts: &Options, stop: &AtomicBool) -> Result<Summary> {
     let summary = indexer.pass(stop)?;
     indexer.finish()?;
     Ok(summary)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn read_ahead_room_is_bounded_and_given_back_on_drop() {
-        let room = Arc::new(ReadAhead::default());
-        // A file larger than the room is still read when it is alone.
-        let big = ReadAhead::take(&room, READ_AHEAD_BYTES * 2);
-        let waiter = {
-            let room = Arc::clone(&room);
-            std::thread::spawn(move || {
-                let held = ReadAhead::take(&room, 1);
-                // The guard goes at the end of this statement, before `held` is dropped.
-                let total = *room.held.lock().unwrap();
-                total - held.bytes
-            })
-        };
-        std::thread::sleep(Duration::from_millis(50));
-        assert!(!waiter.is_finished(), "took room that was not there");
-        drop(big);
-        assert_eq!(waiter.join().unwrap(), 0);
-        // Small files share the room without waiting.
-        let a = ReadAhead::take(&room, READ_AHEAD_BYTES / 2);
-        let b = ReadAhead::take(&room, READ_AHEAD_BYTES / 2);
-        assert_eq!(*room.held.lock().unwrap(), READ_AHEAD_BYTES);
-        drop((a, b));
-        assert_eq!(*room.held.lock().unwrap(), 0);
-    }
 }
