@@ -11,7 +11,7 @@ use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::export;
-use crate::indexer::DEFAULT_MEMORY_MB;
+use crate::indexer::{DEFAULT_MAX_ARTICLE_MB, DEFAULT_MEMORY_MB};
 use crate::query::{parse_day_span, DATE_HELP};
 use crate::search::SortOrder;
 use crate::timeline::Period;
@@ -128,6 +128,10 @@ pub struct IndexArgs {
     /// Indexing memory budget in MB, shared by all threads
     #[arg(long, value_name = "MB", default_value_t = DEFAULT_MEMORY_MB)]
     pub memory: usize,
+    /// Skip (and report) articles larger than this: a .txt file, or one JSON Lines record
+    #[arg(long, value_name = "MB", default_value_t = DEFAULT_MAX_ARTICLE_MB,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_article_mb: u64,
     /// Keep running and take in new, changed and removed files as they appear (Ctrl-C stops)
     #[arg(long)]
     pub watch: bool,

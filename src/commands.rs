@@ -52,6 +52,7 @@ pub fn index(args: IndexArgs) -> Result<ExitCode> {
     opts.rebuild = args.rebuild;
     opts.threads = args.threads;
     opts.memory_mb = args.memory;
+    opts.max_article_mb = args.max_article_mb;
     opts.progress = !args.json && io::stderr().is_terminal();
     if let Some(n) = args.batch_docs {
         opts.batch_docs = Some(n.max(1));

@@ -43,6 +43,9 @@ pub struct Options {
     pub threads: usize,
     /// tantivy's indexing memory budget, in MB, shared by all threads.
     pub memory_mb: usize,
+    /// Articles (a `.txt` file, a JSON Lines record) larger than this many MB are skipped
+    /// and reported, so no input can take unbounded memory.
+    pub max_article_mb: u64,
     pub progress: bool,
     /// Commit after this many documents or this much time, whichever comes first, so a crash
     /// loses at most one batch. `None`: [`UPDATE_BATCH_DOCS`] when updating an index, and no
@@ -61,6 +64,7 @@ impl Options {
             rebuild: false,
             threads: 0,
             memory_mb: DEFAULT_MEMORY_MB,
+            max_article_mb: DEFAULT_MAX_ARTICLE_MB,
             progress: false,
             batch_docs: None,
             batch_time: Duration::from_secs(30),
@@ -69,6 +73,7 @@ impl Options {
 }
 
 pub const DEFAULT_MEMORY_MB: usize = 200;
+pub const DEFAULT_MAX_ARTICLE_MB: u64 = 64;
 /// Documents per commit when updating an index that already has documents.
 pub const UPDATE_BATCH_DOCS: usize = 50_000;
 /// tantivy refuses less than this per indexing thread.
@@ -229,8 +234,8 @@ type SendRest = Box<dyn FnOnce() + Send>;
 /// Reads and parses one file. A large JSON Lines file is read in pieces (see
 /// [`read_in_pieces`]): its first piece comes back here, and the caller, once it has sent
 /// the outcome on, runs the returned function to send the rest through `rest`.
-fn read_file(mut file: FoundFile, root: u64) -> (FileOutcome, Option<SendRest>) {
-    let (result, rest, send_rest) = read_parsed(&mut file);
+fn read_file(mut file: FoundFile, root: u64, max_mb: u64) -> (FileOutcome, Option<SendRest>) {
+    let (result, rest, send_rest) = read_parsed(&mut file, max_mb);
     let outcome = FileOutcome {
         file,
         root,
@@ -249,8 +254,26 @@ type Parsed = (
 /// The size and modification time stored with the file's documents are those of the file
 /// as opened here, just before it is read: a change made after that shows as a newer
 /// time on the next run. (A walk into an empty index does not stat files at all.)
-fn read_parsed(file: &mut FoundFile) -> Parsed {
+///
+/// Memory is bounded whatever the file: a `.txt` file over `max_mb` MB is skipped unread,
+/// a binary or sparse file is refused from its first bytes, and a large JSON Lines file is
+/// read in pieces with each line capped at `max_mb` MB.
+fn read_parsed(file: &mut FoundFile, max_mb: u64) -> Parsed {
     let cannot_read = |e: std::io::Error| (Err(format!("cannot read: {e}")), None, None);
+    // Not indexed, for a reason found before the file was read whole: as a file that reads
+    // as no article, it takes the place of what the index had for it.
+    let refuse = |reason: String| {
+        let parse = FileParse {
+            records: Vec::new(),
+            problems: vec![article::Problem {
+                line: None,
+                severity: article::Severity::Skipped,
+                reason,
+            }],
+        };
+        (Ok((0, parse)), None, None)
+    };
+    let max_bytes = max_mb.saturating_mul(1 << 20);
     let mut opened = match File::open(&file.path) {
         Ok(f) => f,
         Err(e) => return cannot_read(e),
@@ -262,20 +285,41 @@ fn read_parsed(file: &mut FoundFile) -> Parsed {
         }
         Err(e) => return cannot_read(e),
     }
+    if file.kind == FileKind::Text && file.size > max_bytes {
+        return refuse(article::too_large(file.size, max_mb));
+    }
+    let mut bytes = Vec::new();
+    let head = (&mut opened)
+        .take(article::SNIFF_BYTES as u64)
+        .read_to_end(&mut bytes);
+    if let Err(e) = head {
+        return cannot_read(e);
+    }
+    if let Some(reason) = article::sniff(&bytes) {
+        return refuse(reason);
+    }
     if file.kind == FileKind::JsonLines && file.size > article::PIECE_BYTES as u64 {
-        match read_in_pieces(file) {
+        match read_in_pieces(file, max_mb) {
             Ok(Some((hash, first, rest, send_rest))) => {
                 return (Ok((hash, first)), Some(rest), Some(send_rest))
+            }
+            Ok(None) if file.size > max_bytes => {
+                return refuse(format!(
+                    "{}, and not plain UTF-8, so it cannot be read a line at a time",
+                    article::too_large(file.size, max_mb)
+                ))
             }
             Ok(None) => {}
             Err(e) => return cannot_read(e),
         }
     }
-    let mut bytes = Vec::new();
     // As `std::fs::read`: room for the whole file at once, and an error, not an abort, when
     // there is not enough memory for it.
+    let rest = usize::try_from(file.size)
+        .unwrap_or(usize::MAX)
+        .saturating_sub(bytes.len());
     let read = bytes
-        .try_reserve_exact(usize::try_from(file.size).unwrap_or(usize::MAX))
+        .try_reserve_exact(rest)
         .map_err(std::io::Error::other)
         .and_then(|()| opened.read_to_end(&mut bytes));
     if let Err(e) = read {
@@ -302,36 +346,54 @@ type InPieces = (u64, FileParse, Receiver<Piece>, SendRest);
 /// the pieces: the first is returned, the others are sent by the returned function, at most
 /// [`PIECES_AHEAD`] ahead of the indexing thread. So a worker holds one file at a time, and
 /// a large file costs a few pieces of memory however large it is.
-fn read_in_pieces(file: &FoundFile) -> std::io::Result<Option<InPieces>> {
+fn read_in_pieces(file: &FoundFile, max_mb: u64) -> std::io::Result<Option<InPieces>> {
+    let max_line = usize::try_from(max_mb.saturating_mul(1 << 20)).unwrap_or(usize::MAX);
+    let open = || -> std::io::Result<_> {
+        Ok(article::Pieces::new(
+            File::open(&file.path)?,
+            article::PIECE_BYTES,
+            max_line,
+        ))
+    };
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    let mut pieces = article::Pieces::new(File::open(&file.path)?, article::PIECE_BYTES);
-    while let Some(piece) = pieces.next()? {
-        if !article::plain_utf8(piece) {
-            return Ok(None);
-        }
-        hasher.update(piece);
-    }
-    let hash = hasher.digest();
-    let mut pieces = article::Pieces::new(File::open(&file.path)?, article::PIECE_BYTES);
-    let mut parser = article::JsonlPieces::new();
-    let mut rehash = xxhash_rust::xxh3::Xxh3::new();
-    let first = match pieces.next()? {
-        Some(piece) => {
-            rehash.update(piece);
-            match parser.piece(piece) {
-                Some(records) => records,
-                None => return Ok(None),
+    let mut pieces = open()?;
+    while let Some(chunk) = pieces.next()? {
+        // An overlong line is skipped unread, whatever its encoding.
+        if let article::Chunk::Lines(piece) = chunk {
+            if !article::plain_utf8(piece) {
+                return Ok(None);
             }
         }
-        None => return Ok(None),
-    };
+        hasher.update(chunk.bytes());
+    }
+    let hash = hasher.digest();
+    let mut pieces = open()?;
+    let mut parser = article::JsonlPieces::new(max_mb);
+    let mut rehash = xxhash_rust::xxh3::Xxh3::new();
+    // The first chunk with lines decides whether the file can be read in pieces; overlong
+    // lines before it are only counted.
+    let mut first = Vec::new();
+    loop {
+        let Some(chunk) = pieces.next()? else {
+            return Ok(None);
+        };
+        rehash.update(chunk.bytes());
+        let lines = matches!(chunk, article::Chunk::Lines(_));
+        match parser.chunk(chunk) {
+            Some(records) => first.extend(records),
+            None => return Ok(None),
+        }
+        if lines {
+            break;
+        }
+    }
     let (tx, rx) = sync_channel(PIECES_AHEAD);
     let send_rest: SendRest = Box::new(move || {
         let end = loop {
             match pieces.next() {
-                Ok(Some(piece)) => {
-                    rehash.update(piece);
-                    let Some(records) = parser.piece(piece) else {
+                Ok(Some(chunk)) => {
+                    rehash.update(chunk.bytes());
+                    let Some(records) = parser.chunk(chunk) else {
                         break Err("changed while being read".to_string());
                     };
                     if tx.send(Piece::Records(records)).is_err() {
@@ -529,6 +591,7 @@ fn walk_and_read(
     indexed: &OnceLock<IdMap<Indexed>>,
     stop: &(dyn Fn() -> bool + Sync),
     skip: Option<&Path>,
+    max_article_mb: u64,
     tx: SyncSender<FileOutcome>,
 ) -> Result<WalkResult> {
     let in_index = searcher.num_docs();
@@ -598,7 +661,7 @@ fn walk_and_read(
                     if stop() {
                         return Err(());
                     }
-                    let (outcome, send_rest) = read_file(file, root_id);
+                    let (outcome, send_rest) = read_file(file, root_id, max_article_mb);
                     tx.send(outcome).map_err(|_| ())?;
                     if let Some(send_rest) = send_rest {
                         send_rest();
@@ -746,8 +809,10 @@ impl Indexer {
             let failed = &failed;
             let walk_stop = move || stop.load(Ordering::Relaxed) || failed.load(Ordering::Relaxed);
             let skip = skip.as_deref();
-            let walker =
-                scope.spawn(move || walk_and_read(scan, searcher, indexed, &walk_stop, skip, tx));
+            let max_mb = opts.max_article_mb;
+            let walker = scope.spawn(move || {
+                walk_and_read(scan, searcher, indexed, &walk_stop, skip, max_mb, tx)
+            });
             let mut consume = || -> Result<()> {
                 for outcome in rx.iter() {
                     let FileOutcome {

@@ -505,7 +505,11 @@ pub(crate) fn build_hits(
                 .unwrap_or_default()
                 .to_string()
         };
-        let body = text(fields.body);
+        // Borrowed: a long body is not copied, and only its start is read for the snippet.
+        let body = doc
+            .get_first(fields.body)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
         let title = text(fields.title);
         hits.push(Hit {
             rank: offset + i + 1,
@@ -522,7 +526,7 @@ pub(crate) fn build_hits(
                 .and_then(|v| v.as_datetime())
                 .and_then(|d| chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0))
                 .map(|d| d.naive_utc()),
-            snippet: snippets.body(&body),
+            snippet: snippets.body(body),
             copies,
         });
     }

@@ -16,6 +16,17 @@ use tantivy::schema::Field;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Score, Searcher, Term};
 
+/// Snippets and highlights are cut from at most this many bytes at the start of a text, so
+/// a search that hits a very long article does not tokenize all of it: the cost of a hit
+/// is bounded whatever the article's size.
+pub const WINDOW_BYTES: usize = 256 << 10;
+
+/// The start of `text` that snippets are cut from: at most [`WINDOW_BYTES`], ending on a
+/// character boundary.
+pub fn window(text: &str) -> &str {
+    &text[..floor_char(text, WINDOW_BYTES)]
+}
+
 /// Fragments after the first must add query terms the earlier ones lack.
 const MAX_FRAGMENTS: usize = 3;
 const JOINER: &str = " … ";
@@ -236,8 +247,9 @@ impl SnippetMaker {
         kept
     }
 
-    /// All of `text`, with every match marked (for titles).
+    /// All of `text` (up to [`WINDOW_BYTES`]), with every match marked (for titles).
     pub fn highlight_all(&self, text: &str) -> Highlighted {
+        let text = window(text);
         let mut names = Vec::new();
         Highlighted {
             text: text.to_string(),
@@ -250,8 +262,10 @@ impl SnippetMaker {
         }
     }
 
-    /// The best fragments of `text`, or an empty highlight list when no term occurs in it.
+    /// The best fragments of the start of `text` (its [`window`]), or an empty highlight
+    /// list when no term occurs there.
     pub fn make(&self, text: &str) -> Highlighted {
+        let text = window(text);
         let mut names = Vec::new();
         let matches = self.matches(text, &mut names);
         if matches.is_empty() {
@@ -508,6 +522,21 @@ mod tests {
             ["south korea", "x y"]
         );
         assert!(quoted_phrases("plain words").is_empty());
+    }
+
+    #[test]
+    fn snippets_come_from_a_bounded_window_at_the_start() {
+        let m = SnippetMaker::with_terms(&[("zeta", 0.5)], text_analyzer(), 40);
+        // Past the window: not looked at.
+        let far = format!("{} zeta", "alpha ".repeat(WINDOW_BYTES / 6 + 10));
+        assert!(m.make(&far).highlights.is_empty());
+        // Inside it: found.
+        let near = format!("alpha zeta {}", "beta ".repeat(WINDOW_BYTES / 5 + 10));
+        assert!(marked(&m.make(&near)).starts_with("alpha [zeta] beta beta"));
+        // The window ends on a character boundary.
+        let wide = "é".repeat(WINDOW_BYTES);
+        assert!(window(&wide).len() <= WINDOW_BYTES);
+        assert!(window(&wide).len() >= WINDOW_BYTES - 1);
     }
 
     #[test]

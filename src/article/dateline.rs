@@ -20,9 +20,29 @@ fn is_place_word(w: &str) -> bool {
             .all(|c| c.is_uppercase() || matches!(c, '.' | '\'' | '-' | '&' | '’'))
 }
 
+/// How far into the body a dateline's dash is looked for: room for the longest dateline
+/// and its dash in any script, so a body that is one enormous line costs no more.
+const LOOK_BYTES: usize = MAX_DATELINE * 4 + 16;
+
+/// The start of the body's first line with every Unicode space (a no-break space after
+/// `TOKYO`, a thin space before the dash) made a plain space, as the reader sees them.
+fn first_line(body: &str) -> String {
+    let body = body.trim_start();
+    let mut end = body.len().min(LOOK_BYTES);
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    let start = &body[..end];
+    let line = start.lines().next().unwrap_or_default();
+    line.chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect()
+}
+
 /// Reads the dateline at the start of `body`, if it has one.
 pub fn parse(body: &str) -> Option<Dateline> {
-    let first = body.trim_start().lines().next()?;
+    let first = first_line(body);
+    let first = first.as_str();
     let (head, _) = DASHES
         .iter()
         .filter_map(|d| first.find(d).map(|i| (i, d)))
@@ -108,6 +128,32 @@ mod tests {
             parse("ST. LOUIS (Reuters) -- Shares rose"),
             dl("ST. LOUIS", Some("Reuters"))
         );
+    }
+
+    #[test]
+    fn any_unicode_space_counts() {
+        // No-break space, narrow no-break space, thin space, ideographic space.
+        for space in ['\u{a0}', '\u{202f}', '\u{2009}', '\u{3000}'] {
+            assert_eq!(
+                parse(&format!(
+                    "TOKYO{space}(The Japan News/ANN){space}-{space}Japan and"
+                )),
+                dl("TOKYO", Some("The Japan News/ANN")),
+                "{space:?}"
+            );
+            assert_eq!(
+                parse(&format!("NEW{space}YORK, March 9 - Petro-Canada")),
+                dl("NEW YORK", None)
+            );
+        }
+    }
+
+    #[test]
+    fn a_body_that_is_one_huge_line_is_read_from_its_start_only() {
+        let body = format!("LONDON - {}", "word ".repeat(1 << 20));
+        assert_eq!(parse(&body), dl("LONDON", None));
+        let body = format!("{} - tail", "word ".repeat(1 << 20));
+        assert_eq!(parse(&body), None);
     }
 
     #[test]

@@ -27,6 +27,10 @@ const MAGIC: &[(&[u8], &str)] = &[
     (b"SQLite format 3\0", "an SQLite database"),
 ];
 
+/// A file with valid UTF-8 characters is read as UTF-8 (its stray bytes as Windows-1252)
+/// unless it has more than this many stray bytes per UTF-8 character.
+const STRAY_PER_UTF8_CHAR: usize = 4;
+
 /// How much of the text the control-character test looks at: enough to judge, and it
 /// keeps the cost of a 10 MB file at a few microseconds.
 const SAMPLE_CHARS: usize = 64 * 1024;
@@ -67,6 +71,38 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Decoded<'_>, String> {
     Ok(decoded)
 }
 
+/// Judges a file from its first bytes alone (see [`super::SNIFF_BYTES`]): `Some(reason)`
+/// when they are not text, so that a binary or sparse file is refused without the rest of
+/// it ever being read. Applies the same tests as [`decode`], to the start only.
+pub(super) fn sniff(head: &[u8]) -> Option<String> {
+    let utf16 = match head.strip_prefix(b"\xFF\xFE") {
+        Some(rest) => Some((rest, UTF_16LE)),
+        None => head.strip_prefix(b"\xFE\xFF").map(|rest| (rest, UTF_16BE)),
+    };
+    let text = match utf16 {
+        Some((rest, encoding)) => encoding.decode_without_bom_handling(rest).0,
+        None => {
+            let rest = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+            if rest.len() == head.len() {
+                if let Some((_, what)) = MAGIC.iter().find(|(magic, _)| head.starts_with(magic)) {
+                    return Some(format!("binary file, not text (looks like {what})"));
+                }
+            }
+            if rest.contains(&0) {
+                match bomless_utf16(rest) {
+                    Some(encoding) => encoding.decode_without_bom_handling(rest).0,
+                    None => return Some("binary file, not text (NUL bytes)".into()),
+                }
+            } else {
+                // Cut mid-character at the end of the sample is fine: the test counts
+                // control characters, and a stray byte is not one.
+                String::from_utf8_lossy(rest)
+            }
+        }
+    };
+    binary_text(&text).map(str::to_string)
+}
+
 fn eight_bit(bytes: &[u8], has_bom: bool) -> Decoded<'_> {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Decoded {
@@ -81,9 +117,14 @@ fn eight_bit(bytes: &[u8], has_bom: bool) -> Decoded<'_> {
         utf8_chars += chunk.valid().bytes().filter(|&b| b >= 0xC0).count();
         bad_bytes += chunk.invalid().len();
     }
-    // A BOM, or more real UTF-8 characters than stray bytes, says the file is UTF-8 with
-    // damage; otherwise it is a legacy 8-bit file, and Windows-1252 reads all of it.
-    if !(has_bom || utf8_chars > bad_bytes) {
+    // Either way the stray bytes are read as Windows-1252; what is decided here is only
+    // how the valid multi-byte sequences are read. In a real Latin-1 file such a sequence
+    // is a coincidence (a capital letter with an accent right before a symbol, `Ã©`), rare
+    // beside the file's many stray accented letters; in a UTF-8 file with a damaged byte or
+    // two, they are its real characters. So a BOM, or any real UTF-8 character unless
+    // stray bytes far outnumber them, says UTF-8 with damage; otherwise it is a legacy
+    // 8-bit file, and Windows-1252 reads all of it.
+    if !(has_bom || (utf8_chars > 0 && utf8_chars * STRAY_PER_UTF8_CHAR >= bad_bytes)) {
         let (text, _) = WINDOWS_1252.decode_without_bom_handling(bytes);
         return Decoded {
             text,
@@ -240,6 +281,54 @@ mod tests {
         let d = decode(b"\xEF\xBB\xBFcaf\xE9").unwrap();
         assert_eq!(d.text, "café");
         assert!(d.warning.is_some());
+    }
+
+    #[test]
+    fn one_bad_byte_does_not_turn_utf8_into_latin1() {
+        // One accent and one stray byte: the accent stays, only the stray byte is read
+        // as Windows-1252.
+        let d = decode(b"Mixed \xC3\xA9 title\nbody \xFF end").unwrap();
+        assert_eq!(d.text, "Mixed \u{e9} title\nbody \u{ff} end");
+        assert!(d.warning.unwrap().contains("1 byte;"));
+        // A few stray cp1252 quotes around one accented word.
+        let d = decode(b"\x93Caf\xC3\xA9\x94 \x96 a word").unwrap();
+        assert_eq!(d.text, "\u{201c}Caf\u{e9}\u{201d} \u{2013} a word");
+    }
+
+    #[test]
+    fn latin1_with_a_coincidental_utf8_pair_stays_latin1() {
+        // `\xC9\xBB` (É») is valid UTF-8 by chance; the many stray accents say Latin-1.
+        let d = decode(b"CAF\xC9\xBB d\xE9j\xE0 \xE9t\xE9 \xE0 l\xE0").unwrap();
+        assert_eq!(
+            d.text,
+            "CAF\u{c9}\u{bb} d\u{e9}j\u{e0} \u{e9}t\u{e9} \u{e0} l\u{e0}"
+        );
+        assert!(d.warning.is_none());
+        // A lone pound sign in ASCII text (as in the BBC corpus) is Latin-1 without a fuss.
+        let d = decode(b"a \xA315.8m signing").unwrap();
+        assert_eq!(d.text, "a \u{a3}15.8m signing");
+        assert!(d.warning.is_none());
+    }
+
+    #[test]
+    fn sniff_refuses_binary_from_the_first_bytes() {
+        assert_eq!(
+            sniff(&[0u8; 8192]).as_deref(),
+            Some("binary file, not text (NUL bytes)")
+        );
+        assert!(sniff(b"\x89PNG\r\n\x1a\n\0\0").unwrap().contains("PNG"));
+        assert!(sniff(b"\xFF\xFE\0\0\0\0\0\0").unwrap().contains("NUL"));
+        assert!(sniff(b"\x01\x02\x03\x04text\x05\x06\x07\x08").is_some());
+        for text in [
+            &b"Title\n\nA body with caf\xC3"[..],
+            b"Caf\xE9 prices",
+            b"\xEF\xBB\xBFTitle",
+            b"\xFF\xFEA\x00B\x00",
+            b"A\x00 \x00p\x00l\x00a\x00i\x00n\x00",
+            b"",
+        ] {
+            assert_eq!(sniff(text), None, "{text:?}");
+        }
     }
 
     #[test]

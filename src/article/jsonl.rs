@@ -62,10 +62,24 @@ impl Lines {
             self.objects += 1;
             let raw = match serde_json::from_str::<RawRecord>(line) {
                 Ok(raw) => raw,
-                Err(e) => {
-                    out.problems.push(skip(format!("bad JSON: {}", brief(&e))));
-                    continue;
-                }
+                Err(e) => match without_lone_surrogates(line)
+                    .and_then(|fixed| serde_json::from_str::<RawRecord>(&fixed).ok())
+                {
+                    Some(raw) => {
+                        out.problems.push(Problem {
+                            line: Some(number),
+                            severity: Severity::Warning,
+                            reason: "a \\u escape names half a UTF-16 surrogate pair; \
+                                     read as \u{FFFD}"
+                                .into(),
+                        });
+                        raw
+                    }
+                    None => {
+                        out.problems.push(skip(format!("bad JSON: {}", brief(&e))));
+                        continue;
+                    }
+                },
             };
             match article(raw, number, &mut out.problems) {
                 Ok(article) => {
@@ -78,6 +92,19 @@ impl Lines {
                 Err(reason) => out.problems.push(skip(reason)),
             }
         }
+    }
+
+    /// Counts the next line as one skipped for `reason` without reading it (a line too
+    /// long to hold).
+    pub(super) fn skip_line(&mut self, reason: String, problems: &mut Vec<Problem>) {
+        self.lines += 1;
+        self.non_blank += 1;
+        self.objects += 1;
+        problems.push(Problem {
+            line: Some(self.lines),
+            severity: Severity::Skipped,
+            reason,
+        });
     }
 
     /// After the last piece: a file without a single article is skipped as a whole, and
@@ -103,6 +130,51 @@ impl Lines {
             reason,
         });
     }
+}
+
+/// `line` with every `\\uXXXX` escape of a lone UTF-16 surrogate (half of a pair, as
+/// Python's `json.dumps` writes for broken text) made `\\uFFFD`, which serde_json, being
+/// strict, otherwise refuses; `None` when there is none. Escaped backslashes are skipped, so
+/// `\\\\ud800` (a backslash, then `ud800`) is left alone.
+fn without_lone_surrogates(line: &str) -> Option<String> {
+    let bytes = line.as_bytes();
+    let escape_at = |i: usize| -> Option<u16> {
+        let hex = bytes.get(i..i + 6)?;
+        if &hex[..2] != b"\\u" {
+            return None;
+        }
+        u16::from_str_radix(std::str::from_utf8(&hex[2..]).ok()?, 16).ok()
+    };
+    let mut out = String::with_capacity(line.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        match escape_at(i) {
+            // A whole pair: kept.
+            Some(0xD800..=0xDBFF)
+                if escape_at(i + 6).is_some_and(|low| (0xDC00..=0xDFFF).contains(&low)) =>
+            {
+                i += 12
+            }
+            Some(0xD800..=0xDFFF) => {
+                out.push_str(&line[copied..i]);
+                out.push_str("\\uFFFD");
+                i += 6;
+                copied = i;
+            }
+            // Any other escape, `\\\\` included: step over it whole.
+            _ => i += 2,
+        }
+    }
+    if copied == 0 {
+        return None;
+    }
+    out.push_str(&line[copied..]);
+    Some(out)
 }
 
 /// Turns one decoded object into an article, pushing warnings for fields it had to leave
@@ -288,6 +360,33 @@ mod tests {
             .iter()
             .map(|p| (p.line, p.severity, p.reason.as_str()))
             .collect()
+    }
+
+    #[test]
+    fn lone_surrogate_escapes_read_as_replacement_characters() {
+        let p = parse(concat!(
+            r#"{"title":"Broken \ud800 title","date":"2017-03-17","body":"tail \udc00"}"#,
+            "\n",
+            r#"{"title":"Pair \ud83d\ude00 and \\ud800","date":"2017-03-17","body":"x"}"#,
+            "\n",
+            r#"{"title":"Still bad \ud800"#,
+            "\n",
+        ));
+        let titles: Vec<_> = p.records.iter().map(|r| r.article.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            ["Broken \u{FFFD} title", "Pair \u{1F600} and \\ud800"]
+        );
+        assert_eq!(p.records[0].article.body, "tail \u{FFFD}");
+        let got = problems(&p);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!((got[0].0, got[0].1), (Some(1), Severity::Warning));
+        assert!(got[0].2.contains("surrogate"), "{got:?}");
+        assert_eq!((got[1].0, got[1].1), (Some(3), Severity::Skipped));
+        assert_eq!(
+            without_lone_surrogates(r#"{"a":"\ud83d\ude00 \\ud800"}"#),
+            None
+        );
     }
 
     #[test]

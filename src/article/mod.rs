@@ -153,30 +153,77 @@ fn undated(parse: &FileParse) -> Vec<Problem> {
 /// so that memory holds a piece, not the whole file.
 pub const PIECE_BYTES: usize = 1 << 20;
 
+/// How many bytes at the start of a file [`sniff`] needs to refuse a binary one.
+pub const SNIFF_BYTES: usize = 8 << 10;
+
+/// Judges a file from its first [`SNIFF_BYTES`]: `Some(reason)` when they show it is not
+/// text (a known binary format, NUL bytes, control characters), so that the rest of it
+/// need never be read. A sparse file is all NUL bytes, so it is refused from its first
+/// block however large it says it is.
+pub fn sniff(head: &[u8]) -> Option<String> {
+    decode::sniff(head)
+}
+
+/// The skip reason for an article (a file, or a JSON Lines record) of `size` bytes over
+/// the cap of `max_mb` MB.
+pub fn too_large(size: u64, max_mb: u64) -> String {
+    let mb = size.div_ceil(1 << 20);
+    format!("larger than --max-article-mb {max_mb} ({mb} MB): raise the cap to index it")
+}
+
+/// What [`Pieces`] hands out next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chunk<'a> {
+    /// Whole lines (the last piece of a file may lack its final newline).
+    Lines(&'a [u8]),
+    /// Part of a line longer than the longest line allowed, which is never held whole;
+    /// `end` is true on the part where the line ends.
+    Overlong { bytes: &'a [u8], end: bool },
+}
+
+impl<'a> Chunk<'a> {
+    /// The file's bytes in this chunk, whatever kind it is (for hashing).
+    pub fn bytes(&self) -> &'a [u8] {
+        match *self {
+            Chunk::Lines(bytes) | Chunk::Overlong { bytes, .. } => bytes,
+        }
+    }
+}
+
 /// Reads a file a piece of whole lines at a time, into one reused buffer; a line longer
-/// than the buffer grows it. The last piece may lack its final newline.
+/// than the buffer grows it, up to room for a line of `max_line` bytes: a longer line is
+/// handed out in parts, as [`Chunk::Overlong`], so memory stays bounded whatever the file
+/// holds. The last piece may lack its final newline.
 pub struct Pieces<R> {
     reader: R,
     buf: Vec<u8>,
+    /// The buffer never grows past this.
+    max_buf: usize,
     /// The bytes after the last piece handed out, still to be handed out.
     start: usize,
     end: usize,
     eof: bool,
+    /// Inside an overlong line: what comes up to its newline is part of it.
+    in_overlong: bool,
 }
 
 impl<R: std::io::Read> Pieces<R> {
-    pub fn new(reader: R, piece_bytes: usize) -> Pieces<R> {
+    pub fn new(reader: R, piece_bytes: usize, max_line: usize) -> Pieces<R> {
+        let piece_bytes = piece_bytes.max(1);
         Pieces {
             reader,
-            buf: vec![0; piece_bytes.max(1)],
+            buf: vec![0; piece_bytes],
+            // Room for the longest line and its newline.
+            max_buf: piece_bytes.max(max_line.saturating_add(1)),
             start: 0,
             end: 0,
             eof: false,
+            in_overlong: false,
         }
     }
 
     #[allow(clippy::should_implement_trait)]
-    pub fn next(&mut self) -> std::io::Result<Option<&[u8]>> {
+    pub fn next(&mut self) -> std::io::Result<Option<Chunk<'_>>> {
         self.buf.copy_within(self.start..self.end, 0);
         self.end -= self.start;
         self.start = 0;
@@ -189,18 +236,38 @@ impl<R: std::io::Read> Pieces<R> {
                     Err(e) => return Err(e),
                 }
             }
+            if self.in_overlong {
+                let newline = self.buf[..self.end].iter().position(|&b| b == b'\n');
+                let cut = newline.map_or(self.end, |i| i + 1);
+                let end = newline.is_some() || self.eof;
+                self.in_overlong = !end;
+                self.start = cut;
+                return Ok(Some(Chunk::Overlong {
+                    bytes: &self.buf[..cut],
+                    end,
+                }));
+            }
             if self.eof {
                 if self.end == 0 {
                     return Ok(None);
                 }
                 self.start = self.end;
-                return Ok(Some(&self.buf[..self.end]));
+                return Ok(Some(Chunk::Lines(&self.buf[..self.end])));
             }
             if let Some(i) = self.buf[..self.end].iter().rposition(|&b| b == b'\n') {
                 self.start = i + 1;
-                return Ok(Some(&self.buf[..=i]));
+                return Ok(Some(Chunk::Lines(&self.buf[..=i])));
             }
-            let grown = self.buf.len() * 2;
+            if self.buf.len() >= self.max_buf {
+                // The buffer is full and holds no line end: the line is too long to hold.
+                self.in_overlong = true;
+                self.start = self.end;
+                return Ok(Some(Chunk::Overlong {
+                    bytes: &self.buf[..self.end],
+                    end: false,
+                }));
+            }
+            let grown = self.buf.len().saturating_mul(2).min(self.max_buf);
             self.buf.resize(grown, 0);
         }
     }
@@ -222,11 +289,36 @@ pub struct JsonlPieces {
     started: bool,
     problems: Vec<Problem>,
     undated: Vec<Problem>,
+    /// The cap on one record, in MB, for the reason given when a line is over it.
+    max_mb: u64,
+    /// Bytes of the overlong line being passed over.
+    overlong: u64,
 }
 
 impl JsonlPieces {
-    pub fn new() -> JsonlPieces {
-        JsonlPieces::default()
+    /// A parser for a file read by [`Pieces`] with lines of at most `max_mb` MB.
+    pub fn new(max_mb: u64) -> JsonlPieces {
+        JsonlPieces {
+            max_mb,
+            ..JsonlPieces::default()
+        }
+    }
+
+    /// The records of the next chunk (see [`JsonlPieces::piece`]); an overlong line is
+    /// skipped, and reported when its end comes.
+    pub fn chunk(&mut self, chunk: Chunk<'_>) -> Option<Vec<Record>> {
+        match chunk {
+            Chunk::Lines(bytes) => self.piece(bytes),
+            Chunk::Overlong { bytes, end } => {
+                self.overlong += bytes.len() as u64;
+                if end {
+                    let reason = too_large(self.overlong, self.max_mb);
+                    self.lines.skip_line(reason, &mut self.problems);
+                    self.overlong = 0;
+                }
+                Some(Vec::new())
+            }
+        }
     }
 
     /// The records of the next piece. `None` when the file cannot be read in pieces after
@@ -586,15 +678,15 @@ mod tests {
     /// `parse_file` on the whole file, and the pieces way, with pieces of `piece` bytes.
     fn both_ways(bytes: &[u8], piece: usize) -> (FileParse, Option<FileParse>) {
         let whole = parse_file(FileKind::JsonLines, bytes);
-        let mut pieces = Pieces::new(bytes, piece);
-        let mut parser = JsonlPieces::new();
+        let mut pieces = Pieces::new(bytes, piece, usize::MAX);
+        let mut parser = JsonlPieces::new(64);
         let mut records = Vec::new();
         let mut first = true;
         while let Some(p) = pieces.next().unwrap() {
-            if !plain_utf8(p) {
+            if !plain_utf8(p.bytes()) {
                 return (whole, None);
             }
-            match parser.piece(p) {
+            match parser.chunk(p) {
                 Some(r) => records.extend(r),
                 None if first => return (whole, None),
                 None => panic!("a later piece refused"),
@@ -612,14 +704,65 @@ mod tests {
     fn pieces_are_whole_lines_and_cover_the_file() {
         let text = b"one\ntwo\r\nthree\rfour\n\nfive";
         for size in 1..12 {
-            let mut pieces = Pieces::new(&text[..], size);
+            let mut pieces = Pieces::new(&text[..], size, usize::MAX);
             let mut all = Vec::new();
             while let Some(p) = pieces.next().unwrap() {
+                let Chunk::Lines(p) = p else {
+                    panic!("no line is over the limit");
+                };
                 assert!(p.ends_with(b"\n") || all.len() + p.len() == text.len());
                 all.extend_from_slice(p);
             }
             assert_eq!(all, text);
         }
+    }
+
+    #[test]
+    fn overlong_lines_are_handed_out_in_parts_and_never_held_whole() {
+        let text = b"short\nthis line is far too long\nok\n0123456789abc";
+        for size in 1..8 {
+            let mut pieces = Pieces::new(&text[..], size, 8);
+            let (mut all, mut lines, mut overlong) = (Vec::new(), Vec::new(), 0);
+            while let Some(p) = pieces.next().unwrap() {
+                assert!(p.bytes().len() <= 9, "buffer grew past the limit");
+                all.extend_from_slice(p.bytes());
+                match p {
+                    Chunk::Lines(l) => lines.extend_from_slice(l),
+                    Chunk::Overlong { end, .. } => overlong += usize::from(end),
+                }
+            }
+            assert_eq!(all, text, "piece {size}");
+            assert_eq!(lines, b"short\nok\n", "piece {size}");
+            assert_eq!(overlong, 2, "piece {size}");
+        }
+    }
+
+    #[test]
+    fn an_overlong_jsonl_line_is_skipped_with_its_number() {
+        let long = format!(r#"{{"title": "Long", "body": "{}"}}"#, "x".repeat(3000));
+        let file = format!(
+            "{}\n{long}\n{}\n",
+            r#"{"title": "One", "date": "2017-03-18"}"#,
+            r#"{"title": "Three", "date": "2017-03-18"}"#
+        );
+        let mut pieces = Pieces::new(file.as_bytes(), 64, 1000);
+        let mut parser = JsonlPieces::new(1);
+        let mut records = Vec::new();
+        while let Some(p) = pieces.next().unwrap() {
+            records.extend(parser.chunk(p).unwrap());
+        }
+        let got: Vec<_> = records
+            .iter()
+            .map(|r| (r.line, r.article.title.as_str()))
+            .collect();
+        assert_eq!(got, [(Some(1), "One"), (Some(3), "Three")]);
+        let problems = parser.finish();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].line, Some(2));
+        assert_eq!(problems[0].severity, Severity::Skipped);
+        assert!(problems[0]
+            .reason
+            .starts_with("larger than --max-article-mb 1 (1 MB)"));
     }
 
     #[test]
@@ -658,6 +801,28 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn readers_never_panic_on_arbitrary_bytes_in_pieces(
+            bytes in proptest::collection::vec(
+                prop_oneof![any::<u8>(), Just(b'\n'), Just(b'{'), Just(b'"'), Just(b'\\')],
+                0..2048,
+            ),
+            piece in 1usize..300,
+            max_line in 0usize..400,
+        ) {
+            let _ = sniff(&bytes[..bytes.len().min(SNIFF_BYTES)]);
+            let mut pieces = Pieces::new(&bytes[..], piece, max_line);
+            let mut parser = JsonlPieces::new(1);
+            let mut seen = Vec::new();
+            while let Some(chunk) = pieces.next().unwrap() {
+                prop_assert!(chunk.bytes().len() <= piece.max(max_line + 1));
+                seen.extend_from_slice(chunk.bytes());
+                let _ = parser.chunk(chunk);
+            }
+            prop_assert_eq!(seen, bytes);
+            let _ = parser.finish();
+        }
+
         #[test]
         fn jsonl_in_pieces_reads_as_the_whole_file_on_any_input(
             lines in proptest::collection::vec(
