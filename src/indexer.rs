@@ -269,6 +269,7 @@ fn read_parsed(file: &mut FoundFile, max_mb: u64) -> Parsed {
                 line: None,
                 severity: article::Severity::Skipped,
                 reason,
+                ..Default::default()
             }],
         };
         (Ok((0, parse)), None, None)
@@ -430,13 +431,26 @@ fn make_doc(
         doc.add_text(f.author_key, author_key(name));
         doc.add_text(f.author_facet, name);
     }
-    if let Some(dl) = dateline::parse(&a.body) {
-        doc.add_text(f.place, &dl.place);
-        doc.add_text(f.place_facet, &dl.place);
-        if let Some(source) = &dl.source {
-            doc.add_text(f.source, source);
-            doc.add_text(f.source_facet, source);
-        }
+    // What the format names comes first; the body's own dateline fills what it does not.
+    let from_body = match (&a.place, &a.source) {
+        (Some(_), Some(_)) => None,
+        _ => dateline::parse(&a.body),
+    };
+    let place = a
+        .place
+        .as_deref()
+        .or(from_body.as_ref().map(|d| d.place.as_str()));
+    let source = a
+        .source
+        .as_deref()
+        .or(from_body.as_ref().and_then(|d| d.source.as_deref()));
+    if let Some(place) = place {
+        doc.add_text(f.place, place);
+        doc.add_text(f.place_facet, place);
+    }
+    if let Some(source) = source {
+        doc.add_text(f.source, source);
+        doc.add_text(f.source_facet, source);
     }
     doc.add_u64(f.simhash, simhash::fingerprint(&a.body));
     if let Some(date) = a.date {
@@ -535,6 +549,8 @@ fn report(summary: &mut Summary, key: &str, problems: Vec<article::Problem>) {
         summary.problems.push(Problem {
             path: key.to_string(),
             line: p.line,
+            member: p.member,
+            record: p.record,
             reason: p.reason,
             kind: p.severity.into(),
         });
@@ -611,6 +627,8 @@ fn walk_and_read(
             result.problems.push(Problem {
                 path: walk::path_key(root),
                 line: None,
+                member: None,
+                record: None,
                 reason: "folder no longer exists; its articles stay in the index".into(),
                 kind: Severity::Warning,
             });

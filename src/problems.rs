@@ -15,6 +15,10 @@ pub enum Severity {
 pub struct Problem {
     pub path: String,
     pub line: Option<u64>,
+    /// The member of a zip or tar archive, and the 1-based record of a feed, WARC file or
+    /// NewsML message, the problem is in (null when the file is not one of those).
+    pub member: Option<String>,
+    pub record: Option<u64>,
     pub reason: String,
     pub kind: Severity,
 }
@@ -24,6 +28,8 @@ impl Problem {
         Problem {
             path: path.into(),
             line: None,
+            member: None,
+            record: None,
             reason: reason.into(),
             kind: Severity::Skipped,
         }

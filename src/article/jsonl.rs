@@ -54,6 +54,7 @@ impl Lines {
                 line: Some(number),
                 severity: Severity::Skipped,
                 reason,
+                ..Default::default()
             };
             if !trimmed.starts_with('{') {
                 out.problems.push(skip(not_an_object(line)));
@@ -72,6 +73,7 @@ impl Lines {
                             reason: "a \\u escape names half a UTF-16 surrogate pair; \
                                      read as \u{FFFD}"
                                 .into(),
+                            ..Default::default()
                         });
                         raw
                     }
@@ -87,6 +89,7 @@ impl Lines {
                     out.records.push(Record {
                         line: Some(number),
                         article,
+                        ..Default::default()
                     })
                 }
                 Err(reason) => out.problems.push(skip(reason)),
@@ -104,6 +107,7 @@ impl Lines {
             line: Some(self.lines),
             severity: Severity::Skipped,
             reason,
+            ..Default::default()
         });
     }
 
@@ -128,6 +132,7 @@ impl Lines {
             line: None,
             severity: Severity::Skipped,
             reason,
+            ..Default::default()
         });
     }
 }
@@ -185,6 +190,7 @@ fn article(raw: RawRecord, line: u64, problems: &mut Vec<Problem>) -> Result<Art
             line: Some(line),
             severity: Severity::Warning,
             reason,
+            ..Default::default()
         })
     };
     let title = string_field(raw.title, "title")?;
@@ -262,6 +268,7 @@ fn article(raw: RawRecord, line: u64, problems: &mut Vec<Problem>) -> Result<Art
         authors,
         date,
         body,
+        ..Default::default()
     })
 }
 
@@ -530,6 +537,7 @@ mod tests {
                 line: None,
                 severity: Severity::Skipped,
                 reason: "not a JSON Lines file: no line holds a JSON object".into(),
+                ..Default::default()
             }]
         );
         let p = parse("{\"title\": 1}\n{oops}\n");

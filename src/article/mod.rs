@@ -13,12 +13,19 @@ use std::path::Path;
 use chrono::NaiveDateTime;
 
 /// One news article as dateline indexes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Article {
     pub title: String,
     pub authors: Vec<String>,
     pub date: Option<ArticleDate>,
     pub body: String,
+    /// Where the article is published on the web (a page's canonical link, a feed item's
+    /// link, a WARC record's target), when the source says.
+    pub url: Option<String>,
+    /// The place and source as the format names them (an NITF dateline, a JSON Lines
+    /// `place` key); when absent they are read from the body's own dateline.
+    pub place: Option<String>,
+    pub source: Option<String>,
 }
 
 /// The article's date as written in it: wall-clock time in the article's own zone (an
@@ -49,24 +56,35 @@ pub fn kind_of(path: &Path) -> Option<FileKind> {
     }
 }
 
-/// One article taken from a file; `line` is the 1-based line number for JSON Lines records.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One article taken from a file, and where in the file it was.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Record {
+    /// 1-based line number of a JSON Lines record.
     pub line: Option<u64>,
+    /// 1-based position of the article among the records of a feed, a WARC file or a
+    /// NewsML message.
+    pub record: Option<u64>,
+    /// The path inside a zip or tar archive (`a.zip` then `b.tgz` nest as `inner/b.tgz!x.xml`).
+    pub member: Option<String>,
     pub article: Article,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Severity {
     /// The file (or JSONL line) was not indexed.
+    #[default]
     Skipped,
     /// Indexed, but something in it could not be read (e.g. an unreadable date).
     Warning,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Problem {
     pub line: Option<u64>,
+    /// As in [`Record`]: the article's position in a feed, WARC or message, and the member
+    /// of an archive it was read from.
+    pub record: Option<u64>,
+    pub member: Option<String>,
     pub severity: Severity,
     pub reason: String,
 }
@@ -89,6 +107,7 @@ pub fn parse_file(kind: FileKind, bytes: &[u8]) -> FileParse {
                     line: None,
                     severity: Severity::Skipped,
                     reason,
+                    ..Default::default()
                 }],
             }
         }
@@ -100,6 +119,7 @@ pub fn parse_file(kind: FileKind, bytes: &[u8]) -> FileParse {
                 records: vec![Record {
                     line: None,
                     article,
+                    ..Default::default()
                 }],
                 problems,
             }
@@ -114,6 +134,7 @@ pub fn parse_file(kind: FileKind, bytes: &[u8]) -> FileParse {
                 line: None,
                 severity: Severity::Warning,
                 reason,
+                ..Default::default()
             },
         );
     }
@@ -143,6 +164,7 @@ fn undated(parse: &FileParse) -> Vec<Problem> {
                 line: record.line,
                 severity: Severity::Warning,
                 reason: "no date: indexed, but date filters will not find it".into(),
+                ..Default::default()
             });
         }
     }
@@ -377,6 +399,7 @@ mod tests {
                 line: None,
                 severity: Severity::Skipped,
                 reason,
+                ..
             }] => reason,
             other => panic!("expected one file-level skip, got {other:?}"),
         }

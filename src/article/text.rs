@@ -104,12 +104,14 @@ pub(super) fn parse(text: &str) -> (Article, Vec<Problem>) {
             severity: Severity::Warning,
             reason: "first line is too long to be a title; title taken from the start of the text"
                 .into(),
+            ..Default::default()
         });
         let article = Article {
             title: title_from_body(&body),
             authors: Vec::new(),
             date: None,
             body,
+            ..Default::default()
         };
         return (article, problems);
     }
@@ -139,6 +141,7 @@ pub(super) fn parse(text: &str) -> (Article, Vec<Problem>) {
                 line: Some(number),
                 severity: Severity::Warning,
                 reason: format!("could not read date: '{line}'"),
+                ..Default::default()
             }),
             Header::BodyStarts => {
                 first_body_line = Some(line);
@@ -156,6 +159,7 @@ pub(super) fn parse(text: &str) -> (Article, Vec<Problem>) {
         authors,
         date,
         body,
+        ..Default::default()
     };
     (article, problems)
 }
@@ -400,6 +404,7 @@ mod tests {
                 line: Some(3),
                 severity: Severity::Warning,
                 reason: "could not read date: '31 February 2017'".into(),
+                ..Default::default()
             }]
         );
     }
