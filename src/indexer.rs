@@ -121,13 +121,13 @@ struct Indexed {
 }
 
 /// File ids are already hashes of their paths (`walk::path_id`): a no-op run looks up
-/// every file's id twice, and with std's SipHash those lookups were ~15% of its CPU at
-/// 10x, so they use foldhash.
+/// every file's id twice, and with std's SipHash those lookups were a large share of its
+/// CPU, so they use foldhash.
 type IdMap<V> = HashMap<u64, V, foldhash::fast::RandomState>;
 type IdSet = HashSet<u64, foldhash::fast::RandomState>;
 
-/// Reads, per source file id, what is stored with its documents: fast fields only, so a
-/// million files cost a few tens of milliseconds and no strings.
+/// Reads, per source file id, what is stored with its documents: fast fields only, so even
+/// a million files load quickly and cost no strings.
 fn indexed_files(searcher: &tantivy::Searcher) -> Result<IdMap<Indexed>> {
     let mut out = IdMap::with_capacity_and_hasher(searcher.num_docs() as usize, Default::default());
     for segment in searcher.segment_readers() {
@@ -554,8 +554,8 @@ struct WalkResult {
 /// changed ones in parallel, sending them to the indexing thread.
 ///
 /// What the index holds is loaded into `indexed` here, from `searcher`, when the first
-/// files have been found: the walk's first batches are listed and stat-ed meanwhile (a
-/// no-op run at 10x spent its first 25 ms loading alone). The searcher is dropped once
+/// files have been found: the walk's first batches are listed and stat-ed meanwhile,
+/// rather than a no-op run starting with a wait for the load. The searcher is dropped once
 /// loaded, so the columns it read do not stay mapped for the rest of the pass.
 fn walk_and_read(
     scan: &[PathBuf],
@@ -567,7 +567,7 @@ fn walk_and_read(
 ) -> Result<WalkResult> {
     let in_index = searcher.num_docs();
     // Into an empty index every file is read, and its size and time come from opening it;
-    // stat-ing it first was ~2% of a 1x build's CPU.
+    // stat-ing it first would be work thrown away.
     let compare = in_index > 0;
     let mut searcher = Some(searcher);
     let mut result = WalkResult {

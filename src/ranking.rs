@@ -161,9 +161,8 @@ pub fn text_query(
     }
     // Pairs lift articles that lack a word too (that helps the BBC topic queries), so they
     // stay at the top level. They are title phrases only: body pairs check positions on
-    // every article with both words and, with no way to prune, made `crude oil prices` at
-    // 10x take 3.7 ms instead of 2.1; without them Reuters known-item search improves
-    // slightly and BBC topic MAP@100 drops 0.781 -> 0.771 (docs/EVALUATION.md).
+    // every article with both words and, with no way to prune, made broad queries much
+    // slower for next to no difference in ranking quality (docs/EVALUATION.md).
     let mut pairs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     if ranking.pair_boost > 0.0 && words.len() >= 3 {
         for pair in words.windows(2) {
@@ -245,7 +244,7 @@ pub struct PruneParts {
 
 /// Queries of more words are scored in full: fewer articles have all of them, so pass 1
 /// sets a low bar, and over the Reuters titles as queries, pruning made those of four words
-/// or more 15-25% slower at k = 60 (2 words: 37% faster; 3: even).
+/// or more slower (it pays for two words and breaks even at three).
 const MAX_PRUNED_WORDS: usize = 3;
 
 fn prune_parts(
