@@ -152,16 +152,15 @@ fn open_with_metas(path: &Path) -> Result<(OpenIndex, tantivy::IndexMeta)> {
 /// Most threads a search runs on; past this, starting them costs more than they save on
 /// the segment counts `--memory` gives.
 const MAX_SEARCH_THREADS: usize = 8;
-/// Articles per search thread. Starting threads and handing segments to them costs a
-/// whole `dateline search` ~0.2-0.4 ms, about what they saved at 10x (215,780 articles,
-/// 2 segments: `"interest rates"` 5.5 -> 5.2 ms, `cocoa` 4.5 -> 5.0 ms); at 50x they save
-/// 1-3 ms on every broad query.
+/// Articles per search thread. Starting threads and handing segments to them costs about
+/// what they save on an archive of a couple of segments; on larger ones they save time on
+/// every broad query.
 const ARTICLES_PER_SEARCH_THREAD: usize = 200_000;
 
 /// [`open`], with searches run over the segments on every core (up to one thread per
 /// segment): a ranked search is otherwise one thread working through each segment in turn.
-/// At 50x (12 segments) `crude oil prices` spent ~4.4 ms on one core in its all-words
-/// pass; a search process has the machine's other cores idle.
+/// On a large archive a broad query spends most of its time in its all-words pass on one
+/// core, while a search process has the machine's other cores idle.
 pub fn open_for_search(path: &Path) -> Result<OpenIndex> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (mut open, metas) = open_with_metas(path)?;

@@ -103,6 +103,18 @@ pub struct Summary {
     pub interrupted: bool,
 }
 
+impl Summary {
+    /// Counts the problems listed: files and lines skipped, and warnings.
+    fn count_problems(&mut self) {
+        self.skipped = self
+            .problems
+            .iter()
+            .filter(|p| p.kind == Severity::Skipped)
+            .count() as u64;
+        self.warnings = self.problems.len() as u64 - self.skipped;
+    }
+}
+
 /// What the index holds for one source file.
 #[derive(Debug, Clone, Copy)]
 struct Indexed {
@@ -114,13 +126,13 @@ struct Indexed {
 }
 
 /// File ids are already hashes of their paths (`walk::path_id`): a no-op run looks up
-/// every file's id twice, and with std's SipHash those lookups were ~15% of its CPU at
-/// 10x, so they use foldhash.
+/// every file's id twice, and with std's SipHash those lookups were a large share of its
+/// CPU, so they use foldhash.
 type IdMap<V> = HashMap<u64, V, foldhash::fast::RandomState>;
 type IdSet = HashSet<u64, foldhash::fast::RandomState>;
 
-/// Reads, per source file id, what is stored with its documents: fast fields only, so a
-/// million files cost a few tens of milliseconds and no strings.
+/// Reads, per source file id, what is stored with its documents: fast fields only, so even
+/// a million files load quickly and cost no strings.
 fn indexed_files(searcher: &tantivy::Searcher) -> Result<IdMap<Indexed>> {
     let mut out = IdMap::with_capacity_and_hasher(searcher.num_docs() as usize, Default::default());
     for segment in searcher.segment_readers() {
@@ -487,6 +499,28 @@ fn add_records(
     Ok(n)
 }
 
+/// How a file read in pieces ended, as [`Piece::End`] says.
+type PieceEnd = Result<Vec<article::Problem>, String>;
+
+/// Adds the pieces of a file read in pieces, after the first; returns how many articles
+/// they held, and how the file ended (`Err`: it could not be read to the end as it was).
+fn add_pieces(
+    writer: &mut IndexWriter,
+    rest: Receiver<Piece>,
+    doc: impl Fn(&Record) -> TantivyDocument,
+    target: &Path,
+) -> Result<(usize, PieceEnd)> {
+    let mut articles = 0;
+    let mut end = Err("stopped before the end".to_string());
+    for piece in rest.iter() {
+        match piece {
+            Piece::Records(records) => articles += add_records(writer, records, &doc, target)?,
+            Piece::End(e) => end = e,
+        }
+    }
+    Ok((articles, end))
+}
+
 /// tantivy's writer refuses documents once one of its threads died ("an index writer was
 /// killed"); the reason (a full disk, an I/O error) is what that thread returned, which
 /// joining the threads, as preparing a commit does, brings out. The prepared commit is
@@ -598,8 +632,8 @@ struct WalkResult {
 /// changed ones in parallel, sending them to the indexing thread.
 ///
 /// What the index holds is loaded into `indexed` here, from `searcher`, when the first
-/// files have been found: the walk's first batches are listed and stat-ed meanwhile (a
-/// no-op run at 10x spent its first 25 ms loading alone). The searcher is dropped once
+/// files have been found: the walk's first batches are listed and stat-ed meanwhile,
+/// rather than a no-op run starting with a wait for the load. The searcher is dropped once
 /// loaded, so the columns it read do not stay mapped for the rest of the pass.
 fn walk_and_read(
     scan: &[PathBuf],
@@ -612,7 +646,7 @@ fn walk_and_read(
 ) -> Result<WalkResult> {
     let in_index = searcher.num_docs();
     // Into an empty index every file is read, and its size and time come from opening it;
-    // stat-ing it first was ~2% of a 1x build's CPU.
+    // stat-ing it first would be work thrown away.
     let compare = in_index > 0;
     let mut searcher = Some(searcher);
     let mut result = WalkResult {
@@ -693,6 +727,243 @@ fn walk_and_read(
         }
     }
     Ok(result)
+}
+
+/// The indexing thread's side of one pass: it applies each file the walk sends to the
+/// index, counts it, and commits in batches.
+struct Pass<'a> {
+    writer: &'a mut IndexWriter,
+    fields: &'a Fields,
+    /// Stored with every commit.
+    meta: &'a Meta,
+    /// The index folder named by the user, for error messages.
+    target: &'a Path,
+    summary: Summary,
+    batch: Batch,
+    /// The pass changed the index (or the remembered folders), so it ends with a commit.
+    dirty: bool,
+    /// Files and JSON Lines records larger than this many MB are skipped unread.
+    max_article_mb: u64,
+}
+
+/// What applying one file's outcome did to the index.
+enum Applied {
+    /// Nothing: the file could not be read (the index keeps what it had of it), or it is new
+    /// and holds no articles.
+    Nothing,
+    /// It could not be read to the end: what was added of it is deleted again, with its old
+    /// version, so that the next run reads it. `changed`: the index had or got some of it.
+    Dropped { changed: bool },
+    /// Its articles are in the index, in place of its old version if it had one.
+    Written {
+        old: Option<Indexed>,
+        hash: u64,
+        articles: usize,
+    },
+}
+
+impl Pass<'_> {
+    /// Runs the walk on its own thread and takes each file it sends, as it comes.
+    ///
+    /// The walk streams: folders are read, files stat-ed and compared with the index, and
+    /// what changed is read and parsed on all cores, while this thread adds documents. No
+    /// list of the whole archive is ever held.
+    fn walk_and_apply(
+        &mut self,
+        scan: &[PathBuf],
+        searcher: tantivy::Searcher,
+        indexed: &OnceLock<IdMap<Indexed>>,
+        stop: &AtomicBool,
+        skip: Option<&Path>,
+        bar: &ProgressBar,
+    ) -> Result<WalkResult> {
+        let (tx, rx) = sync_channel::<FileOutcome>(256);
+        // Set when adding documents failed: the walk stops reading, so that it never waits
+        // to hand over a file nobody takes (a full disk used to hang the run here).
+        let failed = AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            let failed = &failed;
+            let walk_stop = move || stop.load(Ordering::Relaxed) || failed.load(Ordering::Relaxed);
+            let max_mb = self.max_article_mb;
+            let walker = scope.spawn(move || {
+                walk_and_read(scan, searcher, indexed, &walk_stop, skip, max_mb, tx)
+            });
+            let mut consume = || -> Result<()> {
+                for outcome in rx.iter() {
+                    bar.inc(1);
+                    // Set before the walk sent any file.
+                    let old = indexed.get().and_then(|m| m.get(&outcome.file.id)).copied();
+                    self.take(outcome, old)?;
+                }
+                Ok(())
+            };
+            let consumed = consume();
+            if consumed.is_err() {
+                failed.store(true, Ordering::Relaxed);
+            }
+            // Files the walk still sends find no receiver and end it.
+            drop(rx);
+            let walked = walker
+                .join()
+                .map_err(|_| anyhow::anyhow!("the folder walk failed"));
+            consumed?;
+            walked?
+        })
+    }
+
+    /// Takes one file: applies it to the index, counts it, and commits when the batch is due.
+    fn take(&mut self, outcome: FileOutcome, old: Option<Indexed>) -> Result<()> {
+        let applied = self.apply_file(outcome, old)?;
+        self.count_file(&applied);
+        if let Applied::Written { .. } = applied {
+            self.commit_if_due()?;
+        }
+        Ok(())
+    }
+
+    /// Writes a file's articles to the index in place of what it held of the file, and
+    /// reports the file's problems.
+    fn apply_file(&mut self, outcome: FileOutcome, old: Option<Indexed>) -> Result<Applied> {
+        let FileOutcome {
+            file,
+            root,
+            result,
+            rest,
+        } = outcome;
+        let key = file.key();
+        let (hash, parse) = match result {
+            Ok(ok) => ok,
+            Err(reason) => {
+                // Unreadable now (permissions, a file being rewritten): keep what the index
+                // has rather than lose it to a passing error.
+                self.summary.problems.push(Problem::skipped(&key, reason));
+                return Ok(Applied::Nothing);
+            }
+        };
+        report(&mut self.summary, &key, parse.problems);
+        let path_id = Term::from_field_u64(self.fields.path_id, file.id);
+        // Replacing even an unchanged (only touched) file refreshes the mtime kept with it,
+        // so the next pass does not have to read and hash it again.
+        if old.is_some() {
+            self.writer.delete_term(path_id.clone());
+        }
+        let fields = self.fields;
+        let doc = |record: &Record| make_doc(fields, &file, &key, root, hash, record);
+        let mut articles = add_records(self.writer, parse.records, doc, self.target)?;
+        if let Some(rest) = rest {
+            let (more, end) = add_pieces(self.writer, rest, doc, self.target)?;
+            articles += more;
+            match end {
+                Ok(problems) => report(&mut self.summary, &key, problems),
+                Err(reason) => {
+                    // What was added of it goes again (with the old version, deleted above):
+                    // the file is not in the index, and the next run reads it.
+                    self.writer.delete_term(path_id);
+                    self.summary.problems.push(Problem::skipped(
+                        &key,
+                        format!("{reason}; it is read again on the next run"),
+                    ));
+                    return Ok(Applied::Dropped {
+                        changed: old.is_some() || articles > 0,
+                    });
+                }
+            }
+        }
+        if old.is_none() && articles == 0 {
+            return Ok(Applied::Nothing);
+        }
+        Ok(Applied::Written {
+            old,
+            hash,
+            articles,
+        })
+    }
+
+    /// Counts what applying a file did: in the summary, and toward the batch.
+    fn count_file(&mut self, applied: &Applied) {
+        match *applied {
+            Applied::Nothing => {}
+            Applied::Dropped { changed } => self.dirty |= changed,
+            Applied::Written {
+                old,
+                hash,
+                articles,
+            } => {
+                self.dirty = true;
+                // A file that lost all its articles still changed the index.
+                self.batch.add(articles.max(1));
+                let summary = &mut self.summary;
+                match (old, articles) {
+                    (Some(old), _) if old.hash == hash => summary.unchanged += 1,
+                    (Some(_), 0) => summary.removed += 1,
+                    (Some(_), _) => {
+                        summary.updated += 1;
+                        summary.indexed += articles as u64;
+                    }
+                    (None, _) => {
+                        summary.added += 1;
+                        summary.indexed += articles as u64;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Commits once the batch holds enough documents or is old enough.
+    fn commit_if_due(&mut self) -> Result<()> {
+        if self.batch.is_due() {
+            commit(self.writer, self.meta, self.target)?;
+            self.batch.restart();
+        }
+        Ok(())
+    }
+
+    /// Deletes the files gone: indexed under a folder this pass read, and not seen in it.
+    fn remove_gone(&mut self, indexed: &IdMap<Indexed>, walked: &WalkResult) {
+        let scanned: IdSet = walked.scanned.iter().map(|r| walk::path_id(r)).collect();
+        for (id, old) in indexed.iter() {
+            if scanned.contains(&old.root) && !walked.seen.contains(id) {
+                self.writer
+                    .delete_term(Term::from_field_u64(self.fields.path_id, *id));
+                self.summary.removed += 1;
+                self.dirty = true;
+            }
+        }
+    }
+}
+
+/// Documents written since the last commit, and when that was: a pass commits after
+/// `max_docs` documents or `max_time`, whichever comes first, so a crash loses at most one
+/// batch.
+struct Batch {
+    max_docs: usize,
+    max_time: Duration,
+    docs: usize,
+    since: Instant,
+}
+
+impl Batch {
+    fn new(max_docs: usize, max_time: Duration) -> Batch {
+        Batch {
+            max_docs,
+            max_time,
+            docs: 0,
+            since: Instant::now(),
+        }
+    }
+
+    fn add(&mut self, docs: usize) {
+        self.docs += docs;
+    }
+
+    fn is_due(&self) -> bool {
+        self.docs >= self.max_docs || self.since.elapsed() >= self.max_time
+    }
+
+    fn restart(&mut self) {
+        self.docs = 0;
+        self.since = Instant::now();
+    }
 }
 
 /// An open indexing session: holds the writer (and so the index's lock) across passes, so
@@ -781,7 +1052,7 @@ impl Indexer {
                 self.target.display()
             );
         }
-        let mut summary = Summary {
+        let summary = Summary {
             folders: self
                 .open
                 .meta
@@ -792,173 +1063,53 @@ impl Indexer {
             ..Summary::default()
         };
         let searcher = reader(&self.open.index)?.searcher();
-        let indexed = OnceLock::new();
         let batch_docs = self.opts.batch_docs.unwrap_or(if searcher.num_docs() == 0 {
             usize::MAX
         } else {
             UPDATE_BATCH_DOCS
         });
-        let fields = self.open.fields.clone();
         let writer = match self.writer.take() {
             Some(writer) => writer,
             None => writer_for(&self.open, &self.opts)?,
         };
-        let writer = self.writer.insert(writer);
-        let meta = &self.open.meta;
-        let opts = &self.opts;
-        let scan = &self.scan;
+        let mut pass = Pass {
+            writer: self.writer.insert(writer),
+            fields: &self.open.fields,
+            meta: &self.open.meta,
+            target: &self.target,
+            summary,
+            batch: Batch::new(batch_docs, self.opts.batch_time),
+            dirty: self.meta_dirty,
+            max_article_mb: self.opts.max_article_mb,
+        };
         let bar = progress_bar(self.opts.progress);
-        let mut since_commit = 0usize;
-        let mut last_commit = Instant::now();
-        let mut dirty = self.meta_dirty;
-        let (tx, rx) = sync_channel::<FileOutcome>(256);
-        // The walk streams: folders are read, files stat-ed and compared with the index, and
-        // what changed is read and parsed on all cores, while this thread adds documents. No
-        // list of the whole archive is ever held.
-        let target = &self.target;
         // The index, when kept inside the archive, is not an archive folder.
         let skip = self.target.canonicalize().ok();
-        // Set when adding documents failed: the walk stops reading, so that it never waits
-        // to hand over a file nobody takes (a full disk used to hang the run here).
-        let failed = AtomicBool::new(false);
-        let walked: Result<WalkResult> = std::thread::scope(|scope| {
-            let rx = rx;
-            let indexed = &indexed;
-            let failed = &failed;
-            let walk_stop = move || stop.load(Ordering::Relaxed) || failed.load(Ordering::Relaxed);
-            let skip = skip.as_deref();
-            let max_mb = opts.max_article_mb;
-            let walker = scope.spawn(move || {
-                walk_and_read(scan, searcher, indexed, &walk_stop, skip, max_mb, tx)
-            });
-            let mut consume = || -> Result<()> {
-                for outcome in rx.iter() {
-                    let FileOutcome {
-                        file,
-                        root,
-                        result,
-                        rest,
-                    } = outcome;
-                    bar.inc(1);
-                    let key = file.key();
-                    // Set before the walk sent any file.
-                    let old = indexed.get().and_then(|m| m.get(&file.id));
-                    let (hash, parse) = match result {
-                        Ok(ok) => ok,
-                        Err(reason) => {
-                            // Unreadable now (permissions, a file being rewritten): keep what
-                            // the index has rather than lose it to a passing error.
-                            summary.problems.push(Problem::skipped(&key, reason));
-                            continue;
-                        }
-                    };
-                    report(&mut summary, &key, parse.problems);
-                    // Replacing even an unchanged (only touched) file refreshes the mtime kept
-                    // with it, so the next pass does not have to read and hash it again.
-                    if old.is_some() {
-                        writer.delete_term(Term::from_field_u64(fields.path_id, file.id));
-                    }
-                    let doc = |record: &Record| make_doc(&fields, &file, &key, root, hash, record);
-                    let mut n = add_records(writer, parse.records, doc, target)?;
-                    if let Some(rest) = rest {
-                        let mut end = Err("stopped before the end".to_string());
-                        for piece in rest.iter() {
-                            match piece {
-                                Piece::Records(records) => {
-                                    n += add_records(writer, records, doc, target)?
-                                }
-                                Piece::End(e) => end = e,
-                            }
-                        }
-                        match end {
-                            Ok(problems) => report(&mut summary, &key, problems),
-                            Err(reason) => {
-                                // What was added of it goes again (with the old version, deleted
-                                // above): the file is not in the index, and the next run reads it.
-                                writer.delete_term(Term::from_field_u64(fields.path_id, file.id));
-                                summary.problems.push(Problem::skipped(
-                                    &key,
-                                    format!("{reason}; it is read again on the next run"),
-                                ));
-                                if old.is_some() || n > 0 {
-                                    dirty = true;
-                                }
-                                continue;
-                            }
-                        }
-                    }
-                    if old.is_none() && n == 0 {
-                        continue;
-                    }
-                    dirty = true;
-                    since_commit += n.max(1);
-                    match (old, n) {
-                        (Some(old), _) if old.hash == hash => summary.unchanged += 1,
-                        (Some(_), 0) => summary.removed += 1,
-                        (Some(_), _) => {
-                            summary.updated += 1;
-                            summary.indexed += n as u64;
-                        }
-                        (None, _) => {
-                            summary.added += 1;
-                            summary.indexed += n as u64;
-                        }
-                    }
-                    if since_commit >= batch_docs || last_commit.elapsed() >= opts.batch_time {
-                        commit(writer, meta, target)?;
-                        since_commit = 0;
-                        last_commit = Instant::now();
-                    }
-                }
-                Ok(())
-            };
-            let consumed = consume();
-            if consumed.is_err() {
-                failed.store(true, Ordering::Relaxed);
-            }
-            // Files the walk still sends find no receiver and end it.
-            drop(rx);
-            let walked = walker
-                .join()
-                .map_err(|_| anyhow::anyhow!("the folder walk failed"));
-            consumed?;
-            walked?
-        });
-        let walked = walked?;
+        let indexed = OnceLock::new();
+        let mut walked =
+            pass.walk_and_apply(&self.scan, searcher, &indexed, stop, skip.as_deref(), &bar)?;
         bar.finish_and_clear();
-        summary.unchanged += walked.unchanged;
-        summary.problems.extend(walked.problems);
-        summary.interrupted = stop.load(Ordering::Relaxed);
-        if !summary.interrupted {
-            // Gone: indexed under a folder this pass read, and not seen in it. (A walk that
-            // found no file at all never needed the index's records before.)
+        pass.summary.unchanged += walked.unchanged;
+        pass.summary.problems.append(&mut walked.problems);
+        pass.summary.interrupted = stop.load(Ordering::Relaxed);
+        if !pass.summary.interrupted {
+            // A walk that found no file at all never needed the index's records before.
             let indexed = match indexed.into_inner() {
                 Some(indexed) => indexed,
                 None => indexed_files(&reader(&self.open.index)?.searcher())?,
             };
-            let scanned: IdSet = walked.scanned.iter().map(|r| walk::path_id(r)).collect();
-            for (id, old) in indexed.iter() {
-                if scanned.contains(&old.root) && !walked.seen.contains(id) {
-                    writer.delete_term(Term::from_field_u64(fields.path_id, *id));
-                    summary.removed += 1;
-                    dirty = true;
-                }
-            }
+            pass.remove_gone(&indexed, &walked);
         }
-        if dirty {
-            commit(writer, meta, &self.target)?;
+        if pass.dirty {
+            commit(pass.writer, pass.meta, pass.target)?;
             self.meta_dirty = false;
         }
+        let mut summary = pass.summary;
         if !summary.interrupted {
             self.complete_rebuild()?;
         }
         summary.articles = reader(&self.open.index)?.searcher().num_docs();
-        summary.skipped = summary
-            .problems
-            .iter()
-            .filter(|p| p.kind == Severity::Skipped)
-            .count() as u64;
-        summary.warnings = summary.problems.len() as u64 - summary.skipped;
+        summary.count_problems();
         summary.elapsed_ms = started.elapsed().as_millis() as u64;
         Ok(summary)
     }

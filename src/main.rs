@@ -67,14 +67,14 @@ fn print_with(
 
 /// Indexing allocates documents on one thread and frees them on tantivy's, and glibc gives
 /// each thread its own heap ("arena") by default, which keeps what other threads freed:
-/// at 1 million JSON Lines articles that was ~110 MB of peak RSS beyond `--memory`
-/// (368 vs 258 MB), for no speed. Two arenas are enough; must run before threads start.
+/// peak memory then grows well past `--memory`, for no speed. Two arenas are enough; must
+/// run before threads start.
 /// A fixed mmap threshold keeps glibc from raising it (up to 32 MB) after large buffers are
-/// freed, which put later ones on the heap where they fragmented it: peak RSS of a 50x build
-/// varied from 288 to 373 MB over four runs, and was 258-276 MB with 1 MB fixed. Fixing it
-/// also fixes the trim threshold at glibc's 128 KB default, and returning the heap's top that
-/// often cost system time (10x build: 2.5 -> 4.1-4.9 s); 64 MB brings it back (2.6-3.7 s),
-/// with 269 MB at 50x.
+/// freed, which puts later ones on the heap where they fragment it, so peak memory varied
+/// widely from run to run. Fixing it also fixes the trim threshold at glibc's 128 KB
+/// default, and returning the heap's top that often costs system time; a 64 MB trim
+/// threshold brings the build's time back without raising peak memory.
+/// (The measurements are in docs/BENCHMARKS.md.)
 fn few_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets an allocator parameter; no other thread exists yet.

@@ -5,7 +5,7 @@
 //! segments of a similar size, so as an archive grows, merges of ever larger segments run
 //! next to indexing: they re-encode documents already written, compete with indexing for
 //! the cores, and map every file they read into memory, so peak memory grew with the size
-//! of the archive (a merge of eight 200,000-article segments reads some 650 MB).
+//! of the archive.
 //!
 //! This policy merges only *small* segments (cut short by a commit, or written by an
 //! incremental run that added a few files), smallest first, into a segment of at most

@@ -291,7 +291,7 @@ pub struct PruneParts {
 
 /// Queries of more words are scored in full: fewer articles have all of them, so pass 1
 /// sets a low bar, and over the Reuters titles as queries, pruning made those of four words
-/// or more 15-25% slower at k = 60 (2 words: 37% faster; 3: even).
+/// or more slower (it pays for two words and breaks even at three).
 const MAX_PRUNED_WORDS: usize = 3;
 
 fn prune_parts(

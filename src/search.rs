@@ -404,8 +404,8 @@ fn suggestion_for(
     total_hits: usize,
 ) -> Result<Option<String>> {
     // Issue 6: suggest a corrected query when the query finds fewer than three articles.
-    // A query that finds more is answered; looking for corrections there cost ~3 ms (the
-    // Levenshtein walk over the term dictionary) on every search with an unknown word.
+    // A query that finds more is answered; looking for corrections there would add a
+    // Levenshtein walk over the term dictionary to every search with an unknown word.
     if total_hits >= suggest::SUGGEST_BELOW {
         return Ok(None);
     }

@@ -1,9 +1,9 @@
 //! A memo in front of the per-word filters of an analyzer.
 //!
 //! Lower-casing, ASCII folding, UK→US spelling and Snowball stemming look at one word at a
-//! time, yet news text repeats the same few thousand words: profiling a Reuters build showed
-//! those filters taking about a quarter of all indexing CPU, most of it re-stemming words
-//! already seen. [`Memoize`] runs the word filters once per distinct word and replays the
+//! time, yet news text repeats the same few thousand words: in a profile of a build, those
+//! filters were a large share of all indexing CPU, most of it re-stemming words already
+//! seen. [`Memoize`] runs the word filters once per distinct word and replays the
 //! result afterwards, so the terms written are exactly those of the uncached chain.
 
 use std::hash::BuildHasher;
@@ -46,9 +46,9 @@ impl TokenFilter for Memoize {
 
 /// Words and what the filters made of them, packed one after the other in one buffer:
 /// `[word length][word][DROPPED, or result length][result]`, found through a table of
-/// offsets. A map of `String` to `Option<String>` took ~10 MB per analyzer at capacity
-/// and up to three cache misses a lookup (slot, word, result), and its lookups were 13% of
-/// a 10x build's CPU; here a lookup touches a 4-byte slot and one entry.
+/// offsets. A map of `String` to `Option<String>` took several times the memory per
+/// analyzer and up to three cache misses a lookup (slot, word, result), on a path every
+/// indexed word takes; here a lookup touches a 4-byte slot and one entry.
 #[derive(Clone, Default)]
 struct Memo {
     slots: HashTable<u32>,

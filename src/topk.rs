@@ -1,9 +1,9 @@
 //! The top k of a ranked plain query without scoring every article that matches it.
 //!
 //! A ranked query (`crude oil prices`) ORs its words, so it matches a large share of an
-//! archive (219,500 of 1.08 million articles at 50x), and its all-words and proximity
-//! clauses keep tantivy from skipping any of them: TopDocs scores every match, and checks
-//! the proximity phrase on every article with all the words. Yet the top k are almost
+//! archive, and its all-words and proximity clauses keep tantivy from skipping any of
+//! them: TopDocs scores every match, and checks the proximity phrase on every article
+//! with all the words. Yet the top k are almost
 //! always articles with every word, which the all-words tier lifts above the rest. So the
 //! search runs in two passes over tantivy's own queries (see [`PruneParts`]):
 //!
@@ -23,10 +23,8 @@
 //! articles have every word, or very many tie near the k-th) it says so, and the caller
 //! scores every match.
 //!
-//! At 50x, `crude oil prices` (k = 10) takes 5.4 ms instead of 9.6 ms; over 898 Reuters
-//! titles and word pairs and triples at 10x, two-word queries take 0.46-0.61 times as long
-//! and three-word ones 0.74-0.98 (k = 10 and 60); longer queries are not pruned (see
-//! `ranking::MAX_PRUNED_WORDS`).
+//! It pays most on two-word queries, less on three-word ones, and longer queries are not
+//! pruned (see `ranking::MAX_PRUNED_WORDS`); the timings are in docs/BENCHMARKS.md.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
