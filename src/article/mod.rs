@@ -5,8 +5,11 @@ pub mod byline;
 pub mod date;
 pub mod dateline;
 mod decode;
+pub mod html;
 mod jsonl;
 mod text;
+pub mod warc;
+pub mod xml;
 
 use std::path::Path;
 
@@ -94,6 +97,25 @@ pub struct Problem {
 pub struct FileParse {
     pub records: Vec<Record>,
     pub problems: Vec<Problem>,
+}
+
+/// Where a streaming reader (a WARC file, an archive's members) puts what it reads, as it
+/// reads it, so that memory holds one article at a time rather than the whole file's.
+pub trait Sink {
+    fn record(&mut self, record: Record);
+    fn problem(&mut self, problem: Problem);
+    /// A record that is not an article and not a problem (a WARC request, a redirect, an
+    /// image): counted, not listed.
+    fn passed_over(&mut self) {}
+}
+
+impl Sink for FileParse {
+    fn record(&mut self, record: Record) {
+        self.records.push(record);
+    }
+    fn problem(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
 }
 
 /// Parses a whole file's bytes. Never panics on any input.
