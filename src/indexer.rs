@@ -1044,14 +1044,28 @@ impl Indexer {
     /// One pass over the folders. `stop` is checked between files; when it is set, the pass
     /// commits what it has and returns with `interrupted`.
     pub fn pass(&mut self, stop: &AtomicBool) -> Result<Summary> {
-        let started = Instant::now();
-        if !index_dir::exists(&self.open.path) {
-            bail!(
+        // The folder can go at any moment of the pass, and what fails then (the reader, a
+        // commit, a merge) says only that some file is missing: name the cause instead.
+        let target = self.target.clone();
+        let removed = || {
+            anyhow::anyhow!(
                 "the index at {} was removed while dateline was updating it; run `dateline \
                  index` again to build it anew",
-                self.target.display()
-            );
+                target.display()
+            )
+        };
+        if !index_dir::exists(&self.open.path) {
+            return Err(removed());
         }
+        let passed = self.pass_over_folders(stop);
+        match passed {
+            Err(_) if !index_dir::exists(&self.open.path) => Err(removed()),
+            other => other,
+        }
+    }
+
+    fn pass_over_folders(&mut self, stop: &AtomicBool) -> Result<Summary> {
+        let started = Instant::now();
         let summary = Summary {
             folders: self
                 .open
