@@ -23,6 +23,8 @@ use tantivy::directory::DirectoryLock;
 use tantivy::schema::Term;
 use tantivy::{DateTime, IndexWriter, TantivyDocument, TantivyError};
 
+use crate::pending::{BudgetedDoc, Pending};
+
 use crate::article::{self, dateline, FileKind, FileParse, Record};
 use crate::index_dir::{self, reader, Meta, OpenIndex};
 use crate::merge::BudgetMergePolicy;
@@ -30,6 +32,9 @@ use crate::problems::{Problem, Severity};
 use crate::schema::{self, author_key, Fields};
 use crate::simhash;
 use crate::walk::{self, FoundFile, Walk};
+
+/// tantivy's writer, taking documents that hold their share of [`Pending`]'s cap.
+type Writer = IndexWriter<BudgetedDoc>;
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -187,7 +192,7 @@ fn open_for_update(opts: &Options) -> Result<OpenIndex> {
     }
 }
 
-fn writer_for(open: &OpenIndex, opts: &Options) -> Result<IndexWriter> {
+fn writer_for(open: &OpenIndex, opts: &Options) -> Result<Writer> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let wanted = if opts.threads == 0 {
         cores
@@ -215,6 +220,15 @@ fn writer_for(open: &OpenIndex, opts: &Options) -> Result<IndexWriter> {
         ((memory_mb as u64) << 20) / MERGE_SHARE,
     )));
     Ok(writer)
+}
+
+/// Article text waiting in tantivy's queue may take this share of the memory budget, and
+/// at least [`MIN_PENDING_MB`]: ordinary articles never wait, large ones wait their turn.
+const PENDING_SHARE: u64 = 8;
+const MIN_PENDING_MB: u64 = 16;
+
+fn pending_cap(memory_mb: usize) -> u64 {
+    ((memory_mb as u64) / PENDING_SHARE).max(MIN_PENDING_MB) << 20
 }
 
 /// A merge may read this share of the memory budget's worth of index.
@@ -484,7 +498,8 @@ fn make_doc(
 
 /// Adds a file's records (or a piece of them) to the index; returns how many.
 fn add_records(
-    writer: &mut IndexWriter,
+    writer: &mut Writer,
+    pending: &Pending,
     records: Vec<Record>,
     doc: impl Fn(&Record) -> TantivyDocument,
     target: &Path,
@@ -492,7 +507,10 @@ fn add_records(
     let n = records.len();
     // One by one, so each record's text is freed once tantivy has its document.
     for record in records {
-        if let Err(e) = writer.add_document(doc(&record)) {
+        let a = &record.article;
+        let bytes = (a.body.len() + a.title.len()) as u64;
+        let admitted = pending.admit(doc(&record), bytes);
+        if let Err(e) = writer.add_document(admitted) {
             return Err(write_failed(target, worker_error(writer, e)));
         }
     }
@@ -505,7 +523,8 @@ type PieceEnd = Result<Vec<article::Problem>, String>;
 /// Adds the pieces of a file read in pieces, after the first; returns how many articles
 /// they held, and how the file ended (`Err`: it could not be read to the end as it was).
 fn add_pieces(
-    writer: &mut IndexWriter,
+    writer: &mut Writer,
+    pending: &Pending,
     rest: Receiver<Piece>,
     doc: impl Fn(&Record) -> TantivyDocument,
     target: &Path,
@@ -514,7 +533,9 @@ fn add_pieces(
     let mut end = Err("stopped before the end".to_string());
     for piece in rest.iter() {
         match piece {
-            Piece::Records(records) => articles += add_records(writer, records, &doc, target)?,
+            Piece::Records(records) => {
+                articles += add_records(writer, pending, records, &doc, target)?
+            }
             Piece::End(e) => end = e,
         }
     }
@@ -525,7 +546,7 @@ fn add_pieces(
 /// killed"); the reason (a full disk, an I/O error) is what that thread returned, which
 /// joining the threads, as preparing a commit does, brings out. The prepared commit is
 /// dropped unused: nothing is committed.
-fn worker_error(writer: &mut IndexWriter, refused: TantivyError) -> TantivyError {
+fn worker_error(writer: &mut Writer, refused: TantivyError) -> TantivyError {
     match writer.prepare_commit() {
         Err(e) => e,
         Ok(_) => refused,
@@ -591,7 +612,7 @@ fn report(summary: &mut Summary, key: &str, problems: Vec<article::Problem>) {
     }
 }
 
-fn commit(writer: &mut IndexWriter, meta: &Meta, target: &Path) -> Result<()> {
+fn commit(writer: &mut Writer, meta: &Meta, target: &Path) -> Result<()> {
     let payload = serde_json::to_string(meta)?;
     let mut prepared = writer
         .prepare_commit()
@@ -732,7 +753,9 @@ fn walk_and_read(
 /// The indexing thread's side of one pass: it applies each file the walk sends to the
 /// index, counts it, and commits in batches.
 struct Pass<'a> {
-    writer: &'a mut IndexWriter,
+    writer: &'a mut Writer,
+    /// Bounds the text waiting in tantivy's queue.
+    pending: &'a Pending,
     fields: &'a Fields,
     /// Stored with every commit.
     meta: &'a Meta,
@@ -849,9 +872,9 @@ impl Pass<'_> {
         }
         let fields = self.fields;
         let doc = |record: &Record| make_doc(fields, &file, &key, root, hash, record);
-        let mut articles = add_records(self.writer, parse.records, doc, self.target)?;
+        let mut articles = add_records(self.writer, self.pending, parse.records, doc, self.target)?;
         if let Some(rest) = rest {
-            let (more, end) = add_pieces(self.writer, rest, doc, self.target)?;
+            let (more, end) = add_pieces(self.writer, self.pending, rest, doc, self.target)?;
             articles += more;
             match end {
                 Ok(problems) => report(&mut self.summary, &key, problems),
@@ -972,7 +995,8 @@ pub struct Indexer {
     opts: Options,
     open: OpenIndex,
     /// Made again by the next pass after a rebuild has replaced the index.
-    writer: Option<IndexWriter>,
+    writer: Option<Writer>,
+    pending: Pending,
     /// Folders each pass reads.
     scan: Vec<PathBuf>,
     /// The remembered folders changed: commit even if no document did.
@@ -1025,6 +1049,7 @@ impl Indexer {
             opts: opts.clone(),
             open,
             writer: Some(writer),
+            pending: Pending::new(pending_cap(opts.memory_mb)),
             scan,
             meta_dirty,
             target,
@@ -1088,6 +1113,7 @@ impl Indexer {
         };
         let mut pass = Pass {
             writer: self.writer.insert(writer),
+            pending: &self.pending,
             fields: &self.open.fields,
             meta: &self.open.meta,
             target: &self.target,

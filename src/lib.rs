@@ -12,6 +12,7 @@ pub mod index_dir;
 pub mod indexer;
 pub mod merge;
 pub mod output;
+pub mod pending;
 pub mod problems;
 pub mod query;
 pub mod ranking;

@@ -1,0 +1,139 @@
+//! Bounds the article text handed to tantivy but not yet indexed.
+//!
+//! `IndexWriter::add_document` only queues a document; tantivy's queue holds thousands of
+//! them, whatever their size, so an archive of large articles could fill memory far past
+//! `--memory` while the indexing threads catch up. Each document therefore carries a
+//! [`Ticket`] for its text's bytes, given back when tantivy drops the document after
+//! indexing it; a new document waits while the bytes out exceed the cap. One document is
+//! always let through, however large (the article cap bounds it).
+
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use tantivy::schema::document::Document;
+use tantivy::TantivyDocument;
+
+/// The bytes out, shared with the tickets.
+type Shared = Arc<(Mutex<u64>, Condvar)>;
+
+/// Admits documents to tantivy's queue while their text stays under a cap.
+pub struct Pending {
+    shared: Shared,
+    cap: u64,
+}
+
+/// How long one wait for room lasts before the document is let through anyway: tantivy's
+/// indexing threads may have stopped on an error, and then nothing gives bytes back; the
+/// next `add_document` reports that error instead of waiting forever.
+const PATIENCE: Duration = Duration::from_secs(5);
+
+impl Pending {
+    pub fn new(cap_bytes: u64) -> Pending {
+        Pending {
+            shared: Arc::new((Mutex::new(0), Condvar::new())),
+            cap: cap_bytes.max(1),
+        }
+    }
+
+    /// `doc`, holding `bytes` of the cap until tantivy is done with it; waits for room.
+    pub fn admit(&self, doc: TantivyDocument, bytes: u64) -> BudgetedDoc {
+        let (lock, room) = &*self.shared;
+        let mut out = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if *out > 0 && *out + bytes > self.cap {
+            let (guard, _) = room
+                .wait_timeout_while(out, PATIENCE, |out| *out > 0 && *out + bytes > self.cap)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            out = guard;
+        }
+        *out += bytes;
+        BudgetedDoc {
+            doc,
+            _ticket: Ticket {
+                shared: Arc::clone(&self.shared),
+                bytes,
+            },
+        }
+    }
+
+    /// Bytes handed over and not yet given back.
+    pub fn out(&self) -> u64 {
+        *self
+            .shared
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A document's share of the cap, given back when the document is dropped.
+struct Ticket {
+    shared: Shared,
+    bytes: u64,
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        let (lock, room) = &*self.shared;
+        let mut out = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        *out = out.saturating_sub(self.bytes);
+        room.notify_all();
+    }
+}
+
+/// A tantivy document with its ticket; tantivy indexes it exactly as the document inside.
+pub struct BudgetedDoc {
+    doc: TantivyDocument,
+    _ticket: Ticket,
+}
+
+impl Document for BudgetedDoc {
+    type Value<'a> = <TantivyDocument as Document>::Value<'a>;
+    type FieldsValuesIter<'a> = <TantivyDocument as Document>::FieldsValuesIter<'a>;
+
+    fn iter_fields_and_values(&self) -> Self::FieldsValuesIter<'_> {
+        self.doc.iter_fields_and_values()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_come_back_when_documents_are_dropped() {
+        let pending = Pending::new(100);
+        let a = pending.admit(TantivyDocument::default(), 60);
+        let b = pending.admit(TantivyDocument::default(), 30);
+        assert_eq!(pending.out(), 90);
+        drop(a);
+        assert_eq!(pending.out(), 30);
+        drop(b);
+        assert_eq!(pending.out(), 0);
+    }
+
+    #[test]
+    fn a_document_over_the_cap_waits_for_room() {
+        let pending = Arc::new(Pending::new(100));
+        let first = pending.admit(TantivyDocument::default(), 80);
+        let waiting = {
+            let pending = Arc::clone(&pending);
+            std::thread::spawn(move || {
+                let doc = pending.admit(TantivyDocument::default(), 50);
+                drop(doc);
+            })
+        };
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(!waiting.is_finished(), "admitted past the cap");
+        drop(first);
+        waiting.join().unwrap();
+        assert_eq!(pending.out(), 0);
+    }
+
+    #[test]
+    fn one_document_larger_than_the_cap_is_let_through_alone() {
+        let pending = Pending::new(10);
+        let big = pending.admit(TantivyDocument::default(), 1_000);
+        assert_eq!(pending.out(), 1_000);
+        drop(big);
+    }
+}
