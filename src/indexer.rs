@@ -476,6 +476,22 @@ fn make_doc(
     if let Some(line) = record.line {
         doc.add_u64(f.line, line);
     }
+    if let Some(n) = record.record {
+        doc.add_u64(f.record, n);
+    }
+    if let Some(member) = &record.member {
+        doc.add_text(f.member, member);
+    }
+    if let Some(url) = &a.url {
+        doc.add_text(f.url, url);
+    }
+    let id = schema::article_id(
+        file.id,
+        record.member.as_deref(),
+        record.line,
+        record.record,
+    );
+    doc.add_text(f.id, id);
     doc.add_u64(f.size, file.size);
     doc.add_i64(f.mtime, file.mtime_ns);
     doc.add_u64(f.hash, hash);
