@@ -17,6 +17,7 @@ pub mod query;
 pub mod ranking;
 pub mod schema;
 pub mod search;
+pub mod show;
 pub mod simhash;
 pub mod similar;
 pub mod snippet;
