@@ -56,7 +56,10 @@ fn csv_has_every_match_quoted() {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     assert_eq!(
         reader.headers().unwrap().iter().collect::<Vec<_>>(),
-        ["title", "authors", "date", "place", "source", "path", "line", "score"]
+        [
+            "title", "authors", "date", "place", "source", "path", "line", "score", "member",
+            "record", "url", "id"
+        ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     // Every match, though search shows 10 by default.
