@@ -105,7 +105,8 @@ fn jsonl_has_every_match_with_author_arrays_in_sort_order() {
     assert_eq!(rows[24]["place"], "LONDON");
     for row in &rows {
         let keys: Vec<&String> = row.as_object().unwrap().keys().collect();
-        assert_eq!(keys.len(), 8, "{row}");
+        // The first eight, then member, record, url and id.
+        assert_eq!(keys.len(), 12, "{row}");
         assert!(row["score"].as_f64().unwrap() > 0.0, "{row}");
         assert_eq!(row["line"], Value::Null);
     }
