@@ -298,6 +298,20 @@ mod tests {
         assert_eq!(paragraphs(" \n\n "), "");
     }
 
+    proptest::proptest! {
+        #[test]
+        fn paragraphs_and_targets_never_panic(text in "(\\PC|[\n\r\t !:]){0,200}") {
+            let p = paragraphs(&text);
+            proptest::prop_assert!(!p.contains("\n\n\n"));
+            for para in p.split("\n\n") {
+                proptest::prop_assert!(!para.contains('\n'));
+                proptest::prop_assert_eq!(para.trim(), para);
+            }
+            let t = parse_target(&text);
+            proptest::prop_assert!(text.starts_with(&t.path));
+        }
+    }
+
     #[test]
     fn targets_split_into_path_member_and_number() {
         let dir = tempfile::tempdir().unwrap();

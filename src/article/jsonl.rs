@@ -464,6 +464,33 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn url_place_and_source_of_any_json_never_panic(
+            values in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just("null".to_string()),
+                    proptest::strategy::Just("[1, {}]".to_string()),
+                    "-?[0-9]{1,20}(\\.[0-9]{0,5})?",
+                    "\"(\\PC|\\\\[nrt\"]|\\\\u[0-9a-fA-F]{4}){0,30}\"",
+                    "\\PC{0,12}",
+                ],
+                3,
+            ),
+        ) {
+            let line = format!(
+                r#"{{"title": "T", "url": {}, "place": {}, "source": {}}}"#,
+                values[0], values[1], values[2]
+            );
+            let p = parse(&line);
+            for r in &p.records {
+                for name in [&r.article.url, &r.article.place, &r.article.source].into_iter().flatten() {
+                    proptest::prop_assert!(!name.is_empty() && !name.contains('\n'));
+                }
+            }
+        }
+    }
+
     #[test]
     fn blank_lines_are_skipped_and_line_numbers_are_physical() {
         let p = parse("\n{\"title\":\"A\"}\r\n\r\n   \n{\"title\":\"B\"}\r{\"title\":\"C\"}");
