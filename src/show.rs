@@ -157,7 +157,7 @@ pub fn find(searcher: &Searcher, open: &OpenIndex, target: &str) -> Result<DocAd
                     .take(5)
                     .filter_map(|a| a.0.map(|l| l.to_string()))
                     .collect();
-                format!("as {path}:N (N: {}{more}) or ", lines.join(", "))
+                format!("as {path}:LINE (lines {}{more}) or ", lines.join(", "))
             } else {
                 String::new()
             };
