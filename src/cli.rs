@@ -47,6 +47,8 @@ pub enum Command {
     Facets(FacetsArgs),
     /// Find the articles most like a given one
     Similar(SimilarArgs),
+    /// Print one indexed article whole, by its id (as search shows it) or its file
+    Show(ShowArgs),
     /// Count matching articles per day, week, month or year, drawn as a bar chart
     Timeline(TimelineArgs),
     /// Print a shell completion script (e.g. `dateline completions bash > /etc/bash_completion.d/dateline`)
@@ -215,8 +217,9 @@ pub struct SearchArgs {
 
 #[derive(Debug, Args)]
 pub struct SimilarArgs {
-    /// An indexed article: its file, or FILE:LINE for a JSON Lines record
-    #[arg(value_name = "PATH[:LINE]")]
+    /// An indexed article: its id (as search shows it), its file, or FILE:LINE for a JSON
+    /// Lines record
+    #[arg(value_name = "ID|PATH[:LINE]")]
     pub article: String,
     #[command(flatten)]
     pub location: IndexLocation,
@@ -226,6 +229,25 @@ pub struct SimilarArgs {
     /// Print results as one JSON object
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "ARTICLE is an id (the 11 characters search shows after a hit's path), a file, FILE:LINE for a JSON Lines record or FILE:N for the Nth record of a feed or WARC file, or ARCHIVE!MEMBER for a file inside a zip or tar archive. Exit status 1 when no indexed article answers to it."
+)]
+pub struct ShowArgs {
+    /// The article: its id, or PATH[!MEMBER][:LINE]
+    #[arg(value_name = "ID|PATH[:LINE]")]
+    pub article: String,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Print the article as one JSON object (the text in "body")
+    #[arg(long)]
+    pub json: bool,
+    /// Mark this query's words in the title and body (colour on a terminal; "body_html"
+    /// with <b>…</b> in JSON)
+    #[arg(long, value_name = "QUERY", allow_hyphen_values = true)]
+    pub highlight: Option<String>,
 }
 
 #[derive(Debug, Args)]

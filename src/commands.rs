@@ -13,7 +13,8 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use crate::cli::{
-    FacetsArgs, FilterArgs, IndexArgs, SearchArgs, SimilarArgs, TimelineArgs, DEFAULT_INDEX,
+    FacetsArgs, FilterArgs, IndexArgs, SearchArgs, ShowArgs, SimilarArgs, TimelineArgs,
+    DEFAULT_INDEX,
 };
 use crate::index_dir;
 use crate::indexer::{self, Indexer, Options, Summary};
@@ -249,6 +250,32 @@ pub fn similar(args: SimilarArgs) -> Result<ExitCode> {
         }
     })?;
     Ok(found(results.total_hits > 0))
+}
+
+/// `dateline show`: one article whole; 1 when no indexed article answers to the name.
+pub fn show(args: ShowArgs) -> Result<ExitCode> {
+    ensure_default_index(&args.location.index)?;
+    let open = index_dir::open_for_search(&args.location.index)?;
+    let shown = match crate::show::show(&open, &args.article, args.highlight.as_deref()) {
+        Ok(shown) => shown,
+        Err(e) => match e.downcast_ref::<crate::show::NotFound>() {
+            // Nothing found is not an error (exit 1, as grep), but still says what to do.
+            Some(not_found) => {
+                let message = output::one_line(&not_found.to_string());
+                eprintln!("dateline: {}", output::terminal_safe(&message));
+                return Ok(found(false));
+            }
+            None => return Err(e),
+        },
+    };
+    to_stdout(|out| {
+        if args.json {
+            json::write_line(out, &json::article_json(&shown))
+        } else {
+            output::print_article(out, &shown, Paint::stdout())
+        }
+    })?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Values listed per facet by `search --facets`.

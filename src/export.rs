@@ -22,7 +22,7 @@ use crate::index_dir::{self, OpenIndex};
 use crate::query;
 use crate::ranking;
 use crate::schema::{self, Fields};
-use crate::search::{Request, SortOrder};
+use crate::search::{non_empty, Request, SortOrder};
 
 /// What `--format` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,6 +150,11 @@ pub struct Row {
     pub path: String,
     pub line: Option<u64>,
     pub score: Score,
+    /// Where in the file (added after the first fields; CSV columns in this order too).
+    pub member: Option<String>,
+    pub record: Option<u64>,
+    pub url: Option<String>,
+    pub id: String,
 }
 
 fn row_of(doc: &TantivyDocument, fields: &Fields, m: &Match) -> Row {
@@ -173,6 +178,10 @@ fn row_of(doc: &TantivyDocument, fields: &Fields, m: &Match) -> Row {
         path: text(fields.path).unwrap_or_default(),
         line: doc.get_first(fields.line).and_then(|v| v.as_u64()),
         score: m.score,
+        member: non_empty(doc, fields.member),
+        record: doc.get_first(fields.record).and_then(|v| v.as_u64()),
+        url: non_empty(doc, fields.url),
+        id: text(fields.id).unwrap_or_default(),
     }
 }
 

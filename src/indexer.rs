@@ -490,6 +490,22 @@ fn make_doc(
     if let Some(line) = record.line {
         doc.add_u64(f.line, line);
     }
+    if let Some(n) = record.record {
+        doc.add_u64(f.record, n);
+    }
+    if let Some(member) = &record.member {
+        doc.add_text(f.member, member);
+    }
+    if let Some(url) = &a.url {
+        doc.add_text(f.url, url);
+    }
+    let id = schema::article_id(
+        file.id,
+        record.member.as_deref(),
+        record.line,
+        record.record,
+    );
+    doc.add_text(f.id, id);
     doc.add_u64(f.size, file.size);
     doc.add_i64(f.mtime, file.mtime_ns);
     doc.add_u64(f.hash, hash);
@@ -1192,4 +1208,58 @@ pub fn run(opts: &Options, stop: &AtomicBool) -> Result<Summary> {
     let summary = indexer.pass(stop)?;
     indexer.finish()?;
     Ok(summary)
+}
+
+#[cfg(test)]
+mod make_doc_tests {
+    use super::*;
+    use tantivy::schema::Value;
+
+    #[test]
+    fn documents_say_where_their_article_came_from() {
+        let (_, f) = schema::build_schema();
+        let file = FoundFile {
+            path: PathBuf::from("/archive/bundle.zip"),
+            id: 7,
+            kind: FileKind::Text,
+            size: 10,
+            mtime_ns: 0,
+        };
+        let record = Record {
+            line: None,
+            record: Some(3),
+            member: Some("feeds/rss2.xml".into()),
+            article: article::Article {
+                title: "T".into(),
+                body: "B".into(),
+                url: Some("https://example.com/a".into()),
+                ..Default::default()
+            },
+        };
+        let doc = make_doc(&f, &file, "/archive/bundle.zip", 1, 2, &record);
+        let text = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str().map(str::to_string))
+        };
+        assert_eq!(text(f.member).as_deref(), Some("feeds/rss2.xml"));
+        assert_eq!(text(f.url).as_deref(), Some("https://example.com/a"));
+        assert_eq!(doc.get_first(f.record).and_then(|v| v.as_u64()), Some(3));
+        assert_eq!(doc.get_first(f.line).and_then(|v| v.as_u64()), None);
+        assert_eq!(
+            text(f.id),
+            Some(schema::article_id(7, Some("feeds/rss2.xml"), None, Some(3)))
+        );
+        // A plain file: no member, record or url; an id all the same.
+        let plain = Record {
+            article: record.article.clone(),
+            ..Default::default()
+        };
+        let doc = make_doc(&f, &file, "/archive/bundle.zip", 1, 2, &plain);
+        assert!(doc.get_first(f.member).is_none() && doc.get_first(f.record).is_none());
+        assert_eq!(
+            doc.get_first(f.id)
+                .and_then(|v| v.as_str().map(str::to_string)),
+            Some(schema::article_id(7, None, None, None))
+        );
+    }
 }

@@ -18,6 +18,7 @@ pub mod query;
 pub mod ranking;
 pub mod schema;
 pub mod search;
+pub mod show;
 pub mod simhash;
 pub mod similar;
 pub mod snippet;

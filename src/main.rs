@@ -29,6 +29,7 @@ fn main() -> ExitCode {
         Command::Search(args) => commands::search(args),
         Command::Facets(args) => commands::facets(args),
         Command::Similar(args) => commands::similar(args),
+        Command::Show(args) => commands::show(args),
         Command::Timeline(args) => commands::timeline(args),
         Command::Completions(args) => print_with(|out| {
             cli::write_completions(args.shell, out);

@@ -15,7 +15,7 @@ use crate::token_cache::Memoize;
 
 /// Bumped whenever the schema or an analyzer changes meaning, so an old index is refused with
 /// a request to rebuild rather than answering queries wrongly.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// Analyzer for running text: English stemming on lower-cased, ASCII-folded words, so that
 /// `Thaad` finds `THAAD` and `café` finds `cafe`.
@@ -46,6 +46,10 @@ pub const AUTHOR_FACET: &str = "author_facet";
 pub const PLACE_FACET: &str = "place_facet";
 pub const SOURCE_FACET: &str = "source_facet";
 pub const SIMHASH: &str = "simhash";
+pub const URL: &str = "url";
+pub const MEMBER: &str = "member";
+pub const RECORD: &str = "record";
+pub const ID: &str = "id";
 
 /// Handles to every field, resolved once per open index.
 #[derive(Clone, Debug)]
@@ -80,6 +84,15 @@ pub struct Fields {
     pub source_facet: Field,
     /// SimHash of the body, for recognising copies of one story.
     pub simhash: Field,
+    /// Where the article is published on the web, when its source says (stored only).
+    pub url: Field,
+    /// The path inside a zip or tar archive the article was read from (stored only).
+    pub member: Field,
+    /// 1-based position of the article in a feed, WARC file or NewsML message.
+    pub record: Field,
+    /// The article's short stable name in this index ([`article_id`]), indexed whole so
+    /// `dateline show ID` finds it with one term.
+    pub id: Field,
 }
 
 pub fn build_schema() -> (Schema, Fields) {
@@ -138,6 +151,20 @@ pub fn build_schema() -> (Schema, Fields) {
     let place_facet = b.add_text_field(PLACE_FACET, facet());
     let source_facet = b.add_text_field(SOURCE_FACET, facet());
     let simhash = b.add_u64_field(SIMHASH, stored_fast());
+    let url = b.add_text_field(URL, TextOptions::default().set_stored());
+    let member = b.add_text_field(MEMBER, TextOptions::default().set_stored());
+    let record = b.add_u64_field(RECORD, stored_fast());
+    // The raw tokenizer keeps the id one term, case and all (ids are base62).
+    let id = b.add_text_field(
+        ID,
+        TextOptions::default()
+            .set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer("raw")
+                    .set_index_option(IndexRecordOption::Basic),
+            )
+            .set_stored(),
+    );
     let fields = Fields {
         title,
         author,
@@ -157,6 +184,10 @@ pub fn build_schema() -> (Schema, Fields) {
         place_facet,
         source_facet,
         simhash,
+        url,
+        member,
+        record,
+        id,
     };
     (b.build(), fields)
 }
@@ -187,7 +218,52 @@ pub fn fields_of(schema: &Schema) -> Fields {
         place_facet: f(PLACE_FACET),
         source_facet: f(SOURCE_FACET),
         simhash: f(SIMHASH),
+        url: f(URL),
+        member: f(MEMBER),
+        record: f(RECORD),
+        id: f(ID),
     }
+}
+
+/// How many characters an article id has: 64 bits in base62 need 11.
+pub const ID_LEN: usize = 11;
+
+const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// The article's id: a short string that names it in this index and stays the same across
+/// runs, updates and rebuilds as long as it is read from the same place. It is a 64-bit hash
+/// of where the article is (the file's path id, the archive member, the JSON Lines line and
+/// the record's position), written in [`ID_LEN`] base62 characters so a person can copy it.
+pub fn article_id(
+    path_id: u64,
+    member: Option<&str>,
+    line: Option<u64>,
+    record: Option<u64>,
+) -> String {
+    // Every part with its presence and length, so no two locations share an input.
+    let mut key = Vec::with_capacity(48 + member.map_or(0, str::len));
+    key.extend_from_slice(&path_id.to_le_bytes());
+    for n in [line, record] {
+        key.push(u8::from(n.is_some()));
+        key.extend_from_slice(&n.unwrap_or(0).to_le_bytes());
+    }
+    if let Some(member) = member {
+        key.push(1);
+        key.extend_from_slice(&(member.len() as u64).to_le_bytes());
+        key.extend_from_slice(member.as_bytes());
+    }
+    let mut n = xxhash_rust::xxh3::xxh3_64(&key);
+    let mut out = [b'0'; ID_LEN];
+    for slot in out.iter_mut().rev() {
+        *slot = BASE62[(n % 62) as usize];
+        n /= 62;
+    }
+    out.iter().map(|&b| char::from(b)).collect()
+}
+
+/// Whether `text` could be an article id (the right length, base62 only).
+pub fn looks_like_id(text: &str) -> bool {
+    text.len() == ID_LEN && text.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// Words longer than this are junk (URLs, base64) and would only bloat the term dictionary.
@@ -328,9 +404,41 @@ mod tests {
                 AUTHOR_FACET,
                 PLACE_FACET,
                 SOURCE_FACET,
-                SIMHASH
+                SIMHASH,
+                URL,
+                MEMBER,
+                RECORD,
+                ID
             ]
         );
+    }
+
+    #[test]
+    fn article_ids_are_short_stable_and_tell_locations_apart() {
+        let id = article_id(42, None, None, None);
+        assert_eq!(id.len(), ID_LEN);
+        assert!(looks_like_id(&id), "{id}");
+        assert_eq!(id, article_id(42, None, None, None));
+        let others = [
+            article_id(43, None, None, None),
+            article_id(42, Some(""), None, None),
+            article_id(42, Some("a.xml"), None, None),
+            article_id(42, None, Some(0), None),
+            article_id(42, None, Some(1), None),
+            article_id(42, None, None, Some(1)),
+            article_id(42, Some("a.xml"), None, Some(1)),
+        ];
+        for (i, other) in others.iter().enumerate() {
+            assert!(looks_like_id(other), "{other}");
+            assert_ne!(&id, other);
+            for later in &others[i + 1..] {
+                assert_ne!(other, later);
+            }
+        }
+        // Fixed width even for small hashes; base62 only.
+        assert!(!looks_like_id("short"));
+        assert!(!looks_like_id("abc-def_ghi"));
+        assert!(!looks_like_id("café123456"));
     }
 
     #[test]

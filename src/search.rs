@@ -53,6 +53,13 @@ pub struct Hit {
     /// Absolute path of the source file.
     pub path: String,
     pub line: Option<u64>,
+    /// The path inside a zip or tar archive, and the 1-based position in a feed, WARC file
+    /// or NewsML message, when the article was read from one.
+    pub member: Option<String>,
+    pub record: Option<u64>,
+    pub url: Option<String>,
+    /// The article's short stable name in the index (`dateline show ID`).
+    pub id: String,
     pub title: Highlighted,
     pub authors: Vec<String>,
     pub date: Option<NaiveDateTime>,
@@ -516,6 +523,10 @@ pub(crate) fn build_hits(
             score,
             path: text(fields.path),
             line: doc.get_first(fields.line).and_then(|v| v.as_u64()),
+            member: non_empty(&doc, fields.member),
+            record: doc.get_first(fields.record).and_then(|v| v.as_u64()),
+            url: non_empty(&doc, fields.url),
+            id: text(fields.id),
             title: snippets.title(&title),
             authors: doc
                 .get_all(fields.author)
@@ -531,6 +542,14 @@ pub(crate) fn build_hits(
         });
     }
     Ok(hits)
+}
+
+/// A stored text field's first value, unless absent or empty.
+pub(crate) fn non_empty(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 /// The scores `query` gives the documents at `addresses` (0 for one it does not match), as

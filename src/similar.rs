@@ -1,77 +1,21 @@
 //! Articles like a given one: tantivy's MoreLikeThisQuery over its title and body, without
 //! the article itself and its copies.
 
-use std::path::Path;
 use std::time::Instant;
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::Result;
 use tantivy::collector::TopDocs;
-use tantivy::query::{MoreLikeThisQuery, TermQuery};
-use tantivy::schema::{IndexRecordOption, OwnedValue, Value};
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::query::MoreLikeThisQuery;
+use tantivy::schema::{OwnedValue, Value};
+use tantivy::{Searcher, TantivyDocument};
 
 use crate::index_dir::OpenIndex;
 use crate::schema;
 use crate::search::{build_hits, RankedDoc, Results, Snippets};
+use crate::show::find;
 use crate::simhash;
-use crate::walk::path_id;
 
-/// Splits `PATH:LINE` when PATH names a file and LINE is a number; otherwise it is all path.
-pub fn parse_target(target: &str) -> (String, Option<u64>) {
-    if !Path::new(target).exists() {
-        if let Some((path, line)) = target.rsplit_once(':') {
-            if let Ok(line) = line.parse::<u64>() {
-                return (path.to_string(), Some(line));
-            }
-        }
-    }
-    (target.to_string(), None)
-}
-
-/// Finds the indexed article named by `target` (`PATH` or `PATH:LINE`).
-fn find(searcher: &Searcher, open: &OpenIndex, target: &str) -> Result<DocAddress> {
-    let (path, line) = parse_target(target);
-    let id = Path::new(&path)
-        .canonicalize()
-        .map(|p| path_id(&p))
-        .with_context(|| format!("cannot find {path}: give the path of an indexed article"))?;
-    let q = TermQuery::new(
-        Term::from_field_u64(open.fields.path_id, id),
-        IndexRecordOption::Basic,
-    );
-    let docs = searcher.search(&q, &TopDocs::with_limit(100_000).order_by_score())?;
-    if docs.is_empty() {
-        bail!("{path} is not in the index: run `dateline index` to add it");
-    }
-    let mut found = Vec::new();
-    for (_, address) in docs {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let doc_line = doc.get_first(open.fields.line).and_then(|v| v.as_u64());
-        if line.is_none() || doc_line == line {
-            found.push((doc_line, address));
-        }
-    }
-    match (found.as_slice(), line) {
-        ([(_, address)], _) => Ok(*address),
-        ([], Some(l)) => Err(anyhow!("{path} has no article on line {l}")),
-        (many, _) => {
-            let mut lines: Vec<u64> = many.iter().filter_map(|(l, _)| *l).collect();
-            lines.sort_unstable();
-            Err(anyhow!(
-                "{path} holds {} articles: name one as {path}:LINE (lines {})",
-                many.len(),
-                lines
-                    .iter()
-                    .take(5)
-                    .map(u64::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        }
-    }
-}
-
-/// The `limit` articles most like `target`.
+/// The `limit` articles most like `target` (an id, or `PATH[!MEMBER][:LINE]`).
 pub fn similar(
     searcher: &Searcher,
     open: &OpenIndex,

@@ -262,6 +262,21 @@ impl SnippetMaker {
         }
     }
 
+    /// All of `text`, however long, with every match marked: for one article shown whole
+    /// (`dateline show --highlight`), where the cost is one pass over that article.
+    pub fn highlight_whole(&self, text: &str) -> Highlighted {
+        let mut names = Vec::new();
+        Highlighted {
+            text: text.to_string(),
+            fragments: Vec::new(),
+            highlights: self
+                .matches(text, &mut names)
+                .into_iter()
+                .map(|(r, _)| r)
+                .collect(),
+        }
+    }
+
     /// The best fragments of the start of `text` (its [`window`]), or an empty highlight
     /// list when no term occurs there.
     pub fn make(&self, text: &str) -> Highlighted {

@@ -56,7 +56,10 @@ fn csv_has_every_match_quoted() {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     assert_eq!(
         reader.headers().unwrap().iter().collect::<Vec<_>>(),
-        ["title", "authors", "date", "place", "source", "path", "line", "score"]
+        [
+            "title", "authors", "date", "place", "source", "path", "line", "score", "member",
+            "record", "url", "id"
+        ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     // Every match, though search shows 10 by default.
@@ -102,7 +105,8 @@ fn jsonl_has_every_match_with_author_arrays_in_sort_order() {
     assert_eq!(rows[24]["place"], "LONDON");
     for row in &rows {
         let keys: Vec<&String> = row.as_object().unwrap().keys().collect();
-        assert_eq!(keys.len(), 8, "{row}");
+        // The first eight, then member, record, url and id.
+        assert_eq!(keys.len(), 12, "{row}");
         assert!(row["score"].as_f64().unwrap() > 0.0, "{row}");
         assert_eq!(row["line"], Value::Null);
     }

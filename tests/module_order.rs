@@ -284,6 +284,7 @@ fn searching_never_reaches_indexing_code() {
         "suggest",
         "snippet",
         "search",
+        "show",
         "similar",
     ] {
         assert!(

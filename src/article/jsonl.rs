@@ -1,4 +1,5 @@
-//! JSON Lines: one article object per line, `{"title", "authors", "date", "body"}`.
+//! JSON Lines: one article object per line, `{"title", "authors", "date", "body"}`, and
+//! optionally `"url"`, `"place"` and `"source"`.
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -17,6 +18,9 @@ struct RawRecord {
     authors: Option<Value>,
     date: Option<Value>,
     body: Option<Value>,
+    url: Option<Value>,
+    place: Option<Value>,
+    source: Option<Value>,
 }
 
 pub(super) fn parse(text: &str) -> FileParse {
@@ -263,12 +267,30 @@ fn article(raw: RawRecord, line: u64, problems: &mut Vec<Problem>) -> Result<Art
         }
     };
 
+    // Optional names: a wrong type loses only that name, with a warning.
+    let mut name = |value: Option<Value>, key: &str| match value {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(one_line(trim_in_place(s))).filter(|s| !s.is_empty()),
+        Some(other) => {
+            warn(
+                problems,
+                format!("ignored '{key}': it is {}, not a string", kind(&other)),
+            );
+            None
+        }
+    };
+    let url = name(raw.url, "url");
+    let place = name(raw.place, "place");
+    let source = name(raw.source, "source");
+
     Ok(Article {
         title,
         authors,
         date,
         body,
-        ..Default::default()
+        url,
+        place,
+        source,
     })
 }
 
@@ -415,6 +437,58 @@ mod tests {
         assert_eq!(two.line, Some(2));
         assert_eq!(two.article.authors, ["Jane Doe", "John Roe"]);
         assert_eq!(two.article.date, ymd(2017, 3, 17));
+    }
+
+    #[test]
+    fn url_place_and_source_are_read_when_given() {
+        let p = parse(concat!(
+            r#"{"title":"A","date":"2017-03-17","url":" https://example.com/a ","place":"Tokyo","source":"Kyodo"}"#,
+            "\n",
+            r#"{"title":"B","date":"2017-03-17","url":"","place":null,"source":7}"#,
+            "\n",
+        ));
+        let a = &p.records[0].article;
+        assert_eq!(a.url.as_deref(), Some("https://example.com/a"));
+        assert_eq!(a.place.as_deref(), Some("Tokyo"));
+        assert_eq!(a.source.as_deref(), Some("Kyodo"));
+        let b = &p.records[1].article;
+        assert_eq!((&b.url, &b.place, &b.source), (&None, &None, &None));
+        let got = problems(&p);
+        assert_eq!(
+            got,
+            [(
+                Some(2),
+                Severity::Warning,
+                "ignored 'source': it is a number, not a string"
+            )]
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn url_place_and_source_of_any_json_never_panic(
+            values in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just("null".to_string()),
+                    proptest::strategy::Just("[1, {}]".to_string()),
+                    "-?[0-9]{1,20}(\\.[0-9]{0,5})?",
+                    "\"(\\PC|\\\\[nrt\"]|\\\\u[0-9a-fA-F]{4}){0,30}\"",
+                    "\\PC{0,12}",
+                ],
+                3,
+            ),
+        ) {
+            let line = format!(
+                r#"{{"title": "T", "url": {}, "place": {}, "source": {}}}"#,
+                values[0], values[1], values[2]
+            );
+            let p = parse(&line);
+            for r in &p.records {
+                for name in [&r.article.url, &r.article.place, &r.article.source].into_iter().flatten() {
+                    proptest::prop_assert!(!name.is_empty() && !name.contains('\n'));
+                }
+            }
+        }
     }
 
     #[test]

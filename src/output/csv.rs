@@ -12,8 +12,10 @@ use crate::timeline::Timeline;
 use super::display_path;
 
 /// The header of `search --format csv`, one column per [`Row`] field.
-pub const COLUMNS: [&str; 8] = [
-    "title", "authors", "date", "place", "source", "path", "line", "score",
+/// Columns are only ever added at the end: scripts read them by position.
+pub const COLUMNS: [&str; 12] = [
+    "title", "authors", "date", "place", "source", "path", "line", "score", "member", "record",
+    "url", "id",
 ];
 
 /// `text` as a CSV cell a spreadsheet shows rather than runs: a `'` before a leading `=`,
@@ -75,6 +77,10 @@ impl<W: Write> CsvRows<W> {
             text(display_path(&row.path)),
             row.line.map(|l| l.to_string()).unwrap_or_default(),
             row.score.to_string(),
+            text(row.member.unwrap_or_default()),
+            row.record.map(|r| r.to_string()).unwrap_or_default(),
+            text(row.url.unwrap_or_default()),
+            row.id,
         ];
         self.w.write_record(&record).map_err(csv_to_io)
     }

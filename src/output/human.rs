@@ -8,6 +8,7 @@ use crate::facets::Facets;
 use crate::indexer::Summary;
 use crate::problems::Severity;
 use crate::search::Results;
+use crate::show::Shown;
 use crate::snippet::Highlighted;
 
 use super::terminal::{one_line, terminal_safe, Paint, MATCH, META, PLAIN, TITLE};
@@ -20,6 +21,28 @@ pub fn display_path(path: &str) -> String {
         }
     }
     path.to_string()
+}
+
+/// Where an article was read from, as people read it and terminal-safe:
+/// `path`, `path:LINE` (JSON Lines), `path!member` (inside an archive), `... record N`.
+pub fn location(
+    path: &str,
+    member: Option<&str>,
+    line: Option<u64>,
+    record: Option<u64>,
+) -> String {
+    let mut out = terminal_safe(&display_path(path)).into_owned();
+    if let Some(member) = member {
+        out.push('!');
+        out.push_str(&terminal_safe(member));
+    }
+    if let Some(line) = line {
+        out.push_str(&format!(":{line}"));
+    }
+    if let Some(record) = record {
+        out.push_str(&format!(" record {record}"));
+    }
+    out
 }
 
 pub fn print_results(out: &mut impl Write, r: &Results, s: Paint) -> io::Result<()> {
@@ -36,11 +59,16 @@ pub fn print_results(out: &mut impl Write, r: &Results, s: Paint) -> io::Result<
         if !hit.authors.is_empty() {
             meta.push(terminal_safe(&hit.authors.join(", ")).into_owned());
         }
-        let mut place = terminal_safe(&display_path(&hit.path)).into_owned();
-        if let Some(line) = hit.line {
-            place.push_str(&format!(":{line}"));
+        meta.push(location(
+            &hit.path,
+            hit.member.as_deref(),
+            hit.line,
+            hit.record,
+        ));
+        if !hit.id.is_empty() {
+            // Ids are base62 we made, but an index is a folder anyone could have written.
+            meta.push(format!("id {}", terminal_safe(&hit.id)));
         }
-        meta.push(place);
         match hit.copies.len() {
             0 => {}
             1 => meta.push("+1 copy".into()),
@@ -94,6 +122,67 @@ pub fn print_results(out: &mut impl Write, r: &Results, s: Paint) -> io::Result<
         r.total_hits,
         r.elapsed.as_millis()
     )
+}
+
+/// One article whole (`dateline show`): the title, a line of date and authors, the place,
+/// source and url when known, where it was read from and its id, a blank line, then the
+/// body, a paragraph per line with a blank line between, the `--highlight` words marked.
+pub fn print_article(out: &mut impl Write, a: &Shown, s: Paint) -> io::Result<()> {
+    let mut title = a.title.clone();
+    if title.text.trim().is_empty() {
+        title.text = "(untitled)".into();
+    }
+    writeln!(out, "{}", s.marked(&title, TITLE))?;
+    let mut meta = vec![a
+        .date
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| "no date".into())];
+    if !a.authors.is_empty() {
+        meta.push(a.authors.join(", "));
+    }
+    writeln!(out, "{}", s.paint(META, &meta.join(" · ")))?;
+    let mut names = Vec::new();
+    if let Some(place) = &a.place {
+        names.push(format!("place: {place}"));
+    }
+    if let Some(source) = &a.source {
+        names.push(format!("source: {source}"));
+    }
+    if !names.is_empty() {
+        writeln!(out, "{}", s.paint(META, &names.join(" · ")))?;
+    }
+    if let Some(url) = &a.url {
+        writeln!(out, "{}", s.paint(META, &format!("url: {url}")))?;
+    }
+    // Painting text already made terminal-safe leaves it as it is.
+    let from = location(&a.path, a.member.as_deref(), a.line, a.record);
+    writeln!(
+        out,
+        "{}",
+        s.paint(META, &format!("from: {from} · id {}", a.id))
+    )?;
+    writeln!(out)?;
+    // A paragraph per line; a match never runs across a line's end when shown.
+    let text = &a.body.text;
+    let mut start = 0;
+    for line in text.split('\n') {
+        let end = start + line.len();
+        let highlights = a
+            .body
+            .highlights
+            .iter()
+            .filter(|r| r.start < end && r.end > start)
+            .map(|r| r.start.max(start) - start..r.end.min(end) - start)
+            .collect();
+        let piece = Highlighted {
+            text: line.to_string(),
+            highlights,
+            fragments: Vec::new(),
+        };
+        writeln!(out, "{}", s.marked(&piece, PLAIN))?;
+        start = end + 1;
+    }
+    Ok(())
 }
 
 /// Facet counts as three short lists.

@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use crate::export::Row;
 use crate::facets::Facets;
 use crate::search::Results;
+use crate::show::Shown;
 use crate::timeline::{self, Timeline};
 
 use super::display_path;
@@ -32,6 +33,10 @@ pub fn results_json(r: &Results, timeline: Option<&Timeline>) -> Value {
                 "score": h.score,
                 "path": display_path(&h.path),
                 "line": h.line,
+                "member": h.member,
+                "record": h.record,
+                "url": h.url,
+                "id": h.id,
                 "title": h.title.text,
                 "authors": h.authors,
                 "date": h.date.map(|d| d.format("%Y-%m-%d").to_string()),
@@ -60,6 +65,31 @@ pub fn results_json(r: &Results, timeline: Option<&Timeline>) -> Value {
         obj["facets"] = json!(f);
     }
     timeline::add_to_json(&mut obj, timeline);
+    obj
+}
+
+/// `dateline show --json`: `{"id", "title", "authors", "date", "place", "source", "url",
+/// "path", "member", "line", "record", "body"}`, and with `--highlight` `"title_html"` and
+/// `"body_html"` (HTML-escaped, the query's words in `<b>…</b>`).
+pub fn article_json(a: &Shown) -> Value {
+    let mut obj = json!({
+        "id": a.id,
+        "title": a.title.text,
+        "authors": a.authors,
+        "date": a.date.map(|d| d.format("%Y-%m-%d").to_string()),
+        "place": a.place,
+        "source": a.source,
+        "url": a.url,
+        "path": display_path(&a.path),
+        "member": a.member,
+        "line": a.line,
+        "record": a.record,
+        "body": a.body.text,
+    });
+    if a.highlighted {
+        obj["title_html"] = json!(a.title.to_html());
+        obj["body_html"] = json!(a.body.to_html());
+    }
     obj
 }
 

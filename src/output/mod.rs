@@ -20,7 +20,9 @@ use std::io::{self, Write};
 
 use crate::export::{self, Row};
 
-pub use human::{display_path, print_facets, print_results, print_summary};
+pub use human::{
+    display_path, location, print_article, print_facets, print_results, print_summary,
+};
 pub use terminal::{one_line, stdout_color, terminal_safe, terminal_width, Paint};
 
 /// True when `e` is a write to a pipe whose reader has gone (`| head`): a normal end, which
