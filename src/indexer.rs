@@ -330,9 +330,11 @@ fn read_parsed(file: &mut FoundFile, max_mb: u64) -> Parsed {
     );
     if !whole {
         return match read_container(file, &name, max_mb) {
-            Ok((hash, rest, send_rest)) => {
-                (Ok((hash, FileParse::default())), Some(rest), Some(send_rest))
-            }
+            Ok((hash, rest, send_rest)) => (
+                Ok((hash, FileParse::default())),
+                Some(rest),
+                Some(send_rest),
+            ),
             Err(e) => cannot_read(e),
         };
     }
@@ -1348,4 +1350,37 @@ pub fn run(opts: &Options, stop: &AtomicBool) -> Result<Summary> {
     let summary = indexer.pass(stop)?;
     indexer.finish()?;
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A FIFO put where the walk saw a file must not block the reader: opening does not
+    /// wait for a writer, and the open handle is refused as not a regular file.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_in_place_of_a_file_is_refused_without_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("swapped.txt");
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &path,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o644),
+            0,
+        )
+        .unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(open_regular(&path).map(|_| ()).map_err(|e| e.to_string()));
+        });
+        let opened = rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("opening a FIFO must not wait for a writer");
+        assert!(opened.unwrap_err().contains("no longer a regular file"));
+        let file = dir.path().join("plain.txt");
+        std::fs::write(&file, "x").unwrap();
+        assert!(open_regular(&file).is_ok());
+    }
 }

@@ -235,6 +235,9 @@ impl Read for Labelled<'_> {
                     format!("truncated {what} data (the file ends early)")
                 }
                 io::ErrorKind::Interrupted => return e,
+                _ if e.to_string().to_lowercase().contains("checksum") => {
+                    format!("damaged {what} data: the bytes do not match their checksum")
+                }
                 _ => format!("damaged {what} data ({e})"),
             };
             io::Error::new(e.kind(), reason)
@@ -311,7 +314,7 @@ fn read_zip<R: Read + Seek>(input: R, sink: &mut dyn Sink, limits: Limits, depth
             .name_for_index(i)
             .and_then(Result::ok)
             .map(std::borrow::Cow::into_owned);
-        let mut file = match archive.by_index(i) {
+        let file = match archive.by_index(i) {
             Ok(file) => file,
             Err(e) => {
                 if name.as_deref().is_some_and(|n| member_kind(n).is_none()) {
@@ -353,6 +356,10 @@ fn read_zip<R: Read + Seek>(input: R, sink: &mut dyn Sink, limits: Limits, depth
             )));
             continue;
         }
+        let mut file = Labelled {
+            inner: Box::new(file),
+            what: "zip",
+        };
         read_member(kind, &name, &mut file, sink, limits, depth, true);
     }
 }
@@ -419,5 +426,146 @@ impl Sink for InMember<'_> {
     }
     fn passed_over(&mut self) {
         self.sink.passed_over();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::FileParse;
+    use proptest::prelude::*;
+    use std::path::Path;
+
+    #[test]
+    fn kinds_by_name() {
+        let cases = [
+            ("a.txt", Some(FileKind::Text)),
+            ("a.NDJSON", Some(FileKind::JsonLines)),
+            ("a.xhtml", Some(FileKind::Html)),
+            ("feed.rss", Some(FileKind::Xml)),
+            ("crawl.warc", Some(FileKind::Warc)),
+            ("crawl.warc.gz", Some(FileKind::Compressed(Codec::Gzip))),
+            ("day.tgz", Some(FileKind::Compressed(Codec::Gzip))),
+            ("day.tar.zst", Some(FileKind::Compressed(Codec::Zstd))),
+            ("a.xml.bz2", Some(FileKind::Compressed(Codec::Bzip2))),
+            ("a.jsonl.xz", Some(FileKind::Compressed(Codec::Xz))),
+            ("month.zip", Some(FileKind::Zip)),
+            ("access.log.gz", None),
+            (".gz", None),
+            ("a.pdf", None),
+        ];
+        for (name, kind) in cases {
+            assert_eq!(kind_of(Path::new(name)), kind, "{name}");
+        }
+        assert_eq!(inner_name("Day.TGZ", Codec::Gzip), "Day.tar");
+        assert_eq!(inner_name("a.warc.gz", Codec::Gzip), "a.warc");
+        assert_eq!(member_kind("__MACOSX/d/._a.txt"), None);
+        assert_eq!(member_kind("d/.hidden/a.txt"), None);
+        assert_eq!(member_kind("./d/a.txt"), Some(FileKind::Text));
+        assert_eq!(clean_name(".//./d/a.txt"), "d/a.txt");
+    }
+
+    #[test]
+    fn kinds_by_content() {
+        let mut tar = vec![0u8; 512];
+        tar[257..262].copy_from_slice(b"ustar");
+        let cases: [(&[u8], Option<FileKind>); 7] = [
+            (b"\x1f\x8b\x08\0", Some(FileKind::Compressed(Codec::Gzip))),
+            (b"BZh91AY", Some(FileKind::Compressed(Codec::Bzip2))),
+            (b"\xfd7zXZ\0\0", Some(FileKind::Compressed(Codec::Xz))),
+            (b"\x28\xb5\x2f\xfd", Some(FileKind::Compressed(Codec::Zstd))),
+            (b"PK\x03\x04", Some(FileKind::Zip)),
+            (b"WARC/1.0\r\n", Some(FileKind::Warc)),
+            (&tar, Some(FileKind::Tar)),
+        ];
+        for (head, kind) in cases {
+            assert_eq!(super::super::sniff_kind(head), kind, "{head:?}");
+        }
+        assert_eq!(super::super::sniff_kind(b"BZh0"), None);
+        let markup = super::super::markup_kind;
+        assert_eq!(
+            markup(b"\xEF\xBB\xBF<!DOCTYPE html><p>"),
+            Some(FileKind::Html)
+        );
+        assert_eq!(
+            markup(b"<?xml version=\"1.0\"?>\n<!-- c --><!DOCTYPE nitf SYSTEM \"x\"><nitf>"),
+            Some(FileKind::Xml)
+        );
+        assert_eq!(
+            markup(b"<?xml version=\"1.0\"?><HTML lang=en>"),
+            Some(FileKind::Html)
+        );
+        assert_eq!(markup(b"plain text"), None);
+        // The bytes win over the name; a name saying packed on bytes that are not is wrong.
+        let confirm = |named, name, head| confirm_kind(named, name, head);
+        assert_eq!(
+            confirm(FileKind::Text, "a.txt", b"\x1f\x8b\x08"),
+            Ok(FileKind::Compressed(Codec::Gzip))
+        );
+        assert_eq!(
+            confirm(FileKind::Xml, "a.xml", b"<html>"),
+            Ok(FileKind::Html)
+        );
+        assert_eq!(
+            confirm(FileKind::Html, "a.html", b"<rss>"),
+            Ok(FileKind::Xml)
+        );
+        assert!(confirm(FileKind::Zip, "a.zip", b"hello")
+            .unwrap_err()
+            .starts_with("not zip data despite its name (.zip)"));
+    }
+
+    #[test]
+    fn archives_nested_too_deep_are_reported_not_read() {
+        let mut bytes = b"Title\nMarch 3, 2017\n\nBody.\n".to_vec();
+        for _ in 0..MAX_DEPTH + 2 {
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            std::io::Write::write_all(&mut enc, &bytes).unwrap();
+            bytes = enc.finish().unwrap();
+        }
+        let mut parse = FileParse::default();
+        let limits = Limits { max_mb: 1 };
+        read_seekable(
+            FileKind::Compressed(Codec::Gzip),
+            "a.txt.gz",
+            Cursor::new(bytes),
+            &mut parse,
+            limits,
+        );
+        assert!(parse.records.is_empty());
+        assert_eq!(parse.problems.len(), 1, "{:?}", parse.problems);
+        assert!(parse.problems[0]
+            .reason
+            .starts_with("archives nested more than"));
+    }
+
+    proptest! {
+        #[test]
+        fn packed_readers_never_panic_on_arbitrary_bytes(
+            prefix in prop_oneof![
+                Just(&b""[..]),
+                Just(&b"\x1f\x8b\x08\0\0\0\0\0\0\x03"[..]),
+                Just(&b"PK\x03\x04\x14\0\0\0\x08\0"[..]),
+                Just(&b"BZh9"[..]),
+                Just(&b"\xfd7zXZ\0"[..]),
+                Just(&b"\x28\xb5\x2f\xfd"[..]),
+                Just(&b"WARC/1.0\r\n"[..]),
+            ],
+            bytes in proptest::collection::vec(any::<u8>(), 0..2048),
+            name in prop_oneof![
+                Just("a.zip"), Just("a.txt.gz"), Just("a.tgz"), Just("a.tar"), Just("a.jsonl.bz2"),
+                Just("a.xml.xz"), Just("a.txt.zst"), Just("a.warc.gz"),
+            ],
+        ) {
+            let bytes = [prefix, &bytes].concat();
+            let named = kind_of(Path::new(name)).unwrap();
+            let mut parse = FileParse::default();
+            let limits = Limits { max_mb: 1 };
+            match confirm_kind(named, name, &bytes) {
+                Ok(kind) => read_seekable(kind, name, Cursor::new(&bytes), &mut parse, limits),
+                Err(reason) => prop_assert!(!reason.is_empty()),
+            }
+            let _ = crate::article::parse_file(named, &bytes);
+        }
     }
 }

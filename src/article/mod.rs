@@ -344,6 +344,40 @@ fn dated(mut parse: FileParse) -> FileParse {
 /// whole instead, up to the cap.
 pub(crate) fn jsonl_stream(input: &mut dyn std::io::Read, sink: &mut dyn Sink, max_mb: u64) {
     let max_line = usize::try_from(max_mb.saturating_mul(1 << 20)).unwrap_or(usize::MAX);
+    // A stream cut short (a truncated `.gz`) ends where it is cut: the lines before the cut
+    // are read, and the error is reported after them.
+    let mut input = EndAtError { input, error: None };
+    jsonl_pieces(&mut input, sink, max_mb, max_line);
+    if let Some(e) = input.error {
+        sink.problem(Problem {
+            reason: format!("cannot read further: {e}"),
+            ..Default::default()
+        });
+    }
+}
+
+/// A reader that ends, keeping the error, where its input fails.
+struct EndAtError<'a> {
+    input: &'a mut dyn std::io::Read,
+    error: Option<std::io::Error>,
+}
+
+impl std::io::Read for EndAtError<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.error.is_some() {
+            return Ok(0);
+        }
+        match self.input.read(buf) {
+            Err(e) if e.kind() != std::io::ErrorKind::Interrupted => {
+                self.error = Some(e);
+                Ok(0)
+            }
+            other => other,
+        }
+    }
+}
+
+fn jsonl_pieces(input: &mut dyn std::io::Read, sink: &mut dyn Sink, max_mb: u64, max_line: usize) {
     let mut pieces = Pieces::new(input, PIECE_BYTES, max_line);
     let mut parser = JsonlPieces::new(max_mb);
     let mut first = true;

@@ -161,7 +161,10 @@ pub fn print_summary(out: &mut impl Write, s: &Summary) -> io::Result<()> {
     if s.passed_over > 0 {
         // Not articles and not problems (a crawl's requests and redirects): said once.
         let at = line.find("; ").unwrap_or(line.len());
-        line.insert_str(at, &format!("; {} records passed over (not articles)", s.passed_over));
+        line.insert_str(
+            at,
+            &format!("; {} records passed over (not articles)", s.passed_over),
+        );
     }
     if s.interrupted {
         line.push_str(" (interrupted: what was committed is kept; run again to finish)");
