@@ -101,6 +101,9 @@ pub struct Summary {
     pub updated: u64,
     pub removed: u64,
     pub unchanged: u64,
+    /// Records read that are not articles and not problems (a WARC file's requests,
+    /// redirects and images), counted rather than listed.
+    pub passed_over: u64,
     /// Articles in the index after the run.
     pub articles: u64,
     pub folders: Vec<String>,
@@ -248,9 +251,17 @@ struct FileOutcome {
 /// What a worker reading a file in pieces sends after the first piece.
 enum Piece {
     Records(Vec<Record>),
-    /// The file's problems when every piece was read; `Err` when it could not be read to
+    /// How the file ended, once every piece was read; `Err` when it could not be read to
     /// the end as it was at first (a read error, or it changed meanwhile).
-    End(Result<Vec<article::Problem>, String>),
+    End(PieceEnd),
+}
+
+/// What is known of a file read in pieces once its last piece was read.
+#[derive(Default)]
+struct Ended {
+    problems: Vec<article::Problem>,
+    /// Records that are not articles (a WARC request, a redirect), counted.
+    passed_over: u64,
 }
 
 /// Sends the pieces of a file after the first; returns when the indexing thread has taken
@@ -301,7 +312,7 @@ fn read_parsed(file: &mut FoundFile, max_mb: u64) -> Parsed {
         (Ok((0, parse)), None, None)
     };
     let max_bytes = max_mb.saturating_mul(1 << 20);
-    let mut opened = match File::open(&file.path) {
+    let mut opened = match open_regular(&file.path) {
         Ok(f) => f,
         Err(e) => return cannot_read(e),
     };
@@ -312,15 +323,37 @@ fn read_parsed(file: &mut FoundFile, max_mb: u64) -> Parsed {
         }
         Err(e) => return cannot_read(e),
     }
-    if file.kind == FileKind::Text && file.size > max_bytes {
-        return refuse(article::too_large(file.size, max_mb));
-    }
     let mut bytes = Vec::new();
     let head = (&mut opened)
         .take(article::SNIFF_BYTES as u64)
         .read_to_end(&mut bytes);
     if let Err(e) = head {
         return cannot_read(e);
+    }
+    // The name said what the file should be; its first bytes say what it is.
+    let name = file.path.file_name().unwrap_or_default().to_string_lossy();
+    if !bytes.is_empty() {
+        file.kind = match article::confirm_kind(file.kind, &name, &bytes) {
+            Ok(kind) => kind,
+            Err(reason) => return refuse(reason),
+        };
+    }
+    let whole = matches!(
+        file.kind,
+        FileKind::Text | FileKind::JsonLines | FileKind::Html | FileKind::Xml
+    );
+    if !whole {
+        return match read_container(file, &name, max_mb) {
+            Ok((hash, rest, send_rest)) => (
+                Ok((hash, FileParse::default())),
+                Some(rest),
+                Some(send_rest),
+            ),
+            Err(e) => cannot_read(e),
+        };
+    }
+    if file.kind != FileKind::JsonLines && file.size > max_bytes {
+        return refuse(article::too_large(file.size, max_mb));
     }
     if let Some(reason) = article::sniff(&bytes) {
         return refuse(reason);
@@ -360,6 +393,163 @@ fn read_parsed(file: &mut FoundFile, max_mb: u64) -> Parsed {
     )
 }
 
+/// Opens a file the walk found, to read it: never waits (a FIFO put in place of a file
+/// since the walk would wait for a writer forever, so the file is opened without waiting
+/// and then must still be a regular file).
+fn open_regular(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Reads of a regular file ignore the flag.
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other(
+            "no longer a regular file (a pipe or device took its place), not read",
+        ));
+    }
+    Ok(file)
+}
+
+/// Records of a container sent to the indexing thread together, at most (or
+/// [`article::PIECE_BYTES`] of text, whichever comes first).
+const PIECE_RECORDS: usize = 1024;
+
+/// The worker's end of a container being read: records go to the indexing thread in
+/// pieces as they are read, problems and the count of records passed over wait for the
+/// end. Once the indexing thread stops taking pieces, `stopped` tells the reading to stop.
+struct PieceSink {
+    tx: SyncSender<Piece>,
+    records: Vec<Record>,
+    bytes: usize,
+    ended: Ended,
+    stopped: std::sync::Arc<AtomicBool>,
+}
+
+impl PieceSink {
+    fn flush(&mut self) {
+        if self.records.is_empty() || self.stopped.load(Ordering::Relaxed) {
+            return;
+        }
+        self.bytes = 0;
+        let records = std::mem::take(&mut self.records);
+        if self.tx.send(Piece::Records(records)).is_err() {
+            self.stopped.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+impl article::Sink for PieceSink {
+    fn record(&mut self, record: Record) {
+        self.bytes += record.article.body.len() + record.article.title.len();
+        self.records.push(record);
+        if self.records.len() >= PIECE_RECORDS || self.bytes >= article::PIECE_BYTES {
+            self.flush();
+        }
+    }
+    fn problem(&mut self, problem: article::Problem) {
+        self.ended.problems.push(problem);
+    }
+    fn passed_over(&mut self) {
+        self.ended.passed_over += 1;
+    }
+}
+
+/// Reads a file and hashes what it reads; stops with an error once `stopped` is set.
+struct Hashing {
+    file: File,
+    hasher: xxhash_rust::xxh3::Xxh3,
+    stopped: std::sync::Arc<AtomicBool>,
+}
+
+impl Read for Hashing {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.stopped.load(Ordering::Relaxed) {
+            return Err(std::io::Error::other("stopped"));
+        }
+        let n = self.file.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+impl std::io::Seek for Hashing {
+    /// Only a zip seeks, and it is read from the file itself.
+    fn seek(&mut self, _: std::io::SeekFrom) -> std::io::Result<u64> {
+        Err(std::io::ErrorKind::Unsupported.into())
+    }
+}
+
+fn hash_file(mut file: File) -> std::io::Result<u64> {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut buf = vec![0; 1 << 16];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => return Ok(hasher.digest()),
+            Ok(n) => hasher.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+type Container = (u64, Receiver<Piece>, SendRest);
+
+/// Reads a packed file (an archive, a compressed file, a WARC) as JSON Lines files are
+/// read in pieces: a first pass hashes it (every document stores the hash), the second
+/// reads and unpacks it, handing its records to the indexing thread in pieces as they
+/// come, at most [`PIECES_AHEAD`] ahead, so that a container of millions of articles
+/// costs a few pieces of memory. The second pass checks the file is still the one hashed
+/// (hashing what it reads, or for a zip, which seeks, hashing it again after): if not, the
+/// file is dropped and read again on the next run. All its records are added between the
+/// same two commits, as a plain file's are.
+fn read_container(file: &FoundFile, name: &str, max_mb: u64) -> std::io::Result<Container> {
+    let hash = hash_file(open_regular(&file.path)?)?;
+    let (tx, rx) = sync_channel(PIECES_AHEAD);
+    let (path, kind, name) = (file.path.clone(), file.kind, name.to_string());
+    let send_rest: SendRest = Box::new(move || {
+        let stopped = std::sync::Arc::new(AtomicBool::new(false));
+        let mut sink = PieceSink {
+            tx,
+            records: Vec::new(),
+            bytes: 0,
+            ended: Ended::default(),
+            stopped: stopped.clone(),
+        };
+        let mut read = || -> std::io::Result<u64> {
+            let opened = open_regular(&path)?;
+            if kind == FileKind::Zip {
+                article::read_named(kind, &name, opened, &mut sink, max_mb);
+                return hash_file(open_regular(&path)?);
+            }
+            let mut hashing = Hashing {
+                file: opened,
+                hasher: xxhash_rust::xxh3::Xxh3::new(),
+                stopped: stopped.clone(),
+            };
+            article::read_named(kind, &name, &mut hashing, &mut sink, max_mb);
+            // What the readers left unread (after a tar's end, a damaged stream).
+            std::io::copy(&mut hashing, &mut std::io::sink())?;
+            Ok(hashing.hasher.digest())
+        };
+        let end = match read() {
+            Ok(rehash) if rehash == hash => Ok(()),
+            Ok(_) => Err("changed while being read".to_string()),
+            Err(e) => Err(format!("cannot read: {e}")),
+        };
+        sink.flush();
+        if sink.stopped.load(Ordering::Relaxed) {
+            return;
+        }
+        let end = end.map(|()| std::mem::take(&mut sink.ended));
+        let _ = sink.tx.send(Piece::End(end));
+    });
+    Ok((hash, rx, send_rest))
+}
+
 /// Pieces of one file waiting for the indexing thread: a bound on the memory a file of any
 /// size takes while it waits.
 const PIECES_AHEAD: usize = 2;
@@ -377,7 +567,7 @@ fn read_in_pieces(file: &FoundFile, max_mb: u64) -> std::io::Result<Option<InPie
     let max_line = usize::try_from(max_mb.saturating_mul(1 << 20)).unwrap_or(usize::MAX);
     let open = || -> std::io::Result<_> {
         Ok(article::Pieces::new(
-            File::open(&file.path)?,
+            open_regular(&file.path)?,
             article::PIECE_BYTES,
             max_line,
         ))
@@ -427,7 +617,12 @@ fn read_in_pieces(file: &FoundFile, max_mb: u64) -> std::io::Result<Option<InPie
                         return;
                     }
                 }
-                Ok(None) if rehash.digest() == hash => break Ok(parser.finish()),
+                Ok(None) if rehash.digest() == hash => {
+                    break Ok(Ended {
+                        problems: parser.finish(),
+                        passed_over: 0,
+                    })
+                }
                 Ok(None) => break Err("changed while being read".to_string()),
                 Err(e) => break Err(format!("cannot read: {e}")),
             }
@@ -534,7 +729,7 @@ fn add_records(
 }
 
 /// How a file read in pieces ended, as [`Piece::End`] says.
-type PieceEnd = Result<Vec<article::Problem>, String>;
+type PieceEnd = Result<Ended, String>;
 
 /// Adds the pieces of a file read in pieces, after the first; returns how many articles
 /// they held, and how the file ended (`Err`: it could not be read to the end as it was).
@@ -893,7 +1088,10 @@ impl Pass<'_> {
             let (more, end) = add_pieces(self.writer, self.pending, rest, doc, self.target)?;
             articles += more;
             match end {
-                Ok(problems) => report(&mut self.summary, &key, problems),
+                Ok(ended) => {
+                    report(&mut self.summary, &key, ended.problems);
+                    self.summary.passed_over += ended.passed_over;
+                }
                 Err(reason) => {
                     // What was added of it goes again (with the old version, deleted above):
                     // the file is not in the index, and the next run reads it.
@@ -1261,5 +1459,38 @@ mod make_doc_tests {
                 .and_then(|v| v.as_str().map(str::to_string)),
             Some(schema::article_id(7, None, None, None))
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A FIFO put where the walk saw a file must not block the reader: opening does not
+    /// wait for a writer, and the open handle is refused as not a regular file.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_in_place_of_a_file_is_refused_without_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("swapped.txt");
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &path,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o644),
+            0,
+        )
+        .unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(open_regular(&path).map(|_| ()).map_err(|e| e.to_string()));
+        });
+        let opened = rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("opening a FIFO must not wait for a writer");
+        assert!(opened.unwrap_err().contains("no longer a regular file"));
+        let file = dir.path().join("plain.txt");
+        std::fs::write(&file, "x").unwrap();
+        assert!(open_regular(&file).is_ok());
     }
 }

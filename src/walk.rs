@@ -373,11 +373,14 @@ fn list(root: &Path, out: &mut Batch, entered: &mut HashSet<PathBuf>, skip: Opti
             None => {
                 let reason = match entry.path().extension() {
                     Some(ext) => format!(
-                        "not an article file (.{}; dateline reads .txt, .jsonl and .ndjson)",
-                        ext.to_string_lossy()
+                        "not an article file (.{}; dateline reads {})",
+                        ext.to_string_lossy(),
+                        article::EXTENSIONS
                     ),
-                    None => "not an article file (no extension; dateline reads .txt, .jsonl and .ndjson)"
-                        .to_string(),
+                    None => format!(
+                        "not an article file (no extension; dateline reads {})",
+                        article::EXTENSIONS
+                    ),
                 };
                 out.listed
                     .problems

@@ -220,7 +220,9 @@ fn a_file_of_several_articles_asks_which_one() {
     a.run(&["show", "articles/wire.jsonl"])
         .code(2)
         .stderr(predicate::str::contains("holds 2 articles"))
-        .stderr(predicate::str::contains("articles/wire.jsonl:LINE (lines 1, 3)"))
+        .stderr(predicate::str::contains(
+            "articles/wire.jsonl:LINE (lines 1, 3)",
+        ))
         .stderr(predicate::str::contains(gold.as_str()));
 }
 

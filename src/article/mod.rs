@@ -2,6 +2,7 @@
 //! [`Article`]s, with every problem found on the way reported rather than panicked on.
 
 pub mod byline;
+pub mod container;
 pub mod date;
 pub mod dateline;
 mod decode;
@@ -11,6 +12,7 @@ mod text;
 pub mod warc;
 pub mod xml;
 
+use std::io::Read;
 use std::path::Path;
 
 use chrono::NaiveDateTime;
@@ -40,23 +42,157 @@ pub struct ArticleDate {
     pub has_time: bool,
 }
 
-/// What kind of article file a path names, judged by its extension.
+/// What kind of article file a path names: by its name during the walk (cheap), then
+/// confirmed from its first bytes when it is read ([`confirm_kind`]), so that a name that
+/// lies is handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
     Text,
     JsonLines,
+    /// A saved web page (`.html`, `.htm`, `.xhtml`).
+    Html,
+    /// News XML: NITF, NewsML, RSS, Atom (`.xml`, `.rss`, `.atom`, `.nitf`).
+    Xml,
+    /// A web crawl (`.warc`).
+    Warc,
+    /// A zip archive, read as a folder.
+    Zip,
+    /// A tar archive, read as a folder.
+    Tar,
+    /// A compressed file: what it holds is named by its name without the compression's
+    /// extension (`x.xml.gz` holds `x.xml`, `x.tgz` a tar).
+    Compressed(Codec),
 }
 
-/// Returns the kind of article file `path` is, or `None` when it is not an article file.
-pub fn kind_of(path: &Path) -> Option<FileKind> {
-    let ext = path.extension()?.as_encoded_bytes();
-    if ext.eq_ignore_ascii_case(b"txt") {
-        Some(FileKind::Text)
-    } else if ext.eq_ignore_ascii_case(b"jsonl") || ext.eq_ignore_ascii_case(b"ndjson") {
-        Some(FileKind::JsonLines)
-    } else {
-        None
+/// The compressions dateline unpacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Codec {
+    Gzip,
+    Bzip2,
+    Xz,
+    Zstd,
+}
+
+impl Codec {
+    /// In words, for problems.
+    pub fn name(self) -> &'static str {
+        match self {
+            Codec::Gzip => "gzip",
+            Codec::Bzip2 => "bzip2",
+            Codec::Xz => "xz",
+            Codec::Zstd => "zstd",
+        }
     }
+
+    /// Its extensions (lower case, with the dot), and whether the extension also says the
+    /// file holds a tar (`.tgz`).
+    pub fn extensions(self) -> &'static [(&'static str, bool)] {
+        match self {
+            Codec::Gzip => &[(".gz", false), (".tgz", true)],
+            Codec::Bzip2 => &[(".bz2", false), (".tbz2", true), (".tbz", true)],
+            Codec::Xz => &[(".xz", false), (".txz", true)],
+            Codec::Zstd => &[(".zst", false), (".zstd", false), (".tzst", true)],
+        }
+    }
+}
+
+const CODECS: [Codec; 4] = [Codec::Gzip, Codec::Bzip2, Codec::Xz, Codec::Zstd];
+
+/// Returns the kind of article file `path` is, by its name, or `None` when it is not an
+/// article file. A compressed file is one when what it holds is (`x.xml.gz`, `x.tgz`;
+/// not `x.log.gz`).
+pub fn kind_of(path: &Path) -> Option<FileKind> {
+    let name = path.file_name()?.to_str().map(str::to_ascii_lowercase)?;
+    for codec in CODECS {
+        for (ext, _) in codec.extensions() {
+            if name.ends_with(ext) && name.len() > ext.len() {
+                let inner = container::inner_name(&name, codec);
+                return kind_of(Path::new(&inner)).map(|_| FileKind::Compressed(codec));
+            }
+        }
+    }
+    let ext = name.rsplit_once('.')?.1;
+    Some(match ext {
+        "txt" => FileKind::Text,
+        "jsonl" | "ndjson" => FileKind::JsonLines,
+        "html" | "htm" | "xhtml" => FileKind::Html,
+        "xml" | "rss" | "atom" | "nitf" => FileKind::Xml,
+        "warc" => FileKind::Warc,
+        "zip" => FileKind::Zip,
+        "tar" => FileKind::Tar,
+        _ => return None,
+    })
+}
+
+/// The extensions [`kind_of`] takes, for messages.
+pub const EXTENSIONS: &str = ".txt, .jsonl, .ndjson, .html, .htm, .xhtml, .xml, .rss, .atom, \
+     .warc, .zip, .tar, .tgz, and those with .gz, .bz2, .xz or .zst added";
+
+/// The kind a file's first bytes show it is, when they show one by themselves: a
+/// compression's or archive's signature, or a WARC record's first line.
+pub fn sniff_kind(head: &[u8]) -> Option<FileKind> {
+    const SIGNATURES: [(&[u8], FileKind); 7] = [
+        (b"\x1F\x8B", FileKind::Compressed(Codec::Gzip)),
+        (b"\xFD7zXZ\x00", FileKind::Compressed(Codec::Xz)),
+        (b"\x28\xB5\x2F\xFD", FileKind::Compressed(Codec::Zstd)),
+        (b"PK\x03\x04", FileKind::Zip),
+        // An empty zip: only its end record.
+        (b"PK\x05\x06", FileKind::Zip),
+        (b"WARC/1.", FileKind::Warc),
+        (b"\xEF\xBB\xBFWARC/1.", FileKind::Warc),
+    ];
+    if let Some((_, kind)) = SIGNATURES.iter().find(|(magic, _)| head.starts_with(magic)) {
+        return Some(*kind);
+    }
+    // "BZh" and the block size, 1 to 9.
+    if head.len() >= 4 && head.starts_with(b"BZh") && (b'1'..=b'9').contains(&head[3]) {
+        return Some(FileKind::Compressed(Codec::Bzip2));
+    }
+    if head.get(257..262) == Some(b"ustar") {
+        return Some(FileKind::Tar);
+    }
+    None
+}
+
+/// Whether markup is an HTML page or XML, from its root element (after a BOM, the XML
+/// declaration, comments and the doctype): `None` when the start does not say.
+pub fn markup_kind(head: &[u8]) -> Option<FileKind> {
+    let mut rest = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    loop {
+        rest = rest.trim_ascii_start();
+        if rest.starts_with(b"<?") {
+            rest = &rest[rest.windows(2).position(|w| w == b"?>")? + 2..];
+        } else if rest.starts_with(b"<!--") {
+            rest = &rest[rest.windows(3).position(|w| w == b"-->")? + 3..];
+        } else if rest.starts_with(b"<!") {
+            let doctype = rest.get(2..14).unwrap_or_default();
+            if doctype.eq_ignore_ascii_case(b"DOCTYPE html") {
+                return Some(FileKind::Html);
+            }
+            rest = &rest[rest.iter().position(|&b| b == b'>')? + 1..];
+        } else if let Some(tag) = rest.strip_prefix(b"<") {
+            let end = tag
+                .iter()
+                .position(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/')
+                .unwrap_or(tag.len());
+            let root = &tag[..end];
+            if root.is_empty() {
+                return None;
+            }
+            let html = [&b"html"[..], b"head", b"body"]
+                .iter()
+                .any(|h| root.eq_ignore_ascii_case(h));
+            return Some(if html { FileKind::Html } else { FileKind::Xml });
+        } else {
+            return None;
+        }
+    }
+}
+
+/// Confirms, from a file's first bytes, the kind its name says (see [`FileKind`]); `Err`
+/// with the reason when the name says packed and the bytes are not.
+pub fn confirm_kind(named: FileKind, name: &str, head: &[u8]) -> Result<FileKind, String> {
+    container::confirm_kind(named, name, head)
 }
 
 /// One article taken from a file, and where in the file it was.
@@ -118,8 +254,43 @@ impl Sink for FileParse {
     }
 }
 
-/// Parses a whole file's bytes. Never panics on any input.
+/// Parses a whole file's bytes. Never panics on any input. A packed file is read as
+/// [`read_named`] reads it, with the default cap on its members; a compressed one, whose
+/// name is not known here, holds what its content shows.
 pub fn parse_file(kind: FileKind, bytes: &[u8]) -> FileParse {
+    match kind {
+        FileKind::Text | FileKind::JsonLines => parse_text(kind, bytes),
+        FileKind::Html => dated(html::parse(bytes, None)),
+        FileKind::Xml => dated(xml::parse(bytes)),
+        FileKind::Warc | FileKind::Zip | FileKind::Tar | FileKind::Compressed(_) => {
+            let mut parse = FileParse::default();
+            let limits = container::Limits {
+                max_mb: DEFAULT_MAX_MB,
+            };
+            container::read_seekable(kind, "", std::io::Cursor::new(bytes), &mut parse, limits);
+            parse
+        }
+    }
+}
+
+/// The cap on one article file, unpacked, in MB, when none is given.
+pub const DEFAULT_MAX_MB: u64 = 64;
+
+/// Reads a file of any kind named `name` (its name, not its path: the name of what a
+/// compressed file holds comes from it) from `input`, handing records and problems to
+/// `sink` as they are read: memory holds one member of an archive at a time.
+pub fn read_named<R: std::io::Read + std::io::Seek>(
+    kind: FileKind,
+    name: &str,
+    input: R,
+    sink: &mut dyn Sink,
+    max_mb: u64,
+) {
+    container::read_seekable(kind, name, input, sink, container::Limits { max_mb });
+}
+
+/// The `.txt` and JSON Lines readers, on a whole file.
+fn parse_text(kind: FileKind, bytes: &[u8]) -> FileParse {
     let decoded = match decode::decode(bytes) {
         Ok(decoded) => decoded,
         Err(reason) => {
@@ -135,7 +306,8 @@ pub fn parse_file(kind: FileKind, bytes: &[u8]) -> FileParse {
         }
     };
     let mut parse = match kind {
-        FileKind::Text => {
+        FileKind::JsonLines => jsonl::parse(&decoded.text),
+        _ => {
             let (article, problems) = text::parse(&decoded.text);
             FileParse {
                 records: vec![Record {
@@ -146,7 +318,6 @@ pub fn parse_file(kind: FileKind, bytes: &[u8]) -> FileParse {
                 problems,
             }
         }
-        FileKind::JsonLines => jsonl::parse(&decoded.text),
     };
     warn_undated(&mut parse);
     if let Some(reason) = decoded.warning {
@@ -161,6 +332,119 @@ pub fn parse_file(kind: FileKind, bytes: &[u8]) -> FileParse {
         );
     }
     parse
+}
+
+fn dated(mut parse: FileParse) -> FileParse {
+    warn_undated(&mut parse);
+    parse
+}
+
+/// Reads a JSON Lines stream (a `.jsonl.gz`, a member of an archive) a piece at a time, as
+/// a large JSON Lines file on disk is read; one whose start is not plain UTF-8 is read
+/// whole instead, up to the cap.
+pub(crate) fn jsonl_stream(input: &mut dyn std::io::Read, sink: &mut dyn Sink, max_mb: u64) {
+    let max_line = usize::try_from(max_mb.saturating_mul(1 << 20)).unwrap_or(usize::MAX);
+    // A stream cut short (a truncated `.gz`) ends where it is cut: the lines before the cut
+    // are read, and the error is reported after them.
+    let mut input = EndAtError { input, error: None };
+    jsonl_pieces(&mut input, sink, max_mb, max_line);
+    if let Some(e) = input.error {
+        sink.problem(Problem {
+            reason: format!("cannot read further: {e}"),
+            ..Default::default()
+        });
+    }
+}
+
+/// A reader that ends, keeping the error, where its input fails.
+struct EndAtError<'a> {
+    input: &'a mut dyn std::io::Read,
+    error: Option<std::io::Error>,
+}
+
+impl std::io::Read for EndAtError<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.error.is_some() {
+            return Ok(0);
+        }
+        match self.input.read(buf) {
+            Err(e) if e.kind() != std::io::ErrorKind::Interrupted => {
+                self.error = Some(e);
+                Ok(0)
+            }
+            other => other,
+        }
+    }
+}
+
+fn jsonl_pieces(input: &mut dyn std::io::Read, sink: &mut dyn Sink, max_mb: u64, max_line: usize) {
+    let mut pieces = Pieces::new(input, PIECE_BYTES, max_line);
+    let mut parser = JsonlPieces::new(max_mb);
+    let mut first = true;
+    loop {
+        let chunk = match pieces.next() {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            Err(e) => {
+                sink.problem(Problem {
+                    reason: format!("cannot read further: {e}"),
+                    ..Default::default()
+                });
+                break;
+            }
+        };
+        let lines = matches!(chunk, Chunk::Lines(_));
+        let plain = !lines || plain_utf8(chunk.bytes());
+        let records = if plain { parser.chunk(chunk) } else { None };
+        match records {
+            Some(records) => records.into_iter().for_each(|r| sink.record(r)),
+            None if first => {
+                // Not plain UTF-8 (or blank) from the start: decode it whole, as a file.
+                let mut bytes = chunk.bytes().to_vec();
+                let cap = max_mb.saturating_mul(1 << 20);
+                let (buffered, rest) = pieces.into_parts();
+                bytes.extend_from_slice(&buffered);
+                let read = rest
+                    .take(cap.saturating_sub(bytes.len() as u64).saturating_add(1))
+                    .read_to_end(&mut bytes);
+                let parse = match read {
+                    Err(e) => FileParse {
+                        problems: vec![Problem {
+                            reason: format!("cannot read: {e}"),
+                            ..Default::default()
+                        }],
+                        ..Default::default()
+                    },
+                    Ok(_) if bytes.len() as u64 > cap => FileParse {
+                        problems: vec![Problem {
+                            reason: format!(
+                                "{}, and not plain UTF-8, so it cannot be read a line at a time",
+                                too_large(bytes.len() as u64, max_mb)
+                            ),
+                            ..Default::default()
+                        }],
+                        ..Default::default()
+                    },
+                    Ok(_) => parse_text(FileKind::JsonLines, &bytes),
+                };
+                parse.problems.into_iter().for_each(|p| sink.problem(p));
+                parse.records.into_iter().for_each(|r| sink.record(r));
+                return;
+            }
+            None => {
+                sink.problem(Problem {
+                    reason: "not UTF-8 after its first MB, so not read past it: convert the \
+                             file to UTF-8"
+                        .into(),
+                    severity: Severity::Warning,
+                    ..Default::default()
+                });
+                break;
+            }
+        }
+        first &= !lines;
+    }
+    parser.finish().into_iter().for_each(|p| sink.problem(p));
 }
 
 /// An article without a date is indexed, but no date filter will ever find it: say so,
@@ -180,13 +464,16 @@ fn undated(parse: &FileParse) -> Vec<Problem> {
             p.severity == Severity::Warning
                 && p.reason.contains("date")
                 && (record.line.is_none() || p.line == record.line)
+                && (record.record.is_none() || p.record == record.record)
+                && p.member == record.member
         });
         if !told {
             missing.push(Problem {
                 line: record.line,
+                record: record.record,
+                member: record.member.clone(),
                 severity: Severity::Warning,
                 reason: "no date: indexed, but date filters will not find it".into(),
-                ..Default::default()
             });
         }
     }
@@ -264,6 +551,11 @@ impl<R: std::io::Read> Pieces<R> {
             eof: false,
             in_overlong: false,
         }
+    }
+
+    /// The bytes read but not handed out yet, and the reader for the rest.
+    pub fn into_parts(self) -> (Vec<u8>, R) {
+        (self.buf[self.start..self.end].to_vec(), self.reader)
     }
 
     #[allow(clippy::should_implement_trait)]

@@ -247,6 +247,14 @@ pub fn print_summary(out: &mut impl Write, s: &Summary) -> io::Result<()> {
         "indexed {} articles ({} files added, {} updated, {} removed, {} unchanged); {} skipped, {} warnings; {} articles in the index; {:.2} s",
         s.indexed, s.added, s.updated, s.removed, s.unchanged, s.skipped, s.warnings, s.articles, secs
     );
+    if s.passed_over > 0 {
+        // Not articles and not problems (a crawl's requests and redirects): said once.
+        let at = line.find("; ").unwrap_or(line.len());
+        line.insert_str(
+            at,
+            &format!("; {} records passed over (not articles)", s.passed_over),
+        );
+    }
     if s.interrupted {
         line.push_str(" (interrupted: what was committed is kept; run again to finish)");
     }
