@@ -544,3 +544,55 @@ proptest! {
         well_behaved(&xml::parse(&bytes), count + 4)?;
     }
 }
+
+/// Prints how fast the reader goes on each fixture kind (no assertion: a measuring tool).
+/// `cargo test --test xml_formats throughput -- --ignored --nocapture`; debug builds are
+/// far slower than release, so compare figures only with the same profile.
+#[test]
+#[ignore = "measurement, not a test: prints MB/s"]
+fn throughput() {
+    for (name, _) in FIXTURES {
+        let bytes = fixture(name);
+        // A big feed is one file of many items; the single-article kinds are many files.
+        let (input, files): (Vec<u8>, usize) = match *name {
+            "rss2.xml" | "atom.xml" => {
+                let text = String::from_utf8(bytes).unwrap();
+                let (unit, close) = if *name == "rss2.xml" {
+                    ("item", "</channel>")
+                } else {
+                    ("entry", "</feed>")
+                };
+                let start = text.find(&format!("<{unit}>")).unwrap();
+                let end = text.rfind(&format!("</{unit}>")).unwrap() + unit.len() + 3;
+                let items = text[start..end].repeat(5_000);
+                let big = format!(
+                    "{}{items}{}",
+                    &text[..start],
+                    &text[text.rfind(close).unwrap()..]
+                );
+                (big.into_bytes(), 1)
+            }
+            _ => (bytes, 2_000),
+        };
+        let started = Instant::now();
+        let mut records = 0;
+        for _ in 0..files {
+            records += xml::parse(&input).records.len();
+        }
+        let secs = started.elapsed().as_secs_f64();
+        let mb = (input.len() * files) as f64 / 1e6;
+        eprintln!(
+            "{name:30} {mb:7.1} MB {records:6} articles {secs:6.2} s {:6.1} MB/s",
+            mb / secs
+        );
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let peak = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM"))
+        .unwrap_or("VmHWM: ?");
+    eprintln!(
+        "peak RSS of the test process: {}",
+        peak.trim_start_matches("VmHWM:").trim()
+    );
+}

@@ -315,14 +315,21 @@ fn strip_tags(s: &str) -> String {
         let closing = after.starts_with('/');
         let name_start = after.trim_start_matches('/');
         let starts_tag = name_start.starts_with(|c: char| c.is_ascii_alphabetic() || c == '!');
-        let end = rest.find('>');
-        let (Some(end), true) = (end, starts_tag) else {
+        if !starts_tag {
             // A `<` that opens no tag is text.
             if skip.is_none() {
                 current.push('<');
             }
             rest = after;
             continue;
+        }
+        let Some(end) = rest.find('>') else {
+            // A tag never closed: no `>` is left, so the rest can only be text.
+            if skip.is_none() {
+                current.push_str(&decode_entities(rest));
+            }
+            rest = "";
+            break;
         };
         let tag = &rest[1..end];
         rest = &rest[end + 1..];
@@ -434,6 +441,10 @@ mod tests {
         );
         assert_eq!(strip_tags("a < b"), "a < b");
         assert_eq!(strip_tags("<div><div>"), "");
+        assert_eq!(strip_tags("x <b unclosed"), "x <b unclosed");
+        // Linear whatever the markup: no rescanning for a `>` that is not there.
+        let hostile = "<a".repeat(200_000) + &"< ".repeat(200_000);
+        assert!(strip_tags(&hostile).starts_with("<a<a"));
     }
 
     #[test]
