@@ -373,7 +373,6 @@ fn a_container_of_many_articles_is_streamed_into_the_index() {
 // of the other issue-16 branches are merged.
 
 #[test]
-#[ignore = "needs the XML reader from the other issue-16 branch"]
 fn the_fixture_archives_give_their_articles() {
     let a = Archive::new();
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats");
