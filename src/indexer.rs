@@ -23,7 +23,7 @@ use tantivy::directory::DirectoryLock;
 use tantivy::schema::Term;
 use tantivy::{DateTime, IndexWriter, TantivyDocument, TantivyError};
 
-use crate::pending::{BudgetedDoc, Pending};
+use crate::pending::{BudgetedDoc, Held, Pending};
 
 use crate::article::{self, dateline, FileKind, FileParse, Record};
 use crate::index_dir::{self, reader, Meta, OpenIndex};
@@ -225,8 +225,9 @@ fn writer_for(open: &OpenIndex, opts: &Options) -> Result<Writer> {
     Ok(writer)
 }
 
-/// Article text waiting in tantivy's queue may take this share of the memory budget, and
-/// at least [`MIN_PENDING_MB`]: ordinary articles never wait, large ones wait their turn.
+/// Article text waiting in tantivy's queue, and files read ahead of the indexing thread,
+/// may each take this share of the memory budget, and at least [`MIN_PENDING_MB`]:
+/// ordinary articles never wait, large ones wait their turn.
 const PENDING_SHARE: u64 = 8;
 const MIN_PENDING_MB: u64 = 16;
 
@@ -246,6 +247,8 @@ struct FileOutcome {
     /// For a large JSON Lines file read in pieces: the records of the pieces after the first
     /// (in `result`), then how the file ended.
     rest: Option<Receiver<Piece>>,
+    /// A file read whole holds its size of the read-ahead room until it is indexed.
+    held: Option<Held>,
 }
 
 /// What a worker reading a file in pieces sends after the first piece.
@@ -278,6 +281,7 @@ fn read_file(mut file: FoundFile, root: u64, max_mb: u64) -> (FileOutcome, Optio
         root,
         result,
         rest,
+        held: None,
     };
     (outcome, send_rest)
 }
@@ -867,13 +871,20 @@ struct WalkResult {
 /// files have been found: the walk's first batches are listed and stat-ed meanwhile,
 /// rather than a no-op run starting with a wait for the load. The searcher is dropped once
 /// loaded, so the columns it read do not stay mapped for the rest of the pass.
+/// How files are read: the cap on one article, and the room shared by files read ahead.
+#[derive(Clone, Copy)]
+struct Limits<'a> {
+    max_article_mb: u64,
+    read_ahead: &'a Pending,
+}
+
 fn walk_and_read(
     scan: &[PathBuf],
     searcher: tantivy::Searcher,
     indexed: &OnceLock<IdMap<Indexed>>,
     stop: &(dyn Fn() -> bool + Sync),
     skip: Option<&Path>,
-    max_article_mb: u64,
+    limits: Limits<'_>,
     tx: SyncSender<FileOutcome>,
 ) -> Result<WalkResult> {
     let in_index = searcher.num_docs();
@@ -945,7 +956,13 @@ fn walk_and_read(
                     if stop() {
                         return Err(());
                     }
-                    let (outcome, send_rest) = read_file(file, root_id, max_article_mb);
+                    let (mut outcome, send_rest) = read_file(file, root_id, limits.max_article_mb);
+                    // The file's text waits for the indexing thread in the channel: its
+                    // share of the room is given back when the outcome is dropped there.
+                    // (A file read in pieces holds a few pieces at a time, bounded apart.)
+                    if outcome.rest.is_none() {
+                        outcome.held = Some(limits.read_ahead.hold(outcome.file.size));
+                    }
                     tx.send(outcome).map_err(|_| ())?;
                     if let Some(send_rest) = send_rest {
                         send_rest();
@@ -965,8 +982,9 @@ fn walk_and_read(
 /// index, counts it, and commits in batches.
 struct Pass<'a> {
     writer: &'a mut Writer,
-    /// Bounds the text waiting in tantivy's queue.
+    /// Bound the text waiting in tantivy's queue, and read ahead of this thread.
     pending: &'a Pending,
+    read_ahead: &'a Pending,
     fields: &'a Fields,
     /// Stored with every commit.
     meta: &'a Meta,
@@ -1018,9 +1036,12 @@ impl Pass<'_> {
         std::thread::scope(|scope| {
             let failed = &failed;
             let walk_stop = move || stop.load(Ordering::Relaxed) || failed.load(Ordering::Relaxed);
-            let max_mb = self.max_article_mb;
+            let limits = Limits {
+                max_article_mb: self.max_article_mb,
+                read_ahead: self.read_ahead,
+            };
             let walker = scope.spawn(move || {
-                walk_and_read(scan, searcher, indexed, &walk_stop, skip, max_mb, tx)
+                walk_and_read(scan, searcher, indexed, &walk_stop, skip, limits, tx)
             });
             let mut consume = || -> Result<()> {
                 for outcome in rx.iter() {
@@ -1063,6 +1084,7 @@ impl Pass<'_> {
             root,
             result,
             rest,
+            held: _held,
         } = outcome;
         let key = file.key();
         let (hash, parse) = match result {
@@ -1211,6 +1233,7 @@ pub struct Indexer {
     /// Made again by the next pass after a rebuild has replaced the index.
     writer: Option<Writer>,
     pending: Pending,
+    read_ahead: Pending,
     /// Folders each pass reads.
     scan: Vec<PathBuf>,
     /// The remembered folders changed: commit even if no document did.
@@ -1264,6 +1287,7 @@ impl Indexer {
             open,
             writer: Some(writer),
             pending: Pending::new(pending_cap(opts.memory_mb)),
+            read_ahead: Pending::new(pending_cap(opts.memory_mb)),
             scan,
             meta_dirty,
             target,
@@ -1328,6 +1352,7 @@ impl Indexer {
         let mut pass = Pass {
             writer: self.writer.insert(writer),
             pending: &self.pending,
+            read_ahead: &self.read_ahead,
             fields: &self.open.fields,
             meta: &self.open.meta,
             target: &self.target,

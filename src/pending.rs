@@ -1,11 +1,13 @@
-//! Bounds the article text handed to tantivy but not yet indexed.
+//! Bounds the article text read but not yet indexed.
 //!
-//! `IndexWriter::add_document` only queues a document; tantivy's queue holds thousands of
-//! them, whatever their size, so an archive of large articles could fill memory far past
-//! `--memory` while the indexing threads catch up. Each document therefore carries a
-//! [`Ticket`] for its text's bytes, given back when tantivy drops the document after
-//! indexing it; a new document waits while the bytes out exceed the cap. One document is
-//! always let through, however large (the article cap bounds it).
+//! Reading and parsing files is faster than indexing them, and two queues lie between: the
+//! files read ahead of the indexing thread, and `IndexWriter::add_document`'s own queue,
+//! which holds thousands of documents whatever their size. Counted in files or documents,
+//! an archive of large articles could fill memory far past `--memory` while the indexing
+//! threads catch up. Each file read, and each document handed to tantivy, therefore holds
+//! a [`Held`] share of a cap in bytes, given back when it is dropped (tantivy drops a
+//! document once it has indexed it); taking a share waits while the cap is full. One
+//! holder is always let through, however large (`--max-article-mb` bounds it).
 
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -37,6 +39,14 @@ impl Pending {
 
     /// `doc`, holding `bytes` of the cap until tantivy is done with it; waits for room.
     pub fn admit(&self, doc: TantivyDocument, bytes: u64) -> BudgetedDoc {
+        BudgetedDoc {
+            doc,
+            _held: self.hold(bytes),
+        }
+    }
+
+    /// A share of `bytes` of the cap, given back when dropped; waits for room.
+    pub fn hold(&self, bytes: u64) -> Held {
         let (lock, room) = &*self.shared;
         let mut out = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if *out > 0 && *out + bytes > self.cap {
@@ -46,12 +56,9 @@ impl Pending {
             out = guard;
         }
         *out += bytes;
-        BudgetedDoc {
-            doc,
-            _ticket: Ticket {
-                shared: Arc::clone(&self.shared),
-                bytes,
-            },
+        Held {
+            shared: Arc::clone(&self.shared),
+            bytes,
         }
     }
 
@@ -65,13 +72,14 @@ impl Pending {
     }
 }
 
-/// A document's share of the cap, given back when the document is dropped.
-struct Ticket {
+/// A share of the cap, given back when dropped, so that no path (an error, a stop) can
+/// keep it and leave a reader waiting.
+pub struct Held {
     shared: Shared,
     bytes: u64,
 }
 
-impl Drop for Ticket {
+impl Drop for Held {
     fn drop(&mut self) {
         let (lock, room) = &*self.shared;
         let mut out = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -83,7 +91,7 @@ impl Drop for Ticket {
 /// A tantivy document with its ticket; tantivy indexes it exactly as the document inside.
 pub struct BudgetedDoc {
     doc: TantivyDocument,
-    _ticket: Ticket,
+    _held: Held,
 }
 
 impl Document for BudgetedDoc {
