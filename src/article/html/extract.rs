@@ -37,7 +37,14 @@ pub(super) fn body(doc: Document, html: &str) -> Result<String, String> {
     // No document URL: it only serves to resolve links, and text has none.
     let grabbed = Readability::with_document(doc, None, Some(config)).and_then(|mut r| r.parse());
     match grabbed {
-        Ok(article) => Ok(tidy(&article.text_content)),
+        Ok(article) => {
+            // Readability can settle on a list of headlines: refuse it as the fallback does.
+            let content = Document::fragment(article.content);
+            if mostly_links(&content.select("html")) {
+                return Err(LINKS.into());
+            }
+            Ok(tidy(&article.text_content))
+        }
         Err(ReadabilityError::GrabFailed | ReadabilityError::TooManyElements(..)) => fallback(html),
         Err(ReadabilityError::BadDocumentURL) => Err("the page's URL is not absolute".into()),
     }
@@ -58,6 +65,16 @@ fn fallback(html: &str) -> Result<String, String> {
                 .filter(|s| !s.text().trim().is_empty())
         })
         .unwrap_or_else(|| doc.select("html"));
+    if mostly_links(&container) {
+        return Err(LINKS.into());
+    }
+    Ok(tidy(&container.formatted_text()))
+}
+
+const LINKS: &str = "no article text: the page is mostly links (an index or section page?)";
+
+/// Whether links make up more than [`MAX_LINK_SHARE`] of the letters in `container`.
+fn mostly_links(container: &dom_query::Selection) -> bool {
     let letters = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).count();
     let all = letters(&container.text());
     let linked: usize = container
@@ -65,10 +82,7 @@ fn fallback(html: &str) -> Result<String, String> {
         .iter()
         .map(|a| letters(&a.text()))
         .sum();
-    if all > 0 && linked as f64 > MAX_LINK_SHARE * all as f64 {
-        return Err("no article text: the page is mostly links (an index or section page?)".into());
-    }
-    Ok(tidy(&container.formatted_text()))
+    all > 0 && linked as f64 > MAX_LINK_SHARE * all as f64
 }
 
 /// Readability keeps the byline line above the text ("By Jo Bloggs"); it is not body.

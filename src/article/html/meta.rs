@@ -76,7 +76,7 @@ pub(super) fn read(doc: &Document) -> Meta {
 
     let mut authors = names(ld.authors);
     if authors.is_empty() {
-        authors = names(tags.all(&[
+        let keys = [
             "author",
             "byl",
             "dc.creator",
@@ -84,7 +84,12 @@ pub(super) fn read(doc: &Document) -> Meta {
             "article:author",
             "parsely-author",
             "sailthru.author",
-        ]));
+        ];
+        authors = keys
+            .iter()
+            .map(|key| names(tags.all(&[key])))
+            .find(|found| !found.is_empty())
+            .unwrap_or_default();
     }
     if authors.is_empty() {
         let microdata = doc.select("[itemprop~=author]").iter().map(|s| {
@@ -234,10 +239,10 @@ fn json_ld(doc: &Document) -> LdArticle {
             Value::String(s) => Some(s.clone()),
             Value::Object(o) => o.get("name").and_then(string).or_else(|| {
                 let id = o.get("@id")?.as_str()?;
-                let named = nodes
+                nodes
                     .iter()
-                    .find(|n| n.get("@id").and_then(Value::as_str) == Some(id))?;
-                named.get("name").and_then(string)
+                    .filter(|n| n.get("@id").and_then(Value::as_str) == Some(id))
+                    .find_map(|n| n.get("name").and_then(string))
             }),
             _ => None,
         }
@@ -338,7 +343,10 @@ fn title(
     };
     if let Some(h1) = h1 {
         let (h, t) = (h1.to_lowercase(), headline.to_lowercase());
-        if h.split_whitespace().count() >= 2 && t.starts_with(&h) {
+        let rest = t.strip_prefix(h.as_str());
+        let at_separator =
+            rest.is_some_and(|r| r.is_empty() || SEPARATORS.iter().any(|s| r.starts_with(s)));
+        if at_separator || (rest.is_some() && h.split_whitespace().count() >= 2) {
             return Some(h1);
         }
     }
@@ -392,6 +400,11 @@ fn strip_site(headline: &str, site: Option<&str>, url: Option<&str>) -> String {
     }
 }
 
+#[cfg(test)]
+pub(super) fn strip_site_for_test(headline: &str, site: Option<&str>, url: Option<&str>) -> String {
+    strip_site(headline, site, url)
+}
+
 // ---------------------------------------------------------------- authors
 
 /// Author names from the strings a page gives: "By" and roles dropped, lists split, URLs
@@ -419,6 +432,7 @@ fn names(raw: Vec<String>) -> Vec<String> {
             vec![s]
         };
         for name in found {
+            let name = name_case(&name);
             let plausible = !name.is_empty()
                 && name.split_whitespace().count() <= MAX_NAME_WORDS
                 && !name.chars().any(|c| c.is_ascii_digit());
@@ -426,6 +440,24 @@ fn names(raw: Vec<String>) -> Vec<String> {
                 out.push(name);
             }
         }
+    }
+    out
+}
+
+/// A name written in capitals (`SAM LEE`, as bylines often are) in name case.
+fn name_case(name: &str) -> String {
+    if name.chars().any(char::is_lowercase) {
+        return name.to_string();
+    }
+    let mut out = String::with_capacity(name.len());
+    let mut start = true;
+    for c in name.chars() {
+        if start {
+            out.push(c);
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        start = !c.is_alphabetic() && c != '\'' && c != '’';
     }
     out
 }

@@ -18,6 +18,11 @@ use super::{Article, FileParse, Problem, Record, Severity};
 /// a cookie wall, an error page).
 const MIN_WORDS: usize = 30;
 
+/// Pages whose elements nest deeper than this (by [`nesting`]) are not read: parsing and
+/// readability take time that grows with the square of the depth, and no real page comes
+/// near it.
+const MAX_NESTING: usize = 400;
+
 /// How far into a page a `<meta charset>` declaration is looked for.
 const CHARSET_SCAN_BYTES: usize = 4096;
 
@@ -65,6 +70,11 @@ fn skipped(reason: String) -> Problem {
 
 /// The article on a decoded page, or the reason there is none.
 fn page(html: &str, url: Option<&str>) -> Result<Article, String> {
+    if nesting(html) > MAX_NESTING {
+        return Err(format!(
+            "elements nested more than {MAX_NESTING} deep: a damaged or hostile page, not read"
+        ));
+    }
     let caught = std::panic::catch_unwind(|| {
         let doc = dom_query::Document::from(html);
         let meta = meta::read(&doc);
@@ -213,6 +223,69 @@ fn declared(head: &[u8]) -> Option<&'static Encoding> {
         }
     }
     None
+}
+
+/// Elements that have no end tag, or whose end tag may be left out (a parser closes them
+/// itself): they do not nest.
+const NOT_NESTING: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "keygen", "frame", "basefont", "bgsound", "command", "p", "li", "dt", "dd",
+    "option", "optgroup", "tr", "td", "th", "tbody", "thead", "tfoot", "rb", "rt", "rp",
+    "colgroup", "caption", "html", "head", "body", "!doctype",
+];
+
+/// How deep a page's elements nest, estimated from its tags in one pass (open tags less
+/// end tags, scripts, styles and comments passed over), so that a page nested too deep
+/// for the parser is refused before it is parsed.
+fn nesting(html: &str) -> usize {
+    let bytes = html.as_bytes();
+    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
+    while let Some(at) = memchr_lt(&bytes[i..]) {
+        i += at + 1;
+        let rest = &bytes[i..];
+        if rest.starts_with(b"!--") {
+            i += find(rest, b"-->").map_or(rest.len(), |n| n + 3);
+            continue;
+        }
+        let closing = rest.first() == Some(&b'/');
+        let name_start = usize::from(closing);
+        let name_len = rest[name_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'!' || **b == b'-')
+            .count();
+        if name_len == 0 {
+            continue;
+        }
+        let name = rest[name_start..name_start + name_len].to_ascii_lowercase();
+        let name = std::str::from_utf8(&name).unwrap_or_default();
+        if !closing && (name == "script" || name == "style") {
+            let end: &[u8] = if name == "script" {
+                b"</script"
+            } else {
+                b"</style"
+            };
+            i += rest
+                .windows(end.len())
+                .position(|w| w.eq_ignore_ascii_case(end))
+                .unwrap_or(rest.len());
+            continue;
+        }
+        if NOT_NESTING.contains(&name) {
+            continue;
+        }
+        let tag_end = rest.iter().position(|&b| b == b'>').unwrap_or(rest.len());
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !rest[..tag_end].ends_with(b"/") {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    deepest
+}
+
+fn memchr_lt(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == b'<')
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
