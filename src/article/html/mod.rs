@@ -14,9 +14,10 @@ use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 
 use super::{Article, FileParse, Problem, Record, Severity};
 
-/// Fewer words than this after extraction is not an article (an index page, a login page,
-/// a cookie wall, an error page).
-const MIN_WORDS: usize = 30;
+/// Fewer letters than this after extraction is not an article (an index page, a login
+/// page, a cookie wall, an error page). Letters, not words: Chinese and Japanese put no
+/// spaces between words.
+const MIN_LETTERS: usize = 120;
 
 /// Pages whose elements nest deeper than this (by [`nesting`]) are not read: parsing and
 /// readability take time that grows with the square of the depth, and no real page comes
@@ -85,8 +86,9 @@ fn page(html: &str, url: Option<&str>) -> Result<Article, String> {
         return Err("the HTML could not be read (the extractor failed on it): skipped".into());
     };
     let body = body?;
-    let words = body.split_whitespace().count();
-    if words < MIN_WORDS {
+    let letters = body.chars().filter(|c| c.is_alphanumeric()).count();
+    if letters < MIN_LETTERS {
+        let words = body.split_whitespace().count();
         return Err(format!(
             "no article text: only {words} words are left once navigation and boilerplate \
              are removed (an index, login or error page?)"
