@@ -65,7 +65,11 @@ fn main() -> Result<()> {
         mb_s
     );
     worst.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let lowest: Vec<String> = worst.iter().take(5).map(|(f, id)| format!("{id} {f:.2}")).collect();
+    let lowest: Vec<String> = worst
+        .iter()
+        .take(5)
+        .map(|(f, id)| format!("{id} {f:.2}"))
+        .collect();
     eprintln!("lowest F1: {}", lowest.join(", "));
     Ok(())
 }
@@ -99,7 +103,10 @@ fn load(dir: &Path) -> Result<Vec<Page>> {
         let entry = &entries[id];
         pages.push(Page {
             id: id.clone(),
-            url: entry["url"].as_str().unwrap_or("https://example.com/").to_string(),
+            url: entry["url"]
+                .as_str()
+                .unwrap_or("https://example.com/")
+                .to_string(),
             html,
             truth: entry["articleBody"].as_str().unwrap_or("").to_string(),
         });
@@ -200,8 +207,18 @@ struct Summary {
 
 fn summarize(xs: &[Counts]) -> Summary {
     let mean = |v: Vec<f64>| v.iter().sum::<f64>() / v.len().max(1) as f64;
-    let p = mean(xs.iter().filter(|x| x.tp + x.fp > 0.0).map(|&x| precision(x)).collect());
-    let r = mean(xs.iter().filter(|x| x.tp + x.fn_ > 0.0).map(|&x| recall(x)).collect());
+    let p = mean(
+        xs.iter()
+            .filter(|x| x.tp + x.fp > 0.0)
+            .map(|&x| precision(x))
+            .collect(),
+    );
+    let r = mean(
+        xs.iter()
+            .filter(|x| x.tp + x.fn_ > 0.0)
+            .map(|&x| recall(x))
+            .collect(),
+    );
     let mut f1s: Vec<f64> = xs.iter().map(|&x| page_f1(x)).collect();
     f1s.sort_by(f64::total_cmp);
     let n = f1s.len();
@@ -213,7 +230,11 @@ fn summarize(xs: &[Counts]) -> Summary {
     Summary {
         p,
         r,
-        f1: if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 },
+        f1: if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        },
         mean_f1: mean(f1s.clone()),
         median_f1,
         low: f1s.iter().filter(|&&f| f < 0.5).count(),

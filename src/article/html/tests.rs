@@ -338,13 +338,3 @@ proptest! {
         let _ = date(&html);
     }
 }
-
-#[test]
-#[ignore = "debugging aid: DUMP=path"]
-fn dump() {
-    let path = std::env::var("DUMP").unwrap();
-    let bytes = std::fs::read(path).unwrap();
-    let html = decode(&bytes, None).0.into_owned();
-    eprintln!("nesting {}", nesting(&html));
-    eprintln!("{:#?}", parse(&bytes, None));
-}
