@@ -15,8 +15,16 @@ use std::time::Duration;
 use tantivy::schema::document::Document;
 use tantivy::TantivyDocument;
 
-/// The bytes out, shared with the tickets.
-type Shared = Arc<(Mutex<u64>, Condvar)>;
+/// The bytes out and how many are waiting for room, shared with the shares held.
+type Shared = Arc<(Mutex<State>, Condvar)>;
+
+#[derive(Default)]
+struct State {
+    out: u64,
+    /// Holders waiting for room: a share given back wakes them only when there are some,
+    /// since a wake is a system call and shares are given back once per document.
+    waiting: u32,
+}
 
 /// Admits documents to tantivy's queue while their text stays under a cap.
 pub struct Pending {
@@ -32,7 +40,7 @@ const PATIENCE: Duration = Duration::from_secs(5);
 impl Pending {
     pub fn new(cap_bytes: u64) -> Pending {
         Pending {
-            shared: Arc::new((Mutex::new(0), Condvar::new())),
+            shared: Arc::new((Mutex::new(State::default()), Condvar::new())),
             cap: cap_bytes.max(1),
         }
     }
@@ -48,14 +56,16 @@ impl Pending {
     /// A share of `bytes` of the cap, given back when dropped; waits for room.
     pub fn hold(&self, bytes: u64) -> Held {
         let (lock, room) = &*self.shared;
-        let mut out = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if *out > 0 && *out + bytes > self.cap {
-            let (guard, _) = room
-                .wait_timeout_while(out, PATIENCE, |out| *out > 0 && *out + bytes > self.cap)
+        let mut state = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if state.out > 0 && state.out + bytes > self.cap {
+            state.waiting += 1;
+            let (mut guard, _) = room
+                .wait_timeout_while(state, PATIENCE, |s| s.out > 0 && s.out + bytes > self.cap)
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
-            out = guard;
+            guard.waiting -= 1;
+            state = guard;
         }
-        *out += bytes;
+        state.out += bytes;
         Held {
             shared: Arc::clone(&self.shared),
             bytes,
@@ -64,11 +74,11 @@ impl Pending {
 
     /// Bytes handed over and not yet given back.
     pub fn out(&self) -> u64 {
-        *self
-            .shared
+        self.shared
             .0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .out
     }
 }
 
@@ -82,9 +92,11 @@ pub struct Held {
 impl Drop for Held {
     fn drop(&mut self) {
         let (lock, room) = &*self.shared;
-        let mut out = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        *out = out.saturating_sub(self.bytes);
-        room.notify_all();
+        let mut state = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        state.out = state.out.saturating_sub(self.bytes);
+        if state.waiting > 0 {
+            room.notify_all();
+        }
     }
 }
 
