@@ -119,8 +119,25 @@ pub fn top_docs(
     built: &query::Built,
     req: &Request,
 ) -> Result<(usize, Vec<RankedDoc>)> {
+    top_docs_counted(searcher, built, req, None)
+}
+
+/// [`top_docs`], with the count already `known` from an earlier search of the same query:
+/// the passes that only count are then skipped.
+fn top_docs_counted(
+    searcher: &Searcher,
+    built: &query::Built,
+    req: &Request,
+    known: Option<usize>,
+) -> Result<(usize, Vec<RankedDoc>)> {
+    let count = |searcher: &Searcher| -> Result<usize> {
+        match known {
+            Some(n) => Ok(n),
+            None => Ok(built.count_query.count(searcher)?),
+        }
+    };
     if req.limit == 0 {
-        return Ok((built.count_query.count(searcher)?, Vec::new()));
+        return Ok((count(searcher)?, Vec::new()));
     }
     let page = TopDocs::with_limit(req.limit).and_offset(req.offset);
     Ok(match req.sort {
@@ -132,13 +149,13 @@ pub fn top_docs(
             match pruned {
                 // Counting is then a pass of its own, unscored.
                 Some(top) => (
-                    built.count_query.count(searcher)?,
+                    count(searcher)?,
                     top.into_iter()
                         .skip(req.offset)
                         .map(|(s, a)| (Some(s), a))
                         .collect(),
                 ),
-                None => scored_top_docs(searcher, built, req, page)?,
+                None => scored_top_docs(searcher, built, req, page, known)?,
             }
         }
         SortOrder::Newest | SortOrder::Oldest => {
@@ -162,6 +179,7 @@ fn scored_top_docs(
     built: &query::Built,
     req: &Request,
     page: TopDocs,
+    known: Option<usize>,
 ) -> Result<(usize, Vec<RankedDoc>)> {
     let query = &*built.query;
     // TopDocs alone can skip blocks that cannot reach the top k (block-max WAND);
@@ -180,15 +198,19 @@ fn scored_top_docs(
         )?
     } else {
         let top = ranking::search(searcher, query, &page.order_by_score(), &req.ranking)?;
-        (built.count_query.count(searcher)?, top)
+        let n = match known {
+            Some(n) => n,
+            None => built.count_query.count(searcher)?,
+        };
+        (n, top)
     };
     Ok((n, top.into_iter().map(|(s, a)| (Some(s), a)).collect()))
 }
 
 /// How far down the ranking copies of a page's hits are first looked for, as a multiple of
 /// the hits needed: copies share their text, so they rank close together. When that finds
-/// too few stories for the page, the window widens by this factor until the page is full
-/// or the matches run out.
+/// too few stories for the page, the window widens to what the copies seen in it say is
+/// needed, until the page is full or the matches run out.
 const COPY_WINDOW: usize = 4;
 
 /// The page of hits with copies of one story folded together: each group is listed at the
@@ -212,13 +234,15 @@ fn copy_groups(
         tantivy::columnar::Column<tantivy::DateTime>,
     );
     let mut columns: HashMap<u32, Columns> = Default::default();
+    let mut known = None;
     let (articles, groups, seen) = loop {
         let wide = Request {
             limit: if req.limit == 0 { 0 } else { window },
             offset: 0,
             ..req.clone()
         };
-        let (articles, docs) = top_docs(searcher, built, &wide)?;
+        let (articles, docs) = top_docs_counted(searcher, built, &wide, known)?;
+        known = Some(articles);
         let seen = docs.len();
         let mut groups: Vec<(u64, Vec<(RankedDoc, i64)>)> = Vec::new();
         // Groups by exact fingerprint first: most copies have the same one.
@@ -253,7 +277,17 @@ fn copy_groups(
         if groups.len() >= needed || seen >= articles || req.limit == 0 || window >= all {
             break (articles, groups, seen);
         }
-        window = window.saturating_mul(COPY_WINDOW).min(all);
+        // Wide enough, at the copies-per-story seen so far, for the stories needed (and
+        // half as many more, so their copies are in it too): one more search, not one per
+        // doubling.
+        let per_story = seen.div_ceil(groups.len().max(1));
+        window = needed
+            .saturating_mul(per_story)
+            .saturating_mul(3)
+            .div_ceil(2)
+            .saturating_add(20)
+            .max(window.saturating_mul(2))
+            .min(all);
     };
     let mut estimated = false;
     let stories = if seen >= articles {
