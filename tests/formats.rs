@@ -392,7 +392,6 @@ fn the_fixture_archives_give_their_articles() {
 }
 
 #[test]
-#[ignore = "needs the WARC and HTML readers from the other issue-16 branch"]
 fn a_warc_gz_counts_the_records_it_passes_over() {
     let a = Archive::new();
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats");
@@ -417,4 +416,26 @@ fn a_warc_gz_counts_the_records_it_passes_over() {
     let text =
         String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     assert!(text.contains("7 records passed over"), "{text}");
+}
+
+#[test]
+fn problems_in_an_archive_name_the_member_as_show_takes_it() {
+    let a = Archive::new();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats");
+    a.write(
+        "bundle.zip",
+        std::fs::read(fixtures.join("bundle.zip")).unwrap(),
+    );
+    let out = a
+        .cmd()
+        .args(["index", "--index"])
+        .arg(a.index())
+        .arg(a.articles())
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        text.contains("bundle.zip!feeds/empty.xml: empty file"),
+        "{text}"
+    );
 }

@@ -96,7 +96,7 @@ pub fn read_stream(
                 Err(problem) => sink.problem(problem),
             }
         }
-        FileKind::Warc => super::warc::read(input, sink),
+        FileKind::Warc => super::warc::read_capped(input, sink, limits.max_bytes()),
         FileKind::JsonLines => jsonl_stream(input, sink, limits.max_mb),
         FileKind::Text | FileKind::Html | FileKind::Xml => match read_capped(input, limits) {
             Ok(bytes) => {

@@ -229,9 +229,14 @@ pub fn print_summary(out: &mut impl Write, s: &Summary) -> io::Result<()> {
             Severity::Skipped => "skipped",
             Severity::Warning => "warning",
         };
+        // Named as `dateline show` takes it: PATH[!MEMBER][:LINE or RECORD].
         let mut place = terminal_safe(&display_path(&p.path)).into_owned();
-        if let Some(line) = p.line {
-            place.push_str(&format!(":{line}"));
+        if let Some(member) = &p.member {
+            place.push('!');
+            place.push_str(&terminal_safe(member));
+        }
+        if let Some(n) = p.line.or(p.record) {
+            place.push_str(&format!(":{n}"));
         }
         writeln!(out, "{kind}: {place}: {}", terminal_safe(&p.reason))?;
     }

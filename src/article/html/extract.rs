@@ -1,0 +1,99 @@
+//! The article's own text on a page: readability (the `dom_smoothie` crate) on the parsed
+//! page with figure captions removed, and, where readability gives up, the text of the
+//! page's `article`, `main` or `body` without its navigation, header, footer and asides.
+
+use dom_query::Document;
+use dom_smoothie::{Config, Readability, ReadabilityError, TextMode};
+
+use super::tidy;
+
+/// Elements that never hold article text.
+pub(super) const NEVER_TEXT: &str =
+    "script, style, noscript, template, iframe, object, embed, svg, canvas, button, select, \
+     textarea, head";
+
+/// Page furniture, removed before the fallback takes a container's text.
+const CHROME: &str = "nav, header, footer, aside, form, figcaption, dialog, menu, \
+     [role=navigation], [role=banner], [role=contentinfo], [role=complementary], \
+     [aria-hidden=true], [hidden]";
+
+/// Readability scores every element; past this many it is not run (its cost grows faster
+/// than the page) and the fallback reads the page instead.
+const MAX_ELEMENTS: usize = 150_000;
+
+/// A fallback text whose links make up more than this share of its letters is a list of
+/// links (an index page), not an article.
+const MAX_LINK_SHARE: f64 = 0.5;
+
+/// The article text of a parsed page (`html` is its source, parsed again only for the
+/// fallback), paragraphs a blank line apart; `Err` says why there is none.
+pub(super) fn body(doc: Document, html: &str) -> Result<String, String> {
+    doc.select("figcaption").remove();
+    let config = Config {
+        text_mode: TextMode::Formatted,
+        max_elements_to_parse: MAX_ELEMENTS,
+        ..Config::default()
+    };
+    // No document URL: it only serves to resolve links, and text has none.
+    let grabbed = Readability::with_document(doc, None, Some(config)).and_then(|mut r| r.parse());
+    match grabbed {
+        Ok(article) => {
+            // Readability can settle on a list of headlines: refuse it as the fallback does.
+            let content = Document::fragment(article.content);
+            if mostly_links(&content.select("html")) {
+                return Err(LINKS.into());
+            }
+            Ok(tidy(&article.text_content))
+        }
+        Err(ReadabilityError::GrabFailed | ReadabilityError::TooManyElements(..)) => fallback(html),
+        Err(ReadabilityError::BadDocumentURL) => Err("the page's URL is not absolute".into()),
+    }
+}
+
+/// The visible text of the page's `article` (the longest one), else `main`, else `body`,
+/// without the page's furniture; a list of links is refused.
+fn fallback(html: &str) -> Result<String, String> {
+    let doc = Document::from(html);
+    doc.select(NEVER_TEXT).remove();
+    doc.select(CHROME).remove();
+    let container = ["article", "main", "body"]
+        .iter()
+        .find_map(|name| {
+            doc.select(name)
+                .iter()
+                .max_by_key(|s| s.text().len())
+                .filter(|s| !s.text().trim().is_empty())
+        })
+        .unwrap_or_else(|| doc.select("html"));
+    if mostly_links(&container) {
+        return Err(LINKS.into());
+    }
+    Ok(tidy(&container.formatted_text()))
+}
+
+const LINKS: &str = "no article text: the page is mostly links (an index or section page?)";
+
+/// Whether links make up more than [`MAX_LINK_SHARE`] of the letters in `container`.
+fn mostly_links(container: &dom_query::Selection) -> bool {
+    let letters = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).count();
+    let all = letters(&container.text());
+    let linked: usize = container
+        .select("a")
+        .iter()
+        .map(|a| letters(&a.text()))
+        .sum();
+    all > 0 && linked as f64 > MAX_LINK_SHARE * all as f64
+}
+
+/// Readability keeps the byline line above the text ("By Jo Bloggs"); it is not body.
+pub(super) fn drop_leading_byline(body: &str) -> String {
+    let first = body.lines().next().unwrap_or_default();
+    let is_byline = (first.starts_with("By ") || first.starts_with("by "))
+        && first.split_whitespace().count() <= 8
+        && first.len() < body.len();
+    if is_byline {
+        body[first.len()..].trim_start().to_string()
+    } else {
+        body.to_string()
+    }
+}

@@ -1,0 +1,552 @@
+//! A page's metadata, best source first: JSON-LD (`NewsArticle` and kin, inside `@graph`
+//! too), then OpenGraph / `article:` / `meta name` tags, then microdata (`itemprop`), then
+//! what the page shows (an `h1`, a `<time datetime>`, a byline element).
+
+use chrono::{DateTime, NaiveDateTime};
+use dom_query::{Document, Selection};
+use serde_json::Value;
+
+use super::super::{byline, date, ArticleDate};
+
+/// What the page says about its article.
+#[derive(Debug, Default)]
+pub(super) struct Meta {
+    pub title: Option<String>,
+    pub authors: Vec<String>,
+    pub date: Option<ArticleDate>,
+    pub url: Option<String>,
+    pub place: Option<String>,
+    pub source: Option<String>,
+}
+
+/// The fields of the page's JSON-LD article.
+#[derive(Debug, Default)]
+struct LdArticle {
+    headline: Option<String>,
+    authors: Vec<String>,
+    dates: Vec<String>,
+    publisher: Option<String>,
+    url: Option<String>,
+}
+
+/// JSON-LD nested deeper than this is not walked.
+const MAX_LD_DEPTH: usize = 12;
+
+/// The longest author name taken, in words.
+const MAX_NAME_WORDS: usize = 6;
+
+pub(super) fn read(doc: &Document) -> Meta {
+    let ld = json_ld(doc);
+    let tags = MetaTags::read(doc);
+    let micro = |prop: &str| -> Vec<String> {
+        doc.select(&format!("[itemprop~={prop}]"))
+            .iter()
+            .filter_map(|s| {
+                s.attr("content")
+                    .or_else(|| s.attr("datetime"))
+                    .map(|v| v.to_string())
+                    .or_else(|| Some(s.text().to_string()))
+            })
+            .collect()
+    };
+
+    let source = ld
+        .publisher
+        .clone()
+        .or_else(|| tags.first(&["og:site_name", "application-name"]))
+        .filter(|s| !s.is_empty());
+
+    let url = doc
+        .select("link[rel~=canonical]")
+        .attr("href")
+        .map(|h| h.trim().to_string())
+        .filter(|h| is_web_url(h))
+        .or_else(|| tags.first(&["og:url"]).filter(|h| is_web_url(h)))
+        .or_else(|| ld.url.clone().filter(|h| is_web_url(h)));
+
+    let headline = ld
+        .headline
+        .clone()
+        .or_else(|| tags.first(&["og:title", "twitter:title"]))
+        .or_else(|| micro("headline").into_iter().next())
+        .or_else(|| Some(doc.select("title").text().to_string()))
+        .map(|t| one_line(&t))
+        .filter(|t| !t.is_empty());
+    let title = title(doc, headline, source.as_deref(), url.as_deref());
+
+    let mut authors = names(ld.authors);
+    if authors.is_empty() {
+        let keys = [
+            "author",
+            "byl",
+            "dc.creator",
+            "dcterms.creator",
+            "article:author",
+            "parsely-author",
+            "sailthru.author",
+        ];
+        authors = keys
+            .iter()
+            .map(|key| names(tags.all(&[key])))
+            .find(|found| !found.is_empty())
+            .unwrap_or_default();
+    }
+    if authors.is_empty() {
+        let microdata = doc.select("[itemprop~=author]").iter().map(|s| {
+            let name = s.select("[itemprop~=name]");
+            if name.exists() {
+                name.attr("content")
+                    .map_or_else(|| name.text().to_string(), |c| c.to_string())
+            } else {
+                s.attr("content")
+                    .map_or_else(|| s.text().to_string(), |c| c.to_string())
+            }
+        });
+        authors = names(microdata.collect());
+    }
+    if authors.is_empty() {
+        authors = visible_byline(doc);
+    }
+
+    let date = ld
+        .dates
+        .iter()
+        .cloned()
+        .chain(tags.all(&[
+            "article:published_time",
+            "og:article:published_time",
+            "datepublished",
+            "pubdate",
+            "publishdate",
+            "publish-date",
+            "date",
+            "dc.date",
+            "dc.date.issued",
+            "dcterms.created",
+            "dcterms.date",
+            "sailthru.date",
+            "parsely-pub-date",
+        ]))
+        .chain(micro("datePublished"))
+        .chain(visible_times(doc))
+        .find_map(|s| when(&s));
+
+    Meta {
+        title,
+        authors,
+        date,
+        url,
+        place: visible_dateline(doc),
+        source,
+    }
+}
+
+/// The page's `<meta>` tags as (lower-case name or property, content).
+struct MetaTags(Vec<(String, String)>);
+
+impl MetaTags {
+    fn read(doc: &Document) -> MetaTags {
+        let tags = doc
+            .select("meta[content]")
+            .iter()
+            .filter_map(|m| {
+                let key = m.attr("property").or_else(|| m.attr("name"))?;
+                let content = m.attr("content")?;
+                Some((key.trim().to_ascii_lowercase(), content.trim().to_string()))
+            })
+            .filter(|(_, content)| !content.is_empty())
+            .collect();
+        MetaTags(tags)
+    }
+
+    /// The first tag with one of `keys`, trying the keys in order.
+    fn first(&self, keys: &[&str]) -> Option<String> {
+        keys.iter().find_map(|key| {
+            self.0
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+        })
+    }
+
+    /// Every tag with the first of `keys` that has any.
+    fn all(&self, keys: &[&str]) -> Vec<String> {
+        for key in keys {
+            let values: Vec<String> = self
+                .0
+                .iter()
+                .filter(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+                .collect();
+            if !values.is_empty() {
+                return values;
+            }
+        }
+        Vec::new()
+    }
+}
+
+fn is_web_url(s: &str) -> bool {
+    (s.starts_with("http://") || s.starts_with("https://")) && !s.contains(char::is_whitespace)
+}
+
+fn one_line(s: &str) -> String {
+    let s = if s.contains('&') || s.contains('<') {
+        super::fragment_text(s)
+    } else {
+        s.to_string()
+    };
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+// ---------------------------------------------------------------- JSON-LD
+
+fn json_ld(doc: &Document) -> LdArticle {
+    let mut values = Vec::new();
+    for script in doc.select("script").iter() {
+        let is_ld = script
+            .attr("type")
+            .is_some_and(|t| t.to_ascii_lowercase().contains("ld+json"));
+        if !is_ld {
+            continue;
+        }
+        let text = script.text();
+        let value = serde_json::from_str::<Value>(&text).or_else(|_| {
+            // Blocks wrapped in comment or CDATA markers, or ending in a semicolon.
+            let trimmed = text
+                .trim()
+                .trim_start_matches("<!--")
+                .trim_start_matches("//<![CDATA[")
+                .trim_end_matches("-->")
+                .trim_end_matches("//]]>")
+                .trim()
+                .trim_end_matches(';');
+            serde_json::from_str::<Value>(trimmed)
+        });
+        if let Ok(value) = value {
+            values.push(value);
+        }
+    }
+    let mut nodes = Vec::new();
+    for value in &values {
+        collect(value, 0, &mut nodes);
+    }
+    let Some(article) = nodes.iter().find(|n| is_article(n)) else {
+        return LdArticle::default();
+    };
+    let resolve = |v: &Value| -> Option<String> {
+        match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Object(o) => o.get("name").and_then(string).or_else(|| {
+                let id = o.get("@id")?.as_str()?;
+                nodes
+                    .iter()
+                    .filter(|n| n.get("@id").and_then(Value::as_str) == Some(id))
+                    .find_map(|n| n.get("name").and_then(string))
+            }),
+            _ => None,
+        }
+    };
+    let many = |v: Option<&Value>| -> Vec<String> {
+        match v {
+            Some(Value::Array(items)) => items.iter().filter_map(resolve).collect(),
+            Some(v) => resolve(v).into_iter().collect(),
+            None => Vec::new(),
+        }
+    };
+    let mut authors = many(article.get("author"));
+    if authors.is_empty() {
+        authors = many(article.get("creator"));
+    }
+    LdArticle {
+        headline: ["headline", "name"]
+            .iter()
+            .find_map(|k| article.get(*k).and_then(string))
+            .map(|t| one_line(&t))
+            .filter(|t| !t.is_empty()),
+        authors,
+        dates: ["datePublished", "dateCreated"]
+            .iter()
+            .filter_map(|k| article.get(*k).and_then(string))
+            .collect(),
+        publisher: many(article.get("publisher"))
+            .into_iter()
+            .map(|p| one_line(&p))
+            .find(|p| !p.is_empty()),
+        url: article.get("url").and_then(string),
+    }
+}
+
+/// Every object in a JSON-LD value, outermost first (so a page's article comes before the
+/// articles it links to).
+fn collect<'a>(
+    value: &'a Value,
+    depth: usize,
+    nodes: &mut Vec<&'a serde_json::Map<String, Value>>,
+) {
+    if depth > MAX_LD_DEPTH {
+        return;
+    }
+    match value {
+        Value::Array(items) => {
+            for item in items {
+                collect(item, depth + 1, nodes);
+            }
+        }
+        Value::Object(object) => {
+            nodes.push(object);
+            for child in object.values() {
+                collect(child, depth + 1, nodes);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn is_article(node: &serde_json::Map<String, Value>) -> bool {
+    let is_type = |t: &str| {
+        let t = t.rsplit(['/', ':']).next().unwrap_or(t);
+        matches!(t, "Article" | "BlogPosting" | "LiveBlogPosting") || t.ends_with("NewsArticle")
+    };
+    match node.get("@type") {
+        Some(Value::String(t)) => is_type(t),
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).any(is_type),
+        _ => false,
+    }
+}
+
+/// A string, or the first string of an array.
+fn string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+        Value::Array(items) => items.iter().find_map(string),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------- title
+
+/// Separators between a headline and the site's name in a `<title>` or `og:title`.
+const SEPARATORS: [&str; 6] = [" | ", " - ", " – ", " — ", " :: ", " · "];
+
+/// The headline: the page's `h1` when the headline starts with it (it is then the headline
+/// without a suffix or a teaser's tail), else the headline without a ` | Site` suffix.
+fn title(
+    doc: &Document,
+    headline: Option<String>,
+    site: Option<&str>,
+    url: Option<&str>,
+) -> Option<String> {
+    let h1 = first_h1(doc);
+    let Some(headline) = headline else {
+        return h1;
+    };
+    if let Some(h1) = h1 {
+        let (h, t) = (h1.to_lowercase(), headline.to_lowercase());
+        let rest = t.strip_prefix(h.as_str());
+        let at_separator =
+            rest.is_some_and(|r| r.is_empty() || SEPARATORS.iter().any(|s| r.starts_with(s)));
+        if at_separator || (rest.is_some() && h.split_whitespace().count() >= 2) {
+            return Some(h1);
+        }
+    }
+    Some(strip_site(&headline, site, url))
+}
+
+fn first_h1(doc: &Document) -> Option<String> {
+    let in_article = doc.select("article h1");
+    let h1 = if in_article.exists() {
+        in_article
+    } else {
+        doc.select("h1")
+    };
+    h1.iter()
+        .map(|h| one_line(&h.text()))
+        .find(|t| !t.is_empty())
+}
+
+/// `headline` without a trailing ` | Site Name` (or ` - Site Name` where the name is the
+/// site's, or its web address's).
+fn strip_site(headline: &str, site: Option<&str>, url: Option<&str>) -> String {
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let host = url
+        .and_then(|u| u.split("://").nth(1))
+        .and_then(|rest| rest.split('/').next())
+        .map(squash)
+        .unwrap_or_default();
+    let Some((at, sep)) = SEPARATORS
+        .iter()
+        .filter_map(|sep| headline.rfind(sep).map(|at| (at, *sep)))
+        .max_by_key(|(at, _)| *at)
+    else {
+        return headline.to_string();
+    };
+    let (head, tail) = (&headline[..at], &headline[at + sep.len()..]);
+    let tail_squashed = squash(tail);
+    let is_site = site.is_some_and(|s| squash(s) == tail_squashed)
+        || (tail_squashed.len() >= 4 && host.contains(&tail_squashed));
+    let short_pipe = sep == " | "
+        && tail.split_whitespace().count() <= 4
+        && head.split_whitespace().count() >= 2;
+    if !head.trim().is_empty() && (is_site || short_pipe) {
+        strip_site(head.trim(), site, url)
+    } else {
+        headline.to_string()
+    }
+}
+
+#[cfg(test)]
+pub(super) fn strip_site_for_test(headline: &str, site: Option<&str>, url: Option<&str>) -> String {
+    strip_site(headline, site, url)
+}
+
+// ---------------------------------------------------------------- authors
+
+/// Author names from the strings a page gives: "By" and roles dropped, lists split, URLs
+/// and sentences refused, each name once.
+fn names(raw: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in raw {
+        let s = one_line(&s);
+        if s.is_empty() || s.contains("://") || s.contains('@') || s.starts_with('/') {
+            continue;
+        }
+        let listed = s.contains(" and ")
+            || s.contains(',')
+            || s.contains(';')
+            || s.contains(" & ")
+            || s.to_lowercase().starts_with("by ");
+        let found = if listed {
+            let line = if s.to_lowercase().starts_with("by") {
+                s.clone()
+            } else {
+                format!("By {s}")
+            };
+            byline::parse_byline(&line).unwrap_or_default()
+        } else {
+            vec![s]
+        };
+        for name in found {
+            let name = name_case(&name);
+            let plausible = !name.is_empty()
+                && name.split_whitespace().count() <= MAX_NAME_WORDS
+                && !name.chars().any(|c| c.is_ascii_digit());
+            if plausible && !out.iter().any(|o| o.eq_ignore_ascii_case(&name)) {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
+/// A name written in capitals (`SAM LEE`, as bylines often are) in name case.
+fn name_case(name: &str) -> String {
+    if name.chars().any(char::is_lowercase) {
+        return name.to_string();
+    }
+    let mut out = String::with_capacity(name.len());
+    let mut start = true;
+    for c in name.chars() {
+        if start {
+            out.push(c);
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        start = !c.is_alphabetic() && c != '\'' && c != '’';
+    }
+    out
+}
+
+/// The names in the page's byline element, when it has one that reads as a byline.
+fn visible_byline(doc: &Document) -> Vec<String> {
+    let candidates = doc.select(
+        "[rel~=author], .byline, .by-line, .article-byline, .author-name, .byline-name, \
+         [class~=author]",
+    );
+    for element in candidates.iter().take(5) {
+        let text = one_line(&element.text());
+        if text.is_empty() || text.len() > 120 {
+            continue;
+        }
+        let found = names(vec![text]);
+        if !found.is_empty() {
+            return found;
+        }
+    }
+    Vec::new()
+}
+
+// ---------------------------------------------------------------- date and place
+
+/// The `datetime` of the page's `<time>` elements, the article's own first.
+fn visible_times(doc: &Document) -> Vec<String> {
+    let attr = |s: Selection| -> Vec<String> {
+        s.iter()
+            .filter_map(|t| t.attr("datetime").map(|d| d.to_string()))
+            .collect()
+    };
+    let mut times = attr(doc.select("time[pubdate][datetime]"));
+    times.extend(attr(doc.select("article time[datetime]")));
+    times.extend(attr(doc.select("time[datetime]")));
+    times
+}
+
+/// A date as the page writes it, its wall-clock time kept (see [`ArticleDate`]).
+pub(super) fn when(s: &str) -> Option<ArticleDate> {
+    let s = s.trim();
+    if s.is_empty() || s.len() > 64 {
+        return None;
+    }
+    if let Some(d) = date::parse_date(s) {
+        return Some(d);
+    }
+    let at = |datetime: NaiveDateTime| ArticleDate {
+        datetime,
+        has_time: true,
+    };
+    // Forms the article date parser does not take: `2019-11-19T13:16+0000`,
+    // `2019-11-18 17:19:53 GMT`, an RFC 2822 date.
+    for format in [
+        "%Y-%m-%dT%H:%M%z",
+        "%Y-%m-%dT%H:%M:%S%z",
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%d %H:%M:%S%z",
+        "%Y-%m-%d %H:%M:%S %z",
+    ] {
+        if let Ok(d) = DateTime::parse_from_str(s, format) {
+            return Some(at(d.naive_local()));
+        }
+    }
+    if let Ok(d) = DateTime::parse_from_rfc2822(s) {
+        return Some(at(d.naive_local()));
+    }
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if let [day, time, _zone] = words[..] {
+        let joined = format!("{day} {time}");
+        for format in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
+            if let Ok(d) = NaiveDateTime::parse_from_str(&joined, format) {
+                return Some(at(d));
+            }
+        }
+    }
+    None
+}
+
+/// The place in the page's dateline element (`<span class="dateline">WENATCHEE, Wash.
+/// —</span>`), when it has a short one.
+fn visible_dateline(doc: &Document) -> Option<String> {
+    let text = one_line(&doc.select(".dateline").first().text());
+    let place = text
+        .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '—' | '–' | '-' | ',' | ':'))
+        .trim();
+    let plausible = !place.is_empty()
+        && place.split_whitespace().count() <= 5
+        && place.len() <= 60
+        && !place.chars().any(|c| c.is_ascii_digit());
+    plausible.then(|| place.to_string())
+}

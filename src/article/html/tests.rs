@@ -1,0 +1,340 @@
+use super::*;
+use proptest::prelude::*;
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/formats/");
+    std::fs::read(format!("{path}{name}")).unwrap()
+}
+
+/// Paragraphs of plain words, enough to be an article.
+fn paragraphs() -> String {
+    (1..=4)
+        .map(|i| {
+            format!(
+                "<p>Paragraph {i} tells what the council decided on Tuesday evening after a long \
+                 debate about the budget, the roads and the new library in the town centre.</p>"
+            )
+        })
+        .collect()
+}
+
+fn article(head: &str) -> Article {
+    let html = format!(
+        "<html><head>{head}</head><body><article>{}</article></body></html>",
+        paragraphs()
+    );
+    let parse = parse(html.as_bytes(), None);
+    assert_eq!(parse.records.len(), 1, "{:?}", parse.problems);
+    parse.records[0].article.clone()
+}
+
+#[test]
+fn deep_nesting_neither_crashes_nor_hangs() {
+    let depth = 200_000;
+    let html = format!(
+        "{}{}{}",
+        "<div>".repeat(depth),
+        paragraphs(),
+        "</div>".repeat(depth)
+    );
+    let _ = parse(html.as_bytes(), None);
+    let html = format!("{}{}", "<b><i>".repeat(depth), paragraphs());
+    let _ = parse(html.as_bytes(), None);
+}
+
+#[test]
+fn nesting_is_estimated_from_tags() {
+    assert_eq!(
+        nesting("<div><p>a<p>b<ul><li>x<li>y</ul></div><img src=x><br/>"),
+        2
+    );
+    assert_eq!(
+        nesting("<script>if (a<b) { '<div>' }</script><!-- <div><div> --><span>x</span>"),
+        1
+    );
+    assert_eq!(nesting(&"<b><i>".repeat(10)), 20);
+}
+
+#[test]
+fn the_fixture_page_reads_as_expected() {
+    let parse = parse(&fixture("news_page.html"), None);
+    assert!(parse.problems.is_empty(), "{:?}", parse.problems);
+    let a = &parse.records[0].article;
+    assert_eq!(a.title, "Orchard growers count losses after late frost");
+    assert_eq!(a.authors, ["Hannah Okafor", "Diego Ramírez"]);
+    let date = a.date.unwrap();
+    assert_eq!(date.datetime.to_string(), "2023-05-02 06:00:00");
+    assert!(date.has_time);
+    assert_eq!(
+        a.url.as_deref(),
+        Some("https://riversidegazette.example/news/2023/05/02/orchard-frost")
+    );
+    assert_eq!(a.source.as_deref(), Some("The Riverside Gazette"));
+    assert_eq!(a.place.as_deref(), Some("WENATCHEE, Wash."));
+    let paragraphs: Vec<&str> = a.body.split("\n\n").collect();
+    assert_eq!(paragraphs.len(), 5, "{}", a.body);
+    assert!(paragraphs[0].starts_with("WENATCHEE, Wash. — A hard frost"));
+    assert_eq!(
+        paragraphs[4],
+        "Apples are the county's largest crop, worth about $600 million a year."
+    );
+    for chrome in [
+        "cookies",
+        "Share on",
+        "comments",
+        "Related",
+        "newsletter",
+        "orchardguy77",
+        "Most read",
+        "Prices at the store",
+        "Photo",
+    ] {
+        assert!(!a.body.contains(chrome), "{chrome:?} in {}", a.body);
+    }
+}
+
+#[test]
+fn json_ld_authors_come_as_strings_objects_arrays_and_references() {
+    let ld = |json: &str| {
+        article(&format!(
+            r#"<script type="application/ld+json">{json}</script>"#
+        ))
+    };
+    let a = ld(
+        r#"{"@type": "NewsArticle", "headline": "Budget passes", "author": "Jo Park",
+        "datePublished": "2021-04-05T07:08:09+02:00", "publisher": {"@type": "Organization", "name": "The Daily"}}"#,
+    );
+    assert_eq!(
+        (a.title.as_str(), a.authors.as_slice()),
+        ("Budget passes", &["Jo Park".to_string()][..])
+    );
+    assert_eq!(a.date.unwrap().datetime.to_string(), "2021-04-05 07:08:09");
+    assert_eq!(a.source.as_deref(), Some("The Daily"));
+    let a = ld(
+        r##"[{"@type": "WebSite", "name": "x"}, {"@type": ["ReportageNewsArticle"], "headline": "H",
+        "author": [{"@type": "Person", "name": "Ann Lee"}, {"@id": "#p2"}, "By Bo Chen"]},
+        {"@id": "#p2", "@type": "Person", "name": "Cy Dunn"}]"##,
+    );
+    assert_eq!(a.authors, ["Ann Lee", "Cy Dunn", "Bo Chen"]);
+    let a = ld(
+        r#"{"@context": "https://schema.org", "@graph": [{"@type": "WebPage"},
+        {"@type": "OpinionNewsArticle", "headline": "Op &amp; Ed", "author": {"name": "Jo Park and Al Roe"}}]}"#,
+    );
+    assert_eq!(a.title, "Op & Ed");
+    assert_eq!(a.authors, ["Jo Park", "Al Roe"]);
+    // Broken JSON-LD is passed over for the next source.
+    let a = article(
+        r#"<script type="application/ld+json">{"@type": "NewsArticle", </script>
+        <meta name="author" content="Mia Wong"><meta property="og:title" content="From OG">"#,
+    );
+    assert_eq!(
+        (a.title.as_str(), a.authors.as_slice()),
+        ("From OG", &["Mia Wong".to_string()][..])
+    );
+}
+
+#[test]
+fn meta_tags_microdata_and_the_page_itself_fill_what_json_ld_leaves() {
+    let a = article(
+        r#"<meta name="byl" content="By SAM LEE and KIM HO"><meta name="author" content="https://x.example/sam">
+        <meta property="article:published_time" content="2019-11-19T13:16+0000">
+        <meta property="og:site_name" content="Courier"><title>Budget passes - Courier</title>"#,
+    );
+    assert_eq!(a.title, "Budget passes");
+    assert_eq!(a.authors, ["Sam Lee", "Kim Ho"]);
+    assert_eq!(a.date.unwrap().datetime.to_string(), "2019-11-19 13:16:00");
+    // Microdata, then a visible time and byline.
+    let html = format!(
+        r#"<html><head><title>Roads | Town Paper</title></head><body><article>
+        <h1>Roads</h1><span itemprop="author" itemscope><span itemprop="name">Lu Diaz</span></span>
+        <time datetime="2020-02-03">Feb 3</time>{}</article></body></html>"#,
+        paragraphs()
+    );
+    let a = &parse(html.as_bytes(), Some("https://town.example/roads")).records[0].article;
+    assert_eq!(a.title, "Roads");
+    assert_eq!(a.authors, ["Lu Diaz"]);
+    let date = a.date.unwrap();
+    assert_eq!(
+        (date.datetime.to_string().as_str(), date.has_time),
+        ("2020-02-03 00:00:00", false)
+    );
+    assert_eq!(a.url.as_deref(), Some("https://town.example/roads"));
+    let html = format!(
+        r#"<html><body><article><p class="byline">By Ray Okoro</p>{}</article></body></html>"#,
+        paragraphs()
+    );
+    let a = &parse(html.as_bytes(), None).records[0].article;
+    assert_eq!(a.authors, ["Ray Okoro"]);
+    assert!(a.body.starts_with("Paragraph 1"), "{}", a.body);
+}
+
+#[test]
+fn titles_lose_the_site_name_and_prefer_a_matching_h1() {
+    let site = |t: &str, s: Option<&str>, u: Option<&str>| meta::strip_site_for_test(t, s, u);
+    assert_eq!(site("Fares rise | Harbor News", None, None), "Fares rise");
+    assert_eq!(
+        site("Fares rise - Harbor News", Some("Harbor News"), None),
+        "Fares rise"
+    );
+    assert_eq!(
+        site(
+            "Fares rise — Lakeside Daily",
+            None,
+            Some("https://lakesidedaily.example/x")
+        ),
+        "Fares rise"
+    );
+    assert_eq!(
+        site("Spider-Man - a review", None, None),
+        "Spider-Man - a review"
+    );
+    assert_eq!(
+        site("Bears win | Sport | The Paper", None, None),
+        "Bears win"
+    );
+    let a =
+        article(r#"<meta property="og:title" content="Fares rise 10 percent in April, and more">"#);
+    assert_eq!(a.title, "Fares rise 10 percent in April, and more");
+}
+
+#[test]
+fn pages_without_article_text_are_skipped_with_a_reason() {
+    let links: String = (0..60)
+        .map(|i| {
+            format!("<li><a href=/s{i}>Story number {i} about the town council budget</a></li>")
+        })
+        .collect();
+    let index = format!("<html><body><nav>Home</nav><ul>{links}</ul></body></html>");
+    let login = "<html><body><h1>Sign in</h1><form><input name=u><input type=password>\
+                 <button>Log in</button></form><p>Forgot your password?</p></body></html>";
+    for page in [index.as_str(), login, "", "<html></html>", "   "] {
+        let parse = parse(page.as_bytes(), None);
+        assert!(parse.records.is_empty(), "{page:.60}: {:?}", parse.records);
+        assert_eq!(parse.problems.len(), 1);
+        assert_eq!(parse.problems[0].severity, Severity::Skipped);
+        assert!(
+            parse.problems[0].reason.starts_with("no article text"),
+            "{:?}",
+            parse.problems
+        );
+    }
+    let parse = parse(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", None);
+    assert!(
+        parse.problems[0].reason.contains("PNG"),
+        "{:?}",
+        parse.problems
+    );
+}
+
+#[test]
+fn encodings_bom_utf8_transport_meta_then_windows_1252() {
+    let latin1 = b"<p>caf\xe9</p>";
+    assert_eq!(decode(latin1, None).0, "<p>café</p>");
+    assert_eq!(
+        decode(b"\xEF\xBB\xBF<p>caf\xC3\xA9</p>", Some("iso-8859-1")).0,
+        "<p>café</p>"
+    );
+    assert_eq!(
+        decode("<p>café</p>".as_bytes(), Some("iso-8859-1")).0,
+        "<p>café</p>"
+    );
+    let koi8 = b"<meta charset=\"koi8-r\"><p>\xf0\xd2\xc9\xd7\xc5\xd4</p>";
+    assert_eq!(
+        decode(koi8, None).0,
+        "<meta charset=\"koi8-r\"><p>Привет</p>"
+    );
+    let equiv = b"<meta http-equiv=Content-Type content='text/html; charset=windows-1251'>\xcf";
+    assert!(decode(equiv, None).0.ends_with('П'));
+    assert!(decode(koi8, Some("windows-1251")).0.ends_with("</p>"));
+    let (text, warning) = decode(b"<meta charset=utf-8><p>caf\xe9</p>", None);
+    assert!(text.contains('\u{FFFD}'));
+    assert!(warning.unwrap().contains("UTF-8"));
+    let (_, warning) = decode(b"<meta charset=utf-16><p>caf\xe9</p>", None);
+    assert!(warning.is_some(), "utf-16 in ASCII markup means UTF-8");
+}
+
+#[test]
+fn fragments_keep_paragraphs_and_drop_captions_shares_and_scripts() {
+    let html = "<p><strong>MILLBROOK</strong> &mdash; The library opened.</p>\n\
+        <p>&#8220;It was long,&#8221; said Owen.</p><script>alert(1)</script>\
+        <figure><img src=x><figcaption>The garden (Photo)</figcaption></figure>\
+        <p>The $4.2 million &lt;project&gt;.</p>\
+        <div class=\"sharedaddy\"><h3>Share this:</h3><ul><li>Facebook</li></ul></div>";
+    assert_eq!(
+        fragment_text(html),
+        "MILLBROOK — The library opened.\n\n“It was long,” said Owen.\n\nThe $4.2 million <project>."
+    );
+    assert_eq!(fragment_text("Fares &amp; <b>fees</b>"), "Fares & fees");
+    assert_eq!(fragment_text(""), "");
+}
+
+#[test]
+fn tidy_collapses_spaces_and_blank_lines() {
+    assert_eq!(tidy("  a \t b \n\n\n\n c\nd  \n\n"), "a b\n\nc\nd");
+    assert_eq!(tidy("\u{a0}x\u{a0}\u{a0}y"), "x y");
+}
+
+#[test]
+fn a_large_flat_page_is_read_in_bounded_time() {
+    let started = std::time::Instant::now();
+    let html = format!(
+        "<html><body><article>{}</article></body></html>",
+        paragraphs().repeat(3000)
+    );
+    let parse = parse(html.as_bytes(), None);
+    assert_eq!(parse.records.len(), 1);
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+fn tag_soup() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("<p>".to_string()),
+        Just("</p>".to_string()),
+        Just("<div class=byline>By Jo Park</div>".to_string()),
+        Just("<article>".to_string()),
+        Just("</article>".to_string()),
+        Just(
+            "<script type=application/ld+json>{\"@type\":\"NewsArticle\",\"author\":[".to_string()
+        ),
+        Just("</script>".to_string()),
+        Just("<meta charset=koi8-r>".to_string()),
+        Just("<time datetime=\"2020-13-45T99:99\">".to_string()),
+        Just("<h1>Head | Site".to_string()),
+        Just("&amp;&#xD800;&#0;&bogus;".to_string()),
+        Just("<!--".to_string()),
+        Just("<table><tr><td>".to_string()),
+        "[a-zA-Z ]{0,40}",
+        any::<String>(),
+    ];
+    proptest::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        let parse = parse(&bytes, Some("https://x.example/"));
+        prop_assert!(parse.records.len() + parse.problems.len() >= 1);
+        if parse.records.is_empty() {
+            prop_assert!(parse.problems.iter().any(|p| p.severity == Severity::Skipped));
+        }
+        let _ = fragment_text(&String::from_utf8_lossy(&bytes));
+    }
+
+    #[test]
+    fn never_panics_on_tag_soup(html in tag_soup()) {
+        let parse = parse(html.as_bytes(), None);
+        for record in &parse.records {
+            prop_assert!(record.article.body.split_whitespace().count() > 0);
+            prop_assert!(!record.article.body.contains("\n\n\n"));
+        }
+        let text = fragment_text(&html);
+        prop_assert!(!text.contains("\n\n\n"));
+        let _ = date(&html);
+    }
+}

@@ -1,0 +1,177 @@
+//! The HTML page and WARC readers on the format fixtures (tests/fixtures/formats, see
+//! EXPECTED.md there), and on damaged and arbitrary input. The binary does not route these
+//! formats to the readers yet (that is the containers part of issue 16), so these tests
+//! call the library.
+
+use std::io::Read;
+
+use dateline::article::{html, warc, FileParse, Problem, Record, Severity, Sink};
+use proptest::prelude::*;
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/formats/");
+    std::fs::read(format!("{path}{name}")).expect("fixture")
+}
+
+#[derive(Default)]
+struct Counted {
+    parse: FileParse,
+    passed_over: usize,
+}
+
+impl Sink for Counted {
+    fn record(&mut self, record: Record) {
+        self.parse.records.push(record);
+    }
+    fn problem(&mut self, problem: Problem) {
+        self.parse.problems.push(problem);
+    }
+    fn passed_over(&mut self) {
+        self.passed_over += 1;
+    }
+}
+
+fn read_warc(input: &mut dyn Read) -> Counted {
+    let mut sink = Counted::default();
+    warc::read(input, &mut sink);
+    sink
+}
+
+#[test]
+fn html_page_fixture_gives_its_article_without_boilerplate() {
+    let parse = html::parse(
+        &fixture("news_page.html"),
+        Some("https://elsewhere.example/x"),
+    );
+    assert!(parse.problems.is_empty(), "{:?}", parse.problems);
+    let a = &parse.records[0].article;
+    assert_eq!(a.title, "Orchard growers count losses after late frost");
+    assert_eq!(a.authors, ["Hannah Okafor", "Diego Ramírez"]);
+    assert_eq!(
+        a.url.as_deref(),
+        Some("https://riversidegazette.example/news/2023/05/02/orchard-frost"),
+        "the canonical link wins over the url given"
+    );
+    assert_eq!(a.body.split("\n\n").count(), 5);
+    assert!(!a.body.contains("We use cookies"));
+}
+
+fn check_crawl(got: &Counted) {
+    assert!(got.parse.problems.is_empty(), "{:?}", got.parse.problems);
+    assert_eq!(got.parse.records.len(), 1);
+    assert_eq!(
+        got.passed_over, 7,
+        "warcinfo, 3 requests, metadata, 404, 301"
+    );
+    let record = &got.parse.records[0];
+    assert_eq!(record.record, Some(3));
+    let a = &record.article;
+    assert_eq!(a.title, "Café owners fight sidewalk fee");
+    assert_eq!(a.authors, ["Marie Lefèvre"]);
+    assert_eq!(
+        a.url.as_deref(),
+        Some("https://lakesidedaily.example/city/2023/06/04/cafe-sidewalk-fee")
+    );
+    assert_eq!(
+        a.date.unwrap().datetime.to_string(),
+        "2023-06-04 08:15:00",
+        "the page's date, not the crawl's"
+    );
+    let paragraphs: Vec<&str> = a.body.split("\n\n").collect();
+    assert_eq!(paragraphs.len(), 3, "{}", a.body);
+    assert!(paragraphs[0].starts_with("Owners of cafés on the lakefront"));
+    assert!(paragraphs[1].contains("« It will close small places », said René Blanc"));
+}
+
+#[test]
+fn warc_fixture_gives_the_one_200_html_response() {
+    check_crawl(&read_warc(&mut &fixture("crawl.warc")[..]));
+}
+
+#[test]
+fn warc_gz_with_a_member_per_record_reads_as_the_plain_file() {
+    let gz = fixture("crawl.warc.gz");
+    check_crawl(&read_warc(&mut flate2::read::MultiGzDecoder::new(&gz[..])));
+}
+
+#[test]
+fn a_truncated_warc_keeps_what_came_before_and_says_where_it_was_cut() {
+    let whole = fixture("crawl.warc");
+    let page_end = {
+        // The end of the 200 response's block: where record 4 starts, less the blank line
+        // that ends record 3.
+        let starts = whole
+            .windows(8)
+            .enumerate()
+            .filter(|(_, w)| w == b"WARC/1.0");
+        starts.map(|(at, _)| at).nth(3).expect("record 4") - 4
+    };
+    for cut in 0..whole.len() {
+        let got = read_warc(&mut &whole[..cut]);
+        let after_page = cut >= page_end;
+        assert_eq!(
+            got.parse.records.len(),
+            usize::from(after_page),
+            "cut at {cut}"
+        );
+        for problem in &got.parse.problems {
+            assert_eq!(problem.severity, Severity::Skipped);
+            assert!(problem.record.is_some(), "cut at {cut}: {problem:?}");
+            assert!(
+                problem.reason.contains("cut short")
+                    || problem.reason.contains("ends inside the headers")
+                    || problem.reason.starts_with("not a WARC file"),
+                "cut at {cut}: {problem:?}"
+            );
+        }
+        assert!(got.parse.problems.len() <= 1, "cut at {cut}");
+    }
+}
+
+#[test]
+fn a_warc_whose_length_lies_is_reported() {
+    let whole = String::from_utf8_lossy(&fixture("crawl.warc")).into_owned();
+    // The warcinfo record says 522 bytes; claim fewer, and the next record is misframed.
+    let lying = whole.replacen("Content-Length: 522", "Content-Length: 400", 1);
+    let got = read_warc(&mut lying.as_bytes());
+    assert!(got.parse.records.is_empty());
+    assert_eq!(got.parse.problems.len(), 1);
+    assert!(
+        got.parse.problems[0]
+            .reason
+            .contains("longer than its Content-Length"),
+        "{:?}",
+        got.parse.problems
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn warc_reader_never_panics_on_arbitrary_bytes(
+        prefix in prop_oneof![Just(&b""[..]), Just(&b"WARC/1.0\r\n"[..]), Just(&b"WARC/1.1\r\nWARC-Type: response\r\nContent-Type: application/http\r\nContent-Length: 40\r\n\r\nHTTP/1.1 200 OK\r\n"[..])],
+        bytes in proptest::collection::vec(any::<u8>(), 0..1024),
+    ) {
+        let input = [prefix, &bytes].concat();
+        let got = read_warc(&mut &input[..]);
+        // The reader ends, and says why when it stopped early.
+        prop_assert!(got.parse.problems.len() <= got.passed_over + got.parse.records.len() + 2);
+    }
+
+    #[test]
+    fn warc_reader_never_panics_on_damaged_fixture(
+        cut in 0usize..6671,
+        flips in proptest::collection::vec((0usize..6671, any::<u8>()), 0..8),
+    ) {
+        let mut bytes = fixture("crawl.warc");
+        for (at, byte) in flips {
+            if at < bytes.len() {
+                bytes[at] = byte;
+            }
+        }
+        bytes.truncate(cut);
+        let got = read_warc(&mut &bytes[..]);
+        prop_assert!(got.parse.records.len() <= 1);
+    }
+}
