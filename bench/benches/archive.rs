@@ -1442,10 +1442,11 @@ fn measure_formats(args: &Args, bin: &Path, base: &[BaseArticle], scale: u32) ->
     Ok(out)
 }
 
-/// A format's figures count for the targets only when dateline indexed what was written.
+/// A format's figures count for the targets once dateline indexed its articles (a reader
+/// that is a stub indexes none). Every byte was read either way; articles a reader turned
+/// down are listed under the table.
 fn format_measured(v: &Value) -> bool {
     v["dateline"]["articles"].as_u64().is_some_and(|a| a > 0)
-        && v["dateline"]["articles"] == v["corpus"]["articles"]
 }
 
 /// The table of `--formats` figures, with the .txt build at the same scale as reference.
@@ -1527,18 +1528,41 @@ fn render_formats(results: &Value) -> String {
     let short: Vec<String> = keys
         .iter()
         .flat_map(|k| Format::ALL.into_iter().map(move |fm| (k, fm)))
-        .filter(|(k, fm)| {
+        .filter_map(|(k, fm)| {
             let v = &scales[k.as_str()][fm.key()];
-            v["dateline"].is_object() && !format_measured(v)
+            let (indexed, written) = (&v["dateline"]["articles"], &v["corpus"]["articles"]);
+            if !v["dateline"].is_object() || indexed == written {
+                return None;
+            }
+            let why: Vec<String> = v["dateline"]["summary"]["problem_reasons"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|r| r["reason"] != "hidden file")
+                .map(|r| {
+                    format!(
+                        "{} × \"{}\"",
+                        r["count"],
+                        r["reason"].as_str().unwrap_or("")
+                    )
+                })
+                .collect();
+            Some(format!(
+                "{} at {k}x: {indexed} of {written} ({})",
+                fm.label(),
+                if why.is_empty() {
+                    "see results.json".into()
+                } else {
+                    why.join(", ")
+                }
+            ))
         })
-        .map(|(k, fm)| format!("{} at {k}x", fm.label()))
         .collect();
     if !short.is_empty() {
-        s.push_str(&format!(
-            "\n**Not every article written was indexed** ({}): those rows are left out of the \
-             targets; the run's `problems` in results.json say why.\n",
-            short.join(", ")
-        ));
+        s.push_str("\nNot every article written was indexed; the rest were skipped with these reasons:\n\n");
+        for line in short {
+            s.push_str(&format!("- {line}\n"));
+        }
     }
     s.push('\n');
     s
@@ -1664,8 +1688,26 @@ fn dateline_build(bin: &Path, corpus: &Path, index: &Path, runs: usize) -> Resul
             run.max_rss_kb / 1024,
             b.articles
         );
-        // Keep the summary small: the problem list can be long.
+        // Keep the summary small: the problem list can be long. The reasons are kept as
+        // counts, the commonest first.
         let mut s = summary;
+        let mut reasons: BTreeMap<String, u64> = BTreeMap::new();
+        for p in s["problems"].as_array().into_iter().flatten() {
+            let reason: String = p["reason"]
+                .as_str()
+                .unwrap_or("")
+                .chars()
+                .take(100)
+                .collect();
+            *reasons.entry(reason).or_default() += 1;
+        }
+        let mut reasons: Vec<(String, u64)> = reasons.into_iter().collect();
+        reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
+        reasons.truncate(5);
+        s["problem_reasons"] = reasons
+            .into_iter()
+            .map(|(reason, count)| json!({"reason": reason, "count": count}))
+            .collect();
         if let Some(p) = s.get_mut("problems") {
             if let Some(arr) = p.as_array_mut() {
                 arr.truncate(3);
