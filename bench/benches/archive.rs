@@ -3,7 +3,11 @@
 //! side with SQLite FTS5 and, when installed, ripgrep.
 //!
 //! Run: `cargo bench -p dateline-bench --bench archive -- [--scales 1,10,50] [--runs N]
-//! [--query-runs N] [--out FILE.json] [--md FILE.md] [--data DIR] [--no-sqlite]`
+//! [--query-runs N] [--out FILE.json] [--md FILE.md] [--data DIR] [--no-sqlite]
+//! [--formats html,warc,nitf-tgz]`
+//!
+//! `--formats` measures, instead of the .txt scale runs, the build of the same articles as
+//! news web pages, a Common Crawl WARC.gz and a .tgz of NITF files.
 //!
 //! Every sample goes to `bench/runs/YYYY-MM-DD/results.json` (the day of the run, UTC); the
 //! tables in docs/BENCHMARKS.md show each scale's latest run. See docs/BENCHMARKS.md for what
@@ -40,12 +44,14 @@ struct Args {
     jsonl: bool,
     /// Only rewrite the Markdown from the results file; measure nothing.
     render: bool,
+    /// Measure these formats at each scale instead of the .txt scale runs.
+    formats: Vec<Format>,
 }
 
 fn usage() -> &'static str {
     "usage: cargo bench -p dateline-bench --bench archive -- [--scales 1,10,50] [--runs N] \
      [--query-runs N] [--out FILE.json] [--md FILE.md | --no-md] [--data DIR] [--no-sqlite] \
-     [--no-jsonl] [--render]"
+     [--no-jsonl] [--render] [--formats html,warc,nitf-tgz|all]"
 }
 
 fn parse_args(raw: Vec<String>) -> Result<Args> {
@@ -64,6 +70,7 @@ fn parse_args(raw: Vec<String>) -> Result<Args> {
         sqlite: true,
         jsonl: true,
         render: false,
+        formats: Vec::new(),
     };
     let mut it = raw.into_iter();
     while let Some(a) = it.next() {
@@ -93,6 +100,7 @@ fn parse_args(raw: Vec<String>) -> Result<Args> {
             "--no-sqlite" => args.sqlite = false,
             "--no-jsonl" => args.jsonl = false,
             "--render" => args.render = true,
+            "--formats" => args.formats = Format::parse_list(&value()?)?,
             "-h" | "--help" => {
                 println!("{}", usage());
                 std::process::exit(0);
@@ -532,6 +540,1089 @@ fn ensure_jsonl(data: &Path, source: &Source, n: u32) -> Result<Corpus> {
 }
 
 // ---------------------------------------------------------------------------------------
+// Archive formats (`--formats`): the Reuters articles as news web pages, as a Common Crawl
+// WARC.gz of those pages, and as New York Times-style NITF files in one .tgz. Copy k of an
+// article is dated k years on, as in the .txt corpora.
+
+/// The forms of the corpus `--formats` measures.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Format {
+    /// A folder of article pages, one `.html` file each, in year/month folders.
+    Html,
+    /// The same pages in one `.warc.gz`: warcinfo, then request, response and metadata
+    /// records per page, one gzip member per record.
+    Warc,
+    /// One NITF file per article (NYT Annotated Corpus shape), all in one `.tgz`.
+    NitfTgz,
+}
+
+impl Format {
+    const ALL: [Format; 3] = [Format::Html, Format::Warc, Format::NitfTgz];
+
+    fn key(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Warc => "warc",
+            Format::NitfTgz => "nitf-tgz",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Format::Html => "HTML pages (.html files)",
+            Format::Warc => "WARC.gz of those pages",
+            Format::NitfTgz => "NITF files in one .tgz",
+        }
+    }
+
+    fn parse_list(list: &str) -> Result<Vec<Format>> {
+        if list.trim() == "all" {
+            return Ok(Self::ALL.to_vec());
+        }
+        list.split(',')
+            .map(|w| {
+                let w = w.trim();
+                Self::ALL.into_iter().find(|f| f.key() == w).ok_or_else(|| {
+                    anyhow!("--formats takes html, warc, nitf-tgz or all, not {w:?}")
+                })
+            })
+            .collect()
+    }
+}
+
+/// One source article, read once and reused for every copy.
+struct BaseArticle {
+    rel: PathBuf,
+    title: String,
+    authors: Vec<String>,
+    date: (i32, u32, u32),
+    /// The place the first paragraph opens with (`MANILA, March 1` of `MANILA, March 1 -
+    /// The Philippines ...`), when it has one.
+    dateline: Option<String>,
+    paragraphs: Vec<String>,
+}
+
+fn base_articles(source: &Source) -> Vec<BaseArticle> {
+    source
+        .files
+        .iter()
+        .map(|(rel, text)| {
+            let p = parse_txt(text);
+            let date = p
+                .date
+                .as_deref()
+                .and_then(|d| {
+                    let mut it = d.split('-').map(|x| x.parse::<u32>().ok());
+                    Some((it.next()?? as i32, it.next()??, it.next()??))
+                })
+                .unwrap_or((1987, 1, 1));
+            let paragraphs: Vec<String> = p
+                .body
+                .split("\n\n")
+                .map(|para| para.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|para| !para.is_empty())
+                .collect();
+            let dateline = paragraphs.first().and_then(|first| {
+                let (place, _) = first.split_once(" - ")?;
+                let ok = place.len() <= 60
+                    && place.starts_with(|c: char| c.is_ascii_uppercase())
+                    && !place.contains('.');
+                ok.then(|| place.to_string())
+            });
+            BaseArticle {
+                rel: rel.clone(),
+                title: p.title,
+                authors: p.authors,
+                date,
+                dateline,
+                paragraphs,
+            }
+        })
+        .collect()
+}
+
+/// Article `id` of a scale-n corpus: copy `id / base.len()` of source article
+/// `id % base.len()`.
+struct Story<'a> {
+    id: u64,
+    k: i32,
+    a: &'a BaseArticle,
+    date: (i32, u32, u32),
+    /// A few numbers drawn from the id, so pages differ in their side matter.
+    seed: u64,
+}
+
+fn story(base: &[BaseArticle], id: u64) -> Story<'_> {
+    let n = base.len() as u64;
+    let a = &base[(id % n) as usize];
+    let k = (id / n) as i32;
+    let (y, m, d) = a.date;
+    Story {
+        id,
+        k,
+        a,
+        date: (y + k, m, d),
+        seed: splitmix(id),
+    }
+}
+
+fn splitmix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Text for HTML and XML content and attribute values.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn slug(title: &str) -> String {
+    let mut s = String::new();
+    for w in title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if s.len() + w.len() > 60 {
+            break;
+        }
+        if !s.is_empty() {
+            s.push('-');
+        }
+        s.push_str(&w.to_ascii_lowercase());
+    }
+    s
+}
+
+const SECTIONS: [&str; 6] = [
+    "Business",
+    "Markets",
+    "World",
+    "Economy",
+    "Commodities",
+    "Politics",
+];
+const SITE: &str = "The Ledger Wire";
+const HOST: &str = "ledgerwire.example";
+
+fn section(s: &Story) -> &'static str {
+    SECTIONS[(s.seed % SECTIONS.len() as u64) as usize]
+}
+
+fn page_url(s: &Story) -> String {
+    let (y, m, d) = s.date;
+    format!(
+        "https://{HOST}/{}/{y}/{m:02}/{d:02}/{}-{}",
+        section(s).to_ascii_lowercase(),
+        slug(&s.a.title),
+        s.id
+    )
+}
+
+/// `1987-03-01T14:05:00Z`: the day of the article and a time drawn from its id.
+fn iso_time(s: &Story) -> String {
+    let (y, m, d) = s.date;
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:00Z",
+        6 + (s.seed >> 8) % 14,
+        (s.seed >> 16) % 60
+    )
+}
+
+const PAGE_CSS: &str = "body{margin:0;font:17px/1.6 Georgia,serif;color:#1a1a1a}.site-header{display:flex;align-items:center;justify-content:space-between;padding:12px 24px;border-bottom:1px solid #ddd}.main-nav ul{display:flex;gap:18px;list-style:none;margin:0;padding:0}.main-nav a{color:#333;text-decoration:none;font:600 14px/1 Helvetica,Arial,sans-serif}.story{max-width:680px;margin:32px auto;padding:0 16px}.headline{font-size:38px;line-height:1.15;margin:8px 0 16px}.byline,.published{font:14px Helvetica,Arial,sans-serif;color:#555}.share-bar{display:flex;gap:10px;margin:16px 0}.related,.newsletter-signup{border-top:3px solid #111;padding:12px 0;margin:24px 0;font-family:Helvetica,Arial,sans-serif}.comments,.most-read{max-width:680px;margin:32px auto;padding:0 16px}.site-footer{background:#111;color:#eee;padding:32px 24px;font:13px Helvetica,Arial,sans-serif}.cookie-banner{position:fixed;bottom:0;left:0;right:0;background:#fff;box-shadow:0 -2px 8px rgba(0,0,0,.2);padding:16px;z-index:99}.ad-slot{min-height:90px;background:#f4f4f4;margin:16px auto;max-width:970px}@media (max-width:600px){.headline{font-size:28px}.main-nav{display:none}}";
+
+const PAGE_SCRIPT: &str = "window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments)}gtag('js',new Date());gtag('config','G-LW0000000',{anonymize_ip:true,send_page_view:false});(function(w,d){var s=d.createElement('script');s.async=true;s.src='https://cdn.ledgerwire.example/metrics/v3.min.js';var f=d.getElementsByTagName('script')[0];f.parentNode.insertBefore(s,f);w.__lw=w.__lw||{q:[],push:function(e){this.q.push(e)}};w.__lw.push({event:'pageview',template:'article'});})(window,document);var googletag=googletag||{};googletag.cmd=googletag.cmd||[];googletag.cmd.push(function(){googletag.defineSlot('/1234567/lw/article/top',[[728,90],[970,250]],'ad-top').addService(googletag.pubads());googletag.pubads().enableSingleRequest();googletag.pubads().collapseEmptyDivs();googletag.enableServices();});";
+
+const COMMENTS: [(&str, &str); 8] = [
+    (
+        "marketwatcher",
+        "Saw this coming months ago. The numbers never added up.",
+    ),
+    (
+        "J. Alvarez",
+        "Does anyone know how this affects smaller exporters? Nobody ever covers that side.",
+    ),
+    (
+        "oldtrader1962",
+        "Same story every few years. Nothing changes.",
+    ),
+    (
+        "Priya S.",
+        "Thanks for the clear explanation, this is the first piece that made sense of it for me.",
+    ),
+    (
+        "northern_light",
+        "I would like to see the full figures rather than the summary.",
+    ),
+    ("Ken W", "Prices at the pump will tell us soon enough."),
+    ("citydesk_fan", "Great reporting as always."),
+    (
+        "a_skeptic",
+        "Wait for the revisions next quarter before drawing any conclusions.",
+    ),
+];
+
+/// One article as a news site's page: JSON-LD and OpenGraph metadata, styles and scripts,
+/// cookie banner, navigation, share bar, related links, newsletter box, comments, most-read
+/// list and footer around the article's own paragraphs.
+fn html_page(base: &[BaseArticle], s: &Story) -> String {
+    use std::fmt::Write as _;
+    let a = s.a;
+    let title = esc(&a.title);
+    let url = page_url(s);
+    let sec = section(s);
+    let (y, m, d) = s.date;
+    let when = iso_time(s);
+    let desc: String = a
+        .paragraphs
+        .first()
+        .map(|p| p.chars().take(155).collect())
+        .unwrap_or_default();
+    let others = |j: u64| &base[((s.seed >> (j * 7)) % base.len() as u64) as usize];
+    let authors: Vec<Value> = a
+        .authors
+        .iter()
+        .map(|n| json!({"@type": "Person", "name": n, "url": format!("https://{HOST}/staff/{}", slug(n))}))
+        .collect();
+    let publisher = json!({"@type": "Organization", "@id": format!("https://{HOST}/#org"), "name": SITE,
+        "logo": {"@type": "ImageObject", "url": format!("https://{HOST}/static/logo.png")}});
+    let mut article = json!({
+        "@type": "NewsArticle",
+        "@id": format!("{url}#article"),
+        "headline": a.title,
+        "description": desc,
+        "datePublished": when,
+        "dateModified": when,
+        "mainEntityOfPage": url,
+        "image": [format!("https://{HOST}/img/{}.jpg", s.id)],
+        "author": if authors.is_empty() { json!({"@id": format!("https://{HOST}/#org")}) } else { Value::Array(authors) },
+        "publisher": {"@id": format!("https://{HOST}/#org")},
+        "articleSection": sec,
+        "isAccessibleForFree": true,
+    });
+    if let Some(place) = &a.dateline {
+        article["contentLocation"] = json!({"@type": "Place", "name": place});
+    }
+    let ld = json!({
+        "@context": "https://schema.org",
+        "@graph": [
+            publisher,
+            {"@type": "WebSite", "@id": format!("https://{HOST}/#website"), "name": SITE, "url": format!("https://{HOST}/")},
+            {"@type": "BreadcrumbList", "itemListElement": [
+                {"@type": "ListItem", "position": 1, "name": "Home", "item": format!("https://{HOST}/")},
+                {"@type": "ListItem", "position": 2, "name": sec, "item": format!("https://{HOST}/{}", sec.to_ascii_lowercase())}]},
+            article,
+        ]
+    })
+    .to_string()
+    .replace("</", "<\\/");
+
+    let mut p = String::with_capacity(9000 + a.paragraphs.iter().map(String::len).sum::<usize>());
+    let _ = write!(
+        p,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>{title} | {SITE}</title>\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"description\" content=\"{d}\">\n",
+        d = esc(&desc)
+    );
+    if !a.authors.is_empty() {
+        let _ = writeln!(
+            p,
+            "<meta name=\"author\" content=\"{}\">",
+            esc(&a.authors.join(", "))
+        );
+    }
+    let _ = write!(
+        p,
+        "<meta property=\"og:type\" content=\"article\">\n\
+         <meta property=\"og:title\" content=\"{title}\">\n\
+         <meta property=\"og:description\" content=\"{d}\">\n\
+         <meta property=\"og:site_name\" content=\"{SITE}\">\n\
+         <meta property=\"og:url\" content=\"{url}\">\n\
+         <meta property=\"og:image\" content=\"https://{HOST}/img/{id}.jpg\">\n\
+         <meta name=\"twitter:card\" content=\"summary_large_image\">\n\
+         <meta name=\"twitter:site\" content=\"@ledgerwire\">\n\
+         <meta property=\"article:published_time\" content=\"{when}\">\n\
+         <meta property=\"article:section\" content=\"{sec}\">\n\
+         <link rel=\"canonical\" href=\"{url}\">\n\
+         <link rel=\"stylesheet\" href=\"/static/css/site.3f9a1c.css\">\n\
+         <link rel=\"preload\" as=\"font\" href=\"/static/fonts/serif.woff2\" crossorigin>\n\
+         <link rel=\"alternate\" type=\"application/rss+xml\" title=\"{SITE}\" href=\"/feeds/{seclc}.xml\">\n\
+         <script type=\"application/ld+json\">{ld}</script>\n\
+         <style>{PAGE_CSS}</style>\n<script>{PAGE_SCRIPT}</script>\n\
+         <script async src=\"https://securepubads.example/tag/js/gpt.js\"></script>\n\
+         </head>\n<body class=\"article-page section-{seclc}\">\n\
+         <div class=\"cookie-banner\" id=\"cookie-consent\" role=\"dialog\" aria-label=\"Cookies\">\n  \
+         <p>We use cookies and similar technologies to improve your experience, measure our audience and show you personalised advertising. By continuing to browse you agree to our use of cookies.</p>\n  \
+         <button class=\"accept\">Accept all</button> <button class=\"manage\">Manage preferences</button>\n</div>\n\
+         <a class=\"skip-link\" href=\"#content\">Skip to content</a>\n\
+         <header class=\"site-header\">\n  <a class=\"logo\" href=\"/\">{SITE}</a>\n  \
+         <nav class=\"main-nav\" aria-label=\"Sections\"><ul>",
+        d = esc(&desc),
+        id = s.id,
+        seclc = sec.to_ascii_lowercase(),
+    );
+    for name in SECTIONS
+        .iter()
+        .chain(&["Opinion", "Technology", "Sport", "Podcasts"])
+    {
+        let _ = write!(
+            p,
+            "<li><a href=\"/{}\">{name}</a></li>",
+            name.to_ascii_lowercase()
+        );
+    }
+    let _ = write!(
+        p,
+        "</ul></nav>\n  <form class=\"search\" action=\"/search\"><input type=\"search\" name=\"q\" placeholder=\"Search\"><button>Go</button></form>\n  \
+         <a class=\"subscribe\" href=\"/subscribe\">Subscribe</a> <a class=\"login\" href=\"/login\">Sign in</a>\n</header>\n\
+         <div class=\"ad-slot ad-leaderboard\" id=\"ad-top\" data-slot=\"top\"></div>\n\
+         <main id=\"content\">\n<article class=\"story\">\n  \
+         <nav class=\"breadcrumbs\"><a href=\"/\">Home</a> › <a href=\"/{seclc}\">{sec}</a></nav>\n  \
+         <h1 class=\"headline\">{title}</h1>\n",
+        seclc = sec.to_ascii_lowercase(),
+    );
+    if !a.authors.is_empty() {
+        let names: Vec<String> = a
+            .authors
+            .iter()
+            .map(|n| {
+                format!(
+                    "<a rel=\"author\" href=\"/staff/{}\">{}</a>",
+                    slug(n),
+                    esc(n)
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            p,
+            "  <div class=\"byline\">By {}</div>",
+            names.join(" and ")
+        );
+    }
+    let _ = write!(
+        p,
+        "  <time class=\"published\" datetime=\"{when}\">{} {d}, {y}</time>\n  \
+         <div class=\"share-bar\"><a href=\"#\" class=\"share facebook\">Share on Facebook</a> <a href=\"#\" class=\"share x\">Post</a> \
+         <a href=\"#\" class=\"share linkedin\">LinkedIn</a> <a href=\"#\" class=\"share email\">Email this story</a> \
+         <span class=\"comment-count\">{c} comments</span></div>\n  <div class=\"article-body\">\n",
+        MONTHS[(m - 1) as usize],
+        c = 2 + s.seed % 3,
+    );
+    for (i, para) in a.paragraphs.iter().enumerate() {
+        match (i, &a.dateline) {
+            (0, Some(place)) => {
+                let rest = &para[place.len()..];
+                let _ = writeln!(
+                    p,
+                    "    <p><span class=\"dateline\">{}</span>{}</p>",
+                    esc(place),
+                    esc(rest)
+                );
+            }
+            _ => {
+                let _ = writeln!(p, "    <p>{}</p>", esc(para));
+            }
+        }
+        if i == 1 {
+            let _ = write!(
+                p,
+                "    <aside class=\"related\"><h4>Related coverage</h4><ul>"
+            );
+            for j in 0..3 {
+                let o = others(j);
+                let _ = write!(
+                    p,
+                    "<li><a href=\"/{}/{}\">{}</a></li>",
+                    sec.to_ascii_lowercase(),
+                    slug(&o.title),
+                    esc(&o.title)
+                );
+            }
+            p.push_str("</ul></aside>\n");
+        }
+        if i == 3 {
+            p.push_str("    <div class=\"newsletter-signup\"><p>Get the morning briefing in your inbox. <a href=\"/newsletters\">Sign up for our free newsletter.</a></p></div>\n");
+        }
+    }
+    let _ = write!(
+        p,
+        "  </div>\n  <div class=\"tags\">Tags: <a href=\"/tag/{seclc}\">{sec}</a>, <a href=\"/tag/reuters\">Reuters</a></div>\n</article>\n\
+         <section id=\"comments\" class=\"comments\">\n  <h3>{c} Comments</h3>\n",
+        seclc = sec.to_ascii_lowercase(),
+        c = 2 + s.seed % 3,
+    );
+    for j in 0..2 + s.seed % 3 {
+        let (who, said) = COMMENTS[((s.seed >> (j * 5 + 3)) % COMMENTS.len() as u64) as usize];
+        let _ = writeln!(
+            p,
+            "  <div class=\"comment\"><span class=\"comment-author\">{who}</span><p>{said}</p></div>"
+        );
+    }
+    p.push_str("  <form class=\"comment-form\"><textarea placeholder=\"Join the discussion\"></textarea><button>Post comment</button></form>\n</section>\n<section class=\"most-read\"><h3>Most read</h3><ol>");
+    for j in 3..8 {
+        let o = others(j);
+        let _ = write!(
+            p,
+            "<li><a href=\"/news/{}\">{}</a></li>",
+            slug(&o.title),
+            esc(&o.title)
+        );
+    }
+    let _ = write!(
+        p,
+        "</ol></section>\n</main>\n<footer class=\"site-footer\">\n  \
+         <nav><a href=\"/about\">About us</a> | <a href=\"/contact\">Contact</a> | <a href=\"/careers\">Careers</a> | \
+         <a href=\"/privacy\">Privacy policy</a> | <a href=\"/terms\">Terms of service</a> | <a href=\"/cookies\">Cookie settings</a></nav>\n  \
+         <p>© {y} {SITE}. All rights reserved. Reproduction in whole or in part without permission is prohibited.</p>\n</footer>\n\
+         <script>document.querySelectorAll('img[data-src]').forEach(function(i){{i.src=i.dataset.src}});</script>\n</body>\n</html>\n"
+    );
+    p
+}
+
+/// Where page `s` goes in the HTML folder: the .txt corpus's path with `.html`.
+fn html_path(s: &Story) -> PathBuf {
+    copy_path(&s.a.rel, s.k).with_extension("html")
+}
+
+/// One NITF 3.3 document, shaped like the NYT Annotated Corpus's: `head` metadata, `docdata`
+/// and `pubdata`, an upper-case print byline, and the lead paragraph in its own block as well
+/// as at the start of `full_text`.
+fn nitf_doc(s: &Story) -> String {
+    use std::fmt::Write as _;
+    let a = s.a;
+    let (y, m, d) = s.date;
+    let title = esc(&a.title);
+    let words: usize = a
+        .paragraphs
+        .iter()
+        .map(|p| p.split_whitespace().count())
+        .sum();
+    let mut x =
+        String::with_capacity(2500 + a.paragraphs.iter().map(String::len).sum::<usize>() * 2);
+    let _ = write!(
+        x,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <!DOCTYPE nitf SYSTEM \"http://www.nitf.org/IPTC/NITF/3.3/specification/dtd/nitf-3-3.dtd\">\n\
+         <nitf change.date=\"June 10, 2005\" change.time=\"19:30\" version=\"-//IPTC//DTD NITF 3.3//EN\">\n  <head>\n    \
+         <title>{title}</title>\n    \
+         <meta content=\"{d}\" name=\"publication_day_of_month\"/>\n    \
+         <meta content=\"{m}\" name=\"publication_month\"/>\n    \
+         <meta content=\"{y}\" name=\"publication_year\"/>\n    \
+         <meta content=\"{wd}\" name=\"publication_day_of_week\"/>\n    \
+         <meta content=\"{desk}\" name=\"dsk\"/>\n    \
+         <meta content=\"{page}\" name=\"print_page_number\"/>\n    \
+         <meta content=\"{sect}\" name=\"print_section\"/>\n    \
+         <meta content=\"{col}\" name=\"print_column\"/>\n    \
+         <meta content=\"{online}\" name=\"online_sections\"/>\n    \
+         <docdata>\n      <doc-id id-string=\"{docid}\"/>\n      \
+         <doc.copyright holder=\"The New York Times\" year=\"{y}\"/>\n      \
+         <identified-content>\n        \
+         <classifier class=\"indexing_service\" type=\"descriptor\">{desc}</classifier>\n        \
+         <classifier class=\"online_producer\" type=\"taxonomic_classifier\">Top/News/{online}</classifier>\n      \
+         </identified-content>\n    </docdata>\n    \
+         <pubdata date.publication=\"{y:04}{m:02}{d:02}T000000\" ex-ref=\"http://query.nytimes.com/gst/fullpage.html?res={res:016X}\" \
+         item-length=\"{words}\" name=\"The New York Times\" unit-of-measure=\"word\"/>\n  </head>\n  <body>\n    \
+         <body.head>\n      <hedline>\n        <hl1>{title}</hl1>\n      </hedline>\n",
+        wd = weekday(y, m, d),
+        desk = ["Financial Desk", "Foreign Desk", "National Desk", "Business/Financial Desk"][(s.seed % 4) as usize],
+        page = 1 + (s.seed >> 4) % 40,
+        sect = ["A", "D", "B"][((s.seed >> 10) % 3) as usize],
+        col = 1 + (s.seed >> 12) % 6,
+        online = section(s),
+        docid = 1_000_000 + s.id,
+        desc = esc(&section(s).to_uppercase()),
+        res = s.seed,
+    );
+    if !a.authors.is_empty() {
+        let upper: Vec<String> = a.authors.iter().map(|n| esc(&n.to_uppercase())).collect();
+        let normal: Vec<String> = a
+            .authors
+            .iter()
+            .map(|n| match n.rsplit_once(' ') {
+                Some((first, last)) => esc(&format!("{last}, {first}")),
+                None => esc(n),
+            })
+            .collect();
+        let _ = write!(
+            x,
+            "      <byline class=\"print_byline\">By {}</byline>\n      \
+             <byline class=\"normalized_byline\">{}</byline>\n",
+            upper.join(" and "),
+            normal.join("; ")
+        );
+    }
+    if let Some(place) = &a.dateline {
+        let _ = writeln!(x, "      <dateline>{}</dateline>", esc(place));
+    }
+    x.push_str("    </body.head>\n    <body.content>\n");
+    let body: Vec<String> = a
+        .paragraphs
+        .iter()
+        .map(|para| match &a.dateline {
+            // The NYT's text does not repeat the dateline element at its start.
+            Some(place) if para.starts_with(place.as_str()) => {
+                esc(para[place.len()..].trim_start_matches([' ', '-']))
+            }
+            _ => esc(para),
+        })
+        .collect();
+    if let Some(lead) = body.first() {
+        let _ = write!(
+            x,
+            "      <block class=\"lead_paragraph\">\n        <p>LEAD: {lead}</p>\n        <p>{lead}</p>\n      </block>\n"
+        );
+    }
+    x.push_str("      <block class=\"full_text\">\n");
+    for (i, para) in body.iter().enumerate() {
+        if i == 0 {
+            let _ = writeln!(x, "        <p>LEAD: {para}</p>");
+        }
+        let _ = writeln!(x, "        <p>{para}</p>");
+    }
+    x.push_str("      </block>\n    </body.content>\n  </body>\n</nitf>\n");
+    x
+}
+
+/// The day of the week (Sakamoto's method).
+fn weekday(y: i32, m: u32, d: u32) -> &'static str {
+    const T: [i32; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
+    let y = if m < 3 { y - 1 } else { y };
+    let w = (y + y / 4 - y / 100 + y / 400 + T[(m - 1) as usize] + d as i32).rem_euclid(7);
+    [
+        "Sunday",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+    ][w as usize]
+}
+
+/// A generated format corpus: what is on disk, and how much input it is.
+struct FormatCorpus {
+    dir: PathBuf,
+    /// Files on disk (HTML pages; 1 for the WARC.gz and the .tgz).
+    files: u64,
+    /// Articles written (pages with article text, NITF documents).
+    articles: u64,
+    /// Uncompressed input: the HTML files; the WARC's records before gzip (requests and
+    /// metadata records included); the NITF documents inside the .tgz (tar headers not).
+    bytes: u64,
+    /// The files as stored.
+    disk_bytes: u64,
+}
+
+fn read_format_marker(dir: &Path) -> Option<FormatCorpus> {
+    let text = fs::read_to_string(dir.join(".complete")).ok()?;
+    let v: Value = serde_json::from_str(&text).ok()?;
+    Some(FormatCorpus {
+        dir: dir.to_path_buf(),
+        files: v["files"].as_u64()?,
+        articles: v["articles"].as_u64()?,
+        bytes: v["bytes"].as_u64()?,
+        disk_bytes: v["disk_bytes"].as_u64()?,
+    })
+}
+
+/// The scale-`n` corpus in `format`, generated into `<data>/formats/x<n>/<format>` once.
+fn ensure_format(
+    data: &Path,
+    base: &[BaseArticle],
+    n: u32,
+    format: Format,
+) -> Result<FormatCorpus> {
+    let dir = data
+        .join("formats")
+        .join(format!("x{n}"))
+        .join(format.key());
+    if let Some(c) = read_format_marker(&dir) {
+        return Ok(c);
+    }
+    let total = base.len() as u64 * n as u64;
+    println!(
+        "  generating {} ({total} articles, {})...",
+        dir.display(),
+        format.label()
+    );
+    let started = Instant::now();
+    fresh_dir(&dir)?;
+    let (files, bytes) = match format {
+        Format::Html => write_html_pages(&dir, base, total)?,
+        Format::Warc => (1, write_warc(&dir.join("crawl.warc.gz"), base, total)?),
+        Format::NitfTgz => (1, write_nitf_tgz(&dir.join("nyt.tgz"), base, total)?),
+    };
+    let c = FormatCorpus {
+        disk_bytes: dir_bytes(&dir),
+        dir,
+        files,
+        articles: total,
+        bytes,
+    };
+    fs::write(
+        c.dir.join(".complete"),
+        json!({"files": c.files, "articles": c.articles, "bytes": c.bytes, "disk_bytes": c.disk_bytes}).to_string(),
+    )?;
+    println!("  generated in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(c)
+}
+
+/// Every page as its own file, on two threads.
+fn write_html_pages(dir: &Path, base: &[BaseArticle], total: u64) -> Result<(u64, u64)> {
+    let half = total.div_ceil(2);
+    let parts: Vec<Result<u64>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = [(0, half), (half, total)]
+            .into_iter()
+            .map(|(from, to)| {
+                scope.spawn(move || -> Result<u64> {
+                    let mut bytes = 0;
+                    for id in from..to {
+                        let s = story(base, id);
+                        let path = dir.join(html_path(&s));
+                        if let Some(parent) = path.parent() {
+                            fs::create_dir_all(parent)?;
+                        }
+                        let page = html_page(base, &s);
+                        fs::write(&path, page.as_bytes())?;
+                        bytes += page.len() as u64;
+                    }
+                    Ok(bytes)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("generator thread"))
+            .collect()
+    });
+    let mut bytes = 0;
+    for p in parts {
+        bytes += p?;
+    }
+    Ok((total, bytes))
+}
+
+/// `<urn:uuid:...>` for record `n`: fixed, so a corpus is the same every time it is made.
+fn record_id(n: u64) -> String {
+    let h = splitmix(n ^ 0x5741_5243);
+    let l = splitmix(h);
+    format!(
+        "<urn:uuid:{:08x}-{:04x}-4{:03x}-a{:03x}-{:012x}>",
+        h >> 32,
+        (h >> 16) & 0xffff,
+        h & 0xfff,
+        (l >> 48) & 0xfff,
+        l & 0xffff_ffff_ffff
+    )
+}
+
+/// Appends one WARC/1.0 record to `out` as its own gzip member; returns its size unpacked.
+fn warc_record(out: &mut impl Write, headers: &[(&str, &str)], block: &[u8]) -> Result<u64> {
+    let mut rec = Vec::with_capacity(block.len() + 700);
+    rec.extend_from_slice(b"WARC/1.0\r\n");
+    for (k, v) in headers {
+        rec.extend_from_slice(format!("{k}: {v}\r\n").as_bytes());
+    }
+    rec.extend_from_slice(format!("Content-Length: {}\r\n\r\n", block.len()).as_bytes());
+    rec.extend_from_slice(block);
+    rec.extend_from_slice(b"\r\n\r\n");
+    let mut gz = flate2::write::GzEncoder::new(
+        Vec::with_capacity(rec.len() / 3),
+        flate2::Compression::default(),
+    );
+    gz.write_all(&rec)?;
+    out.write_all(&gz.finish()?)?;
+    Ok(rec.len() as u64)
+}
+
+/// The pages as Common Crawl writes a crawl: a warcinfo record, then for each page its HTTP
+/// request, its 200 response with the page, and a metadata record.
+fn write_warc(path: &Path, base: &[BaseArticle], total: u64) -> Result<u64> {
+    let mut out = BufWriter::with_capacity(1 << 20, fs::File::create(path)?);
+    const DATE: &str = "2023-06-05T14:03:22Z";
+    let info_id = record_id(0);
+    let info = "isPartOf: CC-MAIN-2023-23\r\npublisher: Common Crawl\r\n\
+                description: Wide crawl of the web for June 2023 (dateline benchmark corpus)\r\n\
+                operator: Common Crawl Admin (info@commoncrawl.org)\r\n\
+                hostname: ip-10-67-67-1.ec2.internal\r\nsoftware: Apache Nutch 1.19 (modified, https://github.com/commoncrawl/nutch/)\r\n\
+                robots: checked via crawler-commons 1.4-SNAPSHOT (https://github.com/crawler-commons/crawler-commons)\r\n\
+                format: WARC File Format 1.1\r\nconformsTo: https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n";
+    let mut bytes = warc_record(
+        &mut out,
+        &[
+            ("WARC-Type", "warcinfo"),
+            ("WARC-Date", DATE),
+            (
+                "WARC-Filename",
+                "CC-MAIN-20230605140000-20230605170000-00000.warc.gz",
+            ),
+            ("WARC-Record-ID", &info_id),
+            ("Content-Type", "application/warc-fields"),
+        ],
+        info.as_bytes(),
+    )?;
+    for id in 0..total {
+        let s = story(base, id);
+        let url = page_url(&s);
+        let path_part = url.strip_prefix(&format!("https://{HOST}")).unwrap_or(&url);
+        let page = html_page(base, &s);
+        let (req_id, resp_id, meta_id) = (
+            record_id(3 * id + 1),
+            record_id(3 * id + 2),
+            record_id(3 * id + 3),
+        );
+        let ip = format!("203.0.113.{}", 1 + s.seed % 250);
+        let request = format!(
+            "GET {path_part} HTTP/1.1\r\nHost: {HOST}\r\nUser-Agent: CCBot/2.0 (https://commoncrawl.org/faq/)\r\n\
+             Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\n\
+             Accept-Language: en-US,en;q=0.5\r\nAccept-Encoding: br,gzip\r\nConnection: Keep-Alive\r\n\r\n"
+        );
+        bytes += warc_record(
+            &mut out,
+            &[
+                ("WARC-Type", "request"),
+                ("WARC-Date", DATE),
+                ("WARC-Record-ID", &req_id),
+                ("Content-Type", "application/http; msgtype=request"),
+                ("WARC-Warcinfo-ID", &info_id),
+                ("WARC-IP-Address", &ip),
+                ("WARC-Target-URI", &url),
+            ],
+            request.as_bytes(),
+        )?;
+        // Common Crawl stores the payload decoded and renames the headers it undid.
+        let mut response = format!(
+            "HTTP/1.1 200 OK\r\nDate: Mon, 05 Jun 2023 14:03:22 GMT\r\nServer: nginx\r\n\
+             Content-Type: text/html; charset=utf-8\r\nX-Crawler-Content-Encoding: gzip\r\n\
+             X-Crawler-Content-Length: {}\r\nContent-Length: {}\r\nCache-Control: max-age=300\r\n\
+             Vary: Accept-Encoding\r\nX-Frame-Options: SAMEORIGIN\r\n\r\n",
+            page.len() / 3,
+            page.len()
+        )
+        .into_bytes();
+        response.extend_from_slice(page.as_bytes());
+        bytes += warc_record(
+            &mut out,
+            &[
+                ("WARC-Type", "response"),
+                ("WARC-Date", DATE),
+                ("WARC-Record-ID", &resp_id),
+                ("Content-Type", "application/http; msgtype=response"),
+                ("WARC-Warcinfo-ID", &info_id),
+                ("WARC-Concurrent-To", &req_id),
+                ("WARC-IP-Address", &ip),
+                ("WARC-Target-URI", &url),
+                ("WARC-Identified-Payload-Type", "text/html"),
+            ],
+            &response,
+        )?;
+        let meta = format!(
+            "fetchTimeMs: {}\r\ncharset-detected: UTF-8\r\n\
+             languages-cld2: {{\"reliable\":true,\"text-bytes\":{},\"languages\":[{{\"code\":\"en\",\"code-iso-639-3\":\"eng\",\"text-covered\":0.98,\"score\":931.0,\"name\":\"ENGLISH\"}}]}}\r\n",
+            40 + s.seed % 400,
+            page.len() / 4
+        );
+        bytes += warc_record(
+            &mut out,
+            &[
+                ("WARC-Type", "metadata"),
+                ("WARC-Date", DATE),
+                ("WARC-Record-ID", &meta_id),
+                ("Content-Type", "application/warc-fields"),
+                ("WARC-Warcinfo-ID", &info_id),
+                ("WARC-Concurrent-To", &resp_id),
+                ("WARC-Target-URI", &url),
+            ],
+            meta.as_bytes(),
+        )?;
+    }
+    out.flush()?;
+    Ok(bytes)
+}
+
+/// The NITF documents in one gzip-compressed tar, as `YYYY/MM/DD/<doc-id>.xml` (the NYT
+/// ships a .tgz a month, with `DD/<doc-id>.xml` inside).
+fn write_nitf_tgz(path: &Path, base: &[BaseArticle], total: u64) -> Result<u64> {
+    let out = BufWriter::with_capacity(1 << 20, fs::File::create(path)?);
+    let gz = flate2::write::GzEncoder::new(out, flate2::Compression::default());
+    let mut tar = tar::Builder::new(gz);
+    let mut bytes = 0;
+    for id in 0..total {
+        let s = story(base, id);
+        let (y, m, d) = s.date;
+        let doc = nitf_doc(&s);
+        let mut header = tar::Header::new_gnu();
+        header.set_size(doc.len() as u64);
+        header.set_mode(0o644);
+        header.set_mtime(1_136_073_600);
+        header.set_entry_type(tar::EntryType::Regular);
+        tar.append_data(
+            &mut header,
+            format!("{y:04}/{m:02}/{d:02}/{}.xml", 1_000_000 + id),
+            doc.as_bytes(),
+        )?;
+        bytes += doc.len() as u64;
+    }
+    let mut out = tar.into_inner()?.finish()?;
+    out.flush()?;
+    Ok(bytes)
+}
+
+/// `--formats`: dateline's build of each format at `scale`, measured as the .txt builds are.
+/// A format that fails (a reader not written yet) is recorded with its error; the others
+/// are still measured.
+fn measure_formats(args: &Args, bin: &Path, base: &[BaseArticle], scale: u32) -> Result<Value> {
+    println!("== formats at {scale}x");
+    let runs = args.runs.unwrap_or(if scale >= 50 { 1 } else { 3 });
+    let work = args.data.join("work");
+    fs::create_dir_all(&work)?;
+    let mut out = json!({});
+    for &format in &args.formats {
+        let one = || -> Result<Value> {
+            let c = ensure_format(&args.data, base, scale, format)?;
+            let mb = c.bytes as f64 / 1e6;
+            println!(
+                "  {}: {} articles, {} files, {:.1} MB uncompressed, {:.1} MB on disk",
+                format.key(),
+                c.articles,
+                c.files,
+                mb,
+                c.disk_bytes as f64 / 1e6
+            );
+            let load_before = loadavg();
+            let index = work.join(format!("dateline-x{scale}-{}", format.key()));
+            let b = dateline_build(bin, &c.dir, &index, runs)?;
+            fs::remove_dir_all(&index).ok();
+            let wall = median(&b.wall_ms);
+            let rss: Vec<f64> = b.rss_kb.iter().map(|k| *k as f64 / 1024.0).collect();
+            Ok(json!({
+                "format": format.label(),
+                "measured_at": now_utc(),
+                "loadavg_before": load_before,
+                "loadavg_after": loadavg(),
+                "runs": runs,
+                "corpus": {"dir": c.dir, "files": c.files, "articles": c.articles,
+                           "input_bytes": c.bytes, "disk_bytes": c.disk_bytes},
+                "dateline": {
+                    "build_ms": b.wall_ms,
+                    "build_ms_median": wall,
+                    "build_cpu_ms_median": median(&b.cpu_ms),
+                    "throughput_mb_s": mb / (wall / 1e3),
+                    "peak_rss_mb": rss,
+                    "peak_rss_mb_median": median(&rss),
+                    "index_bytes": b.index_bytes,
+                    "index_ratio": b.index_bytes as f64 / c.bytes as f64,
+                    "articles": b.articles,
+                    "summary": b.summary,
+                },
+            }))
+        };
+        out[format.key()] = match one() {
+            Ok(v) => v,
+            Err(e) => {
+                println!("  {} figures failed: {e:#}", format.key());
+                json!({"format": format.label(), "measured_at": now_utc(), "error": format!("{e:#}")})
+            }
+        };
+    }
+    Ok(out)
+}
+
+/// A format's figures count for the targets once dateline indexed its articles (a reader
+/// that is a stub indexes none). Every byte was read either way; articles a reader turned
+/// down are listed under the table.
+fn format_measured(v: &Value) -> bool {
+    v["dateline"]["articles"].as_u64().is_some_and(|a| a > 0)
+}
+
+/// The table of `--formats` figures, with the .txt build at the same scale as reference.
+fn render_formats(results: &Value) -> String {
+    let mut s = String::new();
+    let Some(scales) = results["formats"].as_object().filter(|o| !o.is_empty()) else {
+        return s;
+    };
+    let mut keys: Vec<&String> = scales.keys().collect();
+    keys.sort_by_key(|k| k.parse::<u32>().unwrap_or(0));
+    s.push_str("### Archive formats\n\n");
+    s.push_str(
+        "The same Reuters articles in the formats of issue 16, generated by the harness \
+         (`--formats`): news pages (JSON-LD, OpenGraph, navigation, share bar, related links, \
+         newsletter box, comments, footer around the article), one WARC.gz of those pages in \
+         Common Crawl's layout, and NYT-style NITF files in one .tgz. **Input MB is \
+         uncompressed**: the HTML files; the WARC's records before gzip (requests and metadata \
+         records included); the NITF documents inside the .tgz (not the tar headers). MB/s = \
+         input MB ÷ build s. Build and peak RSS as above (whole `dateline index` process, fresh \
+         index folder, warm page cache, RSS from GNU time). The .txt row is the scale's table \
+         above, for comparison.\n\n",
+    );
+    s.push_str("| format | scale | articles indexed (written) | input files | input MB (uncompressed) | on disk MB | build s | CPU s | MB/s | peak RSS MB | index/input | runs | measured |\n");
+    s.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for k in &keys {
+        let txt = &results["scales"][k.as_str()];
+        if txt["dateline"].is_object() {
+            let d = &txt["dateline"];
+            s.push_str(&format!(
+                "| Reuters .txt files | {k}x | {} | {} | {:.1} | {:.1} | {} | {} | {} | {} | {} | {} | {} |\n",
+                d["articles"],
+                txt["corpus"]["files"],
+                f(&txt["corpus"]["text_bytes"]) / 1e6,
+                f(&txt["corpus"]["text_bytes"]) / 1e6,
+                num(f(&d["build_ms_median"]) / 1e3, 2),
+                num(f(&d["build_cpu_ms_median"]) / 1e3, 2),
+                num(f(&d["throughput_mb_s"]), 1),
+                num(f(&d["peak_rss_mb_median"]), 0),
+                num(f(&d["index_ratio"]), 2),
+                txt["runs"]["build"],
+                txt["measured_at"].as_str().unwrap_or(""),
+            ));
+        }
+        for format in Format::ALL {
+            let v = &scales[k.as_str()][format.key()];
+            if !v.is_object() {
+                continue;
+            }
+            if let Some(e) = v["error"].as_str() {
+                let first = e.lines().next().unwrap_or("");
+                s.push_str(&format!(
+                    "| {} | {k}x | failed: {} | | | | | | | | | | {} |\n",
+                    format.label(),
+                    first.replace('|', "\\|"),
+                    v["measured_at"].as_str().unwrap_or("")
+                ));
+                continue;
+            }
+            let d = &v["dateline"];
+            let c = &v["corpus"];
+            s.push_str(&format!(
+                "| {} | {k}x | {} ({}) | {} | {:.1} | {:.1} | {} | {} | {} | {} | {} | {} | {} |\n",
+                format.label(),
+                d["articles"],
+                c["articles"],
+                c["files"],
+                f(&c["input_bytes"]) / 1e6,
+                f(&c["disk_bytes"]) / 1e6,
+                num(f(&d["build_ms_median"]) / 1e3, 2),
+                num(f(&d["build_cpu_ms_median"]) / 1e3, 2),
+                num(f(&d["throughput_mb_s"]), 1),
+                num(f(&d["peak_rss_mb_median"]), 0),
+                num(f(&d["index_ratio"]), 2),
+                v["runs"],
+                v["measured_at"].as_str().unwrap_or(""),
+            ));
+        }
+    }
+    let short: Vec<String> = keys
+        .iter()
+        .flat_map(|k| Format::ALL.into_iter().map(move |fm| (k, fm)))
+        .filter_map(|(k, fm)| {
+            let v = &scales[k.as_str()][fm.key()];
+            let (indexed, written) = (&v["dateline"]["articles"], &v["corpus"]["articles"]);
+            if !v["dateline"].is_object() || indexed == written {
+                return None;
+            }
+            let why: Vec<String> = v["dateline"]["summary"]["problem_reasons"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|r| r["reason"] != "hidden file")
+                .map(|r| {
+                    format!(
+                        "{} × \"{}\"",
+                        r["count"],
+                        r["reason"].as_str().unwrap_or("")
+                    )
+                })
+                .collect();
+            Some(format!(
+                "{} at {k}x: {indexed} of {written} ({})",
+                fm.label(),
+                if why.is_empty() {
+                    "see results.json".into()
+                } else {
+                    why.join(", ")
+                }
+            ))
+        })
+        .collect();
+    if !short.is_empty() {
+        s.push_str("\nNot every article written was indexed; the rest were skipped with these reasons:\n\n");
+        for line in short {
+            s.push_str(&format!("- {line}\n"));
+        }
+    }
+    s.push('\n');
+    s
+}
+
+/// The issue-16 speed targets, judged on the `--formats` medians.
+fn format_target_rows(results: &Value) -> Vec<(String, String, Option<bool>)> {
+    let mut per: BTreeMap<&str, Vec<(u32, f64, f64)>> = BTreeMap::new();
+    if let Some(scales) = results["formats"].as_object() {
+        for (k, v) in scales {
+            let Ok(scale) = k.parse::<u32>() else {
+                continue;
+            };
+            for format in Format::ALL {
+                let e = &v[format.key()];
+                if format_measured(e) {
+                    per.entry(format.key()).or_default().push((
+                        scale,
+                        f(&e["dateline"]["throughput_mb_s"]),
+                        f(&e["dateline"]["peak_rss_mb_median"]),
+                    ));
+                }
+            }
+        }
+    }
+    for v in per.values_mut() {
+        v.sort_by_key(|x| x.0);
+    }
+    let list = |key: &str, what: &dyn Fn(&(u32, f64, f64)) -> String| -> String {
+        per.get(key)
+            .map(|v| v.iter().map(what).collect::<Vec<_>>().join(", "))
+            .unwrap_or_default()
+    };
+    let mut rows = Vec::new();
+    for (key, name, limit) in [
+        ("html", "HTML pages", 10.0),
+        ("nitf-tgz", "NITF from a .tgz", 20.0),
+    ] {
+        rows.push((
+            format!("≥ {limit} MB/s of {name} (uncompressed input)"),
+            list(key, &|(k, t, _)| format!("{k}x {t:.1} MB/s")),
+            per.get(key).map(|v| v.iter().all(|x| x.1 >= limit)),
+        ));
+    }
+    let all: Vec<(String, f64)> = per
+        .iter()
+        .flat_map(|(key, v)| v.iter().map(move |(k, _, r)| (format!("{key} {k}x"), *r)))
+        .collect();
+    rows.push((
+        "Peak RSS < 300 MB while indexing HTML, WARC.gz and NITF .tgz".into(),
+        all.iter()
+            .map(|(w, r)| format!("{w} {r:.0} MB"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        (!all.is_empty()).then(|| all.iter().all(|(_, r)| *r < 300.0)),
+    ));
+    rows
+}
+
+// ---------------------------------------------------------------------------------------
 // dateline: builds, re-indexes, queries.
 
 fn build_dateline_binary() -> Result<PathBuf> {
@@ -597,8 +1688,26 @@ fn dateline_build(bin: &Path, corpus: &Path, index: &Path, runs: usize) -> Resul
             run.max_rss_kb / 1024,
             b.articles
         );
-        // Keep the summary small: the problem list can be long.
+        // Keep the summary small: the problem list can be long. The reasons are kept as
+        // counts, the commonest first.
         let mut s = summary;
+        let mut reasons: BTreeMap<String, u64> = BTreeMap::new();
+        for p in s["problems"].as_array().into_iter().flatten() {
+            let reason: String = p["reason"]
+                .as_str()
+                .unwrap_or("")
+                .chars()
+                .take(100)
+                .collect();
+            *reasons.entry(reason).or_default() += 1;
+        }
+        let mut reasons: Vec<(String, u64)> = reasons.into_iter().collect();
+        reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
+        reasons.truncate(5);
+        s["problem_reasons"] = reasons
+            .into_iter()
+            .map(|(reason, count)| json!({"reason": reason, "count": count}))
+            .collect();
         if let Some(p) = s.get_mut("problems") {
             if let Some(arr) = p.as_array_mut() {
                 arr.truncate(3);
@@ -1518,6 +2627,7 @@ fn render_targets(results: &Value) -> String {
         ),
         present(10).then_some(noop / full < 0.05),
     ));
+    rows.extend(format_target_rows(results));
     let mut s = String::from("| target | measured (medians) | verdict |\n|---|---|---|\n");
     for (t, m, ok) in rows {
         s.push_str(&format!("| {t} | {m} | {} |\n", verdict(ok)));
@@ -1538,7 +2648,7 @@ fn latest_per_scale(current: &Value) -> Value {
         })
         .unwrap_or_default();
     runs.sort();
-    let mut shown = json!({"scales": {}});
+    let mut shown = json!({"scales": {}, "formats": {}});
     let earlier = runs.iter().filter_map(|path| {
         let text = fs::read_to_string(path).ok()?;
         match serde_json::from_str::<Value>(&text) {
@@ -1550,14 +2660,20 @@ fn latest_per_scale(current: &Value) -> Value {
         }
     });
     for run in earlier.chain(std::iter::once(current.clone())) {
-        let Some(scales) = run["scales"].as_object() else {
-            continue;
-        };
-        if scales.is_empty() {
-            continue;
+        // Formats are kept one by one: a run of one format keeps the others' figures.
+        let mut any = false;
+        for (k, v) in run["formats"].as_object().into_iter().flatten() {
+            for (format, figures) in v.as_object().into_iter().flatten() {
+                shown["formats"][k][format] = figures.clone();
+                any = true;
+            }
         }
-        for (k, v) in scales {
+        for (k, v) in run["scales"].as_object().into_iter().flatten() {
             shown["scales"][k] = v.clone();
+            any = true;
+        }
+        if !any {
+            continue;
         }
         for key in ["machine", "updated_at"] {
             if !run[key].is_null() {
@@ -1590,6 +2706,7 @@ fn write_markdown(path: &Path, results: &Value) -> Result<()> {
     gen.push_str(&render_targets(results));
     gen.push_str("\n## Figures\n\n");
     gen.push_str(&render_tables(results));
+    gen.push_str(&render_formats(results));
     gen.push_str(MD_END);
     let old = fs::read_to_string(path).unwrap_or_default();
     let text = match (old.find(MD_BEGIN), old.find(MD_END)) {
@@ -1631,7 +2748,8 @@ fn real_main() -> Result<()> {
             Err(_) => json!({"scales": {}}),
         };
         let shown = latest_per_scale(&results);
-        if shown["scales"].as_object().is_none_or(|s| s.is_empty()) {
+        let empty = |key: &str| shown[key].as_object().is_none_or(|s| s.is_empty());
+        if empty("scales") && empty("formats") {
             bail!("no results to render in {}", runs_dir().display());
         }
         let md = args
@@ -1675,6 +2793,25 @@ fn real_main() -> Result<()> {
     results["machine"] = machine();
     if let Some(dir) = args.out.parent() {
         fs::create_dir_all(dir)?;
+    }
+    if !args.formats.is_empty() {
+        let base = base_articles(&source);
+        for &scale in &args.scales {
+            let r = measure_formats(&args, &bin, &base, scale)?;
+            for (format, figures) in r.as_object().into_iter().flatten() {
+                results["formats"][scale.to_string()][format] = figures.clone();
+            }
+            results["updated_at"] = json!(now_utc());
+            fs::write(&args.out, serde_json::to_string_pretty(&results)?)?;
+            if let Some(md) = &args.md {
+                write_markdown(md, &latest_per_scale(&results))?;
+            }
+        }
+        let shown = latest_per_scale(&results);
+        println!("\n{}", render_targets(&shown));
+        println!("{}", render_formats(&shown));
+        println!("results: {}", args.out.display());
+        return Ok(());
     }
     for &scale in &args.scales {
         let r = measure_scale(&args, &bin, &source, scale, rg.as_deref())?;
