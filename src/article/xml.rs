@@ -118,6 +118,28 @@ impl Out<'_> {
         self.sink.passed_over();
     }
 
+    /// Reads a file that is one article, its root element made into one by `article`;
+    /// `what` names the format in the problem for one with no text.
+    fn single(&mut self, text: &str, what: &str, article: impl Fn(&tree::Element) -> Article) {
+        let mut unit = None;
+        let end = tree::walk(text, |outer, _| outer.is_empty(), |_, u| unit = Some(u));
+        match unit {
+            Some(Ok(root)) => {
+                let article = article(&root);
+                if article.body.is_empty() && article.title.is_empty() {
+                    self.problem(None, Severity::Skipped, format!("{what} with no text"));
+                } else {
+                    self.article(None, article);
+                }
+            }
+            Some(Err(reason)) => self.problem(None, Severity::Skipped, reason),
+            None => {}
+        }
+        if let Err(broken) = end {
+            self.broken(broken, None);
+        }
+    }
+
     /// Reports where a file broke off. Whole articles read before the break are kept;
     /// `record` is the unit the break came in, when it came inside one.
     fn broken(&mut self, broken: tree::Broken, record: Option<u64>) {

@@ -7,23 +7,7 @@ use crate::article::{Article, Severity};
 
 /// Reads an RCV1 `<newsitem>`: `headline`, `byline`, `dateline`, `@date`, `text/p`.
 pub(super) fn read_rcv1(text: &str, out: &mut Out<'_>) {
-    let mut unit = None;
-    let end = tree::walk(text, |outer, _| outer.is_empty(), |_, u| unit = Some(u));
-    match unit {
-        Some(Ok(item)) => {
-            let article = rcv1(&item);
-            if article.body.is_empty() && article.title.is_empty() {
-                out.problem(None, Severity::Skipped, "RCV1 newsitem with no text".into());
-            } else {
-                out.article(None, article);
-            }
-        }
-        Some(Err(reason)) => out.problem(None, Severity::Skipped, reason),
-        None => {}
-    }
-    if let Err(broken) = end {
-        out.broken(broken, None);
-    }
+    out.single(text, "RCV1 newsitem", rcv1);
 }
 
 fn rcv1(item: &Element) -> Article {

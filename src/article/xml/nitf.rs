@@ -8,7 +8,7 @@
 
 use super::tree::{self, Element};
 use super::{byline_authors, place_from_dateline, xml_date, Out};
-use crate::article::{Article, ArticleDate, Severity};
+use crate::article::{Article, ArticleDate};
 
 /// Elements of a NITF body that are not the story's text.
 const NOT_BODY: &[&str] = &[
@@ -28,23 +28,7 @@ const NOT_BODY: &[&str] = &[
 ];
 
 pub(super) fn read(text: &str, out: &mut Out<'_>) {
-    let mut unit = None;
-    let end = tree::walk(text, |outer, _| outer.is_empty(), |_, u| unit = Some(u));
-    match unit {
-        Some(Ok(nitf)) => {
-            let article = article(&nitf);
-            if article.body.is_empty() && article.title.is_empty() {
-                out.problem(None, Severity::Skipped, "NITF article with no text".into());
-            } else {
-                out.article(None, article);
-            }
-        }
-        Some(Err(reason)) => out.problem(None, Severity::Skipped, reason),
-        None => {}
-    }
-    if let Err(broken) = end {
-        out.broken(broken, None);
-    }
+    out.single(text, "NITF article", article);
 }
 
 /// The article a `<nitf>` element holds (also used for NITF inside NewsML).
