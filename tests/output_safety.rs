@@ -40,15 +40,10 @@ fn hostile_archive() -> Archive {
     a
 }
 
-fn stdout_of(a: &Archive, args: &[&str]) -> String {
-    let out = a.run(args).success().get_output().stdout.clone();
-    String::from_utf8(out).unwrap()
-}
-
 #[test]
 fn search_results_show_terminal_controls_escaped() {
     let a = hostile_archive();
-    let text = stdout_of(&a, &["search", "quota"]);
+    let text = a.stdout(&["search", "quota"]);
     assert_harmless(&text);
     assert!(
         text.contains(r"Evil \x1b]0;PWNED\x07 \x9b2J \u{202e}txt.exe"),
@@ -118,7 +113,7 @@ fn forced_colour_keeps_our_escapes_and_no_others() {
 fn similar_shows_terminal_controls_escaped() {
     let a = hostile_archive();
     let path = a.articles().join("plain.txt");
-    let text = stdout_of(&a, &["similar", path.to_str().unwrap()]);
+    let text = a.stdout(&["similar", path.to_str().unwrap()]);
     assert!(text.contains(r"\x1b]0;PWNED"), "{text}");
     assert_harmless(&text);
 }
@@ -126,10 +121,10 @@ fn similar_shows_terminal_controls_escaped() {
 #[test]
 fn facets_show_terminal_controls_escaped() {
     let a = hostile_archive();
-    let text = stdout_of(&a, &["facets", "quota"]);
+    let text = a.stdout(&["facets", "quota"]);
     assert!(text.contains(r"Ann \x1b[31mLee"), "{text}");
     assert_harmless(&text);
-    let text = stdout_of(&a, &["search", "quota", "--facets"]);
+    let text = a.stdout(&["search", "quota", "--facets"]);
     assert!(text.contains(r"Ann \x1b[31mLee"), "{text}");
     assert_harmless(&text);
 }
@@ -137,10 +132,10 @@ fn facets_show_terminal_controls_escaped() {
 #[test]
 fn timeline_label_shows_the_query_escaped() {
     let a = hostile_archive();
-    let text = stdout_of(&a, &["timeline", "quota \u{1b}7\u{7}\u{9b}2J\u{202e}"]);
+    let text = a.stdout(&["timeline", "quota \u{1b}7\u{7}\u{9b}2J\u{202e}"]);
     assert!(text.contains(r"quota \x1b7\x07\x9b2J\u{202e}"), "{text}");
     assert_harmless(&text);
-    let text = stdout_of(&a, &["search", "quota", "--timeline"]);
+    let text = a.stdout(&["search", "quota", "--timeline"]);
     assert_harmless(&text);
 }
 
@@ -507,7 +502,7 @@ fn snippet_chars_0_shows_no_snippet() {
         assert_eq!(hit["snippet"], "", "{hit}");
         assert_eq!(hit["fragments"], serde_json::json!([]), "{hit}");
     }
-    let text = stdout_of(&a, &["search", "cocoa", "--snippet-chars", "0"]);
+    let text = a.stdout(&["search", "cocoa", "--snippet-chars", "0"]);
     assert!(!text.contains("talks went on"), "{text}");
     // Title, meta line, blank line per hit.
     assert!(text.contains("Cocoa quota talks"), "{text}");

@@ -40,18 +40,13 @@ fn show_json(a: &Archive, target: &str, extra: &[&str]) -> Value {
     serde_json::from_slice(&out).expect("show --json prints JSON")
 }
 
-fn stdout(a: &Archive, args: &[&str]) -> String {
-    let out = a.run(args).success().get_output().stdout.clone();
-    String::from_utf8(out).unwrap()
-}
-
 #[test]
 fn show_by_id_prints_the_whole_article() {
     let a = archive();
     let id = id_of(&a, "thaad");
     assert_eq!(id.len(), 11, "{id}");
     assert!(id.bytes().all(|b| b.is_ascii_alphanumeric()), "{id}");
-    let text = stdout(&a, &["show", &id]);
+    let text = a.stdout(&["show", &id]);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "THAAD deployment begins in South Korea", "{text}");
     assert_eq!(
@@ -174,10 +169,7 @@ fn show_highlight_marks_the_query_words() {
         "{text:?}"
     );
     // Without colour, the words are shown plain.
-    let plain = stdout(
-        &a,
-        &["show", "articles/wire.jsonl:1", "--highlight", "strike"],
-    );
+    let plain = a.stdout(&["show", "articles/wire.jsonl:1", "--highlight", "strike"]);
     assert!(plain.contains("The strike at the gold mine"), "{plain}");
     assert!(!plain.contains('\x1b'), "{plain:?}");
 }
@@ -301,18 +293,18 @@ fn hits_and_rows_say_where_they_came_from() {
     assert_eq!(gold["member"], Value::Null);
 
     // JSON Lines export: the same keys.
-    let out = stdout(&a, &["search", "thaad", "--format", "jsonl"]);
+    let out = a.stdout(&["search", "thaad", "--format", "jsonl"]);
     let row: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
     assert_eq!(row["id"], id);
     for key in ["line", "member", "record", "url"] {
         assert_eq!(row[key], Value::Null, "{key}: {row}");
     }
-    let out = stdout(&a, &["search", "gold", "--format", "jsonl"]);
+    let out = a.stdout(&["search", "gold", "--format", "jsonl"]);
     let row: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
     assert_eq!(row["url"], "https://example.com/gold");
 
     // CSV: the new columns at the end, empty when there is nothing to say.
-    let out = stdout(&a, &["search", "thaad OR gold", "--format", "csv"]);
+    let out = a.stdout(&["search", "thaad OR gold", "--format", "csv"]);
     let mut reader = csv::Reader::from_reader(out.as_bytes());
     let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(&headers[8..], ["member", "record", "url", "id"]);
@@ -332,12 +324,12 @@ fn hits_and_rows_say_where_they_came_from() {
     assert_eq!(&gold[10], "https://example.com/gold");
 
     // Human output: the id after the path, to copy.
-    let text = stdout(&a, &["search", "thaad"]);
+    let text = a.stdout(&["search", "thaad"]);
     assert!(
         text.contains(&format!("articles/thaad.txt · id {id}")),
         "{text}"
     );
-    let text = stdout(&a, &["search", "gold"]);
+    let text = a.stdout(&["search", "gold"]);
     assert!(text.contains("articles/wire.jsonl:1 · id "), "{text}");
 }
 
@@ -366,7 +358,7 @@ fn show_output_is_terminal_safe() {
         "{\"title\": \"Evil \\u001b]0;pwned\\u0007 title\", \"date\": \"2017-03-18\", \"body\": \"Body \\u001b[2J here\", \"url\": \"http://x/\\u202e\"}\n",
     );
     a.index_json(&[]);
-    let text = stdout(&a, &["show", "articles/evil.jsonl:1"]);
+    let text = a.stdout(&["show", "articles/evil.jsonl:1"]);
     assert!(
         !text.contains('\x1b') && !text.contains('\u{202e}'),
         "{text:?}"

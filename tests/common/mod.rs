@@ -75,6 +75,12 @@ impl Archive {
             .assert()
     }
 
+    /// Runs `dateline ARGS... --index IDX`, expects success, and returns its standard output.
+    pub fn stdout(&self, args: &[&str]) -> String {
+        let out = self.run(args).success().get_output().stdout.clone();
+        String::from_utf8(out).expect("prints UTF-8")
+    }
+
     /// Runs `dateline ARGS... --index IDX`, expects no error (exit code 0, or 1 for "nothing
     /// found"), and parses its JSON output.
     pub fn run_json(&self, args: &[&str]) -> Value {
