@@ -403,18 +403,7 @@ fn a_warc_gz_counts_the_records_it_passes_over() {
     assert_eq!(summary["indexed"], 1, "{summary:#}");
     // warcinfo, 3 requests, metadata, the 404 and the 301.
     assert_eq!(summary["passed_over"], 7, "{summary:#}");
-    let out = a
-        .cmd()
-        .args(["index", "--index"])
-        .arg(a.index())
-        .arg(a.articles())
-        .arg("--rebuild")
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let text =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    let text = a.index_stdout(&["--rebuild"]);
     assert!(text.contains("7 records passed over"), "{text}");
 }
 
@@ -426,14 +415,7 @@ fn problems_in_an_archive_name_the_member_as_show_takes_it() {
         "bundle.zip",
         std::fs::read(fixtures.join("bundle.zip")).unwrap(),
     );
-    let out = a
-        .cmd()
-        .args(["index", "--index"])
-        .arg(a.index())
-        .arg(a.articles())
-        .assert()
-        .success();
-    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let text = a.index_stdout(&[]);
     assert!(
         text.contains("bundle.zip!feeds/empty.xml: empty file"),
         "{text}"

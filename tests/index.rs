@@ -41,16 +41,7 @@ fn human_summary_is_one_line_after_the_problems() {
     let a = Archive::new();
     a.article("a.txt", "First", "", "17 March 2017", "Body one.");
     a.write("notes.pdf", "%PDF-1.4");
-    let out = a
-        .cmd()
-        .args(["index", "--index"])
-        .arg(a.index())
-        .arg(a.articles())
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = a.index_stdout(&[]);
     let lines: Vec<&str> = text.lines().collect();
     assert!(
         lines[0].starts_with("skipped: ") && lines[0].contains("notes.pdf"),

@@ -77,18 +77,7 @@ fn json_keeps_the_text_as_it_is_escaped_as_json() {
 #[test]
 fn forced_colour_keeps_our_escapes_and_no_others() {
     let a = hostile_archive();
-    let out = a
-        .cmd()
-        .env_remove("NO_COLOR")
-        .env("CLICOLOR_FORCE", "1")
-        .args(["search", "quota", "--index"])
-        .arg(a.index())
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = a.coloured_stdout(&["search", "quota"]);
     assert!(text.contains("\x1b[1;31mquota\x1b[0m"), "{text:?}");
     let mut rest = text.clone();
     for ours in ["\x1b[1;31m", "\x1b[1m", "\x1b[2m", "\x1b[0m"] {
@@ -148,17 +137,7 @@ fn index_summary_shows_file_names_and_reasons_escaped() {
         b"\x01\x02\x03\x04text\x05\x06\x07\x08",
     );
     a.write("undated\u{9b}2J\u{202e}.txt", "Title\n\nBody text.\n");
-    let out = a
-        .cmd()
-        .args(["index", "--index"])
-        .arg(a.index())
-        .arg(a.articles())
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = a.index_stdout(&[]);
     assert!(
         text.contains(r"skipped: articles/bin\x1b]0;PWNED\x07.txt: binary"),
         "{text}"
@@ -346,16 +325,8 @@ fn index_exits_0_even_with_skipped_files() {
     let a = Archive::new();
     a.article("a.txt", "Cocoa", "", "17 March 2017", "cocoa beans");
     a.write("bad.txt", b"\x01\x02\x03\x04text\x05\x06\x07\x08");
-    let out = a
-        .cmd()
-        .args(["index", "--index"])
-        .arg(a.index())
-        .arg(a.articles())
-        .assert()
-        .code(0)
-        .get_output()
-        .clone();
-    assert!(String::from_utf8(out.stdout).unwrap().contains("1 skipped"));
+    // Exit code 0 (success), with the skipped file reported.
+    assert!(a.index_stdout(&[]).contains("1 skipped"));
 }
 
 #[test]

@@ -146,24 +146,7 @@ fn show_highlight_marks_the_query_words() {
     // The text itself is unchanged.
     assert!(gold["body"].as_str().unwrap().contains("The strike at"));
     // On a terminal: in colour, each paragraph on its own line.
-    let out = a
-        .cmd()
-        .env_remove("NO_COLOR")
-        .env("CLICOLOR_FORCE", "1")
-        .args([
-            "show",
-            "articles/wire.jsonl:1",
-            "--highlight",
-            "strike",
-            "--index",
-        ])
-        .arg(a.index())
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = a.coloured_stdout(&["show", "articles/wire.jsonl:1", "--highlight", "strike"]);
     assert!(
         text.contains("The \x1b[1;31mstrike\x1b[0m at the gold mine"),
         "{text:?}"

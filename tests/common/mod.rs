@@ -81,6 +81,35 @@ impl Archive {
         String::from_utf8(out).expect("prints UTF-8")
     }
 
+    /// [`Archive::stdout`] with colour forced on, as on a terminal.
+    pub fn coloured_stdout(&self, args: &[&str]) -> String {
+        let out = self
+            .cmd()
+            .env_remove("NO_COLOR")
+            .env("CLICOLOR_FORCE", "1")
+            .args(args)
+            .arg("--index")
+            .arg(self.index())
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).expect("prints UTF-8")
+    }
+
+    /// Runs `dateline index` on the articles folder, as a person would (no `--json`),
+    /// expects success, and returns what it printed.
+    pub fn index_stdout(&self, extra: &[&str]) -> String {
+        let mut cmd = self.cmd();
+        cmd.args(["index", "--index"])
+            .arg(self.index())
+            .arg(self.articles())
+            .args(extra);
+        let out = cmd.assert().success().get_output().stdout.clone();
+        String::from_utf8(out).expect("prints UTF-8")
+    }
+
     /// Runs `dateline ARGS... --index IDX`, expects no error (exit code 0, or 1 for "nothing
     /// found"), and parses its JSON output.
     pub fn run_json(&self, args: &[&str]) -> Value {
