@@ -312,6 +312,7 @@ fn read_parsed(file: &mut FoundFile, max_mb: u64) -> Parsed {
                 reason,
                 ..Default::default()
             }],
+            ..Default::default()
         };
         (Ok((0, parse)), None, None)
     };
@@ -636,6 +637,7 @@ fn read_in_pieces(file: &FoundFile, max_mb: u64) -> std::io::Result<Option<InPie
     let first = FileParse {
         records: first,
         problems: Vec::new(),
+        ..Default::default()
     };
     Ok(Some((hash, first, rx, send_rest)))
 }

@@ -5,7 +5,7 @@
 
 use std::io::Read;
 
-use dateline::article::{html, warc, FileParse, Problem, Record, Severity, Sink};
+use dateline::article::{html, warc, FileParse, Severity};
 use proptest::prelude::*;
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -13,26 +13,8 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(format!("{path}{name}")).expect("fixture")
 }
 
-#[derive(Default)]
-struct Counted {
-    parse: FileParse,
-    passed_over: usize,
-}
-
-impl Sink for Counted {
-    fn record(&mut self, record: Record) {
-        self.parse.records.push(record);
-    }
-    fn problem(&mut self, problem: Problem) {
-        self.parse.problems.push(problem);
-    }
-    fn passed_over(&mut self) {
-        self.passed_over += 1;
-    }
-}
-
-fn read_warc(input: &mut dyn Read) -> Counted {
-    let mut sink = Counted::default();
+fn read_warc(input: &mut dyn Read) -> FileParse {
+    let mut sink = FileParse::default();
     warc::read(input, &mut sink);
     sink
 }
@@ -56,14 +38,14 @@ fn html_page_fixture_gives_its_article_without_boilerplate() {
     assert!(!a.body.contains("We use cookies"));
 }
 
-fn check_crawl(got: &Counted) {
-    assert!(got.parse.problems.is_empty(), "{:?}", got.parse.problems);
-    assert_eq!(got.parse.records.len(), 1);
+fn check_crawl(got: &FileParse) {
+    assert!(got.problems.is_empty(), "{:?}", got.problems);
+    assert_eq!(got.records.len(), 1);
     assert_eq!(
         got.passed_over, 7,
         "warcinfo, 3 requests, metadata, 404, 301"
     );
-    let record = &got.parse.records[0];
+    let record = &got.records[0];
     assert_eq!(record.record, Some(3));
     let a = &record.article;
     assert_eq!(a.title, "Café owners fight sidewalk fee");
@@ -109,12 +91,8 @@ fn a_truncated_warc_keeps_what_came_before_and_says_where_it_was_cut() {
     for cut in 0..whole.len() {
         let got = read_warc(&mut &whole[..cut]);
         let after_page = cut >= page_end;
-        assert_eq!(
-            got.parse.records.len(),
-            usize::from(after_page),
-            "cut at {cut}"
-        );
-        for problem in &got.parse.problems {
+        assert_eq!(got.records.len(), usize::from(after_page), "cut at {cut}");
+        for problem in &got.problems {
             assert_eq!(problem.severity, Severity::Skipped);
             assert!(problem.record.is_some(), "cut at {cut}: {problem:?}");
             assert!(
@@ -124,7 +102,7 @@ fn a_truncated_warc_keeps_what_came_before_and_says_where_it_was_cut() {
                 "cut at {cut}: {problem:?}"
             );
         }
-        assert!(got.parse.problems.len() <= 1, "cut at {cut}");
+        assert!(got.problems.len() <= 1, "cut at {cut}");
     }
 }
 
@@ -134,14 +112,14 @@ fn a_warc_whose_length_lies_is_reported() {
     // The warcinfo record says 522 bytes; claim fewer, and the next record is misframed.
     let lying = whole.replacen("Content-Length: 522", "Content-Length: 400", 1);
     let got = read_warc(&mut lying.as_bytes());
-    assert!(got.parse.records.is_empty());
-    assert_eq!(got.parse.problems.len(), 1);
+    assert!(got.records.is_empty());
+    assert_eq!(got.problems.len(), 1);
     assert!(
-        got.parse.problems[0]
+        got.problems[0]
             .reason
             .contains("longer than its Content-Length"),
         "{:?}",
-        got.parse.problems
+        got.problems
     );
 }
 
@@ -156,7 +134,7 @@ proptest! {
         let input = [prefix, &bytes].concat();
         let got = read_warc(&mut &input[..]);
         // The reader ends, and says why when it stopped early.
-        prop_assert!(got.parse.problems.len() <= got.passed_over + got.parse.records.len() + 2);
+        prop_assert!(got.problems.len() as u64 <= got.passed_over + got.records.len() as u64 + 2);
     }
 
     #[test]
@@ -172,6 +150,6 @@ proptest! {
         }
         bytes.truncate(cut);
         let got = read_warc(&mut &bytes[..]);
-        prop_assert!(got.parse.records.len() <= 1);
+        prop_assert!(got.records.len() <= 1);
     }
 }

@@ -233,6 +233,8 @@ pub struct Problem {
 pub struct FileParse {
     pub records: Vec<Record>,
     pub problems: Vec<Problem>,
+    /// Records that were neither articles nor problems ([`Sink::passed_over`]).
+    pub passed_over: u64,
 }
 
 /// Where a streaming reader (a WARC file, an archive's members) puts what it reads, as it
@@ -251,6 +253,9 @@ impl Sink for FileParse {
     }
     fn problem(&mut self, problem: Problem) {
         self.problems.push(problem);
+    }
+    fn passed_over(&mut self) {
+        self.passed_over += 1;
     }
 }
 
@@ -302,6 +307,7 @@ fn parse_text(kind: FileKind, bytes: &[u8]) -> FileParse {
                     reason,
                     ..Default::default()
                 }],
+                ..Default::default()
             }
         }
     };
@@ -316,6 +322,7 @@ fn parse_text(kind: FileKind, bytes: &[u8]) -> FileParse {
                     ..Default::default()
                 }],
                 problems,
+                ..Default::default()
             }
         }
     };
@@ -686,6 +693,7 @@ impl JsonlPieces {
         let mut out = FileParse {
             records: Vec::new(),
             problems: self.problems,
+            ..Default::default()
         };
         self.lines.finish(&mut out);
         out.problems.extend(self.undated);
@@ -1034,7 +1042,14 @@ mod tests {
             return (whole, None);
         }
         let problems = parser.finish();
-        (whole, Some(FileParse { records, problems }))
+        (
+            whole,
+            Some(FileParse {
+                records,
+                problems,
+                ..Default::default()
+            }),
+        )
     }
 
     #[test]

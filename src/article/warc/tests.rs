@@ -1,27 +1,8 @@
 use super::*;
 use crate::article::FileParse;
 
-/// A sink that also counts the records passed over.
-#[derive(Default)]
-struct Counted {
-    parse: FileParse,
-    passed_over: usize,
-}
-
-impl Sink for Counted {
-    fn record(&mut self, record: Record) {
-        self.parse.records.push(record);
-    }
-    fn problem(&mut self, problem: Problem) {
-        self.parse.problems.push(problem);
-    }
-    fn passed_over(&mut self) {
-        self.passed_over += 1;
-    }
-}
-
-fn read_bytes(bytes: &[u8], max: u64) -> Counted {
-    let mut sink = Counted::default();
+fn read_bytes(bytes: &[u8], max: u64) -> FileParse {
+    let mut sink = FileParse::default();
     read_capped(&mut &bytes[..], &mut sink, max);
     sink
 }
@@ -71,9 +52,9 @@ fn a_chunked_gzipped_response_is_read_like_a_plain_one() {
     );
     let plain = response("Content-Type: text/html\r\n", PAGE.as_bytes());
     let (a, b) = (read_bytes(&raw, 1 << 20), read_bytes(&plain, 1 << 20));
-    assert_eq!(a.parse.records.len(), 1, "{:?}", a.parse.problems);
-    assert_eq!(a.parse.records, b.parse.records);
-    let article = &a.parse.records[0].article;
+    assert_eq!(a.records.len(), 1, "{:?}", a.problems);
+    assert_eq!(a.records, b.records);
+    let article = &a.records[0].article;
     assert_eq!(article.title, "Ferry fares rise");
     assert_eq!(article.url.as_deref(), Some("https://harbor.example/fares"));
     assert!(
@@ -90,16 +71,16 @@ fn the_crawl_date_stands_in_only_for_a_page_without_one() {
         &response("Content-Type: text/html\r\n", undated.as_bytes()),
         1 << 20,
     );
-    let date = got.parse.records[0].article.date.unwrap();
+    let date = got.records[0].article.date.unwrap();
     assert_eq!(date.datetime.to_string(), "2024-03-02 10:00:00");
-    assert!(got.parse.problems[0].reason.contains("WARC-Date"));
+    assert!(got.problems[0].reason.contains("WARC-Date"));
     let dated = read_bytes(
         &response("Content-Type: text/html\r\n", PAGE.as_bytes()),
         1 << 20,
     );
-    let date = dated.parse.records[0].article.date.unwrap();
+    let date = dated.records[0].article.date.unwrap();
     assert_eq!(date.datetime.to_string(), "2024-03-01 09:30:00");
-    assert!(dated.parse.problems.is_empty());
+    assert!(dated.problems.is_empty());
 }
 
 #[test]
@@ -115,8 +96,8 @@ fn non_pages_are_passed_over_not_reported() {
     file.extend(record("response", "application/http", not_found));
     file.extend(record("revisit", "application/http", b""));
     let got = read_bytes(&file, 1 << 20);
-    assert!(got.parse.records.is_empty());
-    assert!(got.parse.problems.is_empty(), "{:?}", got.parse.problems);
+    assert!(got.records.is_empty());
+    assert!(got.problems.is_empty(), "{:?}", got.problems);
     assert_eq!(got.passed_over, 5);
 }
 
@@ -125,15 +106,11 @@ fn a_record_over_the_cap_is_skipped_and_the_next_is_read() {
     let mut file = response("Content-Type: text/html\r\n", PAGE.repeat(20).as_bytes());
     file.extend(response("Content-Type: text/html\r\n", PAGE.as_bytes()));
     let got = read_bytes(&file, (PAGE.len() * 5) as u64);
-    assert_eq!(got.parse.records.len(), 1);
-    assert_eq!(got.parse.records[0].record, Some(2));
-    assert_eq!(got.parse.problems.len(), 1);
-    assert_eq!(got.parse.problems[0].record, Some(1));
-    assert!(
-        got.parse.problems[0].reason.contains("cap"),
-        "{:?}",
-        got.parse.problems
-    );
+    assert_eq!(got.records.len(), 1);
+    assert_eq!(got.records[0].record, Some(2));
+    assert_eq!(got.problems.len(), 1);
+    assert_eq!(got.problems[0].record, Some(1));
+    assert!(got.problems[0].reason.contains("cap"), "{:?}", got.problems);
 }
 
 #[test]
@@ -144,11 +121,11 @@ fn a_gzip_bomb_inside_a_record_stops_at_the_cap() {
     let gz = gz.finish().unwrap();
     let file = response("Content-Type: text/html\r\nContent-Encoding: gzip\r\n", &gz);
     let got = read_bytes(&file, 1 << 20);
-    assert!(got.parse.records.is_empty());
+    assert!(got.records.is_empty());
     assert!(
-        got.parse.problems[0].reason.contains("decompressed"),
+        got.problems[0].reason.contains("decompressed"),
         "{:?}",
-        got.parse.problems
+        got.problems
     );
 }
 
@@ -165,9 +142,8 @@ fn unknown_compression_and_broken_http_are_reported_and_reading_goes_on() {
     ));
     file.extend(response("Content-Type: text/html\r\n", PAGE.as_bytes()));
     let got = read_bytes(&file, 1 << 20);
-    assert_eq!(got.parse.records.len(), 1);
+    assert_eq!(got.records.len(), 1);
     let reasons: Vec<_> = got
-        .parse
         .problems
         .iter()
         .map(|p| (p.record, p.reason.as_str()))
@@ -181,24 +157,24 @@ fn unknown_compression_and_broken_http_are_reported_and_reading_goes_on() {
 fn a_resource_record_holding_html_is_a_page() {
     let file = record("resource", "text/html; charset=utf-8", PAGE.as_bytes());
     let got = read_bytes(&file, 1 << 20);
-    assert_eq!(got.parse.records.len(), 1, "{:?}", got.parse.problems);
+    assert_eq!(got.records.len(), 1, "{:?}", got.problems);
 }
 
 #[test]
 fn headers_that_never_end_or_are_not_warc_stop_the_file_with_a_reason() {
     let got = read_bytes(b"<html>not a warc</html>\n", 1 << 20);
-    assert!(got.parse.problems[0].reason.starts_with("not a WARC file"));
+    assert!(got.problems[0].reason.starts_with("not a WARC file"));
     let endless = [b"WARC/1.0\r\n".as_slice(), &b"X: y\r\n".repeat(20_000)].concat();
     let got = read_bytes(&endless, 1 << 20);
     assert!(
-        got.parse.problems[0].reason.contains("64 KB"),
+        got.problems[0].reason.contains("64 KB"),
         "{:?}",
-        got.parse.problems
+        got.problems
     );
     let got = read_bytes(b"WARC/1.0\r\nWARC-Type: response\r\n\r\nabc", 1 << 20);
-    assert!(got.parse.problems[0].reason.contains("Content-Length"));
+    assert!(got.problems[0].reason.contains("Content-Length"));
     let got = read_bytes(b"", 1 << 20);
-    assert!(got.parse.problems.is_empty() && got.parse.records.is_empty());
+    assert!(got.problems.is_empty() && got.records.is_empty());
 }
 
 #[test]
