@@ -700,13 +700,13 @@ fn make_doc(
     if let Some(url) = &a.url {
         doc.add_text(f.url, url);
     }
-    let id = schema::article_id(
+    let id = schema::article_hash(
         file.id,
         record.member.as_deref(),
         record.line,
         record.record,
     );
-    doc.add_text(f.id, id);
+    doc.add_u64(f.id, id);
     doc.add_u64(f.size, file.size);
     doc.add_i64(f.mtime, file.mtime_ns);
     doc.add_u64(f.hash, hash);
@@ -1470,9 +1470,15 @@ mod make_doc_tests {
         assert_eq!(text(f.url).as_deref(), Some("https://example.com/a"));
         assert_eq!(doc.get_first(f.record).and_then(|v| v.as_u64()), Some(3));
         assert_eq!(doc.get_first(f.line).and_then(|v| v.as_u64()), None);
+        let id = |doc: &TantivyDocument| doc.get_first(f.id).and_then(|v| v.as_u64());
         assert_eq!(
-            text(f.id),
-            Some(schema::article_id(7, Some("feeds/rss2.xml"), None, Some(3)))
+            id(&doc),
+            Some(schema::article_hash(
+                7,
+                Some("feeds/rss2.xml"),
+                None,
+                Some(3)
+            ))
         );
         // A plain file: no member, record or url; an id all the same.
         let plain = Record {
@@ -1481,11 +1487,7 @@ mod make_doc_tests {
         };
         let doc = make_doc(&f, &file, "/archive/bundle.zip", 1, 2, &plain);
         assert!(doc.get_first(f.member).is_none() && doc.get_first(f.record).is_none());
-        assert_eq!(
-            doc.get_first(f.id)
-                .and_then(|v| v.as_str().map(str::to_string)),
-            Some(schema::article_id(7, None, None, None))
-        );
+        assert_eq!(id(&doc), Some(schema::article_hash(7, None, None, None)));
     }
 }
 
