@@ -659,10 +659,8 @@ fn make_doc(
         doc.add_text(f.author_facet, name);
     }
     // What the format names comes first; the body's own dateline fills what it does not.
-    let from_body = match (&a.place, &a.source) {
-        (Some(_), Some(_)) => None,
-        _ => dateline::parse(&a.body),
-    };
+    // Read once: the fingerprint below leaves the dateline out of the story too.
+    let from_body = dateline::parse(&a.body);
     let place = a
         .place
         .as_deref()
@@ -679,7 +677,8 @@ fn make_doc(
         doc.add_text(f.source, source);
         doc.add_text(f.source_facet, source);
     }
-    doc.add_u64(f.simhash, simhash::fingerprint(&a.body));
+    let print = simhash::fingerprint_with(&a.body, from_body.is_some());
+    doc.add_u64(f.simhash, print);
     if let Some(date) = a.date {
         let secs = date.datetime.and_utc().timestamp();
         doc.add_date(f.date, DateTime::from_timestamp_secs(secs));
