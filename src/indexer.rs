@@ -317,24 +317,27 @@ fn read_parsed(file: &mut FoundFile, max_mb: u64) -> Parsed {
         (Ok((0, parse)), None, None)
     };
     let max_bytes = max_mb.saturating_mul(1 << 20);
-    let mut opened = match open_regular(&file.path) {
-        Ok(f) => f,
+    let (mut opened, meta) = match open_regular_with_meta(&file.path) {
+        Ok(opened) => opened,
         Err(e) => return cannot_read(e),
     };
-    match opened.metadata() {
-        Ok(meta) => {
-            file.size = meta.len();
-            file.mtime_ns = walk::mtime_ns(&meta);
-        }
-        Err(e) => return cannot_read(e),
-    }
-    let mut bytes = Vec::new();
+    file.size = meta.len();
+    file.mtime_ns = walk::mtime_ns(&meta);
+    // Room for the head at once: one read fills it, one more meets the end of the file.
+    let mut bytes = Vec::with_capacity(
+        usize::try_from(file.size)
+            .unwrap_or(usize::MAX)
+            .min(article::SNIFF_BYTES),
+    );
     let head = (&mut opened)
         .take(article::SNIFF_BYTES as u64)
         .read_to_end(&mut bytes);
     if let Err(e) = head {
         return cannot_read(e);
     }
+    // Fewer bytes than asked for: the read met the end of the file, so the head is the
+    // whole file (most articles are), and reading on would only meet the end again.
+    let at_end = bytes.len() < article::SNIFF_BYTES;
     // The name said what the file should be; its first bytes say what it is.
     let name = file.path.file_name().unwrap_or_default().to_string_lossy();
     if !bytes.is_empty() {
@@ -383,10 +386,14 @@ fn read_parsed(file: &mut FoundFile, max_mb: u64) -> Parsed {
     let rest = usize::try_from(file.size)
         .unwrap_or(usize::MAX)
         .saturating_sub(bytes.len());
-    let read = bytes
-        .try_reserve_exact(rest)
-        .map_err(std::io::Error::other)
-        .and_then(|()| opened.read_to_end(&mut bytes));
+    let read = if at_end {
+        Ok(0)
+    } else {
+        bytes
+            .try_reserve_exact(rest)
+            .map_err(std::io::Error::other)
+            .and_then(|()| opened.read_to_end(&mut bytes))
+    };
     if let Err(e) = read {
         return cannot_read(e);
     }
@@ -402,6 +409,11 @@ fn read_parsed(file: &mut FoundFile, max_mb: u64) -> Parsed {
 /// since the walk would wait for a writer forever, so the file is opened without waiting
 /// and then must still be a regular file).
 fn open_regular(path: &Path) -> std::io::Result<File> {
+    Ok(open_regular_with_meta(path)?.0)
+}
+
+/// [`open_regular`], with the metadata it checked (one `fstat` for both).
+fn open_regular_with_meta(path: &Path) -> std::io::Result<(File, std::fs::Metadata)> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -411,12 +423,13 @@ fn open_regular(path: &Path) -> std::io::Result<File> {
         options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
     }
     let file = options.open(path)?;
-    if !file.metadata()?.is_file() {
+    let meta = file.metadata()?;
+    if !meta.is_file() {
         return Err(std::io::Error::other(
             "no longer a regular file (a pipe or device took its place), not read",
         ));
     }
-    Ok(file)
+    Ok((file, meta))
 }
 
 /// Records of a container sent to the indexing thread together, at most (or

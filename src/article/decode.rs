@@ -189,6 +189,20 @@ fn bomless_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
 
 /// Text that decoded but is mostly control characters is a binary file.
 fn binary_text(text: &str) -> Option<&'static str> {
+    // Most articles are ASCII: one character a byte, judged a byte at a time (the control
+    // characters of ASCII are 0x00-0x1F and 0x7F).
+    let head = &text.as_bytes()[..text.len().min(SAMPLE_CHARS)];
+    if head.is_ascii() {
+        if head.contains(&0) {
+            return Some("binary file, not text (NUL characters)");
+        }
+        let controls = head
+            .iter()
+            .filter(|&&b| (b < 0x20 || b == 0x7F) && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
+            .count();
+        return (controls * 20 > head.len())
+            .then_some("binary file, not text (control characters)");
+    }
     let mut total = 0usize;
     let mut controls = 0usize;
     for c in text.chars().take(SAMPLE_CHARS) {
@@ -328,6 +342,43 @@ mod tests {
             b"",
         ] {
             assert_eq!(sniff(text), None, "{text:?}");
+        }
+    }
+
+    /// The ASCII fast path of `binary_text` judges as the character loop does.
+    #[test]
+    fn binary_text_ascii_path_agrees_with_the_char_loop() {
+        fn by_chars(text: &str) -> Option<&'static str> {
+            let mut total = 0usize;
+            let mut controls = 0usize;
+            for c in text.chars().take(SAMPLE_CHARS) {
+                total += 1;
+                if c == '\0' {
+                    return Some("binary file, not text (NUL characters)");
+                }
+                if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0C') {
+                    controls += 1;
+                }
+            }
+            (controls * 20 > total).then_some("binary file, not text (control characters)")
+        }
+        let mut cases: Vec<String> = vec![
+            String::new(),
+            "plain text\n".into(),
+            "a\x7Fb".into(),
+            "\x01\x02 text".into(),
+            "tab\tff\x0Ccr\r\n".into(),
+            "x\0y".into(),
+            format!("{}\x01", "a".repeat(19)),
+            format!("{}\x01", "a".repeat(20)),
+            format!("{}\x01\x01", "a".repeat(SAMPLE_CHARS)),
+        ];
+        for b in 0u8..0x80 {
+            cases.push(format!("{}{}", char::from(b), "abc".repeat(b as usize % 7)));
+        }
+        for case in &cases {
+            assert!(case.is_ascii());
+            assert_eq!(binary_text(case), by_chars(case), "{case:?}");
         }
     }
 
