@@ -157,7 +157,7 @@ pub struct Row {
     pub id: String,
 }
 
-fn row_of(doc: &TantivyDocument, fields: &Fields, m: &Match) -> Row {
+fn row_of(doc: &TantivyDocument, fields: &Fields, m: &Match, id: String) -> Row {
     let text = |f| {
         doc.get_first(f)
             .and_then(|v| v.as_str())
@@ -181,7 +181,7 @@ fn row_of(doc: &TantivyDocument, fields: &Fields, m: &Match) -> Row {
         member: non_empty(doc, fields.member),
         record: doc.get_first(fields.record).and_then(|v| v.as_u64()),
         url: non_empty(doc, fields.url),
-        id: text(fields.id).unwrap_or_default(),
+        id,
     }
 }
 
@@ -200,7 +200,8 @@ pub fn for_each_row(
     let mut written = 0;
     for m in &matches {
         let doc: TantivyDocument = searcher.doc(m.address)?;
-        each(row_of(&doc, &open.fields, m))?;
+        let id = schema::id_at(&searcher, m.address)?;
+        each(row_of(&doc, &open.fields, m, id))?;
         written += 1;
     }
     Ok(written)

@@ -317,24 +317,27 @@ fn read_parsed(file: &mut FoundFile, max_mb: u64) -> Parsed {
         (Ok((0, parse)), None, None)
     };
     let max_bytes = max_mb.saturating_mul(1 << 20);
-    let mut opened = match open_regular(&file.path) {
-        Ok(f) => f,
+    let (mut opened, meta) = match open_regular_with_meta(&file.path) {
+        Ok(opened) => opened,
         Err(e) => return cannot_read(e),
     };
-    match opened.metadata() {
-        Ok(meta) => {
-            file.size = meta.len();
-            file.mtime_ns = walk::mtime_ns(&meta);
-        }
-        Err(e) => return cannot_read(e),
-    }
-    let mut bytes = Vec::new();
+    file.size = meta.len();
+    file.mtime_ns = walk::mtime_ns(&meta);
+    // Room for the head at once: one read fills it, one more meets the end of the file.
+    let mut bytes = Vec::with_capacity(
+        usize::try_from(file.size)
+            .unwrap_or(usize::MAX)
+            .min(article::SNIFF_BYTES),
+    );
     let head = (&mut opened)
         .take(article::SNIFF_BYTES as u64)
         .read_to_end(&mut bytes);
     if let Err(e) = head {
         return cannot_read(e);
     }
+    // Fewer bytes than asked for: the read met the end of the file, so the head is the
+    // whole file (most articles are), and reading on would only meet the end again.
+    let at_end = bytes.len() < article::SNIFF_BYTES;
     // The name said what the file should be; its first bytes say what it is.
     let name = file.path.file_name().unwrap_or_default().to_string_lossy();
     if !bytes.is_empty() {
@@ -383,10 +386,14 @@ fn read_parsed(file: &mut FoundFile, max_mb: u64) -> Parsed {
     let rest = usize::try_from(file.size)
         .unwrap_or(usize::MAX)
         .saturating_sub(bytes.len());
-    let read = bytes
-        .try_reserve_exact(rest)
-        .map_err(std::io::Error::other)
-        .and_then(|()| opened.read_to_end(&mut bytes));
+    let read = if at_end {
+        Ok(0)
+    } else {
+        bytes
+            .try_reserve_exact(rest)
+            .map_err(std::io::Error::other)
+            .and_then(|()| opened.read_to_end(&mut bytes))
+    };
     if let Err(e) = read {
         return cannot_read(e);
     }
@@ -402,6 +409,11 @@ fn read_parsed(file: &mut FoundFile, max_mb: u64) -> Parsed {
 /// since the walk would wait for a writer forever, so the file is opened without waiting
 /// and then must still be a regular file).
 fn open_regular(path: &Path) -> std::io::Result<File> {
+    Ok(open_regular_with_meta(path)?.0)
+}
+
+/// [`open_regular`], with the metadata it checked (one `fstat` for both).
+fn open_regular_with_meta(path: &Path) -> std::io::Result<(File, std::fs::Metadata)> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -411,12 +423,13 @@ fn open_regular(path: &Path) -> std::io::Result<File> {
         options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
     }
     let file = options.open(path)?;
-    if !file.metadata()?.is_file() {
+    let meta = file.metadata()?;
+    if !meta.is_file() {
         return Err(std::io::Error::other(
             "no longer a regular file (a pipe or device took its place), not read",
         ));
     }
-    Ok(file)
+    Ok((file, meta))
 }
 
 /// Records of a container sent to the indexing thread together, at most (or
@@ -659,10 +672,8 @@ fn make_doc(
         doc.add_text(f.author_facet, name);
     }
     // What the format names comes first; the body's own dateline fills what it does not.
-    let from_body = match (&a.place, &a.source) {
-        (Some(_), Some(_)) => None,
-        _ => dateline::parse(&a.body),
-    };
+    // Read once: the fingerprint below leaves the dateline out of the story too.
+    let from_body = dateline::parse(&a.body);
     let place = a
         .place
         .as_deref()
@@ -679,7 +690,8 @@ fn make_doc(
         doc.add_text(f.source, source);
         doc.add_text(f.source_facet, source);
     }
-    doc.add_u64(f.simhash, simhash::fingerprint(&a.body));
+    let print = simhash::fingerprint_with(&a.body, from_body.is_some());
+    doc.add_u64(f.simhash, print);
     if let Some(date) = a.date {
         let secs = date.datetime.and_utc().timestamp();
         doc.add_date(f.date, DateTime::from_timestamp_secs(secs));
@@ -700,13 +712,13 @@ fn make_doc(
     if let Some(url) = &a.url {
         doc.add_text(f.url, url);
     }
-    let id = schema::article_id(
+    let id = schema::article_hash(
         file.id,
         record.member.as_deref(),
         record.line,
         record.record,
     );
-    doc.add_text(f.id, id);
+    doc.add_u64(f.id, id);
     doc.add_u64(f.size, file.size);
     doc.add_i64(f.mtime, file.mtime_ns);
     doc.add_u64(f.hash, hash);
@@ -1470,9 +1482,15 @@ mod make_doc_tests {
         assert_eq!(text(f.url).as_deref(), Some("https://example.com/a"));
         assert_eq!(doc.get_first(f.record).and_then(|v| v.as_u64()), Some(3));
         assert_eq!(doc.get_first(f.line).and_then(|v| v.as_u64()), None);
+        let id = |doc: &TantivyDocument| doc.get_first(f.id).and_then(|v| v.as_u64());
         assert_eq!(
-            text(f.id),
-            Some(schema::article_id(7, Some("feeds/rss2.xml"), None, Some(3)))
+            id(&doc),
+            Some(schema::article_hash(
+                7,
+                Some("feeds/rss2.xml"),
+                None,
+                Some(3)
+            ))
         );
         // A plain file: no member, record or url; an id all the same.
         let plain = Record {
@@ -1481,11 +1499,7 @@ mod make_doc_tests {
         };
         let doc = make_doc(&f, &file, "/archive/bundle.zip", 1, 2, &plain);
         assert!(doc.get_first(f.member).is_none() && doc.get_first(f.record).is_none());
-        assert_eq!(
-            doc.get_first(f.id)
-                .and_then(|v| v.as_str().map(str::to_string)),
-            Some(schema::article_id(7, None, None, None))
-        );
+        assert_eq!(id(&doc), Some(schema::article_hash(7, None, None, None)));
     }
 }
 

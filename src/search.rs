@@ -560,7 +560,7 @@ pub(crate) fn build_hits(
             member: non_empty(&doc, fields.member),
             record: doc.get_first(fields.record).and_then(|v| v.as_u64()),
             url: non_empty(&doc, fields.url),
-            id: text(fields.id),
+            id: schema::id_at(searcher, address)?,
             title: snippets.title(&title),
             authors: doc
                 .get_all(fields.author)

@@ -76,11 +76,8 @@ pub fn parse_target(target: &str) -> Target {
 /// [`parse_target`] reads it. Not finding it is a [`NotFound`] error.
 pub fn find(searcher: &Searcher, open: &OpenIndex, target: &str) -> Result<DocAddress> {
     let f = &open.fields;
-    if schema::looks_like_id(target) {
-        let q = TermQuery::new(
-            Term::from_field_text(f.id, target),
-            IndexRecordOption::Basic,
-        );
+    if let Some(id) = schema::parse_id(target) {
+        let q = schema::id_query(f, id);
         if let Some((_, address)) = searcher
             .search(&q, &TopDocs::with_limit(1).order_by_score())?
             .first()
@@ -129,7 +126,7 @@ pub fn find(searcher: &Searcher, open: &OpenIndex, target: &str) -> Result<DocAd
         // `:N` is the line of a JSON Lines record, else the position in a feed or WARC file.
         let number_fits = number.is_none() || line.or(record) == number;
         if member_fits && number_fits {
-            let id = non_empty(&doc, f.id).unwrap_or_default();
+            let id = schema::id_at(searcher, address)?;
             found.push((line.or(record), doc_member, id, address));
         }
     }
@@ -253,7 +250,7 @@ pub fn show(open: &OpenIndex, target: &str, highlight: Option<&str>) -> Result<S
         }
     };
     Ok(Shown {
-        id: text(f.id),
+        id: schema::id_at(&searcher, address)?,
         title,
         authors: doc
             .get_all(f.author)
