@@ -43,11 +43,16 @@ fn first_line(body: &str) -> String {
 pub fn parse(body: &str) -> Option<Dateline> {
     let first = first_line(body);
     let first = first.as_str();
-    let (head, _) = DASHES
+    let (head, story) = DASHES
         .iter()
         .filter_map(|d| first.find(d).map(|i| (i, d)))
         .min_by_key(|(i, _)| *i)
         .map(|(i, d)| (&first[..i], &first[i + d.len()..]))?;
+    // `LONDON GOLD CLOSING - APRIL 7 420.00 DLRS`: a table's heading and its day, not a
+    // dateline and its story.
+    if starts_with_day(story) {
+        return None;
+    }
     if head.len() > MAX_DATELINE {
         return None;
     }
@@ -72,6 +77,7 @@ pub fn parse(body: &str) -> Option<Dateline> {
     if place.chars().filter(|c| c.is_alphabetic()).count() < 2 {
         return None;
     }
+    let mut dated_or_placed = source.is_some();
     for rest in parts {
         let ws: Vec<&str> = rest.split_whitespace().collect();
         let is_day = ws.len() == 2
@@ -84,11 +90,35 @@ pub fn parse(body: &str) -> Option<Dateline> {
         if !(is_day || is_region) {
             return None;
         }
+        dated_or_placed = true;
+    }
+    // A bare `PLACE - ` (no day, region or agency) is a place only when it is short and a
+    // sentence follows: `CORRECTION - THREE CONVICTED` and `MONEY RATES - INTERNATIONAL
+    // SUMMARY` are headings.
+    if !dated_or_placed && (words.len() > 3 || !starts_a_sentence(story)) {
+        return None;
     }
     Some(Dateline {
         place: words.join(" "),
         source,
     })
+}
+
+/// Whether `text` opens with a day: a month's name and a number (`APRIL 7`, `Apr 08`).
+fn starts_with_day(text: &str) -> bool {
+    let mut words = text.split_whitespace();
+    let (Some(month), Some(day)) = (words.next(), words.next()) else {
+        return false;
+    };
+    super::date::month(month).is_some() && day.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Whether `text` opens as running prose does: a word with a lower-case letter in its first
+/// two (`The New York Stock Exchange said`, `Coffee producers`), not a capitalised heading.
+fn starts_a_sentence(text: &str) -> bool {
+    text.split_whitespace()
+        .take(2)
+        .any(|w| w.chars().any(char::is_lowercase))
 }
 
 #[cfg(test)]
@@ -167,5 +197,30 @@ mod tests {
         assert_eq!(parse("*** Blah blah blah."), None);
         assert_eq!(parse(""), None);
         assert_eq!(parse("A - b"), None);
+    }
+
+    #[test]
+    fn headings_of_tables_and_corrections_are_not_datelines() {
+        for heading in [
+            "U.S. COCOA MERCHANT SPOT PRICES - APRIL 7",
+            "LONDON GOLD - APRIL 7 418.70 DLRS, FIX CONTINUES",
+            "N.Y. COMMODITY FUTURES ESTIMATED VOLUMES - APRIL 7 Time 11.00",
+            "TOKYO CALL MARKET - APRIL 07 DLR CALL RATES",
+            "CORRECTION - THREE CONVICTED IN HOME STATE TRIAL",
+            "MONEY RATES - INTERNATIONAL SUMMARY - APR 3",
+            "FOB RIVER - CLOSE      APRIL 6",
+            "DUTCH INTERBANK DEPOSIT RATES - APRIL 7",
+        ] {
+            assert_eq!(parse(heading), None, "{heading}");
+        }
+        // A bare place followed by a story stays a dateline.
+        assert_eq!(
+            parse("NEW YORK - The New York Stock Exchange said"),
+            dl("NEW YORK", None)
+        );
+        assert_eq!(
+            parse("RIO DE JANEIRO - Brazil's coffee"),
+            dl("RIO DE JANEIRO", None)
+        );
     }
 }
