@@ -51,6 +51,8 @@ pub enum Command {
     Show(ShowArgs),
     /// Count matching articles per day, week, month or year, drawn as a bar chart
     Timeline(TimelineArgs),
+    /// Serve the archive as a search page and a JSON API (until Ctrl-C)
+    Serve(ServeArgs),
     /// Print a shell completion script (e.g. `dateline completions bash > /etc/bash_completion.d/dateline`)
     Completions(CompletionsArgs),
     /// Print the manual page, in roff (e.g. `dateline man | man -l -`)
@@ -290,6 +292,30 @@ pub struct TimelineArgs {
     /// Print CSV: a start,count header and one row per period
     #[arg(long)]
     pub csv: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Prints the URL as the first line of standard output. Pages: / (search), \
+/article/ID. API: /api/search, /api/timeline, /api/facets, /api/article/ID, /api/similar/ID, \
+/api/export?format=csv|jsonl, /healthz; parameters as the flags of the commands of those names."
+)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Address and port to listen on (port 0 picks a free one); anything but a loopback
+    /// address lets the whole network read the archive
+    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:7700")]
+    pub addr: std::net::SocketAddr,
+    /// Searches run at once (default: one per core); more wait briefly, then get 503
+    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
+    pub max_searches: usize,
+    /// Seconds one search may take before its request gets 503
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub time_limit: f64,
+    /// Milliseconds a request waits for a turn to search before it gets 503
+    #[arg(long, value_name = "MS", default_value_t = 1000, hide = true)]
+    pub queue_wait_ms: u64,
 }
 
 /// `--sort`: the order of results.

@@ -13,15 +13,15 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use crate::cli::{
-    FacetsArgs, FilterArgs, IndexArgs, SearchArgs, ShowArgs, SimilarArgs, TimelineArgs,
+    FacetsArgs, FilterArgs, IndexArgs, SearchArgs, ServeArgs, ShowArgs, SimilarArgs, TimelineArgs,
     DEFAULT_INDEX,
 };
 use crate::index_dir;
 use crate::indexer::{self, Indexer, Options, Summary};
 use crate::output::{self, chart, json, Paint};
 use crate::query::Filters;
-use crate::search::{self, Request};
-use crate::{export, timeline};
+use crate::search::Request;
+use crate::{answer, export};
 
 /// Exit code 130: stopped by Ctrl-C (128 + SIGINT), as shells report it.
 pub const INTERRUPTED: u8 = 130;
@@ -169,37 +169,25 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
         let rows = export_rows(&open, &request, options)?;
         return Ok(found(rows > 0));
     }
-    let mut results = search::search(&open, &request)?;
-    if args.snippet_chars == 0 {
-        for hit in &mut results.hits {
-            hit.snippet = Default::default();
-        }
-    }
-    let spark = if args.timeline {
-        let room = if args.json {
+    let room = args.timeline.then(|| {
+        if args.json {
             usize::MAX
         } else {
             chart::spark_room(output::terminal_width())
-        };
-        Some(timeline::for_search(
-            &open,
-            &request.query,
-            &request.filters,
-            room,
-        )?)
-    } else {
-        None
-    };
+        }
+    });
+    let searcher = index_dir::reader(&open.index)?.searcher();
+    let searched = answer::search(&searcher, &open, &request, args.snippet_chars != 0, room)?;
     to_stdout(|out| {
         if args.json {
-            json::write_line(out, &json::results_json(&results, spark.as_ref()))
+            json::write_line(out, &searched.to_json())
         } else {
             let paint = Paint::stdout();
-            chart::print_sparkline(out, spark.as_ref(), paint)?;
-            output::print_results(out, &results, paint)
+            chart::print_sparkline(out, searched.timeline.as_ref(), paint)?;
+            output::print_results(out, &searched.results, paint)
         }
     })?;
-    Ok(found(results.total_hits > 0))
+    Ok(found(searched.results.total_hits > 0))
 }
 
 /// `search --format`: every match to standard output; returns how many rows were written.
@@ -224,10 +212,11 @@ pub fn timeline(args: TimelineArgs) -> Result<ExitCode> {
     ensure_default_index(&index_path)?;
     let open = index_dir::open_for_search(&index_path)?;
     let filters = filters_of(&args.filters)?;
-    let t = timeline::run(&open, &args.query, &filters, args.by)?;
+    let searcher = index_dir::reader(&open.index)?.searcher();
+    let t = answer::timeline(&searcher, &open, &args.query, &filters, args.by)?;
     to_stdout(|out| {
         if args.json {
-            json::write_line(out, &timeline::to_json(&t))
+            json::write_line(out, &answer::timeline_json(&t))
         } else if args.csv {
             output::csv::write_timeline(out, &t)
         } else {
@@ -278,28 +267,42 @@ pub fn show(args: ShowArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `dateline serve`: runs until Ctrl-C; 0 when it stopped cleanly.
+pub fn serve(args: ServeArgs) -> Result<ExitCode> {
+    ensure_default_index(&args.location.index)?;
+    if !(0.01..=86_400.0).contains(&args.time_limit) {
+        anyhow::bail!(
+            "--time-limit {} is out of range: pass between 0.01 and 86400 seconds",
+            args.time_limit
+        );
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    crate::serve::run(crate::serve::Options {
+        index: args.location.index,
+        addr: args.addr,
+        max_searches: if args.max_searches == 0 {
+            cores
+        } else {
+            args.max_searches
+        },
+        queue_wait: Duration::from_millis(args.queue_wait_ms),
+        time_limit: Duration::from_secs_f64(args.time_limit),
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Values listed per facet by `search --facets`.
 const FACETS_SHOWN: usize = 10;
 
 pub fn facets(args: FacetsArgs) -> Result<ExitCode> {
     ensure_default_index(&args.location.index)?;
     let open = index_dir::open_for_search(&args.location.index)?;
-    let request = Request {
-        query: args.query,
-        filters: filters_of(&args.filters)?,
-        limit: 0,
-        offset: 0,
-        sort: Default::default(),
-        snippet_chars: 0,
-        ranking: Default::default(),
-        facets: Some(args.limit.max(1)),
-        all_copies: true,
-    };
-    let mut results = search::search(&open, &request)?;
-    let facets = results.facets.take().unwrap_or_default();
+    let filters = filters_of(&args.filters)?;
+    let searcher = index_dir::reader(&open.index)?.searcher();
+    let (results, facets) = answer::facets(&searcher, &open, &args.query, &filters, args.limit)?;
     to_stdout(|out| {
         if args.json {
-            json::write_line(out, &json::facets_json(&results, &facets))
+            json::write_line(out, &answer::facets_json(&results, &facets))
         } else {
             writeln!(out, "{} matching articles", results.total_hits)?;
             output::print_facets(out, &facets, Paint::stdout())

@@ -192,11 +192,20 @@ fn row_of(doc: &TantivyDocument, fields: &Fields, m: &Match) -> Row {
 pub fn for_each_row(
     open: &OpenIndex,
     req: &Request,
-    mut each: impl FnMut(Row) -> Result<()>,
+    each: impl FnMut(Row) -> Result<()>,
 ) -> Result<u64> {
     let reader = index_dir::reader(&open.index)?;
-    let searcher = reader.searcher();
-    let matches = all_matches(&searcher, open, req)?;
+    for_each_row_with(&reader.searcher(), open, req, each)
+}
+
+/// [`for_each_row`] with a searcher a long-running caller (`dateline serve`) already holds.
+pub fn for_each_row_with(
+    searcher: &Searcher,
+    open: &OpenIndex,
+    req: &Request,
+    mut each: impl FnMut(Row) -> Result<()>,
+) -> Result<u64> {
+    let matches = all_matches(searcher, open, req)?;
     let mut written = 0;
     for m in &matches {
         let doc: TantivyDocument = searcher.doc(m.address)?;

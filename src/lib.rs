@@ -3,6 +3,7 @@
 //! The `dateline` binary is a thin layer over these modules; benchmarks and other tools use
 //! them directly.
 
+pub mod answer;
 pub mod article;
 pub mod cli;
 pub mod commands;
@@ -18,6 +19,7 @@ pub mod query;
 pub mod ranking;
 pub mod schema;
 pub mod search;
+pub mod serve;
 pub mod show;
 pub mod simhash;
 pub mod similar;

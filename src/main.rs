@@ -31,6 +31,7 @@ fn main() -> ExitCode {
         Command::Similar(args) => commands::similar(args),
         Command::Show(args) => commands::show(args),
         Command::Timeline(args) => commands::timeline(args),
+        Command::Serve(args) => commands::serve(args),
         Command::Completions(args) => print_with(|out| {
             cli::write_completions(args.shell, out);
             Ok(())

@@ -63,6 +63,9 @@ pub struct Hit {
     pub title: Highlighted,
     pub authors: Vec<String>,
     pub date: Option<NaiveDateTime>,
+    /// The place and source named in the story's dateline, when it has one.
+    pub place: Option<String>,
+    pub source: Option<String>,
     pub snippet: Highlighted,
     /// Paths of near-identical copies of this article among the matches (the same wire
     /// story filed again, a reprint), folded into this hit: the earliest of them.
@@ -571,6 +574,8 @@ pub(crate) fn build_hits(
                 .and_then(|v| v.as_datetime())
                 .and_then(|d| chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0))
                 .map(|d| d.naive_utc()),
+            place: non_empty(&doc, fields.place),
+            source: non_empty(&doc, fields.source),
             snippet: snippets.body(body),
             copies,
         });

@@ -14,7 +14,8 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use crate::index_dir::{self, OpenIndex};
 use crate::query::{self, Filters};
 use crate::schema;
-use crate::search::non_empty;
+use crate::search::{build_hits, non_empty, Hit, Snippets};
+use crate::simhash;
 use crate::snippet::{self, Highlighted, SnippetMaker};
 use crate::walk::path_id;
 
@@ -76,17 +77,8 @@ pub fn parse_target(target: &str) -> Target {
 /// [`parse_target`] reads it. Not finding it is a [`NotFound`] error.
 pub fn find(searcher: &Searcher, open: &OpenIndex, target: &str) -> Result<DocAddress> {
     let f = &open.fields;
-    if schema::looks_like_id(target) {
-        let q = TermQuery::new(
-            Term::from_field_text(f.id, target),
-            IndexRecordOption::Basic,
-        );
-        if let Some((_, address)) = searcher
-            .search(&q, &TopDocs::with_limit(1).order_by_score())?
-            .first()
-        {
-            return Ok(*address);
-        }
+    if let Some(address) = find_id(searcher, open, target)? {
+        return Ok(address);
     }
     let Target {
         path,
@@ -170,6 +162,22 @@ pub fn find(searcher: &Searcher, open: &OpenIndex, target: &str) -> Result<DocAd
     }
 }
 
+/// The article with the id `id`, if there is one. Only the index is looked in, never the
+/// file system: what `dateline serve` uses for ids from strangers.
+pub fn find_id(searcher: &Searcher, open: &OpenIndex, id: &str) -> Result<Option<DocAddress>> {
+    if !schema::looks_like_id(id) {
+        return Ok(None);
+    }
+    let q = TermQuery::new(
+        Term::from_field_text(open.fields.id, id),
+        IndexRecordOption::Basic,
+    );
+    Ok(searcher
+        .search(&q, &TopDocs::with_limit(1).order_by_score())?
+        .first()
+        .map(|(_, address)| *address))
+}
+
 /// One article as indexed, for `dateline show`.
 #[derive(Debug, Clone)]
 pub struct Shown {
@@ -229,6 +237,16 @@ pub fn show(open: &OpenIndex, target: &str, highlight: Option<&str>) -> Result<S
     let reader = index_dir::reader(&open.index)?;
     let searcher = reader.searcher();
     let address = find(&searcher, open, target)?;
+    show_at(&searcher, open, address, highlight)
+}
+
+/// The article at `address`, as [`show`] reads it.
+pub fn show_at(
+    searcher: &Searcher,
+    open: &OpenIndex,
+    address: DocAddress,
+    highlight: Option<&str>,
+) -> Result<Shown> {
     let doc: TantivyDocument = searcher.doc(address)?;
     let f = &open.fields;
     let text = |field| non_empty(&doc, field).unwrap_or_default();
@@ -243,7 +261,7 @@ pub fn show(open: &OpenIndex, target: &str, highlight: Option<&str>) -> Result<S
                 None => (plain(title), plain(body)),
                 Some(tq) => {
                     let phrases = snippet::quoted_phrases(q);
-                    let maker = |field| SnippetMaker::create(&searcher, &*tq, field, 0, &phrases);
+                    let maker = |field| SnippetMaker::create(searcher, &*tq, field, 0, &phrases);
                     (
                         maker(f.title)?.highlight_whole(&title),
                         maker(f.body)?.highlight_whole(&body),
@@ -274,6 +292,58 @@ pub fn show(open: &OpenIndex, target: &str, highlight: Option<&str>) -> Result<S
         body,
         highlighted: highlight.is_some(),
     })
+}
+
+/// The other articles of the index that are copies of the one at `address` (the same wire
+/// story filed again, a reprint), earliest first, at most `max`: a pass over the
+/// fingerprints' fast field, no stored document read but the copies'.
+pub fn copies(
+    searcher: &Searcher,
+    open: &OpenIndex,
+    address: DocAddress,
+    max: usize,
+) -> Result<Vec<Hit>> {
+    let print = searcher
+        .segment_reader(address.segment_ord)
+        .fast_fields()
+        .u64(schema::SIMHASH)?
+        .first(address.doc_id)
+        .unwrap_or(0);
+    let mut found: Vec<(i64, DocAddress)> = Vec::new();
+    if print != 0 {
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let ord = ord as u32;
+            let prints = segment.fast_fields().u64(schema::SIMHASH)?;
+            let dates = segment.fast_fields().date(schema::DATE)?;
+            let alive = segment.alive_bitset();
+            for doc in 0..segment.max_doc() {
+                let here = DocAddress::new(ord, doc);
+                if here == address || alive.is_some_and(|a| !a.is_alive(doc)) {
+                    continue;
+                }
+                if simhash::are_copies(print, prints.first(doc).unwrap_or(0)) {
+                    let date = dates
+                        .first(doc)
+                        .map_or(i64::MAX, |d| d.into_timestamp_secs());
+                    found.push((date, here));
+                }
+            }
+        }
+    }
+    found.sort();
+    found.truncate(max);
+    let groups = found
+        .into_iter()
+        .map(|(_, a)| vec![(Some(0.0), a)])
+        .collect();
+    build_hits(
+        searcher,
+        open,
+        &tantivy::query::AllQuery,
+        &Snippets::none(200),
+        groups,
+        0,
+    )
 }
 
 fn plain(text: String) -> Highlighted {

@@ -7,7 +7,7 @@ use anyhow::Result;
 use tantivy::collector::TopDocs;
 use tantivy::query::MoreLikeThisQuery;
 use tantivy::schema::{OwnedValue, Value};
-use tantivy::{Searcher, TantivyDocument};
+use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 use crate::index_dir::OpenIndex;
 use crate::schema;
@@ -23,9 +23,22 @@ pub fn similar(
     limit: usize,
     snippet_chars: usize,
 ) -> Result<Results> {
+    let address = find(searcher, open, target)?;
+    let mut results = similar_at(searcher, open, address, limit, snippet_chars)?;
+    results.query = target.to_string();
+    Ok(results)
+}
+
+/// The `limit` articles most like the one at `address` (its id as the results' query).
+pub fn similar_at(
+    searcher: &Searcher,
+    open: &OpenIndex,
+    address: DocAddress,
+    limit: usize,
+    snippet_chars: usize,
+) -> Result<Results> {
     let started = Instant::now();
     let f = &open.fields;
-    let address = find(searcher, open, target)?;
     let doc: TantivyDocument = searcher.doc(address)?;
     let text = |field| -> Vec<OwnedValue> {
         doc.get_all(field)
@@ -75,7 +88,11 @@ pub fn similar(
         0,
     )?;
     Ok(Results {
-        query: target.to_string(),
+        query: doc
+            .get_first(f.id)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string(),
         suggestion: None,
         facets: None,
         total_hits: hits.len(),

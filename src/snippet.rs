@@ -44,7 +44,28 @@ pub struct Highlighted {
 impl Highlighted {
     /// HTML-escaped text with matches in `<b>…</b>`.
     pub fn to_html(&self) -> String {
-        self.html_of(0..self.text.len())
+        self.html_of(0..self.text.len(), "b")
+    }
+
+    /// HTML-escaped text with matches in `<mark>…</mark>`, as a web page shows them.
+    pub fn to_marked_html(&self) -> String {
+        self.html_of(0..self.text.len(), "mark")
+    }
+
+    /// Each paragraph (text between blank lines, as [`crate::show::paragraphs`] writes a
+    /// body) as HTML-escaped text with matches in `<mark>…</mark>`. A match that crosses a
+    /// paragraph's edge is left unmarked, so every paragraph's markup is whole.
+    pub fn marked_paragraphs(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for piece in self.text.split("\n\n") {
+            let end = start + piece.len();
+            if !piece.trim().is_empty() {
+                out.push(self.html_of(start..end, "mark"));
+            }
+            start = end + 2;
+        }
+        out
     }
 
     /// Each fragment as HTML, in article order.
@@ -54,11 +75,11 @@ impl Highlighted {
         }
         self.fragments
             .iter()
-            .map(|f| self.html_of(f.clone()))
+            .map(|f| self.html_of(f.clone(), "b"))
             .collect()
     }
 
-    fn html_of(&self, span: Range<usize>) -> String {
+    fn html_of(&self, span: Range<usize>, tag: &str) -> String {
         let mut out = String::with_capacity(span.len() + 16);
         let mut at = span.start;
         for r in &self.highlights {
@@ -66,9 +87,13 @@ impl Highlighted {
                 continue;
             }
             out.push_str(&html_escape(&self.text[at..r.start]));
-            out.push_str("<b>");
+            out.push('<');
+            out.push_str(tag);
+            out.push('>');
             out.push_str(&html_escape(&self.text[r.clone()]));
-            out.push_str("</b>");
+            out.push_str("</");
+            out.push_str(tag);
+            out.push('>');
             at = r.end;
         }
         out.push_str(&html_escape(&self.text[at..span.end]));

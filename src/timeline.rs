@@ -317,7 +317,19 @@ pub fn run(
     filters: &Filters,
     by: Option<Period>,
 ) -> Result<Timeline> {
-    timeline(open, text, filters, by, usize::MAX)
+    let reader = index_dir::reader(&open.index)?;
+    timeline(&reader.searcher(), open, text, filters, by, usize::MAX)
+}
+
+/// [`run`] with a searcher a long-running caller (`dateline serve`) already holds.
+pub fn run_with(
+    searcher: &Searcher,
+    open: &OpenIndex,
+    text: &str,
+    filters: &Filters,
+    by: Option<Period>,
+) -> Result<Timeline> {
+    timeline(searcher, open, text, filters, by, usize::MAX)
 }
 
 /// The timeline `search --timeline` shows: the automatic period, made coarser until it fits
@@ -328,11 +340,24 @@ pub fn for_search(
     filters: &Filters,
     max_periods: usize,
 ) -> Result<Timeline> {
-    timeline(open, text, filters, None, max_periods)
+    let reader = index_dir::reader(&open.index)?;
+    timeline(&reader.searcher(), open, text, filters, None, max_periods)
+}
+
+/// [`for_search`] with a searcher a long-running caller already holds.
+pub fn for_search_with(
+    searcher: &Searcher,
+    open: &OpenIndex,
+    text: &str,
+    filters: &Filters,
+    max_periods: usize,
+) -> Result<Timeline> {
+    timeline(searcher, open, text, filters, None, max_periods)
 }
 
 /// Counts per `by` (or the automatic period), coarsened until at most `max_periods`.
 fn timeline(
+    searcher: &Searcher,
     open: &OpenIndex,
     text: &str,
     filters: &Filters,
@@ -340,7 +365,7 @@ fn timeline(
     max_periods: usize,
 ) -> Result<Timeline> {
     let started = Instant::now();
-    let counts = count(open, text, filters)?;
+    let counts = count(searcher, open, text, filters)?;
     let (mut by, mut periods) = group(&counts, by, filters.from, filters.to);
     while periods.len() > max_periods.max(1) {
         let Some(coarser) = by.coarser() else { break };
@@ -356,7 +381,12 @@ fn timeline(
     })
 }
 
-fn count(open: &OpenIndex, text: &str, filters: &Filters) -> Result<DayCounts> {
+fn count(
+    searcher: &Searcher,
+    open: &OpenIndex,
+    text: &str,
+    filters: &Filters,
+) -> Result<DayCounts> {
     let built = query::build(
         &open.index,
         &open.fields,
@@ -364,9 +394,8 @@ fn count(open: &OpenIndex, text: &str, filters: &Filters) -> Result<DayCounts> {
         filters,
         &Ranking::default(),
     )?;
-    let reader = index_dir::reader(&open.index)?;
     // Counting needs the matches, not the ranking's extra clauses.
-    count_days(&reader.searcher(), &*built.count_query)
+    count_days(searcher, &*built.count_query)
 }
 
 /// What `timeline --json` prints, keys in this order.

@@ -1,0 +1,135 @@
+//! What the read-only commands answer, from a request to the data and the JSON object
+//! `--json` prints. The command line (`commands`) and the HTTP API (`serve`) both call these,
+//! so `GET /api/search` returns exactly what `dateline search --json` prints.
+//!
+//! Each takes a [`Searcher`]: a command opens one reader for its one answer, the server
+//! holds one reader for all of them.
+
+use anyhow::Result;
+use serde_json::Value;
+use tantivy::{DocAddress, Searcher};
+
+use crate::facets::Facets;
+use crate::index_dir::OpenIndex;
+use crate::output::json;
+use crate::query::Filters;
+use crate::search::{self, Request, Results};
+use crate::show::{self, Shown};
+use crate::similar;
+use crate::timeline::{self, Period, Timeline};
+
+/// A search's results and, when asked for, its timeline.
+#[derive(Debug)]
+pub struct Searched {
+    pub results: Results,
+    pub timeline: Option<Timeline>,
+}
+
+impl Searched {
+    /// `dateline search --json`.
+    pub fn to_json(&self) -> Value {
+        json::results_json(&self.results, self.timeline.as_ref())
+    }
+}
+
+/// Runs `req`. `snippets: false` drops the snippets (`--snippet-chars 0`); `timeline` asks
+/// for the matches' timeline in at most that many periods (`usize::MAX`: the automatic
+/// period, as `--json` gives it).
+pub fn search(
+    searcher: &Searcher,
+    open: &OpenIndex,
+    req: &Request,
+    snippets: bool,
+    timeline: Option<usize>,
+) -> Result<Searched> {
+    let started = std::time::Instant::now();
+    let mut results = search::search_with(searcher, open, req)?;
+    if !snippets {
+        for hit in &mut results.hits {
+            hit.snippet = Default::default();
+        }
+    }
+    let timeline = timeline
+        .map(|room| timeline::for_search_with(searcher, open, &req.query, &req.filters, room))
+        .transpose()?;
+    results.elapsed = started.elapsed();
+    Ok(Searched { results, timeline })
+}
+
+/// `dateline facets`: the `size` top values of each facet among every match of `query`.
+pub fn facets(
+    searcher: &Searcher,
+    open: &OpenIndex,
+    query: &str,
+    filters: &Filters,
+    size: usize,
+) -> Result<(Results, Facets)> {
+    let request = Request {
+        query: query.to_string(),
+        filters: filters.clone(),
+        limit: 0,
+        offset: 0,
+        sort: Default::default(),
+        snippet_chars: 0,
+        ranking: Default::default(),
+        facets: Some(size.max(1)),
+        all_copies: true,
+    };
+    let mut results = search::search_with(searcher, open, &request)?;
+    let facets = results.facets.take().unwrap_or_default();
+    Ok((results, facets))
+}
+
+/// `dateline facets --json`.
+pub fn facets_json(results: &Results, facets: &Facets) -> Value {
+    json::facets_json(results, facets)
+}
+
+/// `dateline timeline`: matches per period (`by`, or chosen from their span).
+pub fn timeline(
+    searcher: &Searcher,
+    open: &OpenIndex,
+    query: &str,
+    filters: &Filters,
+    by: Option<Period>,
+) -> Result<Timeline> {
+    timeline::run_with(searcher, open, query, filters, by)
+}
+
+/// `dateline timeline --json`.
+pub fn timeline_json(t: &Timeline) -> Value {
+    serde_json::to_value(timeline::to_json(t)).unwrap_or_default()
+}
+
+/// `dateline show`: the article at `address`, `highlight`'s words marked.
+pub fn article(
+    searcher: &Searcher,
+    open: &OpenIndex,
+    address: DocAddress,
+    highlight: Option<&str>,
+) -> Result<Shown> {
+    show::show_at(searcher, open, address, highlight)
+}
+
+/// `dateline show --json`.
+pub fn article_json(shown: &Shown) -> Value {
+    json::article_json(shown)
+}
+
+/// `dateline similar`: the `limit` articles most like the one at `address`.
+pub fn similar(
+    searcher: &Searcher,
+    open: &OpenIndex,
+    address: DocAddress,
+    limit: usize,
+) -> Result<Results> {
+    similar::similar_at(searcher, open, address, limit, SIMILAR_SNIPPET_CHARS)
+}
+
+/// `dateline similar --json`.
+pub fn similar_json(results: &Results) -> Value {
+    json::results_json(results, None)
+}
+
+/// How much of each similar article's start is shown.
+pub const SIMILAR_SNIPPET_CHARS: usize = 200;

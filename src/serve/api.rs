@@ -1,0 +1,254 @@
+//! The JSON API: `/api/search`, `/api/timeline`, `/api/facets`, `/api/article/{id}`,
+//! `/api/similar/{id}`, `/api/export` and `/healthz`. Each answers with exactly the object
+//! the CLI's `--json` prints (built by [`crate::answer`]), and errors as `{"error": "..."}`
+//! with 400 (bad query or parameter), 404 (no such article) or 503 (busy, too slow).
+
+use std::io::{self, BufWriter, Write};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+use tokio::sync::mpsc;
+
+use super::params::{Params, MAX_LIMIT, MAX_OFFSET};
+use super::{blocking, check_query, Failure, Shared};
+use crate::answer;
+use crate::export;
+use crate::output::{self, RowWriter};
+use crate::search::Request;
+use crate::show;
+
+/// Hits per page unless `limit` says otherwise (as the CLI's `--limit`).
+const DEFAULT_LIMIT: usize = 10;
+/// Snippet length unless `snippet_chars` says otherwise (as the CLI's `--snippet-chars`).
+const DEFAULT_SNIPPET_CHARS: usize = 200;
+const MAX_SNIPPET_CHARS: usize = 2_000;
+/// Values per facet: `search` with `facets` lists as many as `search --facets`.
+pub(crate) const FACETS_SHOWN: usize = 10;
+
+type Answer = Result<Json<Value>, Failure>;
+
+pub(crate) async fn healthz(State(state): State<Shared>) -> Json<Value> {
+    let articles = state.reader.searcher().num_docs();
+    Json(json!({"status": "ok", "articles": articles}))
+}
+
+/// The request `dateline search` would make of these parameters.
+pub(crate) fn search_request(p: &Params, query: String, limit: usize) -> Result<Request, Failure> {
+    let snippet_chars = p.number("snippet_chars", DEFAULT_SNIPPET_CHARS, MAX_SNIPPET_CHARS)?;
+    Ok(Request {
+        query,
+        filters: p.filters()?,
+        limit,
+        offset: p.number("offset", 0, MAX_OFFSET)?,
+        sort: p.sort()?,
+        snippet_chars: snippet_chars.max(20),
+        ranking: Default::default(),
+        facets: p.flag("facets")?.then_some(FACETS_SHOWN),
+        all_copies: p.flag("all_copies")?,
+    })
+}
+
+pub(crate) async fn search(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Answer {
+    let p = Params::parse(raw.as_deref());
+    let query = p.required_query()?;
+    let limit = p.number("limit", DEFAULT_LIMIT, MAX_LIMIT)?;
+    let request = search_request(&p, query, limit)?;
+    let snippets = p.number("snippet_chars", DEFAULT_SNIPPET_CHARS, MAX_SNIPPET_CHARS)? != 0;
+    let timeline = p.flag("timeline")?.then_some(usize::MAX);
+    let value = blocking(&state, move |st, searcher| {
+        check_query(&st.open, &request.query, &request.filters)?;
+        let searched = answer::search(searcher, &st.open, &request, snippets, timeline)
+            .map_err(Failure::internal)?;
+        Ok(searched.to_json())
+    })
+    .await?;
+    Ok(Json(value))
+}
+
+pub(crate) async fn timeline(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Answer {
+    let p = Params::parse(raw.as_deref());
+    let query = p.required_query()?;
+    let filters = p.filters()?;
+    let by = p.period()?;
+    let value = blocking(&state, move |st, searcher| {
+        check_query(&st.open, &query, &filters)?;
+        let t = answer::timeline(searcher, &st.open, &query, &filters, by)
+            .map_err(Failure::internal)?;
+        Ok(answer::timeline_json(&t))
+    })
+    .await?;
+    Ok(Json(value))
+}
+
+pub(crate) async fn facets(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Answer {
+    let p = Params::parse(raw.as_deref());
+    let query = p.required_query()?;
+    let filters = p.filters()?;
+    let size = p.number("limit", FACETS_SHOWN, MAX_LIMIT)?;
+    let value = blocking(&state, move |st, searcher| {
+        check_query(&st.open, &query, &filters)?;
+        let (results, facets) = answer::facets(searcher, &st.open, &query, &filters, size)
+            .map_err(Failure::internal)?;
+        Ok(answer::facets_json(&results, &facets))
+    })
+    .await?;
+    Ok(Json(value))
+}
+
+/// The article with this id: only ids are looked up, never paths.
+pub(crate) fn find(
+    st: &super::AppState,
+    searcher: &tantivy::Searcher,
+    id: &str,
+) -> Result<tantivy::DocAddress, Failure> {
+    show::find_id(searcher, &st.open, id)
+        .map_err(Failure::internal)?
+        .ok_or_else(|| {
+            Failure::not_found(format!(
+                "no article has the id '{}' in this index: take an id from a search's hits",
+                id.chars().take(40).collect::<String>()
+            ))
+        })
+}
+
+pub(crate) async fn article(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Answer {
+    let p = Params::parse(raw.as_deref());
+    let highlight = p.query()?;
+    let value = blocking(&state, move |st, searcher| {
+        let address = find(st, searcher, &id)?;
+        if let Some(q) = &highlight {
+            check_query(&st.open, q, &Default::default())?;
+        }
+        let shown = answer::article(searcher, &st.open, address, highlight.as_deref())
+            .map_err(Failure::internal)?;
+        Ok(answer::article_json(&shown))
+    })
+    .await?;
+    Ok(Json(value))
+}
+
+pub(crate) async fn similar(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Answer {
+    let p = Params::parse(raw.as_deref());
+    let limit = p.number("limit", DEFAULT_LIMIT, MAX_LIMIT)?;
+    let value = blocking(&state, move |st, searcher| {
+        let address = find(st, searcher, &id)?;
+        let results =
+            answer::similar(searcher, &st.open, address, limit).map_err(Failure::internal)?;
+        Ok(answer::similar_json(&results))
+    })
+    .await?;
+    Ok(Json(value))
+}
+
+pub(crate) async fn unknown() -> Failure {
+    Failure::not_found(
+        "no such API endpoint: use /api/search, /api/timeline, /api/facets, /api/article/ID, \
+         /api/similar/ID or /api/export",
+    )
+}
+
+/// Sends what the export writes to the response body in chunks; a client that went away
+/// shows as a broken pipe, which ends the export as a closed pipe ends the CLI's.
+struct ToBody(mpsc::Sender<Result<Bytes, io::Error>>);
+
+impl Write for ToBody {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0
+            .blocking_send(Ok(Bytes::copy_from_slice(buf)))
+            .map_err(|_| io::Error::from(io::ErrorKind::BrokenPipe))?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// `dateline search --format csv|jsonl`: every match, streamed as it is read.
+pub(crate) async fn export(
+    State(state): State<Shared>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, Failure> {
+    let p = Params::parse(raw.as_deref());
+    let format = match p.one("format") {
+        Some("csv") => export::Format::Csv,
+        Some("jsonl") => export::Format::Jsonl,
+        other => {
+            return Err(Failure::bad(format!(
+                "invalid format '{}': use format=csv or format=jsonl",
+                other.unwrap_or_default()
+            )))
+        }
+    };
+    let options = export::Options {
+        format,
+        csv_raw: p.flag("csv_raw")?,
+    };
+    let request = search_request(&p, p.required_query()?, 0)?;
+    // A bad query is refused before the body starts.
+    let checked = request.clone();
+    blocking(&state, move |st, _| {
+        check_query(&st.open, &checked.query, &checked.filters)
+    })
+    .await?;
+    let Ok(permit) = state.exports.clone().try_acquire_owned() else {
+        return Err(Failure {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            message: "other exports are running: try again when they are done".into(),
+        });
+    };
+    let (tx, mut rx) = mpsc::channel::<Result<Bytes, io::Error>>(16);
+    let shared = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let searcher = shared.reader.searcher();
+        let out = BufWriter::with_capacity(64 * 1024, ToBody(tx.clone()));
+        let written = RowWriter::new(options, out)
+            .map_err(anyhow::Error::from)
+            .and_then(|mut rows| {
+                export::for_each_row_with(&searcher, &shared.open, &request, |row| {
+                    rows.write(row).map_err(anyhow::Error::from)
+                })?;
+                rows.finish().map_err(anyhow::Error::from)
+            });
+        if let Err(e) = written {
+            if !output::is_broken_pipe(&e) {
+                // The status is sent already: cut the body short so the client sees a failure.
+                let message = output::one_line(&format!("{e:#}"));
+                eprintln!(
+                    "dateline: export failed: {}",
+                    output::terminal_safe(&message)
+                );
+                let _ = tx.blocking_send(Err(io::Error::other(message)));
+            }
+        }
+    });
+    let stream = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
+    let (kind, name) = match format {
+        export::Format::Csv => ("text/csv; charset=utf-8", "dateline-export.csv"),
+        export::Format::Jsonl => ("application/x-ndjson", "dateline-export.jsonl"),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
+}

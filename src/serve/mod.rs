@@ -1,0 +1,297 @@
+//! `dateline serve`: the archive in a browser, and an HTTP JSON API (axum on tokio).
+//!
+//! The index is opened once and its reader reloads itself when `dateline index` commits in
+//! another process. Searches run on tokio's blocking pool, at most `max_searches` at once:
+//! a request that cannot start within a moment, or does not finish within the time limit,
+//! gets 503, so a burst cannot pile up work or memory. Every response carries a
+//! Content-Security-Policy that allows no inline script and no outside asset.
+//!
+//! - [`api`]: `/api/...` and `/healthz`, the same JSON objects as the CLI's `--json`
+//! - [`page`]: the HTML pages (maud templates, escaped by default)
+//! - [`params`]: query-string parameters, checked and capped
+
+mod api;
+mod page;
+mod params;
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use axum::extract::Request;
+use axum::http::header::{self, HeaderValue};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use tantivy::{IndexReader, Searcher};
+use tokio::sync::Semaphore;
+
+use crate::index_dir::{self, OpenIndex};
+use crate::query::{self, Filters};
+
+/// Where to serve from and how much work to take on.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub index: PathBuf,
+    pub addr: SocketAddr,
+    /// Searches run at once; more wait (briefly) for a turn.
+    pub max_searches: usize,
+    /// How long a request waits for a turn before it gets 503.
+    pub queue_wait: Duration,
+    /// How long one search may take before the request gets 503.
+    pub time_limit: Duration,
+}
+
+/// What every request shares: the index, its reader, and the bounds on work.
+pub(crate) struct AppState {
+    pub(crate) open: OpenIndex,
+    reader: IndexReader,
+    searches: Arc<Semaphore>,
+    exports: Arc<Semaphore>,
+    queue_wait: Duration,
+    time_limit: Duration,
+}
+
+pub(crate) type Shared = Arc<AppState>;
+
+/// Exports read every match, so few run at once; they are bounded by their own count, not
+/// by the time limit (a large export is slow by nature, and ends when its reader goes).
+const MAX_EXPORTS: usize = 2;
+
+/// Opens the index, binds `addr`, prints the URL as the first line of standard output and
+/// serves until Ctrl-C (or SIGTERM), letting requests in flight finish.
+pub fn run(opts: Options) -> Result<()> {
+    let open = index_dir::open_for_search(&opts.index)?;
+    // Reloads when a commit lands (tantivy watches meta.json), so `dateline index` in
+    // another process shows up without a restart; searches keep the searcher they began with.
+    let reader: IndexReader = open
+        .index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::OnCommitWithDelay)
+        .try_into()
+        .context("opening index reader")?;
+    let state = Arc::new(AppState {
+        open,
+        reader,
+        searches: Arc::new(Semaphore::new(opts.max_searches.max(1))),
+        exports: Arc::new(Semaphore::new(MAX_EXPORTS)),
+        queue_wait: opts.queue_wait,
+        time_limit: opts.time_limit,
+    });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the server's runtime")?;
+    runtime.block_on(serve(state, opts.addr))
+}
+
+async fn serve(state: Shared, addr: SocketAddr) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
+        format!("cannot listen on {addr}: is another server using it? pass --addr 127.0.0.1:PORT with a free port (0 picks one)")
+    })?;
+    let bound = listener.local_addr().context("reading the bound address")?;
+    {
+        // The first line of standard output is the URL, for people and for scripts.
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "http://{bound}/").context("writing output")?;
+        out.flush().context("writing output")?;
+    }
+    if !bound.ip().is_loopback() {
+        eprintln!(
+            "dateline: warning: listening on {bound}: anyone who can reach this machine on the \
+             network can read the whole archive; use --addr 127.0.0.1:PORT to keep it local"
+        );
+    }
+    let articles = state.reader.searcher().num_docs();
+    eprintln!("serving {articles} articles at http://{bound}/ (Ctrl-C stops)");
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving")?;
+    eprintln!("stopped");
+    Ok(())
+}
+
+/// Ctrl-C, or SIGTERM as a service manager sends it.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    eprintln!("stopping: finishing the requests in flight");
+}
+
+fn router(state: Shared) -> Router {
+    Router::new()
+        .route("/", get(page::home))
+        .route("/article/{id}", get(page::article))
+        .route("/static/app.css", get(page::css))
+        .route("/static/app.js", get(page::js))
+        .route("/healthz", get(api::healthz))
+        .route("/api/search", get(api::search))
+        .route("/api/timeline", get(api::timeline))
+        .route("/api/facets", get(api::facets))
+        .route("/api/article/{id}", get(api::article))
+        .route("/api/similar/{id}", get(api::similar))
+        .route("/api/export", get(api::export))
+        .route("/api", get(api::unknown))
+        .route("/api/{*rest}", get(api::unknown))
+        .fallback(page::unknown)
+        .layer(middleware::from_fn(safety_headers))
+        .with_state(state)
+}
+
+/// No inline script or style, nothing from elsewhere, no framing; the browser must take
+/// each response as the type it is sent as.
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+async fn safety_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Article links lead to other sites: they need not learn what was searched for.
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
+}
+
+/// Why a request was not answered: its status and a one-line message that gives the fix.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub(crate) status: StatusCode,
+    pub(crate) message: String,
+}
+
+impl Failure {
+    pub(crate) fn bad(message: impl Into<String>) -> Failure {
+        Failure {
+            status: StatusCode::BAD_REQUEST,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn not_found(message: impl Into<String>) -> Failure {
+        Failure {
+            status: StatusCode::NOT_FOUND,
+            message: message.into(),
+        }
+    }
+
+    fn busy(message: impl Into<String>) -> Failure {
+        Failure {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            message: message.into(),
+        }
+    }
+
+    /// Something went wrong on our side (an I/O error reading the index): logged in full,
+    /// told to the client in one line.
+    pub(crate) fn internal(err: anyhow::Error) -> Failure {
+        let message = crate::output::one_line(&format!("{err:#}"));
+        eprintln!(
+            "dateline: error: {}",
+            crate::output::terminal_safe(&message)
+        );
+        Failure {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: format!("the server could not answer: {message}"),
+        }
+    }
+
+    /// A 503 asks the client to come back shortly.
+    fn headers(&self) -> Option<(header::HeaderName, HeaderValue)> {
+        (self.status == StatusCode::SERVICE_UNAVAILABLE)
+            .then(|| (header::RETRY_AFTER, HeaderValue::from_static("1")))
+    }
+}
+
+/// As the API answers it: `{"error": "..."}`.
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let extra = self.headers();
+        let mut response = (
+            self.status,
+            axum::Json(serde_json::json!({ "error": self.message })),
+        )
+            .into_response();
+        if let Some((name, value)) = extra {
+            response.headers_mut().insert(name, value);
+        }
+        response
+    }
+}
+
+/// Checks that `text` and `filters` make a query, so that a bad one is the client's 400
+/// and not a failure of the search.
+pub(crate) fn check_query(open: &OpenIndex, text: &str, filters: &Filters) -> Result<(), Failure> {
+    query::build(
+        &open.index,
+        &open.fields,
+        text,
+        filters,
+        &Default::default(),
+    )
+    .map(|_| ())
+    .map_err(|e| Failure::bad(crate::output::one_line(&format!("{e:#}"))))
+}
+
+/// Runs `work` on the blocking pool with the reader's current searcher, once one of the
+/// `max_searches` turns is free: 503 when none frees within the queue wait, or when the
+/// work takes longer than the time limit (it then finishes in the background, still holding
+/// its turn, so the bound on work holds).
+pub(crate) async fn blocking<T, F>(state: &Shared, work: F) -> Result<T, Failure>
+where
+    T: Send + 'static,
+    F: FnOnce(&AppState, &Searcher) -> Result<T, Failure> + Send + 'static,
+{
+    let turn = tokio::time::timeout(state.queue_wait, state.searches.clone().acquire_owned());
+    let Ok(Ok(permit)) = turn.await else {
+        return Err(Failure::busy(
+            "the server is busy with other searches: try again in a moment",
+        ));
+    };
+    let shared = state.clone();
+    let task = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let searcher = shared.reader.searcher();
+        work(&shared, &searcher)
+    });
+    match tokio::time::timeout(state.time_limit, task).await {
+        Ok(Ok(answer)) => answer,
+        Ok(Err(e)) => Err(Failure::internal(anyhow::anyhow!("search task failed: {e}"))),
+        Err(_) => Err(Failure::busy(format!(
+            "the search took longer than {} s: narrow it (more words, a phrase, a date range) or try again",
+            state.time_limit.as_secs_f64()
+        ))),
+    }
+}

@@ -1,0 +1,733 @@
+//! The HTML pages: the search page (`/`), an article (`/article/{id}`), and the page's own
+//! stylesheet and script. Every state is in the URL, so a search can be bookmarked and
+//! shared, and the pages work with JavaScript off.
+//!
+//! maud escapes every value it is given; the only markup passed through unescaped is a
+//! [`Highlighted`]'s, which escapes the text itself and adds nothing but `<mark>`.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+use super::api::{self, FACETS_SHOWN};
+use super::params::{Params, MAX_OFFSET};
+use super::{blocking, check_query, Failure, Shared};
+use crate::answer::{self, Searched};
+use crate::facets::FacetCount;
+use crate::output;
+use crate::search::{Hit, SortOrder};
+use crate::show::{self, Shown};
+use crate::snippet::Highlighted;
+use crate::timeline::{Period, Timeline};
+
+/// Hits per page.
+const PER_PAGE: usize = 10;
+/// Most bars in the timeline: the period is made coarser until they fit.
+const TIMELINE_BARS: usize = 120;
+/// Copies and similar articles listed on an article's page.
+const COPIES_SHOWN: usize = 50;
+const SIMILAR_SHOWN: usize = 10;
+
+/// What the search page shows: everything comes from, and goes back into, the URL.
+#[derive(Debug, Clone, Default)]
+struct View {
+    q: String,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    sort: SortOrder,
+    authors: Vec<String>,
+    places: Vec<String>,
+    sources: Vec<String>,
+    /// 1-based.
+    page: usize,
+}
+
+/// A filter the facets set: its parameter, the field's name in the page, and its label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Author,
+    Place,
+    Source,
+}
+
+impl Field {
+    fn param(self) -> &'static str {
+        match self {
+            Field::Author => "author",
+            Field::Place => "place",
+            Field::Source => "source",
+        }
+    }
+
+    fn facet(self) -> &'static str {
+        match self {
+            Field::Author => "authors",
+            Field::Place => "places",
+            Field::Source => "sources",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Field::Author => "Author",
+            Field::Place => "Place",
+            Field::Source => "Source",
+        }
+    }
+}
+
+const FIELDS: [Field; 3] = [Field::Author, Field::Place, Field::Source];
+
+impl View {
+    fn from_params(p: &Params) -> Result<View, Failure> {
+        let filters = p.filters()?;
+        let page = p.number("page", 1, MAX_OFFSET / PER_PAGE + 1)?.max(1);
+        Ok(View {
+            q: p.query()?.unwrap_or_default(),
+            from: filters.from,
+            to: filters.to,
+            sort: p.sort()?,
+            authors: filters.authors,
+            places: filters.places,
+            sources: filters.sources,
+            page,
+        })
+    }
+
+    fn values(&self, field: Field) -> &Vec<String> {
+        match field {
+            Field::Author => &self.authors,
+            Field::Place => &self.places,
+            Field::Source => &self.sources,
+        }
+    }
+
+    fn values_mut(&mut self, field: Field) -> &mut Vec<String> {
+        match field {
+            Field::Author => &mut self.authors,
+            Field::Place => &mut self.places,
+            Field::Source => &mut self.sources,
+        }
+    }
+
+    fn has_filters(&self) -> bool {
+        self.from.is_some()
+            || self.to.is_some()
+            || FIELDS.iter().any(|f| !self.values(*f).is_empty())
+    }
+
+    /// The query searched for: an empty box with filters set lists every article in them.
+    fn query(&self) -> String {
+        if self.q.is_empty() {
+            "*".into()
+        } else {
+            self.q.clone()
+        }
+    }
+
+    fn filters(&self) -> crate::query::Filters {
+        crate::query::Filters {
+            from: self.from,
+            to: self.to,
+            authors: self.authors.clone(),
+            places: self.places.clone(),
+            sources: self.sources.clone(),
+        }
+    }
+
+    /// The search's parameters (`q` first; no page), as a query string.
+    fn search_params(&self) -> String {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        s.append_pair("q", &self.q);
+        if let Some(d) = self.from {
+            s.append_pair("from", &d.to_string());
+        }
+        if let Some(d) = self.to {
+            s.append_pair("to", &d.to_string());
+        }
+        match self.sort {
+            SortOrder::Relevance => {}
+            SortOrder::Newest => {
+                s.append_pair("sort", "newest");
+            }
+            SortOrder::Oldest => {
+                s.append_pair("sort", "oldest");
+            }
+        }
+        for field in FIELDS {
+            for v in self.values(field) {
+                s.append_pair(field.param(), v);
+            }
+        }
+        s.finish()
+    }
+
+    fn href(&self) -> String {
+        let mut out = format!("/?{}", self.search_params());
+        if self.page > 1 {
+            out.push_str(&format!("&page={}", self.page));
+        }
+        out
+    }
+
+    fn with_page(&self, page: usize) -> String {
+        View {
+            page,
+            ..self.clone()
+        }
+        .href()
+    }
+
+    fn with_filter(&self, field: Field, value: &str) -> String {
+        let mut v = View {
+            page: 1,
+            ..self.clone()
+        };
+        v.values_mut(field).push(value.to_string());
+        v.href()
+    }
+
+    fn without_filter(&self, field: Field, value: &str) -> String {
+        let mut v = View {
+            page: 1,
+            ..self.clone()
+        };
+        v.values_mut(field).retain(|x| x != value);
+        v.href()
+    }
+
+    fn with_dates(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> String {
+        View {
+            from,
+            to,
+            page: 1,
+            ..self.clone()
+        }
+        .href()
+    }
+
+    fn article_href(&self, id: &str) -> String {
+        // The search rides along, so the article can mark its words and lead back to it.
+        let mut href = format!("/article/{id}?{}", self.search_params());
+        if self.page > 1 {
+            href.push_str(&format!("&page={}", self.page));
+        }
+        href
+    }
+
+    fn export_href(&self, format: &str) -> String {
+        format!("/api/export?format={format}&{}", self.search_params())
+    }
+}
+
+fn html_response(status: StatusCode, page: Markup) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        page.into_string(),
+    )
+        .into_response()
+}
+
+/// `GET /`: the search form, and the results when there is something to search for.
+pub(crate) async fn home(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Response {
+    let p = Params::parse(raw.as_deref());
+    let view = match View::from_params(&p) {
+        Ok(view) => view,
+        Err(failure) => {
+            // Keep what can be kept of the form (a bad date must not lose the query).
+            let view = View {
+                q: p.one("q").unwrap_or_default().chars().take(1_000).collect(),
+                page: 1,
+                ..View::default()
+            };
+            return error_page(&view, failure);
+        }
+    };
+    if view.q.is_empty() && !view.has_filters() {
+        let articles = state.reader.searcher().num_docs();
+        return html_response(StatusCode::OK, layout("dateline", &view, landing(articles)));
+    }
+    let request = crate::search::Request {
+        query: view.query(),
+        filters: view.filters(),
+        limit: PER_PAGE,
+        offset: (view.page - 1) * PER_PAGE,
+        sort: view.sort,
+        snippet_chars: 240,
+        ranking: Default::default(),
+        facets: Some(FACETS_SHOWN),
+        all_copies: false,
+    };
+    let searched = blocking(&state, move |st, searcher| {
+        check_query(&st.open, &request.query, &request.filters)?;
+        answer::search(searcher, &st.open, &request, true, Some(TIMELINE_BARS))
+            .map_err(Failure::internal)
+    })
+    .await;
+    match searched {
+        Ok(searched) => {
+            let title = format!("{} – dateline", view.query());
+            html_response(
+                StatusCode::OK,
+                layout(&title, &view, results(&view, &searched)),
+            )
+        }
+        Err(failure) => error_page(&view, failure),
+    }
+}
+
+fn error_page(view: &View, failure: Failure) -> Response {
+    let body = html! { p.error role="alert" { (failure.message) } };
+    html_response(failure.status, layout("dateline: error", view, body))
+}
+
+fn layout(title: &str, view: &View, main: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                link rel="stylesheet" href="/static/app.css";
+                script src="/static/app.js" defer {}
+            }
+            body {
+                header.top {
+                    a.brand href="/" { "dateline" }
+                    (search_form(view))
+                }
+                main { (main) }
+            }
+        }
+    }
+}
+
+fn search_form(view: &View) -> Markup {
+    let date = |d: Option<NaiveDate>| {
+        d.map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default()
+    };
+    let sort = |s: SortOrder| view.sort == s;
+    html! {
+        form #search action="/" method="get" role="search" {
+            div.query-row {
+                label for="q" { "Search the archive" }
+                div.query-box {
+                    input #q name="q" type="search" value=(view.q) maxlength="1000"
+                        autocomplete="off" aria-describedby="q-hint"
+                        placeholder="e.g. THAAD South Korea";
+                    button type="submit" { "Search" }
+                }
+                p #q-hint .hint {
+                    "Any of the words; " code { "\"a phrase\"" } ", " code { "+must -not" } ", "
+                    code { "title:" } " " code { "author:" } " " code { "place:" } " "
+                    code { "date:1987-03" } ", " code { "*" } " for everything. Press "
+                    kbd { "/" } " to search."
+                }
+            }
+            div.filters {
+                div.field {
+                    label for="from" { "From" }
+                    input #from name="from" type="date" value=(date(view.from));
+                }
+                div.field {
+                    label for="to" { "To" }
+                    input #to name="to" type="date" value=(date(view.to));
+                }
+                div.field {
+                    label for="sort" { "Sort" }
+                    select #sort name="sort" {
+                        option value="relevance" selected[sort(SortOrder::Relevance)] { "Relevance" }
+                        option value="newest" selected[sort(SortOrder::Newest)] { "Newest first" }
+                        option value="oldest" selected[sort(SortOrder::Oldest)] { "Oldest first" }
+                    }
+                }
+            }
+            @for field in FIELDS {
+                @for value in view.values(field) {
+                    input type="hidden" name=(field.param()) value=(value);
+                }
+            }
+        }
+    }
+}
+
+fn landing(articles: u64) -> Markup {
+    html! {
+        section.landing {
+            p #summary { (thousands(articles)) " articles in the archive." }
+            p { "Type words to search; every search can be bookmarked and shared." }
+            p {
+                "Try " a href="/?q=%2A&sort=newest" { "the newest articles" } "."
+            }
+        }
+    }
+}
+
+/// `1234567` as `1,234,567`.
+pub(crate) fn thousands(n: impl Into<u64>) -> String {
+    let digits = n.into().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!(
+        "{} {}",
+        thousands(n as u64),
+        if n == 1 { one } else { many }
+    )
+}
+
+fn results(view: &View, searched: &Searched) -> Markup {
+    let r = &searched.results;
+    let pages = r.total_hits.div_ceil(PER_PAGE).max(1);
+    let last_page = pages.min(MAX_OFFSET / PER_PAGE + 1);
+    html! {
+        div.summary-row {
+            p #summary {
+                @if r.total_is_estimate { "about " }
+                (plural(r.total_hits, "match", "matches"))
+                @if r.articles != r.total_hits {
+                    " (" (plural(r.articles, "article", "articles")) " with copies)"
+                }
+                @if r.total_hits > 0 { " · page " (view.page) " of " (thousands(pages as u64)) }
+                " · " (r.elapsed.as_millis()) " ms"
+            }
+            @if r.total_hits > 0 {
+                p.export {
+                    "Export all matches: "
+                    a #export-csv href=(view.export_href("csv")) download { "CSV" }
+                    " · "
+                    a #export-jsonl href=(view.export_href("jsonl")) download { "JSON Lines" }
+                }
+            }
+        }
+        @if let Some(s) = &r.suggestion {
+            p.suggestion {
+                "Did you mean "
+                a #suggestion href=(View { q: s.clone(), page: 1, ..view.clone() }.href()) { (s) }
+                "?"
+            }
+        }
+        (active_filters(view))
+        @if let Some(t) = &searched.timeline {
+            (timeline(view, t))
+        }
+        div.layout {
+            section.hits aria-label="Results" {
+                @if r.hits.is_empty() {
+                    p.none {
+                        @if r.total_hits > 0 { "No more matches on this page." }
+                        @else { "Nothing matches. Try fewer or other words, or remove a filter." }
+                    }
+                }
+                ol #results start=(r.offset + 1) {
+                    @for hit in &r.hits { (hit_item(view, hit)) }
+                }
+                @if view.page > 1 || view.page < last_page {
+                    nav.pages aria-label="Pages" {
+                        @if view.page > 1 {
+                            a rel="prev" href=(view.with_page(view.page - 1)) { "← Previous" }
+                        }
+                        span.page-of { "Page " (view.page) " of " (thousands(pages as u64)) }
+                        @if view.page < last_page {
+                            a rel="next" href=(view.with_page(view.page + 1)) { "Next →" }
+                        }
+                    }
+                }
+            }
+            @if let Some(f) = &r.facets {
+                aside #facets aria-label="Refine" {
+                    h2 { "Refine" }
+                    (facet(view, Field::Author, &f.authors))
+                    (facet(view, Field::Place, &f.places))
+                    (facet(view, Field::Source, &f.sources))
+                }
+            }
+        }
+    }
+}
+
+fn active_filters(view: &View) -> Markup {
+    html! {
+        @if view.has_filters() {
+            ul.active-filters aria-label="Active filters" {
+                @if view.from.is_some() || view.to.is_some() {
+                    li {
+                        a.remove-filter href=(view.with_dates(None, None))
+                            title="Remove the date range" {
+                            "Dates: "
+                            (view.from.map(|d| d.to_string()).unwrap_or_else(|| "…".into()))
+                            " to "
+                            (view.to.map(|d| d.to_string()).unwrap_or_else(|| "…".into()))
+                            span.x aria-hidden="true" { " ×" }
+                        }
+                    }
+                }
+                @for field in FIELDS {
+                    @for value in view.values(field) {
+                        li {
+                            a.remove-filter href=(view.without_filter(field, value))
+                                data-field=(field.facet()) title={ "Remove " (field.label()) " filter" } {
+                                (field.label()) ": " (value)
+                                span.x aria-hidden="true" { " ×" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn facet(view: &View, field: Field, counts: &[FacetCount]) -> Markup {
+    let active = view.values(field);
+    html! {
+        section.facet data-field=(field.facet()) {
+            h3 { (field.label()) "s" }
+            @if counts.is_empty() {
+                p.empty { "None named" }
+            } @else {
+                ul {
+                    @for c in counts {
+                        @if active.contains(&c.value) {
+                            li.active {
+                                a.remove-filter href=(view.without_filter(field, &c.value)) {
+                                    (c.value) " " span.count { (thousands(c.count)) } span.x aria-hidden="true" { " ×" }
+                                }
+                            }
+                        } @else {
+                            li {
+                                a.facet-value href=(view.with_filter(field, &c.value)) {
+                                    (c.value) " " span.count { (thousands(c.count)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn hit_item(view: &View, hit: &Hit) -> Markup {
+    html! {
+        li.hit data-id=(hit.id) {
+            a.title href=(view.article_href(&hit.id)) { (title_html(&hit.title)) }
+            div.meta {
+                span.date { (hit.date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()) }
+                span.authors { (hit.authors.join(", ")) }
+                span.place { (hit.place.clone().unwrap_or_default()) }
+                span.source { (hit.source.clone().unwrap_or_default()) }
+                @if !hit.copies.is_empty() {
+                    span.copies { "+" (hit.copies.len()) (if hit.copies.len() == 1 { " copy" } else { " copies" }) }
+                }
+                code.id { (hit.id) }
+            }
+            p.snippet { (PreEscaped(hit.snippet.to_marked_html())) }
+        }
+    }
+}
+
+/// A title with its matches marked, or a stand-in for an article without one.
+fn title_html(title: &Highlighted) -> Markup {
+    if title.text.trim().is_empty() {
+        html! { "(untitled)" }
+    } else {
+        html! { (PreEscaped(title.to_marked_html())) }
+    }
+}
+
+fn period_label(by: Period, start: NaiveDate) -> String {
+    match by {
+        Period::Day => start.format("%Y-%m-%d").to_string(),
+        Period::Week => format!("week of {}", start.format("%Y-%m-%d")),
+        Period::Month => start.format("%B %Y").to_string(),
+        Period::Year => start.format("%Y").to_string(),
+    }
+}
+
+/// The matches over time as an SVG bar chart; each bar links to its period.
+fn timeline(view: &View, t: &Timeline) -> Markup {
+    // A date range reaching across centuries would make thousands of year bars: not drawn.
+    if t.periods.is_empty() || t.periods.len() > 4 * TIMELINE_BARS {
+        return html! {};
+    }
+    let max = t.periods.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+    let (w, h, gap) = (10u64, 60u64, 2u64);
+    let width = w * t.periods.len() as u64;
+    let first = t.periods.first().map(|(d, _)| *d);
+    let last = t.covered().map(|(_, end)| end);
+    html! {
+        figure.timeline {
+            svg #timeline role="img" viewBox={ "0 0 " (width) " " (h) } preserveAspectRatio="none"
+                aria-label={ "Matches per " (t.by.name()) } {
+                @for (start, n) in &t.periods {
+                    @let i = (t.periods.iter().position(|(d, _)| d == start).unwrap_or(0)) as u64;
+                    @let end = t.by.next(*start).and_then(|d| d.pred_opt()).unwrap_or(*start);
+                    @let bar = if *n == 0 { 0 } else { (n * (h - 4) / max).max(2) };
+                    a.bar href=(view.with_dates(Some(*start), Some(end))) {
+                        title { (period_label(t.by, *start)) ": " (plural(*n as usize, "match", "matches")) }
+                        rect.hit-area x=(i * w) y="0" width=(w) height=(h) {}
+                        rect.fill x=(i * w + gap / 2) y=(h - bar) width=(w - gap) height=(bar) {}
+                    }
+                }
+            }
+            figcaption {
+                span { (first.map(|d| d.to_string()).unwrap_or_default()) }
+                span { "matches per " (t.by.name()) @if t.undated > 0 { " (" (thousands(t.undated)) " undated)" } }
+                span { (last.map(|d| d.to_string()).unwrap_or_default()) }
+            }
+        }
+    }
+}
+
+/// `GET /article/{id}`: the whole article, its copies and similar articles.
+pub(crate) async fn article(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let p = Params::parse(raw.as_deref());
+    let view = View::from_params(&p).unwrap_or_default();
+    let highlight = (!view.q.is_empty()).then(|| view.q.clone());
+    let found = blocking(&state, move |st, searcher| {
+        let address = api::find(st, searcher, &id)?;
+        // A query that does not parse marks nothing, but the article is still shown.
+        let highlight = highlight.filter(|q| check_query(&st.open, q, &Default::default()).is_ok());
+        let shown = answer::article(searcher, &st.open, address, highlight.as_deref())
+            .map_err(Failure::internal)?;
+        let copies =
+            show::copies(searcher, &st.open, address, COPIES_SHOWN).map_err(Failure::internal)?;
+        let similar = answer::similar(searcher, &st.open, address, SIMILAR_SHOWN)
+            .map_err(Failure::internal)?;
+        Ok((shown, copies, similar.hits))
+    })
+    .await;
+    match found {
+        Ok((shown, copies, similar)) => {
+            let title = format!("{} – dateline", shown.title.text);
+            html_response(
+                StatusCode::OK,
+                layout(
+                    &title,
+                    &view,
+                    article_page(&view, &shown, &copies, &similar),
+                ),
+            )
+        }
+        Err(failure) => error_page(&view, failure),
+    }
+}
+
+/// Only web addresses become links: a `javascript:` URL in an article stays text.
+fn is_web_url(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}
+
+fn article_page(view: &View, a: &Shown, copies: &[Hit], similar: &[Hit]) -> Markup {
+    let back = if view.q.is_empty() && !view.has_filters() {
+        "/".to_string()
+    } else {
+        view.href()
+    };
+    let from = output::location(&a.path, a.member.as_deref(), a.line, a.record);
+    html! {
+        a #back href=(back) { "← Back to the search" }
+        article #article {
+            h1 { (title_html(&a.title)) }
+            dl.meta {
+                @if let Some(d) = a.date { dt { "Date" } dd.date { (d.format("%Y-%m-%d")) } }
+                @if !a.authors.is_empty() { dt { "By" } dd.authors { (a.authors.join(", ")) } }
+                @if let Some(p) = &a.place { dt { "Place" } dd.place { (p) } }
+                @if let Some(s) = &a.source { dt { "Source" } dd.source { (s) } }
+                @if let Some(u) = &a.url {
+                    dt { "URL" }
+                    dd.url {
+                        @if is_web_url(u) { a href=(u) rel="noopener noreferrer nofollow" { (u) } }
+                        @else { (u) }
+                    }
+                }
+                dt { "From" } dd.from { code { (from) } }
+                dt { "Id" } dd { code.id { (a.id) } }
+            }
+            div.body {
+                @for para in a.body.marked_paragraphs() { p { (PreEscaped(para)) } }
+            }
+        }
+        section #copies {
+            h2 { "Copies" }
+            @if copies.is_empty() {
+                p { "No other copy of this story is in the archive." }
+            } @else {
+                p { (plural(copies.len(), "copy", "copies")) " of this story (the same text filed again or reprinted):" }
+                ul {
+                    @for c in copies { (short_item(c)) }
+                }
+            }
+        }
+        section #similar {
+            h2 { "Similar articles" }
+            @if similar.is_empty() {
+                p { "No similar articles found." }
+            } @else {
+                ol {
+                    @for s in similar { (short_item(s)) }
+                }
+            }
+        }
+    }
+}
+
+fn short_item(hit: &Hit) -> Markup {
+    html! {
+        li data-id=(hit.id) {
+            a href={ "/article/" (hit.id) } { (title_html(&hit.title)) }
+            " "
+            span.date { (hit.date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()) }
+            @if !hit.authors.is_empty() { " · " span.authors { (hit.authors.join(", ")) } }
+        }
+    }
+}
+
+/// Pages that do not exist.
+pub(crate) async fn unknown() -> Response {
+    error_page(
+        &View::default(),
+        Failure::not_found("There is no such page. Search the archive from here."),
+    )
+}
+
+pub(crate) async fn css() -> Response {
+    asset("text/css; charset=utf-8", include_str!("static/app.css"))
+}
+
+pub(crate) async fn js() -> Response {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("static/app.js"),
+    )
+}
+
+fn asset(kind: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, kind),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}

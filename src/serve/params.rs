@@ -1,0 +1,221 @@
+//! Query-string parameters, named like the CLI's flags (`q`, `from`, `to`, `author`,
+//! `place`, `source`, `sort`, `limit`, `offset`, ...), checked and capped: a bad value is a
+//! 400 whose message gives the fix, never a failure further in.
+
+use chrono::NaiveDate;
+
+use super::Failure;
+use crate::query::{parse_day_span, Filters, DATE_HELP};
+use crate::search::SortOrder;
+use crate::timeline::Period;
+
+/// Longest query taken, in characters.
+pub const MAX_QUERY_CHARS: usize = 1_000;
+/// Most hits in one page.
+pub const MAX_LIMIT: usize = 100;
+/// Deepest page start: past this, narrow the search instead.
+pub const MAX_OFFSET: usize = 10_000;
+
+/// The parameters of one request, in order; repeated names (`author=A&author=B`) kept.
+#[derive(Debug, Default, Clone)]
+pub struct Params(Vec<(String, String)>);
+
+impl Params {
+    pub fn parse(raw: Option<&str>) -> Params {
+        Params(
+            form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
+    /// The last non-empty value of `name` (a form sends empty fields as `name=`).
+    pub fn one(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, v)| k == name && !v.trim().is_empty())
+            .map(|(_, v)| v.trim())
+    }
+
+    /// Every non-empty value of `name`, in order, without repeats.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (k, v) in &self.0 {
+            let v = v.trim();
+            if k == name && !v.is_empty() && !out.iter().any(|o| o == v) {
+                out.push(v.to_string());
+            }
+        }
+        out
+    }
+
+    /// The query `q`, capped in length; None when absent or blank.
+    pub fn query(&self) -> Result<Option<String>, Failure> {
+        let Some(q) = self.one("q") else {
+            return Ok(None);
+        };
+        let chars = q.chars().count();
+        if chars > MAX_QUERY_CHARS {
+            return Err(Failure::bad(format!(
+                "the query is {chars} characters long: give at most {MAX_QUERY_CHARS}"
+            )));
+        }
+        Ok(Some(q.to_string()))
+    }
+
+    /// `q`, which this request needs.
+    pub fn required_query(&self) -> Result<String, Failure> {
+        self.query()?
+            .ok_or_else(|| Failure::bad("no query: give one in q (q=* for every article)"))
+    }
+
+    /// `from`, `to`, `author`, `place` and `source`, as the CLI's filter flags take them.
+    pub fn filters(&self) -> Result<Filters, Failure> {
+        let filters = Filters {
+            from: self.day("from", false)?,
+            to: self.day("to", true)?,
+            authors: self.all("author"),
+            places: self.all("place"),
+            sources: self.all("source"),
+        };
+        if let (Some(from), Some(to)) = (filters.from, filters.to) {
+            if from > to {
+                return Err(Failure::bad(format!(
+                    "from {from} is after to {to}: no article can match; swap them or widen the span"
+                )));
+            }
+        }
+        Ok(filters)
+    }
+
+    /// A day, month or year; `end` takes its last day (`to=1987-03` is 1987-03-31).
+    fn day(&self, name: &str, end: bool) -> Result<Option<NaiveDate>, Failure> {
+        let Some(text) = self.one(name) else {
+            return Ok(None);
+        };
+        let (first, after) = parse_day_span(text).ok_or_else(|| {
+            Failure::bad(format!("invalid date '{text}' for {name}: {DATE_HELP}"))
+        })?;
+        Ok(Some(if end {
+            after.pred_opt().unwrap_or(after)
+        } else {
+            first
+        }))
+    }
+
+    pub fn sort(&self) -> Result<SortOrder, Failure> {
+        Ok(match self.one("sort") {
+            None | Some("relevance") => SortOrder::Relevance,
+            Some("newest") => SortOrder::Newest,
+            Some("oldest") => SortOrder::Oldest,
+            Some(other) => {
+                return Err(Failure::bad(format!(
+                    "invalid sort '{other}': use relevance, newest or oldest"
+                )))
+            }
+        })
+    }
+
+    /// A whole number, `default` when absent, refused above `max`.
+    pub fn number(&self, name: &str, default: usize, max: usize) -> Result<usize, Failure> {
+        let Some(text) = self.one(name) else {
+            return Ok(default);
+        };
+        let n: usize = text.parse().map_err(|_| {
+            Failure::bad(format!(
+                "invalid {name} '{text}': give a whole number from 0 to {max}"
+            ))
+        })?;
+        if n > max {
+            return Err(Failure::bad(format!(
+                "{name} {n} is over the limit of {max}: {}",
+                match name {
+                    "offset" => "narrow the search (a date range, a filter) to reach later matches",
+                    "limit" => "page through the matches with offset",
+                    _ => "give a smaller number",
+                }
+            )));
+        }
+        Ok(n)
+    }
+
+    /// A switch: present (`facets`, `facets=1`, `=true`, `=yes`, `=on`) or not.
+    pub fn flag(&self, name: &str) -> Result<bool, Failure> {
+        let Some((_, v)) = self.0.iter().rev().find(|(k, _)| k == name) else {
+            return Ok(false);
+        };
+        match v.trim().to_ascii_lowercase().as_str() {
+            "" | "1" | "true" | "yes" | "on" => Ok(true),
+            "0" | "false" | "no" | "off" => Ok(false),
+            other => Err(Failure::bad(format!(
+                "invalid {name} '{other}': use {name}=true or {name}=false"
+            ))),
+        }
+    }
+
+    /// `by`: day, week, month or year; None to choose from the span of the matches.
+    pub fn period(&self) -> Result<Option<Period>, Failure> {
+        Ok(
+            match self.one("by").map(str::to_ascii_lowercase).as_deref() {
+                None => None,
+                Some("day") => Some(Period::Day),
+                Some("week") => Some(Period::Week),
+                Some("month") => Some(Period::Month),
+                Some("year") => Some(Period::Year),
+                Some(other) => {
+                    return Err(Failure::bad(format!(
+                        "invalid by '{other}': use day, week, month or year"
+                    )))
+                }
+            },
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_and_empty_values() {
+        let p = Params::parse(Some("q=oil&author=A+B&author=C&author=&from=&author=A%20B"));
+        assert_eq!(p.one("q"), Some("oil"));
+        assert_eq!(p.all("author"), ["A B", "C"]);
+        assert_eq!(p.one("from"), None);
+        assert!(p.filters().unwrap().from.is_none());
+    }
+
+    #[test]
+    fn caps_and_bad_values_are_refused_with_the_fix() {
+        let p = Params::parse(Some("limit=101&offset=x&sort=best&from=March"));
+        assert!(p
+            .number("limit", 10, MAX_LIMIT)
+            .unwrap_err()
+            .message
+            .contains("offset"));
+        assert!(p
+            .number("offset", 0, MAX_OFFSET)
+            .unwrap_err()
+            .message
+            .contains("whole number"));
+        assert!(p.sort().unwrap_err().message.contains("newest"));
+        assert!(p.filters().unwrap_err().message.contains("YYYY"));
+        let long = format!("q={}", "a".repeat(MAX_QUERY_CHARS + 1));
+        assert!(Params::parse(Some(&long)).query().is_err());
+        let p = Params::parse(Some("to=1987-03&from=1987"));
+        let f = p.filters().unwrap();
+        assert_eq!(f.to.unwrap().to_string(), "1987-03-31");
+        assert!(Params::parse(Some("from=1988&to=1987")).filters().is_err());
+    }
+
+    #[test]
+    fn flags() {
+        let p = Params::parse(Some("facets&timeline=0&all_copies=yes&x=maybe"));
+        assert!(p.flag("facets").unwrap());
+        assert!(!p.flag("timeline").unwrap());
+        assert!(p.flag("all_copies").unwrap());
+        assert!(!p.flag("absent").unwrap());
+        assert!(p.flag("x").is_err());
+    }
+}
