@@ -439,3 +439,52 @@ fn with_javascript_off_the_search_form_still_works() {
     assert_eq!(hit_titles(&b).len(), 5);
     assert!(!b.find_all("#results li.hit a.title mark").is_empty());
 }
+
+/// Writes docs/serve.png, the README's picture of the page: the results for `cocoa` on the
+/// Reuters-21578 corpus, with the timeline and the facets, at 1280×1000. Rerun with
+/// `cargo test --release --test serve_browser -- --ignored screenshot` (the corpus is read
+/// from `../shared/corpora/reuters21578`, or from `$DATELINE_REUTERS`).
+#[test]
+#[ignore = "needs the Reuters-21578 corpus (../shared) and rewrites docs/serve.png"]
+fn screenshot_of_the_reuters_results_page() {
+    use base64::Engine as _;
+    assert!(browser::available(), "the screenshot needs Chromium");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let corpus = std::env::var_os("DATELINE_REUTERS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("../shared/corpora/reuters21578"));
+    assert!(corpus.is_dir(), "no corpus at {}", corpus.display());
+    let archive = Archive::new();
+    archive
+        .cmd()
+        .args(["index", "--index"])
+        .arg(archive.index())
+        .arg(&corpus)
+        .assert()
+        .success();
+    let server = Server::start(&archive.index());
+    let b = Browser::start();
+    b.cdp(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 1280, "height": 1000, "deviceScaleFactor": 1, "mobile": false}),
+    );
+    b.goto(&server.url);
+    let before = b.url();
+    b.find("#q").send_keys(&format!("cocoa{ENTER}"));
+    b.wait_for_navigation(&before);
+    b.find("#results li.hit");
+    b.find("svg#timeline a.bar");
+    b.find("#facets section.facet a.facet-value");
+    // Nothing focused or hovered, as the page first shows.
+    b.exec(
+        "document.activeElement && document.activeElement.blur();",
+        json!([]),
+    );
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(b.screenshot_base64())
+        .expect("WebDriver sends base64");
+    assert!(png.starts_with(b"\x89PNG"), "a PNG");
+    let out = root.join("docs/serve.png");
+    std::fs::write(&out, &png).expect("write docs/serve.png");
+    eprintln!("wrote {} ({} bytes)", out.display(), png.len());
+}
