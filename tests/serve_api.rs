@@ -1,0 +1,717 @@
+//! End-to-end tests of `dateline serve`: the real binary on port 0, real HTTP requests.
+//! Every endpoint, every error status, the caps, escaping of a hostile article, reload after
+//! a new commit, and graceful shutdown on SIGINT.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, ChildStderr, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::Archive;
+use serde_json::Value;
+
+/// A running `dateline serve`, killed when dropped.
+struct Server {
+    child: Child,
+    url: String,
+    stderr: Option<ChildStderr>,
+    agent: ureq::Agent,
+}
+
+struct Reply {
+    status: u16,
+    content_type: String,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl Server {
+    fn start(a: &Archive, extra: &[&str]) -> Server {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("dateline"))
+            .current_dir(a.root())
+            .env("NO_COLOR", "1")
+            .args(["serve", "--addr", "127.0.0.1:0", "--index"])
+            .arg(a.index())
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("starts dateline serve");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        if line.is_empty() {
+            let mut err = String::new();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut err)
+                .unwrap();
+            panic!("serve printed no URL; stderr: {err}");
+        }
+        let url = line.trim().trim_end_matches('/').to_string();
+        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into();
+        Server {
+            stderr: child.stderr.take(),
+            child,
+            url,
+            agent,
+        }
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        let mut res = self
+            .agent
+            .get(format!("{}{path}", self.url))
+            .call()
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let headers: Vec<(String, String)> = res
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string()))
+            .collect();
+        let content_type = res
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        Reply {
+            status: res.status().as_u16(),
+            content_type,
+            headers,
+            body: res
+                .body_mut()
+                .with_config()
+                .limit(64 << 20)
+                .read_to_string()
+                .unwrap(),
+        }
+    }
+
+    /// GET that must answer 200 with JSON.
+    fn json(&self, path: &str) -> Value {
+        let r = self.get(path);
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        assert!(r.content_type.starts_with("application/json"), "{path}");
+        r.json()
+    }
+
+    /// GET that must answer 200 with HTML.
+    fn page(&self, path: &str) -> String {
+        let r = self.get(path);
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        assert!(r.content_type.starts_with("text/html"), "{path}");
+        r.body
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Percent-encodes a query parameter's value.
+fn enc(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+const HOSTILE_TITLE: &str = "Gas <script>alert(1)</script> \"onerror=alert(2) </textarea>";
+const HOSTILE_BODY: &str = "LONDON (Reuters) - Gas <img src=x onerror=alert(3)> traders \
+     said \"onerror=alert(4) and </textarea><script>alert(5)</script> were seen.";
+
+/// Wire stories over several months, by several authors and places, with one copy.
+fn wire() -> Archive {
+    let a = Archive::new();
+    let places = ["LONDON (Reuters)", "TOKYO (Kyodo)", "NEW YORK (Reuters)"];
+    let authors = ["Ann Lee", "Bob Stone", "Cy Young"];
+    for i in 0..24 {
+        let month = ["January", "February", "March", "April"][i % 4];
+        a.article(
+            &format!("wire/{i:02}.txt"),
+            &format!("Oil prices story {i}"),
+            authors[i % 3],
+            &format!("{} {month} 1987", 1 + i % 27),
+            &format!(
+                "{} - Crude oil prices moved in session {i} as traders weighed supply. \
+                 Analysts expect quotas to hold number{i}.",
+                places[i % 3]
+            ),
+        );
+    }
+    let copy = "WASHINGTON (Reuters) - The cocoa council met today and agreed a new buffer \
+                stock price for cocoa beans, delegates said after a long session of talks.";
+    a.article(
+        "cocoa/a.txt",
+        "Cocoa council agrees price",
+        "Dee Ray",
+        "2 March 1987",
+        copy,
+    );
+    a.article(
+        "cocoa/b.txt",
+        "Cocoa pact agreed",
+        "Dee Ray",
+        "3 March 1987",
+        copy,
+    );
+    a.article(
+        "hostile.txt",
+        HOSTILE_TITLE,
+        "Eve <b>Bad</b>",
+        "5 March 1987",
+        HOSTILE_BODY,
+    );
+    a.index_json(&[]);
+    a
+}
+
+/// A JSON object without the fields that differ from run to run.
+fn steady(mut v: Value) -> Value {
+    if let Some(o) = v.as_object_mut() {
+        o.remove("elapsed_ms");
+    }
+    v
+}
+
+fn first_id(s: &Server, q: &str) -> String {
+    s.json(&format!("/api/search?q={}", enc(q)))["hits"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn prints_its_url_and_answers_healthz_with_safety_headers() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    let r = s.get("/healthz");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["articles"], 27);
+    for path in ["/healthz", "/", "/api/search?q=oil", "/nowhere"] {
+        let r = s.get(path);
+        let csp = r.header("content-security-policy").unwrap_or_default();
+        assert!(csp.contains("script-src 'self'"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert_eq!(
+            r.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+    }
+    let js = s.get("/static/app.js");
+    assert_eq!(js.status, 200);
+    assert!(js.content_type.starts_with("text/javascript"));
+    assert!(js.body.contains("focus"));
+    assert!(s
+        .get("/static/app.css")
+        .content_type
+        .starts_with("text/css"));
+}
+
+#[test]
+fn api_search_returns_the_cli_json_object() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    let cases: [(&str, &[&str]); 4] = [
+        ("q=oil+prices", &[]),
+        (
+            "q=oil&limit=5&offset=5&sort=newest&facets&timeline",
+            &[
+                "--limit",
+                "5",
+                "--offset",
+                "5",
+                "--sort",
+                "newest",
+                "--facets",
+                "--timeline",
+            ],
+        ),
+        (
+            "q=crude&author=Ann+Lee&author=Bob+Stone&from=1987-02&to=1987-03&place=london",
+            &[
+                "--author",
+                "Ann Lee",
+                "--author",
+                "Bob Stone",
+                "--from",
+                "1987-02",
+                "--to",
+                "1987-03",
+                "--place",
+                "london",
+            ],
+        ),
+        (
+            "q=cocoa&all_copies=true&snippet_chars=0",
+            &["--all-copies", "--snippet-chars", "0"],
+        ),
+    ];
+    for (params, flags) in cases {
+        let api = s.json(&format!("/api/search?{params}"));
+        let q = params
+            .split('&')
+            .next()
+            .unwrap()
+            .trim_start_matches("q=")
+            .replace('+', " ");
+        let cli = a.search(&q, flags);
+        assert!(cli["total_hits"].as_u64().unwrap() > 0, "{params}");
+        assert_eq!(steady(api), steady(cli), "{params}");
+    }
+}
+
+#[test]
+fn api_timeline_facets_article_and_similar_return_the_cli_objects() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    let t = s.json("/api/timeline?q=oil&by=month&from=1987-01");
+    assert_eq!(t["by"], "month");
+    assert_eq!(
+        steady(t),
+        steady(a.run_json(&["timeline", "oil", "--by", "month", "--from", "1987-01", "--json"]))
+    );
+    let f = s.json("/api/facets?q=oil&limit=2");
+    assert_eq!(f["facets"]["authors"].as_array().unwrap().len(), 2);
+    assert_eq!(f, a.run_json(&["facets", "oil", "--limit", "2", "--json"]));
+
+    let id = first_id(&s, "cocoa council");
+    let shown = s.json(&format!("/api/article/{id}"));
+    assert_eq!(shown["id"], id.as_str());
+    assert_eq!(shown, a.run_json(&["show", &id, "--json"]));
+    let marked = s.json(&format!("/api/article/{id}?q=cocoa"));
+    assert!(marked["body_html"]
+        .as_str()
+        .unwrap()
+        .contains("<b>cocoa</b>"));
+    assert_eq!(
+        marked,
+        a.run_json(&["show", &id, "--json", "--highlight", "cocoa"])
+    );
+    let id = first_id(&s, "session 3");
+    let similar = s.json(&format!("/api/similar/{id}?limit=3"));
+    assert!(!similar["hits"].as_array().unwrap().is_empty());
+    assert_eq!(
+        steady(similar),
+        steady(a.run_json(&["similar", &id, "--limit", "3", "--json"]))
+    );
+}
+
+#[test]
+fn export_streams_every_match_as_the_cli_writes_it() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    for format in ["csv", "jsonl"] {
+        let r = s.get(&format!("/api/export?format={format}&q=oil&sort=oldest"));
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r
+            .header("content-disposition")
+            .unwrap()
+            .contains("attachment"));
+        let cli = a.stdout(&["search", "oil", "--sort", "oldest", "--format", format]);
+        assert_eq!(r.body, cli, "{format}");
+        // Every match, not one page.
+        assert!(r.body.lines().count() >= 24, "{format}");
+    }
+    assert!(s
+        .get("/api/export?format=csv&q=oil")
+        .content_type
+        .starts_with("text/csv"));
+}
+
+#[test]
+fn bad_requests_are_json_errors_with_400_or_404() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    let cases = [
+        ("/api/search", 400, "q="),
+        ("/api/search?q=", 400, "q="),
+        ("/api/search?q=oil&from=March", 400, "YYYY"),
+        ("/api/search?q=oil&from=1988&to=1987", 400, "swap"),
+        (
+            "/api/search?q=cocoa+date:%5B1987-04+TO+1987-03%5D",
+            400,
+            "date",
+        ),
+        ("/api/search?q=oil&sort=best", 400, "newest"),
+        ("/api/search?q=oil&limit=ten", 400, "whole number"),
+        ("/api/search?q=oil&offset=-1", 400, "whole number"),
+        ("/api/search?q=oil&facets=maybe", 400, "facets=true"),
+        ("/api/timeline?q=oil&by=fortnight", 400, "month"),
+        ("/api/timeline", 400, "q="),
+        ("/api/facets?q=oil&limit=1000", 400, "100"),
+        ("/api/export?q=oil", 400, "format=csv"),
+        ("/api/export?q=oil&format=xlsx", 400, "format=csv"),
+        ("/api/article/AAAAAAAAAAA", 404, "id"),
+        ("/api/article/..%2F..%2Fetc%2Fpasswd", 404, "id"),
+        ("/api/article/wire%2F00.txt", 404, "id"),
+        ("/api/similar/AAAAAAAAAAA", 404, "id"),
+        ("/api/nothing", 404, "/api/search"),
+    ];
+    for (path, status, fix) in cases {
+        let r = s.get(path);
+        assert_eq!(r.status, status, "{path}: {}", r.body);
+        assert!(r.content_type.starts_with("application/json"), "{path}");
+        let message = r.json()["error"].as_str().unwrap_or_default().to_string();
+        assert!(message.contains(fix), "{path}: {message}");
+        assert!(!message.contains('\n'), "{path}: one line");
+    }
+}
+
+#[test]
+fn caps_on_limit_offset_and_query_length() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    assert_eq!(
+        s.json("/api/search?q=oil&limit=100")["hits"]
+            .as_array()
+            .unwrap()
+            .len(),
+        24
+    );
+    assert_eq!(s.get("/api/search?q=oil&limit=101").status, 400);
+    assert_eq!(
+        s.json("/api/search?q=oil&offset=10000")["hits"],
+        serde_json::json!([])
+    );
+    let r = s.get("/api/search?q=oil&offset=10001");
+    assert_eq!(r.status, 400);
+    assert!(r.json()["error"].as_str().unwrap().contains("10000"));
+    let long = "oil ".repeat(250);
+    assert_eq!(long.len(), 1000);
+    assert_eq!(s.get(&format!("/api/search?q={}", enc(&long))).status, 200);
+    let r = s.get(&format!("/api/search?q={}x", enc(&long)));
+    assert_eq!(r.status, 400);
+    assert!(r.json()["error"].as_str().unwrap().contains("1000"));
+    // The page takes the same caps.
+    assert_eq!(s.get(&format!("/?q={}x", enc(&long))).status, 400);
+    assert_eq!(s.get("/?q=oil&page=1002").status, 400);
+}
+
+#[test]
+fn hostile_article_text_is_escaped_on_pages_and_kept_as_text_in_json() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    let hostile_bits = [
+        "<script>",
+        "</textarea>",
+        "\"onerror=",
+        "<img",
+        "<b>Bad</b>",
+    ];
+    let page = s.page("/?q=traders+onerror+textarea+alert");
+    assert!(page.contains("data-id="), "the hostile article is listed");
+    let id = first_id(&s, "traders onerror");
+    let article = s.page(&format!("/article/{id}?q=traders"));
+    for html in [&page, &article] {
+        for bit in hostile_bits {
+            assert!(!html.contains(bit), "{bit} reached the page raw");
+        }
+        assert!(html.contains("&lt;script&gt;"));
+        // Our own markup around it is intact: the only script is the page's file.
+        assert_eq!(html.matches("<script").count(), 1);
+        assert!(html.contains("<script src=\"/static/app.js\""));
+    }
+    assert!(article.contains("&lt;/textarea&gt;&lt;script&gt;alert(5)"));
+    assert!(article.contains("<mark>traders</mark>"));
+    // JSON keeps the text as it is, and its HTML forms escaped.
+    let hit = &s.json("/api/search?q=traders+onerror")["hits"][0];
+    assert_eq!(hit["title"], HOSTILE_TITLE);
+    let title_html = hit["title_html"].as_str().unwrap();
+    assert!(title_html.contains("&lt;script&gt;") && !title_html.contains("<script"));
+    let shown = s.json(&format!("/api/article/{id}?q=traders"));
+    assert!(shown["body"]
+        .as_str()
+        .unwrap()
+        .contains("</textarea><script>alert(5)"));
+    let body_html = shown["body_html"].as_str().unwrap();
+    assert!(!body_html.contains("<script") && !body_html.contains("<img"));
+}
+
+/// The attribute value of the first `attr="..."` after `marker` in `html`.
+fn attr_after<'h>(html: &'h str, marker: &str, attr: &str) -> &'h str {
+    let at = html.find(marker).unwrap_or_else(|| panic!("no {marker}"));
+    let rest = &html[at..];
+    let start = rest.find(&format!("{attr}=\"")).unwrap() + attr.len() + 2;
+    let end = start + rest[start..].find('"').unwrap();
+    &rest[start..end]
+}
+
+/// An href as the page writes it, ready to request.
+fn unescape(href: &str) -> String {
+    href.replace("&amp;", "&")
+}
+
+#[test]
+fn search_page_has_results_facets_timeline_pages_and_exports() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    let landing = s.page("/");
+    for part in [
+        "<form id=\"search\" action=\"/\" method=\"get\"",
+        "<label for=\"q\">",
+        "<input id=\"q\" name=\"q\" type=\"search\"",
+    ] {
+        assert!(landing.contains(part), "{part}");
+    }
+    let page = s.page("/?q=crude+oil");
+    for part in [
+        "<p id=\"summary\">24 matches",
+        "name=\"from\" type=\"date\"",
+        "name=\"to\" type=\"date\"",
+        "<select id=\"sort\" name=\"sort\">",
+        "<ol id=\"results\"",
+        "<li class=\"hit\" data-id=\"",
+        "<a class=\"title\" href=\"/article/",
+        "<mark>Oil</mark>",
+        "<p class=\"snippet\">",
+        "<span class=\"date\">1987-",
+        "<span class=\"authors\">",
+        "<span class=\"place\">",
+        "<span class=\"source\">",
+        "<code class=\"id\">",
+        "<nav class=\"pages\"",
+        "rel=\"next\"",
+        "<aside id=\"facets\"",
+        "<section class=\"facet\" data-field=\"authors\"",
+        "<section class=\"facet\" data-field=\"places\"",
+        "<section class=\"facet\" data-field=\"sources\"",
+        "<svg id=\"timeline\" role=\"img\"",
+        "<a class=\"bar\" href=\"/?q=crude+oil&amp;from=1987-",
+        "<a id=\"export-csv\" href=\"/api/export?format=csv&amp;q=crude+oil",
+        "<a id=\"export-jsonl\" href=\"/api/export?format=jsonl&amp;q=crude+oil",
+    ] {
+        assert!(page.contains(part), "{part} missing: {page}");
+    }
+    assert!(!page.contains("rel=\"prev\""));
+    // Page 2 leads back.
+    let next = unescape(attr_after(&page, "rel=\"next\"", "href"));
+    let page2 = s.page(&next);
+    assert!(page2.contains("rel=\"prev\"") && page2.contains("start=\"11\""));
+
+    // A facet narrows the search, and its remove link widens it again.
+    let facet = unescape(attr_after(&page, "data-field=\"authors\"", "href"));
+    assert!(facet.contains("author="), "{facet}");
+    let narrowed = s.page(&facet);
+    assert!(
+        narrowed.contains("<p id=\"summary\">8 matches"),
+        "{narrowed}"
+    );
+    assert!(narrowed.contains("<input type=\"hidden\" name=\"author\""));
+    let remove = unescape(attr_after(&narrowed, "class=\"remove-filter\"", "href"));
+    assert!(s.page(&remove).contains("<p id=\"summary\">24 matches"));
+
+    // A bar narrows the dates to its period.
+    let bar = unescape(attr_after(&page, "class=\"bar\"", "href"));
+    let in_period = s.page(&bar);
+    assert!(in_period.contains("class=\"remove-filter\""));
+    assert!(!in_period.contains("<p id=\"summary\">24 matches"));
+
+    // Copies fold under the earliest, with a count.
+    let cocoa = s.page("/?q=cocoa");
+    assert!(
+        cocoa.contains("<span class=\"copies\">+1 copy</span>"),
+        "{cocoa}"
+    );
+    // Sorted pages keep their order in every link.
+    assert!(s
+        .page("/?q=oil&sort=oldest")
+        .contains("<option value=\"oldest\" selected>"));
+}
+
+#[test]
+fn search_page_suggests_and_reports_bad_queries_with_400() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    let page = s.page("/?q=cocao");
+    let href = unescape(attr_after(&page, "id=\"suggestion\"", "href"));
+    assert_eq!(href, "/?q=cocoa");
+    let r = s.get("/?q=cocoa+date:%5B1987-04+TO+1987-03%5D");
+    assert_eq!(r.status, 400);
+    assert!(r.content_type.starts_with("text/html"));
+    assert!(r.body.contains("<p class=\"error\""), "{}", r.body);
+    // The form keeps the query for fixing.
+    assert!(r.body.contains("value=\"cocoa date:[1987-04 TO 1987-03]\""));
+    let r = s.get("/?q=oil&from=March");
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("<p class=\"error\"") && r.body.contains("value=\"oil\""));
+    let r = s.get("/no/such/page");
+    assert_eq!(r.status, 404);
+    assert!(r.content_type.starts_with("text/html"));
+}
+
+#[test]
+fn article_page_shows_text_metadata_copies_and_similar_articles() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    let page = s.page("/?q=cocoa+council");
+    let href = unescape(attr_after(&page, "class=\"title\"", "href"));
+    assert!(
+        href.starts_with("/article/") && href.contains("?q=cocoa+council"),
+        "{href}"
+    );
+    let article = s.page(&href);
+    for part in [
+        "<article id=\"article\">",
+        "<h1>",
+        "<dl class=\"meta\">",
+        "<div class=\"body\"><p>",
+        "<mark>cocoa</mark>",
+        "Dee Ray",
+        "WASHINGTON",
+        "<section id=\"copies\">",
+        "<section id=\"similar\">",
+    ] {
+        assert!(article.contains(part), "{part} missing");
+    }
+    let back = unescape(attr_after(&article, "id=\"back\"", "href"));
+    assert_eq!(back, "/?q=cocoa+council");
+    // The copy is listed, and links to its own page.
+    let copies =
+        &article[article.find("id=\"copies\"").unwrap()..article.find("id=\"similar\"").unwrap()];
+    let copy = unescape(attr_after(copies, "<li", "href"));
+    assert!(copy.starts_with("/article/"));
+    assert!(s.page(&copy).contains("Cocoa"));
+    let similar = &article[article.find("id=\"similar\"").unwrap()..];
+    assert!(similar.contains("href=\"/article/"));
+    let r = s.get("/article/AAAAAAAAAAA");
+    assert_eq!(r.status, 404);
+    assert!(r.content_type.starts_with("text/html"));
+    assert_eq!(s.get("/article/..%2Fetc%2Fpasswd").status, 404);
+}
+
+#[test]
+fn new_commits_show_up_without_a_restart() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    assert_eq!(s.json("/api/search?q=zeppelin")["total_hits"], 0);
+    a.article(
+        "late.txt",
+        "Zeppelin lands",
+        "Ann Lee",
+        "9 April 1987",
+        "A zeppelin landed.",
+    );
+    a.index_json(&[]);
+    let started = Instant::now();
+    loop {
+        let found = s.json("/api/search?q=zeppelin")["total_hits"]
+            .as_u64()
+            .unwrap();
+        if found == 1 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "never reloaded"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(s.json("/healthz")["articles"], 28);
+}
+
+#[cfg(unix)]
+#[test]
+fn sigint_stops_the_server_cleanly() {
+    let a = wire();
+    let mut s = Server::start(&a, &[]);
+    assert_eq!(s.get("/healthz").status, 200);
+    let killed = Command::new("kill")
+        .args(["-INT", &s.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = s.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "still running after SIGINT"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    let mut err = String::new();
+    s.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    assert!(err.contains("stopped"), "{err}");
+}
+
+#[test]
+fn a_network_address_is_served_with_a_warning() {
+    let a = wire();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("dateline"))
+        .current_dir(a.root())
+        .args(["serve", "--addr", "0.0.0.0:0", "--index"])
+        .arg(a.index())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.starts_with("http://0.0.0.0:"), "{line}");
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    err.read_line(&mut first).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        first.contains("warning") && first.contains("anyone"),
+        "{first}"
+    );
+}
+
+#[test]
+fn a_missing_index_or_taken_port_is_one_line_with_the_fix() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    let port = s.url.rsplit(':').next().unwrap().to_string();
+    let out = a
+        .cmd()
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--index"])
+        .arg(a.index())
+        .timeout(Duration::from_secs(20))
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--addr"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
