@@ -109,6 +109,8 @@ fn paths(page_every: u64) -> Vec<String> {
 struct ClientResult {
     /// Latencies of the requests that finished inside the measured window, in microseconds.
     micros: Vec<u32>,
+    /// The same, of the results pages alone.
+    page_micros: Vec<u32>,
     errors: u64,
     bytes: u64,
     first_error: Option<String>,
@@ -130,7 +132,8 @@ fn client(
     let mut result = ClientResult::default();
     let mut i = offset;
     while !stop.load(Ordering::Relaxed) {
-        let url = format!("{base}{}", paths[i % paths.len()]);
+        let path = &paths[i % paths.len()];
+        let url = format!("{base}{path}");
         i += 1;
         let started = Instant::now();
         let outcome = agent
@@ -160,9 +163,11 @@ fn client(
         }
         match outcome {
             Ok(n) => {
-                result
-                    .micros
-                    .push(took.as_micros().min(u32::MAX as u128) as u32);
+                let micros = took.as_micros().min(u32::MAX as u128) as u32;
+                result.micros.push(micros);
+                if !path.starts_with("api/") {
+                    result.page_micros.push(micros);
+                }
                 result.bytes += n as u64;
             }
             Err(e) => {
@@ -235,10 +240,12 @@ fn main() -> Result<()> {
     stop.store(true, Ordering::Relaxed);
     let measured = end.duration_since(measure_from).as_secs_f64();
     let mut all = Vec::new();
+    let mut pages = Vec::new();
     let (mut errors, mut bytes, mut first_error) = (0, 0, None);
     for h in handles {
         let r = h.join().expect("client thread");
         all.extend(r.micros);
+        pages.extend(r.page_micros);
         errors += r.errors;
         bytes += r.bytes;
         if first_error.is_none() {
@@ -246,6 +253,7 @@ fn main() -> Result<()> {
         }
     }
     all.sort_unstable();
+    pages.sort_unstable();
     let ok = all.len() as f64;
     let summary = json!({
         "url": args.url,
@@ -264,6 +272,11 @@ fn main() -> Result<()> {
             "p99": percentile(&all, 99.0),
             "max": all.last().map_or(f64::NAN, |&m| m as f64 / 1000.0),
             "mean": all.iter().map(|&m| m as f64).sum::<f64>() / ok.max(1.0) / 1000.0,
+        },
+        "pages": {
+            "requests": pages.len(),
+            "p50_ms": percentile(&pages, 50.0),
+            "p99_ms": percentile(&pages, 99.0),
         },
         "rss_mib": rss.iter().map(|&(t, k)| json!([t, k as f64 / 1024.0])).collect::<Vec<_>>(),
     });
@@ -290,6 +303,14 @@ fn main() -> Result<()> {
         l["max"].as_f64().unwrap_or(f64::NAN),
         l["mean"].as_f64().unwrap_or(f64::NAN),
     );
+    if !pages.is_empty() {
+        println!(
+            "of which {} results pages: p50 {:.2}  p99 {:.2}",
+            pages.len(),
+            percentile(&pages, 50.0),
+            percentile(&pages, 99.0)
+        );
+    }
     if let Some(e) = first_error {
         println!("first error: {e}");
     }
