@@ -96,9 +96,9 @@ pub fn timeline(
     timeline::run_with(searcher, open, query, filters, by)
 }
 
-/// `dateline timeline --json`.
-pub fn timeline_json(t: &Timeline) -> Value {
-    serde_json::to_value(timeline::to_json(t)).unwrap_or_default()
+/// `dateline timeline --json`, its keys in the documented order.
+pub fn timeline_json(t: &Timeline) -> timeline::TimelineJson<'_> {
+    timeline::to_json(t)
 }
 
 /// `dateline show`: the article at `address`, `highlight`'s words marked.

@@ -297,7 +297,14 @@ fn api_search_returns_the_cli_json_object() {
 fn api_timeline_facets_article_and_similar_return_the_cli_objects() {
     let a = wire();
     let s = Server::start(&a, &[]);
-    let t = s.json("/api/timeline?q=oil&by=month&from=1987-01");
+    let r = s.get("/api/timeline?q=oil&by=month&from=1987-01");
+    // Byte for byte, keys in the CLI's order too.
+    let cli = a.stdout(&[
+        "timeline", "oil", "--by", "month", "--from", "1987-01", "--json",
+    ]);
+    let without_ms = |s: &str| s[..s.find("\"elapsed_ms\"").unwrap()].to_string();
+    assert_eq!(without_ms(&r.body), without_ms(&cli));
+    let t = r.json();
     assert_eq!(t["by"], "month");
     assert_eq!(
         steady(t),

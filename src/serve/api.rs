@@ -69,19 +69,23 @@ pub(crate) async fn search(State(state): State<Shared>, RawQuery(raw): RawQuery)
     Ok(Json(value))
 }
 
-pub(crate) async fn timeline(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Answer {
+pub(crate) async fn timeline(
+    State(state): State<Shared>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, Failure> {
     let p = Params::parse(raw.as_deref());
     let query = p.required_query()?;
     let filters = p.filters()?;
     let by = p.period()?;
-    let value = blocking(&state, move |st, searcher| {
+    let body = blocking(&state, move |st, searcher| {
         check_query(&st.open, &query, &filters)?;
         let t = answer::timeline(searcher, &st.open, &query, &filters, by)
             .map_err(Failure::internal)?;
-        Ok(answer::timeline_json(&t))
+        // Written here, not as a Value: its keys keep the CLI's order.
+        serde_json::to_vec(&answer::timeline_json(&t)).map_err(|e| Failure::internal(e.into()))
     })
     .await?;
-    Ok(Json(value))
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 pub(crate) async fn facets(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Answer {
