@@ -440,6 +440,83 @@ fn with_javascript_off_the_search_form_still_works() {
     assert!(!b.find_all("#results li.hit a.title mark").is_empty());
 }
 
+#[test]
+fn the_keyboard_reaches_the_search_box_the_hits_and_the_facets() {
+    if !browser::available() {
+        return;
+    }
+    let archive = cocoa_archive();
+    let server = Server::start(&archive.index());
+    let b = Browser::start();
+    b.goto(&server.at("?q=cocoa"));
+    b.find("#results li.hit");
+    let mut reached = Vec::new();
+    for _ in 0..60 {
+        b.press("\u{E004}"); // Tab
+        let what = b.exec(
+            "const e = document.activeElement; if (!e || e === document.body) return ''; \
+             return e.id === 'q' ? '#q' : e.matches('#results a.title') ? 'title' \
+             : e.matches('#facets a.facet-value') ? 'facet' : e.tagName;",
+            json!([]),
+        );
+        reached.push(what.as_str().unwrap_or_default().to_string());
+    }
+    for wanted in ["#q", "title", "facet"] {
+        assert!(
+            reached.iter().any(|r| r == wanted),
+            "Tab never reaches {wanted}: {reached:?}"
+        );
+    }
+}
+
+#[test]
+fn the_next_page_link_shows_the_following_hits() {
+    if !browser::available() {
+        return;
+    }
+    // Twelve cocoa stories with no words in common but "cocoa": none is a copy of another.
+    let words: Vec<String> = (0..60)
+        .map(|i| format!("w{i}x{}", i * 7919 % 1000))
+        .collect();
+    let archive = Archive::new();
+    let lines: Vec<String> = (0..12)
+        .map(|i| {
+            json!({"title": format!("Cocoa story {i}"), "date": format!("2017-02-{:02}", i + 1),
+                   "body": format!("Cocoa {}.", words[i * 5..i * 5 + 5].join(" "))})
+            .to_string()
+        })
+        .collect();
+    archive.write("page.jsonl", lines.join("\n") + "\n");
+    archive.index_json(&[]);
+    let server = Server::start(&archive.index());
+    let b = Browser::start();
+    b.goto(&server.at("?q=cocoa"));
+    b.find("#results li.hit");
+    let first = hit_titles(&b);
+    assert_eq!(first.len(), 10, "a page of ten: {first:?}");
+    assert!(
+        b.find_all("nav.pages a[rel=prev]").is_empty(),
+        "no page before the first"
+    );
+
+    let before = b.url();
+    b.find("nav.pages a[rel=next]").click();
+    b.wait_for_navigation(&before);
+    b.find("#results li.hit");
+    let second = hit_titles(&b);
+    assert_eq!(second.len(), 2, "the last two: {second:?}");
+    assert!(
+        second.iter().all(|t| !first.contains(t)),
+        "{first:?} then {second:?}"
+    );
+    assert!(
+        b.find_all("nav.pages a[rel=next]").is_empty(),
+        "no page after the last"
+    );
+    assert!(!b.find_all("nav.pages a[rel=prev]").is_empty());
+    assert_eq!(b.find("#q").prop("value"), "cocoa");
+}
+
 /// Writes docs/serve.png, the README's picture of the page: the results for `cocoa` on the
 /// Reuters-21578 corpus, with the timeline and the facets, at 1280×1000. Rerun with
 /// `cargo test --release --test serve_browser -- --ignored screenshot` (the corpus is read
