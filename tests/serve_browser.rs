@@ -1,0 +1,567 @@
+//! `dateline serve`'s page in a real headless Chromium (Debian's `chromium` and
+//! `chromium-driver`), driven over WebDriver: what a reader types, clicks and sees.
+//!
+//! Without Chromium these tests print "skipping: chromium not installed" and pass, except in
+//! CI (env `CI` set), where they fail: `.ci/run` installs it.
+
+mod browser;
+mod common;
+
+use browser::{Browser, Server};
+use common::Archive;
+use serde_json::json;
+
+/// Enter, as WebDriver spells the key.
+const ENTER: &str = "\u{E007}";
+
+/// Five cocoa stories from three authors, four places and two sources, over four years (the
+/// first alone in 2015, so that its timeline period, whatever the period, holds it alone),
+/// and one coffee story that a cocoa search must not show.
+fn cocoa_archive() -> Archive {
+    let archive = Archive::new();
+    let records = [
+        json!({"title": "Cocoa prices climb in Abidjan", "authors": ["Jo Park"],
+               "date": "2015-03-10", "place": "Abidjan", "source": "Reuters",
+               "body": "Cocoa prices climbed for a third session as rains delayed the main crop \
+                        in Ivory Coast, exporters said on Tuesday."}),
+        json!({"title": "Ghana cocoa harvest beats forecasts", "authors": ["Ama Mensah"],
+               "date": "2017-01-05", "place": "Accra", "source": "Reuters",
+               "body": "Ghana's cocoa board raised its estimate of the harvest after farmers \
+                        in the western region reported heavy pods and little disease."}),
+        json!({"title": "Cocoa grinders expect weaker demand", "authors": ["Jo Park"],
+               "date": "2017-01-20", "place": "London", "source": "Bloomberg",
+               "body": "European grinders of cocoa beans expect chocolate sales to slow this \
+                        quarter, an industry association told members at a meeting."}),
+        json!({"title": "Cocoa futures slip in London trading", "authors": ["Lena Fischer"],
+               "date": "2017-06-02", "place": "London", "source": "Reuters",
+               "body": "Cocoa futures fell in London as funds sold contracts ahead of a \
+                        holiday weekend; sugar and coffee were little changed."}),
+        json!({"title": "Chocolate makers buy more cocoa", "authors": ["Ama Mensah", "Jo Park"],
+               "date": "2018-02-14", "place": "Zurich", "source": "Bloomberg",
+               "body": "Swiss chocolate makers bought more cocoa butter for Valentine's Day \
+                        orders, traders in Zurich said, lifting premiums for a week."}),
+        json!({"title": "Coffee exports fall in Brazil", "authors": ["Rui Costa"],
+               "date": "2017-03-01", "place": "Santos", "source": "Reuters",
+               "body": "Brazilian coffee exports fell in February as shippers waited for \
+                        better prices at the port of Santos."}),
+    ];
+    let lines: Vec<String> = records.iter().map(|r| r.to_string()).collect();
+    archive.write("wire.jsonl", lines.join("\n") + "\n");
+    archive.index_json(&[]);
+    archive
+}
+
+/// The titles of the hits on the page, in order.
+fn hit_titles(b: &Browser) -> Vec<String> {
+    b.find_all("#results li.hit a.title")
+        .iter()
+        .map(|a| a.text())
+        .collect()
+}
+
+/// Searches for `query` from the front page by typing it and pressing Enter.
+fn search_by_typing(b: &Browser, server: &Server, query: &str) {
+    b.goto(&server.url);
+    let before = b.url();
+    b.find("#q").send_keys(&format!("{query}{ENTER}"));
+    b.wait_for_navigation(&before);
+    b.find("#results li.hit");
+}
+
+#[test]
+fn typing_a_query_and_pressing_enter_shows_highlighted_results() {
+    if !browser::available() {
+        return;
+    }
+    let archive = cocoa_archive();
+    let server = Server::start(&archive.index());
+    let b = Browser::start();
+    search_by_typing(&b, &server, "cocoa");
+
+    assert!(
+        b.url().contains("q=cocoa"),
+        "the query is in the URL: {}",
+        b.url()
+    );
+    assert_eq!(
+        b.find("#q").prop("value"),
+        "cocoa",
+        "the box keeps the query"
+    );
+    let titles = hit_titles(&b);
+    assert_eq!(titles.len(), 5, "the five cocoa stories: {titles:?}");
+    assert!(
+        !titles.iter().any(|t| t.contains("Coffee exports")),
+        "{titles:?}"
+    );
+    for hit in b.find_all("#results li.hit") {
+        let marks: Vec<String> = hit
+            .find_all("a.title mark, p.snippet mark")
+            .iter()
+            .map(|m| m.text().to_lowercase())
+            .collect();
+        assert!(!marks.is_empty(), "every hit highlights the query word");
+        assert!(marks.iter().all(|m| m == "cocoa"), "{marks:?}");
+        assert!(
+            !hit.find_all("p.snippet mark").is_empty(),
+            "the snippet highlights it too"
+        );
+    }
+}
+
+#[test]
+fn clicking_a_facet_value_narrows_the_results_to_it() {
+    if !browser::available() {
+        return;
+    }
+    let archive = cocoa_archive();
+    let server = Server::start(&archive.index());
+    let b = Browser::start();
+    search_by_typing(&b, &server, "cocoa");
+    assert_eq!(hit_titles(&b).len(), 5);
+    assert!(b.find_all("a.remove-filter").is_empty(), "no filter yet");
+
+    let values = b.find_all("#facets section.facet[data-field=authors] a.facet-value");
+    let jo = values
+        .iter()
+        .find(|a| a.text().starts_with("Jo Park"))
+        .expect("Jo Park among the author facets");
+    assert_eq!(
+        jo.find_all("span.count")
+            .first()
+            .map(|c| c.text())
+            .as_deref(),
+        Some("3"),
+        "her count"
+    );
+    let before = b.url();
+    jo.click();
+    b.wait_for_navigation(&before);
+    b.find("#results li.hit");
+
+    let mut titles = hit_titles(&b);
+    titles.sort();
+    assert_eq!(
+        titles,
+        [
+            "Chocolate makers buy more cocoa",
+            "Cocoa grinders expect weaker demand",
+            "Cocoa prices climb in Abidjan",
+        ]
+    );
+    for authors in b.find_all("#results li.hit .authors") {
+        assert!(authors.text().contains("Jo Park"), "{}", authors.text());
+    }
+    let remove = b.find("a.remove-filter");
+    assert!(remove.text().contains("Jo Park"), "{}", remove.text());
+    assert_eq!(b.find("#q").prop("value"), "cocoa", "the query stays");
+}
+
+#[test]
+fn removing_a_facet_filter_brings_the_other_results_back() {
+    if !browser::available() {
+        return;
+    }
+    let archive = cocoa_archive();
+    let server = Server::start(&archive.index());
+    let b = Browser::start();
+    b.goto(&server.at("?q=cocoa&source=Bloomberg"));
+    b.find("#results li.hit");
+    assert_eq!(hit_titles(&b).len(), 2, "two Bloomberg cocoa stories");
+
+    let before = b.url();
+    b.find("a.remove-filter").click();
+    b.wait_for_navigation(&before);
+    b.find("#results li.hit");
+    assert_eq!(hit_titles(&b).len(), 5);
+    assert!(b.find_all("a.remove-filter").is_empty());
+    assert!(!b.url().contains("source="), "{}", b.url());
+}
+
+#[test]
+fn clicking_a_timeline_bar_narrows_the_date_range_to_its_period() {
+    if !browser::available() {
+        return;
+    }
+    let archive = cocoa_archive();
+    let server = Server::start(&archive.index());
+    let b = Browser::start();
+    search_by_typing(&b, &server, "cocoa");
+    let bars = b.find_all("svg#timeline a.bar");
+    assert!(bars.len() >= 2, "a bar per period: {}", bars.len());
+    assert!(
+        !bars[0].find_all("rect").is_empty() && !bars[0].find_all("title").is_empty(),
+        "each bar has its rect and a tooltip"
+    );
+
+    let before = b.url();
+    bars[0].click();
+    b.wait_for_navigation(&before);
+    b.find("#results li.hit");
+
+    let url = b.url();
+    assert!(
+        url.contains("from=") && url.contains("to="),
+        "the range is in the URL: {url}"
+    );
+    let from = b.find("input[name=from]").prop("value");
+    let to = b.find("input[name=to]").prop("value");
+    assert!(
+        !from.is_empty() && from <= to,
+        "the date fields show the range: {from}..{to}"
+    );
+    assert!(
+        from.as_str() <= "2015-03-10" && to.as_str() >= "2015-03-10" && to.as_str() < "2017-01-05",
+        "the first period holds the 2015 story alone: {from}..{to}"
+    );
+    assert_eq!(hit_titles(&b), ["Cocoa prices climb in Abidjan"]);
+    assert_eq!(b.find("#q").prop("value"), "cocoa");
+}
+
+#[test]
+fn opening_an_article_and_going_back_shows_the_same_results() {
+    if !browser::available() {
+        return;
+    }
+    let archive = cocoa_archive();
+    let server = Server::start(&archive.index());
+    let b = Browser::start();
+    search_by_typing(&b, &server, "cocoa");
+    let results_url = b.url();
+    let titles = hit_titles(&b);
+
+    let link = b.find("#results li.hit a.title");
+    let title = link.text();
+    assert!(
+        link.prop("href").contains("/article/"),
+        "{}",
+        link.prop("href")
+    );
+    link.click();
+    b.wait_for_navigation(&results_url);
+    b.find("article#article");
+    assert_eq!(b.text("article#article h1"), title);
+    let body_marks: Vec<String> = b
+        .find_all("article#article div.body mark")
+        .iter()
+        .map(|m| m.text().to_lowercase())
+        .collect();
+    assert!(
+        !body_marks.is_empty() && body_marks.iter().all(|m| m == "cocoa"),
+        "the query word is highlighted in the text: {body_marks:?}"
+    );
+    assert!(!b.find_all("dl.meta").is_empty(), "the metadata");
+
+    let article_url = b.url();
+    b.back();
+    b.wait_for_navigation(&article_url);
+    b.find("#results li.hit");
+    assert_eq!(b.url(), results_url);
+    assert_eq!(b.find("#q").prop("value"), "cocoa");
+    assert_eq!(hit_titles(&b), titles);
+}
+
+#[test]
+fn a_hostile_article_shows_as_text_and_runs_nothing() {
+    if !browser::available() {
+        return;
+    }
+    let archive = Archive::new();
+    let title = r#"Hostile <script>window.__pwned=1</script> "onerror= headline"#;
+    let body = r#"Hostile text <img src=x onerror="window.__pwned=1"> then </textarea> and <script>window.__pwned=1</script> and "onerror=alert(1) end."#;
+    let record = json!({"title": title, "authors": ["<b onmouseover=\"window.__pwned=1\">Mallory</b>"],
+                        "date": "2017-05-01", "place": "<img src=x onerror=\"window.__pwned=1\">",
+                        "source": "</textarea><script>window.__pwned=1</script>", "body": body});
+    archive.write("hostile.jsonl", format!("{record}\n"));
+    archive.index_json(&[]);
+    let server = Server::start(&archive.index());
+    let b = Browser::start();
+
+    let not_pwned = |b: &Browser, page: &str| {
+        assert_eq!(
+            b.exec("return typeof window.__pwned;", json!([])),
+            json!("undefined"),
+            "a script ran on the {page}"
+        );
+        assert_eq!(
+            b.exec(
+                "return document.querySelectorAll('img[src=x], b[onmouseover], textarea').length;",
+                json!([])
+            ),
+            json!(0),
+            "article text became markup on the {page}"
+        );
+        assert_eq!(
+            b.exec(
+                "return [...document.scripts].filter(s => s.text.includes('__pwned')).length;",
+                json!([])
+            ),
+            json!(0),
+            "article text became a script on the {page}"
+        );
+    };
+
+    search_by_typing(&b, &server, "hostile");
+    let shown = b.find("#results li.hit a.title").text();
+    assert!(
+        shown.contains("<script>window.__pwned=1</script>") && shown.contains("\"onerror="),
+        "the title shows as text: {shown:?}"
+    );
+    let page = b.text("body");
+    assert!(page.contains("Mallory"), "the author shows: {page}");
+    not_pwned(&b, "results page");
+
+    let before = b.url();
+    b.find("#results li.hit a.title").click();
+    b.wait_for_navigation(&before);
+    b.find("article#article");
+    assert_eq!(b.text("article#article h1"), title);
+    let text = b.text("article#article div.body");
+    for literal in [
+        r#"<img src=x onerror="window.__pwned=1">"#,
+        "</textarea>",
+        "<script>window.__pwned=1</script>",
+        r#""onerror=alert(1)"#,
+    ] {
+        assert!(
+            text.contains(literal),
+            "{literal} shows as text in {text:?}"
+        );
+    }
+    not_pwned(&b, "article page");
+}
+
+#[test]
+fn slash_focuses_the_search_box() {
+    if !browser::available() {
+        return;
+    }
+    let archive = cocoa_archive();
+    let server = Server::start(&archive.index());
+    let b = Browser::start();
+    b.goto(&server.at("?q=cocoa"));
+    b.find("#results li.hit");
+    b.exec(
+        "document.activeElement && document.activeElement.blur(); document.body.focus();",
+        json!([]),
+    );
+    assert_ne!(
+        b.exec(
+            "return document.activeElement && document.activeElement.id;",
+            json!([])
+        ),
+        json!("q")
+    );
+    b.press("/");
+    b.wait_until("the search box to take the focus", |b| {
+        b.exec(
+            "return document.activeElement && document.activeElement.id;",
+            json!([]),
+        ) == json!("q")
+    });
+    let value = b.find("#q").prop("value");
+    assert!(
+        !value.contains('/'),
+        "the slash is not typed into the box: {value:?}"
+    );
+    b.press("x");
+    let value = b.find("#q").prop("value");
+    assert!(value.ends_with('x'), "typing goes to the box: {value:?}");
+}
+
+#[test]
+fn at_phone_width_the_results_page_does_not_scroll_sideways() {
+    if !browser::available() {
+        return;
+    }
+    let archive = cocoa_archive();
+    let server = Server::start(&archive.index());
+    let b = Browser::start();
+    b.cdp(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 375, "height": 740, "deviceScaleFactor": 2, "mobile": true}),
+    );
+    for page in ["?q=cocoa", "?q=cocoa&author=Jo+Park"] {
+        b.goto(&server.at(page));
+        b.find("#results li.hit");
+        b.find("svg#timeline");
+        let widths = b.exec(
+            "return [window.innerWidth, document.documentElement.scrollWidth, \
+                     document.body.scrollWidth];",
+            json!([]),
+        );
+        // A mobile browser widens the layout to fit content that overflows (and lays a page
+        // without a viewport meta tag out at 980 px), so either shows as innerWidth > 375.
+        assert!(
+            widths[0] == json!(375)
+                && widths[1].as_i64() <= Some(375)
+                && widths[2].as_i64() <= Some(375),
+            "{page} is wider than a 375 px phone: [innerWidth, html, body scrollWidth] = {widths}"
+        );
+    }
+    // The article page too.
+    let href = b.find("#results li.hit a.title").prop("href");
+    b.goto(&href);
+    b.find("article#article");
+    let widths = b.exec(
+        "return [window.innerWidth, document.documentElement.scrollWidth];",
+        json!([]),
+    );
+    assert!(
+        widths[0] == json!(375) && widths[1].as_i64() <= Some(375),
+        "the article page is wider than a 375 px phone: {widths}"
+    );
+}
+
+#[test]
+fn with_javascript_off_the_search_form_still_works() {
+    if !browser::available() {
+        return;
+    }
+    let archive = cocoa_archive();
+    let server = Server::start(&archive.index());
+    let b = Browser::start_with(false);
+    search_by_typing(&b, &server, "cocoa");
+    // The page's script is really off: "/" does not reach the search box.
+    b.exec(
+        "document.activeElement && document.activeElement.blur();",
+        json!([]),
+    );
+    b.press("/");
+    assert_ne!(
+        b.exec(
+            "return document.activeElement && document.activeElement.id;",
+            json!([])
+        ),
+        json!("q"),
+        "JavaScript is still on"
+    );
+    assert_eq!(hit_titles(&b).len(), 5);
+    assert!(!b.find_all("#results li.hit a.title mark").is_empty());
+}
+
+#[test]
+fn the_keyboard_reaches_the_search_box_the_hits_and_the_facets() {
+    if !browser::available() {
+        return;
+    }
+    let archive = cocoa_archive();
+    let server = Server::start(&archive.index());
+    let b = Browser::start();
+    b.goto(&server.at("?q=cocoa"));
+    b.find("#results li.hit");
+    let mut reached = Vec::new();
+    for _ in 0..60 {
+        b.press("\u{E004}"); // Tab
+        let what = b.exec(
+            "const e = document.activeElement; if (!e || e === document.body) return ''; \
+             return e.id === 'q' ? '#q' : e.matches('#results a.title') ? 'title' \
+             : e.matches('#facets a.facet-value') ? 'facet' : e.tagName;",
+            json!([]),
+        );
+        reached.push(what.as_str().unwrap_or_default().to_string());
+    }
+    for wanted in ["#q", "title", "facet"] {
+        assert!(
+            reached.iter().any(|r| r == wanted),
+            "Tab never reaches {wanted}: {reached:?}"
+        );
+    }
+}
+
+#[test]
+fn the_next_page_link_shows_the_following_hits() {
+    if !browser::available() {
+        return;
+    }
+    // Twelve cocoa stories with no words in common but "cocoa": none is a copy of another.
+    let words: Vec<String> = (0..60)
+        .map(|i| format!("w{i}x{}", i * 7919 % 1000))
+        .collect();
+    let archive = Archive::new();
+    let lines: Vec<String> = (0..12)
+        .map(|i| {
+            json!({"title": format!("Cocoa story {i}"), "date": format!("2017-02-{:02}", i + 1),
+                   "body": format!("Cocoa {}.", words[i * 5..i * 5 + 5].join(" "))})
+            .to_string()
+        })
+        .collect();
+    archive.write("page.jsonl", lines.join("\n") + "\n");
+    archive.index_json(&[]);
+    let server = Server::start(&archive.index());
+    let b = Browser::start();
+    b.goto(&server.at("?q=cocoa"));
+    b.find("#results li.hit");
+    let first = hit_titles(&b);
+    assert_eq!(first.len(), 10, "a page of ten: {first:?}");
+    assert!(
+        b.find_all("nav.pages a[rel=prev]").is_empty(),
+        "no page before the first"
+    );
+
+    let before = b.url();
+    b.find("nav.pages a[rel=next]").click();
+    b.wait_for_navigation(&before);
+    b.find("#results li.hit");
+    let second = hit_titles(&b);
+    assert_eq!(second.len(), 2, "the last two: {second:?}");
+    assert!(
+        second.iter().all(|t| !first.contains(t)),
+        "{first:?} then {second:?}"
+    );
+    assert!(
+        b.find_all("nav.pages a[rel=next]").is_empty(),
+        "no page after the last"
+    );
+    assert!(!b.find_all("nav.pages a[rel=prev]").is_empty());
+    assert_eq!(b.find("#q").prop("value"), "cocoa");
+}
+
+/// Writes docs/serve.png, the README's picture of the page: the results for `cocoa` on the
+/// Reuters-21578 corpus, with the timeline and the facets, at 1280×1000. Rerun with
+/// `cargo test --release --test serve_browser -- --ignored screenshot` (the corpus is read
+/// from `../shared/corpora/reuters21578`, or from `$DATELINE_REUTERS`).
+#[test]
+#[ignore = "needs the Reuters-21578 corpus (../shared) and rewrites docs/serve.png"]
+fn screenshot_of_the_reuters_results_page() {
+    use base64::Engine as _;
+    assert!(browser::available(), "the screenshot needs Chromium");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let corpus = std::env::var_os("DATELINE_REUTERS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("../shared/corpora/reuters21578"));
+    assert!(corpus.is_dir(), "no corpus at {}", corpus.display());
+    let archive = Archive::new();
+    archive
+        .cmd()
+        .args(["index", "--index"])
+        .arg(archive.index())
+        .arg(&corpus)
+        .assert()
+        .success();
+    let server = Server::start(&archive.index());
+    let b = Browser::start();
+    b.cdp(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 1280, "height": 1000, "deviceScaleFactor": 1, "mobile": false}),
+    );
+    b.goto(&server.url);
+    let before = b.url();
+    b.find("#q").send_keys(&format!("cocoa{ENTER}"));
+    b.wait_for_navigation(&before);
+    b.find("#results li.hit");
+    b.find("svg#timeline a.bar");
+    b.find("#facets section.facet a.facet-value");
+    // Nothing focused or hovered, as the page first shows.
+    b.exec(
+        "document.activeElement && document.activeElement.blur();",
+        json!([]),
+    );
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(b.screenshot_base64())
+        .expect("WebDriver sends base64");
+    assert!(png.starts_with(b"\x89PNG"), "a PNG");
+    let out = root.join("docs/serve.png");
+    std::fs::write(&out, &png).expect("write docs/serve.png");
+    eprintln!("wrote {} ({} bytes)", out.display(), png.len());
+}
