@@ -15,7 +15,7 @@ use crate::token_cache::Memoize;
 
 /// Bumped whenever the schema or an analyzer changes meaning, so an old index is refused with
 /// a request to rebuild rather than answering queries wrongly.
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 10;
 
 /// Analyzer for running text: English stemming on lower-cased, ASCII-folded words, so that
 /// `Thaad` finds `THAAD` and `café` finds `cafe`.
@@ -24,6 +24,9 @@ pub const TEXT_ANALYZER: &str = "dateline_text";
 pub const NAME_ANALYZER: &str = "dateline_name";
 /// Whole author name as one lower-cased, folded token, for exact `--author` filters.
 pub const KEY_ANALYZER: &str = "dateline_key";
+/// Running text as written, not stemmed (folded, lower-cased, US spelling): tells an exact
+/// word (`corn`) from one that only shares its stem (`Corning`).
+pub const EXACT_ANALYZER: &str = "dateline_exact";
 
 /// The fields' names: the one place they are spelled. `build_schema` creates the fields under
 /// them, `fields_of` resolves them, and fast-field columns and aggregations are looked up by
@@ -50,6 +53,8 @@ pub const URL: &str = "url";
 pub const MEMBER: &str = "member";
 pub const RECORD: &str = "record";
 pub const ID: &str = "id";
+pub const EXACT: &str = "exact";
+pub const TABULAR: &str = "tabular";
 
 /// Handles to every field, resolved once per open index.
 #[derive(Clone, Debug)]
@@ -93,6 +98,11 @@ pub struct Fields {
     /// The article's short stable name in this index ([`article_id`]), indexed whole so
     /// `dateline show ID` finds it with one term.
     pub id: Field,
+    /// The title and body unstemmed ([`EXACT_ANALYZER`]), with frequencies but no positions:
+    /// ranking counts an exact word above a stem-only match with it, never matches on it.
+    pub exact: Field,
+    /// How much the body reads as a table or list, 0-255 ([`crate::tabular`]), for ranking.
+    pub tabular: Field,
 }
 
 pub fn build_schema() -> (Schema, Fields) {
@@ -165,6 +175,15 @@ pub fn build_schema() -> (Schema, Fields) {
             )
             .set_stored(),
     );
+    let exact = b.add_text_field(
+        EXACT,
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(EXACT_ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        ),
+    );
+    let tabular = b.add_u64_field(TABULAR, NumericOptions::default().set_fast());
     let fields = Fields {
         title,
         author,
@@ -188,6 +207,8 @@ pub fn build_schema() -> (Schema, Fields) {
         member,
         record,
         id,
+        exact,
+        tabular,
     };
     (b.build(), fields)
 }
@@ -222,6 +243,8 @@ pub fn fields_of(schema: &Schema) -> Fields {
         member: f(MEMBER),
         record: f(RECORD),
         id: f(ID),
+        exact: f(EXACT),
+        tabular: f(TABULAR),
     }
 }
 
@@ -284,6 +307,19 @@ pub fn text_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// [`text_analyzer`] without the stemmer.
+pub fn exact_analyzer() -> TextAnalyzer {
+    let word_filters = TextAnalyzer::builder(RawTokenizer::default())
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(SpellingNormalizer)
+        .build();
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(Memoize::new(word_filters))
+        .build()
+}
+
 pub fn name_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
@@ -313,6 +349,7 @@ pub fn register_analyzers(tokenizers: &TokenizerManager) {
     tokenizers.register(TEXT_ANALYZER, text_analyzer());
     tokenizers.register(NAME_ANALYZER, name_analyzer());
     tokenizers.register(KEY_ANALYZER, key_analyzer());
+    tokenizers.register(EXACT_ANALYZER, exact_analyzer());
 }
 
 pub fn prepare(index: &Index) {
@@ -368,6 +405,14 @@ mod tests {
     }
 
     #[test]
+    fn exact_words_are_folded_but_not_stemmed() {
+        assert_eq!(
+            tokens(exact_analyzer(), "Corning arrives Colour"),
+            ["corning", "arrives", "color"]
+        );
+    }
+
+    #[test]
     fn names_are_not_stemmed() {
         assert_eq!(tokens(name_analyzer(), "Seima Oki"), ["seima", "oki"]);
         assert_eq!(tokens(name_analyzer(), "Sims"), ["sims"]);
@@ -408,7 +453,9 @@ mod tests {
                 URL,
                 MEMBER,
                 RECORD,
-                ID
+                ID,
+                EXACT,
+                TABULAR
             ]
         );
     }

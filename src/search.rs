@@ -16,6 +16,7 @@ use crate::facets::{self, Facets};
 use crate::index_dir::{self, OpenIndex};
 use crate::query::{self, Filters};
 use crate::ranking::{self, Ranking};
+use crate::rescore;
 use crate::schema;
 use crate::simhash;
 use crate::snippet::{self, Highlighted, SnippetMaker};
@@ -139,6 +140,44 @@ fn top_docs_counted(
     if req.limit == 0 {
         return Ok((count(searcher)?, Vec::new()));
     }
+    if let (SortOrder::Relevance, Some(r)) = (req.sort, &built.rescore) {
+        // The first pass's best `depth` (or as far as the page reaches), scored again.
+        let wide = Request {
+            offset: 0,
+            limit: req.offset.saturating_add(req.limit).max(r.depth),
+            ..req.clone()
+        };
+        let (n, docs) = first_pass(searcher, built, &wide, known)?;
+        let hits = docs
+            .into_iter()
+            .map(|(s, a)| (s.unwrap_or(0.0), a))
+            .collect();
+        let hits = rescore::rescore(searcher, r, hits)?;
+        return Ok((
+            n,
+            hits.into_iter()
+                .skip(req.offset)
+                .take(req.limit)
+                .map(|(s, a)| (Some(s), a))
+                .collect(),
+        ));
+    }
+    first_pass(searcher, built, req, known)
+}
+
+/// The page of matches as the ranked query scores them, without rescoring.
+fn first_pass(
+    searcher: &Searcher,
+    built: &query::Built,
+    req: &Request,
+    known: Option<usize>,
+) -> Result<(usize, Vec<RankedDoc>)> {
+    let count = |searcher: &Searcher| -> Result<usize> {
+        match known {
+            Some(n) => Ok(n),
+            None => Ok(built.count_query.count(searcher)?),
+        }
+    };
     let page = TopDocs::with_limit(req.limit).and_offset(req.offset);
     Ok(match req.sort {
         SortOrder::Relevance => {

@@ -1,0 +1,135 @@
+//! End-to-end tests of topical ranking (issue 18): a one-word subject search puts the stories
+//! about it before the tables and briefs that mention it, and an exact word before one that
+//! only shares its stem, without losing the stem's matches.
+//!
+//! Each fixture was checked to rank the other way under plain BM25 (`Ranking::bm25()` plus
+//! the default's clauses, without rescoring): the tests fail if rescoring is switched off.
+
+mod common;
+
+use common::Archive;
+
+/// A market table as wire services file them: the subject word in the title and a few
+/// times among the figures.
+const CORN_TABLE: &str = "CHICAGO, April 7 - CFTC deliverable stocks, 000 bushels. \
+    CURRENT WEEK YEAR WEEK AGO AGO DEL GRADES 11502 12358 7038 NON-DEL GRADES 284 347 234 \
+    CCC STOCKS 11898 11898 8631 CORN 23684 24603 15903 CORN 1,200 1,350 980";
+
+/// A story about the subject: longer, prose, the word a few times.
+const CORN_STORY: &str = "WASHINGTON, April 7 - The Agriculture Department said farmers \
+    plan to plant less corn this spring than last year, as government programs pay growers \
+    to idle land and prices stay low.\n\n\
+    Officials said the corn acreage would be the smallest in a decade, and analysts expect \
+    exports to China and the Soviet Union to rise if the dollar keeps falling against the \
+    currencies of the other big grain producers.\n\n\
+    Traders in Chicago said the report had been expected and would do little to lift corn \
+    futures, which have fallen for three weeks on ample supplies held by the government.";
+
+#[test]
+fn a_story_about_the_subject_beats_a_table_that_mentions_it() {
+    let a = Archive::new();
+    a.article(
+        "table.txt",
+        "CHICAGO DELIVERABLE CORN STOCKS",
+        "",
+        "7 April 1987",
+        CORN_TABLE,
+    );
+    a.article(
+        "story.txt",
+        "U.S. farmers to plant less corn",
+        "",
+        "7 April 1987",
+        CORN_STORY,
+    );
+    a.article(
+        "other.txt",
+        "Wheat exports rise",
+        "",
+        "7 April 1987",
+        "Wheat exports rose in March, the department said.",
+    );
+    a.index_json(&[]);
+    let titles = a.titles("corn", &[]);
+    assert_eq!(
+        titles,
+        [
+            "U.S. farmers to plant less corn",
+            "CHICAGO DELIVERABLE CORN STOCKS"
+        ],
+        "the table is still found, after the story"
+    );
+}
+
+#[test]
+fn a_table_is_still_found_first_by_a_query_that_wants_it() {
+    let a = Archive::new();
+    a.article(
+        "table.txt",
+        "CHICAGO DELIVERABLE CORN STOCKS",
+        "",
+        "7 April 1987",
+        CORN_TABLE,
+    );
+    a.article(
+        "story.txt",
+        "U.S. farmers to plant less corn",
+        "",
+        "7 April 1987",
+        CORN_STORY,
+    );
+    a.index_json(&[]);
+    let titles = a.titles("deliverable corn stocks", &[]);
+    assert_eq!(titles[0], "CHICAGO DELIVERABLE CORN STOCKS", "{titles:?}");
+}
+
+#[test]
+fn an_exact_word_beats_a_match_on_its_stem_only() {
+    let a = Archive::new();
+    a.article(
+        "corning.txt",
+        "Corning Glass profit rises",
+        "",
+        "7 April 1987",
+        "CORNING, N.Y., April 7 - Corning Glass Works said first quarter profit rose. \
+         Corning said sales of optical fibre were strong.",
+    );
+    a.article(
+        "corn.txt",
+        "Grain markets quiet",
+        "",
+        "7 April 1987",
+        "Grain markets were quiet on Tuesday. Dealers said soybean and wheat futures \
+         moved little, and corn was steady in thin trade ahead of the weekly export report, \
+         with most traders waiting for the government's planting estimates next week.",
+    );
+    a.index_json(&[]);
+    let titles = a.titles("corn", &[]);
+    assert_eq!(
+        titles,
+        ["Grain markets quiet", "Corning Glass profit rises"],
+        "the stem-only match is still found, after the exact word"
+    );
+}
+
+#[test]
+fn a_word_still_finds_the_other_forms_of_its_stem() {
+    let a = Archive::new();
+    a.article(
+        "arrived.txt",
+        "Envoy in Seoul",
+        "",
+        "17 March 2017",
+        "The envoy arrived in Seoul on Friday for talks on the missile shield.",
+    );
+    a.article(
+        "other.txt",
+        "Markets",
+        "",
+        "17 March 2017",
+        "Shares fell in Tokyo.",
+    );
+    a.index_json(&[]);
+    assert_eq!(a.titles("arrives", &[]), ["Envoy in Seoul"]);
+    assert_eq!(a.titles("envoy arrives seoul", &[])[0], "Envoy in Seoul");
+}
