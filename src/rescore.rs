@@ -215,6 +215,11 @@ impl Segment {
             ),
             None => 1.0,
         };
-        (score + times * delta) * prior
+        let brief = if body_len < r.brief_words {
+            1.0 - r.brief_prior * (1.0 - body_len / r.brief_words)
+        } else {
+            1.0
+        };
+        (score + times * delta) * prior * brief
     }
 }

@@ -926,6 +926,9 @@ fn spec_variant(spec: &str) -> Result<Ranking> {
             "table" => r.table_prior = x,
             "t" => r.title_boost = x,
             "len" => r.avg_length_scale = x,
+            "w" => r.topical_words = x as usize,
+            "brief" => r.brief_prior = x,
+            "bw" => r.brief_words = x,
             _ => bail!("unknown knob '{k}' in '{spec}'"),
         }
     }
@@ -961,6 +964,9 @@ fn ranking_json(r: &Ranking) -> serde_json::Value {
         "body_b": r.body_b,
         "stem_only_weight": r.stem_only_weight,
         "table_prior": r.table_prior,
+        "topical_words": r.topical_words,
+        "brief_prior": r.brief_prior,
+        "brief_words": r.brief_words,
     })
 }
 
