@@ -686,8 +686,7 @@ fn make_doc(
         doc.add_date(f.date, DateTime::from_timestamp_secs(secs));
     }
     doc.add_text(f.body, &a.body);
-    doc.add_text(f.exact, &a.title);
-    doc.add_text(f.exact, &a.body);
+    doc.add_text(f.inflected, &a.title);
     doc.add_u64(f.tabular, u64::from(tabular::tabularity(&a.body)));
     doc.add_text(f.path, key);
     doc.add_u64(f.path_id, file.id);

@@ -828,16 +828,13 @@ fn text_part(
         conjunctive.set_conjunction_by_default();
         let ranked = ranking::text_query(&parser, &conjunctive, &parsed, ranking)
             .map_err(|e| explain_parse_error(e, words))?;
-        let rescore = match index.tokenizers().get(schema::EXACT_ANALYZER) {
-            Some(mut exact) => ranking::rescore_terms(
-                &parser,
-                (fields.title, fields.author, fields.body),
-                (fields.exact, &mut exact),
-                &parsed,
-                ranking,
-            ),
-            None => None,
-        };
+        let rescore = ranking::rescore_terms(
+            &parser,
+            (fields.title, fields.author, fields.body),
+            (fields.inflected, &mut schema::exact_analyzer()),
+            &parsed,
+            ranking,
+        );
         return Ok(Some(TextPart {
             matches,
             ranked,

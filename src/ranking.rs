@@ -114,7 +114,7 @@ impl Default for Ranking {
             rescore_depth: 300,
             body_k1: BM25_K1,
             body_b: 0.2,
-            stem_only_weight: 0.7,
+            stem_only_weight: 0.3,
             table_prior: 0.7,
             topical_words: 2,
             brief_prior: 0.5,
@@ -446,13 +446,18 @@ pub struct Rescore {
 }
 
 /// One query word's terms: stemmed in the title, author and body fields as the query parser
-/// makes them, and unstemmed in the exact field.
+/// makes them, and its stem in the inflected field, which counts the article's words that
+/// share the stem without being it.
 #[derive(Debug, Clone, Default)]
 pub struct WordTerms {
     pub title: Option<Term>,
     pub author: Option<Term>,
     pub body: Option<Term>,
-    pub exact: Option<Term>,
+    pub inflected: Option<Term>,
+    /// The word as typed is its own stem (`corn`, `lead`): its exact matches are the ones
+    /// the inflected field does not count. Else (`hogs`, `arrives`) the inflected ones are
+    /// taken as exact, and the bare stem (`hog`) as the stem-only match.
+    pub bare: bool,
 }
 
 /// The rescoring of the plain query `text`, or None when the ranking does not rescore or a
@@ -461,7 +466,7 @@ pub struct WordTerms {
 pub fn rescore_terms(
     parser: &QueryParser,
     fields: (Field, Field, Field),
-    exact: (Field, &mut tantivy::tokenizer::TextAnalyzer),
+    inflected: (Field, &mut tantivy::tokenizer::TextAnalyzer),
     text: &str,
     ranking: &Ranking,
 ) -> Option<Rescore> {
@@ -470,7 +475,7 @@ pub fn rescore_terms(
     }
     let words = plain_words(text)?;
     let (title, author, body) = fields;
-    let (exact_field, analyzer) = exact;
+    let (inflected_field, analyzer) = inflected;
     let mut out = Vec::with_capacity(words.len());
     for word in &words {
         let query = parser.parse_query(word).ok()?;
@@ -495,8 +500,13 @@ pub fn rescore_terms(
         analyzer
             .token_stream(word)
             .process(&mut |t| tokens.push(t.text.clone()));
-        if let [token] = &tokens[..] {
-            w.exact = Some(Term::from_field_text(exact_field, token));
+        let stem = w
+            .body
+            .as_ref()
+            .and_then(|t| t.value().as_str().map(str::to_string));
+        if let ([typed], Some(stem)) = (&tokens[..], stem) {
+            w.bare = *typed == stem;
+            w.inflected = Some(Term::from_field_text(inflected_field, &stem));
         }
         out.push(w);
     }
@@ -506,7 +516,9 @@ pub fn rescore_terms(
         words: out,
         title_field: title,
         body_field: body,
-        depth: ranking.rescore_depth,
+        // A longer query is only reordered within the page (its title stem-only matches):
+        // looking deeper would cost its first pass more than the reordering gains.
+        depth: if topical { ranking.rescore_depth } else { 0 },
         title_boost: ranking.title_boost,
         all_words_boost: if all_words {
             ranking.all_words_boost

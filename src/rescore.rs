@@ -102,7 +102,8 @@ struct WordPostings {
     title: Option<SegmentPostings>,
     author: Option<SegmentPostings>,
     body: Option<SegmentPostings>,
-    exact: Option<SegmentPostings>,
+    inflected: Option<SegmentPostings>,
+    bare: bool,
 }
 
 /// What rescoring reads in one segment; the hits are visited in increasing order.
@@ -145,11 +146,12 @@ impl Segment {
                     author: postings(&w.author)?,
                     body: postings(&w.body)?,
                     // Only read when stem-only matches are to count less.
-                    exact: if r.stem_only_weight != 1.0 {
-                        postings(&w.exact)?
+                    inflected: if r.stem_only_weight != 1.0 {
+                        postings(&w.inflected)?
                     } else {
                         None
                     },
+                    bare: w.bare,
                 })
             })
             .collect::<Result<_>>()?;
@@ -185,22 +187,22 @@ impl Segment {
             let body = freq(&mut p.body, doc) as f32;
             let author = freq(&mut p.author, doc);
             all_words &= title + body > 0.0 || author > 0;
-            // The share of the word's occurrences that are the word as typed; the exact
-            // field holds the title and the body, so the share is taken over both.
-            let found = title + body;
-            let weight = match &mut p.exact {
-                Some(_) if found > 0.0 => {
-                    let exact = (freq(&mut p.exact, doc) as f32).min(found);
-                    let share = exact / found;
-                    share + r.stem_only_weight * (1.0 - share)
-                }
-                _ => 1.0,
+            // The share of the word's title occurrences that are the word as typed (the
+            // inflected field holds the title only: over the body it cost a quarter more
+            // indexing time for a tenth of the gain).
+            let weight = if title > 0.0 && r.stem_only_weight != 1.0 {
+                let inflected = (freq(&mut p.inflected, doc) as f32).min(title);
+                let exact = if p.bare { title - inflected } else { inflected };
+                let share = exact / title;
+                share + r.stem_only_weight * (1.0 - share)
+            } else {
+                1.0
             };
             let tantivy_title = saturate(title, title_len, stats.avg_title, BM25_K1, BM25_B);
             let new_title = saturate(title * weight, title_len, stats.avg_title, BM25_K1, BM25_B);
             delta += r.title_boost * w.title_idf * (new_title - tantivy_title);
             let tantivy_body = saturate(body, body_len, stats.avg_body, BM25_K1, BM25_B);
-            let new_body = saturate(body * weight, body_len, stats.avg_body, r.body_k1, r.body_b);
+            let new_body = saturate(body, body_len, stats.avg_body, r.body_k1, r.body_b);
             delta += w.body_idf * (new_body - tantivy_body);
         }
         let times = if all_words {

@@ -6,7 +6,8 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
-    Stemmer, TextAnalyzer, TokenizerManager,
+    Stemmer, StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+    TokenizerManager,
 };
 use tantivy::Index;
 
@@ -24,9 +25,10 @@ pub const TEXT_ANALYZER: &str = "dateline_text";
 pub const NAME_ANALYZER: &str = "dateline_name";
 /// Whole author name as one lower-cased, folded token, for exact `--author` filters.
 pub const KEY_ANALYZER: &str = "dateline_key";
-/// Running text as written, not stemmed (folded, lower-cased, US spelling): tells an exact
-/// word (`corn`) from one that only shares its stem (`Corning`).
-pub const EXACT_ANALYZER: &str = "dateline_exact";
+/// The stems of the words of running text that are not their own stem (`corning` -> `corn`,
+/// `leading` -> `lead`; `corn` itself is left out): with the stemmed field, it tells how many
+/// of an article's `corn` are the word itself.
+pub const INFLECTED_ANALYZER: &str = "dateline_inflected";
 
 /// The fields' names: the one place they are spelled. `build_schema` creates the fields under
 /// them, `fields_of` resolves them, and fast-field columns and aggregations are looked up by
@@ -53,7 +55,7 @@ pub const URL: &str = "url";
 pub const MEMBER: &str = "member";
 pub const RECORD: &str = "record";
 pub const ID: &str = "id";
-pub const EXACT: &str = "exact";
+pub const INFLECTED: &str = "inflected";
 pub const TABULAR: &str = "tabular";
 
 /// Handles to every field, resolved once per open index.
@@ -98,9 +100,10 @@ pub struct Fields {
     /// The article's short stable name in this index ([`article_id`]), indexed whole so
     /// `dateline show ID` finds it with one term.
     pub id: Field,
-    /// The title and body unstemmed ([`EXACT_ANALYZER`]), with frequencies but no positions:
-    /// ranking counts an exact word above a stem-only match with it, never matches on it.
-    pub exact: Field,
+    /// The title's and body's inflected words as their stems ([`INFLECTED_ANALYZER`]), with
+    /// frequencies but no positions: ranking counts a word as typed above a match on its
+    /// stem only, and never matches on this field.
+    pub inflected: Field,
     /// How much the body reads as a table or list, 0-255 ([`crate::tabular`]), for ranking.
     pub tabular: Field,
 }
@@ -175,11 +178,11 @@ pub fn build_schema() -> (Schema, Fields) {
             )
             .set_stored(),
     );
-    let exact = b.add_text_field(
-        EXACT,
+    let inflected = b.add_text_field(
+        INFLECTED,
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
-                .set_tokenizer(EXACT_ANALYZER)
+                .set_tokenizer(INFLECTED_ANALYZER)
                 .set_index_option(IndexRecordOption::WithFreqs),
         ),
     );
@@ -207,7 +210,7 @@ pub fn build_schema() -> (Schema, Fields) {
         member,
         record,
         id,
-        exact,
+        inflected,
         tabular,
     };
     (b.build(), fields)
@@ -243,7 +246,7 @@ pub fn fields_of(schema: &Schema) -> Fields {
         member: f(MEMBER),
         record: f(RECORD),
         id: f(ID),
-        exact: f(EXACT),
+        inflected: f(INFLECTED),
         tabular: f(TABULAR),
     }
 }
@@ -307,16 +310,101 @@ pub fn text_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// [`text_analyzer`] without the stemmer.
-pub fn exact_analyzer() -> TextAnalyzer {
+/// [`inflected_analyzer`]'s word filter: a word's stem when that differs from the word,
+/// else an empty token, which the analyzer then drops.
+#[derive(Clone)]
+struct StemIfInflected {
+    stemmer: TextAnalyzer,
+}
+
+impl TokenFilter for StemIfInflected {
+    type Tokenizer<T: Tokenizer> = StemIfInflectedTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> StemIfInflectedTokenizer<T> {
+        StemIfInflectedTokenizer {
+            inner: tokenizer,
+            stemmer: self.stemmer,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct StemIfInflectedTokenizer<T> {
+    inner: T,
+    stemmer: TextAnalyzer,
+}
+
+impl<T: Tokenizer> Tokenizer for StemIfInflectedTokenizer<T> {
+    type TokenStream<'a> = StemIfInflectedStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        StemIfInflectedStream {
+            tail: self.inner.token_stream(text),
+            stemmer: &mut self.stemmer,
+        }
+    }
+}
+
+struct StemIfInflectedStream<'a, T> {
+    tail: T,
+    stemmer: &'a mut TextAnalyzer,
+}
+
+impl<T: TokenStream> TokenStream for StemIfInflectedStream<'_, T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let mut stem = String::new();
+        self.stemmer
+            .token_stream(&self.tail.token().text)
+            .process(&mut |t| stem.clone_from(&t.text));
+        let token = self.tail.token_mut();
+        token.text = if stem == token.text {
+            String::new()
+        } else {
+            stem
+        };
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// The stems of the inflected words only ([`INFLECTED_ANALYZER`]): what [`text_analyzer`]
+/// makes of a word, for the words it changes by stemming.
+pub fn inflected_analyzer() -> TextAnalyzer {
     let word_filters = TextAnalyzer::builder(RawTokenizer::default())
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(SpellingNormalizer)
+        .filter(StemIfInflected {
+            stemmer: TextAnalyzer::builder(RawTokenizer::default())
+                .filter(Stemmer::new(Language::English))
+                .build(),
+        })
         .build();
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
         .filter(Memoize::new(word_filters))
+        .filter(StopWordFilter::remove([String::new()]))
+        .build()
+}
+
+/// [`text_analyzer`] without the stemmer: a query word as typed, to compare with its stem
+/// (no memo: it sees a query's few words).
+pub fn exact_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(SpellingNormalizer)
         .build()
 }
 
@@ -349,7 +437,7 @@ pub fn register_analyzers(tokenizers: &TokenizerManager) {
     tokenizers.register(TEXT_ANALYZER, text_analyzer());
     tokenizers.register(NAME_ANALYZER, name_analyzer());
     tokenizers.register(KEY_ANALYZER, key_analyzer());
-    tokenizers.register(EXACT_ANALYZER, exact_analyzer());
+    tokenizers.register(INFLECTED_ANALYZER, inflected_analyzer());
 }
 
 pub fn prepare(index: &Index) {
@@ -413,6 +501,17 @@ mod tests {
     }
 
     #[test]
+    fn only_inflected_words_are_kept_as_their_stems() {
+        assert_eq!(
+            tokens(
+                inflected_analyzer(),
+                "Corning corn arrives lead Leading colours"
+            ),
+            ["corn", "arriv", "lead", "color"]
+        );
+    }
+
+    #[test]
     fn names_are_not_stemmed() {
         assert_eq!(tokens(name_analyzer(), "Seima Oki"), ["seima", "oki"]);
         assert_eq!(tokens(name_analyzer(), "Sims"), ["sims"]);
@@ -454,7 +553,7 @@ mod tests {
                 MEMBER,
                 RECORD,
                 ID,
-                EXACT,
+                INFLECTED,
                 TABULAR
             ]
         );
