@@ -42,8 +42,9 @@ pub struct Ranking {
     /// lower b weakens length normalisation, a lower k1 saturates repeated words sooner.
     pub body_k1: f32,
     pub body_b: f32,
-    /// What an occurrence that only shares the query word's stem (`Corning` for `corn`,
-    /// `leading` for `lead`) counts, against 1 for the word itself, when rescoring.
+    /// What an occurrence in the title that only shares the query word's stem (`Corning`
+    /// for `corn`, `leading` for `lead`) counts, against 1 for the word itself, when
+    /// rescoring.
     pub stem_only_weight: f32,
     /// How far down a table or list is scored when rescoring: the score is multiplied by
     /// `1 - table_prior * tabularity` ([`crate::tabular`]).
@@ -110,7 +111,7 @@ impl Default for Ranking {
             pair_boost: 0.5,
             avg_length_scale: 1.0,
             // Issue 18, tuned on the Reuters topical dev set as a whole with every other
-            // set held (docs/EVALUATION.md): P@10 0.665 -> 0.759, MAP@100 0.476 -> 0.551.
+            // set held (docs/EVALUATION.md): P@10 0.665 -> 0.765, MAP@100 0.476 -> 0.548.
             rescore_depth: 300,
             body_k1: BM25_K1,
             body_b: 0.2,
@@ -424,8 +425,10 @@ fn flatten_terms(query: &dyn Query, out: &mut Vec<Box<dyn Query>>) -> bool {
 /// tantivy's BM25 fixes k1 and b, and knows nothing of an article's shape or of the word as
 /// written. So the first pass ranks as the query above does, with block-max pruning, and the
 /// best `depth` of it are scored again: each word's body BM25 is replaced by one with
-/// `body_k1`/`body_b`, an occurrence that only shares the word's stem counts
-/// `stem_only_weight` in the title and body, and the whole is multiplied by the table prior.
+/// `body_k1`/`body_b`, an occurrence in the title that only shares the word's stem counts
+/// `stem_only_weight`, and the whole is multiplied by the table and brief priors. Queries of
+/// more than `topical_words` words keep tantivy's BM25 and no priors, and are only
+/// reordered within their page.
 #[derive(Debug, Clone)]
 pub struct Rescore {
     pub words: Vec<WordTerms>,

@@ -100,7 +100,7 @@ pub struct Fields {
     /// The article's short stable name in this index ([`article_id`]), indexed whole so
     /// `dateline show ID` finds it with one term.
     pub id: Field,
-    /// The title's and body's inflected words as their stems ([`INFLECTED_ANALYZER`]), with
+    /// The title's inflected words as their stems ([`INFLECTED_ANALYZER`]), with
     /// frequencies but no positions: ranking counts a word as typed above a match on its
     /// stem only, and never matches on this field.
     pub inflected: Field,

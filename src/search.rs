@@ -528,6 +528,10 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
         req.snippet_chars,
         &snippet::quoted_phrases(&req.query),
     )?;
+    let groups = match &built.rescore {
+        Some(r) if req.sort != SortOrder::Relevance => rescored_scores(searcher, query, r, groups)?,
+        _ => groups,
+    };
     let hits = build_hits(searcher, open, query, &snippets, groups, req.offset)?;
     let suggestion = suggestion_for(searcher, open, &req.query, total_hits)?;
     let facets = req
@@ -545,6 +549,28 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
         hits,
         elapsed: started.elapsed(),
     })
+}
+
+/// Hits sorted by date with the scores relevance order would give them: the first pass's,
+/// rescored as a search by relevance rescores them.
+fn rescored_scores(
+    searcher: &Searcher,
+    query: &dyn Query,
+    rescore: &ranking::Rescore,
+    mut groups: Vec<Vec<RankedDoc>>,
+) -> Result<Vec<Vec<RankedDoc>>> {
+    let addresses: Vec<DocAddress> = groups.iter().map(|g| g[0].1).collect();
+    let first = scores_of(searcher, query, &addresses)?;
+    let scored = rescore::rescore(
+        searcher,
+        rescore,
+        first.into_iter().zip(addresses).collect(),
+    )?;
+    let by_address: HashMap<DocAddress, Score> = scored.into_iter().map(|(s, a)| (a, s)).collect();
+    for group in &mut groups {
+        group[0].0 = by_address.get(&group[0].1).copied();
+    }
+    Ok(groups)
 }
 
 /// Hits for groups of ranked documents (each group: the shown document, then its copies),

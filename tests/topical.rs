@@ -85,20 +85,20 @@ fn a_table_is_still_found_first_by_a_query_that_wants_it() {
 
 #[test]
 fn an_exact_word_beats_a_match_on_its_stem_only() {
-    // The same word count once each; the Corning article is the shorter, which plain BM25
-    // prefers: only the exact word puts the corn article first.
+    // Each title and body holds the stem once; the Corning article is the shorter, which
+    // plain BM25 prefers: only the word as typed puts the corn article first.
     let a = Archive::new();
     a.article(
         "corning.txt",
-        "Glass maker sees higher profit",
+        "Corning sees higher profit",
         "",
         "7 April 1987",
         "The glass maker Corning said first quarter profit would rise on strong sales \
-         of optical fibre to telephone companies.",
+         of optical fibre.",
     );
     a.article(
         "corn.txt",
-        "Grain markets quiet",
+        "Corn prices steady in Chicago",
         "",
         "7 April 1987",
         "Grain markets were quiet on Tuesday, dealers said, and corn was steady in thin \
@@ -109,7 +109,10 @@ fn an_exact_word_beats_a_match_on_its_stem_only() {
     let titles = a.titles("corn", &[]);
     assert_eq!(
         titles,
-        ["Grain markets quiet", "Glass maker sees higher profit"],
+        [
+            "Corn prices steady in Chicago",
+            "Corning sees higher profit"
+        ],
         "the stem-only match is still found, after the exact word"
     );
 }
@@ -134,4 +137,51 @@ fn a_word_still_finds_the_other_forms_of_its_stem() {
     a.index_json(&[]);
     assert_eq!(a.titles("arrives", &[]), ["Envoy in Seoul"]);
     assert_eq!(a.titles("envoy arrives seoul", &[])[0], "Envoy in Seoul");
+}
+
+#[test]
+fn an_export_ranks_a_subject_search_as_search_does() {
+    let a = Archive::new();
+    a.article(
+        "table.txt",
+        "CHICAGO DELIVERABLE CORN STOCKS",
+        "",
+        "7 April 1987",
+        CORN_TABLE,
+    );
+    a.article(
+        "story.txt",
+        "U.S. farmers to plant less corn",
+        "",
+        "7 April 1987",
+        CORN_STORY,
+    );
+    a.index_json(&[]);
+    let rows = a.stdout(&["search", "corn", "--format", "jsonl"]);
+    let titles: Vec<String> = rows
+        .lines()
+        .map(|l| {
+            let row: serde_json::Value = serde_json::from_str(l).unwrap();
+            row["title"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(titles, a.titles("corn", &[]));
+    // Sorted by date, each hit keeps the score the relevance order gives it.
+    let by_score = a.search("corn", &[]);
+    let by_date = a.search("corn", &["--sort", "oldest"]);
+    let score_of = |r: &serde_json::Value, title: &str| {
+        r["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["title"] == title)
+            .map(|h| h["score"].as_f64().unwrap())
+    };
+    for title in &titles {
+        let (s, d) = (score_of(&by_score, title), score_of(&by_date, title));
+        assert!(
+            s.zip(d).is_some_and(|(s, d)| (s - d).abs() < 1e-3),
+            "{title}: {s:?} vs {d:?}"
+        );
+    }
 }
