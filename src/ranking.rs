@@ -3,7 +3,9 @@
 //! For a plain keyword query (`THAAD South Korea`) the words are OR-ed so that recall stays,
 //! and SHOULD clauses lift the articles that have all the words, that have them close
 //! together, and that have adjacent pairs of them as phrases. Length normalisation can be
-//! weakened through the statistics the search is given, without forking tantivy.
+//! weakened through the statistics the search is given, without forking tantivy. What
+//! tantivy's BM25 cannot express (its own k1 and b, stem-only matches, tables and briefs) is
+//! described here as a [`Rescore`] of the best matches, which `rescore.rs` carries out.
 
 use anyhow::Result;
 use tantivy::query::{

@@ -120,16 +120,22 @@ pub fn top_docs(
     built: &query::Built,
     req: &Request,
 ) -> Result<(usize, Vec<RankedDoc>)> {
-    top_docs_counted(searcher, built, req, None)
+    top_docs_counted(searcher, built, req, None, &mut None)
 }
 
+/// A rescored ranking kept between the searches of one request: how deep its first pass
+/// went, and the rescored matches, best first.
+type Rescored = Option<(usize, Vec<(Score, DocAddress)>)>;
+
 /// [`top_docs`], with the count already `known` from an earlier search of the same query:
-/// the passes that only count are then skipped.
+/// the passes that only count are then skipped; and a ranking already `rescored` as deep as
+/// this page needs is cut rather than searched and rescored again.
 fn top_docs_counted(
     searcher: &Searcher,
     built: &query::Built,
     req: &Request,
     known: Option<usize>,
+    rescored: &mut Rescored,
 ) -> Result<(usize, Vec<RankedDoc>)> {
     let count = |searcher: &Searcher| -> Result<usize> {
         match known {
@@ -142,23 +148,30 @@ fn top_docs_counted(
     }
     if let (SortOrder::Relevance, Some(r)) = (req.sort, &built.rescore) {
         // The first pass's best `depth` (or as far as the page reaches), scored again.
-        let wide = Request {
-            offset: 0,
-            limit: req.offset.saturating_add(req.limit).max(r.depth),
-            ..req.clone()
+        let depth = req.offset.saturating_add(req.limit).max(r.depth);
+        let (n, hits) = match (known, rescored.as_ref()) {
+            (Some(n), Some((deep, hits))) if *deep >= depth => (n, hits),
+            _ => {
+                let wide = Request {
+                    offset: 0,
+                    limit: depth,
+                    ..req.clone()
+                };
+                let (n, docs) = first_pass(searcher, built, &wide, known)?;
+                let hits = docs
+                    .into_iter()
+                    .map(|(s, a)| (s.unwrap_or(0.0), a))
+                    .collect();
+                let hits = rescore::rescore(searcher, r, hits)?;
+                (n, &rescored.insert((depth, hits)).1)
+            }
         };
-        let (n, docs) = first_pass(searcher, built, &wide, known)?;
-        let hits = docs
-            .into_iter()
-            .map(|(s, a)| (s.unwrap_or(0.0), a))
-            .collect();
-        let hits = rescore::rescore(searcher, r, hits)?;
         return Ok((
             n,
-            hits.into_iter()
+            hits.iter()
                 .skip(req.offset)
                 .take(req.limit)
-                .map(|(s, a)| (Some(s), a))
+                .map(|&(s, a)| (Some(s), a))
                 .collect(),
         ));
     }
@@ -274,13 +287,14 @@ fn copy_groups(
     );
     let mut columns: HashMap<u32, Columns> = Default::default();
     let mut known = None;
+    let mut rescored = None;
     let (articles, groups, seen) = loop {
         let wide = Request {
             limit: if req.limit == 0 { 0 } else { window },
             offset: 0,
             ..req.clone()
         };
-        let (articles, docs) = top_docs_counted(searcher, built, &wide, known)?;
+        let (articles, docs) = top_docs_counted(searcher, built, &wide, known, &mut rescored)?;
         known = Some(articles);
         let seen = docs.len();
         let mut groups: Vec<(u64, Vec<(RankedDoc, i64)>)> = Vec::new();

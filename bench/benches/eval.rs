@@ -1,4 +1,4 @@
-//! Ranking evaluation: known-item search on Reuters-21578 and category search on BBC News.
+//! Ranking evaluation: known-item and topical search on Reuters-21578, categories on BBC News.
 //!
 //! Run with `cargo bench -p dateline-bench --bench eval -- [--variants all|NAME,NAME..]
 //! [--out FILE] [--rebuild] [--sets SET,SET..] [--no-select] [--show SET]`; a NAME of
