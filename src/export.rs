@@ -8,6 +8,7 @@
 //! the articles. A reader that closes the pipe early (`| head`) ends the export quietly.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use anyhow::Result;
 use serde::Serialize;
@@ -21,6 +22,7 @@ use tantivy::{
 use crate::index_dir::{self, OpenIndex};
 use crate::query;
 use crate::ranking;
+use crate::rescore;
 use crate::schema::{self, Fields};
 use crate::search::{non_empty, Request, SortOrder};
 
@@ -134,6 +136,25 @@ pub fn all_matches(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
         &req.ranking,
     )?;
     let mut matches = ranking::search(searcher, &*built.query, &AllMatches, &req.ranking)?;
+    if let Some(r) = &built.rescore {
+        // Every match rescored, as a search rescores its best: an export reads every
+        // article anyway, which costs far more.
+        let dates: HashMap<DocAddress, Option<i64>> =
+            matches.iter().map(|m| (m.address, m.date)).collect();
+        let scored = rescore::rescore(
+            searcher,
+            r,
+            matches.iter().map(|m| (m.score, m.address)).collect(),
+        )?;
+        matches = scored
+            .into_iter()
+            .map(|(score, address)| Match {
+                score,
+                date: dates.get(&address).copied().flatten(),
+                address,
+            })
+            .collect();
+    }
     sort_matches(&mut matches, req.sort);
     Ok(matches)
 }

@@ -31,6 +31,7 @@ use crate::merge::BudgetMergePolicy;
 use crate::problems::{Problem, Severity};
 use crate::schema::{self, author_key, Fields};
 use crate::simhash;
+use crate::tabular;
 use crate::walk::{self, FoundFile, Walk};
 
 /// tantivy's writer, taking documents that hold their share of [`Pending`]'s cap.
@@ -697,6 +698,8 @@ fn make_doc(
         doc.add_date(f.date, DateTime::from_timestamp_secs(secs));
     }
     doc.add_text(f.body, &a.body);
+    doc.add_text(f.inflected, &a.title);
+    doc.add_u64(f.tabular, u64::from(tabular::tabularity(&a.body)));
     doc.add_text(f.path, key);
     doc.add_u64(f.path_id, file.id);
     doc.add_u64(f.root_id, root);

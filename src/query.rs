@@ -277,6 +277,9 @@ pub struct Built {
     /// For a ranked plain query: what finds its top k without scoring every match, its
     /// candidates filtered as `query` is.
     pub prune: Option<ranking::PruneParts>,
+    /// For a plain query under a ranking that rescores: how its best matches are scored
+    /// again (`crate::rescore`).
+    pub rescore: Option<ranking::Rescore>,
 }
 
 pub fn query_parser(index: &Index, fields: &Fields, title_boost: f32) -> QueryParser {
@@ -765,14 +768,15 @@ pub fn build(
     if text.trim().is_empty() && !has_filters(filters) {
         bail!("empty query: type some words, or * to list every article");
     }
-    let (text_query, ranked) = match words {
-        Some(w) => (Some(w.matches), w.ranked),
+    let (text_query, ranked, rescore) = match words {
+        Some(w) => (Some(w.matches), w.ranked, w.rescore),
         None => (
             None,
             ranking::Scored {
                 query: Box::new(AllQuery),
                 prune: None,
             },
+            None,
         ),
     };
     let restrictions = filter_clauses(fields, dates, filters);
@@ -789,6 +793,7 @@ pub fn build(
         count_query: restrict(plain, &restrictions),
         text_query,
         prune,
+        rescore,
     })
 }
 
@@ -797,6 +802,7 @@ pub fn build(
 struct TextPart {
     matches: Box<dyn Query>,
     ranked: ranking::Scored,
+    rescore: Option<ranking::Rescore>,
 }
 
 /// The query for `words` (dates already taken out, field names normalised); None when
@@ -822,7 +828,18 @@ fn text_part(
         conjunctive.set_conjunction_by_default();
         let ranked = ranking::text_query(&parser, &conjunctive, &parsed, ranking)
             .map_err(|e| explain_parse_error(e, words))?;
-        return Ok(Some(TextPart { matches, ranked }));
+        let rescore = ranking::rescore_terms(
+            &parser,
+            (fields.title, fields.author, fields.body),
+            (fields.inflected, &mut schema::exact_analyzer()),
+            &parsed,
+            ranking,
+        );
+        return Ok(Some(TextPart {
+            matches,
+            ranked,
+            rescore,
+        }));
     }
     let syntax = Syntax {
         index,
@@ -836,7 +853,11 @@ fn text_part(
         query: matches.box_clone(),
         prune: None,
     };
-    Ok(Some(TextPart { matches, ranked }))
+    Ok(Some(TextPart {
+        matches,
+        ranked,
+        rescore: None,
+    }))
 }
 
 /// True when `filters` restrict the search at all.

@@ -9,7 +9,8 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
-    Stemmer, TextAnalyzer, TokenizerManager,
+    Stemmer, StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+    TokenizerManager,
 };
 use tantivy::{DocAddress, Index, Searcher, Term};
 
@@ -18,7 +19,7 @@ use crate::token_cache::Memoize;
 
 /// Bumped whenever the schema or an analyzer changes meaning, so an old index is refused with
 /// a request to rebuild rather than answering queries wrongly.
-pub const SCHEMA_VERSION: u32 = 10;
+pub const SCHEMA_VERSION: u32 = 11;
 
 /// Analyzer for running text: English stemming on lower-cased, ASCII-folded words, so that
 /// `Thaad` finds `THAAD` and `café` finds `cafe`.
@@ -27,6 +28,10 @@ pub const TEXT_ANALYZER: &str = "dateline_text";
 pub const NAME_ANALYZER: &str = "dateline_name";
 /// Whole author name as one lower-cased, folded token, for exact `--author` filters.
 pub const KEY_ANALYZER: &str = "dateline_key";
+/// The stems of the words of running text that are not their own stem (`corning` -> `corn`,
+/// `leading` -> `lead`; `corn` itself is left out): with the stemmed field, it tells how many
+/// of an article's `corn` are the word itself.
+pub const INFLECTED_ANALYZER: &str = "dateline_inflected";
 
 /// The fields' names: the one place they are spelled. `build_schema` creates the fields under
 /// them, `fields_of` resolves them, and fast-field columns and aggregations are looked up by
@@ -53,6 +58,8 @@ pub const URL: &str = "url";
 pub const MEMBER: &str = "member";
 pub const RECORD: &str = "record";
 pub const ID: &str = "id";
+pub const INFLECTED: &str = "inflected";
+pub const TABULAR: &str = "tabular";
 
 /// Handles to every field, resolved once per open index.
 #[derive(Clone, Debug)]
@@ -97,6 +104,12 @@ pub struct Fields {
     /// fast field only (`dateline show ID` scans the column for it, see [`id_query`]) and
     /// shown as [`format_id`] writes it.
     pub id: Field,
+    /// The title's inflected words as their stems ([`INFLECTED_ANALYZER`]), with
+    /// frequencies but no positions: ranking counts a word as typed above a match on its
+    /// stem only, and never matches on this field.
+    pub inflected: Field,
+    /// How much the body reads as a table or list, 0-255 ([`crate::tabular`]), for ranking.
+    pub tabular: Field,
 }
 
 pub fn build_schema() -> (Schema, Fields) {
@@ -162,6 +175,15 @@ pub fn build_schema() -> (Schema, Fields) {
     // and indexed as a term cost four times that. Looking one up scans the column, which
     // is cheap next to everything else `dateline show` does.
     let id = b.add_u64_field(ID, NumericOptions::default().set_fast());
+    let inflected = b.add_text_field(
+        INFLECTED,
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(INFLECTED_ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        ),
+    );
+    let tabular = b.add_u64_field(TABULAR, NumericOptions::default().set_fast());
     let fields = Fields {
         title,
         author,
@@ -185,6 +207,8 @@ pub fn build_schema() -> (Schema, Fields) {
         member,
         record,
         id,
+        inflected,
+        tabular,
     };
     (b.build(), fields)
 }
@@ -219,6 +243,8 @@ pub fn fields_of(schema: &Schema) -> Fields {
         member: f(MEMBER),
         record: f(RECORD),
         id: f(ID),
+        inflected: f(INFLECTED),
+        tabular: f(TABULAR),
     }
 }
 
@@ -331,6 +357,104 @@ pub fn text_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// [`inflected_analyzer`]'s word filter: a word's stem when that differs from the word,
+/// else an empty token, which the analyzer then drops.
+#[derive(Clone)]
+struct StemIfInflected {
+    stemmer: TextAnalyzer,
+}
+
+impl TokenFilter for StemIfInflected {
+    type Tokenizer<T: Tokenizer> = StemIfInflectedTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> StemIfInflectedTokenizer<T> {
+        StemIfInflectedTokenizer {
+            inner: tokenizer,
+            stemmer: self.stemmer,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct StemIfInflectedTokenizer<T> {
+    inner: T,
+    stemmer: TextAnalyzer,
+}
+
+impl<T: Tokenizer> Tokenizer for StemIfInflectedTokenizer<T> {
+    type TokenStream<'a> = StemIfInflectedStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        StemIfInflectedStream {
+            tail: self.inner.token_stream(text),
+            stemmer: &mut self.stemmer,
+        }
+    }
+}
+
+struct StemIfInflectedStream<'a, T> {
+    tail: T,
+    stemmer: &'a mut TextAnalyzer,
+}
+
+impl<T: TokenStream> TokenStream for StemIfInflectedStream<'_, T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let mut stem = String::new();
+        self.stemmer
+            .token_stream(&self.tail.token().text)
+            .process(&mut |t| stem.clone_from(&t.text));
+        let token = self.tail.token_mut();
+        token.text = if stem == token.text {
+            String::new()
+        } else {
+            stem
+        };
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// The stems of the inflected words only ([`INFLECTED_ANALYZER`]): what [`text_analyzer`]
+/// makes of a word, for the words it changes by stemming.
+pub fn inflected_analyzer() -> TextAnalyzer {
+    let word_filters = TextAnalyzer::builder(RawTokenizer::default())
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(SpellingNormalizer)
+        .filter(StemIfInflected {
+            stemmer: TextAnalyzer::builder(RawTokenizer::default())
+                .filter(Stemmer::new(Language::English))
+                .build(),
+        })
+        .build();
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(Memoize::new(word_filters))
+        .filter(StopWordFilter::remove([String::new()]))
+        .build()
+}
+
+/// [`text_analyzer`] without the stemmer: a query word as typed, to compare with its stem
+/// (no memo: it sees a query's few words).
+pub fn exact_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(SpellingNormalizer)
+        .build()
+}
+
 pub fn name_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
@@ -360,6 +484,7 @@ pub fn register_analyzers(tokenizers: &TokenizerManager) {
     tokenizers.register(TEXT_ANALYZER, text_analyzer());
     tokenizers.register(NAME_ANALYZER, name_analyzer());
     tokenizers.register(KEY_ANALYZER, key_analyzer());
+    tokenizers.register(INFLECTED_ANALYZER, inflected_analyzer());
 }
 
 pub fn prepare(index: &Index) {
@@ -415,6 +540,25 @@ mod tests {
     }
 
     #[test]
+    fn exact_words_are_folded_but_not_stemmed() {
+        assert_eq!(
+            tokens(exact_analyzer(), "Corning arrives Colour"),
+            ["corning", "arrives", "color"]
+        );
+    }
+
+    #[test]
+    fn only_inflected_words_are_kept_as_their_stems() {
+        assert_eq!(
+            tokens(
+                inflected_analyzer(),
+                "Corning corn arrives lead Leading colours"
+            ),
+            ["corn", "arriv", "lead", "color"]
+        );
+    }
+
+    #[test]
     fn names_are_not_stemmed() {
         assert_eq!(tokens(name_analyzer(), "Seima Oki"), ["seima", "oki"]);
         assert_eq!(tokens(name_analyzer(), "Sims"), ["sims"]);
@@ -455,7 +599,9 @@ mod tests {
                 URL,
                 MEMBER,
                 RECORD,
-                ID
+                ID,
+                INFLECTED,
+                TABULAR
             ]
         );
     }

@@ -16,6 +16,7 @@ use crate::facets::{self, Facets};
 use crate::index_dir::{self, OpenIndex};
 use crate::query::{self, Filters};
 use crate::ranking::{self, Ranking};
+use crate::rescore;
 use crate::schema;
 use crate::simhash;
 use crate::snippet::{self, Highlighted, SnippetMaker};
@@ -122,12 +123,66 @@ pub fn top_docs(
     built: &query::Built,
     req: &Request,
 ) -> Result<(usize, Vec<RankedDoc>)> {
-    top_docs_counted(searcher, built, req, None)
+    top_docs_counted(searcher, built, req, None, &mut None)
 }
 
+/// A rescored ranking kept between the searches of one request: how deep its first pass
+/// went, and the rescored matches, best first.
+type Rescored = Option<(usize, Vec<(Score, DocAddress)>)>;
+
 /// [`top_docs`], with the count already `known` from an earlier search of the same query:
-/// the passes that only count are then skipped.
+/// the passes that only count are then skipped; and a ranking already `rescored` as deep as
+/// this page needs is cut rather than searched and rescored again.
 fn top_docs_counted(
+    searcher: &Searcher,
+    built: &query::Built,
+    req: &Request,
+    known: Option<usize>,
+    rescored: &mut Rescored,
+) -> Result<(usize, Vec<RankedDoc>)> {
+    let count = |searcher: &Searcher| -> Result<usize> {
+        match known {
+            Some(n) => Ok(n),
+            None => Ok(built.count_query.count(searcher)?),
+        }
+    };
+    if req.limit == 0 {
+        return Ok((count(searcher)?, Vec::new()));
+    }
+    if let (SortOrder::Relevance, Some(r)) = (req.sort, &built.rescore) {
+        // The first pass's best `depth` (or as far as the page reaches), scored again.
+        let depth = req.offset.saturating_add(req.limit).max(r.depth);
+        let (n, hits) = match (known, rescored.as_ref()) {
+            (Some(n), Some((deep, hits))) if *deep >= depth => (n, hits),
+            _ => {
+                let wide = Request {
+                    offset: 0,
+                    limit: depth,
+                    ..req.clone()
+                };
+                let (n, docs) = first_pass(searcher, built, &wide, known)?;
+                let hits = docs
+                    .into_iter()
+                    .map(|(s, a)| (s.unwrap_or(0.0), a))
+                    .collect();
+                let hits = rescore::rescore(searcher, r, hits)?;
+                (n, &rescored.insert((depth, hits)).1)
+            }
+        };
+        return Ok((
+            n,
+            hits.iter()
+                .skip(req.offset)
+                .take(req.limit)
+                .map(|&(s, a)| (Some(s), a))
+                .collect(),
+        ));
+    }
+    first_pass(searcher, built, req, known)
+}
+
+/// The page of matches as the ranked query scores them, without rescoring.
+fn first_pass(
     searcher: &Searcher,
     built: &query::Built,
     req: &Request,
@@ -139,9 +194,6 @@ fn top_docs_counted(
             None => Ok(built.count_query.count(searcher)?),
         }
     };
-    if req.limit == 0 {
-        return Ok((count(searcher)?, Vec::new()));
-    }
     let page = TopDocs::with_limit(req.limit).and_offset(req.offset);
     Ok(match req.sort {
         SortOrder::Relevance => {
@@ -238,13 +290,14 @@ fn copy_groups(
     );
     let mut columns: HashMap<u32, Columns> = Default::default();
     let mut known = None;
+    let mut rescored = None;
     let (articles, groups, seen) = loop {
         let wide = Request {
             limit: if req.limit == 0 { 0 } else { window },
             offset: 0,
             ..req.clone()
         };
-        let (articles, docs) = top_docs_counted(searcher, built, &wide, known)?;
+        let (articles, docs) = top_docs_counted(searcher, built, &wide, known, &mut rescored)?;
         known = Some(articles);
         let seen = docs.len();
         let mut groups: Vec<(u64, Vec<(RankedDoc, i64)>)> = Vec::new();
@@ -492,6 +545,10 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
         req.snippet_chars,
         &snippet::quoted_phrases(&req.query),
     )?;
+    let groups = match &built.rescore {
+        Some(r) if req.sort != SortOrder::Relevance => rescored_scores(searcher, query, r, groups)?,
+        _ => groups,
+    };
     let hits = build_hits(searcher, open, query, &snippets, groups, req.offset)?;
     let suggestion = suggestion_for(searcher, open, &req.query, total_hits)?;
     let facets = req
@@ -509,6 +566,28 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
         hits,
         elapsed: started.elapsed(),
     })
+}
+
+/// Hits sorted by date with the scores relevance order would give them: the first pass's,
+/// rescored as a search by relevance rescores them.
+fn rescored_scores(
+    searcher: &Searcher,
+    query: &dyn Query,
+    rescore: &ranking::Rescore,
+    mut groups: Vec<Vec<RankedDoc>>,
+) -> Result<Vec<Vec<RankedDoc>>> {
+    let addresses: Vec<DocAddress> = groups.iter().map(|g| g[0].1).collect();
+    let first = scores_of(searcher, query, &addresses)?;
+    let scored = rescore::rescore(
+        searcher,
+        rescore,
+        first.into_iter().zip(addresses).collect(),
+    )?;
+    let by_address: HashMap<DocAddress, Score> = scored.into_iter().map(|(s, a)| (a, s)).collect();
+    for group in &mut groups {
+        group[0].0 = by_address.get(&group[0].1).copied();
+    }
+    Ok(groups)
 }
 
 /// Hits for groups of ranked documents (each group: the shown document, then its copies),

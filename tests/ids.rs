@@ -1,4 +1,4 @@
-//! End-to-end tests of article ids kept as numbers (schema 10): the id shown is the same
+//! End-to-end tests of article ids kept as numbers (schema 10 on): the id shown is the same
 //! 11-character string as before, `show`/`similar` find it, and an index whose ids are text
 //! (schema 9) asks for a rebuild.
 

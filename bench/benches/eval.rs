@@ -1,9 +1,10 @@
-//! Ranking evaluation: known-item search on Reuters-21578 and category search on BBC News.
+//! Ranking evaluation: known-item and topical search on Reuters-21578, categories on BBC News.
 //!
 //! Run with `cargo bench -p dateline-bench --bench eval -- [--variants all|NAME,NAME..]
-//! [--out FILE] [--rebuild]`. See docs/EVALUATION.md for what is measured and how the queries
-//! are made. Not part of `cargo test`: it needs `../shared/corpora` and skips (exit 0)
-//! without it.
+//! [--out FILE] [--rebuild] [--sets SET,SET..] [--no-select] [--show SET]`; a NAME of
+//! `default:k1=1/b=0.5..` is the default ranking with those knobs (see `spec_variant`).
+//! See docs/EVALUATION.md for what is measured and how the queries are made. Not part of
+//! `cargo test`: it needs `../shared/corpora` and skips (exit 0) without it.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -469,6 +470,64 @@ fn bbc_queries(c: &Corpus, corpus: usize) -> (QuerySet, QuerySet) {
     )
 }
 
+/// The Reuters topical development judgments (issue 18): `topic<TAB>query<TAB>relevant`, the
+/// relevant articles as paths relative to the corpus root, comma-separated. None when the
+/// file is not there.
+fn reuters_topics(c: &Corpus, corpus: usize, file: &Path) -> Result<Option<QuerySet>> {
+    if !file.is_file() {
+        return Ok(None);
+    }
+    let by_rel: HashMap<&str, usize> = c
+        .docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.rel.as_str(), i))
+        .collect();
+    let text = std::fs::read_to_string(file).with_context(|| format!("{}", file.display()))?;
+    let mut queries = Vec::new();
+    let mut missing = 0;
+    for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [_, query, relevant] = cols[..] else {
+            bail!(
+                "{}: expected topic, query, relevant in '{line}'",
+                file.display()
+            );
+        };
+        let mut ids = Vec::new();
+        for rel in relevant.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+            match by_rel.get(rel) {
+                Some(&i) => ids.push(i),
+                None => missing += 1,
+            }
+        }
+        queries.push(EvalQuery {
+            text: query.to_string(),
+            // Every judged article counts, indexed or not (README: min(R, 100)).
+            relevant_count: relevant
+                .split(',')
+                .filter(|r| !r.trim().is_empty())
+                .count()
+                .min(DEPTH),
+            relevant: ids,
+            exclude: None,
+            known_item: false,
+        });
+    }
+    if missing > 0 {
+        eprintln!("eval: reuters-topics: {missing} judged articles are not in the index");
+    }
+    let n = queries.len();
+    Ok(Some(QuerySet {
+        name: "reuters-topics".into(),
+        corpus,
+        description: format!(
+            "{n} topical queries judged by the Reuters topic labels (development set, issue 18)"
+        ),
+        queries,
+    }))
+}
+
 // ---------------------------------------------------------------------------------------
 // Running and scoring
 
@@ -590,13 +649,15 @@ fn evaluate(corpora: &[Corpus], set: &QuerySet, ranking: &Ranking) -> Result<Set
 /// and with TopDocs alone, which takes the block-max WAND path where it can.
 fn check_pruning(c: &Corpus, q: &EvalQuery, ranking: &Ranking) -> Result<()> {
     type Ranked = Vec<(Score, DocAddress)>;
-    let built = query::build(
+    let mut built = query::build(
         &c.open.index,
         &c.open.fields,
         &q.text,
         &Filters::default(),
         ranking,
     )?;
+    // Pruning is the first pass's: rescoring re-sorts what it finds.
+    built.rescore = None;
     let top_k = |k: usize| -> Result<Ranked> {
         ranking::search(
             &c.searcher,
@@ -637,6 +698,24 @@ fn check_pruning(c: &Corpus, q: &EvalQuery, ranking: &Ranking) -> Result<()> {
                 got,
                 full
             );
+        }
+    }
+    Ok(())
+}
+
+/// Every query of `set` with its P@10 and AP@100 and the top 10 under `ranking` (`+` marks
+/// a relevant article): what failure analysis reads.
+fn show_set(corpora: &[Corpus], set: &QuerySet, name: &str, ranking: &Ranking) -> Result<()> {
+    let c = &corpora[set.corpus];
+    println!("\n### {} under {name}\n", set.name);
+    for q in &set.queries {
+        let ranked = rank(c, q, ranking)?;
+        let m = score(q, &ranked);
+        println!("{:>5.2} {:>5.3}  {}", m.p10, m.map100, q.text);
+        for &i in ranked.iter().take(10) {
+            let mark = if q.relevant.contains(&i) { '+' } else { ' ' };
+            let title: String = c.docs[i].title.chars().take(70).collect();
+            println!("        {mark} {title}  [{}]", c.docs[i].rel);
         }
     }
     Ok(())
@@ -826,6 +905,36 @@ fn grid_variants() -> Vec<(String, Ranking)> {
     v
 }
 
+/// `Ranking::default()` with the knobs `spec` names changed, e.g.
+/// `d=300/k1=1.0/b=0.5/stem=0.5/table=0.3` (rescore depth, body k1 and b, stem-only weight,
+/// table prior; also `t=` title boost and `len=` avg_length_scale): what `--variants
+/// 'default:...'` runs, to tune without a rebuild.
+fn spec_variant(spec: &str) -> Result<Ranking> {
+    let mut r = Ranking::default();
+    for part in spec.split('/').filter(|p| !p.is_empty()) {
+        let (k, v) = part
+            .split_once('=')
+            .with_context(|| format!("'{part}': write knob=value"))?;
+        let x: f32 = v
+            .parse()
+            .with_context(|| format!("'{part}': not a number"))?;
+        match k {
+            "d" => r.rescore_depth = x as usize,
+            "k1" => r.body_k1 = x,
+            "b" => r.body_b = x,
+            "stem" => r.stem_only_weight = x,
+            "table" => r.table_prior = x,
+            "t" => r.title_boost = x,
+            "len" => r.avg_length_scale = x,
+            "w" => r.topical_words = x as usize,
+            "brief" => r.brief_prior = x,
+            "bw" => r.brief_words = x,
+            _ => bail!("unknown knob '{k}' in '{spec}'"),
+        }
+    }
+    Ok(r)
+}
+
 fn short(r: &Ranking) -> String {
     format!(
         "t{} aw{}/{} px{}/{}~{} pr{} len{}",
@@ -850,6 +959,14 @@ fn ranking_json(r: &Ranking) -> serde_json::Value {
         "proximity_slop": r.proximity_slop,
         "pair_boost": r.pair_boost,
         "avg_length_scale": r.avg_length_scale,
+        "rescore_depth": r.rescore_depth,
+        "body_k1": r.body_k1,
+        "body_b": r.body_b,
+        "stem_only_weight": r.stem_only_weight,
+        "table_prior": r.table_prior,
+        "topical_words": r.topical_words,
+        "brief_prior": r.brief_prior,
+        "brief_words": r.brief_words,
     })
 }
 
@@ -859,6 +976,12 @@ struct Args {
     variants: String,
     out: Option<PathBuf>,
     rebuild: bool,
+    /// Only these query sets (all when empty).
+    sets: Vec<String>,
+    /// Skip forward selection (it runs every knob change on every set, a few minutes).
+    no_select: bool,
+    /// Print this set's queries with the top 10 of the last listed variant.
+    show: Option<String>,
 }
 
 fn args() -> Result<Args> {
@@ -866,6 +989,9 @@ fn args() -> Result<Args> {
         variants: "standard".into(),
         out: None,
         rebuild: false,
+        sets: Vec::new(),
+        no_select: false,
+        show: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -873,6 +999,12 @@ fn args() -> Result<Args> {
             "--variants" => a.variants = it.next().context("--variants needs a value")?,
             "--out" => a.out = Some(it.next().context("--out needs a file")?.into()),
             "--rebuild" => a.rebuild = true,
+            "--sets" => {
+                let v = it.next().context("--sets needs a value")?;
+                a.sets = v.split(',').map(str::to_string).collect();
+            }
+            "--no-select" => a.no_select = true,
+            "--show" => a.show = Some(it.next().context("--show needs a set name")?),
             // cargo bench passes --bench to every bench target.
             "--bench" => {}
             other => eprintln!("eval: ignoring argument {other}"),
@@ -908,7 +1040,18 @@ fn main() -> Result<()> {
     }
     let (rt, rs, dups) = reuters_queries(&corpora[0], 0);
     let (bt, bti) = bbc_queries(&corpora[1], 1);
-    let sets = vec![rt, rs, bt, bti];
+    let mut sets = vec![rt, rs, bt, bti];
+    let topics = shared.join("../eval/reuters-dev-topics.tsv");
+    match reuters_topics(&corpora[0], 0, &topics)? {
+        Some(set) => sets.push(set),
+        None => eprintln!(
+            "eval: {} is not there: no reuters-topics set",
+            topics.display()
+        ),
+    }
+    if !args.sets.is_empty() {
+        sets.retain(|s| args.sets.contains(&s.name));
+    }
     eprintln!("eval: {dups} Reuters targets have exact duplicates (any copy counts as found)");
     for s in &sets {
         eprintln!("eval: {}: {}", s.name, s.description);
@@ -921,6 +1064,11 @@ fn main() -> Result<()> {
         names => {
             let wanted: Vec<&str> = names.split(',').collect();
             variants.retain(|(n, _)| n == "bm25" || wanted.contains(&n.as_str()));
+            for name in wanted {
+                if let Some(spec) = name.strip_prefix("default:") {
+                    variants.push((name.to_string(), spec_variant(spec)?));
+                }
+            }
         }
     }
 
@@ -961,7 +1109,7 @@ fn main() -> Result<()> {
     let mut current = Ranking::bm25();
     let mut current_res = results[0].2.clone();
     let mut path = vec![("bm25".to_string(), overall(&current_res))];
-    {
+    if !args.no_select {
         loop {
             let mut chosen: Option<(String, Ranking, Vec<SetResult>)> = None;
             for (name, change) in knob_changes() {
@@ -1035,6 +1183,13 @@ fn main() -> Result<()> {
             "| {name} | {v} | {w} | {l} | {vd} | {:.4} | {secs:.1} |",
             overall(per_set)
         );
+    }
+    if let Some(show) = &args.show {
+        if let (Some(si), Some((name, r, _, _))) =
+            (sets.iter().position(|s| &s.name == show), results.last())
+        {
+            show_set(&corpora, &sets[si], name, r)?;
+        }
     }
     let (bn, br, _, _) = &results[best_idx];
     println!("\nBest listed variant that hurts nothing against bm25: {bn}: {br:?}");
