@@ -321,7 +321,8 @@ pub struct ServeArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Reads the folders named (as `dateline index` reads them, problems \
+#[command(
+    after_help = "Reads the folders named (as `dateline index` reads them, problems \
 reported the same way), or else the index's stored articles. Every article becomes one \
 document: id, title, authors, date (RFC 3339), place, source, url, path, member, record, line, \
 body; a value an article lacks is null. The id is the one `dateline search --json` shows, so \
@@ -331,7 +332,8 @@ The engines' configs for these documents are in deploy/quickwit and deploy/opens
 (and refuses one over http.max_content_length, 100 MB by default), and Quickwit's ingest API \
 takes at most 10 MB a request. An OpenSearch action is never parted from its document, and an \
 article larger than the limit gets a file of its own.\n\n\
-Exit status: 0 when articles were exported, 1 when there were none, 2 on an error.")]
+Exit status: 0 when articles were exported, 1 when there were none, 2 on an error."
+)]
 pub struct ExportArgs {
     /// The engine to write for: quickwit (one document a line, for `quickwit index ingest`)
     /// or opensearch (`_bulk` action and document lines)

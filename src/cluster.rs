@@ -200,10 +200,7 @@ fn is_separator(b: &[u8]) -> bool {
 /// Hands every live document of the index to `each`, segment by segment in the order they
 /// are stored, reading one compressed block of the store at a time; returns how many.
 /// An error from `each` (a closed pipe) ends the reading and comes back as it is.
-pub fn from_index(
-    open: &OpenIndex,
-    each: &mut dyn FnMut(ClusterDoc) -> Result<()>,
-) -> Result<u64> {
+pub fn from_index(open: &OpenIndex, each: &mut dyn FnMut(ClusterDoc) -> Result<()>) -> Result<u64> {
     let searcher = crate::index_dir::reader(&open.index)?.searcher();
     let mut written = 0;
     for segment in searcher.segment_readers() {

@@ -372,10 +372,8 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
         }
         None => NdjsonOut::Stream(BufWriter::with_capacity(256 * 1024, io::stdout().lock())),
     };
-    let bar = indicatif::ProgressBar::with_draw_target(
-        None,
-        indicatif::ProgressDrawTarget::stderr(),
-    );
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
     if io::stderr().is_terminal() {
         bar.set_style(
             indicatif::ProgressStyle::with_template(
@@ -406,9 +404,8 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
     } else {
         // The export's own folder is not read as articles, should it lie in the archive.
         let skip = args.out.as_deref().and_then(|d| d.canonicalize().ok());
-        let mut problem = |p: crate::problems::Problem| {
-            bar.suspend(|| eprintln!("{}", output::problem_line(&p)))
-        };
+        let mut problem =
+            |p: crate::problems::Problem| bar.suspend(|| eprintln!("{}", output::problem_line(&p)));
         Some(cluster::from_folders(
             &args.dirs,
             args.max_article_mb,
@@ -426,7 +423,10 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
             c.files, c.skipped, c.warnings
         ));
         if c.passed_over > 0 {
-            line.push_str(&format!("; {} records passed over (not articles)", c.passed_over));
+            line.push_str(&format!(
+                "; {} records passed over (not articles)",
+                c.passed_over
+            ));
         }
     }
     if let Some(dir) = &args.out {

@@ -67,11 +67,12 @@ impl SplitFiles {
         }
         if self.current.is_none() {
             self.number += 1;
-            let temp = self
-                .dir
-                .join(format!(".{}-{:05}.ndjson.partial", self.prefix, self.number));
-            let file = File::create(&temp)
-                .with_context(|| format!("cannot write {}", temp.display()))?;
+            let temp = self.dir.join(format!(
+                ".{}-{:05}.ndjson.partial",
+                self.prefix, self.number
+            ));
+            let file =
+                File::create(&temp).with_context(|| format!("cannot write {}", temp.display()))?;
             self.current = Some((BufWriter::with_capacity(256 * 1024, file), temp));
             self.bytes = 0;
         }
@@ -163,10 +164,7 @@ mod tests {
             .iter()
             .map(|p| std::fs::read_to_string(p).unwrap())
             .collect();
-        assert_eq!(
-            texts,
-            ["aaaa\nbbbb\n", "cc\n", "dddddddddddddddd\n", "e\n"]
-        );
+        assert_eq!(texts, ["aaaa\nbbbb\n", "cc\n", "dddddddddddddddd\n", "e\n"]);
         assert!(written[0].ends_with("x-00001.ndjson"));
         // Nothing else is left in the folder, and a second export there is refused.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 4);
