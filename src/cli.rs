@@ -325,8 +325,9 @@ pub struct ServeArgs {
     after_help = "Reads the folders named (as `dateline index` reads them, problems \
 reported the same way), or else the index's stored articles. Every article becomes one \
 document: id, title, authors, date (RFC 3339), place, source, url, path, member, record, line, \
-body; a value an article lacks is null. The id is the one `dateline search --json` shows, so \
-loading an export again updates the engine's documents instead of adding copies. \
+body; a value an article lacks is null. The id is the one `dateline search --json` shows, and \
+the _bulk action's _id, so loading an export into OpenSearch again replaces documents instead of \
+adding copies (Quickwit has no update by id: clear its index first). \
 The engines' configs for these documents are in deploy/quickwit and deploy/opensearch.\n\n\
 --split-mb defaults to 10 for both engines: OpenSearch advises _bulk requests of about 5-15 MB \
 (and refuses one over http.max_content_length, 100 MB by default), and Quickwit's ingest API \
