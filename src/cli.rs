@@ -53,6 +53,8 @@ pub enum Command {
     Timeline(TimelineArgs),
     /// Serve the archive as a search page and a JSON API (until Ctrl-C)
     Serve(ServeArgs),
+    /// Write every article as NDJSON to load into Quickwit or OpenSearch
+    Export(ExportArgs),
     /// Print a shell completion script (e.g. `dateline completions bash > /etc/bash_completion.d/dateline`)
     Completions(CompletionsArgs),
     /// Print the manual page, in roff (e.g. `dateline man | man -l -`)
@@ -316,6 +318,83 @@ pub struct ServeArgs {
     /// Milliseconds a request waits for a turn to search before it gets 503
     #[arg(long, value_name = "MS", default_value_t = 1000, hide = true)]
     pub queue_wait_ms: u64,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Reads the folders named (as `dateline index` reads them, problems \
+reported the same way), or else the index's stored articles. Every article becomes one \
+document: id, title, authors, date (RFC 3339), place, source, url, path, member, record, line, \
+body; a value an article lacks is null. The id is the one `dateline search --json` shows, and \
+the _bulk action's _id, so loading an export into OpenSearch again replaces documents instead of \
+adding copies (Quickwit has no update by id: clear its index first). \
+The engines' configs for these documents are in deploy/quickwit and deploy/opensearch.\n\n\
+--split-mb defaults to 10 for both engines: OpenSearch advises _bulk requests of about 5-15 MB \
+(and refuses one over http.max_content_length, 100 MB by default), and Quickwit's ingest API \
+takes at most 10 MB a request. An OpenSearch action is never parted from its document, and an \
+article larger than the limit gets a file of its own.\n\n\
+Exit status: 0 when articles were exported, 1 when there were none, 2 on an error."
+)]
+pub struct ExportArgs {
+    /// The engine to write for: quickwit (one document a line, for `quickwit index ingest`)
+    /// or opensearch (`_bulk` action and document lines)
+    #[arg(long, value_enum, value_name = "ENGINE")]
+    pub to: Engine,
+    /// Folders of articles to read, as `dateline index` reads them (default: the index's
+    /// stored articles)
+    #[arg(value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Index folder to read the stored articles from [default: index]
+    #[arg(long, value_name = "PATH", conflicts_with = "dirs")]
+    pub index: Option<PathBuf>,
+    /// Write files DIR/NAME-00001.ndjson, ... instead of standard output
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// With --out: start a new file before one would pass this many MB [default: 10]
+    #[arg(long, value_name = "MB", requires = "out",
+          value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub split_mb: Option<u64>,
+    /// The OpenSearch index the _bulk actions name, and the files' NAME
+    #[arg(long, value_name = "NAME", default_value = crate::cluster::DEFAULT_INDEX_NAME,
+          value_parser = index_name)]
+    pub index_name: String,
+    /// From folders: skip (and report) articles larger than this, as `dateline index` does
+    #[arg(long, value_name = "MB", default_value_t = DEFAULT_MAX_ARTICLE_MB,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_article_mb: u64,
+}
+
+/// `--to`: the engine an export is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Engine {
+    Quickwit,
+    Opensearch,
+}
+
+impl From<Engine> for crate::cluster::Engine {
+    fn from(engine: Engine) -> crate::cluster::Engine {
+        match engine {
+            Engine::Quickwit => crate::cluster::Engine::Quickwit,
+            Engine::Opensearch => crate::cluster::Engine::OpenSearch,
+        }
+    }
+}
+
+/// Reads `--index-name`: a name both engines accept (and a safe file name).
+fn index_name(text: &str) -> Result<String, BadValue> {
+    let ok = (3..=200).contains(&text.len())
+        && text.starts_with(|c: char| c.is_ascii_lowercase())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+    if ok {
+        Ok(text.to_string())
+    } else {
+        Err(BadValue(format!(
+            "invalid index name '{text}' for --index-name: use 3 to 200 lower-case letters, \
+             digits, - or _, starting with a letter (e.g. dateline-news)"
+        )))
+    }
 }
 
 /// `--sort`: the order of results.

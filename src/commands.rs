@@ -13,8 +13,8 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use crate::cli::{
-    FacetsArgs, FilterArgs, IndexArgs, SearchArgs, ServeArgs, ShowArgs, SimilarArgs, TimelineArgs,
-    DEFAULT_INDEX,
+    ExportArgs, FacetsArgs, FilterArgs, IndexArgs, SearchArgs, ServeArgs, ShowArgs, SimilarArgs,
+    TimelineArgs, DEFAULT_INDEX,
 };
 use crate::index_dir;
 use crate::indexer::{self, Indexer, Options, Summary};
@@ -352,4 +352,90 @@ fn ensure_default_index(index_path: &Path) -> Result<()> {
         summary.elapsed_ms as f64 / 1000.0
     );
     Ok(())
+}
+
+/// `--split-mb` when not given: OpenSearch's advice for `_bulk` requests (5-15 MB) and
+/// Quickwit's ingest API limit (10 MB a request) both allow it.
+const DEFAULT_SPLIT_MB: u64 = 10;
+
+/// `dateline export --to ENGINE`: every article as NDJSON, from folders or the index, to
+/// standard output or split files; problems and a closing summary on standard error.
+pub fn export(args: ExportArgs) -> Result<ExitCode> {
+    use crate::cluster::{self, ClusterDoc};
+    use crate::output::split::{NdjsonOut, SplitFiles};
+    let started = std::time::Instant::now();
+    let engine: cluster::Engine = args.to.into();
+    let mut out = match &args.out {
+        Some(dir) => {
+            let limit = args.split_mb.unwrap_or(DEFAULT_SPLIT_MB) << 20;
+            NdjsonOut::Files(SplitFiles::create(dir, &args.index_name, limit)?)
+        }
+        None => NdjsonOut::Stream(BufWriter::with_capacity(256 * 1024, io::stdout().lock())),
+    };
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    if io::stderr().is_terminal() {
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} exporting: {human_pos} articles ({per_sec}, {elapsed})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(Duration::from_millis(120));
+    } else {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let mut unit = Vec::new();
+    let mut exported = 0u64;
+    let mut each = |doc: ClusterDoc| -> Result<()> {
+        unit.clear();
+        cluster::write_doc(engine, &args.index_name, &doc, &mut unit)?;
+        out.write_unit(&unit)?;
+        exported += 1;
+        bar.inc(1);
+        Ok(())
+    };
+    let counts = if args.dirs.is_empty() {
+        let index = args.index.unwrap_or_else(|| DEFAULT_INDEX.into());
+        ensure_default_index(&index)?;
+        let open = index_dir::open_for_search(&index)?;
+        cluster::from_index(&open, &mut each)?;
+        None
+    } else {
+        // The export's own folder is not read as articles, should it lie in the archive.
+        let skip = args.out.as_deref().and_then(|d| d.canonicalize().ok());
+        let mut problem =
+            |p: crate::problems::Problem| bar.suspend(|| eprintln!("{}", output::problem_line(&p)));
+        Some(cluster::from_folders(
+            &args.dirs,
+            args.max_article_mb,
+            skip.as_deref(),
+            &mut each,
+            &mut problem,
+        )?)
+    };
+    let files = out.finish()?;
+    bar.finish_and_clear();
+    let mut line = format!("exported {exported} articles");
+    if let Some(c) = counts {
+        line.push_str(&format!(
+            " from {} files; {} skipped, {} warnings",
+            c.files, c.skipped, c.warnings
+        ));
+        if c.passed_over > 0 {
+            line.push_str(&format!(
+                "; {} records passed over (not articles)",
+                c.passed_over
+            ));
+        }
+    }
+    if let Some(dir) = &args.out {
+        line.push_str(&format!(
+            "; {} files in {}",
+            files.len(),
+            output::terminal_safe(&dir.display().to_string())
+        ));
+    }
+    eprintln!("{line}; {:.2} s", started.elapsed().as_secs_f64());
+    Ok(found(exported > 0))
 }

@@ -6,6 +6,7 @@
 pub mod answer;
 pub mod article;
 pub mod cli;
+pub mod cluster;
 pub mod commands;
 pub mod export;
 pub mod facets;

@@ -32,6 +32,7 @@ fn main() -> ExitCode {
         Command::Show(args) => commands::show(args),
         Command::Timeline(args) => commands::timeline(args),
         Command::Serve(args) => commands::serve(args),
+        Command::Export(args) => commands::export(args),
         Command::Completions(args) => print_with(|out| {
             cli::write_completions(args.shell, out);
             Ok(())

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::facets::Facets;
 use crate::indexer::Summary;
-use crate::problems::Severity;
+use crate::problems::{Problem, Severity};
 use crate::search::Results;
 use crate::show::Shown;
 use crate::snippet::Highlighted;
@@ -223,22 +223,27 @@ fn flow_marked(s: Paint, h: &Highlighted) -> String {
 /// How many problems the human summary lists before saying "and N more".
 const PROBLEMS_SHOWN: usize = 10;
 
+/// One problem as `dateline index` lists it, terminal-safe: `skipped: PATH: reason`, the
+/// place named as `dateline show` takes it (PATH[!MEMBER][:LINE or RECORD]).
+pub fn problem_line(p: &Problem) -> String {
+    let kind = match p.kind {
+        Severity::Skipped => "skipped",
+        Severity::Warning => "warning",
+    };
+    let mut place = terminal_safe(&display_path(&p.path)).into_owned();
+    if let Some(member) = &p.member {
+        place.push('!');
+        place.push_str(&terminal_safe(member));
+    }
+    if let Some(n) = p.line.or(p.record) {
+        place.push_str(&format!(":{n}"));
+    }
+    format!("{kind}: {place}: {}", terminal_safe(&p.reason))
+}
+
 pub fn print_summary(out: &mut impl Write, s: &Summary) -> io::Result<()> {
     for p in s.problems.iter().take(PROBLEMS_SHOWN) {
-        let kind = match p.kind {
-            Severity::Skipped => "skipped",
-            Severity::Warning => "warning",
-        };
-        // Named as `dateline show` takes it: PATH[!MEMBER][:LINE or RECORD].
-        let mut place = terminal_safe(&display_path(&p.path)).into_owned();
-        if let Some(member) = &p.member {
-            place.push('!');
-            place.push_str(&terminal_safe(member));
-        }
-        if let Some(n) = p.line.or(p.record) {
-            place.push_str(&format!(":{n}"));
-        }
-        writeln!(out, "{kind}: {place}: {}", terminal_safe(&p.reason))?;
+        writeln!(out, "{}", problem_line(p))?;
     }
     if s.problems.len() > PROBLEMS_SHOWN {
         writeln!(

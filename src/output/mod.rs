@@ -9,11 +9,13 @@
 //! - [`chart`]: timeline bar charts and sparklines
 //! - [`json`]: JSON objects and JSON Lines
 //! - [`csv`]: CSV tables, safe for spreadsheets
+//! - [`split`]: NDJSON in numbered files of bounded size, each appearing whole
 
 pub mod chart;
 pub mod csv;
 pub mod human;
 pub mod json;
+pub mod split;
 pub mod terminal;
 
 use std::io::{self, Write};
@@ -21,7 +23,7 @@ use std::io::{self, Write};
 use crate::export::{self, Row};
 
 pub use human::{
-    display_path, location, print_article, print_facets, print_results, print_summary,
+    display_path, location, print_article, print_facets, print_results, print_summary, problem_line,
 };
 pub use terminal::{one_line, stdout_color, terminal_safe, terminal_width, Paint};
 

@@ -1,0 +1,590 @@
+//! End-to-end tests of `dateline export --to quickwit|opensearch`: every exported row checked
+//! against the engine configs shipped in `deploy/` (read here, field by field), the same
+//! articles as the local index, the same ids from folders and from the index, split files
+//! that break only between documents, a quiet end on a closed pipe, and hostile text kept
+//! as data.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use common::Archive;
+use serde_json::Value;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn formats_fixtures() -> PathBuf {
+    repo().join("tests/fixtures/formats")
+}
+
+/// Field name → type, as the shipped Quickwit config declares them; also checks the
+/// settings the export relies on.
+fn quickwit_fields() -> BTreeMap<String, String> {
+    let text = std::fs::read_to_string(repo().join("deploy/quickwit/dateline-news.yaml")).unwrap();
+    let config: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
+    // Written `version: 0.8`, as Quickwit's own examples write it.
+    let version = &config["version"];
+    assert!(
+        version.as_f64() == Some(0.8) || version.as_str() == Some("0.8"),
+        "{version:?}"
+    );
+    assert_eq!(config["index_id"].as_str(), Some("dateline-news"));
+    let mapping = &config["doc_mapping"];
+    assert_eq!(mapping["mode"].as_str(), Some("strict"));
+    assert_eq!(mapping["timestamp_field"].as_str(), Some("date"));
+    let mut fields = BTreeMap::new();
+    for f in mapping["field_mappings"].as_sequence().unwrap() {
+        let name = f["name"].as_str().unwrap().to_string();
+        let kind = f["type"].as_str().unwrap().to_string();
+        match name.as_str() {
+            "title" | "body" => {
+                assert_eq!(f["tokenizer"].as_str(), Some("en_stem"), "{name}");
+                assert_eq!(f["record"].as_str(), Some("position"), "{name}");
+                assert_eq!(f["fieldnorms"].as_bool(), Some(true), "{name}");
+            }
+            "authors" | "place" | "source" => {
+                assert_eq!(f["tokenizer"].as_str(), Some("raw"), "{name}");
+                assert_eq!(f["fast"].as_bool(), Some(true), "{name}");
+            }
+            "date" => {
+                let formats = f["input_formats"].as_sequence().unwrap();
+                assert!(formats.iter().any(|v| v.as_str() == Some("rfc3339")));
+                assert_eq!(f["fast"].as_bool(), Some(true));
+            }
+            _ => {}
+        }
+        assert!(fields.insert(name, kind).is_none(), "a field listed twice");
+    }
+    let search = &config["search_settings"]["default_search_fields"];
+    assert_eq!(
+        search.as_sequence().unwrap().len(),
+        2,
+        "default_search_fields: {search:?}"
+    );
+    fields
+}
+
+/// Field name → type, as the shipped OpenSearch mapping declares them (`keyword` sub-fields
+/// checked for the facets).
+fn opensearch_fields() -> BTreeMap<String, String> {
+    let text =
+        std::fs::read_to_string(repo().join("deploy/opensearch/dateline-news.json")).unwrap();
+    let config: Value = serde_json::from_str(&text).unwrap();
+    let analyzers = config["settings"]["analysis"]["analyzer"]
+        .as_object()
+        .unwrap();
+    let mappings = &config["mappings"];
+    assert_eq!(mappings["dynamic"], "strict");
+    let mut fields = BTreeMap::new();
+    for (name, f) in mappings["properties"].as_object().unwrap() {
+        let kind = f["type"].as_str().unwrap().to_string();
+        if let Some(analyzer) = f["analyzer"].as_str() {
+            assert!(analyzers.contains_key(analyzer), "{name}: {analyzer}");
+        }
+        match name.as_str() {
+            "title" | "body" => assert_eq!(f["analyzer"], "dateline_english", "{name}"),
+            "authors" | "place" | "source" => {
+                assert_eq!(f["fields"]["keyword"]["type"], "keyword", "{name}")
+            }
+            _ => {}
+        }
+        fields.insert(name.clone(), kind);
+    }
+    fields
+}
+
+/// Why `row` would not load into an engine with these fields (`None`: it would). Every
+/// field the config names must be in the row, and nothing else (strict mapping); each
+/// value must be null or of the declared type.
+fn row_problem(row: &Value, fields: &BTreeMap<String, String>) -> Option<String> {
+    let obj = row.as_object()?;
+    let keys: BTreeSet<&str> = obj.keys().map(String::as_str).collect();
+    let declared: BTreeSet<&str> = fields.keys().map(String::as_str).collect();
+    if keys != declared {
+        return Some(format!("fields {keys:?} against the config's {declared:?}"));
+    }
+    for (name, value) in obj {
+        if value.is_null() {
+            continue;
+        }
+        let kind = fields[name].as_str();
+        let strings = |v: &Value| v.as_array().is_some_and(|a| a.iter().all(Value::is_string));
+        let ok = match kind {
+            // OpenSearch: any field may hold an array of values of its type.
+            "text" if is_opensearch(fields) => value.is_string() || strings(value),
+            "text" | "keyword" => value.is_string(),
+            "array<text>" => strings(value),
+            "u64" => value.is_u64(),
+            "long" => value.is_i64(),
+            "datetime" | "date" => value.as_str().is_some_and(is_rfc3339),
+            _ => false,
+        };
+        if !ok {
+            return Some(format!("{name}: {value} is not a {kind}"));
+        }
+    }
+    None
+}
+
+fn is_opensearch(fields: &BTreeMap<String, String>) -> bool {
+    fields.values().any(|t| t == "keyword")
+}
+
+fn is_rfc3339(s: &str) -> bool {
+    chrono::DateTime::parse_from_rfc3339(s).is_ok()
+}
+
+/// An archive of several kinds of article: text with a byline and dateline, JSON Lines
+/// with url/place/source and without a date, and an article with no body.
+fn mixed() -> Archive {
+    let a = Archive::new();
+    a.article(
+        "coffee.txt",
+        "Coffee prices climb",
+        "Ann Lee, Bob Stone",
+        "17 March 2017",
+        "SAO PAULO (Reuters) - Coffee prices rose again on Friday.",
+    );
+    a.article(
+        "cocoa.txt",
+        "Cocoa talks",
+        "",
+        "1987-03-02",
+        "Cocoa talks resumed.",
+    );
+    a.write(
+        "feed.jsonl",
+        concat!(
+            r#"{"title": "Gold mine strike ends", "authors": ["Jo Park"], "date": "2017-03-18T09:30:00", "body": "Miners return."}"#,
+            "\n",
+            r#"{"title": "Copper rises", "body": "Copper rose.", "url": "https://example.com/copper", "place": "Lusaka", "source": "Mining Weekly"}"#,
+            "\n",
+            r#"{"title": "Headline only", "body": ""}"#,
+            "\n"
+        ),
+    );
+    a
+}
+
+/// `dateline export ARGS...` (from the archive's folder): standard output, checked to
+/// have succeeded.
+fn export(a: &Archive, args: &[&str]) -> String {
+    let out = a.cmd().arg("export").args(args).assert().success();
+    String::from_utf8(out.get_output().stdout.clone()).unwrap()
+}
+
+fn export_dir(a: &Archive, engine: &str) -> String {
+    let articles = a.articles();
+    export(a, &["--to", engine, articles.to_str().unwrap()])
+}
+
+fn export_index(a: &Archive, engine: &str) -> String {
+    let index = a.index();
+    export(a, &["--to", engine, "--index", index.to_str().unwrap()])
+}
+
+fn rows(ndjson: &str) -> Vec<Value> {
+    ndjson
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
+}
+
+/// The documents of an OpenSearch export, each checked against its action line.
+fn bulk_docs(ndjson: &str) -> Vec<Value> {
+    let lines = rows(ndjson);
+    assert_eq!(lines.len() % 2, 0, "action and document pairs");
+    lines
+        .chunks(2)
+        .map(|pair| {
+            let action = pair[0].as_object().unwrap();
+            assert_eq!(action.len(), 1, "{action:?}");
+            let target = action["index"].as_object().unwrap();
+            assert_eq!(target.len(), 2, "{target:?}");
+            assert_eq!(target["_index"], "dateline-news");
+            assert_eq!(target["_id"], pair[1]["id"]);
+            pair[1].clone()
+        })
+        .collect()
+}
+
+#[test]
+fn every_quickwit_row_fits_the_shipped_config() {
+    let fields = quickwit_fields();
+    let a = mixed();
+    let docs = rows(&export_dir(&a, "quickwit"));
+    assert_eq!(docs.len(), 5);
+    let formats = rows(&export(
+        &a,
+        &["--to", "quickwit", formats_fixtures().to_str().unwrap()],
+    ));
+    assert!(formats.len() > 20, "{}", formats.len());
+    for row in docs.iter().chain(&formats) {
+        assert_eq!(row_problem(row, &fields), None, "{row}");
+    }
+    // Every kind of value is exercised: a date, an array of authors, numbers and nulls.
+    assert!(docs.iter().any(|d| d["line"].is_u64()));
+    assert!(formats.iter().any(|d| d["record"].is_u64()));
+    assert!(formats.iter().any(|d| d["member"].is_string()));
+    assert!(docs.iter().any(|d| d["date"].is_null()));
+}
+
+#[test]
+fn every_opensearch_pair_fits_the_shipped_mapping() {
+    let fields = opensearch_fields();
+    let a = mixed();
+    let docs = bulk_docs(&export_dir(&a, "opensearch"));
+    assert_eq!(docs.len(), 5);
+    let formats = bulk_docs(&export(
+        &a,
+        &["--to", "opensearch", formats_fixtures().to_str().unwrap()],
+    ));
+    for row in docs.iter().chain(&formats) {
+        assert_eq!(row_problem(row, &fields), None, "{row}");
+    }
+}
+
+#[test]
+fn the_config_check_refuses_missing_extra_and_mistyped_fields() {
+    let a = mixed();
+    let row = rows(&export_dir(&a, "quickwit")).remove(0);
+    for fields in [quickwit_fields(), opensearch_fields()] {
+        assert_eq!(row_problem(&row, &fields), None);
+        let mut extra = row.clone();
+        extra["summary"] = "x".into();
+        assert!(row_problem(&extra, &fields).is_some());
+        let mut missing = row.clone();
+        missing.as_object_mut().unwrap().remove("body");
+        assert!(row_problem(&missing, &fields).is_some());
+        let mut bad_date = row.clone();
+        bad_date["date"] = "17 March 2017".into();
+        assert!(row_problem(&bad_date, &fields).is_some());
+        let mut bad_number = row.clone();
+        bad_number["line"] = "3".into();
+        assert!(row_problem(&bad_number, &fields).is_some());
+        // A config without a field the export writes refuses every row.
+        let mut fewer = fields.clone();
+        fewer.remove("place");
+        assert!(row_problem(&row, &fewer).is_some());
+    }
+}
+
+#[test]
+fn the_export_reads_back_as_the_local_index() {
+    let a = mixed();
+    a.index_json(&[]);
+    let docs = rows(&export_index(&a, "quickwit"));
+    let hits = a.search("*", &["--all-copies", "--limit", "100"])["hits"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(docs.len(), hits.len());
+    assert_eq!(docs.len(), 5);
+    for doc in &docs {
+        let id = doc["id"].as_str().unwrap();
+        let hit = hits.iter().find(|h| h["id"] == id).expect("same ids");
+        assert_eq!(doc["title"], hit["title"]);
+        assert_eq!(doc["authors"], hit["authors"]);
+        let shown: Value = serde_json::from_str(&a.stdout(&["show", id, "--json"])).unwrap();
+        for field in [
+            "title", "authors", "place", "source", "url", "member", "line", "record",
+        ] {
+            assert_eq!(doc[field], shown[field], "{field} of {id}");
+        }
+        let day = doc["date"].as_str().map(|d| d[..10].to_string());
+        assert_eq!(day.as_deref(), shown["date"].as_str(), "{id}");
+        assert_eq!(day.as_deref(), hit["date"].as_str(), "{id}");
+        // An article without a body has null, not "".
+        match shown["body"].as_str() {
+            Some("") | None => assert!(doc["body"].is_null(), "{doc}"),
+            Some(body) => assert_eq!(doc["body"], body),
+        }
+    }
+    let coffee = docs
+        .iter()
+        .find(|d| d["title"] == "Coffee prices climb")
+        .unwrap();
+    assert_eq!(coffee["place"], "SAO PAULO");
+    assert_eq!(coffee["source"], "Reuters");
+    assert_eq!(coffee["date"], "2017-03-17T00:00:00Z");
+    let gold = docs
+        .iter()
+        .find(|d| d["title"] == "Gold mine strike ends")
+        .unwrap();
+    assert_eq!(gold["date"], "2017-03-18T09:30:00Z");
+    assert_eq!(gold["line"], 1);
+}
+
+#[test]
+fn folders_and_index_give_the_same_documents_and_ids() {
+    let a = mixed();
+    a.index_json(&[]);
+    let sorted = |text: String| {
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        lines.sort();
+        lines
+    };
+    let from_dir = sorted(export_dir(&a, "quickwit"));
+    let from_index = sorted(export_index(&a, "quickwit"));
+    assert_eq!(from_dir.len(), 5);
+    assert_eq!(from_dir, from_index);
+    // And the same for the formats fixtures (archives, feeds, crawls, XML).
+    let b = Archive::new();
+    let fixtures = formats_fixtures();
+    b.cmd()
+        .args(["index", "--index"])
+        .arg(b.index())
+        .arg(&fixtures)
+        .assert()
+        .success();
+    let from_dir = sorted(export(
+        &b,
+        &["--to", "opensearch", fixtures.to_str().unwrap()],
+    ));
+    let from_index = sorted(export(
+        &b,
+        &["--to", "opensearch", "--index", b.index().to_str().unwrap()],
+    ));
+    assert!(from_dir.len() > 40);
+    assert_eq!(from_dir, from_index);
+}
+
+#[test]
+fn export_again_gives_the_same_ids() {
+    let a = mixed();
+    let ids = |text: String| {
+        rows(&text)
+            .iter()
+            .map(|r| r["id"].clone())
+            .collect::<Vec<_>>()
+    };
+    let first = ids(export_dir(&a, "quickwit"));
+    a.article("later.txt", "A later story", "", "2017-04-01", "More news.");
+    let second = ids(export_dir(&a, "quickwit"));
+    assert_eq!(second.len(), first.len() + 1);
+    for id in &first {
+        assert!(second.contains(id), "{id}");
+    }
+}
+
+/// Files written to `out`, sorted, and what else is in the folder.
+fn files_in(out: &Path) -> (Vec<PathBuf>, Vec<String>) {
+    let mut files = Vec::new();
+    let mut others = Vec::new();
+    for entry in std::fs::read_dir(out).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.starts_with("dateline-news-") && name.ends_with(".ndjson") {
+            files.push(path);
+        } else {
+            others.push(name);
+        }
+    }
+    files.sort();
+    (files, others)
+}
+
+#[test]
+fn split_files_break_between_documents_and_add_up_to_the_whole() {
+    let a = Archive::new();
+    // About 3.5 MB of articles of 100 KB each.
+    for i in 0..35 {
+        a.article(
+            &format!("a{i:02}.txt"),
+            &format!("Story {i}"),
+            "",
+            "2017-03-01",
+            &format!("Word{i} ").repeat(14_000),
+        );
+    }
+    a.index_json(&[]);
+    let index = a.index();
+    let out = a.root().join("export");
+    for engine in ["opensearch", "quickwit"] {
+        let whole = export(&a, &["--to", engine, "--index", index.to_str().unwrap()]);
+        let _ = std::fs::remove_dir_all(&out);
+        a.cmd()
+            .args(["export", "--to", engine, "--split-mb", "1", "--index"])
+            .arg(&index)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success()
+            .stdout("");
+        let (files, others) = files_in(&out);
+        assert!(others.is_empty(), "{others:?}");
+        assert!(files.len() >= 4, "{files:?}");
+        assert!(files[0].ends_with("dateline-news-00001.ndjson"));
+        let mut joined = String::new();
+        for f in &files {
+            let text = std::fs::read_to_string(f).unwrap();
+            assert!(text.len() <= 1 << 20, "{f:?}: {}", text.len());
+            assert!(text.ends_with('\n'));
+            if engine == "opensearch" {
+                // Each file is a whole _bulk request: pairs only.
+                assert_eq!(bulk_docs(&text).len() * 2, text.lines().count());
+            }
+            joined.push_str(&text);
+        }
+        assert_eq!(joined, whole, "{engine}");
+    }
+    // A second export into the same folder is refused: stale files would load twice.
+    a.cmd()
+        .args(["export", "--to", "quickwit", "--index"])
+        .arg(&index)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "remove its dateline-news-*.ndjson",
+        ));
+}
+
+#[test]
+fn default_split_is_ten_mb_and_split_needs_out() {
+    let a = mixed();
+    let out = a.root().join("export");
+    a.cmd()
+        .args(["export", "--to", "opensearch", "--out"])
+        .arg(&out)
+        .arg(a.articles())
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicates::str::contains(
+            "exported 5 articles from 3 files",
+        ));
+    let (files, _) = files_in(&out);
+    assert_eq!(files.len(), 1);
+    a.cmd()
+        .args(["export", "--to", "opensearch", "--split-mb", "5"])
+        .arg(a.articles())
+        .assert()
+        .code(2);
+    let help = a.cmd().args(["export", "--help"]).assert().success();
+    let help = String::from_utf8(help.get_output().stdout.clone()).unwrap();
+    assert!(help.contains("10 MB"), "{help}");
+}
+
+#[test]
+fn a_closed_pipe_ends_the_export_cleanly() {
+    let a = Archive::new();
+    let mut lines = String::new();
+    for i in 0..20_000 {
+        lines.push_str(&format!(
+            "{{\"title\": \"Story {i}\", \"body\": \"{}\"}}\n",
+            "words ".repeat(50)
+        ));
+    }
+    a.write("many.jsonl", lines);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dateline"))
+        .args(["export", "--to", "quickwit"])
+        .arg(a.articles())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader is gone (as `| head -1`).
+    let out = child.wait_with_output().unwrap();
+    assert!(first.contains("\"Story 0\""), "{first}");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!stderr.contains("dateline:"), "{stderr}");
+}
+
+#[test]
+fn hostile_text_stays_data() {
+    let a = Archive::new();
+    let title =
+        "Quote \" back\\slash\nnew line\r\u{1b}[31mred\u{7}\u{0} sep\u{2028}para\u{2029} <script>";
+    let record = serde_json::json!({"title": title, "authors": ["O\"Brien\n"], "body": "Line one.\u{2028}Line two."});
+    a.write("hostile.jsonl", format!("{record}\n"));
+    for engine in ["quickwit", "opensearch"] {
+        let text = export_dir(&a, engine);
+        // One line per document (two for a pair), whatever the text holds; no raw control
+        // character or line separator anywhere.
+        assert_eq!(
+            text.lines().count(),
+            if engine == "quickwit" { 1 } else { 2 }
+        );
+        assert!(
+            !text.contains('\u{2028}') && !text.contains('\u{2029}'),
+            "{text}"
+        );
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+        let doc = rows(&text).pop().unwrap();
+        // Titles are read as the index reads them: control characters as the readers leave them.
+        a.index_json(&[]);
+        let hit = &a.search("*", &[])["hits"][0];
+        assert_eq!(doc["title"], hit["title"], "{engine}");
+        assert!(doc["title"].as_str().unwrap().contains("sep\u{2028}para"));
+        assert!(doc["title"]
+            .as_str()
+            .unwrap()
+            .contains("Quote \" back\\slash"));
+        assert_eq!(doc["authors"], hit["authors"]);
+        assert!(doc["body"].as_str().unwrap().contains('\u{2028}'));
+    }
+}
+
+#[test]
+fn problems_are_reported_with_path_and_reason_and_counted() {
+    let a = mixed();
+    a.write(
+        "broken.jsonl",
+        "{\"title\": \"ok\", \"body\": \"fine\"}\n{not json\n",
+    );
+    a.write("binary.txt", [0u8, 159, 146, 150, 0, 0, 1, 2].repeat(100));
+    a.write("notes.md", "not an article");
+    let out = a
+        .cmd()
+        .args(["export", "--to", "quickwit"])
+        .arg(a.articles())
+        .assert()
+        .success();
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert_eq!(rows(&stdout).len(), 6);
+    assert!(
+        stderr.contains("skipped: articles/broken.jsonl:2: "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("skipped: articles/binary.txt: "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("skipped: articles/notes.md: not an article file"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("exported 6 articles from 5 files; 3 skipped, 3 warnings"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_archive_with_nothing_to_export_exits_1() {
+    let a = Archive::new();
+    a.write("notes.md", "not an article");
+    a.cmd()
+        .args(["export", "--to", "quickwit"])
+        .arg(a.articles())
+        .assert()
+        .code(1)
+        .stdout("");
+}
