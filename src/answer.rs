@@ -19,7 +19,7 @@ use crate::similar;
 use crate::timeline::{self, Period, Timeline};
 
 /// A search's results and, when asked for, its timeline.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Searched {
     pub results: Results,
     pub timeline: Option<Timeline>,

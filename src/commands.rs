@@ -287,6 +287,7 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
         },
         queue_wait: Duration::from_millis(args.queue_wait_ms),
         time_limit: Duration::from_secs_f64(args.time_limit),
+        cache_bytes: args.cache_mb.saturating_mul(1 << 20),
     })?;
     Ok(ExitCode::SUCCESS)
 }

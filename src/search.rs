@@ -73,7 +73,7 @@ pub struct Hit {
     pub copies: Vec<String>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Results {
     pub query: String,
     /// A corrected query when this one found few articles and has misspelt words.

@@ -294,6 +294,36 @@ fn api_search_returns_the_cli_json_object() {
 }
 
 #[test]
+fn repeated_searches_give_the_same_answers_with_or_without_the_answer_cache() {
+    let a = wire();
+    let cached = Server::start(&a, &[]);
+    let uncached = Server::start(&a, &["--cache-mb", "0"]);
+    for params in [
+        "q=oil+prices&facets&timeline",
+        "q=oil&limit=5&offset=5&sort=newest",
+        "q=oil&limit=5&offset=0&sort=newest",
+        "q=cocoa&snippet_chars=0",
+    ] {
+        let url = format!("/api/search?{params}");
+        let first = steady(cached.json(&url));
+        assert!(first["total_hits"].as_u64().unwrap() > 0, "{params}");
+        // The second is answered from the cache: the same object, and a page of its own.
+        assert_eq!(steady(cached.json(&url)), first, "{params}");
+        assert_eq!(steady(uncached.json(&url)), first, "{params}");
+    }
+    // Pages show their time, so compare their results only.
+    let results = |body: String| {
+        let start = body.find("<ol id=\"results\"").expect("a results list");
+        let end = start + body[start..].find("</ol>").unwrap();
+        body[start..end].to_string()
+    };
+    let page = results(cached.get("/?q=oil&page=2").body);
+    assert_eq!(results(cached.get("/?q=oil&page=2").body), page);
+    assert_eq!(results(uncached.get("/?q=oil&page=2").body), page);
+    assert_ne!(results(cached.get("/?q=oil").body), page);
+}
+
+#[test]
 fn api_timeline_facets_article_and_similar_return_the_cli_objects() {
     let a = wire();
     let s = Server::start(&a, &[]);

@@ -59,14 +59,8 @@ pub(crate) async fn search(State(state): State<Shared>, RawQuery(raw): RawQuery)
     let request = search_request(&p, query, limit)?;
     let snippets = p.number("snippet_chars", DEFAULT_SNIPPET_CHARS, MAX_SNIPPET_CHARS)? != 0;
     let timeline = p.flag("timeline")?.then_some(usize::MAX);
-    let value = blocking(&state, move |st, searcher| {
-        check_query(&st.open, &request.query, &request.filters)?;
-        let searched = answer::search(searcher, &st.open, &request, snippets, timeline)
-            .map_err(Failure::internal)?;
-        Ok(searched.to_json())
-    })
-    .await?;
-    Ok(Json(value))
+    let searched = super::search(&state, request, snippets, timeline).await?;
+    Ok(Json(searched.to_json()))
 }
 
 pub(crate) async fn timeline(

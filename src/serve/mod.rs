@@ -9,8 +9,10 @@
 //! - [`api`]: `/api/...` and `/healthz`, the same JSON objects as the CLI's `--json`
 //! - [`page`]: the HTML pages (maud templates, escaped by default)
 //! - [`params`]: query-string parameters, checked and capped
+//! - [`cache`]: answers kept for repeated searches, until the next commit
 
 mod api;
+mod cache;
 mod page;
 mod params;
 
@@ -31,8 +33,10 @@ use axum::Router;
 use tantivy::{IndexReader, Searcher};
 use tokio::sync::Semaphore;
 
+use crate::answer::{self, Searched};
 use crate::index_dir::{self, OpenIndex};
 use crate::query::{self, Filters};
+use crate::search;
 
 /// Where to serve from and how much work to take on.
 #[derive(Debug, Clone)]
@@ -45,6 +49,8 @@ pub struct Options {
     pub queue_wait: Duration,
     /// How long one search may take before the request gets 503.
     pub time_limit: Duration,
+    /// Bytes of search answers kept for repeated requests (0: none).
+    pub cache_bytes: u64,
 }
 
 /// What every request shares: the index, its reader, and the bounds on work.
@@ -55,6 +61,7 @@ pub(crate) struct AppState {
     exports: Arc<Semaphore>,
     queue_wait: Duration,
     time_limit: Duration,
+    answers: cache::Answers,
 }
 
 pub(crate) type Shared = Arc<AppState>;
@@ -82,6 +89,7 @@ pub fn run(opts: Options) -> Result<()> {
         exports: Arc::new(Semaphore::new(MAX_EXPORTS)),
         queue_wait: opts.queue_wait,
         time_limit: opts.time_limit,
+        answers: cache::Answers::new(opts.cache_bytes),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -294,4 +302,35 @@ where
             state.time_limit.as_secs_f64()
         ))),
     }
+}
+
+/// Runs the search `request` asks for, as [`answer::search`] does, or gives the answer kept
+/// from the same request on the same commit without taking a turn to search.
+pub(crate) async fn search(
+    state: &Shared,
+    request: search::Request,
+    snippets: bool,
+    timeline: Option<usize>,
+) -> Result<Searched, Failure> {
+    let generation = state.reader.searcher().generation().generation_id();
+    let key = cache::Key::new(generation, &request, snippets, timeline);
+    if let Some(kept) = state.answers.get(&key) {
+        return Ok(kept);
+    }
+    blocking(state, move |st, searcher| {
+        check_query(&st.open, &request.query, &request.filters)?;
+        let searched = answer::search(searcher, &st.open, &request, snippets, timeline)
+            .map_err(Failure::internal)?;
+        // Kept under the generation this searcher was taken at: if a commit landed since
+        // the key was made, the answer is for the newer index and is kept under its own.
+        let key = cache::Key::new(
+            searcher.generation().generation_id(),
+            &request,
+            snippets,
+            timeline,
+        );
+        st.answers.insert(key, &searched);
+        Ok(searched)
+    })
+    .await
 }

@@ -261,12 +261,7 @@ pub(crate) async fn home(State(state): State<Shared>, RawQuery(raw): RawQuery) -
         facets: Some(FACETS_SHOWN),
         all_copies: false,
     };
-    let searched = blocking(&state, move |st, searcher| {
-        check_query(&st.open, &request.query, &request.filters)?;
-        answer::search(searcher, &st.open, &request, true, Some(TIMELINE_BARS))
-            .map_err(Failure::internal)
-    })
-    .await;
+    let searched = super::search(&state, request, true, Some(TIMELINE_BARS)).await;
     match searched {
         Ok(searched) => {
             let title = format!("{} – dateline", view.query());
