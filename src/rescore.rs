@@ -6,12 +6,15 @@
 //! tantivy as before; its best [`Rescore::depth`] matches are then scored again from the
 //! index's own postings, field lengths and statistics (see [`Rescore`]), and re-sorted.
 
+use std::collections::HashMap;
+
 use anyhow::Result;
 use tantivy::columnar::Column;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::schema::Value;
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocAddress, DocSet, Score, Searcher, SegmentReader, Term};
+use tantivy::{DocAddress, DocSet, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::ranking::{Rescore, BM25_B, BM25_K1};
 use crate::schema;
@@ -92,6 +95,132 @@ pub fn rescore(
         for (score, address) in group.iter_mut() {
             *score = segment.score(*score, address.doc_id, r, &stats, &words);
         }
+    }
+    hits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    Ok(hits)
+}
+
+/// Whether a body term may expand a query: numbers and single letters mark no subject.
+fn expands(term: &str) -> bool {
+    term.len() >= 2 && !term.bytes().any(|b| b.is_ascii_digit())
+}
+
+/// Pseudo-relevance feedback (RM3): `hits` (rescored, best first) scored again with the
+/// words that mark their best few.
+///
+/// A subject search of a word or two says little; the stories about the subject share more
+/// (`cocoa`: `ICCO`, `buffer stock`, `tonnes`), and a story that names the subject only
+/// once, or a company named with the word, is told apart by them. The bodies of the best
+/// [`Rescore::feedback_docs`] are read from the store and cut into terms by the body's own
+/// analyzer; each term's weight is its share of each body, summed with the body's share of
+/// their scores (the relevance model). The [`Rescore::feedback_terms`] terms found in at
+/// least two of them with the highest weight times idf form the expansion, whose BM25
+/// (the rescoring's k1 and b), weighted by the model, is computed for every hit from the
+/// postings; the new score is `feedback_weight` of the old plus the rest of the expansion's,
+/// scaled so that the best of each is the same.
+pub fn feedback(
+    searcher: &Searcher,
+    r: &Rescore,
+    mut hits: Vec<(Score, DocAddress)>,
+) -> Result<Vec<(Score, DocAddress)>> {
+    let k = r.feedback_docs.min(hits.len());
+    if k < 2 || r.feedback_terms == 0 || r.feedback_weight >= 1.0 {
+        return Ok(hits);
+    }
+    let mut analyzer = searcher.index().tokenizer_for_field(r.body_field)?;
+    let query: Vec<String> = r
+        .words
+        .iter()
+        .filter_map(|w| w.body.as_ref()?.value().as_str().map(str::to_string))
+        .collect();
+    let total: f32 = hits[..k].iter().map(|h| h.0.max(0.0)).sum();
+    if total <= 0.0 {
+        return Ok(hits);
+    }
+    // term -> (weight in the relevance model, how many of the k bodies hold it)
+    let mut model: HashMap<String, (f32, u32)> = HashMap::new();
+    let mut counts: HashMap<String, u32> = HashMap::new();
+    for &(score, address) in &hits[..k] {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let Some(body) = doc.get_first(r.body_field).and_then(|v| v.as_str()) else {
+            continue;
+        };
+        counts.clear();
+        let mut len = 0u32;
+        analyzer.token_stream(body).process(&mut |t| {
+            len += 1;
+            if expands(&t.text) {
+                *counts.entry(t.text.clone()).or_default() += 1;
+            }
+        });
+        let share = score.max(0.0) / total / len.max(1) as f32;
+        for (term, n) in counts.drain() {
+            let entry = model.entry(term).or_default();
+            entry.0 += share * n as f32;
+            entry.1 += 1;
+        }
+    }
+    let docs: u64 = searcher
+        .segment_readers()
+        .iter()
+        .map(|s| u64::from(s.max_doc()))
+        .sum();
+    let mut terms: Vec<(f32, f32, f32, Term)> = Vec::new(); // (rank, weight, idf, term)
+    for (text, (weight, held)) in model {
+        if held < 2 || query.contains(&text) {
+            continue;
+        }
+        let term = Term::from_field_text(r.body_field, &text);
+        let idf = idf(searcher.doc_freq(&term)?, docs);
+        terms.push((weight * idf, weight, idf, term));
+    }
+    terms.sort_by(|a, b| b.0.total_cmp(&a.0));
+    terms.truncate(r.feedback_terms);
+    let sum: f32 = terms.iter().map(|t| t.1).sum();
+    if terms.is_empty() || sum <= 0.0 {
+        return Ok(hits);
+    }
+    let mut body_tokens = 0;
+    for s in searcher.segment_readers() {
+        body_tokens += s.inverted_index(r.body_field)?.total_num_tokens();
+    }
+    let avg = body_tokens as f32 / docs.max(1) as f32;
+    let original: Vec<Score> = {
+        hits.sort_by_key(|(_, a)| *a);
+        hits.iter().map(|h| h.0).collect()
+    };
+    let mut expansion = vec![0.0f32; hits.len()];
+    let mut at = 0;
+    for group in hits.chunk_by(|a, b| a.1.segment_ord == b.1.segment_ord) {
+        let reader = searcher.segment_reader(group[0].1.segment_ord);
+        let inverted = reader.inverted_index(r.body_field)?;
+        let norms = reader.get_fieldnorms_reader(r.body_field)?;
+        let mut postings = terms
+            .iter()
+            .map(|t| inverted.read_postings(&t.3, IndexRecordOption::WithFreqs))
+            .collect::<std::io::Result<Vec<_>>>()?;
+        for (_, address) in group {
+            let doc = address.doc_id;
+            let len = norms.fieldnorm(doc) as f32;
+            let mut e = 0.0;
+            for (p, t) in postings.iter_mut().zip(&terms) {
+                let tf = freq(p, doc) as f32;
+                e += t.1 / sum * t.2 * saturate(tf, len, avg, r.body_k1, r.body_b);
+            }
+            expansion[at] = e;
+            at += 1;
+        }
+    }
+    let best = |v: &[f32]| v.iter().copied().fold(0.0f32, f32::max);
+    let (best_score, best_expansion) = (best(&original), best(&expansion));
+    let scale = if best_expansion > 0.0 {
+        best_score / best_expansion
+    } else {
+        0.0
+    };
+    let l = r.feedback_weight;
+    for ((hit, s), e) in hits.iter_mut().zip(original).zip(expansion) {
+        hit.0 = l * s + (1.0 - l) * e * scale;
     }
     hits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     Ok(hits)

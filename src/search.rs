@@ -166,6 +166,7 @@ fn top_docs_counted(
                     .map(|(s, a)| (s.unwrap_or(0.0), a))
                     .collect();
                 let hits = rescore::rescore(searcher, r, hits)?;
+                let hits = rescore::feedback(searcher, r, hits)?;
                 (n, &rescored.insert((depth, hits)).1)
             }
         };
