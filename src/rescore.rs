@@ -106,7 +106,34 @@ fn expands(term: &str) -> bool {
 }
 
 /// Pseudo-relevance feedback (RM3): `hits` (rescored, best first) scored again with the
-/// words that mark their best few.
+/// words that mark their best few (see [`expansion`]).
+pub fn feedback(
+    searcher: &Searcher,
+    r: &Rescore,
+    hits: Vec<(Score, DocAddress)>,
+) -> Result<Vec<(Score, DocAddress)>> {
+    match expand(searcher, r, &hits)? {
+        Some((e, scores)) => Ok(e.combine(hits, scores)),
+        None => Ok(hits),
+    }
+}
+
+/// The words that mark a subject search's best rescored matches, and how much they count.
+pub struct Expansion {
+    /// (share of the relevance model, idf, body term)
+    terms: Vec<(f32, f32, Term)>,
+    body_field: Field,
+    avg_body: f32,
+    k1: f32,
+    b: f32,
+    /// What the expansion's BM25 is multiplied by, so that the best of it over the rescored
+    /// matches equals their best score.
+    scale: f32,
+    keep: f32,
+}
+
+/// The expansion of the query rescored as `r` says, from its rescored matches `hits` (best
+/// first), or None when there is nothing to expand with.
 ///
 /// A subject search of a word or two says little; the stories about the subject share more
 /// (`cocoa`: `ICCO`, `buffer stock`, `tonnes`), and a story that names the subject only
@@ -114,18 +141,27 @@ fn expands(term: &str) -> bool {
 /// [`Rescore::feedback_docs`] are read from the store and cut into terms by the body's own
 /// analyzer; each term's weight is its share of each body, summed with the body's share of
 /// their scores (the relevance model). The [`Rescore::feedback_terms`] terms found in at
-/// least two of them with the highest weight times idf form the expansion, whose BM25
-/// (the rescoring's k1 and b), weighted by the model, is computed for every hit from the
-/// postings; the new score is `feedback_weight` of the old plus the rest of the expansion's,
-/// scaled so that the best of each is the same.
-pub fn feedback(
+/// least two of them with the highest weight times idf form the expansion, whose BM25 (the
+/// rescoring's k1 and b), weighted by the model, is computed from the postings; the new
+/// score is `feedback_weight` of the old plus the rest of the expansion's, scaled so that
+/// the best of each over `hits` is the same.
+pub fn expansion(
     searcher: &Searcher,
     r: &Rescore,
-    mut hits: Vec<(Score, DocAddress)>,
-) -> Result<Vec<(Score, DocAddress)>> {
+    hits: &[(Score, DocAddress)],
+) -> Result<Option<Expansion>> {
+    Ok(expand(searcher, r, hits)?.map(|(e, _)| e))
+}
+
+/// [`expansion`], with its BM25 of each of `hits`.
+fn expand(
+    searcher: &Searcher,
+    r: &Rescore,
+    hits: &[(Score, DocAddress)],
+) -> Result<Option<(Expansion, Vec<f32>)>> {
     let k = r.feedback_docs.min(hits.len());
     if k < 2 || r.feedback_terms == 0 || r.feedback_weight >= 1.0 {
-        return Ok(hits);
+        return Ok(None);
     }
     let mut analyzer = searcher.index().tokenizer_for_field(r.body_field)?;
     let query: Vec<String> = r
@@ -135,7 +171,7 @@ pub fn feedback(
         .collect();
     let total: f32 = hits[..k].iter().map(|h| h.0.max(0.0)).sum();
     if total <= 0.0 {
-        return Ok(hits);
+        return Ok(None);
     }
     // term -> (weight in the relevance model, how many of the k bodies hold it)
     let mut model: HashMap<String, (f32, u32)> = HashMap::new();
@@ -174,56 +210,88 @@ pub fn feedback(
         let idf = idf(searcher.doc_freq(&term)?, docs);
         terms.push((weight * idf, weight, idf, term));
     }
-    terms.sort_by(|a, b| b.0.total_cmp(&a.0));
+    // Ties by term, so that the expansion does not depend on the hash map's order.
+    terms.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.3.cmp(&b.3)));
     terms.truncate(r.feedback_terms);
     let sum: f32 = terms.iter().map(|t| t.1).sum();
     if terms.is_empty() || sum <= 0.0 {
-        return Ok(hits);
+        return Ok(None);
     }
     let mut body_tokens = 0;
     for s in searcher.segment_readers() {
         body_tokens += s.inverted_index(r.body_field)?.total_num_tokens();
     }
-    let avg = body_tokens as f32 / docs.max(1) as f32;
-    let original: Vec<Score> = {
-        hits.sort_by_key(|(_, a)| *a);
-        hits.iter().map(|h| h.0).collect()
+    let mut e = Expansion {
+        terms: terms.into_iter().map(|t| (t.1 / sum, t.2, t.3)).collect(),
+        body_field: r.body_field,
+        avg_body: body_tokens as f32 / docs.max(1) as f32,
+        k1: r.body_k1,
+        b: r.body_b,
+        scale: 0.0,
+        keep: r.feedback_weight,
     };
-    let mut expansion = vec![0.0f32; hits.len()];
-    let mut at = 0;
-    for group in hits.chunk_by(|a, b| a.1.segment_ord == b.1.segment_ord) {
-        let reader = searcher.segment_reader(group[0].1.segment_ord);
-        let inverted = reader.inverted_index(r.body_field)?;
-        let norms = reader.get_fieldnorms_reader(r.body_field)?;
-        let mut postings = terms
-            .iter()
-            .map(|t| inverted.read_postings(&t.3, IndexRecordOption::WithFreqs))
-            .collect::<std::io::Result<Vec<_>>>()?;
-        for (_, address) in group {
-            let doc = address.doc_id;
-            let len = norms.fieldnorm(doc) as f32;
-            let mut e = 0.0;
-            for (p, t) in postings.iter_mut().zip(&terms) {
-                let tf = freq(p, doc) as f32;
-                e += t.1 / sum * t.2 * saturate(tf, len, avg, r.body_k1, r.body_b);
+    let scores = e.bm25(searcher, hits)?;
+    let best_expansion = scores.iter().copied().fold(0.0f32, f32::max);
+    let best_score = hits.iter().map(|h| h.0).fold(0.0f32, f32::max);
+    if best_expansion > 0.0 {
+        e.scale = best_score / best_expansion;
+    }
+    Ok(Some((e, scores)))
+}
+
+impl Expansion {
+    /// The expansion's BM25 of each hit, in the order given.
+    fn bm25(&self, searcher: &Searcher, hits: &[(Score, DocAddress)]) -> Result<Vec<f32>> {
+        let mut order: Vec<usize> = (0..hits.len()).collect();
+        order.sort_by_key(|&i| hits[i].1);
+        let mut out = vec![0.0f32; hits.len()];
+        for group in order.chunk_by(|&a, &b| hits[a].1.segment_ord == hits[b].1.segment_ord) {
+            let reader = searcher.segment_reader(hits[group[0]].1.segment_ord);
+            let inverted = reader.inverted_index(self.body_field)?;
+            let norms = reader.get_fieldnorms_reader(self.body_field)?;
+            let mut postings = self
+                .terms
+                .iter()
+                .map(|t| inverted.read_postings(&t.2, IndexRecordOption::WithFreqs))
+                .collect::<std::io::Result<Vec<_>>>()?;
+            for &i in group {
+                let doc = hits[i].1.doc_id;
+                let len = norms.fieldnorm(doc) as f32;
+                out[i] = postings
+                    .iter_mut()
+                    .zip(&self.terms)
+                    .map(|(p, (weight, idf, _))| {
+                        let tf = freq(p, doc) as f32;
+                        weight * idf * saturate(tf, len, self.avg_body, self.k1, self.b)
+                    })
+                    .sum();
             }
-            expansion[at] = e;
-            at += 1;
         }
+        Ok(out)
     }
-    let best = |v: &[f32]| v.iter().copied().fold(0.0f32, f32::max);
-    let (best_score, best_expansion) = (best(&original), best(&expansion));
-    let scale = if best_expansion > 0.0 {
-        best_score / best_expansion
-    } else {
-        0.0
-    };
-    let l = r.feedback_weight;
-    for ((hit, s), e) in hits.iter_mut().zip(original).zip(expansion) {
-        hit.0 = l * s + (1.0 - l) * e * scale;
+
+    /// `hits` (rescored) with the expansion's share added, best first.
+    pub fn apply(
+        &self,
+        searcher: &Searcher,
+        hits: Vec<(Score, DocAddress)>,
+    ) -> Result<Vec<(Score, DocAddress)>> {
+        let scores = self.bm25(searcher, &hits)?;
+        Ok(self.combine(hits, scores))
     }
-    hits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    Ok(hits)
+
+    /// `hits` with their expansion `scores` added, best first.
+    fn combine(
+        &self,
+        mut hits: Vec<(Score, DocAddress)>,
+        scores: Vec<f32>,
+    ) -> Vec<(Score, DocAddress)> {
+        for (hit, e) in hits.iter_mut().zip(scores) {
+            hit.0 = self.keep * hit.0 + (1.0 - self.keep) * e * self.scale;
+        }
+        hits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        hits
+    }
 }
 
 /// One word's postings in one segment.
