@@ -100,6 +100,9 @@ pub fn rescore(
     Ok(hits)
 }
 
+/// How many candidate terms per expansion term have their document frequency looked up.
+const LOOKED_UP_PER_TERM: usize = 4;
+
 /// Whether a body term may expand a query: numbers and single letters mark no subject.
 fn expands(term: &str) -> bool {
     term.len() >= 2 && !term.bytes().any(|b| b.is_ascii_digit())
@@ -201,11 +204,17 @@ fn expand(
         .iter()
         .map(|s| u64::from(s.max_doc()))
         .sum();
+    // Only the terms that weigh most in the model are looked up (one term dictionary
+    // lookup each): a term outside them could only rank among the best by a rare idf.
+    let mut candidates: Vec<(String, f32)> = model
+        .into_iter()
+        .filter(|(text, (_, held))| *held >= 2 && !query.contains(text))
+        .map(|(text, (weight, _))| (text, weight))
+        .collect();
+    candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    candidates.truncate(r.feedback_terms.saturating_mul(LOOKED_UP_PER_TERM));
     let mut terms: Vec<(f32, f32, f32, Term)> = Vec::new(); // (rank, weight, idf, term)
-    for (text, (weight, held)) in model {
-        if held < 2 || query.contains(&text) {
-            continue;
-        }
+    for (text, weight) in candidates {
         let term = Term::from_field_text(r.body_field, &text);
         let idf = idf(searcher.doc_freq(&term)?, docs);
         terms.push((weight * idf, weight, idf, term));
