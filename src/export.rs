@@ -230,7 +230,7 @@ pub fn for_each_row_with(
     let mut written = 0;
     for m in &matches {
         let doc: TantivyDocument = searcher.doc(m.address)?;
-        let id = schema::id_at(&searcher, m.address)?;
+        let id = schema::id_at(searcher, m.address)?;
         each(row_of(&doc, &open.fields, m, id))?;
         written += 1;
     }

@@ -5,6 +5,8 @@
 //! first, and `Corning` news with `corn`. The first pass ranks as `ranking` says, pruned by
 //! tantivy as before; its best [`Rescore::depth`] matches are then scored again from the
 //! index's own postings, field lengths and statistics (see [`Rescore`]), and re-sorted.
+//! A subject search of a word or two then learns from its own best results ([`feedback`]):
+//! the words their bodies share are scored over the same matches and added.
 
 use std::collections::HashMap;
 

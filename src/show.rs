@@ -268,7 +268,7 @@ pub fn show_at(
         }
     };
     Ok(Shown {
-        id: schema::id_at(&searcher, address)?,
+        id: schema::id_at(searcher, address)?,
         title,
         authors: doc
             .get_all(f.author)
