@@ -5,13 +5,18 @@
 //! first, and `Corning` news with `corn`. The first pass ranks as `ranking` says, pruned by
 //! tantivy as before; its best [`Rescore::depth`] matches are then scored again from the
 //! index's own postings, field lengths and statistics (see [`Rescore`]), and re-sorted.
+//! A subject search of a word or two then learns from its own best results ([`feedback`]):
+//! the words their bodies share are scored over the same matches and added.
+
+use std::collections::HashMap;
 
 use anyhow::Result;
 use tantivy::columnar::Column;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::schema::Value;
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocAddress, DocSet, Score, Searcher, SegmentReader, Term};
+use tantivy::{DocAddress, DocSet, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::ranking::{Rescore, BM25_B, BM25_K1};
 use crate::schema;
@@ -95,6 +100,209 @@ pub fn rescore(
     }
     hits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     Ok(hits)
+}
+
+/// How many candidate terms per expansion term have their document frequency looked up.
+const LOOKED_UP_PER_TERM: usize = 4;
+
+/// Whether a body term may expand a query: numbers and single letters mark no subject.
+fn expands(term: &str) -> bool {
+    term.len() >= 2 && !term.bytes().any(|b| b.is_ascii_digit())
+}
+
+/// Pseudo-relevance feedback (RM3): `hits` (rescored, best first) scored again with the
+/// words that mark their best few (see [`expansion`]).
+pub fn feedback(
+    searcher: &Searcher,
+    r: &Rescore,
+    hits: Vec<(Score, DocAddress)>,
+) -> Result<Vec<(Score, DocAddress)>> {
+    match expand(searcher, r, &hits)? {
+        Some((e, scores)) => Ok(e.combine(hits, scores)),
+        None => Ok(hits),
+    }
+}
+
+/// The words that mark a subject search's best rescored matches, and how much they count.
+pub struct Expansion {
+    /// (share of the relevance model, idf, body term)
+    terms: Vec<(f32, f32, Term)>,
+    body_field: Field,
+    avg_body: f32,
+    k1: f32,
+    b: f32,
+    /// What the expansion's BM25 is multiplied by, so that the best of it over the rescored
+    /// matches equals their best score.
+    scale: f32,
+    keep: f32,
+}
+
+/// The expansion of the query rescored as `r` says, from its rescored matches `hits` (best
+/// first), or None when there is nothing to expand with.
+///
+/// A subject search of a word or two says little; the stories about the subject share more
+/// (`cocoa`: `ICCO`, `buffer stock`, `tonnes`), and a story that names the subject only
+/// once, or a company named with the word, is told apart by them. The bodies of the best
+/// [`Rescore::feedback_docs`] are read from the store and cut into terms by the body's own
+/// analyzer; each term's weight is its share of each body, summed with the body's share of
+/// their scores (the relevance model). The [`Rescore::feedback_terms`] terms found in at
+/// least two of them with the highest weight times idf form the expansion, whose BM25 (the
+/// rescoring's k1 and b), weighted by the model, is computed from the postings; the new
+/// score is `feedback_weight` of the old plus the rest of the expansion's, scaled so that
+/// the best of each over `hits` is the same.
+pub fn expansion(
+    searcher: &Searcher,
+    r: &Rescore,
+    hits: &[(Score, DocAddress)],
+) -> Result<Option<Expansion>> {
+    Ok(expand(searcher, r, hits)?.map(|(e, _)| e))
+}
+
+/// [`expansion`], with its BM25 of each of `hits`.
+fn expand(
+    searcher: &Searcher,
+    r: &Rescore,
+    hits: &[(Score, DocAddress)],
+) -> Result<Option<(Expansion, Vec<f32>)>> {
+    let k = r.feedback_docs.min(hits.len());
+    if k < 2 || r.feedback_terms == 0 || r.feedback_weight >= 1.0 {
+        return Ok(None);
+    }
+    let mut analyzer = searcher.index().tokenizer_for_field(r.body_field)?;
+    let query: Vec<String> = r
+        .words
+        .iter()
+        .filter_map(|w| w.body.as_ref()?.value().as_str().map(str::to_string))
+        .collect();
+    let total: f32 = hits[..k].iter().map(|h| h.0.max(0.0)).sum();
+    if total <= 0.0 {
+        return Ok(None);
+    }
+    // term -> (weight in the relevance model, how many of the k bodies hold it)
+    let mut model: HashMap<String, (f32, u32)> = HashMap::new();
+    let mut counts: HashMap<String, u32> = HashMap::new();
+    for &(score, address) in &hits[..k] {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let Some(body) = doc.get_first(r.body_field).and_then(|v| v.as_str()) else {
+            continue;
+        };
+        counts.clear();
+        let mut len = 0u32;
+        analyzer.token_stream(body).process(&mut |t| {
+            len += 1;
+            if expands(&t.text) {
+                *counts.entry(t.text.clone()).or_default() += 1;
+            }
+        });
+        let share = score.max(0.0) / total / len.max(1) as f32;
+        for (term, n) in counts.drain() {
+            let entry = model.entry(term).or_default();
+            entry.0 += share * n as f32;
+            entry.1 += 1;
+        }
+    }
+    let docs: u64 = searcher
+        .segment_readers()
+        .iter()
+        .map(|s| u64::from(s.max_doc()))
+        .sum();
+    // Only the terms that weigh most in the model are looked up (one term dictionary
+    // lookup each): a term outside them could only rank among the best by a rare idf.
+    let mut candidates: Vec<(String, f32)> = model
+        .into_iter()
+        .filter(|(text, (_, held))| *held >= 2 && !query.contains(text))
+        .map(|(text, (weight, _))| (text, weight))
+        .collect();
+    candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    candidates.truncate(r.feedback_terms.saturating_mul(LOOKED_UP_PER_TERM));
+    let mut terms: Vec<(f32, f32, f32, Term)> = Vec::new(); // (rank, weight, idf, term)
+    for (text, weight) in candidates {
+        let term = Term::from_field_text(r.body_field, &text);
+        let idf = idf(searcher.doc_freq(&term)?, docs);
+        terms.push((weight * idf, weight, idf, term));
+    }
+    // Ties by term, so that the expansion does not depend on the hash map's order.
+    terms.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.3.cmp(&b.3)));
+    terms.truncate(r.feedback_terms);
+    let sum: f32 = terms.iter().map(|t| t.1).sum();
+    if terms.is_empty() || sum <= 0.0 {
+        return Ok(None);
+    }
+    let mut body_tokens = 0;
+    for s in searcher.segment_readers() {
+        body_tokens += s.inverted_index(r.body_field)?.total_num_tokens();
+    }
+    let mut e = Expansion {
+        terms: terms.into_iter().map(|t| (t.1 / sum, t.2, t.3)).collect(),
+        body_field: r.body_field,
+        avg_body: body_tokens as f32 / docs.max(1) as f32,
+        k1: r.body_k1,
+        b: r.body_b,
+        scale: 0.0,
+        keep: r.feedback_weight,
+    };
+    let scores = e.bm25(searcher, hits)?;
+    let best_expansion = scores.iter().copied().fold(0.0f32, f32::max);
+    let best_score = hits.iter().map(|h| h.0).fold(0.0f32, f32::max);
+    if best_expansion > 0.0 {
+        e.scale = best_score / best_expansion;
+    }
+    Ok(Some((e, scores)))
+}
+
+impl Expansion {
+    /// The expansion's BM25 of each hit, in the order given.
+    fn bm25(&self, searcher: &Searcher, hits: &[(Score, DocAddress)]) -> Result<Vec<f32>> {
+        let mut order: Vec<usize> = (0..hits.len()).collect();
+        order.sort_by_key(|&i| hits[i].1);
+        let mut out = vec![0.0f32; hits.len()];
+        for group in order.chunk_by(|&a, &b| hits[a].1.segment_ord == hits[b].1.segment_ord) {
+            let reader = searcher.segment_reader(hits[group[0]].1.segment_ord);
+            let inverted = reader.inverted_index(self.body_field)?;
+            let norms = reader.get_fieldnorms_reader(self.body_field)?;
+            let mut postings = self
+                .terms
+                .iter()
+                .map(|t| inverted.read_postings(&t.2, IndexRecordOption::WithFreqs))
+                .collect::<std::io::Result<Vec<_>>>()?;
+            for &i in group {
+                let doc = hits[i].1.doc_id;
+                let len = norms.fieldnorm(doc) as f32;
+                out[i] = postings
+                    .iter_mut()
+                    .zip(&self.terms)
+                    .map(|(p, (weight, idf, _))| {
+                        let tf = freq(p, doc) as f32;
+                        weight * idf * saturate(tf, len, self.avg_body, self.k1, self.b)
+                    })
+                    .sum();
+            }
+        }
+        Ok(out)
+    }
+
+    /// `hits` (rescored) with the expansion's share added, best first.
+    pub fn apply(
+        &self,
+        searcher: &Searcher,
+        hits: Vec<(Score, DocAddress)>,
+    ) -> Result<Vec<(Score, DocAddress)>> {
+        let scores = self.bm25(searcher, &hits)?;
+        Ok(self.combine(hits, scores))
+    }
+
+    /// `hits` with their expansion `scores` added, best first.
+    fn combine(
+        &self,
+        mut hits: Vec<(Score, DocAddress)>,
+        scores: Vec<f32>,
+    ) -> Vec<(Score, DocAddress)> {
+        for (hit, e) in hits.iter_mut().zip(scores) {
+            hit.0 = self.keep * hit.0 + (1.0 - self.keep) * e * self.scale;
+        }
+        hits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        hits
+    }
 }
 
 /// One word's postings in one segment.

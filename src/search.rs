@@ -166,6 +166,7 @@ fn top_docs_counted(
                     .map(|(s, a)| (s.unwrap_or(0.0), a))
                     .collect();
                 let hits = rescore::rescore(searcher, r, hits)?;
+                let hits = rescore::feedback(searcher, r, hits)?;
                 (n, &rescored.insert((depth, hits)).1)
             }
         };
@@ -546,7 +547,9 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
         &snippet::quoted_phrases(&req.query),
     )?;
     let groups = match &built.rescore {
-        Some(r) if req.sort != SortOrder::Relevance => rescored_scores(searcher, query, r, groups)?,
+        Some(r) if req.sort != SortOrder::Relevance => {
+            rescored_scores(searcher, &built, req, r, groups)?
+        }
         _ => groups,
     };
     let hits = build_hits(searcher, open, query, &snippets, groups, req.offset)?;
@@ -569,20 +572,39 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
 }
 
 /// Hits sorted by date with the scores relevance order would give them: the first pass's,
-/// rescored as a search by relevance rescores them.
+/// rescored as a search by relevance rescores them, with the expansion that search finds
+/// (which takes that search's first pass).
 fn rescored_scores(
     searcher: &Searcher,
-    query: &dyn Query,
+    built: &query::Built,
+    req: &Request,
     rescore: &ranking::Rescore,
     mut groups: Vec<Vec<RankedDoc>>,
 ) -> Result<Vec<Vec<RankedDoc>>> {
     let addresses: Vec<DocAddress> = groups.iter().map(|g| g[0].1).collect();
-    let first = scores_of(searcher, query, &addresses)?;
-    let scored = rescore::rescore(
+    let first = scores_of(searcher, &*built.query, &addresses)?;
+    let mut scored = rescore::rescore(
         searcher,
         rescore,
         first.into_iter().zip(addresses).collect(),
     )?;
+    if rescore.feedback_docs > 0 {
+        let relevance = Request {
+            sort: SortOrder::Relevance,
+            offset: 0,
+            limit: rescore.depth,
+            ..req.clone()
+        };
+        let (_, docs) = first_pass(searcher, built, &relevance, None)?;
+        let hits = docs
+            .into_iter()
+            .map(|(s, a)| (s.unwrap_or(0.0), a))
+            .collect();
+        let ranked = rescore::rescore(searcher, rescore, hits)?;
+        if let Some(e) = rescore::expansion(searcher, rescore, &ranked)? {
+            scored = e.apply(searcher, scored)?;
+        }
+    }
     let by_address: HashMap<DocAddress, Score> = scored.into_iter().map(|(s, a)| (a, s)).collect();
     for group in &mut groups {
         group[0].0 = by_address.get(&group[0].1).copied();

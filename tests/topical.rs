@@ -185,3 +185,74 @@ fn an_export_ranks_a_subject_search_as_search_does() {
         );
     }
 }
+
+/// Three stories about cocoa's buffer stock, in their own words but with the vocabulary the
+/// coverage of the subject shares.
+const COCOA_STORIES: [&str; 3] = [
+    "LONDON, March 2 - Cocoa delegates at the International Cocoa Organization (ICCO) \
+     council said the buffer stock rules were close to agreement, and the buffer stock \
+     manager could start buying cocoa within weeks to support prices.",
+    "ABIDJAN, March 5 - West African cocoa producers want the buffer stock to buy \
+     nearby cocoa first, ministers said, and asked ICCO delegates for a differential \
+     that would favour their origin over Asian cocoa of lower quality.",
+    "NEW YORK, March 9 - Cocoa futures fell as dealers doubted that the ICCO buffer \
+     stock would buy the 100,000 tonnes of cocoa its rules allow before the new crop, \
+     with delegates in London still split on how the buffer should work.",
+];
+
+#[test]
+fn a_story_that_names_the_subject_once_is_found_through_the_words_its_coverage_shares() {
+    // Both late articles say `cocoa` once, neither is a brief; the chocolate maker's is
+    // the shorter, which BM25 prefers (checked: it ranks first without the expansion). Only the words the best stories share
+    // (buffer stock, ICCO, delegates, tonnes) lift the story about the subject above it.
+    let a = Archive::new();
+    for (n, story) in COCOA_STORIES.iter().enumerate() {
+        a.article(
+            &format!("story{n}.txt"),
+            &format!("Cocoa story {n}"),
+            "",
+            "10 March 1987",
+            story,
+        );
+    }
+    a.article(
+        "about.txt",
+        "Council meets on market support",
+        "",
+        "11 March 1987",
+        "LONDON, March 11 - Delegates of producing and consuming countries met again at \
+         the ICCO council on Wednesday to settle the buffer stock rules, which would let \
+         the buffer stock manager buy up to 100,000 tonnes to support prices. Delegates \
+         said the differentials for each origin were the last point still open, and the \
+         council was expected to agree on Friday. West African producers said supplies \
+         were ample and prices had fallen for weeks, and the buffer stock was needed soon \
+         to steady the market for cocoa. Consumers said they would accept the rules if \
+         the manager could also sell when prices rose, and several delegations said their \
+         governments had already approved the text. A vote is set for the council's last \
+         session, and officials said the buffer stock could be buying in May. The talks \
+         began in January after the old agreement lapsed, and trade houses in London and \
+         Hamburg said they had held back from buying until the rules were known, which \
+         left the market thin and the prices of most origins at their lowest in years.",
+    );
+    a.article(
+        "maker.txt",
+        "Hershey sees higher profit",
+        "",
+        "11 March 1987",
+        "NEW YORK, March 11 - Hershey Foods said first quarter profit would rise on \
+         strong sales of its candy bars and new snack lines, helped by lower costs for \
+         cocoa and sugar. The company said it would open a plant in Virginia later this \
+         year and expected volume to grow in every division, with advertising spending \
+         up by a tenth over last year. Analysts said the results were in line with their \
+         forecasts, and the shares rose a dollar in early trading on the New York Stock \
+         Exchange, where volume was light.",
+    );
+    a.index_json(&[]);
+    let titles = a.titles("cocoa", &[]);
+    assert_eq!(titles.len(), 5, "{titles:?}");
+    let at = |t: &str| titles.iter().position(|x| x == t).unwrap();
+    assert!(
+        at("Council meets on market support") < at("Hershey sees higher profit"),
+        "{titles:?}"
+    );
+}

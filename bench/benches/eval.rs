@@ -929,6 +929,9 @@ fn spec_variant(spec: &str) -> Result<Ranking> {
             "w" => r.topical_words = x as usize,
             "brief" => r.brief_prior = x,
             "bw" => r.brief_words = x,
+            "fk" => r.feedback_docs = x as usize,
+            "fm" => r.feedback_terms = x as usize,
+            "fl" => r.feedback_weight = x,
             _ => bail!("unknown knob '{k}' in '{spec}'"),
         }
     }
