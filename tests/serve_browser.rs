@@ -14,6 +14,19 @@ use serde_json::json;
 /// Enter, as WebDriver spells the key.
 const ENTER: &str = "\u{E007}";
 
+/// The cocoa archive served, and a browser (with JavaScript on or off) to look at it; `None`
+/// when Chromium is not installed (outside CI, where `browser::available` says so and the
+/// test skips).
+fn cocoa_session(javascript: bool) -> Option<(Archive, Server, Browser)> {
+    if !browser::available() {
+        return None;
+    }
+    let archive = cocoa_archive();
+    let server = Server::start(&archive.index());
+    let browser = Browser::start_with(javascript);
+    Some((archive, server, browser))
+}
+
 /// Five cocoa stories from three authors, four places and two sources, over four years (the
 /// first alone in 2015, so that its timeline period, whatever the period, holds it alone),
 /// and one coffee story that a cocoa search must not show.
@@ -70,12 +83,9 @@ fn search_by_typing(b: &Browser, server: &Server, query: &str) {
 
 #[test]
 fn typing_a_query_and_pressing_enter_shows_highlighted_results() {
-    if !browser::available() {
+    let Some((_archive, server, b)) = cocoa_session(true) else {
         return;
-    }
-    let archive = cocoa_archive();
-    let server = Server::start(&archive.index());
-    let b = Browser::start();
+    };
     search_by_typing(&b, &server, "cocoa");
 
     assert!(
@@ -111,12 +121,9 @@ fn typing_a_query_and_pressing_enter_shows_highlighted_results() {
 
 #[test]
 fn clicking_a_facet_value_narrows_the_results_to_it() {
-    if !browser::available() {
+    let Some((_archive, server, b)) = cocoa_session(true) else {
         return;
-    }
-    let archive = cocoa_archive();
-    let server = Server::start(&archive.index());
-    let b = Browser::start();
+    };
     search_by_typing(&b, &server, "cocoa");
     assert_eq!(hit_titles(&b).len(), 5);
     assert!(b.find_all("a.remove-filter").is_empty(), "no filter yet");
@@ -159,12 +166,9 @@ fn clicking_a_facet_value_narrows_the_results_to_it() {
 
 #[test]
 fn removing_a_facet_filter_brings_the_other_results_back() {
-    if !browser::available() {
+    let Some((_archive, server, b)) = cocoa_session(true) else {
         return;
-    }
-    let archive = cocoa_archive();
-    let server = Server::start(&archive.index());
-    let b = Browser::start();
+    };
     b.goto(&server.at("?q=cocoa&source=Bloomberg"));
     b.find("#results li.hit");
     assert_eq!(hit_titles(&b).len(), 2, "two Bloomberg cocoa stories");
@@ -180,12 +184,9 @@ fn removing_a_facet_filter_brings_the_other_results_back() {
 
 #[test]
 fn clicking_a_timeline_bar_narrows_the_date_range_to_its_period() {
-    if !browser::available() {
+    let Some((_archive, server, b)) = cocoa_session(true) else {
         return;
-    }
-    let archive = cocoa_archive();
-    let server = Server::start(&archive.index());
-    let b = Browser::start();
+    };
     search_by_typing(&b, &server, "cocoa");
     let bars = b.find_all("svg#timeline a.bar");
     assert!(bars.len() >= 2, "a bar per period: {}", bars.len());
@@ -220,12 +221,9 @@ fn clicking_a_timeline_bar_narrows_the_date_range_to_its_period() {
 
 #[test]
 fn opening_an_article_and_going_back_shows_the_same_results() {
-    if !browser::available() {
+    let Some((_archive, server, b)) = cocoa_session(true) else {
         return;
-    }
-    let archive = cocoa_archive();
-    let server = Server::start(&archive.index());
-    let b = Browser::start();
+    };
     search_by_typing(&b, &server, "cocoa");
     let results_url = b.url();
     let titles = hit_titles(&b);
@@ -333,12 +331,9 @@ fn a_hostile_article_shows_as_text_and_runs_nothing() {
 
 #[test]
 fn slash_focuses_the_search_box() {
-    if !browser::available() {
+    let Some((_archive, server, b)) = cocoa_session(true) else {
         return;
-    }
-    let archive = cocoa_archive();
-    let server = Server::start(&archive.index());
-    let b = Browser::start();
+    };
     b.goto(&server.at("?q=cocoa"));
     b.find("#results li.hit");
     b.exec(
@@ -371,12 +366,9 @@ fn slash_focuses_the_search_box() {
 
 #[test]
 fn at_phone_width_the_results_page_does_not_scroll_sideways() {
-    if !browser::available() {
+    let Some((_archive, server, b)) = cocoa_session(true) else {
         return;
-    }
-    let archive = cocoa_archive();
-    let server = Server::start(&archive.index());
-    let b = Browser::start();
+    };
     b.cdp(
         "Emulation.setDeviceMetricsOverride",
         json!({"width": 375, "height": 740, "deviceScaleFactor": 2, "mobile": true}),
@@ -415,12 +407,9 @@ fn at_phone_width_the_results_page_does_not_scroll_sideways() {
 
 #[test]
 fn with_javascript_off_the_search_form_still_works() {
-    if !browser::available() {
+    let Some((_archive, server, b)) = cocoa_session(false) else {
         return;
-    }
-    let archive = cocoa_archive();
-    let server = Server::start(&archive.index());
-    let b = Browser::start_with(false);
+    };
     search_by_typing(&b, &server, "cocoa");
     // The page's script is really off: "/" does not reach the search box.
     b.exec(
@@ -442,12 +431,9 @@ fn with_javascript_off_the_search_form_still_works() {
 
 #[test]
 fn the_keyboard_reaches_the_search_box_the_hits_and_the_facets() {
-    if !browser::available() {
+    let Some((_archive, server, b)) = cocoa_session(true) else {
         return;
-    }
-    let archive = cocoa_archive();
-    let server = Server::start(&archive.index());
-    let b = Browser::start();
+    };
     b.goto(&server.at("?q=cocoa"));
     b.find("#results li.hit");
     let mut reached = Vec::new();
