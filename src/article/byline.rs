@@ -376,6 +376,46 @@ fn looks_like_name(name: &str) -> bool {
     lower_case == 0 || (lower_case == words && (2..=4).contains(&words))
 }
 
+/// A name written all in capitals (`JOHN O'NEILL-SMITH`) in name case (`John O'Neill-Smith`);
+/// any other name as it is.
+pub(crate) fn name_case(name: &str) -> String {
+    if name.chars().any(char::is_lowercase) || !name.chars().any(char::is_uppercase) {
+        return name.to_owned();
+    }
+    let mut out = String::with_capacity(name.len());
+    let mut start = true;
+    for c in name.chars() {
+        if start {
+            out.push(c);
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        start = !c.is_alphabetic();
+    }
+    // Particles stay lower case inside a name (`Ludwig van Beethoven`).
+    let words: Vec<&str> = out.split(' ').collect();
+    let last = words.len().saturating_sub(1);
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let lower = w.to_lowercase();
+            if i > 0
+                && i < last
+                && matches!(
+                    lower.as_str(),
+                    "van" | "von" | "de" | "der" | "den" | "da" | "di" | "du" | "del" | "la" | "le"
+                )
+            {
+                lower
+            } else {
+                (*w).to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

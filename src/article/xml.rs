@@ -300,47 +300,7 @@ fn byline_authors(s: &str) -> Vec<String> {
             super::byline::split_authors(&s)
         }
     });
-    names.iter().map(|n| name_case(n)).collect()
-}
-
-/// A name written all in capitals (`JOHN O'NEILL-SMITH`) in name case (`John O'Neill-Smith`);
-/// any other name as it is.
-fn name_case(name: &str) -> String {
-    if name.chars().any(char::is_lowercase) || !name.chars().any(char::is_uppercase) {
-        return name.to_owned();
-    }
-    let mut out = String::with_capacity(name.len());
-    let mut start = true;
-    for c in name.chars() {
-        if start {
-            out.push(c);
-        } else {
-            out.extend(c.to_lowercase());
-        }
-        start = !c.is_alphabetic();
-    }
-    // Particles stay lower case inside a name (`Ludwig van Beethoven`).
-    let words: Vec<&str> = out.split(' ').collect();
-    let last = words.len().saturating_sub(1);
-    words
-        .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            let lower = w.to_lowercase();
-            if i > 0
-                && i < last
-                && matches!(
-                    lower.as_str(),
-                    "van" | "von" | "de" | "der" | "den" | "da" | "di" | "du" | "del" | "la" | "le"
-                )
-            {
-                lower
-            } else {
-                (*w).to_owned()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    names.iter().map(|n| super::byline::name_case(n)).collect()
 }
 
 #[cfg(test)]

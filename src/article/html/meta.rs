@@ -432,7 +432,7 @@ fn names(raw: Vec<String>) -> Vec<String> {
             vec![s]
         };
         for name in found {
-            let name = name_case(&name);
+            let name = byline::name_case(&name);
             let plausible = !name.is_empty()
                 && name.split_whitespace().count() <= MAX_NAME_WORDS
                 && !name.chars().any(|c| c.is_ascii_digit());
@@ -440,24 +440,6 @@ fn names(raw: Vec<String>) -> Vec<String> {
                 out.push(name);
             }
         }
-    }
-    out
-}
-
-/// A name written in capitals (`SAM LEE`, as bylines often are) in name case.
-fn name_case(name: &str) -> String {
-    if name.chars().any(char::is_lowercase) {
-        return name.to_string();
-    }
-    let mut out = String::with_capacity(name.len());
-    let mut start = true;
-    for c in name.chars() {
-        if start {
-            out.push(c);
-        } else {
-            out.extend(c.to_lowercase());
-        }
-        start = !c.is_alphabetic() && c != '\'' && c != '’';
     }
     out
 }

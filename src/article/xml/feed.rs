@@ -221,8 +221,9 @@ fn inline(s: &str) -> String {
 /// HTML (a feed item's `content:encoded`, an Atom `content type="html"`) as text,
 /// paragraphs separated by a blank line.
 ///
-/// The HTML reader's `fragment_text` does this; while it still hands its input back
-/// unchanged, the small tag stripper below stands in for it.
+/// The HTML reader's `fragment_text` does this; when it hands its input back unchanged
+/// (markup its parser gave up on, or text with no markup at all), the small tag stripper
+/// below still drops what tags and entities there are.
 pub(super) fn html_text(s: &str) -> String {
     let text = html::fragment_text(s);
     if text == s {

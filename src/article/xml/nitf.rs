@@ -113,7 +113,7 @@ fn authors(body_head: &Element) -> Vec<String> {
         } else {
             authors = people
                 .iter()
-                .map(|p| super::name_case(&p.text()))
+                .map(|p| crate::article::byline::name_case(&p.text()))
                 .filter(|p| !p.is_empty())
                 .collect();
         }
