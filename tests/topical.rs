@@ -25,6 +25,27 @@ const CORN_STORY: &str = "WASHINGTON, April 7 - The Agriculture Department said 
     Traders in Chicago said the report had been expected and would do little to lift corn \
     futures, which have fallen for three weeks on ample supplies held by the government.";
 
+/// A corn market table and a story about corn growing, both indexed.
+fn corn_table_and_story() -> Archive {
+    let a = Archive::new();
+    a.article(
+        "table.txt",
+        "CHICAGO DELIVERABLE CORN STOCKS",
+        "",
+        "7 April 1987",
+        CORN_TABLE,
+    );
+    a.article(
+        "story.txt",
+        "U.S. farmers to plant less corn",
+        "",
+        "7 April 1987",
+        CORN_STORY,
+    );
+    a.index_json(&[]);
+    a
+}
+
 #[test]
 fn a_story_about_the_subject_beats_a_table_that_mentions_it() {
     let a = Archive::new();
@@ -63,22 +84,7 @@ fn a_story_about_the_subject_beats_a_table_that_mentions_it() {
 
 #[test]
 fn a_table_is_still_found_first_by_a_query_that_wants_it() {
-    let a = Archive::new();
-    a.article(
-        "table.txt",
-        "CHICAGO DELIVERABLE CORN STOCKS",
-        "",
-        "7 April 1987",
-        CORN_TABLE,
-    );
-    a.article(
-        "story.txt",
-        "U.S. farmers to plant less corn",
-        "",
-        "7 April 1987",
-        CORN_STORY,
-    );
-    a.index_json(&[]);
+    let a = corn_table_and_story();
     let titles = a.titles("deliverable corn stocks", &[]);
     assert_eq!(titles[0], "CHICAGO DELIVERABLE CORN STOCKS", "{titles:?}");
 }
@@ -141,22 +147,7 @@ fn a_word_still_finds_the_other_forms_of_its_stem() {
 
 #[test]
 fn an_export_ranks_a_subject_search_as_search_does() {
-    let a = Archive::new();
-    a.article(
-        "table.txt",
-        "CHICAGO DELIVERABLE CORN STOCKS",
-        "",
-        "7 April 1987",
-        CORN_TABLE,
-    );
-    a.article(
-        "story.txt",
-        "U.S. farmers to plant less corn",
-        "",
-        "7 April 1987",
-        CORN_STORY,
-    );
-    a.index_json(&[]);
+    let a = corn_table_and_story();
     let rows = a.stdout(&["search", "corn", "--format", "jsonl"]);
     let titles: Vec<String> = rows
         .lines()
