@@ -5,8 +5,16 @@
 //! filters were a large share of all indexing CPU, most of it re-stemming words already
 //! seen. [`Memoize`] runs the word filters once per distinct word and replays the
 //! result afterwards, so the terms written are exactly those of the uncached chain.
+//!
+//! Every copy of one analyzer (tantivy clones it for each segment writer and each search)
+//! shares one memo, so a search starts from the words earlier ones met (the ten bodies its
+//! snippets are cut from are mostly words its feedback pass just read) instead of
+//! stemming them all again. A copy that finds the shared memo in use by another thread
+//! works with its own rather than wait.
 
 use std::hash::BuildHasher;
+use std::ops::{Deref, DerefMut};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use foldhash::fast::RandomState;
 use hashbrown::HashTable;
@@ -39,6 +47,7 @@ impl TokenFilter for Memoize {
         MemoizeTokenizer {
             tokenizer,
             word_filters: self.word_filters,
+            shared: Arc::default(),
             memo: Memo::default(),
         }
     }
@@ -119,21 +128,68 @@ impl Memo {
     }
 }
 
-#[derive(Clone)]
 pub struct MemoizeTokenizer<T> {
     tokenizer: T,
     word_filters: TextAnalyzer,
+    /// The memo every copy of this tokenizer shares.
+    shared: Arc<Mutex<Memo>>,
+    /// This copy's own, for when another thread holds the shared one.
     memo: Memo,
+}
+
+impl<T: Clone> Clone for MemoizeTokenizer<T> {
+    /// A copy shares the memo and starts its own fallback empty (copying it would copy up
+    /// to megabytes per search for words the shared memo mostly has).
+    fn clone(&self) -> Self {
+        MemoizeTokenizer {
+            tokenizer: self.tokenizer.clone(),
+            word_filters: self.word_filters.clone(),
+            shared: Arc::clone(&self.shared),
+            memo: Memo::default(),
+        }
+    }
 }
 
 impl<T: Tokenizer> Tokenizer for MemoizeTokenizer<T> {
     type TokenStream<'a> = MemoizeStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        // Never waits: a lock held elsewhere (or poisoned by a panic there) leaves this
+        // stream to its own memo, which gives the same tokens.
+        let memo = match self.shared.try_lock() {
+            Ok(guard) => MemoRef::Shared(guard),
+            Err(_) => MemoRef::Own(&mut self.memo),
+        };
         MemoizeStream {
             tail: self.tokenizer.token_stream(text),
             word_filters: &mut self.word_filters,
-            memo: &mut self.memo,
+            memo,
+        }
+    }
+}
+
+/// The memo a stream works with: the shared one, held for the stream's life, or its own.
+enum MemoRef<'a> {
+    Shared(MutexGuard<'a, Memo>),
+    Own(&'a mut Memo),
+}
+
+impl Deref for MemoRef<'_> {
+    type Target = Memo;
+
+    fn deref(&self) -> &Memo {
+        match self {
+            MemoRef::Shared(m) => m,
+            MemoRef::Own(m) => m,
+        }
+    }
+}
+
+impl DerefMut for MemoRef<'_> {
+    fn deref_mut(&mut self) -> &mut Memo {
+        match self {
+            MemoRef::Shared(m) => m,
+            MemoRef::Own(m) => m,
         }
     }
 }
@@ -141,7 +197,7 @@ impl<T: Tokenizer> Tokenizer for MemoizeTokenizer<T> {
 pub struct MemoizeStream<'a, T> {
     tail: T,
     word_filters: &'a mut TextAnalyzer,
-    memo: &'a mut Memo,
+    memo: MemoRef<'a>,
 }
 
 fn filter_word(word_filters: &mut TextAnalyzer, word: &str) -> Option<String> {
@@ -267,5 +323,35 @@ mod tests {
                 .collect();
             assert_eq!(words, [("a".to_string(), 0), ("b".to_string(), 2)]);
         }
+    }
+
+    fn stream_words<T: Tokenizer>(tokenizer: &mut T, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        tokenizer
+            .token_stream(text)
+            .process(&mut |t| out.push(t.text.clone()));
+        out
+    }
+
+    #[test]
+    fn copies_of_an_analyzer_share_one_memo() {
+        let mut first = Memoize::new(word_filters()).transform(SimpleTokenizer::default());
+        let mut copy = first.clone();
+        assert_eq!(stream_words(&mut first, "Running ran"), ["run", "ran"]);
+        // The copy finds what the first met (words as written), and adds to the same memo.
+        assert_eq!(copy.shared.lock().map(|m| m.len()).unwrap_or(0), 2);
+        assert_eq!(stream_words(&mut copy, "Running cafés"), ["run", "cafe"]);
+        assert_eq!(first.shared.lock().map(|m| m.len()).unwrap_or(0), 3);
+    }
+
+    #[test]
+    fn a_copy_works_alone_while_another_holds_the_memo() {
+        let first = Memoize::new(word_filters()).transform(SimpleTokenizer::default());
+        let mut copy = first.clone();
+        let held = first.shared.lock();
+        assert!(held.is_ok());
+        assert_eq!(stream_words(&mut copy, "runs runs"), ["run", "run"]);
+        assert_eq!(copy.memo.len(), 1);
+        drop(held);
     }
 }
