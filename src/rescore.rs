@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 
 use anyhow::Result;
+use foldhash::fast::RandomState;
 use tantivy::columnar::Column;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
@@ -179,8 +180,8 @@ fn expand(
         return Ok(None);
     }
     // term -> (weight in the relevance model, how many of the k bodies hold it)
-    let mut model: HashMap<String, (f32, u32)> = HashMap::new();
-    let mut counts: HashMap<String, u32> = HashMap::new();
+    let mut model: HashMap<String, (f32, u32), RandomState> = HashMap::default();
+    let mut counts: HashMap<String, u32, RandomState> = HashMap::default();
     for &(score, address) in &hits[..k] {
         let doc: TantivyDocument = searcher.doc(address)?;
         let Some(body) = doc.get_first(r.body_field).and_then(|v| v.as_str()) else {
@@ -190,8 +191,11 @@ fn expand(
         let mut len = 0u32;
         analyzer.token_stream(body).process(&mut |t| {
             len += 1;
-            if expands(&t.text) {
-                *counts.entry(t.text.clone()).or_default() += 1;
+            // Looked up by reference first: most tokens repeat a term already counted.
+            if let Some(n) = counts.get_mut(t.text.as_str()) {
+                *n += 1;
+            } else if expands(&t.text) {
+                counts.insert(t.text.clone(), 1);
             }
         });
         let share = score.max(0.0) / total / len.max(1) as f32;
