@@ -266,8 +266,10 @@ fn scored_top_docs(
 /// How far down the ranking copies of a page's hits are first looked for, as a multiple of
 /// the hits needed: copies share their text, so they rank close together. When that finds
 /// too few stories for the page, the window widens to what the copies seen in it say is
-/// needed, until the page is full or the matches run out.
-const COPY_WINDOW: usize = 4;
+/// needed, until the page is full or the matches run out. Wide enough for a page of stories
+/// reprinted up to about a dozen times each: ranking a few more matches costs far less than
+/// the second search a narrow window needs when an archive holds many copies.
+const COPY_WINDOW: usize = 16;
 
 /// The page of hits with copies of one story folded together: each group is listed at the
 /// rank of its best member, shown by its earliest member, with the others after it. Also
