@@ -1,7 +1,8 @@
 //! In-process latency of the benchmark query set (medians): search only (query build, top 10
 //! and count) and search + snippets (`search_with`, copies folded), timed as the archive
 //! harness times them.
-//! `cargo run --release -p dateline-bench --bin query_timing -- INDEX [RUNS]`.
+//! `cargo run --release -p dateline-bench --bin query_timing -- INDEX [RUNS] [ONLY]`, where
+//! ONLY times just the queries whose text contains it (for a profile of one query).
 
 use std::path::PathBuf;
 
@@ -12,12 +13,13 @@ fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let index = PathBuf::from(args.next().unwrap_or_else(|| "index".into()));
     let runs: usize = args.next().map_or(Ok(100), |s| s.parse())?;
+    let only = args.next().unwrap_or_default();
     let (open, searcher) = open_index(&index)?;
     println!(
         "{:<22} {:>8} {:>10} {:>8}",
         "query", "hits", "search ms", "+snip ms"
     );
-    for q in QUERIES {
+    for q in QUERIES.iter().filter(|q| q.text.contains(only.as_str())) {
         let req = q.request()?;
         let (search_ms, hits) = time_it(runs, || {
             let built = query::build(
