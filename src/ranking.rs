@@ -66,6 +66,11 @@ pub struct Ranking {
     pub feedback_docs: usize,
     pub feedback_terms: usize,
     pub feedback_weight: f32,
+    /// For such a query of two words: how much the words standing together in the body
+    /// (within `phrase_window` positions, in order) count when rescoring, as a BM25 part
+    /// whose term frequency is how often they do. 0 turns it off.
+    pub phrase_weight: f32,
+    pub phrase_window: u32,
 }
 
 impl Ranking {
@@ -90,6 +95,8 @@ impl Ranking {
             feedback_docs: 0,
             feedback_terms: 0,
             feedback_weight: 1.0,
+            phrase_weight: 0.0,
+            phrase_window: 1,
         }
     }
 
@@ -137,6 +144,11 @@ impl Default for Ranking {
             feedback_docs: 10,
             feedback_terms: 40,
             feedback_weight: 0.8,
+            // Tuned on the same set as a whole (weight 0.25-2 x window 1-3 words): MAP@100
+            // 0.566 -> 0.571, P@10 0.771 -> 0.774; adjacent words only (a wider window
+            // gained less), ordered or not alike.
+            phrase_weight: 0.5,
+            phrase_window: 1,
         }
     }
 }
@@ -443,7 +455,9 @@ fn flatten_terms(query: &dyn Query, out: &mut Vec<Box<dyn Query>>) -> bool {
 /// written. So the first pass ranks as the query above does, with block-max pruning, and the
 /// best `depth` of it are scored again: each word's body BM25 is replaced by one with
 /// `body_k1`/`body_b`, an occurrence in the title that only shares the word's stem counts
-/// `stem_only_weight`, and the whole is multiplied by the table and brief priors. Queries of
+/// `stem_only_weight`, the words standing together in the body add a phrase part
+/// (`phrase_weight`, two-word queries), and the whole is multiplied by the table and brief
+/// priors. Queries of
 /// more than `topical_words` words keep tantivy's BM25 and no priors, and are only
 /// reordered within their page.
 #[derive(Debug, Clone)]
@@ -468,6 +482,9 @@ pub struct Rescore {
     pub feedback_docs: usize,
     pub feedback_terms: usize,
     pub feedback_weight: f32,
+    /// The body phrase part ([`Ranking::phrase_weight`]); 0 for one word or a longer query.
+    pub phrase_weight: f32,
+    pub phrase_window: u32,
 }
 
 /// One query word's terms: stemmed in the title, author and body fields as the query parser
@@ -559,6 +576,12 @@ pub fn rescore_terms(
         feedback_docs: if topical { ranking.feedback_docs } else { 0 },
         feedback_terms: ranking.feedback_terms,
         feedback_weight: ranking.feedback_weight,
+        phrase_weight: if topical && words.len() >= 2 {
+            ranking.phrase_weight
+        } else {
+            0.0
+        },
+        phrase_window: ranking.phrase_window.max(1),
     })
 }
 

@@ -4,7 +4,8 @@
 //! shape. A topical search (`corn`, `copper`) then ranks market tables and one-line briefs
 //! first, and `Corning` news with `corn`. The first pass ranks as `ranking` says, pruned by
 //! tantivy as before; its best [`Rescore::depth`] matches are then scored again from the
-//! index's own postings, field lengths and statistics (see [`Rescore`]), and re-sorted.
+//! index's own postings, field lengths and statistics (see [`Rescore`]), and re-sorted; a
+//! subject of two words also counts how often they stand together in the body.
 //! A subject search of a word or two then learns from its own best results ([`feedback`]):
 //! the words their bodies share are scored over the same matches and added.
 
@@ -312,6 +313,8 @@ impl Expansion {
 /// One word's postings in one segment.
 struct WordPostings {
     title: Option<SegmentPostings>,
+    /// The body's positions in the article being scored (read only for the phrase part).
+    positions: Vec<u32>,
     author: Option<SegmentPostings>,
     body: Option<SegmentPostings>,
     inflected: Option<SegmentPostings>,
@@ -339,15 +342,33 @@ fn freq(postings: &mut Option<SegmentPostings>, doc: u32) -> u32 {
     }
 }
 
+/// How many positions of `first` have one of `second` after them, at most `window` on.
+fn together(first: &[u32], second: &[u32], window: u32) -> u32 {
+    let mut j = 0;
+    let mut n = 0;
+    for &a in first {
+        while j < second.len() && second[j] <= a {
+            j += 1;
+        }
+        n += u32::from(j < second.len() && second[j] - a <= window);
+    }
+    n
+}
+
 impl Segment {
     fn open(reader: &SegmentReader, r: &Rescore) -> Result<Segment> {
-        let postings = |t: &Option<Term>| -> Result<Option<SegmentPostings>> {
+        let postings_with = |t: &Option<Term>, option| -> Result<Option<SegmentPostings>> {
             Ok(match t {
-                Some(t) => reader
-                    .inverted_index(t.field())?
-                    .read_postings(t, IndexRecordOption::WithFreqs)?,
+                Some(t) => reader.inverted_index(t.field())?.read_postings(t, option)?,
                 None => None,
             })
+        };
+        let postings = |t: &Option<Term>| postings_with(t, IndexRecordOption::WithFreqs);
+        // Positions only for the phrase part: reading them costs a second block per word.
+        let body_option = if r.phrase_weight > 0.0 {
+            IndexRecordOption::WithFreqsAndPositions
+        } else {
+            IndexRecordOption::WithFreqs
         };
         let words = r
             .words
@@ -356,7 +377,8 @@ impl Segment {
                 Ok(WordPostings {
                     title: postings(&w.title)?,
                     author: postings(&w.author)?,
-                    body: postings(&w.body)?,
+                    body: postings_with(&w.body, body_option)?,
+                    positions: Vec::new(),
                     // Only read when stem-only matches are to count less.
                     inflected: if r.stem_only_weight != 1.0 {
                         postings(&w.inflected)?
@@ -416,6 +438,32 @@ impl Segment {
             let tantivy_body = saturate(body, body_len, stats.avg_body, BM25_K1, BM25_B);
             let new_body = saturate(body, body_len, stats.avg_body, r.body_k1, r.body_b);
             delta += w.body_idf * (new_body - tantivy_body);
+            p.positions.clear();
+            if r.phrase_weight > 0.0 && body > 0.0 {
+                if let Some(b) = &mut p.body {
+                    b.positions(&mut p.positions);
+                }
+            }
+        }
+        // The words standing together in the body (`animal feed`, `fuel oil`), as a BM25
+        // part whose term frequency is how often they do, with the words' idfs summed as
+        // the pair's (as if they were independent).
+        if r.phrase_weight > 0.0 {
+            let together: u32 = self
+                .words
+                .windows(2)
+                .map(|pair| together(&pair[0].positions, &pair[1].positions, r.phrase_window))
+                .sum();
+            let idf: f32 = words.iter().map(|w| w.body_idf).sum();
+            delta += r.phrase_weight
+                * idf
+                * saturate(
+                    together as f32,
+                    body_len,
+                    stats.avg_body,
+                    r.body_k1,
+                    r.body_b,
+                );
         }
         let times = if all_words {
             1.0 + r.all_words_boost

@@ -247,3 +247,60 @@ fn a_story_that_names_the_subject_once_is_found_through_the_words_its_coverage_s
         "{titles:?}"
     );
 }
+
+#[test]
+fn two_words_standing_together_beat_the_same_words_apart() {
+    // `animal feed` is a subject only where the words stand together: the ministers' story
+    // says each word more often (checked: it ranks first without the phrase part), the
+    // compounders' story says `animal feed`.
+    let a = Archive::new();
+    a.article(
+        "together.txt",
+        "Dutch compounders see lower output",
+        "",
+        "3 March 1987",
+        "ROTTERDAM, March 3 - Dutch compound animal feed output fell in the first half of \
+         the season as farmers cut their herds, the producers' association said on \
+         Tuesday. Use of animal feed on pig farms fell most, while the poultry sector \
+         held steady and dairy farms bought about as much as a year ago. Grain use in \
+         the mixes rose as imported tapioca became dearer, traders said, and soymeal \
+         prices were little changed over the period. The association expects demand to \
+         recover next season once prices steady and the herds are rebuilt, but said \
+         that new rules on manure would keep the number of pigs lower for some years.",
+    );
+    a.article(
+        "apart.txt",
+        "Farm ministers meet on prices",
+        "",
+        "3 March 1987",
+        "BRUSSELS, March 3 - Farm ministers met on Tuesday to set support prices for the \
+         coming season, with animal welfare, feed grain levies and milk quotas on the \
+         agenda. Several ministers said the animal rules were costly for small farms, \
+         and the commission said feed costs had fallen with world grain prices. A vote \
+         on the animal transport rules was put off until April. Officials said the feed \
+         levy would stay at its present level, and that the talks on cereal prices \
+         would resume next week after the ministers consult their governments, with an \
+         agreement expected before the start of the new marketing year in July.",
+    );
+    for (n, title) in ["Coffee talks end", "Tin price steady", "Gold closes lower"]
+        .iter()
+        .enumerate()
+    {
+        a.article(
+            &format!("other{n}.txt"),
+            title,
+            "",
+            "3 March 1987",
+            "LONDON, March 3 - Prices were little changed in quiet trading, dealers said.",
+        );
+    }
+    a.index_json(&[]);
+    let titles = a.titles("animal feed", &[]);
+    assert_eq!(
+        titles,
+        [
+            "Dutch compounders see lower output",
+            "Farm ministers meet on prices"
+        ]
+    );
+}

@@ -712,7 +712,12 @@ fn show_set(corpora: &[Corpus], set: &QuerySet, name: &str, ranking: &Ranking) -
         let ranked = rank(c, q, ranking)?;
         let m = score(q, &ranked);
         println!("{:>5.2} {:>5.3}  {}", m.p10, m.map100, q.text);
-        for &i in ranked.iter().take(10) {
+        // EVAL_SHOW_DEPTH=25 shows what stands just below the top 10, for failure analysis.
+        let depth = std::env::var("EVAL_SHOW_DEPTH")
+            .ok()
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(10);
+        for &i in ranked.iter().take(depth) {
             let mark = if q.relevant.contains(&i) { '+' } else { ' ' };
             let title: String = c.docs[i].title.chars().take(70).collect();
             println!("        {mark} {title}  [{}]", c.docs[i].rel);
@@ -907,7 +912,8 @@ fn grid_variants() -> Vec<(String, Ranking)> {
 
 /// `Ranking::default()` with the knobs `spec` names changed, e.g.
 /// `d=300/k1=1.0/b=0.5/stem=0.5/table=0.3` (rescore depth, body k1 and b, stem-only weight,
-/// table prior; also `t=` title boost and `len=` avg_length_scale): what `--variants
+/// table prior; also `t=` title boost, `len=` avg_length_scale, `pw=`/`pn=` the body phrase
+/// part's weight and window): what `--variants
 /// 'default:...'` runs, to tune without a rebuild.
 fn spec_variant(spec: &str) -> Result<Ranking> {
     let mut r = Ranking::default();
@@ -932,6 +938,8 @@ fn spec_variant(spec: &str) -> Result<Ranking> {
             "fk" => r.feedback_docs = x as usize,
             "fm" => r.feedback_terms = x as usize,
             "fl" => r.feedback_weight = x,
+            "pw" => r.phrase_weight = x,
+            "pn" => r.phrase_window = x as u32,
             _ => bail!("unknown knob '{k}' in '{spec}'"),
         }
     }
