@@ -127,6 +127,8 @@ struct Corpus {
     searcher: Searcher,
     docs: Vec<Doc>,
     ids: HashMap<DocAddress, usize>,
+    /// Corpus index of each stored path, for hits read from `search_with`.
+    by_path: HashMap<String, usize>,
 }
 
 /// Opens the cached index of `root`, building it first when it is missing or `rebuild`.
@@ -162,6 +164,7 @@ fn corpus(name: &'static str, root: &Path, cache: &Path, rebuild: bool) -> Resul
     let root_abs = root.canonicalize()?;
     let mut docs = Vec::new();
     let mut ids = HashMap::new();
+    let mut by_path = HashMap::new();
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         for doc_id in segment.doc_ids_alive() {
             let address = DocAddress::new(ord as u32, doc_id);
@@ -172,7 +175,9 @@ fn corpus(name: &'static str, root: &Path, cache: &Path, rebuild: bool) -> Resul
                     .unwrap_or_default()
                     .to_string()
             };
-            let abs = PathBuf::from(text(open.fields.path));
+            let stored = text(open.fields.path);
+            by_path.insert(stored.clone(), docs.len());
+            let abs = PathBuf::from(stored);
             let rel = abs
                 .strip_prefix(&root_abs)
                 .unwrap_or(&abs)
@@ -192,6 +197,7 @@ fn corpus(name: &'static str, root: &Path, cache: &Path, rebuild: bool) -> Resul
         searcher,
         docs,
         ids,
+        by_path,
     })
 }
 
@@ -562,8 +568,26 @@ fn request(text: &str, ranking: &Ranking, limit: usize) -> Request {
     }
 }
 
+/// Rank as `dateline search` shows hits, copies of a story folded into one hit (shown by
+/// its earliest member), rather than every copy as its own document (`--folded`).
+static FOLDED: AtomicBool = AtomicBool::new(false);
+
 /// The ranked documents (corpus indexes) for `q`, at most DEPTH.
 fn rank(c: &Corpus, q: &EvalQuery, ranking: &Ranking) -> Result<Vec<usize>> {
+    if FOLDED.load(std::sync::atomic::Ordering::Relaxed) {
+        let req = Request {
+            all_copies: false,
+            ..request(&q.text, ranking, DEPTH + 1)
+        };
+        let results = search::search_with(&c.searcher, &c.open, &req)?;
+        return Ok(results
+            .hits
+            .iter()
+            .filter_map(|h| c.by_path.get(&h.path).copied())
+            .filter(|&i| Some(i) != q.exclude)
+            .take(DEPTH)
+            .collect());
+    }
     let built = query::build(
         &c.open.index,
         &c.open.fields,
@@ -1008,6 +1032,7 @@ fn args() -> Result<Args> {
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--variants" => a.variants = it.next().context("--variants needs a value")?,
+            "--folded" => FOLDED.store(true, std::sync::atomic::Ordering::Relaxed),
             "--out" => a.out = Some(it.next().context("--out needs a file")?.into()),
             "--rebuild" => a.rebuild = true,
             "--sets" => {
