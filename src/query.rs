@@ -832,6 +832,7 @@ fn text_part(
             &parser,
             (fields.title, fields.author, fields.body),
             (fields.inflected, &mut schema::exact_analyzer()),
+            fields.named,
             &parsed,
             ranking,
         );

@@ -71,6 +71,10 @@ pub struct Ranking {
     /// whose term frequency is how often they do. 0 turns it off.
     pub phrase_weight: f32,
     pub phrase_window: u32,
+    /// For such a query: what an occurrence of a word in the body counts when it is written
+    /// as part of a name (`Quaker Oats`, `Nippon Steel`; see `schema::NameWords`), against 1
+    /// for the word itself. 1 turns it off.
+    pub name_weight: f32,
 }
 
 impl Ranking {
@@ -97,6 +101,7 @@ impl Ranking {
             feedback_weight: 1.0,
             phrase_weight: 0.0,
             phrase_window: 1,
+            name_weight: 1.0,
         }
     }
 
@@ -139,16 +144,17 @@ impl Default for Ranking {
             topical_words: 2,
             brief_prior: 0.5,
             brief_words: 100.0,
-            // Tuned on the same set as a whole (a grid of 4 x 4 x 4 over 5-15 documents,
-            // 10-80 terms, weight 0.6-0.9): MAP@100 0.548 -> 0.566, P@10 0.765 -> 0.771.
-            feedback_docs: 10,
+            // Tuned on the same set as a whole, in small grids (docs/EVALUATION.md has
+            // each and its figures): feedback from the 15 best, 40 terms, a 0.3 share.
+            feedback_docs: 15,
             feedback_terms: 40,
-            feedback_weight: 0.8,
-            // Tuned on the same set as a whole (weight 0.25-2 x window 1-3 words): MAP@100
-            // 0.566 -> 0.571, P@10 0.771 -> 0.774; adjacent words only (a wider window
-            // gained less), ordered or not alike.
-            phrase_weight: 0.5,
+            feedback_weight: 0.7,
+            // Adjacent words only (a wider window gained less), ordered or not alike.
+            phrase_weight: 1.0,
             phrase_window: 1,
+            // A subject word in a name counts half: less and the names' own stories (a
+            // company's results are about the company) fall too far.
+            name_weight: 0.5,
         }
     }
 }
@@ -485,6 +491,9 @@ pub struct Rescore {
     /// The body phrase part ([`Ranking::phrase_weight`]); 0 for one word or a longer query.
     pub phrase_weight: f32,
     pub phrase_window: u32,
+    /// What a body occurrence written as part of a name counts ([`Ranking::name_weight`]);
+    /// 1 for a longer query.
+    pub name_weight: f32,
 }
 
 /// One query word's terms: stemmed in the title, author and body fields as the query parser
@@ -496,6 +505,8 @@ pub struct WordTerms {
     pub author: Option<Term>,
     pub body: Option<Term>,
     pub inflected: Option<Term>,
+    /// Its stem in the named field: the body's occurrences written as part of a name.
+    pub named: Option<Term>,
     /// The word as typed is its own stem (`corn`, `lead`): its exact matches are the ones
     /// the inflected field does not count. Else (`hogs`, `arrives`) the inflected ones are
     /// taken as exact, and the bare stem (`hog`) as the stem-only match.
@@ -509,6 +520,7 @@ pub fn rescore_terms(
     parser: &QueryParser,
     fields: (Field, Field, Field),
     inflected: (Field, &mut tantivy::tokenizer::TextAnalyzer),
+    named: Field,
     text: &str,
     ranking: &Ranking,
 ) -> Option<Rescore> {
@@ -549,6 +561,7 @@ pub fn rescore_terms(
         if let ([typed], Some(stem)) = (&tokens[..], stem) {
             w.bare = *typed == stem;
             w.inflected = Some(Term::from_field_text(inflected_field, &stem));
+            w.named = Some(Term::from_field_text(named, &stem));
         }
         out.push(w);
     }
@@ -582,6 +595,7 @@ pub fn rescore_terms(
             0.0
         },
         phrase_window: ranking.phrase_window.max(1),
+        name_weight: if topical { ranking.name_weight } else { 1.0 },
     })
 }
 

@@ -318,6 +318,7 @@ struct WordPostings {
     author: Option<SegmentPostings>,
     body: Option<SegmentPostings>,
     inflected: Option<SegmentPostings>,
+    named: Option<SegmentPostings>,
     bare: bool,
 }
 
@@ -385,6 +386,11 @@ impl Segment {
                     } else {
                         None
                     },
+                    named: if r.name_weight != 1.0 {
+                        postings(&w.named)?
+                    } else {
+                        None
+                    },
                     bare: w.bare,
                 })
             })
@@ -432,11 +438,26 @@ impl Segment {
             } else {
                 1.0
             };
+            // An occurrence written as part of a name (`Quaker Oats`) is not the subject; a
+            // title in capitals cannot show it, so it is judged by the body's share.
+            let named = if body > 0.0 && r.name_weight != 1.0 {
+                (freq(&mut p.named, doc) as f32).min(body)
+            } else {
+                0.0
+            };
+            let as_word = body - named + r.name_weight * named;
+            let title_share = if body > 0.0 { as_word / body } else { 1.0 };
             let tantivy_title = saturate(title, title_len, stats.avg_title, BM25_K1, BM25_B);
-            let new_title = saturate(title * weight, title_len, stats.avg_title, BM25_K1, BM25_B);
+            let new_title = saturate(
+                title * weight * title_share,
+                title_len,
+                stats.avg_title,
+                BM25_K1,
+                BM25_B,
+            );
             delta += r.title_boost * w.title_idf * (new_title - tantivy_title);
             let tantivy_body = saturate(body, body_len, stats.avg_body, BM25_K1, BM25_B);
-            let new_body = saturate(body, body_len, stats.avg_body, r.body_k1, r.body_b);
+            let new_body = saturate(as_word, body_len, stats.avg_body, r.body_k1, r.body_b);
             delta += w.body_idf * (new_body - tantivy_body);
             p.positions.clear();
             if r.phrase_weight > 0.0 && body > 0.0 {

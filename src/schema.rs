@@ -19,7 +19,7 @@ use crate::token_cache::Memoize;
 
 /// Bumped whenever the schema or an analyzer changes meaning, so an old index is refused with
 /// a request to rebuild rather than answering queries wrongly.
-pub const SCHEMA_VERSION: u32 = 11;
+pub const SCHEMA_VERSION: u32 = 12;
 
 /// Analyzer for running text: English stemming on lower-cased, ASCII-folded words, so that
 /// `Thaad` finds `THAAD` and `café` finds `cafe`.
@@ -32,6 +32,7 @@ pub const KEY_ANALYZER: &str = "dateline_key";
 /// `leading` -> `lead`; `corn` itself is left out): with the stemmed field, it tells how many
 /// of an article's `corn` are the word itself.
 pub const INFLECTED_ANALYZER: &str = "dateline_inflected";
+pub const NAMED_ANALYZER: &str = "dateline_named";
 
 /// The fields' names: the one place they are spelled. `build_schema` creates the fields under
 /// them, `fields_of` resolves them, and fast-field columns and aggregations are looked up by
@@ -59,6 +60,7 @@ pub const MEMBER: &str = "member";
 pub const RECORD: &str = "record";
 pub const ID: &str = "id";
 pub const INFLECTED: &str = "inflected";
+pub const NAMED: &str = "named";
 pub const TABULAR: &str = "tabular";
 
 /// Handles to every field, resolved once per open index.
@@ -108,6 +110,10 @@ pub struct Fields {
     /// frequencies but no positions: ranking counts a word as typed above a match on its
     /// stem only, and never matches on this field.
     pub inflected: Field,
+    /// The body's words written as part of a name (capitalised inside a sentence: `Quaker
+    /// Oats`, `Nippon Steel`) as their stems ([`NAMED_ANALYZER`]), with frequencies but no
+    /// positions: ranking counts a subject word used in a name below the word itself.
+    pub named: Field,
     /// How much the body reads as a table or list, 0-255 ([`crate::tabular`]), for ranking.
     pub tabular: Field,
 }
@@ -183,6 +189,14 @@ pub fn build_schema() -> (Schema, Fields) {
                 .set_index_option(IndexRecordOption::WithFreqs),
         ),
     );
+    let named = b.add_text_field(
+        NAMED,
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(NAMED_ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        ),
+    );
     let tabular = b.add_u64_field(TABULAR, NumericOptions::default().set_fast());
     let fields = Fields {
         title,
@@ -208,6 +222,7 @@ pub fn build_schema() -> (Schema, Fields) {
         record,
         id,
         inflected,
+        named,
         tabular,
     };
     (b.build(), fields)
@@ -244,6 +259,7 @@ pub fn fields_of(schema: &Schema) -> Fields {
         record: f(RECORD),
         id: f(ID),
         inflected: f(INFLECTED),
+        named: f(NAMED),
         tabular: f(TABULAR),
     }
 }
@@ -444,6 +460,125 @@ pub fn inflected_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// The words of a text written as part of a name, as [`text_analyzer`] makes them
+/// ([`NAMED_ANALYZER`]).
+pub fn named_analyzer() -> TextAnalyzer {
+    let word_filters = TextAnalyzer::builder(RawTokenizer::default())
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(SpellingNormalizer)
+        .filter(Stemmer::new(Language::English))
+        .build();
+    TextAnalyzer::builder(NameWords)
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(Memoize::new(word_filters))
+        .build()
+}
+
+/// The words (as [`SimpleTokenizer`] cuts them: runs of letters and digits) written as part
+/// of a name: capitalised with a lower-case letter after the first (`Steel`, not `STEEL`: a
+/// body in capitals says nothing), and inside a sentence, so not after the start of the
+/// text or a line, nor after `.`, `!`, `?`, `:`, `;` or a dash (quotes and brackets between
+/// are passed over). It runs over every body at index time, so other words are passed over
+/// without being copied into a token.
+#[derive(Clone, Default)]
+pub struct NameWords;
+
+impl Tokenizer for NameWords {
+    type TokenStream<'a> = NameWordsStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> NameWordsStream<'a> {
+        NameWordsStream {
+            text,
+            chars: text.char_indices(),
+            token: Token::default(),
+            position: 0,
+        }
+    }
+}
+
+pub struct NameWordsStream<'a> {
+    text: &'a str,
+    chars: std::str::CharIndices<'a>,
+    token: Token,
+    position: usize,
+}
+
+/// Whether the capitalised word at `start..end` of `text` is written as part of a name.
+fn is_name_word(text: &str, start: usize, end: usize) -> bool {
+    if !text[start..end].chars().skip(1).any(char::is_lowercase) {
+        return false;
+    }
+    let mut before = text[..start].chars().rev();
+    let mid_sentence = loop {
+        match before.next() {
+            Some(' ' | '\t' | '"' | '\'' | '(' | '[' | '\u{201c}' | '\u{2018}') => continue,
+            None
+            | Some('\n' | '\r' | '.' | '!' | '?' | ':' | ';' | '-' | '\u{2013}' | '\u{2014}') => {
+                break false
+            }
+            Some(_) => break true,
+        }
+    };
+    if !mid_sentence {
+        return false;
+    }
+    // One word of a name of several: the word before or after it is capitalised too.
+    let word_before_capital = {
+        let head = text[..start].trim_end_matches(' ');
+        let word_start = head
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_alphanumeric())
+            .last()
+            .map(|(i, _)| i);
+        head.len() < start && word_start.is_some_and(|i| head[i..].starts_with(char::is_uppercase))
+    };
+    let word_after_capital = text[end..]
+        .strip_prefix(' ')
+        .is_some_and(|rest| rest.starts_with(char::is_uppercase));
+    word_before_capital || word_after_capital
+}
+
+impl TokenStream for NameWordsStream<'_> {
+    fn advance(&mut self) -> bool {
+        loop {
+            let (start, first) = loop {
+                match self.chars.next() {
+                    None => return false,
+                    Some((i, c)) if c.is_alphanumeric() => break (i, c),
+                    Some(_) => {}
+                }
+            };
+            let mut end = self.text.len();
+            for (i, c) in self.chars.by_ref() {
+                if !c.is_alphanumeric() {
+                    end = i;
+                    break;
+                }
+            }
+            if first.is_uppercase() && is_name_word(self.text, start, end) {
+                self.token.text.clear();
+                self.token.text.push_str(&self.text[start..end]);
+                self.token.offset_from = start;
+                self.token.offset_to = end;
+                self.token.position = self.position;
+                self.token.position_length = 1;
+                self.position += 1;
+                return true;
+            }
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
 /// [`text_analyzer`] without the stemmer: a query word as typed, to compare with its stem
 /// (no memo: it sees a query's few words).
 pub fn exact_analyzer() -> TextAnalyzer {
@@ -485,6 +620,7 @@ pub fn register_analyzers(tokenizers: &TokenizerManager) {
     tokenizers.register(NAME_ANALYZER, name_analyzer());
     tokenizers.register(KEY_ANALYZER, key_analyzer());
     tokenizers.register(INFLECTED_ANALYZER, inflected_analyzer());
+    tokenizers.register(NAMED_ANALYZER, named_analyzer());
 }
 
 pub fn prepare(index: &Index) {
@@ -559,6 +695,19 @@ mod tests {
     }
 
     #[test]
+    fn only_words_of_names_inside_a_sentence_are_named() {
+        assert_eq!(
+            tokens(
+                named_analyzer(),
+                "TOKYO, March 3 - Nippon Steel Corp said the steel market held. Lead prices \
+                 rose for Quaker Oats Co and oats, the Thatcher government said.\n\n\
+                 \"Bethlehem Steel\" denied it; (Inland Steel) did not. NIPPON STEEL said"
+            ),
+            ["steel", "corp", "quaker", "oat", "co", "steel", "steel"]
+        );
+    }
+
+    #[test]
     fn names_are_not_stemmed() {
         assert_eq!(tokens(name_analyzer(), "Seima Oki"), ["seima", "oki"]);
         assert_eq!(tokens(name_analyzer(), "Sims"), ["sims"]);
@@ -601,6 +750,7 @@ mod tests {
                 RECORD,
                 ID,
                 INFLECTED,
+                NAMED,
                 TABULAR
             ]
         );

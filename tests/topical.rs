@@ -304,3 +304,47 @@ fn two_words_standing_together_beat_the_same_words_apart() {
         ]
     );
 }
+
+#[test]
+fn a_subject_word_written_in_a_name_counts_below_the_word_itself() {
+    // `steel` in `Nippon Steel Corp` names a company; the story on steel imports is about
+    // steel (checked: the company's story ranks first when names count as the word).
+    let a = Archive::new();
+    a.article(
+        "company.txt",
+        "NIPPON STEEL TO REDUCE DIVIDEND",
+        "",
+        "3 March 1987",
+        "TOKYO, March 3 - Nippon Steel Corp said it would cut its dividend for the year \
+         to three yen a share from five, as profits fell for the second year running. \
+         The board of Nippon Steel said sales slowed in the last quarter and that costs \
+         would stay high while the yen remains strong against the dollar. Nippon Steel \
+         shares closed lower on the Tokyo exchange after the announcement, and dealers \
+         said other large companies could follow. Analysts said Nippon Steel would \
+         report its results for the full year in May, and that the company expected to \
+         keep its payout at the new level next year unless its markets recover sooner \
+         than Nippon Steel Corp now forecasts.",
+    );
+    a.article(
+        "subject.txt",
+        "CANADA TO MONITOR STEEL IMPORTS",
+        "",
+        "3 March 1987",
+        "OTTAWA, March 3 - Canada will monitor imports and exports of steel from next \
+         month, the trade minister said on Tuesday. The government wants early warning of \
+         a surge of steel imports diverted from the United States, where quotas limit what \
+         foreign mills may ship, and it will publish the figures every month. Producers \
+         had asked for quotas of their own, but the minister said monitoring the trade \
+         in steel was the first step and that talks with the main steel suppliers would \
+         follow.",
+    );
+    a.index_json(&[]);
+    let titles = a.titles("steel", &[]);
+    assert_eq!(
+        titles,
+        [
+            "CANADA TO MONITOR STEEL IMPORTS",
+            "NIPPON STEEL TO REDUCE DIVIDEND"
+        ]
+    );
+}

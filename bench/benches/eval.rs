@@ -963,6 +963,7 @@ fn spec_variant(spec: &str) -> Result<Ranking> {
             "fm" => r.feedback_terms = x as usize,
             "fl" => r.feedback_weight = x,
             "pw" => r.phrase_weight = x,
+            "name" => r.name_weight = x,
             "pn" => r.phrase_window = x as u32,
             _ => bail!("unknown knob '{k}' in '{spec}'"),
         }
