@@ -145,8 +145,8 @@ impl Default for Ranking {
             brief_prior: 0.5,
             brief_words: 100.0,
             // Tuned on the same set as a whole, in small grids (docs/EVALUATION.md has
-            // each and its figures): feedback from the 15 best, 40 terms, a 0.3 share.
-            feedback_docs: 15,
+            // each and its figures): feedback from the 12 best, 40 terms, a 0.3 share.
+            feedback_docs: 12,
             feedback_terms: 40,
             feedback_weight: 0.7,
             // Adjacent words only (a wider window gained less), ordered or not alike.
