@@ -358,18 +358,23 @@ pub fn id_at(searcher: &Searcher, address: DocAddress) -> tantivy::Result<String
 /// Words longer than this are junk (URLs, base64) and would only bloat the term dictionary.
 const MAX_TOKEN_LEN: usize = 40;
 
-/// Each word is lower-cased, folded, given its US spelling and stemmed, through a memo
-/// ([`Memoize`]) because those filters were a quarter of indexing CPU.
-pub fn text_analyzer() -> TextAnalyzer {
-    let word_filters = TextAnalyzer::builder(RawTokenizer::default())
+/// What the text analyzers make of one word: lower-cased, folded, given its US spelling
+/// and stemmed.
+fn word_filters() -> TextAnalyzer {
+    TextAnalyzer::builder(RawTokenizer::default())
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(SpellingNormalizer)
         .filter(Stemmer::new(Language::English))
-        .build();
+        .build()
+}
+
+/// Each word through [`word_filters`], behind a memo ([`Memoize`]) because those filters
+/// were a quarter of indexing CPU.
+pub fn text_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
-        .filter(Memoize::new(word_filters))
+        .filter(Memoize::new(word_filters()))
         .build()
 }
 
@@ -463,15 +468,9 @@ pub fn inflected_analyzer() -> TextAnalyzer {
 /// The words of a text written as part of a name, as [`text_analyzer`] makes them
 /// ([`NAMED_ANALYZER`]).
 pub fn named_analyzer() -> TextAnalyzer {
-    let word_filters = TextAnalyzer::builder(RawTokenizer::default())
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(SpellingNormalizer)
-        .filter(Stemmer::new(Language::English))
-        .build();
     TextAnalyzer::builder(NameWords)
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
-        .filter(Memoize::new(word_filters))
+        .filter(Memoize::new(word_filters()))
         .build()
 }
 
