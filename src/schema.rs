@@ -131,14 +131,15 @@ pub fn build_schema() -> (Schema, Fields) {
     };
     let title = b.add_text_field(TITLE, text(TEXT_ANALYZER));
     let author = b.add_text_field(AUTHOR, text(NAME_ANALYZER));
-    let author_key = b.add_text_field(
-        AUTHOR_KEY,
+    // Indexed only (not stored), by `analyzer`, with what `record` says of each match.
+    let indexed = |analyzer: &str, record: IndexRecordOption| {
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
-                .set_tokenizer(KEY_ANALYZER)
-                .set_index_option(IndexRecordOption::Basic),
-        ),
-    );
+                .set_tokenizer(analyzer)
+                .set_index_option(record),
+        )
+    };
+    let author_key = b.add_text_field(AUTHOR_KEY, indexed(KEY_ANALYZER, IndexRecordOption::Basic));
     let date = b.add_date_field(
         DATE,
         DateOptions::default()
@@ -183,20 +184,9 @@ pub fn build_schema() -> (Schema, Fields) {
     let id = b.add_u64_field(ID, NumericOptions::default().set_fast());
     let inflected = b.add_text_field(
         INFLECTED,
-        TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(INFLECTED_ANALYZER)
-                .set_index_option(IndexRecordOption::WithFreqs),
-        ),
+        indexed(INFLECTED_ANALYZER, IndexRecordOption::WithFreqs),
     );
-    let named = b.add_text_field(
-        NAMED,
-        TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(NAMED_ANALYZER)
-                .set_index_option(IndexRecordOption::WithFreqs),
-        ),
-    );
+    let named = b.add_text_field(NAMED, indexed(NAMED_ANALYZER, IndexRecordOption::WithFreqs));
     let tabular = b.add_u64_field(TABULAR, NumericOptions::default().set_fast());
     let fields = Fields {
         title,
