@@ -112,15 +112,6 @@ const LOOKED_UP_PER_TERM: usize = 4;
 /// tokenizing for words its lead already holds.
 const FEEDBACK_BYTES: usize = 2000;
 
-/// The start of `body`, at most `max` bytes, cut at a character boundary.
-fn lead_of(body: &str, max: usize) -> &str {
-    let mut end = max.min(body.len());
-    while !body.is_char_boundary(end) {
-        end -= 1;
-    }
-    &body[..end]
-}
-
 /// Whether a body term may expand a query: numbers and single letters mark no subject.
 fn expands(term: &str) -> bool {
     term.len() >= 2 && !term.bytes().any(|b| b.is_ascii_digit())
@@ -202,7 +193,7 @@ fn expand(
         let Some(body) = doc.get_first(r.body_field).and_then(|v| v.as_str()) else {
             continue;
         };
-        let body = lead_of(body, FEEDBACK_BYTES);
+        let body = &body[..body.floor_char_boundary(FEEDBACK_BYTES)];
         counts.clear();
         let mut len = 0u32;
         analyzer.token_stream(body).process(&mut |t| {

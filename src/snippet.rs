@@ -24,7 +24,7 @@ pub const WINDOW_BYTES: usize = 256 << 10;
 /// The start of `text` that snippets are cut from: at most [`WINDOW_BYTES`], ending on a
 /// character boundary.
 pub fn window(text: &str) -> &str {
-    &text[..floor_char(text, WINDOW_BYTES)]
+    &text[..text.floor_char_boundary(WINDOW_BYTES)]
 }
 
 /// Fragments after the first must add query terms the earlier ones lack.
@@ -428,19 +428,10 @@ fn sentence_starts(text: &str) -> Vec<usize> {
     starts
 }
 
-/// Largest char boundary at or below `i`.
-fn floor_char(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
 /// Trims a window to whole words and no surrounding white space.
 fn tidy(text: &str, start: usize, end: usize, at_sentence_start: bool) -> Range<usize> {
-    let mut s = floor_char(text, start);
-    let mut e = floor_char(text, end);
+    let mut s = text.floor_char_boundary(start);
+    let mut e = text.floor_char_boundary(end);
     if !at_sentence_start && s > 0 {
         // Do not begin mid-word.
         if let Some(sp) = text[s..e].find(char::is_whitespace) {
