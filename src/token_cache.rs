@@ -58,7 +58,7 @@ impl TokenFilter for Memoize {
 /// offsets. A map of `String` to `Option<String>` took several times the memory per
 /// analyzer and up to three cache misses a lookup (slot, word, result), on a path every
 /// indexed word takes; here a lookup touches a 4-byte slot and one entry.
-#[derive(Clone, Default)]
+#[derive(Default)]
 struct Memo {
     slots: HashTable<u32>,
     entries: Vec<u8>,
