@@ -28,6 +28,13 @@ const CORN_STORY: &str = "WASHINGTON, April 7 - The Agriculture Department said 
 /// A corn market table and a story about corn growing, both indexed.
 fn corn_table_and_story() -> Archive {
     let a = Archive::new();
+    add_corn_table_and_story(&a);
+    a.index_json(&[]);
+    a
+}
+
+/// Writes the corn market table and the story about corn growing into `a`'s folder.
+fn add_corn_table_and_story(a: &Archive) {
     a.article(
         "table.txt",
         "CHICAGO DELIVERABLE CORN STOCKS",
@@ -42,27 +49,12 @@ fn corn_table_and_story() -> Archive {
         "7 April 1987",
         CORN_STORY,
     );
-    a.index_json(&[]);
-    a
 }
 
 #[test]
 fn a_story_about_the_subject_beats_a_table_that_mentions_it() {
     let a = Archive::new();
-    a.article(
-        "table.txt",
-        "CHICAGO DELIVERABLE CORN STOCKS",
-        "",
-        "7 April 1987",
-        CORN_TABLE,
-    );
-    a.article(
-        "story.txt",
-        "U.S. farmers to plant less corn",
-        "",
-        "7 April 1987",
-        CORN_STORY,
-    );
+    add_corn_table_and_story(&a);
     a.article(
         "other.txt",
         "Wheat exports rise",
