@@ -138,7 +138,7 @@ fn copies_of_a_story_fold_into_the_earliest() {
         folded["copies"][0].as_str().unwrap().ends_with("late.txt"),
         "{r}"
     );
-    // Issue 14: the total counts stories, as the pages do; every article is counted apart.
+    // The total counts stories, as the pages do; every article is counted apart.
     assert_eq!(r["total_hits"], 2);
     assert_eq!(r["total_articles"], 3);
     // --all-copies lists each one.

@@ -1,10 +1,11 @@
-//! Queries and paging as a hostile user would try them (issue 14): nothing crashes, hangs or
+//! Queries and paging as a hostile user would try them: nothing crashes, hangs or
 //! leaks internal error text, and paging over folded copies stays exact.
 
 mod common;
 
+use std::sync::mpsc::RecvTimeoutError;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::Archive;
 use proptest::prelude::*;
@@ -57,7 +58,7 @@ fn assert_one_line(err: &str) {
     );
 }
 
-// Item 5: deeply nested brackets.
+// Deeply nested brackets.
 
 #[test]
 fn thousands_of_brackets_are_refused_in_one_line_by_every_command() {
@@ -100,10 +101,31 @@ fn opened() -> &'static (Archive, dateline::index_dir::OpenIndex) {
 }
 
 /// Runs `query` through query building and the whole search, as `dateline search` does;
-/// an error is fine, a panic or a hang is not.
+/// an error is fine, a panic or a hang is not. A search here takes milliseconds; the watchdog
+/// only tells a hang from slowness, so it is far beyond what any machine needs.
 fn search_quickly(query: &str) -> Result<(), TestCaseError> {
+    let (done, finished) = std::sync::mpsc::channel();
+    let owned = query.to_string();
+    std::thread::spawn(move || {
+        search(&owned);
+        let _ = done.send(());
+    });
+    match finished.recv_timeout(HANG) {
+        Ok(()) => Ok(()),
+        Err(RecvTimeoutError::Disconnected) => {
+            Err(TestCaseError::fail(format!("panicked: {query:?}")))
+        }
+        Err(RecvTimeoutError::Timeout) => Err(TestCaseError::fail(format!(
+            "still running after {HANG:?}: {query:?}"
+        ))),
+    }
+}
+
+/// How long a search may run before it counts as hung.
+const HANG: Duration = Duration::from_secs(60);
+
+fn search(query: &str) {
     let (_, open) = opened();
-    let started = Instant::now();
     let request = dateline::search::Request {
         query: query.to_string(),
         filters: Default::default(),
@@ -128,12 +150,6 @@ fn search_quickly(query: &str) -> Result<(), TestCaseError> {
             .searcher();
         let _ = dateline::search::search_with(&searcher, open, &request);
     }
-    prop_assert!(
-        started.elapsed() < Duration::from_secs(1),
-        "took {:?}: {query:?}",
-        started.elapsed()
-    );
-    Ok(())
 }
 
 fn token() -> impl Strategy<Value = &'static str> {
@@ -167,7 +183,7 @@ proptest! {
     }
 }
 
-// Item 6: copy folding and paging.
+// Copy folding and paging.
 
 /// `stories` distinct stories about cocoa, each filed `copies` times (on different days).
 fn copied_archive(stories: usize, copies: usize) -> Archive {
@@ -269,7 +285,7 @@ fn stories_are_counted_past_the_page_window() {
     assert_eq!(by_date["hits"].as_array().unwrap().len(), 2);
 }
 
-// Item 7: date clauses combined with operators.
+// Date clauses combined with operators.
 
 fn total(a: &Archive, query: &str) -> u64 {
     a.search(query, &[])["total_hits"].as_u64().unwrap()
@@ -305,7 +321,7 @@ fn date_clauses_in_the_structure_only_filter() {
     assert_eq!(score("title:talks AND -date:1987-04"), alone);
 }
 
-// Item 13: clear messages, or the feature, instead of leaked errors and silent nothing.
+// Clear messages, or the feature, instead of leaked errors and silent nothing.
 
 #[test]
 fn limit_zero_is_refused_with_what_to_do() {

@@ -1,7 +1,6 @@
 //! The HTML page and WARC readers on the format fixtures (tests/fixtures/formats, see
-//! EXPECTED.md there), and on damaged and arbitrary input. The binary does not route these
-//! formats to the readers yet (that is the containers part of issue 16), so these tests
-//! call the library.
+//! EXPECTED.md there), and on damaged and arbitrary input, called through the library so
+//! every field of a parse can be checked.
 
 use std::io::Read;
 

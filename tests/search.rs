@@ -470,7 +470,7 @@ fn did_you_mean_corrects_misspelt_words_from_the_index() {
         a.search("THAAD", &[])["suggestion"],
         serde_json::Value::Null
     );
-    // Only a query that finds fewer than three articles gets one (issue 6).
+    // Only a query that finds fewer than three articles gets one.
     assert_eq!(a.search("Korae coffee", &[])["suggestion"], "Korea coffee");
     let r = a.search("Korae coffee interest", &[]);
     assert_eq!(r["total_hits"], 3, "{r}");

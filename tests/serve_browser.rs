@@ -1,8 +1,10 @@
 //! `dateline serve`'s page in a real headless Chromium (Debian's `chromium` and
 //! `chromium-driver`), driven over WebDriver: what a reader types, clicks and sees.
 //!
-//! Without Chromium these tests print "skipping: chromium not installed" and pass, except in
-//! CI (env `CI` set), where they fail: `.ci/run` installs it.
+//! Every test here needs Debian's `chromium` and `chromium-driver`, so each is `#[ignore]`d
+//! with that reason: `cargo test` never reports them passed without running them, and
+//! `.ci/run` installs both and runs them with `--include-ignored`. Run them by hand with
+//! `cargo test --test serve_browser -- --include-ignored`.
 
 mod browser;
 mod common;
@@ -14,17 +16,13 @@ use serde_json::json;
 /// Enter, as WebDriver spells the key.
 const ENTER: &str = "\u{E007}";
 
-/// The cocoa archive served, and a browser (with JavaScript on or off) to look at it; `None`
-/// when Chromium is not installed (outside CI, where `browser::available` says so and the
-/// test skips).
-fn cocoa_session(javascript: bool) -> Option<(Archive, Server, Browser)> {
-    if !browser::available() {
-        return None;
-    }
+/// The cocoa archive served, and a browser (with JavaScript on or off) to look at it.
+fn cocoa_session(javascript: bool) -> (Archive, Server, Browser) {
+    browser::require();
     let archive = cocoa_archive();
     let server = Server::start(&archive.index());
     let browser = Browser::start_with(javascript);
-    Some((archive, server, browser))
+    (archive, server, browser)
 }
 
 /// Five cocoa stories from three authors, four places and two sources, over four years (the
@@ -82,10 +80,9 @@ fn search_by_typing(b: &Browser, server: &Server, query: &str) {
 }
 
 #[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
 fn typing_a_query_and_pressing_enter_shows_highlighted_results() {
-    let Some((_archive, server, b)) = cocoa_session(true) else {
-        return;
-    };
+    let (_archive, server, b) = cocoa_session(true);
     search_by_typing(&b, &server, "cocoa");
 
     assert!(
@@ -120,10 +117,9 @@ fn typing_a_query_and_pressing_enter_shows_highlighted_results() {
 }
 
 #[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
 fn clicking_a_facet_value_narrows_the_results_to_it() {
-    let Some((_archive, server, b)) = cocoa_session(true) else {
-        return;
-    };
+    let (_archive, server, b) = cocoa_session(true);
     search_by_typing(&b, &server, "cocoa");
     assert_eq!(hit_titles(&b).len(), 5);
     assert!(b.find_all("a.remove-filter").is_empty(), "no filter yet");
@@ -165,10 +161,9 @@ fn clicking_a_facet_value_narrows_the_results_to_it() {
 }
 
 #[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
 fn removing_a_facet_filter_brings_the_other_results_back() {
-    let Some((_archive, server, b)) = cocoa_session(true) else {
-        return;
-    };
+    let (_archive, server, b) = cocoa_session(true);
     b.goto(&server.at("?q=cocoa&source=Bloomberg"));
     b.find("#results li.hit");
     assert_eq!(hit_titles(&b).len(), 2, "two Bloomberg cocoa stories");
@@ -183,10 +178,9 @@ fn removing_a_facet_filter_brings_the_other_results_back() {
 }
 
 #[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
 fn clicking_a_timeline_bar_narrows_the_date_range_to_its_period() {
-    let Some((_archive, server, b)) = cocoa_session(true) else {
-        return;
-    };
+    let (_archive, server, b) = cocoa_session(true);
     search_by_typing(&b, &server, "cocoa");
     let bars = b.find_all("svg#timeline a.bar");
     assert!(bars.len() >= 2, "a bar per period: {}", bars.len());
@@ -220,10 +214,9 @@ fn clicking_a_timeline_bar_narrows_the_date_range_to_its_period() {
 }
 
 #[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
 fn opening_an_article_and_going_back_shows_the_same_results() {
-    let Some((_archive, server, b)) = cocoa_session(true) else {
-        return;
-    };
+    let (_archive, server, b) = cocoa_session(true);
     search_by_typing(&b, &server, "cocoa");
     let results_url = b.url();
     let titles = hit_titles(&b);
@@ -260,10 +253,9 @@ fn opening_an_article_and_going_back_shows_the_same_results() {
 }
 
 #[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
 fn a_hostile_article_shows_as_text_and_runs_nothing() {
-    if !browser::available() {
-        return;
-    }
+    browser::require();
     let archive = Archive::new();
     let title = r#"Hostile <script>window.__pwned=1</script> "onerror= headline"#;
     let body = r#"Hostile text <img src=x onerror="window.__pwned=1"> then </textarea> and <script>window.__pwned=1</script> and "onerror=alert(1) end."#;
@@ -330,10 +322,9 @@ fn a_hostile_article_shows_as_text_and_runs_nothing() {
 }
 
 #[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
 fn slash_focuses_the_search_box() {
-    let Some((_archive, server, b)) = cocoa_session(true) else {
-        return;
-    };
+    let (_archive, server, b) = cocoa_session(true);
     b.goto(&server.at("?q=cocoa"));
     b.find("#results li.hit");
     b.exec(
@@ -365,10 +356,9 @@ fn slash_focuses_the_search_box() {
 }
 
 #[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
 fn at_phone_width_the_results_page_does_not_scroll_sideways() {
-    let Some((_archive, server, b)) = cocoa_session(true) else {
-        return;
-    };
+    let (_archive, server, b) = cocoa_session(true);
     b.cdp(
         "Emulation.setDeviceMetricsOverride",
         json!({"width": 375, "height": 740, "deviceScaleFactor": 2, "mobile": true}),
@@ -406,10 +396,9 @@ fn at_phone_width_the_results_page_does_not_scroll_sideways() {
 }
 
 #[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
 fn with_javascript_off_the_search_form_still_works() {
-    let Some((_archive, server, b)) = cocoa_session(false) else {
-        return;
-    };
+    let (_archive, server, b) = cocoa_session(false);
     search_by_typing(&b, &server, "cocoa");
     // The page's script is really off: "/" does not reach the search box.
     b.exec(
@@ -430,10 +419,9 @@ fn with_javascript_off_the_search_form_still_works() {
 }
 
 #[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
 fn the_keyboard_reaches_the_search_box_the_hits_and_the_facets() {
-    let Some((_archive, server, b)) = cocoa_session(true) else {
-        return;
-    };
+    let (_archive, server, b) = cocoa_session(true);
     b.goto(&server.at("?q=cocoa"));
     b.find("#results li.hit");
     let mut reached = Vec::new();
@@ -456,10 +444,9 @@ fn the_keyboard_reaches_the_search_box_the_hits_and_the_facets() {
 }
 
 #[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
 fn the_next_page_link_shows_the_following_hits() {
-    if !browser::available() {
-        return;
-    }
+    browser::require();
     // Twelve cocoa stories with no words in common but "cocoa": none is a copy of another.
     let words: Vec<String> = (0..60)
         .map(|i| format!("w{i}x{}", i * 7919 % 1000))
@@ -511,7 +498,7 @@ fn the_next_page_link_shows_the_following_hits() {
 #[ignore = "needs the Reuters-21578 corpus (../shared) and rewrites docs/serve.png"]
 fn screenshot_of_the_reuters_results_page() {
     use base64::Engine as _;
-    assert!(browser::available(), "the screenshot needs Chromium");
+    browser::require();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let corpus = std::env::var_os("DATELINE_REUTERS")
         .map(std::path::PathBuf::from)

@@ -1,4 +1,4 @@
-//! End-to-end tests of topical ranking (issue 18): a one-word subject search puts the stories
+//! End-to-end tests of topical ranking: a one-word subject search puts the stories
 //! about it before the tables and briefs that mention it, and an exact word before one that
 //! only shares its stem, without losing the stem's matches.
 //!

@@ -476,7 +476,7 @@ fn bbc_queries(c: &Corpus, corpus: usize) -> (QuerySet, QuerySet) {
     )
 }
 
-/// The Reuters topical development judgments (issue 18): `topic<TAB>query<TAB>relevant`, the
+/// The Reuters topical development judgments: `topic<TAB>query<TAB>relevant`, the
 /// relevant articles as paths relative to the corpus root, comma-separated. None when the
 /// file is not there.
 fn reuters_topics(c: &Corpus, corpus: usize, file: &Path) -> Result<Option<QuerySet>> {
@@ -528,7 +528,7 @@ fn reuters_topics(c: &Corpus, corpus: usize, file: &Path) -> Result<Option<Query
         name: "reuters-topics".into(),
         corpus,
         description: format!(
-            "{n} topical queries judged by the Reuters topic labels (development set, issue 18)"
+            "{n} topical queries judged by the Reuters topic labels (development set)"
         ),
         queries,
     }))

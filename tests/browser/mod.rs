@@ -38,22 +38,16 @@ fn chromedriver_path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromedriver"))
 }
 
-/// Whether the browser tests can run here. In CI (env `CI` set) a missing Chromium fails the
-/// test; elsewhere the test says it skips and returns.
-pub fn available() -> bool {
-    if chromium_path().exists() && chromedriver_path().exists() {
-        return true;
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!(
-            "chromium not installed ({} and {} are needed): .ci/run installs them, or \
-             apt-get install chromium chromium-driver",
-            chromium_path().display(),
-            chromedriver_path().display()
-        );
-    }
-    eprintln!("skipping: chromium not installed");
-    false
+/// Fails the test, saying what to install, when Chromium or its driver is missing: the
+/// browser tests are `#[ignore]`d, so they run only when asked for, and then they must run.
+pub fn require() {
+    assert!(
+        chromium_path().exists() && chromedriver_path().exists(),
+        "chromium not installed ({} and {} are needed): apt-get install chromium \
+         chromium-driver (.ci/run installs them)",
+        chromium_path().display(),
+        chromedriver_path().display()
+    );
 }
 
 fn free_port() -> u16 {
