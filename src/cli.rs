@@ -27,8 +27,9 @@ even with skipped files), 1 if nothing matched, 2 on an error, 130 if stopped by
     name = "dateline",
     version,
     about = "Full-text search for news archives",
-    long_about = "dateline indexes folders of news articles (plain-text exports and JSON Lines) \
-                  and searches them with ranked, highlighted results.\n\n\
+    long_about = "dateline indexes folders of news articles (plain-text exports, JSON Lines, \
+                  HTML pages, NITF, NewsML, RSS/Atom feeds and WARC crawls, loose or in \
+                  .zip/.tar/.tgz/.gz archives) and searches them with ranked, highlighted results.\n\n\
                   Start with `dateline index ARCHIVE_FOLDER`, then `dateline search \"words\"`.",
     after_help = EXIT_STATUS
 )]
@@ -117,7 +118,8 @@ pub struct IndexLocation {
 With no DIR, the folders the index was built from are read again (./corpus for a new index)."
 )]
 pub struct IndexArgs {
-    /// Folders of articles (.txt, .jsonl, .ndjson); added to the folders the index remembers
+    /// Folders of articles (.txt, .jsonl, .html, .xml, .rss, .warc, and these inside .zip, .tar,
+    /// .tgz, .gz, .bz2, .xz, .zst); added to the folders the index remembers
     #[arg(value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
     #[command(flatten)]
@@ -134,7 +136,8 @@ pub struct IndexArgs {
     /// Indexing memory budget in MB, shared by all threads
     #[arg(long, value_name = "MB", default_value_t = DEFAULT_MEMORY_MB)]
     pub memory: usize,
-    /// Skip (and report) articles larger than this: a .txt file, or one JSON Lines record
+    /// Skip (and report) articles larger than this: a file of one article, or one record of a
+    /// JSON Lines file, feed or crawl
     #[arg(long, value_name = "MB", default_value_t = DEFAULT_MAX_ARTICLE_MB,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub max_article_mb: u64,
@@ -221,8 +224,8 @@ pub struct SearchArgs {
 
 #[derive(Debug, Args)]
 pub struct SimilarArgs {
-    /// An indexed article: its id (as search shows it), its file, or FILE:LINE for a JSON
-    /// Lines record
+    /// An indexed article: its id (as search shows it), its file, FILE:LINE for a JSON Lines
+    /// record, FILE:N for the Nth record of a feed or crawl, or ARCHIVE!MEMBER
     #[arg(value_name = "ID|PATH[:LINE]")]
     pub article: String,
     #[command(flatten)]

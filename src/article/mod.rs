@@ -1,5 +1,6 @@
-//! Reading article files: turning the bytes of a `.txt` export or a JSON Lines file into
-//! [`Article`]s, with every problem found on the way reported rather than panicked on.
+//! Reading article files: turning the bytes of any format dateline reads (plain text, JSON
+//! Lines, HTML pages, news XML, WARC crawls, and these inside compressed files and archives)
+//! into [`Article`]s, with every problem found on the way reported rather than panicked on.
 
 pub mod byline;
 pub mod container;
