@@ -10,9 +10,11 @@
 //! - [`page`]: the HTML pages (maud templates, escaped by default)
 //! - [`params`]: query-string parameters, checked and capped
 //! - [`cache`]: answers kept for repeated searches, until the next commit
+//! - [`conns`]: the connections: capped, and closed when idle or slow
 
 mod api;
 mod cache;
+mod conns;
 mod page;
 mod params;
 
@@ -51,6 +53,8 @@ pub struct Options {
     pub time_limit: Duration,
     /// Bytes of search answers kept for repeated requests (0: none).
     pub cache_bytes: u64,
+    /// How long a connection may send nothing, or take over a request's header.
+    pub header_timeout: Duration,
 }
 
 /// What every request shares: the index, its reader, and the bounds on work.
@@ -95,10 +99,11 @@ pub fn run(opts: Options) -> Result<()> {
         .enable_all()
         .build()
         .context("starting the server's runtime")?;
-    runtime.block_on(serve(state, opts.addr))
+    let limits = conns::Limits::from_open_files(opts.header_timeout);
+    runtime.block_on(serve(state, opts.addr, limits))
 }
 
-async fn serve(state: Shared, addr: SocketAddr) -> Result<()> {
+async fn serve(state: Shared, addr: SocketAddr, limits: conns::Limits) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
         format!("cannot listen on {addr}: is another server using it? pass --addr 127.0.0.1:PORT with a free port (0 picks one)")
     })?;
@@ -117,10 +122,7 @@ async fn serve(state: Shared, addr: SocketAddr) -> Result<()> {
     }
     let articles = state.reader.searcher().num_docs();
     eprintln!("serving {articles} articles at http://{bound}/ (Ctrl-C stops)");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving")?;
+    conns::serve(listener, router(state), limits, shutdown_signal()).await;
     eprintln!("stopped");
     Ok(())
 }
