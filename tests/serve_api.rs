@@ -796,6 +796,30 @@ fn a_missing_index_or_taken_port_is_one_line_with_the_fix() {
         .clone();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--addr"), "{err}");
+    assert!(err.contains("another program"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn an_address_not_on_this_machine_is_told_apart_from_a_taken_port() {
+    let a = wire();
+    // 192.0.2.0/24 is kept for documentation (RFC 5737): no machine has it.
+    let out = a
+        .cmd()
+        .args(["serve", "--addr", "192.0.2.1:8080", "--index"])
+        .arg(a.index())
+        .timeout(Duration::from_secs(20))
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not one of this machine's"), "{err}");
+    assert!(
+        err.contains("--addr 127.0.0.1:PORT") || err.contains("127.0.0.1:PORT"),
+        "{err}"
+    );
+    assert!(!err.contains("another"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
 

@@ -104,9 +104,9 @@ pub fn run(opts: Options) -> Result<()> {
 }
 
 async fn serve(state: Shared, addr: SocketAddr, limits: conns::Limits) -> Result<()> {
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
-        format!("cannot listen on {addr}: is another server using it? pass --addr 127.0.0.1:PORT with a free port (0 picks one)")
-    })?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| cannot_listen(addr, &e))?;
     let bound = listener.local_addr().context("reading the bound address")?;
     {
         // The first line of standard output is the URL, for people and for scripts.
@@ -125,6 +125,25 @@ async fn serve(state: Shared, addr: SocketAddr, limits: conns::Limits) -> Result
     conns::serve(listener, router(state), limits, shutdown_signal()).await;
     eprintln!("stopped");
     Ok(())
+}
+
+/// Why `addr` cannot be listened on, with the fix for that reason.
+fn cannot_listen(addr: SocketAddr, e: &std::io::Error) -> anyhow::Error {
+    let free_port = "pass --addr 127.0.0.1:PORT with a free port (0 picks one)";
+    let (why, fix) = match e.kind() {
+        std::io::ErrorKind::AddrInUse => ("another program is listening on that port", free_port),
+        std::io::ErrorKind::AddrNotAvailable => (
+            "that IP address is not one of this machine's",
+            "pass --addr with one of its addresses: 127.0.0.1:PORT for this machine only, \
+             0.0.0.0:PORT for every network",
+        ),
+        std::io::ErrorKind::PermissionDenied => (
+            "ports below 1024 need administrator rights",
+            "pass --addr with a port of 1024 or above (0 picks a free one)",
+        ),
+        _ => return anyhow::anyhow!("cannot listen on {addr}: {e}: {free_port}"),
+    };
+    anyhow::anyhow!("cannot listen on {addr}: {why}: {fix}")
 }
 
 /// Ctrl-C, or SIGTERM as a service manager sends it.
