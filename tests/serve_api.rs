@@ -904,3 +904,30 @@ fn idle_connections_past_the_open_file_limit_leave_room_for_a_search() {
     assert_eq!(r.json()["total_hits"], 24);
     drop(idle);
 }
+
+#[test]
+fn similar_and_facets_read_limit_as_search_does() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    let id = first_id(&s, "session 3");
+    for path in [
+        format!("/api/similar/{id}?limit=101"),
+        "/api/facets?q=oil&limit=101".to_string(),
+    ] {
+        let r = s.get(&path);
+        assert_eq!(r.status, 400, "{path}");
+        let message = r.json()["error"].as_str().unwrap().to_string();
+        assert!(message.contains("100"), "{path}: {message}");
+        // Neither pages: offset is search's.
+        assert!(!message.contains("offset"), "{path}: {message}");
+    }
+    // 0 is none, as in /api/search.
+    let none = serde_json::json!([]);
+    assert_eq!(s.json("/api/search?q=oil&limit=0")["hits"], none);
+    assert_eq!(s.json(&format!("/api/similar/{id}?limit=0"))["hits"], none);
+    let f = s.json("/api/facets?q=oil&limit=0");
+    assert_eq!(f["total_hits"], 24);
+    for facet in ["authors", "places", "sources"] {
+        assert_eq!(f["facets"][facet], none, "{facet}");
+    }
+}

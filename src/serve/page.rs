@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::api::{self, FACETS_SHOWN};
-use super::params::{Params, MAX_OFFSET};
+use super::params::{Params, MAX_OFFSET, NARROW};
 use super::{blocking, check_query, Failure, Shared};
 use crate::answer::{self, Searched};
 use crate::facets::FacetCount;
@@ -83,7 +83,9 @@ const FIELDS: [Field; 3] = [Field::Author, Field::Place, Field::Source];
 impl View {
     fn from_params(p: &Params) -> Result<View, Failure> {
         let filters = p.filters()?;
-        let page = p.number("page", 1, MAX_OFFSET / PER_PAGE + 1)?.max(1);
+        let page = p
+            .number("page", 1, MAX_OFFSET / PER_PAGE + 1, NARROW)?
+            .max(1);
         Ok(View {
             q: p.query()?.unwrap_or_default(),
             from: filters.from,
