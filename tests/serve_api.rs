@@ -931,3 +931,37 @@ fn similar_and_facets_read_limit_as_search_does() {
         assert_eq!(f["facets"][facet], none, "{facet}");
     }
 }
+
+#[test]
+fn control_and_bidi_characters_from_articles_are_shown_escaped_on_pages() {
+    let a = Archive::new();
+    let record = serde_json::json!({
+        "title": "Evil\u{0}NUL \u{1b}]0;x\u{7} \u{202e}txt.exe quota",
+        "authors": ["Ann \u{1b}[31mLee"],
+        "date": "2017-03-17",
+        "body": "Gold quota \u{1b}[2J news \u{2066}hidden\u{2069} text.",
+    });
+    a.write("feed.jsonl", format!("{record}\n"));
+    a.index_json(&[]);
+    let s = Server::start(&a, &[]);
+    let id = first_id(&s, "quota");
+    let page = s.page("/?q=quota");
+    let article = s.page(&format!("/article/{id}?q=quota"));
+    for html in [&page, &article] {
+        for c in ['\0', '\x1b', '\x07', '\u{202e}', '\u{2066}', '\u{2069}'] {
+            assert!(!html.contains(c), "raw {c:?} on the page:\n{html}");
+        }
+        assert!(
+            html.contains(r"Evil\x00NUL \x1b]0;x\x07 \u{202e}txt.exe"),
+            "{html}"
+        );
+        assert!(html.contains(r"Ann \x1b[31mLee"), "{html}");
+    }
+    assert!(article.contains(r"\u{2066}hidden\u{2069}"), "{article}");
+    assert!(article.contains("<mark>quota</mark>"), "{article}");
+    // The JSON API keeps the text as it is.
+    assert_eq!(
+        s.json("/api/search?q=quota")["hits"][0]["title"],
+        record["title"]
+    );
+}
