@@ -72,7 +72,8 @@ pub fn facets(
         sort: Default::default(),
         snippet_chars: 0,
         ranking: Default::default(),
-        facets: Some(size.max(1)),
+        // `size` 0 lists no values (as `search --limit 0` lists no hits): only the count.
+        facets: (size > 0).then_some(size),
         all_copies: true,
     };
     let mut results = search::search_with(searcher, open, &request)?;

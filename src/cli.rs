@@ -321,6 +321,10 @@ pub struct ServeArgs {
     /// Milliseconds a request waits for a turn to search before it gets 503
     #[arg(long, value_name = "MS", default_value_t = 1000, hide = true)]
     pub queue_wait_ms: u64,
+    /// Milliseconds a connection may send nothing, or take over a request's header, before
+    /// it is closed
+    #[arg(long, value_name = "MS", default_value_t = 5000, hide = true)]
+    pub header_timeout_ms: u64,
     /// Megabytes of search answers kept for requests that repeat them (a page, its pages,
     /// the back button), until the next commit; 0 keeps none
     #[arg(long, value_name = "MB", default_value_t = 64)]

@@ -288,6 +288,7 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
         queue_wait: Duration::from_millis(args.queue_wait_ms),
         time_limit: Duration::from_secs_f64(args.time_limit),
         cache_bytes: args.cache_mb.saturating_mul(1 << 20),
+        header_timeout: Duration::from_millis(args.header_timeout_ms.max(1)),
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -62,6 +62,10 @@ pub fn similar_at(
     )?;
     let mut groups: Vec<Vec<RankedDoc>> = Vec::new();
     for (score, candidate) in candidates {
+        // Checked first, so `limit` 0 finds none, as `search --limit 0` does.
+        if groups.len() == limit {
+            break;
+        }
         if candidate == address {
             continue;
         }
@@ -75,9 +79,6 @@ pub fn similar_at(
             continue;
         }
         groups.push(vec![(Some(score), candidate)]);
-        if groups.len() == limit {
-            break;
-        }
     }
     let hits = build_hits(
         searcher,

@@ -7,6 +7,7 @@
 //! edges where possible, and up to three are shown in article order. A snippet is a
 //! [`Highlighted`]: the text with its matches marked, which knows its own escaped HTML form.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
@@ -44,24 +45,25 @@ pub struct Highlighted {
 impl Highlighted {
     /// HTML-escaped text with matches in `<b>…</b>`.
     pub fn to_html(&self) -> String {
-        self.html_of(0..self.text.len(), "b")
+        self.html_of(0..self.text.len(), "b", as_is)
     }
 
-    /// HTML-escaped text with matches in `<mark>…</mark>`, as a web page shows them.
-    pub fn to_marked_html(&self) -> String {
-        self.html_of(0..self.text.len(), "mark")
+    /// HTML-escaped text with matches in `<mark>…</mark>`, as a web page shows them, each
+    /// piece first passed through `shown` (which may escape characters, never move a match).
+    pub fn to_marked_html(&self, shown: impl Fn(&str) -> Cow<'_, str>) -> String {
+        self.html_of(0..self.text.len(), "mark", shown)
     }
 
     /// Each paragraph (text between blank lines, as [`crate::show::paragraphs`] writes a
-    /// body) as HTML-escaped text with matches in `<mark>…</mark>`. A match that crosses a
+    /// body) as [`Highlighted::to_marked_html`] writes it. A match that crosses a
     /// paragraph's edge is left unmarked, so every paragraph's markup is whole.
-    pub fn marked_paragraphs(&self) -> Vec<String> {
+    pub fn marked_paragraphs(&self, shown: impl Fn(&str) -> Cow<'_, str>) -> Vec<String> {
         let mut out = Vec::new();
         let mut start = 0;
         for piece in self.text.split("\n\n") {
             let end = start + piece.len();
             if !piece.trim().is_empty() {
-                out.push(self.html_of(start..end, "mark"));
+                out.push(self.html_of(start..end, "mark", &shown));
             }
             start = end + 2;
         }
@@ -75,30 +77,40 @@ impl Highlighted {
         }
         self.fragments
             .iter()
-            .map(|f| self.html_of(f.clone(), "b"))
+            .map(|f| self.html_of(f.clone(), "b", as_is))
             .collect()
     }
 
-    fn html_of(&self, span: Range<usize>, tag: &str) -> String {
+    fn html_of(
+        &self,
+        span: Range<usize>,
+        tag: &str,
+        shown: impl Fn(&str) -> Cow<'_, str>,
+    ) -> String {
         let mut out = String::with_capacity(span.len() + 16);
         let mut at = span.start;
         for r in &self.highlights {
             if r.start < span.start || r.end > span.end {
                 continue;
             }
-            out.push_str(&html_escape(&self.text[at..r.start]));
+            out.push_str(&html_escape(&shown(&self.text[at..r.start])));
             out.push('<');
             out.push_str(tag);
             out.push('>');
-            out.push_str(&html_escape(&self.text[r.clone()]));
+            out.push_str(&html_escape(&shown(&self.text[r.clone()])));
             out.push_str("</");
             out.push_str(tag);
             out.push('>');
             at = r.end;
         }
-        out.push_str(&html_escape(&self.text[at..span.end]));
+        out.push_str(&html_escape(&shown(&self.text[at..span.end])));
         out
     }
+}
+
+/// Text left as it is, for HTML forms that escape nothing more than markup.
+fn as_is(text: &str) -> Cow<'_, str> {
+    Cow::Borrowed(text)
 }
 
 pub fn html_escape(s: &str) -> String {

@@ -4,7 +4,8 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::net::TcpStream;
 use std::process::{Child, ChildStderr, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -41,7 +42,27 @@ impl Reply {
 
 impl Server {
     fn start(a: &Archive, extra: &[&str]) -> Server {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("dateline"))
+        Server::spawn(
+            a,
+            Command::new(assert_cmd::cargo::cargo_bin("dateline")),
+            extra,
+        )
+    }
+
+    /// Started under `ulimit -n open_files`, as a shell would start it.
+    #[cfg(unix)]
+    fn start_with_open_files(a: &Archive, open_files: u32, extra: &[&str]) -> Server {
+        let mut sh = Command::new("sh");
+        sh.args([
+            "-c",
+            &format!("ulimit -n {open_files} && exec \"$0\" \"$@\""),
+        ])
+        .arg(assert_cmd::cargo::cargo_bin("dateline"));
+        Server::spawn(a, sh, extra)
+    }
+
+    fn spawn(a: &Archive, mut command: Command, extra: &[&str]) -> Server {
+        let mut child = command
             .current_dir(a.root())
             .env("NO_COLOR", "1")
             .args(["serve", "--addr", "127.0.0.1:0", "--index"])
@@ -108,6 +129,11 @@ impl Server {
                 .read_to_string()
                 .unwrap(),
         }
+    }
+
+    /// `IP:PORT`, to connect to.
+    fn addr(&self) -> &str {
+        self.url.trim_start_matches("http://")
     }
 
     /// GET that must answer 200 with JSON.
@@ -679,12 +705,9 @@ fn new_commits_show_up_without_a_restart() {
     assert_eq!(s.json("/healthz")["articles"], 28);
 }
 
+/// Sends SIGINT and waits (a while, only against hanging) for a clean exit; its stderr.
 #[cfg(unix)]
-#[test]
-fn sigint_stops_the_server_cleanly() {
-    let a = wire();
-    let mut s = Server::start(&a, &[]);
-    assert_eq!(s.get("/healthz").status, 200);
+fn stop_with_sigint(s: &mut Server) -> String {
     let killed = Command::new("kill")
         .args(["-INT", &s.child.id().to_string()])
         .status()
@@ -704,7 +727,30 @@ fn sigint_stops_the_server_cleanly() {
     assert!(status.success(), "{status:?}");
     let mut err = String::new();
     s.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    err
+}
+
+#[cfg(unix)]
+#[test]
+fn sigint_stops_the_server_cleanly() {
+    let a = wire();
+    let mut s = Server::start(&a, &[]);
+    assert_eq!(s.get("/healthz").status, 200);
+    let err = stop_with_sigint(&mut s);
     assert!(err.contains("stopped"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn sigint_stops_the_server_with_a_silent_connection_open() {
+    let a = wire();
+    // A header timeout far longer than the test: only the stop itself may close it.
+    let mut s = Server::start(&a, &["--header-timeout-ms", "600000"]);
+    let silent = TcpStream::connect(s.addr()).unwrap();
+    assert_eq!(s.get("/healthz").status, 200);
+    let err = stop_with_sigint(&mut s);
+    assert!(err.contains("stopped"), "{err}");
+    drop(silent);
 }
 
 #[test]
@@ -750,5 +796,172 @@ fn a_missing_index_or_taken_port_is_one_line_with_the_fix() {
         .clone();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--addr"), "{err}");
+    assert!(err.contains("another program"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn an_address_not_on_this_machine_is_told_apart_from_a_taken_port() {
+    let a = wire();
+    // 192.0.2.0/24 is kept for documentation (RFC 5737): no machine has it.
+    let out = a
+        .cmd()
+        .args(["serve", "--addr", "192.0.2.1:8080", "--index"])
+        .arg(a.index())
+        .timeout(Duration::from_secs(20))
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not one of this machine's"), "{err}");
+    assert!(
+        err.contains("--addr 127.0.0.1:PORT") || err.contains("127.0.0.1:PORT"),
+        "{err}"
+    );
+    assert!(!err.contains("another"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+/// Waits for the server to close `stream`: a read gives end of file, or the connection is
+/// reset. Writes `trickle` before each read when given, as a slow client sends its header.
+/// What the server sent, or None when it is still open after half a minute (a bound that
+/// only guards against hanging).
+fn closed_by_server(stream: &mut TcpStream, trickle: &[u8]) -> Option<String> {
+    stream
+        .set_read_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
+    let started = Instant::now();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    while started.elapsed() < Duration::from_secs(30) {
+        if !trickle.is_empty() && stream.write_all(trickle).is_err() {
+            return Some(String::from_utf8_lossy(&got).into_owned());
+        }
+        match stream.read(&mut buf) {
+            Ok(0) => return Some(String::from_utf8_lossy(&got).into_owned()),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+            Err(_) => return Some(String::from_utf8_lossy(&got).into_owned()),
+        }
+    }
+    None
+}
+
+#[test]
+fn a_connection_that_sends_nothing_is_closed() {
+    let a = wire();
+    let s = Server::start(&a, &["--header-timeout-ms", "200"]);
+    let mut silent = TcpStream::connect(s.addr()).unwrap();
+    assert!(
+        closed_by_server(&mut silent, b"").is_some(),
+        "a silent connection stayed open"
+    );
+    assert_eq!(s.get("/healthz").status, 200);
+}
+
+#[test]
+fn a_request_header_sent_slowly_is_cut_off() {
+    let a = wire();
+    let s = Server::start(&a, &["--header-timeout-ms", "300"]);
+    let mut slow = TcpStream::connect(s.addr()).unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    // A line of header at a time, never the blank line that ends it.
+    let sent = closed_by_server(&mut slow, b"X-Slow: 1\r\n");
+    assert!(
+        sent.is_some(),
+        "a header that never ends kept its connection"
+    );
+    assert!(!sent.unwrap().contains("200 OK"));
+    assert_eq!(s.get("/healthz").status, 200);
+}
+
+#[test]
+fn a_keep_alive_connection_left_idle_is_closed() {
+    let a = wire();
+    let s = Server::start(&a, &["--header-timeout-ms", "200"]);
+    let mut idle = TcpStream::connect(s.addr()).unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let sent = closed_by_server(&mut idle, b"");
+    let sent = sent.expect("a connection idle after its request stayed open");
+    assert!(sent.starts_with("HTTP/1.1 200"), "{sent}");
+}
+
+#[cfg(unix)]
+#[test]
+fn idle_connections_past_the_open_file_limit_leave_room_for_a_search() {
+    let a = wire();
+    // Idle connections are not timed out during the test: only the room kept for new
+    // connections lets the search in.
+    let s = Server::start_with_open_files(&a, 128, &["--header-timeout-ms", "600000"]);
+    let idle: Vec<TcpStream> = (0..300)
+        .map(|_| TcpStream::connect(s.addr()).unwrap())
+        .collect();
+    let r = s.get("/api/search?q=oil");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["total_hits"], 24);
+    drop(idle);
+}
+
+#[test]
+fn similar_and_facets_read_limit_as_search_does() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    let id = first_id(&s, "session 3");
+    for path in [
+        format!("/api/similar/{id}?limit=101"),
+        "/api/facets?q=oil&limit=101".to_string(),
+    ] {
+        let r = s.get(&path);
+        assert_eq!(r.status, 400, "{path}");
+        let message = r.json()["error"].as_str().unwrap().to_string();
+        assert!(message.contains("100"), "{path}: {message}");
+        // Neither pages: offset is search's.
+        assert!(!message.contains("offset"), "{path}: {message}");
+    }
+    // 0 is none, as in /api/search.
+    let none = serde_json::json!([]);
+    assert_eq!(s.json("/api/search?q=oil&limit=0")["hits"], none);
+    assert_eq!(s.json(&format!("/api/similar/{id}?limit=0"))["hits"], none);
+    let f = s.json("/api/facets?q=oil&limit=0");
+    assert_eq!(f["total_hits"], 24);
+    for facet in ["authors", "places", "sources"] {
+        assert_eq!(f["facets"][facet], none, "{facet}");
+    }
+}
+
+#[test]
+fn control_and_bidi_characters_from_articles_are_shown_escaped_on_pages() {
+    let a = Archive::new();
+    let record = serde_json::json!({
+        "title": "Evil\u{0}NUL \u{1b}]0;x\u{7} \u{202e}txt.exe quota",
+        "authors": ["Ann \u{1b}[31mLee"],
+        "date": "2017-03-17",
+        "body": "Gold quota \u{1b}[2J news \u{2066}hidden\u{2069} text.",
+    });
+    a.write("feed.jsonl", format!("{record}\n"));
+    a.index_json(&[]);
+    let s = Server::start(&a, &[]);
+    let id = first_id(&s, "quota");
+    let page = s.page("/?q=quota");
+    let article = s.page(&format!("/article/{id}?q=quota"));
+    for html in [&page, &article] {
+        for c in ['\0', '\x1b', '\x07', '\u{202e}', '\u{2066}', '\u{2069}'] {
+            assert!(!html.contains(c), "raw {c:?} on the page:\n{html}");
+        }
+        assert!(
+            html.contains(r"Evil\x00NUL \x1b]0;x\x07 \u{202e}txt.exe"),
+            "{html}"
+        );
+        assert!(html.contains(r"Ann \x1b[31mLee"), "{html}");
+    }
+    assert!(article.contains(r"\u{2066}hidden\u{2069}"), "{article}");
+    assert!(article.contains("<mark>quota</mark>"), "{article}");
+    // The JSON API keeps the text as it is.
+    assert_eq!(
+        s.json("/api/search?q=quota")["hits"][0]["title"],
+        record["title"]
+    );
 }

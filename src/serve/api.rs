@@ -13,7 +13,7 @@ use axum::Json;
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
-use super::params::{Params, MAX_LIMIT, MAX_OFFSET};
+use super::params::{Params, MAX_LIMIT, MAX_OFFSET, NARROW};
 use super::{blocking, check_query, Failure, Shared};
 use crate::answer;
 use crate::export;
@@ -26,6 +26,7 @@ const DEFAULT_LIMIT: usize = 10;
 /// Snippet length unless `snippet_chars` says otherwise (as the CLI's `--snippet-chars`).
 const DEFAULT_SNIPPET_CHARS: usize = 200;
 const MAX_SNIPPET_CHARS: usize = 2_000;
+const SHORTER: &str = "give a smaller number";
 /// Values per facet: `search` with `facets` lists as many as `search --facets`.
 pub(crate) const FACETS_SHOWN: usize = 10;
 
@@ -38,12 +39,17 @@ pub(crate) async fn healthz(State(state): State<Shared>) -> Json<Value> {
 
 /// The request `dateline search` would make of these parameters.
 pub(crate) fn search_request(p: &Params, query: String, limit: usize) -> Result<Request, Failure> {
-    let snippet_chars = p.number("snippet_chars", DEFAULT_SNIPPET_CHARS, MAX_SNIPPET_CHARS)?;
+    let snippet_chars = p.number(
+        "snippet_chars",
+        DEFAULT_SNIPPET_CHARS,
+        MAX_SNIPPET_CHARS,
+        SHORTER,
+    )?;
     Ok(Request {
         query,
         filters: p.filters()?,
         limit,
-        offset: p.number("offset", 0, MAX_OFFSET)?,
+        offset: p.number("offset", 0, MAX_OFFSET, NARROW)?,
         sort: p.sort()?,
         snippet_chars: snippet_chars.max(20),
         ranking: Default::default(),
@@ -55,9 +61,19 @@ pub(crate) fn search_request(p: &Params, query: String, limit: usize) -> Result<
 pub(crate) async fn search(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Answer {
     let p = Params::parse(raw.as_deref());
     let query = p.required_query()?;
-    let limit = p.number("limit", DEFAULT_LIMIT, MAX_LIMIT)?;
+    let limit = p.number(
+        "limit",
+        DEFAULT_LIMIT,
+        MAX_LIMIT,
+        "page through the matches with offset",
+    )?;
     let request = search_request(&p, query, limit)?;
-    let snippets = p.number("snippet_chars", DEFAULT_SNIPPET_CHARS, MAX_SNIPPET_CHARS)? != 0;
+    let snippets = p.number(
+        "snippet_chars",
+        DEFAULT_SNIPPET_CHARS,
+        MAX_SNIPPET_CHARS,
+        SHORTER,
+    )? != 0;
     let timeline = p.flag("timeline")?.then_some(usize::MAX);
     let searched = super::search(&state, request, snippets, timeline).await?;
     Ok(Json(searched.to_json()))
@@ -86,7 +102,12 @@ pub(crate) async fn facets(State(state): State<Shared>, RawQuery(raw): RawQuery)
     let p = Params::parse(raw.as_deref());
     let query = p.required_query()?;
     let filters = p.filters()?;
-    let size = p.number("limit", FACETS_SHOWN, MAX_LIMIT)?;
+    let size = p.number(
+        "limit",
+        FACETS_SHOWN,
+        MAX_LIMIT,
+        "list fewer values per facet",
+    )?;
     let value = blocking(&state, move |st, searcher| {
         check_query(&st.open, &query, &filters)?;
         let (results, facets) = answer::facets(searcher, &st.open, &query, &filters, size)
@@ -139,7 +160,12 @@ pub(crate) async fn similar(
     RawQuery(raw): RawQuery,
 ) -> Answer {
     let p = Params::parse(raw.as_deref());
-    let limit = p.number("limit", DEFAULT_LIMIT, MAX_LIMIT)?;
+    let limit = p.number(
+        "limit",
+        DEFAULT_LIMIT,
+        MAX_LIMIT,
+        "ask for fewer: the most alike come first",
+    )?;
     let value = blocking(&state, move |st, searcher| {
         let address = find(st, searcher, &id)?;
         let results =

@@ -10,9 +10,11 @@
 //! - [`page`]: the HTML pages (maud templates, escaped by default)
 //! - [`params`]: query-string parameters, checked and capped
 //! - [`cache`]: answers kept for repeated searches, until the next commit
+//! - [`conns`]: the connections: capped, and closed when idle or slow
 
 mod api;
 mod cache;
+mod conns;
 mod page;
 mod params;
 
@@ -51,6 +53,8 @@ pub struct Options {
     pub time_limit: Duration,
     /// Bytes of search answers kept for repeated requests (0: none).
     pub cache_bytes: u64,
+    /// How long a connection may send nothing, or take over a request's header.
+    pub header_timeout: Duration,
 }
 
 /// What every request shares: the index, its reader, and the bounds on work.
@@ -95,13 +99,14 @@ pub fn run(opts: Options) -> Result<()> {
         .enable_all()
         .build()
         .context("starting the server's runtime")?;
-    runtime.block_on(serve(state, opts.addr))
+    let limits = conns::Limits::from_open_files(opts.header_timeout);
+    runtime.block_on(serve(state, opts.addr, limits))
 }
 
-async fn serve(state: Shared, addr: SocketAddr) -> Result<()> {
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
-        format!("cannot listen on {addr}: is another server using it? pass --addr 127.0.0.1:PORT with a free port (0 picks one)")
-    })?;
+async fn serve(state: Shared, addr: SocketAddr, limits: conns::Limits) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| cannot_listen(addr, &e))?;
     let bound = listener.local_addr().context("reading the bound address")?;
     {
         // The first line of standard output is the URL, for people and for scripts.
@@ -117,12 +122,28 @@ async fn serve(state: Shared, addr: SocketAddr) -> Result<()> {
     }
     let articles = state.reader.searcher().num_docs();
     eprintln!("serving {articles} articles at http://{bound}/ (Ctrl-C stops)");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving")?;
+    conns::serve(listener, router(state), limits, shutdown_signal()).await;
     eprintln!("stopped");
     Ok(())
+}
+
+/// Why `addr` cannot be listened on, with the fix for that reason.
+fn cannot_listen(addr: SocketAddr, e: &std::io::Error) -> anyhow::Error {
+    let free_port = "pass --addr 127.0.0.1:PORT with a free port (0 picks one)";
+    let (why, fix) = match e.kind() {
+        std::io::ErrorKind::AddrInUse => ("another program is listening on that port", free_port),
+        std::io::ErrorKind::AddrNotAvailable => (
+            "that IP address is not one of this machine's",
+            "pass --addr with one of its addresses: 127.0.0.1:PORT for this machine only, \
+             0.0.0.0:PORT for every network",
+        ),
+        std::io::ErrorKind::PermissionDenied => (
+            "ports below 1024 need administrator rights",
+            "pass --addr with a port of 1024 or above (0 picks a free one)",
+        ),
+        _ => return anyhow::anyhow!("cannot listen on {addr}: {e}: {free_port}"),
+    };
+    anyhow::anyhow!("cannot listen on {addr}: {why}: {fix}")
 }
 
 /// Ctrl-C, or SIGTERM as a service manager sends it.

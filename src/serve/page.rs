@@ -3,7 +3,11 @@
 //! shared, and the pages work with JavaScript off.
 //!
 //! maud escapes every value it is given; the only markup passed through unescaped is a
-//! [`Highlighted`]'s, which escapes the text itself and adds nothing but `<mark>`.
+//! [`Highlighted`]'s, which escapes the text itself and adds nothing but `<mark>`. Text from
+//! articles is also shown as the terminal shows it ([`safe`]): a control or bidi character
+//! in a title cannot hide or reorder what a reader sees.
+
+use std::borrow::Cow;
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
@@ -12,7 +16,7 @@ use chrono::NaiveDate;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::api::{self, FACETS_SHOWN};
-use super::params::{Params, MAX_OFFSET};
+use super::params::{Params, MAX_OFFSET, NARROW};
 use super::{blocking, check_query, Failure, Shared};
 use crate::answer::{self, Searched};
 use crate::facets::FacetCount;
@@ -83,7 +87,9 @@ const FIELDS: [Field; 3] = [Field::Author, Field::Place, Field::Source];
 impl View {
     fn from_params(p: &Params) -> Result<View, Failure> {
         let filters = p.filters()?;
-        let page = p.number("page", 1, MAX_OFFSET / PER_PAGE + 1)?.max(1);
+        let page = p
+            .number("page", 1, MAX_OFFSET / PER_PAGE + 1, NARROW)?
+            .max(1);
         Ok(View {
             q: p.query()?.unwrap_or_default(),
             from: filters.from,
@@ -222,6 +228,12 @@ impl View {
     }
 }
 
+/// Text from an article, or quoting one, as the page shows it: control characters (NUL,
+/// ESC, ...) and bidi overrides escaped (`\x00`, `\u{202e}`), as on the terminal.
+fn safe(text: &str) -> Cow<'_, str> {
+    output::terminal_safe(text)
+}
+
 fn html_response(status: StatusCode, page: Markup) -> Response {
     (
         status,
@@ -275,7 +287,7 @@ pub(crate) async fn home(State(state): State<Shared>, RawQuery(raw): RawQuery) -
 }
 
 fn error_page(view: &View, failure: Failure) -> Response {
-    let body = html! { p.error role="alert" { (failure.message) } };
+    let body = html! { p.error role="alert" { (safe(&failure.message)) } };
     html_response(failure.status, layout("dateline: error", view, body))
 }
 
@@ -286,7 +298,7 @@ fn layout(title: &str, view: &View, main: Markup) -> Markup {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) }
+                title { (safe(title)) }
                 link rel="stylesheet" href="/static/app.css";
                 script src="/static/app.js" defer {}
             }
@@ -411,7 +423,7 @@ fn results(view: &View, searched: &Searched) -> Markup {
         @if let Some(s) = &r.suggestion {
             p.suggestion {
                 "Did you mean "
-                a #suggestion href=(View { q: s.clone(), page: 1, ..view.clone() }.href()) { (s) }
+                a #suggestion href=(View { q: s.clone(), page: 1, ..view.clone() }.href()) { (safe(s)) }
                 "?"
             }
         }
@@ -475,7 +487,7 @@ fn active_filters(view: &View) -> Markup {
                         li {
                             a.remove-filter href=(view.without_filter(field, value))
                                 data-field=(field.facet()) title={ "Remove " (field.label()) " filter" } {
-                                (field.label()) ": " (value)
+                                (field.label()) ": " (safe(value))
                                 span.x aria-hidden="true" { " ×" }
                             }
                         }
@@ -499,13 +511,13 @@ fn facet(view: &View, field: Field, counts: &[FacetCount]) -> Markup {
                         @if active.contains(&c.value) {
                             li.active {
                                 a.remove-filter href=(view.without_filter(field, &c.value)) {
-                                    (c.value) " " span.count { (thousands(c.count)) } span.x aria-hidden="true" { " ×" }
+                                    (safe(&c.value)) " " span.count { (thousands(c.count)) } span.x aria-hidden="true" { " ×" }
                                 }
                             }
                         } @else {
                             li {
                                 a.facet-value href=(view.with_filter(field, &c.value)) {
-                                    (c.value) " " span.count { (thousands(c.count)) }
+                                    (safe(&c.value)) " " span.count { (thousands(c.count)) }
                                 }
                             }
                         }
@@ -522,15 +534,15 @@ fn hit_item(view: &View, hit: &Hit) -> Markup {
             a.title href=(view.article_href(&hit.id)) { (title_html(&hit.title)) }
             div.meta {
                 span.date { (hit.date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()) }
-                span.authors { (hit.authors.join(", ")) }
-                span.place { (hit.place.clone().unwrap_or_default()) }
-                span.source { (hit.source.clone().unwrap_or_default()) }
+                span.authors { (safe(&hit.authors.join(", "))) }
+                span.place { (safe(hit.place.as_deref().unwrap_or_default())) }
+                span.source { (safe(hit.source.as_deref().unwrap_or_default())) }
                 @if !hit.copies.is_empty() {
                     span.copies { "+" (hit.copies.len()) (if hit.copies.len() == 1 { " copy" } else { " copies" }) }
                 }
                 code.id { (hit.id) }
             }
-            p.snippet { (PreEscaped(hit.snippet.to_marked_html())) }
+            p.snippet { (PreEscaped(hit.snippet.to_marked_html(safe))) }
         }
     }
 }
@@ -540,7 +552,7 @@ fn title_html(title: &Highlighted) -> Markup {
     if title.text.trim().is_empty() {
         html! { "(untitled)" }
     } else {
-        html! { (PreEscaped(title.to_marked_html())) }
+        html! { (PreEscaped(title.to_marked_html(safe))) }
     }
 }
 
@@ -645,21 +657,21 @@ fn article_page(view: &View, a: &Shown, copies: &[Hit], similar: &[Hit]) -> Mark
             h1 { (title_html(&a.title)) }
             dl.meta {
                 @if let Some(d) = a.date { dt { "Date" } dd.date { (d.format("%Y-%m-%d")) } }
-                @if !a.authors.is_empty() { dt { "By" } dd.authors { (a.authors.join(", ")) } }
-                @if let Some(p) = &a.place { dt { "Place" } dd.place { (p) } }
-                @if let Some(s) = &a.source { dt { "Source" } dd.source { (s) } }
+                @if !a.authors.is_empty() { dt { "By" } dd.authors { (safe(&a.authors.join(", "))) } }
+                @if let Some(p) = &a.place { dt { "Place" } dd.place { (safe(p)) } }
+                @if let Some(s) = &a.source { dt { "Source" } dd.source { (safe(s)) } }
                 @if let Some(u) = &a.url {
                     dt { "URL" }
                     dd.url {
-                        @if is_web_url(u) { a href=(u) rel="noopener noreferrer nofollow" { (u) } }
-                        @else { (u) }
+                        @if is_web_url(u) { a href=(u) rel="noopener noreferrer nofollow" { (safe(u)) } }
+                        @else { (safe(u)) }
                     }
                 }
                 dt { "From" } dd.from { code { (from) } }
                 dt { "Id" } dd { code.id { (a.id) } }
             }
             div.body {
-                @for para in a.body.marked_paragraphs() { p { (PreEscaped(para)) } }
+                @for para in a.body.marked_paragraphs(safe) { p { (PreEscaped(para)) } }
             }
         }
         section #copies {
@@ -692,7 +704,7 @@ fn short_item(hit: &Hit) -> Markup {
             a href={ "/article/" (hit.id) } { (title_html(&hit.title)) }
             " "
             span.date { (hit.date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()) }
-            @if !hit.authors.is_empty() { " · " span.authors { (hit.authors.join(", ")) } }
+            @if !hit.authors.is_empty() { " · " span.authors { (safe(&hit.authors.join(", "))) } }
         }
     }
 }

@@ -15,6 +15,8 @@ pub const MAX_QUERY_CHARS: usize = 1_000;
 pub const MAX_LIMIT: usize = 100;
 /// Deepest page start: past this, narrow the search instead.
 pub const MAX_OFFSET: usize = 10_000;
+/// The fix for an `offset` (or a page) past [`MAX_OFFSET`].
+pub const NARROW: &str = "narrow the search (a date range, a filter) to reach later matches";
 
 /// The parameters of one request, in order; repeated names (`author=A&author=B`) kept.
 #[derive(Debug, Default, Clone)]
@@ -117,8 +119,14 @@ impl Params {
         })
     }
 
-    /// A whole number, `default` when absent, refused above `max`.
-    pub fn number(&self, name: &str, default: usize, max: usize) -> Result<usize, Failure> {
+    /// A whole number, `default` when absent, refused above `max` with `over` as the fix.
+    pub fn number(
+        &self,
+        name: &str,
+        default: usize,
+        max: usize,
+        over: &str,
+    ) -> Result<usize, Failure> {
         let Some(text) = self.one(name) else {
             return Ok(default);
         };
@@ -129,12 +137,7 @@ impl Params {
         })?;
         if n > max {
             return Err(Failure::bad(format!(
-                "{name} {n} is over the limit of {max}: {}",
-                match name {
-                    "offset" => "narrow the search (a date range, a filter) to reach later matches",
-                    "limit" => "page through the matches with offset",
-                    _ => "give a smaller number",
-                }
+                "{name} {n} is over the limit of {max}: {over}"
             )));
         }
         Ok(n)
@@ -190,12 +193,12 @@ mod tests {
     fn caps_and_bad_values_are_refused_with_the_fix() {
         let p = Params::parse(Some("limit=101&offset=x&sort=best&from=March"));
         assert!(p
-            .number("limit", 10, MAX_LIMIT)
+            .number("limit", 10, MAX_LIMIT, "page with offset")
             .unwrap_err()
             .message
-            .contains("offset"));
+            .ends_with("over the limit of 100: page with offset"));
         assert!(p
-            .number("offset", 0, MAX_OFFSET)
+            .number("offset", 0, MAX_OFFSET, NARROW)
             .unwrap_err()
             .message
             .contains("whole number"));
