@@ -78,7 +78,7 @@ fn page(html: &str, url: Option<&str>) -> Result<Article, String> {
     }
     let caught = std::panic::catch_unwind(|| {
         let doc = dom_query::Document::from(html);
-        let meta = meta::read(&doc);
+        let meta = meta::read(&doc, html);
         let body = extract::body(doc, html);
         (meta, body)
     });
