@@ -275,14 +275,20 @@ type SendRest = Box<dyn FnOnce() + Send>;
 /// Reads and parses one file. A large JSON Lines file is read in pieces (see
 /// [`read_in_pieces`]): its first piece comes back here, and the caller, once it has sent
 /// the outcome on, runs the returned function to send the rest through `rest`.
-fn read_file(mut file: FoundFile, root: u64, max_mb: u64) -> (FileOutcome, Option<SendRest>) {
-    let (result, rest, send_rest) = read_parsed(&mut file, max_mb);
+fn read_file(
+    mut file: FoundFile,
+    root: u64,
+    max_mb: u64,
+    room: Option<Room<'_>>,
+) -> (FileOutcome, Option<SendRest>) {
+    let mut held = None;
+    let (result, rest, send_rest) = read_parsed(&mut file, max_mb, room, &mut held);
     let outcome = FileOutcome {
         file,
         root,
         result,
         rest,
-        held: None,
+        held,
     };
     (outcome, send_rest)
 }
@@ -299,8 +305,14 @@ type Parsed = (
 ///
 /// Memory is bounded whatever the file: a `.txt` file over `max_mb` MB is skipped unread,
 /// a binary or sparse file is refused from its first bytes, and a large JSON Lines file is
-/// read in pieces with each line capped at `max_mb` MB.
-fn read_parsed(file: &mut FoundFile, max_mb: u64) -> Parsed {
+/// read in pieces with each line capped at `max_mb` MB. A file read whole first takes its
+/// size of `room` (into `held`), waiting for it.
+fn read_parsed(
+    file: &mut FoundFile,
+    max_mb: u64,
+    room: Option<Room<'_>>,
+    held: &mut Option<Held>,
+) -> Parsed {
     let cannot_read = |e: std::io::Error| (Err(format!("cannot read: {e}")), None, None);
     // Not indexed, for a reason found before the file was read whole: as a file that reads
     // as no article, it takes the place of what the index had for it.
@@ -381,6 +393,9 @@ fn read_parsed(file: &mut FoundFile, max_mb: u64) -> Parsed {
             Ok(None) => {}
             Err(e) => return cannot_read(e),
         }
+    }
+    if let Some(room) = room {
+        *held = Some(room.read_ahead.hold_unless(file.size, room.stop));
     }
     // As `std::fs::read`: room for the whole file at once, and an error, not an abort, when
     // there is not enough memory for it.
@@ -736,12 +751,16 @@ pub fn place_and_source<'a>(
     (place, source)
 }
 
-/// Adds a file's records (or a piece of them) to the index; returns how many.
+/// Adds a file's records (or a piece of them) to the index, each document made by `doc`
+/// and carrying the file's share of the read-ahead room, if it holds one; returns how many.
 fn add_records(
     writer: &mut Writer,
     pending: &Pending,
     records: Vec<Record>,
-    doc: impl Fn(&Record) -> TantivyDocument,
+    (doc, held): (
+        impl Fn(&Record) -> TantivyDocument,
+        Option<&std::sync::Arc<Held>>,
+    ),
     target: &Path,
 ) -> Result<usize> {
     let n = records.len();
@@ -749,7 +768,7 @@ fn add_records(
     for record in records {
         let a = &record.article;
         let bytes = (a.body.len() + a.title.len()) as u64;
-        let admitted = pending.admit(doc(&record), bytes);
+        let admitted = pending.admit_with(doc(&record), bytes, held.cloned());
         if let Err(e) = writer.add_document(admitted) {
             return Err(write_failed(target, worker_error(writer, e)));
         }
@@ -774,7 +793,7 @@ fn add_pieces(
     for piece in rest.iter() {
         match piece {
             Piece::Records(records) => {
-                articles += add_records(writer, pending, records, &doc, target)?
+                articles += add_records(writer, pending, records, (&doc, None), target)?
             }
             Piece::End(e) => end = e,
         }
@@ -889,13 +908,6 @@ struct WalkResult {
     scanned: Vec<PathBuf>,
 }
 
-/// Walks the folders, compares each file with the index, and reads and parses the new and
-/// changed ones in parallel, sending them to the indexing thread.
-///
-/// What the index holds is loaded into `indexed` here, from `searcher`, when the first
-/// files have been found: the walk's first batches are listed and stat-ed meanwhile,
-/// rather than a no-op run starting with a wait for the load. The searcher is dropped once
-/// loaded, so the columns it read do not stay mapped for the rest of the pass.
 /// How files are read: the cap on one article, and the room shared by files read ahead.
 #[derive(Clone, Copy)]
 struct Limits<'a> {
@@ -903,6 +915,21 @@ struct Limits<'a> {
     read_ahead: &'a Pending,
 }
 
+/// The room shared by files read ahead of the indexing thread, and what says the run is
+/// ending (a wait for room then ends).
+#[derive(Clone, Copy)]
+struct Room<'a> {
+    read_ahead: &'a Pending,
+    stop: &'a (dyn Fn() -> bool + Sync),
+}
+
+/// Walks the folders, compares each file with the index, and reads and parses the new and
+/// changed ones in parallel, sending them to the indexing thread.
+///
+/// What the index holds is loaded into `indexed` here, from `searcher`, when the first
+/// files have been found: the walk's first batches are listed and stat-ed meanwhile,
+/// rather than a no-op run starting with a wait for the load. The searcher is dropped once
+/// loaded, so the columns it read do not stay mapped for the rest of the pass.
 fn walk_and_read(
     scan: &[PathBuf],
     searcher: tantivy::Searcher,
@@ -912,6 +939,10 @@ fn walk_and_read(
     limits: Limits<'_>,
     tx: SyncSender<FileOutcome>,
 ) -> Result<WalkResult> {
+    let room = Room {
+        read_ahead: limits.read_ahead,
+        stop,
+    };
     let in_index = searcher.num_docs();
     // Into an empty index every file is read, and its size and time come from opening it;
     // stat-ing it first would be work thrown away.
@@ -981,13 +1012,11 @@ fn walk_and_read(
                     if stop() {
                         return Err(());
                     }
-                    let (mut outcome, send_rest) = read_file(file, root_id, limits.max_article_mb);
-                    // The file's text waits for the indexing thread in the channel: its
-                    // share of the room is given back when the outcome is dropped there.
-                    // (A file read in pieces holds a few pieces at a time, bounded apart.)
-                    if outcome.rest.is_none() {
-                        outcome.held = Some(limits.read_ahead.hold(outcome.file.size));
-                    }
+                    // A file read whole holds its share of the room from before it is read
+                    // until its documents are indexed. (A file read in pieces holds a few
+                    // pieces at a time, bounded apart.)
+                    let (outcome, send_rest) =
+                        read_file(file, root_id, limits.max_article_mb, Some(room));
                     tx.send(outcome).map_err(|_| ())?;
                     if let Some(send_rest) = send_rest {
                         send_rest();
@@ -1109,8 +1138,10 @@ impl Pass<'_> {
             root,
             result,
             rest,
-            held: _held,
+            held,
         } = outcome;
+        // Carried on by the file's documents: given back once tantivy has indexed them all.
+        let held = held.map(std::sync::Arc::new);
         let key = file.key();
         let (hash, parse) = match result {
             Ok(ok) => ok,
@@ -1130,7 +1161,14 @@ impl Pass<'_> {
         }
         let fields = self.fields;
         let doc = |record: &Record| make_doc(fields, &file, &key, root, hash, record);
-        let mut articles = add_records(self.writer, self.pending, parse.records, doc, self.target)?;
+        let mut articles = add_records(
+            self.writer,
+            self.pending,
+            parse.records,
+            (doc, held.as_ref()),
+            self.target,
+        )?;
+        drop(held);
         if let Some(rest) = rest {
             let (more, end) = add_pieces(self.writer, self.pending, rest, doc, self.target)?;
             articles += more;
@@ -1530,7 +1568,7 @@ pub fn read_folders(
                 }
                 let read: Vec<_> = window
                     .into_par_iter()
-                    .map(|file| read_file(file, root_id, max_article_mb))
+                    .map(|file| read_file(file, root_id, max_article_mb, None))
                     .collect();
                 for (outcome, send_rest) in read {
                     counts.files += 1;
