@@ -17,11 +17,15 @@ pub(super) struct Meta {
     pub url: Option<String>,
     pub place: Option<String>,
     pub source: Option<String>,
+    /// The size of the page's JSON-LD blocks together, in bytes.
+    pub json_ld_bytes: usize,
 }
 
 /// The fields of the page's JSON-LD article.
 #[derive(Debug, Default)]
 struct LdArticle {
+    /// The size of the blocks read, together.
+    bytes: usize,
     headline: Option<String>,
     authors: Vec<String>,
     dates: Vec<String>,
@@ -151,6 +155,7 @@ pub(super) fn read(doc: &Document, html: &str) -> Meta {
         url,
         place: visible_dateline(doc),
         source,
+        json_ld_bytes: ld.bytes,
     }
 }
 
@@ -220,6 +225,7 @@ fn one_line(s: &str) -> String {
 /// JSON value.
 fn json_ld(doc: &Document, html: &str) -> LdArticle {
     let mut values = Vec::new();
+    let mut bytes = 0;
     for script in doc.select("script").iter() {
         let is_ld = script
             .attr("type")
@@ -228,6 +234,7 @@ fn json_ld(doc: &Document, html: &str) -> LdArticle {
             continue;
         }
         let text = script.text();
+        bytes += text.len();
         let value = bounded_json(&text, true).or_else(|e| {
             // Blocks wrapped in comment or CDATA markers, or ending in a semicolon.
             let trimmed = text
@@ -254,7 +261,10 @@ fn json_ld(doc: &Document, html: &str) -> LdArticle {
         collect(value, 0, &mut nodes);
     }
     let Some(article) = nodes.iter().find(|n| is_article(n)) else {
-        return LdArticle::default();
+        return LdArticle {
+            bytes,
+            ..LdArticle::default()
+        };
     };
     let resolve = |v: &Value| -> Option<String> {
         match v {
@@ -286,6 +296,7 @@ fn json_ld(doc: &Document, html: &str) -> LdArticle {
         authors = many(article.get("creator"));
     }
     LdArticle {
+        bytes,
         headline: ["headline", "name"]
             .iter()
             .find_map(|k| article.get(*k).and_then(string))
