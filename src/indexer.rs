@@ -254,7 +254,8 @@ struct FileOutcome {
 
 /// What a worker reading a file in pieces sends after the first piece.
 enum Piece {
-    Records(Vec<Record>),
+    /// Records, with their share of the container's room (see [`PieceSink`]), if any.
+    Records(Vec<Record>, Option<std::sync::Arc<Held>>),
     /// How the file ended, once every piece was read; `Err` when it could not be read to
     /// the end as it was at first (a read error, or it changed meanwhile).
     End(PieceEnd),
@@ -452,6 +453,12 @@ fn open_regular_with_meta(path: &Path) -> std::io::Result<(File, std::fs::Metada
 /// [`article::PIECE_BYTES`] of text, whichever comes first).
 const PIECE_RECORDS: usize = 1024;
 
+/// The room one container's pieces share, from being sent until tantivy has indexed
+/// their documents: pieces of ordinary articles are bounded by [`PIECES_AHEAD`] long
+/// before it fills, and a member larger than it goes alone, so of a container's large
+/// members one at a time is in memory once read.
+const CONTAINER_ROOM: u64 = 16 << 20;
+
 /// The worker's end of a container being read: records go to the indexing thread in
 /// pieces as they are read, problems and the count of records passed over wait for the
 /// end. Once the indexing thread stops taking pieces, `stopped` tells the reading to stop.
@@ -461,6 +468,8 @@ struct PieceSink {
     bytes: usize,
     ended: Ended,
     stopped: std::sync::Arc<AtomicBool>,
+    /// Each piece takes its bytes of it before it is sent (see [`CONTAINER_ROOM`]).
+    room: Pending,
 }
 
 impl PieceSink {
@@ -468,9 +477,18 @@ impl PieceSink {
         if self.records.is_empty() || self.stopped.load(Ordering::Relaxed) {
             return;
         }
-        self.bytes = 0;
+        let bytes = std::mem::take(&mut self.bytes) as u64;
         let records = std::mem::take(&mut self.records);
-        if self.tx.send(Piece::Records(records)).is_err() {
+        // The wait ends when the indexing thread no longer takes pieces: an empty piece,
+        // which adds nothing, finds that out.
+        let gone = || {
+            matches!(
+                self.tx.try_send(Piece::Records(Vec::new(), None)),
+                Err(std::sync::mpsc::TrySendError::Disconnected(_))
+            )
+        };
+        let held = std::sync::Arc::new(self.room.hold_unless(bytes, &gone));
+        if self.tx.send(Piece::Records(records, Some(held))).is_err() {
             self.stopped.store(true, Ordering::Relaxed);
         }
     }
@@ -552,6 +570,7 @@ fn read_container(file: &FoundFile, name: &str, max_mb: u64) -> std::io::Result<
             bytes: 0,
             ended: Ended::default(),
             stopped: stopped.clone(),
+            room: Pending::new(CONTAINER_ROOM),
         };
         let mut read = || -> std::io::Result<u64> {
             let opened = open_regular(&path)?;
@@ -647,7 +666,7 @@ fn read_in_pieces(file: &FoundFile, max_mb: u64) -> std::io::Result<Option<InPie
                     let Some(records) = parser.chunk(chunk) else {
                         break Err("changed while being read".to_string());
                     };
-                    if tx.send(Piece::Records(records)).is_err() {
+                    if tx.send(Piece::Records(records, None)).is_err() {
                         return;
                     }
                 }
@@ -792,8 +811,8 @@ fn add_pieces(
     let mut end = Err("stopped before the end".to_string());
     for piece in rest.iter() {
         match piece {
-            Piece::Records(records) => {
-                articles += add_records(writer, pending, records, (&doc, None), target)?
+            Piece::Records(records, held) => {
+                articles += add_records(writer, pending, records, (&doc, held.as_ref()), target)?
             }
             Piece::End(e) => end = e,
         }
@@ -1643,7 +1662,7 @@ fn take_read(
         let rest = rest;
         for piece in rest.iter() {
             match piece {
-                Piece::Records(records) => {
+                Piece::Records(records, _held) => {
                     for record in records {
                         counts.articles += 1;
                         each(&file, record)?;
@@ -1726,6 +1745,72 @@ mod make_doc_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A sink sending to `tx`, and a record of `bytes` bytes of text.
+    fn sink(tx: SyncSender<Piece>) -> PieceSink {
+        PieceSink {
+            tx,
+            records: Vec::new(),
+            bytes: 0,
+            ended: Ended::default(),
+            stopped: std::sync::Arc::new(AtomicBool::new(false)),
+            room: Pending::new(CONTAINER_ROOM),
+        }
+    }
+
+    fn large_record() -> Record {
+        Record {
+            article: article::Article {
+                body: "x".repeat(CONTAINER_ROOM as usize + 1),
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_large_member_of_a_container_waits_until_the_one_before_is_indexed() {
+        use article::Sink;
+        let (tx, rx) = sync_channel(PIECES_AHEAD);
+        let (a, b) = (large_record(), large_record());
+        let reader = std::thread::spawn(move || {
+            let mut sink = sink(tx);
+            sink.record(a);
+            sink.record(b);
+        });
+        // The first piece, as the indexing thread holds it until tantivy has indexed it.
+        let first = rx.recv().unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(
+            !reader.is_finished(),
+            "a second large member was sent meanwhile"
+        );
+        drop(first);
+        reader.join().unwrap();
+        let rest: Vec<Piece> = rx.iter().collect();
+        let records: usize = rest
+            .iter()
+            .map(|p| match p {
+                Piece::Records(r, _) => r.len(),
+                Piece::End(_) => 0,
+            })
+            .sum();
+        assert_eq!(records, 1);
+    }
+
+    #[test]
+    fn a_large_member_waiting_for_room_stops_when_its_container_is_no_longer_taken() {
+        use article::Sink;
+        let (tx, rx) = sync_channel(PIECES_AHEAD);
+        let mut sink = sink(tx);
+        sink.record(large_record());
+        let first = rx.recv().unwrap();
+        drop(rx);
+        // Would wait for `first` to be dropped; the indexing thread is gone, so it does not.
+        sink.record(large_record());
+        assert!(sink.stopped.load(Ordering::Relaxed));
+        drop(first);
+    }
 
     /// A FIFO put where the walk saw a file must not block the reader: opening does not
     /// wait for a writer, and the open handle is refused as not a regular file.
