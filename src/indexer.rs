@@ -254,7 +254,8 @@ struct FileOutcome {
 
 /// What a worker reading a file in pieces sends after the first piece.
 enum Piece {
-    Records(Vec<Record>),
+    /// Records, with their share of the container's room (see [`PieceSink`]), if any.
+    Records(Vec<Record>, Option<std::sync::Arc<Held>>),
     /// How the file ended, once every piece was read; `Err` when it could not be read to
     /// the end as it was at first (a read error, or it changed meanwhile).
     End(PieceEnd),
@@ -275,14 +276,20 @@ type SendRest = Box<dyn FnOnce() + Send>;
 /// Reads and parses one file. A large JSON Lines file is read in pieces (see
 /// [`read_in_pieces`]): its first piece comes back here, and the caller, once it has sent
 /// the outcome on, runs the returned function to send the rest through `rest`.
-fn read_file(mut file: FoundFile, root: u64, max_mb: u64) -> (FileOutcome, Option<SendRest>) {
-    let (result, rest, send_rest) = read_parsed(&mut file, max_mb);
+fn read_file(
+    mut file: FoundFile,
+    root: u64,
+    max_mb: u64,
+    room: Option<Room<'_>>,
+) -> (FileOutcome, Option<SendRest>) {
+    let mut held = None;
+    let (result, rest, send_rest) = read_parsed(&mut file, max_mb, room, &mut held);
     let outcome = FileOutcome {
         file,
         root,
         result,
         rest,
-        held: None,
+        held,
     };
     (outcome, send_rest)
 }
@@ -299,8 +306,14 @@ type Parsed = (
 ///
 /// Memory is bounded whatever the file: a `.txt` file over `max_mb` MB is skipped unread,
 /// a binary or sparse file is refused from its first bytes, and a large JSON Lines file is
-/// read in pieces with each line capped at `max_mb` MB.
-fn read_parsed(file: &mut FoundFile, max_mb: u64) -> Parsed {
+/// read in pieces with each line capped at `max_mb` MB. A file read whole first takes its
+/// size of `room` (into `held`), waiting for it.
+fn read_parsed(
+    file: &mut FoundFile,
+    max_mb: u64,
+    room: Option<Room<'_>>,
+    held: &mut Option<Held>,
+) -> Parsed {
     let cannot_read = |e: std::io::Error| (Err(format!("cannot read: {e}")), None, None);
     // Not indexed, for a reason found before the file was read whole: as a file that reads
     // as no article, it takes the place of what the index had for it.
@@ -382,6 +395,9 @@ fn read_parsed(file: &mut FoundFile, max_mb: u64) -> Parsed {
             Err(e) => return cannot_read(e),
         }
     }
+    if let Some(room) = room {
+        *held = Some(room.read_ahead.hold_unless(file.size, room.stop));
+    }
     // As `std::fs::read`: room for the whole file at once, and an error, not an abort, when
     // there is not enough memory for it.
     let rest = usize::try_from(file.size)
@@ -437,6 +453,12 @@ fn open_regular_with_meta(path: &Path) -> std::io::Result<(File, std::fs::Metada
 /// [`article::PIECE_BYTES`] of text, whichever comes first).
 const PIECE_RECORDS: usize = 1024;
 
+/// The room one container's pieces share, from being sent until tantivy has indexed
+/// their documents: pieces of ordinary articles are bounded by [`PIECES_AHEAD`] long
+/// before it fills, and a member larger than it goes alone, so of a container's large
+/// members one at a time is in memory once read.
+const CONTAINER_ROOM: u64 = 16 << 20;
+
 /// The worker's end of a container being read: records go to the indexing thread in
 /// pieces as they are read, problems and the count of records passed over wait for the
 /// end. Once the indexing thread stops taking pieces, `stopped` tells the reading to stop.
@@ -446,6 +468,8 @@ struct PieceSink {
     bytes: usize,
     ended: Ended,
     stopped: std::sync::Arc<AtomicBool>,
+    /// Each piece takes its bytes of it before it is sent (see [`CONTAINER_ROOM`]).
+    room: Pending,
 }
 
 impl PieceSink {
@@ -453,9 +477,18 @@ impl PieceSink {
         if self.records.is_empty() || self.stopped.load(Ordering::Relaxed) {
             return;
         }
-        self.bytes = 0;
+        let bytes = std::mem::take(&mut self.bytes) as u64;
         let records = std::mem::take(&mut self.records);
-        if self.tx.send(Piece::Records(records)).is_err() {
+        // The wait ends when the indexing thread no longer takes pieces: an empty piece,
+        // which adds nothing, finds that out.
+        let gone = || {
+            matches!(
+                self.tx.try_send(Piece::Records(Vec::new(), None)),
+                Err(std::sync::mpsc::TrySendError::Disconnected(_))
+            )
+        };
+        let held = std::sync::Arc::new(self.room.hold_unless(bytes, &gone));
+        if self.tx.send(Piece::Records(records, Some(held))).is_err() {
             self.stopped.store(true, Ordering::Relaxed);
         }
     }
@@ -537,6 +570,7 @@ fn read_container(file: &FoundFile, name: &str, max_mb: u64) -> std::io::Result<
             bytes: 0,
             ended: Ended::default(),
             stopped: stopped.clone(),
+            room: Pending::new(CONTAINER_ROOM),
         };
         let mut read = || -> std::io::Result<u64> {
             let opened = open_regular(&path)?;
@@ -632,7 +666,7 @@ fn read_in_pieces(file: &FoundFile, max_mb: u64) -> std::io::Result<Option<InPie
                     let Some(records) = parser.chunk(chunk) else {
                         break Err("changed while being read".to_string());
                     };
-                    if tx.send(Piece::Records(records)).is_err() {
+                    if tx.send(Piece::Records(records, None)).is_err() {
                         return;
                     }
                 }
@@ -736,12 +770,16 @@ pub fn place_and_source<'a>(
     (place, source)
 }
 
-/// Adds a file's records (or a piece of them) to the index; returns how many.
+/// Adds a file's records (or a piece of them) to the index, each document made by `doc`
+/// and carrying the file's share of the read-ahead room, if it holds one; returns how many.
 fn add_records(
     writer: &mut Writer,
     pending: &Pending,
     records: Vec<Record>,
-    doc: impl Fn(&Record) -> TantivyDocument,
+    (doc, held): (
+        impl Fn(&Record) -> TantivyDocument,
+        Option<&std::sync::Arc<Held>>,
+    ),
     target: &Path,
 ) -> Result<usize> {
     let n = records.len();
@@ -749,7 +787,7 @@ fn add_records(
     for record in records {
         let a = &record.article;
         let bytes = (a.body.len() + a.title.len()) as u64;
-        let admitted = pending.admit(doc(&record), bytes);
+        let admitted = pending.admit_with(doc(&record), bytes, held.cloned());
         if let Err(e) = writer.add_document(admitted) {
             return Err(write_failed(target, worker_error(writer, e)));
         }
@@ -773,8 +811,8 @@ fn add_pieces(
     let mut end = Err("stopped before the end".to_string());
     for piece in rest.iter() {
         match piece {
-            Piece::Records(records) => {
-                articles += add_records(writer, pending, records, &doc, target)?
+            Piece::Records(records, held) => {
+                articles += add_records(writer, pending, records, (&doc, held.as_ref()), target)?
             }
             Piece::End(e) => end = e,
         }
@@ -889,13 +927,6 @@ struct WalkResult {
     scanned: Vec<PathBuf>,
 }
 
-/// Walks the folders, compares each file with the index, and reads and parses the new and
-/// changed ones in parallel, sending them to the indexing thread.
-///
-/// What the index holds is loaded into `indexed` here, from `searcher`, when the first
-/// files have been found: the walk's first batches are listed and stat-ed meanwhile,
-/// rather than a no-op run starting with a wait for the load. The searcher is dropped once
-/// loaded, so the columns it read do not stay mapped for the rest of the pass.
 /// How files are read: the cap on one article, and the room shared by files read ahead.
 #[derive(Clone, Copy)]
 struct Limits<'a> {
@@ -903,6 +934,21 @@ struct Limits<'a> {
     read_ahead: &'a Pending,
 }
 
+/// The room shared by files read ahead of the indexing thread, and what says the run is
+/// ending (a wait for room then ends).
+#[derive(Clone, Copy)]
+struct Room<'a> {
+    read_ahead: &'a Pending,
+    stop: &'a (dyn Fn() -> bool + Sync),
+}
+
+/// Walks the folders, compares each file with the index, and reads and parses the new and
+/// changed ones in parallel, sending them to the indexing thread.
+///
+/// What the index holds is loaded into `indexed` here, from `searcher`, when the first
+/// files have been found: the walk's first batches are listed and stat-ed meanwhile,
+/// rather than a no-op run starting with a wait for the load. The searcher is dropped once
+/// loaded, so the columns it read do not stay mapped for the rest of the pass.
 fn walk_and_read(
     scan: &[PathBuf],
     searcher: tantivy::Searcher,
@@ -912,6 +958,10 @@ fn walk_and_read(
     limits: Limits<'_>,
     tx: SyncSender<FileOutcome>,
 ) -> Result<WalkResult> {
+    let room = Room {
+        read_ahead: limits.read_ahead,
+        stop,
+    };
     let in_index = searcher.num_docs();
     // Into an empty index every file is read, and its size and time come from opening it;
     // stat-ing it first would be work thrown away.
@@ -981,13 +1031,11 @@ fn walk_and_read(
                     if stop() {
                         return Err(());
                     }
-                    let (mut outcome, send_rest) = read_file(file, root_id, limits.max_article_mb);
-                    // The file's text waits for the indexing thread in the channel: its
-                    // share of the room is given back when the outcome is dropped there.
-                    // (A file read in pieces holds a few pieces at a time, bounded apart.)
-                    if outcome.rest.is_none() {
-                        outcome.held = Some(limits.read_ahead.hold(outcome.file.size));
-                    }
+                    // A file read whole holds its share of the room from before it is read
+                    // until its documents are indexed. (A file read in pieces holds a few
+                    // pieces at a time, bounded apart.)
+                    let (outcome, send_rest) =
+                        read_file(file, root_id, limits.max_article_mb, Some(room));
                     tx.send(outcome).map_err(|_| ())?;
                     if let Some(send_rest) = send_rest {
                         send_rest();
@@ -1109,8 +1157,10 @@ impl Pass<'_> {
             root,
             result,
             rest,
-            held: _held,
+            held,
         } = outcome;
+        // Carried on by the file's documents: given back once tantivy has indexed them all.
+        let held = held.map(std::sync::Arc::new);
         let key = file.key();
         let (hash, parse) = match result {
             Ok(ok) => ok,
@@ -1130,7 +1180,14 @@ impl Pass<'_> {
         }
         let fields = self.fields;
         let doc = |record: &Record| make_doc(fields, &file, &key, root, hash, record);
-        let mut articles = add_records(self.writer, self.pending, parse.records, doc, self.target)?;
+        let mut articles = add_records(
+            self.writer,
+            self.pending,
+            parse.records,
+            (doc, held.as_ref()),
+            self.target,
+        )?;
+        drop(held);
         if let Some(rest) = rest {
             let (more, end) = add_pieces(self.writer, self.pending, rest, doc, self.target)?;
             articles += more;
@@ -1530,7 +1587,7 @@ pub fn read_folders(
                 }
                 let read: Vec<_> = window
                     .into_par_iter()
-                    .map(|file| read_file(file, root_id, max_article_mb))
+                    .map(|file| read_file(file, root_id, max_article_mb, None))
                     .collect();
                 for (outcome, send_rest) in read {
                     counts.files += 1;
@@ -1605,7 +1662,7 @@ fn take_read(
         let rest = rest;
         for piece in rest.iter() {
             match piece {
-                Piece::Records(records) => {
+                Piece::Records(records, _held) => {
                     for record in records {
                         counts.articles += 1;
                         each(&file, record)?;
@@ -1688,6 +1745,72 @@ mod make_doc_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A sink sending to `tx`, and a record of `bytes` bytes of text.
+    fn sink(tx: SyncSender<Piece>) -> PieceSink {
+        PieceSink {
+            tx,
+            records: Vec::new(),
+            bytes: 0,
+            ended: Ended::default(),
+            stopped: std::sync::Arc::new(AtomicBool::new(false)),
+            room: Pending::new(CONTAINER_ROOM),
+        }
+    }
+
+    fn large_record() -> Record {
+        Record {
+            article: article::Article {
+                body: "x".repeat(CONTAINER_ROOM as usize + 1),
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_large_member_of_a_container_waits_until_the_one_before_is_indexed() {
+        use article::Sink;
+        let (tx, rx) = sync_channel(PIECES_AHEAD);
+        let (a, b) = (large_record(), large_record());
+        let reader = std::thread::spawn(move || {
+            let mut sink = sink(tx);
+            sink.record(a);
+            sink.record(b);
+        });
+        // The first piece, as the indexing thread holds it until tantivy has indexed it.
+        let first = rx.recv().unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(
+            !reader.is_finished(),
+            "a second large member was sent meanwhile"
+        );
+        drop(first);
+        reader.join().unwrap();
+        let rest: Vec<Piece> = rx.iter().collect();
+        let records: usize = rest
+            .iter()
+            .map(|p| match p {
+                Piece::Records(r, _) => r.len(),
+                Piece::End(_) => 0,
+            })
+            .sum();
+        assert_eq!(records, 1);
+    }
+
+    #[test]
+    fn a_large_member_waiting_for_room_stops_when_its_container_is_no_longer_taken() {
+        use article::Sink;
+        let (tx, rx) = sync_channel(PIECES_AHEAD);
+        let mut sink = sink(tx);
+        sink.record(large_record());
+        let first = rx.recv().unwrap();
+        drop(rx);
+        // Would wait for `first` to be dropped; the indexing thread is gone, so it does not.
+        sink.record(large_record());
+        assert!(sink.stopped.load(Ordering::Relaxed));
+        drop(first);
+    }
 
     /// A FIFO put where the walk saw a file must not block the reader: opening does not
     /// wait for a writer, and the open handle is refused as not a regular file.

@@ -8,6 +8,12 @@
 //! a [`Held`] share of a cap in bytes, given back when it is dropped (tantivy drops a
 //! document once it has indexed it); taking a share waits while the cap is full. One
 //! holder is always let through, however large (`--max-article-mb` bounds it).
+//!
+//! A file read whole takes its share before it is read, and its documents carry that share
+//! on into tantivy ([`Pending::admit_with`]): it comes back when tantivy has indexed the
+//! last of them. So a file larger than the cap is read only once the files before it are
+//! indexed, and the next waits until it is: of such files, one at a time is in memory,
+//! from its first byte read to its last word indexed.
 
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -47,23 +53,55 @@ impl Pending {
 
     /// `doc`, holding `bytes` of the cap until tantivy is done with it; waits for room.
     pub fn admit(&self, doc: TantivyDocument, bytes: u64) -> BudgetedDoc {
+        self.admit_with(doc, bytes, None)
+    }
+
+    /// As [`Pending::admit`], the document also keeping `file` (its file's share of
+    /// another cap) until tantivy is done with it: the file's share comes back with the
+    /// last of its documents.
+    pub fn admit_with(
+        &self,
+        doc: TantivyDocument,
+        bytes: u64,
+        file: Option<Arc<Held>>,
+    ) -> BudgetedDoc {
         BudgetedDoc {
             doc,
             _held: self.hold(bytes),
+            _file: file,
         }
     }
 
-    /// A share of `bytes` of the cap, given back when dropped; waits for room.
+    /// A share of `bytes` of the cap, given back when dropped; waits for room, at most
+    /// [`PATIENCE`].
     pub fn hold(&self, bytes: u64) -> Held {
+        let first = std::cell::Cell::new(true);
+        self.hold_while(bytes, &|| first.replace(false))
+    }
+
+    /// As [`Pending::hold`], waiting for room however long that takes, until `stopped`
+    /// says the run is ending (then the share is taken at once). For files read ahead,
+    /// whose room comes back as tantivy indexes: a large article can take longer than
+    /// [`PATIENCE`] to index, and letting the next through then would break the bound.
+    pub fn hold_unless(&self, bytes: u64, stopped: &dyn Fn() -> bool) -> Held {
+        self.hold_while(bytes, &|| !stopped())
+    }
+
+    /// Takes the share, waiting [`PATIENCE`] at a time for room while `again`, asked before
+    /// each wait, says to.
+    fn hold_while(&self, bytes: u64, again: &dyn Fn() -> bool) -> Held {
         let (lock, room) = &*self.shared;
         let mut state = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if state.out > 0 && state.out + bytes > self.cap {
+        let full = |s: &State| s.out > 0 && s.out + bytes > self.cap;
+        if full(&state) {
             state.waiting += 1;
-            let (mut guard, _) = room
-                .wait_timeout_while(state, PATIENCE, |s| s.out > 0 && s.out + bytes > self.cap)
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            guard.waiting -= 1;
-            state = guard;
+            while full(&state) && again() {
+                let (guard, _) = room
+                    .wait_timeout_while(state, PATIENCE, |s| full(s))
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                state = guard;
+            }
+            state.waiting -= 1;
         }
         state.out += bytes;
         Held {
@@ -104,6 +142,7 @@ impl Drop for Held {
 pub struct BudgetedDoc {
     doc: TantivyDocument,
     _held: Held,
+    _file: Option<Arc<Held>>,
 }
 
 impl Document for BudgetedDoc {
@@ -147,6 +186,48 @@ mod tests {
         drop(first);
         waiting.join().unwrap();
         assert_eq!(pending.out(), 0);
+    }
+
+    #[test]
+    fn a_file_share_comes_back_with_the_last_of_its_documents() {
+        let (read_ahead, pending) = (Pending::new(100), Pending::new(100));
+        let file = Arc::new(read_ahead.hold(80));
+        let a = pending.admit_with(TantivyDocument::default(), 10, Some(Arc::clone(&file)));
+        let b = pending.admit_with(TantivyDocument::default(), 10, Some(file));
+        assert_eq!(read_ahead.out(), 80);
+        drop(a);
+        assert_eq!(
+            read_ahead.out(),
+            80,
+            "given back before the file's last document"
+        );
+        drop(b);
+        assert_eq!(read_ahead.out(), 0);
+    }
+
+    #[test]
+    fn a_large_file_waits_past_the_patience_until_the_one_before_is_indexed() {
+        let read_ahead = Arc::new(Pending::new(100));
+        let first = read_ahead.hold(500);
+        let waiting = {
+            let read_ahead = Arc::clone(&read_ahead);
+            std::thread::spawn(move || drop(read_ahead.hold_unless(500, &|| false)))
+        };
+        // Past one PATIENCE: `hold` would have let it through by now.
+        std::thread::sleep(PATIENCE + Duration::from_millis(500));
+        assert!(!waiting.is_finished(), "a second large file let in");
+        drop(first);
+        waiting.join().unwrap();
+        assert_eq!(read_ahead.out(), 0);
+    }
+
+    #[test]
+    fn a_wait_for_room_ends_when_the_run_stops() {
+        let read_ahead = Pending::new(100);
+        let _first = read_ahead.hold(500);
+        let second = read_ahead.hold_unless(500, &|| true);
+        assert_eq!(read_ahead.out(), 1_000);
+        drop(second);
     }
 
     #[test]

@@ -311,3 +311,61 @@ fn a_jsonl_line_with_a_lone_surrogate_escape_is_read_with_a_replacement_characte
     assert_eq!(warnings[0]["line"], 1);
     assert_eq!(warnings[0]["kind"], "warning");
 }
+
+/// A saved page whose JSON-LD `NewsArticle` has `ld` as its fields (after `@type`), with a
+/// few paragraphs of text.
+fn ld_page(ld: &str) -> String {
+    let para = "<p>Growers in the valley counted their losses on Tuesday after a late frost \
+                killed most of the blossom on the apple and pear trees in the orchards.</p>";
+    format!(
+        "<html><head><title>Page</title><script type=\"application/ld+json\">\
+         {{\"@type\": \"NewsArticle\", {ld}}}</script></head>\
+         <body><article>{}</article></body></html>",
+        para.repeat(4)
+    )
+}
+
+#[test]
+fn a_page_listing_twenty_thousand_json_ld_authors_keeps_a_bounded_list_and_its_headline() {
+    // Names of letters only (a name with digits is refused): Aab Aab, Aab Aac, ...
+    let letters = |mut n: usize| -> String {
+        let mut s = String::from("A");
+        for _ in 0..3 {
+            s.push((b'a' + (n % 26) as u8) as char);
+            n /= 26;
+        }
+        s
+    };
+    let authors: Vec<String> = (0..20_000)
+        .map(|i| format!(r#"{{"name": "{} {}"}}"#, letters(i / 17_576), letters(i)))
+        .collect();
+    let a = Archive::new();
+    a.write(
+        "crowd.html",
+        ld_page(&format!(
+            r#""author": [{}], "headline": "Frost hits the orchards", "datePublished": "2023-05-02""#,
+            authors.join(", ")
+        )),
+    );
+    let s = a.index_json(&[]);
+    assert_eq!(s["indexed"], 1, "{s:#}");
+    let hit = &a.search("blossom", &[])["hits"][0];
+    // The keys after the list are still read.
+    assert_eq!(hit["title"], "Frost hits the orchards", "{hit:#}");
+    assert_eq!(hit["date"], "2023-05-02", "{hit:#}");
+    let got = hit["authors"].as_array().unwrap();
+    assert_eq!(got.len(), 50, "{:?}", &got[..3]);
+    assert_eq!(got[0], "Aaaa Aaaa");
+}
+
+#[test]
+fn a_json_ld_headline_with_a_script_in_it_keeps_the_text_after_the_script() {
+    let a = Archive::new();
+    // Written as it is, `</script>` and all: the HTML parser ends the block there.
+    a.write(
+        "headline.html",
+        ld_page(r#""headline": "<script>alert(1)</script>lynxld""#),
+    );
+    a.index_json(&[]);
+    assert_eq!(a.titles("blossom", &[]), ["lynxld"]);
+}

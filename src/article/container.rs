@@ -101,6 +101,9 @@ pub fn read_stream(
         FileKind::Text | FileKind::Html | FileKind::Xml => match read_capped(input, limits) {
             Ok(bytes) => {
                 let parse = parse_file(kind, &bytes);
+                // Freed before the records are handed on, which may wait for the indexing
+                // thread: a large member is then in memory once, as its text.
+                drop(bytes);
                 for p in parse.problems {
                     sink.problem(p);
                 }

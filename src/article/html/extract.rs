@@ -25,13 +25,20 @@ const MAX_ELEMENTS: usize = 150_000;
 /// links (an index page), not an article.
 const MAX_LINK_SHARE: f64 = 0.5;
 
+/// Readability reads the page's JSON-LD too (for the title it drops from the text), whole
+/// and unbounded: past this many bytes of it, it is not asked to (the metadata comes from
+/// `meta`, which reads JSON-LD with a bound).
+const MAX_READABILITY_JSON_LD: usize = 1 << 20;
+
 /// The article text of a parsed page (`html` is its source, parsed again only for the
-/// fallback), paragraphs a blank line apart; `Err` says why there is none.
-pub(super) fn body(doc: Document, html: &str) -> Result<String, String> {
+/// fallback; `json_ld_bytes` the size of its JSON-LD), paragraphs a blank line apart; `Err`
+/// says why there is none.
+pub(super) fn body(doc: Document, html: &str, json_ld_bytes: usize) -> Result<String, String> {
     doc.select("figcaption").remove();
     let config = Config {
         text_mode: TextMode::Formatted,
         max_elements_to_parse: MAX_ELEMENTS,
+        disable_json_ld: json_ld_bytes > MAX_READABILITY_JSON_LD,
         ..Config::default()
     };
     // No document URL: it only serves to resolve links, and text has none.

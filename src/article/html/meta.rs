@@ -17,11 +17,15 @@ pub(super) struct Meta {
     pub url: Option<String>,
     pub place: Option<String>,
     pub source: Option<String>,
+    /// The size of the page's JSON-LD blocks together, in bytes.
+    pub json_ld_bytes: usize,
 }
 
 /// The fields of the page's JSON-LD article.
 #[derive(Debug, Default)]
 struct LdArticle {
+    /// The size of the blocks read, together.
+    bytes: usize,
     headline: Option<String>,
     authors: Vec<String>,
     dates: Vec<String>,
@@ -35,8 +39,21 @@ const MAX_LD_DEPTH: usize = 12;
 /// The longest author name taken, in words.
 const MAX_NAME_WORDS: usize = 6;
 
-pub(super) fn read(doc: &Document) -> Meta {
-    let ld = json_ld(doc);
+/// Authors taken from a page, at most: no real byline comes near it, and a page listing
+/// millions would otherwise cost memory and time for each.
+pub(super) const MAX_AUTHORS: usize = 50;
+
+/// Values kept from one JSON-LD block, at most (objects, arrays, strings and numbers all
+/// count one), and items kept from one array: a real article's block, `@graph` and all,
+/// holds a few hundred values, while a hostile one can hold millions in a few MB. Past
+/// either the rest is read over and not kept, so a long author list leaves the keys after
+/// it (a headline, a date) still read.
+const MAX_LD_VALUES: usize = 100_000;
+const MAX_LD_ITEMS: usize = 1_000;
+
+/// The metadata of `doc`, parsed from `html`.
+pub(super) fn read(doc: &Document, html: &str) -> Meta {
+    let ld = json_ld(doc, html);
     let tags = MetaTags::read(doc);
     let micro = |prop: &str| -> Vec<String> {
         doc.select(&format!("[itemprop~={prop}]"))
@@ -138,6 +155,7 @@ pub(super) fn read(doc: &Document) -> Meta {
         url,
         place: visible_dateline(doc),
         source,
+        json_ld_bytes: ld.bytes,
     }
 }
 
@@ -201,8 +219,13 @@ fn one_line(s: &str) -> String {
 
 // ---------------------------------------------------------------- JSON-LD
 
-fn json_ld(doc: &Document) -> LdArticle {
+/// The page's JSON-LD article. Each block is read as the browser's parser cut it, unless
+/// that is not whole JSON because a string in it holds a literal `</script>` (which ends
+/// the element early): then the block is read from the page's source, to the end of its
+/// JSON value.
+fn json_ld(doc: &Document, html: &str) -> LdArticle {
     let mut values = Vec::new();
+    let mut bytes = 0;
     for script in doc.select("script").iter() {
         let is_ld = script
             .attr("type")
@@ -211,7 +234,8 @@ fn json_ld(doc: &Document) -> LdArticle {
             continue;
         }
         let text = script.text();
-        let value = serde_json::from_str::<Value>(&text).or_else(|_| {
+        bytes += text.len();
+        let value = bounded_json(&text, true).or_else(|e| {
             // Blocks wrapped in comment or CDATA markers, or ending in a semicolon.
             let trimmed = text
                 .trim()
@@ -221,7 +245,12 @@ fn json_ld(doc: &Document) -> LdArticle {
                 .trim_end_matches("//]]>")
                 .trim()
                 .trim_end_matches(';');
-            serde_json::from_str::<Value>(trimmed)
+            bounded_json(trimmed, true).or_else(|_| match html.find(&*text) {
+                Some(at) if e.is_eof() && !text.trim().is_empty() => {
+                    bounded_json(&html[at..], false)
+                }
+                _ => Err(e),
+            })
         });
         if let Ok(value) = value {
             values.push(value);
@@ -232,7 +261,10 @@ fn json_ld(doc: &Document) -> LdArticle {
         collect(value, 0, &mut nodes);
     }
     let Some(article) = nodes.iter().find(|n| is_article(n)) else {
-        return LdArticle::default();
+        return LdArticle {
+            bytes,
+            ..LdArticle::default()
+        };
     };
     let resolve = |v: &Value| -> Option<String> {
         match v {
@@ -247,9 +279,14 @@ fn json_ld(doc: &Document) -> LdArticle {
             _ => None,
         }
     };
+    // Authors are capped in `names`; a few more are taken here for the ones it refuses.
     let many = |v: Option<&Value>| -> Vec<String> {
         match v {
-            Some(Value::Array(items)) => items.iter().filter_map(resolve).collect(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(resolve)
+                .take(2 * MAX_AUTHORS)
+                .collect(),
             Some(v) => resolve(v).into_iter().collect(),
             None => Vec::new(),
         }
@@ -259,6 +296,7 @@ fn json_ld(doc: &Document) -> LdArticle {
         authors = many(article.get("creator"));
     }
     LdArticle {
+        bytes,
         headline: ["headline", "name"]
             .iter()
             .find_map(|k| article.get(*k).and_then(string))
@@ -274,6 +312,104 @@ fn json_ld(doc: &Document) -> LdArticle {
             .map(|p| one_line(&p))
             .find(|p| !p.is_empty()),
         url: article.get("url").and_then(string),
+    }
+}
+
+/// A JSON-LD block as a [`Value`] of at most [`MAX_LD_VALUES`] values and
+/// [`MAX_LD_ITEMS`] items an array, the first in the text: those after are read over
+/// (checked, not kept), so memory is bounded by what is kept and not by the block's size.
+/// `whole`: the text must end with the value; otherwise what follows it is not read.
+fn bounded_json(text: &str, whole: bool) -> serde_json::Result<Value> {
+    let left = std::cell::Cell::new(MAX_LD_VALUES);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde::de::DeserializeSeed::deserialize(Bounded(&left), &mut de)?;
+    if whole {
+        de.end()?;
+    }
+    Ok(value.unwrap_or(Value::Null))
+}
+
+/// Reads one JSON value while the count of values left allows: `None` once it is spent.
+#[derive(Clone, Copy)]
+struct Bounded<'a>(&'a std::cell::Cell<usize>);
+
+impl Bounded<'_> {
+    /// Takes one value from what is left; false once nothing is.
+    fn take(&self) -> bool {
+        let left = self.0.get();
+        self.0.set(left.saturating_sub(1));
+        left > 0
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Bounded<'_> {
+    type Value = Option<Value>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, de: D) -> Result<Option<Value>, D::Error> {
+        if self.0.get() == 0 {
+            <serde::de::IgnoredAny as serde::Deserialize>::deserialize(de)?;
+            return Ok(None);
+        }
+        de.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Bounded<'_> {
+    type Value = Option<Value>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(self.take().then_some(Value::Bool(v)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(self.take().then(|| Value::from(v)))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(self.take().then(|| Value::from(v)))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(self.take().then(|| Value::from(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(self.take().then(|| Value::String(v.to_string())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(self.take().then_some(Value::String(v)))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(self.take().then_some(Value::Null))
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(self.take().then_some(Value::Null))
+    }
+
+    // An array or object is only visited while values are left (see `deserialize`), so it
+    // is kept, with the items read before the count ran out.
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        self.take();
+        let mut items = Vec::new();
+        while items.len() < MAX_LD_ITEMS {
+            match seq.next_element_seed(self)? {
+                Some(item) => items.extend(item),
+                None => return Ok(Some(Value::Array(items))),
+            }
+        }
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(Some(Value::Array(items)))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        self.take();
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if let Some(value) = map.next_value_seed(self)? {
+                object.insert(key, value);
+            }
+        }
+        Ok(Some(Value::Object(object)))
     }
 }
 
@@ -412,6 +548,9 @@ pub(super) fn strip_site_for_test(headline: &str, site: Option<&str>, url: Optio
 fn names(raw: Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for s in raw {
+        if out.len() >= MAX_AUTHORS {
+            break;
+        }
         let s = one_line(&s);
         if s.is_empty() || s.contains("://") || s.contains('@') || s.starts_with('/') {
             continue;
@@ -438,6 +577,9 @@ fn names(raw: Vec<String>) -> Vec<String> {
                 && !name.chars().any(|c| c.is_ascii_digit());
             if plausible && !out.iter().any(|o| o.eq_ignore_ascii_case(&name)) {
                 out.push(name);
+            }
+            if out.len() >= MAX_AUTHORS {
+                break;
             }
         }
     }

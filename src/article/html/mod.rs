@@ -78,8 +78,8 @@ fn page(html: &str, url: Option<&str>) -> Result<Article, String> {
     }
     let caught = std::panic::catch_unwind(|| {
         let doc = dom_query::Document::from(html);
-        let meta = meta::read(&doc);
-        let body = extract::body(doc, html);
+        let meta = meta::read(&doc, html);
+        let body = extract::body(doc, html, meta.json_ld_bytes);
         (meta, body)
     });
     let Ok((meta, body)) = caught else {
