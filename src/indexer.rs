@@ -832,6 +832,18 @@ fn report(summary: &mut Summary, key: &str, problems: Vec<article::Problem>) {
     }
 }
 
+/// Removes the index files no commit refers to: what a failed or killed run wrote after its
+/// last commit (segments, merges), which would otherwise take the space the next run needs.
+/// tantivy itself only does this after a commit. `writer` holds the index's lock, so no
+/// other run is writing files of its own.
+fn collect_garbage<D: tantivy::Document>(writer: &IndexWriter<D>, target: &Path) -> Result<()> {
+    writer
+        .garbage_collect_files()
+        .wait()
+        .map_err(|e| write_failed(target, e))?;
+    Ok(())
+}
+
 fn commit(writer: &mut Writer, meta: &Meta, target: &Path) -> Result<()> {
     let payload = serde_json::to_string(meta)?;
     let mut prepared = writer
@@ -1388,6 +1400,15 @@ impl Indexer {
             .collect::<Result<_>>()?;
         let target = opts.index.clone();
         let (mut open, rebuild) = if opts.rebuild && index_dir::exists(&target) {
+            // What a failed run left in the old index would take space the rebuild needs.
+            // (An index tantivy can no longer open is replaced whole at the end.)
+            if let Ok(old) = index_dir::open(&target) {
+                let writer = old
+                    .index
+                    .writer_with_num_threads::<TantivyDocument>(1, MIN_MB_PER_THREAD << 20)
+                    .map_err(|e| index_dir::writer_error(&target, e))?;
+                collect_garbage(&writer, &target)?;
+            }
             let lock = index_dir::lock_writer(&target)?;
             index_dir::remove_staging(&target)?;
             let mut open = index_dir::create(&index_dir::staging_path(&target))?;
@@ -1397,6 +1418,7 @@ impl Indexer {
             (open_for_update(opts)?, None)
         };
         let writer = writer_for(&open, opts)?;
+        collect_garbage(&writer, &target)?;
         if rebuild.is_none() {
             // A rebuild killed earlier left its staging folder; the writer's lock says no
             // rebuild is running now.
@@ -1457,7 +1479,30 @@ impl Indexer {
         let passed = self.pass_over_folders(stop);
         match passed {
             Err(_) if !index_dir::exists(&self.open.path) => Err(removed()),
-            other => other,
+            Err(e) => {
+                self.clean_up_failed();
+                Err(e)
+            }
+            ok => ok,
+        }
+    }
+
+    /// After a failed pass, gives back the space it took: what it wrote since its last
+    /// commit is removed (a full disk has that room again for the next run), and a failed
+    /// rebuild's staging folder goes whole. The error being reported matters more than one
+    /// from here, so these are best effort; the next run starts with the same clean-up.
+    fn clean_up_failed(&mut self) {
+        if self.rebuild.is_some() {
+            if let Some(writer) = self.writer.take() {
+                // Its merges write into the staging folder until they end.
+                let _ = writer.wait_merging_threads();
+            }
+            let _ = index_dir::remove_staging(&self.target);
+        } else if let Some(writer) = self.writer.as_mut() {
+            // Back to the last commit, so its segments are the only ones in use.
+            if writer.rollback().is_ok() {
+                let _ = collect_garbage(writer, &self.target);
+            }
         }
     }
 
@@ -1804,6 +1849,50 @@ mod make_doc_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The files in an index folder, but for tantivy's own hidden ones.
+    fn index_files(index: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(index)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with('.'))
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// A run killed after writing a segment and before committing it leaves files tantivy
+    /// lists as its own that no commit uses; the next run starts by removing them, so that
+    /// on a full disk they do not take the room it needs.
+    #[test]
+    fn a_run_starts_by_removing_files_no_commit_uses() {
+        let dir = tempfile::tempdir().unwrap();
+        let articles = dir.path().join("articles");
+        std::fs::create_dir_all(&articles).unwrap();
+        std::fs::write(articles.join("a.txt"), "Alpha\n17 March 2017\n\napples\n").unwrap();
+        let mut opts = Options::new(dir.path().join("idx"));
+        opts.dirs = vec![articles];
+        opts.threads = 1;
+        let stop = AtomicBool::new(false);
+        run(&opts, &stop).unwrap();
+        let committed = index_files(&opts.index);
+        {
+            let open = index_dir::open(&opts.index).unwrap();
+            let mut writer = open
+                .index
+                .writer_with_num_threads::<TantivyDocument>(1, MIN_MB_PER_THREAD << 20)
+                .unwrap();
+            let mut doc = TantivyDocument::default();
+            doc.add_text(open.fields.title, "never committed");
+            writer.add_document(doc).unwrap();
+            // Written to disk, as a killed run's segment is, and never committed.
+            let _prepared = writer.prepare_commit().unwrap();
+        }
+        assert!(index_files(&opts.index).len() > committed.len());
+        let summary = run(&opts, &stop).unwrap();
+        assert_eq!(summary.unchanged, 1);
+        assert_eq!(index_files(&opts.index), committed);
+    }
 
     /// A FIFO put where the walk saw a file must not block the reader: opening does not
     /// wait for a writer, and the open handle is refused as not a regular file.

@@ -157,6 +157,87 @@ fn a_full_disk_ends_the_run_with_one_line_and_loses_nothing() {
     }
 }
 
+/// The files in the index folder besides the last commit's own: `meta.json` (listing no
+/// segment here), tantivy's list of its files and locks, and the test's ballast.
+fn files_besides_an_empty_commit(index: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(index)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            ![
+                "meta.json",
+                ".managed.json",
+                ".tantivy-meta.lock",
+                ".tantivy-writer.lock",
+                ".ballast",
+            ]
+            .contains(&n.as_str())
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// A disk that cannot hold the build of [`many_articles`]`(3000)` while it holds a ballast
+/// file, and can without it (the build needs about 2.5 MB), but not also beside what a
+/// failed run wrote.
+fn tight_disk(a: &Archive) -> (Tmpfs, PathBuf) {
+    let disk = Tmpfs::mount(&a.index(), "3840k").expect("mounting a tmpfs needs root");
+    let ballast = a.index().join(".ballast");
+    std::fs::write(&ballast, vec![1u8; 1792 << 10]).unwrap();
+    (disk, ballast)
+}
+
+#[test]
+#[ignore = "needs root to mount a small filesystem; .ci/run runs it"]
+fn a_run_that_filled_the_disk_leaves_its_space_to_the_next() {
+    let a = Archive::new();
+    many_articles(&a, 3000, 0);
+    let (_disk, ballast) = tight_disk(&a);
+    let articles = a.articles();
+    let err = failing_index(&a, &[articles.to_str().unwrap(), "--threads", "1"]);
+    assert!(err.contains("no space left on device"), "{err}");
+    // What the failed run wrote after its last commit is gone with it.
+    assert_eq!(
+        files_besides_an_empty_commit(&a.index()),
+        Vec::<String>::new()
+    );
+    // Space freed: the next run fits, and is exact.
+    std::fs::remove_file(&ballast).unwrap();
+    let s = a.reindex_json(&["--threads", "1"]);
+    assert_eq!(s["added"], 3000, "{s}");
+    assert_eq!(s["articles"], 3000, "{s}");
+    assert_eq!(total(&a), 3000);
+    for i in (0..3000).step_by(331) {
+        assert_eq!(
+            a.search(&format!("uniq{i}"), &[])["total_hits"],
+            1,
+            "uniq{i}"
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs root to mount a small filesystem; .ci/run runs it"]
+fn a_rebuild_that_filled_the_disk_leaves_no_staging_folder() {
+    let a = Archive::new();
+    many_articles(&a, 20, 0);
+    let (_disk, ballast) = tight_disk(&a);
+    assert_eq!(a.index_json(&[])["articles"], 20);
+    many_articles(&a, 3000, 20);
+    let err = failing_index(&a, &["--rebuild", "--threads", "1"]);
+    assert!(err.contains("no space left on device"), "{err}");
+    assert!(
+        !index_dir_staging(&a).exists(),
+        "the failed rebuild's folder is left"
+    );
+    assert_eq!(total(&a), 20, "the old index, whole");
+    std::fs::remove_file(&ballast).unwrap();
+    let s = a.reindex_json(&["--rebuild", "--threads", "1"]);
+    assert_eq!(s["articles"], 3020, "{s}");
+    assert_eq!(total(&a), 3020);
+}
+
 /// `n` small articles under `articles/<folder>/`, each with the word `<folder>N`.
 fn small_files(a: &Archive, folder: &str, n: usize) {
     for i in 0..n {
