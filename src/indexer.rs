@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use crossbeam_channel::{bounded, Receiver, Select, Sender};
+use crossbeam_channel::{bounded, Receiver, Select, Sender, TryRecvError};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -973,9 +973,12 @@ fn walk_and_read(
                 stopped = true;
                 return;
             }
-            let sent = to_read
-                .into_par_iter()
-                .try_for_each_with(tx.clone(), |tx, file| {
+            // One file per task: a worker held by a long archive (it sends the pieces until
+            // the last is taken) then holds back no file listed after it, which the other
+            // workers read meanwhile, for the indexing thread to add between its pieces.
+            let sent = to_read.into_par_iter().with_max_len(1).try_for_each_with(
+                tx.clone(),
+                |tx, file| {
                     if stop() {
                         return Err(());
                     }
@@ -991,7 +994,8 @@ fn walk_and_read(
                         send_rest();
                     }
                     Ok(())
-                });
+                },
+            );
             stopped |= sent.is_err();
         });
         if let Some(e) = load_error {
@@ -1238,6 +1242,19 @@ impl Pass<'_> {
                 self.meta.partial.push(id);
             }
             self.commit_if_due()?;
+            // Files waiting go first: a piece is always ready while the reading is ahead,
+            // and each costs a commit, so taking them in turn would leave the files for
+            // the end.
+            if !incoming.closed {
+                match incoming.files.try_recv() {
+                    Ok(outcome) => {
+                        self.take_beside(outcome, incoming)?;
+                        continue;
+                    }
+                    Err(TryRecvError::Disconnected) => incoming.closed = true,
+                    Err(TryRecvError::Empty) => {}
+                }
+            }
             let mut select = Select::new();
             let piece = select.recv(&rest);
             let file = (!incoming.closed).then(|| select.recv(incoming.files));
@@ -1261,12 +1278,21 @@ impl Pass<'_> {
                 }
             } else if Some(ready.index()) == file {
                 match ready.recv(incoming.files) {
-                    Ok(outcome) if outcome.rest.is_some() => incoming.later.push_back(outcome),
-                    Ok(outcome) => self.take(outcome, incoming)?,
+                    Ok(outcome) => self.take_beside(outcome, incoming)?,
                     Err(_) => incoming.closed = true,
                 }
             }
         }
+    }
+
+    /// Takes a file that arrived while another is added in pieces: one read whole now, one
+    /// read in pieces in its turn.
+    fn take_beside(&mut self, outcome: FileOutcome, incoming: &mut Incoming) -> Result<()> {
+        if outcome.rest.is_some() {
+            incoming.later.push_back(outcome);
+            return Ok(());
+        }
+        self.take(outcome, incoming)
     }
 
     /// The file `id` is now wholly in the index or wholly out of it, as of the next commit.

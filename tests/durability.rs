@@ -377,6 +377,53 @@ fn a_run_killed_mid_archive_is_completed_exactly_by_the_next() {
     assert_eq!(s["indexed"], 0, "{s}");
 }
 
+#[test]
+fn files_beside_a_long_archive_are_committed_while_it_is_read() {
+    // Two readers: one is held by the archive until it is read, the other reads the small
+    // files, whichever comes first in the folder; most reach the indexing thread after the
+    // archive has (it is read in pieces from its first), so they are added between its
+    // pieces or not until it ends.
+    const BESIDE: usize = 2000;
+    let found = [8_000, 30_000, 120_000].into_iter().any(|n| {
+        let a = Archive::new();
+        small_files(&a, "beside", BESIDE);
+        long_archive(&a, "beside/wire.jsonl.gz", n);
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dateline"))
+            .env("RAYON_NUM_THREADS", "2")
+            .args(["index", "--batch-docs", "200", "--threads", "1", "--index"])
+            .arg(a.index())
+            .arg(a.articles())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut found = false;
+        while child.try_wait().unwrap().is_none() {
+            // Once committed, the small files stay: all of them searchable, and then a
+            // commit still listing the archive as read part-way, means they were committed
+            // while it was being read.
+            if !partial_at(&a.index()).is_empty()
+                && a.search("beside", &["--all-copies"])["total_hits"] == BESIDE as u64
+                && !partial_at(&a.index()).is_empty()
+            {
+                found = true;
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let _ = child.kill();
+        child.wait().unwrap();
+        if !found {
+            eprintln!("the archive was read before the small files were seen; a longer one");
+        }
+        found
+    });
+    assert!(
+        found,
+        "the small files were not committed while the archive was read"
+    );
+}
+
 /// The index folder as the project ships it: files tantivy did not write must survive.
 fn project_index_folder(a: &Archive) {
     std::fs::create_dir_all(a.index()).unwrap();
