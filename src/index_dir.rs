@@ -21,6 +21,11 @@ pub struct Meta {
     pub dateline_schema: u32,
     /// Absolute folders the index was built from, re-read by a bare `dateline index`.
     pub roots: Vec<PathBuf>,
+    /// Path ids of files read in pieces (archives, large JSON Lines files) that a commit
+    /// caught part-way: the index holds some of their articles. The next run reads them
+    /// again whole. Absent from indexes written before it was kept, and when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partial: Vec<u64>,
 }
 
 /// An opened dateline index.
@@ -125,7 +130,7 @@ fn open_with_metas(path: &Path) -> Result<(OpenIndex, tantivy::IndexMeta)> {
         // A new index whose first commit has not happened yet.
         None if metas.segments.is_empty() => Some(Meta {
             dateline_schema: SCHEMA_VERSION,
-            roots: Vec::new(),
+            ..Meta::default()
         }),
         None => None,
     };
@@ -223,7 +228,7 @@ pub fn create(path: &Path) -> Result<OpenIndex> {
         fields,
         meta: Meta {
             dateline_schema: SCHEMA_VERSION,
-            roots: Vec::new(),
+            ..Meta::default()
         },
         path: path.to_path_buf(),
     })

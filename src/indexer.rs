@@ -3,19 +3,21 @@
 //! Every run is incremental: the index itself records, with each document, the path, size,
 //! modification time and content hash of the file it came from. A run compares that record
 //! with the folders and only reads what is new or changed, and deletes what is gone.
-//! All documents of one file are written between the same two commits, so a crash at any
-//! moment leaves each file either wholly in the index or wholly out of it.
+//! A file read whole is written between two commits, so a crash leaves it wholly in the
+//! index or wholly out. A file read in pieces (an archive, a large JSON Lines file) may be
+//! caught part-way by a commit, so that a long one holds back no batch: the commit lists it
+//! in `Meta::partial`, and the next run reads it again whole in place of what is in.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
+use crossbeam_channel::{bounded, Receiver, Select, Sender, TryRecvError};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -463,7 +465,7 @@ const CONTAINER_ROOM: u64 = 16 << 20;
 /// pieces as they are read, problems and the count of records passed over wait for the
 /// end. Once the indexing thread stops taking pieces, `stopped` tells the reading to stop.
 struct PieceSink {
-    tx: SyncSender<Piece>,
+    tx: Sender<Piece>,
     records: Vec<Record>,
     bytes: usize,
     ended: Ended,
@@ -484,7 +486,7 @@ impl PieceSink {
         let gone = || {
             matches!(
                 self.tx.try_send(Piece::Records(Vec::new(), None)),
-                Err(std::sync::mpsc::TrySendError::Disconnected(_))
+                Err(crossbeam_channel::TrySendError::Disconnected(_))
             )
         };
         let held = std::sync::Arc::new(self.room.hold_unless(bytes, &gone));
@@ -556,11 +558,11 @@ type Container = (u64, Receiver<Piece>, SendRest);
 /// come, at most [`PIECES_AHEAD`] ahead, so that a container of millions of articles
 /// costs a few pieces of memory. The second pass checks the file is still the one hashed
 /// (hashing what it reads, or for a zip, which seeks, hashing it again after): if not, the
-/// file is dropped and read again on the next run. All its records are added between the
-/// same two commits, as a plain file's are.
+/// file is dropped and read again on the next run. A commit while it is read lists it as
+/// read part-way (see [`Pass::add_pieces`]).
 fn read_container(file: &FoundFile, name: &str, max_mb: u64) -> std::io::Result<Container> {
     let hash = hash_file(open_regular(&file.path)?)?;
-    let (tx, rx) = sync_channel(PIECES_AHEAD);
+    let (tx, rx) = bounded(PIECES_AHEAD);
     let (path, kind, name) = (file.path.clone(), file.kind, name.to_string());
     let send_rest: SendRest = Box::new(move || {
         let stopped = std::sync::Arc::new(AtomicBool::new(false));
@@ -657,7 +659,7 @@ fn read_in_pieces(file: &FoundFile, max_mb: u64) -> std::io::Result<Option<InPie
             break;
         }
     }
-    let (tx, rx) = sync_channel(PIECES_AHEAD);
+    let (tx, rx) = bounded(PIECES_AHEAD);
     let send_rest: SendRest = Box::new(move || {
         let end = loop {
             match pieces.next() {
@@ -798,28 +800,6 @@ fn add_records(
 /// How a file read in pieces ended, as [`Piece::End`] says.
 type PieceEnd = Result<Ended, String>;
 
-/// Adds the pieces of a file read in pieces, after the first; returns how many articles
-/// they held, and how the file ended (`Err`: it could not be read to the end as it was).
-fn add_pieces(
-    writer: &mut Writer,
-    pending: &Pending,
-    rest: Receiver<Piece>,
-    doc: impl Fn(&Record) -> TantivyDocument,
-    target: &Path,
-) -> Result<(usize, PieceEnd)> {
-    let mut articles = 0;
-    let mut end = Err("stopped before the end".to_string());
-    for piece in rest.iter() {
-        match piece {
-            Piece::Records(records, held) => {
-                articles += add_records(writer, pending, records, (&doc, held.as_ref()), target)?
-            }
-            Piece::End(e) => end = e,
-        }
-    }
-    Ok((articles, end))
-}
-
 /// tantivy's writer refuses documents once one of its threads died ("an index writer was
 /// killed"); the reason (a full disk, an I/O error) is what that thread returned, which
 /// joining the threads, as preparing a commit does, brings out. The prepared commit is
@@ -890,6 +870,18 @@ fn report(summary: &mut Summary, key: &str, problems: Vec<article::Problem>) {
     }
 }
 
+/// Removes the index files no commit refers to: what a failed or killed run wrote after its
+/// last commit (segments, merges), which would otherwise take the space the next run needs.
+/// tantivy itself only does this after a commit. `writer` holds the index's lock, so no
+/// other run is writing files of its own.
+fn collect_garbage<D: tantivy::Document>(writer: &IndexWriter<D>, target: &Path) -> Result<()> {
+    writer
+        .garbage_collect_files()
+        .wait()
+        .map_err(|e| write_failed(target, e))?;
+    Ok(())
+}
+
 fn commit(writer: &mut Writer, meta: &Meta, target: &Path) -> Result<()> {
     let payload = serde_json::to_string(meta)?;
     let mut prepared = writer
@@ -927,11 +919,13 @@ struct WalkResult {
     scanned: Vec<PathBuf>,
 }
 
-/// How files are read: the cap on one article, and the room shared by files read ahead.
+/// How files are read: the cap on one article, the room shared by files read ahead, and
+/// the files read again whatever their size and time say.
 #[derive(Clone, Copy)]
 struct Limits<'a> {
     max_article_mb: u64,
     read_ahead: &'a Pending,
+    resume: &'a IdSet,
 }
 
 /// The room shared by files read ahead of the indexing thread, and what says the run is
@@ -956,7 +950,7 @@ fn walk_and_read(
     stop: &(dyn Fn() -> bool + Sync),
     skip: Option<&Path>,
     limits: Limits<'_>,
-    tx: SyncSender<FileOutcome>,
+    tx: Sender<FileOutcome>,
 ) -> Result<WalkResult> {
     let room = Room {
         read_ahead: limits.read_ahead,
@@ -1015,7 +1009,11 @@ fn walk_and_read(
                     continue;
                 }
                 match indexed.get(&file.id) {
-                    Some(old) if old.size == file.size && old.mtime_ns == file.mtime_ns => {
+                    Some(old)
+                        if old.size == file.size
+                            && old.mtime_ns == file.mtime_ns
+                            && !limits.resume.contains(&file.id) =>
+                    {
                         result.unchanged += 1
                     }
                     _ => to_read.push(file),
@@ -1025,9 +1023,12 @@ fn walk_and_read(
                 stopped = true;
                 return;
             }
-            let sent = to_read
-                .into_par_iter()
-                .try_for_each_with(tx.clone(), |tx, file| {
+            // One file per task: a worker held by a long archive (it sends the pieces until
+            // the last is taken) then holds back no file listed after it, which the other
+            // workers read meanwhile, for the indexing thread to add between its pieces.
+            let sent = to_read.into_par_iter().with_max_len(1).try_for_each_with(
+                tx.clone(),
+                |tx, file| {
                     if stop() {
                         return Err(());
                     }
@@ -1041,7 +1042,8 @@ fn walk_and_read(
                         send_rest();
                     }
                     Ok(())
-                });
+                },
+            );
             stopped |= sent.is_err();
         });
         if let Some(e) = load_error {
@@ -1059,10 +1061,16 @@ struct Pass<'a> {
     pending: &'a Pending,
     read_ahead: &'a Pending,
     fields: &'a Fields,
-    /// Stored with every commit.
-    meta: &'a Meta,
+    /// Stored with every commit; its `partial` list is kept up to date by the pass.
+    meta: &'a mut Meta,
+    /// What the index held when the walk started, loaded by the walk.
+    indexed: &'a OnceLock<IdMap<Indexed>>,
+    /// Files a commit of an earlier run caught part-way (`Meta::partial` as the pass
+    /// started): read again whatever their size and time say, in place of what is in.
+    resume: &'a IdSet,
     /// The index folder named by the user, for error messages.
     target: &'a Path,
+    bar: &'a ProgressBar,
     summary: Summary,
     batch: Batch,
     /// The pass changed the index (or the remembered folders), so it ends with a commit.
@@ -1087,6 +1095,32 @@ enum Applied {
     },
 }
 
+/// The files the walk sends, as the indexing thread takes them. While a file read in pieces
+/// is being added, the files read whole that arrive meanwhile are added between its pieces
+/// (each whole, so each is still wholly in or out at every commit), and other files read in
+/// pieces wait here for their turn.
+struct Incoming<'r> {
+    files: &'r Receiver<FileOutcome>,
+    /// The walk has sent its last file.
+    closed: bool,
+    later: VecDeque<FileOutcome>,
+}
+
+impl Incoming<'_> {
+    /// The next file to take, in turn; None once the walk is done and every file taken.
+    fn next(&mut self) -> Option<FileOutcome> {
+        if let Some(outcome) = self.later.pop_front() {
+            return Some(outcome);
+        }
+        if self.closed {
+            return None;
+        }
+        let next = self.files.recv().ok();
+        self.closed = next.is_none();
+        next
+    }
+}
+
 impl Pass<'_> {
     /// Runs the walk on its own thread and takes each file it sends, as it comes.
     ///
@@ -1097,31 +1131,33 @@ impl Pass<'_> {
         &mut self,
         scan: &[PathBuf],
         searcher: tantivy::Searcher,
-        indexed: &OnceLock<IdMap<Indexed>>,
         stop: &AtomicBool,
         skip: Option<&Path>,
-        bar: &ProgressBar,
     ) -> Result<WalkResult> {
-        let (tx, rx) = sync_channel::<FileOutcome>(256);
+        let (tx, rx) = bounded::<FileOutcome>(256);
         // Set when adding documents failed: the walk stops reading, so that it never waits
         // to hand over a file nobody takes (a full disk used to hang the run here).
         let failed = AtomicBool::new(false);
+        let (indexed, resume) = (self.indexed, self.resume);
         std::thread::scope(|scope| {
             let failed = &failed;
             let walk_stop = move || stop.load(Ordering::Relaxed) || failed.load(Ordering::Relaxed);
             let limits = Limits {
                 max_article_mb: self.max_article_mb,
                 read_ahead: self.read_ahead,
+                resume,
             };
             let walker = scope.spawn(move || {
                 walk_and_read(scan, searcher, indexed, &walk_stop, skip, limits, tx)
             });
+            let mut incoming = Incoming {
+                files: &rx,
+                closed: false,
+                later: VecDeque::new(),
+            };
             let mut consume = || -> Result<()> {
-                for outcome in rx.iter() {
-                    bar.inc(1);
-                    // Set before the walk sent any file.
-                    let old = indexed.get().and_then(|m| m.get(&outcome.file.id)).copied();
-                    self.take(outcome, old)?;
+                while let Some(outcome) = incoming.next() {
+                    self.take(outcome, &mut incoming)?;
                 }
                 Ok(())
             };
@@ -1129,7 +1165,9 @@ impl Pass<'_> {
             if consumed.is_err() {
                 failed.store(true, Ordering::Relaxed);
             }
-            // Files the walk still sends find no receiver and end it.
+            // Files the walk still sends find no receiver and end it, and files waiting
+            // their turn end their reading.
+            drop(incoming);
             drop(rx);
             let walked = walker
                 .join()
@@ -1140,8 +1178,15 @@ impl Pass<'_> {
     }
 
     /// Takes one file: applies it to the index, counts it, and commits when the batch is due.
-    fn take(&mut self, outcome: FileOutcome, old: Option<Indexed>) -> Result<()> {
-        let applied = self.apply_file(outcome, old)?;
+    fn take(&mut self, outcome: FileOutcome, incoming: &mut Incoming) -> Result<()> {
+        self.bar.inc(1);
+        // Set before the walk sent any file.
+        let old = self
+            .indexed
+            .get()
+            .and_then(|m| m.get(&outcome.file.id))
+            .copied();
+        let applied = self.apply_file(outcome, old, incoming)?;
         self.count_file(&applied);
         if let Applied::Written { .. } = applied {
             self.commit_if_due()?;
@@ -1151,7 +1196,12 @@ impl Pass<'_> {
 
     /// Writes a file's articles to the index in place of what it held of the file, and
     /// reports the file's problems.
-    fn apply_file(&mut self, outcome: FileOutcome, old: Option<Indexed>) -> Result<Applied> {
+    fn apply_file(
+        &mut self,
+        outcome: FileOutcome,
+        old: Option<Indexed>,
+        incoming: &mut Incoming,
+    ) -> Result<Applied> {
         let FileOutcome {
             file,
             root,
@@ -1173,9 +1223,13 @@ impl Pass<'_> {
         };
         report(&mut self.summary, &key, parse.problems);
         let path_id = Term::from_field_u64(self.fields.path_id, file.id);
+        // What a commit caught part-way is replaced whole, and counted as new: it was not
+        // in the index as a file.
+        let partial = self.resume.contains(&file.id);
+        let old = old.filter(|_| !partial);
         // Replacing even an unchanged (only touched) file refreshes the mtime kept with it,
         // so the next pass does not have to read and hash it again.
-        if old.is_some() {
+        if old.is_some() || partial {
             self.writer.delete_term(path_id.clone());
         }
         let fields = self.fields;
@@ -1188,8 +1242,9 @@ impl Pass<'_> {
             self.target,
         )?;
         drop(held);
+        self.batch.add(articles);
         if let Some(rest) = rest {
-            let (more, end) = add_pieces(self.writer, self.pending, rest, doc, self.target)?;
+            let (more, end) = self.add_pieces(file.id, articles, rest, doc, incoming)?;
             articles += more;
             match end {
                 Ok(ended) => {
@@ -1200,17 +1255,19 @@ impl Pass<'_> {
                     // What was added of it goes again (with the old version, deleted above):
                     // the file is not in the index, and the next run reads it.
                     self.writer.delete_term(path_id);
+                    self.settled(file.id);
                     self.summary.problems.push(Problem::skipped(
                         &key,
                         format!("{reason}; it is read again on the next run"),
                     ));
                     return Ok(Applied::Dropped {
-                        changed: old.is_some() || articles > 0,
+                        changed: old.is_some() || partial || articles > 0,
                     });
                 }
             }
         }
-        if old.is_none() && articles == 0 {
+        self.settled(file.id);
+        if old.is_none() && !partial && articles == 0 {
             return Ok(Applied::Nothing);
         }
         Ok(Applied::Written {
@@ -1218,6 +1275,94 @@ impl Pass<'_> {
             hash,
             articles,
         })
+    }
+
+    /// Adds the pieces of a file read in pieces, after the first (`articles` of it are in
+    /// already); returns how many articles they held, and how the file ended (`Err`: it
+    /// could not be read to the end as it was).
+    ///
+    /// The batch is kept while the file is read, however long that takes: when it is due,
+    /// what is added so far is committed, with the file listed in `Meta::partial`, and the
+    /// files that arrive meanwhile are added between its pieces. So a long archive, or one
+    /// read slowly, holds back no commit, and a crash loses at most the last batch.
+    fn add_pieces(
+        &mut self,
+        id: u64,
+        mut articles: usize,
+        rest: Receiver<Piece>,
+        doc: impl Fn(&Record) -> TantivyDocument,
+        incoming: &mut Incoming,
+    ) -> Result<(usize, PieceEnd)> {
+        let first = articles;
+        loop {
+            if articles > 0 && !self.meta.partial.contains(&id) {
+                self.meta.partial.push(id);
+            }
+            self.commit_if_due()?;
+            // Files waiting go first: a piece is always ready while the reading is ahead,
+            // and each costs a commit, so taking them in turn would leave the files for
+            // the end.
+            if !incoming.closed {
+                match incoming.files.try_recv() {
+                    Ok(outcome) => {
+                        self.take_beside(outcome, incoming)?;
+                        continue;
+                    }
+                    Err(TryRecvError::Disconnected) => incoming.closed = true,
+                    Err(TryRecvError::Empty) => {}
+                }
+            }
+            let mut select = Select::new();
+            let piece = select.recv(&rest);
+            let file = (!incoming.closed).then(|| select.recv(incoming.files));
+            let ready = match self.batch.due_in() {
+                Some(wait) => match select.select_timeout(wait) {
+                    Ok(ready) => ready,
+                    // The batch is due: committed at the top of the loop.
+                    Err(_) => continue,
+                },
+                None => select.select(),
+            };
+            if ready.index() == piece {
+                match ready.recv(&rest) {
+                    Ok(Piece::Records(records, held)) => {
+                        let n = add_records(
+                            self.writer,
+                            self.pending,
+                            records,
+                            (&doc, held.as_ref()),
+                            self.target,
+                        )?;
+                        self.batch.add(n);
+                        articles += n;
+                    }
+                    Ok(Piece::End(end)) => return Ok((articles - first, end)),
+                    Err(_) => return Ok((articles - first, Err("stopped before the end".into()))),
+                }
+            } else if Some(ready.index()) == file {
+                match ready.recv(incoming.files) {
+                    Ok(outcome) => self.take_beside(outcome, incoming)?,
+                    Err(_) => incoming.closed = true,
+                }
+            }
+        }
+    }
+
+    /// Takes a file that arrived while another is added in pieces: one read whole now, one
+    /// read in pieces in its turn.
+    fn take_beside(&mut self, outcome: FileOutcome, incoming: &mut Incoming) -> Result<()> {
+        if outcome.rest.is_some() {
+            incoming.later.push_back(outcome);
+            return Ok(());
+        }
+        self.take(outcome, incoming)
+    }
+
+    /// The file `id` is now wholly in the index or wholly out of it, as of the next commit.
+    fn settled(&mut self, id: u64) {
+        let before = self.meta.partial.len();
+        self.meta.partial.retain(|&p| p != id);
+        self.dirty |= self.meta.partial.len() != before;
     }
 
     /// Counts what applying a file did: in the summary, and toward the batch.
@@ -1232,7 +1377,9 @@ impl Pass<'_> {
             } => {
                 self.dirty = true;
                 // A file that lost all its articles still changed the index.
-                self.batch.add(articles.max(1));
+                if articles == 0 {
+                    self.batch.add(1);
+                }
                 let summary = &mut self.summary;
                 match (old, articles) {
                     (Some(old), _) if old.hash == hash => summary.unchanged += 1,
@@ -1266,6 +1413,7 @@ impl Pass<'_> {
             if scanned.contains(&old.root) && !walked.seen.contains(id) {
                 self.writer
                     .delete_term(Term::from_field_u64(self.fields.path_id, *id));
+                self.settled(*id);
                 self.summary.removed += 1;
                 self.dirty = true;
             }
@@ -1298,7 +1446,12 @@ impl Batch {
     }
 
     fn is_due(&self) -> bool {
-        self.docs >= self.max_docs || self.since.elapsed() >= self.max_time
+        self.docs > 0 && (self.docs >= self.max_docs || self.since.elapsed() >= self.max_time)
+    }
+
+    /// How long until the batch is due by time; None while it is empty (nothing to commit).
+    fn due_in(&self) -> Option<Duration> {
+        (self.docs > 0).then(|| self.max_time.saturating_sub(self.since.elapsed()))
     }
 
     fn restart(&mut self) {
@@ -1336,6 +1489,15 @@ impl Indexer {
             .collect::<Result<_>>()?;
         let target = opts.index.clone();
         let (mut open, rebuild) = if opts.rebuild && index_dir::exists(&target) {
+            // What a failed run left in the old index would take space the rebuild needs.
+            // (An index tantivy can no longer open is replaced whole at the end.)
+            if let Ok(old) = index_dir::open(&target) {
+                let writer = old
+                    .index
+                    .writer_with_num_threads::<TantivyDocument>(1, MIN_MB_PER_THREAD << 20)
+                    .map_err(|e| index_dir::writer_error(&target, e))?;
+                collect_garbage(&writer, &target)?;
+            }
             let lock = index_dir::lock_writer(&target)?;
             index_dir::remove_staging(&target)?;
             let mut open = index_dir::create(&index_dir::staging_path(&target))?;
@@ -1345,6 +1507,7 @@ impl Indexer {
             (open_for_update(opts)?, None)
         };
         let writer = writer_for(&open, opts)?;
+        collect_garbage(&writer, &target)?;
         if rebuild.is_none() {
             // A rebuild killed earlier left its staging folder; the writer's lock says no
             // rebuild is running now.
@@ -1405,7 +1568,30 @@ impl Indexer {
         let passed = self.pass_over_folders(stop);
         match passed {
             Err(_) if !index_dir::exists(&self.open.path) => Err(removed()),
-            other => other,
+            Err(e) => {
+                self.clean_up_failed();
+                Err(e)
+            }
+            ok => ok,
+        }
+    }
+
+    /// After a failed pass, gives back the space it took: what it wrote since its last
+    /// commit is removed (a full disk has that room again for the next run), and a failed
+    /// rebuild's staging folder goes whole. The error being reported matters more than one
+    /// from here, so these are best effort; the next run starts with the same clean-up.
+    fn clean_up_failed(&mut self) {
+        if self.rebuild.is_some() {
+            if let Some(writer) = self.writer.take() {
+                // Its merges write into the staging folder until they end.
+                let _ = writer.wait_merging_threads();
+            }
+            let _ = index_dir::remove_staging(&self.target);
+        } else if let Some(writer) = self.writer.as_mut() {
+            // Back to the last commit, so its segments are the only ones in use.
+            if writer.rollback().is_ok() {
+                let _ = collect_garbage(writer, &self.target);
+            }
         }
     }
 
@@ -1431,35 +1617,42 @@ impl Indexer {
             Some(writer) => writer,
             None => writer_for(&self.open, &self.opts)?,
         };
+        let bar = progress_bar(self.opts.progress);
+        // The index, when kept inside the archive, is not an archive folder.
+        let skip = self.target.canonicalize().ok();
+        let indexed = OnceLock::new();
+        let resume: IdSet = self.open.meta.partial.iter().copied().collect();
         let mut pass = Pass {
             writer: self.writer.insert(writer),
             pending: &self.pending,
             read_ahead: &self.read_ahead,
             fields: &self.open.fields,
-            meta: &self.open.meta,
+            meta: &mut self.open.meta,
+            indexed: &indexed,
+            resume: &resume,
             target: &self.target,
+            bar: &bar,
             summary,
             batch: Batch::new(batch_docs, self.opts.batch_time),
             dirty: self.meta_dirty,
             max_article_mb: self.opts.max_article_mb,
         };
-        let bar = progress_bar(self.opts.progress);
-        // The index, when kept inside the archive, is not an archive folder.
-        let skip = self.target.canonicalize().ok();
-        let indexed = OnceLock::new();
-        let mut walked =
-            pass.walk_and_apply(&self.scan, searcher, &indexed, stop, skip.as_deref(), &bar)?;
+        let mut walked = pass.walk_and_apply(&self.scan, searcher, stop, skip.as_deref())?;
         bar.finish_and_clear();
         pass.summary.unchanged += walked.unchanged;
         pass.summary.problems.append(&mut walked.problems);
         pass.summary.interrupted = stop.load(Ordering::Relaxed);
         if !pass.summary.interrupted {
             // A walk that found no file at all never needed the index's records before.
-            let indexed = match indexed.into_inner() {
+            let loaded;
+            let indexed = match pass.indexed.get() {
                 Some(indexed) => indexed,
-                None => indexed_files(&reader(&self.open.index)?.searcher())?,
+                None => {
+                    loaded = indexed_files(&reader(&self.open.index)?.searcher())?;
+                    &loaded
+                }
             };
-            pass.remove_gone(&indexed, &walked);
+            pass.remove_gone(indexed, &walked);
         }
         if pass.dirty {
             commit(pass.writer, pass.meta, pass.target)?;
@@ -1747,7 +1940,7 @@ mod tests {
     use super::*;
 
     /// A sink sending to `tx`, and a record of `bytes` bytes of text.
-    fn sink(tx: SyncSender<Piece>) -> PieceSink {
+    fn sink(tx: Sender<Piece>) -> PieceSink {
         PieceSink {
             tx,
             records: Vec::new(),
@@ -1771,7 +1964,7 @@ mod tests {
     #[test]
     fn a_large_member_of_a_container_waits_until_the_one_before_is_indexed() {
         use article::Sink;
-        let (tx, rx) = sync_channel(PIECES_AHEAD);
+        let (tx, rx) = bounded(PIECES_AHEAD);
         let (a, b) = (large_record(), large_record());
         let reader = std::thread::spawn(move || {
             let mut sink = sink(tx);
@@ -1801,7 +1994,7 @@ mod tests {
     #[test]
     fn a_large_member_waiting_for_room_stops_when_its_container_is_no_longer_taken() {
         use article::Sink;
-        let (tx, rx) = sync_channel(PIECES_AHEAD);
+        let (tx, rx) = bounded(PIECES_AHEAD);
         let mut sink = sink(tx);
         sink.record(large_record());
         let first = rx.recv().unwrap();
@@ -1810,6 +2003,50 @@ mod tests {
         sink.record(large_record());
         assert!(sink.stopped.load(Ordering::Relaxed));
         drop(first);
+    }
+
+    /// The files in an index folder, but for tantivy's own hidden ones.
+    fn index_files(index: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(index)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with('.'))
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// A run killed after writing a segment and before committing it leaves files tantivy
+    /// lists as its own that no commit uses; the next run starts by removing them, so that
+    /// on a full disk they do not take the room it needs.
+    #[test]
+    fn a_run_starts_by_removing_files_no_commit_uses() {
+        let dir = tempfile::tempdir().unwrap();
+        let articles = dir.path().join("articles");
+        std::fs::create_dir_all(&articles).unwrap();
+        std::fs::write(articles.join("a.txt"), "Alpha\n17 March 2017\n\napples\n").unwrap();
+        let mut opts = Options::new(dir.path().join("idx"));
+        opts.dirs = vec![articles];
+        opts.threads = 1;
+        let stop = AtomicBool::new(false);
+        run(&opts, &stop).unwrap();
+        let committed = index_files(&opts.index);
+        {
+            let open = index_dir::open(&opts.index).unwrap();
+            let mut writer = open
+                .index
+                .writer_with_num_threads::<TantivyDocument>(1, MIN_MB_PER_THREAD << 20)
+                .unwrap();
+            let mut doc = TantivyDocument::default();
+            doc.add_text(open.fields.title, "never committed");
+            writer.add_document(doc).unwrap();
+            // Written to disk, as a killed run's segment is, and never committed.
+            let _prepared = writer.prepare_commit().unwrap();
+        }
+        assert!(index_files(&opts.index).len() > committed.len());
+        let summary = run(&opts, &stop).unwrap();
+        assert_eq!(summary.unchanged, 1);
+        assert_eq!(index_files(&opts.index), committed);
     }
 
     /// A FIFO put where the walk saw a file must not block the reader: opening does not

@@ -157,6 +157,273 @@ fn a_full_disk_ends_the_run_with_one_line_and_loses_nothing() {
     }
 }
 
+/// The files in the index folder besides the last commit's own: `meta.json` (listing no
+/// segment here), tantivy's list of its files and locks, and the test's ballast.
+fn files_besides_an_empty_commit(index: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(index)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            ![
+                "meta.json",
+                ".managed.json",
+                ".tantivy-meta.lock",
+                ".tantivy-writer.lock",
+                ".ballast",
+            ]
+            .contains(&n.as_str())
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// A disk that cannot hold the build of [`many_articles`]`(3000)` while it holds a ballast
+/// file, and can without it (the build needs about 2.5 MB), but not also beside what a
+/// failed run wrote.
+fn tight_disk(a: &Archive) -> (Tmpfs, PathBuf) {
+    let disk = Tmpfs::mount(&a.index(), "3840k").expect("mounting a tmpfs needs root");
+    let ballast = a.index().join(".ballast");
+    std::fs::write(&ballast, vec![1u8; 1792 << 10]).unwrap();
+    (disk, ballast)
+}
+
+#[test]
+#[ignore = "needs root to mount a small filesystem; .ci/run runs it"]
+fn a_run_that_filled_the_disk_leaves_its_space_to_the_next() {
+    let a = Archive::new();
+    many_articles(&a, 3000, 0);
+    let (_disk, ballast) = tight_disk(&a);
+    let articles = a.articles();
+    let err = failing_index(&a, &[articles.to_str().unwrap(), "--threads", "1"]);
+    assert!(err.contains("no space left on device"), "{err}");
+    // What the failed run wrote after its last commit is gone with it.
+    assert_eq!(
+        files_besides_an_empty_commit(&a.index()),
+        Vec::<String>::new()
+    );
+    // Space freed: the next run fits, and is exact.
+    std::fs::remove_file(&ballast).unwrap();
+    let s = a.reindex_json(&["--threads", "1"]);
+    assert_eq!(s["added"], 3000, "{s}");
+    assert_eq!(s["articles"], 3000, "{s}");
+    assert_eq!(total(&a), 3000);
+    for i in (0..3000).step_by(331) {
+        assert_eq!(
+            a.search(&format!("uniq{i}"), &[])["total_hits"],
+            1,
+            "uniq{i}"
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs root to mount a small filesystem; .ci/run runs it"]
+fn a_rebuild_that_filled_the_disk_leaves_no_staging_folder() {
+    let a = Archive::new();
+    many_articles(&a, 20, 0);
+    let (_disk, ballast) = tight_disk(&a);
+    assert_eq!(a.index_json(&[])["articles"], 20);
+    many_articles(&a, 3000, 20);
+    let err = failing_index(&a, &["--rebuild", "--threads", "1"]);
+    assert!(err.contains("no space left on device"), "{err}");
+    assert!(
+        !index_dir_staging(&a).exists(),
+        "the failed rebuild's folder is left"
+    );
+    assert_eq!(total(&a), 20, "the old index, whole");
+    std::fs::remove_file(&ballast).unwrap();
+    let s = a.reindex_json(&["--rebuild", "--threads", "1"]);
+    assert_eq!(s["articles"], 3020, "{s}");
+    assert_eq!(total(&a), 3020);
+}
+
+/// `n` small articles under `articles/<folder>/`, each with the word `<folder>N`.
+fn small_files(a: &Archive, folder: &str, n: usize) {
+    for i in 0..n {
+        a.write(
+            &format!("{folder}/{i:03}.txt"),
+            format!("Early story {i}\n17 March 2017\n\n{folder}{i} {folder} harbour\n"),
+        );
+    }
+}
+
+/// A long archive at `articles/<name>`: `n` JSON Lines records, gzip-compressed, so it is
+/// read and indexed a piece at a time. Record `i` has the word `wireI`.
+fn long_archive(a: &Archive, name: &str, n: usize) {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    for i in 0..n {
+        let words: Vec<String> = (0..30)
+            .map(|k| format!("w{:x}", (i * 7919 + k * 104_729) % 50_021))
+            .collect();
+        writeln!(
+            gz,
+            r#"{{"title": "Wire story {i}", "date": "2017-03-17", "body": "wire{i} {}"}}"#,
+            words.join(" ")
+        )
+        .unwrap();
+    }
+    a.write(name, gz.finish().unwrap());
+}
+
+/// Path ids a commit of the index at `path` lists as read part-way (its payload's
+/// `partial`).
+fn partial_at(path: &Path) -> Vec<u64> {
+    let Ok(meta) = std::fs::read_to_string(path.join("meta.json")) else {
+        return Vec::new();
+    };
+    let meta: serde_json::Value = serde_json::from_str(&meta).unwrap_or_default();
+    let payload: serde_json::Value = meta["payload"]
+        .as_str()
+        .and_then(|p| serde_json::from_str(p).ok())
+        .unwrap_or_default();
+    payload["partial"]
+        .as_array()
+        .map(|ids| ids.iter().filter_map(|id| id.as_u64()).collect())
+        .unwrap_or_default()
+}
+
+const EARLY: usize = 50;
+
+/// 50 small files in `articles/early/`, then (folders are read in the order named) an
+/// archive of `n` articles in `articles/wire/`, indexed in batches of 200 and killed with
+/// SIGKILL once a commit holds some of the archive but not all of it. Returns the archive,
+/// or None when the run ended before it was caught mid-archive.
+fn kill_mid_archive(n: usize) -> Option<Archive> {
+    let a = Archive::new();
+    small_files(&a, "early", EARLY);
+    long_archive(&a, "wire/wire.jsonl.gz", n);
+    let (early, wire) = (a.articles().join("early"), a.articles().join("wire"));
+    let mut child = spawn_index(
+        &a,
+        &[
+            early.to_str().unwrap(),
+            wire.to_str().unwrap(),
+            "--batch-docs",
+            "200",
+            "--threads",
+            "1",
+        ],
+    );
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mid_archive = |a: &Archive| {
+        committed_at(&a.index()).is_some_and(|d| d > EARLY as u64 && d < (EARLY + n) as u64)
+    };
+    while Instant::now() < deadline && child.try_wait().unwrap().is_none() {
+        if mid_archive(&a) {
+            child.kill().unwrap(); // SIGKILL
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let status = child.wait().unwrap();
+    (!status.success() && mid_archive(&a)).then_some(a)
+}
+
+/// [`kill_mid_archive`], on a larger archive each time a run ends before the kill lands, so
+/// the crash is always exercised rather than the test passing untested.
+fn killed_mid_archive() -> (Archive, usize) {
+    [8_000, 30_000, 120_000]
+        .into_iter()
+        .find_map(|n| {
+            let a = kill_mid_archive(n);
+            if a.is_none() {
+                eprintln!("no commit caught the archive part-way; again with a longer one");
+            }
+            Some((a?, n))
+        })
+        .expect("no commit was made while the archive was being read")
+}
+
+#[test]
+fn files_read_before_a_long_archive_are_committed_while_it_is_read() {
+    let (a, n) = killed_mid_archive();
+    // Killed mid-archive: the files read before it are in, and some of the archive.
+    assert_eq!(
+        a.search("early", &["--all-copies"])["total_hits"],
+        EARLY as u64
+    );
+    let wire = total(&a) - EARLY as u64;
+    assert!(wire > 0 && wire < n as u64, "{wire} of {n}");
+    assert_eq!(
+        partial_at(&a.index()).len(),
+        1,
+        "the archive is listed as read part-way"
+    );
+}
+
+#[test]
+fn a_run_killed_mid_archive_is_completed_exactly_by_the_next() {
+    let (a, n) = killed_mid_archive();
+    let s = a.reindex_json(&[]);
+    // The archive is read again whole; the files before it stay as they are.
+    assert_eq!(s["unchanged"], EARLY as u64, "{s}");
+    assert_eq!(s["added"], 1, "{s}");
+    assert_eq!(s["indexed"], n as u64, "{s}");
+    assert_eq!(s["articles"], (EARLY + n) as u64, "{s}");
+    assert_eq!(total(&a), (EARLY + n) as u64);
+    for i in (0..n).step_by(997).chain([n - 1]) {
+        assert_eq!(
+            a.search(&format!("wire{i}"), &[])["total_hits"],
+            1,
+            "wire{i}"
+        );
+    }
+    assert!(partial_at(&a.index()).is_empty());
+    // And the run after that has nothing to do.
+    let s = a.reindex_json(&[]);
+    assert_eq!(s["unchanged"], (EARLY + 1) as u64, "{s}");
+    assert_eq!(s["indexed"], 0, "{s}");
+}
+
+#[test]
+fn files_beside_a_long_archive_are_committed_while_it_is_read() {
+    // Two readers: one is held by the archive until it is read, the other reads the small
+    // files, whichever comes first in the folder; most reach the indexing thread after the
+    // archive has (it is read in pieces from its first), so they are added between its
+    // pieces or not until it ends.
+    const BESIDE: usize = 2000;
+    let found = [8_000, 30_000, 120_000].into_iter().any(|n| {
+        let a = Archive::new();
+        small_files(&a, "beside", BESIDE);
+        long_archive(&a, "beside/wire.jsonl.gz", n);
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dateline"))
+            .env("RAYON_NUM_THREADS", "2")
+            .args(["index", "--batch-docs", "200", "--threads", "1", "--index"])
+            .arg(a.index())
+            .arg(a.articles())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut found = false;
+        while child.try_wait().unwrap().is_none() {
+            // Once committed, the small files stay: all of them searchable, and then a
+            // commit still listing the archive as read part-way, means they were committed
+            // while it was being read.
+            if !partial_at(&a.index()).is_empty()
+                && a.search("beside", &["--all-copies"])["total_hits"] == BESIDE as u64
+                && !partial_at(&a.index()).is_empty()
+            {
+                found = true;
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let _ = child.kill();
+        child.wait().unwrap();
+        if !found {
+            eprintln!("the archive was read before the small files were seen; a longer one");
+        }
+        found
+    });
+    assert!(
+        found,
+        "the small files were not committed while the archive was read"
+    );
+}
+
 /// The index folder as the project ships it: files tantivy did not write must survive.
 fn project_index_folder(a: &Archive) {
     std::fs::create_dir_all(a.index()).unwrap();
