@@ -421,3 +421,48 @@ fn problems_in_an_archive_name_the_member_as_show_takes_it() {
         "{text}"
     );
 }
+
+#[test]
+fn a_gzip_bomb_is_reported_as_over_the_cap_not_at_a_made_up_size() {
+    let a = Archive::new();
+    a.write("bomb.txt.gz", gzip(&vec![b'a'; 10 << 20]));
+    let summary = a.index_json(&["--max-article-mb", "1"]);
+    assert_eq!(
+        problems(&summary),
+        [(
+            "bomb.txt.gz".to_string(),
+            None,
+            "larger than --max-article-mb 1 (over 1 MB): raise the cap to index it when unpacked"
+                .to_string()
+        )]
+    );
+}
+
+#[test]
+fn a_zip_member_compressed_with_lzma_is_not_supported_not_damaged() {
+    let a = Archive::new();
+    let text = story("Lzma story", "March 3, 2017", "Lzma.");
+    let mut zip = {
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut w = zip::ZipWriter::new(&mut out);
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        w.start_file("lzma.txt", stored).unwrap();
+        w.write_all(text.as_bytes()).unwrap();
+        w.finish().unwrap();
+        out.into_inner()
+    };
+    // Method 14 (LZMA) in the local header and in the central directory's entry.
+    zip[8] = 14;
+    let central = zip.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+    zip[central + 10] = 14;
+    a.write("lzma.zip", zip);
+    let summary = a.index_json(&[]);
+    let got = problems(&summary);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].1.as_deref(), Some("lzma.txt"));
+    assert_eq!(
+        got[0].2,
+        "compressed with zip method 14 (Lzma), which is not supported: re-pack the zip with deflate"
+    );
+}

@@ -12,8 +12,8 @@
 use std::io::{self, Cursor, Read, Seek};
 
 use super::{
-    jsonl_stream, kind_of, parse_file, sniff_kind, too_large, Codec, FileKind, Problem, Record,
-    Severity, Sink,
+    jsonl_stream, kind_of, over_cap, parse_file, sniff_kind, too_large, Codec, FileKind, Problem,
+    Record, Severity, Sink,
 };
 
 /// What reading a packed file may cost.
@@ -253,7 +253,7 @@ fn read_capped(input: &mut dyn Read, limits: Limits) -> Result<Vec<u8>, Problem>
     match input.take(cap.saturating_add(1)).read_to_end(&mut bytes) {
         Ok(_) if bytes.len() as u64 > cap => Err(skipped(format!(
             "{} when unpacked",
-            too_large(bytes.len() as u64, limits.max_mb)
+            over_cap(limits.max_mb)
         ))),
         Ok(_) => Ok(bytes),
         Err(e) => Err(skipped(format!("cannot read: {e}"))),
@@ -344,6 +344,18 @@ fn read_zip<R: Read + Seek>(input: R, sink: &mut dyn Sink, limits: Limits, depth
         let Some(kind) = member_kind(&name) else {
             continue;
         };
+        if let Some(method) = unsupported_method(file.compression()) {
+            let mut member = InMember {
+                sink,
+                member: Some(&name),
+            };
+            member.problem(skipped(format!(
+                "compressed with zip method {method} ({}), which is not supported: re-pack the \
+                 zip with deflate",
+                zip::CompressionMethod::name_from_u16(method)
+            )));
+            continue;
+        }
         if file.size() > limits.max_bytes() {
             // Its header says so: not even the cap is unpacked.
             let mut member = InMember {
@@ -361,6 +373,15 @@ fn read_zip<R: Read + Seek>(input: R, sink: &mut dyn Sink, limits: Limits, depth
             what: "zip",
         };
         read_member(kind, &name, &mut file, sink, limits, depth, true);
+    }
+}
+
+/// The number of a zip member's compression method when the zip crate cannot unpack it.
+#[allow(deprecated)] // `Unsupported` is the crate's one name for every method it lacks.
+fn unsupported_method(method: zip::CompressionMethod) -> Option<u16> {
+    match method {
+        zip::CompressionMethod::Unsupported(method) => Some(method),
+        _ => None,
     }
 }
 
