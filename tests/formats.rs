@@ -466,3 +466,35 @@ fn a_zip_member_compressed_with_lzma_is_not_supported_not_damaged() {
         "compressed with zip method 14 (Lzma), which is not supported: re-pack the zip with deflate"
     );
 }
+
+#[test]
+fn a_tar_cut_inside_a_member_skips_and_names_it_in_every_container() {
+    let a = Archive::new();
+    let whole = story("Whole quay story", "March 3, 2017", "The quay is whole.");
+    let long = story("Cut quay story", "March 3, 2017", &"The quay. ".repeat(900));
+    let tar = tar_bytes(&[("a.txt", whole.as_bytes()), ("b.txt", long.as_bytes())]);
+    // Cut 2,148 bytes into b.txt's data (its header and a.txt's take the first 1,536).
+    let cut = &tar[..1536 + 2148];
+    a.write("plain.tar", cut);
+    a.write("whole-gzip.tgz", gzip(cut));
+    a.write("in.zip", zip_bytes(&[("day.tar", cut)]));
+    let summary = a.index_json(&[]);
+    let got = problems(&summary);
+    assert_eq!(got.len(), 3, "{got:?}");
+    for (file, member) in [
+        ("plain.tar", "b.txt"),
+        ("whole-gzip.tgz", "b.txt"),
+        ("in.zip", "day.tar!b.txt"),
+    ] {
+        let (_, m, reason) = got.iter().find(|p| p.0 == file).expect(file);
+        assert_eq!(m.as_deref(), Some(member), "{got:?}");
+        assert!(
+            reason.contains("truncated tar data") && reason.contains("2148 of its 9"),
+            "{reason}"
+        );
+    }
+    assert_eq!(summary["indexed"], 3, "{summary:#}");
+    assert!(sorted_titles(&a, "quay")
+        .iter()
+        .all(|t| t == "Whole quay story"));
+}

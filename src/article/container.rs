@@ -289,7 +289,45 @@ fn read_tar(input: &mut dyn Read, sink: &mut dyn Sink, limits: Limits, depth: u3
         let Some(kind) = member_kind(&name) else {
             continue;
         };
-        read_member(kind, &name, &mut entry, sink, limits, depth, true);
+        let mut member = WholeMember {
+            size: entry.size(),
+            got: 0,
+            cut: false,
+            inner: &mut entry,
+        };
+        read_member(kind, &name, &mut member, sink, limits, depth, true);
+        if member.cut {
+            // Reported as the member's problem: nothing follows the cut.
+            return;
+        }
+    }
+}
+
+/// A tar member's data, which must be as long as its header says: in a plain tar cut
+/// short, the data just ends, with no error of its own.
+struct WholeMember<R> {
+    inner: R,
+    size: u64,
+    got: u64,
+    /// Set when the data ended before its size.
+    cut: bool,
+}
+
+impl<R: Read> Read for WholeMember<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() && self.got < self.size {
+            self.cut = true;
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!(
+                    "truncated tar data: the member ends after {} of its {} bytes",
+                    self.got, self.size
+                ),
+            ));
+        }
+        self.got = self.got.saturating_add(n as u64);
+        Ok(n)
     }
 }
 
