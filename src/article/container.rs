@@ -1,7 +1,9 @@
 //! Packed files read as if they were folders: compressed files (`.gz`, `.bz2`, `.xz`,
 //! `.zst`), zip and tar archives (and the two together, `.tgz`), and archives inside
 //! archives, streamed: nothing is unpacked to disk, no archive is held whole in memory, and
-//! a member larger than the cap once unpacked is skipped after reading at most the cap.
+//! a member larger than the cap once unpacked is skipped after reading at most the cap,
+//! and all of one file's layers together unpack at most [`UNPACK_RATIO`] times its size
+//! (or 16 times the cap, when that is more), so no bomb costs more than that.
 //!
 //! Where an article came from inside an archive is its `member`: the member's path, and
 //! for an archive inside an archive the paths joined with `!` (`day/b.zip!x.xml` is
@@ -9,11 +11,12 @@
 //! folder: its articles get no member of their own (`x.xml.gz` in a tar is member
 //! `x.xml.gz`).
 
-use std::io::{self, Cursor, Read, Seek};
+use std::cell::Cell;
+use std::io::{self, Cursor, Read, Seek, SeekFrom};
 
 use super::{
-    jsonl_stream, kind_of, parse_file, sniff_kind, too_large, Codec, FileKind, Problem, Record,
-    Severity, Sink,
+    jsonl_stream, kind_of, over_cap, parse_file, sniff_kind, too_large, Codec, FileKind, Problem,
+    Record, Severity, Sink,
 };
 
 /// What reading a packed file may cost.
@@ -29,6 +32,16 @@ impl Limits {
     }
 }
 
+/// All the layers of one file together unpack at most this many times the bytes read of
+/// it (of a zip, which is read by seeking, its size): text deflates to a tenth or so, and
+/// only a bomb (many members sharing one deflated text, zeros packed a thousandfold) comes
+/// near.
+pub const UNPACK_RATIO: u64 = 100;
+
+/// ... and, whatever the file's size, at least this many times the cap on one member: a
+/// small file holding one large article, or a tar skipping past one over the cap, is read.
+const UNPACK_FLOOR_CAPS: u64 = 16;
+
 /// Archives and compressed layers inside one another, at most: `a.tgz!b.zip!c.xml.gz` is
 /// five. Deeper ones are reported, not read.
 pub const MAX_DEPTH: u32 = 6;
@@ -36,32 +49,107 @@ pub const MAX_DEPTH: u32 = 6;
 /// How many bytes at the start of a member decide its kind (tar's magic is at 257).
 const HEAD_BYTES: u64 = 1024;
 
+/// The reading of one file: its limits, and what it has read and unpacked so far.
+struct Reading {
+    limits: Limits,
+    /// Bytes of the file itself read so far.
+    read: Cell<u64>,
+    /// Bytes its layers have unpacked (a zip inside a `.tgz` counts in both: a bound,
+    /// not a measure).
+    unpacked: Cell<u64>,
+    /// Set once `unpacked` is over what the file may unpack: nothing more is read.
+    over: Cell<bool>,
+}
+
+impl Reading {
+    fn new(limits: Limits) -> Reading {
+        Reading {
+            limits,
+            read: Cell::new(0),
+            unpacked: Cell::new(0),
+            over: Cell::new(false),
+        }
+    }
+
+    fn max_bytes(&self) -> u64 {
+        self.limits.max_bytes()
+    }
+
+    /// Counts `n` more bytes unpacked: an error once the file has unpacked more than it
+    /// may, and from then on.
+    fn unpack(&self, n: usize) -> io::Result<()> {
+        let unpacked = self.unpacked.get().saturating_add(n as u64);
+        self.unpacked.set(unpacked);
+        let allowed = (self.max_bytes().saturating_mul(UNPACK_FLOOR_CAPS))
+            .max(self.read.get().saturating_mul(UNPACK_RATIO));
+        if unpacked > allowed {
+            self.over.set(true);
+        }
+        if self.over.get() {
+            return Err(io::Error::other(format!(
+                "the file unpacks to over {UNPACK_RATIO}× its size, as a zip bomb does: the \
+                 rest of it is not read (unpack it yourself to index it)"
+            )));
+        }
+        Ok(())
+    }
+
+    /// True once the file has unpacked more than it may.
+    fn over(&self) -> bool {
+        self.over.get()
+    }
+}
+
+/// The file itself, counting the bytes read of it.
+struct Counted<'a, R> {
+    inner: R,
+    reading: &'a Reading,
+}
+
+impl<R: Read> Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let read = &self.reading.read;
+        read.set(read.get().saturating_add(n as u64));
+        Ok(n)
+    }
+}
+
 /// Reads a whole file of a packed kind (or any kind) that can seek: a zip reads its
 /// directory and then one member at a time; the others stream.
 pub fn read_seekable<R: Read + Seek>(
     kind: FileKind,
     name: &str,
-    input: R,
+    mut input: R,
     sink: &mut dyn Sink,
     limits: Limits,
 ) {
+    let reading = Reading::new(limits);
     match kind {
-        FileKind::Zip => read_zip(input, sink, limits, 1),
+        FileKind::Zip => {
+            if let Ok(size) = input.seek(SeekFrom::End(0)) {
+                reading.read.set(size);
+            }
+            read_zip(input, sink, &reading, 1)
+        }
         _ => {
-            let mut input = input;
-            read_stream(kind, name, &mut input, sink, limits, 0)
+            let mut input = Counted {
+                inner: input,
+                reading: &reading,
+            };
+            read_stream(kind, name, &mut input, sink, &reading, 0)
         }
     }
 }
 
 /// Reads `input`, a file of `kind` named `name` (the name decides the kind of what a
 /// compressed layer holds), handing what it holds to `sink`.
-pub fn read_stream(
+fn read_stream(
     kind: FileKind,
     name: &str,
     input: &mut dyn Read,
     sink: &mut dyn Sink,
-    limits: Limits,
+    reading: &Reading,
     depth: u32,
 ) {
     if depth > MAX_DEPTH {
@@ -76,6 +164,7 @@ pub fn read_stream(
             let mut decoder = Labelled {
                 inner: decoder(codec, input),
                 what: codec.name(),
+                reading,
             };
             let Some(named) = kind_of(std::path::Path::new(&inner)) else {
                 // Only names the walk takes get here; a member named `x.gz` with no
@@ -85,20 +174,20 @@ pub fn read_stream(
                 )));
                 return;
             };
-            read_member(named, &inner, &mut decoder, sink, limits, depth + 1, false);
+            read_member(named, &inner, &mut decoder, sink, reading, depth + 1, false);
         }
-        FileKind::Tar => read_tar(input, sink, limits, depth + 1),
+        FileKind::Tar => read_tar(input, sink, reading, depth + 1),
         FileKind::Zip => {
             // A zip needs to seek (its directory is at its end): one inside a stream is
             // read into memory, up to the cap.
-            match read_capped(input, limits) {
-                Ok(bytes) => read_zip(Cursor::new(bytes), sink, limits, depth + 1),
+            match read_capped(input, reading) {
+                Ok(bytes) => read_zip(Cursor::new(bytes), sink, reading, depth + 1),
                 Err(problem) => sink.problem(problem),
             }
         }
-        FileKind::Warc => super::warc::read_capped(input, sink, limits.max_bytes()),
-        FileKind::JsonLines => jsonl_stream(input, sink, limits.max_mb),
-        FileKind::Text | FileKind::Html | FileKind::Xml => match read_capped(input, limits) {
+        FileKind::Warc => super::warc::read_capped(input, sink, reading.max_bytes()),
+        FileKind::JsonLines => jsonl_stream(input, sink, reading.limits.max_mb),
+        FileKind::Text | FileKind::Html | FileKind::Xml => match read_capped(input, reading) {
             Ok(bytes) => {
                 let parse = parse_file(kind, &bytes);
                 // Freed before the records are handed on, which may wait for the indexing
@@ -124,7 +213,7 @@ fn read_member(
     name: &str,
     input: &mut dyn Read,
     sink: &mut dyn Sink,
-    limits: Limits,
+    reading: &Reading,
     depth: u32,
     in_archive: bool,
 ) {
@@ -149,7 +238,7 @@ fn read_member(
         }
     };
     let mut whole = Cursor::new(head).chain(input);
-    read_stream(kind, name, &mut whole, &mut member, limits, depth);
+    read_stream(kind, name, &mut whole, &mut member, reading, depth);
 }
 
 /// The kind a file is, from its name's kind and its first bytes: the bytes win where they
@@ -223,15 +312,17 @@ impl Read for Failing {
 }
 
 /// A decoder whose errors say what was being unpacked, in words: they surface wherever the
-/// reading stops (a member, a WARC record, a tar header).
+/// reading stops (a member, a WARC record, a tar header). What it unpacks counts against
+/// what the file may unpack.
 struct Labelled<'a> {
     inner: Box<dyn Read + 'a>,
     what: &'static str,
+    reading: &'a Reading,
 }
 
 impl Read for Labelled<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.inner.read(buf).map_err(|e| {
+        let n = self.inner.read(buf).map_err(|e| {
             let what = self.what;
             let reason = match e.kind() {
                 io::ErrorKind::UnexpectedEof => {
@@ -244,26 +335,28 @@ impl Read for Labelled<'_> {
                 _ => format!("damaged {what} data ({e})"),
             };
             io::Error::new(e.kind(), reason)
-        })
+        })?;
+        self.reading.unpack(n)?;
+        Ok(n)
     }
 }
 
 /// Reads a whole member into memory, up to the cap: a larger one is skipped after reading
 /// the cap and one byte, however large its header says it is.
-fn read_capped(input: &mut dyn Read, limits: Limits) -> Result<Vec<u8>, Problem> {
-    let cap = limits.max_bytes();
+fn read_capped(input: &mut dyn Read, reading: &Reading) -> Result<Vec<u8>, Problem> {
+    let cap = reading.max_bytes();
     let mut bytes = Vec::new();
     match input.take(cap.saturating_add(1)).read_to_end(&mut bytes) {
         Ok(_) if bytes.len() as u64 > cap => Err(skipped(format!(
             "{} when unpacked",
-            too_large(bytes.len() as u64, limits.max_mb)
+            over_cap(reading.limits.max_mb)
         ))),
         Ok(_) => Ok(bytes),
         Err(e) => Err(skipped(format!("cannot read: {e}"))),
     }
 }
 
-fn read_tar(input: &mut dyn Read, sink: &mut dyn Sink, limits: Limits, depth: u32) {
+fn read_tar(input: &mut dyn Read, sink: &mut dyn Sink, reading: &Reading, depth: u32) {
     let mut archive = tar::Archive::new(input);
     let entries = match archive.entries() {
         Ok(entries) => entries,
@@ -275,6 +368,11 @@ fn read_tar(input: &mut dyn Read, sink: &mut dyn Sink, limits: Limits, depth: u3
     for entry in entries {
         let mut entry = match entry {
             Ok(entry) => entry,
+            // Over what the file may unpack: the error says so.
+            Err(e) if reading.over() => {
+                sink.problem(skipped(e.to_string()));
+                return;
+            }
             Err(e) => {
                 // A tar has no directory: after a bad header nothing more can be found.
                 sink.problem(skipped(format!(
@@ -292,27 +390,109 @@ fn read_tar(input: &mut dyn Read, sink: &mut dyn Sink, limits: Limits, depth: u3
         let Some(kind) = member_kind(&name) else {
             continue;
         };
-        read_member(kind, &name, &mut entry, sink, limits, depth, true);
+        let mut member = WholeMember {
+            size: entry.size(),
+            got: 0,
+            cut: false,
+            inner: &mut entry,
+        };
+        read_member(kind, &name, &mut member, sink, reading, depth, true);
+        if member.cut || reading.over() {
+            // Reported as the member's problem: nothing follows the cut, and no more of
+            // the file is unpacked.
+            return;
+        }
     }
 }
 
-fn read_zip<R: Read + Seek>(input: R, sink: &mut dyn Sink, limits: Limits, depth: u32) {
+/// A tar member's data, which must be as long as its header says: in a plain tar cut
+/// short, the data just ends, with no error of its own.
+struct WholeMember<R> {
+    inner: R,
+    size: u64,
+    got: u64,
+    /// Set when the data ended before its size.
+    cut: bool,
+}
+
+impl<R: Read> Read for WholeMember<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() && self.got < self.size {
+            self.cut = true;
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!(
+                    "truncated tar data: the member ends after {} of its {} bytes",
+                    self.got, self.size
+                ),
+            ));
+        }
+        self.got = self.got.saturating_add(n as u64);
+        Ok(n)
+    }
+}
+
+fn read_zip<R: Read + Seek>(mut input: R, sink: &mut dyn Sink, reading: &Reading, depth: u32) {
     if depth > MAX_DEPTH {
         sink.problem(skipped(format!(
             "archives nested more than {MAX_DEPTH} deep: unpack the outer ones to read it"
         )));
         return;
     }
-    let mut archive = match zip::ZipArchive::new(input) {
-        Ok(archive) => archive,
-        Err(e) => {
-            sink.problem(skipped(format!(
-                "not a readable zip archive (truncated or damaged: {e})"
-            )));
+    let damage = match zip::ZipArchive::new(&mut input) {
+        Ok(archive) => return read_zip_directory(archive, sink, reading, depth),
+        Err(e) => e,
+    };
+    // No directory (a zip cut short loses it first): the members are walked from the
+    // start, each by its own header.
+    match input.seek(SeekFrom::Start(0)) {
+        Ok(_) => read_zip_headers(input, &damage, sink, reading, depth),
+        Err(e) => sink.problem(skipped(format!(
+            "not a readable zip archive (truncated or damaged: {damage}; {e})"
+        ))),
+    }
+}
+
+/// Reads a zip's members as its directory lists them, but for those sharing their data
+/// with another, as a zip bomb's do.
+fn read_zip_directory<R: Read + Seek>(
+    mut archive: zip::ZipArchive<R>,
+    sink: &mut dyn Sink,
+    reading: &Reading,
+    depth: u32,
+) {
+    let shared = sharing_members(&mut archive);
+    let refused: Vec<String> = (0..archive.len())
+        .filter(|&i| shared[i])
+        .filter_map(|i| {
+            let entry = archive.by_index_data(i).ok()?;
+            let name = clean_name(&zip_name(entry.name(), entry.name_raw()));
+            (entry.is_file() && member_kind(&name).is_some()).then_some(name)
+        })
+        .collect();
+    if let Some(first) = refused.first() {
+        let mut reason =
+            "its data overlaps another member's, as in a zip bomb: skipped".to_string();
+        if refused.len() > 1 {
+            reason.push_str(&format!(
+                ", as are {} more members like it",
+                refused.len() - 1
+            ));
+        }
+        InMember {
+            sink,
+            member: Some(first),
+        }
+        .problem(skipped(reason));
+    }
+    for (i, shared) in shared.into_iter().enumerate() {
+        if reading.over() {
             return;
         }
-    };
-    for i in 0..archive.len() {
+        if shared {
+            continue;
+        }
         let name = archive
             .name_for_index(i)
             .and_then(Result::ok)
@@ -337,33 +517,230 @@ fn read_zip<R: Read + Seek>(input: R, sink: &mut dyn Sink, limits: Limits, depth
                 continue;
             }
         };
-        if !file.is_file() {
-            continue;
+        read_zip_member(file, sink, reading, depth, None);
+    }
+}
+
+/// Which members of a zip share bytes with another (a bomb's trick: thousands of entries,
+/// one deflated text): of each overlapping group only the first is kept.
+fn sharing_members<R: Read + Seek>(archive: &mut zip::ZipArchive<R>) -> Vec<bool> {
+    let mut shared = vec![false; archive.len()];
+    // The crate's check also reads each member's own header, which says where its data
+    // starts; a zip it finds sound needs no more.
+    if let Ok(false) = archive.has_overlapping_entries() {
+        return shared;
+    }
+    let mut spans: Vec<(u64, u64, usize)> = (0..archive.len())
+        .filter_map(|i| {
+            // Raw: where its data starts, not a byte of it unpacked.
+            let entry = archive.by_index_raw(i).ok()?;
+            let start = entry.header_start();
+            let data = entry.data_start()?;
+            Some((start, data.saturating_add(entry.compressed_size()), i))
+        })
+        .collect();
+    spans.sort_unstable();
+    let mut end = 0;
+    for (start, stop, i) in spans {
+        if start < end {
+            shared[i] = true;
+        } else {
+            end = end.max(stop);
         }
-        let name = match file.name() {
-            Ok(name) => clean_name(&name),
-            Err(_) => clean_name(&String::from_utf8_lossy(file.name_raw())),
-        };
-        let Some(kind) = member_kind(&name) else {
-            continue;
-        };
-        if file.size() > limits.max_bytes() {
-            // Its header says so: not even the cap is unpacked.
-            let mut member = InMember {
-                sink,
-                member: Some(&name),
-            };
-            member.problem(skipped(format!(
-                "{} when unpacked",
-                too_large(file.size(), limits.max_mb)
-            )));
-            continue;
+    }
+    shared
+}
+
+/// Walks a zip whose directory cannot be read (`damage` says why) member by member from
+/// its start: everything before a cut or damage is read, and the rest reported.
+fn read_zip_headers<R: Read>(
+    input: R,
+    damage: &zip::result::ZipError,
+    sink: &mut dyn Sink,
+    reading: &Reading,
+    depth: u32,
+) {
+    let ends = Ends::default();
+    let mut input = Noting {
+        inner: input,
+        ends: &ends,
+    };
+    let mut members = 0u64;
+    loop {
+        if reading.over() {
+            return;
         }
-        let mut file = Labelled {
-            inner: Box::new(file),
-            what: "zip",
-        };
-        read_member(kind, &name, &mut file, sink, limits, depth, true);
+        match zip::read::read_zipfile_from_stream(&mut input) {
+            Ok(Some(file)) => {
+                members += 1;
+                read_zip_member(file, sink, reading, depth, Some(&ends));
+            }
+            Ok(None) => {
+                sink.problem(Problem {
+                    severity: Severity::Warning,
+                    reason: format!(
+                        "damaged zip: its directory cannot be read ({damage}); its members \
+                         were read from their own headers"
+                    ),
+                    ..Default::default()
+                });
+                return;
+            }
+            // The member the file ends in is reported as cut.
+            Err(_) if ends.in_member.get() => return,
+            Err(e) => {
+                sink.problem(skipped(walk_stopped(&e, damage, members, ends.eof.get())));
+                return;
+            }
+        }
+    }
+}
+
+/// Why the walk of a zip without its directory (`damage` says why) stopped after
+/// `members` members, at `error`; `eof`: the file had ended.
+fn walk_stopped(
+    error: &zip::result::ZipError,
+    damage: &zip::result::ZipError,
+    members: u64,
+    eof: bool,
+) -> String {
+    let after_data = matches!(error, zip::result::ZipError::UnsupportedArchive(m)
+        if m.contains("not available in the local header"));
+    if after_data && members == 0 {
+        // A zip written as a stream: each size follows the data it measures.
+        format!(
+            "damaged zip: its directory cannot be read ({damage}), and its members have their \
+             sizes written after their data (a zip written as a stream), so none can be found \
+             without it"
+        )
+    } else if after_data {
+        format!(
+            "damaged zip: its directory cannot be read ({damage}), and member {} has its size \
+             written after its data, so its end cannot be found without the directory: the \
+             {members} members before it were read",
+            members + 1
+        )
+    } else if members == 0 {
+        format!("not a readable zip archive (truncated or damaged: {damage})")
+    } else if eof {
+        format!(
+            "truncated zip (the file ends early, and its directory with it): the {members} \
+             members before the cut were read"
+        )
+    } else {
+        format!(
+            "damaged zip: its directory cannot be read ({damage}), nor its members followed \
+             past member {members} ({error}): the rest is not read"
+        )
+    }
+}
+
+/// Where a zip walked by its headers ends.
+#[derive(Default)]
+struct Ends {
+    /// The file has ended.
+    eof: Cell<bool>,
+    /// A member's reading failed because the file ended (and is reported).
+    in_member: Cell<bool>,
+}
+
+/// The file under a zip walked by its headers, noting where it ends.
+struct Noting<'a, R> {
+    inner: R,
+    ends: &'a Ends,
+}
+
+impl<R: Read> Read for Noting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            self.ends.eof.set(true);
+        }
+        Ok(n)
+    }
+}
+
+/// A zip member's data: read from a zip walked by its headers, an error once the file has
+/// ended is the file being cut short (a deflated member cut short fails its checksum).
+struct ZipData<'a, R> {
+    inner: R,
+    ends: Option<&'a Ends>,
+}
+
+impl<R: Read> Read for ZipData<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read(buf).map_err(|e| match self.ends {
+            Some(ends) if ends.eof.get() && e.kind() != io::ErrorKind::Interrupted => {
+                ends.in_member.set(true);
+                io::Error::new(io::ErrorKind::UnexpectedEof, e)
+            }
+            _ => e,
+        })
+    }
+}
+
+/// Reads one zip member, from its directory or, without one, from its own header
+/// (`ends` then says where the file ends).
+fn read_zip_member<R: Read>(
+    file: zip::read::ZipFile<'_, R>,
+    sink: &mut dyn Sink,
+    reading: &Reading,
+    depth: u32,
+    ends: Option<&Ends>,
+) {
+    if !file.is_file() {
+        return;
+    }
+    let name = clean_name(&zip_name(file.name(), file.name_raw()));
+    let Some(kind) = member_kind(&name) else {
+        return;
+    };
+    let mut member = InMember {
+        sink,
+        member: Some(&name),
+    };
+    if let Some(method) = unsupported_method(file.compression()) {
+        member.problem(skipped(format!(
+            "compressed with zip method {method} ({}), which is not supported: re-pack the \
+             zip with deflate",
+            zip::CompressionMethod::name_from_u16(method)
+        )));
+        return;
+    }
+    if file.encrypted() {
+        member.problem(skipped("encrypted: dateline cannot read it"));
+        return;
+    }
+    if file.size() > reading.max_bytes() {
+        // Its header says so: not even the cap is unpacked.
+        member.problem(skipped(format!(
+            "{} when unpacked",
+            too_large(file.size(), reading.limits.max_mb)
+        )));
+        return;
+    }
+    let mut file = Labelled {
+        inner: Box::new(ZipData { inner: file, ends }),
+        what: "zip",
+        reading,
+    };
+    read_member(kind, &name, &mut file, sink, reading, depth, true);
+}
+
+/// The number of a zip member's compression method when the zip crate cannot unpack it.
+#[allow(deprecated)] // `Unsupported` is the crate's one name for every method it lacks.
+fn unsupported_method(method: zip::CompressionMethod) -> Option<u16> {
+    match method {
+        zip::CompressionMethod::Unsupported(method) => Some(method),
+        _ => None,
+    }
+}
+
+/// A zip member's name, as UTF-8 where its bytes are not.
+fn zip_name(name: zip::result::ZipResult<std::borrow::Cow<'_, str>>, raw: &[u8]) -> String {
+    match name {
+        Ok(name) => name.into_owned(),
+        Err(_) => String::from_utf8_lossy(raw).into_owned(),
     }
 }
 

@@ -427,7 +427,7 @@ fn jsonl_pieces(input: &mut dyn std::io::Read, sink: &mut dyn Sink, max_mb: u64,
                         problems: vec![Problem {
                             reason: format!(
                                 "{}, and not plain UTF-8, so it cannot be read a line at a time",
-                                too_large(bytes.len() as u64, max_mb)
+                                over_cap(max_mb)
                             ),
                             ..Default::default()
                         }],
@@ -506,8 +506,16 @@ pub fn sniff(head: &[u8]) -> Option<String> {
 /// The skip reason for an article (a file, or a JSON Lines record) of `size` bytes over
 /// the cap of `max_mb` MB.
 pub fn too_large(size: u64, max_mb: u64) -> String {
-    let mb = size.div_ceil(1 << 20);
-    format!("larger than --max-article-mb {max_mb} ({mb} MB): raise the cap to index it")
+    larger(max_mb, &format!("{} MB", size.div_ceil(1 << 20)))
+}
+
+/// As [`too_large`], for an article read only as far as the cap, whose size is not known.
+pub fn over_cap(max_mb: u64) -> String {
+    larger(max_mb, &format!("over {max_mb} MB"))
+}
+
+fn larger(max_mb: u64, size: &str) -> String {
+    format!("larger than --max-article-mb {max_mb} ({size}): raise the cap to index it")
 }
 
 /// What [`Pieces`] hands out next.
