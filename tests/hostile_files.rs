@@ -311,3 +311,41 @@ fn a_jsonl_line_with_a_lone_surrogate_escape_is_read_with_a_replacement_characte
     assert_eq!(warnings[0]["line"], 1);
     assert_eq!(warnings[0]["kind"], "warning");
 }
+
+/// A feed of `items` (title, date, description as written), wrapped as RSS 2.0.
+fn rss(items: &[(&str, &str)]) -> String {
+    let mut feed = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss><channel>\n");
+    for (title, description) in items {
+        feed.push_str(&format!(
+            "<item><title>{title}</title><pubDate>Tue, 11 Jun 2024 21:15:00 EDT</pubDate>\
+             <description>{description}</description></item>\n"
+        ));
+    }
+    feed.push_str("</channel></rss>\n");
+    feed
+}
+
+#[test]
+fn html_in_a_feed_item_nested_too_deep_is_refused_like_a_page() {
+    let a = Archive::new();
+    let deep = format!(
+        "<![CDATA[{}walrus deep{}]]>",
+        "<div>".repeat(10_000),
+        "</div>".repeat(10_000)
+    );
+    a.write(
+        "feed.rss",
+        rss(&[("Deep", &deep), ("Tiny", "<![CDATA[<p>walrus tiny</p>]]>")]),
+    );
+    let s = index_within(&a, &[], 600);
+    assert_eq!(s["indexed"], 1, "{s:#}");
+    let problems = problems_of(&s, "feed.rss");
+    assert_eq!(problems.len(), 1, "{s:#}");
+    assert_eq!(problems[0]["record"], 1, "{s:#}");
+    assert_eq!(problems[0]["kind"], "skipped", "{s:#}");
+    assert_eq!(
+        problems[0]["reason"],
+        "its HTML has elements nested more than 400 deep: a damaged or hostile item, not read"
+    );
+    assert_eq!(a.titles("walrus", &[]), ["Tiny"]);
+}
