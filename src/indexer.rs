@@ -298,8 +298,9 @@ type Parsed = (
 /// time on the next run. (A walk into an empty index does not stat files at all.)
 ///
 /// Memory is bounded whatever the file: a `.txt` file over `max_mb` MB is skipped unread,
-/// a binary or sparse file is refused from its first bytes, and a large JSON Lines file is
-/// read in pieces with each line capped at `max_mb` MB.
+/// a binary or sparse file is refused from its first bytes, a large JSON Lines file is
+/// read in pieces with each line capped at `max_mb` MB, and a large news XML file is
+/// streamed as a container is, one item at a time, each capped at `max_mb` MB.
 fn read_parsed(file: &mut FoundFile, max_mb: u64) -> Parsed {
     let cannot_read = |e: std::io::Error| (Err(format!("cannot read: {e}")), None, None);
     // Not indexed, for a reason found before the file was read whole: as a file that reads
@@ -351,7 +352,8 @@ fn read_parsed(file: &mut FoundFile, max_mb: u64) -> Parsed {
         file.kind,
         FileKind::Text | FileKind::JsonLines | FileKind::Html | FileKind::Xml
     );
-    if !whole {
+    let streamed_xml = file.kind == FileKind::Xml && file.size > article::PIECE_BYTES as u64;
+    if !whole || streamed_xml {
         return match read_container(file, &name, max_mb) {
             Ok((hash, rest, send_rest)) => (
                 Ok((hash, FileParse::default())),
@@ -517,11 +519,12 @@ fn hash_file(mut file: File) -> std::io::Result<u64> {
 
 type Container = (u64, Receiver<Piece>, SendRest);
 
-/// Reads a packed file (an archive, a compressed file, a WARC) as JSON Lines files are
-/// read in pieces: a first pass hashes it (every document stores the hash), the second
-/// reads and unpacks it, handing its records to the indexing thread in pieces as they
-/// come, at most [`PIECES_AHEAD`] ahead, so that a container of millions of articles
-/// costs a few pieces of memory. The second pass checks the file is still the one hashed
+/// Reads a packed file (an archive, a compressed file, a WARC; or a large news XML file,
+/// which holds items as a container holds members) as JSON Lines files are read in
+/// pieces: a first pass hashes it (every document stores the hash), the second reads and
+/// unpacks it, handing its records to the indexing thread in pieces as they come, at most
+/// [`PIECES_AHEAD`] ahead, so that a container of millions of articles costs a few pieces
+/// of memory. The second pass checks the file is still the one hashed
 /// (hashing what it reads, or for a zip, which seeks, hashing it again after): if not, the
 /// file is dropped and read again on the next run. All its records are added between the
 /// same two commits, as a plain file's are.

@@ -1,7 +1,9 @@
 //! Packed files read as if they were folders: compressed files (`.gz`, `.bz2`, `.xz`,
 //! `.zst`), zip and tar archives (and the two together, `.tgz`), and archives inside
 //! archives, streamed: nothing is unpacked to disk, no archive is held whole in memory, and
-//! a member larger than the cap once unpacked is skipped after reading at most the cap.
+//! a member larger than the cap once unpacked is skipped after reading at most the cap
+//! (news XML and JSON Lines are read an item at a time, and only an item over the cap is
+//! skipped).
 //!
 //! Where an article came from inside an archive is its `member`: the member's path, and
 //! for an archive inside an archive the paths joined with `!` (`day/b.zip!x.xml` is
@@ -98,7 +100,9 @@ pub fn read_stream(
         }
         FileKind::Warc => super::warc::read_capped(input, sink, limits.max_bytes()),
         FileKind::JsonLines => jsonl_stream(input, sink, limits.max_mb),
-        FileKind::Text | FileKind::Html | FileKind::Xml => match read_capped(input, limits) {
+        // One item at a time, each under the cap, as a WARC file's records.
+        FileKind::Xml => super::xml::read(input, sink, limits.max_mb),
+        FileKind::Text | FileKind::Html => match read_capped(input, limits) {
             Ok(bytes) => {
                 let parse = parse_file(kind, &bytes);
                 for p in parse.problems {
@@ -344,8 +348,9 @@ fn read_zip<R: Read + Seek>(input: R, sink: &mut dyn Sink, limits: Limits, depth
         let Some(kind) = member_kind(&name) else {
             continue;
         };
-        if file.size() > limits.max_bytes() {
-            // Its header says so: not even the cap is unpacked.
+        if file.size() > limits.max_bytes() && kind != FileKind::Xml {
+            // Its header says so: not even the cap is unpacked. (XML is read one item
+            // at a time, each under the cap.)
             let mut member = InMember {
                 sink,
                 member: Some(&name),

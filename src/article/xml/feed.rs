@@ -9,10 +9,9 @@ use super::tree::{self, decode_entities, Element};
 use super::{byline_authors, xml_date, Out};
 use crate::article::{html, Article, ArticleDate, Severity};
 
-pub(super) fn read_rss(text: &str, out: &mut Out<'_>) {
+pub(super) fn read_rss(walker: &mut tree::Walker<'_>, out: &mut Out<'_>) {
     let mut n = 0u64;
-    let end = tree::walk(
-        text,
+    let end = walker.walk(
         |_, el| el.is("item"),
         |_, unit| {
             n += 1;
@@ -119,11 +118,10 @@ fn rss_author(s: &str) -> Option<String> {
     (!s.contains('@')).then(|| tree::collapse(s))
 }
 
-pub(super) fn read_atom(text: &str, out: &mut Out<'_>) {
+pub(super) fn read_atom(walker: &mut tree::Walker<'_>, out: &mut Out<'_>) {
     let mut n = 0u64;
     let mut feed_authors: Vec<String> = Vec::new();
-    let end = tree::walk(
-        text,
+    let end = walker.walk(
         |outer, el| el.is("entry") || (outer.len() == 1 && el.is("author")),
         |outer, unit| {
             let el = match unit {

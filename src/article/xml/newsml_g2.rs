@@ -17,11 +17,10 @@ enum Item {
     Refused(String),
 }
 
-pub(super) fn read(text: &str, out: &mut Out<'_>) {
+pub(super) fn read(walker: &mut tree::Walker<'_>, out: &mut Out<'_>) {
     let mut n = 0u64;
     let mut message = false;
-    let end = tree::walk(
-        text,
+    let end = walker.walk(
         |outer, el| match outer {
             [] => {
                 message = el.is("newsMessage");
