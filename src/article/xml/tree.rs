@@ -623,16 +623,20 @@ impl<'a> Source<'a> {
                 continue;
             }
             let hay = &self.buf[self.start..self.end];
-            match rest {
-                Rest::AnyOf(set) => match hay.iter().position(|b| set.contains(b)) {
-                    Some(i) => return Ok(self.advance(i)),
-                    None => self.advance(hay.len()),
-                },
-                Rest::Seq(seq) => match hay.windows(seq.len()).position(|w| w == seq) {
-                    Some(i) => return Ok(self.advance(i)),
-                    // The end of the buffer may be the start of the sequence: kept.
-                    None => self.advance(hay.len() + 1 - seq.len()),
-                },
+            let found = match rest {
+                Rest::AnyOf(set) => hay.iter().position(|b| set.contains(b)).ok_or(hay.len()),
+                // The end of the buffer may be the start of the sequence: kept.
+                Rest::Seq(seq) => hay
+                    .windows(seq.len())
+                    .position(|w| w == seq)
+                    .ok_or(hay.len() + 1 - seq.len()),
+            };
+            match found {
+                Ok(end) => {
+                    self.advance(end);
+                    return Ok(());
+                }
+                Err(passed) => self.advance(passed),
             }
         }
     }
@@ -845,6 +849,40 @@ mod tests {
         assert_eq!(end, Ok(()));
         assert!(got[0].as_ref().unwrap_err().contains("more than"));
         assert_eq!(got[1].as_ref().unwrap().text(), "ok");
+    }
+
+    #[test]
+    fn an_event_over_the_cap_is_passed_over_and_the_next_unit_read() {
+        for (open, close) in [("<![CDATA[", "]]>"), ("<!--", "-->"), ("", "")] {
+            // Lengths that put the event's end at several places in the reading buffer.
+            for extra in [0, 1, 2, 65_535, 65_536, 100_001] {
+                let big = "é".repeat((1 << 19) + extra);
+                let xml = format!("<r><a>{open}{big}{close}</a><a>ok</a></r>");
+                let mut bytes = xml.as_bytes();
+                let input: &mut dyn Read = &mut bytes;
+                let mut walker = Walker::new(Utf8Stream::new(input, |_| None).unwrap(), 1);
+                walker.root().unwrap();
+                let mut got = Vec::new();
+                let end = walker.walk(|_, e| e.is("a"), |_, u| got.push(u));
+                assert_eq!(end, Ok(()), "{open} {extra}");
+                assert!(got[0].as_ref().unwrap_err().starts_with("larger than"));
+                assert_eq!(got[1].as_ref().unwrap().text(), "ok");
+            }
+        }
+        // A tag over the cap ends the reading, with the units before it kept.
+        let xml = format!("<r><a>ok</a><a x='{}'>", "x".repeat((1 << 20) + 1));
+        let mut bytes = xml.as_bytes();
+        let input: &mut dyn Read = &mut bytes;
+        let mut walker = Walker::new(Utf8Stream::new(input, |_| None).unwrap(), 1);
+        walker.root().unwrap();
+        let mut got = Vec::new();
+        let end = walker.walk(|_, e| e.is("a"), |_, u| got.push(u));
+        assert_eq!(got.len(), 1);
+        assert_eq!(
+            end.unwrap_err().reason,
+            "malformed XML at line 1, column 13: one tag or declaration is larger than \
+             --max-article-mb 1: the rest of the file is not read"
+        );
     }
 
     #[test]
