@@ -46,11 +46,10 @@ const SAMPLE_CHARS: usize = 64 * 1024;
 pub(super) fn decode(bytes: &[u8]) -> Result<Decoded<'_>, String> {
     let decoded = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         eight_bit(rest, true)
-    } else if let Some((little_endian, rest)) = utf32_bom(bytes) {
-        let (text, errors) = utf32(rest, little_endian, true);
+    } else if let Some((text, warning)) = utf32_with_bom(bytes) {
         Decoded {
             text: Cow::Owned(text),
-            warning: errors.then(|| replaced(utf32_name(little_endian))),
+            warning,
         }
     } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
         utf16(rest, UTF_16LE)
@@ -189,6 +188,14 @@ fn utf32_bom(bytes: &[u8]) -> Option<(bool, &[u8])> {
         .map(|rest| (false, rest))
 }
 
+/// Text that starts with a UTF-32 BOM, decoded, with a warning when some of it was not
+/// valid; `None` for text without one.
+pub(super) fn utf32_with_bom(bytes: &[u8]) -> Option<(String, Option<String>)> {
+    let (little_endian, rest) = utf32_bom(bytes)?;
+    let (text, errors) = utf32(rest, little_endian, true);
+    Some((text, errors.then(|| replaced(utf32_name(little_endian)))))
+}
+
 fn utf32_name(little_endian: bool) -> &'static str {
     if little_endian {
         "UTF-32LE"
@@ -248,6 +255,8 @@ pub(super) struct Utf8Stream<R> {
     name: &'static str,
     /// Bytes read and not decoded yet (a character cut at the end of a read).
     raw: Vec<u8>,
+    /// Where each read goes first.
+    scratch: Vec<u8>,
     /// Text decoded and not handed out yet, from `handed` on.
     text: String,
     handed: usize,
@@ -310,6 +319,7 @@ impl<R: Read> Utf8Stream<R> {
             reading,
             name,
             raw: head,
+            scratch: Vec::new(),
             text: String::new(),
             handed: 0,
             eof: false,
@@ -403,22 +413,16 @@ impl<R: Read> Read for Utf8Stream<R> {
             self.text.clear();
             self.handed = 0;
             if !self.eof {
-                let old = self.raw.len();
-                self.raw.resize(old + STREAM_READ, 0);
-                let read = loop {
-                    match self.input.read(&mut self.raw[old..]) {
+                if self.scratch.is_empty() {
+                    self.scratch = vec![0; STREAM_READ];
+                }
+                let n = loop {
+                    match self.input.read(&mut self.scratch) {
                         Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                        other => break other,
+                        other => break other?,
                     }
                 };
-                let n = match read {
-                    Ok(n) => n,
-                    Err(e) => {
-                        self.raw.truncate(old);
-                        return Err(e);
-                    }
-                };
-                self.raw.truncate(old + n);
+                self.raw.extend_from_slice(&self.scratch[..n]);
                 self.eof = n == 0;
             }
             self.decode_raw();
@@ -544,6 +548,72 @@ mod tests {
         assert_eq!(text(&be), s);
         let d = decode(&le).unwrap();
         assert!(d.warning.is_none());
+    }
+
+    #[test]
+    fn utf32_with_bom() {
+        let s = "Title £ “q” 🦆\nbody";
+        let le: Vec<u8> = [0xFF, 0xFE, 0, 0]
+            .into_iter()
+            .chain(s.chars().flat_map(|c| u32::from(c).to_le_bytes()))
+            .collect();
+        let be: Vec<u8> = [0, 0, 0xFE, 0xFF]
+            .into_iter()
+            .chain(s.chars().flat_map(|c| u32::from(c).to_be_bytes()))
+            .collect();
+        assert_eq!(text(&le), s);
+        assert_eq!(text(&be), s);
+        assert_eq!(sniff(&le), None);
+        let mut cut = le.clone();
+        cut.pop();
+        assert_eq!(
+            decode(&cut).unwrap().warning.as_deref(),
+            Some("some bytes are not valid UTF-32LE; they were replaced with \u{FFFD}")
+        );
+    }
+
+    /// A reader that hands out `n` bytes at a time.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_stream_decodes_as_a_whole_file_does_whatever_its_reads_cut() {
+        let s = "Caf\u{e9} “q” 🦆 ".repeat(5_000);
+        let utf32: Vec<u8> = [0xFF, 0xFE, 0, 0]
+            .into_iter()
+            .chain(s.chars().flat_map(|c| u32::from(c).to_le_bytes()))
+            .collect();
+        let utf16: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(s.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        let mut stray = s.clone().into_bytes();
+        stray.extend_from_slice(b"Caf\xE9");
+        for (bytes, want, warning) in [
+            (&utf32, s.clone(), None),
+            (&utf16, s.clone(), None),
+            (
+                &stray,
+                format!("{s}Café"),
+                Some("text is UTF-8 except for 1 byte; read it as Windows-1252"),
+            ),
+        ] {
+            for step in [1, 3, 7, 65_536] {
+                let mut stream = Utf8Stream::new(Trickle(bytes, step), |_| None).unwrap();
+                let mut got = String::new();
+                stream.read_to_string(&mut got).unwrap();
+                assert_eq!(got, want, "step {step}");
+                assert_eq!(stream.warning().as_deref(), warning);
+            }
+        }
     }
 
     #[test]

@@ -163,11 +163,15 @@ pub(crate) fn tidy(text: &str) -> String {
     out
 }
 
-/// A page's bytes as text: a BOM decides, then valid UTF-8 is UTF-8, then the transport's
-/// charset, then a `<meta charset>` / `http-equiv` declaration in the first 4 KB, else
-/// Windows-1252 (what browsers assume for an undeclared legacy page). The second value
-/// says when bytes had to be replaced.
+/// A page's bytes as text: a BOM decides (UTF-8, UTF-16 or UTF-32), then valid UTF-8 is
+/// UTF-8, then the transport's charset, then a `<meta charset>` / `http-equiv` declaration
+/// in the first 4 KB, else Windows-1252 (what browsers assume for an undeclared legacy
+/// page). The second value says when bytes had to be replaced.
 pub(crate) fn decode<'a>(bytes: &'a [u8], charset: Option<&str>) -> (Cow<'a, str>, Option<String>) {
+    // Before `for_bom`: UTF-32LE's mark starts with UTF-16LE's.
+    if let Some((text, warning)) = super::decode::utf32_with_bom(bytes) {
+        return (Cow::Owned(text), warning);
+    }
     if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
         return decode_as(encoding, &bytes[bom..]);
     }

@@ -4,9 +4,9 @@
 //! handed out half read.
 //!
 //! Entities: XML's five, character references and the HTML5 named entities (news XML uses
-//! `&mdash;` and `&eacute;` from DTDs no reader fetches) are resolved; any other entity
-//! stays as written. Entities declared in a DTD are never expanded, so no entity bomb can
-//! grow a file.
+//! `&mdash;` and `&eacute;` from DTDs no reader fetches) are resolved; any other entity is
+//! left out of the text and named in a warning. Entities declared in a DTD are never
+//! expanded, so no entity bomb can grow a file.
 
 use std::io::{BufRead, Read};
 
