@@ -341,10 +341,23 @@ impl<'a> Walker<'a> {
         loop {
             self.reader.get_mut().begin_event();
             self.buf.clear();
+            if self.buf.capacity() > 1 << 20 {
+                // The room a large event took is given back, not kept for the whole file.
+                self.buf = Vec::new();
+            }
             let event = match self.reader.read_event_into(&mut self.buf) {
                 Ok(event) => event,
                 Err(e) => return Err(self.broken(e, !open.is_empty())),
             };
+            let consumed = self.reader.get_ref().consumed;
+            if !open.is_empty() && !over_cap && consumed - unit_start > max_bytes {
+                // Over the cap, this event included: what was kept of the unit is let go
+                // and the rest only read past.
+                over_cap = true;
+                for el in &mut open {
+                    el.children = Vec::new();
+                }
+            }
             match event {
                 Event::Start(e) => {
                     if outer.len() + open.len() >= MAX_DEPTH {
@@ -377,7 +390,7 @@ impl<'a> Walker<'a> {
                                 }
                             }
                             None => {
-                                let size = self.reader.get_ref().consumed - unit_start;
+                                let size = consumed - unit_start;
                                 let unit = if over_cap {
                                     Err(super::super::too_large(size, self.max_mb))
                                 } else if too_many {
@@ -447,16 +460,6 @@ impl<'a> Walker<'a> {
                 | Event::Decl(_)
                 | Event::PI(_)
                 | Event::DocType(_) => {}
-            }
-            if !open.is_empty()
-                && !over_cap
-                && self.reader.get_ref().consumed - unit_start > max_bytes
-            {
-                // Over the cap: what was kept of it is let go, and the rest only read past.
-                over_cap = true;
-                for el in &mut open {
-                    el.children = Vec::new();
-                }
             }
         }
     }
