@@ -307,9 +307,10 @@ type Parsed = (
 /// time on the next run. (A walk into an empty index does not stat files at all.)
 ///
 /// Memory is bounded whatever the file: a `.txt` file over `max_mb` MB is skipped unread,
-/// a binary or sparse file is refused from its first bytes, and a large JSON Lines file is
-/// read in pieces with each line capped at `max_mb` MB. A file read whole first takes its
-/// size of `room` (into `held`), waiting for it.
+/// a binary or sparse file is refused from its first bytes, a large JSON Lines file is
+/// read in pieces with each line capped at `max_mb` MB, and a large news XML file is
+/// streamed as a container is, one item at a time, each capped at `max_mb` MB. A file read
+/// whole first takes its size of `room` (into `held`), waiting for it.
 fn read_parsed(
     file: &mut FoundFile,
     max_mb: u64,
@@ -366,7 +367,8 @@ fn read_parsed(
         file.kind,
         FileKind::Text | FileKind::JsonLines | FileKind::Html | FileKind::Xml
     );
-    if !whole {
+    let streamed_xml = file.kind == FileKind::Xml && file.size > article::PIECE_BYTES as u64;
+    if !whole || streamed_xml {
         return match read_container(file, &name, max_mb) {
             Ok((hash, rest, send_rest)) => (
                 Ok((hash, FileParse::default())),
@@ -552,11 +554,12 @@ fn hash_file(mut file: File) -> std::io::Result<u64> {
 
 type Container = (u64, Receiver<Piece>, SendRest);
 
-/// Reads a packed file (an archive, a compressed file, a WARC) as JSON Lines files are
-/// read in pieces: a first pass hashes it (every document stores the hash), the second
-/// reads and unpacks it, handing its records to the indexing thread in pieces as they
-/// come, at most [`PIECES_AHEAD`] ahead, so that a container of millions of articles
-/// costs a few pieces of memory. The second pass checks the file is still the one hashed
+/// Reads a packed file (an archive, a compressed file, a WARC; or a large news XML file,
+/// which holds items as a container holds members) as JSON Lines files are read in
+/// pieces: a first pass hashes it (every document stores the hash), the second reads and
+/// unpacks it, handing its records to the indexing thread in pieces as they come, at most
+/// [`PIECES_AHEAD`] ahead, so that a container of millions of articles costs a few pieces
+/// of memory. The second pass checks the file is still the one hashed
 /// (hashing what it reads, or for a zip, which seeks, hashing it again after): if not, the
 /// file is dropped and read again on the next run. A commit while it is read lists it as
 /// read part-way (see [`Pass::add_pieces`]).

@@ -91,7 +91,10 @@ impl Tmpfs {
             .stderr(Stdio::null())
             .status()
             .is_ok_and(|s| s.success());
-        assert!(ok, "mounting a tmpfs needs root (.ci/run runs these tests as root)");
+        assert!(
+            ok,
+            "mounting a tmpfs needs root (.ci/run runs these tests as root)"
+        );
         Tmpfs(at.to_path_buf())
     }
 

@@ -645,3 +645,60 @@ fn an_archive_that_unpacks_to_over_100_times_its_size_stops_there() {
     );
     assert_eq!(sorted_titles(&a, "jetty"), ["First jetty story"]);
 }
+
+#[test]
+fn a_feed_over_the_article_cap_in_a_gz_a_zip_or_a_tar_loses_only_the_item_over_it() {
+    let a = Archive::new();
+    let item = |title: &str, body: &str| {
+        format!(
+            "<item><title>{title}</title><pubDate>Tue, 11 Jun 2024 21:15:00 EDT</pubDate>\
+             <description>{body}</description></item>"
+        )
+    };
+    let huge = format!("kudu {}", "grazing herds ".repeat(200_000));
+    let feed = |tiny: &str| {
+        format!(
+            "<?xml version=\"1.0\"?><rss><channel>{}{}</channel></rss>",
+            item("Huge", &huge),
+            item(tiny, "kudu tiny")
+        )
+    };
+    let (in_gz, in_zip, in_tar) = (feed("In gz"), feed("In zip"), feed("In tar"));
+    a.write("feed.rss.gz", gzip(in_gz.as_bytes()));
+    a.write(
+        "bundle.zip",
+        zip_bytes(&[("feeds/feed.rss", in_zip.as_bytes())]),
+    );
+    a.write(
+        "bundle.tar",
+        tar_bytes(&[("feeds/feed.rss", in_tar.as_bytes())]),
+    );
+    let summary = a.index_json(&["--max-article-mb", "1"]);
+    assert_eq!(summary["indexed"], 3, "{summary:#}");
+    let mut got: Vec<(String, Option<String>, u64, String)> = summary["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let path = Path::new(p["path"].as_str().unwrap());
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                p["member"].as_str().map(str::to_string),
+                p["record"].as_u64().unwrap(),
+                p["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    let reason = "larger than --max-article-mb 1 (3 MB): raise the cap to index it".to_string();
+    let member = Some("feeds/feed.rss".to_string());
+    assert_eq!(
+        got,
+        [
+            ("bundle.tar".into(), member.clone(), 1, reason.clone()),
+            ("bundle.zip".into(), member, 1, reason.clone()),
+            ("feed.rss.gz".into(), None, 1, reason),
+        ]
+    );
+    assert_eq!(sorted_titles(&a, "kudu"), ["In gz", "In tar", "In zip"]);
+}

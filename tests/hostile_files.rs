@@ -369,3 +369,149 @@ fn a_json_ld_headline_with_a_script_in_it_keeps_the_text_after_the_script() {
     a.index_json(&[]);
     assert_eq!(a.titles("blossom", &[]), ["lynxld"]);
 }
+
+/// A feed of `items` (title, date, description as written), wrapped as RSS 2.0.
+fn rss(items: &[(&str, &str)]) -> String {
+    let mut feed = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss><channel>\n");
+    for (title, description) in items {
+        feed.push_str(&format!(
+            "<item><title>{title}</title><pubDate>Tue, 11 Jun 2024 21:15:00 EDT</pubDate>\
+             <description>{description}</description></item>\n"
+        ));
+    }
+    feed.push_str("</channel></rss>\n");
+    feed
+}
+
+#[test]
+fn html_in_a_feed_item_nested_too_deep_is_refused_like_a_page() {
+    let a = Archive::new();
+    let deep = format!(
+        "<![CDATA[{}walrus deep{}]]>",
+        "<div>".repeat(10_000),
+        "</div>".repeat(10_000)
+    );
+    a.write(
+        "feed.rss",
+        rss(&[("Deep", &deep), ("Tiny", "<![CDATA[<p>walrus tiny</p>]]>")]),
+    );
+    let s = index_within(&a, &[], 600);
+    assert_eq!(s["indexed"], 1, "{s:#}");
+    let problems = problems_of(&s, "feed.rss");
+    assert_eq!(problems.len(), 1, "{s:#}");
+    assert_eq!(problems[0]["record"], 1, "{s:#}");
+    assert_eq!(problems[0]["kind"], "skipped", "{s:#}");
+    assert_eq!(
+        problems[0]["reason"],
+        "its HTML has elements nested more than 400 deep: a damaged or hostile item, not read"
+    );
+    assert_eq!(a.titles("walrus", &[]), ["Tiny"]);
+}
+
+#[test]
+fn a_feed_over_the_article_cap_loses_only_its_items_over_the_cap() {
+    let a = Archive::new();
+    // One text of 3 MB, and one CDATA section of 3 MB: each an item over the cap.
+    let huge_text = format!("zebra {}", filler(3 << 20));
+    let huge_cdata = format!("<![CDATA[<p>zebra {}</p>]]>", filler(3 << 20));
+    a.write(
+        "feed.rss",
+        rss(&[
+            ("Huge", &huge_text),
+            ("Tiny", "zebra tiny"),
+            ("Huger", &huge_cdata),
+            ("Last", "zebra last"),
+        ]),
+    );
+    let s = a.index_json(&["--max-article-mb", "1"]);
+    assert_eq!(s["indexed"], 2, "{s:#}");
+    let problems = problems_of(&s, "feed.rss");
+    let got: Vec<(u64, &str, &str)> = problems
+        .iter()
+        .map(|p| {
+            (
+                p["record"].as_u64().unwrap(),
+                p["kind"].as_str().unwrap(),
+                p["reason"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let reason = "larger than --max-article-mb 1 (4 MB): raise the cap to index it";
+    assert_eq!(got, [(1, "skipped", reason), (3, "skipped", reason)]);
+    let mut titles = a.titles("zebra", &[]);
+    titles.sort();
+    assert_eq!(titles, ["Last", "Tiny"]);
+}
+
+#[test]
+fn xml_nested_too_deep_is_reported_where_it_goes_too_deep() {
+    let a = Archive::new();
+    a.write(
+        "deep.xml",
+        format!("<?xml version=\"1.0\"?>\n<rss>\n{}", "<a>".repeat(100_000)),
+    );
+    let s = a.index_json(&[]);
+    assert_eq!(
+        skip_reason(&s, "deep.xml", None),
+        "malformed XML at line 3, column 766: elements nested more than 256 deep"
+    );
+}
+
+#[test]
+fn utf32_xml_with_a_bom_is_read() {
+    let a = Archive::new();
+    let feed = rss(&[("Ostrich café", "The ostrich ran.")]);
+    let mut bytes = vec![0xFF, 0xFE, 0, 0];
+    bytes.extend(feed.chars().flat_map(|c| u32::from(c).to_le_bytes()));
+    a.write("feed32.xml", bytes);
+    let s = a.index_json(&[]);
+    assert_eq!(s["indexed"], 1, "{s:#}");
+    assert!(problems_of(&s, "feed32.xml").is_empty(), "{s:#}");
+    assert_eq!(a.titles("ostrich", &[]), ["Ostrich café"]);
+}
+
+#[test]
+fn xml_declared_utf8_with_invalid_bytes_is_read_with_a_warning() {
+    let a = Archive::new();
+    let mut feed = rss(&[("Caf\u{1}", "The heron flew.")]).into_bytes();
+    // The title's last letter is `é` in Latin-1: not UTF-8, as the declaration says.
+    let at = feed.iter().position(|&b| b == 1).unwrap();
+    feed[at] = 0xE9;
+    a.write("latin.xml", feed);
+    let s = a.index_json(&[]);
+    assert_eq!(s["indexed"], 1, "{s:#}");
+    let problems = problems_of(&s, "latin.xml");
+    assert_eq!(problems.len(), 1, "{s:#}");
+    assert_eq!(problems[0]["kind"], "warning");
+    assert_eq!(
+        problems[0]["reason"],
+        "text is UTF-8 except for 1 byte; read it as Windows-1252"
+    );
+    assert_eq!(a.titles("heron", &[]), ["Café"]);
+}
+
+#[test]
+fn undefined_entities_are_left_out_of_titles_with_a_warning() {
+    let a = Archive::new();
+    a.write(
+        "lol.xml",
+        format!(
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [<!ENTITY lol9 \"lol\">]>\n{}",
+            rss(&[("Gold &lol9; rush", "The gold rush.")])
+                .split_once('\n')
+                .unwrap()
+                .1
+        ),
+    );
+    let s = a.index_json(&[]);
+    assert_eq!(s["indexed"], 1, "{s:#}");
+    let problems = problems_of(&s, "lol.xml");
+    assert_eq!(problems.len(), 1, "{s:#}");
+    assert_eq!(problems[0]["kind"], "warning");
+    assert_eq!(
+        problems[0]["reason"],
+        "undefined entities left out of the text: &lol9; (entities a DTD declares are never \
+         expanded)"
+    );
+    assert_eq!(a.titles("gold", &[]), ["Gold rush"]);
+}

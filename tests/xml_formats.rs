@@ -98,7 +98,12 @@ fn nitf_upper_case_bylines_and_dates_without_pubdata() {
         strings(&["Mary O'Brien-Smith", "Pieter van der Berg"])
     );
     assert_eq!(a.date, date("1991-03-09"));
-    assert_eq!(a.body, "Lead.\n\nMore été &undeclared; text.");
+    assert_eq!(a.body, "Lead.\n\nMore été text.");
+    assert_eq!(
+        parse.problems[0].reason,
+        "undefined entities left out of the text: &undeclared; (entities a DTD declares are \
+         never expanded)"
+    );
 }
 
 #[test]
@@ -427,9 +432,11 @@ fn hostile_xml_is_refused_quickly_and_in_bounded_memory() {
         let prev = format!("&l{};", i - 1).repeat(10);
         laughs.push_str(&format!("<!ENTITY l{i} \"{prev}\">\n"));
     }
-    laughs.push_str("]>\n<rss><item><title>&l9;</title><pubDate>1 May 2020</pubDate></item></rss>");
+    laughs.push_str(
+        "]>\n<rss><item><title>Laughs &l9;</title><pubDate>1 May 2020</pubDate></item></rss>",
+    );
     let parse = xml::parse(laughs.as_bytes());
-    assert_eq!(parse.records[0].article.title, "&l9;");
+    assert_eq!(parse.records[0].article.title, "Laughs");
 
     // Nesting a million deep.
     let deep = format!("<rss>{}", "<item>".repeat(1_000_000));

@@ -1,9 +1,10 @@
 //! Packed files read as if they were folders: compressed files (`.gz`, `.bz2`, `.xz`,
 //! `.zst`), zip and tar archives (and the two together, `.tgz`), and archives inside
 //! archives, streamed: nothing is unpacked to disk, no archive is held whole in memory, and
-//! a member larger than the cap once unpacked is skipped after reading at most the cap,
-//! and all of one file's layers together unpack at most [`UNPACK_RATIO`] times its size
-//! (or 16 times the cap, when that is more), so no bomb costs more than that.
+//! a member larger than the cap once unpacked is skipped after reading at most the cap
+//! (news XML and JSON Lines are read an item at a time, and only an item over the cap is
+//! skipped), and all of one file's layers together unpack at most [`UNPACK_RATIO`] times
+//! its size (or 16 times the cap, when that is more), so no bomb costs more than that.
 //!
 //! Where an article came from inside an archive is its `member`: the member's path, and
 //! for an archive inside an archive the paths joined with `!` (`day/b.zip!x.xml` is
@@ -187,7 +188,9 @@ fn read_stream(
         }
         FileKind::Warc => super::warc::read_capped(input, sink, reading.max_bytes()),
         FileKind::JsonLines => jsonl_stream(input, sink, reading.limits.max_mb),
-        FileKind::Text | FileKind::Html | FileKind::Xml => match read_capped(input, reading) {
+        // One item at a time, each under the cap, as a WARC file's records.
+        FileKind::Xml => super::xml::read(input, sink, reading.limits.max_mb),
+        FileKind::Text | FileKind::Html => match read_capped(input, reading) {
             Ok(bytes) => {
                 let parse = parse_file(kind, &bytes);
                 // Freed before the records are handed on, which may wait for the indexing
@@ -711,8 +714,9 @@ fn read_zip_member<R: Read>(
         member.problem(skipped("encrypted: dateline cannot read it"));
         return;
     }
-    if file.size() > reading.max_bytes() {
-        // Its header says so: not even the cap is unpacked.
+    if file.size() > reading.max_bytes() && kind != FileKind::Xml {
+        // Its header says so: not even the cap is unpacked. (XML is read one item at a
+        // time, each under the cap.)
         member.problem(skipped(format!(
             "{} when unpacked",
             too_large(file.size(), reading.limits.max_mb)

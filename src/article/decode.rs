@@ -1,8 +1,9 @@
 //! Bytes → text: picks the encoding, and refuses files that are not text at all.
 
 use std::borrow::Cow;
+use std::io::Read;
 
-use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1252};
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 
 /// A file's text, plus a note when decoding had to guess or repair something.
 pub(super) struct Decoded<'a> {
@@ -38,13 +39,18 @@ const SAMPLE_CHARS: usize = 64 * 1024;
 /// Decodes a whole file. `Err` carries the reason, in plain words, that the file is not an
 /// article file at all (empty, binary).
 ///
-/// Encoding rules: a BOM decides (UTF-8, UTF-16 LE/BE); otherwise valid UTF-8 is UTF-8
+/// Encoding rules: a BOM decides (UTF-8, UTF-16 or UTF-32, LE/BE); otherwise valid UTF-8 is UTF-8
 /// and anything else is Windows-1252 (a superset of Latin-1 for printable text), except
 /// that a file that is mostly UTF-8 with a few stray bytes keeps its UTF-8 and reads only
 /// the stray bytes as Windows-1252, so one bad byte does not garble every accent.
 pub(super) fn decode(bytes: &[u8]) -> Result<Decoded<'_>, String> {
     let decoded = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         eight_bit(rest, true)
+    } else if let Some((text, warning)) = utf32_with_bom(bytes) {
+        Decoded {
+            text: Cow::Owned(text),
+            warning,
+        }
     } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
         utf16(rest, UTF_16LE)
     } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
@@ -79,9 +85,11 @@ pub(super) fn sniff(head: &[u8]) -> Option<String> {
         Some(rest) => Some((rest, UTF_16LE)),
         None => head.strip_prefix(b"\xFE\xFF").map(|rest| (rest, UTF_16BE)),
     };
-    let text = match utf16 {
-        Some((rest, encoding)) => encoding.decode_without_bom_handling(rest).0,
-        None => {
+    let text = match (utf32_bom(head), utf16) {
+        // A head cut mid-character is fine, as below.
+        (Some((little_endian, rest)), _) => Cow::Owned(utf32(rest, little_endian, false).0),
+        (None, Some((rest, encoding))) => encoding.decode_without_bom_handling(rest).0,
+        (None, None) => {
             let rest = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
             if rest.len() == head.len() {
                 if let Some((_, what)) = MAGIC.iter().find(|(magic, _)| head.starts_with(magic)) {
@@ -143,24 +151,286 @@ fn eight_bit(bytes: &[u8], has_bom: bool) -> Decoded<'_> {
     }
     Decoded {
         text: Cow::Owned(text),
-        warning: Some(format!(
-            "text is UTF-8 except for {bad_bytes} byte{}; read {} as Windows-1252",
-            if bad_bytes == 1 { "" } else { "s" },
-            if bad_bytes == 1 { "it" } else { "them" },
-        )),
+        warning: Some(stray_bytes(bad_bytes as u64)),
     }
+}
+
+/// The warning for UTF-8 text with `bad_bytes` stray bytes, read as Windows-1252.
+fn stray_bytes(bad_bytes: u64) -> String {
+    format!(
+        "text is UTF-8 except for {bad_bytes} byte{}; read {} as Windows-1252",
+        if bad_bytes == 1 { "" } else { "s" },
+        if bad_bytes == 1 { "it" } else { "them" },
+    )
+}
+
+/// The warning for text in `encoding` with bytes that are not valid in it.
+fn replaced(encoding: &str) -> String {
+    format!("some bytes are not valid {encoding}; they were replaced with \u{FFFD}")
 }
 
 fn utf16<'a>(bytes: &'a [u8], encoding: &'static Encoding) -> Decoded<'a> {
     let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
     Decoded {
         text,
-        warning: had_errors.then(|| {
-            format!(
-                "some bytes are not valid {}; they were replaced with \u{FFFD}",
-                encoding.name()
+        warning: had_errors.then(|| replaced(encoding.name())),
+    }
+}
+
+/// UTF-32's byte order mark, little-endian or not, and the bytes after it. Checked before
+/// UTF-16's: UTF-32LE's mark starts with UTF-16LE's.
+fn utf32_bom(bytes: &[u8]) -> Option<(bool, &[u8])> {
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE\0\0") {
+        return Some((true, rest));
+    }
+    bytes
+        .strip_prefix(b"\0\0\xFE\xFF")
+        .map(|rest| (false, rest))
+}
+
+/// Text that starts with a UTF-32 BOM, decoded, with a warning when some of it was not
+/// valid; `None` for text without one.
+pub(super) fn utf32_with_bom(bytes: &[u8]) -> Option<(String, Option<String>)> {
+    let (little_endian, rest) = utf32_bom(bytes)?;
+    let (text, errors) = utf32(rest, little_endian, true);
+    Some((text, errors.then(|| replaced(utf32_name(little_endian)))))
+}
+
+fn utf32_name(little_endian: bool) -> &'static str {
+    if little_endian {
+        "UTF-32LE"
+    } else {
+        "UTF-32BE"
+    }
+}
+
+/// UTF-32 (which `encoding_rs` does not read) as text, and whether some of it was not valid
+/// (replaced with U+FFFD). A last character cut short is invalid when `whole`, else left out.
+fn utf32(bytes: &[u8], little_endian: bool, whole: bool) -> (String, bool) {
+    let mut text = String::with_capacity(bytes.len() / 4);
+    let mut errors = false;
+    let units = bytes.chunks_exact(4);
+    let cut = !units.remainder().is_empty();
+    for unit in units {
+        let unit = [unit[0], unit[1], unit[2], unit[3]];
+        let code = if little_endian {
+            u32::from_le_bytes(unit)
+        } else {
+            u32::from_be_bytes(unit)
+        };
+        match char::from_u32(code) {
+            Some(c) => text.push(c),
+            None => {
+                errors = true;
+                text.push('\u{FFFD}');
+            }
+        }
+    }
+    if cut && whole {
+        errors = true;
+        text.push('\u{FFFD}');
+    }
+    (text, errors)
+}
+
+/// How a [`Utf8Stream`] turns its bytes into UTF-8.
+enum Reading {
+    /// UTF-8, its stray bytes read as Windows-1252 (and counted).
+    Utf8,
+    /// An encoding `encoding_rs` reads (UTF-16, a legacy 8-bit or CJK one).
+    Codec(encoding_rs::Decoder),
+    Utf32 {
+        little_endian: bool,
+    },
+}
+
+/// A stream of bytes read as UTF-8 text a piece at a time, for a reader that never holds the
+/// whole file (news XML): as [`decode`] reads a whole file, except that what a BOM or the
+/// format's own declaration does not decide is UTF-8, its stray bytes read as
+/// Windows-1252 with a warning ([`Utf8Stream::warning`]).
+pub(super) struct Utf8Stream<R> {
+    input: R,
+    reading: Reading,
+    /// The encoding's name, for the warning.
+    name: &'static str,
+    /// Bytes read and not decoded yet (a character cut at the end of a read).
+    raw: Vec<u8>,
+    /// Where each read goes first.
+    scratch: Vec<u8>,
+    /// Text decoded and not handed out yet, from `handed` on.
+    text: String,
+    handed: usize,
+    eof: bool,
+    stray: u64,
+    errors: bool,
+}
+
+/// How many bytes a [`Utf8Stream`] reads at a time.
+const STREAM_READ: usize = 64 << 10;
+
+impl<R: Read> Utf8Stream<R> {
+    /// Reads the start of `input` and chooses its encoding: a BOM, then the encoding
+    /// `declared` finds named in the start (an XML declaration), else UTF-8. `Err` says
+    /// why it is not text at all (empty, binary), judged from the start as [`sniff`] does.
+    pub fn new(
+        mut input: R,
+        declared: impl FnOnce(&[u8]) -> Option<&'static Encoding>,
+    ) -> Result<Utf8Stream<R>, String> {
+        let mut head = Vec::new();
+        (&mut input)
+            .take(super::SNIFF_BYTES as u64)
+            .read_to_end(&mut head)
+            .map_err(|e| format!("cannot read: {e}"))?;
+        if head.len() < super::SNIFF_BYTES && head.iter().all(u8::is_ascii_whitespace) {
+            return Err("empty file".into());
+        }
+        if let Some(reason) = sniff(&head) {
+            return Err(reason);
+        }
+        let codec = |encoding: &'static Encoding| {
+            (
+                Reading::Codec(encoding.new_decoder_without_bom_handling()),
+                encoding.name(),
             )
-        }),
+        };
+        let ((reading, name), bom) = if let Some((little_endian, _)) = utf32_bom(&head) {
+            (
+                (Reading::Utf32 { little_endian }, utf32_name(little_endian)),
+                4,
+            )
+        } else if let Some((encoding, bom)) = Encoding::for_bom(&head) {
+            let reading = if encoding == UTF_8 {
+                (Reading::Utf8, "UTF-8")
+            } else {
+                codec(encoding)
+            };
+            (reading, bom)
+        } else if let Some(encoding) = head.contains(&0).then(|| bomless_utf16(&head)).flatten() {
+            (codec(encoding), 0)
+        } else {
+            match declared(&head) {
+                Some(encoding) if encoding != UTF_8 => (codec(encoding), 0),
+                _ => ((Reading::Utf8, "UTF-8"), 0),
+            }
+        };
+        head.drain(..bom);
+        Ok(Utf8Stream {
+            input,
+            reading,
+            name,
+            raw: head,
+            scratch: Vec::new(),
+            text: String::new(),
+            handed: 0,
+            eof: false,
+            stray: 0,
+            errors: false,
+        })
+    }
+
+    /// Once the stream is read to its end: a warning when some bytes were not valid in
+    /// its encoding.
+    pub fn warning(&self) -> Option<String> {
+        if self.stray > 0 {
+            Some(stray_bytes(self.stray))
+        } else {
+            self.errors.then(|| replaced(self.name))
+        }
+    }
+
+    /// Decodes what `raw` holds; at the end of the input, all of it.
+    fn decode_raw(&mut self) {
+        let last = self.eof;
+        match &mut self.reading {
+            Reading::Utf8 => {
+                let mut rest = &self.raw[..];
+                loop {
+                    match std::str::from_utf8(rest) {
+                        Ok(valid) => {
+                            self.text.push_str(valid);
+                            rest = &[];
+                            break;
+                        }
+                        Err(e) => {
+                            let (valid, after) = rest.split_at(e.valid_up_to());
+                            self.text
+                                .push_str(std::str::from_utf8(valid).unwrap_or_default());
+                            let bad = match e.error_len() {
+                                Some(n) => n,
+                                // A character cut at the end of this read: kept for the next.
+                                None if !last => {
+                                    rest = after;
+                                    break;
+                                }
+                                None => after.len(),
+                            };
+                            let stray = &after[..bad];
+                            self.text
+                                .push_str(&WINDOWS_1252.decode_without_bom_handling(stray).0);
+                            self.stray += bad as u64;
+                            rest = &after[bad..];
+                        }
+                    }
+                }
+                let kept = rest.len();
+                self.raw.drain(..self.raw.len() - kept);
+            }
+            Reading::Codec(decoder) => {
+                let mut from = 0;
+                loop {
+                    let room = decoder
+                        .max_utf8_buffer_length(self.raw.len() - from)
+                        .unwrap_or(self.raw.len() * 3 + 16);
+                    self.text.reserve(room);
+                    let (result, read, errors) =
+                        decoder.decode_to_string(&self.raw[from..], &mut self.text, last);
+                    from += read;
+                    self.errors |= errors;
+                    if result == encoding_rs::CoderResult::InputEmpty {
+                        break;
+                    }
+                }
+                self.raw.clear();
+            }
+            Reading::Utf32 { little_endian } => {
+                let whole = self.raw.len() / 4 * 4;
+                let upto = if last { self.raw.len() } else { whole };
+                let (text, errors) = utf32(&self.raw[..upto], *little_endian, last);
+                self.text.push_str(&text);
+                self.errors |= errors;
+                self.raw.drain(..upto);
+            }
+        }
+    }
+}
+
+impl<R: Read> Read for Utf8Stream<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.handed == self.text.len() {
+            if self.eof && self.raw.is_empty() {
+                return Ok(0);
+            }
+            self.text.clear();
+            self.handed = 0;
+            if !self.eof {
+                if self.scratch.is_empty() {
+                    self.scratch = vec![0; STREAM_READ];
+                }
+                let n = loop {
+                    match self.input.read(&mut self.scratch) {
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        other => break other?,
+                    }
+                };
+                self.raw.extend_from_slice(&self.scratch[..n]);
+                self.eof = n == 0;
+            }
+            self.decode_raw();
+        }
+        let n = buf.len().min(self.text.len() - self.handed);
+        buf[..n].copy_from_slice(&self.text.as_bytes()[self.handed..self.handed + n]);
+        self.handed += n;
+        Ok(n)
     }
 }
 
@@ -278,6 +548,72 @@ mod tests {
         assert_eq!(text(&be), s);
         let d = decode(&le).unwrap();
         assert!(d.warning.is_none());
+    }
+
+    #[test]
+    fn utf32_with_bom() {
+        let s = "Title £ “q” 🦆\nbody";
+        let le: Vec<u8> = [0xFF, 0xFE, 0, 0]
+            .into_iter()
+            .chain(s.chars().flat_map(|c| u32::from(c).to_le_bytes()))
+            .collect();
+        let be: Vec<u8> = [0, 0, 0xFE, 0xFF]
+            .into_iter()
+            .chain(s.chars().flat_map(|c| u32::from(c).to_be_bytes()))
+            .collect();
+        assert_eq!(text(&le), s);
+        assert_eq!(text(&be), s);
+        assert_eq!(sniff(&le), None);
+        let mut cut = le.clone();
+        cut.pop();
+        assert_eq!(
+            decode(&cut).unwrap().warning.as_deref(),
+            Some("some bytes are not valid UTF-32LE; they were replaced with \u{FFFD}")
+        );
+    }
+
+    /// A reader that hands out `n` bytes at a time.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_stream_decodes_as_a_whole_file_does_whatever_its_reads_cut() {
+        let s = "Caf\u{e9} “q” 🦆 ".repeat(5_000);
+        let utf32: Vec<u8> = [0xFF, 0xFE, 0, 0]
+            .into_iter()
+            .chain(s.chars().flat_map(|c| u32::from(c).to_le_bytes()))
+            .collect();
+        let utf16: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(s.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        let mut stray = s.clone().into_bytes();
+        stray.extend_from_slice(b"Caf\xE9");
+        for (bytes, want, warning) in [
+            (&utf32, s.clone(), None),
+            (&utf16, s.clone(), None),
+            (
+                &stray,
+                format!("{s}Café"),
+                Some("text is UTF-8 except for 1 byte; read it as Windows-1252"),
+            ),
+        ] {
+            for step in [1, 3, 7, 65_536] {
+                let mut stream = Utf8Stream::new(Trickle(bytes, step), |_| None).unwrap();
+                let mut got = String::new();
+                stream.read_to_string(&mut got).unwrap();
+                assert_eq!(got, want, "step {step}");
+                assert_eq!(stream.warning().as_deref(), warning);
+            }
+        }
     }
 
     #[test]

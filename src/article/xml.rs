@@ -3,11 +3,11 @@
 //! element. XML that is not news (a Maven `pom.xml`, an SVG, a sitemap) is skipped with a
 //! reason.
 //!
-//! The bytes are decoded to UTF-8 first (a BOM wins, then the encoding the XML declaration
-//! names, then UTF-8), so quick-xml only ever sees UTF-8. Each format has its own file:
-//! `xml/nitf.rs`, `xml/newsml.rs` (RCV1 and the NewsML 1 envelope), `xml/newsml_g2.rs`,
-//! `xml/feed.rs` (RSS and Atom); `xml/tree.rs` streams the file one unit (article, item)
-//! at a time.
+//! The bytes are decoded to UTF-8 as they stream in (a BOM wins, then the encoding the XML
+//! declaration names, then UTF-8), so quick-xml only ever sees UTF-8. Each format has its
+//! own file: `xml/nitf.rs`, `xml/newsml.rs` (RCV1 and the NewsML 1 envelope),
+//! `xml/newsml_g2.rs`, `xml/feed.rs` (RSS and Atom); `xml/tree.rs` streams the file one
+//! unit (article, item) at a time, so a file of any size costs one item of memory.
 
 mod feed;
 mod newsml;
@@ -15,10 +15,8 @@ mod newsml_g2;
 mod nitf;
 mod tree;
 
-use std::borrow::Cow;
-
 use chrono::{NaiveDate, NaiveTime};
-use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
 
 use super::{decode, text, Article, ArticleDate, FileParse, Problem, Record, Severity, Sink};
 
@@ -26,33 +24,67 @@ use super::{decode, text, Article, ArticleDate, FileParse, Problem, Record, Seve
 /// message gives one record per item, numbered from 1 in `Record::record`.
 pub fn parse(bytes: &[u8]) -> FileParse {
     let mut parse = FileParse::default();
-    read(bytes, &mut parse);
+    read(
+        &mut std::io::Cursor::new(bytes),
+        &mut parse,
+        super::DEFAULT_MAX_MB,
+    );
     parse
 }
 
-/// As [`parse`], handing each article and problem to `sink` as soon as it is read.
-pub fn read(bytes: &[u8], sink: &mut dyn Sink) {
+/// As [`parse`], reading `input` as a stream and handing each article and problem to
+/// `sink` as soon as it is read: memory holds one item at a time, whatever the size of
+/// the file. An item (for NITF and RCV1, the file's one article) over `max_mb` MB is
+/// skipped and reported, and the others are read.
+pub fn read(input: &mut dyn std::io::Read, sink: &mut dyn Sink, max_mb: u64) {
     let mut out = Out { sink, articles: 0 };
-    let text = match to_utf8(bytes) {
-        Ok((text, warning)) => {
-            if let Some(reason) = warning {
-                out.problem(None, Severity::Warning, reason);
+    let mut unknown_label = None;
+    let stream = decode::Utf8Stream::new(input, |head| {
+        let label = declared_encoding(head)?;
+        match Encoding::for_label(label.as_bytes()) {
+            // The declaration is ASCII, so the bytes are not UTF-16 whatever it says.
+            Some(e) if e == UTF_16LE || e == UTF_16BE => None,
+            Some(e) => Some(e),
+            None => {
+                unknown_label = Some(label);
+                None
             }
-            text
         }
+    });
+    let stream = match stream {
+        Ok(stream) => stream,
         Err(reason) => return out.problem(None, Severity::Skipped, reason),
     };
-    let root = match tree::root(&text) {
-        Ok(root) => root,
+    if let Some(label) = unknown_label {
+        let shown: String = label.chars().take(40).collect();
+        out.problem(
+            None,
+            Severity::Warning,
+            format!("unknown encoding \"{shown}\" in the XML declaration: read as UTF-8"),
+        );
+    }
+    let mut walker = tree::Walker::new(stream, max_mb);
+    match walker.root() {
+        Ok(root) => read_root(&root, &mut walker, &mut out),
         Err(reason) => return out.problem(None, Severity::Skipped, reason),
-    };
+    }
+    for warning in [walker.decode_warning(), walker.entity_warning()]
+        .into_iter()
+        .flatten()
+    {
+        out.problem(None, Severity::Warning, warning);
+    }
+}
+
+/// Reads the file as the format its root element names.
+fn read_root(root: &tree::Element, walker: &mut tree::Walker<'_>, out: &mut Out<'_>) {
     match root.name.as_str() {
-        "nitf" => nitf::read(&text, &mut out),
-        "newsitem" => newsml::read_rcv1(&text, &mut out),
-        "NewsML" => newsml::read_envelope(&text, &mut out),
-        "newsItem" | "newsMessage" => newsml_g2::read(&text, &mut out),
-        "rss" | "RDF" => feed::read_rss(&text, &mut out),
-        "feed" => feed::read_atom(&text, &mut out),
+        "nitf" => nitf::read(walker, out),
+        "newsitem" => newsml::read_rcv1(walker, out),
+        "NewsML" => newsml::read_envelope(walker, out),
+        "newsItem" | "newsMessage" => newsml_g2::read(walker, out),
+        "rss" | "RDF" => feed::read_rss(walker, out),
+        "feed" => feed::read_atom(walker, out),
         name => {
             let what = match name {
                 "project" => " (a Maven POM)",
@@ -120,9 +152,14 @@ impl Out<'_> {
 
     /// Reads a file that is one article, its root element made into one by `article`;
     /// `what` names the format in the problem for one with no text.
-    fn single(&mut self, text: &str, what: &str, article: impl Fn(&tree::Element) -> Article) {
+    fn single(
+        &mut self,
+        walker: &mut tree::Walker<'_>,
+        what: &str,
+        article: impl Fn(&tree::Element) -> Article,
+    ) {
         let mut unit = None;
-        let end = tree::walk(text, |outer, _| outer.is_empty(), |_, u| unit = Some(u));
+        let end = walker.walk(|outer, _| outer.is_empty(), |_, u| unit = Some(u));
         match unit {
             Some(Ok(root)) => {
                 let article = article(&root);
@@ -155,57 +192,6 @@ impl Out<'_> {
             format!("{}{kept}", broken.reason),
         );
     }
-}
-
-/// The file as UTF-8 text, and a warning when some of it had to be repaired. `Err` says
-/// why it is not text at all.
-fn to_utf8(bytes: &[u8]) -> Result<(Cow<'_, str>, Option<String>), String> {
-    let has_bom = bytes.starts_with(b"\xEF\xBB\xBF")
-        || bytes.starts_with(b"\xFF\xFE")
-        || bytes.starts_with(b"\xFE\xFF");
-    let declared = if has_bom {
-        None
-    } else {
-        declared_encoding(bytes)
-    };
-    let encoding = match declared {
-        None => None,
-        Some(label) => match Encoding::for_label(label.as_bytes()) {
-            // The declaration is ASCII, so the bytes are not UTF-16 whatever it says.
-            Some(e) if e == UTF_8 || e == UTF_16LE || e == UTF_16BE => None,
-            Some(e) => Some(e),
-            None => {
-                let decoded = decode::decode(bytes)?;
-                let shown: String = label.chars().take(40).collect();
-                let warning = format!(
-                    "unknown encoding \"{shown}\" in the XML declaration: read as UTF-8{}",
-                    decoded
-                        .warning
-                        .map(|w| format!(" ({w})"))
-                        .unwrap_or_default()
-                );
-                return Ok((decoded.text, Some(warning)));
-            }
-        },
-    };
-    let Some(encoding) = encoding else {
-        let decoded = decode::decode(bytes)?;
-        return Ok((decoded.text, decoded.warning));
-    };
-    if bytes.contains(&0) {
-        return Err("binary file, not text (NUL bytes)".into());
-    }
-    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
-    let warning = had_errors.then(|| {
-        format!(
-            "some bytes are not valid {} as the XML declaration says: read as \u{FFFD}",
-            encoding.name()
-        )
-    });
-    if text.trim().is_empty() {
-        return Err("empty file".into());
-    }
-    Ok((text, warning))
 }
 
 /// The `encoding` named by an `<?xml ... ?>` declaration at the start of the file.

@@ -210,7 +210,7 @@ fn is_web_url(s: &str) -> bool {
 
 fn one_line(s: &str) -> String {
     let s = if s.contains('&') || s.contains('<') {
-        super::fragment_text(s)
+        super::fragment_text(s).unwrap_or_default()
     } else {
         s.to_string()
     };

@@ -71,10 +71,8 @@ fn skipped(reason: String) -> Problem {
 
 /// The article on a decoded page, or the reason there is none.
 fn page(html: &str, url: Option<&str>) -> Result<Article, String> {
-    if nesting(html) > MAX_NESTING {
-        return Err(format!(
-            "elements nested more than {MAX_NESTING} deep: a damaged or hostile page, not read"
-        ));
+    if let Err(deep) = not_too_deep(html) {
+        return Err(format!("{deep}: a damaged or hostile page, not read"));
     }
     let caught = std::panic::catch_unwind(|| {
         let doc = dom_query::Document::from(html);
@@ -114,8 +112,9 @@ pub(crate) fn date(s: &str) -> Option<super::ArticleDate> {
 
 /// An HTML fragment (a feed item's `content:encoded`, an Atom `content type="html"`) as
 /// plain text, paragraphs separated by a blank line, entities decoded, markup and scripts
-/// gone.
-pub fn fragment_text(html: &str) -> String {
+/// gone. `Err` says why it is not read: it nests too deep, as a page that is refused.
+pub fn fragment_text(html: &str) -> Result<String, String> {
+    not_too_deep(html)?;
     let caught = std::panic::catch_unwind(|| {
         let doc = dom_query::Document::fragment(html);
         doc.select(extract::NEVER_TEXT).remove();
@@ -123,11 +122,20 @@ pub fn fragment_text(html: &str) -> String {
             .remove();
         doc.formatted_text().to_string()
     });
-    match caught {
+    Ok(match caught {
         Ok(text) => tidy(&text),
         // Markup the parser cannot take is shown as it is, tags and all, rather than lost.
         Err(_) => tidy(html),
+    })
+}
+
+/// The guard every piece of HTML passes before it is parsed, a page or a fragment: `Err`
+/// when its elements nest deeper than [`MAX_NESTING`].
+fn not_too_deep(html: &str) -> Result<(), String> {
+    if nesting(html) > MAX_NESTING {
+        return Err(format!("elements nested more than {MAX_NESTING} deep"));
     }
+    Ok(())
 }
 
 /// Text with each line's whitespace collapsed, paragraphs (a blank line apart) kept, runs
@@ -155,11 +163,15 @@ pub(crate) fn tidy(text: &str) -> String {
     out
 }
 
-/// A page's bytes as text: a BOM decides, then valid UTF-8 is UTF-8, then the transport's
-/// charset, then a `<meta charset>` / `http-equiv` declaration in the first 4 KB, else
-/// Windows-1252 (what browsers assume for an undeclared legacy page). The second value
-/// says when bytes had to be replaced.
+/// A page's bytes as text: a BOM decides (UTF-8, UTF-16 or UTF-32), then valid UTF-8 is
+/// UTF-8, then the transport's charset, then a `<meta charset>` / `http-equiv` declaration
+/// in the first 4 KB, else Windows-1252 (what browsers assume for an undeclared legacy
+/// page). The second value says when bytes had to be replaced.
 pub(crate) fn decode<'a>(bytes: &'a [u8], charset: Option<&str>) -> (Cow<'a, str>, Option<String>) {
+    // Before `for_bom`: UTF-32LE's mark starts with UTF-16LE's.
+    if let Some((text, warning)) = super::decode::utf32_with_bom(bytes) {
+        return (Cow::Owned(text), warning);
+    }
     if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
         return decode_as(encoding, &bytes[bom..]);
     }

@@ -261,11 +261,19 @@ fn fragments_keep_paragraphs_and_drop_captions_shares_and_scripts() {
         <p>The $4.2 million &lt;project&gt;.</p>\
         <div class=\"sharedaddy\"><h3>Share this:</h3><ul><li>Facebook</li></ul></div>";
     assert_eq!(
-        fragment_text(html),
+        fragment_text(html).unwrap(),
         "MILLBROOK — The library opened.\n\n“It was long,” said Owen.\n\nThe $4.2 million <project>."
     );
-    assert_eq!(fragment_text("Fares &amp; <b>fees</b>"), "Fares & fees");
-    assert_eq!(fragment_text(""), "");
+    assert_eq!(
+        fragment_text("Fares &amp; <b>fees</b>").unwrap(),
+        "Fares & fees"
+    );
+    assert_eq!(fragment_text("").unwrap(), "");
+    let deep = "<div>".repeat(MAX_NESTING + 1);
+    assert_eq!(
+        fragment_text(&deep).unwrap_err(),
+        "elements nested more than 400 deep"
+    );
 }
 
 #[test]
@@ -333,7 +341,7 @@ proptest! {
             prop_assert!(record.article.body.split_whitespace().count() > 0);
             prop_assert!(!record.article.body.contains("\n\n\n"));
         }
-        let text = fragment_text(&html);
+        let text = fragment_text(&html).unwrap_or_default();
         prop_assert!(!text.contains("\n\n\n"));
         let _ = date(&html);
     }

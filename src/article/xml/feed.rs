@@ -9,15 +9,14 @@ use super::tree::{self, decode_entities, Element};
 use super::{byline_authors, xml_date, Out};
 use crate::article::{html, Article, ArticleDate, Severity};
 
-pub(super) fn read_rss(text: &str, out: &mut Out<'_>) {
+pub(super) fn read_rss(walker: &mut tree::Walker<'_>, out: &mut Out<'_>) {
     let mut n = 0u64;
-    let end = tree::walk(
-        text,
+    let end = walker.walk(
         |_, el| el.is("item"),
         |_, unit| {
             n += 1;
-            match unit {
-                Ok(item) => emit(out, n, rss_item(&item)),
+            match unit.and_then(|item| rss_item(&item)) {
+                Ok(article) => emit(out, n, article),
                 Err(reason) => out.problem(Some(n), Severity::Skipped, reason),
             }
         },
@@ -39,14 +38,17 @@ fn emit(out: &mut Out<'_>, n: u64, article: Article) {
     }
 }
 
-fn rss_item(item: &Element) -> Article {
+fn rss_item(item: &Element) -> Result<Article, String> {
     let text_of = |name: &str| {
         item.children_named(name)
             .map(Element::text)
             .find(|t| !t.is_empty())
     };
     // WordPress escapes entities twice in titles (`&amp;#8216;`): decode once more.
-    let title = text_of("title").map(|t| inline(&t)).unwrap_or_default();
+    let title = text_of("title")
+        .map(|t| inline(&t))
+        .transpose()?
+        .unwrap_or_default();
     let url = item
         .children_named("link")
         .map(Element::text)
@@ -81,17 +83,19 @@ fn rss_item(item: &Element) -> Article {
         .iter()
         .filter_map(|name| text_of(name))
         .find_map(|d| xml_date(&d));
-    let body = ["encoded", "description", "summary", "content"]
+    let mut body = String::new();
+    for el in ["encoded", "description", "summary", "content"]
         .iter()
         .filter_map(|name| item.child(name))
-        .map(|el| {
-            let mut raw = String::new();
-            el.raw_text(&mut raw);
-            html_text(&raw)
-        })
-        .find(|b| !b.is_empty())
-        .unwrap_or_default();
-    Article {
+    {
+        let mut raw = String::new();
+        el.raw_text(&mut raw);
+        body = html_text(&raw)?;
+        if !body.is_empty() {
+            break;
+        }
+    }
+    Ok(Article {
         title,
         authors,
         date,
@@ -99,7 +103,7 @@ fn rss_item(item: &Element) -> Article {
         url,
         place: None,
         source: None,
-    }
+    })
 }
 
 /// The name in an RSS `author`: `jo@x.org (Jo Bloggs)` gives `Jo Bloggs`; a bare e-mail
@@ -114,11 +118,10 @@ fn rss_author(s: &str) -> Option<String> {
     (!s.contains('@')).then(|| tree::collapse(s))
 }
 
-pub(super) fn read_atom(text: &str, out: &mut Out<'_>) {
+pub(super) fn read_atom(walker: &mut tree::Walker<'_>, out: &mut Out<'_>) {
     let mut n = 0u64;
     let mut feed_authors: Vec<String> = Vec::new();
-    let end = tree::walk(
-        text,
+    let end = walker.walk(
         |outer, el| el.is("entry") || (outer.len() == 1 && el.is("author")),
         |outer, unit| {
             let el = match unit {
@@ -139,7 +142,10 @@ pub(super) fn read_atom(text: &str, out: &mut Out<'_>) {
                     base = Some(resolve_url(base.as_deref(), b));
                 }
             }
-            let mut article = atom_entry(&el, base.as_deref());
+            let mut article = match atom_entry(&el, base.as_deref()) {
+                Ok(article) => article,
+                Err(reason) => return out.problem(Some(n), Severity::Skipped, reason),
+            };
             if article.authors.is_empty() {
                 article.authors.clone_from(&feed_authors);
             }
@@ -160,11 +166,11 @@ fn atom_authors(authors: &[Element]) -> Vec<String> {
         .collect()
 }
 
-fn atom_entry(entry: &Element, base: Option<&str>) -> Article {
-    let title = entry
-        .child("title")
-        .map(|t| atom_text(t).join(" "))
-        .unwrap_or_default();
+fn atom_entry(entry: &Element, base: Option<&str>) -> Result<Article, String> {
+    let title = match entry.child("title") {
+        Some(t) => atom_text(t)?.join(" "),
+        None => String::new(),
+    };
     let links: Vec<&Element> = entry.children_named("link").collect();
     let url = links
         .iter()
@@ -177,14 +183,18 @@ fn atom_entry(entry: &Element, base: Option<&str>) -> Article {
         .iter()
         .filter_map(|name| entry.child(name))
         .find_map(|d| xml_date(&d.text()));
-    let body = ["content", "summary"]
+    let mut body = Vec::new();
+    for content in ["content", "summary"]
         .iter()
         .filter_map(|name| entry.child(name))
         .filter(|c| c.attr("src").is_none())
-        .map(atom_text)
-        .find(|b| !b.is_empty())
-        .unwrap_or_default();
-    Article {
+    {
+        body = atom_text(content)?;
+        if !body.is_empty() {
+            break;
+        }
+    }
+    Ok(Article {
         title,
         authors: atom_authors(&authors),
         date,
@@ -192,30 +202,33 @@ fn atom_entry(entry: &Element, base: Option<&str>) -> Article {
         url,
         place: None,
         source: None,
-    }
+    })
 }
 
 /// The paragraphs of an Atom text construct: `type="text"` as it is, `html` as markup
 /// turned into text, `xhtml` as the child elements' text.
-fn atom_text(el: &Element) -> Vec<String> {
+fn atom_text(el: &Element) -> Result<Vec<String>, String> {
     let kind = el.attr("type").unwrap_or("text").to_ascii_lowercase();
     if kind == "xhtml" || kind.ends_with("+xml") || kind.ends_with("/xml") {
-        return tree::paragraphs(el, &["script", "style", "figure", "figcaption"]);
+        return Ok(tree::paragraphs(
+            el,
+            &["script", "style", "figure", "figcaption"],
+        ));
     }
     let mut raw = String::new();
     el.raw_text(&mut raw);
-    if kind == "html" || kind.contains("html") {
-        tree::text_paragraphs(&html_text(&raw))
+    Ok(if kind == "html" || kind.contains("html") {
+        tree::text_paragraphs(&html_text(&raw)?)
     } else if kind == "text" || kind.starts_with("text/") {
         tree::text_paragraphs(&raw)
     } else {
         Vec::new()
-    }
+    })
 }
 
 /// A title that may carry markup or entities escaped twice, as one line of text.
-fn inline(s: &str) -> String {
-    tree::collapse(&html_text(s))
+fn inline(s: &str) -> Result<String, String> {
+    Ok(tree::collapse(&html_text(s)?))
 }
 
 /// HTML (a feed item's `content:encoded`, an Atom `content type="html"`) as text,
@@ -223,14 +236,12 @@ fn inline(s: &str) -> String {
 ///
 /// The HTML reader's `fragment_text` does this; when it hands its input back unchanged
 /// (markup its parser gave up on, or text with no markup at all), the small tag stripper
-/// below still drops what tags and entities there are.
-pub(super) fn html_text(s: &str) -> String {
-    let text = html::fragment_text(s);
-    if text == s {
-        strip_tags(s)
-    } else {
-        text
-    }
+/// below still drops what tags and entities there are. `Err` says why the HTML is not
+/// read (it nests too deep, as a page that is refused), for the item's skip.
+pub(super) fn html_text(s: &str) -> Result<String, String> {
+    let text = html::fragment_text(s)
+        .map_err(|deep| format!("its HTML has {deep}: a damaged or hostile item, not read"))?;
+    Ok(if text == s { strip_tags(s) } else { text })
 }
 
 /// Elements whose content is never article text.

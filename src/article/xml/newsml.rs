@@ -6,8 +6,8 @@ use super::{byline_authors, nitf, place_from_dateline, xml_date, Out};
 use crate::article::{Article, Severity};
 
 /// Reads an RCV1 `<newsitem>`: `headline`, `byline`, `dateline`, `@date`, `text/p`.
-pub(super) fn read_rcv1(text: &str, out: &mut Out<'_>) {
-    out.single(text, "RCV1 newsitem", rcv1);
+pub(super) fn read_rcv1(walker: &mut tree::Walker<'_>, out: &mut Out<'_>) {
+    out.single(walker, "RCV1 newsitem", rcv1);
 }
 
 fn rcv1(item: &Element) -> Article {
@@ -62,10 +62,9 @@ fn rcv1(item: &Element) -> Article {
 
 /// Reads a `<NewsML>` envelope: each `NewsItem` with text is an article, numbered by its
 /// position among the envelope's items.
-pub(super) fn read_envelope(text: &str, out: &mut Out<'_>) {
+pub(super) fn read_envelope(walker: &mut tree::Walker<'_>, out: &mut Out<'_>) {
     let mut n = 0u64;
-    let end = tree::walk(
-        text,
+    let end = walker.walk(
         |outer, el| outer.len() == 1 && el.is("NewsItem"),
         |_, unit| {
             n += 1;

@@ -13,13 +13,14 @@ enum Item {
     NotArticle(String),
     /// A text item without text (IPTC's own examples have placeholder items).
     NoText,
+    /// A text item that is not read, and why.
+    Refused(String),
 }
 
-pub(super) fn read(text: &str, out: &mut Out<'_>) {
+pub(super) fn read(walker: &mut tree::Walker<'_>, out: &mut Out<'_>) {
     let mut n = 0u64;
     let mut message = false;
-    let end = tree::walk(
-        text,
+    let end = walker.walk(
         |outer, el| match outer {
             [] => {
                 message = el.is("newsMessage");
@@ -51,6 +52,7 @@ pub(super) fn read(text: &str, out: &mut Out<'_>) {
                     Severity::Skipped,
                     "NewsML-G2 text item with no text".into(),
                 ),
+                Item::Refused(reason) => out.problem(record, Severity::Skipped, reason),
             }
         },
     );
@@ -78,7 +80,10 @@ fn read_item(item: &Element) -> Item {
         ));
     }
     let meta = item.child("contentMeta");
-    let body = item.child("contentSet").map(body).unwrap_or_default();
+    let body = match item.child("contentSet").map(body).transpose() {
+        Ok(body) => body.unwrap_or_default(),
+        Err(reason) => return Item::Refused(reason),
+    };
     if body.is_empty() {
         return Item::NoText;
     }
@@ -150,7 +155,8 @@ fn headline(meta: &Element) -> String {
 
 /// The text of the first rendition that has any: NITF or XHTML in `inlineXML`, plain text
 /// or HTML in `inlineData`. Later renditions repeat the story, so they are not read.
-fn body(set: &Element) -> Vec<String> {
+/// `Err` says why HTML in `inlineData` is not read.
+fn body(set: &Element) -> Result<Vec<String>, String> {
     for content in set.elements() {
         let kind = content
             .attr("contenttype")
@@ -175,7 +181,7 @@ fn body(set: &Element) -> Vec<String> {
                 }
             }
             if kind.contains("html") {
-                tree::text_paragraphs(&feed::html_text(&raw))
+                tree::text_paragraphs(&feed::html_text(&raw)?)
             } else if kind.is_empty() || kind.starts_with("text/") {
                 tree::text_paragraphs(&raw)
             } else {
@@ -186,10 +192,10 @@ fn body(set: &Element) -> Vec<String> {
             continue;
         };
         if !paragraphs.is_empty() {
-            return paragraphs;
+            return Ok(paragraphs);
         }
     }
-    Vec::new()
+    Ok(Vec::new())
 }
 
 /// Standard base64 (whitespace ignored) decoded as UTF-8; `None` when it is not.

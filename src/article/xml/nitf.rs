@@ -27,8 +27,8 @@ const NOT_BODY: &[&str] = &[
     "style",
 ];
 
-pub(super) fn read(text: &str, out: &mut Out<'_>) {
-    out.single(text, "NITF article", article);
+pub(super) fn read(walker: &mut tree::Walker<'_>, out: &mut Out<'_>) {
+    out.single(walker, "NITF article", article);
 }
 
 /// The article a `<nitf>` element holds (also used for NITF inside NewsML).

@@ -4,13 +4,17 @@
 //! handed out half read.
 //!
 //! Entities: XML's five, character references and the HTML5 named entities (news XML uses
-//! `&mdash;` and `&eacute;` from DTDs no reader fetches) are resolved; any other entity
-//! stays as written. Entities declared in a DTD are never expanded, so no entity bomb can
-//! grow a file.
+//! `&mdash;` and `&eacute;` from DTDs no reader fetches) are resolved; any other entity is
+//! left out of the text and named in a warning. Entities declared in a DTD are never
+//! expanded, so no entity bomb can grow a file.
+
+use std::io::{BufRead, Read};
 
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
+
+use super::super::decode::Utf8Stream;
 
 /// Deeper nesting than this is hostile, not news.
 pub(super) const MAX_DEPTH: usize = 256;
@@ -190,7 +194,7 @@ fn resolve(name: &str) -> Option<String> {
     resolve_predefined_entity(name).map(str::to_owned)
 }
 
-/// What a [`walk`] stopped on.
+/// What a [`Walker::walk`] stopped on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Broken {
     /// In words, with the line and column.
@@ -199,138 +203,264 @@ pub(super) struct Broken {
     pub in_unit: bool,
 }
 
-/// A unit as [`walk`] hands it out: whole, or too large to keep (reason given).
+/// A unit as [`Walker::walk`] hands it out: whole, or too large to keep (reason given).
 pub(super) type Unit = Result<Element, String>;
 
-/// Streams `text`, handing each unit to `on_unit` with its ancestors (start tags only, no
-/// children) as soon as its end tag is read. `is_unit` is asked at every start tag outside
-/// a unit whether that element begins one. Text outside units is dropped. Reading stops at
-/// the end of the root element, or at the first syntax error, which is returned; every
-/// unit finished before it has been handed out.
-pub(super) fn walk(
-    text: &str,
-    mut is_unit: impl FnMut(&[Element], &Element) -> bool,
-    mut on_unit: impl FnMut(&[Element], Unit),
-) -> Result<(), Broken> {
-    let mut reader = Reader::from_str(text);
-    let config = reader.config_mut();
-    config.expand_empty_elements = true;
-    config.allow_dangling_amp = true;
-    config.check_end_names = true;
-    config.trim_text(false);
+/// How many undefined entity names a [`Walker`] keeps to name in its warning.
+const ENTITIES_NAMED: usize = 5;
 
-    // Ancestors outside the unit, then the unit's open elements (with their children so far).
-    let mut outer: Vec<Element> = Vec::new();
-    let mut open: Vec<Element> = Vec::new();
-    // Elements in the unit being read; past MAX_ELEMENTS the unit is only skipped over.
-    let mut count = 0usize;
-    let mut too_large = false;
-    let mut seen_root = false;
+/// Streams one XML file, one unit (an article, a feed item) at a time: memory holds the
+/// unit being read, never the file, and a unit over the cap on one article is skipped
+/// rather than held.
+pub(super) struct Walker<'a> {
+    reader: Reader<Source<'a>>,
+    buf: Vec<u8>,
+    /// The cap on one unit, in MB (`--max-article-mb`).
+    max_mb: u64,
+    /// The root element's start tag, read by [`Walker::root`] and not yet walked.
+    root: Option<Element>,
+    /// Entity references neither XML nor HTML defines, left out of the text: the first
+    /// few names, and how many there were.
+    unknown_entities: (Vec<String>, u64),
+}
 
-    let broken = |reader: &Reader<&[u8]>, what: String, in_unit: bool| {
-        let at = usize::try_from(reader.error_position()).unwrap_or(usize::MAX);
-        let cut = if reader.buffer_position() >= text.trim_end().len() as u64 {
-            ", where the file ends (cut short?)"
-        } else {
-            ""
-        };
-        Broken {
-            reason: format!("malformed XML at {}{cut}: {what}", position(text, at)),
-            in_unit,
+impl<'a> Walker<'a> {
+    pub fn new(input: Utf8Stream<&'a mut dyn Read>, max_mb: u64) -> Walker<'a> {
+        let limit = max_mb.saturating_mul(1 << 20).saturating_add(1);
+        let mut reader = Reader::from_reader(Source::new(input, limit));
+        let config = reader.config_mut();
+        config.expand_empty_elements = true;
+        config.allow_dangling_amp = true;
+        config.check_end_names = true;
+        config.trim_text(false);
+        Walker {
+            reader,
+            buf: Vec::new(),
+            max_mb,
+            root: None,
+            unknown_entities: (Vec::new(), 0),
         }
-    };
+    }
 
-    loop {
-        let event = match reader.read_event() {
-            Ok(event) => event,
-            Err(e) => return Err(broken(&reader, e.to_string(), !open.is_empty())),
+    /// Once the file is read: a warning when some of its bytes were not valid in its
+    /// encoding.
+    pub fn decode_warning(&self) -> Option<String> {
+        self.reader.get_ref().input.warning()
+    }
+
+    /// Once the file is read: a warning naming the entities left out of its text.
+    pub fn entity_warning(&self) -> Option<String> {
+        let (names, count) = &self.unknown_entities;
+        if *count == 0 {
+            return None;
+        }
+        let named: Vec<String> = names.iter().map(|n| format!("&{n};")).collect();
+        let more = match *count as usize - names.len().min(*count as usize) {
+            0 => String::new(),
+            n => format!(" and {n} more"),
         };
-        match event {
-            Event::Start(e) => {
-                if outer.len() + open.len() >= MAX_DEPTH {
-                    return Err(broken(
-                        &reader,
-                        format!("elements nested more than {MAX_DEPTH} deep"),
-                        !open.is_empty(),
-                    ));
+        Some(format!(
+            "undefined entities left out of the text: {}{more} (entities a DTD declares are \
+             never expanded)",
+            named.join(", ")
+        ))
+    }
+
+    /// The root element's start tag, or the reason there is none; [`Walker::walk`] starts
+    /// with it.
+    pub fn root(&mut self) -> Result<Element, String> {
+        loop {
+            self.reader.get_mut().begin_event();
+            self.buf.clear();
+            match self.reader.read_event_into(&mut self.buf) {
+                Ok(Event::Start(e)) => {
+                    let root = Element::start(&e);
+                    self.root = Some(root.clone());
+                    return Ok(root);
                 }
-                if seen_root && outer.is_empty() && open.is_empty() {
-                    // A second root element: not part of the document.
-                    return Ok(());
+                Ok(Event::Eof) => return Err("no XML element in the file".into()),
+                Ok(Event::Text(t)) if !t.trim_ascii().is_empty() => {
+                    return Err("not XML: text before the first element".into())
                 }
-                seen_root = true;
-                let el = Element::start(&e);
-                if open.is_empty() && !is_unit(&outer, &el) {
-                    outer.push(el);
-                    continue;
-                }
-                count += 1;
-                if count > MAX_ELEMENTS {
-                    too_large = true;
-                }
-                open.push(el);
+                Ok(_) => {}
+                Err(e) => return Err(self.broken(e, false).reason),
             }
-            Event::End(_) => {
-                if let Some(el) = open.pop() {
-                    match open.last_mut() {
-                        Some(parent) => {
-                            if !too_large {
-                                parent.children.push(Node::Element(el));
+        }
+    }
+
+    /// A syntax or read error as the reason the file is not read past it.
+    fn broken(&mut self, e: quick_xml::Error, in_unit: bool) -> Broken {
+        let source = self.reader.get_mut();
+        let at = source.event_position();
+        let reason = match e {
+            quick_xml::Error::Io(e) if !source.refused => format!("cannot read further: {e}"),
+            quick_xml::Error::Io(e) => format!("malformed XML at {at}: {e}"),
+            e => {
+                let cut = if source.rest_is_blank() {
+                    ", where the file ends (cut short?)"
+                } else {
+                    ""
+                };
+                format!("malformed XML at {at}{cut}: {e}")
+            }
+        };
+        Broken { reason, in_unit }
+    }
+
+    /// Walks the file from its root element, handing each unit to `on_unit` with its
+    /// ancestors (start tags only, no children) as soon as its end tag is read. `is_unit`
+    /// is asked at every start tag outside a unit whether that element begins one. Text
+    /// outside units is dropped. Reading stops at the end of the root element, or at the
+    /// first syntax error, which is returned; every unit finished before it has been
+    /// handed out.
+    pub fn walk(
+        &mut self,
+        mut is_unit: impl FnMut(&[Element], &Element) -> bool,
+        mut on_unit: impl FnMut(&[Element], Unit),
+    ) -> Result<(), Broken> {
+        let max_bytes = self.max_mb.saturating_mul(1 << 20);
+        // Ancestors outside the unit, then the unit's open elements (with their children
+        // so far).
+        let mut outer: Vec<Element> = Vec::new();
+        let mut open: Vec<Element> = Vec::new();
+        // Where the unit being read began; its elements; whether it is over the cap on
+        // bytes or on elements, and so only skipped over.
+        let mut unit_start = 0u64;
+        let mut count = 0usize;
+        let mut over_cap = false;
+        let mut too_many = false;
+        let Some(root) = self.root.take() else {
+            return Ok(());
+        };
+        if is_unit(&outer, &root) {
+            count = 1;
+            open.push(root);
+        } else {
+            outer.push(root);
+        }
+        loop {
+            self.reader.get_mut().begin_event();
+            self.buf.clear();
+            if self.buf.capacity() > 1 << 20 {
+                // The room a large event took is given back, not kept for the whole file.
+                self.buf = Vec::new();
+            }
+            let event = match self.reader.read_event_into(&mut self.buf) {
+                Ok(event) => event,
+                Err(e) => return Err(self.broken(e, !open.is_empty())),
+            };
+            let consumed = self.reader.get_ref().consumed;
+            if !open.is_empty() && !over_cap && consumed - unit_start > max_bytes {
+                // Over the cap, this event included: what was kept of the unit is let go
+                // and the rest only read past.
+                over_cap = true;
+                for el in &mut open {
+                    el.children = Vec::new();
+                }
+            }
+            match event {
+                Event::Start(e) => {
+                    if outer.len() + open.len() >= MAX_DEPTH {
+                        let at = self.reader.get_ref().event_position();
+                        return Err(Broken {
+                            reason: format!(
+                                "malformed XML at {at}: elements nested more than {MAX_DEPTH} deep"
+                            ),
+                            in_unit: !open.is_empty(),
+                        });
+                    }
+                    let el = Element::start(&e);
+                    if open.is_empty() {
+                        if !is_unit(&outer, &el) {
+                            outer.push(el);
+                            continue;
+                        }
+                        unit_start = self.reader.get_ref().event_start;
+                    }
+                    count += 1;
+                    too_many |= count > MAX_ELEMENTS;
+                    open.push(el);
+                }
+                Event::End(_) => {
+                    if let Some(el) = open.pop() {
+                        match open.last_mut() {
+                            Some(parent) => {
+                                if !(too_many || over_cap) {
+                                    parent.children.push(Node::Element(el));
+                                }
+                            }
+                            None => {
+                                let size = consumed - unit_start;
+                                let unit = if over_cap {
+                                    Err(super::super::too_large(size, self.max_mb))
+                                } else if too_many {
+                                    Err(format!(
+                                        "more than {MAX_ELEMENTS} elements in one <{}>",
+                                        el.name
+                                    ))
+                                } else {
+                                    Ok(el)
+                                };
+                                on_unit(&outer, unit);
+                                count = 0;
+                                too_many = false;
+                                over_cap = false;
                             }
                         }
-                        None => {
-                            let unit = if too_large {
-                                Err(format!(
-                                    "more than {MAX_ELEMENTS} elements in one <{}>",
-                                    el.name
-                                ))
-                            } else {
-                                Ok(el)
-                            };
-                            on_unit(&outer, unit);
-                            count = 0;
-                            too_large = false;
-                        }
+                    } else {
+                        outer.pop();
                     }
-                } else {
-                    outer.pop();
+                    if outer.is_empty() && open.is_empty() {
+                        return Ok(());
+                    }
                 }
-                if outer.is_empty() && open.is_empty() {
+                Event::Text(t) => push_text(&mut open, too_many || over_cap, &t.xml10_content()),
+                Event::CData(t) => {
+                    let t = t.xml10_content();
+                    push_text(&mut open, too_many || over_cap, &t);
+                }
+                Event::GeneralRef(r) => {
+                    let resolved = match r.resolve_char_ref() {
+                        Ok(Some(c)) => Some(String::from(c)),
+                        Ok(None) => match resolve_predefined_entity(&r) {
+                            Some(text) => Some(text.to_owned()),
+                            None => {
+                                // Undefined here (a DTD's own entity, never expanded, or a
+                                // typo): left out of the text, and named in a warning.
+                                if !open.is_empty() {
+                                    let (names, count) = &mut self.unknown_entities;
+                                    *count += 1;
+                                    let name: String = r.chars().take(40).collect();
+                                    if names.len() < ENTITIES_NAMED && !names.contains(&name) {
+                                        names.push(name);
+                                    }
+                                }
+                                Some(String::new())
+                            }
+                        },
+                        Err(_) => None,
+                    };
+                    let text = resolved.unwrap_or_else(|| format!("&{};", &*r));
+                    push_text(&mut open, too_many || over_cap, &text);
+                }
+                Event::Eof => {
+                    if let Some(el) = open.last().or(outer.last()) {
+                        return Err(Broken {
+                            reason: format!(
+                                "malformed XML: the file ends inside <{}> (cut short?)",
+                                el.name
+                            ),
+                            in_unit: !open.is_empty(),
+                        });
+                    }
                     return Ok(());
                 }
+                Event::Empty(_)
+                | Event::Comment(_)
+                | Event::Decl(_)
+                | Event::PI(_)
+                | Event::DocType(_) => {}
             }
-            Event::Text(t) => push_text(&mut open, too_large, &t.xml10_content()),
-            Event::CData(t) => {
-                let t = t.xml10_content();
-                push_text(&mut open, too_large, &t);
-            }
-            Event::GeneralRef(r) => {
-                let resolved = match r.resolve_char_ref() {
-                    Ok(Some(c)) => Some(String::from(c)),
-                    Ok(None) => resolve_predefined_entity(&r).map(str::to_owned),
-                    Err(_) => None,
-                };
-                let text = resolved.unwrap_or_else(|| format!("&{};", &*r));
-                push_text(&mut open, too_large, &text);
-            }
-            Event::Eof => {
-                if let Some(el) = open.last().or(outer.last()) {
-                    let in_unit = !open.is_empty();
-                    return Err(Broken {
-                        reason: format!(
-                            "malformed XML: the file ends inside <{}> (cut short?)",
-                            el.name
-                        ),
-                        in_unit,
-                    });
-                }
-                return Ok(());
-            }
-            Event::Empty(_)
-            | Event::Comment(_)
-            | Event::Decl(_)
-            | Event::PI(_)
-            | Event::DocType(_) => {}
         }
     }
 }
@@ -349,35 +479,230 @@ fn push_text(open: &mut [Element], skip: bool, text: &str) {
     }
 }
 
-/// `line L, column C` of byte offset `at` in `text`.
-pub(super) fn position(text: &str, at: usize) -> String {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-    format!("line {line}, column {column}")
+/// What the rest of an event that outgrew the cap is passed over to: where the event
+/// ends, left for quick-xml to read.
+enum Rest {
+    /// The first of these bytes (text ends at markup or a reference; a reference at its
+    /// `;`).
+    AnyOf(&'static [u8]),
+    /// This sequence (a CDATA section's `]]>`, a comment's `-->`).
+    Seq(&'static [u8]),
 }
 
-/// The root element's start tag, or the reason there is none.
-pub(super) fn root(text: &str) -> Result<Element, String> {
-    let mut reader = Reader::from_str(text);
-    reader.config_mut().allow_dangling_amp = true;
-    loop {
-        match reader.read_event() {
-            Ok(Event::Start(e) | Event::Empty(e)) => return Ok(Element::start(&e)),
-            Ok(Event::Eof) => return Err("no XML element in the file".into()),
-            Ok(Event::Text(t)) if !t.trim().is_empty() => {
-                return Err("not XML: text before the first element".into())
+/// The UTF-8 text a [`Walker`] reads, handed to quick-xml as a `BufRead` that keeps where
+/// it is (bytes, line, column) and never lets one event hold more than `limit` bytes: the
+/// rest of a longer text, CDATA section, comment or processing instruction is passed over
+/// unread (its unit is over the cap anyway), and a longer tag ends the reading.
+struct Source<'a> {
+    input: Utf8Stream<&'a mut dyn Read>,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    eof: bool,
+    /// Bytes read past, by quick-xml or passed over.
+    consumed: u64,
+    /// 1-based line, and characters into it, at `consumed`.
+    line: u64,
+    column: u64,
+    /// Where the event being read began, in bytes and as line and column.
+    event_start: u64,
+    event_at: (u64, u64),
+    /// Its first bytes, which say what kind of event it is.
+    head: Vec<u8>,
+    /// Its rest was passed over.
+    passed: bool,
+    limit: u64,
+    /// The reading ended on a tag over the limit.
+    refused: bool,
+}
+
+/// Bytes of an event that say what kind it is (`<![CDATA[`).
+const HEAD: usize = 9;
+
+impl<'a> Source<'a> {
+    fn new(input: Utf8Stream<&'a mut dyn Read>, limit: u64) -> Source<'a> {
+        Source {
+            input,
+            buf: vec![0; 64 << 10],
+            start: 0,
+            end: 0,
+            eof: false,
+            consumed: 0,
+            line: 1,
+            column: 0,
+            event_start: 0,
+            event_at: (1, 0),
+            head: Vec::with_capacity(HEAD),
+            passed: false,
+            limit,
+            refused: false,
+        }
+    }
+
+    /// Marks the start of the next event.
+    fn begin_event(&mut self) {
+        self.event_start = self.consumed;
+        self.event_at = (self.line, self.column);
+        self.head.clear();
+        self.passed = false;
+    }
+
+    /// `line L, column C` of the event being read.
+    fn event_position(&self) -> String {
+        let (line, column) = self.event_at;
+        format!("line {line}, column {}", column + 1)
+    }
+
+    /// Reads more after what the buffer holds (kept, moved to its start); at the end of the
+    /// input, sets `eof`.
+    fn refill(&mut self) -> std::io::Result<()> {
+        self.buf.copy_within(self.start..self.end, 0);
+        self.end -= self.start;
+        self.start = 0;
+        loop {
+            match self.input.read(&mut self.buf[self.end..]) {
+                Ok(0) => self.eof = true,
+                Ok(n) => self.end += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
             }
-            Ok(_) => {}
-            Err(e) => {
-                let at = usize::try_from(reader.error_position()).unwrap_or(usize::MAX);
-                return Err(format!("malformed XML at {}: {e}", position(text, at)));
+            return Ok(());
+        }
+    }
+
+    /// Counts `n` bytes as read past: position, line and column.
+    fn advance(&mut self, n: usize) {
+        let bytes = &self.buf[self.start..self.start + n];
+        if self.head.len() < HEAD {
+            let take = (HEAD - self.head.len()).min(n);
+            self.head.extend_from_slice(&bytes[..take]);
+        }
+        let chars = |b: &[u8]| b.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u64;
+        match bytes.iter().rposition(|&b| b == b'\n') {
+            Some(last) => {
+                self.line += bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+                self.column = chars(&bytes[last + 1..]);
+            }
+            None => self.column += chars(bytes),
+        }
+        self.consumed += n as u64;
+        self.start += n;
+    }
+
+    /// Passes over the rest of an event that outgrew the limit, up to where it ends.
+    fn pass_over(&mut self) -> std::io::Result<()> {
+        self.passed = true;
+        let head = &self.head[..];
+        let rest = if head.starts_with(b"<![CDATA[") {
+            Rest::Seq(b"]]>")
+        } else if head.starts_with(b"<!--") {
+            Rest::Seq(b"-->")
+        } else if head.starts_with(b"<?") {
+            Rest::Seq(b"?>")
+        } else if head.starts_with(b"&") {
+            Rest::AnyOf(b";&<")
+        } else if !head.starts_with(b"<") {
+            Rest::AnyOf(b"<&")
+        } else {
+            self.refused = true;
+            return Err(std::io::Error::other(format!(
+                "one tag or declaration is larger than --max-article-mb {}: the rest of the \
+                 file is not read",
+                self.limit >> 20
+            )));
+        };
+        loop {
+            if self.start == self.end
+                || matches!(rest, Rest::Seq(seq) if self.end - self.start < seq.len())
+            {
+                let had = self.end - self.start;
+                if self.eof {
+                    return Ok(());
+                }
+                self.refill()?;
+                if self.end - self.start == had && self.eof {
+                    return Ok(());
+                }
+                continue;
+            }
+            let hay = &self.buf[self.start..self.end];
+            let found = match rest {
+                Rest::AnyOf(set) => hay.iter().position(|b| set.contains(b)).ok_or(hay.len()),
+                // The end of the buffer may be the start of the sequence: kept.
+                Rest::Seq(seq) => hay
+                    .windows(seq.len())
+                    .position(|w| w == seq)
+                    .ok_or(hay.len() + 1 - seq.len()),
+            };
+            match found {
+                Ok(end) => {
+                    self.advance(end);
+                    return Ok(());
+                }
+                Err(passed) => self.advance(passed),
             }
         }
+    }
+
+    /// Whether nothing but whitespace is left to read.
+    fn rest_is_blank(&mut self) -> bool {
+        loop {
+            if self.start == self.end {
+                if self.eof || self.refill().is_err() {
+                    return true;
+                }
+                if self.start == self.end {
+                    return self.eof;
+                }
+            }
+            if !self.buf[self.start..self.end].trim_ascii().is_empty() {
+                return false;
+            }
+            self.advance(self.end - self.start);
+        }
+    }
+}
+
+impl Read for Source<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = {
+            let available = self.fill_buf()?;
+            let n = available.len().min(out.len());
+            out[..n].copy_from_slice(&available[..n]);
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for Source<'_> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.start == self.end && !self.eof {
+            self.refill()?;
+        }
+        let used = self.consumed - self.event_start;
+        let mut available = self.end - self.start;
+        if !self.passed && available > 0 {
+            let room = usize::try_from(self.limit.saturating_sub(used)).unwrap_or(usize::MAX);
+            if room < available {
+                // Up to the limit, cut where a character begins.
+                let mut cut = self.start + room;
+                while cut > self.start && self.buf[cut] & 0xC0 == 0x80 {
+                    cut -= 1;
+                }
+                available = cut - self.start;
+                if available == 0 {
+                    self.pass_over()?;
+                    available = self.end - self.start;
+                }
+            }
+        }
+        Ok(&self.buf[self.start..self.start + available])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.advance(n.min(self.end - self.start));
     }
 }
 
@@ -479,19 +804,26 @@ mod tests {
     use super::*;
 
     fn units(xml: &str, unit: &str) -> (Vec<Unit>, Result<(), Broken>) {
+        let mut bytes = xml.as_bytes();
+        let input: &mut dyn Read = &mut bytes;
+        let mut walker = Walker::new(Utf8Stream::new(input, |_| None).unwrap(), 64);
         let mut got = Vec::new();
-        let end = walk(xml, |_, e| e.is(unit), |_, u| got.push(u));
+        if let Err(reason) = walker.root() {
+            let in_unit = false;
+            return (got, Err(Broken { reason, in_unit }));
+        }
+        let end = walker.walk(|_, e| e.is(unit), |_, u| got.push(u));
         (got, end)
     }
 
     #[test]
-    fn entities_resolve_and_unknown_ones_stay() {
+    fn entities_resolve_and_undefined_ones_are_left_out() {
         let (got, end) = units(
             "<r><a>x &amp; &mdash; &#8217; &#x41; &bogus; AT&T</a></r>",
             "a",
         );
         assert_eq!(end, Ok(()));
-        assert_eq!(got[0].as_ref().unwrap().text(), "x & — ’ A &bogus; AT&T");
+        assert_eq!(got[0].as_ref().unwrap().text(), "x & — ’ A AT&T");
         assert_eq!(
             decode_entities("&amp;#8216;a&#8217; & &zz; &#0; &#xD800;"),
             "&#8216;a’ & &zz; &#0; &#xD800;"
@@ -523,12 +855,46 @@ mod tests {
     }
 
     #[test]
+    fn an_event_over_the_cap_is_passed_over_and_the_next_unit_read() {
+        for (open, close) in [("<![CDATA[", "]]>"), ("<!--", "-->"), ("", "")] {
+            // Lengths that put the event's end at several places in the reading buffer.
+            for extra in [0, 1, 2, 65_535, 65_536, 100_001] {
+                let big = "é".repeat((1 << 19) + extra);
+                let xml = format!("<r><a>{open}{big}{close}</a><a>ok</a></r>");
+                let mut bytes = xml.as_bytes();
+                let input: &mut dyn Read = &mut bytes;
+                let mut walker = Walker::new(Utf8Stream::new(input, |_| None).unwrap(), 1);
+                walker.root().unwrap();
+                let mut got = Vec::new();
+                let end = walker.walk(|_, e| e.is("a"), |_, u| got.push(u));
+                assert_eq!(end, Ok(()), "{open} {extra}");
+                assert!(got[0].as_ref().unwrap_err().starts_with("larger than"));
+                assert_eq!(got[1].as_ref().unwrap().text(), "ok");
+            }
+        }
+        // A tag over the cap ends the reading, with the units before it kept.
+        let xml = format!("<r><a>ok</a><a x='{}'>", "x".repeat((1 << 20) + 1));
+        let mut bytes = xml.as_bytes();
+        let input: &mut dyn Read = &mut bytes;
+        let mut walker = Walker::new(Utf8Stream::new(input, |_| None).unwrap(), 1);
+        walker.root().unwrap();
+        let mut got = Vec::new();
+        let end = walker.walk(|_, e| e.is("a"), |_, u| got.push(u));
+        assert_eq!(got.len(), 1);
+        assert_eq!(
+            end.unwrap_err().reason,
+            "malformed XML at line 1, column 13: one tag or declaration is larger than \
+             --max-article-mb 1: the rest of the file is not read"
+        );
+    }
+
+    #[test]
     fn entity_declarations_are_never_expanded() {
         let bomb = r#"<?xml version="1.0"?>
 <!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>
 <r><a>&b;</a></r>"#;
         let (got, _) = units(bomb, "a");
-        assert_eq!(got[0].as_ref().unwrap().text(), "&b;");
+        assert_eq!(got[0].as_ref().unwrap().text(), "");
     }
 
     #[test]
