@@ -14,13 +14,13 @@ use std::collections::HashMap;
 use anyhow::Result;
 use serde::Serialize;
 use tantivy::columnar::Column;
-use tantivy::schema::Value;
 use tantivy::{DateTime, DocAddress, Score, Searcher, SegmentOrdinal, TantivyDocument};
 
 use crate::index_dir::{self, OpenIndex};
 use crate::query;
-use crate::schema::{self, Fields};
-use crate::search::{self, non_empty, Depth, Request, SortOrder};
+use crate::schema;
+use crate::search::{self, Depth, Request, SortOrder};
+use crate::stored::Stored;
 
 /// What `--format` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,31 +126,23 @@ pub struct Row {
     pub id: String,
 }
 
-fn row_of(doc: &TantivyDocument, fields: &Fields, m: &Match, id: String) -> Row {
-    let text = |f| {
-        doc.get_first(f)
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
-    };
-    Row {
-        title: text(fields.title).unwrap_or_default(),
-        authors: doc
-            .get_all(fields.author)
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect(),
-        date: m
-            .date
-            .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
-            .map(|d| d.format("%Y-%m-%d").to_string()),
-        place: text(fields.place).filter(|s| !s.is_empty()),
-        source: text(fields.source).filter(|s| !s.is_empty()),
-        path: text(fields.path).unwrap_or_default(),
-        line: doc.get_first(fields.line).and_then(|v| v.as_u64()),
-        score: m.score,
-        member: non_empty(doc, fields.member),
-        record: doc.get_first(fields.record).and_then(|v| v.as_u64()),
-        url: non_empty(doc, fields.url),
-        id,
+impl Row {
+    /// The row of `article`, scored `score` by the export's ranking.
+    pub fn new(article: Stored, score: Score) -> Row {
+        Row {
+            date: article.day(),
+            title: article.title,
+            authors: article.authors,
+            place: article.place,
+            source: article.source,
+            path: article.path,
+            line: article.line,
+            score,
+            member: article.member,
+            record: article.record,
+            url: article.url,
+            id: article.id,
+        }
     }
 }
 
@@ -179,7 +171,7 @@ pub fn for_each_row_with(
     for m in &matches {
         let doc: TantivyDocument = searcher.doc(m.address)?;
         let id = schema::id_at(searcher, m.address)?;
-        each(row_of(&doc, &open.fields, m, id))?;
+        each(Row::new(Stored::read(&doc, &open.fields, id), m.score))?;
         written += 1;
     }
     Ok(written)

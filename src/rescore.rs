@@ -105,6 +105,9 @@ pub fn rescore(
     Ok(hits)
 }
 
+/// Scored matches, as rescoring takes and gives them.
+pub type Hits = Vec<(Score, DocAddress)>;
+
 /// How many candidate terms per expansion term have their document frequency looked up.
 const LOOKED_UP_PER_TERM: usize = 4;
 
@@ -125,7 +128,7 @@ pub fn feedback(
     searcher: &Searcher,
     r: &Rescore,
     hits: Vec<(Score, DocAddress)>,
-) -> Result<(Vec<(Score, DocAddress)>, Option<Expansion>)> {
+) -> Result<(Hits, Option<Expansion>)> {
     match expand(searcher, r, &hits)? {
         Some((e, scores)) => Ok((e.combine(hits, scores), Some(e))),
         None => Ok((hits, None)),

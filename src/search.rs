@@ -9,7 +9,6 @@ use std::collections::{HashMap, HashSet};
 
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::query::Query;
-use tantivy::schema::Value;
 use tantivy::{DocAddress, Order, Score, Searcher, TantivyDocument};
 
 use crate::facets::{self, Facets};
@@ -20,6 +19,7 @@ use crate::rescore;
 use crate::schema;
 use crate::simhash;
 use crate::snippet::{self, Highlighted, SnippetMaker};
+use crate::stored::{self, Stored};
 use crate::suggest;
 use crate::topk;
 
@@ -726,52 +726,28 @@ pub(crate) fn build_hits(
             Some(s) => s,
             None => late_scores.next().unwrap_or(0.0),
         };
-        let text = |f| {
-            doc.get_first(f)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string()
-        };
+        let article = Stored::read(&doc, fields, schema::id_at(searcher, address)?);
         // Borrowed: a long body is not copied, and only its start is read for the snippet.
-        let body = doc
-            .get_first(fields.body)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default();
-        let title = text(fields.title);
+        let body = stored::body(&doc, fields);
         hits.push(Hit {
             rank: offset + i + 1,
             score,
-            path: text(fields.path),
-            line: doc.get_first(fields.line).and_then(|v| v.as_u64()),
-            member: non_empty(&doc, fields.member),
-            record: doc.get_first(fields.record).and_then(|v| v.as_u64()),
-            url: non_empty(&doc, fields.url),
-            id: schema::id_at(searcher, address)?,
-            title: snippets.title(&title),
-            authors: doc
-                .get_all(fields.author)
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect(),
-            date: doc
-                .get_first(fields.date)
-                .and_then(|v| v.as_datetime())
-                .and_then(|d| chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0))
-                .map(|d| d.naive_utc()),
-            place: non_empty(&doc, fields.place),
-            source: non_empty(&doc, fields.source),
+            title: snippets.title(&article.title),
+            path: article.path,
+            line: article.line,
+            member: article.member,
+            record: article.record,
+            url: article.url,
+            id: article.id,
+            authors: article.authors,
+            date: article.date,
+            place: article.place,
+            source: article.source,
             snippet: snippets.body(body),
             copies,
         });
     }
     Ok(hits)
-}
-
-/// A stored text field's first value, unless absent or empty.
-pub(crate) fn non_empty(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
-    doc.get_first(field)
-        .and_then(|v| v.as_str())
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
 }
 
 /// The scores `query` gives the documents at `addresses` (0 for one it does not match), as
