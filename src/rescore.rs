@@ -140,11 +140,11 @@ pub fn feedback(
 /// A subject search of a word or two says little; the stories about the subject share more
 /// (`cocoa`: `ICCO`, `buffer stock`, `tonnes`), and a story that names the subject only
 /// once, or a company named with the word, is told apart by them. The bodies of the best
-/// [`crate::ranking::Topical::feedback_docs`] are read from the store and cut into terms by the body's own
-/// analyzer; each term's weight is its share of each body, summed with the body's share of
-/// their scores (the relevance model). The [`crate::ranking::Topical::feedback_terms`] terms found in at
-/// least two of them with the highest weight times idf form the expansion, whose BM25 (the
-/// rescoring's k1 and b), weighted by the model, is computed from the postings; the new
+/// `feedback_docs` ([`crate::ranking::Topical`]) are read from the store and cut into terms
+/// by the body's own analyzer; each term's weight is its share of each body, summed with the
+/// body's share of their scores (the relevance model). The `feedback_terms` terms found in
+/// at least two of them with the highest weight times idf form the expansion, whose BM25
+/// (the rescoring's k1 and b), weighted by the model, is computed from the postings; the new
 /// score is `feedback_weight` of the old plus the rest of the expansion's, scaled so that
 /// the best of each over the rescored matches is the same.
 pub struct Expansion {

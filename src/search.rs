@@ -1,4 +1,7 @@
 //! Running a search: ranking or sorting the matches and cutting snippets from them.
+//!
+//! [`rank`] is the one relevance ranking: a page of hits, the scores of a page sorted by
+//! date and `search --format` (`crate::export`) are all cut from it.
 
 use std::time::{Duration, Instant};
 
