@@ -200,6 +200,22 @@ pub fn rank(
         }
         Depth::All => {
             let mut all = ranking::search(searcher, &*built.query, &AllScored, &req.ranking)?;
+            if let Some(prune) = &built.prune {
+                // The best as the first pass of `req`'s page scores them: pruned, it sums the
+                // same terms in another order, and the hits that page shows keep their scores
+                // to the last digit.
+                let k =
+                    first_window(searcher, req).max(built.rescore.as_ref().map_or(0, |r| r.depth));
+                if let Some(top) = topk::top_k(searcher, prune, k)? {
+                    let pruned: HashMap<DocAddress, Score> =
+                        top.into_iter().map(|(s, a)| (a, s)).collect();
+                    for (score, address) in &mut all {
+                        if let Some(s) = pruned.get(address) {
+                            *score = *s;
+                        }
+                    }
+                }
+            }
             all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             (all.len(), all)
         }
@@ -375,6 +391,20 @@ fn scored_top_docs(
 /// the second search a narrow window needs when an archive holds many copies.
 const COPY_WINDOW: usize = 16;
 
+/// How far down the ranking a search first looks for the page `req` asks for: the page
+/// itself with every copy shown, else its copy window; never more than there are articles.
+fn first_window(searcher: &Searcher, req: &Request) -> usize {
+    let needed = req.offset.saturating_add(req.limit);
+    if req.all_copies {
+        return needed;
+    }
+    let all = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    needed
+        .saturating_mul(COPY_WINDOW)
+        .saturating_add(20)
+        .min(all)
+}
+
 /// The page of hits with copies of one story folded together: each group is listed at the
 /// rank of its best member, shown by its earliest member, with the others after it. Also
 /// returns how many stories and how many articles match.
@@ -386,10 +416,7 @@ fn copy_groups(
     let needed = req.offset.saturating_add(req.limit);
     // Never more than there are articles: a hostile --offset must not size a huge heap.
     let all = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
-    let mut window = needed
-        .saturating_mul(COPY_WINDOW)
-        .saturating_add(20)
-        .min(all);
+    let mut window = first_window(searcher, req);
     // Opening a fast-field column costs more than reading it: once per segment.
     type Columns = (
         tantivy::columnar::Column<u64>,
