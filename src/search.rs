@@ -200,10 +200,14 @@ pub fn rank(
         }
         Depth::All => {
             let mut all = ranking::search(searcher, &*built.query, &AllScored, &req.ranking)?;
-            if let Some(prune) = &built.prune {
+            let pruned = built
+                .prune
+                .as_ref()
+                .filter(|_| req.sort == SortOrder::Relevance);
+            if let Some(prune) = pruned {
                 // The best as the first pass of `req`'s page scores them: pruned, it sums the
                 // same terms in another order, and the hits that page shows keep their scores
-                // to the last digit.
+                // to the last digit. (A page sorted by date scores its hits in full.)
                 let k =
                     first_window(searcher, req).max(built.rescore.as_ref().map_or(0, |r| r.depth));
                 if let Some(top) = topk::top_k(searcher, prune, k)? {
