@@ -210,7 +210,8 @@ pub struct SearchArgs {
     /// Show every copy of a story as its own hit (by default copies fold into the earliest)
     #[arg(long)]
     pub all_copies: bool,
-    /// Write every match (not one page; --limit and --offset are ignored) as CSV or JSON Lines
+    /// Write every match as CSV or JSON Lines, in search's order: the page --limit and --offset
+    /// name comes first, as search shows it
     #[arg(long, value_enum, value_name = "FORMAT", conflicts_with_all = ["json", "timeline"])]
     pub format: Option<Format>,
     /// With --format csv: write cells as they are (by default a cell starting with = + - @,

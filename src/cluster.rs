@@ -12,14 +12,14 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use serde::Serialize;
-use tantivy::schema::Value;
 use tantivy::TantivyDocument;
 
 use crate::article::{dateline, Record};
 use crate::index_dir::OpenIndex;
 use crate::indexer::{self, ReadCounts};
 use crate::problems::Problem;
-use crate::schema::{self, Fields};
+use crate::schema;
+use crate::stored::{self, Stored};
 use crate::walk::FoundFile;
 
 /// The index (Quickwit) or index name (OpenSearch) the export is meant for, unless
@@ -99,29 +99,21 @@ impl ClusterDoc {
         }
     }
 
-    /// A stored document of the index.
-    pub fn from_stored(doc: &TantivyDocument, fields: &Fields, id: String) -> ClusterDoc {
-        let text = |f| doc.get_first(f).and_then(|v| v.as_str());
-        let number = |f| doc.get_first(f).and_then(|v| v.as_u64());
+    /// A stored article of the index, with its body.
+    pub fn from_stored(article: Stored, body: &str) -> ClusterDoc {
         ClusterDoc {
-            id,
-            title: text(fields.title).unwrap_or_default().to_string(),
-            authors: doc
-                .get_all(fields.author)
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect(),
-            date: doc
-                .get_first(fields.date)
-                .and_then(|v| v.as_datetime())
-                .and_then(|d| rfc3339(d.into_timestamp_secs())),
-            place: some_text(text(fields.place)),
-            source: some_text(text(fields.source)),
-            url: some_text(text(fields.url)),
-            path: text(fields.path).unwrap_or_default().to_string(),
-            member: some_text(text(fields.member)),
-            record: number(fields.record),
-            line: number(fields.line),
-            body: some_text(text(fields.body)),
+            id: article.id,
+            title: article.title,
+            authors: article.authors,
+            date: article.date.and_then(|d| rfc3339(d.and_utc().timestamp())),
+            place: article.place,
+            source: article.source,
+            url: article.url,
+            path: article.path,
+            member: article.member,
+            record: article.record,
+            line: article.line,
+            body: some_text(Some(body)),
         }
     }
 }
@@ -214,7 +206,11 @@ pub fn from_index(open: &OpenIndex, each: &mut dyn FnMut(ClusterDoc) -> Result<(
             }
             let doc: TantivyDocument = store.get(doc_id)?;
             let id = ids.first(doc_id).map(schema::format_id).unwrap_or_default();
-            each(ClusterDoc::from_stored(&doc, &open.fields, id))?;
+            let article = Stored::read(&doc, &open.fields, id);
+            each(ClusterDoc::from_stored(
+                article,
+                stored::body(&doc, &open.fields),
+            ))?;
             written += 1;
         }
     }

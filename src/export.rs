@@ -8,23 +8,19 @@
 //! the articles. A reader that closes the pipe early (`| head`) ends the export quietly.
 
 use std::cmp::Ordering;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use anyhow::Result;
 use serde::Serialize;
-use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::schema::Value;
-use tantivy::{
-    DateTime, DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument,
-};
+use tantivy::{DateTime, DocAddress, Score, Searcher, SegmentOrdinal, TantivyDocument};
 
 use crate::index_dir::{self, OpenIndex};
 use crate::query;
-use crate::ranking;
-use crate::rescore;
-use crate::schema::{self, Fields};
-use crate::search::{non_empty, Request, SortOrder};
+use crate::schema;
+use crate::search::{self, Depth, Request, SortOrder};
+use crate::stored::Stored;
 
 /// What `--format` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,56 +48,6 @@ pub struct Match {
     pub address: DocAddress,
 }
 
-/// Collects every match with its score and date.
-pub struct AllMatches;
-
-pub struct SegmentMatches {
-    segment: SegmentOrdinal,
-    dates: Column<DateTime>,
-    matches: Vec<Match>,
-}
-
-impl Collector for AllMatches {
-    type Fruit = Vec<Match>;
-    type Child = SegmentMatches;
-
-    fn for_segment(
-        &self,
-        segment_local_id: SegmentOrdinal,
-        segment: &SegmentReader,
-    ) -> tantivy::Result<SegmentMatches> {
-        Ok(SegmentMatches {
-            segment: segment_local_id,
-            dates: segment.fast_fields().date(schema::DATE)?,
-            matches: Vec::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        true
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Vec<Match>>) -> tantivy::Result<Vec<Match>> {
-        Ok(fruits.into_iter().flatten().collect())
-    }
-}
-
-impl SegmentCollector for SegmentMatches {
-    type Fruit = Vec<Match>;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        self.matches.push(Match {
-            score,
-            date: self.dates.first(doc).map(|d| d.into_timestamp_secs()),
-            address: DocAddress::new(self.segment, doc),
-        });
-    }
-
-    fn harvest(self) -> Vec<Match> {
-        self.matches
-    }
-}
-
 /// Puts matches in the order `sort` asks for: best score first, or newest / oldest first with
 /// undated articles last; ties keep index order, as a search's pages do.
 pub fn sort_matches(matches: &mut [Match], sort: SortOrder) {
@@ -126,7 +72,9 @@ pub fn sort_matches(matches: &mut [Match], sort: SortOrder) {
     }
 }
 
-/// Every match of the request's query and filters, in its order (limit and offset ignored).
+/// Every match of the request's query and filters, in its order (limit and offset
+/// ignored), scored by the ranking a search's pages are cut from ([`search::rank`]), to its
+/// last match: an export reads every article anyway, which costs far more.
 pub fn all_matches(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Result<Vec<Match>> {
     let built = query::build(
         &open.index,
@@ -135,25 +83,25 @@ pub fn all_matches(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
         &req.filters,
         &req.ranking,
     )?;
-    let mut matches = ranking::search(searcher, &*built.query, &AllMatches, &req.ranking)?;
-    if let Some(r) = &built.rescore {
-        // Every match rescored, as a search rescores its best: an export reads every
-        // article anyway, which costs far more.
-        let dates: HashMap<DocAddress, Option<i64>> =
-            matches.iter().map(|m| (m.address, m.date)).collect();
-        let scored = rescore::rescore(
-            searcher,
-            r,
-            matches.iter().map(|m| (m.score, m.address)).collect(),
-        )?;
-        matches = scored
-            .into_iter()
-            .map(|(score, address)| Match {
-                score,
-                date: dates.get(&address).copied().flatten(),
-                address,
-            })
-            .collect();
+    let ranked = search::rank(searcher, &built, req, Depth::All, None)?;
+    // Opened once per segment: reading a column costs far less than opening it.
+    let mut dates: HashMap<SegmentOrdinal, Column<DateTime>> = HashMap::new();
+    let mut matches = Vec::with_capacity(ranked.hits.len());
+    for (score, address) in ranked.hits {
+        let column = match dates.entry(address.segment_ord) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => {
+                let reader = searcher.segment_reader(address.segment_ord);
+                e.insert(reader.fast_fields().date(schema::DATE)?)
+            }
+        };
+        matches.push(Match {
+            score,
+            date: column
+                .first(address.doc_id)
+                .map(|d| d.into_timestamp_secs()),
+            address,
+        });
     }
     sort_matches(&mut matches, req.sort);
     Ok(matches)
@@ -178,31 +126,23 @@ pub struct Row {
     pub id: String,
 }
 
-fn row_of(doc: &TantivyDocument, fields: &Fields, m: &Match, id: String) -> Row {
-    let text = |f| {
-        doc.get_first(f)
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
-    };
-    Row {
-        title: text(fields.title).unwrap_or_default(),
-        authors: doc
-            .get_all(fields.author)
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect(),
-        date: m
-            .date
-            .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
-            .map(|d| d.format("%Y-%m-%d").to_string()),
-        place: text(fields.place).filter(|s| !s.is_empty()),
-        source: text(fields.source).filter(|s| !s.is_empty()),
-        path: text(fields.path).unwrap_or_default(),
-        line: doc.get_first(fields.line).and_then(|v| v.as_u64()),
-        score: m.score,
-        member: non_empty(doc, fields.member),
-        record: doc.get_first(fields.record).and_then(|v| v.as_u64()),
-        url: non_empty(doc, fields.url),
-        id,
+impl Row {
+    /// The row of `article`, scored `score` by the export's ranking.
+    pub fn new(article: Stored, score: Score) -> Row {
+        Row {
+            date: article.day(),
+            title: article.title,
+            authors: article.authors,
+            place: article.place,
+            source: article.source,
+            path: article.path,
+            line: article.line,
+            score,
+            member: article.member,
+            record: article.record,
+            url: article.url,
+            id: article.id,
+        }
     }
 }
 
@@ -231,7 +171,7 @@ pub fn for_each_row_with(
     for m in &matches {
         let doc: TantivyDocument = searcher.doc(m.address)?;
         let id = schema::id_at(searcher, m.address)?;
-        each(row_of(&doc, &open.fields, m, id))?;
+        each(Row::new(Stored::read(&doc, &open.fields, id), m.score))?;
         written += 1;
     }
     Ok(written)

@@ -27,6 +27,7 @@ pub mod simhash;
 pub mod similar;
 pub mod snippet;
 pub mod spelling;
+pub mod stored;
 pub mod suggest;
 pub mod tabular;
 pub mod timeline;

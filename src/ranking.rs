@@ -9,8 +9,8 @@
 
 use anyhow::Result;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser,
-    QueryParserError, TermQuery,
+    AllQuery, Bm25StatisticsProvider, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query,
+    QueryParser, QueryParserError, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
@@ -40,41 +40,13 @@ pub struct Ranking {
     /// How many of the best matches of a plain query are scored again ([`Rescore`]); 0
     /// scores none. A page further down than this rescores as far as it reaches.
     pub rescore_depth: usize,
-    /// BM25's k1 and b for the body when rescoring (tantivy's own are 1.2 and 0.75): a
-    /// lower b weakens length normalisation, a lower k1 saturates repeated words sooner.
-    pub body_k1: f32,
-    pub body_b: f32,
-    /// What an occurrence in the title that only shares the query word's stem (`Corning`
-    /// for `corn`, `leading` for `lead`) counts, against 1 for the word itself, when
-    /// rescoring.
-    pub stem_only_weight: f32,
-    /// How far down a table or list is scored when rescoring: the score is multiplied by
-    /// `1 - table_prior * tabularity` ([`crate::tabular`]).
-    pub table_prior: f32,
-    /// The body's k1 and b and the table prior apply to queries of at most this many words:
-    /// a subject search of a word or two has only BM25 to rank by, where a longer query's
+    /// [`Ranking::topical`] applies in full to queries of at most this many words (longer
+    /// ones keep only its stem-only weight): a subject search of a word or two has only BM25 to rank by, where a longer query's
     /// all-words and proximity clauses find the article it describes.
     pub topical_words: usize,
-    /// How far down a brief is scored in such a query: the score is multiplied by
-    /// `1 - brief_prior * (1 - words / brief_words)` for a body of fewer than `brief_words`.
-    pub brief_prior: f32,
-    pub brief_words: f32,
-    /// Pseudo-relevance feedback for such a query (see `crate::rescore::feedback`): the
-    /// `feedback_terms` words that best mark the `feedback_docs` best rescored articles are
-    /// scored over the rescored matches, and count `1 - feedback_weight` of the new score.
-    /// 0 documents turns it off.
-    pub feedback_docs: usize,
-    pub feedback_terms: usize,
-    pub feedback_weight: f32,
-    /// For such a query of two words: how much the words standing together in the body
-    /// (within `phrase_window` positions, in order) count when rescoring, as a BM25 part
-    /// whose term frequency is how often they do. 0 turns it off.
-    pub phrase_weight: f32,
-    pub phrase_window: u32,
-    /// For such a query: what an occurrence of a word in the body counts when it is written
-    /// as part of a name (`Quaker Oats`, `Nippon Steel`; see `schema::NameWords`), against 1
-    /// for the word itself. 1 turns it off.
-    pub name_weight: f32,
+    /// How the best matches are scored again ([`Rescore`]); rescoring applies when
+    /// `rescore_depth` is above 0 and these settings change a score.
+    pub topical: Topical,
 }
 
 impl Ranking {
@@ -89,11 +61,63 @@ impl Ranking {
             pair_boost: 0.0,
             avg_length_scale: 1.0,
             rescore_depth: 0,
+            topical_words: usize::MAX,
+            topical: Topical::off(),
+        }
+    }
+
+    /// Whether rescoring would change anything: it looks deep enough to and its settings
+    /// change a score.
+    pub fn rescores(&self) -> bool {
+        self.rescore_depth > 0 && self.topical.changes_scores()
+    }
+}
+
+/// How rescoring scores the best matches again (see [`Rescore`]): the part of a ranking
+/// tantivy's BM25 cannot express. Whether rescoring changes anything is read from this value
+/// ([`Topical::changes_scores`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Topical {
+    /// BM25's k1 and b for the body (tantivy's own are 1.2 and 0.75): a lower b weakens
+    /// length normalisation, a lower k1 saturates repeated words sooner.
+    pub body_k1: f32,
+    pub body_b: f32,
+    /// What an occurrence in the title that only shares the query word's stem (`Corning`
+    /// for `corn`, `leading` for `lead`) counts, against 1 for the word itself.
+    pub stem_only_weight: f32,
+    /// How far down a table or list is scored: the score is multiplied by
+    /// `1 - table_prior * tabularity` ([`crate::tabular`]).
+    pub table_prior: f32,
+    /// How far down a brief is scored: the score is multiplied by
+    /// `1 - brief_prior * (1 - words / brief_words)` for a body of fewer than `brief_words`.
+    pub brief_prior: f32,
+    pub brief_words: f32,
+    /// Pseudo-relevance feedback (see `crate::rescore::feedback`): the `feedback_terms` words
+    /// that best mark the `feedback_docs` best rescored articles are scored over the
+    /// rescored matches, and count `1 - feedback_weight` of the new score. 0 documents turns
+    /// it off.
+    pub feedback_docs: usize,
+    pub feedback_terms: usize,
+    pub feedback_weight: f32,
+    /// For a query of two words: how much the words standing together in the body (within
+    /// `phrase_window` positions, in order) count, as a BM25 part whose term frequency is how
+    /// often they do. 0 turns it off.
+    pub phrase_weight: f32,
+    pub phrase_window: u32,
+    /// What an occurrence of a word in the body counts when it is written as part of a name
+    /// (`Quaker Oats`, `Nippon Steel`; see `schema::NameWords`), against 1 for the word
+    /// itself. 1 turns it off.
+    pub name_weight: f32,
+}
+
+impl Topical {
+    /// Rescoring that changes no score: tantivy's BM25 as the first pass computed it.
+    pub fn off() -> Topical {
+        Topical {
             body_k1: BM25_K1,
             body_b: BM25_B,
             stem_only_weight: 1.0,
             table_prior: 0.0,
-            topical_words: usize::MAX,
             brief_prior: 0.0,
             brief_words: 50.0,
             feedback_docs: 0,
@@ -105,14 +129,40 @@ impl Ranking {
         }
     }
 
-    /// Whether rescoring would change anything.
-    pub fn rescores(&self) -> bool {
-        self.rescore_depth > 0
-            && (self.body_k1 != BM25_K1
-                || self.body_b != BM25_B
-                || self.stem_only_weight != 1.0
-                || self.table_prior != 0.0
-                || self.brief_prior != 0.0)
+    /// These settings with those that cannot change a score (a part another setting turns
+    /// off) as [`Topical::off`] has them.
+    fn effective(&self) -> Topical {
+        let off = Topical::off();
+        let mut t = self.clone();
+        if t.brief_prior == 0.0 {
+            t.brief_words = off.brief_words;
+        }
+        // As `rescore::feedback` reads them: fewer than two documents or no terms expand
+        // nothing, and a weight of 1 keeps none of the expansion.
+        if t.feedback_docs < 2 || t.feedback_terms == 0 || t.feedback_weight >= 1.0 {
+            t.feedback_docs = off.feedback_docs;
+            t.feedback_terms = off.feedback_terms;
+            t.feedback_weight = off.feedback_weight;
+        }
+        if t.phrase_weight == 0.0 {
+            t.phrase_window = off.phrase_window;
+        }
+        t
+    }
+
+    /// Whether rescoring with these settings would change any score.
+    pub fn changes_scores(&self) -> bool {
+        self.effective() != Topical::off()
+    }
+
+    /// The settings for a query longer than [`Ranking::topical_words`]: only the title's
+    /// stem-only matches count less; the body keeps tantivy's BM25, with no priors, no
+    /// feedback and no phrase part.
+    fn for_long_query(&self) -> Topical {
+        Topical {
+            stem_only_weight: self.stem_only_weight,
+            ..Topical::off()
+        }
     }
 }
 
@@ -137,24 +187,26 @@ impl Default for Ranking {
             // Issue 18, tuned on the Reuters topical dev set as a whole with every other
             // set held (docs/EVALUATION.md): P@10 0.665 -> 0.765, MAP@100 0.476 -> 0.548.
             rescore_depth: 300,
-            body_k1: BM25_K1,
-            body_b: 0.2,
-            stem_only_weight: 0.3,
-            table_prior: 0.7,
             topical_words: 2,
-            brief_prior: 0.5,
-            brief_words: 100.0,
-            // Tuned on the same set as a whole, in small grids (docs/EVALUATION.md has
-            // each and its figures): feedback from the 12 best, 40 terms, a 0.3 share.
-            feedback_docs: 12,
-            feedback_terms: 40,
-            feedback_weight: 0.7,
-            // Adjacent words only (a wider window gained less), ordered or not alike.
-            phrase_weight: 1.0,
-            phrase_window: 1,
-            // A subject word in a name counts half: less and the names' own stories (a
-            // company's results are about the company) fall too far.
-            name_weight: 0.5,
+            topical: Topical {
+                body_k1: BM25_K1,
+                body_b: 0.2,
+                stem_only_weight: 0.3,
+                table_prior: 0.7,
+                brief_prior: 0.5,
+                brief_words: 100.0,
+                // Tuned on the same set as a whole, in small grids (docs/EVALUATION.md has
+                // each and its figures): feedback from the 12 best, 40 terms, a 0.3 share.
+                feedback_docs: 12,
+                feedback_terms: 40,
+                feedback_weight: 0.7,
+                // Adjacent words only (a wider window gained less), ordered or not alike.
+                phrase_weight: 1.0,
+                phrase_window: 1,
+                // A subject word in a name counts half: less and the names' own stories (a
+                // company's results are about the company) fall too far.
+                name_weight: 0.5,
+            },
         }
     }
 }
@@ -459,13 +511,12 @@ fn flatten_terms(query: &dyn Query, out: &mut Vec<Box<dyn Query>>) -> bool {
 ///
 /// tantivy's BM25 fixes k1 and b, and knows nothing of an article's shape or of the word as
 /// written. So the first pass ranks as the query above does, with block-max pruning, and the
-/// best `depth` of it are scored again: each word's body BM25 is replaced by one with
-/// `body_k1`/`body_b`, an occurrence in the title that only shares the word's stem counts
-/// `stem_only_weight`, the words standing together in the body add a phrase part
-/// (`phrase_weight`, two-word queries), and the whole is multiplied by the table and brief
-/// priors. Queries of
-/// more than `topical_words` words keep tantivy's BM25 and no priors, and are only
-/// reordered within their page.
+/// best `depth` of it are scored again as [`Topical`] says: each word's body BM25 is
+/// replaced by one with `body_k1`/`body_b`, an occurrence in the title that only shares the
+/// word's stem counts `stem_only_weight`, the words standing together in the body add a
+/// phrase part (`phrase_weight`, two-word queries), and the whole is multiplied by the table
+/// and brief priors. Queries of more than `topical_words` words keep tantivy's BM25 and no
+/// priors, and are only reordered within their page.
 #[derive(Debug, Clone)]
 pub struct Rescore {
     pub words: Vec<WordTerms>,
@@ -477,23 +528,9 @@ pub struct Rescore {
     /// The all-words conjunction's boost: where every word is there, the body's BM25 counts
     /// `1 + all_words_boost` times in the ranked query. 0 for a one-word query.
     pub all_words_boost: f32,
-    pub body_k1: f32,
-    pub body_b: f32,
-    pub stem_only_weight: f32,
-    pub table_prior: f32,
-    pub brief_prior: f32,
-    pub brief_words: f32,
-    /// Pseudo-relevance feedback ([`Ranking::feedback_docs`]); 0 documents for a longer
-    /// query.
-    pub feedback_docs: usize,
-    pub feedback_terms: usize,
-    pub feedback_weight: f32,
-    /// The body phrase part ([`Ranking::phrase_weight`]); 0 for one word or a longer query.
-    pub phrase_weight: f32,
-    pub phrase_window: u32,
-    /// What a body occurrence written as part of a name counts ([`Ranking::name_weight`]);
-    /// 1 for a longer query.
-    pub name_weight: f32,
+    /// The settings as they apply to this query: [`Ranking::topical`] for a subject query,
+    /// [`Topical::for_long_query`] for a longer one; no phrase part for one word.
+    pub topical: Topical,
 }
 
 /// One query word's terms: stemmed in the title, author and body fields as the query parser
@@ -567,6 +604,16 @@ pub fn rescore_terms(
     }
     let all_words = words.len() >= 2 && ranking.all_words_boost > 0.0;
     let topical = words.len() <= ranking.topical_words;
+    let mut settings = if topical {
+        ranking.topical.clone()
+    } else {
+        ranking.topical.for_long_query()
+    };
+    settings.phrase_window = settings.phrase_window.max(1);
+    if words.len() < 2 {
+        // Two words at least to stand together.
+        settings.phrase_weight = 0.0;
+    }
     Some(Rescore {
         words: out,
         title_field: title,
@@ -580,22 +627,7 @@ pub fn rescore_terms(
         } else {
             0.0
         },
-        body_k1: if topical { ranking.body_k1 } else { BM25_K1 },
-        body_b: if topical { ranking.body_b } else { BM25_B },
-        stem_only_weight: ranking.stem_only_weight,
-        table_prior: if topical { ranking.table_prior } else { 0.0 },
-        brief_prior: if topical { ranking.brief_prior } else { 0.0 },
-        brief_words: ranking.brief_words,
-        feedback_docs: if topical { ranking.feedback_docs } else { 0 },
-        feedback_terms: ranking.feedback_terms,
-        feedback_weight: ranking.feedback_weight,
-        phrase_weight: if topical && words.len() >= 2 {
-            ranking.phrase_weight
-        } else {
-            0.0
-        },
-        phrase_window: ranking.phrase_window.max(1),
-        name_weight: if topical { ranking.name_weight } else { 1.0 },
+        topical: settings,
     })
 }
 
@@ -618,22 +650,14 @@ pub struct ScaledStatistics<'a> {
     pub scale: f32,
 }
 
-impl tantivy::query::Bm25StatisticsProvider for ScaledStatistics<'_> {
+impl Bm25StatisticsProvider for ScaledStatistics<'_> {
     fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
-        let mut total = 0u64;
-        for segment in self.searcher.segment_readers() {
-            total += segment.inverted_index(field)?.total_num_tokens();
-        }
+        let total = self.searcher.total_num_tokens(field)?;
         Ok((total as f64 * self.scale as f64) as u64)
     }
 
     fn total_num_docs(&self) -> tantivy::Result<u64> {
-        Ok(self
-            .searcher
-            .segment_readers()
-            .iter()
-            .map(|s| u64::from(s.max_doc()))
-            .sum())
+        self.searcher.total_num_docs()
     }
 
     fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
@@ -660,7 +684,106 @@ pub fn search<C: tantivy::collector::Collector>(
 
 #[cfg(test)]
 mod tests {
-    use super::plain_words;
+    use super::{plain_words, Ranking, Topical};
+
+    #[test]
+    fn any_setting_that_changes_a_score_turns_rescoring_on() {
+        let with = |t: Topical| Ranking {
+            rescore_depth: 300,
+            topical: t,
+            ..Ranking::bm25()
+        };
+        assert!(!with(Topical::off()).rescores());
+        assert!(Ranking::default().rescores());
+        let off = Topical::off;
+        for (name, t) in [
+            (
+                "k1",
+                Topical {
+                    body_k1: 0.9,
+                    ..off()
+                },
+            ),
+            (
+                "b",
+                Topical {
+                    body_b: 0.2,
+                    ..off()
+                },
+            ),
+            (
+                "stem",
+                Topical {
+                    stem_only_weight: 0.3,
+                    ..off()
+                },
+            ),
+            (
+                "table",
+                Topical {
+                    table_prior: 0.7,
+                    ..off()
+                },
+            ),
+            (
+                "brief",
+                Topical {
+                    brief_prior: 0.5,
+                    ..off()
+                },
+            ),
+            (
+                "feedback",
+                Topical {
+                    feedback_docs: 12,
+                    feedback_terms: 40,
+                    feedback_weight: 0.7,
+                    ..off()
+                },
+            ),
+            (
+                "phrase",
+                Topical {
+                    phrase_weight: 1.0,
+                    ..off()
+                },
+            ),
+            (
+                "name",
+                Topical {
+                    name_weight: 0.5,
+                    ..off()
+                },
+            ),
+        ] {
+            assert!(with(t.clone()).rescores(), "{name}");
+            assert!(
+                !Ranking {
+                    rescore_depth: 0,
+                    ..with(t)
+                }
+                .rescores(),
+                "{name}, depth 0"
+            );
+        }
+        // A part that another setting turns off changes nothing.
+        for t in [
+            Topical {
+                brief_words: 80.0,
+                ..off()
+            },
+            Topical {
+                feedback_docs: 12,
+                ..off()
+            },
+            Topical {
+                phrase_window: 3,
+                ..off()
+            },
+        ] {
+            assert!(!with(t.clone()).rescores(), "{t:?}");
+        }
+    }
 
     #[test]
     fn plain_queries_are_told_from_syntax() {

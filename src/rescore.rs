@@ -16,6 +16,7 @@ use foldhash::fast::RandomState;
 use tantivy::columnar::Column;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::query::Bm25StatisticsProvider;
 use tantivy::schema::Value;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocSet, Score, Searcher, SegmentReader, TantivyDocument, Term};
@@ -45,6 +46,23 @@ struct Stats {
     avg_body: f32,
 }
 
+impl Stats {
+    /// The statistics tantivy's BM25 reads, from the searcher as its own weights take them.
+    fn of(searcher: &Searcher, r: &Rescore) -> Result<Stats> {
+        let docs = searcher.total_num_docs()?;
+        Ok(Stats {
+            docs,
+            avg_title: average_length(searcher, r.title_field, docs)?,
+            avg_body: average_length(searcher, r.body_field, docs)?,
+        })
+    }
+}
+
+/// The average length of `field` over `docs` documents, in tokens.
+fn average_length(searcher: &Searcher, field: Field, docs: u64) -> Result<f32> {
+    Ok(searcher.total_num_tokens(field)? as f32 / docs.max(1) as f32)
+}
+
 /// Per word: the idf of its title and body terms.
 struct WordStats {
     title_idf: f32,
@@ -58,24 +76,7 @@ pub fn rescore(
     r: &Rescore,
     mut hits: Vec<(Score, DocAddress)>,
 ) -> Result<Vec<(Score, DocAddress)>> {
-    let docs: u64 = searcher
-        .segment_readers()
-        .iter()
-        .map(|s| u64::from(s.max_doc()))
-        .sum();
-    let tokens = |field: Field| -> Result<u64> {
-        let mut total = 0;
-        for s in searcher.segment_readers() {
-            total += s.inverted_index(field)?.total_num_tokens();
-        }
-        Ok(total)
-    };
-    let per_doc = |n: u64| n as f32 / docs.max(1) as f32;
-    let stats = Stats {
-        docs,
-        avg_title: per_doc(tokens(r.title_field)?),
-        avg_body: per_doc(tokens(r.body_field)?),
-    };
+    let stats = Stats::of(searcher, r)?;
     let df = |t: &Option<Term>| -> Result<u64> {
         Ok(match t {
             Some(t) => searcher.doc_freq(t)?,
@@ -104,6 +105,9 @@ pub fn rescore(
     Ok(hits)
 }
 
+/// Scored matches, as rescoring takes and gives them.
+pub type Hits = Vec<(Score, DocAddress)>;
+
 /// How many candidate terms per expansion term have their document frequency looked up.
 const LOOKED_UP_PER_TERM: usize = 4;
 
@@ -118,19 +122,31 @@ fn expands(term: &str) -> bool {
 }
 
 /// Pseudo-relevance feedback (RM3): `hits` (rescored, best first) scored again with the
-/// words that mark their best few (see [`expansion`]).
+/// words that mark their best few (see [`Expansion`]), and the expansion, which scores any
+/// other match of the query as it scored these; None when there is nothing to expand with.
 pub fn feedback(
     searcher: &Searcher,
     r: &Rescore,
     hits: Vec<(Score, DocAddress)>,
-) -> Result<Vec<(Score, DocAddress)>> {
+) -> Result<(Hits, Option<Expansion>)> {
     match expand(searcher, r, &hits)? {
-        Some((e, scores)) => Ok(e.combine(hits, scores)),
-        None => Ok(hits),
+        Some((e, scores)) => Ok((e.combine(hits, scores), Some(e))),
+        None => Ok((hits, None)),
     }
 }
 
 /// The words that mark a subject search's best rescored matches, and how much they count.
+///
+/// A subject search of a word or two says little; the stories about the subject share more
+/// (`cocoa`: `ICCO`, `buffer stock`, `tonnes`), and a story that names the subject only
+/// once, or a company named with the word, is told apart by them. The bodies of the best
+/// `feedback_docs` ([`crate::ranking::Topical`]) are read from the store and cut into terms
+/// by the body's own analyzer; each term's weight is its share of each body, summed with the
+/// body's share of their scores (the relevance model). The `feedback_terms` terms found in
+/// at least two of them with the highest weight times idf form the expansion, whose BM25
+/// (the rescoring's k1 and b), weighted by the model, is computed from the postings; the new
+/// score is `feedback_weight` of the old plus the rest of the expansion's, scaled so that
+/// the best of each over the rescored matches is the same.
 pub struct Expansion {
     /// (share of the relevance model, idf, body term)
     terms: Vec<(f32, f32, Term)>,
@@ -145,34 +161,14 @@ pub struct Expansion {
 }
 
 /// The expansion of the query rescored as `r` says, from its rescored matches `hits` (best
-/// first), or None when there is nothing to expand with.
-///
-/// A subject search of a word or two says little; the stories about the subject share more
-/// (`cocoa`: `ICCO`, `buffer stock`, `tonnes`), and a story that names the subject only
-/// once, or a company named with the word, is told apart by them. The bodies of the best
-/// [`Rescore::feedback_docs`] are read from the store and cut into terms by the body's own
-/// analyzer; each term's weight is its share of each body, summed with the body's share of
-/// their scores (the relevance model). The [`Rescore::feedback_terms`] terms found in at
-/// least two of them with the highest weight times idf form the expansion, whose BM25 (the
-/// rescoring's k1 and b), weighted by the model, is computed from the postings; the new
-/// score is `feedback_weight` of the old plus the rest of the expansion's, scaled so that
-/// the best of each over `hits` is the same.
-pub fn expansion(
-    searcher: &Searcher,
-    r: &Rescore,
-    hits: &[(Score, DocAddress)],
-) -> Result<Option<Expansion>> {
-    Ok(expand(searcher, r, hits)?.map(|(e, _)| e))
-}
-
-/// [`expansion`], with its BM25 of each of `hits`.
+/// first), with its BM25 of each of them; None when there is nothing to expand with.
 fn expand(
     searcher: &Searcher,
     r: &Rescore,
     hits: &[(Score, DocAddress)],
 ) -> Result<Option<(Expansion, Vec<f32>)>> {
-    let k = r.feedback_docs.min(hits.len());
-    if k < 2 || r.feedback_terms == 0 || r.feedback_weight >= 1.0 {
+    let k = r.topical.feedback_docs.min(hits.len());
+    if k < 2 || r.topical.feedback_terms == 0 || r.topical.feedback_weight >= 1.0 {
         return Ok(None);
     }
     let mut analyzer = searcher.index().tokenizer_for_field(r.body_field)?;
@@ -212,11 +208,7 @@ fn expand(
             entry.1 += 1;
         }
     }
-    let docs: u64 = searcher
-        .segment_readers()
-        .iter()
-        .map(|s| u64::from(s.max_doc()))
-        .sum();
+    let docs = searcher.total_num_docs()?;
     // Only the terms that weigh most in the model are looked up (one term dictionary
     // lookup each): a term outside them could only rank among the best by a rare idf.
     let mut candidates: Vec<(String, f32)> = model
@@ -225,7 +217,7 @@ fn expand(
         .map(|(text, (weight, _))| (text, weight))
         .collect();
     candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    candidates.truncate(r.feedback_terms.saturating_mul(LOOKED_UP_PER_TERM));
+    candidates.truncate(r.topical.feedback_terms.saturating_mul(LOOKED_UP_PER_TERM));
     let mut terms: Vec<(f32, f32, f32, Term)> = Vec::new(); // (rank, weight, idf, term)
     for (text, weight) in candidates {
         let term = Term::from_field_text(r.body_field, &text);
@@ -234,23 +226,19 @@ fn expand(
     }
     // Ties by term, so that the expansion does not depend on the hash map's order.
     terms.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.3.cmp(&b.3)));
-    terms.truncate(r.feedback_terms);
+    terms.truncate(r.topical.feedback_terms);
     let sum: f32 = terms.iter().map(|t| t.1).sum();
     if terms.is_empty() || sum <= 0.0 {
         return Ok(None);
     }
-    let mut body_tokens = 0;
-    for s in searcher.segment_readers() {
-        body_tokens += s.inverted_index(r.body_field)?.total_num_tokens();
-    }
     let mut e = Expansion {
         terms: terms.into_iter().map(|t| (t.1 / sum, t.2, t.3)).collect(),
         body_field: r.body_field,
-        avg_body: body_tokens as f32 / docs.max(1) as f32,
-        k1: r.body_k1,
-        b: r.body_b,
+        avg_body: average_length(searcher, r.body_field, docs)?,
+        k1: r.topical.body_k1,
+        b: r.topical.body_b,
         scale: 0.0,
-        keep: r.feedback_weight,
+        keep: r.topical.feedback_weight,
     };
     let scores = e.bm25(searcher, hits)?;
     let best_expansion = scores.iter().copied().fold(0.0f32, f32::max);
@@ -372,7 +360,7 @@ impl Segment {
         };
         let postings = |t: &Option<Term>| postings_with(t, IndexRecordOption::WithFreqs);
         // Positions only for the phrase part: reading them costs a second block per word.
-        let body_option = if r.phrase_weight > 0.0 {
+        let body_option = if r.topical.phrase_weight > 0.0 {
             IndexRecordOption::WithFreqsAndPositions
         } else {
             IndexRecordOption::WithFreqs
@@ -387,12 +375,12 @@ impl Segment {
                     body: postings_with(&w.body, body_option)?,
                     positions: Vec::new(),
                     // Only read when stem-only matches are to count less.
-                    inflected: if r.stem_only_weight != 1.0 {
+                    inflected: if r.topical.stem_only_weight != 1.0 {
                         postings(&w.inflected)?
                     } else {
                         None
                     },
-                    named: if r.name_weight != 1.0 {
+                    named: if r.topical.name_weight != 1.0 {
                         postings(&w.named)?
                     } else {
                         None
@@ -405,7 +393,7 @@ impl Segment {
             words,
             title_norms: reader.get_fieldnorms_reader(r.title_field)?,
             body_norms: reader.get_fieldnorms_reader(r.body_field)?,
-            tabular: if r.table_prior != 0.0 {
+            tabular: if r.topical.table_prior != 0.0 {
                 reader.fast_fields().u64(schema::TABULAR).ok()
             } else {
                 None
@@ -436,22 +424,22 @@ impl Segment {
             // The share of the word's title occurrences that are the word as typed (the
             // inflected field holds the title only: over the body it cost a quarter more
             // indexing time for a tenth of the gain).
-            let weight = if title > 0.0 && r.stem_only_weight != 1.0 {
+            let weight = if title > 0.0 && r.topical.stem_only_weight != 1.0 {
                 let inflected = (freq(&mut p.inflected, doc) as f32).min(title);
                 let exact = if p.bare { title - inflected } else { inflected };
                 let share = exact / title;
-                share + r.stem_only_weight * (1.0 - share)
+                share + r.topical.stem_only_weight * (1.0 - share)
             } else {
                 1.0
             };
             // An occurrence written as part of a name (`Quaker Oats`) is not the subject; a
             // title in capitals cannot show it, so it is judged by the body's share.
-            let named = if body > 0.0 && r.name_weight != 1.0 {
+            let named = if body > 0.0 && r.topical.name_weight != 1.0 {
                 (freq(&mut p.named, doc) as f32).min(body)
             } else {
                 0.0
             };
-            let as_word = body - named + r.name_weight * named;
+            let as_word = body - named + r.topical.name_weight * named;
             let title_share = if body > 0.0 { as_word / body } else { 1.0 };
             let tantivy_title = saturate(title, title_len, stats.avg_title, BM25_K1, BM25_B);
             let new_title = saturate(
@@ -463,10 +451,16 @@ impl Segment {
             );
             delta += r.title_boost * w.title_idf * (new_title - tantivy_title);
             let tantivy_body = saturate(body, body_len, stats.avg_body, BM25_K1, BM25_B);
-            let new_body = saturate(as_word, body_len, stats.avg_body, r.body_k1, r.body_b);
+            let new_body = saturate(
+                as_word,
+                body_len,
+                stats.avg_body,
+                r.topical.body_k1,
+                r.topical.body_b,
+            );
             delta += w.body_idf * (new_body - tantivy_body);
             p.positions.clear();
-            if r.phrase_weight > 0.0 && body > 0.0 {
+            if r.topical.phrase_weight > 0.0 && body > 0.0 {
                 if let Some(b) = &mut p.body {
                     b.positions(&mut p.positions);
                 }
@@ -475,21 +469,27 @@ impl Segment {
         // The words standing together in the body (`animal feed`, `fuel oil`), as a BM25
         // part whose term frequency is how often they do, with the words' idfs summed as
         // the pair's (as if they were independent).
-        if r.phrase_weight > 0.0 {
+        if r.topical.phrase_weight > 0.0 {
             let together: u32 = self
                 .words
                 .windows(2)
-                .map(|pair| together(&pair[0].positions, &pair[1].positions, r.phrase_window))
+                .map(|pair| {
+                    together(
+                        &pair[0].positions,
+                        &pair[1].positions,
+                        r.topical.phrase_window,
+                    )
+                })
                 .sum();
             let idf: f32 = words.iter().map(|w| w.body_idf).sum();
-            delta += r.phrase_weight
+            delta += r.topical.phrase_weight
                 * idf
                 * saturate(
                     together as f32,
                     body_len,
                     stats.avg_body,
-                    r.body_k1,
-                    r.body_b,
+                    r.topical.body_k1,
+                    r.topical.body_b,
                 );
         }
         let times = if all_words {
@@ -500,12 +500,12 @@ impl Segment {
         let prior = match &self.tabular {
             Some(column) => tabular::prior(
                 u8::try_from(column.first(doc).unwrap_or(0)).unwrap_or(u8::MAX),
-                r.table_prior,
+                r.topical.table_prior,
             ),
             None => 1.0,
         };
-        let brief = if body_len < r.brief_words {
-            1.0 - r.brief_prior * (1.0 - body_len / r.brief_words)
+        let brief = if body_len < r.topical.brief_words {
+            1.0 - r.topical.brief_prior * (1.0 - body_len / r.topical.brief_words)
         } else {
             1.0
         };

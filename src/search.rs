@@ -1,4 +1,7 @@
 //! Running a search: ranking or sorting the matches and cutting snippets from them.
+//!
+//! [`rank`] is the one relevance ranking: a page of hits, the scores of a page sorted by
+//! date and `search --format` (`crate::export`) are all cut from it.
 
 use std::time::{Duration, Instant};
 
@@ -9,7 +12,6 @@ use std::collections::{HashMap, HashSet};
 
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::query::Query;
-use tantivy::schema::Value;
 use tantivy::{DocAddress, Order, Score, Searcher, TantivyDocument};
 
 use crate::facets::{self, Facets};
@@ -20,6 +22,7 @@ use crate::rescore;
 use crate::schema;
 use crate::simhash;
 use crate::snippet::{self, Highlighted, SnippetMaker};
+use crate::stored::{self, Stored};
 use crate::suggest;
 use crate::topk;
 
@@ -126,60 +129,191 @@ pub fn top_docs(
     top_docs_counted(searcher, built, req, None, &mut None)
 }
 
-/// A rescored ranking kept between the searches of one request: how deep its first pass
-/// went, and the rescored matches, best first.
-type Rescored = Option<(usize, Vec<(Score, DocAddress)>)>;
+/// How far down the first pass [`rank`] looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// The best this many, and at least as many as rescoring scores again.
+    Top(usize),
+    /// Every match: what an export lists.
+    All,
+}
+
+/// A query's matches ranked by relevance, best first (ties by address), and how many match.
+pub struct Ranked {
+    pub matches: usize,
+    /// How far down the first pass the ranking looked (every match for [`Depth::All`]).
+    pub depth: usize,
+    pub hits: Vec<(Score, DocAddress)>,
+    /// What the feedback added, which scores other matches as it scored these.
+    expansion: Option<rescore::Expansion>,
+}
+
+impl Ranked {
+    /// The scores this ranking gives the matches at `first` (with their first-pass scores)
+    /// beyond its own hits, as it scored those: rescored, the same expansion added.
+    pub fn score_more(
+        &self,
+        searcher: &Searcher,
+        built: &query::Built,
+        first: Vec<(Score, DocAddress)>,
+    ) -> Result<Vec<(Score, DocAddress)>> {
+        let Some(r) = &built.rescore else {
+            return Ok(first);
+        };
+        let scored = rescore::rescore(searcher, r, first)?;
+        match &self.expansion {
+            Some(e) => e.apply(searcher, scored),
+            None => Ok(scored),
+        }
+    }
+}
+
+/// The one relevance ranking of a built query, which every ranked list is cut from (a page
+/// of hits, `search --format`, the scores of a page sorted by date): the first pass (the
+/// ranked query, pruned by tantivy) to `depth`, then, when the ranking rescores this query,
+/// those matches scored again ([`rescore::rescore`]) and the feedback learnt from the best
+/// of them added ([`rescore::feedback`]). `known` is the count from an earlier search of the
+/// same query.
+pub fn rank(
+    searcher: &Searcher,
+    built: &query::Built,
+    req: &Request,
+    depth: Depth,
+    known: Option<usize>,
+) -> Result<Ranked> {
+    let (matches, first): (usize, Vec<(Score, DocAddress)>) = match depth {
+        Depth::Top(n) => {
+            let n = built.rescore.as_ref().map_or(n, |r| n.max(r.depth));
+            let wide = Request {
+                sort: SortOrder::Relevance,
+                offset: 0,
+                limit: n,
+                ..req.clone()
+            };
+            let (matches, docs) = if n == 0 {
+                (count(searcher, built, known)?, Vec::new())
+            } else {
+                first_pass(searcher, built, &wide, known)?
+            };
+            let docs = docs.into_iter().map(|(s, a)| (s.unwrap_or(0.0), a));
+            (matches, docs.collect())
+        }
+        Depth::All => {
+            let mut all = ranking::search(searcher, &*built.query, &AllScored, &req.ranking)?;
+            let pruned = built
+                .prune
+                .as_ref()
+                .filter(|_| req.sort == SortOrder::Relevance);
+            if let Some(prune) = pruned {
+                // The best as the first pass of `req`'s page scores them: pruned, it sums the
+                // same terms in another order, and the hits that page shows keep their scores
+                // to the last digit. (A page sorted by date scores its hits in full.)
+                let k =
+                    first_window(searcher, req).max(built.rescore.as_ref().map_or(0, |r| r.depth));
+                if let Some(top) = topk::top_k(searcher, prune, k)? {
+                    let pruned: HashMap<DocAddress, Score> =
+                        top.into_iter().map(|(s, a)| (a, s)).collect();
+                    for (score, address) in &mut all {
+                        if let Some(s) = pruned.get(address) {
+                            *score = *s;
+                        }
+                    }
+                }
+            }
+            all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            (all.len(), all)
+        }
+    };
+    let depth = first.len();
+    let (hits, expansion) = match &built.rescore {
+        Some(r) => rescore::feedback(searcher, r, rescore::rescore(searcher, r, first)?)?,
+        None => (first, None),
+    };
+    Ok(Ranked {
+        matches,
+        depth,
+        hits,
+        expansion,
+    })
+}
+
+/// How many articles the query matches: `known` when an earlier search counted them.
+fn count(searcher: &Searcher, built: &query::Built, known: Option<usize>) -> Result<usize> {
+    match known {
+        Some(n) => Ok(n),
+        None => Ok(built.count_query.count(searcher)?),
+    }
+}
+
+/// Collects every match with its score, in no order.
+struct AllScored;
+
+impl Collector for AllScored {
+    type Fruit = Vec<(Score, DocAddress)>;
+    type Child = SegmentScored;
+
+    fn for_segment(
+        &self,
+        segment: tantivy::SegmentOrdinal,
+        _reader: &tantivy::SegmentReader,
+    ) -> tantivy::Result<SegmentScored> {
+        Ok(SegmentScored(segment, Vec::new()))
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+struct SegmentScored(tantivy::SegmentOrdinal, Vec<(Score, DocAddress)>);
+
+impl SegmentCollector for SegmentScored {
+    type Fruit = Vec<(Score, DocAddress)>;
+
+    fn collect(&mut self, doc: tantivy::DocId, score: Score) {
+        self.1.push((score, DocAddress::new(self.0, doc)));
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.1
+    }
+}
 
 /// [`top_docs`], with the count already `known` from an earlier search of the same query:
-/// the passes that only count are then skipped; and a ranking already `rescored` as deep as
+/// the passes that only count are then skipped; and a ranking already `ranked` as deep as
 /// this page needs is cut rather than searched and rescored again.
 fn top_docs_counted(
     searcher: &Searcher,
     built: &query::Built,
     req: &Request,
     known: Option<usize>,
-    rescored: &mut Rescored,
+    ranked: &mut Option<Ranked>,
 ) -> Result<(usize, Vec<RankedDoc>)> {
-    let count = |searcher: &Searcher| -> Result<usize> {
-        match known {
-            Some(n) => Ok(n),
-            None => Ok(built.count_query.count(searcher)?),
-        }
-    };
     if req.limit == 0 {
-        return Ok((count(searcher)?, Vec::new()));
+        return Ok((count(searcher, built, known)?, Vec::new()));
     }
-    if let (SortOrder::Relevance, Some(r)) = (req.sort, &built.rescore) {
-        // The first pass's best `depth` (or as far as the page reaches), scored again.
-        let depth = req.offset.saturating_add(req.limit).max(r.depth);
-        let (n, hits) = match (known, rescored.as_ref()) {
-            (Some(n), Some((deep, hits))) if *deep >= depth => (n, hits),
-            _ => {
-                let wide = Request {
-                    offset: 0,
-                    limit: depth,
-                    ..req.clone()
-                };
-                let (n, docs) = first_pass(searcher, built, &wide, known)?;
-                let hits = docs
-                    .into_iter()
-                    .map(|(s, a)| (s.unwrap_or(0.0), a))
-                    .collect();
-                let hits = rescore::rescore(searcher, r, hits)?;
-                let hits = rescore::feedback(searcher, r, hits)?;
-                (n, &rescored.insert((depth, hits)).1)
-            }
-        };
-        return Ok((
-            n,
-            hits.iter()
-                .skip(req.offset)
-                .take(req.limit)
-                .map(|&(s, a)| (Some(s), a))
-                .collect(),
-        ));
+    if req.sort != SortOrder::Relevance {
+        return first_pass(searcher, built, req, known);
     }
-    first_pass(searcher, built, req, known)
+    let needed = req.offset.saturating_add(req.limit);
+    let cut = match ranked.take() {
+        Some(r) if known.is_some() && r.depth >= needed.min(r.matches) => r,
+        _ => rank(searcher, built, req, Depth::Top(needed), known)?,
+    };
+    let page = cut
+        .hits
+        .iter()
+        .skip(req.offset)
+        .take(req.limit)
+        .map(|&(s, a)| (Some(s), a))
+        .collect();
+    let n = cut.matches;
+    *ranked = Some(cut);
+    Ok((n, page))
 }
 
 /// The page of matches as the ranked query scores them, without rescoring.
@@ -189,12 +323,6 @@ fn first_pass(
     req: &Request,
     known: Option<usize>,
 ) -> Result<(usize, Vec<RankedDoc>)> {
-    let count = |searcher: &Searcher| -> Result<usize> {
-        match known {
-            Some(n) => Ok(n),
-            None => Ok(built.count_query.count(searcher)?),
-        }
-    };
     let page = TopDocs::with_limit(req.limit).and_offset(req.offset);
     Ok(match req.sort {
         SortOrder::Relevance => {
@@ -205,7 +333,7 @@ fn first_pass(
             match pruned {
                 // Counting is then a pass of its own, unscored.
                 Some(top) => (
-                    count(searcher)?,
+                    count(searcher, built, known)?,
                     top.into_iter()
                         .skip(req.offset)
                         .map(|(s, a)| (Some(s), a))
@@ -254,11 +382,7 @@ fn scored_top_docs(
         )?
     } else {
         let top = ranking::search(searcher, query, &page.order_by_score(), &req.ranking)?;
-        let n = match known {
-            Some(n) => n,
-            None => built.count_query.count(searcher)?,
-        };
-        (n, top)
+        (count(searcher, built, known)?, top)
     };
     Ok((n, top.into_iter().map(|(s, a)| (Some(s), a)).collect()))
 }
@@ -271,6 +395,20 @@ fn scored_top_docs(
 /// the second search a narrow window needs when an archive holds many copies.
 const COPY_WINDOW: usize = 16;
 
+/// How far down the ranking a search first looks for the page `req` asks for: the page
+/// itself with every copy shown, else its copy window; never more than there are articles.
+fn first_window(searcher: &Searcher, req: &Request) -> usize {
+    let needed = req.offset.saturating_add(req.limit);
+    if req.all_copies {
+        return needed;
+    }
+    let all = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    needed
+        .saturating_mul(COPY_WINDOW)
+        .saturating_add(20)
+        .min(all)
+}
+
 /// The page of hits with copies of one story folded together: each group is listed at the
 /// rank of its best member, shown by its earliest member, with the others after it. Also
 /// returns how many stories and how many articles match.
@@ -282,10 +420,7 @@ fn copy_groups(
     let needed = req.offset.saturating_add(req.limit);
     // Never more than there are articles: a hostile --offset must not size a huge heap.
     let all = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
-    let mut window = needed
-        .saturating_mul(COPY_WINDOW)
-        .saturating_add(20)
-        .min(all);
+    let mut window = first_window(searcher, req);
     // Opening a fast-field column costs more than reading it: once per segment.
     type Columns = (
         tantivy::columnar::Column<u64>,
@@ -293,14 +428,14 @@ fn copy_groups(
     );
     let mut columns: HashMap<u32, Columns> = Default::default();
     let mut known = None;
-    let mut rescored = None;
+    let mut ranked = None;
     let (articles, groups, seen) = loop {
         let wide = Request {
             limit: if req.limit == 0 { 0 } else { window },
             offset: 0,
             ..req.clone()
         };
-        let (articles, docs) = top_docs_counted(searcher, built, &wide, known, &mut rescored)?;
+        let (articles, docs) = top_docs_counted(searcher, built, &wide, known, &mut ranked)?;
         known = Some(articles);
         let seen = docs.len();
         let mut groups: Vec<(u64, Vec<(RankedDoc, i64)>)> = Vec::new();
@@ -548,11 +683,10 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
         req.snippet_chars,
         &snippet::quoted_phrases(&req.query),
     )?;
-    let groups = match &built.rescore {
-        Some(r) if req.sort != SortOrder::Relevance => {
-            rescored_scores(searcher, &built, req, r, groups)?
-        }
-        _ => groups,
+    let groups = if built.rescore.is_some() && req.sort != SortOrder::Relevance {
+        rescored_scores(searcher, &built, req, counts.articles, groups)?
+    } else {
+        groups
     };
     let hits = build_hits(searcher, open, query, &snippets, groups, req.offset)?;
     let suggestion = suggestion_for(searcher, open, &req.query, total_hits)?;
@@ -573,40 +707,20 @@ pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
     })
 }
 
-/// Hits sorted by date with the scores relevance order would give them: the first pass's,
-/// rescored as a search by relevance rescores them, with the expansion that search finds
-/// (which takes that search's first pass).
+/// Hits sorted by date with the scores relevance order would give them: their first-pass
+/// scores, scored further as [`rank`] scores a search by relevance (of which `articles`
+/// match).
 fn rescored_scores(
     searcher: &Searcher,
     built: &query::Built,
     req: &Request,
-    rescore: &ranking::Rescore,
+    articles: usize,
     mut groups: Vec<Vec<RankedDoc>>,
 ) -> Result<Vec<Vec<RankedDoc>>> {
     let addresses: Vec<DocAddress> = groups.iter().map(|g| g[0].1).collect();
     let first = scores_of(searcher, &*built.query, &addresses)?;
-    let mut scored = rescore::rescore(
-        searcher,
-        rescore,
-        first.into_iter().zip(addresses).collect(),
-    )?;
-    if rescore.feedback_docs > 0 {
-        let relevance = Request {
-            sort: SortOrder::Relevance,
-            offset: 0,
-            limit: rescore.depth,
-            ..req.clone()
-        };
-        let (_, docs) = first_pass(searcher, built, &relevance, None)?;
-        let hits = docs
-            .into_iter()
-            .map(|(s, a)| (s.unwrap_or(0.0), a))
-            .collect();
-        let ranked = rescore::rescore(searcher, rescore, hits)?;
-        if let Some(e) = rescore::expansion(searcher, rescore, &ranked)? {
-            scored = e.apply(searcher, scored)?;
-        }
-    }
+    let ranked = rank(searcher, built, req, Depth::Top(0), Some(articles))?;
+    let scored = ranked.score_more(searcher, built, first.into_iter().zip(addresses).collect())?;
     let by_address: HashMap<DocAddress, Score> = scored.into_iter().map(|(s, a)| (a, s)).collect();
     for group in &mut groups {
         group[0].0 = by_address.get(&group[0].1).copied();
@@ -646,52 +760,28 @@ pub(crate) fn build_hits(
             Some(s) => s,
             None => late_scores.next().unwrap_or(0.0),
         };
-        let text = |f| {
-            doc.get_first(f)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string()
-        };
+        let article = Stored::read(&doc, fields, schema::id_at(searcher, address)?);
         // Borrowed: a long body is not copied, and only its start is read for the snippet.
-        let body = doc
-            .get_first(fields.body)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default();
-        let title = text(fields.title);
+        let body = stored::body(&doc, fields);
         hits.push(Hit {
             rank: offset + i + 1,
             score,
-            path: text(fields.path),
-            line: doc.get_first(fields.line).and_then(|v| v.as_u64()),
-            member: non_empty(&doc, fields.member),
-            record: doc.get_first(fields.record).and_then(|v| v.as_u64()),
-            url: non_empty(&doc, fields.url),
-            id: schema::id_at(searcher, address)?,
-            title: snippets.title(&title),
-            authors: doc
-                .get_all(fields.author)
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect(),
-            date: doc
-                .get_first(fields.date)
-                .and_then(|v| v.as_datetime())
-                .and_then(|d| chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0))
-                .map(|d| d.naive_utc()),
-            place: non_empty(&doc, fields.place),
-            source: non_empty(&doc, fields.source),
+            title: snippets.title(&article.title),
+            path: article.path,
+            line: article.line,
+            member: article.member,
+            record: article.record,
+            url: article.url,
+            id: article.id,
+            authors: article.authors,
+            date: article.date,
+            place: article.place,
+            source: article.source,
             snippet: snippets.body(body),
             copies,
         });
     }
     Ok(hits)
-}
-
-/// A stored text field's first value, unless absent or empty.
-pub(crate) fn non_empty(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
-    doc.get_first(field)
-        .and_then(|v| v.as_str())
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
 }
 
 /// The scores `query` gives the documents at `addresses` (0 for one it does not match), as

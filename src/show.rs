@@ -14,9 +14,10 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use crate::index_dir::{self, OpenIndex};
 use crate::query::{self, Filters};
 use crate::schema;
-use crate::search::{build_hits, non_empty, Hit, Snippets};
+use crate::search::{build_hits, Hit, Snippets};
 use crate::simhash;
 use crate::snippet::{self, Highlighted, SnippetMaker};
+use crate::stored::{self, non_empty, Stored};
 use crate::walk::path_id;
 
 /// Nothing in the index answers to what was asked for; the message gives the fix. `show`
@@ -246,9 +247,9 @@ pub fn show_at(
 ) -> Result<Shown> {
     let doc: TantivyDocument = searcher.doc(address)?;
     let f = &open.fields;
-    let text = |field| non_empty(&doc, field).unwrap_or_default();
-    let title = text(f.title);
-    let body = paragraphs(&text(f.body));
+    let article = Stored::read(&doc, f, schema::id_at(searcher, address)?);
+    let body = paragraphs(stored::body(&doc, f));
+    let title = article.title.clone();
     let (title, body) = match highlight {
         None => (plain(title), plain(body)),
         Some(q) => {
@@ -268,24 +269,17 @@ pub fn show_at(
         }
     };
     Ok(Shown {
-        id: schema::id_at(searcher, address)?,
+        id: article.id,
         title,
-        authors: doc
-            .get_all(f.author)
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect(),
-        date: doc
-            .get_first(f.date)
-            .and_then(|v| v.as_datetime())
-            .and_then(|d| chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0))
-            .map(|d| d.naive_utc()),
-        place: non_empty(&doc, f.place),
-        source: non_empty(&doc, f.source),
-        url: non_empty(&doc, f.url),
-        path: text(f.path),
-        member: non_empty(&doc, f.member),
-        line: doc.get_first(f.line).and_then(|v| v.as_u64()),
-        record: doc.get_first(f.record).and_then(|v| v.as_u64()),
+        authors: article.authors,
+        date: article.date,
+        place: article.place,
+        source: article.source,
+        url: article.url,
+        path: article.path,
+        member: article.member,
+        line: article.line,
+        record: article.record,
         body,
         highlighted: highlight.is_some(),
     })

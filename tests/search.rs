@@ -587,3 +587,98 @@ fn apostrophes_in_queries_are_words_not_syntax() {
         ["Pyongyang's missile test"]
     );
 }
+
+/// The fields every output names an article by (issue 25): search and similar hits, `show`,
+/// the export's rows and the cluster documents.
+const ARTICLE_FIELDS: [&str; 11] = [
+    "id", "title", "authors", "date", "place", "source", "url", "path", "member", "line", "record",
+];
+
+#[test]
+fn every_output_names_an_article_by_the_same_fields() {
+    let a = Archive::new();
+    a.write(
+        "wire.jsonl",
+        concat!(
+            r#"{"title": "Gold mine strike ends", "authors": ["Jo Park"], "date": "2017-03-18", "body": "Miners at the gold mine returned to work after six weeks.", "url": "https://example.com/gold", "place": "Johannesburg", "source": "Mining Weekly"}"#,
+            "\n",
+            r#"{"title": "Gold price steady", "authors": ["Kim Ray"], "date": "2017-03-19", "body": "The gold price held steady as miners returned to work."}"#,
+            "\n"
+        ),
+    );
+    a.index_json(&[]);
+    let search = a.search("strike", &[]);
+    let hit = search["hits"][0].clone();
+    let id = hit["id"].as_str().unwrap().to_string();
+    let show = a.run_json(&["show", &id, "--json"]);
+    let other = a.search("steady", &[])["hits"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let similar = a.run_json(&["similar", &other, "--json"]);
+    let jsonl: serde_json::Value =
+        serde_json::from_str(a.stdout(&["search", "strike", "--format", "jsonl"]).trim()).unwrap();
+    let csv_text = a.stdout(&["search", "strike", "--format", "csv"]);
+    let mut csv_rows = csv::Reader::from_reader(csv_text.as_bytes());
+    let headers: Vec<String> = csv_rows
+        .headers()
+        .unwrap()
+        .iter()
+        .map(String::from)
+        .collect();
+    let record = csv_rows.records().next().unwrap().unwrap();
+    let csv: serde_json::Map<String, serde_json::Value> = headers
+        .iter()
+        .zip(record.iter())
+        .map(|(h, v)| (h.clone(), serde_json::json!(v)))
+        .collect();
+    let index = a.index();
+    let out = a
+        .cmd()
+        .args([
+            "export",
+            "--to",
+            "quickwit",
+            "--index",
+            index.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let cluster: serde_json::Value = String::from_utf8(out.get_output().stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|d| d["id"] == id.as_str())
+        .expect("the article is exported");
+    let outputs = [
+        ("search --json hit", hit.clone()),
+        ("similar --json hit", similar["hits"][0].clone()),
+        ("show --json", show),
+        ("search --format jsonl", jsonl),
+        ("search --format csv", serde_json::Value::Object(csv)),
+        ("export --to quickwit", cluster),
+    ];
+    for (name, article) in &outputs {
+        for field in ARTICLE_FIELDS {
+            assert!(
+                article.get(field).is_some(),
+                "{name} has no {field}: {article}"
+            );
+        }
+        // The same article (similar's hit is the strike story too).
+        assert_eq!(article["id"], hit["id"], "{name}");
+    }
+    // Search hits carry the place and source their article has.
+    assert_eq!(hit["place"], "Johannesburg", "{hit}");
+    assert_eq!(hit["source"], "Mining Weekly", "{hit}");
+    assert_eq!(hit["url"], "https://example.com/gold", "{hit}");
+    for (name, article) in &outputs {
+        if *name != "search --format csv" {
+            for field in [
+                "title", "authors", "place", "source", "url", "member", "line", "record",
+            ] {
+                assert_eq!(article[field], hit[field], "{name}: {field}");
+            }
+        }
+    }
+}

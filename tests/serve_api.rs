@@ -415,6 +415,41 @@ fn export_streams_every_match_as_the_cli_writes_it() {
 }
 
 #[test]
+fn api_answers_name_an_article_by_the_same_fields() {
+    // As every CLI output does (tests/search.rs): search and similar hits, the article, and
+    // the export's rows, each with the place and source of its dateline.
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    let search = s.json("/api/search?q=cocoa&limit=1");
+    let hit = search["hits"][0].clone();
+    let id = hit["id"].as_str().unwrap();
+    let export = s.get("/api/export?format=jsonl&q=cocoa");
+    let row: Value = serde_json::from_str(export.body.lines().next().unwrap()).unwrap();
+    let answers = [
+        ("/api/search hit", hit.clone()),
+        ("/api/article", s.json(&format!("/api/article/{id}"))),
+        ("/api/export row", row),
+        (
+            "/api/similar hit",
+            s.json(&format!("/api/similar/{}", first_id(&s, "story 3")))["hits"][0].clone(),
+        ),
+    ];
+    for (name, article) in &answers {
+        for field in [
+            "id", "title", "authors", "date", "place", "source", "url", "path", "member", "line",
+            "record",
+        ] {
+            assert!(
+                article.get(field).is_some(),
+                "{name} has no {field}: {article}"
+            );
+        }
+    }
+    assert_eq!(hit["place"], "WASHINGTON", "{hit}");
+    assert_eq!(hit["source"], "Reuters", "{hit}");
+}
+
+#[test]
 fn bad_requests_are_json_errors_with_400_or_404() {
     let a = wire();
     let s = Server::start(&a, &[]);

@@ -183,11 +183,9 @@ const COCOA_STORIES: [&str; 3] = [
      with delegates in London still split on how the buffer should work.",
 ];
 
-#[test]
-fn a_story_that_names_the_subject_once_is_found_through_the_words_its_coverage_shares() {
-    // Both late articles say `cocoa` once, neither is a brief; the chocolate maker's is
-    // the shorter, which BM25 prefers (checked: it ranks first without the expansion). Only the words the best stories share
-    // (buffer stock, ICCO, delegates, tonnes) lift the story about the subject above it.
+/// The three cocoa stories, a long story about the buffer stock that says `cocoa` once,
+/// and a chocolate maker's results that say it once too, indexed.
+fn cocoa_coverage() -> Archive {
     let a = Archive::new();
     for (n, story) in COCOA_STORIES.iter().enumerate() {
         a.article(
@@ -231,6 +229,15 @@ fn a_story_that_names_the_subject_once_is_found_through_the_words_its_coverage_s
          Exchange, where volume was light.",
     );
     a.index_json(&[]);
+    a
+}
+
+#[test]
+fn a_story_that_names_the_subject_once_is_found_through_the_words_its_coverage_shares() {
+    // Both late articles say `cocoa` once, neither is a brief; the chocolate maker's is
+    // the shorter, which BM25 prefers (checked: it ranks first without the expansion). Only the words the best stories share
+    // (buffer stock, ICCO, delegates, tonnes) lift the story about the subject above it.
+    let a = cocoa_coverage();
     let titles = a.titles("cocoa", &[]);
     assert_eq!(titles.len(), 5, "{titles:?}");
     let at = |t: &str| titles.iter().position(|x| x == t).unwrap();
@@ -238,6 +245,50 @@ fn a_story_that_names_the_subject_once_is_found_through_the_words_its_coverage_s
         at("Council meets on market support") < at("Hershey sees higher profit"),
         "{titles:?}"
     );
+}
+
+#[test]
+fn an_export_ranks_as_search_does_when_feedback_reorders_the_hits() {
+    // The feedback lifts the council story above the chocolate maker's (the test above):
+    // an export that only rescored listed them the other way.
+    let a = cocoa_coverage();
+    let search = a.search("cocoa", &["--limit", "20"]);
+    let hits: Vec<(String, f32)> = search["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["id"].as_str().unwrap().to_string(),
+                h["score"].as_f64().unwrap() as f32,
+            )
+        })
+        .collect();
+    assert_eq!(hits.len(), 5, "{search}");
+    for format in ["jsonl", "csv"] {
+        let out = a.stdout(&["search", "cocoa", "--format", format]);
+        let rows: Vec<(String, f32)> = if format == "jsonl" {
+            out.lines()
+                .map(|l| {
+                    let row: serde_json::Value = serde_json::from_str(l).unwrap();
+                    let score = row["score"].as_f64().unwrap() as f32;
+                    (row["id"].as_str().unwrap().to_string(), score)
+                })
+                .collect()
+        } else {
+            csv::Reader::from_reader(out.as_bytes())
+                .records()
+                .map(|r| {
+                    let r = r.unwrap();
+                    (r[11].to_string(), r[7].parse().unwrap())
+                })
+                .collect()
+        };
+        assert_eq!(
+            rows, hits,
+            "{format}: the export lists the search's hits, scores and all"
+        );
+    }
 }
 
 #[test]

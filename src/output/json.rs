@@ -4,6 +4,7 @@
 
 use std::io::{self, Write};
 
+use chrono::NaiveDateTime;
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -21,6 +22,47 @@ pub fn write_line(out: &mut impl Write, value: &impl Serialize) -> io::Result<()
     out.write_all(b"\n")
 }
 
+/// An article's fields as every JSON output names them ([`crate::stored::FIELDS`]), borrowed from
+/// what was built from its [`crate::stored::Stored`] (a search hit, a shown article).
+struct ArticleJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    authors: &'a [String],
+    date: Option<NaiveDateTime>,
+    place: Option<&'a str>,
+    source: Option<&'a str>,
+    url: Option<&'a str>,
+    path: &'a str,
+    member: Option<&'a str>,
+    line: Option<u64>,
+    record: Option<u64>,
+}
+
+/// The one place an article's fields become JSON: search and similar hits, `show --json`
+/// and the API's answers all start from this object.
+fn article_fields(a: &ArticleJson) -> Value {
+    json!({
+        "id": a.id,
+        "title": a.title,
+        "authors": a.authors,
+        "date": a.date.map(|d| d.format("%Y-%m-%d").to_string()),
+        "place": a.place,
+        "source": a.source,
+        "url": a.url,
+        "path": display_path(a.path),
+        "member": a.member,
+        "line": a.line,
+        "record": a.record,
+    })
+}
+
+/// Adds the fields of the object `more` to the object `obj`.
+fn extend(obj: &mut Value, more: Value) {
+    if let (Value::Object(obj), Value::Object(more)) = (obj, more) {
+        obj.extend(more);
+    }
+}
+
 /// Search results: `{"query", "total_hits", "total_articles", "hits": [...], "elapsed_ms",
 /// "suggestion"}`, with `"facets"` when counted and `"timeline"` when asked for.
 pub fn results_json(r: &Results, timeline: Option<&Timeline>) -> Value {
@@ -28,18 +70,24 @@ pub fn results_json(r: &Results, timeline: Option<&Timeline>) -> Value {
         .hits
         .iter()
         .map(|h| {
-            json!({
+            let mut hit = article_fields(&ArticleJson {
+                id: &h.id,
+                title: &h.title.text,
+                authors: &h.authors,
+                date: h.date,
+                place: h.place.as_deref(),
+                source: h.source.as_deref(),
+                url: h.url.as_deref(),
+                path: &h.path,
+                member: h.member.as_deref(),
+                line: h.line,
+                record: h.record,
+            });
+            extend(
+                &mut hit,
+                json!({
                 "rank": h.rank,
                 "score": h.score,
-                "path": display_path(&h.path),
-                "line": h.line,
-                "member": h.member,
-                "record": h.record,
-                "url": h.url,
-                "id": h.id,
-                "title": h.title.text,
-                "authors": h.authors,
-                "date": h.date.map(|d| d.format("%Y-%m-%d").to_string()),
                 "snippet": h.snippet.to_html(),
                 // No snippet (`--snippet-chars 0`, or nothing to show): no fragments.
                 "fragments": if h.snippet.text.is_empty() {
@@ -49,7 +97,9 @@ pub fn results_json(r: &Results, timeline: Option<&Timeline>) -> Value {
                 },
                 "title_html": h.title.to_html(),
                 "copies": h.copies.iter().map(|c| display_path(c)).collect::<Vec<_>>(),
-            })
+                }),
+            );
+            hit
         })
         .collect();
     let mut obj = json!({
@@ -72,20 +122,20 @@ pub fn results_json(r: &Results, timeline: Option<&Timeline>) -> Value {
 /// "path", "member", "line", "record", "body"}`, and with `--highlight` `"title_html"` and
 /// `"body_html"` (HTML-escaped, the query's words in `<b>…</b>`).
 pub fn article_json(a: &Shown) -> Value {
-    let mut obj = json!({
-        "id": a.id,
-        "title": a.title.text,
-        "authors": a.authors,
-        "date": a.date.map(|d| d.format("%Y-%m-%d").to_string()),
-        "place": a.place,
-        "source": a.source,
-        "url": a.url,
-        "path": display_path(&a.path),
-        "member": a.member,
-        "line": a.line,
-        "record": a.record,
-        "body": a.body.text,
+    let mut obj = article_fields(&ArticleJson {
+        id: &a.id,
+        title: &a.title.text,
+        authors: &a.authors,
+        date: a.date,
+        place: a.place.as_deref(),
+        source: a.source.as_deref(),
+        url: a.url.as_deref(),
+        path: &a.path,
+        member: a.member.as_deref(),
+        line: a.line,
+        record: a.record,
     });
+    obj["body"] = json!(a.body.text);
     if a.highlighted {
         obj["title_html"] = json!(a.title.to_html());
         obj["body_html"] = json!(a.body.to_html());
