@@ -1,0 +1,258 @@
+//! Turning what users type into a tantivy query.
+//!
+//! Words, phrases, boolean operators and `title:`/`author:`/`body:` go to tantivy's
+//! QueryParser. Date clauses (`date:2017-03`, `date:>=2017-03-01`, `date:[A TO B]`) are taken
+//! out first and become filters: they restrict the matches but never add to the score and are
+//! never OR-ed with the words, which is what a researcher means by "THAAD in March 2017".
+
+mod dates;
+mod rewrite;
+mod syntax;
+
+use anyhow::{bail, Result};
+use chrono::NaiveDate;
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Term};
+use tantivy::Index;
+
+use crate::ranking::{self, clone_clauses, Ranking};
+use crate::schema::{self, author_key, Fields};
+
+pub use dates::{
+    date_filter, extract_date_clauses, parse_date_value, parse_day_span, DateClause, DaySpan,
+    DATE_HELP,
+};
+use rewrite::{apostrophes, normalise_field_names};
+pub use syntax::{check_shape, MAX_NESTING, MAX_QUERY_CHARS};
+use syntax::{explain_parse_error, reject_field_wildcard, Syntax};
+
+/// Everything a search filters on besides the query text.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Any of these authors (whole names, any case).
+    pub authors: Vec<String>,
+    /// Any of these dateline places / sources (whole names, any case).
+    pub places: Vec<String>,
+    pub sources: Vec<String>,
+}
+
+/// The built query plus what the snippet generator needs to know.
+pub struct Built {
+    pub query: Box<dyn Query>,
+    /// Matches exactly what `query` matches, without the ranking's extra clauses: cheaper
+    /// to count.
+    pub count_query: Box<dyn Query>,
+    /// The part that matches words, without filters: what snippets highlight.
+    pub text_query: Option<Box<dyn Query>>,
+    /// For a ranked plain query: what finds its top k without scoring every match, its
+    /// candidates filtered as `query` is.
+    pub prune: Option<ranking::PruneParts>,
+    /// For a plain query under a ranking that rescores: how its best matches are scored
+    /// again (`crate::rescore`).
+    pub rescore: Option<ranking::Rescore>,
+}
+
+pub fn query_parser(index: &Index, fields: &Fields, title_boost: f32) -> QueryParser {
+    let mut parser = QueryParser::for_index(index, vec![fields.title, fields.author, fields.body]);
+    parser.set_field_boost(fields.title, title_boost);
+    parser
+}
+
+/// Matches documents whose whole-name `field` is any of `names`.
+fn any_name(field: Field, names: &[String]) -> Box<dyn Query> {
+    let any_of: Vec<(Occur, Box<dyn Query>)> = names
+        .iter()
+        .map(|name| {
+            let term = Term::from_field_text(field, &author_key(name));
+            let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+            (Occur::Should, q)
+        })
+        .collect();
+    Box::new(BooleanQuery::new(any_of))
+}
+
+/// Builds the query for what the user typed, restricted by `filters`: the words (ranked, or
+/// taken as written when they use syntax), with the date clauses and filters as clauses
+/// that restrict the matches and never add to the score.
+pub fn build(
+    index: &Index,
+    fields: &Fields,
+    text: &str,
+    filters: &Filters,
+    ranking: &Ranking,
+) -> Result<Built> {
+    // Checked on what the user typed and again on what goes to the parser, which differs
+    // only in how apostrophes are escaped.
+    check_shape(text)?;
+    let (words, dates) = extract_date_clauses(text)?;
+    let words = normalise_field_names(&words);
+    let words = text_part(index, fields, &words, ranking)?;
+    if text.trim().is_empty() && !has_filters(filters) {
+        bail!("empty query: type some words, or * to list every article");
+    }
+    let (text_query, ranked, rescore) = match words {
+        Some(w) => (Some(w.matches), w.ranked, w.rescore),
+        None => (
+            None,
+            ranking::Scored {
+                query: Box::new(AllQuery),
+                prune: None,
+            },
+            None,
+        ),
+    };
+    let restrictions = filter_clauses(fields, dates, filters);
+    // The ranking's extra clauses only reorder what the plain words match, so counting
+    // runs on the plain query.
+    let plain: Box<dyn Query> = text_query
+        .as_ref()
+        .map(|q| q.box_clone())
+        .unwrap_or_else(|| Box::new(AllQuery));
+    // The candidates are filtered as the query is, so that its top k are found among them.
+    let prune = ranked.prune.map(|prune| filter_prune(prune, &restrictions));
+    Ok(Built {
+        query: restrict(ranked.query, &restrictions),
+        count_query: restrict(plain, &restrictions),
+        text_query,
+        prune,
+        rescore,
+    })
+}
+
+/// The words of a query: as they match (what snippets highlight and counting runs on) and
+/// as they are ranked.
+struct TextPart {
+    matches: Box<dyn Query>,
+    ranked: ranking::Scored,
+    rescore: Option<ranking::Rescore>,
+}
+
+/// The query for `words` (dates already taken out, field names normalised); None when
+/// there are none, or only `*`. Plain words are ranked; syntax is taken as written,
+/// unranked.
+fn text_part(
+    index: &Index,
+    fields: &Fields,
+    words: &str,
+    ranking: &Ranking,
+) -> Result<Option<TextPart>> {
+    if words.is_empty() || words == "*" {
+        return Ok(None);
+    }
+    reject_field_wildcard(words)?;
+    let parser = query_parser(index, fields, ranking.title_boost);
+    let parsed = apostrophes(words);
+    check_shape(&parsed)?;
+    if ranking::plain_words(&parsed).is_some() {
+        let explain = |e| explain_parse_error(e, words);
+        let matches = parser.parse_query(&parsed).map_err(explain)?;
+        let mut conjunctive = query_parser(index, fields, ranking.title_boost);
+        conjunctive.set_conjunction_by_default();
+        let ranked = ranking::text_query(&parser, &conjunctive, &parsed, ranking)
+            .map_err(|e| explain_parse_error(e, words))?;
+        let rescore = ranking::rescore_terms(
+            &parser,
+            (fields.title, fields.author, fields.body),
+            (fields.inflected, &mut schema::exact_analyzer()),
+            fields.named,
+            &parsed,
+            ranking,
+        );
+        return Ok(Some(TextPart {
+            matches,
+            ranked,
+            rescore,
+        }));
+    }
+    let syntax = Syntax {
+        index,
+        fields,
+        parser: &parser,
+        title_boost: ranking.title_boost,
+        text: words,
+    };
+    let matches = syntax.build(&parsed)?;
+    let ranked = ranking::Scored {
+        query: matches.box_clone(),
+        prune: None,
+    };
+    Ok(Some(TextPart {
+        matches,
+        ranked,
+        rescore: None,
+    }))
+}
+
+/// True when `filters` restrict the search at all.
+fn has_filters(filters: &Filters) -> bool {
+    !filters.authors.is_empty()
+        || !filters.places.is_empty()
+        || !filters.sources.is_empty()
+        || filters.from.is_some()
+        || filters.to.is_some()
+}
+
+/// The query's date clauses, then `--from`/`--to`, then the author, place and source
+/// filters, each as a clause scored 0: they restrict the matches, never rank them.
+fn filter_clauses(
+    fields: &Fields,
+    dates: Vec<DateClause>,
+    filters: &Filters,
+) -> Vec<(Occur, Box<dyn Query>)> {
+    let filter = |q: Box<dyn Query>| -> Box<dyn Query> { Box::new(ConstScoreQuery::new(q, 0.0)) };
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for c in dates {
+        let occur = if c.negated {
+            Occur::MustNot
+        } else {
+            Occur::Must
+        };
+        clauses.push((occur, filter(date_filter(fields, c.span))));
+    }
+    if filters.from.is_some() || filters.to.is_some() {
+        let span = DaySpan {
+            start: filters.from,
+            end: filters.to.and_then(|d| d.succ_opt()),
+        };
+        clauses.push((Occur::Must, filter(date_filter(fields, span))));
+    }
+    for (field, names) in [
+        (fields.author_key, &filters.authors),
+        (fields.place, &filters.places),
+        (fields.source, &filters.sources),
+    ] {
+        if !names.is_empty() {
+            clauses.push((Occur::Must, filter(any_name(field, names))));
+        }
+    }
+    clauses
+}
+
+/// `query` required, with the `restrictions`; `query` itself when there are none.
+fn restrict(query: Box<dyn Query>, restrictions: &[(Occur, Box<dyn Query>)]) -> Box<dyn Query> {
+    if restrictions.is_empty() {
+        return query;
+    }
+    let mut clauses = vec![(Occur::Must, query)];
+    clauses.extend(clone_clauses(restrictions));
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// The pruning parts with their candidates restricted as the query is, and the
+/// restrictions on their own as the filter that the unpruned word union leaves out.
+fn filter_prune(
+    mut prune: ranking::PruneParts,
+    restrictions: &[(Occur, Box<dyn Query>)],
+) -> ranking::PruneParts {
+    if !restrictions.is_empty() {
+        let mut filter = clone_clauses(restrictions);
+        filter.push((Occur::Must, Box::new(AllQuery)));
+        prune.filter = Some(Box::new(BooleanQuery::new(filter)));
+    }
+    prune.candidates = restrict(prune.candidates, restrictions);
+    prune
+}
