@@ -941,6 +941,25 @@ fn idle_connections_past_the_open_file_limit_leave_room_for_a_search() {
 }
 
 #[test]
+fn a_query_that_makes_none_is_a_400_at_every_endpoint_that_takes_one() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    let id = first_id(&s, "session 3");
+    for (path, fix) in [
+        ("/api/search?q=oil+title:*".to_string(), "title:oil"),
+        ("/api/timeline?q=oil+date:yesterday".to_string(), "YYYY"),
+        (format!("/api/facets?q={}oil", "%28".repeat(40)), "levels"),
+        (format!("/api/article/{id}?q=oil+IN+%5Ba+b%5D"), "OR"),
+        ("/api/export?q=oil~9&format=csv".to_string(), "~1"),
+    ] {
+        let r = s.get(&path);
+        assert_eq!(r.status, 400, "{path}: {}", r.body);
+        let message = r.json()["error"].as_str().unwrap_or_default().to_string();
+        assert!(message.contains(fix), "{path}: {message}");
+    }
+}
+
+#[test]
 fn similar_and_facets_read_limit_as_search_does() {
     let a = wire();
     let s = Server::start(&a, &[]);

@@ -3,12 +3,12 @@
 
 use std::ops::Bound;
 
-use anyhow::{anyhow, bail, Result};
 use chrono::{Months, NaiveDate};
 use tantivy::query::{Query, RangeQuery};
 use tantivy::schema::Term;
 use tantivy::DateTime;
 
+use super::{QueryError, Result};
 use crate::schema::Fields;
 
 /// A half-open span of days `[start, end)`; `None` is unbounded.
@@ -58,7 +58,8 @@ pub fn parse_day_span(text: &str) -> Option<(NaiveDate, NaiveDate)> {
 }
 
 pub(super) fn span_of(text: &str, what: &str) -> Result<(NaiveDate, NaiveDate)> {
-    parse_day_span(text).ok_or_else(|| anyhow!("invalid date '{text}' in {what}: {DATE_HELP}"))
+    parse_day_span(text)
+        .ok_or_else(|| QueryError::Date(format!("invalid date '{text}' in {what}: {DATE_HELP}")))
 }
 
 /// Parses the value after `date:` into the days it selects.
@@ -74,7 +75,9 @@ pub fn parse_date_value(value: &str) -> Result<DaySpan> {
             .split_once(" TO ")
             .or_else(|| inner.split_once(" to "))
             .ok_or_else(|| {
-                anyhow!("invalid date range '{value}': write date:[2017-03-01 TO 2017-03-31]")
+                QueryError::Date(format!(
+                    "invalid date range '{value}': write date:[2017-03-01 TO 2017-03-31]"
+                ))
             })?;
         let (a, b) = (a.trim(), b.trim());
         let start = match a {
@@ -164,7 +167,7 @@ pub fn extract_date_clauses(query: &str) -> Result<(String, Vec<DateClause>)> {
                         j += 1;
                     }
                     if j == chars.len() {
-                        bail!("unclosed date range in '{query}': close it with ] (date:[2017-03-01 TO 2017-03-31])");
+                        refuse!(Date, "unclosed date range in '{query}': close it with ] (date:[2017-03-01 TO 2017-03-31])");
                     }
                     j += 1;
                 } else {
@@ -174,7 +177,10 @@ pub fn extract_date_clauses(query: &str) -> Result<(String, Vec<DateClause>)> {
                 }
                 let value: String = chars[start..j].iter().collect();
                 if value.is_empty() {
-                    bail!("date: needs a value, e.g. date:2017-03-17 or date:>=2017-03-01");
+                    refuse!(
+                        Date,
+                        "date: needs a value, e.g. date:2017-03-17 or date:>=2017-03-01"
+                    );
                 }
                 // A clause inside brackets or joined to its neighbours by AND / OR stays in
                 // the text and takes its place in the boolean structure (see `convert`);
@@ -247,7 +253,7 @@ pub fn date_filter(fields: &Fields, span: DaySpan) -> Box<dyn Query> {
 pub(super) fn check_span(span: DaySpan, text: &str) -> Result<()> {
     if let (Some(start), Some(end)) = (span.start, span.end) {
         if start >= end {
-            bail!(
+            refuse!(Date,
                 "the date range in '{text}' selects no day: put the earlier date first (date:[2017-03-01 TO 2017-03-31])"
             );
         }

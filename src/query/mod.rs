@@ -5,11 +5,19 @@
 //! out first and become filters: they restrict the matches but never add to the score and are
 //! never OR-ed with the words, which is what a researcher means by "THAAD in March 2017".
 
+/// Returns a [`QueryError`] of `kind` with the message `format!` makes of the rest.
+macro_rules! refuse {
+    ($kind:ident, $($arg:tt)*) => {
+        return Err($crate::query::QueryError::$kind(format!($($arg)*)))
+    };
+}
+
 mod dates;
 mod rewrite;
 mod syntax;
 
-use anyhow::{bail, Result};
+use std::fmt;
+
 use chrono::NaiveDate;
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery,
@@ -27,6 +35,54 @@ pub use dates::{
 use rewrite::{apostrophes, normalise_field_names};
 pub use syntax::{check_shape, MAX_NESTING, MAX_QUERY_CHARS};
 use syntax::{explain_parse_error, reject_field_wildcard, Syntax};
+
+/// Why what the user typed makes no query, as tantivy's `QueryParserError` says why its
+/// parser refused one: each shows as one line that says what to type instead, so a server
+/// answers 400 with it and the CLI prints it, without building the query again to tell.
+#[derive(Debug)]
+pub enum QueryError {
+    /// Too long or nested too deep to parse safely ([`MAX_QUERY_CHARS`], [`MAX_NESTING`]).
+    Shape(String),
+    /// A `date:` value or range that is not a date, or selects no day.
+    Date(String),
+    /// Words, operators or syntax the grammar or this engine does not take.
+    Syntax(String),
+    /// No words and no filters: nothing to search for.
+    Empty,
+    /// The index could not analyse the words: a fault of the index, not of the query.
+    Index(tantivy::TantivyError),
+}
+
+impl QueryError {
+    /// True when the query is at fault (a client's 400), not the index.
+    pub fn is_users(&self) -> bool {
+        !matches!(self, QueryError::Index(_))
+    }
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            QueryError::Shape(m) | QueryError::Date(m) | QueryError::Syntax(m) => f.write_str(m),
+            QueryError::Empty => {
+                f.write_str("empty query: type some words, or * to list every article")
+            }
+            QueryError::Index(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for QueryError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            QueryError::Index(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// What building a query gives.
+pub type Result<T, E = QueryError> = std::result::Result<T, E>;
 
 /// Everything a search filters on besides the query text.
 #[derive(Debug, Clone, Default)]
@@ -92,7 +148,7 @@ pub fn build(
     let words = normalise_field_names(&words);
     let words = text_part(index, fields, &words, ranking)?;
     if text.trim().is_empty() && !has_filters(filters) {
-        bail!("empty query: type some words, or * to list every article");
+        return Err(QueryError::Empty);
     }
     let (text_query, ranked, rescore) = match words {
         Some(w) => (Some(w.matches), w.ranked, w.rescore),
@@ -255,4 +311,50 @@ fn filter_prune(
     }
     prune.candidates = restrict(prune.candidates, restrictions);
     prune
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `build` refuses `text` with, on an empty index.
+    fn refused(text: &str) -> QueryError {
+        let (schema, fields) = schema::build_schema();
+        let index = Index::create_in_ram(schema);
+        schema::prepare(&index);
+        match build(
+            &index,
+            &fields,
+            text,
+            &Filters::default(),
+            &Ranking::default(),
+        ) {
+            Err(e) => e,
+            Ok(_) => panic!("'{text}' made a query"),
+        }
+    }
+
+    #[test]
+    fn refusals_are_typed_and_the_users() {
+        for (text, kind) in [
+            (String::new(), "empty"),
+            ("oil ".repeat(MAX_QUERY_CHARS), "shape"),
+            ("(".repeat(MAX_NESTING + 1), "shape"),
+            ("oil date:yesterday".into(), "date"),
+            ("oil title:*".into(), "syntax"),
+            ("unknown:oil AND gas".into(), "syntax"),
+        ] {
+            let e = refused(&text);
+            let got = match e {
+                QueryError::Empty => "empty",
+                QueryError::Shape(_) => "shape",
+                QueryError::Date(_) => "date",
+                QueryError::Syntax(_) => "syntax",
+                QueryError::Index(_) => "index",
+            };
+            assert_eq!(got, kind, "{text}: {e}");
+            assert!(e.is_users(), "{text}");
+            assert!(!e.to_string().contains('\n'), "{text}: {e}");
+        }
+    }
 }

@@ -2,7 +2,6 @@
 //! walk over tantivy's user query AST that builds a query with syntax, and the one-line
 //! messages for what tantivy's parser refuses.
 
-use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, Query,
@@ -15,20 +14,21 @@ use tantivy::schema::Term;
 use tantivy::Index;
 
 use super::dates::{check_span, date_filter, parse_date_value, span_of, DaySpan};
+use super::{QueryError, Result};
 use crate::schema::{self, Fields};
 
-pub(super) fn explain_parse_error(e: QueryParserError, text: &str) -> anyhow::Error {
+pub(super) fn explain_parse_error(e: QueryParserError, text: &str) -> QueryError {
     match e {
-        QueryParserError::FieldDoesNotExist(f) => anyhow!(
+        QueryParserError::FieldDoesNotExist(f) => QueryError::Syntax(format!(
             "unknown field '{f}:' in query '{text}': use title:, author:, body:, place:, source: or date: (quote the words to search for a literal colon)"
-        ),
-        QueryParserError::SyntaxError(_) => anyhow!(
+        )),
+        QueryParserError::SyntaxError(_) => QueryError::Syntax(format!(
             "cannot parse query '{text}': check quotes, brackets and operators (AND, OR, NOT, +, -)"
-        ),
-        QueryParserError::FieldNotIndexed(f) => anyhow!(
+        )),
+        QueryParserError::FieldNotIndexed(f) => QueryError::Syntax(format!(
             "field '{f}' cannot be searched: use title:, author:, body:, place:, source: or date:"
-        ),
-        other => anyhow!("cannot parse query '{text}': {other}"),
+        )),
+        other => QueryError::Syntax(format!("cannot parse query '{text}': {other}")),
     }
 }
 
@@ -46,11 +46,14 @@ pub fn check_shape(text: &str) -> Result<()> {
         nesting(text, false).unwrap_or(0)
     });
     if depth > MAX_NESTING {
-        bail!("query nests brackets {depth} levels deep: use at most {MAX_NESTING} levels of ( )");
+        refuse!(
+            Shape,
+            "query nests brackets {depth} levels deep: use at most {MAX_NESTING} levels of ( )"
+        );
     }
     let chars = text.chars().count();
     if chars > MAX_QUERY_CHARS {
-        bail!(
+        refuse!(Shape,
             "query too long ({chars} characters): shorten it to at most {MAX_QUERY_CHARS}, keeping the rarest words"
         );
     }
@@ -96,7 +99,7 @@ pub(super) fn reject_field_wildcard(words: &str) -> Result<()> {
     {
         let bare = word.trim_start_matches(['+', '-']);
         if let Some(field) = bare.strip_suffix(":*") {
-            bail!(
+            refuse!(Syntax,
                 "'{bare}' is not supported: search for words in a field (e.g. {field}:oil), or use * alone to list every article"
             );
         }
@@ -209,19 +212,19 @@ impl Syntax<'_> {
                 let span = self.date_range(&lower, &upper)?;
                 Ok(Some(zero(date_filter(self.fields, span))))
             }
-            UserInputLeaf::Range { field: None, .. } => bail!(
+            UserInputLeaf::Range { field: None, .. } => refuse!(Syntax,
                 "a range needs a field: ranges work on dates, e.g. date:[2017-03-01 TO 2017-03-31]"
             ),
-            UserInputLeaf::Range { field: Some(f), .. } => bail!(
+            UserInputLeaf::Range { field: Some(f), .. } => refuse!(Syntax,
                 "'{f}:[... TO ...]' is not supported: ranges work on dates only, e.g. date:[2017-03-01 TO 2017-03-31]"
             ),
             UserInputLeaf::Set { .. } => {
-                bail!("'IN [...]' is not supported: join the words with OR (cocoa OR coffee)")
+                refuse!(Syntax, "'IN [...]' is not supported: join the words with OR (cocoa OR coffee)")
             }
-            UserInputLeaf::Regex { .. } => bail!(
+            UserInputLeaf::Regex { .. } => refuse!(Syntax,
                 "regular expressions (/.../) are not supported: search for words, \"phrases\" or a prefix*"
             ),
-            UserInputLeaf::Exists { field } => bail!(
+            UserInputLeaf::Exists { field } => refuse!(Syntax,
                 "'{field}:*' is not supported: search for words in a field (e.g. {field}:oil), or use * alone to list every article"
             ),
             UserInputLeaf::Literal(l)
@@ -232,7 +235,7 @@ impl Syntax<'_> {
             UserInputLeaf::Literal(l) if l.delimiter == Delimiter::None && l.prefix => {
                 self.expand(&l.field_name, &l.phrase, |term, chars, typed| {
                     if chars < MIN_PREFIX_CHARS {
-                        bail!(
+                        refuse!(Syntax,
                             "'{typed}*' is too short to search as a prefix: give at least {MIN_PREFIX_CHARS} letters before *"
                         );
                     }
@@ -242,7 +245,7 @@ impl Syntax<'_> {
             UserInputLeaf::Literal(l) if l.delimiter == Delimiter::None && l.slop > 0 => {
                 let edits = l.slop;
                 if edits > MAX_FUZZY_EDITS {
-                    bail!(
+                    refuse!(Syntax,
                         "'{}~{edits}' allows too many differences: use ~1 or ~2 for words spelt up to two letters differently",
                         l.phrase
                     );
@@ -295,7 +298,7 @@ impl Syntax<'_> {
                     // `word~` alone: as many edits as allowed, as in Lucene.
                     "" => MAX_FUZZY_EDITS,
                     n => n.parse().map_err(|_| {
-                        anyhow!("cannot read '{word}': write word~1 or word~2 to allow spelling differences")
+                        QueryError::Syntax(format!("cannot read '{word}': write word~1 or word~2 to allow spelling differences"))
                     })?,
                 };
             return self.leaf(UserInputLeaf::Literal(UserInputLiteral {
@@ -313,7 +316,7 @@ impl Syntax<'_> {
                         ..l
                     }))
                 }
-                _ => bail!(
+                _ => refuse!(Syntax,
                     "'{word}': * works only at the end of a word, as a prefix (coc* finds cocoa), or alone for every article"
                 ),
             }
@@ -350,23 +353,27 @@ impl Syntax<'_> {
             if !matches!(entry.field_type(), tantivy::schema::FieldType::Str(_))
                 || !entry.is_indexed()
             {
-                bail!(
+                refuse!(Syntax,
                     "'{}:{word}': prefixes and ~ work on words in title:, author:, body:, place: or source:",
                     entry.name()
                 );
             }
-            let mut analyzer = self.index.tokenizer_for_field(field)?;
+            let mut analyzer = self
+                .index
+                .tokenizer_for_field(field)
+                .map_err(QueryError::Index)?;
             let mut tokens = Vec::new();
             analyzer
                 .token_stream(word)
                 .process(&mut |t| tokens.push(t.text.clone()));
-            let token = match tokens.as_slice() {
-                [] => continue,
-                [one] => one,
-                _ => bail!(
+            let token =
+                match tokens.as_slice() {
+                    [] => continue,
+                    [one] => one,
+                    _ => refuse!(Syntax,
                     "'{word}' is more than one word: * and ~ apply to one word (cocoa* or cocoa~1)"
                 ),
-            };
+                };
             let term = Term::from_field_text(field, token);
             let mut q = make(term, token.chars().count(), word)?;
             if field == self.fields.title && self.title_boost != 1.0 {

@@ -257,6 +257,15 @@ impl Failure {
         }
     }
 
+    /// A search that failed: the client's 400 when its query makes none
+    /// ([`query::QueryError`]), else [`Failure::internal`].
+    pub(crate) fn of_search(err: anyhow::Error) -> Failure {
+        match err.downcast_ref::<query::QueryError>() {
+            Some(bad) if bad.is_users() => Failure::bad(crate::output::one_line(&bad.to_string())),
+            _ => Failure::internal(err),
+        }
+    }
+
     /// A 503 asks the client to come back shortly.
     fn headers(&self) -> Option<(header::HeaderName, HeaderValue)> {
         (self.status == StatusCode::SERVICE_UNAVAILABLE)
@@ -280,8 +289,8 @@ impl IntoResponse for Failure {
     }
 }
 
-/// Checks that `text` and `filters` make a query, so that a bad one is the client's 400
-/// and not a failure of the search.
+/// Checks that `text` and `filters` make a query, for an answer that must be refused
+/// before it starts (an export's body streams): a bad one is the client's 400.
 pub(crate) fn check_query(open: &OpenIndex, text: &str, filters: &Filters) -> Result<(), Failure> {
     query::build(
         &open.index,
@@ -291,7 +300,7 @@ pub(crate) fn check_query(open: &OpenIndex, text: &str, filters: &Filters) -> Re
         &Default::default(),
     )
     .map(|_| ())
-    .map_err(|e| Failure::bad(crate::output::one_line(&format!("{e:#}"))))
+    .map_err(|e| Failure::of_search(e.into()))
 }
 
 /// Runs `work` on the blocking pool with the reader's current searcher, once one of the
@@ -339,9 +348,8 @@ pub(crate) async fn search(
         return Ok(kept);
     }
     blocking(state, move |st, searcher| {
-        check_query(&st.open, &request.query, &request.filters)?;
         let searched = answer::search(searcher, &st.open, &request, snippets, timeline)
-            .map_err(Failure::internal)?;
+            .map_err(Failure::of_search)?;
         // Kept under the generation this searcher was taken at: if a commit landed since
         // the key was made, the answer is for the newer index and is kept under its own.
         let key = cache::Key::new(
@@ -354,4 +362,26 @@ pub(crate) async fn search(
         Ok(searched)
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_query_that_makes_none_is_the_clients_400_and_the_rest_is_ours() {
+        let bad = Failure::of_search(anyhow::Error::from(query::QueryError::Empty).context("x"));
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert_eq!(bad.message, query::QueryError::Empty.to_string());
+        let index = query::QueryError::Index(tantivy::TantivyError::InternalError("x".into()));
+        assert_eq!(
+            Failure::of_search(index.into()).status,
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        let io = anyhow::Error::from(std::io::Error::other("disk"));
+        assert_eq!(
+            Failure::of_search(io).status,
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+    }
 }
