@@ -90,6 +90,17 @@ fn an_overlong_query_is_refused_in_one_line() {
     assert!(err.contains("too long") && err.contains("at most"), "{err}");
 }
 
+#[test]
+fn a_query_of_2000_characters_is_searched_and_one_more_is_refused() {
+    // The one limit the server takes too (tests/serve_api.rs).
+    let a = small_archive();
+    let query = format!("{}xy", "cocoa ".repeat(333));
+    assert_eq!(query.chars().count(), 2000);
+    assert_eq!(a.search(&query, &[])["total_hits"], 2);
+    let err = error_of(&a, &["search", &format!("{query}z")]);
+    assert!(err.contains("at most 2000"), "{err}");
+}
+
 /// The small archive, opened once for the property tests.
 fn opened() -> &'static (Archive, dateline::index_dir::OpenIndex) {
     static OPEN: OnceLock<(Archive, dateline::index_dir::OpenIndex)> = OnceLock::new();

@@ -32,8 +32,8 @@ pub(super) fn explain_parse_error(e: QueryParserError, text: &str) -> QueryError
     }
 }
 
-/// The longest query accepted, in characters: far more than anyone types, short enough that
-/// building and running a query stays quick.
+/// The longest query accepted, in characters, by every door (the CLI, the API, the page):
+/// far more than anyone types, short enough that building and running a query stays quick.
 pub const MAX_QUERY_CHARS: usize = 2000;
 /// The deepest nesting of brackets accepted. tantivy's query grammar is recursive, so a
 /// query of thousands of `(` would overflow the stack; nobody groups deeper than a few levels.

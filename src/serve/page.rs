@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::api::{self, FACETS_SHOWN};
-use super::params::{Params, MAX_OFFSET, NARROW};
+use super::params::{Params, MAX_OFFSET, MAX_QUERY_CHARS, NARROW};
 use super::{blocking, check_query, Failure, Shared};
 use crate::answer::{self, Searched};
 use crate::facets::FacetCount;
@@ -251,7 +251,11 @@ pub(crate) async fn home(State(state): State<Shared>, RawQuery(raw): RawQuery) -
         Err(failure) => {
             // Keep what can be kept of the form (a bad date must not lose the query).
             let view = View {
-                q: p.one("q").unwrap_or_default().chars().take(1_000).collect(),
+                q: p.one("q")
+                    .unwrap_or_default()
+                    .chars()
+                    .take(MAX_QUERY_CHARS)
+                    .collect(),
                 page: 1,
                 ..View::default()
             };
@@ -324,7 +328,7 @@ fn search_form(view: &View) -> Markup {
             div.query-row {
                 label for="q" { "Search the archive" }
                 div.query-box {
-                    input #q name="q" type="search" value=(view.q) maxlength="1000"
+                    input #q name="q" type="search" value=(view.q) maxlength=(MAX_QUERY_CHARS)
                         autocomplete="off" aria-describedby="q-hint"
                         placeholder="e.g. THAAD South Korea";
                     button type="submit" { "Search" }

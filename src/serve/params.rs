@@ -9,8 +9,7 @@ use crate::query::{parse_day_span, Filters, DATE_HELP};
 use crate::search::SortOrder;
 use crate::timeline::Period;
 
-/// Longest query taken, in characters.
-pub const MAX_QUERY_CHARS: usize = 1_000;
+pub use crate::query::MAX_QUERY_CHARS;
 /// Most hits in one page.
 pub const MAX_LIMIT: usize = 100;
 /// Deepest page start: past this, narrow the search instead.
