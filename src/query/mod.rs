@@ -73,9 +73,10 @@ impl fmt::Display for QueryError {
 }
 
 impl std::error::Error for QueryError {
+    /// `Index` shows its tantivy error itself, so the chain goes on from what caused that.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            QueryError::Index(e) => Some(e),
+            QueryError::Index(e) => std::error::Error::source(e),
             _ => None,
         }
     }
