@@ -154,7 +154,7 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
         filters,
         limit: args.limit,
         offset: args.offset,
-        sort: args.sort.into(),
+        sort: args.sort,
         // Snippets shorter than a few words are not worth cutting; 0 asks for none at all.
         snippet_chars: args.snippet_chars.max(20),
         ranking: Default::default(),
@@ -163,7 +163,7 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
     };
     if let Some(format) = args.format {
         let options = export::Options {
-            format: format.into(),
+            format,
             csv_raw: args.csv_raw,
         };
         let rows = export_rows(&open, &request, options)?;
@@ -366,7 +366,7 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
     use crate::cluster::{self, ClusterDoc};
     use crate::output::split::{NdjsonOut, SplitFiles};
     let started = std::time::Instant::now();
-    let engine: cluster::Engine = args.to.into();
+    let engine = args.to;
     let mut out = match &args.out {
         Some(dir) => {
             let limit = args.split_mb.unwrap_or(DEFAULT_SPLIT_MB) << 20;

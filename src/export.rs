@@ -10,12 +10,15 @@
 use std::cmp::Ordering;
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
 
 use anyhow::Result;
 use serde::Serialize;
 use tantivy::columnar::Column;
 use tantivy::{DateTime, DocAddress, Score, Searcher, SegmentOrdinal, TantivyDocument};
 
+use crate::choice::UnknownChoice;
 use crate::index_dir::{self, OpenIndex};
 use crate::query;
 use crate::schema;
@@ -29,6 +32,36 @@ pub enum Format {
     Csv,
     /// One JSON object per line (authors as an array).
     Jsonl,
+}
+
+impl Format {
+    /// The words `--format` and `format=` take.
+    pub const NAMES: [&'static str; 2] = ["csv", "jsonl"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Jsonl => "jsonl",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = UnknownChoice;
+
+    fn from_str(text: &str) -> Result<Format, UnknownChoice> {
+        match text {
+            "csv" => Ok(Format::Csv),
+            "jsonl" => Ok(Format::Jsonl),
+            _ => Err(UnknownChoice::new(text, "csv or jsonl")),
+        }
+    }
 }
 
 /// How `search --format` writes.

@@ -3,6 +3,8 @@
 //! [`rank`] is the one relevance ranking: a page of hits, the scores of a page sorted by
 //! date and `search --format` (`crate::export`) are all cut from it.
 
+use std::fmt;
+use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -14,6 +16,7 @@ use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::query::Query;
 use tantivy::{DocAddress, Order, Score, Searcher, TantivyDocument};
 
+use crate::choice::UnknownChoice;
 use crate::facets::{self, Facets};
 use crate::index_dir::{self, OpenIndex};
 use crate::query::{self, Filters};
@@ -32,6 +35,38 @@ pub enum SortOrder {
     Relevance,
     Newest,
     Oldest,
+}
+
+impl SortOrder {
+    /// The words `--sort` and `sort=` take, in the order help lists them.
+    pub const NAMES: [&'static str; 3] = ["relevance", "newest", "oldest"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SortOrder::Relevance => "relevance",
+            SortOrder::Newest => "newest",
+            SortOrder::Oldest => "oldest",
+        }
+    }
+}
+
+impl fmt::Display for SortOrder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for SortOrder {
+    type Err = UnknownChoice;
+
+    fn from_str(text: &str) -> Result<SortOrder, UnknownChoice> {
+        match text {
+            "relevance" => Ok(SortOrder::Relevance),
+            "newest" => Ok(SortOrder::Newest),
+            "oldest" => Ok(SortOrder::Oldest),
+            _ => Err(UnknownChoice::new(text, "relevance, newest or oldest")),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -206,16 +206,12 @@ pub(crate) async fn export(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, Failure> {
     let p = Params::parse(raw.as_deref());
-    let format = match p.one("format") {
-        Some("csv") => export::Format::Csv,
-        Some("jsonl") => export::Format::Jsonl,
-        other => {
-            return Err(Failure::bad(format!(
-                "invalid format '{}': use format=csv or format=jsonl",
-                other.unwrap_or_default()
-            )))
-        }
-    };
+    let text = p.one("format").unwrap_or_default();
+    let format: export::Format = text.parse().map_err(|_| {
+        Failure::bad(format!(
+            "invalid format '{text}': use format=csv or format=jsonl"
+        ))
+    })?;
     let options = export::Options {
         format,
         csv_raw: p.flag("csv_raw")?,
