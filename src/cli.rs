@@ -14,7 +14,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 use crate::cluster::Engine;
 use crate::export::Format;
 use crate::indexer::{DEFAULT_MAX_ARTICLE_MB, DEFAULT_MEMORY_MB};
-use crate::query::{parse_day_span, DATE_HELP};
+use crate::query::parse_day_bound;
 use crate::search::SortOrder;
 use crate::timeline::Period;
 
@@ -431,13 +431,7 @@ impl std::error::Error for BadValue {}
 /// Reads a `--from`/`--to` day, month or year; `end` takes its last day (`--to 2017-03` is
 /// 2017-03-31), otherwise its first.
 pub fn parse_cli_day(text: &str, flag: &str, end: bool) -> Result<NaiveDate, BadValue> {
-    let (first, after) = parse_day_span(text)
-        .ok_or_else(|| BadValue(format!("invalid date '{text}' for {flag}: {DATE_HELP}")))?;
-    Ok(if end {
-        after.pred_opt().unwrap_or(after)
-    } else {
-        first
-    })
+    parse_day_bound(text, flag, end).map_err(BadValue)
 }
 
 fn from_day(text: &str) -> Result<NaiveDate, BadValue> {

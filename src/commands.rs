@@ -322,13 +322,9 @@ pub fn filters_of(args: &FilterArgs) -> Result<Filters> {
         places: args.place.clone(),
         sources: args.source.clone(),
     };
-    if let (Some(from), Some(to)) = (filters.from, filters.to) {
-        if from > to {
-            anyhow::bail!(
-                "--from {from} is after --to {to}: no article can match; swap them or widen the span"
-            );
-        }
-    }
+    filters
+        .check_day_order("--from", "--to")
+        .map_err(anyhow::Error::msg)?;
     Ok(filters)
 }
 

@@ -266,6 +266,32 @@ pub struct Filters {
     pub sources: Vec<String>,
 }
 
+impl Filters {
+    /// Refuses a `from` after `to`, which no article can match; the message names the two
+    /// bounds as the caller spells them (`--from`/`--to`, `from`/`to`).
+    pub fn check_day_order(&self, from_name: &str, to_name: &str) -> Result<(), String> {
+        match (self.from, self.to) {
+            (Some(from), Some(to)) if from > to => Err(format!(
+                "{from_name} {from} is after {to_name} {to}: no article can match; swap them or \
+                 widen the span"
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Reads a `from` or `to` bound (a day, month or year): its first day, or with `end` its
+/// last (`to 2017-03` is 2017-03-31); the error names the bound as the caller spells it.
+pub fn parse_day_bound(text: &str, name: &str, end: bool) -> Result<NaiveDate, String> {
+    let (first, after) = parse_day_span(text)
+        .ok_or_else(|| format!("invalid date '{text}' for {name}: {DATE_HELP}"))?;
+    Ok(if end {
+        after.pred_opt().unwrap_or(after)
+    } else {
+        first
+    })
+}
+
 /// The built query plus what the snippet generator needs to know.
 pub struct Built {
     pub query: Box<dyn Query>,

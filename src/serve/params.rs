@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::Failure;
 use crate::choice::UnknownChoice;
-use crate::query::{parse_day_span, Filters, DATE_HELP};
+use crate::query::{parse_day_bound, Filters};
 use crate::search::SortOrder;
 use crate::timeline::Period;
 
@@ -84,13 +84,9 @@ impl Params {
             places: self.all("place"),
             sources: self.all("source"),
         };
-        if let (Some(from), Some(to)) = (filters.from, filters.to) {
-            if from > to {
-                return Err(Failure::bad(format!(
-                    "from {from} is after to {to}: no article can match; swap them or widen the span"
-                )));
-            }
-        }
+        filters
+            .check_day_order("from", "to")
+            .map_err(Failure::bad)?;
         Ok(filters)
     }
 
@@ -99,14 +95,9 @@ impl Params {
         let Some(text) = self.one(name) else {
             return Ok(None);
         };
-        let (first, after) = parse_day_span(text).ok_or_else(|| {
-            Failure::bad(format!("invalid date '{text}' for {name}: {DATE_HELP}"))
-        })?;
-        Ok(Some(if end {
-            after.pred_opt().unwrap_or(after)
-        } else {
-            first
-        }))
+        parse_day_bound(text, name, end)
+            .map(Some)
+            .map_err(Failure::bad)
     }
 
     /// `sort`: relevance (the default), newest or oldest.
@@ -201,7 +192,14 @@ mod tests {
         let p = Params::parse(Some("to=1987-03&from=1987"));
         let f = p.filters().unwrap();
         assert_eq!(f.to.unwrap().to_string(), "1987-03-31");
-        assert!(Params::parse(Some("from=1988&to=1987")).filters().is_err());
+        let err = Params::parse(Some("from=1988&to=1987"))
+            .filters()
+            .unwrap_err();
+        assert_eq!(
+            err.message,
+            "from 1988-01-01 is after to 1987-12-31: no article can match; swap them or widen \
+             the span"
+        );
     }
 
     #[test]
