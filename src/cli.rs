@@ -192,7 +192,7 @@ pub struct SearchArgs {
     #[command(flatten)]
     pub filters: FilterArgs,
     /// Number of results to show
-    #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
+    #[arg(long, short = 'n', value_name = "N", default_value_t = crate::search::DEFAULT_LIMIT)]
     pub limit: usize,
     /// Results to skip (for paging)
     #[arg(long, value_name = "N", default_value_t = 0)]
@@ -204,7 +204,7 @@ pub struct SearchArgs {
     #[arg(long)]
     pub json: bool,
     /// Longest snippet, in characters (0: no snippet)
-    #[arg(long, value_name = "N", default_value_t = 200)]
+    #[arg(long, value_name = "N", default_value_t = crate::snippet::DEFAULT_CHARS)]
     pub snippet_chars: usize,
     /// Also count the top authors, sources and places among all matches
     #[arg(long)]

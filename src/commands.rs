@@ -21,6 +21,7 @@ use crate::indexer::{self, Indexer, Options, Summary};
 use crate::output::{self, chart, json, Paint};
 use crate::query::Filters;
 use crate::search::Request;
+use crate::snippet;
 use crate::{answer, export};
 
 /// Exit code 130: stopped by Ctrl-C (128 + SIGINT), as shells report it.
@@ -155,11 +156,10 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
         limit: args.limit,
         offset: args.offset,
         sort: args.sort,
-        // Snippets shorter than a few words are not worth cutting; 0 asks for none at all.
-        snippet_chars: args.snippet_chars.max(20),
-        ranking: Default::default(),
+        snippet_chars: snippet::length(args.snippet_chars),
         facets: args.facets.then_some(FACETS_SHOWN),
         all_copies: args.all_copies,
+        ..Request::default()
     };
     if let Some(format) = args.format {
         let options = export::Options {
@@ -230,7 +230,13 @@ pub fn similar(args: SimilarArgs) -> Result<ExitCode> {
     ensure_default_index(&args.location.index)?;
     let open = index_dir::open_for_search(&args.location.index)?;
     let searcher = index_dir::reader(&open.index)?.searcher();
-    let results = crate::similar::similar(&searcher, &open, &args.article, args.limit, 200)?;
+    let results = crate::similar::similar(
+        &searcher,
+        &open,
+        &args.article,
+        args.limit,
+        snippet::DEFAULT_CHARS,
+    )?;
     to_stdout(|out| {
         if args.json {
             json::write_line(out, &json::results_json(&results, None))

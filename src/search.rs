@@ -69,6 +69,11 @@ impl FromStr for SortOrder {
     }
 }
 
+/// Hits in one page unless `--limit` or `limit=` says otherwise.
+pub const DEFAULT_LIMIT: usize = 10;
+
+/// What to search for and how to show it. `Request::default()` is `dateline search`'s
+/// defaults for an empty query: fill in `query` and what differs.
 #[derive(Debug, Clone)]
 pub struct Request {
     pub query: String,
@@ -83,6 +88,22 @@ pub struct Request {
     pub facets: Option<usize>,
     /// Show every copy of a story as its own hit instead of folding copies together.
     pub all_copies: bool,
+}
+
+impl Default for Request {
+    fn default() -> Request {
+        Request {
+            query: String::new(),
+            filters: Filters::default(),
+            limit: DEFAULT_LIMIT,
+            offset: 0,
+            sort: SortOrder::Relevance,
+            snippet_chars: snippet::DEFAULT_CHARS,
+            ranking: Ranking::default(),
+            facets: None,
+            all_copies: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -128,14 +128,7 @@ fn search(query: &str) {
     let (_, open) = opened();
     let request = dateline::search::Request {
         query: query.to_string(),
-        filters: Default::default(),
-        limit: 10,
-        offset: 0,
-        sort: Default::default(),
-        snippet_chars: 200,
-        ranking: Default::default(),
-        facets: None,
-        all_copies: false,
+        ..Default::default()
     };
     let built = dateline::query::build(
         &open.index,
