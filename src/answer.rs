@@ -44,14 +44,14 @@ pub fn search(
     timeline: Option<usize>,
 ) -> Result<Searched> {
     let started = std::time::Instant::now();
-    let mut results = search::search_with(searcher, open, req)?;
+    let mut results = search::search(searcher, open, req)?;
     if !snippets {
         for hit in &mut results.hits {
             hit.snippet = Default::default();
         }
     }
     let timeline = timeline
-        .map(|room| timeline::for_search_with(searcher, open, &req.query, &req.filters, room))
+        .map(|room| timeline::for_search(searcher, open, &req.query, &req.filters, room))
         .transpose()?;
     results.elapsed = started.elapsed();
     Ok(Searched { results, timeline })
@@ -75,7 +75,7 @@ pub fn facets(
         all_copies: true,
         ..Request::default()
     };
-    let mut results = search::search_with(searcher, open, &request)?;
+    let mut results = search::search(searcher, open, &request)?;
     let facets = results.facets.take().unwrap_or_default();
     Ok((results, facets))
 }
@@ -93,7 +93,7 @@ pub fn timeline(
     filters: &Filters,
     by: Option<Period>,
 ) -> Result<Timeline> {
-    timeline::run_with(searcher, open, query, filters, by)
+    timeline::run(searcher, open, query, filters, by)
 }
 
 /// `dateline timeline --json`, its keys in the documented order.

@@ -199,7 +199,8 @@ fn export_rows(
 ) -> Result<u64> {
     let out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
     let mut rows = output::RowWriter::new(options, out).context("writing output")?;
-    let written = export::for_each_row(open, request, |row| {
+    let searcher = index_dir::reader(&open.index)?.searcher();
+    let written = export::for_each_row(&searcher, open, request, |row| {
         rows.write(row).context("writing output")
     })?;
     rows.finish().context("writing output")?;

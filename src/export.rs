@@ -19,7 +19,7 @@ use tantivy::columnar::Column;
 use tantivy::{DateTime, DocAddress, Score, Searcher, SegmentOrdinal, TantivyDocument};
 
 use crate::choice::UnknownChoice;
-use crate::index_dir::{self, OpenIndex};
+use crate::index_dir::OpenIndex;
 use crate::query;
 use crate::schema;
 use crate::search::{self, Depth, Request, SortOrder};
@@ -184,16 +184,6 @@ impl Row {
 /// articles: only the matches' addresses are held. An error from `each` (a closed pipe)
 /// ends the reading and comes back as it is.
 pub fn for_each_row(
-    open: &OpenIndex,
-    req: &Request,
-    each: impl FnMut(Row) -> Result<()>,
-) -> Result<u64> {
-    let reader = index_dir::reader(&open.index)?;
-    for_each_row_with(&reader.searcher(), open, req, each)
-}
-
-/// [`for_each_row`] with a searcher a long-running caller (`dateline serve`) already holds.
-pub fn for_each_row_with(
     searcher: &Searcher,
     open: &OpenIndex,
     req: &Request,

@@ -18,7 +18,7 @@ use tantivy::{DocAddress, Order, Score, Searcher, TantivyDocument};
 
 use crate::choice::UnknownChoice;
 use crate::facets::{self, Facets};
-use crate::index_dir::{self, OpenIndex};
+use crate::index_dir::OpenIndex;
 use crate::query::{self, Filters};
 use crate::ranking::{self, Ranking};
 use crate::rescore;
@@ -161,15 +161,6 @@ fn lead(text: &str, max_chars: usize) -> String {
             format!("{}…", head.trim_end())
         }
     }
-}
-
-/// Searches the index's last commit.
-pub fn search(open: &OpenIndex, req: &Request) -> Result<Results> {
-    let started = Instant::now();
-    let reader = index_dir::reader(&open.index)?;
-    let mut results = search_with(&reader.searcher(), open, req)?;
-    results.elapsed = started.elapsed();
-    Ok(results)
 }
 
 /// A match's score (None when sorted by date) and where it is.
@@ -713,9 +704,9 @@ fn suggestion_for(
     Ok(Some(out))
 }
 
-/// Searches with an existing searcher: long-running callers (benchmarks, a server) open the
-/// reader once.
-pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Result<Results> {
+/// Searches what `searcher` sees (`index_dir::reader(&open.index)?.searcher()` for the last
+/// commit; long-running callers, a server or a benchmark, hold one).
+pub fn search(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Result<Results> {
     let started = Instant::now();
     let fields = &open.fields;
     let built = query::build(&open.index, fields, &req.query, &req.filters, &req.ranking)?;

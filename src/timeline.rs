@@ -22,7 +22,7 @@ use tantivy::query::Query;
 use tantivy::{DateTime, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use crate::choice::UnknownChoice;
-use crate::index_dir::{self, OpenIndex};
+use crate::index_dir::OpenIndex;
 use crate::query::{self, Filters};
 use crate::ranking::Ranking;
 use crate::schema;
@@ -354,19 +354,8 @@ pub fn group(
     (by, periods)
 }
 
-/// Counts the articles matching `text` and `filters` per period.
+/// Counts the articles matching `text` and `filters` per period, in what `searcher` sees.
 pub fn run(
-    open: &OpenIndex,
-    text: &str,
-    filters: &Filters,
-    by: Option<Period>,
-) -> Result<Timeline> {
-    let reader = index_dir::reader(&open.index)?;
-    timeline(&reader.searcher(), open, text, filters, by, usize::MAX)
-}
-
-/// [`run`] with a searcher a long-running caller (`dateline serve`) already holds.
-pub fn run_with(
     searcher: &Searcher,
     open: &OpenIndex,
     text: &str,
@@ -379,17 +368,6 @@ pub fn run_with(
 /// The timeline `search --timeline` shows: the automatic period, made coarser until it fits
 /// in `max_periods` characters.
 pub fn for_search(
-    open: &OpenIndex,
-    text: &str,
-    filters: &Filters,
-    max_periods: usize,
-) -> Result<Timeline> {
-    let reader = index_dir::reader(&open.index)?;
-    timeline(&reader.searcher(), open, text, filters, None, max_periods)
-}
-
-/// [`for_search`] with a searcher a long-running caller already holds.
-pub fn for_search_with(
     searcher: &Searcher,
     open: &OpenIndex,
     text: &str,

@@ -141,7 +141,7 @@ fn search(query: &str) {
         let searcher = dateline::index_dir::reader(&open.index)
             .expect("reader")
             .searcher();
-        let _ = dateline::search::search_with(&searcher, open, &request);
+        let _ = dateline::search::search(&searcher, open, &request);
     }
 }
 

@@ -233,7 +233,7 @@ pub(crate) async fn export(
         let written = RowWriter::new(options, out)
             .map_err(anyhow::Error::from)
             .and_then(|mut rows| {
-                export::for_each_row_with(&searcher, &shared.open, &request, |row| {
+                export::for_each_row(&searcher, &shared.open, &request, |row| {
                     rows.write(row).map_err(anyhow::Error::from)
                 })?;
                 rows.finish().map_err(anyhow::Error::from)
