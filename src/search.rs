@@ -685,9 +685,9 @@ fn suggestion_for(
     text: &str,
     total_hits: usize,
 ) -> Result<Option<String>> {
-    // Issue 6: suggest a corrected query when the query finds fewer than three articles.
-    // A query that finds more is answered; looking for corrections there would add a
-    // Levenshtein walk over the term dictionary to every search with an unknown word.
+    // Only a query that finds few articles gets a correction: one that finds more is
+    // answered, and looking for corrections there would add a Levenshtein walk over the
+    // term dictionary to every search with an unknown word.
     if total_hits >= suggest::SUGGEST_BELOW {
         return Ok(None);
     }
