@@ -16,6 +16,7 @@ use crate::query::Filters;
 use crate::search::{self, Request, Results};
 use crate::show::{self, Shown};
 use crate::similar;
+use crate::snippet;
 use crate::timeline::{self, Period, Timeline};
 
 /// A search's results and, when asked for, its timeline.
@@ -43,14 +44,14 @@ pub fn search(
     timeline: Option<usize>,
 ) -> Result<Searched> {
     let started = std::time::Instant::now();
-    let mut results = search::search_with(searcher, open, req)?;
+    let mut results = search::search(searcher, open, req)?;
     if !snippets {
         for hit in &mut results.hits {
             hit.snippet = Default::default();
         }
     }
     let timeline = timeline
-        .map(|room| timeline::for_search_with(searcher, open, &req.query, &req.filters, room))
+        .map(|room| timeline::for_search(searcher, open, &req.query, &req.filters, room))
         .transpose()?;
     results.elapsed = started.elapsed();
     Ok(Searched { results, timeline })
@@ -68,15 +69,13 @@ pub fn facets(
         query: query.to_string(),
         filters: filters.clone(),
         limit: 0,
-        offset: 0,
-        sort: Default::default(),
         snippet_chars: 0,
-        ranking: Default::default(),
         // `size` 0 lists no values (as `search --limit 0` lists no hits): only the count.
         facets: (size > 0).then_some(size),
         all_copies: true,
+        ..Request::default()
     };
-    let mut results = search::search_with(searcher, open, &request)?;
+    let mut results = search::search(searcher, open, &request)?;
     let facets = results.facets.take().unwrap_or_default();
     Ok((results, facets))
 }
@@ -94,7 +93,7 @@ pub fn timeline(
     filters: &Filters,
     by: Option<Period>,
 ) -> Result<Timeline> {
-    timeline::run_with(searcher, open, query, filters, by)
+    timeline::run(searcher, open, query, filters, by)
 }
 
 /// `dateline timeline --json`, its keys in the documented order.
@@ -133,4 +132,4 @@ pub fn similar_json(results: &Results) -> Value {
 }
 
 /// How much of each similar article's start is shown.
-pub const SIMILAR_SNIPPET_CHARS: usize = 200;
+pub const SIMILAR_SNIPPET_CHARS: usize = snippet::DEFAULT_CHARS;

@@ -7,12 +7,14 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::error::ErrorKind;
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
-use crate::export;
+use crate::cluster::Engine;
+use crate::export::Format;
 use crate::indexer::{DEFAULT_MAX_ARTICLE_MB, DEFAULT_MEMORY_MB};
-use crate::query::{parse_day_span, DATE_HELP};
+use crate::query::parse_day_bound;
 use crate::search::SortOrder;
 use crate::timeline::Period;
 
@@ -190,19 +192,19 @@ pub struct SearchArgs {
     #[command(flatten)]
     pub filters: FilterArgs,
     /// Number of results to show
-    #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
+    #[arg(long, short = 'n', value_name = "N", default_value_t = crate::search::DEFAULT_LIMIT)]
     pub limit: usize,
     /// Results to skip (for paging)
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub offset: usize,
     /// Result order
-    #[arg(long, value_enum, default_value_t = Sort::Relevance)]
-    pub sort: Sort,
+    #[arg(long, default_value_t = SortOrder::Relevance, value_parser = sort_order())]
+    pub sort: SortOrder,
     /// Print results as one JSON object
     #[arg(long)]
     pub json: bool,
     /// Longest snippet, in characters (0: no snippet)
-    #[arg(long, value_name = "N", default_value_t = 200)]
+    #[arg(long, value_name = "N", default_value_t = crate::snippet::DEFAULT_CHARS)]
     pub snippet_chars: usize,
     /// Also count the top authors, sources and places among all matches
     #[arg(long)]
@@ -212,7 +214,8 @@ pub struct SearchArgs {
     pub all_copies: bool,
     /// Write every match as CSV or JSON Lines, in search's order: the page --limit and --offset
     /// name comes first, as search shows it
-    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with_all = ["json", "timeline"])]
+    #[arg(long, value_name = "FORMAT", value_parser = format(),
+          conflicts_with_all = ["json", "timeline"])]
     pub format: Option<Format>,
     /// With --format csv: write cells as they are (by default a cell starting with = + - @,
     /// tab or CR gets a leading ' so a spreadsheet shows it rather than runs it)
@@ -350,7 +353,7 @@ Exit status: 0 when articles were exported, 1 when there were none, 2 on an erro
 pub struct ExportArgs {
     /// The engine to write for: quickwit (one document a line, for `quickwit index ingest`)
     /// or opensearch (`_bulk` action and document lines)
-    #[arg(long, value_enum, value_name = "ENGINE")]
+    #[arg(long, value_name = "ENGINE", value_parser = engine())]
     pub to: Engine,
     /// Folders of articles to read, as `dateline index` reads them (default: the index's
     /// stored articles)
@@ -377,19 +380,8 @@ pub struct ExportArgs {
 }
 
 /// `--to`: the engine an export is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Engine {
-    Quickwit,
-    Opensearch,
-}
-
-impl From<Engine> for crate::cluster::Engine {
-    fn from(engine: Engine) -> crate::cluster::Engine {
-        match engine {
-            Engine::Quickwit => crate::cluster::Engine::Quickwit,
-            Engine::Opensearch => crate::cluster::Engine::OpenSearch,
-        }
-    }
+fn engine() -> impl TypedValueParser<Value = Engine> {
+    PossibleValuesParser::new(Engine::NAMES).try_map(|word| word.parse::<Engine>())
 }
 
 /// Reads `--index-name`: a name both engines accept (and a safe file name).
@@ -410,39 +402,18 @@ fn index_name(text: &str) -> Result<String, BadValue> {
 }
 
 /// `--sort`: the order of results.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Sort {
-    Relevance,
-    Newest,
-    Oldest,
-}
-
-impl From<Sort> for SortOrder {
-    fn from(sort: Sort) -> SortOrder {
-        match sort {
-            Sort::Relevance => SortOrder::Relevance,
-            Sort::Newest => SortOrder::Newest,
-            Sort::Oldest => SortOrder::Oldest,
-        }
-    }
+fn sort_order() -> impl TypedValueParser<Value = SortOrder> {
+    PossibleValuesParser::new(SortOrder::NAMES).try_map(|word| word.parse::<SortOrder>())
 }
 
 /// `--format`: what `search --format` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// A header row, then one row per article (authors joined with "; ")
-    Csv,
-    /// One JSON object per line (authors as an array)
-    Jsonl,
-}
-
-impl From<Format> for export::Format {
-    fn from(format: Format) -> export::Format {
-        match format {
-            Format::Csv => export::Format::Csv,
-            Format::Jsonl => export::Format::Jsonl,
-        }
-    }
+fn format() -> impl TypedValueParser<Value = Format> {
+    let help = |format: Format| match format {
+        Format::Csv => "A header row, then one row per article (authors joined with \"; \")",
+        Format::Jsonl => "One JSON object per line (authors as an array)",
+    };
+    let values = [Format::Csv, Format::Jsonl].map(|f| PossibleValue::new(f.name()).help(help(f)));
+    PossibleValuesParser::new(values).try_map(|word| word.parse::<Format>())
 }
 
 /// A flag's value that one of our parsers refused, with the fix in one line.
@@ -460,13 +431,7 @@ impl std::error::Error for BadValue {}
 /// Reads a `--from`/`--to` day, month or year; `end` takes its last day (`--to 2017-03` is
 /// 2017-03-31), otherwise its first.
 pub fn parse_cli_day(text: &str, flag: &str, end: bool) -> Result<NaiveDate, BadValue> {
-    let (first, after) = parse_day_span(text)
-        .ok_or_else(|| BadValue(format!("invalid date '{text}' for {flag}: {DATE_HELP}")))?;
-    Ok(if end {
-        after.pred_opt().unwrap_or(after)
-    } else {
-        first
-    })
+    parse_day_bound(text, flag, end).map_err(BadValue)
 }
 
 fn from_day(text: &str) -> Result<NaiveDate, BadValue> {
@@ -477,19 +442,10 @@ fn to_day(text: &str) -> Result<NaiveDate, BadValue> {
     parse_cli_day(text, "--to", true)
 }
 
-/// Reads `--by`; plurals and `daily`-style words are accepted too.
+/// Reads `--by`, as [`Period`]'s `FromStr` does.
 pub fn parse_period(text: &str) -> Result<Period, BadValue> {
-    Ok(match text.trim().to_ascii_lowercase().as_str() {
-        "day" | "days" | "daily" | "d" => Period::Day,
-        "week" | "weeks" | "weekly" | "w" => Period::Week,
-        "month" | "months" | "monthly" | "m" => Period::Month,
-        "year" | "years" | "yearly" | "annual" | "y" => Period::Year,
-        _ => {
-            return Err(BadValue(format!(
-                "invalid --by '{text}': use day, week, month or year"
-            )))
-        }
-    })
+    text.parse()
+        .map_err(|err: crate::choice::UnknownChoice| BadValue(err.message("--by")))
 }
 
 /// The message of a value our own parsers refused (`--by fortnight`, `--from March`), which

@@ -15,6 +15,7 @@ use serde::Serialize;
 use tantivy::TantivyDocument;
 
 use crate::article::{dateline, Record};
+use crate::choice::UnknownChoice;
 use crate::index_dir::OpenIndex;
 use crate::indexer::{self, ReadCounts};
 use crate::problems::Problem;
@@ -33,6 +34,23 @@ pub enum Engine {
     Quickwit,
     /// `_bulk` pairs: an `index` action naming the document's `_id`, then the document.
     OpenSearch,
+}
+
+impl Engine {
+    /// The words `export --to` takes.
+    pub const NAMES: [&'static str; 2] = ["quickwit", "opensearch"];
+}
+
+impl std::str::FromStr for Engine {
+    type Err = UnknownChoice;
+
+    fn from_str(text: &str) -> Result<Engine, UnknownChoice> {
+        match text {
+            "quickwit" => Ok(Engine::Quickwit),
+            "opensearch" => Ok(Engine::OpenSearch),
+            _ => Err(UnknownChoice::new(text, "quickwit or opensearch")),
+        }
+    }
 }
 
 /// One article as the engines get it. Every field is always present; a value the article

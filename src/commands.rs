@@ -21,6 +21,7 @@ use crate::indexer::{self, Indexer, Options, Summary};
 use crate::output::{self, chart, json, Paint};
 use crate::query::Filters;
 use crate::search::Request;
+use crate::snippet;
 use crate::{answer, export};
 
 /// Exit code 130: stopped by Ctrl-C (128 + SIGINT), as shells report it.
@@ -154,16 +155,15 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
         filters,
         limit: args.limit,
         offset: args.offset,
-        sort: args.sort.into(),
-        // Snippets shorter than a few words are not worth cutting; 0 asks for none at all.
-        snippet_chars: args.snippet_chars.max(20),
-        ranking: Default::default(),
+        sort: args.sort,
+        snippet_chars: snippet::length(args.snippet_chars),
         facets: args.facets.then_some(FACETS_SHOWN),
         all_copies: args.all_copies,
+        ..Request::default()
     };
     if let Some(format) = args.format {
         let options = export::Options {
-            format: format.into(),
+            format,
             csv_raw: args.csv_raw,
         };
         let rows = export_rows(&open, &request, options)?;
@@ -199,7 +199,8 @@ fn export_rows(
 ) -> Result<u64> {
     let out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
     let mut rows = output::RowWriter::new(options, out).context("writing output")?;
-    let written = export::for_each_row(open, request, |row| {
+    let searcher = index_dir::reader(&open.index)?.searcher();
+    let written = export::for_each_row(&searcher, open, request, |row| {
         rows.write(row).context("writing output")
     })?;
     rows.finish().context("writing output")?;
@@ -230,7 +231,13 @@ pub fn similar(args: SimilarArgs) -> Result<ExitCode> {
     ensure_default_index(&args.location.index)?;
     let open = index_dir::open_for_search(&args.location.index)?;
     let searcher = index_dir::reader(&open.index)?.searcher();
-    let results = crate::similar::similar(&searcher, &open, &args.article, args.limit, 200)?;
+    let results = crate::similar::similar(
+        &searcher,
+        &open,
+        &args.article,
+        args.limit,
+        snippet::DEFAULT_CHARS,
+    )?;
     to_stdout(|out| {
         if args.json {
             json::write_line(out, &json::results_json(&results, None))
@@ -322,13 +329,9 @@ pub fn filters_of(args: &FilterArgs) -> Result<Filters> {
         places: args.place.clone(),
         sources: args.source.clone(),
     };
-    if let (Some(from), Some(to)) = (filters.from, filters.to) {
-        if from > to {
-            anyhow::bail!(
-                "--from {from} is after --to {to}: no article can match; swap them or widen the span"
-            );
-        }
-    }
+    filters
+        .check_day_order("--from", "--to")
+        .map_err(anyhow::Error::msg)?;
     Ok(filters)
 }
 
@@ -366,7 +369,7 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
     use crate::cluster::{self, ClusterDoc};
     use crate::output::split::{NdjsonOut, SplitFiles};
     let started = std::time::Instant::now();
-    let engine: cluster::Engine = args.to.into();
+    let engine = args.to;
     let mut out = match &args.out {
         Some(dir) => {
             let limit = args.split_mb.unwrap_or(DEFAULT_SPLIT_MB) << 20;

@@ -10,13 +10,16 @@
 use std::cmp::Ordering;
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
 
 use anyhow::Result;
 use serde::Serialize;
 use tantivy::columnar::Column;
 use tantivy::{DateTime, DocAddress, Score, Searcher, SegmentOrdinal, TantivyDocument};
 
-use crate::index_dir::{self, OpenIndex};
+use crate::choice::UnknownChoice;
+use crate::index_dir::OpenIndex;
 use crate::query;
 use crate::schema;
 use crate::search::{self, Depth, Request, SortOrder};
@@ -29,6 +32,36 @@ pub enum Format {
     Csv,
     /// One JSON object per line (authors as an array).
     Jsonl,
+}
+
+impl Format {
+    /// The words `--format` and `format=` take.
+    pub const NAMES: [&'static str; 2] = ["csv", "jsonl"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Jsonl => "jsonl",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = UnknownChoice;
+
+    fn from_str(text: &str) -> Result<Format, UnknownChoice> {
+        match text {
+            "csv" => Ok(Format::Csv),
+            "jsonl" => Ok(Format::Jsonl),
+            _ => Err(UnknownChoice::new(text, "csv or jsonl")),
+        }
+    }
 }
 
 /// How `search --format` writes.
@@ -151,16 +184,6 @@ impl Row {
 /// articles: only the matches' addresses are held. An error from `each` (a closed pipe)
 /// ends the reading and comes back as it is.
 pub fn for_each_row(
-    open: &OpenIndex,
-    req: &Request,
-    each: impl FnMut(Row) -> Result<()>,
-) -> Result<u64> {
-    let reader = index_dir::reader(&open.index)?;
-    for_each_row_with(&reader.searcher(), open, req, each)
-}
-
-/// [`for_each_row`] with a searcher a long-running caller (`dateline serve`) already holds.
-pub fn for_each_row_with(
     searcher: &Searcher,
     open: &OpenIndex,
     req: &Request,

@@ -5,6 +5,7 @@
 
 pub mod answer;
 pub mod article;
+pub mod choice;
 pub mod cli;
 pub mod cluster;
 pub mod commands;

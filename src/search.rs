@@ -3,6 +3,8 @@
 //! [`rank`] is the one relevance ranking: a page of hits, the scores of a page sorted by
 //! date and `search --format` (`crate::export`) are all cut from it.
 
+use std::fmt;
+use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -11,11 +13,13 @@ use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::columnar::Column;
 use tantivy::query::Query;
 use tantivy::{DocAddress, Order, Score, Searcher, TantivyDocument};
 
+use crate::choice::UnknownChoice;
 use crate::facets::{self, Facets};
-use crate::index_dir::{self, OpenIndex};
+use crate::index_dir::OpenIndex;
 use crate::query::{self, Filters};
 use crate::ranking::{self, Ranking};
 use crate::rescore;
@@ -34,6 +38,43 @@ pub enum SortOrder {
     Oldest,
 }
 
+impl SortOrder {
+    /// The words `--sort` and `sort=` take, in the order help lists them.
+    pub const NAMES: [&'static str; 3] = ["relevance", "newest", "oldest"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SortOrder::Relevance => "relevance",
+            SortOrder::Newest => "newest",
+            SortOrder::Oldest => "oldest",
+        }
+    }
+}
+
+impl fmt::Display for SortOrder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for SortOrder {
+    type Err = UnknownChoice;
+
+    fn from_str(text: &str) -> Result<SortOrder, UnknownChoice> {
+        match text {
+            "relevance" => Ok(SortOrder::Relevance),
+            "newest" => Ok(SortOrder::Newest),
+            "oldest" => Ok(SortOrder::Oldest),
+            _ => Err(UnknownChoice::new(text, "relevance, newest or oldest")),
+        }
+    }
+}
+
+/// Hits in one page unless `--limit` or `limit=` says otherwise.
+pub const DEFAULT_LIMIT: usize = 10;
+
+/// What to search for and how to show it. `Request::default()` is `dateline search`'s
+/// defaults for an empty query: fill in `query` and what differs.
 #[derive(Debug, Clone)]
 pub struct Request {
     pub query: String,
@@ -48,6 +89,22 @@ pub struct Request {
     pub facets: Option<usize>,
     /// Show every copy of a story as its own hit instead of folding copies together.
     pub all_copies: bool,
+}
+
+impl Default for Request {
+    fn default() -> Request {
+        Request {
+            query: String::new(),
+            filters: Filters::default(),
+            limit: DEFAULT_LIMIT,
+            offset: 0,
+            sort: SortOrder::Relevance,
+            snippet_chars: snippet::DEFAULT_CHARS,
+            ranking: Ranking::default(),
+            facets: None,
+            all_copies: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -105,15 +162,6 @@ fn lead(text: &str, max_chars: usize) -> String {
             format!("{}…", head.trim_end())
         }
     }
-}
-
-/// Searches the index's last commit.
-pub fn search(open: &OpenIndex, req: &Request) -> Result<Results> {
-    let started = Instant::now();
-    let reader = index_dir::reader(&open.index)?;
-    let mut results = search_with(&reader.searcher(), open, req)?;
-    results.elapsed = started.elapsed();
-    Ok(results)
 }
 
 /// A match's score (None when sorted by date) and where it is.
@@ -421,12 +469,7 @@ fn copy_groups(
     // Never more than there are articles: a hostile --offset must not size a huge heap.
     let all = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
     let mut window = first_window(searcher, req);
-    // Opening a fast-field column costs more than reading it: once per segment.
-    type Columns = (
-        tantivy::columnar::Column<u64>,
-        tantivy::columnar::Column<tantivy::DateTime>,
-    );
-    let mut columns: HashMap<u32, Columns> = Default::default();
+    let mut columns = PrintColumns::default();
     let mut known = None;
     let mut ranked = None;
     let (articles, groups, seen) = loop {
@@ -438,84 +481,133 @@ fn copy_groups(
         let (articles, docs) = top_docs_counted(searcher, built, &wide, known, &mut ranked)?;
         known = Some(articles);
         let seen = docs.len();
-        let mut groups: Vec<(u64, Vec<(RankedDoc, i64)>)> = Vec::new();
-        // Groups by exact fingerprint first: most copies have the same one.
-        let mut exact: HashMap<u64, usize, BuildPrintHasher> = Default::default();
-        for doc in docs {
-            let (prints, dates) = match columns.entry(doc.1.segment_ord) {
-                Entry::Occupied(e) => e.into_mut(),
-                Entry::Vacant(e) => {
-                    let ff = searcher.segment_reader(doc.1.segment_ord).fast_fields();
-                    e.insert((ff.u64(schema::SIMHASH)?, ff.date(schema::DATE)?))
-                }
-            };
-            let print = prints.first(doc.1.doc_id).unwrap_or(0);
-            let date = dates
-                .first(doc.1.doc_id)
-                .map_or(i64::MAX, |d| d.into_timestamp_secs());
-            let group = exact.get(&print).copied().or_else(|| {
-                groups
-                    .iter()
-                    .position(|(p, _)| simhash::are_copies(*p, print))
-            });
-            match group {
-                Some(g) => groups[g].1.push((doc, date)),
-                None => {
-                    if print != 0 {
-                        exact.insert(print, groups.len());
-                    }
-                    groups.push((print, vec![(doc, date)]));
-                }
-            }
-        }
+        let groups = group_copies(searcher, &mut columns, docs)?;
         if groups.len() >= needed || seen >= articles || req.limit == 0 || window >= all {
             break (articles, groups, seen);
         }
-        // Wide enough, at the copies-per-story seen so far, for the stories needed (and
-        // half as many more, so their copies are in it too): one more search, not one per
-        // doubling.
-        let per_story = seen.div_ceil(groups.len().max(1));
-        window = needed
-            .saturating_mul(per_story)
-            .saturating_mul(3)
-            .div_ceil(2)
-            .saturating_add(20)
-            .max(window.saturating_mul(2))
-            .min(all);
+        window = next_window(needed, seen, groups.len(), window, all);
     };
-    let mut estimated = false;
-    let stories = if seen >= articles {
+    let (stories, estimated) = if seen >= articles {
         // Every match is in the window: count its stories as the whole count would.
-        let mut prints: Vec<u64> = groups
-            .iter()
-            .flat_map(|(_, members)| members.iter())
-            .map(|((_, address), _)| {
-                columns
-                    .get(&address.segment_ord)
-                    .and_then(|(p, _)| p.first(address.doc_id))
-                    .unwrap_or(0)
-            })
-            .collect();
-        let unprinted = prints.iter().filter(|p| **p == 0).count();
-        prints.retain(|p| *p != 0);
-        prints.sort_unstable();
-        prints.dedup();
-        unprinted + simhash::count_stories(&prints)
+        (window_stories(&groups, &columns), false)
     } else if articles <= EXACT_STORIES_UP_TO {
-        searcher.search(&*built.count_query, &StoryCount)?
+        (searcher.search(&*built.count_query, &StoryCount)?, false)
     } else {
         // Joining near-copies among every match grows with the square of the matches that
         // share a fingerprint block: a broad query over a large archive would spend far more
         // on the count than on the search. The window is a sample of the matches, ranked
         // rather than random, so its share of copies stands for the rest.
-        estimated = true;
         let share = groups.len() as f64 / seen.max(1) as f64;
-        ((articles as f64 * share).round() as usize).clamp(groups.len(), articles)
+        let stories = ((articles as f64 * share).round() as usize).clamp(groups.len(), articles);
+        (stories, true)
     };
-    let page = groups
+    let counts = Counts {
+        stories,
+        articles,
+        estimated,
+    };
+    Ok((counts, page_of_groups(groups, req.offset, req.limit)))
+}
+
+/// Ranked documents grouped as copies of one story: each group's fingerprint and its
+/// members, in rank order, with their dates (seconds; `i64::MAX` when undated).
+type CopyGroups = Vec<(u64, Vec<(RankedDoc, i64)>)>;
+
+/// The fingerprint and date columns of the segments seen so far: opening a fast-field
+/// column costs more than reading it, so each segment's are opened once.
+#[derive(Default)]
+struct PrintColumns(HashMap<u32, (Column<u64>, Column<tantivy::DateTime>)>);
+
+impl PrintColumns {
+    /// The document's fingerprint (0 for none) and date.
+    fn print_and_date(&mut self, searcher: &Searcher, address: DocAddress) -> Result<(u64, i64)> {
+        let (prints, dates) = match self.0.entry(address.segment_ord) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => {
+                let ff = searcher.segment_reader(address.segment_ord).fast_fields();
+                e.insert((ff.u64(schema::SIMHASH)?, ff.date(schema::DATE)?))
+            }
+        };
+        let print = prints.first(address.doc_id).unwrap_or(0);
+        let date = dates
+            .first(address.doc_id)
+            .map_or(i64::MAX, |d| d.into_timestamp_secs());
+        Ok((print, date))
+    }
+
+    /// The fingerprint of a document whose segment was already read (0 for none).
+    fn print(&self, address: DocAddress) -> u64 {
+        self.0
+            .get(&address.segment_ord)
+            .and_then(|(prints, _)| prints.first(address.doc_id))
+            .unwrap_or(0)
+    }
+}
+
+/// Groups ranked documents into copies of one story, in the order of each group's best.
+fn group_copies(
+    searcher: &Searcher,
+    columns: &mut PrintColumns,
+    docs: Vec<RankedDoc>,
+) -> Result<CopyGroups> {
+    let mut groups: CopyGroups = Vec::new();
+    // Groups by exact fingerprint first: most copies have the same one.
+    let mut exact: HashMap<u64, usize, BuildPrintHasher> = Default::default();
+    for doc in docs {
+        let (print, date) = columns.print_and_date(searcher, doc.1)?;
+        let group = exact.get(&print).copied().or_else(|| {
+            groups
+                .iter()
+                .position(|(p, _)| simhash::are_copies(*p, print))
+        });
+        match group {
+            Some(g) => groups[g].1.push((doc, date)),
+            None => {
+                if print != 0 {
+                    exact.insert(print, groups.len());
+                }
+                groups.push((print, vec![(doc, date)]));
+            }
+        }
+    }
+    Ok(groups)
+}
+
+/// The next window to search when `window` held too few stories: wide enough, at the
+/// copies-per-story seen so far, for the stories needed (and half as many more, so their
+/// copies are in it too): one more search, not one per doubling.
+fn next_window(needed: usize, seen: usize, stories: usize, window: usize, all: usize) -> usize {
+    let per_story = seen.div_ceil(stories.max(1));
+    needed
+        .saturating_mul(per_story)
+        .saturating_mul(3)
+        .div_ceil(2)
+        .saturating_add(20)
+        .max(window.saturating_mul(2))
+        .min(all)
+}
+
+/// How many stories the documents of `groups` hold, counted as the whole count counts them:
+/// every unfingerprinted article is its own story.
+fn window_stories(groups: &CopyGroups, columns: &PrintColumns) -> usize {
+    let mut prints: Vec<u64> = groups
+        .iter()
+        .flat_map(|(_, members)| members.iter())
+        .map(|((_, address), _)| columns.print(*address))
+        .collect();
+    let unprinted = prints.iter().filter(|p| **p == 0).count();
+    prints.retain(|p| *p != 0);
+    prints.sort_unstable();
+    prints.dedup();
+    unprinted + simhash::count_stories(&prints)
+}
+
+/// The groups of one page, each at its best member's score and shown by its earliest.
+fn page_of_groups(groups: CopyGroups, offset: usize, limit: usize) -> Vec<Vec<RankedDoc>> {
+    groups
         .into_iter()
-        .skip(req.offset)
-        .take(req.limit)
+        .skip(offset)
+        .take(limit)
         .map(|(_, mut members)| {
             let best_score = members[0].0 .0;
             // Earliest first; among equals, the better ranked.
@@ -524,15 +616,7 @@ fn copy_groups(
             out[0].0 = best_score.or(out[0].0);
             out
         })
-        .collect();
-    Ok((
-        Counts {
-            stories,
-            articles,
-            estimated,
-        },
-        page,
-    ))
+        .collect()
 }
 
 /// Up to this many matching articles, their stories are counted exactly (a pass over the
@@ -638,9 +722,9 @@ fn suggestion_for(
     text: &str,
     total_hits: usize,
 ) -> Result<Option<String>> {
-    // Issue 6: suggest a corrected query when the query finds fewer than three articles.
-    // A query that finds more is answered; looking for corrections there would add a
-    // Levenshtein walk over the term dictionary to every search with an unknown word.
+    // Only a query that finds few articles gets a correction: one that finds more is
+    // answered, and looking for corrections there would add a Levenshtein walk over the
+    // term dictionary to every search with an unknown word.
     if total_hits >= suggest::SUGGEST_BELOW {
         return Ok(None);
     }
@@ -657,9 +741,9 @@ fn suggestion_for(
     Ok(Some(out))
 }
 
-/// Searches with an existing searcher: long-running callers (benchmarks, a server) open the
-/// reader once.
-pub fn search_with(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Result<Results> {
+/// Searches what `searcher` sees (`index_dir::reader(&open.index)?.searcher()` for the last
+/// commit; long-running callers, a server or a benchmark, hold one).
+pub fn search(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Result<Results> {
     let started = Instant::now();
     let fields = &open.fields;
     let built = query::build(&open.index, fields, &req.query, &req.filters, &req.ranking)?;

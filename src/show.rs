@@ -331,7 +331,7 @@ pub fn copies(
         searcher,
         open,
         &tantivy::query::AllQuery,
-        &Snippets::none(200),
+        &Snippets::none(snippet::DEFAULT_CHARS),
         groups,
         0,
     )

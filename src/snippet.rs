@@ -28,6 +28,20 @@ pub fn window(text: &str) -> &str {
     &text[..text.floor_char_boundary(WINDOW_BYTES)]
 }
 
+/// A snippet's length, in characters, when none is asked for (`--snippet-chars`,
+/// `snippet_chars=`), and the lead shown for an article found without words (`similar`).
+pub const DEFAULT_CHARS: usize = 200;
+/// Shortest snippet cut: fewer characters than a few words are not worth cutting.
+pub const MIN_CHARS: usize = 20;
+/// Longest snippet the HTTP API cuts: a page of results stays a page.
+pub const MAX_CHARS: usize = 2_000;
+
+/// The length a snippet is cut to when `asked` characters are asked for (0, for no snippet
+/// at all, is the caller's to honour by not cutting one).
+pub fn length(asked: usize) -> usize {
+    asked.max(MIN_CHARS)
+}
+
 /// Fragments after the first must add query terms the earlier ones lack.
 const MAX_FRAGMENTS: usize = 3;
 const JOINER: &str = " … ";
@@ -505,6 +519,14 @@ fn candidate_windows(
 mod tests {
     use super::*;
     use crate::schema::text_analyzer;
+
+    #[test]
+    fn snippet_lengths_have_a_floor() {
+        assert_eq!(length(0), MIN_CHARS);
+        assert_eq!(length(5), MIN_CHARS);
+        assert_eq!(length(DEFAULT_CHARS), DEFAULT_CHARS);
+        assert_eq!(length(MAX_CHARS + 1), MAX_CHARS + 1);
+    }
 
     #[test]
     fn html_is_escaped_around_highlights() {

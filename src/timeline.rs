@@ -8,6 +8,8 @@
 //! lets the period be chosen after seeing the span of the matches.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -19,10 +21,31 @@ use tantivy::columnar::Column;
 use tantivy::query::Query;
 use tantivy::{DateTime, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
-use crate::index_dir::{self, OpenIndex};
+use crate::choice::UnknownChoice;
+use crate::index_dir::OpenIndex;
 use crate::query::{self, Filters};
 use crate::ranking::Ranking;
 use crate::schema;
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Any case and spacing; plurals and `daily`-style words are taken too.
+impl FromStr for Period {
+    type Err = UnknownChoice;
+
+    fn from_str(text: &str) -> Result<Period, UnknownChoice> {
+        let word = text.trim().to_ascii_lowercase();
+        Period::WORDS
+            .iter()
+            .find(|(w, _)| *w == word)
+            .map(|&(_, period)| period)
+            .ok_or_else(|| UnknownChoice::new(text, "day, week, month or year"))
+    }
+}
 
 /// The length of one bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +66,27 @@ impl Period {
             Period::Year => "year",
         }
     }
+
+    /// The words `--by` and `by=` take besides the period's name (plurals, `daily`, ...).
+    const WORDS: [(&'static str, Period); 17] = [
+        ("day", Period::Day),
+        ("days", Period::Day),
+        ("daily", Period::Day),
+        ("d", Period::Day),
+        ("week", Period::Week),
+        ("weeks", Period::Week),
+        ("weekly", Period::Week),
+        ("w", Period::Week),
+        ("month", Period::Month),
+        ("months", Period::Month),
+        ("monthly", Period::Month),
+        ("m", Period::Month),
+        ("year", Period::Year),
+        ("years", Period::Year),
+        ("yearly", Period::Year),
+        ("annual", Period::Year),
+        ("y", Period::Year),
+    ];
 
     /// The period that suits a span of days: few enough bars to read, enough to see a shape.
     pub fn auto(first: NaiveDate, last: NaiveDate) -> Period {
@@ -310,19 +354,8 @@ pub fn group(
     (by, periods)
 }
 
-/// Counts the articles matching `text` and `filters` per period.
+/// Counts the articles matching `text` and `filters` per period, in what `searcher` sees.
 pub fn run(
-    open: &OpenIndex,
-    text: &str,
-    filters: &Filters,
-    by: Option<Period>,
-) -> Result<Timeline> {
-    let reader = index_dir::reader(&open.index)?;
-    timeline(&reader.searcher(), open, text, filters, by, usize::MAX)
-}
-
-/// [`run`] with a searcher a long-running caller (`dateline serve`) already holds.
-pub fn run_with(
     searcher: &Searcher,
     open: &OpenIndex,
     text: &str,
@@ -335,17 +368,6 @@ pub fn run_with(
 /// The timeline `search --timeline` shows: the automatic period, made coarser until it fits
 /// in `max_periods` characters.
 pub fn for_search(
-    open: &OpenIndex,
-    text: &str,
-    filters: &Filters,
-    max_periods: usize,
-) -> Result<Timeline> {
-    let reader = index_dir::reader(&open.index)?;
-    timeline(&reader.searcher(), open, text, filters, None, max_periods)
-}
-
-/// [`for_search`] with a searcher a long-running caller already holds.
-pub fn for_search_with(
     searcher: &Searcher,
     open: &OpenIndex,
     text: &str,

@@ -139,14 +139,7 @@ fn search(query: &str) {
     let (_, open) = opened();
     let request = dateline::search::Request {
         query: query.to_string(),
-        filters: Default::default(),
-        limit: 10,
-        offset: 0,
-        sort: Default::default(),
-        snippet_chars: 200,
-        ranking: Default::default(),
-        facets: None,
-        all_copies: false,
+        ..Default::default()
     };
     let built = dateline::query::build(
         &open.index,
@@ -159,7 +152,7 @@ fn search(query: &str) {
         let searcher = dateline::index_dir::reader(&open.index)
             .expect("reader")
             .searcher();
-        let _ = dateline::search::search_with(&searcher, open, &request);
+        let _ = dateline::search::search(&searcher, open, &request);
     }
 }
 

@@ -1769,7 +1769,7 @@ fn dateline_queries(
             Ok(n as u64)
         })?;
         let (snippets_ms, _) = time_it(in_runs, || {
-            let r = dateline::search::search_with(&searcher, &open, &req)?;
+            let r = dateline::search::search(&searcher, &open, &req)?;
             Ok(std::hint::black_box(r.hits.len()))
         })?;
         let (process_ms, _) = time_it(proc_runs, || {

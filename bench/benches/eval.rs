@@ -579,7 +579,7 @@ fn rank(c: &Corpus, q: &EvalQuery, ranking: &Ranking) -> Result<Vec<usize>> {
             all_copies: false,
             ..request(&q.text, ranking, DEPTH + 1)
         };
-        let results = search::search_with(&c.searcher, &c.open, &req)?;
+        let results = search::search(&c.searcher, &c.open, &req)?;
         return Ok(results
             .hits
             .iter()

@@ -57,6 +57,18 @@ pub fn parse_day_span(text: &str) -> Option<(NaiveDate, NaiveDate)> {
     }
 }
 
+/// Reads a `from` or `to` bound (a day, month or year): its first day, or with `end` its
+/// last (`to 2017-03` is 2017-03-31); the error names the bound as the caller spells it.
+pub fn parse_day_bound(text: &str, name: &str, end: bool) -> Result<NaiveDate, String> {
+    let (first, after) = parse_day_span(text)
+        .ok_or_else(|| format!("invalid date '{text}' for {name}: {DATE_HELP}"))?;
+    Ok(if end {
+        after.pred_opt().unwrap_or(after)
+    } else {
+        first
+    })
+}
+
 pub(super) fn span_of(text: &str, what: &str) -> Result<(NaiveDate, NaiveDate)> {
     parse_day_span(text)
         .ok_or_else(|| QueryError::Date(format!("invalid date '{text}' in {what}: {DATE_HELP}")))

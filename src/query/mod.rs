@@ -29,8 +29,8 @@ use crate::ranking::{self, clone_clauses, Ranking};
 use crate::schema::{self, author_key, Fields};
 
 pub use dates::{
-    date_filter, extract_date_clauses, parse_date_value, parse_day_span, DateClause, DaySpan,
-    DATE_HELP,
+    date_filter, extract_date_clauses, parse_date_value, parse_day_bound, parse_day_span,
+    DateClause, DaySpan, DATE_HELP,
 };
 use rewrite::{apostrophes, normalise_field_names};
 pub use syntax::{check_shape, MAX_NESTING, MAX_QUERY_CHARS};
@@ -95,6 +95,20 @@ pub struct Filters {
     /// Any of these dateline places / sources (whole names, any case).
     pub places: Vec<String>,
     pub sources: Vec<String>,
+}
+
+impl Filters {
+    /// Refuses a `from` after `to`, which no article can match; the message names the two
+    /// bounds as the caller spells them (`--from`/`--to`, `from`/`to`).
+    pub fn check_day_order(&self, from_name: &str, to_name: &str) -> Result<(), String> {
+        match (self.from, self.to) {
+            (Some(from), Some(to)) if from > to => Err(format!(
+                "{from_name} {from} is after {to_name} {to}: no article can match; swap them or \
+                 widen the span"
+            )),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// The built query plus what the snippet generator needs to know.

@@ -18,14 +18,10 @@ use super::{blocking, check_query, Failure, Shared};
 use crate::answer;
 use crate::export;
 use crate::output::{self, RowWriter};
-use crate::search::Request;
+use crate::search::{Request, DEFAULT_LIMIT};
 use crate::show;
+use crate::snippet;
 
-/// Hits per page unless `limit` says otherwise (as the CLI's `--limit`).
-const DEFAULT_LIMIT: usize = 10;
-/// Snippet length unless `snippet_chars` says otherwise (as the CLI's `--snippet-chars`).
-const DEFAULT_SNIPPET_CHARS: usize = 200;
-const MAX_SNIPPET_CHARS: usize = 2_000;
 const SHORTER: &str = "give a smaller number";
 /// Values per facet: `search` with `facets` lists as many as `search --facets`.
 pub(crate) const FACETS_SHOWN: usize = 10;
@@ -39,23 +35,27 @@ pub(crate) async fn healthz(State(state): State<Shared>) -> Json<Value> {
 
 /// The request `dateline search` would make of these parameters.
 pub(crate) fn search_request(p: &Params, query: String, limit: usize) -> Result<Request, Failure> {
-    let snippet_chars = p.number(
-        "snippet_chars",
-        DEFAULT_SNIPPET_CHARS,
-        MAX_SNIPPET_CHARS,
-        SHORTER,
-    )?;
     Ok(Request {
         query,
         filters: p.filters()?,
         limit,
         offset: p.number("offset", 0, MAX_OFFSET, NARROW)?,
         sort: p.sort()?,
-        snippet_chars: snippet_chars.max(20),
-        ranking: Default::default(),
+        snippet_chars: snippet::length(snippet_chars(p)?),
         facets: p.flag("facets")?.then_some(FACETS_SHOWN),
         all_copies: p.flag("all_copies")?,
+        ..Request::default()
     })
+}
+
+/// `snippet_chars` as asked, capped; 0 asks for no snippets.
+fn snippet_chars(p: &Params) -> Result<usize, Failure> {
+    p.number(
+        "snippet_chars",
+        snippet::DEFAULT_CHARS,
+        snippet::MAX_CHARS,
+        SHORTER,
+    )
 }
 
 pub(crate) async fn search(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Answer {
@@ -68,12 +68,7 @@ pub(crate) async fn search(State(state): State<Shared>, RawQuery(raw): RawQuery)
         "page through the matches with offset",
     )?;
     let request = search_request(&p, query, limit)?;
-    let snippets = p.number(
-        "snippet_chars",
-        DEFAULT_SNIPPET_CHARS,
-        MAX_SNIPPET_CHARS,
-        SHORTER,
-    )? != 0;
+    let snippets = snippet_chars(&p)? != 0;
     let timeline = p.flag("timeline")?.then_some(usize::MAX);
     let searched = super::search(&state, request, snippets, timeline).await?;
     Ok(Json(searched.to_json()))
@@ -201,16 +196,12 @@ pub(crate) async fn export(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, Failure> {
     let p = Params::parse(raw.as_deref());
-    let format = match p.one("format") {
-        Some("csv") => export::Format::Csv,
-        Some("jsonl") => export::Format::Jsonl,
-        other => {
-            return Err(Failure::bad(format!(
-                "invalid format '{}': use format=csv or format=jsonl",
-                other.unwrap_or_default()
-            )))
-        }
-    };
+    let text = p.one("format").unwrap_or_default();
+    let format: export::Format = text.parse().map_err(|_| {
+        Failure::bad(format!(
+            "invalid format '{text}': use format=csv or format=jsonl"
+        ))
+    })?;
     let options = export::Options {
         format,
         csv_raw: p.flag("csv_raw")?,
@@ -237,7 +228,7 @@ pub(crate) async fn export(
         let written = RowWriter::new(options, out)
             .map_err(anyhow::Error::from)
             .and_then(|mut rows| {
-                export::for_each_row_with(&searcher, &shared.open, &request, |row| {
+                export::for_each_row(&searcher, &shared.open, &request, |row| {
                     rows.write(row).map_err(anyhow::Error::from)
                 })?;
                 rows.finish().map_err(anyhow::Error::from)

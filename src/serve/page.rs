@@ -28,6 +28,9 @@ use crate::timeline::{Period, Timeline};
 
 /// Hits per page.
 const PER_PAGE: usize = 10;
+/// Snippet length on the search page, a little longer than the API's
+/// [`crate::snippet::DEFAULT_CHARS`].
+const PAGE_SNIPPET_CHARS: usize = 240;
 /// Most bars in the timeline: the period is made coarser until they fit.
 const TIMELINE_BARS: usize = 120;
 /// Copies and similar articles listed on an article's page.
@@ -272,10 +275,9 @@ pub(crate) async fn home(State(state): State<Shared>, RawQuery(raw): RawQuery) -
         limit: PER_PAGE,
         offset: (view.page - 1) * PER_PAGE,
         sort: view.sort,
-        snippet_chars: 240,
-        ranking: Default::default(),
+        snippet_chars: PAGE_SNIPPET_CHARS,
         facets: Some(FACETS_SHOWN),
-        all_copies: false,
+        ..Default::default()
     };
     let searched = super::search(&state, request, true, Some(TIMELINE_BARS)).await;
     match searched {

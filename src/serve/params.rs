@@ -2,10 +2,13 @@
 //! `place`, `source`, `sort`, `limit`, `offset`, ...), checked and capped: a bad value is a
 //! 400 whose message gives the fix, never a failure further in.
 
+use std::str::FromStr;
+
 use chrono::NaiveDate;
 
 use super::Failure;
-use crate::query::{parse_day_span, Filters, DATE_HELP};
+use crate::choice::UnknownChoice;
+use crate::query::{parse_day_bound, Filters};
 use crate::search::SortOrder;
 use crate::timeline::Period;
 
@@ -80,13 +83,9 @@ impl Params {
             places: self.all("place"),
             sources: self.all("source"),
         };
-        if let (Some(from), Some(to)) = (filters.from, filters.to) {
-            if from > to {
-                return Err(Failure::bad(format!(
-                    "from {from} is after to {to}: no article can match; swap them or widen the span"
-                )));
-            }
-        }
+        filters
+            .check_day_order("from", "to")
+            .map_err(Failure::bad)?;
         Ok(filters)
     }
 
@@ -95,27 +94,24 @@ impl Params {
         let Some(text) = self.one(name) else {
             return Ok(None);
         };
-        let (first, after) = parse_day_span(text).ok_or_else(|| {
-            Failure::bad(format!("invalid date '{text}' for {name}: {DATE_HELP}"))
-        })?;
-        Ok(Some(if end {
-            after.pred_opt().unwrap_or(after)
-        } else {
-            first
-        }))
+        parse_day_bound(text, name, end)
+            .map(Some)
+            .map_err(Failure::bad)
     }
 
+    /// `sort`: relevance (the default), newest or oldest.
     pub fn sort(&self) -> Result<SortOrder, Failure> {
-        Ok(match self.one("sort") {
-            None | Some("relevance") => SortOrder::Relevance,
-            Some("newest") => SortOrder::Newest,
-            Some("oldest") => SortOrder::Oldest,
-            Some(other) => {
-                return Err(Failure::bad(format!(
-                    "invalid sort '{other}': use relevance, newest or oldest"
-                )))
-            }
-        })
+        Ok(self.word("sort")?.unwrap_or_default())
+    }
+
+    /// A parameter that takes one of a few words, parsed as the CLI parses its flag.
+    pub fn word<T: FromStr<Err = UnknownChoice>>(&self, name: &str) -> Result<Option<T>, Failure> {
+        self.one(name)
+            .map(|text| {
+                text.parse()
+                    .map_err(|err: UnknownChoice| Failure::bad(err.message(name)))
+            })
+            .transpose()
     }
 
     /// A whole number, `default` when absent, refused above `max` with `over` as the fix.
@@ -158,20 +154,7 @@ impl Params {
 
     /// `by`: day, week, month or year; None to choose from the span of the matches.
     pub fn period(&self) -> Result<Option<Period>, Failure> {
-        Ok(
-            match self.one("by").map(str::to_ascii_lowercase).as_deref() {
-                None => None,
-                Some("day") => Some(Period::Day),
-                Some("week") => Some(Period::Week),
-                Some("month") => Some(Period::Month),
-                Some("year") => Some(Period::Year),
-                Some(other) => {
-                    return Err(Failure::bad(format!(
-                        "invalid by '{other}': use day, week, month or year"
-                    )))
-                }
-            },
-        )
+        self.word("by")
     }
 }
 
@@ -208,7 +191,32 @@ mod tests {
         let p = Params::parse(Some("to=1987-03&from=1987"));
         let f = p.filters().unwrap();
         assert_eq!(f.to.unwrap().to_string(), "1987-03-31");
-        assert!(Params::parse(Some("from=1988&to=1987")).filters().is_err());
+        let err = Params::parse(Some("from=1988&to=1987"))
+            .filters()
+            .unwrap_err();
+        assert_eq!(
+            err.message,
+            "from 1988-01-01 is after to 1987-12-31: no article can match; swap them or widen \
+             the span"
+        );
+    }
+
+    #[test]
+    fn words_parse_as_the_cli_flags_do() {
+        let p = Params::parse(Some("by=Weekly&sort=newest"));
+        assert_eq!(p.period().unwrap(), Some(Period::Week));
+        assert_eq!(p.sort().unwrap(), SortOrder::Newest);
+        assert_eq!(Params::parse(None).sort().unwrap(), SortOrder::Relevance);
+        let err = Params::parse(Some("by=fortnight")).period().unwrap_err();
+        assert_eq!(
+            err.message,
+            "invalid by 'fortnight': use day, week, month or year"
+        );
+        let err = Params::parse(Some("sort=best")).sort().unwrap_err();
+        assert_eq!(
+            err.message,
+            "invalid sort 'best': use relevance, newest or oldest"
+        );
     }
 
     #[test]

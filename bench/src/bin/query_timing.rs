@@ -34,7 +34,7 @@ fn main() -> anyhow::Result<()> {
             Ok(n)
         })?;
         let (snip_ms, _) = time_it(runs, || {
-            let r = search::search_with(&searcher, &open, &req)?;
+            let r = search::search(&searcher, &open, &req)?;
             Ok(std::hint::black_box(r.hits.len()))
         })?;
         println!(

@@ -26,7 +26,7 @@ fn main() -> anyhow::Result<()> {
         let mut total = 0;
         for _ in 0..21 {
             let t = Instant::now();
-            let tl = timeline::run(&open, q, &filters, None)?;
+            let tl = timeline::run(&searcher, &open, q, &filters, None)?;
             whole.push(ms(t.elapsed()));
             total = tl.total;
             let built = query::build(&open.index, &open.fields, q, &filters, &Default::default())?;
