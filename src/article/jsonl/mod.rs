@@ -1,6 +1,11 @@
 //! JSON Lines: one article object per line, `{"title", "authors", "date", "body"}`, and
 //! optionally `"url"`, `"place"` and `"source"`.
 
+mod pieces;
+
+pub(crate) use pieces::jsonl_stream;
+pub use pieces::{plain_utf8, Chunk, JsonlPieces, Pieces, PIECE_BYTES};
+
 use serde::Deserialize;
 use serde_json::Value;
 
