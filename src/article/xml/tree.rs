@@ -11,7 +11,7 @@
 use std::io::{BufRead, Read};
 
 use quick_xml::escape::resolve_predefined_entity;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::Reader;
 
 use super::super::decode::Utf8Stream;
@@ -319,25 +319,11 @@ impl<'a> Walker<'a> {
         mut on_unit: impl FnMut(&[Element], Unit),
     ) -> Result<(), Broken> {
         let max_bytes = self.max_mb.saturating_mul(1 << 20);
-        // Ancestors outside the unit, then the unit's open elements (with their children
-        // so far).
-        let mut outer: Vec<Element> = Vec::new();
-        let mut open: Vec<Element> = Vec::new();
-        // Where the unit being read began; its elements; whether it is over the cap on
-        // bytes or on elements, and so only skipped over.
-        let mut unit_start = 0u64;
-        let mut count = 0usize;
-        let mut over_cap = false;
-        let mut too_many = false;
+        let mut walk = Walk::default();
         let Some(root) = self.root.take() else {
             return Ok(());
         };
-        if is_unit(&outer, &root) {
-            count = 1;
-            open.push(root);
-        } else {
-            outer.push(root);
-        }
+        walk.start(root, 0, &mut is_unit);
         loop {
             self.reader.get_mut().begin_event();
             self.buf.clear();
@@ -347,114 +333,37 @@ impl<'a> Walker<'a> {
             }
             let event = match self.reader.read_event_into(&mut self.buf) {
                 Ok(event) => event,
-                Err(e) => return Err(self.broken(e, !open.is_empty())),
+                Err(e) => return Err(self.broken(e, walk.in_unit())),
             };
-            let consumed = self.reader.get_ref().consumed;
-            if !open.is_empty() && !over_cap && consumed - unit_start > max_bytes {
-                // Over the cap, this event included: what was kept of the unit is let go
-                // and the rest only read past.
-                over_cap = true;
-                for el in &mut open {
-                    el.children = Vec::new();
-                }
-            }
+            let source = self.reader.get_ref();
+            walk.check_cap(source.consumed, max_bytes);
+            let skip = walk.skipping();
             match event {
                 Event::Start(e) => {
-                    if outer.len() + open.len() >= MAX_DEPTH {
-                        let at = self.reader.get_ref().event_position();
+                    if walk.outer.len() + walk.open.len() >= MAX_DEPTH {
                         return Err(Broken {
                             reason: format!(
-                                "malformed XML at {at}: elements nested more than {MAX_DEPTH} deep"
+                                "malformed XML at {}: elements nested more than {MAX_DEPTH} deep",
+                                source.event_position()
                             ),
-                            in_unit: !open.is_empty(),
+                            in_unit: walk.in_unit(),
                         });
                     }
-                    let el = Element::start(&e);
-                    if open.is_empty() {
-                        if !is_unit(&outer, &el) {
-                            outer.push(el);
-                            continue;
-                        }
-                        unit_start = self.reader.get_ref().event_start;
-                    }
-                    count += 1;
-                    too_many |= count > MAX_ELEMENTS;
-                    open.push(el);
+                    walk.start(Element::start(&e), source.event_start, &mut is_unit);
                 }
                 Event::End(_) => {
-                    if let Some(el) = open.pop() {
-                        match open.last_mut() {
-                            Some(parent) => {
-                                if !(too_many || over_cap) {
-                                    parent.children.push(Node::Element(el));
-                                }
-                            }
-                            None => {
-                                let size = consumed - unit_start;
-                                let unit = if over_cap {
-                                    Err(super::super::too_large(size, self.max_mb))
-                                } else if too_many {
-                                    Err(format!(
-                                        "more than {MAX_ELEMENTS} elements in one <{}>",
-                                        el.name
-                                    ))
-                                } else {
-                                    Ok(el)
-                                };
-                                on_unit(&outer, unit);
-                                count = 0;
-                                too_many = false;
-                                over_cap = false;
-                            }
-                        }
-                    } else {
-                        outer.pop();
-                    }
-                    if outer.is_empty() && open.is_empty() {
+                    if walk.end(source.consumed, self.max_mb, &mut on_unit) {
                         return Ok(());
                     }
                 }
-                Event::Text(t) => push_text(&mut open, too_many || over_cap, &t.xml10_content()),
-                Event::CData(t) => {
-                    let t = t.xml10_content();
-                    push_text(&mut open, too_many || over_cap, &t);
-                }
+                Event::Text(t) => push_text(&mut walk.open, skip, &t.xml10_content()),
+                Event::CData(t) => push_text(&mut walk.open, skip, &t.xml10_content()),
                 Event::GeneralRef(r) => {
-                    let resolved = match r.resolve_char_ref() {
-                        Ok(Some(c)) => Some(String::from(c)),
-                        Ok(None) => match resolve_predefined_entity(&r) {
-                            Some(text) => Some(text.to_owned()),
-                            None => {
-                                // Undefined here (a DTD's own entity, never expanded, or a
-                                // typo): left out of the text, and named in a warning.
-                                if !open.is_empty() {
-                                    let (names, count) = &mut self.unknown_entities;
-                                    *count += 1;
-                                    let name: String = r.chars().take(40).collect();
-                                    if names.len() < ENTITIES_NAMED && !names.contains(&name) {
-                                        names.push(name);
-                                    }
-                                }
-                                Some(String::new())
-                            }
-                        },
-                        Err(_) => None,
-                    };
-                    let text = resolved.unwrap_or_else(|| format!("&{};", &*r));
-                    push_text(&mut open, too_many || over_cap, &text);
+                    let unknown = &mut self.unknown_entities;
+                    let text = entity_text(&r, walk.in_unit(), unknown);
+                    push_text(&mut walk.open, skip, &text);
                 }
-                Event::Eof => {
-                    if let Some(el) = open.last().or(outer.last()) {
-                        return Err(Broken {
-                            reason: format!(
-                                "malformed XML: the file ends inside <{}> (cut short?)",
-                                el.name
-                            ),
-                            in_unit: !open.is_empty(),
-                        });
-                    }
-                    return Ok(());
-                }
+                Event::Eof => return walk.at_eof(),
                 Event::Empty(_)
                 | Event::Comment(_)
                 | Event::Decl(_)
@@ -463,6 +372,140 @@ impl<'a> Walker<'a> {
             }
         }
     }
+}
+
+/// Where [`Walker::walk`] is in the file: the elements around it, and the unit being read.
+#[derive(Default)]
+struct Walk {
+    /// Ancestors outside the unit, then the unit's open elements (with their children so
+    /// far).
+    outer: Vec<Element>,
+    open: Vec<Element>,
+    /// Where the unit being read began; its elements; whether it is over the cap on bytes
+    /// or on elements, and so only skipped over.
+    unit_start: u64,
+    count: usize,
+    over_cap: bool,
+    too_many: bool,
+}
+
+impl Walk {
+    fn in_unit(&self) -> bool {
+        !self.open.is_empty()
+    }
+
+    /// Whether the unit's content is only read past, not kept.
+    fn skipping(&self) -> bool {
+        self.too_many || self.over_cap
+    }
+
+    /// Once the unit has taken more than `max_bytes` of the file (`consumed` so far, this
+    /// event included): what was kept of it is let go and the rest only read past.
+    fn check_cap(&mut self, consumed: u64, max_bytes: u64) {
+        if self.in_unit() && !self.over_cap && consumed - self.unit_start > max_bytes {
+            self.over_cap = true;
+            for el in &mut self.open {
+                el.children = Vec::new();
+            }
+        }
+    }
+
+    /// A start tag at byte `at`: an ancestor of units to come, the start of a unit, or an
+    /// element inside one.
+    fn start(
+        &mut self,
+        el: Element,
+        at: u64,
+        is_unit: &mut impl FnMut(&[Element], &Element) -> bool,
+    ) {
+        if !self.in_unit() {
+            if !is_unit(&self.outer, &el) {
+                self.outer.push(el);
+                return;
+            }
+            self.unit_start = at;
+        }
+        self.count += 1;
+        self.too_many |= self.count > MAX_ELEMENTS;
+        self.open.push(el);
+    }
+
+    /// An end tag, read up to byte `consumed`: the element joins its parent, or, when it
+    /// is the unit's own, the unit is handed out. `true` when it closes the root.
+    fn end(
+        &mut self,
+        consumed: u64,
+        max_mb: u64,
+        on_unit: &mut impl FnMut(&[Element], Unit),
+    ) -> bool {
+        let skip = self.skipping();
+        match (self.open.pop(), self.open.last_mut()) {
+            (Some(el), Some(parent)) => {
+                if !skip {
+                    parent.children.push(Node::Element(el));
+                }
+            }
+            (Some(el), None) => {
+                let unit = if self.over_cap {
+                    Err(super::super::too_large(consumed - self.unit_start, max_mb))
+                } else if self.too_many {
+                    Err(format!(
+                        "more than {MAX_ELEMENTS} elements in one <{}>",
+                        el.name
+                    ))
+                } else {
+                    Ok(el)
+                };
+                on_unit(&self.outer, unit);
+                self.count = 0;
+                self.too_many = false;
+                self.over_cap = false;
+            }
+            (None, _) => {
+                self.outer.pop();
+            }
+        }
+        self.outer.is_empty() && self.open.is_empty()
+    }
+
+    /// The end of the file: fine after the root's end tag, broken inside any element.
+    fn at_eof(&self) -> Result<(), Broken> {
+        match self.open.last().or(self.outer.last()) {
+            Some(el) => Err(Broken {
+                reason: format!(
+                    "malformed XML: the file ends inside <{}> (cut short?)",
+                    el.name
+                ),
+                in_unit: self.in_unit(),
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The text an entity reference stands for. One neither XML nor HTML defines (a DTD's own
+/// entity, never expanded, or a typo) is left out of the text, and, inside a unit, named
+/// in `unknown` for a warning; a malformed character reference is kept as written.
+fn entity_text(r: &BytesRef<'_>, in_unit: bool, unknown: &mut (Vec<String>, u64)) -> String {
+    let resolved = match r.resolve_char_ref() {
+        Ok(Some(c)) => Some(String::from(c)),
+        Ok(None) => match resolve_predefined_entity(r) {
+            Some(text) => Some(text.to_owned()),
+            None => {
+                if in_unit {
+                    let (names, count) = unknown;
+                    *count += 1;
+                    let name: String = r.chars().take(40).collect();
+                    if names.len() < ENTITIES_NAMED && !names.contains(&name) {
+                        names.push(name);
+                    }
+                }
+                Some(String::new())
+            }
+        },
+        Err(_) => None,
+    };
+    resolved.unwrap_or_else(|| format!("&{};", &**r))
 }
 
 fn push_text(open: &mut [Element], skip: bool, text: &str) {
