@@ -55,17 +55,6 @@ const MAX_LD_ITEMS: usize = 1_000;
 pub(super) fn read(doc: &Document, html: &str) -> Meta {
     let ld = json_ld(doc, html);
     let tags = MetaTags::read(doc);
-    let micro = |prop: &str| -> Vec<String> {
-        doc.select(&format!("[itemprop~={prop}]"))
-            .iter()
-            .filter_map(|s| {
-                s.attr("content")
-                    .or_else(|| s.attr("datetime"))
-                    .map(|v| v.to_string())
-                    .or_else(|| Some(s.text().to_string()))
-            })
-            .collect()
-    };
 
     let source = ld
         .publisher
@@ -85,13 +74,41 @@ pub(super) fn read(doc: &Document, html: &str) -> Meta {
         .headline
         .clone()
         .or_else(|| tags.first(&["og:title", "twitter:title"]))
-        .or_else(|| micro("headline").into_iter().next())
+        .or_else(|| microdata(doc, "headline").into_iter().next())
         .or_else(|| Some(doc.select("title").text().to_string()))
         .map(|t| one_line(&t))
         .filter(|t| !t.is_empty());
     let title = title(doc, headline, source.as_deref(), url.as_deref());
+    let date = published(doc, &ld.dates, &tags);
 
-    let mut authors = names(ld.authors);
+    Meta {
+        title,
+        authors: authors(doc, ld.authors, &tags),
+        date,
+        url,
+        place: visible_dateline(doc),
+        source,
+        json_ld_bytes: ld.bytes,
+    }
+}
+
+/// The values of the microdata property `prop` (`itemprop`), in page order.
+fn microdata(doc: &Document, prop: &str) -> Vec<String> {
+    doc.select(&format!("[itemprop~={prop}]"))
+        .iter()
+        .filter_map(|s| {
+            s.attr("content")
+                .or_else(|| s.attr("datetime"))
+                .map(|v| v.to_string())
+                .or_else(|| Some(s.text().to_string()))
+        })
+        .collect()
+}
+
+/// The page's authors, from the first place that names any: JSON-LD (`from_ld`), then the
+/// `<meta>` tags, microdata, and last the visible byline.
+fn authors(doc: &Document, from_ld: Vec<String>, tags: &MetaTags) -> Vec<String> {
+    let mut authors = names(from_ld);
     if authors.is_empty() {
         let keys = [
             "author",
@@ -124,9 +141,13 @@ pub(super) fn read(doc: &Document, html: &str) -> Meta {
     if authors.is_empty() {
         authors = visible_byline(doc);
     }
+    authors
+}
 
-    let date = ld
-        .dates
+/// The page's date of publication: the first readable one of JSON-LD's (`from_ld`), the
+/// `<meta>` tags', microdata's and the visible `<time>`s.
+fn published(doc: &Document, from_ld: &[String], tags: &MetaTags) -> Option<ArticleDate> {
+    from_ld
         .iter()
         .cloned()
         .chain(tags.all(&[
@@ -144,19 +165,9 @@ pub(super) fn read(doc: &Document, html: &str) -> Meta {
             "sailthru.date",
             "parsely-pub-date",
         ]))
-        .chain(micro("datePublished"))
+        .chain(microdata(doc, "datePublished"))
         .chain(visible_times(doc))
-        .find_map(|s| when(&s));
-
-    Meta {
-        title,
-        authors,
-        date,
-        url,
-        place: visible_dateline(doc),
-        source,
-        json_ld_bytes: ld.bytes,
-    }
+        .find_map(|s| when(&s))
 }
 
 /// The page's `<meta>` tags as (lower-case name or property, content).

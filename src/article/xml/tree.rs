@@ -8,13 +8,14 @@
 //! left out of the text and named in a warning. Entities declared in a DTD are never
 //! expanded, so no entity bomb can grow a file.
 
-use std::io::{BufRead, Read};
+use std::io::Read;
 
 use quick_xml::escape::resolve_predefined_entity;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::Reader;
 
 use super::super::decode::Utf8Stream;
+use super::source::Source;
 
 /// Deeper nesting than this is hostile, not news.
 pub(super) const MAX_DEPTH: usize = 256;
@@ -319,25 +320,11 @@ impl<'a> Walker<'a> {
         mut on_unit: impl FnMut(&[Element], Unit),
     ) -> Result<(), Broken> {
         let max_bytes = self.max_mb.saturating_mul(1 << 20);
-        // Ancestors outside the unit, then the unit's open elements (with their children
-        // so far).
-        let mut outer: Vec<Element> = Vec::new();
-        let mut open: Vec<Element> = Vec::new();
-        // Where the unit being read began; its elements; whether it is over the cap on
-        // bytes or on elements, and so only skipped over.
-        let mut unit_start = 0u64;
-        let mut count = 0usize;
-        let mut over_cap = false;
-        let mut too_many = false;
+        let mut walk = Walk::default();
         let Some(root) = self.root.take() else {
             return Ok(());
         };
-        if is_unit(&outer, &root) {
-            count = 1;
-            open.push(root);
-        } else {
-            outer.push(root);
-        }
+        walk.start(root, 0, &mut is_unit);
         loop {
             self.reader.get_mut().begin_event();
             self.buf.clear();
@@ -347,114 +334,37 @@ impl<'a> Walker<'a> {
             }
             let event = match self.reader.read_event_into(&mut self.buf) {
                 Ok(event) => event,
-                Err(e) => return Err(self.broken(e, !open.is_empty())),
+                Err(e) => return Err(self.broken(e, walk.in_unit())),
             };
-            let consumed = self.reader.get_ref().consumed;
-            if !open.is_empty() && !over_cap && consumed - unit_start > max_bytes {
-                // Over the cap, this event included: what was kept of the unit is let go
-                // and the rest only read past.
-                over_cap = true;
-                for el in &mut open {
-                    el.children = Vec::new();
-                }
-            }
+            let source = self.reader.get_ref();
+            walk.check_cap(source.consumed, max_bytes);
+            let skip = walk.skipping();
             match event {
                 Event::Start(e) => {
-                    if outer.len() + open.len() >= MAX_DEPTH {
-                        let at = self.reader.get_ref().event_position();
+                    if walk.outer.len() + walk.open.len() >= MAX_DEPTH {
                         return Err(Broken {
                             reason: format!(
-                                "malformed XML at {at}: elements nested more than {MAX_DEPTH} deep"
+                                "malformed XML at {}: elements nested more than {MAX_DEPTH} deep",
+                                source.event_position()
                             ),
-                            in_unit: !open.is_empty(),
+                            in_unit: walk.in_unit(),
                         });
                     }
-                    let el = Element::start(&e);
-                    if open.is_empty() {
-                        if !is_unit(&outer, &el) {
-                            outer.push(el);
-                            continue;
-                        }
-                        unit_start = self.reader.get_ref().event_start;
-                    }
-                    count += 1;
-                    too_many |= count > MAX_ELEMENTS;
-                    open.push(el);
+                    walk.start(Element::start(&e), source.event_start, &mut is_unit);
                 }
                 Event::End(_) => {
-                    if let Some(el) = open.pop() {
-                        match open.last_mut() {
-                            Some(parent) => {
-                                if !(too_many || over_cap) {
-                                    parent.children.push(Node::Element(el));
-                                }
-                            }
-                            None => {
-                                let size = consumed - unit_start;
-                                let unit = if over_cap {
-                                    Err(super::super::too_large(size, self.max_mb))
-                                } else if too_many {
-                                    Err(format!(
-                                        "more than {MAX_ELEMENTS} elements in one <{}>",
-                                        el.name
-                                    ))
-                                } else {
-                                    Ok(el)
-                                };
-                                on_unit(&outer, unit);
-                                count = 0;
-                                too_many = false;
-                                over_cap = false;
-                            }
-                        }
-                    } else {
-                        outer.pop();
-                    }
-                    if outer.is_empty() && open.is_empty() {
+                    if walk.end(source.consumed, self.max_mb, &mut on_unit) {
                         return Ok(());
                     }
                 }
-                Event::Text(t) => push_text(&mut open, too_many || over_cap, &t.xml10_content()),
-                Event::CData(t) => {
-                    let t = t.xml10_content();
-                    push_text(&mut open, too_many || over_cap, &t);
-                }
+                Event::Text(t) => push_text(&mut walk.open, skip, &t.xml10_content()),
+                Event::CData(t) => push_text(&mut walk.open, skip, &t.xml10_content()),
                 Event::GeneralRef(r) => {
-                    let resolved = match r.resolve_char_ref() {
-                        Ok(Some(c)) => Some(String::from(c)),
-                        Ok(None) => match resolve_predefined_entity(&r) {
-                            Some(text) => Some(text.to_owned()),
-                            None => {
-                                // Undefined here (a DTD's own entity, never expanded, or a
-                                // typo): left out of the text, and named in a warning.
-                                if !open.is_empty() {
-                                    let (names, count) = &mut self.unknown_entities;
-                                    *count += 1;
-                                    let name: String = r.chars().take(40).collect();
-                                    if names.len() < ENTITIES_NAMED && !names.contains(&name) {
-                                        names.push(name);
-                                    }
-                                }
-                                Some(String::new())
-                            }
-                        },
-                        Err(_) => None,
-                    };
-                    let text = resolved.unwrap_or_else(|| format!("&{};", &*r));
-                    push_text(&mut open, too_many || over_cap, &text);
+                    let unknown = &mut self.unknown_entities;
+                    let text = entity_text(&r, walk.in_unit(), unknown);
+                    push_text(&mut walk.open, skip, &text);
                 }
-                Event::Eof => {
-                    if let Some(el) = open.last().or(outer.last()) {
-                        return Err(Broken {
-                            reason: format!(
-                                "malformed XML: the file ends inside <{}> (cut short?)",
-                                el.name
-                            ),
-                            in_unit: !open.is_empty(),
-                        });
-                    }
-                    return Ok(());
-                }
+                Event::Eof => return walk.at_eof(),
                 Event::Empty(_)
                 | Event::Comment(_)
                 | Event::Decl(_)
@@ -463,6 +373,140 @@ impl<'a> Walker<'a> {
             }
         }
     }
+}
+
+/// Where [`Walker::walk`] is in the file: the elements around it, and the unit being read.
+#[derive(Default)]
+struct Walk {
+    /// Ancestors outside the unit, then the unit's open elements (with their children so
+    /// far).
+    outer: Vec<Element>,
+    open: Vec<Element>,
+    /// Where the unit being read began; its elements; whether it is over the cap on bytes
+    /// or on elements, and so only skipped over.
+    unit_start: u64,
+    count: usize,
+    over_cap: bool,
+    too_many: bool,
+}
+
+impl Walk {
+    fn in_unit(&self) -> bool {
+        !self.open.is_empty()
+    }
+
+    /// Whether the unit's content is only read past, not kept.
+    fn skipping(&self) -> bool {
+        self.too_many || self.over_cap
+    }
+
+    /// Once the unit has taken more than `max_bytes` of the file (`consumed` so far, this
+    /// event included): what was kept of it is let go and the rest only read past.
+    fn check_cap(&mut self, consumed: u64, max_bytes: u64) {
+        if self.in_unit() && !self.over_cap && consumed - self.unit_start > max_bytes {
+            self.over_cap = true;
+            for el in &mut self.open {
+                el.children = Vec::new();
+            }
+        }
+    }
+
+    /// A start tag at byte `at`: an ancestor of units to come, the start of a unit, or an
+    /// element inside one.
+    fn start(
+        &mut self,
+        el: Element,
+        at: u64,
+        is_unit: &mut impl FnMut(&[Element], &Element) -> bool,
+    ) {
+        if !self.in_unit() {
+            if !is_unit(&self.outer, &el) {
+                self.outer.push(el);
+                return;
+            }
+            self.unit_start = at;
+        }
+        self.count += 1;
+        self.too_many |= self.count > MAX_ELEMENTS;
+        self.open.push(el);
+    }
+
+    /// An end tag, read up to byte `consumed`: the element joins its parent, or, when it
+    /// is the unit's own, the unit is handed out. `true` when it closes the root.
+    fn end(
+        &mut self,
+        consumed: u64,
+        max_mb: u64,
+        on_unit: &mut impl FnMut(&[Element], Unit),
+    ) -> bool {
+        let skip = self.skipping();
+        match (self.open.pop(), self.open.last_mut()) {
+            (Some(el), Some(parent)) => {
+                if !skip {
+                    parent.children.push(Node::Element(el));
+                }
+            }
+            (Some(el), None) => {
+                let unit = if self.over_cap {
+                    Err(super::super::too_large(consumed - self.unit_start, max_mb))
+                } else if self.too_many {
+                    Err(format!(
+                        "more than {MAX_ELEMENTS} elements in one <{}>",
+                        el.name
+                    ))
+                } else {
+                    Ok(el)
+                };
+                on_unit(&self.outer, unit);
+                self.count = 0;
+                self.too_many = false;
+                self.over_cap = false;
+            }
+            (None, _) => {
+                self.outer.pop();
+            }
+        }
+        self.outer.is_empty() && self.open.is_empty()
+    }
+
+    /// The end of the file: fine after the root's end tag, broken inside any element.
+    fn at_eof(&self) -> Result<(), Broken> {
+        match self.open.last().or(self.outer.last()) {
+            Some(el) => Err(Broken {
+                reason: format!(
+                    "malformed XML: the file ends inside <{}> (cut short?)",
+                    el.name
+                ),
+                in_unit: self.in_unit(),
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The text an entity reference stands for. One neither XML nor HTML defines (a DTD's own
+/// entity, never expanded, or a typo) is left out of the text, and, inside a unit, named
+/// in `unknown` for a warning; a malformed character reference is kept as written.
+fn entity_text(r: &BytesRef<'_>, in_unit: bool, unknown: &mut (Vec<String>, u64)) -> String {
+    let resolved = match r.resolve_char_ref() {
+        Ok(Some(c)) => Some(String::from(c)),
+        Ok(None) => match resolve_predefined_entity(r) {
+            Some(text) => Some(text.to_owned()),
+            None => {
+                if in_unit {
+                    let (names, count) = unknown;
+                    *count += 1;
+                    let name: String = r.chars().take(40).collect();
+                    if names.len() < ENTITIES_NAMED && !names.contains(&name) {
+                        names.push(name);
+                    }
+                }
+                Some(String::new())
+            }
+        },
+        Err(_) => None,
+    };
+    resolved.unwrap_or_else(|| format!("&{};", &**r))
 }
 
 fn push_text(open: &mut [Element], skip: bool, text: &str) {
@@ -476,233 +520,6 @@ fn push_text(open: &mut [Element], skip: bool, text: &str) {
         last.push_str(text);
     } else {
         el.children.push(Node::Text(text.to_owned()));
-    }
-}
-
-/// What the rest of an event that outgrew the cap is passed over to: where the event
-/// ends, left for quick-xml to read.
-enum Rest {
-    /// The first of these bytes (text ends at markup or a reference; a reference at its
-    /// `;`).
-    AnyOf(&'static [u8]),
-    /// This sequence (a CDATA section's `]]>`, a comment's `-->`).
-    Seq(&'static [u8]),
-}
-
-/// The UTF-8 text a [`Walker`] reads, handed to quick-xml as a `BufRead` that keeps where
-/// it is (bytes, line, column) and never lets one event hold more than `limit` bytes: the
-/// rest of a longer text, CDATA section, comment or processing instruction is passed over
-/// unread (its unit is over the cap anyway), and a longer tag ends the reading.
-struct Source<'a> {
-    input: Utf8Stream<&'a mut dyn Read>,
-    buf: Vec<u8>,
-    start: usize,
-    end: usize,
-    eof: bool,
-    /// Bytes read past, by quick-xml or passed over.
-    consumed: u64,
-    /// 1-based line, and characters into it, at `consumed`.
-    line: u64,
-    column: u64,
-    /// Where the event being read began, in bytes and as line and column.
-    event_start: u64,
-    event_at: (u64, u64),
-    /// Its first bytes, which say what kind of event it is.
-    head: Vec<u8>,
-    /// Its rest was passed over.
-    passed: bool,
-    limit: u64,
-    /// The reading ended on a tag over the limit.
-    refused: bool,
-}
-
-/// Bytes of an event that say what kind it is (`<![CDATA[`).
-const HEAD: usize = 9;
-
-impl<'a> Source<'a> {
-    fn new(input: Utf8Stream<&'a mut dyn Read>, limit: u64) -> Source<'a> {
-        Source {
-            input,
-            buf: vec![0; 64 << 10],
-            start: 0,
-            end: 0,
-            eof: false,
-            consumed: 0,
-            line: 1,
-            column: 0,
-            event_start: 0,
-            event_at: (1, 0),
-            head: Vec::with_capacity(HEAD),
-            passed: false,
-            limit,
-            refused: false,
-        }
-    }
-
-    /// Marks the start of the next event.
-    fn begin_event(&mut self) {
-        self.event_start = self.consumed;
-        self.event_at = (self.line, self.column);
-        self.head.clear();
-        self.passed = false;
-    }
-
-    /// `line L, column C` of the event being read.
-    fn event_position(&self) -> String {
-        let (line, column) = self.event_at;
-        format!("line {line}, column {}", column + 1)
-    }
-
-    /// Reads more after what the buffer holds (kept, moved to its start); at the end of the
-    /// input, sets `eof`.
-    fn refill(&mut self) -> std::io::Result<()> {
-        self.buf.copy_within(self.start..self.end, 0);
-        self.end -= self.start;
-        self.start = 0;
-        loop {
-            match self.input.read(&mut self.buf[self.end..]) {
-                Ok(0) => self.eof = true,
-                Ok(n) => self.end += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            }
-            return Ok(());
-        }
-    }
-
-    /// Counts `n` bytes as read past: position, line and column.
-    fn advance(&mut self, n: usize) {
-        let bytes = &self.buf[self.start..self.start + n];
-        if self.head.len() < HEAD {
-            let take = (HEAD - self.head.len()).min(n);
-            self.head.extend_from_slice(&bytes[..take]);
-        }
-        let chars = |b: &[u8]| b.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u64;
-        match bytes.iter().rposition(|&b| b == b'\n') {
-            Some(last) => {
-                self.line += bytes.iter().filter(|&&b| b == b'\n').count() as u64;
-                self.column = chars(&bytes[last + 1..]);
-            }
-            None => self.column += chars(bytes),
-        }
-        self.consumed += n as u64;
-        self.start += n;
-    }
-
-    /// Passes over the rest of an event that outgrew the limit, up to where it ends.
-    fn pass_over(&mut self) -> std::io::Result<()> {
-        self.passed = true;
-        let head = &self.head[..];
-        let rest = if head.starts_with(b"<![CDATA[") {
-            Rest::Seq(b"]]>")
-        } else if head.starts_with(b"<!--") {
-            Rest::Seq(b"-->")
-        } else if head.starts_with(b"<?") {
-            Rest::Seq(b"?>")
-        } else if head.starts_with(b"&") {
-            Rest::AnyOf(b";&<")
-        } else if !head.starts_with(b"<") {
-            Rest::AnyOf(b"<&")
-        } else {
-            self.refused = true;
-            return Err(std::io::Error::other(format!(
-                "one tag or declaration is larger than --max-article-mb {}: the rest of the \
-                 file is not read",
-                self.limit >> 20
-            )));
-        };
-        loop {
-            if self.start == self.end
-                || matches!(rest, Rest::Seq(seq) if self.end - self.start < seq.len())
-            {
-                let had = self.end - self.start;
-                if self.eof {
-                    return Ok(());
-                }
-                self.refill()?;
-                if self.end - self.start == had && self.eof {
-                    return Ok(());
-                }
-                continue;
-            }
-            let hay = &self.buf[self.start..self.end];
-            let found = match rest {
-                Rest::AnyOf(set) => hay.iter().position(|b| set.contains(b)).ok_or(hay.len()),
-                // The end of the buffer may be the start of the sequence: kept.
-                Rest::Seq(seq) => hay
-                    .windows(seq.len())
-                    .position(|w| w == seq)
-                    .ok_or(hay.len() + 1 - seq.len()),
-            };
-            match found {
-                Ok(end) => {
-                    self.advance(end);
-                    return Ok(());
-                }
-                Err(passed) => self.advance(passed),
-            }
-        }
-    }
-
-    /// Whether nothing but whitespace is left to read.
-    fn rest_is_blank(&mut self) -> bool {
-        loop {
-            if self.start == self.end {
-                if self.eof || self.refill().is_err() {
-                    return true;
-                }
-                if self.start == self.end {
-                    return self.eof;
-                }
-            }
-            if !self.buf[self.start..self.end].trim_ascii().is_empty() {
-                return false;
-            }
-            self.advance(self.end - self.start);
-        }
-    }
-}
-
-impl Read for Source<'_> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        let n = {
-            let available = self.fill_buf()?;
-            let n = available.len().min(out.len());
-            out[..n].copy_from_slice(&available[..n]);
-            n
-        };
-        self.consume(n);
-        Ok(n)
-    }
-}
-
-impl BufRead for Source<'_> {
-    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
-        if self.start == self.end && !self.eof {
-            self.refill()?;
-        }
-        let used = self.consumed - self.event_start;
-        let mut available = self.end - self.start;
-        if !self.passed && available > 0 {
-            let room = usize::try_from(self.limit.saturating_sub(used)).unwrap_or(usize::MAX);
-            if room < available {
-                // Up to the limit, cut where a character begins.
-                let mut cut = self.start + room;
-                while cut > self.start && self.buf[cut] & 0xC0 == 0x80 {
-                    cut -= 1;
-                }
-                available = cut - self.start;
-                if available == 0 {
-                    self.pass_over()?;
-                    available = self.end - self.start;
-                }
-            }
-        }
-        Ok(&self.buf[self.start..self.start + available])
-    }
-
-    fn consume(&mut self, n: usize) {
-        self.advance(n.min(self.end - self.start));
     }
 }
 

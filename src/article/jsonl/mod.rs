@@ -1,13 +1,18 @@
 //! JSON Lines: one article object per line, `{"title", "authors", "date", "body"}`, and
 //! optionally `"url"`, `"place"` and `"source"`.
 
+mod pieces;
+
+pub(crate) use pieces::jsonl_stream;
+pub use pieces::{plain_utf8, Chunk, JsonlPieces, Pieces, PIECE_BYTES};
+
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::byline::split_authors;
 use super::date::parse_date;
 use super::text::{lines, title_from_body};
-use super::{Article, FileParse, Problem, Record, Severity};
+use super::{Article, ArticleDate, FileParse, Problem, Record, Severity};
 
 /// The keys dateline reads; any other key is ignored without being built into a value.
 /// Kept as loose `Value`s so a wrongly typed field gets a precise message (and, for
@@ -189,7 +194,7 @@ fn without_lone_surrogates(line: &str) -> Option<String> {
 /// Turns one decoded object into an article, pushing warnings for fields it had to leave
 /// out; `Err` is the reason the whole line is skipped.
 fn article(raw: RawRecord, line: u64, problems: &mut Vec<Problem>) -> Result<Article, String> {
-    let warn = |problems: &mut Vec<Problem>, reason: String| {
+    let mut warn = |reason: String| {
         problems.push(Problem {
             line: Some(line),
             severity: Severity::Warning,
@@ -207,91 +212,89 @@ fn article(raw: RawRecord, line: u64, problems: &mut Vec<Problem>) -> Result<Art
         // The body is what people search for, so an untitled record is kept under a
         // title made from its first words rather than dropped, and the user is told.
         (true, false) => {
-            warn(
-                problems,
-                "no title; title taken from the start of the body".into(),
-            );
+            warn("no title; title taken from the start of the body".into());
             title_from_body(&body)
         }
         (false, _) => title,
     };
+    Ok(Article {
+        title,
+        authors: authors_field(raw.authors, &mut warn),
+        date: date_field(raw.date, &mut warn),
+        body,
+        url: name_field(raw.url, "url", &mut warn),
+        place: name_field(raw.place, "place", &mut warn),
+        source: name_field(raw.source, "source", &mut warn),
+    })
+}
 
-    let authors = match raw.authors {
+/// `authors`: a string is split into names; a list is already split by the producer, and
+/// its entries are kept as given.
+fn authors_field(value: Option<Value>, warn: &mut impl FnMut(String)) -> Vec<String> {
+    match value {
         None => Vec::new(),
         Some(Value::String(s)) => split_authors(&s),
-        // An array is already split by the producer: keep its entries as given.
         Some(Value::Array(items)) => {
             let mut authors = Vec::with_capacity(items.len());
             for item in items {
                 match item {
                     Value::String(s) if !s.trim().is_empty() => authors.push(s.trim().to_owned()),
                     Value::String(_) | Value::Null => {}
-                    other => warn(
-                        problems,
-                        format!("ignored an author that is {}, not a string", kind(&other)),
-                    ),
+                    other => warn(format!(
+                        "ignored an author that is {}, not a string",
+                        kind(&other)
+                    )),
                 }
             }
             authors
         }
         Some(other) => {
-            warn(
-                problems,
-                format!(
-                    "ignored 'authors': it is {}, not a string or a list of strings",
-                    kind(&other)
-                ),
-            );
+            warn(format!(
+                "ignored 'authors': it is {}, not a string or a list of strings",
+                kind(&other)
+            ));
             Vec::new()
         }
-    };
+    }
+}
 
-    let date = match raw.date {
+/// `date`: a date string; anything unreadable is a warning, and the article undated.
+fn date_field(value: Option<Value>, warn: &mut impl FnMut(String)) -> Option<ArticleDate> {
+    match value {
         None => None,
         Some(Value::String(s)) if s.trim().is_empty() => None,
         Some(Value::String(s)) => {
             let date = parse_date(&s);
             if date.is_none() {
-                warn(problems, format!("could not read date: '{}'", s.trim()));
+                warn(format!("could not read date: '{}'", s.trim()));
             }
             date
         }
         // Numbers could be epoch seconds or milliseconds; guessing wrong files the
         // article under the wrong day, so say so instead.
         Some(other) => {
-            warn(
-                problems,
-                format!("could not read date: {other} (expected a date string)"),
-            );
+            warn(format!(
+                "could not read date: {other} (expected a date string)"
+            ));
             None
         }
-    };
+    }
+}
 
-    // Optional names: a wrong type loses only that name, with a warning.
-    let mut name = |value: Option<Value>, key: &str| match value {
+/// An optional name (`url`, `place`, `source`): a wrong type loses only that name, with a
+/// warning.
+fn name_field(value: Option<Value>, key: &str, warn: &mut impl FnMut(String)) -> Option<String> {
+    match value {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(one_line(trim_in_place(s))).filter(|s| !s.is_empty()),
         Some(other) => {
-            warn(
-                problems,
-                format!("ignored '{key}': it is {}, not a string", kind(&other)),
-            );
+            warn(format!(
+                "ignored '{key}': it is {}, not a string",
+                kind(&other)
+            ));
             None
         }
-    };
-    let url = name(raw.url, "url");
-    let place = name(raw.place, "place");
-    let source = name(raw.source, "source");
-
-    Ok(Article {
-        title,
-        authors,
-        date,
-        body,
-        url,
-        place,
-        source,
-    })
+    }
 }
 
 fn string_field(value: Option<Value>, key: &str) -> Result<String, String> {

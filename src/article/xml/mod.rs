@@ -13,6 +13,7 @@ mod feed;
 mod newsml;
 mod newsml_g2;
 mod nitf;
+mod source;
 mod tree;
 
 use chrono::{NaiveDate, NaiveTime};

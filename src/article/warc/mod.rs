@@ -11,7 +11,7 @@ use std::io::{self, BufRead, BufReader, Read};
 
 use flate2::read::{DeflateDecoder, MultiGzDecoder, ZlibDecoder};
 
-use super::{html, Problem, Record, Severity, Sink};
+use super::{html, FileParse, Problem, Record, Severity, Sink};
 
 /// A record whose page is larger than this is skipped (and reported), so one record never
 /// costs more memory than this.
@@ -98,12 +98,6 @@ fn next_record(
         sink.passed_over();
         return Ok(());
     }
-    let uri = headers.get("WARC-Target-URI").map(|u| {
-        u.trim()
-            .trim_start_matches('<')
-            .trim_end_matches('>')
-            .to_string()
-    });
     if length > max_record {
         skip_block(reader, length, number)?;
         let mb = length.div_ceil(1 << 20);
@@ -118,6 +112,27 @@ fn next_record(
         });
         return Ok(());
     }
+    let block = read_block(reader, length, number)?;
+    let Some(page) = page_of(&kind, &content_type, block, number, max_record, sink) else {
+        return Ok(());
+    };
+    let uri = headers.get("WARC-Target-URI").map(|u| {
+        u.trim()
+            .trim_start_matches('<')
+            .trim_end_matches('>')
+            .to_string()
+    });
+    let parse = html::parse_with_charset(&page.bytes, uri.as_deref(), page.charset.as_deref());
+    hand_out(parse, headers.get("WARC-Date"), number, sink);
+    Ok(())
+}
+
+/// The `length` bytes of a record's block; `Err` when the file ends before them.
+fn read_block(
+    reader: &mut BufReader<&mut dyn Read>,
+    length: u64,
+    number: u64,
+) -> Result<Vec<u8>, Option<String>> {
     let mut block = Vec::with_capacity(length.min(1 << 20) as usize);
     reader
         .by_ref()
@@ -127,30 +142,46 @@ fn next_record(
     if (block.len() as u64) < length {
         return Err(Some(cut_short(number, block.len() as u64, length)));
     }
-    let page = if kind == "response" {
-        match http_payload(&block, max_record) {
-            Ok(Some(page)) => page,
-            Ok(None) => {
-                sink.passed_over();
-                return Ok(());
-            }
-            Err(reason) => {
-                sink.problem(Problem {
-                    record: Some(number),
-                    severity: Severity::Skipped,
-                    reason: format!("record {number}: {reason}"),
-                    ..Default::default()
-                });
-                return Ok(());
-            }
-        }
-    } else {
-        Page {
-            charset: charset_of(&content_type),
+    Ok(block)
+}
+
+/// The page a `response` (inside its HTTP message) or `resource` record's block holds;
+/// `None` when there is none, the record having been counted or reported to `sink`.
+fn page_of(
+    kind: &str,
+    content_type: &str,
+    block: Vec<u8>,
+    number: u64,
+    max_record: u64,
+    sink: &mut dyn Sink,
+) -> Option<Page> {
+    if kind != "response" {
+        return Some(Page {
+            charset: charset_of(content_type),
             bytes: block,
+        });
+    }
+    match http_payload(&block, max_record) {
+        Ok(Some(page)) => Some(page),
+        Ok(None) => {
+            sink.passed_over();
+            None
         }
-    };
-    let parse = html::parse_with_charset(&page.bytes, uri.as_deref(), page.charset.as_deref());
+        Err(reason) => {
+            sink.problem(Problem {
+                record: Some(number),
+                severity: Severity::Skipped,
+                reason: format!("record {number}: {reason}"),
+                ..Default::default()
+            });
+            None
+        }
+    }
+}
+
+/// Gives what the page of record `number` held to `sink`, numbered; an article without a
+/// date of its own is dated by its crawl (`warc_date`), with a warning.
+fn hand_out(parse: FileParse, warc_date: Option<&str>, number: u64, sink: &mut dyn Sink) {
     for problem in parse.problems {
         sink.problem(Problem {
             record: Some(number),
@@ -159,7 +190,7 @@ fn next_record(
     }
     for mut record in parse.records {
         if record.article.date.is_none() {
-            if let Some(date) = headers.get("WARC-Date").and_then(html::date) {
+            if let Some(date) = warc_date.and_then(html::date) {
                 record.article.date = Some(date);
                 sink.problem(Problem {
                     record: Some(number),
@@ -174,7 +205,6 @@ fn next_record(
             ..record
         });
     }
-    Ok(())
 }
 
 fn cut_short(number: u64, got: u64, length: u64) -> String {
