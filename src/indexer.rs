@@ -861,16 +861,9 @@ fn is_disk_full(e: &(dyn std::error::Error + 'static)) -> bool {
 
 /// Adds a file's problems to the summary.
 fn report(summary: &mut Summary, key: &str, problems: Vec<article::Problem>) {
-    for p in problems {
-        summary.problems.push(Problem {
-            path: key.to_string(),
-            line: p.line,
-            member: p.member,
-            record: p.record,
-            reason: p.reason,
-            kind: p.severity.into(),
-        });
-    }
+    summary
+        .problems
+        .extend(problems.into_iter().map(|p| Problem::in_file(key, p)));
 }
 
 /// Removes the index files no commit refers to: what a failed or killed run wrote after its
@@ -973,14 +966,10 @@ fn walk_and_read(
     let mut load_error = None;
     for root in scan {
         if !root.is_dir() {
-            result.problems.push(Problem {
-                path: walk::path_key(root),
-                line: None,
-                member: None,
-                record: None,
-                reason: "folder no longer exists; its articles stay in the index".into(),
-                kind: Severity::Warning,
-            });
+            result.problems.push(Problem::warning(
+                walk::path_key(root),
+                "folder no longer exists; its articles stay in the index",
+            ));
             continue;
         }
         result.scanned.push(root.clone());
@@ -1817,14 +1806,7 @@ fn take_read(
     let key = file.key();
     let mut report = |counts: &mut ReadCounts, problems: Vec<article::Problem>| {
         for p in problems {
-            let p = Problem {
-                path: key.clone(),
-                line: p.line,
-                member: p.member,
-                record: p.record,
-                reason: p.reason,
-                kind: p.severity.into(),
-            };
+            let p = Problem::in_file(&key, p);
             counts.count(&p);
             problem(p);
         }
