@@ -28,6 +28,7 @@ use tantivy::{DateTime, IndexWriter, TantivyDocument, TantivyError};
 use crate::pending::{BudgetedDoc, Held, Pending};
 
 use crate::article::{self, dateline, FileKind, FileParse, Record};
+use crate::ids;
 use crate::index_dir::{self, reader, Meta, OpenIndex};
 use crate::merge::BudgetMergePolicy;
 use crate::problems::{Problem, Severity};
@@ -136,7 +137,7 @@ struct Indexed {
     root: u64,
 }
 
-/// File ids are already hashes of their paths (`walk::path_id`): a no-op run looks up
+/// File ids are already hashes of their paths (`ids::path_id`): a no-op run looks up
 /// every file's id twice, and with std's SipHash those lookups were a large share of its
 /// CPU, so they use foldhash.
 type IdMap<V> = HashMap<u64, V, foldhash::fast::RandomState>;
@@ -973,7 +974,7 @@ fn walk_and_read(
             continue;
         }
         result.scanned.push(root.clone());
-        let root_id = walk::path_id(root);
+        let root_id = ids::path_id(root);
         let mut stopped = false;
         walk::walk(root, compare, skip, &mut |batch: Walk| {
             if load_error.is_some() {
@@ -1400,7 +1401,7 @@ impl Pass<'_> {
 
     /// Deletes the files gone: indexed under a folder this pass read, and not seen in it.
     fn remove_gone(&mut self, indexed: &IdMap<Indexed>, walked: &WalkResult) {
-        let scanned: IdSet = walked.scanned.iter().map(|r| walk::path_id(r)).collect();
+        let scanned: IdSet = walked.scanned.iter().map(|r| ids::path_id(r)).collect();
         for (id, old) in indexed.iter() {
             if scanned.contains(&old.root) && !walked.seen.contains(id) {
                 self.writer
@@ -1747,7 +1748,7 @@ pub fn read_folders(
     let mut seen = IdSet::default();
     let mut failed = None;
     for root in &roots {
-        let root_id = walk::path_id(root);
+        let root_id = ids::path_id(root);
         walk::walk(root, true, skip, &mut |batch: Walk| {
             if failed.is_some() {
                 return;

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use walkdir::{DirEntry, WalkDir};
 
 use crate::article::{self, FileKind};
+use crate::ids::path_id;
 use crate::problems::Problem;
 
 /// An article file found on disk, with what incremental indexing compares.
@@ -47,14 +48,6 @@ fn is_hidden(entry: &DirEntry) -> bool {
 /// A file's absolute path as text.
 pub fn path_key(path: &Path) -> String {
     path.to_string_lossy().into_owned()
-}
-
-/// The identity of a file (or folder) in the index: a 64-bit hash of its absolute path.
-/// Numbers keep the term dictionary and the incremental bookkeeping small; a collision
-/// between two paths of one archive is vanishingly unlikely (about 1 in 10^7 for a million
-/// files).
-pub fn path_id(path: &Path) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(path.as_os_str().as_encoded_bytes())
 }
 
 pub fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
