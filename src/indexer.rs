@@ -18,7 +18,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use crossbeam_channel::{bounded, Receiver, Select, Sender, TryRecvError};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::directory::DirectoryLock;
@@ -55,7 +54,6 @@ pub struct Options {
     /// Articles (a `.txt` file, a JSON Lines record) larger than this many MB are skipped
     /// and reported, so no input can take unbounded memory.
     pub max_article_mb: u64,
-    pub progress: bool,
     /// Commit after this many documents or this much time, whichever comes first, so a crash
     /// loses at most one batch. `None`: [`UPDATE_BATCH_DOCS`] when updating an index, and no
     /// count at all on a fresh build (time only), so that segments are as large as the memory
@@ -74,7 +72,6 @@ impl Options {
             threads: 0,
             memory_mb: DEFAULT_MEMORY_MB,
             max_article_mb: DEFAULT_MAX_ARTICLE_MB,
-            progress: false,
             batch_docs: None,
             batch_time: Duration::from_secs(30),
         }
@@ -889,20 +886,14 @@ fn commit(writer: &mut Writer, meta: &Meta, target: &Path) -> Result<()> {
     Ok(())
 }
 
-/// A spinner counting files read: the walk streams, so the total is not known up front.
-fn progress_bar(enabled: bool) -> ProgressBar {
-    if !enabled {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} indexing: {human_pos} files read ({per_sec}, {elapsed})",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-    );
-    bar.enable_steady_tick(Duration::from_millis(120));
-    bar
+/// What a pass tells its caller as it goes, for the command to show (the walk streams, so
+/// the number of files is not known up front).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// One more file was read and applied to the index.
+    FileRead,
+    /// Every file is read; what is left is the pass's last commit.
+    Walked,
 }
 
 /// What the walk reports when it is done.
@@ -1063,7 +1054,7 @@ struct Pass<'a> {
     resume: &'a IdSet,
     /// The index folder named by the user, for error messages.
     target: &'a Path,
-    bar: &'a ProgressBar,
+    progress: &'a dyn Fn(Progress),
     summary: Summary,
     batch: Batch,
     /// The pass changed the index (or the remembered folders), so it ends with a commit.
@@ -1172,7 +1163,7 @@ impl Pass<'_> {
 
     /// Takes one file: applies it to the index, counts it, and commits when the batch is due.
     fn take(&mut self, outcome: FileOutcome, incoming: &mut Incoming) -> Result<()> {
-        self.bar.inc(1);
+        (self.progress)(Progress::FileRead);
         // Set before the walk sent any file.
         let old = self
             .indexed
@@ -1543,8 +1534,9 @@ impl Indexer {
     }
 
     /// One pass over the folders. `stop` is checked between files; when it is set, the pass
-    /// commits what it has and returns with `interrupted`.
-    pub fn pass(&mut self, stop: &AtomicBool) -> Result<Summary> {
+    /// commits what it has and returns with `interrupted`. `progress` hears of each file
+    /// as it is taken.
+    pub fn pass(&mut self, stop: &AtomicBool, progress: &dyn Fn(Progress)) -> Result<Summary> {
         // The folder can go at any moment of the pass, and what fails then (the reader, a
         // commit, a merge) says only that some file is missing: name the cause instead.
         let target = self.target.clone();
@@ -1558,7 +1550,7 @@ impl Indexer {
         if !index_dir::exists(&self.open.path) {
             return Err(removed());
         }
-        let passed = self.pass_over_folders(stop);
+        let passed = self.pass_over_folders(stop, progress);
         match passed {
             Err(_) if !index_dir::exists(&self.open.path) => Err(removed()),
             Err(e) => {
@@ -1588,7 +1580,11 @@ impl Indexer {
         }
     }
 
-    fn pass_over_folders(&mut self, stop: &AtomicBool) -> Result<Summary> {
+    fn pass_over_folders(
+        &mut self,
+        stop: &AtomicBool,
+        progress: &dyn Fn(Progress),
+    ) -> Result<Summary> {
         let started = Instant::now();
         let summary = Summary {
             folders: self
@@ -1610,7 +1606,6 @@ impl Indexer {
             Some(writer) => writer,
             None => writer_for(&self.open, &self.opts)?,
         };
-        let bar = progress_bar(self.opts.progress);
         // The index, when kept inside the archive, is not an archive folder.
         let skip = self.target.canonicalize().ok();
         let indexed = OnceLock::new();
@@ -1624,14 +1619,14 @@ impl Indexer {
             indexed: &indexed,
             resume: &resume,
             target: &self.target,
-            bar: &bar,
+            progress,
             summary,
             batch: Batch::new(batch_docs, self.opts.batch_time),
             dirty: self.meta_dirty,
             max_article_mb: self.opts.max_article_mb,
         };
         let mut walked = pass.walk_and_apply(&self.scan, searcher, stop, skip.as_deref())?;
-        bar.finish_and_clear();
+        progress(Progress::Walked);
         pass.summary.unchanged += walked.unchanged;
         pass.summary.problems.append(&mut walked.problems);
         pass.summary.interrupted = stop.load(Ordering::Relaxed);
@@ -1696,7 +1691,7 @@ impl Indexer {
 /// Runs one indexing pass and finishes.
 pub fn run(opts: &Options, stop: &AtomicBool) -> Result<Summary> {
     let mut indexer = Indexer::open(opts)?;
-    let summary = indexer.pass(stop)?;
+    let summary = indexer.pass(stop, &|_| {})?;
     indexer.finish()?;
     Ok(summary)
 }
