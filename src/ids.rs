@@ -4,6 +4,7 @@
 //! `schema::article_hash` and shown as `schema::format_id` writes them; they belong here
 //! too, and move once `schema` has settled.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// The identity of a file (or folder) in the index: a 64-bit hash of its absolute path.
@@ -13,3 +14,9 @@ use std::path::Path;
 pub fn path_id(path: &Path) -> u64 {
     xxhash_rust::xxh3::xxh3_64(path.as_os_str().as_encoded_bytes())
 }
+
+/// File ids are already hashes of their paths ([`path_id`]): a no-op run looks up
+/// every file's id twice, and with std's SipHash those lookups were a large share of its
+/// CPU, so they use foldhash.
+pub type IdMap<V> = HashMap<u64, V, foldhash::fast::RandomState>;
+pub type IdSet = HashSet<u64, foldhash::fast::RandomState>;

@@ -8,33 +8,32 @@
 //! caught part-way by a commit, so that a long one holds back no batch: the commit lists it
 //! in `Meta::partial`, and the next run reads it again whole in place of what is in.
 
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::fs::File;
-use std::io::Read;
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use crossbeam_channel::{bounded, Receiver, Select, Sender, TryRecvError};
-use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::directory::DirectoryLock;
 use tantivy::schema::Term;
 use tantivy::{DateTime, IndexWriter, TantivyDocument, TantivyError};
 
-use crate::pending::{BudgetedDoc, Held, Pending};
-
-use crate::article::{self, dateline, FileKind, FileParse, Record};
-use crate::ids;
+use crate::article::{self, dateline, Record};
+use crate::ids::{self, IdMap, IdSet};
 use crate::index_dir::{self, reader, Meta, OpenIndex};
 use crate::merge::BudgetMergePolicy;
+use crate::pending::{BudgetedDoc, Held, Pending};
 use crate::problems::{Problem, Severity};
+use crate::read::absolute;
+use crate::read::file::{read_and_send, FileOutcome, Room};
+use crate::read::pieces::{Piece, PieceEnd};
+use crate::read::walk::{self, FoundFile, Walk};
 use crate::schema::{self, author_key, Fields};
 use crate::simhash;
 use crate::tabular;
-use crate::walk::{self, FoundFile, Walk};
 
 /// tantivy's writer, taking documents that hold their share of [`Pending`]'s cap.
 type Writer = IndexWriter<BudgetedDoc>;
@@ -134,12 +133,6 @@ struct Indexed {
     root: u64,
 }
 
-/// File ids are already hashes of their paths (`ids::path_id`): a no-op run looks up
-/// every file's id twice, and with std's SipHash those lookups were a large share of its
-/// CPU, so they use foldhash.
-type IdMap<V> = HashMap<u64, V, foldhash::fast::RandomState>;
-type IdSet = HashSet<u64, foldhash::fast::RandomState>;
-
 /// Reads, per source file id, what is stored with its documents: fast fields only, so even
 /// a million files load quickly and cost no strings.
 fn indexed_files(searcher: &tantivy::Searcher) -> Result<IdMap<Indexed>> {
@@ -164,27 +157,6 @@ fn indexed_files(searcher: &tantivy::Searcher) -> Result<IdMap<Indexed>> {
         }
     }
     Ok(out)
-}
-
-pub fn content_hash(bytes: &[u8]) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(bytes)
-}
-
-fn absolute(dir: &Path) -> Result<PathBuf> {
-    let meta = std::fs::metadata(dir).with_context(|| {
-        format!(
-            "cannot read folder {}: check the path (dateline index [DIR]...)",
-            dir.display()
-        )
-    })?;
-    if !meta.is_dir() {
-        bail!(
-            "{} is not a folder: pass the folder that holds the articles",
-            dir.display()
-        );
-    }
-    dir.canonicalize()
-        .with_context(|| format!("resolving {}", dir.display()))
 }
 
 /// Opens the index for writing, creating it as needed.
@@ -239,460 +211,6 @@ fn pending_cap(memory_mb: usize) -> u64 {
 /// A merge may read this share of the memory budget's worth of index.
 const MERGE_SHARE: u64 = 4;
 
-/// The result of reading one file, made on a worker thread.
-struct FileOutcome {
-    file: FoundFile,
-    /// Id of the folder the file was found under.
-    root: u64,
-    result: Result<(u64, FileParse), String>,
-    /// For a large JSON Lines file read in pieces: the records of the pieces after the first
-    /// (in `result`), then how the file ended.
-    rest: Option<Receiver<Piece>>,
-    /// A file read whole holds its size of the read-ahead room until it is indexed.
-    held: Option<Held>,
-}
-
-/// What a worker reading a file in pieces sends after the first piece.
-enum Piece {
-    /// Records, with their share of the container's room (see [`PieceSink`]), if any.
-    Records(Vec<Record>, Option<std::sync::Arc<Held>>),
-    /// How the file ended, once every piece was read; `Err` when it could not be read to
-    /// the end as it was at first (a read error, or it changed meanwhile).
-    End(PieceEnd),
-}
-
-/// What is known of a file read in pieces once its last piece was read.
-#[derive(Default)]
-struct Ended {
-    problems: Vec<article::Problem>,
-    /// Records that are not articles (a WARC request, a redirect), counted.
-    passed_over: u64,
-}
-
-/// Sends the pieces of a file after the first; returns when the indexing thread has taken
-/// the last (or stopped taking them).
-type SendRest = Box<dyn FnOnce() + Send>;
-
-/// Reads and parses one file. A large JSON Lines file is read in pieces (see
-/// [`read_in_pieces`]): its first piece comes back here, and the caller, once it has sent
-/// the outcome on, runs the returned function to send the rest through `rest`.
-fn read_file(
-    mut file: FoundFile,
-    root: u64,
-    max_mb: u64,
-    room: Option<Room<'_>>,
-) -> (FileOutcome, Option<SendRest>) {
-    let mut held = None;
-    let (result, rest, send_rest) = read_parsed(&mut file, max_mb, room, &mut held);
-    let outcome = FileOutcome {
-        file,
-        root,
-        result,
-        rest,
-        held,
-    };
-    (outcome, send_rest)
-}
-
-type Parsed = (
-    Result<(u64, FileParse), String>,
-    Option<Receiver<Piece>>,
-    Option<SendRest>,
-);
-
-/// The size and modification time stored with the file's documents are those of the file
-/// as opened here, just before it is read: a change made after that shows as a newer
-/// time on the next run. (A walk into an empty index does not stat files at all.)
-///
-/// Memory is bounded whatever the file: a `.txt` file over `max_mb` MB is skipped unread,
-/// a binary or sparse file is refused from its first bytes, a large JSON Lines file is
-/// read in pieces with each line capped at `max_mb` MB, and a large news XML file is
-/// streamed as a container is, one item at a time, each capped at `max_mb` MB. A file read
-/// whole first takes its size of `room` (into `held`), waiting for it.
-fn read_parsed(
-    file: &mut FoundFile,
-    max_mb: u64,
-    room: Option<Room<'_>>,
-    held: &mut Option<Held>,
-) -> Parsed {
-    let cannot_read = |e: std::io::Error| (Err(format!("cannot read: {e}")), None, None);
-    // Not indexed, for a reason found before the file was read whole: as a file that reads
-    // as no article, it takes the place of what the index had for it.
-    let refuse = |reason: String| {
-        let parse = FileParse {
-            records: Vec::new(),
-            problems: vec![article::Problem {
-                line: None,
-                severity: article::Severity::Skipped,
-                reason,
-                ..Default::default()
-            }],
-            ..Default::default()
-        };
-        (Ok((0, parse)), None, None)
-    };
-    let max_bytes = max_mb.saturating_mul(1 << 20);
-    let (mut opened, meta) = match open_regular_with_meta(&file.path) {
-        Ok(opened) => opened,
-        Err(e) => return cannot_read(e),
-    };
-    file.size = meta.len();
-    file.mtime_ns = walk::mtime_ns(&meta);
-    // Room for the head at once: one read fills it, one more meets the end of the file.
-    let mut bytes = Vec::with_capacity(
-        usize::try_from(file.size)
-            .unwrap_or(usize::MAX)
-            .min(article::SNIFF_BYTES),
-    );
-    let head = (&mut opened)
-        .take(article::SNIFF_BYTES as u64)
-        .read_to_end(&mut bytes);
-    if let Err(e) = head {
-        return cannot_read(e);
-    }
-    // Fewer bytes than asked for: the read met the end of the file, so the head is the
-    // whole file (most articles are), and reading on would only meet the end again.
-    let at_end = bytes.len() < article::SNIFF_BYTES;
-    // The name said what the file should be; its first bytes say what it is.
-    let name = file.path.file_name().unwrap_or_default().to_string_lossy();
-    if !bytes.is_empty() {
-        file.kind = match article::confirm_kind(file.kind, &name, &bytes) {
-            Ok(kind) => kind,
-            Err(reason) => return refuse(reason),
-        };
-    }
-    let whole = matches!(
-        file.kind,
-        FileKind::Text | FileKind::JsonLines | FileKind::Html | FileKind::Xml
-    );
-    let streamed_xml = file.kind == FileKind::Xml && file.size > article::PIECE_BYTES as u64;
-    if !whole || streamed_xml {
-        return match read_container(file, &name, max_mb) {
-            Ok((hash, rest, send_rest)) => (
-                Ok((hash, FileParse::default())),
-                Some(rest),
-                Some(send_rest),
-            ),
-            Err(e) => cannot_read(e),
-        };
-    }
-    if file.kind != FileKind::JsonLines && file.size > max_bytes {
-        return refuse(article::too_large(file.size, max_mb));
-    }
-    if let Some(reason) = article::sniff(&bytes) {
-        return refuse(reason);
-    }
-    if file.kind == FileKind::JsonLines && file.size > article::PIECE_BYTES as u64 {
-        match read_in_pieces(file, max_mb) {
-            Ok(Some((hash, first, rest, send_rest))) => {
-                return (Ok((hash, first)), Some(rest), Some(send_rest))
-            }
-            Ok(None) if file.size > max_bytes => {
-                return refuse(format!(
-                    "{}, and not plain UTF-8, so it cannot be read a line at a time",
-                    article::too_large(file.size, max_mb)
-                ))
-            }
-            Ok(None) => {}
-            Err(e) => return cannot_read(e),
-        }
-    }
-    if let Some(room) = room {
-        *held = Some(room.read_ahead.hold_unless(file.size, room.stop));
-    }
-    // As `std::fs::read`: room for the whole file at once, and an error, not an abort, when
-    // there is not enough memory for it.
-    let rest = usize::try_from(file.size)
-        .unwrap_or(usize::MAX)
-        .saturating_sub(bytes.len());
-    let read = if at_end {
-        Ok(0)
-    } else {
-        bytes
-            .try_reserve_exact(rest)
-            .map_err(std::io::Error::other)
-            .and_then(|()| opened.read_to_end(&mut bytes))
-    };
-    if let Err(e) = read {
-        return cannot_read(e);
-    }
-    let hash = content_hash(&bytes);
-    (
-        Ok((hash, article::parse_file(file.kind, &bytes))),
-        None,
-        None,
-    )
-}
-
-/// Opens a file the walk found, to read it: never waits (a FIFO put in place of a file
-/// since the walk would wait for a writer forever, so the file is opened without waiting
-/// and then must still be a regular file).
-fn open_regular(path: &Path) -> std::io::Result<File> {
-    Ok(open_regular_with_meta(path)?.0)
-}
-
-/// [`open_regular`], with the metadata it checked (one `fstat` for both).
-fn open_regular_with_meta(path: &Path) -> std::io::Result<(File, std::fs::Metadata)> {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        // Reads of a regular file ignore the flag.
-        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
-    }
-    let file = options.open(path)?;
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Err(std::io::Error::other(
-            "no longer a regular file (a pipe or device took its place), not read",
-        ));
-    }
-    Ok((file, meta))
-}
-
-/// Records of a container sent to the indexing thread together, at most (or
-/// [`article::PIECE_BYTES`] of text, whichever comes first).
-const PIECE_RECORDS: usize = 1024;
-
-/// The room one container's pieces share, from being sent until tantivy has indexed
-/// their documents: pieces of ordinary articles are bounded by [`PIECES_AHEAD`] long
-/// before it fills, and a member larger than it goes alone, so of a container's large
-/// members one at a time is in memory once read.
-const CONTAINER_ROOM: u64 = 16 << 20;
-
-/// The worker's end of a container being read: records go to the indexing thread in
-/// pieces as they are read, problems and the count of records passed over wait for the
-/// end. Once the indexing thread stops taking pieces, `stopped` tells the reading to stop.
-struct PieceSink {
-    tx: Sender<Piece>,
-    records: Vec<Record>,
-    bytes: usize,
-    ended: Ended,
-    stopped: std::sync::Arc<AtomicBool>,
-    /// Each piece takes its bytes of it before it is sent (see [`CONTAINER_ROOM`]).
-    room: Pending,
-}
-
-impl PieceSink {
-    fn flush(&mut self) {
-        if self.records.is_empty() || self.stopped.load(Ordering::Relaxed) {
-            return;
-        }
-        let bytes = std::mem::take(&mut self.bytes) as u64;
-        let records = std::mem::take(&mut self.records);
-        // The wait ends when the indexing thread no longer takes pieces: an empty piece,
-        // which adds nothing, finds that out.
-        let gone = || {
-            matches!(
-                self.tx.try_send(Piece::Records(Vec::new(), None)),
-                Err(crossbeam_channel::TrySendError::Disconnected(_))
-            )
-        };
-        let held = std::sync::Arc::new(self.room.hold_unless(bytes, &gone));
-        if self.tx.send(Piece::Records(records, Some(held))).is_err() {
-            self.stopped.store(true, Ordering::Relaxed);
-        }
-    }
-}
-
-impl article::Sink for PieceSink {
-    fn record(&mut self, record: Record) {
-        self.bytes += record.article.body.len() + record.article.title.len();
-        self.records.push(record);
-        if self.records.len() >= PIECE_RECORDS || self.bytes >= article::PIECE_BYTES {
-            self.flush();
-        }
-    }
-    fn problem(&mut self, problem: article::Problem) {
-        self.ended.problems.push(problem);
-    }
-    fn passed_over(&mut self) {
-        self.ended.passed_over += 1;
-    }
-}
-
-/// Reads a file and hashes what it reads; stops with an error once `stopped` is set.
-struct Hashing {
-    file: File,
-    hasher: xxhash_rust::xxh3::Xxh3,
-    stopped: std::sync::Arc<AtomicBool>,
-}
-
-impl Read for Hashing {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.stopped.load(Ordering::Relaxed) {
-            return Err(std::io::Error::other("stopped"));
-        }
-        let n = self.file.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
-}
-
-impl std::io::Seek for Hashing {
-    /// Only a zip seeks, and it is read from the file itself.
-    fn seek(&mut self, _: std::io::SeekFrom) -> std::io::Result<u64> {
-        Err(std::io::ErrorKind::Unsupported.into())
-    }
-}
-
-fn hash_file(mut file: File) -> std::io::Result<u64> {
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    let mut buf = vec![0; 1 << 16];
-    loop {
-        match file.read(&mut buf) {
-            Ok(0) => return Ok(hasher.digest()),
-            Ok(n) => hasher.update(&buf[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-}
-
-type Container = (u64, Receiver<Piece>, SendRest);
-
-/// Reads a packed file (an archive, a compressed file, a WARC; or a large news XML file,
-/// which holds items as a container holds members) as JSON Lines files are read in
-/// pieces: a first pass hashes it (every document stores the hash), the second reads and
-/// unpacks it, handing its records to the indexing thread in pieces as they come, at most
-/// [`PIECES_AHEAD`] ahead, so that a container of millions of articles costs a few pieces
-/// of memory. The second pass checks the file is still the one hashed
-/// (hashing what it reads, or for a zip, which seeks, hashing it again after): if not, the
-/// file is dropped and read again on the next run. A commit while it is read lists it as
-/// read part-way (see [`Pass::add_pieces`]).
-fn read_container(file: &FoundFile, name: &str, max_mb: u64) -> std::io::Result<Container> {
-    let hash = hash_file(open_regular(&file.path)?)?;
-    let (tx, rx) = bounded(PIECES_AHEAD);
-    let (path, kind, name) = (file.path.clone(), file.kind, name.to_string());
-    let send_rest: SendRest = Box::new(move || {
-        let stopped = std::sync::Arc::new(AtomicBool::new(false));
-        let mut sink = PieceSink {
-            tx,
-            records: Vec::new(),
-            bytes: 0,
-            ended: Ended::default(),
-            stopped: stopped.clone(),
-            room: Pending::new(CONTAINER_ROOM),
-        };
-        let mut read = || -> std::io::Result<u64> {
-            let opened = open_regular(&path)?;
-            if kind == FileKind::Zip {
-                article::read_named(kind, &name, opened, &mut sink, max_mb);
-                return hash_file(open_regular(&path)?);
-            }
-            let mut hashing = Hashing {
-                file: opened,
-                hasher: xxhash_rust::xxh3::Xxh3::new(),
-                stopped: stopped.clone(),
-            };
-            article::read_named(kind, &name, &mut hashing, &mut sink, max_mb);
-            // What the readers left unread (after a tar's end, a damaged stream).
-            std::io::copy(&mut hashing, &mut std::io::sink())?;
-            Ok(hashing.hasher.digest())
-        };
-        let end = match read() {
-            Ok(rehash) if rehash == hash => Ok(()),
-            Ok(_) => Err("changed while being read".to_string()),
-            Err(e) => Err(format!("cannot read: {e}")),
-        };
-        sink.flush();
-        if sink.stopped.load(Ordering::Relaxed) {
-            return;
-        }
-        let end = end.map(|()| std::mem::take(&mut sink.ended));
-        let _ = sink.tx.send(Piece::End(end));
-    });
-    Ok((hash, rx, send_rest))
-}
-
-/// Pieces of one file waiting for the indexing thread: a bound on the memory a file of any
-/// size takes while it waits.
-const PIECES_AHEAD: usize = 2;
-
-type InPieces = (u64, FileParse, Receiver<Piece>, SendRest);
-
-/// Reads a large JSON Lines file in pieces of whole lines, so memory holds a few pieces
-/// rather than the whole file and all its articles. A first pass hashes the file (every
-/// document stores the hash) and checks that it is plain UTF-8; a file that is not is left
-/// to the whole-file reader (`Ok(None)`), which decodes it as one. The second pass parses
-/// the pieces: the first is returned, the others are sent by the returned function, at most
-/// [`PIECES_AHEAD`] ahead of the indexing thread. So a worker holds one file at a time, and
-/// a large file costs a few pieces of memory however large it is.
-fn read_in_pieces(file: &FoundFile, max_mb: u64) -> std::io::Result<Option<InPieces>> {
-    let max_line = usize::try_from(max_mb.saturating_mul(1 << 20)).unwrap_or(usize::MAX);
-    let open = || -> std::io::Result<_> {
-        Ok(article::Pieces::new(
-            open_regular(&file.path)?,
-            article::PIECE_BYTES,
-            max_line,
-        ))
-    };
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    let mut pieces = open()?;
-    while let Some(chunk) = pieces.next()? {
-        // An overlong line is skipped unread, whatever its encoding.
-        if let article::Chunk::Lines(piece) = chunk {
-            if !article::plain_utf8(piece) {
-                return Ok(None);
-            }
-        }
-        hasher.update(chunk.bytes());
-    }
-    let hash = hasher.digest();
-    let mut pieces = open()?;
-    let mut parser = article::JsonlPieces::new(max_mb);
-    let mut rehash = xxhash_rust::xxh3::Xxh3::new();
-    // The first chunk with lines decides whether the file can be read in pieces; overlong
-    // lines before it are only counted.
-    let mut first = Vec::new();
-    loop {
-        let Some(chunk) = pieces.next()? else {
-            return Ok(None);
-        };
-        rehash.update(chunk.bytes());
-        let lines = matches!(chunk, article::Chunk::Lines(_));
-        match parser.chunk(chunk) {
-            Some(records) => first.extend(records),
-            None => return Ok(None),
-        }
-        if lines {
-            break;
-        }
-    }
-    let (tx, rx) = bounded(PIECES_AHEAD);
-    let send_rest: SendRest = Box::new(move || {
-        let end = loop {
-            match pieces.next() {
-                Ok(Some(chunk)) => {
-                    rehash.update(chunk.bytes());
-                    let Some(records) = parser.chunk(chunk) else {
-                        break Err("changed while being read".to_string());
-                    };
-                    if tx.send(Piece::Records(records, None)).is_err() {
-                        return;
-                    }
-                }
-                Ok(None) if rehash.digest() == hash => {
-                    break Ok(Ended {
-                        problems: parser.finish(),
-                        passed_over: 0,
-                    })
-                }
-                Ok(None) => break Err("changed while being read".to_string()),
-                Err(e) => break Err(format!("cannot read: {e}")),
-            }
-        };
-        let _ = tx.send(Piece::End(end));
-    });
-    let first = FileParse {
-        records: first,
-        problems: Vec::new(),
-        ..Default::default()
-    };
-    Ok(Some((hash, first, rx, send_rest)))
-}
-
 fn make_doc(
     f: &Fields,
     file: &FoundFile,
@@ -711,7 +229,7 @@ fn make_doc(
     }
     // Read once: the fingerprint below leaves the dateline out of the story too.
     let from_body = dateline::parse(&a.body);
-    let (place, source) = place_and_source(a, from_body.as_ref());
+    let (place, source) = dateline::place_and_source(a, from_body.as_ref());
     if let Some(place) = place {
         doc.add_text(f.place, place);
         doc.add_text(f.place_facet, place);
@@ -758,21 +276,6 @@ fn make_doc(
     doc
 }
 
-/// The place and source an article is indexed under: what the format names comes first;
-/// the body's own dateline (`from_body`, [`dateline::parse`] of the body) fills what it
-/// does not.
-pub fn place_and_source<'a>(
-    a: &'a article::Article,
-    from_body: Option<&'a dateline::Dateline>,
-) -> (Option<&'a str>, Option<&'a str>) {
-    let place = a.place.as_deref().or(from_body.map(|d| d.place.as_str()));
-    let source = a
-        .source
-        .as_deref()
-        .or(from_body.and_then(|d| d.source.as_deref()));
-    (place, source)
-}
-
 /// Adds a file's records (or a piece of them) to the index, each document made by `doc`
 /// and carrying the file's share of the read-ahead room, if it holds one; returns how many.
 fn add_records(
@@ -797,9 +300,6 @@ fn add_records(
     }
     Ok(n)
 }
-
-/// How a file read in pieces ended, as [`Piece::End`] says.
-type PieceEnd = Result<Ended, String>;
 
 /// tantivy's writer refuses documents once one of its threads died ("an index writer was
 /// killed"); the reason (a full disk, an I/O error) is what that thread returned, which
@@ -916,14 +416,6 @@ struct Limits<'a> {
     resume: &'a IdSet,
 }
 
-/// The room shared by files read ahead of the indexing thread, and what says the run is
-/// ending (a wait for room then ends).
-#[derive(Clone, Copy)]
-struct Room<'a> {
-    read_ahead: &'a Pending,
-    stop: &'a (dyn Fn() -> bool + Sync),
-}
-
 /// Walks the folders, compares each file with the index, and reads and parses the new and
 /// changed ones in parallel, sending them to the indexing thread.
 ///
@@ -1007,28 +499,7 @@ fn walk_and_read(
                 stopped = true;
                 return;
             }
-            // One file per task: a worker held by a long archive (it sends the pieces until
-            // the last is taken) then holds back no file listed after it, which the other
-            // workers read meanwhile, for the indexing thread to add between its pieces.
-            let sent = to_read.into_par_iter().with_max_len(1).try_for_each_with(
-                tx.clone(),
-                |tx, file| {
-                    if stop() {
-                        return Err(());
-                    }
-                    // A file read whole holds its share of the room from before it is read
-                    // until its documents are indexed. (A file read in pieces holds a few
-                    // pieces at a time, bounded apart.)
-                    let (outcome, send_rest) =
-                        read_file(file, root_id, limits.max_article_mb, Some(room));
-                    tx.send(outcome).map_err(|_| ())?;
-                    if let Some(send_rest) = send_rest {
-                        send_rest();
-                    }
-                    Ok(())
-                },
-            );
-            stopped |= sent.is_err();
+            stopped |= !read_and_send(to_read, root_id, limits.max_article_mb, room, &tx);
         });
         if let Some(e) = load_error {
             return Err(e);
@@ -1696,173 +1167,10 @@ pub fn run(opts: &Options, stop: &AtomicBool) -> Result<Summary> {
     Ok(summary)
 }
 
-/// What [`read_folders`] read.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct ReadCounts {
-    /// Article files (and archives) opened.
-    pub files: u64,
-    pub articles: u64,
-    /// Problems handed over: files and lines not read, and warnings.
-    pub skipped: u64,
-    pub warnings: u64,
-    /// Records that are not articles and not problems (a crawl's requests, redirects).
-    pub passed_over: u64,
-}
-
-impl ReadCounts {
-    fn count(&mut self, p: &Problem) {
-        match p.kind {
-            Severity::Skipped => self.skipped += 1,
-            Severity::Warning => self.warnings += 1,
-        }
-    }
-}
-
-/// Files read at once by [`read_folders`], at most, and bytes of them (as the walk stat-ed
-/// them): what it holds beyond the pieces of one large file.
-const READ_WINDOW_FILES: usize = 64;
-const READ_WINDOW_BYTES: u64 = 64 << 20;
-
-/// Reads every article of `dirs` as `dateline index` reads them (the same walk, readers,
-/// caps and skip rules, and files under two of the folders read once), without an index:
-/// each article goes to `each`, in the walk's order, with the file it came from, and each
-/// problem to `problem` as it is met. Files are read a window at a time on all cores, large
-/// JSON Lines files and archives in pieces, so memory holds a window of files (at most
-/// [`READ_WINDOW_BYTES`] of them, or one file capped at `max_article_mb`) and a few pieces,
-/// whatever the size of the archive. An error from `each` (a closed pipe) ends the reading
-/// and comes back as it is.
-pub fn read_folders(
-    dirs: &[PathBuf],
-    max_article_mb: u64,
-    skip: Option<&Path>,
-    each: &mut dyn FnMut(&FoundFile, Record) -> Result<()>,
-    problem: &mut dyn FnMut(Problem),
-) -> Result<ReadCounts> {
-    let roots: Vec<PathBuf> = dirs.iter().map(|d| absolute(d)).collect::<Result<_>>()?;
-    let mut counts = ReadCounts::default();
-    let mut seen = IdSet::default();
-    let mut failed = None;
-    for root in &roots {
-        let root_id = ids::path_id(root);
-        walk::walk(root, true, skip, &mut |batch: Walk| {
-            if failed.is_some() {
-                return;
-            }
-            for p in batch.problems {
-                counts.count(&p);
-                problem(p);
-            }
-            let mut files = batch.files.into_iter().filter(|f| seen.insert(f.id));
-            loop {
-                let mut window = Vec::new();
-                let mut bytes = 0;
-                for file in files.by_ref() {
-                    bytes += file.size;
-                    window.push(file);
-                    if window.len() >= READ_WINDOW_FILES || bytes >= READ_WINDOW_BYTES {
-                        break;
-                    }
-                }
-                if window.is_empty() {
-                    return;
-                }
-                let read: Vec<_> = window
-                    .into_par_iter()
-                    .map(|file| read_file(file, root_id, max_article_mb, None))
-                    .collect();
-                for (outcome, send_rest) in read {
-                    counts.files += 1;
-                    let taken = take_read(outcome, send_rest, &mut counts, each, problem);
-                    if let Err(e) = taken {
-                        failed = Some(e);
-                        return;
-                    }
-                }
-            }
-        });
-        if let Some(e) = failed {
-            return Err(e);
-        }
-    }
-    Ok(counts)
-}
-
-/// Hands over one file's articles and problems, for [`read_folders`]; the pieces of a file
-/// read in pieces are read on a thread of their own meanwhile.
-fn take_read(
-    outcome: FileOutcome,
-    send_rest: Option<SendRest>,
-    counts: &mut ReadCounts,
-    each: &mut dyn FnMut(&FoundFile, Record) -> Result<()>,
-    problem: &mut dyn FnMut(Problem),
-) -> Result<()> {
-    let FileOutcome {
-        file, result, rest, ..
-    } = outcome;
-    let key = file.key();
-    let mut report = |counts: &mut ReadCounts, problems: Vec<article::Problem>| {
-        for p in problems {
-            let p = Problem::in_file(&key, p);
-            counts.count(&p);
-            problem(p);
-        }
-    };
-    let (_, parse) = match result {
-        Ok(ok) => ok,
-        Err(reason) => {
-            report(
-                counts,
-                vec![article::Problem {
-                    severity: article::Severity::Skipped,
-                    reason,
-                    ..Default::default()
-                }],
-            );
-            return Ok(());
-        }
-    };
-    report(counts, parse.problems);
-    counts.passed_over += parse.passed_over;
-    for record in parse.records {
-        counts.articles += 1;
-        each(&file, record)?;
-    }
-    let (Some(rest), Some(send_rest)) = (rest, send_rest) else {
-        return Ok(());
-    };
-    std::thread::scope(|scope| {
-        scope.spawn(send_rest);
-        // Dropped on an error, which ends the reading thread.
-        let rest = rest;
-        for piece in rest.iter() {
-            match piece {
-                Piece::Records(records, _held) => {
-                    for record in records {
-                        counts.articles += 1;
-                        each(&file, record)?;
-                    }
-                }
-                Piece::End(Ok(ended)) => {
-                    report(counts, ended.problems);
-                    counts.passed_over += ended.passed_over;
-                }
-                Piece::End(Err(reason)) => report(
-                    counts,
-                    vec![article::Problem {
-                        severity: article::Severity::Warning,
-                        reason: format!("{reason}; the articles read before it are kept"),
-                        ..Default::default()
-                    }],
-                ),
-            }
-        }
-        Ok(())
-    })
-}
-
 #[cfg(test)]
 mod make_doc_tests {
     use super::*;
+    use crate::article::FileKind;
     use tantivy::schema::Value;
 
     #[test]
@@ -1920,72 +1228,6 @@ mod make_doc_tests {
 mod tests {
     use super::*;
 
-    /// A sink sending to `tx`, and a record of `bytes` bytes of text.
-    fn sink(tx: Sender<Piece>) -> PieceSink {
-        PieceSink {
-            tx,
-            records: Vec::new(),
-            bytes: 0,
-            ended: Ended::default(),
-            stopped: std::sync::Arc::new(AtomicBool::new(false)),
-            room: Pending::new(CONTAINER_ROOM),
-        }
-    }
-
-    fn large_record() -> Record {
-        Record {
-            article: article::Article {
-                body: "x".repeat(CONTAINER_ROOM as usize + 1),
-                ..Default::default()
-            },
-            ..Default::default()
-        }
-    }
-
-    #[test]
-    fn a_large_member_of_a_container_waits_until_the_one_before_is_indexed() {
-        use article::Sink;
-        let (tx, rx) = bounded(PIECES_AHEAD);
-        let (a, b) = (large_record(), large_record());
-        let reader = std::thread::spawn(move || {
-            let mut sink = sink(tx);
-            sink.record(a);
-            sink.record(b);
-        });
-        // The first piece, as the indexing thread holds it until tantivy has indexed it.
-        let first = rx.recv().unwrap();
-        std::thread::sleep(Duration::from_millis(200));
-        assert!(
-            !reader.is_finished(),
-            "a second large member was sent meanwhile"
-        );
-        drop(first);
-        reader.join().unwrap();
-        let rest: Vec<Piece> = rx.iter().collect();
-        let records: usize = rest
-            .iter()
-            .map(|p| match p {
-                Piece::Records(r, _) => r.len(),
-                Piece::End(_) => 0,
-            })
-            .sum();
-        assert_eq!(records, 1);
-    }
-
-    #[test]
-    fn a_large_member_waiting_for_room_stops_when_its_container_is_no_longer_taken() {
-        use article::Sink;
-        let (tx, rx) = bounded(PIECES_AHEAD);
-        let mut sink = sink(tx);
-        sink.record(large_record());
-        let first = rx.recv().unwrap();
-        drop(rx);
-        // Would wait for `first` to be dropped; the indexing thread is gone, so it does not.
-        sink.record(large_record());
-        assert!(sink.stopped.load(Ordering::Relaxed));
-        drop(first);
-    }
-
     /// The files in an index folder, but for tantivy's own hidden ones.
     fn index_files(index: &Path) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(index)
@@ -2028,33 +1270,5 @@ mod tests {
         let summary = run(&opts, &stop).unwrap();
         assert_eq!(summary.unchanged, 1);
         assert_eq!(index_files(&opts.index), committed);
-    }
-
-    /// A FIFO put where the walk saw a file must not block the reader: opening does not
-    /// wait for a writer, and the open handle is refused as not a regular file.
-    #[cfg(unix)]
-    #[test]
-    fn a_fifo_in_place_of_a_file_is_refused_without_waiting() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("swapped.txt");
-        rustix::fs::mknodat(
-            rustix::fs::CWD,
-            &path,
-            rustix::fs::FileType::Fifo,
-            rustix::fs::Mode::from_raw_mode(0o644),
-            0,
-        )
-        .unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let _ = tx.send(open_regular(&path).map(|_| ()).map_err(|e| e.to_string()));
-        });
-        let opened = rx
-            .recv_timeout(Duration::from_secs(10))
-            .expect("opening a FIFO must not wait for a writer");
-        assert!(opened.unwrap_err().contains("no longer a regular file"));
-        let file = dir.path().join("plain.txt");
-        std::fs::write(&file, "x").unwrap();
-        assert!(open_regular(&file).is_ok());
     }
 }
