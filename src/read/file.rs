@@ -101,31 +101,14 @@ fn read_parsed(
         (Ok((0, parse)), None, None)
     };
     let max_bytes = max_mb.saturating_mul(1 << 20);
-    let (mut opened, meta) = match open_regular_with_meta(&file.path) {
+    let (opened, head) = match open_head(file) {
         Ok(opened) => opened,
         Err(e) => return cannot_read(e),
     };
-    file.size = meta.len();
-    file.mtime_ns = walk::mtime_ns(&meta);
-    // Room for the head at once: one read fills it, one more meets the end of the file.
-    let mut bytes = Vec::with_capacity(
-        usize::try_from(file.size)
-            .unwrap_or(usize::MAX)
-            .min(article::SNIFF_BYTES),
-    );
-    let head = (&mut opened)
-        .take(article::SNIFF_BYTES as u64)
-        .read_to_end(&mut bytes);
-    if let Err(e) = head {
-        return cannot_read(e);
-    }
-    // Fewer bytes than asked for: the read met the end of the file, so the head is the
-    // whole file (most articles are), and reading on would only meet the end again.
-    let at_end = bytes.len() < article::SNIFF_BYTES;
     // The name said what the file should be; its first bytes say what it is.
     let name = file.path.file_name().unwrap_or_default().to_string_lossy();
-    if !bytes.is_empty() {
-        file.kind = match article::confirm_kind(file.kind, &name, &bytes) {
+    if !head.is_empty() {
+        file.kind = match article::confirm_kind(file.kind, &name, &head) {
             Ok(kind) => kind,
             Err(reason) => return refuse(reason),
         };
@@ -148,7 +131,7 @@ fn read_parsed(
     if file.kind != FileKind::JsonLines && file.size > max_bytes {
         return refuse(article::too_large(file.size, max_mb));
     }
-    if let Some(reason) = article::sniff(&bytes) {
+    if let Some(reason) = article::sniff(&head) {
         return refuse(reason);
     }
     if file.kind == FileKind::JsonLines && file.size > article::PIECE_BYTES as u64 {
@@ -169,28 +152,53 @@ fn read_parsed(
     if let Some(room) = room {
         *held = Some(room.read_ahead.hold_unless(file.size, room.stop));
     }
-    // As `std::fs::read`: room for the whole file at once, and an error, not an abort, when
-    // there is not enough memory for it.
-    let rest = usize::try_from(file.size)
-        .unwrap_or(usize::MAX)
-        .saturating_sub(bytes.len());
-    let read = if at_end {
-        Ok(0)
-    } else {
-        bytes
-            .try_reserve_exact(rest)
-            .map_err(std::io::Error::other)
-            .and_then(|()| opened.read_to_end(&mut bytes))
+    let bytes = match read_rest(opened, head, file.size) {
+        Ok(bytes) => bytes,
+        Err(e) => return cannot_read(e),
     };
-    if let Err(e) = read {
-        return cannot_read(e);
-    }
     let hash = content_hash(&bytes);
     (
         Ok((hash, article::parse_file(file.kind, &bytes))),
         None,
         None,
     )
+}
+
+/// Opens `file` and reads its head (its first [`article::SNIFF_BYTES`]), taking its size
+/// and time from the open file.
+fn open_head(file: &mut FoundFile) -> std::io::Result<(File, Vec<u8>)> {
+    let (mut opened, meta) = open_regular_with_meta(&file.path)?;
+    file.size = meta.len();
+    file.mtime_ns = walk::mtime_ns(&meta);
+    // Room for the head at once: one read fills it, one more meets the end of the file.
+    let mut head = Vec::with_capacity(
+        usize::try_from(file.size)
+            .unwrap_or(usize::MAX)
+            .min(article::SNIFF_BYTES),
+    );
+    (&mut opened)
+        .take(article::SNIFF_BYTES as u64)
+        .read_to_end(&mut head)?;
+    Ok((opened, head))
+}
+
+/// The whole file: its `head` as [`open_head`] read it, and the rest of `opened` (`size`
+/// bytes in all, as opened).
+fn read_rest(mut opened: File, mut head: Vec<u8>, size: u64) -> std::io::Result<Vec<u8>> {
+    // Fewer bytes than asked for: the read met the end of the file, so the head is the
+    // whole file (most articles are), and reading on would only meet the end again.
+    if head.len() < article::SNIFF_BYTES {
+        return Ok(head);
+    }
+    // As `std::fs::read`: room for the whole file at once, and an error, not an abort, when
+    // there is not enough memory for it.
+    let rest = usize::try_from(size)
+        .unwrap_or(usize::MAX)
+        .saturating_sub(head.len());
+    head.try_reserve_exact(rest)
+        .map_err(std::io::Error::other)?;
+    opened.read_to_end(&mut head)?;
+    Ok(head)
 }
 
 /// Opens a file the walk found, to read it: never waits (a FIFO put in place of a file

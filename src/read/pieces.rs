@@ -1,4 +1,4 @@
-//! Reading a file in pieces: a large JSON Lines file a few thousand lines at a time, and a
+//! Reading a file in pieces: a large JSON Lines file a piece of whole lines at a time, and a
 //! packed file (an archive, a compressed file, a WARC, a large news XML file) a member or
 //! item at a time. A first pass hashes the file; the second reads it and sends its records
 //! in pieces, a bounded number ahead of the one taking them, and checks the file is still
