@@ -17,11 +17,10 @@ use tantivy::TantivyDocument;
 use crate::article::{dateline, Record};
 use crate::choice::UnknownChoice;
 use crate::index_dir::OpenIndex;
-use crate::indexer::{self, ReadCounts};
 use crate::problems::Problem;
+use crate::read::{self, FoundFile, ReadCounts};
 use crate::schema;
 use crate::stored::{self, Stored};
-use crate::walk::FoundFile;
 
 /// The index (Quickwit) or index name (OpenSearch) the export is meant for, unless
 /// `--index-name` says otherwise: the name the configs in `deploy/` use.
@@ -92,7 +91,7 @@ impl ClusterDoc {
     pub fn from_record(file: &FoundFile, record: Record) -> ClusterDoc {
         let a = &record.article;
         let from_body = dateline::parse(&a.body);
-        let (place, source) = indexer::place_and_source(a, from_body.as_ref());
+        let (place, source) = dateline::place_and_source(a, from_body.as_ref());
         let id = schema::article_id(
             file.id,
             record.member.as_deref(),
@@ -236,7 +235,7 @@ pub fn from_index(open: &OpenIndex, each: &mut dyn FnMut(ClusterDoc) -> Result<(
 }
 
 /// Hands every article of the folders to `each`, read as `dateline index` reads them (see
-/// [`indexer::read_folders`]), and every problem to `problem` as it is met. `skip` is a
+/// [`read::read_folders`]), and every problem to `problem` as it is met. `skip` is a
 /// folder not read (an index kept inside the archive).
 pub fn from_folders(
     dirs: &[PathBuf],
@@ -245,7 +244,7 @@ pub fn from_folders(
     each: &mut dyn FnMut(ClusterDoc) -> Result<()>,
     problem: &mut dyn FnMut(Problem),
 ) -> Result<ReadCounts> {
-    indexer::read_folders(
+    read::read_folders(
         dirs,
         max_article_mb,
         skip,

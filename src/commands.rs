@@ -11,13 +11,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{
     ExportArgs, FacetsArgs, FilterArgs, IndexArgs, SearchArgs, ServeArgs, ShowArgs, SimilarArgs,
     TimelineArgs, DEFAULT_INDEX,
 };
 use crate::index_dir;
-use crate::indexer::{self, Indexer, Options, Summary};
+use crate::indexer::{self, Indexer, Options, Progress, Summary};
 use crate::output::{self, chart, json, Paint};
 use crate::query::Filters;
 use crate::search::Request;
@@ -55,7 +56,7 @@ pub fn index(args: IndexArgs) -> Result<ExitCode> {
     opts.threads = args.threads;
     opts.memory_mb = args.memory;
     opts.max_article_mb = args.max_article_mb;
-    opts.progress = !args.json && io::stderr().is_terminal();
+    let progress = !args.json && io::stderr().is_terminal();
     if let Some(n) = args.batch_docs {
         opts.batch_docs = Some(n.max(1));
     }
@@ -67,10 +68,10 @@ pub fn index(args: IndexArgs) -> Result<ExitCode> {
     }
     let stop = stop_on_ctrl_c();
     let mut indexer = Indexer::open(&opts)?;
-    let summary = indexer.pass(stop)?;
+    let summary = pass(&mut indexer, stop, progress)?;
     let shown = print_index_summary(&summary, args.json).and_then(|()| {
         if args.watch {
-            watch(&mut indexer, stop, args.interval, args.json)
+            watch(&mut indexer, stop, args.interval, args.json, progress)
         } else {
             Ok(())
         }
@@ -83,6 +84,34 @@ pub fn index(args: IndexArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(INTERRUPTED));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One indexing pass, with a spinner counting the files read when `show`.
+fn pass(indexer: &mut Indexer, stop: &AtomicBool, show: bool) -> Result<Summary> {
+    let bar = spinner(
+        show,
+        "{spinner} indexing: {human_pos} files read ({per_sec}, {elapsed})",
+    );
+    let summary = indexer.pass(stop, &|p| match p {
+        Progress::FileRead => bar.inc(1),
+        Progress::Walked => bar.finish_and_clear(),
+    });
+    bar.finish_and_clear();
+    summary
+}
+
+/// A spinner on standard error, drawn with `template` (indicatif's), or a hidden one when
+/// not `show`: the spinner of a command that cannot know its total up front.
+fn spinner(show: bool, template: &str) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
 }
 
 /// `--watch --interval` bounds: looking more often only burns CPU, and a time beyond a
@@ -102,7 +131,13 @@ fn print_index_summary(summary: &Summary, as_json: bool) -> Result<()> {
 
 /// Looks at the folders every `interval` seconds until Ctrl-C, printing a summary after each
 /// pass that changed something.
-fn watch(indexer: &mut Indexer, stop: &AtomicBool, interval: f64, json: bool) -> Result<()> {
+fn watch(
+    indexer: &mut Indexer,
+    stop: &AtomicBool,
+    interval: f64,
+    json: bool,
+    progress: bool,
+) -> Result<()> {
     if !json {
         eprintln!("watching for changes every {interval} s; Ctrl-C stops");
     }
@@ -117,7 +152,7 @@ fn watch(indexer: &mut Indexer, stop: &AtomicBool, interval: f64, json: bool) ->
             std::thread::sleep(step);
             waited += step;
         }
-        let summary = indexer.pass(stop)?;
+        let summary = pass(indexer, stop, progress)?;
         if summary.added + summary.updated + summary.removed > 0 || summary.interrupted {
             print_index_summary(&summary, json)?;
         }
@@ -377,19 +412,10 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
         }
         None => NdjsonOut::Stream(BufWriter::with_capacity(256 * 1024, io::stdout().lock())),
     };
-    let bar =
-        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
-    if io::stderr().is_terminal() {
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} exporting: {human_pos} articles ({per_sec}, {elapsed})",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-        );
-        bar.enable_steady_tick(Duration::from_millis(120));
-    } else {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
+    let bar = spinner(
+        io::stderr().is_terminal(),
+        "{spinner} exporting: {human_pos} articles ({per_sec}, {elapsed})",
+    );
     let mut unit = Vec::new();
     let mut exported = 0u64;
     let mut each = |doc: ClusterDoc| -> Result<()> {

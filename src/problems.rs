@@ -1,15 +1,13 @@
-//! Problems met while indexing, as the summary reports them.
+//! Problems met while reading archive folders, as a run's summary reports them: each one
+//! located by its file's path.
 
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Nothing from this file (or JSONL line) was indexed.
-    Skipped,
-    /// Indexed, but part of it could not be read.
-    Warning,
-}
+use crate::article;
+
+/// One severity for the readers' problems and the reported ones: the readers say how bad a
+/// problem is, and the summary reports it as they said.
+pub use crate::article::Severity;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
@@ -34,13 +32,23 @@ impl Problem {
             kind: Severity::Skipped,
         }
     }
-}
 
-impl From<crate::article::Severity> for Severity {
-    fn from(s: crate::article::Severity) -> Severity {
-        match s {
-            crate::article::Severity::Skipped => Severity::Skipped,
-            crate::article::Severity::Warning => Severity::Warning,
+    pub fn warning(path: impl Into<String>, reason: impl Into<String>) -> Problem {
+        Problem {
+            kind: Severity::Warning,
+            ..Problem::skipped(path, reason)
+        }
+    }
+
+    /// A reader's problem with a file, as reported: located by the file's path (`key`).
+    pub fn in_file(key: &str, p: article::Problem) -> Problem {
+        Problem {
+            path: key.to_string(),
+            line: p.line,
+            member: p.member,
+            record: p.record,
+            reason: p.reason,
+            kind: p.severity,
         }
     }
 }

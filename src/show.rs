@@ -11,6 +11,7 @@ use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
+use crate::ids::path_id;
 use crate::index_dir::{self, OpenIndex};
 use crate::query::{self, Filters};
 use crate::schema;
@@ -18,7 +19,6 @@ use crate::search::{build_hits, Hit, Snippets};
 use crate::simhash;
 use crate::snippet::{self, Highlighted, SnippetMaker};
 use crate::stored::{self, non_empty, Stored};
-use crate::walk::path_id;
 
 /// Nothing in the index answers to what was asked for; the message gives the fix. `show`
 /// exits 1 on it (nothing found), as grep does.

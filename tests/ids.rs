@@ -7,8 +7,8 @@ mod common;
 use std::path::Path;
 
 use common::Archive;
+use dateline::ids::path_id;
 use dateline::schema::{self, article_id};
-use dateline::walk::path_id;
 use predicates::prelude::*;
 use serde_json::Value;
 

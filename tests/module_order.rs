@@ -1,6 +1,8 @@
 //! The modules stack one way: every `crate::X` reference in `src/` (outside comments and
 //! literals) is read as an edge from the module it is written in to `X`, and the graph must
-//! have no cycle. The search side must never reach the indexing code.
+//! have no cycle. The search side must never reach the indexing code, nor the reading of
+//! folders, and the domain code never reaches the edge: clap, axum and the terminal crates
+//! are for the command line, the server and the output alone.
 //!
 //! `cargo test --test module_order -- --nocapture` prints the modules from the bottom layer up.
 
@@ -159,12 +161,13 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Module -> the modules it uses, over every file in `src/` (a folder is one module).
-fn module_graph() -> Graph {
+/// Module -> its code, comments and literals left out, over every file in `src/` (a
+/// folder is one module).
+fn module_code() -> BTreeMap<String, String> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     rust_files(&src, &mut files);
-    let mut graph = Graph::new();
+    let mut modules = BTreeMap::<String, String>::new();
     for file in files {
         let rel = file.strip_prefix(&src).unwrap();
         let first = rel
@@ -178,6 +181,17 @@ fn module_graph() -> Graph {
             continue;
         }
         let code = code_only(&std::fs::read_to_string(&file).unwrap());
+        let all = modules.entry(module).or_default();
+        all.push_str(&code);
+        all.push('\n');
+    }
+    modules
+}
+
+/// Module -> the modules it uses.
+fn module_graph() -> Graph {
+    let mut graph = Graph::new();
+    for (module, code) in module_code() {
         let prefix = if module == "main" {
             "dateline::"
         } else {
@@ -185,7 +199,48 @@ fn module_graph() -> Graph {
         };
         let mut uses = references(&code, prefix);
         uses.remove(&module);
-        graph.entry(module).or_default().extend(uses);
+        graph.insert(module, uses);
+    }
+    graph
+}
+
+/// The crates of the edge: the command line's (clap), the server's (axum, on tokio), and the
+/// terminal's (the spinner, the width, colour, Ctrl-C).
+const EDGE_CRATES: [&str; 11] = [
+    "clap",
+    "clap_complete",
+    "clap_mangen",
+    "axum",
+    "tokio",
+    "hyper",
+    "indicatif",
+    "terminal_size",
+    "anstream",
+    "anstyle",
+    "ctrlc",
+];
+
+/// The modules of the edge, allowed those crates: the binary, the command line and its
+/// commands, the server, the output, and `answer` (the JSON both the commands and the
+/// server print, written by `output`).
+const EDGE_MODULES: [&str; 6] = ["main", "cli", "commands", "serve", "output", "answer"];
+
+/// Module -> the edge crates it names (`clap::`, `use axum::{...}`).
+fn edge_crates_used() -> Graph {
+    let mut graph = Graph::new();
+    for (module, code) in module_code() {
+        let named = EDGE_CRATES
+            .iter()
+            .filter(|krate| {
+                let path = format!("{krate}::");
+                code.match_indices(&path).any(|(at, _)| {
+                    // A path's first segment, not `other::clap::`.
+                    !code[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':')
+                })
+            })
+            .map(|krate| krate.to_string())
+            .collect();
+        graph.insert(module, named);
     }
     graph
 }
@@ -251,6 +306,8 @@ fn modules_stack_without_cycles() {
         ("query", "ranking"),
         ("search", "query"),
         ("indexer", "index_dir"),
+        ("indexer", "read"),
+        ("cluster", "read"),
         ("index_dir", "schema"),
         ("main", "commands"),
     ] {
@@ -291,6 +348,11 @@ fn searching_never_reaches_indexing_code() {
             !reaches(&graph, module, "indexer"),
             "{module} reaches indexer: {graph:?}"
         );
+        // Reading folders (the walk, the file readers) is for indexing and exporting.
+        assert!(
+            !reaches(&graph, module, "read"),
+            "{module} reaches read: {graph:?}"
+        );
     }
     // These also draw and write, through the output side; their counting and collecting
     // must not use the indexer directly.
@@ -300,6 +362,41 @@ fn searching_never_reaches_indexing_code() {
             "{module} uses indexer: {:?}",
             graph[module]
         );
+    }
+}
+
+#[test]
+fn domain_code_never_reaches_the_edge() {
+    let graph = module_graph();
+    let crates = edge_crates_used();
+    // The scan must see the uses there are, or finding none would pass.
+    for (module, krate) in [
+        ("cli", "clap"),
+        ("serve", "axum"),
+        ("commands", "indicatif"),
+        ("output", "anstream"),
+    ] {
+        assert!(
+            crates[module].contains(krate),
+            "{module} should use {krate}: {crates:?}"
+        );
+    }
+    for module in graph.keys() {
+        if EDGE_MODULES.contains(&module.as_str()) {
+            continue;
+        }
+        assert!(
+            crates[module].is_empty(),
+            "{module} uses {:?}: those belong to the edge ({EDGE_MODULES:?}); take what the \
+             edge needs through a parameter or a callback instead",
+            crates[module]
+        );
+        for edge in EDGE_MODULES {
+            assert!(
+                !reaches(&graph, module, edge),
+                "{module} reaches {edge}, part of the edge: {graph:?}"
+            );
+        }
     }
 }
 

@@ -121,6 +121,21 @@ fn starts_a_sentence(text: &str) -> bool {
         .any(|w| w.chars().any(char::is_lowercase))
 }
 
+/// The place and source an article is indexed under: what the format names comes first;
+/// the body's own dateline (`from_body`, [`parse`] of the body) fills what it
+/// does not.
+pub fn place_and_source<'a>(
+    a: &'a super::Article,
+    from_body: Option<&'a Dateline>,
+) -> (Option<&'a str>, Option<&'a str>) {
+    let place = a.place.as_deref().or(from_body.map(|d| d.place.as_str()));
+    let source = a
+        .source
+        .as_deref()
+        .or(from_body.and_then(|d| d.source.as_deref()));
+    (place, source)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -58,7 +58,9 @@ pub struct Record {
     pub article: Article,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// How bad a problem is; also what a run's summary reports (`problems::Problem::kind`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The file (or JSONL line) was not indexed.
     #[default]

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use walkdir::{DirEntry, WalkDir};
 
 use crate::article::{self, FileKind};
+use crate::ids::path_id;
 use crate::problems::Problem;
 
 /// An article file found on disk, with what incremental indexing compares.
@@ -47,14 +48,6 @@ fn is_hidden(entry: &DirEntry) -> bool {
 /// A file's absolute path as text.
 pub fn path_key(path: &Path) -> String {
     path.to_string_lossy().into_owned()
-}
-
-/// The identity of a file (or folder) in the index: a 64-bit hash of its absolute path.
-/// Numbers keep the term dictionary and the incremental bookkeeping small; a collision
-/// between two paths of one archive is vanishingly unlikely (about 1 in 10^7 for a million
-/// files).
-pub fn path_id(path: &Path) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(path.as_os_str().as_encoded_bytes())
 }
 
 pub fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
@@ -304,90 +297,94 @@ fn list(root: &Path, out: &mut Batch, entered: &mut HashSet<PathBuf>, skip: Opti
                 .push(Problem::skipped(path_key(entry.path()), what));
             continue;
         }
-        let mut file_type = entry.file_type();
-        if file_type.is_symlink() {
-            match std::fs::metadata(entry.path()) {
-                Ok(meta) if meta.is_dir() => {
-                    let target = match entry.path().canonicalize() {
-                        Ok(t) => t,
-                        Err(e) => {
-                            out.listed.problems.push(Problem::skipped(
-                                path_key(entry.path()),
-                                format!("cannot follow link: {e}"),
-                            ));
-                            continue;
-                        }
-                    };
-                    let parent = entry.path().parent().and_then(|p| p.canonicalize().ok());
-                    if Some(target.as_path()) == skip {
-                        continue;
-                    }
-                    if parent.is_some_and(|p| p.starts_with(&target)) {
-                        out.listed.problems.push(Problem::skipped(
-                            path_key(entry.path()),
-                            "symbolic link loop, not followed",
-                        ));
-                    } else if entered.iter().any(|e| target.starts_with(e)) {
-                        // Its files are read under their own path already.
-                        out.listed.problems.push(Problem::skipped(
-                            path_key(entry.path()),
-                            "link to a folder that is already read, not followed",
-                        ));
-                    } else {
-                        entered.insert(target);
-                        list(entry.path(), out, entered, skip);
-                    }
-                    continue;
-                }
-                Ok(meta) => file_type = meta.file_type(),
-                Err(e) => {
-                    out.listed.problems.push(Problem::skipped(
-                        path_key(entry.path()),
-                        format!("broken link: {e}"),
-                    ));
-                    continue;
-                }
+        let file_type = if entry.file_type().is_symlink() {
+            match follow_link(&entry, out, entered, skip) {
+                Some(target) => target,
+                None => continue,
             }
-        }
-        if file_type.is_dir() {
-            continue;
-        }
-        if !file_type.is_file() {
-            // Opening a FIFO waits for a writer, and a device may never end: neither is
-            // ever opened.
-            out.listed.problems.push(Problem::skipped(
-                path_key(entry.path()),
-                format!(
-                    "not a regular file ({}), not read",
-                    special_kind(&file_type)
-                ),
-            ));
-            continue;
-        }
-        // By the name alone: `Path::extension` of the whole path parses all its components.
-        match article::kind_of(Path::new(entry.file_name())) {
-            Some(kind) => out.push(Candidate {
-                path: entry.into_path(),
-                kind,
-            }),
-            None => {
-                let reason = match entry.path().extension() {
-                    Some(ext) => format!(
-                        "not an article file (.{}; dateline reads {})",
-                        ext.to_string_lossy(),
-                        article::EXTENSIONS
-                    ),
-                    None => format!(
-                        "not an article file (no extension; dateline reads {})",
-                        article::EXTENSIONS
-                    ),
-                };
-                out.listed
-                    .problems
-                    .push(Problem::skipped(path_key(entry.path()), reason));
-            }
+        } else {
+            entry.file_type()
+        };
+        if !file_type.is_dir() {
+            take_file(entry, &file_type, out);
         }
     }
+}
+
+/// Follows a symbolic link the walk met: a link to a folder is listed here (unless it
+/// loops, or leads to a folder read already or to `skip`); the type of what any other link
+/// leads to is returned. `None`: nothing more to do with the link (listed, or reported).
+fn follow_link(
+    entry: &DirEntry,
+    out: &mut Batch,
+    entered: &mut HashSet<PathBuf>,
+    skip: Option<&Path>,
+) -> Option<std::fs::FileType> {
+    let skipped = |out: &mut Batch, reason: String| {
+        out.listed
+            .problems
+            .push(Problem::skipped(path_key(entry.path()), reason));
+        None
+    };
+    let meta = match std::fs::metadata(entry.path()) {
+        Ok(meta) => meta,
+        Err(e) => return skipped(out, format!("broken link: {e}")),
+    };
+    if !meta.is_dir() {
+        return Some(meta.file_type());
+    }
+    let target = match entry.path().canonicalize() {
+        Ok(t) => t,
+        Err(e) => return skipped(out, format!("cannot follow link: {e}")),
+    };
+    let parent = entry.path().parent().and_then(|p| p.canonicalize().ok());
+    if Some(target.as_path()) == skip {
+        return None;
+    }
+    if parent.is_some_and(|p| p.starts_with(&target)) {
+        return skipped(out, "symbolic link loop, not followed".into());
+    }
+    if entered.iter().any(|e| target.starts_with(e)) {
+        // Its files are read under their own path already.
+        return skipped(
+            out,
+            "link to a folder that is already read, not followed".into(),
+        );
+    }
+    entered.insert(target);
+    list(entry.path(), out, entered, skip);
+    None
+}
+
+/// Takes a file the walk met (`file_type`: what it is, or what its link leads to) as an
+/// article file by its name, or reports why it is not read.
+fn take_file(entry: DirEntry, file_type: &std::fs::FileType, out: &mut Batch) {
+    let reason = if !file_type.is_file() {
+        // Opening a FIFO waits for a writer, and a device may never end: neither is
+        // ever opened.
+        format!("not a regular file ({}), not read", special_kind(file_type))
+    } else if let Some(kind) = article::kind_of(Path::new(entry.file_name())) {
+        // By the name alone: `Path::extension` of the whole path parses all its components.
+        return out.push(Candidate {
+            path: entry.into_path(),
+            kind,
+        });
+    } else {
+        match entry.path().extension() {
+            Some(ext) => format!(
+                "not an article file (.{}; dateline reads {})",
+                ext.to_string_lossy(),
+                article::EXTENSIONS
+            ),
+            None => format!(
+                "not an article file (no extension; dateline reads {})",
+                article::EXTENSIONS
+            ),
+        }
+    };
+    out.listed
+        .problems
+        .push(Problem::skipped(path_key(entry.path()), reason));
 }
 
 /// What a file that is neither a regular file nor a folder is, in words.
