@@ -44,10 +44,10 @@ pub type PieceEnd = Result<Ended, String>;
 /// [`article::PIECE_BYTES`] of text, whichever comes first).
 const PIECE_RECORDS: usize = 1024;
 
-/// The room one container's pieces share, from being sent until tantivy has indexed
-/// their documents: pieces of ordinary articles are bounded by [`PIECES_AHEAD`] long
-/// before it fills, and a member larger than it goes alone, so of a container's large
-/// members one at a time is in memory once read.
+/// The room one container's (or large JSON Lines file's) pieces share, from being sent
+/// until tantivy has indexed their documents: pieces of ordinary articles are bounded by
+/// [`PIECES_AHEAD`] long before it fills, and a member (or line) larger than it goes alone,
+/// so of a file's large articles one at a time is in memory once read.
 const CONTAINER_ROOM: u64 = 16 << 20;
 
 /// The worker's end of a container being read: records go to the indexing thread in
@@ -251,6 +251,9 @@ pub fn read_in_pieces(file: &FoundFile, max_mb: u64) -> std::io::Result<Option<I
     }
     let (tx, rx) = bounded(PIECES_AHEAD);
     let send_rest: SendRest = Box::new(move || {
+        // As a container's pieces: each holds its bytes of this room until indexed, so of
+        // a file of very long lines one at a time is in memory once read.
+        let room = Pending::new(CONTAINER_ROOM);
         let end = loop {
             match pieces.next() {
                 Ok(Some(chunk)) => {
@@ -258,7 +261,18 @@ pub fn read_in_pieces(file: &FoundFile, max_mb: u64) -> std::io::Result<Option<I
                     let Some(records) = parser.chunk(chunk) else {
                         break Err("changed while being read".to_string());
                     };
-                    if tx.send(Piece::Records(records, None)).is_err() {
+                    let bytes: usize = records
+                        .iter()
+                        .map(|r| r.article.body.len() + r.article.title.len())
+                        .sum();
+                    let gone = || {
+                        matches!(
+                            tx.try_send(Piece::Records(Vec::new(), None)),
+                            Err(crossbeam_channel::TrySendError::Disconnected(_))
+                        )
+                    };
+                    let held = std::sync::Arc::new(room.hold_unless(bytes as u64, &gone));
+                    if tx.send(Piece::Records(records, Some(held))).is_err() {
                         return;
                     }
                 }
