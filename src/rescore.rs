@@ -466,37 +466,49 @@ impl Segment {
                 }
             }
         }
-        // The words standing together in the body (`animal feed`, `fuel oil`), as a BM25
-        // part whose term frequency is how often they do, with the words' idfs summed as
-        // the pair's (as if they were independent).
-        if r.topical.phrase_weight > 0.0 {
-            let together: u32 = self
-                .words
-                .windows(2)
-                .map(|pair| {
-                    together(
-                        &pair[0].positions,
-                        &pair[1].positions,
-                        r.topical.phrase_window,
-                    )
-                })
-                .sum();
-            let idf: f32 = words.iter().map(|w| w.body_idf).sum();
-            delta += r.topical.phrase_weight
-                * idf
-                * saturate(
-                    together as f32,
-                    body_len,
-                    stats.avg_body,
-                    r.topical.body_k1,
-                    r.topical.body_b,
-                );
-        }
+        delta += self.together_part(r, stats, words, body_len);
         let times = if all_words {
             1.0 + r.all_words_boost
         } else {
             1.0
         };
+        let (prior, brief) = self.priors(doc, r, body_len);
+        (score + times * delta) * prior * brief
+    }
+
+    /// The words standing together in the body (`animal feed`, `fuel oil`), as a BM25 part
+    /// whose term frequency is how often they do, with the words' idfs summed as the pair's
+    /// (as if they were independent). Reads the positions [`Self::score`] gathered.
+    fn together_part(&self, r: &Rescore, stats: &Stats, words: &[WordStats], body_len: f32) -> f32 {
+        if r.topical.phrase_weight <= 0.0 {
+            return 0.0;
+        }
+        let together: u32 = self
+            .words
+            .windows(2)
+            .map(|pair| {
+                together(
+                    &pair[0].positions,
+                    &pair[1].positions,
+                    r.topical.phrase_window,
+                )
+            })
+            .sum();
+        let idf: f32 = words.iter().map(|w| w.body_idf).sum();
+        r.topical.phrase_weight
+            * idf
+            * saturate(
+                together as f32,
+                body_len,
+                stats.avg_body,
+                r.topical.body_k1,
+                r.topical.body_b,
+            )
+    }
+
+    /// What the article's kind multiplies its score by: the table prior, and the brief
+    /// prior for bodies shorter than `brief_words`.
+    fn priors(&self, doc: u32, r: &Rescore, body_len: f32) -> (f32, f32) {
         let prior = match &self.tabular {
             Some(column) => tabular::prior(
                 u8::try_from(column.first(doc).unwrap_or(0)).unwrap_or(u8::MAX),
@@ -509,6 +521,6 @@ impl Segment {
         } else {
             1.0
         };
-        (score + times * delta) * prior * brief
+        (prior, brief)
     }
 }

@@ -1,0 +1,296 @@
+//! Copies of one story folded into one hit: how far down the ranking a page looks for its
+//! stories, the groups of copies it shows, and how many stories (not articles) match —
+//! counted exactly over the matches' fingerprints, or estimated past a bound.
+
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
+
+use anyhow::Result;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::{DocAddress, Score, Searcher};
+
+use super::{top_docs_counted, RankedDoc, Request};
+use crate::query;
+use crate::schema;
+use crate::simhash;
+
+/// How far down the ranking copies of a page's hits are first looked for, as a multiple of
+/// the hits needed: copies share their text, so they rank close together. When that finds
+/// too few stories for the page, the window widens to what the copies seen in it say is
+/// needed, until the page is full or the matches run out. Wide enough for a page of stories
+/// reprinted up to about a dozen times each: ranking a few more matches costs far less than
+/// the second search a narrow window needs when an archive holds many copies.
+const COPY_WINDOW: usize = 16;
+
+/// How far down the ranking a search first looks for the page `req` asks for: the page
+/// itself with every copy shown, else its copy window; never more than there are articles.
+pub(super) fn first_window(searcher: &Searcher, req: &Request) -> usize {
+    let needed = req.offset.saturating_add(req.limit);
+    if req.all_copies {
+        return needed;
+    }
+    let all = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    needed
+        .saturating_mul(COPY_WINDOW)
+        .saturating_add(20)
+        .min(all)
+}
+
+/// The page of hits with copies of one story folded together: each group is listed at the
+/// rank of its best member, shown by its earliest member, with the others after it. Also
+/// returns how many stories and how many articles match.
+pub(super) fn copy_groups(
+    searcher: &Searcher,
+    built: &query::Built,
+    req: &Request,
+) -> Result<(Counts, Vec<Vec<RankedDoc>>)> {
+    let needed = req.offset.saturating_add(req.limit);
+    // Never more than there are articles: a hostile --offset must not size a huge heap.
+    let all = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    let mut window = first_window(searcher, req);
+    let mut columns = PrintColumns::default();
+    let mut known = None;
+    let mut ranked = None;
+    let (articles, groups, seen) = loop {
+        let wide = Request {
+            limit: if req.limit == 0 { 0 } else { window },
+            offset: 0,
+            ..req.clone()
+        };
+        let (articles, docs) = top_docs_counted(searcher, built, &wide, known, &mut ranked)?;
+        known = Some(articles);
+        let seen = docs.len();
+        let groups = group_copies(searcher, &mut columns, docs)?;
+        if groups.len() >= needed || seen >= articles || req.limit == 0 || window >= all {
+            break (articles, groups, seen);
+        }
+        window = next_window(needed, seen, groups.len(), window, all);
+    };
+    let (stories, estimated) = if seen >= articles {
+        // Every match is in the window: count its stories as the whole count would.
+        (window_stories(&groups, &columns), false)
+    } else if articles <= EXACT_STORIES_UP_TO {
+        (searcher.search(&*built.count_query, &StoryCount)?, false)
+    } else {
+        // Joining near-copies among every match grows with the square of the matches that
+        // share a fingerprint block: a broad query over a large archive would spend far more
+        // on the count than on the search. The window is a sample of the matches, ranked
+        // rather than random, so its share of copies stands for the rest.
+        let share = groups.len() as f64 / seen.max(1) as f64;
+        let stories = ((articles as f64 * share).round() as usize).clamp(groups.len(), articles);
+        (stories, true)
+    };
+    let counts = Counts {
+        stories,
+        articles,
+        estimated,
+    };
+    Ok((counts, page_of_groups(groups, req.offset, req.limit)))
+}
+
+/// Ranked documents grouped as copies of one story: each group's fingerprint and its
+/// members, in rank order, with their dates (seconds; `i64::MAX` when undated).
+type CopyGroups = Vec<(u64, Vec<(RankedDoc, i64)>)>;
+
+/// The fingerprint and date columns of the segments seen so far: opening a fast-field
+/// column costs more than reading it, so each segment's are opened once.
+#[derive(Default)]
+struct PrintColumns(HashMap<u32, (Column<u64>, Column<tantivy::DateTime>)>);
+
+impl PrintColumns {
+    /// The document's fingerprint (0 for none) and date.
+    fn print_and_date(&mut self, searcher: &Searcher, address: DocAddress) -> Result<(u64, i64)> {
+        let (prints, dates) = match self.0.entry(address.segment_ord) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => {
+                let ff = searcher.segment_reader(address.segment_ord).fast_fields();
+                e.insert((ff.u64(schema::SIMHASH)?, ff.date(schema::DATE)?))
+            }
+        };
+        let print = prints.first(address.doc_id).unwrap_or(0);
+        let date = dates
+            .first(address.doc_id)
+            .map_or(i64::MAX, |d| d.into_timestamp_secs());
+        Ok((print, date))
+    }
+
+    /// The fingerprint of a document whose segment was already read (0 for none).
+    fn print(&self, address: DocAddress) -> u64 {
+        self.0
+            .get(&address.segment_ord)
+            .and_then(|(prints, _)| prints.first(address.doc_id))
+            .unwrap_or(0)
+    }
+}
+
+/// Groups ranked documents into copies of one story, in the order of each group's best.
+fn group_copies(
+    searcher: &Searcher,
+    columns: &mut PrintColumns,
+    docs: Vec<RankedDoc>,
+) -> Result<CopyGroups> {
+    let mut groups: CopyGroups = Vec::new();
+    // Groups by exact fingerprint first: most copies have the same one.
+    let mut exact: HashMap<u64, usize, BuildPrintHasher> = Default::default();
+    for doc in docs {
+        let (print, date) = columns.print_and_date(searcher, doc.1)?;
+        let group = exact.get(&print).copied().or_else(|| {
+            groups
+                .iter()
+                .position(|(p, _)| simhash::are_copies(*p, print))
+        });
+        match group {
+            Some(g) => groups[g].1.push((doc, date)),
+            None => {
+                if print != 0 {
+                    exact.insert(print, groups.len());
+                }
+                groups.push((print, vec![(doc, date)]));
+            }
+        }
+    }
+    Ok(groups)
+}
+
+/// The next window to search when `window` held too few stories: wide enough, at the
+/// copies-per-story seen so far, for the stories needed (and half as many more, so their
+/// copies are in it too): one more search, not one per doubling.
+fn next_window(needed: usize, seen: usize, stories: usize, window: usize, all: usize) -> usize {
+    let per_story = seen.div_ceil(stories.max(1));
+    needed
+        .saturating_mul(per_story)
+        .saturating_mul(3)
+        .div_ceil(2)
+        .saturating_add(20)
+        .max(window.saturating_mul(2))
+        .min(all)
+}
+
+/// How many stories the documents of `groups` hold, counted as the whole count counts them:
+/// every unfingerprinted article is its own story.
+fn window_stories(groups: &CopyGroups, columns: &PrintColumns) -> usize {
+    let mut prints: Vec<u64> = groups
+        .iter()
+        .flat_map(|(_, members)| members.iter())
+        .map(|((_, address), _)| columns.print(*address))
+        .collect();
+    let unprinted = prints.iter().filter(|p| **p == 0).count();
+    prints.retain(|p| *p != 0);
+    prints.sort_unstable();
+    prints.dedup();
+    unprinted + simhash::count_stories(&prints)
+}
+
+/// The groups of one page, each at its best member's score and shown by its earliest.
+fn page_of_groups(groups: CopyGroups, offset: usize, limit: usize) -> Vec<Vec<RankedDoc>> {
+    groups
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|(_, mut members)| {
+            let best_score = members[0].0 .0;
+            // Earliest first; among equals, the better ranked.
+            members.sort_by_key(|(_, date)| *date);
+            let mut out: Vec<RankedDoc> = members.into_iter().map(|(d, _)| d).collect();
+            out[0].0 = best_score.or(out[0].0);
+            out
+        })
+        .collect()
+}
+
+/// Up to this many matching articles, their stories are counted exactly (a pass over the
+/// matches' fingerprints); past it, the count is estimated from the ranked window.
+const EXACT_STORIES_UP_TO: usize = 5_000;
+
+/// How many stories and articles match.
+pub(super) struct Counts {
+    pub(super) stories: usize,
+    pub(super) articles: usize,
+    /// `stories` is estimated, not counted.
+    pub(super) estimated: bool,
+}
+
+/// Fingerprints are already uniformly spread hashes: a hash map keyed by them needs no
+/// hashing of its own.
+#[derive(Default)]
+struct PrintHasher(u64);
+
+impl std::hash::Hasher for PrintHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type BuildPrintHasher = std::hash::BuildHasherDefault<PrintHasher>;
+type PrintSet = HashSet<u64, BuildPrintHasher>;
+
+/// Counts the stories among a query's matches: the distinct fingerprints are collected
+/// from the fast field segment by segment, then copies among them joined
+/// ([`simhash::count_stories`]); an article without a fingerprint is a story of its own.
+struct StoryCount;
+
+struct SegmentStoryCount {
+    prints: tantivy::columnar::Column<u64>,
+    distinct: PrintSet,
+    unprinted: usize,
+}
+
+impl Collector for StoryCount {
+    type Fruit = usize;
+    type Child = SegmentStoryCount;
+
+    fn for_segment(
+        &self,
+        _segment: tantivy::SegmentOrdinal,
+        reader: &tantivy::SegmentReader,
+    ) -> tantivy::Result<SegmentStoryCount> {
+        Ok(SegmentStoryCount {
+            prints: reader.fast_fields().u64(schema::SIMHASH)?,
+            distinct: Default::default(),
+            unprinted: 0,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, segments: Vec<(PrintSet, usize)>) -> tantivy::Result<usize> {
+        let mut unprinted = 0;
+        let mut all = PrintSet::default();
+        for (distinct, n) in segments {
+            unprinted += n;
+            all.extend(distinct);
+        }
+        let mut prints: Vec<u64> = all.into_iter().collect();
+        // The count does not depend on the order; sorting makes the work repeatable.
+        prints.sort_unstable();
+        Ok(unprinted + simhash::count_stories(&prints))
+    }
+}
+
+impl SegmentCollector for SegmentStoryCount {
+    type Fruit = (PrintSet, usize);
+
+    fn collect(&mut self, doc: tantivy::DocId, _score: Score) {
+        match self.prints.first(doc) {
+            Some(print) if print != 0 => {
+                self.distinct.insert(print);
+            }
+            _ => self.unprinted += 1,
+        }
+    }
+
+    fn harvest(self) -> (PrintSet, usize) {
+        (self.distinct, self.unprinted)
+    }
+}
