@@ -11,7 +11,6 @@ pub mod cluster;
 pub mod commands;
 pub mod export;
 pub mod facets;
-pub mod ids;
 pub mod index_dir;
 pub mod indexer;
 pub mod merge;

@@ -11,10 +11,10 @@ use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
-use crate::ids::path_id;
 use crate::index_dir::{self, OpenIndex};
 use crate::query::{self, Filters};
 use crate::schema;
+use crate::schema::ids::path_id;
 use crate::search::{build_hits, Hit, Snippets};
 use crate::simhash;
 use crate::snippet::{self, Highlighted, SnippetMaker};

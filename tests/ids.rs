@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 
 use common::Archive;
-use dateline::ids::path_id;
+use dateline::schema::ids::path_id;
 use dateline::schema::{self, article_id};
 use predicates::prelude::*;
 use serde_json::Value;

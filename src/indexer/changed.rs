@@ -7,12 +7,12 @@ use std::sync::OnceLock;
 use anyhow::Result;
 use crossbeam_channel::Sender;
 
-use crate::ids::{self, IdMap, IdSet};
 use crate::pending::Pending;
 use crate::problems::Problem;
 use crate::read::file::{read_and_send, FileOutcome, Room};
 use crate::read::walk::{self, Walk};
 use crate::schema;
+use crate::schema::ids::{self, IdMap, IdSet};
 
 /// What the index holds for one source file.
 #[derive(Debug, Clone, Copy)]

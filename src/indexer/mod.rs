@@ -28,12 +28,12 @@ use serde::Serialize;
 use tantivy::directory::DirectoryLock;
 use tantivy::TantivyDocument;
 
-use crate::ids::IdSet;
 use crate::index_dir::{self, reader, OpenIndex};
 use crate::pending::Pending;
 use crate::problems::{Problem, Severity};
 use crate::read::absolute;
 use crate::read::walk;
+use crate::schema::ids::IdSet;
 
 use changed::indexed_files;
 use pass::{Batch, Pass};

@@ -14,12 +14,12 @@ use tantivy::schema::Term;
 use tantivy::TantivyDocument;
 
 use crate::article::{self, Record};
-use crate::ids::{self, IdMap, IdSet};
 use crate::index_dir::Meta;
 use crate::pending::{Held, Pending};
 use crate::problems::Problem;
 use crate::read::file::FileOutcome;
 use crate::read::pieces::{Piece, PieceEnd};
+use crate::schema::ids::{self, IdMap, IdSet};
 use crate::schema::Fields;
 
 use super::changed::{walk_and_read, Indexed, Limits, WalkResult};

@@ -7,8 +7,8 @@ use anyhow::Result;
 use rayon::prelude::*;
 
 use crate::article::{self, Record};
-use crate::ids::{self, IdSet};
 use crate::problems::{Problem, Severity};
+use crate::schema::ids::{self, IdSet};
 
 use super::absolute;
 use super::file::{read_file, FileOutcome};

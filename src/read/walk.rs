@@ -8,8 +8,8 @@ use rayon::prelude::*;
 use walkdir::{DirEntry, WalkDir};
 
 use crate::article::{self, FileKind};
-use crate::ids::path_id;
 use crate::problems::Problem;
+use crate::schema::ids::path_id;
 
 /// An article file found on disk, with what incremental indexing compares.
 #[derive(Debug, Clone)]

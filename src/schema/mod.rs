@@ -3,7 +3,7 @@
 //! name in `analyzers`; both are re-exported here.
 
 mod analyzers;
-mod ids;
+pub mod ids;
 
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
