@@ -11,12 +11,12 @@ use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
-use crate::cluster::Engine;
-use crate::export::Format;
-use crate::indexer::{DEFAULT_MAX_ARTICLE_MB, DEFAULT_MEMORY_MB};
-use crate::query::parse_day_bound;
-use crate::search::SortOrder;
-use crate::timeline::Period;
+use dateline::cluster::Engine;
+use dateline::export::Format;
+use dateline::indexer::{DEFAULT_MAX_ARTICLE_MB, DEFAULT_MEMORY_MB};
+use dateline::query::parse_day_bound;
+use dateline::search::SortOrder;
+use dateline::timeline::Period;
 
 pub const DEFAULT_INDEX: &str = "index";
 
@@ -192,7 +192,7 @@ pub struct SearchArgs {
     #[command(flatten)]
     pub filters: FilterArgs,
     /// Number of results to show
-    #[arg(long, short = 'n', value_name = "N", default_value_t = crate::search::DEFAULT_LIMIT)]
+    #[arg(long, short = 'n', value_name = "N", default_value_t = dateline::search::DEFAULT_LIMIT)]
     pub limit: usize,
     /// Results to skip (for paging)
     #[arg(long, value_name = "N", default_value_t = 0)]
@@ -204,7 +204,7 @@ pub struct SearchArgs {
     #[arg(long)]
     pub json: bool,
     /// Longest snippet, in characters (0: no snippet)
-    #[arg(long, value_name = "N", default_value_t = crate::snippet::DEFAULT_CHARS)]
+    #[arg(long, value_name = "N", default_value_t = dateline::snippet::DEFAULT_CHARS)]
     pub snippet_chars: usize,
     /// Also count the top authors, sources and places among all matches
     #[arg(long)]
@@ -370,7 +370,7 @@ pub struct ExportArgs {
           value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub split_mb: Option<u64>,
     /// The OpenSearch index the _bulk actions name, and the files' NAME
-    #[arg(long, value_name = "NAME", default_value = crate::cluster::DEFAULT_INDEX_NAME,
+    #[arg(long, value_name = "NAME", default_value = dateline::cluster::DEFAULT_INDEX_NAME,
           value_parser = index_name)]
     pub index_name: String,
     /// From folders: skip (and report) articles larger than this, as `dateline index` does
@@ -445,7 +445,7 @@ fn to_day(text: &str) -> Result<NaiveDate, BadValue> {
 /// Reads `--by`, as [`Period`]'s `FromStr` does.
 pub fn parse_period(text: &str) -> Result<Period, BadValue> {
     text.parse()
-        .map_err(|err: crate::choice::UnknownChoice| BadValue(err.message("--by")))
+        .map_err(|err: dateline::choice::UnknownChoice| BadValue(err.message("--by")))
 }
 
 /// The message of a value our own parsers refused (`--by fortnight`, `--from March`), which

@@ -17,13 +17,13 @@ use crate::cli::{
     ExportArgs, FacetsArgs, FilterArgs, IndexArgs, SearchArgs, ServeArgs, ShowArgs, SimilarArgs,
     TimelineArgs, DEFAULT_INDEX,
 };
-use crate::index_dir;
-use crate::indexer::{self, Indexer, Options, Progress, Summary};
-use crate::output::{self, chart, json, Paint};
-use crate::query::Filters;
-use crate::search::Request;
-use crate::snippet;
-use crate::{answer, export};
+use dateline::index_dir;
+use dateline::indexer::{self, Indexer, Options, Progress, Summary};
+use dateline::output::{self, chart, json, Paint};
+use dateline::query::Filters;
+use dateline::search::Request;
+use dateline::snippet;
+use dateline::{answer, export};
 
 /// Exit code 130: stopped by Ctrl-C (128 + SIGINT), as shells report it.
 pub const INTERRUPTED: u8 = 130;
@@ -266,7 +266,7 @@ pub fn similar(args: SimilarArgs) -> Result<ExitCode> {
     ensure_default_index(&args.location.index)?;
     let open = index_dir::open_for_search(&args.location.index)?;
     let searcher = index_dir::reader(&open.index)?.searcher();
-    let results = crate::similar::similar(
+    let results = dateline::similar::similar(
         &searcher,
         &open,
         &args.article,
@@ -287,9 +287,9 @@ pub fn similar(args: SimilarArgs) -> Result<ExitCode> {
 pub fn show(args: ShowArgs) -> Result<ExitCode> {
     ensure_default_index(&args.location.index)?;
     let open = index_dir::open_for_search(&args.location.index)?;
-    let shown = match crate::show::show(&open, &args.article, args.highlight.as_deref()) {
+    let shown = match dateline::show::show(&open, &args.article, args.highlight.as_deref()) {
         Ok(shown) => shown,
-        Err(e) => match e.downcast_ref::<crate::show::NotFound>() {
+        Err(e) => match e.downcast_ref::<dateline::show::NotFound>() {
             // Nothing found is not an error (exit 1, as grep), but still says what to do.
             Some(not_found) => {
                 let message = output::one_line(&not_found.to_string());
@@ -319,7 +319,7 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
         );
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    crate::serve::run(crate::serve::Options {
+    dateline::serve::run(dateline::serve::Options {
         index: args.location.index,
         addr: args.addr,
         max_searches: if args.max_searches == 0 {
@@ -401,8 +401,8 @@ const DEFAULT_SPLIT_MB: u64 = 10;
 /// `dateline export --to ENGINE`: every article as NDJSON, from folders or the index, to
 /// standard output or split files; problems and a closing summary on standard error.
 pub fn export(args: ExportArgs) -> Result<ExitCode> {
-    use crate::cluster::{self, ClusterDoc};
-    use crate::output::split::{NdjsonOut, SplitFiles};
+    use dateline::cluster::{self, ClusterDoc};
+    use dateline::output::split::{NdjsonOut, SplitFiles};
     let started = std::time::Instant::now();
     let engine = args.to;
     let mut out = match &args.out {
@@ -435,8 +435,9 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
     } else {
         // The export's own folder is not read as articles, should it lie in the archive.
         let skip = args.out.as_deref().and_then(|d| d.canonicalize().ok());
-        let mut problem =
-            |p: crate::problems::Problem| bar.suspend(|| eprintln!("{}", output::problem_line(&p)));
+        let mut problem = |p: dateline::problems::Problem| {
+            bar.suspend(|| eprintln!("{}", output::problem_line(&p)))
+        };
         Some(cluster::from_folders(
             &args.dirs,
             args.max_article_mb,

@@ -6,9 +6,7 @@
 pub mod answer;
 pub mod article;
 pub mod choice;
-pub mod cli;
 pub mod cluster;
-pub mod commands;
 pub mod export;
 pub mod facets;
 pub mod index_dir;

@@ -5,8 +5,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use dateline::cli::{self, Cli, Command};
-use dateline::{commands, output};
+mod cli;
+mod commands;
+
+use cli::{Cli, Command};
+use dateline::output;
 
 /// Exit codes as grep and ripgrep use them: the command's own (0 found, 1 nothing found,
 /// 130 interrupted), 2 for an error (clap's usage errors are 2 as well), and 0 when the

@@ -161,7 +161,7 @@ fn nested_ranking_scores_like_the_flat_sum_of_its_clauses() {
 /// pairs, deleted articles, several segments, filters, and any k.
 #[test]
 fn pruned_top_k_is_the_top_k_of_scoring_every_match() {
-    use dateline::cli::parse_cli_day;
+    use dateline::query::parse_day_bound;
     use dateline::query::{self, Filters};
     use dateline::ranking::Ranking;
     use tantivy::collector::TopDocs;
@@ -232,8 +232,8 @@ fn pruned_top_k_is_the_top_k_of_scoring_every_match() {
             }
         }
         let ranged = Filters {
-            from: Some(parse_cli_day("2012-01-01", "--from", false).unwrap()),
-            to: Some(parse_cli_day("2015-12-31", "--to", true).unwrap()),
+            from: Some(parse_day_bound("2012-01-01", "--from", false).unwrap()),
+            to: Some(parse_day_bound("2015-12-31", "--to", true).unwrap()),
             ..Filters::default()
         };
         for filters in [Filters::default(), ranged] {

@@ -19,8 +19,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Result;
-use dateline::cli::parse_cli_day;
 use dateline::index_dir::{self, OpenIndex};
+use dateline::query::parse_day_bound;
 use dateline::query::Filters;
 use dateline::search::{Request, SortOrder};
 use tantivy::Searcher;
@@ -158,8 +158,8 @@ impl Query {
 /// Filters for the inclusive days `from`..=`to`, written as `--from`/`--to` take them.
 pub fn date_filters(from: &str, to: &str) -> Result<Filters> {
     Ok(Filters {
-        from: Some(parse_cli_day(from, "--from", false)?),
-        to: Some(parse_cli_day(to, "--to", true)?),
+        from: Some(parse_day_bound(from, "--from", false).map_err(anyhow::Error::msg)?),
+        to: Some(parse_day_bound(to, "--to", true).map_err(anyhow::Error::msg)?),
         ..Filters::default()
     })
 }
