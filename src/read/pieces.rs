@@ -68,21 +68,30 @@ impl PieceSink {
         if self.records.is_empty() || self.stopped.load(Ordering::Relaxed) {
             return;
         }
-        let bytes = std::mem::take(&mut self.bytes) as u64;
+        self.bytes = 0;
         let records = std::mem::take(&mut self.records);
-        // The wait ends when the indexing thread no longer takes pieces: an empty piece,
-        // which adds nothing, finds that out.
-        let gone = || {
-            matches!(
-                self.tx.try_send(Piece::Records(Vec::new(), None)),
-                Err(crossbeam_channel::TrySendError::Disconnected(_))
-            )
-        };
-        let held = std::sync::Arc::new(self.room.hold_unless(bytes, &gone));
-        if self.tx.send(Piece::Records(records, Some(held))).is_err() {
+        if !send_held(&self.tx, &self.room, records) {
             self.stopped.store(true, Ordering::Relaxed);
         }
     }
+}
+
+/// Sends a piece of `records` once it holds its bytes of `room` (given back as tantivy
+/// indexes them); false when the indexing thread no longer takes pieces. The wait for room
+/// ends then too: an empty piece, which adds nothing, finds that out.
+fn send_held(tx: &Sender<Piece>, room: &Pending, records: Vec<Record>) -> bool {
+    let bytes: usize = records
+        .iter()
+        .map(|r| r.article.body.len() + r.article.title.len())
+        .sum();
+    let gone = || {
+        matches!(
+            tx.try_send(Piece::Records(Vec::new(), None)),
+            Err(crossbeam_channel::TrySendError::Disconnected(_))
+        )
+    };
+    let held = std::sync::Arc::new(room.hold_unless(bytes as u64, &gone));
+    tx.send(Piece::Records(records, Some(held))).is_ok()
 }
 
 impl article::Sink for PieceSink {
@@ -261,18 +270,7 @@ pub fn read_in_pieces(file: &FoundFile, max_mb: u64) -> std::io::Result<Option<I
                     let Some(records) = parser.chunk(chunk) else {
                         break Err("changed while being read".to_string());
                     };
-                    let bytes: usize = records
-                        .iter()
-                        .map(|r| r.article.body.len() + r.article.title.len())
-                        .sum();
-                    let gone = || {
-                        matches!(
-                            tx.try_send(Piece::Records(Vec::new(), None)),
-                            Err(crossbeam_channel::TrySendError::Disconnected(_))
-                        )
-                    };
-                    let held = std::sync::Arc::new(room.hold_unless(bytes as u64, &gone));
-                    if tx.send(Piece::Records(records, Some(held))).is_err() {
+                    if !send_held(&tx, &room, records) {
                         return;
                     }
                 }

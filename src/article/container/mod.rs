@@ -147,6 +147,17 @@ pub fn read_seekable<R: Read + Seek>(
     }
 }
 
+/// True, with the problem told to `sink`, when a layer at `depth` is nested deeper than
+/// [`MAX_DEPTH`].
+pub(super) fn too_deep(depth: u32, sink: &mut dyn Sink) -> bool {
+    if depth > MAX_DEPTH {
+        sink.problem(skipped(format!(
+            "archives nested more than {MAX_DEPTH} deep: unpack the outer ones to read it"
+        )));
+    }
+    depth > MAX_DEPTH
+}
+
 /// Reads `input`, a file of `kind` named `name` (the name decides the kind of what a
 /// compressed layer holds), handing what it holds to `sink`.
 fn read_stream(
@@ -157,10 +168,7 @@ fn read_stream(
     reading: &Reading,
     depth: u32,
 ) {
-    if depth > MAX_DEPTH {
-        sink.problem(skipped(format!(
-            "archives nested more than {MAX_DEPTH} deep: unpack the outer ones to read it"
-        )));
+    if too_deep(depth, sink) {
         return;
     }
     match kind {

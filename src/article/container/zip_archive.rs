@@ -5,9 +5,7 @@ use std::cell::Cell;
 use std::io::{self, Read, Seek, SeekFrom};
 
 use super::super::{too_large, FileKind, Problem, Severity, Sink};
-use super::{
-    clean_name, member_kind, read_member, skipped, InMember, Labelled, Reading, MAX_DEPTH,
-};
+use super::{clean_name, member_kind, read_member, skipped, too_deep, InMember, Labelled, Reading};
 
 /// Reads a zip archive by its directory, or, when that is damaged, by walking its
 /// members' headers from the start.
@@ -17,10 +15,7 @@ pub(super) fn read_zip<R: Read + Seek>(
     reading: &Reading,
     depth: u32,
 ) {
-    if depth > MAX_DEPTH {
-        sink.problem(skipped(format!(
-            "archives nested more than {MAX_DEPTH} deep: unpack the outer ones to read it"
-        )));
+    if too_deep(depth, sink) {
         return;
     }
     let damage = match zip::ZipArchive::new(&mut input) {
