@@ -126,6 +126,10 @@ pub struct IndexArgs {
     pub dirs: Vec<PathBuf>,
     #[command(flatten)]
     pub location: IndexLocation,
+    /// The collection the DIRs of this run are indexed as (default: each folder's own name,
+    /// e.g. bbc; a folder keeps its name on later runs, and renaming it relabels its articles)
+    #[arg(long, value_name = "NAME", value_parser = collection_name)]
+    pub collection: Option<String>,
     /// Start from an empty index instead of updating
     #[arg(long)]
     pub rebuild: bool,
@@ -172,6 +176,13 @@ pub struct FilterArgs {
     /// Only articles from this source named in the dateline (any case; repeatable)
     #[arg(long, value_name = "SOURCE")]
     pub source: Vec<String>,
+    /// Only articles in this collection (`dateline index --collection`, else the folder's
+    /// name; any case; repeatable)
+    #[arg(long, value_name = "NAME")]
+    pub collection: Vec<String>,
+    /// Only articles without a date (those a date filter leaves out)
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    pub undated: bool,
 }
 
 #[derive(Debug, Args)]
@@ -179,7 +190,7 @@ pub struct FilterArgs {
   THAAD South Korea             any of the words; articles with more of them rank higher
   +THAAD +Korea -Japan          require or exclude words (also AND, OR, NOT)
   \"South Korea\"                 a phrase
-  title:thaad author:oki body:missile place:tokyo source:reuters
+  title:thaad author:oki body:missile place:tokyo source:reuters collection:bbc
   date:2017-03-17  date:2017-03  date:2017
   date:[2017-03-01 TO 2017-03-31]  date:>=2017-03-01  date:<2017
   *                             every article")]
@@ -432,6 +443,17 @@ impl std::error::Error for BadValue {}
 /// 2017-03-31), otherwise its first.
 pub fn parse_cli_day(text: &str, flag: &str, end: bool) -> Result<NaiveDate, BadValue> {
     parse_day_bound(text, flag, end).map_err(BadValue)
+}
+
+/// `--collection NAME` for `dateline index`: a name, its spaces trimmed.
+fn collection_name(text: &str) -> Result<String, BadValue> {
+    let name = text.trim();
+    if name.is_empty() {
+        return Err(BadValue(
+            "--collection needs a name: e.g. --collection bbc".into(),
+        ));
+    }
+    Ok(name.to_string())
 }
 
 fn from_day(text: &str) -> Result<NaiveDate, BadValue> {

@@ -74,6 +74,9 @@ pub struct ClusterDoc {
     /// 1-based line of a JSON Lines file.
     pub line: Option<u64>,
     pub body: Option<String>,
+    /// The collection: the index's (`dateline index --collection`), or, read from folders,
+    /// the folder's own name.
+    pub collection: Option<String>,
 }
 
 fn rfc3339(secs: i64) -> Option<String> {
@@ -87,8 +90,9 @@ fn some_text(s: Option<&str>) -> Option<String> {
 
 impl ClusterDoc {
     /// An article read from `file`, as the index would hold it: the same place and source
-    /// (from the format, else the body's dateline), date to the second, and id.
-    pub fn from_record(file: &FoundFile, record: Record) -> ClusterDoc {
+    /// (from the format, else the body's dateline), date to the second, and id; its
+    /// collection is `collection`.
+    pub fn from_record(file: &FoundFile, record: Record, collection: String) -> ClusterDoc {
         let a = &record.article;
         let from_body = dateline::parse(&a.body);
         let (place, source) = dateline::place_and_source(a, from_body.as_ref());
@@ -113,6 +117,7 @@ impl ClusterDoc {
             authors: record.article.authors,
             body: Some(record.article.body).filter(|b| !b.is_empty()),
             title: record.article.title,
+            collection: Some(collection),
         }
     }
 
@@ -131,6 +136,7 @@ impl ClusterDoc {
             record: article.record,
             line: article.line,
             body: some_text(Some(body)),
+            collection: article.collection,
         }
     }
 }
@@ -248,7 +254,10 @@ pub fn from_folders(
         dirs,
         max_article_mb,
         skip,
-        &mut |file, record| each(ClusterDoc::from_record(file, record)),
+        &mut |root, file, record| {
+            let collection = crate::index_dir::default_collection(root);
+            each(ClusterDoc::from_record(file, record, collection))
+        },
         problem,
     )
 }
@@ -271,6 +280,7 @@ mod tests {
             record: None,
             line: None,
             body: None,
+            collection: None,
         }
     }
 

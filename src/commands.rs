@@ -52,6 +52,7 @@ fn to_stdout(write: impl FnOnce(&mut StdoutLock<'static>) -> io::Result<()>) -> 
 pub fn index(args: IndexArgs) -> Result<ExitCode> {
     let mut opts = Options::new(args.location.index.clone());
     opts.dirs = args.dirs;
+    opts.collection = args.collection;
     opts.rebuild = args.rebuild;
     opts.threads = args.threads;
     opts.memory_mb = args.memory;
@@ -349,6 +350,7 @@ pub fn facets(args: FacetsArgs) -> Result<ExitCode> {
             json::write_line(out, &answer::facets_json(&results, &facets))
         } else {
             writeln!(out, "{} matching articles", results.total_hits)?;
+            output::print_undated_left_out(out, results.undated_left_out)?;
             output::print_facets(out, &facets, Paint::stdout())
         }
     })?;
@@ -363,6 +365,8 @@ pub fn filters_of(args: &FilterArgs) -> Result<Filters> {
         authors: args.author.clone(),
         places: args.place.clone(),
         sources: args.source.clone(),
+        collections: args.collection.clone(),
+        undated: args.undated,
     };
     filters
         .check_day_order("--from", "--to")

@@ -157,6 +157,7 @@ pub struct Row {
     pub record: Option<u64>,
     pub url: Option<String>,
     pub id: String,
+    pub collection: Option<String>,
 }
 
 impl Row {
@@ -175,6 +176,7 @@ impl Row {
             record: article.record,
             url: article.url,
             id: article.id,
+            collection: article.collection,
         }
     }
 }

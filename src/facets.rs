@@ -1,4 +1,4 @@
-//! Facets: who wrote about a story, from where, for which source — counted over every match
+//! Facets: who wrote about a story, from where, for which source, in which collection — counted over every match
 //! with tantivy's terms aggregation on the fast facet fields.
 
 use anyhow::{Context, Result};
@@ -23,13 +23,16 @@ pub struct Facets {
     pub authors: Vec<FacetCount>,
     pub places: Vec<FacetCount>,
     pub sources: Vec<FacetCount>,
+    /// The collections (`dateline index --collection`, else folder names) of the matches.
+    pub collections: Vec<FacetCount>,
 }
 
 /// (name in the result, fast field)
-const FACETS: [(&str, &str); 3] = [
+const FACETS: [(&str, &str); 4] = [
     ("authors", schema::AUTHOR_FACET),
     ("places", schema::PLACE_FACET),
     ("sources", schema::SOURCE_FACET),
+    ("collections", schema::COLLECTION_FACET),
 ];
 
 /// The `size` most frequent values of each facet among the documents `query` matches.
@@ -66,5 +69,6 @@ pub fn facets(searcher: &Searcher, query: &dyn Query, size: usize) -> Result<Fac
         authors: list("authors"),
         places: list("places"),
         sources: list("sources"),
+        collections: list("collections"),
     })
 }

@@ -2,7 +2,7 @@
 //! metadata dateline keeps in tantivy's commit payload (so it is written atomically with the
 //! documents it describes). Searching opens its reader here, never through the indexer.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -26,6 +26,32 @@ pub struct Meta {
     /// again whole. Absent from indexes written before it was kept, and when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub partial: Vec<u64>,
+    /// The collection each folder of `roots` is indexed as (`dateline index --collection`,
+    /// else the folder's own name, [`default_collection`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub collections: BTreeMap<PathBuf, String>,
+    /// Folders whose collection was renamed and whose articles are not all labelled with
+    /// the new name yet: every file under them is read again until a pass completes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relabel: Vec<PathBuf>,
+}
+
+impl Meta {
+    /// The collection the articles under folder `root` are indexed as.
+    pub fn collection_of(&self, root: &Path) -> String {
+        self.collections
+            .get(root)
+            .cloned()
+            .unwrap_or_else(|| default_collection(root))
+    }
+}
+
+/// A folder's collection when none is named: its own name (`/archive/bbc` is `bbc`), or the
+/// whole path for a folder that has none (`/`).
+pub fn default_collection(root: &Path) -> String {
+    root.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| root.display().to_string())
 }
 
 /// An opened dateline index.
@@ -45,12 +71,11 @@ pub fn exists(path: &Path) -> bool {
     has_meta(path)
 }
 
-/// The folders an index at `path` remembers, read straight from its metadata so that even an
-/// index of an older schema tells `--rebuild` what to read again.
-pub fn remembered_roots(path: &Path) -> Vec<PathBuf> {
+/// The folders an index at `path` remembers and their collections, read straight from its
+/// metadata so that even an index of an older schema tells `--rebuild` what to read again.
+pub fn remembered(path: &Path) -> Meta {
     raw_payload(path)
         .and_then(|p| serde_json::from_value::<Meta>(p).ok())
-        .map(|m| m.roots)
         .unwrap_or_default()
 }
 

@@ -192,6 +192,7 @@ pub struct Shown {
     pub member: Option<String>,
     pub line: Option<u64>,
     pub record: Option<u64>,
+    pub collection: Option<String>,
     /// The whole body as [`paragraphs`], with the `--highlight` query's words marked.
     pub body: Highlighted,
     /// A query's words were looked for (`--highlight`).
@@ -280,6 +281,7 @@ pub fn show_at(
         member: article.member,
         line: article.line,
         record: article.record,
+        collection: article.collection,
         body,
         highlighted: highlight.is_some(),
     })

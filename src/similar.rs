@@ -98,5 +98,6 @@ pub fn similar_at(
         offset: 0,
         hits,
         elapsed: started.elapsed(),
+        undated_left_out: 0,
     })
 }

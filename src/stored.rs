@@ -10,8 +10,19 @@ use crate::schema::Fields;
 
 /// The fields every output gives an article (`show --json` adds its body; search hits their
 /// rank, score and snippet; export rows their score).
-pub const FIELDS: [&str; 11] = [
-    "id", "title", "authors", "date", "place", "source", "url", "path", "member", "line", "record",
+pub const FIELDS: [&str; 12] = [
+    "id",
+    "title",
+    "authors",
+    "date",
+    "place",
+    "source",
+    "url",
+    "path",
+    "member",
+    "line",
+    "record",
+    "collection",
 ];
 
 /// One indexed article's fields, its body aside (read with [`body`] where it is wanted: a
@@ -36,6 +47,8 @@ pub struct Stored {
     pub line: Option<u64>,
     /// The 1-based position in a feed, WARC file or NewsML message.
     pub record: Option<u64>,
+    /// The collection of the folder it was indexed from (`dateline index --collection`).
+    pub collection: Option<String>,
 }
 
 impl Stored {
@@ -61,6 +74,7 @@ impl Stored {
             member: non_empty(doc, fields.member),
             line: number(fields.line),
             record: number(fields.record),
+            collection: non_empty(doc, fields.collection),
         }
     }
 

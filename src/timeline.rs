@@ -297,6 +297,9 @@ pub struct Timeline {
     pub total: u64,
     /// Matching articles without a date: in no period.
     pub undated: u64,
+    /// Articles the query matches that a date filter left out for having no date (not in
+    /// `total`; 0 without a date filter).
+    pub undated_left_out: u64,
     pub elapsed: Duration,
 }
 
@@ -387,7 +390,7 @@ fn timeline(
     max_periods: usize,
 ) -> Result<Timeline> {
     let started = Instant::now();
-    let counts = count(searcher, open, text, filters)?;
+    let (counts, undated_left_out) = count(searcher, open, text, filters)?;
     let (mut by, mut periods) = group(&counts, by, filters.from, filters.to);
     while periods.len() > max_periods.max(1) {
         let Some(coarser) = by.coarser() else { break };
@@ -399,6 +402,7 @@ fn timeline(
         periods,
         total: counts.dated() + counts.undated,
         undated: counts.undated,
+        undated_left_out,
         elapsed: started.elapsed(),
     })
 }
@@ -408,7 +412,7 @@ fn count(
     open: &OpenIndex,
     text: &str,
     filters: &Filters,
-) -> Result<DayCounts> {
+) -> Result<(DayCounts, u64)> {
     let built = query::build(
         &open.index,
         &open.fields,
@@ -417,7 +421,8 @@ fn count(
         &Ranking::default(),
     )?;
     // Counting needs the matches, not the ranking's extra clauses.
-    count_days(searcher, &*built.count_query)
+    let days = count_days(searcher, &*built.count_query)?;
+    Ok((days, built.undated_left_out(searcher)?))
 }
 
 /// What `timeline --json` prints, keys in this order.
@@ -427,6 +432,7 @@ pub struct TimelineJson<'a> {
     pub by: &'static str,
     pub total: u64,
     pub undated: u64,
+    pub undated_left_out: u64,
     pub periods: Vec<PeriodJson>,
     pub elapsed_ms: u64,
 }
@@ -438,14 +444,15 @@ pub struct PeriodJson {
     pub count: u64,
 }
 
-/// `{"query", "by", "total", "undated", "periods": [{"start": "1987-03-01", "count": N}],
-/// "elapsed_ms"}`.
+/// `{"query", "by", "total", "undated", "undated_left_out", "periods": [{"start":
+/// "1987-03-01", "count": N}], "elapsed_ms"}`.
 pub fn to_json(t: &Timeline) -> TimelineJson<'_> {
     TimelineJson {
         query: &t.query,
         by: t.by.name(),
         total: t.total,
         undated: t.undated,
+        undated_left_out: t.undated_left_out,
         periods: periods_json(t),
         elapsed_ms: t.elapsed.as_millis() as u64,
     }

@@ -47,7 +47,7 @@ fn quickwit_fields() -> BTreeMap<String, String> {
                 assert_eq!(f["record"].as_str(), Some("position"), "{name}");
                 assert_eq!(f["fieldnorms"].as_bool(), Some(true), "{name}");
             }
-            "authors" | "place" | "source" => {
+            "authors" | "place" | "source" | "collection" => {
                 assert_eq!(f["tokenizer"].as_str(), Some("raw"), "{name}");
                 assert_eq!(f["fast"].as_bool(), Some(true), "{name}");
             }
@@ -88,7 +88,7 @@ fn opensearch_fields() -> BTreeMap<String, String> {
         }
         match name.as_str() {
             "title" | "body" => assert_eq!(f["analyzer"], "dateline_english", "{name}"),
-            "authors" | "place" | "source" => {
+            "authors" | "place" | "source" | "collection" => {
                 assert_eq!(f["fields"]["keyword"]["type"], "keyword", "{name}")
             }
             _ => {}
@@ -292,7 +292,15 @@ fn the_export_reads_back_as_the_local_index() {
         assert_eq!(doc["authors"], hit["authors"]);
         let shown: Value = serde_json::from_str(&a.stdout(&["show", id, "--json"])).unwrap();
         for field in [
-            "title", "authors", "place", "source", "url", "member", "line", "record",
+            "title",
+            "authors",
+            "place",
+            "source",
+            "url",
+            "member",
+            "line",
+            "record",
+            "collection",
         ] {
             assert_eq!(doc[field], shown[field], "{field} of {id}");
         }
@@ -311,6 +319,7 @@ fn the_export_reads_back_as_the_local_index() {
         .unwrap();
     assert_eq!(coffee["place"], "SAO PAULO");
     assert_eq!(coffee["source"], "Reuters");
+    assert_eq!(coffee["collection"], "articles");
     assert_eq!(coffee["date"], "2017-03-17T00:00:00Z");
     let gold = docs
         .iter()

@@ -57,8 +57,19 @@ fn csv_has_every_match_quoted() {
     assert_eq!(
         reader.headers().unwrap().iter().collect::<Vec<_>>(),
         [
-            "title", "authors", "date", "place", "source", "path", "line", "score", "member",
-            "record", "url", "id"
+            "title",
+            "authors",
+            "date",
+            "place",
+            "source",
+            "path",
+            "line",
+            "score",
+            "member",
+            "record",
+            "url",
+            "id",
+            "collection"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
@@ -74,6 +85,8 @@ fn csv_has_every_match_quoted() {
     assert_eq!(&tricky[3], "LONDON");
     assert_eq!(&tricky[4], "Reuters");
     assert_eq!(&tricky[5], "articles/tricky.txt");
+    // The collection: the folder's name, as none was given.
+    assert_eq!(&tricky[12], "articles");
     assert!(text.contains("\"Quotas, \"\"final\"\" round\""), "{text}");
     let report = rows.iter().find(|r| &r[0] == "Quota report 3").unwrap();
     assert_eq!(&report[1], "Ann Lee; Bob Stone");
@@ -105,8 +118,9 @@ fn jsonl_has_every_match_with_author_arrays_in_sort_order() {
     assert_eq!(rows[24]["place"], "LONDON");
     for row in &rows {
         let keys: Vec<&String> = row.as_object().unwrap().keys().collect();
-        // The first eight, then member, record, url and id.
-        assert_eq!(keys.len(), 12, "{row}");
+        // The first eight, then member, record, url, id and collection.
+        assert_eq!(keys.len(), 13, "{row}");
+        assert_eq!(row["collection"], "articles", "{row}");
         assert!(row["score"].as_f64().unwrap() > 0.0, "{row}");
         assert_eq!(row["line"], Value::Null);
     }

@@ -590,8 +590,19 @@ fn apostrophes_in_queries_are_words_not_syntax() {
 
 /// The fields every output names an article by (issue 25): search and similar hits, `show`,
 /// the export's rows and the cluster documents.
-const ARTICLE_FIELDS: [&str; 11] = [
-    "id", "title", "authors", "date", "place", "source", "url", "path", "member", "line", "record",
+const ARTICLE_FIELDS: [&str; 12] = [
+    "id",
+    "title",
+    "authors",
+    "date",
+    "place",
+    "source",
+    "url",
+    "path",
+    "member",
+    "line",
+    "record",
+    "collection",
 ];
 
 #[test]
@@ -671,6 +682,7 @@ fn every_output_names_an_article_by_the_same_fields() {
     // Search hits carry the place and source their article has.
     assert_eq!(hit["place"], "Johannesburg", "{hit}");
     assert_eq!(hit["source"], "Mining Weekly", "{hit}");
+    assert_eq!(hit["collection"], "articles", "{hit}");
     assert_eq!(hit["url"], "https://example.com/gold", "{hit}");
     for (name, article) in &outputs {
         if *name != "search --format csv" {

@@ -53,7 +53,10 @@ fn show_by_id_prints_the_whole_article() {
         lines[1], "2017-03-17 · Toshimitsu Miyai, Seima Oki",
         "{text}"
     );
-    assert_eq!(lines[2], "place: SEOUL · source: Reuters", "{text}");
+    assert_eq!(
+        lines[2], "place: SEOUL · source: Reuters · collection: articles",
+        "{text}"
+    );
     assert_eq!(
         lines[3],
         format!("from: articles/thaad.txt · id {id}"),
@@ -290,15 +293,18 @@ fn hits_and_rows_say_where_they_came_from() {
     let out = a.stdout(&["search", "thaad OR gold", "--format", "csv"]);
     let mut reader = csv::Reader::from_reader(out.as_bytes());
     let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    assert_eq!(&headers[8..], ["member", "record", "url", "id"]);
+    assert_eq!(
+        &headers[8..],
+        ["member", "record", "url", "id", "collection"]
+    );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let thaad = rows
         .iter()
         .find(|r| &r[0] == "THAAD deployment begins in South Korea");
     let thaad = thaad.expect("thaad row");
     assert_eq!(
-        (&thaad[8], &thaad[9], &thaad[10], &thaad[11]),
-        ("", "", "", id)
+        (&thaad[8], &thaad[9], &thaad[10], &thaad[11], &thaad[12]),
+        ("", "", "", id, "articles")
     );
     let gold = rows
         .iter()

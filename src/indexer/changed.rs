@@ -68,6 +68,8 @@ pub(super) struct Limits<'a> {
     pub(super) max_article_mb: u64,
     pub(super) read_ahead: &'a Pending,
     pub(super) resume: &'a IdSet,
+    /// Folders whose every file is read again (`Meta::relabel`: their collection changed).
+    pub(super) relabel: &'a [PathBuf],
 }
 
 /// Walks the folders, compares each file with the index, and reads and parses the new and
@@ -112,6 +114,7 @@ pub(super) fn walk_and_read(
         }
         result.scanned.push(root.clone());
         let root_id = ids::path_id(root);
+        let relabel = limits.relabel.contains(root);
         let mut stopped = false;
         walk::walk(root, compare, skip, &mut |batch: Walk| {
             if load_error.is_some() {
@@ -142,6 +145,7 @@ pub(super) fn walk_and_read(
                     Some(old)
                         if old.size == file.size
                             && old.mtime_ns == file.mtime_ns
+                            && !relabel
                             && !limits.resume.contains(&file.id) =>
                     {
                         result.unchanged += 1

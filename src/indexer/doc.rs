@@ -1,5 +1,6 @@
 //! An article as the document the index stores: its text, names, date, fingerprint, and
-//! where it came from (the file's path, id, size, time and hash, its place in the file).
+//! where it came from (the file's path, id, size, time and hash, its place in the file, the
+//! collection of the folder it was found under).
 
 use tantivy::{DateTime, TantivyDocument};
 
@@ -12,8 +13,7 @@ use crate::tabular;
 pub(super) fn make_doc(
     f: &Fields,
     file: &FoundFile,
-    key: &str,
-    root: u64,
+    (key, root, collection): (&str, u64, &str),
     hash: u64,
     record: &Record,
 ) -> TantivyDocument {
@@ -49,6 +49,8 @@ pub(super) fn make_doc(
     doc.add_text(f.path, key);
     doc.add_u64(f.path_id, file.id);
     doc.add_u64(f.root_id, root);
+    doc.add_text(f.collection, collection);
+    doc.add_text(f.collection_facet, collection);
     if let Some(line) = record.line {
         doc.add_u64(f.line, line);
     }
@@ -103,7 +105,7 @@ mod tests {
                 ..Default::default()
             },
         };
-        let doc = make_doc(&f, &file, "/archive/bundle.zip", 1, 2, &record);
+        let doc = make_doc(&f, &file, ("/archive/bundle.zip", 1, "archive"), 2, &record);
         let text = |field| {
             doc.get_first(field)
                 .and_then(|v| v.as_str().map(str::to_string))
@@ -127,7 +129,7 @@ mod tests {
             article: record.article.clone(),
             ..Default::default()
         };
-        let doc = make_doc(&f, &file, "/archive/bundle.zip", 1, 2, &plain);
+        let doc = make_doc(&f, &file, ("/archive/bundle.zip", 1, "archive"), 2, &plain);
         assert!(doc.get_first(f.member).is_none() && doc.get_first(f.record).is_none());
         assert_eq!(id(&doc), Some(schema::article_hash(7, None, None, None)));
     }

@@ -33,7 +33,7 @@ use crate::pending::Pending;
 use crate::problems::{Problem, Severity};
 use crate::read::absolute;
 use crate::read::walk;
-use crate::schema::ids::IdSet;
+use crate::schema::ids::{self, IdSet};
 
 use changed::indexed_files;
 use pass::{Batch, Pass};
@@ -46,6 +46,9 @@ pub struct Options {
     pub index: PathBuf,
     /// Folders named on the command line; empty means "the folders the index remembers".
     pub dirs: Vec<PathBuf>,
+    /// The collection the folders named in this run are indexed as (`--collection`); None
+    /// keeps the name each had, and names a new folder after itself.
+    pub collection: Option<String>,
     /// Folder read when neither the command line nor the index names any.
     pub default_dir: PathBuf,
     pub rebuild: bool,
@@ -69,6 +72,7 @@ impl Options {
         Options {
             index,
             dirs: Vec::new(),
+            collection: None,
             default_dir: PathBuf::from("corpus"),
             rebuild: false,
             threads: 0,
@@ -168,6 +172,12 @@ impl Indexer {
             .iter()
             .map(|d| absolute(d))
             .collect::<Result<_>>()?;
+        if opts.collection.is_some() && named.is_empty() {
+            anyhow::bail!(
+                "--collection names the folders given with it: run `dateline index --collection \
+                 NAME FOLDER...`"
+            );
+        }
         let target = opts.index.clone();
         let (mut open, rebuild) = if opts.rebuild && index_dir::exists(&target) {
             // What a failed run left in the old index would take space the rebuild needs.
@@ -182,7 +192,9 @@ impl Indexer {
             let lock = index_dir::lock_writer(&target)?;
             index_dir::remove_staging(&target)?;
             let mut open = index_dir::create(&index_dir::staging_path(&target))?;
-            open.meta.roots = index_dir::remembered_roots(&target);
+            let old = index_dir::remembered(&target);
+            open.meta.roots = old.roots;
+            open.meta.collections = old.collections;
             (open, Some(lock))
         } else {
             (open_for_update(opts)?, None)
@@ -208,6 +220,7 @@ impl Indexer {
                 meta_dirty = true;
             }
         }
+        meta_dirty |= name_collections(&mut open.meta, &scan, opts.collection.as_deref());
         let mut indexer = Indexer {
             opts: opts.clone(),
             open,
@@ -307,6 +320,12 @@ impl Indexer {
         let skip = self.target.canonicalize().ok();
         let indexed = OnceLock::new();
         let resume: IdSet = self.open.meta.partial.iter().copied().collect();
+        let meta = &self.open.meta;
+        let collections = meta
+            .roots
+            .iter()
+            .map(|r| (ids::path_id(r), meta.collection_of(r)))
+            .collect();
         let mut pass = Pass {
             writer: self.writer.insert(writer),
             pending: &self.pending,
@@ -321,6 +340,7 @@ impl Indexer {
             batch: Batch::new(batch_docs, self.opts.batch_time),
             dirty: self.meta_dirty,
             max_article_mb: self.opts.max_article_mb,
+            collections,
         };
         let mut walked = pass.walk_and_apply(&self.scan, searcher, stop, skip.as_deref())?;
         progress(Progress::Walked);
@@ -338,6 +358,10 @@ impl Indexer {
                 }
             };
             pass.remove_gone(indexed, &walked);
+            // Every file of a renamed folder now carries its new name.
+            let before = pass.meta.relabel.len();
+            pass.meta.relabel.retain(|r| !walked.scanned.contains(r));
+            pass.dirty |= pass.meta.relabel.len() != before;
         }
         if pass.dirty {
             commit(pass.writer, pass.meta, pass.target)?;
@@ -383,6 +407,26 @@ impl Indexer {
         }
         Ok(())
     }
+}
+
+/// Gives each folder of `scan` its collection in `meta`: `named` when given, else the one it
+/// had, else its own name. A folder renamed is listed in `Meta::relabel`, so its articles
+/// are read again under the new name. True when `meta` changed.
+fn name_collections(meta: &mut index_dir::Meta, scan: &[PathBuf], named: Option<&str>) -> bool {
+    let mut changed = false;
+    for root in scan {
+        let name = named
+            .map(str::to_string)
+            .unwrap_or_else(|| meta.collection_of(root));
+        let old = meta.collections.insert(root.clone(), name.clone());
+        if old.as_ref() != Some(&name) {
+            changed = true;
+            if old.is_some() && !meta.relabel.contains(root) {
+                meta.relabel.push(root.clone());
+            }
+        }
+    }
+    changed
 }
 
 /// Runs one indexing pass and finishes.

@@ -83,6 +83,8 @@ pub(super) struct Pass<'a> {
     pub(super) dirty: bool,
     /// Files and JSON Lines records larger than this many MB are skipped unread.
     pub(super) max_article_mb: u64,
+    /// The collection of each folder read, by its id (`Meta::collection_of`).
+    pub(super) collections: IdMap<String>,
 }
 
 /// What applying one file's outcome did to the index.
@@ -145,6 +147,7 @@ impl Pass<'_> {
         // to hand over a file nobody takes (a full disk used to hang the run here).
         let failed = AtomicBool::new(false);
         let (indexed, resume) = (self.indexed, self.resume);
+        let relabel = self.meta.relabel.clone();
         std::thread::scope(|scope| {
             let failed = &failed;
             let walk_stop = move || stop.load(Ordering::Relaxed) || failed.load(Ordering::Relaxed);
@@ -152,6 +155,7 @@ impl Pass<'_> {
                 max_article_mb: self.max_article_mb,
                 read_ahead: self.read_ahead,
                 resume,
+                relabel: &relabel,
             };
             let walker = scope.spawn(move || {
                 walk_and_read(scan, searcher, indexed, &walk_stop, skip, limits, tx)
@@ -239,7 +243,9 @@ impl Pass<'_> {
             self.writer.delete_term(path_id.clone());
         }
         let fields = self.fields;
-        let doc = |record: &Record| make_doc(fields, &file, &key, root, hash, record);
+        let collection = self.collections.get(&root).cloned().unwrap_or_default();
+        let doc =
+            |record: &Record| make_doc(fields, &file, (&key, root, &collection), hash, record);
         let mut articles = add_records(
             self.writer,
             self.pending,

@@ -116,6 +116,7 @@ pub fn print_chart(out: &mut impl Write, t: &Timeline, width: usize, s: Paint) -
         }
         None => writeln!(out, "no dated articles match")?,
     }
+    super::human::print_undated_left_out(out, t.undated_left_out)?;
     if t.undated > 0 {
         writeln!(
             out,

@@ -13,9 +13,20 @@ use super::display_path;
 
 /// The header of `search --format csv`, one column per [`Row`] field.
 /// Columns are only ever added at the end: scripts read them by position.
-pub const COLUMNS: [&str; 12] = [
-    "title", "authors", "date", "place", "source", "path", "line", "score", "member", "record",
-    "url", "id",
+pub const COLUMNS: [&str; 13] = [
+    "title",
+    "authors",
+    "date",
+    "place",
+    "source",
+    "path",
+    "line",
+    "score",
+    "member",
+    "record",
+    "url",
+    "id",
+    "collection",
 ];
 
 /// `text` as a CSV cell a spreadsheet shows rather than runs: a `'` before a leading `=`,
@@ -81,6 +92,7 @@ impl<W: Write> CsvRows<W> {
             row.record.map(|r| r.to_string()).unwrap_or_default(),
             text(row.url.unwrap_or_default()),
             row.id,
+            text(row.collection.unwrap_or_default()),
         ];
         self.w.write_record(&record).map_err(csv_to_io)
     }

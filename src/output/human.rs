@@ -11,6 +11,7 @@ use crate::search::Results;
 use crate::show::Shown;
 use crate::snippet::Highlighted;
 
+use super::chart::thousands;
 use super::terminal::{one_line, terminal_safe, Paint, MATCH, META, PLAIN, TITLE};
 
 /// Shows `path` relative to the current folder when it lies below it, as users typed it.
@@ -59,6 +60,7 @@ pub fn print_results(out: &mut impl Write, r: &Results, s: Paint) -> io::Result<
         if !hit.authors.is_empty() {
             meta.push(terminal_safe(&hit.authors.join(", ")).into_owned());
         }
+        meta.extend(outlet(hit.source.as_deref(), hit.collection.as_deref()));
         meta.push(location(
             &hit.path,
             hit.member.as_deref(),
@@ -121,7 +123,25 @@ pub fn print_results(out: &mut impl Write, r: &Results, s: Paint) -> io::Result<
         "{about}{} {noun}{range} in {} ms",
         r.total_hits,
         r.elapsed.as_millis()
-    )
+    )?;
+    print_undated_left_out(out, r.undated_left_out)
+}
+
+/// The line that says how many matches a date filter left out for having no date (none
+/// when it left out none): `2,225 matches have no date and are left out by the date filter`.
+pub fn print_undated_left_out(out: &mut impl Write, n: u64) -> io::Result<()> {
+    match n {
+        0 => Ok(()),
+        1 => writeln!(
+            out,
+            "1 match has no date and is left out by the date filter (--undated lists it)"
+        ),
+        n => writeln!(
+            out,
+            "{} matches have no date and are left out by the date filter (--undated lists them)",
+            thousands(n)
+        ),
+    }
 }
 
 /// One article whole (`dateline show`): the title, a line of date and authors, the place,
@@ -145,9 +165,7 @@ pub fn print_article(out: &mut impl Write, a: &Shown, s: Paint) -> io::Result<()
     if let Some(place) = &a.place {
         names.push(format!("place: {place}"));
     }
-    if let Some(source) = &a.source {
-        names.push(format!("source: {source}"));
-    }
+    names.extend(outlet(a.source.as_deref(), a.collection.as_deref()));
     if !names.is_empty() {
         writeln!(out, "{}", s.paint(META, &names.join(" · ")))?;
     }
@@ -185,12 +203,26 @@ pub fn print_article(out: &mut impl Write, a: &Shown, s: Paint) -> io::Result<()
     Ok(())
 }
 
-/// Facet counts as three short lists.
+/// Where an article comes from, as its hit and `show` name it, terminal-safe:
+/// `source: Reuters`, `collection: bbc`, each when known.
+fn outlet(source: Option<&str>, collection: Option<&str>) -> Vec<String> {
+    let mut names = Vec::new();
+    if let Some(source) = source {
+        names.push(format!("source: {}", terminal_safe(source)));
+    }
+    if let Some(collection) = collection {
+        names.push(format!("collection: {}", terminal_safe(collection)));
+    }
+    names
+}
+
+/// Facet counts as four short lists.
 pub fn print_facets(out: &mut impl Write, f: &Facets, s: Paint) -> io::Result<()> {
     for (name, list) in [
         ("Authors", &f.authors),
         ("Sources", &f.sources),
         ("Places", &f.places),
+        ("Collections", &f.collections),
     ] {
         if list.is_empty() {
             writeln!(out, "{}: none", s.paint(TITLE, name))?;

@@ -36,6 +36,7 @@ struct ArticleJson<'a> {
     member: Option<&'a str>,
     line: Option<u64>,
     record: Option<u64>,
+    collection: Option<&'a str>,
 }
 
 /// The one place an article's fields become JSON: search and similar hits, `show --json`
@@ -53,6 +54,7 @@ fn article_fields(a: &ArticleJson) -> Value {
         "member": a.member,
         "line": a.line,
         "record": a.record,
+        "collection": a.collection,
     })
 }
 
@@ -64,7 +66,7 @@ fn extend(obj: &mut Value, more: Value) {
 }
 
 /// Search results: `{"query", "total_hits", "total_articles", "hits": [...], "elapsed_ms",
-/// "suggestion"}`, with `"facets"` when counted and `"timeline"` when asked for.
+/// "suggestion", "undated_left_out"}`, with `"facets"` when counted and `"timeline"` when asked for.
 pub fn results_json(r: &Results, timeline: Option<&Timeline>) -> Value {
     let hits: Vec<Value> = r
         .hits
@@ -82,6 +84,7 @@ pub fn results_json(r: &Results, timeline: Option<&Timeline>) -> Value {
                 member: h.member.as_deref(),
                 line: h.line,
                 record: h.record,
+                collection: h.collection.as_deref(),
             });
             extend(
                 &mut hit,
@@ -110,6 +113,7 @@ pub fn results_json(r: &Results, timeline: Option<&Timeline>) -> Value {
         "hits": hits,
         "elapsed_ms": r.elapsed.as_millis() as u64,
         "suggestion": r.suggestion,
+        "undated_left_out": r.undated_left_out,
     });
     if let Some(f) = &r.facets {
         obj["facets"] = json!(f);
@@ -119,7 +123,7 @@ pub fn results_json(r: &Results, timeline: Option<&Timeline>) -> Value {
 }
 
 /// `dateline show --json`: `{"id", "title", "authors", "date", "place", "source", "url",
-/// "path", "member", "line", "record", "body"}`, and with `--highlight` `"title_html"` and
+/// "path", "member", "line", "record", "collection", "body"}`, and with `--highlight` `"title_html"` and
 /// `"body_html"` (HTML-escaped, the query's words in `<b>…</b>`).
 pub fn article_json(a: &Shown) -> Value {
     let mut obj = article_fields(&ArticleJson {
@@ -134,6 +138,7 @@ pub fn article_json(a: &Shown) -> Value {
         member: a.member.as_deref(),
         line: a.line,
         record: a.record,
+        collection: a.collection.as_deref(),
     });
     obj["body"] = json!(a.body.text);
     if a.highlighted {
@@ -143,11 +148,12 @@ pub fn article_json(a: &Shown) -> Value {
     obj
 }
 
-/// `dateline facets --json`: `{"query", "total_hits", "facets"}`.
+/// `dateline facets --json`: `{"query", "total_hits", "undated_left_out", "facets"}`.
 pub fn facets_json(r: &Results, facets: &Facets) -> Value {
     json!({
         "query": r.query,
         "total_hits": r.total_hits,
+        "undated_left_out": r.undated_left_out,
         "facets": facets,
     })
 }

@@ -20,7 +20,7 @@ use std::fmt;
 
 use chrono::NaiveDate;
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, ExistsQuery, Occur, Query, QueryParser, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::Index;
@@ -95,6 +95,10 @@ pub struct Filters {
     /// Any of these dateline places / sources (whole names, any case).
     pub places: Vec<String>,
     pub sources: Vec<String>,
+    /// Any of these collections (`dateline index --collection`, whole names, any case).
+    pub collections: Vec<String>,
+    /// Only the articles without a date (`--undated`).
+    pub undated: bool,
 }
 
 impl Filters {
@@ -125,6 +129,20 @@ pub struct Built {
     /// For a plain query under a ranking that rescores: how its best matches are scored
     /// again (`crate::rescore`).
     pub rescore: Option<ranking::Rescore>,
+    /// When a date filter is given: the matches it leaves out for having no date (counted,
+    /// never listed).
+    pub undated: Option<Box<dyn Query>>,
+}
+
+impl Built {
+    /// How many matches the date filter leaves out for having no date: articles, copies
+    /// included (0 when there is no date filter).
+    pub fn undated_left_out(&self, searcher: &tantivy::Searcher) -> tantivy::Result<u64> {
+        Ok(match &self.undated {
+            Some(q) => q.count(searcher)? as u64,
+            None => 0,
+        })
+    }
 }
 
 pub fn query_parser(index: &Index, fields: &Fields, title_boost: f32) -> QueryParser {
@@ -176,13 +194,12 @@ pub fn build(
             None,
         ),
     };
+    let undated = undated_restrictions(fields, &dates, filters);
     let restrictions = filter_clauses(fields, dates, filters);
     // The ranking's extra clauses only reorder what the plain words match, so counting
     // runs on the plain query.
-    let plain: Box<dyn Query> = text_query
-        .as_ref()
-        .map(|q| q.box_clone())
-        .unwrap_or_else(|| Box::new(AllQuery));
+    let plain = words_or_all(&text_query);
+    let undated = undated.map(|r| restrict(words_or_all(&text_query), &r));
     // The candidates are filtered as the query is, so that its top k are found among them.
     let prune = ranked.prune.map(|prune| filter_prune(prune, &restrictions));
     Ok(Built {
@@ -191,7 +208,50 @@ pub fn build(
         text_query,
         prune,
         rescore,
+        undated,
     })
+}
+
+/// The query's words, or every article when it has none.
+fn words_or_all(text_query: &Option<Box<dyn Query>>) -> Box<dyn Query> {
+    text_query
+        .as_ref()
+        .map(|q| q.box_clone())
+        .unwrap_or_else(|| Box::new(AllQuery))
+}
+
+/// What a date filter leaves out for having no date: the restrictions of the query's other
+/// filters, and undated. None when nothing requires a date (a `-date:` clause alone leaves
+/// the undated articles in).
+fn undated_restrictions(
+    fields: &Fields,
+    dates: &[DateClause],
+    filters: &Filters,
+) -> Option<Vec<(Occur, Box<dyn Query>)>> {
+    let requires_date =
+        filters.from.is_some() || filters.to.is_some() || dates.iter().any(|c| !c.negated);
+    if !requires_date || filters.undated {
+        return None;
+    }
+    let others = Filters {
+        from: None,
+        to: None,
+        undated: true,
+        ..filters.clone()
+    };
+    let negated = dates.iter().filter(|c| c.negated).cloned().collect();
+    Some(filter_clauses(fields, negated, &others))
+}
+
+/// The articles with no date (no value in the date's fast column).
+fn undated_only() -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Must, Box::new(AllQuery) as Box<dyn Query>),
+        (
+            Occur::MustNot,
+            Box::new(ExistsQuery::new(schema::DATE.to_string(), false)),
+        ),
+    ]))
 }
 
 /// The words of a query: as they match (what snippets highlight and counting runs on) and
@@ -263,6 +323,8 @@ fn has_filters(filters: &Filters) -> bool {
     !filters.authors.is_empty()
         || !filters.places.is_empty()
         || !filters.sources.is_empty()
+        || !filters.collections.is_empty()
+        || filters.undated
         || filters.from.is_some()
         || filters.to.is_some()
 }
@@ -295,10 +357,14 @@ fn filter_clauses(
         (fields.author_key, &filters.authors),
         (fields.place, &filters.places),
         (fields.source, &filters.sources),
+        (fields.collection, &filters.collections),
     ] {
         if !names.is_empty() {
             clauses.push((Occur::Must, filter(any_name(field, names))));
         }
+    }
+    if filters.undated {
+        clauses.push((Occur::Must, filter(undated_only())));
     }
     clauses
 }

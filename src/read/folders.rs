@@ -54,7 +54,7 @@ pub fn read_folders(
     dirs: &[PathBuf],
     max_article_mb: u64,
     skip: Option<&Path>,
-    each: &mut dyn FnMut(&FoundFile, Record) -> Result<()>,
+    each: &mut dyn FnMut(&Path, &FoundFile, Record) -> Result<()>,
     problem: &mut dyn FnMut(Problem),
 ) -> Result<ReadCounts> {
     let roots: Vec<PathBuf> = dirs.iter().map(|d| absolute(d)).collect::<Result<_>>()?;
@@ -91,7 +91,8 @@ pub fn read_folders(
                     .collect();
                 for (outcome, send_rest) in read {
                     counts.files += 1;
-                    let taken = take_read(outcome, send_rest, &mut counts, each, problem);
+                    let mut each = |file: &FoundFile, record| each(root, file, record);
+                    let taken = take_read(outcome, send_rest, &mut counts, &mut each, problem);
                     if let Err(e) = taken {
                         failed = Some(e);
                         return;

@@ -21,7 +21,7 @@ pub use ids::{
 
 /// Bumped whenever the schema or an analyzer changes meaning, so an old index is refused with
 /// a request to rebuild rather than answering queries wrongly.
-pub const SCHEMA_VERSION: u32 = 12;
+pub const SCHEMA_VERSION: u32 = 13;
 
 /// The fields' names: the one place they are spelled. `build_schema` creates the fields under
 /// them, `fields_of` resolves them, and fast-field columns and aggregations are looked up by
@@ -51,6 +51,8 @@ pub const ID: &str = "id";
 pub const INFLECTED: &str = "inflected";
 pub const NAMED: &str = "named";
 pub const TABULAR: &str = "tabular";
+pub const COLLECTION: &str = "collection";
+pub const COLLECTION_FACET: &str = "collection_facet";
 
 /// Handles to every field, resolved once per open index.
 #[derive(Clone, Debug)]
@@ -105,6 +107,11 @@ pub struct Fields {
     pub named: Field,
     /// How much the body reads as a table or list, 0-255 ([`crate::tabular`]), for ranking.
     pub tabular: Field,
+    /// The collection the article's folder was indexed as (`dateline index --collection`,
+    /// else the folder's own name): searchable and filterable as a whole name, like `source`.
+    pub collection: Field,
+    /// The same name as written, as a fast field for facet counts.
+    pub collection_facet: Field,
 }
 
 pub fn build_schema() -> (Schema, Fields) {
@@ -177,6 +184,8 @@ pub fn build_schema() -> (Schema, Fields) {
     );
     let named = b.add_text_field(NAMED, indexed(NAMED_ANALYZER, IndexRecordOption::WithFreqs));
     let tabular = b.add_u64_field(TABULAR, NumericOptions::default().set_fast());
+    let collection = b.add_text_field(COLLECTION, key());
+    let collection_facet = b.add_text_field(COLLECTION_FACET, facet());
     let fields = Fields {
         title,
         author,
@@ -203,6 +212,8 @@ pub fn build_schema() -> (Schema, Fields) {
         inflected,
         named,
         tabular,
+        collection,
+        collection_facet,
     };
     (b.build(), fields)
 }
@@ -240,6 +251,8 @@ pub fn fields_of(schema: &Schema) -> Fields {
         inflected: f(INFLECTED),
         named: f(NAMED),
         tabular: f(TABULAR),
+        collection: f(COLLECTION),
+        collection_facet: f(COLLECTION_FACET),
     }
 }
 
@@ -279,7 +292,9 @@ mod tests {
                 ID,
                 INFLECTED,
                 NAMED,
-                TABULAR
+                TABULAR,
+                COLLECTION,
+                COLLECTION_FACET
             ]
         );
     }

@@ -127,6 +127,8 @@ pub struct Hit {
     /// The place and source named in the story's dateline, when it has one.
     pub place: Option<String>,
     pub source: Option<String>,
+    /// The collection of the folder it was indexed from.
+    pub collection: Option<String>,
     pub snippet: Highlighted,
     /// Paths of near-identical copies of this article among the matches (the same wire
     /// story filed again, a reprint), folded into this hit: the earliest of them.
@@ -149,6 +151,8 @@ pub struct Results {
     pub offset: usize,
     pub hits: Vec<Hit>,
     pub elapsed: Duration,
+    /// Matches a date filter left out for having no date (0 without a date filter).
+    pub undated_left_out: u64,
 }
 
 /// Cuts `text` to at most `max_chars` characters at a word boundary.
@@ -498,6 +502,7 @@ pub fn search(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Result<Re
         .facets
         .map(|size| facets::facets(searcher, &*built.count_query, size))
         .transpose()?;
+    let undated_left_out = built.undated_left_out(searcher)?;
     Ok(Results {
         query: req.query.clone(),
         suggestion,
@@ -508,6 +513,7 @@ pub fn search(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Result<Re
         offset: req.offset,
         hits,
         elapsed: started.elapsed(),
+        undated_left_out,
     })
 }
 
@@ -581,6 +587,7 @@ pub(crate) fn build_hits(
             date: article.date,
             place: article.place,
             source: article.source,
+            collection: article.collection,
             snippet: snippets.body(body),
             copies,
         });

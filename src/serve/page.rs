@@ -47,6 +47,9 @@ struct View {
     authors: Vec<String>,
     places: Vec<String>,
     sources: Vec<String>,
+    collections: Vec<String>,
+    /// Only the undated articles (`undated=1`).
+    undated: bool,
     /// 1-based.
     page: usize,
 }
@@ -57,6 +60,7 @@ enum Field {
     Author,
     Place,
     Source,
+    Collection,
 }
 
 impl Field {
@@ -65,6 +69,7 @@ impl Field {
             Field::Author => "author",
             Field::Place => "place",
             Field::Source => "source",
+            Field::Collection => "collection",
         }
     }
 
@@ -73,6 +78,7 @@ impl Field {
             Field::Author => "authors",
             Field::Place => "places",
             Field::Source => "sources",
+            Field::Collection => "collections",
         }
     }
 
@@ -81,11 +87,17 @@ impl Field {
             Field::Author => "Author",
             Field::Place => "Place",
             Field::Source => "Source",
+            Field::Collection => "Collection",
         }
     }
 }
 
-const FIELDS: [Field; 3] = [Field::Author, Field::Place, Field::Source];
+const FIELDS: [Field; 4] = [
+    Field::Author,
+    Field::Place,
+    Field::Source,
+    Field::Collection,
+];
 
 impl View {
     fn from_params(p: &Params) -> Result<View, Failure> {
@@ -101,6 +113,8 @@ impl View {
             authors: filters.authors,
             places: filters.places,
             sources: filters.sources,
+            collections: filters.collections,
+            undated: filters.undated,
             page,
         })
     }
@@ -110,6 +124,7 @@ impl View {
             Field::Author => &self.authors,
             Field::Place => &self.places,
             Field::Source => &self.sources,
+            Field::Collection => &self.collections,
         }
     }
 
@@ -118,12 +133,14 @@ impl View {
             Field::Author => &mut self.authors,
             Field::Place => &mut self.places,
             Field::Source => &mut self.sources,
+            Field::Collection => &mut self.collections,
         }
     }
 
     fn has_filters(&self) -> bool {
         self.from.is_some()
             || self.to.is_some()
+            || self.undated
             || FIELDS.iter().any(|f| !self.values(*f).is_empty())
     }
 
@@ -143,6 +160,8 @@ impl View {
             authors: self.authors.clone(),
             places: self.places.clone(),
             sources: self.sources.clone(),
+            collections: self.collections.clone(),
+            undated: self.undated,
         }
     }
 
@@ -155,6 +174,9 @@ impl View {
         }
         if let Some(d) = self.to {
             s.append_pair("to", &d.to_string());
+        }
+        if self.undated {
+            s.append_pair("undated", "1");
         }
         match self.sort {
             SortOrder::Relevance => {}
@@ -466,6 +488,7 @@ fn results(view: &View, searched: &Searched) -> Markup {
                     (facet(view, Field::Author, &f.authors))
                     (facet(view, Field::Place, &f.places))
                     (facet(view, Field::Source, &f.sources))
+                    (facet(view, Field::Collection, &f.collections))
                 }
             }
         }
@@ -543,6 +566,7 @@ fn hit_item(view: &View, hit: &Hit) -> Markup {
                 span.authors { (safe(&hit.authors.join(", "))) }
                 span.place { (safe(hit.place.as_deref().unwrap_or_default())) }
                 span.source { (safe(hit.source.as_deref().unwrap_or_default())) }
+                span.collection { (safe(hit.collection.as_deref().unwrap_or_default())) }
                 @if !hit.copies.is_empty() {
                     span.copies { "+" (hit.copies.len()) (if hit.copies.len() == 1 { " copy" } else { " copies" }) }
                 }
@@ -666,6 +690,7 @@ fn article_page(view: &View, a: &Shown, copies: &[Hit], similar: &[Hit]) -> Mark
                 @if !a.authors.is_empty() { dt { "By" } dd.authors { (safe(&a.authors.join(", "))) } }
                 @if let Some(p) = &a.place { dt { "Place" } dd.place { (safe(p)) } }
                 @if let Some(s) = &a.source { dt { "Source" } dd.source { (safe(s)) } }
+                @if let Some(c) = &a.collection { dt { "Collection" } dd.collection { (safe(c)) } }
                 @if let Some(u) = &a.url {
                     dt { "URL" }
                     dd.url {

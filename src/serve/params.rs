@@ -74,7 +74,8 @@ impl Params {
             .ok_or_else(|| Failure::bad("no query: give one in q (q=* for every article)"))
     }
 
-    /// `from`, `to`, `author`, `place` and `source`, as the CLI's filter flags take them.
+    /// `from`, `to`, `author`, `place`, `source`, `collection` and `undated`, as the CLI's
+    /// filter flags take them.
     pub fn filters(&self) -> Result<Filters, Failure> {
         let filters = Filters {
             from: self.day("from", false)?,
@@ -82,6 +83,8 @@ impl Params {
             authors: self.all("author"),
             places: self.all("place"),
             sources: self.all("source"),
+            collections: self.all("collection"),
+            undated: self.flag("undated")?,
         };
         filters
             .check_day_order("from", "to")
