@@ -220,3 +220,84 @@ fn similar_finds_related_articles_but_not_the_article_or_its_copies() {
     assert!(String::from_utf8(err).unwrap().contains(":LINE"));
     a.run(&["similar", "nowhere.txt"]).failure();
 }
+
+/// Two folders, two collections: each folder's name unless `--collection` names it.
+fn two_collections() -> Archive {
+    let a = Archive::new();
+    for (folder, name, title, body) in [
+        (
+            "bbc",
+            "1.txt",
+            "Yen rises",
+            "The yen rose against the dollar today.",
+        ),
+        ("bbc", "2.txt", "Tea harvest", "The tea harvest was early."),
+        (
+            "wire",
+            "3.txt",
+            "Yen falls",
+            "TOKYO (Kyodo) - The yen fell against the dollar.",
+        ),
+    ] {
+        let dir = a.root().join(folder);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join(name),
+            format!("{title}\n17 March 1987\n\n{body}\n"),
+        )
+        .unwrap();
+    }
+    a.cmd()
+        .args(["index", "bbc", "--collection", "BBC News", "--index"])
+        .arg(a.index())
+        .assert()
+        .success();
+    a.cmd()
+        .args(["index", "wire", "--index"])
+        .arg(a.index())
+        .assert()
+        .success();
+    a
+}
+
+#[test]
+fn collections_are_faceted_filtered_and_searched_as_whole_names() {
+    let a = two_collections();
+    let v = a.run_json(&["facets", "yen OR tea", "--json"]);
+    assert_eq!(
+        v["facets"]["collections"],
+        serde_json::json!([{"value": "BBC News", "count": 2}, {"value": "wire", "count": 1}]),
+        "{v}"
+    );
+    a.run(&["facets", "yen"])
+        .success()
+        .stdout(predicates::str::contains(
+            "Collections: BBC News (1), wire (1)",
+        ));
+    // --collection: any of, whole names in any case.
+    assert_eq!(
+        a.titles("yen", &["--collection", "bbc news"]),
+        ["Yen rises"]
+    );
+    assert_eq!(
+        a.search(
+            "yen OR tea",
+            &["--collection", "wire", "--collection", "BBC NEWS"]
+        )["total_hits"],
+        3
+    );
+    assert_eq!(a.search("yen", &["--collection", "bbc"])["total_hits"], 0);
+    // collection: in the query, as place: and source:.
+    assert_eq!(
+        a.titles(r#"yen AND collection:"bbc news""#, &[]),
+        ["Yen rises"]
+    );
+    assert_eq!(a.titles("collection:wire", &[]), ["Yen falls"]);
+    assert_eq!(a.titles("yen -collection:wire", &[]), ["Yen rises"]);
+    // Hits say where they come from, for people too.
+    let text = a.stdout(&["search", "yen"]);
+    assert!(text.contains("source: Kyodo · collection: wire"), "{text}");
+    assert!(text.contains("collection: BBC News"), "{text}");
+    let timeline = a.run_json(&["timeline", "*", "--json", "--collection", "wire"]);
+    assert_eq!(timeline["total"], 1, "{timeline}");
+}

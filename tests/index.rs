@@ -201,3 +201,129 @@ fn large_jsonl_file_is_read_in_pieces() {
     let s = a.reindex_json(&[]);
     assert_eq!(s["articles"], n - 1, "{s}");
 }
+
+/// Writes a text article at `folder/name` under the archive's root (beside `articles/`).
+fn story(a: &Archive, folder: &str, name: &str, title: &str, date: &str, body: &str) {
+    let dir = a.root().join(folder);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name), format!("{title}\n{date}\n\n{body}\n")).unwrap();
+}
+
+/// `dateline index ARGS... --index IDX` in the archive's root; its summary.
+fn index_in_root(a: &Archive, args: &[&str]) -> serde_json::Value {
+    let out = a
+        .cmd()
+        .args(["index", "--json", "--index"])
+        .arg(a.index())
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
+/// The collection of the one article `query` finds.
+fn collection_of(a: &Archive, query: &str) -> serde_json::Value {
+    let r = a.search(query, &[]);
+    assert_eq!(r["total_hits"], 1, "{r}");
+    r["hits"][0]["collection"].clone()
+}
+
+#[test]
+fn each_folder_is_a_collection_named_after_it() {
+    let a = Archive::new();
+    story(&a, "bbc", "a.txt", "Alpha", "17 March 2017", "apples");
+    story(
+        &a,
+        "reuters21578",
+        "b.txt",
+        "Beta",
+        "18 March 2017",
+        "bananas",
+    );
+    index_in_root(&a, &["bbc", "./reuters21578/"]);
+    assert_eq!(collection_of(&a, "apples"), "bbc");
+    assert_eq!(collection_of(&a, "bananas"), "reuters21578");
+}
+
+#[test]
+fn collection_names_the_folders_of_its_run_and_a_bare_run_keeps_it() {
+    let a = Archive::new();
+    story(&a, "bbc", "a.txt", "Alpha", "17 March 2017", "apples");
+    story(&a, "wire", "b.txt", "Beta", "18 March 2017", "bananas");
+    index_in_root(&a, &["--collection", "BBC News", "bbc"]);
+    index_in_root(&a, &["wire"]);
+    assert_eq!(collection_of(&a, "apples"), "BBC News");
+    assert_eq!(collection_of(&a, "bananas"), "wire");
+    // A new article in a remembered folder gets the folder's name, on a bare run too.
+    story(&a, "bbc", "c.txt", "Gamma", "19 March 2017", "cherries");
+    index_in_root(&a, &[]);
+    assert_eq!(collection_of(&a, "cherries"), "BBC News");
+    // Named again without --collection: it keeps its name.
+    index_in_root(&a, &["bbc"]);
+    assert_eq!(collection_of(&a, "apples"), "BBC News");
+}
+
+#[test]
+fn renaming_a_folders_collection_relabels_its_articles() {
+    let a = Archive::new();
+    story(&a, "bbc", "a.txt", "Alpha", "17 March 2017", "apples");
+    story(&a, "wire", "b.txt", "Beta", "18 March 2017", "bananas");
+    index_in_root(&a, &["bbc", "wire"]);
+    let s = index_in_root(&a, &["--collection", "BBC", "bbc"]);
+    assert_eq!(s["articles"], 2, "{s}");
+    assert_eq!(collection_of(&a, "apples"), "BBC");
+    assert_eq!(collection_of(&a, "bananas"), "wire");
+    // Relabelled once: the next run reads nothing again.
+    let s = index_in_root(&a, &[]);
+    assert_eq!(s["unchanged"], 2, "{s}");
+    assert_eq!(s["indexed"], 0, "{s}");
+}
+
+#[test]
+fn collection_without_a_folder_is_refused_with_the_fix() {
+    let a = Archive::new();
+    a.article("a.txt", "Alpha", "", "17 March 2017", "apples");
+    a.index_json(&[]);
+    let out = a.run(&["index", "--collection", "x"]).failure().code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("--collection NAME FOLDER"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+/// An index written before articles had a collection (schema 12: the same fields but the
+/// two collection fields) is refused in one line that says to rebuild; the rebuild reads
+/// its folders again, each named after itself.
+#[test]
+fn an_index_without_collections_asks_for_a_rebuild() {
+    use dateline::schema;
+    let a = Archive::new();
+    a.article("a.txt", "Alpha", "", "17 March 2017", "apples");
+    let (current, _) = schema::build_schema();
+    let mut b = tantivy::schema::Schema::builder();
+    for (_, entry) in current.fields() {
+        if !entry.name().starts_with(schema::COLLECTION) {
+            b.add_field(entry.clone());
+        }
+    }
+    std::fs::create_dir_all(a.index()).unwrap();
+    let index = tantivy::Index::create_in_dir(a.index(), b.build()).unwrap();
+    schema::prepare(&index);
+    let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+    let roots = [a.articles().canonicalize().unwrap()];
+    let mut commit = writer.prepare_commit().unwrap();
+    commit.set_payload(&serde_json::json!({"dateline_schema": 12, "roots": roots}).to_string());
+    commit.commit().unwrap();
+    drop(writer);
+    for args in [&["search", "apples"][..], &["index"][..]] {
+        let out = a.run(args).failure().code(2);
+        let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        assert!(err.contains("dateline index --rebuild"), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    let s = a.reindex_json(&["--rebuild"]);
+    assert_eq!(s["added"], 1, "{s}");
+    assert_eq!(collection_of(&a, "apples"), "articles");
+}

@@ -694,3 +694,69 @@ fn every_output_names_an_article_by_the_same_fields() {
         }
     }
 }
+
+/// The newsroom and two undated stories about rates.
+fn with_undated() -> Archive {
+    let a = newsroom();
+    a.article(
+        "undated1.txt",
+        "Rates held",
+        "",
+        "",
+        "Interest rates were held.",
+    );
+    a.article(
+        "undated2.txt",
+        "Rates cut",
+        "",
+        "",
+        "Interest rates were cut.",
+    );
+    a.index_json(&[]);
+    a
+}
+
+#[test]
+fn a_date_filter_says_how_many_undated_matches_it_left_out() {
+    let a = with_undated();
+    let r = a.search("rates", &["--from", "2017"]);
+    assert_eq!(r["total_hits"], 1, "{r}");
+    assert_eq!(r["undated_left_out"], 2, "{r}");
+    assert_eq!(a.search("rates date:2016", &[])["undated_left_out"], 2);
+    assert_eq!(
+        a.search("rates date:[2017-01-01 TO *]", &[])["undated_left_out"],
+        2
+    );
+    // Other filters still apply to what is counted.
+    assert_eq!(
+        a.search("rates", &["--to", "2017", "--author", "kim ray"])["undated_left_out"],
+        0
+    );
+    // No date filter, or only an excluded span: nothing left out.
+    assert_eq!(a.search("rates", &[])["undated_left_out"], 0);
+    assert_eq!(a.search("rates -date:2016", &[])["undated_left_out"], 0);
+    let text = a.stdout(&["search", "rates", "--from", "2017"]);
+    assert!(
+        text.contains("2 matches have no date and are left out by the date filter"),
+        "{text}"
+    );
+    let facets = a.run_json(&["facets", "rates", "--json", "--to", "2017"]);
+    assert_eq!(facets["undated_left_out"], 2, "{facets}");
+}
+
+#[test]
+fn undated_finds_only_the_articles_without_a_date() {
+    let a = with_undated();
+    let mut titles = a.titles("rates", &["--undated"]);
+    titles.sort();
+    assert_eq!(titles, ["Rates cut", "Rates held"]);
+    assert_eq!(a.search("*", &["--undated"])["total_hits"], 2);
+    assert_eq!(a.search("cut", &["--undated"])["total_hits"], 1);
+    // With a date filter it could find nothing: refused with the reason.
+    let out = a
+        .run(&["search", "rates", "--undated", "--from", "2017"])
+        .failure()
+        .code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("--undated") && err.contains("--from"), "{err}");
+}

@@ -3,7 +3,7 @@
 mod common;
 
 use common::Archive;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 /// Quota stories on 5 January 2017 (two), 20 January, 2 March and 15 March, one undated, and a
 /// February story that does not match: February must show as zero.
@@ -249,8 +249,29 @@ fn json_keys_come_in_the_documented_order() {
     let text = String::from_utf8(out).unwrap();
     assert!(
         text.starts_with(
-            r#"{"query":"quota","by":"month","total":6,"undated":1,"periods":[{"start":"2017-01-01","count":3},"#
+            r#"{"query":"quota","by":"month","total":6,"undated":1,"undated_left_out":0,"periods":[{"start":"2017-01-01","count":3},"#
         ),
         "{text}"
+    );
+}
+
+#[test]
+fn a_date_filter_says_how_many_undated_matches_it_left_out() {
+    let a = quotas();
+    let v = timeline_json(&a, "quota", &["--from", "2017-02"]);
+    assert_eq!(v["total"], 2, "{v}");
+    assert_eq!(v["undated_left_out"], 1, "{v}");
+    let v = timeline_json(&a, "quota date:2017", &[]);
+    assert_eq!(v["undated_left_out"], 1, "{v}");
+    // Without a date filter nothing is left out: the undated match is counted as undated.
+    let v = timeline_json(&a, "quota", &[]);
+    assert_eq!(
+        (&v["undated"], &v["undated_left_out"]),
+        (&json!(1), &json!(0))
+    );
+    let chart = a.stdout(&["timeline", "quota", "--to", "2017-12"]);
+    assert!(
+        chart.contains("1 match has no date and is left out by the date filter"),
+        "{chart}"
     );
 }
