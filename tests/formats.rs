@@ -702,3 +702,60 @@ fn a_feed_over_the_article_cap_in_a_gz_a_zip_or_a_tar_loses_only_the_item_over_i
     );
     assert_eq!(sorted_titles(&a, "kudu"), ["In gz", "In tar", "In zip"]);
 }
+
+/// Structured formats name their publication; it is the article's source when neither the
+/// format's own source (a JSON Lines `source`) nor an agency in the dateline names one.
+#[test]
+fn structured_formats_give_their_publication_as_the_source() {
+    let a = Archive::new();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats");
+    for name in [
+        "nyt_nitf.xml",
+        "newsml1_envelope_latin1.xml",
+        "g2_newsmessage.xml",
+        "rss2.xml",
+        "atom.xml",
+        "news_page.html",
+    ] {
+        a.write(name, std::fs::read(fixtures.join(name)).unwrap());
+    }
+    a.write(
+        "wire.xml",
+        r#"<rss version="2.0"><channel><title>Daily Ledger</title><item><title>Senate votes</title>
+<pubDate>Tue, 11 Jun 2024 09:00:00 GMT</pubDate>
+<description>WASHINGTON (AP) - The Senate voted on the budget today.</description></item></channel></rss>"#,
+    );
+    a.write(
+        "feed.jsonl",
+        r#"{"title": "Copper rises", "date": "2017-03-19", "body": "LUSAKA (Reuters) - Copper rose.", "source": "Mining Weekly"}"#,
+    );
+    a.index_json(&[]);
+    let source_of = |title: &str| {
+        let r = a.search(&format!("title:\"{title}\""), &["--limit", "1"]);
+        r["hits"][0]["source"].clone()
+    };
+    assert_eq!(
+        source_of("Harbor Commission Approves Plan"),
+        "The New York Times"
+    );
+    assert_eq!(source_of("Lyon opens tram line"), "AFP");
+    assert_eq!(source_of("River Ouse flood warning"), "York Press Agency");
+    assert_eq!(source_of("Skeldergate Bridge closed"), "York Evening Post");
+    assert_eq!(source_of("Library reopens"), "Valley Courier — Local News");
+    assert_eq!(source_of("Ferry fares rise"), "Harbor News");
+    assert_eq!(
+        source_of("Orchard growers count losses"),
+        "The Riverside Gazette"
+    );
+    // A dateline's agency comes before the publication; a JSON Lines source before both.
+    assert_eq!(source_of("Senate votes"), "AP");
+    assert_eq!(source_of("Copper rises"), "Mining Weekly");
+    let v = a.run_json(&["facets", "*", "--json", "--limit", "20"]);
+    let sources = v["facets"]["sources"].as_array().unwrap();
+    assert!(
+        sources
+            .iter()
+            .any(|s| s["value"] == "Harbor News" && s["count"] == 2),
+        "{v}"
+    );
+}

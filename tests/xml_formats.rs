@@ -66,7 +66,9 @@ fn nyt_nitf_fields_are_exact() {
     assert_eq!(a.authors, strings(&["John Doe", "Jane Roe"]));
     assert_eq!(a.date, date("1987-01-02"));
     assert_eq!(a.place.as_deref(), Some("WASHINGTON"));
-    assert_eq!(a.source.as_deref(), Some("The New York Times"));
+    // The publication (`pubdata/@name`): the article's source unless a dateline names one.
+    assert_eq!(a.publication.as_deref(), Some("The New York Times"));
+    assert_eq!(a.source, None);
     assert_eq!(
         a.url.as_deref(),
         Some("http://query.nytimes.com/gst/fullpage.html?res=9B0DEFD61F3AF931A35752C0A961948260")
@@ -141,7 +143,8 @@ fn newsml1_envelope_gives_its_text_items() {
     assert_eq!(a.authors, strings(&["Hélène Marchand"]));
     assert_eq!(a.date, date("2023-09-15T09:45:12"));
     assert_eq!(a.place.as_deref(), Some("LYON"));
-    assert_eq!(a.source.as_deref(), Some("AFP"));
+    assert_eq!(a.publication.as_deref(), Some("AFP"), "the item's provider");
+    assert_eq!(a.source, None);
     let body = [
         "Lyon opened its new tram line to Saint-Exupéry airport on Friday, a year ahead of schedule, the city's transport authority said.",
         "The line, which cost 310 million euros, links the Part-Dieu station to the airport in 25 minutes, against 40 minutes by bus. \"Nobody believed we would finish early,\" said the authority's director, Rémi Vasseur.",
@@ -198,6 +201,11 @@ fn g2_news_message_gives_one_record_per_text_item() {
     assert_eq!(a.date, date("2019-03-04T09:30:00"), "firstCreated");
     assert_eq!(a.place.as_deref(), Some("York"));
     assert_eq!(
+        a.publication.as_deref(),
+        Some("York Press Agency"),
+        "provider/name"
+    );
+    assert_eq!(
         a.body,
         "The Environment Agency issued a flood warning for the River Ouse in York on Monday after two days of heavy rain across North Yorkshire.\n\nThe river was expected to peak at 4.2 metres above its normal level late on Tuesday. Residents of riverside streets were told to move valuables upstairs."
     );
@@ -207,6 +215,11 @@ fn g2_news_message_gives_one_record_per_text_item() {
     assert_eq!(a.authors, strings(&["Tom Hale", "Priya Natarajan"]));
     assert_eq!(a.date, date("2019-03-04T11:02:00"));
     assert_eq!(a.place, None);
+    assert_eq!(
+        a.publication.as_deref(),
+        Some("York Evening Post"),
+        "provider/@literal"
+    );
     assert_eq!(
         a.body,
         "Skeldergate Bridge in York was closed to traffic on Monday as a precaution, the city council said.\n\nPedestrians can still use the bridge. Buses are being diverted via Ouse Bridge."
@@ -244,6 +257,11 @@ fn rss2_items_are_exact() {
     assert_eq!(r.record, Some(1));
     let a = &r.article;
     assert_eq!(a.title, "Library reopens after ‘long, dusty’ renovation");
+    assert_eq!(
+        a.publication.as_deref(),
+        Some("Valley Courier — Local News"),
+        "the channel's title"
+    );
     assert_eq!(
         a.url.as_deref(),
         Some("https://valleycourier.example/2024/06/12/library-reopens/")
@@ -287,6 +305,11 @@ fn atom_entries_are_exact() {
     let a = &records[0].article;
     assert_eq!(records[0].record, Some(1));
     assert_eq!(a.title, "Ferry fares rise 10 percent in April");
+    assert_eq!(
+        a.publication.as_deref(),
+        Some("Harbor News"),
+        "the feed's title"
+    );
     assert_eq!(
         a.url.as_deref(),
         Some("https://harbornews.example/2024/03/01/ferry-fares")

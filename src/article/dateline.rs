@@ -123,7 +123,8 @@ fn starts_a_sentence(text: &str) -> bool {
 
 /// The place and source an article is indexed under: what the format names comes first;
 /// the body's own dateline (`from_body`, [`parse`] of the body) fills what it
-/// does not.
+/// does not, and the publication the file names fills the source last (a wire story in a
+/// newspaper's file is the agency's).
 pub fn place_and_source<'a>(
     a: &'a super::Article,
     from_body: Option<&'a Dateline>,
@@ -132,7 +133,8 @@ pub fn place_and_source<'a>(
     let source = a
         .source
         .as_deref()
-        .or(from_body.and_then(|d| d.source.as_deref()));
+        .or(from_body.and_then(|d| d.source.as_deref()))
+        .or(a.publication.as_deref());
     (place, source)
 }
 

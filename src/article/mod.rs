@@ -34,6 +34,10 @@ pub struct Article {
     /// `place` key); when absent they are read from the body's own dateline.
     pub place: Option<String>,
     pub source: Option<String>,
+    /// The publication the file names as its own (NITF `pubdata/@name`, a NewsML provider,
+    /// a page's `og:site_name` or JSON-LD publisher, a feed's title): the source of an
+    /// article that names none, nor an agency in its dateline.
+    pub publication: Option<String>,
 }
 
 /// The article's date as written in it: wall-clock time in the article's own zone (an

@@ -100,7 +100,8 @@ fn page(html: &str, url: Option<&str>) -> Result<Article, String> {
         body,
         url: meta.url.or_else(|| url.map(str::to_string)),
         place: meta.place,
-        source: meta.source,
+        source: None,
+        publication: meta.source,
     })
 }
 

@@ -69,7 +69,9 @@ fn the_fixture_page_reads_as_expected() {
         a.url.as_deref(),
         Some("https://riversidegazette.example/news/2023/05/02/orchard-frost")
     );
-    assert_eq!(a.source.as_deref(), Some("The Riverside Gazette"));
+    // og:site_name (the JSON-LD publisher is a reference to another node).
+    assert_eq!(a.publication.as_deref(), Some("The Riverside Gazette"));
+    assert_eq!(a.source, None);
     assert_eq!(a.place.as_deref(), Some("WENATCHEE, Wash."));
     let paragraphs: Vec<&str> = a.body.split("\n\n").collect();
     assert_eq!(paragraphs.len(), 5, "{}", a.body);
@@ -109,7 +111,7 @@ fn json_ld_authors_come_as_strings_objects_arrays_and_references() {
         ("Budget passes", &["Jo Park".to_string()][..])
     );
     assert_eq!(a.date.unwrap().datetime.to_string(), "2021-04-05 07:08:09");
-    assert_eq!(a.source.as_deref(), Some("The Daily"));
+    assert_eq!(a.publication.as_deref(), Some("The Daily"));
     let a = ld(
         r##"[{"@type": "WebSite", "name": "x"}, {"@type": ["ReportageNewsArticle"], "headline": "H",
         "author": [{"@type": "Person", "name": "Ann Lee"}, {"@id": "#p2"}, "By Bo Chen"]},

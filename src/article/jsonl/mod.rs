@@ -225,6 +225,7 @@ fn article(raw: RawRecord, line: u64, problems: &mut Vec<Problem>) -> Result<Art
         url: name_field(raw.url, "url", &mut warn),
         place: name_field(raw.place, "place", &mut warn),
         source: name_field(raw.source, "source", &mut warn),
+        publication: None,
     })
 }
 

@@ -11,12 +11,27 @@ use crate::article::{html, Article, ArticleDate, Severity};
 
 pub(super) fn read_rss(walker: &mut tree::Walker<'_>, out: &mut Out<'_>) {
     let mut n = 0u64;
+    // The channel's title (`Valley Courier — Local News`), before its items: their
+    // publication.
+    let mut channel: Option<String> = None;
+    let is_channel_title = |outer: &[Element], el: &Element| {
+        el.is("title") && outer.last().is_some_and(|c| c.is("channel"))
+    };
     let end = walker.walk(
-        |_, el| el.is("item"),
-        |_, unit| {
+        |outer, el| el.is("item") || is_channel_title(outer, el),
+        |outer, unit| {
+            if let Ok(el) = &unit {
+                if is_channel_title(outer, el) {
+                    channel = inline(&el.text()).ok().filter(|t| !t.is_empty());
+                    return;
+                }
+            }
             n += 1;
             match unit.and_then(|item| rss_item(&item)) {
-                Ok(article) => emit(out, n, article),
+                Ok(mut article) => {
+                    article.publication.clone_from(&channel);
+                    emit(out, n, article)
+                }
                 Err(reason) => out.problem(Some(n), Severity::Skipped, reason),
             }
         },
@@ -103,6 +118,7 @@ fn rss_item(item: &Element) -> Result<Article, String> {
         url,
         place: None,
         source: None,
+        publication: None,
     })
 }
 
@@ -121,8 +137,10 @@ fn rss_author(s: &str) -> Option<String> {
 pub(super) fn read_atom(walker: &mut tree::Walker<'_>, out: &mut Out<'_>) {
     let mut n = 0u64;
     let mut feed_authors: Vec<String> = Vec::new();
+    // The feed's own title: its entries' publication.
+    let mut feed_title: Option<String> = None;
     let end = walker.walk(
-        |outer, el| el.is("entry") || (outer.len() == 1 && el.is("author")),
+        |outer, el| el.is("entry") || (outer.len() == 1 && (el.is("author") || el.is("title"))),
         |outer, unit| {
             let el = match unit {
                 Ok(el) => el,
@@ -133,6 +151,13 @@ pub(super) fn read_atom(walker: &mut tree::Walker<'_>, out: &mut Out<'_>) {
             };
             if el.is("author") {
                 feed_authors.extend(atom_authors(std::slice::from_ref(&el)));
+                return;
+            }
+            if el.is("title") {
+                feed_title = atom_text(&el)
+                    .ok()
+                    .map(|t| t.join(" "))
+                    .filter(|t| !t.is_empty());
                 return;
             }
             n += 1;
@@ -149,6 +174,7 @@ pub(super) fn read_atom(walker: &mut tree::Walker<'_>, out: &mut Out<'_>) {
             if article.authors.is_empty() {
                 article.authors.clone_from(&feed_authors);
             }
+            article.publication.clone_from(&feed_title);
             emit(out, n, article);
         },
     );
@@ -202,6 +228,7 @@ fn atom_entry(entry: &Element, base: Option<&str>) -> Result<Article, String> {
         url,
         place: None,
         source: None,
+        publication: None,
     })
 }
 

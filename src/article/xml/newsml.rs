@@ -57,6 +57,7 @@ fn rcv1(item: &Element) -> Article {
             .and_then(|d| place_from_dateline(&d.text()))
             .or_else(|| dc("dc.creator.location")),
         source: dc("dc.source"),
+        publication: None,
     }
 }
 
@@ -127,12 +128,15 @@ fn news_item(item: &Element) -> Option<Article> {
     let place = line("DateLine")
         .and_then(|d| place_from_dateline(&d))
         .or_else(|| from_nitf.as_ref().and_then(|a| a.place.clone()));
-    let source = item
-        .find("Provider")
-        .and_then(|p| p.child("Party"))
-        .and_then(|p| p.attr("FormalName"))
-        .map(tree::collapse)
-        .filter(|s| !s.is_empty());
+    // `NewsManagement`'s or `AdministrativeMetadata`'s provider: a `Party` with its
+    // `FormalName`, or (in some feeds) the name as the element's text.
+    let publication = item.find("Provider").and_then(|p| {
+        p.child("Party")
+            .and_then(|p| p.attr("FormalName"))
+            .map(tree::collapse)
+            .or_else(|| Some(p.text()))
+            .filter(|s| !s.is_empty())
+    });
     Some(Article {
         title,
         authors,
@@ -140,7 +144,8 @@ fn news_item(item: &Element) -> Option<Article> {
         body: body.join("\n\n"),
         url: None,
         place,
-        source,
+        source: None,
+        publication,
     })
 }
 

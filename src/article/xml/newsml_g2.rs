@@ -126,10 +126,11 @@ fn read_item(item: &Element) -> Item {
                     .and_then(|d| place_from_dateline(&d.text()))
             })
     });
-    let source = item_meta
-        .and_then(|m| m.child("provider"))
+    let provider = item_meta.and_then(|m| m.child("provider"));
+    let publication = provider
         .and_then(|p| p.child("name"))
         .map(Element::text)
+        .or_else(|| provider.and_then(|p| p.attr("literal")).map(tree::collapse))
         .filter(|s| !s.is_empty());
     Item::Article(Article {
         title,
@@ -138,7 +139,8 @@ fn read_item(item: &Element) -> Item {
         body: body.join("\n\n"),
         url: None,
         place,
-        source,
+        source: None,
+        publication,
     })
 }
 

@@ -4,7 +4,8 @@
 //! `normalized_byline` giving the same people in name case); date from
 //! `pubdata/@date.publication`, `date.release` or the `publication_*` meta; place from
 //! `dateline`; body from `body.content` (the NYT's `full_text` block only: its
-//! `lead_paragraph` block repeats the opening).
+//! `lead_paragraph` block repeats the opening); the publication from `pubdata/@name`, else
+//! `docdata/doc.copyright/@holder`.
 
 use super::tree::{self, Element};
 use super::{byline_authors, place_from_dateline, xml_date, Out};
@@ -51,10 +52,16 @@ pub(super) fn article(nitf: &Element) -> Article {
             .filter(|u| u.starts_with("http"))
             .map(str::to_owned),
         place: body_head.and_then(|h| h.child("dateline")).and_then(place),
-        source: pubdata
-            .and_then(|p| p.attr("name"))
-            .map(tree::collapse)
-            .filter(|s| !s.is_empty()),
+        source: None,
+        publication: [
+            pubdata.and_then(|p| p.attr("name")),
+            head.and_then(|h| h.path(&["docdata", "doc.copyright"]))
+                .and_then(|c| c.attr("holder")),
+        ]
+        .into_iter()
+        .flatten()
+        .map(tree::collapse)
+        .find(|s| !s.is_empty()),
     }
 }
 
