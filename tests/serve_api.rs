@@ -1020,3 +1020,45 @@ fn control_and_bidi_characters_from_articles_are_shown_escaped_on_pages() {
         record["title"]
     );
 }
+
+#[test]
+fn api_filters_on_collection_and_undated_and_counts_what_a_date_filter_left_out() {
+    let a = Archive::new();
+    a.article("a.txt", "Oil dated", "", "2 March 1987", "Oil prices rose.");
+    a.article("b.txt", "Oil undated", "", "", "Oil prices fell.");
+    a.index_json(&[]);
+    let s = Server::start(&a, &[]);
+    let r = s.json("/api/search?q=oil&from=1987");
+    assert_eq!(r["total_hits"], 1, "{r}");
+    assert_eq!(r["undated_left_out"], 1, "{r}");
+    assert_eq!(r["hits"][0]["collection"], "articles", "{r}");
+    let r = s.json("/api/search?q=oil&undated=1");
+    assert_eq!(r["total_hits"], 1, "{r}");
+    assert_eq!(r["hits"][0]["title"], "Oil undated", "{r}");
+    assert_eq!(
+        s.json("/api/search?q=oil&collection=ARTICLES")["total_hits"],
+        2
+    );
+    assert_eq!(s.json("/api/search?q=oil&collection=bbc")["total_hits"], 0);
+    let t = s.json("/api/timeline?q=oil&to=1987");
+    assert_eq!(t["undated_left_out"], 1, "{t}");
+    let f = s.json("/api/facets?q=oil");
+    assert_eq!(f["facets"]["collections"][0]["value"], "articles", "{f}");
+    assert_eq!(f["facets"]["collections"][0]["count"], 2, "{f}");
+    // The page says so too, with a link to the undated ones, and names each hit's collection.
+    let page = s.page("/?q=oil&from=1987");
+    assert!(
+        page.contains("1 match has no date and is left out by the date filter"),
+        "{page}"
+    );
+    assert!(page.contains("undated=1"), "{page}");
+    assert!(
+        page.contains(r#"<span class="collection">articles</span>"#),
+        "{page}"
+    );
+    let page = s.page("/?q=oil&undated=1");
+    assert!(
+        page.contains("</mark> undated</a>") && !page.contains("</mark> dated</a>"),
+        "{page}"
+    );
+}

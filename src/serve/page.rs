@@ -251,6 +251,18 @@ impl View {
     fn export_href(&self, format: &str) -> String {
         format!("/api/export?format={format}&{}", self.search_params())
     }
+
+    /// The same search for the undated articles only, which a date filter leaves out.
+    fn undated_href(&self) -> String {
+        View {
+            from: None,
+            to: None,
+            undated: true,
+            page: 1,
+            ..self.clone()
+        }
+        .href()
+    }
 }
 
 /// Text from an article, or quoting one, as the page shows it: control characters (NUL,
@@ -438,6 +450,14 @@ fn results(view: &View, searched: &Searched) -> Markup {
                 }
                 @if r.total_hits > 0 { " · page " (view.page) " of " (thousands(pages as u64)) }
                 " · " (r.elapsed.as_millis()) " ms"
+            }
+            @if r.undated_left_out > 0 {
+                p #undated-left-out {
+                    (plural(r.undated_left_out as usize, "match has", "matches have"))
+                    " no date and " (if r.undated_left_out == 1 { "is" } else { "are" })
+                    " left out by the date filter: "
+                    a href=(view.undated_href()) { "undated only" }
+                }
             }
             @if r.total_hits > 0 {
                 p.export {
