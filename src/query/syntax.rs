@@ -20,13 +20,13 @@ use crate::schema::{self, Fields};
 pub(super) fn explain_parse_error(e: QueryParserError, text: &str) -> QueryError {
     match e {
         QueryParserError::FieldDoesNotExist(f) => QueryError::Syntax(format!(
-            "unknown field '{f}:' in query '{text}': use title:, author:, body:, place:, source: or date: (quote the words to search for a literal colon)"
+            "unknown field '{f}:' in query '{text}': use title:, author:, body:, place:, source:, collection: or date: (quote the words to search for a literal colon)"
         )),
         QueryParserError::SyntaxError(_) => QueryError::Syntax(format!(
             "cannot parse query '{text}': check quotes, brackets and operators (AND, OR, NOT, +, -)"
         )),
         QueryParserError::FieldNotIndexed(f) => QueryError::Syntax(format!(
-            "field '{f}' cannot be searched: use title:, author:, body:, place:, source: or date:"
+            "field '{f}' cannot be searched: use title:, author:, body:, place:, source:, collection: or date:"
         )),
         other => QueryError::Syntax(format!("cannot parse query '{text}': {other}")),
     }
@@ -354,7 +354,7 @@ impl Syntax<'_> {
                 || !entry.is_indexed()
             {
                 refuse!(Syntax,
-                    "'{}:{word}': prefixes and ~ work on words in title:, author:, body:, place: or source:",
+                    "'{}:{word}': prefixes and ~ work on words in title:, author:, body:, place:, source: or collection:",
                     entry.name()
                 );
             }
