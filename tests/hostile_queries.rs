@@ -429,3 +429,27 @@ fn stories_among_very_many_matches_are_estimated_and_said_to_be() {
     let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert!(text.contains("about "), "{text}");
 }
+
+/// A date range open at both ends is every dated article; it used to build its lower bound
+/// from the year 1, whose nanoseconds overflow (a panic in a debug build).
+#[test]
+fn a_date_range_open_at_both_ends_finds_every_dated_article() {
+    let a = small_archive();
+    a.article(
+        "undated.txt",
+        "Cocoa undated",
+        "",
+        "",
+        "Cocoa without a date.",
+    );
+    a.index_json(&[]);
+    let all = a.search("*", &[])["total_hits"].as_u64().unwrap();
+    let r = a.search("date:[* TO *]", &[]);
+    assert_eq!(r["total_hits"], all - 1, "{r}");
+    assert_eq!(r["undated_left_out"], 1, "{r}");
+    let r = a.search("cocoa date:[* TO *]", &[]);
+    assert_eq!(r["total_hits"], 2, "{r}");
+    assert_eq!(r["undated_left_out"], 1, "{r}");
+    // Inside an operator it is a clause like any other.
+    assert_eq!(a.search("cocoa OR date:[* TO *]", &[])["total_hits"], all);
+}

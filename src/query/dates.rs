@@ -4,12 +4,12 @@
 use std::ops::Bound;
 
 use chrono::{Months, NaiveDate};
-use tantivy::query::{Query, RangeQuery};
+use tantivy::query::{ExistsQuery, Query, RangeQuery};
 use tantivy::schema::Term;
 use tantivy::DateTime;
 
 use super::{QueryError, Result};
-use crate::schema::Fields;
+use crate::schema::{self, Fields};
 
 /// A half-open span of days `[start, end)`; `None` is unbounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -251,12 +251,9 @@ pub fn date_filter(fields: &Fields, span: DaySpan) -> Box<dyn Query> {
         .end
         .map_or(Bound::Unbounded, |d| Bound::Excluded(day_term(fields, d)));
     if matches!((&lower, &upper), (Bound::Unbounded, Bound::Unbounded)) {
-        // Both ends open: every dated article.
-        let lower = Bound::Included(day_term(
-            fields,
-            NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or_default(),
-        ));
-        return Box::new(RangeQuery::new(lower, Bound::Unbounded));
+        // Both ends open: every dated article, those with a value in the date's column (a
+        // bound at the year 1 would overflow the nanoseconds tantivy keeps).
+        return Box::new(ExistsQuery::new(schema::DATE.to_string(), false));
     }
     Box::new(RangeQuery::new(lower, upper))
 }
