@@ -173,7 +173,8 @@ pub struct FilterArgs {
     /// Only articles datelined at this place (e.g. TOKYO; any case; repeatable)
     #[arg(long, value_name = "PLACE")]
     pub place: Vec<String>,
-    /// Only articles from this source named in the dateline (any case; repeatable)
+    /// Only articles from this source: the one the article names, its dateline's agency, or
+    /// the publication its file names (any case; repeatable)
     #[arg(long, value_name = "SOURCE")]
     pub source: Vec<String>,
     /// Only articles in this collection (`dateline index --collection`, else the folder's
