@@ -214,13 +214,15 @@ pub fn timelines(
     by: Option<Period>,
 ) -> Result<Compared> {
     let started = Instant::now();
-    let mut matches = Vec::with_capacity(queries.len());
-    for (i, q) in queries.iter().enumerate() {
-        let counts = timeline::count(searcher, open, &q.query, filters);
-        matches.push(counts.map_err(|e| naming(e, i, q))?);
-    }
     // Every query has the same filters: the archive is counted once for all of them.
-    let all = timeline::count_all(searcher, open, filters)?;
+    let (matches, all) = timeline::beside_all(searcher, open, filters, || {
+        let mut matches = Vec::with_capacity(queries.len());
+        for (i, q) in queries.iter().enumerate() {
+            let counts = timeline::count(searcher, open, &q.query, filters);
+            matches.push(counts.map_err(|e| naming(e, i, q))?);
+        }
+        Ok(matches)
+    })?;
     let counted: Vec<Counted<'_>> = queries
         .iter()
         .zip(&matches)
