@@ -21,7 +21,7 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::Serialize;
 use serde_json::{json, Value};
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
+use tantivy::columnar::{Column, ColumnIndex};
 use tantivy::query::Query;
 use tantivy::{DateTime, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
@@ -559,7 +559,51 @@ pub fn count(
 
 /// The days of every article `filters` let through, whatever the words: a timeline's `all`.
 pub fn count_all(searcher: &Searcher, open: &OpenIndex, filters: &Filters) -> Result<DayCounts> {
+    if !query::has_filters(filters) {
+        if let Some(counts) = count_every_day(searcher)? {
+            return Ok(counts);
+        }
+    }
     count_days(searcher, &*query::filter_query(&open.fields, filters))
+}
+
+/// Values read from a date column at a time.
+const CHUNK: u32 = 4096;
+
+/// Every article's day read straight from the date column, in chunks, without a query: what
+/// [`count_all`] counts when nothing filters, several times faster than collecting every
+/// document. None when a segment has deleted articles or articles with several dates (the
+/// collector then counts).
+fn count_every_day(searcher: &Searcher) -> Result<Option<DayCounts>> {
+    let collector = DayCollector {
+        field: schema::DATE.into(),
+    };
+    let mut fruits = Vec::new();
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        if segment.alive_bitset().is_some() {
+            return Ok(None);
+        }
+        let mut days = collector.for_segment(ord as SegmentOrdinal, segment)?;
+        if matches!(days.column.index, ColumnIndex::Multivalued(_)) {
+            return Ok(None);
+        }
+        let values = days.column.values.clone();
+        let dated = values.num_vals();
+        let mut buffer = vec![DateTime::default(); CHUNK as usize];
+        let mut start = 0;
+        while start < dated {
+            let n = (dated - start).min(CHUNK);
+            let chunk = &mut buffer[..n as usize];
+            values.get_range(u64::from(start), chunk);
+            for date in chunk.iter() {
+                days.add(Some(*date));
+            }
+            start += n;
+        }
+        days.undated += u64::from(segment.max_doc().saturating_sub(dated));
+        fruits.push(days.harvest());
+    }
+    Ok(Some(collector.merge_fruits(fruits)?))
 }
 
 /// Runs `work` (counting matches) while [`count_all`] counts on a thread of its own: the two

@@ -573,3 +573,12 @@ fn an_unknown_split_is_one_line_listing_the_choices() {
         "dateline: invalid --split 'outlet': use source, place, author or collection\n"
     );
 }
+
+#[test]
+fn all_follows_articles_removed_from_the_index() {
+    let a = desk();
+    std::fs::remove_file(a.articles().join("c.txt")).unwrap();
+    a.reindex_json(&[]);
+    let v = timeline_json(&a, "quota", &["--by", "month"]);
+    assert_eq!(shares(&v)[0], row("2017-01-01", 2, 3, 2.0 / 3.0));
+}

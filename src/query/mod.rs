@@ -277,7 +277,7 @@ pub fn restrict_also(query: Box<dyn Query>, occur: Occur, also: Box<dyn Query>) 
 }
 
 /// True when `filters` restrict the search at all.
-fn has_filters(filters: &Filters) -> bool {
+pub fn has_filters(filters: &Filters) -> bool {
     !filters.authors.is_empty()
         || !filters.places.is_empty()
         || !filters.sources.is_empty()
