@@ -6,6 +6,7 @@
 //! holds one reader for all of them.
 
 use anyhow::Result;
+use serde::Serialize;
 use serde_json::Value;
 use tantivy::{DocAddress, Searcher};
 
@@ -14,6 +15,7 @@ use crate::index_dir::OpenIndex;
 use crate::output::json;
 use crate::query::Filters;
 use crate::search::{self, Request, Results};
+use crate::series::{self, Compared, Labelled, Split};
 use crate::show::{self, Shown};
 use crate::similar;
 use crate::snippet;
@@ -99,6 +101,95 @@ pub fn timeline(
 /// `dateline timeline --json`, its keys in the documented order.
 pub fn timeline_json(t: &Timeline) -> timeline::TimelineJson<'_> {
     timeline::to_json(t)
+}
+
+/// What `dateline timeline` answers: one query's timeline, as it has always been, or
+/// several series on the same periods (several queries, or one split by a facet).
+#[derive(Debug, Clone)]
+pub enum Timelines {
+    One(Timeline),
+    Several(Compared),
+}
+
+impl Timelines {
+    /// True when any series has a match.
+    pub fn any(&self) -> bool {
+        match self {
+            Timelines::One(t) => t.total > 0,
+            Timelines::Several(c) => c.any(),
+        }
+    }
+}
+
+/// `--json` of [`Timelines`]: one query's object, or `{"by", "series": [...]}`.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum TimelinesJson<'a> {
+    One(timeline::TimelineJson<'a>),
+    Several(series::ComparedJson<'a>),
+}
+
+/// `dateline timeline Q1 Q2 ...` and `--split`: one query alone keeps its own answer; several
+/// get a series each (a bad one named by its place); `split` gives one query a series per
+/// top value of the facet (at most the number given), plus the rest.
+pub fn timelines(
+    searcher: &Searcher,
+    open: &OpenIndex,
+    queries: &[Labelled],
+    filters: &Filters,
+    by: Option<Period>,
+    split: Option<(Split, usize)>,
+) -> Result<Timelines> {
+    match (queries, split) {
+        ([one], Some((facet, top))) => Ok(Timelines::Several(series::split(
+            searcher, open, &one.query, filters, by, facet, top,
+        )?)),
+        (_, Some(_)) => anyhow::bail!(
+            "a split takes one query ({} given): split each query on its own",
+            queries.len()
+        ),
+        ([one], None) => Ok(Timelines::One(timeline(
+            searcher, open, &one.query, filters, by,
+        )?)),
+        _ => Ok(Timelines::Several(series::timelines(
+            searcher, open, queries, filters, by,
+        )?)),
+    }
+}
+
+/// `dateline timeline --json` for [`timelines`], keys in the documented order.
+pub fn timelines_json(t: &Timelines) -> TimelinesJson<'_> {
+    match t {
+        Timelines::One(t) => TimelinesJson::One(timeline::to_json(t)),
+        Timelines::Several(c) => TimelinesJson::Several(series::to_json(c)),
+    }
+}
+
+/// `dateline facets Q1 Q2 ...`: each query's facets, as [`facets`] counts them; a bad query
+/// is named by its place.
+pub fn facets_compared(
+    searcher: &Searcher,
+    open: &OpenIndex,
+    queries: &[Labelled],
+    filters: &Filters,
+    size: usize,
+) -> Result<Vec<(Results, Facets)>> {
+    queries
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            facets(searcher, open, &q.query, filters, size).map_err(|e| series::naming(e, i, q))
+        })
+        .collect()
+}
+
+/// `dateline facets Q1 Q2 ... --json`: `{"series": [{"label", "query", "total_hits",
+/// "facets"}]}`.
+pub fn facets_compared_json<'a>(
+    queries: &'a [Labelled],
+    answers: &'a [(Results, Facets)],
+) -> json::FacetsCompared<'a> {
+    json::facets_compared_json(queries, answers)
 }
 
 /// `dateline show`: the article at `address`, `highlight`'s words marked.

@@ -16,7 +16,8 @@ use dateline::export::Format;
 use dateline::indexer::{DEFAULT_MAX_ARTICLE_MB, DEFAULT_MEMORY_MB};
 use dateline::query::parse_day_bound;
 use dateline::search::SortOrder;
-use dateline::timeline::Period;
+use dateline::series::{Split, DEFAULT_TOP, MAX_TOP};
+use dateline::timeline::{Period, Scale};
 
 pub const DEFAULT_INDEX: &str = "index";
 
@@ -274,10 +275,21 @@ pub struct ShowArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Several queries are counted side by side: `dateline facets oil gas` lists each \
+facet's values for each query, one row per query (--json: {\"series\": [{\"label\", \"query\", \
+\"total_hits\", \"facets\"}]}). One query keeps its own output."
+)]
 pub struct FacetsArgs {
     /// The query (as for `dateline search`; * for every article)
     #[arg(value_name = "QUERY", allow_hyphen_values = true)]
     pub query: String,
+    /// More queries, counted side by side with the first (one starting with - goes after --)
+    #[arg(value_name = "QUERY")]
+    pub more: Vec<String>,
+    /// Name a query in the output (repeat: one per query, in order; default: its text)
+    #[arg(long, value_name = "NAME")]
+    pub label: Vec<String>,
     #[command(flatten)]
     pub location: IndexLocation,
     #[command(flatten)]
@@ -294,12 +306,37 @@ pub struct FacetsArgs {
 #[command(
     after_help = "Periods with no matching articles are shown as zero. Weeks run from \
 Monday to Sunday and are labelled with the Monday. Articles without a date are counted \
-separately. The query syntax is the same as for `dateline search`."
+separately. The query syntax is the same as for `dateline search`.\n\n\
+Each period also counts all: every dated article in it under the same filters (--from, --to, \
+--author, --place, --source), whatever the words; share is count / all (0 when all is 0). The \
+chart draws the share, the count beside it; --scale count draws counts.\n\n\
+Several queries are drawn side by side on the same periods, one row each per period, each in \
+its colour (`dateline timeline oil gas --label Oil --label Gas`); --split gives one query a \
+series per top value of a facet among its matches, plus \"other\" for the rest. --json then \
+prints {\"by\", \"series\": [{\"label\", \"query\", \"total\", \"undated\", \"periods\"}]}, and \
+--csv one row per series and period: label,query,period,count,all,share."
 )]
 pub struct TimelineArgs {
     /// The query (as for search; * for every article)
     #[arg(value_name = "QUERY", allow_hyphen_values = true)]
     pub query: String,
+    /// More queries, drawn side by side with the first (one starting with - goes after --)
+    #[arg(value_name = "QUERY")]
+    pub more: Vec<String>,
+    /// Name a query in the output (repeat: one per query, in order; default: its text)
+    #[arg(long, value_name = "NAME", conflicts_with = "split")]
+    pub label: Vec<String>,
+    /// Draw each period's share of all articles (default) or its count of matches
+    #[arg(long, value_name = "SCALE", default_value_t = Scale::Share, value_parser = parse_scale)]
+    pub scale: Scale,
+    /// One series per top value of this facet among the matches: source, place, author or
+    /// collection
+    #[arg(long, value_name = "FACET", value_parser = parse_split)]
+    pub split: Option<Split>,
+    /// With --split: how many values get a series of their own; the rest are "other"
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_TOP, value_parser = parse_top,
+          requires = "split")]
+    pub top: usize,
     #[command(flatten)]
     pub location: IndexLocation,
     #[command(flatten)]
@@ -307,10 +344,11 @@ pub struct TimelineArgs {
     /// One bar per day, week, month or year (default: chosen from the span of the matches)
     #[arg(long, value_name = "PERIOD", value_parser = parse_period)]
     pub by: Option<Period>,
-    /// Print {"query", "by", "total", "undated", "periods": [{"start", "count"}]} as JSON
+    /// Print {"query", "by", "total", "undated", "periods": [{"start", "count", "all",
+    /// "share"}]} as JSON
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
-    /// Print CSV: a start,count header and one row per period
+    /// Print CSV: a start,count,all,share header and one row per period
     #[arg(long)]
     pub csv: bool,
 }
@@ -469,6 +507,30 @@ fn to_day(text: &str) -> Result<NaiveDate, BadValue> {
 pub fn parse_period(text: &str) -> Result<Period, BadValue> {
     text.parse()
         .map_err(|err: dateline::choice::UnknownChoice| BadValue(err.message("--by")))
+}
+
+/// Reads `--scale`, as [`Scale`]'s `FromStr` does.
+pub fn parse_scale(text: &str) -> Result<Scale, BadValue> {
+    text.parse()
+        .map_err(|err: dateline::choice::UnknownChoice| BadValue(err.message("--scale")))
+}
+
+/// Reads `--split`, as [`Split`]'s `FromStr` does.
+pub fn parse_split(text: &str) -> Result<Split, BadValue> {
+    text.parse()
+        .map_err(|err: dateline::choice::UnknownChoice| BadValue(err.message("--split")))
+}
+
+/// Reads `--top`: at least one value gets a series (with none, "other" would be the whole
+/// query, which `timeline` without `--split` already draws), and a bounded number.
+fn parse_top(text: &str) -> Result<usize, BadValue> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if (1..=MAX_TOP).contains(&n) => Ok(n),
+        _ => Err(BadValue(format!(
+            "invalid --top '{text}': give 1 to {MAX_TOP} (the values past them are counted as \
+             other)"
+        ))),
+    }
 }
 
 /// The message of a value our own parsers refused (`--by fortnight`, `--from March`), which

@@ -17,11 +17,13 @@ use crate::cli::{
     ExportArgs, FacetsArgs, FilterArgs, IndexArgs, SearchArgs, ServeArgs, ShowArgs, SimilarArgs,
     TimelineArgs, DEFAULT_INDEX,
 };
+use dateline::answer::Timelines;
 use dateline::index_dir;
 use dateline::indexer::{self, Indexer, Options, Progress, Summary};
 use dateline::output::{self, chart, json, Paint};
 use dateline::query::Filters;
 use dateline::search::Request;
+use dateline::series::{self, Labelled};
 use dateline::snippet;
 use dateline::{answer, export};
 
@@ -243,24 +245,43 @@ fn export_rows(
     Ok(written)
 }
 
-/// `dateline timeline`: matching articles per period, as a chart, JSON or CSV.
+/// `dateline timeline`: matching articles per period, as a chart, JSON or CSV; several
+/// queries (or one split by a facet) side by side.
 pub fn timeline(args: TimelineArgs) -> Result<ExitCode> {
     let index_path = args.location.index.clone();
     ensure_default_index(&index_path)?;
     let open = index_dir::open_for_search(&index_path)?;
     let filters = filters_of(&args.filters)?;
+    let queries = labelled(args.query, args.more, args.label)?;
+    let split = args.split.map(|facet| (facet, args.top));
     let searcher = index_dir::reader(&open.index)?.searcher();
-    let t = answer::timeline(&searcher, &open, &args.query, &filters, args.by)?;
-    to_stdout(|out| {
-        if args.json {
-            json::write_line(out, &answer::timeline_json(&t))
-        } else if args.csv {
-            output::csv::write_timeline(out, &t)
-        } else {
-            chart::print_chart(out, &t, output::terminal_width(), Paint::stdout())
-        }
+    let t = answer::timelines(&searcher, &open, &queries, &filters, args.by, split)?;
+    to_stdout(|out| match &t {
+        _ if args.json => json::write_line(out, &answer::timelines_json(&t)),
+        Timelines::One(t) if args.csv => output::csv::write_timeline(out, t),
+        Timelines::Several(c) if args.csv => output::csv::write_compared(out, c),
+        Timelines::One(t) => chart::print_chart(
+            out,
+            t,
+            output::terminal_width(),
+            Paint::stdout(),
+            args.scale,
+        ),
+        Timelines::Several(c) => chart::print_compared(
+            out,
+            c,
+            output::terminal_width(),
+            Paint::stdout(),
+            args.scale,
+        ),
     })?;
-    Ok(found(t.total > 0))
+    Ok(found(t.any()))
+}
+
+/// The queries a command line names, labelled by `--label` in order.
+fn labelled(first: String, more: Vec<String>, labels: Vec<String>) -> Result<Vec<Labelled>> {
+    let queries = std::iter::once(first).chain(more).collect();
+    series::label_queries(queries, labels, "--label", "query").map_err(anyhow::Error::msg)
 }
 
 pub fn similar(args: SimilarArgs) -> Result<ExitCode> {
@@ -343,10 +364,36 @@ pub fn facets(args: FacetsArgs) -> Result<ExitCode> {
     ensure_default_index(&args.location.index)?;
     let open = index_dir::open_for_search(&args.location.index)?;
     let filters = filters_of(&args.filters)?;
+    let queries = labelled(args.query, args.more, args.label)?;
     let searcher = index_dir::reader(&open.index)?.searcher();
-    let (results, facets) = answer::facets(&searcher, &open, &args.query, &filters, args.limit)?;
+    if let [one] = queries.as_slice() {
+        return facets_of_one(
+            &searcher, &open, &one.query, &filters, args.limit, args.json,
+        );
+    }
+    let answers = answer::facets_compared(&searcher, &open, &queries, &filters, args.limit)?;
     to_stdout(|out| {
         if args.json {
+            json::write_line(out, &answer::facets_compared_json(&queries, &answers))
+        } else {
+            output::print_facets_compared(out, &queries, &answers, Paint::stdout())
+        }
+    })?;
+    Ok(found(answers.iter().any(|(r, _)| r.total_hits > 0)))
+}
+
+/// `dateline facets` of one query, as it has always printed.
+fn facets_of_one(
+    searcher: &tantivy::Searcher,
+    open: &index_dir::OpenIndex,
+    query: &str,
+    filters: &Filters,
+    limit: usize,
+    as_json: bool,
+) -> Result<ExitCode> {
+    let (results, facets) = answer::facets(searcher, open, query, filters, limit)?;
+    to_stdout(|out| {
+        if as_json {
             json::write_line(out, &answer::facets_json(&results, &facets))
         } else {
             writeln!(out, "{} matching articles", results.total_hits)?;

@@ -37,8 +37,38 @@ const FACETS: [(&str, &str); 4] = [
 
 /// The `size` most frequent values of each facet among the documents `query` matches.
 pub fn facets(searcher: &Searcher, query: &dyn Query, size: usize) -> Result<Facets> {
+    let mut lists = top_terms(searcher, query, &FACETS, size)?.into_iter();
+    let mut next = || lists.next().unwrap_or_default();
+    Ok(Facets {
+        authors: next(),
+        places: next(),
+        sources: next(),
+        collections: next(),
+    })
+}
+
+/// The `size` most frequent values of one facet's fast `field` among the documents `query`
+/// matches, most frequent first.
+pub fn top_values(
+    searcher: &Searcher,
+    query: &dyn Query,
+    field: &str,
+    size: usize,
+) -> Result<Vec<FacetCount>> {
+    let lists = top_terms(searcher, query, &[("values", field)], size)?;
+    Ok(lists.into_iter().next().unwrap_or_default())
+}
+
+/// For each `(name, fast field)`, its `size` most frequent values among the matches, in one
+/// pass of tantivy's terms aggregation; the lists in the order of `facets`.
+fn top_terms(
+    searcher: &Searcher,
+    query: &dyn Query,
+    facets: &[(&str, &str)],
+    size: usize,
+) -> Result<Vec<Vec<FacetCount>>> {
     let mut request = serde_json::Map::new();
-    for (name, field) in FACETS {
+    for (name, field) in facets {
         request.insert(
             name.to_string(),
             json!({"terms": {"field": field, "size": size, "order": {"_count": "desc"}}}),
@@ -65,10 +95,5 @@ pub fn facets(searcher: &Searcher, query: &dyn Query, size: usize) -> Result<Fac
             })
             .unwrap_or_default()
     };
-    Ok(Facets {
-        authors: list("authors"),
-        places: list("places"),
-        sources: list("sources"),
-        collections: list("collections"),
-    })
+    Ok(facets.iter().map(|(name, _)| list(name)).collect())
 }

@@ -21,6 +21,7 @@ pub mod read;
 pub mod rescore;
 pub mod schema;
 pub mod search;
+pub mod series;
 pub mod serve;
 pub mod show;
 pub mod simhash;

@@ -6,6 +6,10 @@
 //! from the fast field (never stored documents), so it costs about as much as counting the
 //! matches. Days are counted first; grouping days into periods afterwards is cheap, which
 //! lets the period be chosen after seeing the span of the matches.
+//!
+//! Every period also counts `all`: every dated article the same filters let through,
+//! whatever the words, so that attention shows as a share of what the archive holds for
+//! that period (`share` = count / all) rather than rising with the archive's own size.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -17,7 +21,7 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::Serialize;
 use serde_json::{json, Value};
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
+use tantivy::columnar::{Column, ColumnIndex};
 use tantivy::query::Query;
 use tantivy::{DateTime, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
@@ -44,6 +48,43 @@ impl FromStr for Period {
             .find(|(w, _)| *w == word)
             .map(|&(_, period)| period)
             .ok_or_else(|| UnknownChoice::new(text, "day, week, month or year"))
+    }
+}
+
+/// What a timeline chart's bars measure: each period's share of every article (the default),
+/// or its count of matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scale {
+    #[default]
+    Share,
+    Count,
+}
+
+impl Scale {
+    pub fn name(self) -> &'static str {
+        match self {
+            Scale::Share => "share",
+            Scale::Count => "count",
+        }
+    }
+}
+
+impl fmt::Display for Scale {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Any case and spacing; plurals, `percent` and `matches` are taken too.
+impl FromStr for Scale {
+    type Err = UnknownChoice;
+
+    fn from_str(text: &str) -> Result<Scale, UnknownChoice> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "share" | "shares" | "percent" | "%" => Ok(Scale::Share),
+            "count" | "counts" | "matches" => Ok(Scale::Count),
+            _ => Err(UnknownChoice::new(text, "share or count")),
+        }
     }
 }
 
@@ -293,6 +334,9 @@ pub struct Timeline {
     /// The first day of each period and its count, every period from the first to the last
     /// (empty ones too).
     pub periods: Vec<(NaiveDate, u64)>,
+    /// Per period (aligned with `periods`), every dated article the same filters let
+    /// through, whatever the words: what [`Timeline::share`] divides by.
+    pub all: Vec<u64>,
     /// Every matching article, dated or not.
     pub total: u64,
     /// Matching articles without a date: in no period.
@@ -315,18 +359,46 @@ impl Timeline {
             .unwrap_or(last);
         Some((first, end))
     }
+
+    /// Every article of the `i`th period (under the filters), 0 past the end.
+    pub fn all_in(&self, i: usize) -> u64 {
+        self.all.get(i).copied().unwrap_or(0)
+    }
+
+    /// The `i`th period's matches as a share of every article in it: 0 when it has none.
+    pub fn share(&self, i: usize) -> f64 {
+        share(self.periods.get(i).map_or(0, |p| p.1), self.all_in(i))
+    }
 }
 
-/// Groups day counts into periods of `by` (chosen from the span when None), covering
-/// `from..=to` when given and the matches' own span otherwise.
-pub fn group(
-    counts: &DayCounts,
+/// `count / all`, and 0 when `all` is 0 (a period the archive holds nothing for).
+pub fn share(count: u64, all: u64) -> f64 {
+    if all == 0 {
+        0.0
+    } else {
+        count as f64 / all as f64
+    }
+}
+
+/// The periods of `by` (chosen from the span when None) that cover every day `counts` hold
+/// and `from..=to` when given: the length of a period and each one's first day. Several
+/// counts get the same periods, so that their series line up.
+pub fn periods_over(
+    counts: &[&DayCounts],
     by: Option<Period>,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
-) -> (Period, Vec<(NaiveDate, u64)>) {
-    let first_match = counts.days.keys().next().and_then(|d| date_of_day(*d));
-    let last_match = counts.days.keys().next_back().and_then(|d| date_of_day(*d));
+) -> (Period, Vec<NaiveDate>) {
+    let first_match = counts
+        .iter()
+        .filter_map(|c| c.days.keys().next())
+        .min()
+        .and_then(|d| date_of_day(*d));
+    let last_match = counts
+        .iter()
+        .filter_map(|c| c.days.keys().next_back())
+        .max()
+        .and_then(|d| date_of_day(*d));
     let first = match (from, first_match) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
@@ -339,22 +411,89 @@ pub fn group(
         return (by.unwrap_or(Period::Month), Vec::new());
     };
     let by = by.unwrap_or_else(|| Period::auto(first, last));
-    let mut per_period: BTreeMap<NaiveDate, u64> = BTreeMap::new();
-    for (day, n) in &counts.days {
-        if let Some(date) = date_of_day(*day) {
-            *per_period.entry(by.start_of(date)).or_default() += n;
-        }
-    }
-    let mut periods = Vec::new();
+    let mut starts = Vec::new();
     let mut start = by.start_of(first);
     while start <= last {
-        periods.push((start, per_period.get(&start).copied().unwrap_or(0)));
+        starts.push(start);
         match by.next(start) {
             Some(next) => start = next,
             None => break,
         }
     }
-    (by, periods)
+    (by, starts)
+}
+
+/// `counts` summed per period of `by`, for the periods starting on `starts` (in order);
+/// days outside them are left out.
+pub fn per_period(counts: &DayCounts, by: Period, starts: &[NaiveDate]) -> Vec<u64> {
+    let mut out = vec![0; starts.len()];
+    for (day, n) in &counts.days {
+        let Some(date) = date_of_day(*day) else {
+            continue;
+        };
+        if let Ok(i) = starts.binary_search(&by.start_of(date)) {
+            out[i] += n;
+        }
+    }
+    out
+}
+
+/// Groups day counts into periods of `by` (chosen from the span when None), covering
+/// `from..=to` when given and the matches' own span otherwise.
+pub fn group(
+    counts: &DayCounts,
+    by: Option<Period>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> (Period, Vec<(NaiveDate, u64)>) {
+    let (by, starts) = periods_over(&[counts], by, from, to);
+    let n = per_period(counts, by, &starts);
+    (by, starts.into_iter().zip(n).collect())
+}
+
+/// One series to draw on shared periods: the query's text, the days of its matches, and
+/// the days of every article its filters let through.
+pub struct Counted<'a> {
+    pub query: &'a str,
+    pub matches: &'a DayCounts,
+    pub all: &'a DayCounts,
+    /// Matches a date filter left out for having no date.
+    pub undated_left_out: u64,
+}
+
+/// Timelines of several series on the same periods: `by` (or the period their joint span
+/// suits), covering every series' matches and `from..=to`, made coarser until at most
+/// `max_periods`.
+pub fn aligned(
+    series: &[Counted<'_>],
+    by: Option<Period>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    max_periods: usize,
+) -> Vec<Timeline> {
+    let matches: Vec<&DayCounts> = series.iter().map(|s| s.matches).collect();
+    let (mut by, mut starts) = periods_over(&matches, by, from, to);
+    while starts.len() > max_periods.max(1) {
+        let Some(coarser) = by.coarser() else { break };
+        (by, starts) = periods_over(&matches, Some(coarser), from, to);
+    }
+    series
+        .iter()
+        .map(|s| Timeline {
+            query: s.query.to_string(),
+            by,
+            periods: starts
+                .iter()
+                .copied()
+                .zip(per_period(s.matches, by, &starts))
+                .collect(),
+            all: per_period(s.all, by, &starts),
+            total: s.matches.dated() + s.matches.undated,
+            undated: s.matches.undated,
+            undated_left_out: s.undated_left_out,
+            elapsed: Duration::ZERO,
+        })
+        .collect()
 }
 
 /// Counts the articles matching `text` and `filters` per period, in what `searcher` sees.
@@ -390,24 +529,25 @@ fn timeline(
     max_periods: usize,
 ) -> Result<Timeline> {
     let started = Instant::now();
-    let (counts, undated_left_out) = count(searcher, open, text, filters)?;
-    let (mut by, mut periods) = group(&counts, by, filters.from, filters.to);
-    while periods.len() > max_periods.max(1) {
-        let Some(coarser) = by.coarser() else { break };
-        (by, periods) = group(&counts, Some(coarser), filters.from, filters.to);
-    }
-    Ok(Timeline {
-        query: text.to_string(),
-        by,
-        periods,
-        total: counts.dated() + counts.undated,
-        undated: counts.undated,
+    let ((matches, undated_left_out), all) = beside_all(searcher, open, filters, || {
+        count(searcher, open, text, filters)
+    })?;
+    let one = Counted {
+        query: text,
+        matches: &matches,
+        all: &all,
         undated_left_out,
-        elapsed: started.elapsed(),
-    })
+    };
+    let mut timelines = aligned(&[one], by, filters.from, filters.to, max_periods);
+    let mut t = timelines
+        .pop()
+        .ok_or_else(|| anyhow::anyhow!("no timeline"))?;
+    t.elapsed = started.elapsed();
+    Ok(t)
 }
 
-fn count(
+/// The days of the articles matching `text` under `filters`.
+pub fn count(
     searcher: &Searcher,
     open: &OpenIndex,
     text: &str,
@@ -423,6 +563,73 @@ fn count(
     // Counting needs the matches, not the ranking's extra clauses.
     let days = count_days(searcher, &*built.count_query)?;
     Ok((days, built.undated_left_out(searcher)?))
+}
+
+/// The days of every article `filters` let through, whatever the words: a timeline's `all`.
+pub fn count_all(searcher: &Searcher, open: &OpenIndex, filters: &Filters) -> Result<DayCounts> {
+    if !query::has_filters(filters) {
+        if let Some(counts) = count_every_day(searcher)? {
+            return Ok(counts);
+        }
+    }
+    count_days(searcher, &*query::filter_query(&open.fields, filters))
+}
+
+/// Values read from a date column at a time.
+const CHUNK: u32 = 4096;
+
+/// Every article's day read straight from the date column, in chunks, without a query: what
+/// [`count_all`] counts when nothing filters, several times faster than collecting every
+/// document. None when a segment has deleted articles or articles with several dates (the
+/// collector then counts).
+fn count_every_day(searcher: &Searcher) -> Result<Option<DayCounts>> {
+    let collector = DayCollector {
+        field: schema::DATE.into(),
+    };
+    let mut fruits = Vec::new();
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        if segment.alive_bitset().is_some() {
+            return Ok(None);
+        }
+        let mut days = collector.for_segment(ord as SegmentOrdinal, segment)?;
+        if matches!(days.column.index, ColumnIndex::Multivalued(_)) {
+            return Ok(None);
+        }
+        let values = days.column.values.clone();
+        let dated = values.num_vals();
+        let mut buffer = vec![DateTime::default(); CHUNK as usize];
+        let mut start = 0;
+        while start < dated {
+            let n = (dated - start).min(CHUNK);
+            let chunk = &mut buffer[..n as usize];
+            values.get_range(u64::from(start), chunk);
+            for date in chunk.iter() {
+                days.add(Some(*date));
+            }
+            start += n;
+        }
+        days.undated += u64::from(segment.max_doc().saturating_sub(dated));
+        fruits.push(days.harvest());
+    }
+    Ok(Some(collector.merge_fruits(fruits)?))
+}
+
+/// Runs `work` (counting matches) while [`count_all`] counts on a thread of its own: the two
+/// are independent, so a timeline with shares takes about as long as one without.
+pub fn beside_all<T: Send>(
+    searcher: &Searcher,
+    open: &OpenIndex,
+    filters: &Filters,
+    work: impl FnOnce() -> Result<T>,
+) -> Result<(T, DayCounts)> {
+    std::thread::scope(|scope| {
+        let all = scope.spawn(|| count_all(searcher, open, filters));
+        let done = work();
+        let all = all
+            .join()
+            .map_err(|_| anyhow::anyhow!("counting every article failed"))?;
+        Ok((done?, all?))
+    })
 }
 
 /// What `timeline --json` prints, keys in this order.
@@ -442,10 +649,14 @@ pub struct PeriodJson {
     /// The period's first day, `YYYY-MM-DD`.
     pub start: String,
     pub count: u64,
+    /// Every dated article in the period under the same filters, whatever the words.
+    pub all: u64,
+    /// `count / all`; 0 when `all` is 0.
+    pub share: f64,
 }
 
 /// `{"query", "by", "total", "undated", "undated_left_out", "periods": [{"start":
-/// "1987-03-01", "count": N}], "elapsed_ms"}`.
+/// "1987-03-01", "count": N, "all": N, "share": F}], "elapsed_ms"}`.
 pub fn to_json(t: &Timeline) -> TimelineJson<'_> {
     TimelineJson {
         query: &t.query,
@@ -458,12 +669,16 @@ pub fn to_json(t: &Timeline) -> TimelineJson<'_> {
     }
 }
 
-fn periods_json(t: &Timeline) -> Vec<PeriodJson> {
+/// The periods of `t` as JSON: start, count, all and share.
+pub fn periods_json(t: &Timeline) -> Vec<PeriodJson> {
     t.periods
         .iter()
-        .map(|(start, count)| PeriodJson {
+        .enumerate()
+        .map(|(i, (start, count))| PeriodJson {
             start: start.format("%Y-%m-%d").to_string(),
             count: *count,
+            all: t.all_in(i),
+            share: t.share(i),
         })
         .collect()
 }
@@ -525,6 +740,36 @@ mod tests {
         );
         let (_, periods) = group(&c, Some(Period::Month), Some(d(1986, 12, 1)), None);
         assert_eq!(periods.len(), 4);
+    }
+
+    #[test]
+    fn series_share_periods_and_shares_are_zero_without_articles() {
+        let oil = counts(&[(d(1987, 1, 5), 2)]);
+        let gas = counts(&[(d(1987, 3, 9), 1)]);
+        let all = counts(&[(d(1987, 1, 6), 4), (d(1987, 3, 1), 2)]);
+        let series = [
+            Counted {
+                query: "oil",
+                matches: &oil,
+                all: &all,
+                undated_left_out: 0,
+            },
+            Counted {
+                query: "gas",
+                matches: &gas,
+                all: &all,
+                undated_left_out: 0,
+            },
+        ];
+        let t = aligned(&series, Some(Period::Month), None, None, usize::MAX);
+        assert_eq!(t[0].periods.len(), 3);
+        assert_eq!(t[1].periods[0], (d(1987, 1, 1), 0));
+        assert_eq!(t[0].all, [4, 0, 2]);
+        assert_eq!(t[0].share(0), 0.5);
+        assert_eq!(t[1].share(1), 0.0);
+        assert_eq!(t[1].share(2), 0.5);
+        assert_eq!("Counts".parse::<Scale>().unwrap(), Scale::Count);
+        assert!("log".parse::<Scale>().is_err());
     }
 
     #[test]

@@ -301,3 +301,39 @@ fn collections_are_faceted_filtered_and_searched_as_whole_names() {
     let timeline = a.run_json(&["timeline", "*", "--json", "--collection", "wire"]);
     assert_eq!(timeline["total"], 1, "{timeline}");
 }
+
+#[test]
+fn facets_of_several_queries_side_by_side() {
+    let a = wire();
+    let v = a.run_json(&[
+        "facets", "yen", "gold", "--label", "Yen", "--label", "Gold", "--json",
+    ]);
+    let series = v["series"].as_array().unwrap();
+    assert_eq!(series.len(), 2);
+    assert_eq!(series[0]["label"], "Yen");
+    assert_eq!(series[0]["query"], "yen");
+    assert_eq!(series[0]["total_hits"], 3);
+    // Each series holds what `facets --json` gives its query alone.
+    let alone = a.run_json(&["facets", "yen", "--json"]);
+    assert_eq!(series[0]["facets"], alone["facets"]);
+    assert_eq!(series[1]["total_hits"], 1);
+    assert_eq!(series[1]["facets"]["authors"], serde_json::json!([]));
+    // People read each facet down the queries, one row per query.
+    let text = a.stdout(&["facets", "yen", "gold", "--label", "Yen", "--label", "Gold"]);
+    assert!(
+        text.starts_with("Yen   3 matching articles\nGold  1 matching article\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Places\n  Yen   TOKYO (2), NEW YORK (1)\n  Gold  none\n"),
+        "{text}"
+    );
+    a.run(&["facets", "yen", "gold", "--label", "Yen"]).code(2);
+    let out = a
+        .run(&["facets", "yen", "(gold", "--json"])
+        .code(2)
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with("dateline: query 2 ('(gold'): "), "{err}");
+}

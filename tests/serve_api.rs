@@ -393,6 +393,68 @@ fn api_timeline_facets_article_and_similar_return_the_cli_objects() {
 }
 
 #[test]
+fn api_timeline_and_facets_take_repeated_q_and_label_as_the_cli_takes_several_queries() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    let r = s.get("/api/timeline?q=oil&q=cocoa&label=Oil&label=Cocoa&by=month&author=Dee+Ray");
+    // Byte for byte, keys in the CLI's order too.
+    let cli = a.stdout(&[
+        "timeline", "oil", "cocoa", "--label", "Oil", "--label", "Cocoa", "--by", "month",
+        "--author", "Dee Ray", "--json",
+    ]);
+    let without_ms = |s: &str| s[..s.find("\"elapsed_ms\"").unwrap()].to_string();
+    assert_eq!(without_ms(&r.body), without_ms(&cli));
+    let t = r.json();
+    assert_eq!(t["series"][1]["label"], "Cocoa");
+    assert_eq!(t["series"][1]["total"], 2);
+    // Dee Ray wrote the two cocoa stories and nothing else: all her March is cocoa.
+    let march = &t["series"][1]["periods"][0];
+    assert_eq!(
+        (&march["count"], &march["all"], &march["share"]),
+        (&2.into(), &2.into(), &1.0.into())
+    );
+    // A blank q (an empty box of a form) is left out with its label; one q keeps its shape.
+    let one = s.json("/api/timeline?q=oil&label=Oil&q=&label=&by=month");
+    assert_eq!(one["query"], "oil");
+    assert!(one["periods"][0]["share"].is_number());
+    let f = s.get("/api/facets?q=oil&q=cocoa&limit=2");
+    assert_eq!(f.status, 200, "{}", f.body);
+    assert_eq!(
+        f.body.trim_end(),
+        a.stdout(&["facets", "oil", "cocoa", "--limit", "2", "--json"])
+            .trim_end()
+    );
+    assert_eq!(f.json()["series"][0]["label"], "oil");
+    let split = s.json("/api/timeline?q=oil&split=place&top=2");
+    assert_eq!(split["split"], "place");
+    assert_eq!(split["series"].as_array().unwrap().len(), 3);
+    for (path, status, fix) in [
+        (
+            "/api/timeline?q=oil&q=cocoa&label=Oil",
+            400,
+            "1 label for 2 queries: give one label per q",
+        ),
+        ("/api/facets?q=oil&q=%28cocoa", 400, "query 2 ('(cocoa'): "),
+        (
+            "/api/timeline?q=oil&q=cocoa&split=place",
+            400,
+            "split takes one q",
+        ),
+        (
+            "/api/timeline?q=oil&split=outlet",
+            400,
+            "source, place, author or collection",
+        ),
+        ("/api/timeline?q=oil&split=place&top=0", 400, "give 1 to 50"),
+    ] {
+        let r = s.get(path);
+        assert_eq!(r.status, status, "{path}: {}", r.body);
+        let message = r.json()["error"].as_str().unwrap_or_default().to_string();
+        assert!(message.contains(fix), "{path}: {message}");
+    }
+}
+
+#[test]
 fn export_streams_every_match_as_the_cli_writes_it() {
     let a = wire();
     let s = Server::start(&a, &[]);

@@ -7,6 +7,7 @@
 use std::io::{self, Write};
 
 use crate::export::Row;
+use crate::series::Compared;
 use crate::timeline::Timeline;
 
 use super::display_path;
@@ -48,13 +49,44 @@ pub fn csv_to_io(e: ::csv::Error) -> io::Error {
     }
 }
 
-/// `timeline --csv`: `start,count` and a row per period.
+/// `timeline --csv`: `start,count,all,share` and a row per period.
 pub fn write_timeline(out: impl Write, t: &Timeline) -> io::Result<()> {
     let mut w = ::csv::Writer::from_writer(out);
     let mut rows = || -> ::csv::Result<()> {
-        w.write_record(["start", "count"])?;
-        for (start, count) in &t.periods {
-            w.write_record([start.format("%Y-%m-%d").to_string(), count.to_string()])?;
+        w.write_record(["start", "count", "all", "share"])?;
+        for (i, (start, count)) in t.periods.iter().enumerate() {
+            w.write_record([
+                start.format("%Y-%m-%d").to_string(),
+                count.to_string(),
+                t.all_in(i).to_string(),
+                t.share(i).to_string(),
+            ])?;
+        }
+        w.flush()?;
+        Ok(())
+    };
+    rows().map_err(csv_to_io)
+}
+
+/// `timeline --csv` for several series, in long form: `label,query,period,count,all,share`
+/// and a row per period of each series, series in order. Labels and queries
+/// are made [`csv_safe`]: a split's labels are values from the articles.
+pub fn write_compared(out: impl Write, c: &Compared) -> io::Result<()> {
+    let mut w = ::csv::Writer::from_writer(out);
+    let mut rows = || -> ::csv::Result<()> {
+        w.write_record(["label", "query", "period", "count", "all", "share"])?;
+        for s in &c.series {
+            let t = &s.timeline;
+            for (i, (start, count)) in t.periods.iter().enumerate() {
+                w.write_record([
+                    csv_safe(s.label.clone()),
+                    csv_safe(t.query.clone()),
+                    start.format("%Y-%m-%d").to_string(),
+                    count.to_string(),
+                    t.all_in(i).to_string(),
+                    t.share(i).to_string(),
+                ])?;
+            }
         }
         w.flush()?;
         Ok(())

@@ -4,15 +4,16 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use crate::facets::Facets;
+use crate::facets::{FacetCount, Facets};
 use crate::indexer::Summary;
 use crate::problems::{Problem, Severity};
 use crate::search::Results;
+use crate::series::Labelled;
 use crate::show::Shown;
 use crate::snippet::Highlighted;
 
 use super::chart::thousands;
-use super::terminal::{one_line, terminal_safe, Paint, MATCH, META, PLAIN, TITLE};
+use super::terminal::{one_line, series_style, terminal_safe, Paint, MATCH, META, PLAIN, TITLE};
 
 /// Shows `path` relative to the current folder when it lies below it, as users typed it.
 pub fn display_path(path: &str) -> String {
@@ -233,6 +234,56 @@ pub fn print_facets(out: &mut impl Write, f: &Facets, s: Paint) -> io::Result<()
             .map(|c| format!("{} ({})", terminal_safe(&c.value), c.count))
             .collect();
         writeln!(out, "{}: {}", s.paint(TITLE, name), items.join(", "))?;
+    }
+    writeln!(out)
+}
+
+/// Several queries' facets side by side: each query's count in its colour, then under each
+/// facet one row per query, labels aligned, so the same facet reads down the queries.
+pub fn print_facets_compared(
+    out: &mut impl Write,
+    queries: &[Labelled],
+    answers: &[(Results, Facets)],
+    s: Paint,
+) -> io::Result<()> {
+    let labels: Vec<String> = queries
+        .iter()
+        .map(|q| terminal_safe(&one_line(&q.label)).into_owned())
+        .collect();
+    let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    let padded = |k: usize| {
+        let l = &labels[k];
+        let pad = " ".repeat(width.saturating_sub(l.chars().count()));
+        format!("{}{pad}", s.paint(series_style(k), l))
+    };
+    for (k, (results, _)) in answers.iter().enumerate() {
+        let n = results.total_hits;
+        let noun = if n == 1 { "article" } else { "articles" };
+        writeln!(out, "{}  {n} matching {noun}", padded(k))?;
+    }
+    writeln!(out)?;
+    for (name, list) in [
+        (
+            "Authors",
+            (|f: &Facets| &f.authors) as fn(&Facets) -> &Vec<FacetCount>,
+        ),
+        ("Sources", |f: &Facets| &f.sources),
+        ("Places", |f: &Facets| &f.places),
+    ] {
+        writeln!(out, "{}", s.paint(TITLE, name))?;
+        for (k, (_, facets)) in answers.iter().enumerate() {
+            let values = list(facets);
+            let items = if values.is_empty() {
+                "none".to_string()
+            } else {
+                values
+                    .iter()
+                    .map(|c| format!("{} ({})", terminal_safe(&c.value), c.count))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            writeln!(out, "  {}  {items}", padded(k))?;
+        }
     }
     writeln!(out)
 }

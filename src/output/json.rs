@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use crate::export::Row;
 use crate::facets::Facets;
 use crate::search::Results;
+use crate::series::Labelled;
 use crate::show::Shown;
 use crate::timeline::{self, Timeline};
 
@@ -156,6 +157,39 @@ pub fn facets_json(r: &Results, facets: &Facets) -> Value {
         "undated_left_out": r.undated_left_out,
         "facets": facets,
     })
+}
+
+/// `dateline facets Q1 Q2 ... --json`, keys in this order.
+#[derive(Debug, Serialize)]
+pub struct FacetsCompared<'a> {
+    pub series: Vec<FacetSeries<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FacetSeries<'a> {
+    pub label: &'a str,
+    pub query: &'a str,
+    pub total_hits: usize,
+    pub facets: &'a Facets,
+}
+
+/// `{"series": [{"label", "query", "total_hits", "facets"}]}`, a series per query in order.
+pub fn facets_compared_json<'a>(
+    queries: &'a [Labelled],
+    answers: &'a [(Results, Facets)],
+) -> FacetsCompared<'a> {
+    FacetsCompared {
+        series: queries
+            .iter()
+            .zip(answers)
+            .map(|(q, (results, facets))| FacetSeries {
+                label: &q.label,
+                query: &q.query,
+                total_hits: results.total_hits,
+                facets,
+            })
+            .collect(),
+    }
 }
 
 /// `search --format jsonl`: one exported row per line, authors as an array.

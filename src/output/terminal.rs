@@ -22,6 +22,22 @@ pub const MATCH: Style = Style::new()
 pub const BARS: Style = Style::new().fg_color(Some(Color::Ansi(AnsiColor::Cyan)));
 /// No colour.
 pub const PLAIN: Style = Style::new();
+/// Series drawn side by side (several queries, or one split by a facet), in order; the
+/// first is [`BARS`], so one series looks as a lone chart does.
+pub const SERIES: [Style; 6] = [
+    BARS,
+    Style::new().fg_color(Some(Color::Ansi(AnsiColor::Magenta))),
+    Style::new().fg_color(Some(Color::Ansi(AnsiColor::Yellow))),
+    Style::new().fg_color(Some(Color::Ansi(AnsiColor::Green))),
+    Style::new().fg_color(Some(Color::Ansi(AnsiColor::Blue))),
+    Style::new().fg_color(Some(Color::Ansi(AnsiColor::BrightRed))),
+];
+
+/// The colour of the `i`th series; past the palette they repeat, and the labels tell them
+/// apart.
+pub fn series_style(i: usize) -> Style {
+    SERIES[i % SERIES.len()]
+}
 
 /// Whether standard output gets colour, as anstream decides for every tool built on it:
 /// never with `NO_COLOR` set or `CLICOLOR=0`; always with `CLICOLOR_FORCE` (a pipe too,

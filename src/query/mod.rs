@@ -151,8 +151,9 @@ pub fn query_parser(index: &Index, fields: &Fields, title_boost: f32) -> QueryPa
     parser
 }
 
-/// Matches documents whose whole-name `field` is any of `names`.
-fn any_name(field: Field, names: &[String]) -> Box<dyn Query> {
+/// Matches documents whose whole-name `field` (`author_key`, `place`, `source`) is any of
+/// `names`, any case: what the filters match.
+pub fn any_name(field: Field, names: &[String]) -> Box<dyn Query> {
     let any_of: Vec<(Occur, Box<dyn Query>)> = names
         .iter()
         .map(|name| {
@@ -318,8 +319,25 @@ fn text_part(
     }))
 }
 
+/// Matches every article `filters` let through, whatever the words: what a share of the
+/// archive is counted against (a timeline's `all`). Built from the same clauses as
+/// [`build`]'s, so every filter the search takes restricts it too.
+pub fn filter_query(fields: &Fields, filters: &Filters) -> Box<dyn Query> {
+    restrict(
+        Box::new(AllQuery),
+        &filter_clauses(fields, Vec::new(), filters),
+    )
+}
+
+/// `query` with one more restriction: `also` required (`Occur::Must`) or excluded
+/// (`Occur::MustNot`), scored 0 as every filter is.
+pub fn restrict_also(query: Box<dyn Query>, occur: Occur, also: Box<dyn Query>) -> Box<dyn Query> {
+    let also: Box<dyn Query> = Box::new(ConstScoreQuery::new(also, 0.0));
+    restrict(query, &[(occur, also)])
+}
+
 /// True when `filters` restrict the search at all.
-fn has_filters(filters: &Filters) -> bool {
+pub fn has_filters(filters: &Filters) -> bool {
     !filters.authors.is_empty()
         || !filters.places.is_empty()
         || !filters.sources.is_empty()

@@ -79,22 +79,32 @@ pub(crate) async fn timeline(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, Failure> {
     let p = Params::parse(raw.as_deref());
-    let query = p.required_query()?;
+    let queries = p.labelled_queries()?;
     let filters = p.filters()?;
     let by = p.period()?;
+    let split = p.split()?;
+    if split.is_some() && queries.len() > 1 {
+        return Err(Failure::bad(format!(
+            "split takes one q ({} given): split each query on its own",
+            queries.len()
+        )));
+    }
     let body = blocking(&state, move |st, searcher| {
-        let t = answer::timeline(searcher, &st.open, &query, &filters, by)
+        let t = answer::timelines(searcher, &st.open, &queries, &filters, by, split)
             .map_err(Failure::of_search)?;
         // Written here, not as a Value: its keys keep the CLI's order.
-        serde_json::to_vec(&answer::timeline_json(&t)).map_err(|e| Failure::internal(e.into()))
+        serde_json::to_vec(&answer::timelines_json(&t)).map_err(|e| Failure::internal(e.into()))
     })
     .await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-pub(crate) async fn facets(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Answer {
+pub(crate) async fn facets(
+    State(state): State<Shared>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, Failure> {
     let p = Params::parse(raw.as_deref());
-    let query = p.required_query()?;
+    let queries = p.labelled_queries()?;
     let filters = p.filters()?;
     let size = p.number(
         "limit",
@@ -102,13 +112,21 @@ pub(crate) async fn facets(State(state): State<Shared>, RawQuery(raw): RawQuery)
         MAX_LIMIT,
         "list fewer values per facet",
     )?;
-    let value = blocking(&state, move |st, searcher| {
-        let (results, facets) = answer::facets(searcher, &st.open, &query, &filters, size)
-            .map_err(Failure::of_search)?;
-        Ok(answer::facets_json(&results, &facets))
+    let body = blocking(&state, move |st, searcher| {
+        let written = if let [one] = queries.as_slice() {
+            let (results, facets) = answer::facets(searcher, &st.open, &one.query, &filters, size)
+                .map_err(Failure::of_search)?;
+            serde_json::to_vec(&answer::facets_json(&results, &facets))
+        } else {
+            let answers = answer::facets_compared(searcher, &st.open, &queries, &filters, size)
+                .map_err(Failure::of_search)?;
+            // Written here, not as a Value: its keys keep the CLI's order.
+            serde_json::to_vec(&answer::facets_compared_json(&queries, &answers))
+        };
+        written.map_err(|e| Failure::internal(e.into()))
     })
     .await?;
-    Ok(Json(value))
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// The article with this id: only ids are looked up, never paths.

@@ -121,6 +121,6 @@ fn estimated_bytes(searched: &Searched) -> u64 {
     let timeline = searched
         .timeline
         .as_ref()
-        .map_or(0, |t| 16 * t.periods.len());
+        .map_or(0, |t| 16 * t.periods.len() + 8 * t.all.len());
     (512 + hits + facets + timeline + r.query.len()) as u64
 }

@@ -39,6 +39,7 @@ use crate::answer::{self, Searched};
 use crate::index_dir::{self, OpenIndex};
 use crate::query::{self, Filters};
 use crate::search;
+use crate::series;
 
 /// Where to serve from and how much work to take on.
 #[derive(Debug, Clone)]
@@ -260,6 +261,12 @@ impl Failure {
     /// A search that failed: the client's 400 when its query makes none
     /// ([`query::QueryError`]), else [`Failure::internal`].
     pub(crate) fn of_search(err: anyhow::Error) -> Failure {
+        // One of several queries, named by its place.
+        if let Some(bad) = err.downcast_ref::<series::BadQuery>() {
+            if bad.error.is_users() {
+                return Failure::bad(crate::output::one_line(&bad.to_string()));
+            }
+        }
         match err.downcast_ref::<query::QueryError>() {
             Some(bad) if bad.is_users() => Failure::bad(crate::output::one_line(&bad.to_string())),
             _ => Failure::internal(err),

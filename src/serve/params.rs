@@ -10,9 +10,12 @@ use super::Failure;
 use crate::choice::UnknownChoice;
 use crate::query::{parse_day_bound, Filters};
 use crate::search::SortOrder;
+use crate::series::{label_queries, Labelled, Split, DEFAULT_TOP, MAX_TOP};
 use crate::timeline::Period;
 
 pub use crate::query::MAX_QUERY_CHARS;
+/// Most queries side by side in one answer.
+pub const MAX_QUERIES: usize = 10;
 /// Most hits in one page.
 pub const MAX_LIMIT: usize = 100;
 /// Deepest page start: past this, narrow the search instead.
@@ -66,6 +69,74 @@ impl Params {
             )));
         }
         Ok(Some(q.to_string()))
+    }
+
+    /// Every `q` with its `label` by position, for an answer that puts several queries side
+    /// by side: a blank `q` is left out with its label, a blank label is the query's own
+    /// text. Refused: no query, more than [`MAX_QUERIES`], one too long, or a number of
+    /// labels that is not the number of queries.
+    pub fn labelled_queries(&self) -> Result<Vec<Labelled>, Failure> {
+        let every = |name: &str| -> Vec<String> {
+            self.0
+                .iter()
+                .filter(|(k, _)| k == name)
+                .map(|(_, v)| v.trim().to_string())
+                .collect()
+        };
+        let pairs =
+            label_queries(every("q"), every("label"), "label", "q").map_err(Failure::bad)?;
+        let queries: Vec<Labelled> = pairs
+            .into_iter()
+            .filter(|q| !q.query.is_empty())
+            .map(|q| Labelled {
+                label: if q.label.is_empty() {
+                    q.query.clone()
+                } else {
+                    q.label
+                },
+                query: q.query,
+            })
+            .collect();
+        if queries.is_empty() {
+            return Err(Failure::bad(
+                "no query: give one in q (q=* for every article)",
+            ));
+        }
+        if queries.len() > MAX_QUERIES {
+            return Err(Failure::bad(format!(
+                "{} queries: give at most {MAX_QUERIES} q at once",
+                queries.len()
+            )));
+        }
+        for q in &queries {
+            let chars = q.query.chars().count();
+            if chars > MAX_QUERY_CHARS {
+                return Err(Failure::bad(format!(
+                    "a query is {chars} characters long: give at most {MAX_QUERY_CHARS}"
+                )));
+            }
+        }
+        Ok(queries)
+    }
+
+    /// `split` and `top`: one series per top value of a facet, or None.
+    pub fn split(&self) -> Result<Option<(Split, usize)>, Failure> {
+        let Some(split) = self.word::<Split>("split")? else {
+            return Ok(None);
+        };
+        let top = self.number(
+            "top",
+            DEFAULT_TOP,
+            MAX_TOP,
+            "the values past them are other",
+        )?;
+        if top == 0 {
+            return Err(Failure::bad(format!(
+                "top 0 gives no series: give 1 to {MAX_TOP} (the values past them are counted \
+                 as other)"
+            )));
+        }
+        Ok(Some((split, top)))
     }
 
     /// `q`, which this request needs.
