@@ -557,7 +557,7 @@ impl Vocab {
             if stem == NOT_A_TERM {
                 continue;
             }
-            let uses = self.form_uses[f as usize];
+            let uses = self.form_uses[f as usize] * if shouted(written) { 1 } else { 2 };
             let best = &mut words[stem as usize];
             if best.1 == NOT_A_TERM
                 || uses > best.0
@@ -573,6 +573,8 @@ impl Vocab {
         };
         for (&forms, &uses) in &self.pair_forms {
             let (a, b) = pair_of(forms.0);
+            let both_shouted = shouted(by_form[a as usize].0) && shouted(by_form[b as usize].0);
+            let uses = uses * if both_shouted { 1 } else { 2 };
             let key = pair_key(self.form_stem[a as usize], self.form_stem[b as usize]);
             let entry = phrases.entry(key).or_insert((0, forms));
             if uses > entry.0 || (uses == entry.0 && text(forms) < text(entry.1)) {
@@ -592,6 +594,16 @@ impl Vocab {
                 .collect(),
         }
     }
+}
+
+/// Whether `written` is in capitals throughout (`LONDON`, `ICCO`). Such a form counts half
+/// when choosing how a term is shown: datelines, headlines and tables shout words that
+/// running text writes in lower case (`SILVER`), while an acronym is never written
+/// otherwise and still wins.
+fn shouted(written: &str) -> bool {
+    written.chars().nth(1).is_some()
+        && written.chars().all(|c| !c.is_lowercase())
+        && written.chars().any(char::is_uppercase)
 }
 
 /// Whether two words with `between` them make a phrase: only spaces, at most one line
@@ -954,6 +966,16 @@ mod tests {
         let keys: Vec<Key> = lists.ranked(&fg, 10).into_iter().map(|r| r.0).collect();
         // "ivory" and "coast" give way to the phrase; "ghana coast" only restates "Ghana".
         assert_eq!(keys, [Key::Phrase(pair_key(0, 1)), Key::Word(2)]);
+    }
+
+    #[test]
+    fn forms_in_capitals_throughout_are_shouted() {
+        assert!(shouted("LONDON"));
+        assert!(shouted("ICCO"));
+        assert!(shouted("G7"));
+        assert!(!shouted("London"));
+        assert!(!shouted("A"));
+        assert!(!shouted("1987"));
     }
 
     #[test]
