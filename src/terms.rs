@@ -28,7 +28,7 @@ use foldhash::fast::RandomState;
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::query::{AllQuery, Query};
+use tantivy::query::Query;
 use tantivy::tokenizer::{SimpleTokenizer, TextAnalyzer, TokenStream, Tokenizer};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
@@ -167,16 +167,19 @@ pub fn terms(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Result<Ter
         .transpose()?;
     let matches = searcher.search(&*built.count_query, &KeyedMatches)?;
     let in_matches: HashSet<DocAddress, RandomState> = matches.iter().map(|m| m.1).collect();
-    let background: Vec<(u64, DocAddress)> = match &versus {
-        Some(v) => searcher.search(&*v.count_query, &KeyedMatches)?,
-        None if matches.is_empty() => Vec::new(),
-        None => searcher.search(&AllQuery, &KeyedMatches)?,
-    }
-    .into_iter()
-    .filter(|m| !in_matches.contains(&m.1))
-    .collect();
     let total = matches.len() as u64;
-    let background_articles = background.len() as u64;
+    let versus_matches: Vec<(u64, DocAddress)> = match &versus {
+        Some(v) => searcher
+            .search(&*v.count_query, &KeyedMatches)?
+            .into_iter()
+            .filter(|m| !in_matches.contains(&m.1))
+            .collect(),
+        None => Vec::new(),
+    };
+    let background_articles = match &versus {
+        Some(_) => versus_matches.len() as u64,
+        None => searcher.num_docs().saturating_sub(total),
+    };
     let picked = sample(matches, SAMPLE_SIZE);
     let sampled = (picked.len() as u64) < total;
 
@@ -190,7 +193,12 @@ pub fn terms(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Result<Ter
     // The background's sample: as many articles as the matches', and at least
     // [`MIN_BACKGROUND_SAMPLE`] (every word's count on the whole archive comes from the
     // index; a phrase's cannot).
-    let bg_sample = sample(background, picked.len().max(MIN_BACKGROUND_SAMPLE));
+    let bg_size = picked.len().max(MIN_BACKGROUND_SAMPLE);
+    let bg_sample = match &versus {
+        Some(_) => sample(versus_matches, bg_size),
+        None if read == 0 => Vec::new(),
+        None => sample_runs(searcher, bg_size, &in_matches),
+    };
     let mut bg = Side::default();
     if read > 0 && background_articles > 0 {
         let candidates: HashSet<u64, RandomState> = fg
@@ -274,17 +282,18 @@ pub fn terms(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Result<Ter
         }
     }
 
-    let forms = vocab.best_forms();
+    let frequent = frequent.ranked(&fg, req.limit);
+    let distinctive = distinct.ranked(&fg, req.limit);
+    let shown: Vec<Key> = frequent.iter().chain(&distinctive).map(|t| t.0).collect();
+    let forms = vocab.best_forms(&shown);
     let frequent = frequent
-        .ranked(&fg, req.limit)
         .into_iter()
         .map(|(key, _, df)| Frequent {
             term: forms.show(key),
             count: scale(df),
         })
         .collect();
-    let distinctive = distinct
-        .ranked(&fg, req.limit)
+    let distinctive = distinctive
         .into_iter()
         .map(|(key, score, df)| Distinctive {
             term: forms.show(key),
@@ -338,6 +347,48 @@ fn sample(mut keyed: Vec<(u64, DocAddress)>, n: usize) -> Vec<DocAddress> {
     let mut addresses: Vec<DocAddress> = keyed.into_iter().map(|k| k.1).collect();
     addresses.sort_unstable();
     addresses
+}
+
+/// Articles read together for the archive's sample: neighbours in the store share its
+/// compressed blocks, so a run costs about one block's decompression where as many
+/// articles picked one by one would cost one each.
+const RUN: u32 = 16;
+
+/// About `n` articles of the archive outside `skip`, in store order: every live article of
+/// runs of [`RUN`] neighbours, the runs picked at random (by a hash of where they start,
+/// so the same archive gives the same sample). A random sample of runs rather than of
+/// articles: each run's articles are of one time, but every article is as likely to be read.
+fn sample_runs(
+    searcher: &Searcher,
+    n: usize,
+    skip: &HashSet<DocAddress, RandomState>,
+) -> Vec<DocAddress> {
+    let mut runs: Vec<(u64, SegmentOrdinal, DocId)> = Vec::new();
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let ord = ord as SegmentOrdinal;
+        for start in (0..segment.max_doc()).step_by(RUN as usize) {
+            let at = (u64::from(ord) << 32) | u64::from(start);
+            let key = xxhash_rust::xxh3::xxh3_64_with_seed(&at.to_le_bytes(), SAMPLE_SEED);
+            runs.push((key, ord, start));
+        }
+    }
+    runs.sort_unstable();
+    let mut out = Vec::with_capacity(n + RUN as usize);
+    for (_, ord, start) in runs {
+        if out.len() >= n {
+            break;
+        }
+        let segment = searcher.segment_reader(ord);
+        let alive = segment.alive_bitset();
+        for doc in start..(start + RUN).min(segment.max_doc()) {
+            let address = DocAddress::new(ord, doc);
+            if alive.is_none_or(|a| a.is_alive(doc)) && !skip.contains(&address) {
+                out.push(address);
+            }
+        }
+    }
+    out.sort_unstable();
+    out
 }
 
 /// Collects every match's address with its sampling key: a hash of the article's id, so a
@@ -537,53 +588,68 @@ impl Vocab {
     }
 
     /// Each stem's and each phrase's most common written form in the matches.
-    fn best_forms(&self) -> Forms {
-        let mut words: Vec<(u32, u32)> = vec![(0, NOT_A_TERM); self.stem_text.len()];
-        let mut by_form: Vec<(&str, u32)> = vec![("", 0); self.form_stem.len()];
+    fn best_forms(&self, wanted: &[Key]) -> Forms {
+        let wanted_stems: HashSet<u32, RandomState> = wanted
+            .iter()
+            .filter_map(|k| match k {
+                Key::Word(s) => Some(*s),
+                Key::Phrase(_) => None,
+            })
+            .collect();
+        let wanted_pairs: HashSet<u64, RandomState> = wanted
+            .iter()
+            .filter_map(|k| match k {
+                Key::Phrase(p) => Some(*p),
+                Key::Word(_) => None,
+            })
+            .collect();
+        let mut by_form: Vec<&str> = vec![""; self.form_stem.len()];
         for (written, &f) in &self.forms {
-            by_form[f as usize] = (written, f);
+            by_form[f as usize] = written;
         }
         // Ties go to the form with fewer capitals (a sentence's first word is capitalised
         // whatever it is), then to the one that sorts first: the answer does not depend on
         // hashing.
-        let rank = |w: &str| {
-            (
-                w.chars().filter(|c| c.is_uppercase()).count(),
-                w.to_string(),
-            )
-        };
-        for &(written, f) in &by_form {
-            let stem = self.form_stem[f as usize];
-            if stem == NOT_A_TERM {
+        fn rank(w: &str) -> (usize, &str) {
+            (w.chars().filter(|c| c.is_uppercase()).count(), w)
+        }
+        let mut words: HashMap<u32, (u32, u32), RandomState> = HashMap::default();
+        for (f, &written) in by_form.iter().enumerate() {
+            let stem = self.form_stem[f];
+            if !wanted_stems.contains(&stem) {
                 continue;
             }
-            let uses = self.form_uses[f as usize] * if shouted(written) { 1 } else { 2 };
-            let best = &mut words[stem as usize];
-            if best.1 == NOT_A_TERM
-                || uses > best.0
-                || (uses == best.0 && rank(written) < rank(by_form[best.1 as usize].0))
-            {
+            let uses = self.form_uses[f] * if shouted(written) { 1 } else { 2 };
+            let f = f as u32;
+            let best = words.entry(stem).or_insert((uses, f));
+            if uses > best.0 || (uses == best.0 && rank(written) < rank(by_form[best.1 as usize])) {
                 *best = (uses, f);
             }
         }
         let mut phrases: HashMap<u64, (u32, (u64, bool)), RandomState> = HashMap::default();
         let text = |(k, hyphen): (u64, bool)| {
             let (a, b) = pair_of(k);
-            (by_form[a as usize].0, by_form[b as usize].0, hyphen)
+            (by_form[a as usize], by_form[b as usize], hyphen)
         };
         for (&forms, &uses) in &self.pair_forms {
             let (a, b) = pair_of(forms.0);
-            let both_shouted = shouted(by_form[a as usize].0) && shouted(by_form[b as usize].0);
-            let uses = uses * if both_shouted { 1 } else { 2 };
             let key = pair_key(self.form_stem[a as usize], self.form_stem[b as usize]);
-            let entry = phrases.entry(key).or_insert((0, forms));
+            if !wanted_pairs.contains(&key) {
+                continue;
+            }
+            let both_shouted = shouted(by_form[a as usize]) && shouted(by_form[b as usize]);
+            let uses = uses * if both_shouted { 1 } else { 2 };
+            let entry = phrases.entry(key).or_insert((uses, forms));
             if uses > entry.0 || (uses == entry.0 && text(forms) < text(entry.1)) {
                 *entry = (uses, forms);
             }
         }
-        let word_text = |f: u32| by_form.get(f as usize).map_or("", |w| w.0).to_string();
+        let word_text = |f: u32| by_form.get(f as usize).copied().unwrap_or_default();
         Forms {
-            words: words.iter().map(|&(_, f)| word_text(f)).collect(),
+            words: words
+                .into_iter()
+                .map(|(stem, (_, f))| (stem, word_text(f).to_string()))
+                .collect(),
             phrases: phrases
                 .into_iter()
                 .map(|(key, (_, (forms, hyphen)))| {
@@ -616,14 +682,14 @@ fn joins(between: &str) -> bool {
 
 /// The written forms terms are shown in.
 struct Forms {
-    words: Vec<String>,
+    words: HashMap<u32, String, RandomState>,
     phrases: HashMap<u64, String, RandomState>,
 }
 
 impl Forms {
     fn show(&self, key: Key) -> String {
         match key {
-            Key::Word(stem) => self.words.get(stem as usize).cloned().unwrap_or_default(),
+            Key::Word(stem) => self.words.get(&stem).cloned().unwrap_or_default(),
             Key::Phrase(pair) => self.phrases.get(&pair).cloned().unwrap_or_default(),
         }
     }
