@@ -19,6 +19,7 @@ use crate::series::{self, Compared, Labelled, Split};
 use crate::show::{self, Shown};
 use crate::similar;
 use crate::snippet;
+use crate::terms::{self, Terms};
 use crate::timeline::{self, Period, Timeline};
 
 /// A search's results and, when asked for, its timeline.
@@ -224,3 +225,9 @@ pub fn similar_json(results: &Results) -> Value {
 
 /// How much of each similar article's start is shown.
 pub const SIMILAR_SNIPPET_CHARS: usize = snippet::DEFAULT_CHARS;
+
+/// `dateline terms`: the frequent and distinctive terms of a query's matches; serialised as
+/// it is for `--json`.
+pub fn terms(searcher: &Searcher, open: &OpenIndex, req: &terms::Request) -> Result<Terms> {
+    terms::terms(searcher, open, req)
+}

@@ -55,6 +55,8 @@ pub enum Command {
     Show(ShowArgs),
     /// Count matching articles per day, week, month or year, drawn as a bar chart
     Timeline(TimelineArgs),
+    /// List the words and phrases that characterise the articles a query matches
+    Terms(TermsArgs),
     /// Serve the archive as a search page and a JSON API (until Ctrl-C)
     Serve(ServeArgs),
     /// Write every article as NDJSON to load into Quickwit or OpenSearch
@@ -355,8 +357,43 @@ pub struct TimelineArgs {
 
 #[derive(Debug, Args)]
 #[command(
+    after_help = "FREQUENT: the words and two-word phrases in most of the matching articles. \
+DISTINCTIVE: those most over-represented in them, against the rest of the archive or the \
+--versus matches (less the query's own), scored with Dunning's log-likelihood ratio (G²) over \
+article counts; only terms more common in the matches than in the background, in at least 3 \
+matching articles (and 1 in 200 of those read). Words are grouped by stem and shown as most \
+often written; stop words, numbers, one-letter words and the query's own words are left out. \
+A phrase is two words with only a space (or hyphen) between them; it replaces a word it \
+accompanies in 3 of 4 articles, and is left out when one of its words ranks above it. Past \
+5,000 matches a random sample of 5,000 is read (the same each time; JSON says \"sampled\"), \
+and a phrase's background is a sample of the background as large. Exit status 1 when nothing \
+matches."
+)]
+pub struct TermsArgs {
+    /// The query (as for search; * for every article)
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: String,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Compare with the articles this query matches (the filters apply to it too) instead of
+    /// the whole archive
+    #[arg(long, value_name = "QUERY", allow_hyphen_values = true)]
+    pub versus: Option<String>,
+    /// Terms per list
+    #[arg(long, short = 'n', value_name = "N", default_value_t = dateline::terms::DEFAULT_LIMIT)]
+    pub limit: usize,
+    /// Print {"query", "matches", "sampled", "frequent": [{"term", "count"}], "distinctive":
+    /// [{"term", "score", "matches", "background"}], ...} as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
     after_help = "Prints the URL as the first line of standard output. Pages: / (search), \
-/article/ID. API: /api/search, /api/timeline, /api/facets, /api/article/ID, /api/similar/ID, \
+/article/ID. API: /api/search, /api/timeline, /api/facets, /api/terms, /api/article/ID, /api/similar/ID, \
 /api/export?format=csv|jsonl, /healthz; parameters as the flags of the commands of those names."
 )]
 pub struct ServeArgs {

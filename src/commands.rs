@@ -15,7 +15,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{
     ExportArgs, FacetsArgs, FilterArgs, IndexArgs, SearchArgs, ServeArgs, ShowArgs, SimilarArgs,
-    TimelineArgs, DEFAULT_INDEX,
+    TermsArgs, TimelineArgs, DEFAULT_INDEX,
 };
 use dateline::answer::Timelines;
 use dateline::index_dir;
@@ -355,6 +355,28 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
         header_timeout: Duration::from_millis(args.header_timeout_ms.max(1)),
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `dateline terms`: the frequent and distinctive terms of the matches; 1 when none match.
+pub fn terms(args: TermsArgs) -> Result<ExitCode> {
+    ensure_default_index(&args.location.index)?;
+    let open = index_dir::open_for_search(&args.location.index)?;
+    let request = dateline::terms::Request {
+        query: args.query,
+        versus: args.versus,
+        filters: filters_of(&args.filters)?,
+        limit: args.limit,
+    };
+    let searcher = index_dir::reader(&open.index)?.searcher();
+    let t = answer::terms(&searcher, &open, &request)?;
+    to_stdout(|out| {
+        if args.json {
+            json::write_line(out, &t)
+        } else {
+            output::terms::print_terms(out, &t, Paint::stdout())
+        }
+    })?;
+    Ok(found(t.matches > 0))
 }
 
 /// Values listed per facet by `search --facets`.

@@ -31,6 +31,7 @@ pub mod spelling;
 pub mod stored;
 pub mod suggest;
 pub mod tabular;
+pub mod terms;
 pub mod timeline;
 pub mod token_cache;
 pub mod topk;

@@ -34,6 +34,7 @@ fn main() -> ExitCode {
         Command::Similar(args) => commands::similar(args),
         Command::Show(args) => commands::show(args),
         Command::Timeline(args) => commands::timeline(args),
+        Command::Terms(args) => commands::terms(args),
         Command::Serve(args) => commands::serve(args),
         Command::Export(args) => commands::export(args),
         Command::Completions(args) => print_with(|out| {

@@ -347,6 +347,7 @@ fn searching_never_reaches_indexing_code() {
         "search",
         "show",
         "similar",
+        "terms",
     ] {
         assert!(
             !reaches(&graph, module, "indexer"),

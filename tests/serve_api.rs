@@ -1124,3 +1124,38 @@ fn api_filters_on_collection_and_undated_and_counts_what_a_date_filter_left_out(
         "{page}"
     );
 }
+
+#[test]
+fn api_terms_returns_the_cli_object() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    let r = s.get("/api/terms?q=oil&versus=cocoa&limit=5&from=1987-01");
+    assert_eq!(r.status, 200, "{}", r.body);
+    // Byte for byte, keys in the CLI's order too.
+    let cli = a.stdout(&[
+        "terms", "oil", "--versus", "cocoa", "--limit", "5", "--from", "1987-01", "--json",
+    ]);
+    let without_ms = |s: &str| s[..s.find("\"elapsed_ms\"").unwrap()].to_string();
+    assert_eq!(without_ms(&r.body), without_ms(&cli));
+    let t = r.json();
+    assert_eq!(t["versus"], "cocoa");
+    assert_eq!(t["frequent"].as_array().unwrap().len(), 5);
+    assert!(!t["distinctive"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn api_terms_refuses_a_bad_query_or_limit_with_400() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    for (path, fix) in [
+        ("/api/terms?q=oil+title:*", "title:oil"),
+        ("/api/terms?q=oil&versus=gas+date:yesterday", "YYYY"),
+        ("/api/terms", "q=*"),
+        ("/api/terms?q=oil&limit=1000", "over the limit"),
+    ] {
+        let r = s.get(path);
+        assert_eq!(r.status, 400, "{path}: {}", r.body);
+        let message = r.json()["error"].as_str().unwrap_or_default().to_string();
+        assert!(message.contains(fix), "{path}: {message}");
+    }
+}

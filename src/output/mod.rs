@@ -10,6 +10,7 @@
 //! - [`json`]: JSON objects and JSON Lines
 //! - [`csv`]: CSV tables, safe for spreadsheets
 //! - [`split`]: NDJSON in numbered files of bounded size, each appearing whole
+//! - [`terms`]: the frequent and distinctive terms of `dateline terms`
 
 pub mod chart;
 pub mod csv;
@@ -17,6 +18,7 @@ pub mod human;
 pub mod json;
 pub mod split;
 pub mod terminal;
+pub mod terms;
 
 use std::io::{self, Write};
 

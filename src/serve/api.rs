@@ -1,4 +1,4 @@
-//! The JSON API: `/api/search`, `/api/timeline`, `/api/facets`, `/api/article/{id}`,
+//! The JSON API: `/api/search`, `/api/timeline`, `/api/facets`, `/api/terms`, `/api/article/{id}`,
 //! `/api/similar/{id}`, `/api/export` and `/healthz`. Each answers with exactly the object
 //! the CLI's `--json` prints (built by [`crate::answer`]), and errors as `{"error": "..."}`
 //! with 400 (bad query or parameter), 404 (no such article) or 503 (busy, too slow).
@@ -129,6 +129,32 @@ pub(crate) async fn facets(
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
+/// `dateline terms --json`: `q`, `versus`, the filters and `limit` (terms per list).
+pub(crate) async fn terms(
+    State(state): State<Shared>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, Failure> {
+    let p = Params::parse(raw.as_deref());
+    let request = crate::terms::Request {
+        query: p.required_query()?,
+        versus: p.versus()?,
+        filters: p.filters()?,
+        limit: p.number(
+            "limit",
+            crate::terms::DEFAULT_LIMIT,
+            MAX_LIMIT,
+            "ask for fewer terms",
+        )?,
+    };
+    let body = blocking(&state, move |st, searcher| {
+        let t = answer::terms(searcher, &st.open, &request).map_err(Failure::of_search)?;
+        // Written here, not as a Value: its keys keep the CLI's order.
+        serde_json::to_vec(&t).map_err(|e| Failure::internal(e.into()))
+    })
+    .await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
 /// The article with this id: only ids are looked up, never paths.
 pub(crate) fn find(
     st: &super::AppState,
@@ -186,7 +212,7 @@ pub(crate) async fn similar(
 
 pub(crate) async fn unknown() -> Failure {
     Failure::not_found(
-        "no such API endpoint: use /api/search, /api/timeline, /api/facets, /api/article/ID, \
+        "no such API endpoint: use /api/search, /api/timeline, /api/facets, /api/terms, /api/article/ID, \
          /api/similar/ID or /api/export",
     )
 }

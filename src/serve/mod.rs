@@ -180,6 +180,7 @@ fn router(state: Shared) -> Router {
         .route("/api/search", get(api::search))
         .route("/api/timeline", get(api::timeline))
         .route("/api/facets", get(api::facets))
+        .route("/api/terms", get(api::terms))
         .route("/api/article/{id}", get(api::article))
         .route("/api/similar/{id}", get(api::similar))
         .route("/api/export", get(api::export))

@@ -139,6 +139,21 @@ impl Params {
         Ok(Some((split, top)))
     }
 
+    /// `versus`: the query the matches are compared with (`dateline terms --versus`), capped
+    /// in length as `q` is; None when absent or blank.
+    pub fn versus(&self) -> Result<Option<String>, Failure> {
+        let Some(v) = self.one("versus") else {
+            return Ok(None);
+        };
+        let chars = v.chars().count();
+        if chars > MAX_QUERY_CHARS {
+            return Err(Failure::bad(format!(
+                "versus is {chars} characters long: give at most {MAX_QUERY_CHARS}"
+            )));
+        }
+        Ok(Some(v.to_string()))
+    }
+
     /// `q`, which this request needs.
     pub fn required_query(&self) -> Result<String, Failure> {
         self.query()?
