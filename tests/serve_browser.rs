@@ -949,3 +949,61 @@ fn hostile_labels_queries_and_words_show_as_text_on_the_desk() {
         "text became markup"
     );
 }
+
+/// Writes docs/desk.png, the README's picture of the research desk: "cocoa" beside
+/// "coffee" on the Reuters-21578 corpus, shares over time, their words and facets, at
+/// 1280×1300. Rerun with `cargo test --release --test serve_browser -- --ignored
+/// screenshot_of_a_two` (the corpus is read as for docs/serve.png).
+#[test]
+#[ignore = "needs the Reuters-21578 corpus (../shared) and rewrites docs/desk.png"]
+fn screenshot_of_a_two_query_comparison_on_reuters() {
+    use base64::Engine as _;
+    browser::require();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let corpus = std::env::var_os("DATELINE_REUTERS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("../shared/corpora/reuters21578"));
+    assert!(corpus.is_dir(), "no corpus at {}", corpus.display());
+    let archive = Archive::new();
+    archive
+        .cmd()
+        .args(["index", "--index"])
+        .arg(archive.index())
+        .arg(&corpus)
+        .assert()
+        .success();
+    let server = Server::start(&archive.index());
+    let b = Browser::start();
+    b.cdp(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 1280, "height": 1300, "deviceScaleFactor": 1, "mobile": false}),
+    );
+    search_by_typing(&b, &server, "cocoa");
+    let before = b.url();
+    b.find("a#compare").click();
+    b.wait_for_navigation(&before);
+    b.find("#queries li[data-i='0'] input.label")
+        .send_keys("Cocoa");
+    b.find("#queries li[data-i='1'] input.label")
+        .send_keys("Coffee");
+    let before = b.url();
+    b.find("#queries li[data-i='1'] input.q")
+        .send_keys(&format!("coffee{ENTER}"));
+    b.wait_for_navigation(&before);
+    b.find("#desk-timeline rect.fill.c1");
+    b.find(".words-col[data-i='1'] button.word");
+    b.wait_until("every words column to load", |b| {
+        b.find_all(".words .loading").is_empty()
+    });
+    b.exec(
+        "document.activeElement && document.activeElement.blur();",
+        json!([]),
+    );
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(b.screenshot_base64())
+        .expect("WebDriver sends base64");
+    assert!(png.starts_with(b"\x89PNG"), "a PNG");
+    let out = root.join("docs/desk.png");
+    std::fs::write(&out, &png).expect("write docs/desk.png");
+    eprintln!("wrote {} ({} bytes)", out.display(), png.len());
+}

@@ -96,6 +96,14 @@ impl Chart {
         Ok(Chart { by, series })
     }
 
+    /// Each series named as the desk names its query (one query's answer has no label).
+    fn named(mut self, desk: &Desk) -> Chart {
+        for (s, e) in self.series.iter_mut().zip(&desk.entries) {
+            s.label = Some(e.name().to_string());
+        }
+        self
+    }
+
     /// Every period any series has, in order.
     pub(super) fn starts(&self) -> Vec<NaiveDate> {
         let mut starts: Vec<NaiveDate> = self
@@ -120,7 +128,7 @@ pub(super) async fn timeline_of(state: &Shared, desk: &Desk) -> Result<Chart, Fa
     let raw = desk.api_query(&desk.entries, desk.by);
     let value = api_value(api::timeline(State(state.clone()), RawQuery(Some(raw))).await).await?;
     if value.get("series").is_some() || desk.entries.len() < 2 {
-        return Chart::from_json(value);
+        return Chart::from_json(value).map(|c| c.named(desk));
     }
     // An API that takes one query: one call each, on the first one's period.
     let mut chart: Option<Chart> = None;
@@ -135,7 +143,9 @@ pub(super) async fn timeline_of(state: &Shared, desk: &Desk) -> Result<Chart, Fa
             None => chart = Some(one),
         }
     }
-    chart.ok_or_else(|| Failure::bad("no query"))
+    chart
+        .map(|c| c.named(desk))
+        .ok_or_else(|| Failure::bad("no query"))
 }
 
 /// One query's facets, as `/api/facets` gives them: each facet's name and its values.
