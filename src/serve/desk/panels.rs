@@ -92,7 +92,9 @@ pub(super) fn active_filters(desk: &Desk) -> Markup {
                 @for (k, v) in &desk.filters {
                     li {
                         a.remove-filter href=(desk.without_filter(k, v)) title={ "Remove the " (k) " filter" } {
-                            (filter_name(k)) ": " (safe(v))
+                            (filter_name(k))
+                            // A switch (`undated=1`) is named, not valued.
+                            @if k != "undated" { ": " (safe(v)) }
                             span.x aria-hidden="true" { " ×" }
                         }
                     }
@@ -271,7 +273,8 @@ pub(super) fn facets_panel(desk: &Desk, facets: &[FacetSeries]) -> Markup {
         section #panel-facets .panel aria-label="Sources, places and authors" {
             (panel_head("Sources, places, authors", "csv-facets", &csv, html! {}))
             @for (key, param, heading) in FACETS {
-                @if facets.iter().any(|f| f.facets.contains_key(key)) {
+                // A facet no query has a value of (no article names its source) is left out.
+                @if facets.iter().any(|f| f.facets.get(key).is_some_and(|v| !v.is_empty())) {
                     section.facet-row data-field=(key) {
                         h3 { (heading) }
                         div class=(columns_class(desk.entries.len())) {
