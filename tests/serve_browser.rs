@@ -1007,3 +1007,28 @@ fn screenshot_of_a_two_query_comparison_on_reuters() {
     std::fs::write(&out, &png).expect("write docs/desk.png");
     eprintln!("wrote {} ({} bytes)", out.display(), png.len());
 }
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
+fn at_phone_width_the_desk_does_not_scroll_sideways() {
+    let (_archive, server, b) = cocoa_session(true);
+    b.cdp(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 375, "height": 740, "deviceScaleFactor": 2, "mobile": true}),
+    );
+    b.goto(&server.at(
+        "compare?q=cocoa&label=Cocoa+stories&q=coffee+OR+chocolate&label=Coffee+and+chocolate&add=1",
+    ));
+    b.find("#desk-timeline rect.fill.c1");
+    let widths = b.exec(
+        "return [window.innerWidth, document.documentElement.scrollWidth, \
+                 document.body.scrollWidth];",
+        json!([]),
+    );
+    assert!(
+        widths[0] == json!(375)
+            && widths[1].as_i64() <= Some(375)
+            && widths[2].as_i64() <= Some(375),
+        "the desk is wider than a 375 px phone: [innerWidth, html, body scrollWidth] = {widths}"
+    );
+}
