@@ -30,7 +30,7 @@ pub(super) fn desk_form(desk: &Desk) -> Markup {
                 ol #queries {
                     @for i in 0..rows {
                         @let e = desk.entries.get(i).unwrap_or(&empty);
-                        li.query-row data-i=(i) {
+                        li class={ "query-row c" (i) } data-i=(i) {
                             (swatch(i))
                             input.q name="q" type="search" value=(e.q) maxlength=(MAX_QUERY_CHARS)
                                 autocomplete="off" aria-label={ "Query " (i + 1) }
@@ -41,6 +41,8 @@ pub(super) fn desk_form(desk: &Desk) -> Markup {
                             @if i < desk.entries.len() && desk.entries.len() > 1 {
                                 a.remove-query href=(desk.without_query(i))
                                     title="Remove this query" aria-label={ "Remove query " (i + 1) } { "×" }
+                            } @else {
+                                span.remove-slot {}
                             }
                         }
                     }
@@ -70,8 +72,8 @@ pub(super) fn desk_form(desk: &Desk) -> Markup {
                     label for="by" { "Per" }
                     select #by name="by" {
                         option value="" selected[desk.by.is_none()] { "Automatic" }
-                        @for period in [Period::Day, Period::Week, Period::Month, Period::Year] {
-                            option value=(period.name()) selected[desk.by == Some(period)] { (period.name()) }
+                        @for (period, text) in [(Period::Day, "Day"), (Period::Week, "Week"), (Period::Month, "Month"), (Period::Year, "Year")] {
+                            option value=(period.name()) selected[desk.by == Some(period)] { (text) }
                         }
                     }
                 }

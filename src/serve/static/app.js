@@ -39,7 +39,7 @@
   function addRow() {
     var i = queries.children.length;
     if (i >= MAX_QUERIES) return null;
-    var li = el("li", "query-row");
+    var li = el("li", "query-row c" + i);
     li.setAttribute("data-i", String(i));
     var sw = el("span", "swatch c" + i);
     sw.setAttribute("aria-hidden", "true");
@@ -60,6 +60,7 @@
     li.appendChild(sw);
     li.appendChild(q);
     li.appendChild(label);
+    li.appendChild(el("span", "remove-slot"));
     queries.appendChild(li);
     if (addButton && queries.children.length >= MAX_QUERIES) addButton.hidden = true;
     return q;
