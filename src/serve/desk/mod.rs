@@ -73,6 +73,37 @@ impl FromStr for Scale {
     }
 }
 
+/// What the words panel's distinctive words stand out against: the whole archive (the
+/// default), or the matches of the desk's other queries, which shows how each query's
+/// stories are framed apart from the rest.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Against {
+    #[default]
+    Archive,
+    Others,
+}
+
+impl Against {
+    fn name(self) -> &'static str {
+        match self {
+            Against::Archive => "archive",
+            Against::Others => "others",
+        }
+    }
+}
+
+impl FromStr for Against {
+    type Err = UnknownChoice;
+
+    fn from_str(text: &str) -> Result<Against, UnknownChoice> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "archive" => Ok(Against::Archive),
+            "others" => Ok(Against::Others),
+            _ => Err(UnknownChoice::new(text, "archive or others")),
+        }
+    }
+}
+
 /// One query of the desk.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Entry {
@@ -97,6 +128,7 @@ impl Entry {
 struct Desk {
     entries: Vec<Entry>,
     scale: Scale,
+    against: Against,
     by: Option<Period>,
     /// The query whose articles are listed (0-based).
     hits: usize,
@@ -177,6 +209,7 @@ impl Desk {
         let last = entries.len().saturating_sub(1);
         Ok(Desk {
             scale: p.word("scale")?.unwrap_or_default(),
+            against: p.word("against")?.unwrap_or_default(),
             by: p.period()?,
             hits: p
                 .number(
@@ -199,6 +232,9 @@ impl Desk {
             s.append_pair("label", &e.label);
         }
         s.append_pair("scale", self.scale.name());
+        if self.against != Against::Archive {
+            s.append_pair("against", self.against.name());
+        }
         if let Some(by) = self.by {
             s.append_pair("by", by.name());
         }
@@ -278,6 +314,31 @@ impl Desk {
         if let Some(by) = by {
             s.append_pair("by", by.name());
         }
+        for (k, v) in &self.filters {
+            s.append_pair(k, v);
+        }
+        s.finish()
+    }
+
+    /// The `/api/terms` parameters of query `i`: against the other queries' matches (any of
+    /// them) when the desk asks for that and there are others.
+    fn terms_query(&self, i: usize) -> String {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        s.append_pair(
+            "q",
+            self.entries.get(i).map(|e| e.q.as_str()).unwrap_or("*"),
+        );
+        let others: Vec<String> = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, e)| format!("({})", e.q))
+            .collect();
+        if self.against == Against::Others && !others.is_empty() {
+            s.append_pair("versus", &others.join(" OR "));
+        }
+        s.append_pair("limit", &WORDS_SHOWN.to_string());
         for (k, v) in &self.filters {
             s.append_pair(k, v);
         }
@@ -449,6 +510,26 @@ mod tests {
         assert!(err.message.contains("at most 5"), "{}", err.message);
         let err = Desk::from_params(&Params::parse(Some("q=a&scale=log"))).unwrap_err();
         assert_eq!(err.message, "invalid scale 'log': use share or count");
+    }
+
+    #[test]
+    fn words_stand_out_against_the_other_queries_when_asked() {
+        let d = desk("q=cocoa&q=coffee+prices&q=tea&against=others&author=Jo");
+        let p = Params::parse(Some(&d.terms_query(0)));
+        assert_eq!(p.one("q"), Some("cocoa"));
+        assert_eq!(p.one("versus"), Some("(coffee prices) OR (tea)"));
+        assert_eq!(p.one("author"), Some("Jo"));
+        assert_eq!(desk(&d.query_string()).against, Against::Others);
+        let alone = desk("q=cocoa&against=others");
+        assert_eq!(
+            Params::parse(Some(&alone.terms_query(0))).one("versus"),
+            None
+        );
+        let archive = desk("q=cocoa&q=tea");
+        assert_eq!(
+            Params::parse(Some(&archive.terms_query(0))).one("versus"),
+            None
+        );
     }
 
     #[test]

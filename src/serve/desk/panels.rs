@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use maud::{html, Markup};
 
 use super::answers::{Chart, FacetSeries, PointJson};
-use super::{filter_name, Desk, Entry, Scale, FACETS, MAX_LABEL_CHARS, MAX_QUERIES, WORDS_SHOWN};
+use super::{filter_name, Against, Desk, Entry, Scale, FACETS, MAX_LABEL_CHARS, MAX_QUERIES};
 use crate::serve::page::{self, period_label, plural, safe, thousands, View};
 use crate::serve::params::MAX_QUERY_CHARS;
 use crate::timeline::Period;
@@ -136,7 +136,7 @@ pub(super) fn timeline_panel(desk: &Desk, chart: &Chart) -> Markup {
     // Without `all` from the API there is no share to draw.
     let scale = if shares { desk.scale } else { Scale::Count };
     let toggle = html! {
-        div.scale-toggle role="group" aria-label="Bars show" {
+        div.toggle.scale-toggle role="group" aria-label="Bars show" {
             @for (s, text) in [(Scale::Share, "Share of all articles"), (Scale::Count, "Counts")] {
                 @if s == scale {
                     a.scale.on href=(desk.with(|d| d.scale = s)) data-scale=(s.name()) aria-current="true" { (text) }
@@ -310,17 +310,36 @@ pub(super) fn facets_panel(desk: &Desk, facets: &[FacetSeries]) -> Markup {
 
 pub(super) fn words_panel(desk: &Desk) -> Markup {
     let csv = format!("/compare/words.csv?{}", desk.query_string());
-    let filters = desk.filters_query();
+    let against = if desk.entries.len() > 1 {
+        desk.against
+    } else {
+        Against::Archive
+    };
+    let toggle = html! {
+        @if desk.entries.len() > 1 {
+            div.toggle.against role="group" aria-label="Distinctive against" {
+                @for (a, text) in [(Against::Archive, "against the archive"), (Against::Others, "against the other queries")] {
+                    @if a == against {
+                        a.on href=(desk.with(|d| d.against = a)) aria-current="true" { (text) }
+                    } @else {
+                        a href=(desk.with(|d| d.against = a)) { (text) }
+                    }
+                }
+            }
+        }
+    };
     html! {
         section #panel-words .panel aria-label="Words" {
-            (panel_head("Words", "csv-words", &csv, html! {}))
+            (panel_head("Words", "csv-words", &csv, toggle))
             p.hint {
                 "The words most frequent among each query's matches, and the most distinctive: \
-                 used far more in them than in the whole archive. Click a word to add it to its query."
+                 used far more in them than "
+                @if against == Against::Others { "in the matches of the other queries" } @else { "in the whole archive" }
+                ". Click a word to add it to its query."
             }
             div class=(columns_class(desk.entries.len())) {
                 @for (i, e) in desk.entries.iter().enumerate() {
-                    div.words-col data-i=(i) data-terms=(terms_api(e, &filters)) {
+                    div.words-col data-i=(i) data-terms={ "/api/terms?" (desk.terms_query(i)) } {
                         h3 { (swatch(i)) (safe(e.name())) }
                         div.words {
                             p.loading { "The words load with JavaScript on; the CSV link has them too." }
@@ -330,19 +349,6 @@ pub(super) fn words_panel(desk: &Desk) -> Markup {
             }
         }
     }
-}
-
-/// The `/api/terms` request of the words panel's column for `e`.
-pub(super) fn terms_api(e: &Entry, filters: &str) -> String {
-    let mut s = form_urlencoded::Serializer::new(String::new());
-    s.append_pair("q", &e.q);
-    s.append_pair("limit", &WORDS_SHOWN.to_string());
-    let mut url = format!("/api/terms?{}", s.finish());
-    if !filters.is_empty() {
-        url.push('&');
-        url.push_str(filters);
-    }
-    url
 }
 
 pub(super) fn hits_panel(desk: &Desk, view: &View, searched: &crate::answer::Searched) -> Markup {
