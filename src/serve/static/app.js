@@ -168,10 +168,9 @@
           wordList("Distinctive", t.distinctive, i, "distinctive"),
           wordList("Frequent", t.frequent, i, "frequent"));
         if (t.sampled) {
-          var of = typeof t.sampled === "number"
-            ? " of " + t.sampled.toLocaleString("en") + " of the " + Number(t.matches).toLocaleString("en") + " matches"
-            : " of the matches";
-          box.appendChild(el("p", "sampled", "From a random sample" + of + "."));
+          box.appendChild(el("p", "sampled", "From a random sample of " +
+            Number(t.sample).toLocaleString("en") + " of the " +
+            Number(t.matches).toLocaleString("en") + " matches."));
         }
       })
       .catch(function (err) {
