@@ -662,7 +662,7 @@ fn the_desk_draws_each_query_and_its_panels_download_as_guarded_csv() {
         "/compare?q=crude+oil&label=&scale=share&author=Ann+Lee&add=1"
     );
     let desk = s.page(&href);
-    assert_eq!(desk.matches("<li class=\"query-row\"").count(), 2);
+    assert_eq!(desk.matches("<li class=\"query-row c").count(), 2);
 
     let state = "q=oil&label=Oil&q=cocoa&label=%3Dcmd()&scale=count&by=month";
     let desk = s.page(&format!("/compare?{state}"));
