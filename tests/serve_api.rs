@@ -713,6 +713,98 @@ fn search_page_has_results_facets_timeline_pages_and_exports() {
 }
 
 #[test]
+fn the_desk_draws_each_query_and_its_panels_download_as_guarded_csv() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    // One click from a search: its query and filters come along, a row waits for the next.
+    let page = s.page("/?q=crude+oil&author=Ann+Lee");
+    let href = unescape(attr_after(&page, "id=\"compare\"", "href"));
+    assert_eq!(
+        href,
+        "/compare?q=crude+oil&label=&scale=share&author=Ann+Lee&add=1"
+    );
+    let desk = s.page(&href);
+    assert_eq!(desk.matches("<li class=\"query-row c").count(), 2);
+
+    let state = "q=oil&label=Oil&q=cocoa&label=%3Dcmd()&scale=count&by=month";
+    let desk = s.page(&format!("/compare?{state}"));
+    for part in [
+        "<form id=\"desk\" action=\"/compare\" method=\"get\">",
+        "<strong class=\"name\">Oil</strong>",
+        "<strong class=\"name\">=cmd()</strong>",
+        "<rect class=\"fill c0\"",
+        "<rect class=\"fill c1\"",
+        "<div class=\"facet-col\" data-i=\"1\"><h4><span class=\"swatch c1\"",
+        "data-terms=\"/api/terms?q=cocoa&amp;limit=15\"",
+        "id=\"csv-timeline\" href=\"/compare/timeline.csv?",
+    ] {
+        assert!(desk.contains(part), "{part}");
+    }
+
+    let csv = s.get(&format!("/compare/timeline.csv?{state}"));
+    assert_eq!(csv.status, 200, "{}", csv.body);
+    assert!(csv.content_type.starts_with("text/csv"));
+    assert!(csv
+        .header("content-disposition")
+        .unwrap_or_default()
+        .starts_with("attachment"));
+    let rows: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(rows[0], "label,query,by,start,count,all,share");
+    assert!(
+        rows.contains(&"Oil,oil,month,1987-01-01,6,6,1"),
+        "{}",
+        csv.body
+    );
+    // A label a spreadsheet would run is written as text.
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("'=cmd(),cocoa,month,1987-03-01,2,")),
+        "{}",
+        csv.body
+    );
+    let facets = s.get(&format!("/compare/facets.csv?{state}"));
+    assert_eq!(facets.status, 200, "{}", facets.body);
+    assert!(facets.body.starts_with("label,query,facet,value,count\n"));
+    assert!(
+        facets.body.contains("\n'=cmd(),cocoa,authors,Dee Ray,2\n"),
+        "{}",
+        facets.body
+    );
+    assert!(
+        facets.body.contains("\nOil,oil,authors,Ann Lee,8\n"),
+        "{}",
+        facets.body
+    );
+}
+
+#[test]
+fn the_desk_refuses_a_sixth_query_and_a_bad_scale_with_the_fix() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    let six = (0..6)
+        .map(|i| format!("q=w{i}"))
+        .collect::<Vec<_>>()
+        .join("&");
+    let r = s.get(&format!("/compare?{six}"));
+    assert_eq!(r.status, 400);
+    assert!(
+        r.body
+            .contains("6 queries: compare at most 5 at once; remove one"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("value=\"w4\""),
+        "the queries stay in the form"
+    );
+    let r = s.get("/compare/timeline.csv?q=oil&scale=log");
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["error"], "invalid scale 'log': use share or count");
+    let r = s.get("/compare/facets.csv");
+    assert_eq!(r.status, 400);
+}
+
+#[test]
 fn search_page_suggests_and_reports_bad_queries_with_400() {
     let a = wire();
     let s = Server::start(&a, &[]);

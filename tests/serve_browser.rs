@@ -538,3 +538,497 @@ fn screenshot_of_the_reuters_results_page() {
     std::fs::write(&out, &png).expect("write docs/serve.png");
     eprintln!("wrote {} ({} bytes)", out.display(), png.len());
 }
+
+// The research desk (/compare): queries side by side.
+
+/// The desk's state as a reader sees it: each query row's query and label, the legend, the
+/// period, which scale is on, the bars' tooltips and the active filters.
+fn desk_state(b: &Browser) -> serde_json::Value {
+    b.exec(
+        "const all = (css, f) => [...document.querySelectorAll(css)].map(f); \
+         return { \
+           queries: all('#queries li.query-row', li => [li.querySelector('input.q').value, \
+                                                        li.querySelector('input.label').value]) \
+                      .filter(r => r[0] !== ''), \
+           legend: all('#panel-timeline .legend li', li => li.innerText), \
+           by: document.getElementById('by').value, \
+           scale: all('.scale-toggle a.on', a => a.dataset.scale), \
+           bars: all('#desk-timeline rect.fill', r => [r.getAttribute('class'), \
+                     r.getAttribute('height'), r.querySelector('title').textContent]), \
+           filters: all('.active-filters a', a => a.innerText), \
+           hits: all('#panel-hits #results li.hit a.title', a => a.innerText), \
+         };",
+        json!([]),
+    )
+}
+
+/// The `height` of every bar of the desk's timeline, by series colour class.
+fn bar_heights(b: &Browser, class: &str) -> Vec<f64> {
+    b.exec(
+        "return [...document.querySelectorAll('#desk-timeline rect.fill.' + arguments[0])] \
+           .map(r => Number(r.getAttribute('height')));",
+        json!([class]),
+    )
+    .as_array()
+    .expect("a list")
+    .iter()
+    .map(|v| v.as_f64().unwrap_or(-1.0))
+    .collect()
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
+fn adding_a_second_query_shows_two_coloured_series_with_a_legend() {
+    let (_archive, server, b) = cocoa_session(true);
+    search_by_typing(&b, &server, "cocoa");
+    // One click from a search to the desk, the search's query already in.
+    let before = b.url();
+    b.find("a#compare").click();
+    b.wait_for_navigation(&before);
+    b.find("form#desk");
+    assert!(b.url().contains("/compare?"), "{}", b.url());
+    let rows = b.find_all("#queries li.query-row input.q");
+    assert_eq!(rows.len(), 2, "the search's query and a row for the next");
+    assert_eq!(rows[0].prop("value"), "cocoa");
+    assert_eq!(
+        b.exec(
+            "return document.activeElement.getAttribute('aria-label');",
+            json!([])
+        ),
+        json!("Query 2"),
+        "the cursor waits in the new row"
+    );
+    b.find("#queries li[data-i='1'] input.q")
+        .send_keys("coffee");
+    // "+ Add a query" adds a third row in place, without a reload; left empty, it is
+    // ignored.
+    let url = b.url();
+    b.find("#add-query").click();
+    assert_eq!(b.find_all("#queries li.query-row").len(), 3);
+    assert_eq!(b.url(), url, "no reload");
+    b.find("#queries li[data-i='2'] input.q").send_keys(ENTER);
+    b.wait_for_navigation(&url);
+    b.find("#desk-timeline rect.fill");
+
+    let legend: Vec<String> = b
+        .find_all("#panel-timeline .legend li")
+        .iter()
+        .map(|li| li.text())
+        .collect();
+    assert_eq!(legend.len(), 2, "{legend:?}");
+    assert!(
+        legend[0].starts_with("cocoa") && legend[0].contains("5 articles"),
+        "{legend:?}"
+    );
+    assert!(
+        legend[1].starts_with("coffee") && legend[1].contains("2 articles"),
+        "{legend:?}"
+    );
+    let colour = |css: &str| {
+        b.exec(
+            "return getComputedStyle(document.querySelector(arguments[0])).fill;",
+            json!([css]),
+        )
+    };
+    let (first, second) = (
+        colour("#desk-timeline rect.fill.c0"),
+        colour("#desk-timeline rect.fill.c1"),
+    );
+    assert_ne!(first, second, "each series in its own colour");
+    assert_eq!(
+        colour("#panel-timeline .legend li[data-i='1'] .swatch")
+            .as_str()
+            .map(|_| ()),
+        Some(()),
+    );
+    assert_eq!(
+        b.exec(
+            "return getComputedStyle(document.querySelector('.legend li[data-i=\"1\"] .swatch')).backgroundColor;",
+            json!([])
+        ),
+        second,
+        "the legend's swatch is the bars' colour"
+    );
+    assert!(bar_heights(&b, "c0").iter().any(|h| *h > 0.0));
+    assert!(bar_heights(&b, "c1").iter().any(|h| *h > 0.0));
+    // Facets side by side: one column per query.
+    let columns = b.find_all("#panel-facets section.facet-row[data-field=authors] .facet-col");
+    assert_eq!(columns.len(), 2);
+    assert!(
+        columns[0].text().contains("Jo Park"),
+        "{}",
+        columns[0].text()
+    );
+    assert!(
+        columns[1].text().contains("Rui Costa"),
+        "{}",
+        columns[1].text()
+    );
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
+fn the_counts_toggle_changes_the_bars_values() {
+    let (_archive, server, b) = cocoa_session(true);
+    b.goto(&server.at("compare?q=cocoa&q=coffee"));
+    b.find("#desk-timeline rect.fill");
+    let share = desk_state(&b);
+    assert_eq!(share["scale"], json!(["share"]), "shares by default");
+    let tips: Vec<String> = share["bars"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[2].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        tips.iter().any(|t| t.contains('%') && t.contains(" of ")),
+        "{tips:?}"
+    );
+
+    b.find(".scale-toggle a[data-scale=count]").click();
+    b.wait_until("the scale to switch", |b| b.url().contains("scale=count"));
+    let count = desk_state(&b);
+    assert_eq!(count["scale"], json!(["count"]));
+    assert_ne!(count["bars"], share["bars"], "the bars change");
+    let cocoa_2017: Vec<String> = count["bars"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r[0] == json!("fill c0"))
+        .map(|r| r[2].as_str().unwrap().to_string())
+        .filter(|t| t.contains("2017"))
+        .collect();
+    assert!(
+        cocoa_2017.iter().any(|t| t.contains(": 3 articles")),
+        "three cocoa stories in 2017, counted: {cocoa_2017:?}"
+    );
+    // What the script drew in place is what the server draws for that URL.
+    let url = b.url();
+    b.goto(&url);
+    b.find("#desk-timeline rect.fill");
+    assert_eq!(desk_state(&b), count, "reloading {url}");
+    b.find(".scale-toggle a[data-scale=share]").click();
+    b.wait_until("the scale to switch back", |b| {
+        b.url().contains("scale=share")
+    });
+    assert_eq!(desk_state(&b)["bars"], share["bars"]);
+}
+
+/// Eight cocoa stories that talk of the ICCO and its buffer stock, and eight on other
+/// commodities: "ICCO" is what sets the cocoa stories apart.
+fn words_archive() -> Archive {
+    let archive = Archive::new();
+    let mut lines = Vec::new();
+    for i in 0..8 {
+        lines.push(json!({"title": format!("Cocoa council meets {i}"), "date": format!("1987-03-{:02}", i + 1),
+            "body": format!("The ICCO council discussed the cocoa buffer stock rules; delegates from \
+                             Ghana and the Ivory Coast met in London, session {i}.")}).to_string());
+        lines.push(json!({"title": format!("Grain shipments {i}"), "date": format!("1987-03-{:02}", i + 1),
+            "body": format!("Wheat and maize shipments rose as farmers sold grain to exporters in \
+                             Chicago, session {i}; coffee traders watched.")}).to_string());
+    }
+    archive.write("words.jsonl", lines.join("\n") + "\n");
+    archive.index_json(&[]);
+    archive
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
+fn clicking_a_distinctive_word_adds_it_to_its_query() {
+    browser::require();
+    let archive = words_archive();
+    let server = Server::start(&archive.index());
+    let b = Browser::start();
+    b.goto(&server.at("compare?q=wheat&label=Grain&q=cocoa&label=Cocoa"));
+    b.find(".words-col[data-i='1'] .distinctive button.word");
+    let terms: Vec<String> = b
+        .exec(
+            "return [...document.querySelectorAll(\".words-col[data-i='1'] .distinctive button.word\")] \
+               .map(w => w.dataset.term.toLowerCase());",
+            json!([]),
+        )
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        terms.iter().any(|t| t == "icco"),
+        "ICCO sets cocoa apart: {terms:?}"
+    );
+    let icco = b
+        .find_all(".words-col[data-i='1'] .distinctive button.word")
+        .into_iter()
+        .find(|w| w.prop("textContent").to_lowercase().starts_with("icco"))
+        .expect("the ICCO button");
+    let before = b.url();
+    icco.click();
+    b.wait_for_navigation(&before);
+    b.find("#desk-timeline");
+    let state = desk_state(&b);
+    assert_eq!(
+        state["queries"],
+        json!([["wheat", "Grain"], ["cocoa ICCO", "Cocoa"]]),
+        "the word joins the second query, the first stays"
+    );
+    assert!(b.url().contains("q=cocoa+ICCO"), "{}", b.url());
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
+fn the_url_of_a_comparison_reloads_the_same_state() {
+    let (_archive, server, b) = cocoa_session(true);
+    b.goto(&server.at("compare?q=cocoa"));
+    b.find("#desk-timeline rect.fill");
+    // Built by hand: a second query with a label, a period, a filter, the counts.
+    b.find("#add-query").click();
+    b.find("#queries li[data-i='1'] input.q")
+        .send_keys("coffee OR chocolate");
+    b.find("#queries li[data-i='1'] input.label")
+        .send_keys("Coffee & chocolate");
+    b.exec("document.getElementById('by').value = 'year';", json!([]));
+    let before = b.url();
+    b.find("#queries li[data-i='0'] input.label")
+        .send_keys(&format!("Cocoa{ENTER}"));
+    b.wait_for_navigation(&before);
+    let before = b.url();
+    b.find_all(
+        "#panel-facets section.facet-row[data-field=sources] .facet-col[data-i='0'] a.facet-value",
+    )
+    .into_iter()
+    .find(|a| a.text().starts_with("Reuters"))
+    .expect("Reuters among cocoa's sources")
+    .click();
+    b.wait_for_navigation(&before);
+    b.find(".scale-toggle a[data-scale=count]").click();
+    b.wait_until("the counts", |b| b.url().contains("scale=count"));
+    let state = desk_state(&b);
+    assert_eq!(
+        state["queries"],
+        json!([
+            ["cocoa", "Cocoa"],
+            ["coffee OR chocolate", "Coffee & chocolate"]
+        ])
+    );
+    assert_eq!(state["by"], json!("year"));
+    assert_eq!(state["filters"], json!(["Source: Reuters ×"]));
+
+    // The URL alone, in a fresh browser, gives the same desk.
+    let url = b.url();
+    drop(b);
+    let b = Browser::start();
+    b.goto(&url);
+    b.find("#desk-timeline rect.fill");
+    assert_eq!(desk_state(&b), state, "{url}");
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
+fn csv_links_download_each_panels_data() {
+    let (_archive, server, b) = cocoa_session(true);
+    b.goto(&server.at("compare?q=cocoa&label=%3DHYPERLINK(%22x%22)&q=coffee&by=year"));
+    b.find("#desk-timeline rect.fill");
+    let get = |id: &str| -> String {
+        // A download link, not a page to open.
+        let href = b.find(&format!("a.csv#{id}[download]")).prop("href");
+        let (status, kind, body) = b
+            .exec_async(
+                "const [href, done] = arguments; fetch(href).then(r => r.text().then(t => \
+                 done([r.status, r.headers.get('content-type'), t])));",
+                json!([href]),
+            )
+            .as_array()
+            .map(|a| {
+                (
+                    a[0].clone(),
+                    a[1].clone(),
+                    a[2].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .expect("an answer");
+        assert_eq!(status, json!(200), "{href}: {body}");
+        assert!(
+            kind.as_str().unwrap_or_default().starts_with("text/csv"),
+            "{href}: {kind}"
+        );
+        body
+    };
+    let timeline = get("csv-timeline");
+    let lines: Vec<&str> = timeline.lines().collect();
+    assert_eq!(lines[0], "label,query,by,start,count,all,share");
+    // The label a spreadsheet would run is written as text.
+    assert!(
+        lines.contains(&"\"'=HYPERLINK(\"\"x\"\")\",cocoa,year,2017-01-01,3,4,0.75"),
+        "{timeline}"
+    );
+    assert!(
+        lines.contains(&"coffee,coffee,year,2017-01-01,2,4,0.5"),
+        "{timeline}"
+    );
+    let facets = get("csv-facets");
+    assert!(
+        facets.starts_with("label,query,facet,value,count\n"),
+        "{facets}"
+    );
+    assert!(
+        facets.contains("\"'=HYPERLINK(\"\"x\"\")\",cocoa,authors,Jo Park,3"),
+        "{facets}"
+    );
+    assert!(facets.contains("coffee,coffee,places,Santos,1"), "{facets}");
+    let words = get("csv-words");
+    assert!(
+        words.starts_with("label,query,list,term,count,score,matches,background\n"),
+        "{words}"
+    );
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
+fn with_javascript_off_the_desk_adds_a_query_and_draws_both() {
+    let (_archive, server, b) = cocoa_session(false);
+    b.goto(&server.at("compare?q=cocoa"));
+    b.find("#desk-timeline rect.fill");
+    let before = b.url();
+    b.find("#add-query").click();
+    b.wait_for_navigation(&before);
+    let before = b.url();
+    b.find("#queries li[data-i='1'] input.q")
+        .send_keys(&format!("coffee{ENTER}"));
+    b.wait_for_navigation(&before);
+    b.find("#desk-timeline rect.fill.c1");
+    assert_eq!(b.find_all("#panel-timeline .legend li").len(), 2);
+    // The counts are a link away.
+    let before = b.url();
+    b.find(".scale-toggle a[data-scale=count]").click();
+    b.wait_for_navigation(&before);
+    assert_eq!(desk_state(&b)["scale"], json!(["count"]));
+    assert_eq!(hit_titles(&b).len(), 5, "cocoa's articles");
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
+fn hostile_labels_queries_and_words_show_as_text_on_the_desk() {
+    browser::require();
+    let archive = Archive::new();
+    let evil = "<img src=x onerror=\"window.__pwned=1\">";
+    let lines: Vec<String> = (0..4)
+        .map(|i| {
+            json!({"title": format!("Story {i} {evil}"), "date": format!("2017-05-0{}", i + 1),
+                   "authors": [evil], "body": format!("Cocoa {evil} and <script>window.__pwned=1</script> cocoa.")})
+            .to_string()
+        })
+        .collect();
+    archive.write("evil.jsonl", lines.join("\n") + "\n");
+    archive.index_json(&[]);
+    let server = Server::start(&archive.index());
+    let b = Browser::start();
+    let label = "<script>window.__pwned=1</script>";
+    b.goto(&server.at(&format!(
+        "compare?q=cocoa&label={}&q=%22onerror%22&label=",
+        label.replace('<', "%3C").replace('>', "%3E").replace('=', "%3D")
+    )));
+    b.find("#desk-timeline");
+    b.wait_until("the words to load", |b| {
+        b.find_all(".words .loading").is_empty()
+    });
+    assert!(
+        b.text("#panel-timeline .legend").contains(label),
+        "{}",
+        b.text("#panel-timeline .legend")
+    );
+    assert_eq!(
+        b.exec("return typeof window.__pwned;", json!([])),
+        json!("undefined")
+    );
+    assert_eq!(
+        b.exec(
+            "return document.querySelectorAll('img[src=x], main script').length;",
+            json!([])
+        ),
+        json!(0),
+        "text became markup"
+    );
+}
+
+/// Writes docs/desk.png, the README's picture of the research desk: "cocoa" beside
+/// "coffee" on the Reuters-21578 corpus, shares over time, their words and facets, at
+/// 1280×1300. Rerun with `cargo test --release --test serve_browser -- --ignored
+/// screenshot_of_a_two` (the corpus is read as for docs/serve.png).
+#[test]
+#[ignore = "needs the Reuters-21578 corpus (../shared) and rewrites docs/desk.png"]
+fn screenshot_of_a_two_query_comparison_on_reuters() {
+    use base64::Engine as _;
+    browser::require();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let corpus = std::env::var_os("DATELINE_REUTERS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("../shared/corpora/reuters21578"));
+    assert!(corpus.is_dir(), "no corpus at {}", corpus.display());
+    let archive = Archive::new();
+    archive
+        .cmd()
+        .args(["index", "--index"])
+        .arg(archive.index())
+        .arg(&corpus)
+        .assert()
+        .success();
+    let server = Server::start(&archive.index());
+    let b = Browser::start();
+    b.cdp(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 1280, "height": 1300, "deviceScaleFactor": 1, "mobile": false}),
+    );
+    search_by_typing(&b, &server, "cocoa");
+    let before = b.url();
+    b.find("a#compare").click();
+    b.wait_for_navigation(&before);
+    b.find("#queries li[data-i='0'] input.label")
+        .send_keys("Cocoa");
+    b.find("#queries li[data-i='1'] input.label")
+        .send_keys("Coffee");
+    let before = b.url();
+    b.find("#queries li[data-i='1'] input.q")
+        .send_keys(&format!("coffee{ENTER}"));
+    b.wait_for_navigation(&before);
+    b.find("#desk-timeline rect.fill.c1");
+    b.find(".words-col[data-i='1'] button.word");
+    b.wait_until("every words column to load", |b| {
+        b.find_all(".words .loading").is_empty()
+    });
+    b.exec(
+        "document.activeElement && document.activeElement.blur();",
+        json!([]),
+    );
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(b.screenshot_base64())
+        .expect("WebDriver sends base64");
+    assert!(png.starts_with(b"\x89PNG"), "a PNG");
+    let out = root.join("docs/desk.png");
+    std::fs::write(&out, &png).expect("write docs/desk.png");
+    eprintln!("wrote {} ({} bytes)", out.display(), png.len());
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
+fn at_phone_width_the_desk_does_not_scroll_sideways() {
+    let (_archive, server, b) = cocoa_session(true);
+    b.cdp(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 375, "height": 740, "deviceScaleFactor": 2, "mobile": true}),
+    );
+    b.goto(&server.at(
+        "compare?q=cocoa&label=Cocoa+stories&q=coffee+OR+chocolate&label=Coffee+and+chocolate&add=1",
+    ));
+    b.find("#desk-timeline rect.fill.c1");
+    let widths = b.exec(
+        "return [window.innerWidth, document.documentElement.scrollWidth, \
+                 document.body.scrollWidth];",
+        json!([]),
+    );
+    assert!(
+        widths[0] == json!(375)
+            && widths[1].as_i64() <= Some(375)
+            && widths[2].as_i64() <= Some(375),
+        "the desk is wider than a 375 px phone: [innerWidth, html, body scrollWidth] = {widths}"
+    );
+}

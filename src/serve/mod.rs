@@ -8,6 +8,7 @@
 //!
 //! - [`api`]: `/api/...` and `/healthz`, the same JSON objects as the CLI's `--json`
 //! - [`page`]: the HTML pages (maud templates, escaped by default)
+//! - [`desk`]: the research desk (`/compare`): queries side by side, and its CSV panels
 //! - [`params`]: query-string parameters, checked and capped
 //! - [`cache`]: answers kept for repeated searches, until the next commit
 //! - [`conns`]: the connections: capped, and closed when idle or slow
@@ -15,6 +16,7 @@
 mod api;
 mod cache;
 mod conns;
+mod desk;
 mod page;
 mod params;
 
@@ -173,6 +175,9 @@ async fn shutdown_signal() {
 fn router(state: Shared) -> Router {
     Router::new()
         .route("/", get(page::home))
+        .route("/compare", get(desk::desk))
+        .route("/compare/timeline.csv", get(desk::timeline_csv))
+        .route("/compare/facets.csv", get(desk::facets_csv))
         .route("/article/{id}", get(page::article))
         .route("/static/app.css", get(page::css))
         .route("/static/app.js", get(page::js))
@@ -194,7 +199,7 @@ fn router(state: Shared) -> Router {
 /// No inline script or style, nothing from elsewhere, no framing; the browser must take
 /// each response as the type it is sent as.
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-                   form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+                   connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 async fn safety_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;

@@ -27,20 +27,20 @@ use crate::snippet::Highlighted;
 use crate::timeline::{Period, Timeline};
 
 /// Hits per page.
-const PER_PAGE: usize = 10;
+pub(super) const PER_PAGE: usize = 10;
 /// Snippet length on the search page, a little longer than the API's
 /// [`crate::snippet::DEFAULT_CHARS`].
-const PAGE_SNIPPET_CHARS: usize = 240;
+pub(super) const PAGE_SNIPPET_CHARS: usize = 240;
 /// Most bars in the timeline: the period is made coarser until they fit.
-const TIMELINE_BARS: usize = 120;
+pub(super) const TIMELINE_BARS: usize = 120;
 /// Copies and similar articles listed on an article's page.
 const COPIES_SHOWN: usize = 50;
 const SIMILAR_SHOWN: usize = 10;
 
 /// What the search page shows: everything comes from, and goes back into, the URL.
 #[derive(Debug, Clone, Default)]
-struct View {
-    q: String,
+pub(super) struct View {
+    pub(super) q: String,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     sort: SortOrder,
@@ -100,7 +100,7 @@ const FIELDS: [Field; 4] = [
 ];
 
 impl View {
-    fn from_params(p: &Params) -> Result<View, Failure> {
+    pub(super) fn from_params(p: &Params) -> Result<View, Failure> {
         let filters = p.filters()?;
         let page = p
             .number("page", 1, MAX_OFFSET / PER_PAGE + 1, NARROW)?
@@ -166,7 +166,7 @@ impl View {
     }
 
     /// The search's parameters (`q` first; no page), as a query string.
-    fn search_params(&self) -> String {
+    pub(super) fn search_params(&self) -> String {
         let mut s = form_urlencoded::Serializer::new(String::new());
         s.append_pair("q", &self.q);
         if let Some(d) = self.from {
@@ -195,7 +195,7 @@ impl View {
         s.finish()
     }
 
-    fn href(&self) -> String {
+    pub(super) fn href(&self) -> String {
         let mut out = format!("/?{}", self.search_params());
         if self.page > 1 {
             out.push_str(&format!("&page={}", self.page));
@@ -267,11 +267,11 @@ impl View {
 
 /// Text from an article, or quoting one, as the page shows it: control characters (NUL,
 /// ESC, ...) and bidi overrides escaped (`\x00`, `\u{202e}`), as on the terminal.
-fn safe(text: &str) -> Cow<'_, str> {
+pub(super) fn safe(text: &str) -> Cow<'_, str> {
     output::terminal_safe(text)
 }
 
-fn html_response(status: StatusCode, page: Markup) -> Response {
+pub(super) fn html_response(status: StatusCode, page: Markup) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
@@ -332,6 +332,11 @@ fn error_page(view: &View, failure: Failure) -> Response {
 }
 
 fn layout(title: &str, view: &View, main: Markup) -> Markup {
+    document(title, search_form(view), main)
+}
+
+/// A whole page: `top` is the form in its header (the search's, or the desk's).
+pub(super) fn document(title: &str, top: Markup, main: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -345,7 +350,7 @@ fn layout(title: &str, view: &View, main: Markup) -> Markup {
             body {
                 header.top {
                     a.brand href="/" { "dateline" }
-                    (search_form(view))
+                    (top)
                 }
                 main { (main) }
             }
@@ -428,7 +433,7 @@ pub(crate) fn thousands(n: impl Into<u64>) -> String {
     out
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
+pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
     format!(
         "{} {}",
         thousands(n as u64),
@@ -466,6 +471,9 @@ fn results(view: &View, searched: &Searched) -> Markup {
                     " · "
                     a #export-jsonl href=(view.export_href("jsonl")) download { "JSON Lines" }
                 }
+            }
+            p.compare {
+                a #compare href=(super::desk::from_search(view)) { "Compare with another query →" }
             }
         }
         @if let Some(s) = &r.suggestion {
@@ -577,7 +585,7 @@ fn facet(view: &View, field: Field, counts: &[FacetCount]) -> Markup {
     }
 }
 
-fn hit_item(view: &View, hit: &Hit) -> Markup {
+pub(super) fn hit_item(view: &View, hit: &Hit) -> Markup {
     html! {
         li.hit data-id=(hit.id) {
             a.title href=(view.article_href(&hit.id)) { (title_html(&hit.title)) }
@@ -606,7 +614,7 @@ fn title_html(title: &Highlighted) -> Markup {
     }
 }
 
-fn period_label(by: Period, start: NaiveDate) -> String {
+pub(super) fn period_label(by: Period, start: NaiveDate) -> String {
     match by {
         Period::Day => start.format("%Y-%m-%d").to_string(),
         Period::Week => format!("week of {}", start.format("%Y-%m-%d")),

@@ -57,6 +57,16 @@ impl Params {
         out
     }
 
+    /// Every value of `name` in order, blank ones too (trimmed): the n-th `label` names the
+    /// n-th `q` even when a label between them was left empty.
+    pub fn every(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .collect()
+    }
+
     /// The query `q`, capped in length; None when absent or blank.
     pub fn query(&self) -> Result<Option<String>, Failure> {
         let Some(q) = self.one("q") else {

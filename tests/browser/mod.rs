@@ -257,6 +257,16 @@ impl Browser {
         )
     }
 
+    /// Runs `script` in the page and waits for it to call its last argument with the value
+    /// to return (`arguments[arguments.length - 1](value)`).
+    pub fn exec_async(&self, script: &str, args: Value) -> Value {
+        self.command(
+            "POST",
+            "/execute/async",
+            Some(json!({ "script": script, "args": args })),
+        )
+    }
+
     /// A Chrome DevTools Protocol command, through chromedriver.
     pub fn cdp(&self, cmd: &str, params: Value) -> Value {
         self.command(
