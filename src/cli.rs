@@ -176,7 +176,9 @@ pub struct FilterArgs {
 
 #[derive(Debug, Args)]
 #[command(after_help = "Query syntax:
-  THAAD South Korea             any of the words; articles with more of them rank higher
+  THAAD South Korea             counts the articles with all the words; lists them first,
+                                then those with only some (marked, with the words missing)
+  cocoa prices OR tariffs       OR joins the parts beside it: cocoa, and prices or tariffs
   +THAAD +Korea -Japan          require or exclude words (also AND, OR, NOT)
   \"South Korea\"                 a phrase
   title:thaad author:oki body:missile place:tokyo source:reuters
@@ -221,6 +223,10 @@ pub struct SearchArgs {
     /// tab or CR gets a leading ' so a spreadsheet shows it rather than runs it)
     #[arg(long, requires = "format")]
     pub csv_raw: bool,
+    /// With --format: after the articles with every word, also write those with only some
+    /// of them, each marked (partial: true, and the words it is missing)
+    #[arg(long, requires = "format")]
+    pub partial: bool,
     /// Show a one-line sparkline of the matches over time above the results
     #[arg(long)]
     pub timeline: bool,
@@ -263,7 +269,8 @@ pub struct ShowArgs {
 
 #[derive(Debug, Args)]
 pub struct FacetsArgs {
-    /// The query (as for `dateline search`; * for every article)
+    /// The query (as for `dateline search`: counts the articles with every word unless it
+    /// says OR; * for every article)
     #[arg(value_name = "QUERY", allow_hyphen_values = true)]
     pub query: String,
     #[command(flatten)]
@@ -285,7 +292,8 @@ Monday to Sunday and are labelled with the Monday. Articles without a date are c
 separately. The query syntax is the same as for `dateline search`."
 )]
 pub struct TimelineArgs {
-    /// The query (as for search; * for every article)
+    /// The query (as for search: counts the articles with every word unless it says OR; *
+    /// for every article)
     #[arg(value_name = "QUERY", allow_hyphen_values = true)]
     pub query: String,
     #[command(flatten)]

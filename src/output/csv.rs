@@ -13,9 +13,9 @@ use super::display_path;
 
 /// The header of `search --format csv`, one column per [`Row`] field.
 /// Columns are only ever added at the end: scripts read them by position.
-pub const COLUMNS: [&str; 12] = [
+pub const COLUMNS: [&str; 14] = [
     "title", "authors", "date", "place", "source", "path", "line", "score", "member", "record",
-    "url", "id",
+    "url", "id", "partial", "missing",
 ];
 
 /// `text` as a CSV cell a spreadsheet shows rather than runs: a `'` before a leading `=`,
@@ -81,6 +81,8 @@ impl<W: Write> CsvRows<W> {
             row.record.map(|r| r.to_string()).unwrap_or_default(),
             text(row.url.unwrap_or_default()),
             row.id,
+            row.partial.to_string(),
+            text(row.missing.join("; ")),
         ];
         self.w.write_record(&record).map_err(csv_to_io)
     }
