@@ -324,7 +324,7 @@ fn counted_first<T: Copy>(
 }
 
 /// Whether `query` matches each of the documents at `addresses`.
-pub(crate) fn matching(
+pub fn matching(
     searcher: &Searcher,
     query: &dyn Query,
     addresses: &[DocAddress],
