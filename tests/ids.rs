@@ -85,7 +85,11 @@ fn every_output_prints_the_same_id_and_show_finds_it() {
     assert_eq!(row["id"], id.as_str());
     let csv = a.stdout(&["search", "gold", "--format", "csv"]);
     assert!(
-        csv.lines().nth(1).unwrap().ends_with(&format!(",{id}")),
+        // The id column, followed by the partial and missing columns added after it.
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .ends_with(&format!(",{id},false,")),
         "{csv}"
     );
     let human = a.stdout(&["search", "gold"]);

@@ -290,7 +290,10 @@ fn hits_and_rows_say_where_they_came_from() {
     let out = a.stdout(&["search", "thaad OR gold", "--format", "csv"]);
     let mut reader = csv::Reader::from_reader(out.as_bytes());
     let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    assert_eq!(&headers[8..], ["member", "record", "url", "id"]);
+    assert_eq!(
+        &headers[8..],
+        ["member", "record", "url", "id", "partial", "missing"]
+    );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let thaad = rows
         .iter()
