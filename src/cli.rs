@@ -191,7 +191,9 @@ pub struct FilterArgs {
 
 #[derive(Debug, Args)]
 #[command(after_help = "Query syntax:
-  THAAD South Korea             any of the words; articles with more of them rank higher
+  THAAD South Korea             counts the articles with all the words; lists them first,
+                                then those with only some (marked, with the words missing)
+  cocoa prices OR tariffs       OR joins the parts beside it: cocoa, and prices or tariffs
   +THAAD +Korea -Japan          require or exclude words (also AND, OR, NOT)
   \"South Korea\"                 a phrase
   title:thaad author:oki body:missile place:tokyo source:reuters collection:bbc
@@ -236,6 +238,10 @@ pub struct SearchArgs {
     /// tab or CR gets a leading ' so a spreadsheet shows it rather than runs it)
     #[arg(long, requires = "format")]
     pub csv_raw: bool,
+    /// With --format: after the articles with every word, also write those with only some
+    /// of them, each marked (partial: true, and the words it is missing)
+    #[arg(long, requires = "format")]
+    pub partial: bool,
     /// Show a one-line sparkline of the matches over time above the results
     #[arg(long)]
     pub timeline: bool,
@@ -283,7 +289,8 @@ facet's values for each query, one row per query (--json: {\"series\": [{\"label
 \"total_hits\", \"facets\"}]}). One query keeps its own output."
 )]
 pub struct FacetsArgs {
-    /// The query (as for `dateline search`; * for every article)
+    /// The query (as for `dateline search`: counts the articles with every word unless it
+    /// says OR; * for every article)
     #[arg(value_name = "QUERY", allow_hyphen_values = true)]
     pub query: String,
     /// More queries, counted side by side with the first (one starting with - goes after --)
@@ -319,7 +326,8 @@ prints {\"by\", \"series\": [{\"label\", \"query\", \"total\", \"undated\", \"pe
 --csv one row per series and period: label,query,period,count,all,share."
 )]
 pub struct TimelineArgs {
-    /// The query (as for search; * for every article)
+    /// The query (as for search: counts the articles with every word unless it says OR; *
+    /// for every article)
     #[arg(value_name = "QUERY", allow_hyphen_values = true)]
     pub query: String,
     /// More queries, drawn side by side with the first (one starting with - goes after --)

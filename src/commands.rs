@@ -203,6 +203,7 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
         let options = export::Options {
             format,
             csv_raw: args.csv_raw,
+            partial: args.partial,
         };
         let rows = export_rows(&open, &request, options)?;
         return Ok(found(rows > 0));
@@ -238,7 +239,7 @@ fn export_rows(
     let out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
     let mut rows = output::RowWriter::new(options, out).context("writing output")?;
     let searcher = index_dir::reader(&open.index)?.searcher();
-    let written = export::for_each_row(&searcher, open, request, |row| {
+    let written = export::for_each_row(&searcher, open, request, options.partial, |row| {
         rows.write(row).context("writing output")
     })?;
     rows.finish().context("writing output")?;
@@ -418,7 +419,11 @@ fn facets_of_one(
         if as_json {
             json::write_line(out, &answer::facets_json(&results, &facets))
         } else {
-            writeln!(out, "{} matching articles", results.total_hits)?;
+            if results.counting == dateline::query::Counting::AllWords {
+                writeln!(out, "{} articles have all the words", results.total_hits)?;
+            } else {
+                writeln!(out, "{} matching articles", results.total_hits)?;
+            }
             output::print_undated_left_out(out, results.undated_left_out)?;
             output::print_facets(out, &facets, Paint::stdout())
         }

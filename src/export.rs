@@ -6,6 +6,10 @@
 //! read from the store one at a time and handed on as rows, which `output` writes as they
 //! come (CSV safe for spreadsheets, or JSON Lines), so memory does not grow with the size of
 //! the articles. A reader that closes the pipe early (`| head`) ends the export quietly.
+//!
+//! An export writes the counted set (the articles with every word unless the query says
+//! OR), as every count counts it; asked to, it adds the partial matches after it, each row
+//! marked with the words it is missing.
 
 use std::cmp::Ordering;
 use std::collections::hash_map::Entry;
@@ -70,6 +74,8 @@ pub struct Options {
     pub format: Format,
     /// CSV: write cells as they are, even those a spreadsheet would run as formulas.
     pub csv_raw: bool,
+    /// Write the partial matches (only some of the words) after the counted set, marked.
+    pub partial: bool,
 }
 
 /// One match without its document: enough to order it and find it again.
@@ -79,16 +85,22 @@ pub struct Match {
     /// Seconds since the epoch.
     pub date: Option<i64>,
     pub address: DocAddress,
+    /// Only some of the words: written after the counted set, and only when asked for.
+    pub partial: bool,
 }
 
-/// Puts matches in the order `sort` asks for: best score first, or newest / oldest first with
-/// undated articles last; ties keep index order, as a search's pages do.
+/// Puts matches in the order `sort` asks for: the counted set before the partial matches,
+/// and in each best score first, or newest / oldest first with undated articles last; ties
+/// keep index order, as a search's pages do.
 pub fn sort_matches(matches: &mut [Match], sort: SortOrder) {
     let by_address = |a: &Match, b: &Match| a.address.cmp(&b.address);
+    let tiers = |a: &Match, b: &Match| a.partial.cmp(&b.partial);
     match sort {
-        SortOrder::Relevance => {
-            matches.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| by_address(a, b)))
-        }
+        SortOrder::Relevance => matches.sort_by(|a, b| {
+            tiers(a, b)
+                .then_with(|| b.score.total_cmp(&a.score))
+                .then_with(|| by_address(a, b))
+        }),
         SortOrder::Newest | SortOrder::Oldest => {
             let newest = sort == SortOrder::Newest;
             matches.sort_by(|a, b| {
@@ -99,16 +111,22 @@ pub fn sort_matches(matches: &mut [Match], sort: SortOrder) {
                     (None, Some(_)) => Ordering::Greater,
                     (None, None) => Ordering::Equal,
                 };
-                dates.then_with(|| by_address(a, b))
+                tiers(a, b).then(dates).then_with(|| by_address(a, b))
             })
         }
     }
 }
 
-/// Every match of the request's query and filters, in its order (limit and offset
-/// ignored), scored by the ranking a search's pages are cut from ([`search::rank`]), to its
-/// last match: an export reads every article anyway, which costs far more.
-pub fn all_matches(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Result<Vec<Match>> {
+/// Every counted match of the request's query and filters, with the partial matches after
+/// them when `partial` says so, in its order (limit and offset ignored), scored by the
+/// ranking a search's pages are cut from ([`search::rank`]), to its last match: an export
+/// reads every article anyway, which costs far more.
+pub fn all_matches(
+    searcher: &Searcher,
+    open: &OpenIndex,
+    req: &Request,
+    partial: bool,
+) -> Result<(query::Built, Vec<Match>)> {
     let built = query::build(
         &open.index,
         &open.fields,
@@ -116,11 +134,14 @@ pub fn all_matches(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
         &req.filters,
         &req.ranking,
     )?;
-    let ranked = search::rank(searcher, &built, req, Depth::All, None)?;
+    let mut ranked = search::rank(searcher, &built, req, Depth::All, None)?;
+    if !partial {
+        ranked.hits.truncate(ranked.counted);
+    }
     // Opened once per segment: reading a column costs far less than opening it.
     let mut dates: HashMap<SegmentOrdinal, Column<DateTime>> = HashMap::new();
     let mut matches = Vec::with_capacity(ranked.hits.len());
-    for (score, address) in ranked.hits {
+    for (i, (score, address)) in ranked.hits.into_iter().enumerate() {
         let column = match dates.entry(address.segment_ord) {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => {
@@ -134,10 +155,11 @@ pub fn all_matches(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
                 .first(address.doc_id)
                 .map(|d| d.into_timestamp_secs()),
             address,
+            partial: i >= ranked.counted,
         });
     }
     sort_matches(&mut matches, req.sort);
-    Ok(matches)
+    Ok((built, matches))
 }
 
 /// One exported article: the shape of a `--format jsonl` line (`output/csv.rs` writes the
@@ -158,6 +180,9 @@ pub struct Row {
     pub url: Option<String>,
     pub id: String,
     pub collection: Option<String>,
+    /// Only some of the words (written with `--partial`), and the words it lacks, as typed.
+    pub partial: bool,
+    pub missing: Vec<String>,
 }
 
 impl Row {
@@ -177,26 +202,38 @@ impl Row {
             url: article.url,
             id: article.id,
             collection: article.collection,
+            partial: false,
+            missing: Vec::new(),
         }
     }
 }
 
-/// Reads every match of `req`, in its order, one document at a time, and hands each as a
-/// [`Row`] to `each`; returns how many rows it handed over. Memory does not grow with the
+/// Reads every counted match of `req` (and with `partial` the partial matches after them),
+/// in its order, one document at a time, and hands each as a [`Row`] to `each`; returns how
+/// many rows it handed over. Memory does not grow with the
 /// articles: only the matches' addresses are held. An error from `each` (a closed pipe)
 /// ends the reading and comes back as it is.
 pub fn for_each_row(
     searcher: &Searcher,
     open: &OpenIndex,
     req: &Request,
+    partial: bool,
     mut each: impl FnMut(Row) -> Result<()>,
 ) -> Result<u64> {
-    let matches = all_matches(searcher, open, req)?;
+    let (built, matches) = all_matches(searcher, open, req, partial)?;
     let mut written = 0;
     for m in &matches {
         let doc: TantivyDocument = searcher.doc(m.address)?;
         let id = schema::id_at(searcher, m.address)?;
-        each(Row::new(Stored::read(&doc, &open.fields, id), m.score))?;
+        let mut row = Row::new(Stored::read(&doc, &open.fields, id), m.score);
+        if m.partial {
+            let marks = search::partial_marks(searcher, &built, &[m.address])?;
+            if let Some((partial, missing)) = marks.into_iter().next() {
+                row.partial = partial;
+                row.missing = missing;
+            }
+        }
+        each(row)?;
         written += 1;
     }
     Ok(written)
@@ -211,6 +248,7 @@ mod tests {
             score,
             date,
             address: DocAddress::new(0, doc),
+            partial: false,
         }
     }
 

@@ -94,6 +94,8 @@ pub fn similar_at(
         facets: None,
         total_hits: hits.len(),
         articles: hits.len(),
+        counting: crate::query::Counting::Matches,
+        partial_hits: 0,
         total_is_estimate: false,
         offset: 0,
         hits,

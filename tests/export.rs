@@ -69,7 +69,9 @@ fn csv_has_every_match_quoted() {
             "record",
             "url",
             "id",
-            "collection"
+            "collection",
+            "partial",
+            "missing"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
@@ -118,8 +120,9 @@ fn jsonl_has_every_match_with_author_arrays_in_sort_order() {
     assert_eq!(rows[24]["place"], "LONDON");
     for row in &rows {
         let keys: Vec<&String> = row.as_object().unwrap().keys().collect();
-        // The first eight, then member, record, url, id and collection.
-        assert_eq!(keys.len(), 13, "{row}");
+        // The first eight, then member, record, url, id and collection, then partial and
+        // missing.
+        assert_eq!(keys.len(), 15, "{row}");
         assert_eq!(row["collection"], "articles", "{row}");
         assert!(row["score"].as_f64().unwrap() > 0.0, "{row}");
         assert_eq!(row["line"], Value::Null);
@@ -179,4 +182,96 @@ fn a_closed_pipe_ends_the_export_cleanly() {
         assert!(status.success(), "{format}: {status:?} {err}");
         assert_eq!(err, "", "{format}");
     }
+}
+
+/// Two articles with "cocoa quotas", two with "quotas" only.
+fn cocoa_quotas() -> Archive {
+    let a = Archive::new();
+    a.article(
+        "c1.txt",
+        "Cocoa one",
+        "",
+        "2017-03-01",
+        "Cocoa quotas agreed.",
+    );
+    a.article(
+        "c2.txt",
+        "Cocoa two",
+        "",
+        "2017-03-02",
+        "Cocoa quotas agreed again.",
+    );
+    a.article(
+        "q1.txt",
+        "Quotas one",
+        "",
+        "2017-03-03",
+        "Quotas quotas quotas.",
+    );
+    a.article(
+        "q2.txt",
+        "Quotas two",
+        "",
+        "2017-03-04",
+        "Quotas discussed.",
+    );
+    a.index_json(&[]);
+    a
+}
+
+fn export_query(a: &Archive, query: &str, extra: &[&str]) -> Vec<Value> {
+    let out = a
+        .cmd()
+        .args(["search", query, "--format", "jsonl", "--index"])
+        .arg(a.index())
+        .args(extra)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn exports_write_the_articles_with_every_word() {
+    let a = cocoa_quotas();
+    let rows = export_query(&a, "cocoa quotas", &[]);
+    let titles: Vec<&str> = rows.iter().map(|r| r["title"].as_str().unwrap()).collect();
+    assert_eq!(titles.len(), 2, "{titles:?}");
+    assert!(titles.iter().all(|t| t.starts_with("Cocoa")), "{titles:?}");
+    assert!(rows.iter().all(|r| r["partial"] == false));
+}
+
+#[test]
+fn partial_adds_the_partial_matches_after_them_marked() {
+    let a = cocoa_quotas();
+    for sort in ["relevance", "newest"] {
+        let rows = export_query(&a, "cocoa quotas", &["--partial", "--sort", sort]);
+        let marks: Vec<(bool, &str)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r["partial"].as_bool().unwrap(),
+                    r["title"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(marks.len(), 4, "{sort}: {marks:?}");
+        assert!(
+            marks[..2].iter().all(|(p, t)| !p && t.starts_with("Cocoa")),
+            "{marks:?}"
+        );
+        assert!(marks[2..].iter().all(|(p, _)| *p), "{marks:?}");
+        assert_eq!(rows[3]["missing"], serde_json::json!(["cocoa"]));
+    }
+    let csv = export(&a, "csv", &[]);
+    assert!(
+        csv.lines().next().unwrap().ends_with(",partial,missing"),
+        "{csv}"
+    );
 }

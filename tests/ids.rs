@@ -85,11 +85,11 @@ fn every_output_prints_the_same_id_and_show_finds_it() {
     assert_eq!(row["id"], id.as_str());
     let csv = a.stdout(&["search", "gold", "--format", "csv"]);
     assert!(
-        // The id, then the collection: columns are only added at the end.
+        // The id, the collection, then partial and missing: columns are only added at the end.
         csv.lines()
             .nth(1)
             .unwrap()
-            .ends_with(&format!(",{id},articles")),
+            .ends_with(&format!(",{id},articles,false,")),
         "{csv}"
     );
     let human = a.stdout(&["search", "gold"]);

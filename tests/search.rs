@@ -472,7 +472,8 @@ fn did_you_mean_corrects_misspelt_words_from_the_index() {
     );
     // Only a query that finds fewer than three articles gets one.
     assert_eq!(a.search("Korae coffee", &[])["suggestion"], "Korea coffee");
-    let r = a.search("Korae coffee interest", &[]);
+    // (Counted as written: with every word required, a misspelt one finds none.)
+    let r = a.search("Korae OR coffee OR interest", &[]);
     assert_eq!(r["total_hits"], 3, "{r}");
     assert_eq!(r["suggestion"], serde_json::Value::Null, "{r}");
     // Date clauses stay as typed.
@@ -716,6 +717,44 @@ fn with_undated() -> Archive {
     a
 }
 
+/// Three articles with both "cocoa" and "prices", five with "prices" only, dated apart so
+/// that date order and relevance order differ.
+fn cocoa_desk() -> Archive {
+    let a = Archive::new();
+    for (i, day) in ["1987-03-02", "1987-05-04", "1987-07-06"]
+        .iter()
+        .enumerate()
+    {
+        a.article(
+            &format!("both{i}.txt"),
+            &format!("Cocoa report {i}"),
+            "",
+            day,
+            "Cocoa prices rose in London as growers held stock.",
+        );
+    }
+    for (i, day) in [
+        "1987-02-01",
+        "1987-04-01",
+        "1987-06-01",
+        "1987-08-01",
+        "1987-09-01",
+    ]
+    .iter()
+    .enumerate()
+    {
+        a.article(
+            &format!("prices{i}.txt"),
+            &format!("Prices story {i}"),
+            "",
+            day,
+            "Prices prices prices of grain and oil moved on the exchange.",
+        );
+    }
+    a.index_json(&[]);
+    a
+}
+
 #[test]
 fn a_date_filter_says_how_many_undated_matches_it_left_out() {
     let a = with_undated();
@@ -759,4 +798,125 @@ fn undated_finds_only_the_articles_without_a_date() {
         .code(2);
     let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
     assert!(err.contains("--undated") && err.contains("--from"), "{err}");
+}
+
+/// (partial, title) of each hit of `json`.
+fn tiers(json: &serde_json::Value) -> Vec<(bool, String)> {
+    json["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["partial"].as_bool().unwrap(),
+                h["title"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn counts_the_articles_with_every_word_and_lists_the_rest_after_them() {
+    let a = cocoa_desk();
+    let r = a.search("cocoa prices", &["--limit", "20"]);
+    assert_eq!(r["total_hits"], 3, "{r}");
+    assert_eq!(r["partial_hits"], 5, "{r}");
+    assert_eq!(r["counts"], "all words");
+    let t = tiers(&r);
+    assert_eq!(t.len(), 8, "{t:?}");
+    assert!(
+        t[..3]
+            .iter()
+            .all(|(p, title)| !p && title.starts_with("Cocoa")),
+        "{t:?}"
+    );
+    assert!(t[3..].iter().all(|(p, _)| *p), "{t:?}");
+    assert_eq!(r["hits"][3]["missing"], serde_json::json!(["cocoa"]));
+    assert_eq!(r["hits"][0]["missing"], serde_json::json!([]));
+}
+
+#[test]
+fn pages_run_across_the_counted_and_the_partial_matches() {
+    let a = cocoa_desk();
+    let all: Vec<String> = tiers(&a.search("cocoa prices", &["--limit", "20"]))
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect();
+    let page: Vec<String> = tiers(&a.search("cocoa prices", &["--limit", "3", "--offset", "2"]))
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect();
+    assert_eq!(page, all[2..5].to_vec());
+}
+
+#[test]
+fn date_order_puts_the_counted_set_first_too() {
+    let a = cocoa_desk();
+    for (sort, first, partial) in [
+        ("newest", "Cocoa report 2", "Prices story 4"),
+        ("oldest", "Cocoa report 0", "Prices story 0"),
+    ] {
+        let t = tiers(&a.search("cocoa prices", &["--sort", sort, "--limit", "20"]));
+        assert_eq!(t[0], (false, first.to_string()), "{sort}: {t:?}");
+        assert_eq!(t[3], (true, partial.to_string()), "{sort}: {t:?}");
+        let page = tiers(&a.search(
+            "cocoa prices",
+            &["--sort", sort, "--limit", "2", "--offset", "2"],
+        ));
+        assert_eq!(page, t[2..4].to_vec(), "{sort}");
+    }
+}
+
+#[test]
+fn or_counts_any_of_the_words() {
+    let a = cocoa_desk();
+    let r = a.search("cocoa OR prices", &[]);
+    assert_eq!(r["total_hits"], 8, "{r}");
+    assert_eq!(r["partial_hits"], 0);
+    assert_eq!(r["counts"], "matches");
+    let r = a.search("grain cocoa OR oil", &[]);
+    assert_eq!(r["total_hits"], 5, "grain AND (cocoa OR oil): {r}");
+}
+
+#[test]
+fn terminal_says_what_it_counts_and_marks_the_partial_hits() {
+    let a = cocoa_desk();
+    let out = a.stdout(&["search", "cocoa prices", "--limit", "20"]);
+    assert!(
+        out.contains("3 articles have all the words, 5 more some of them"),
+        "{out}"
+    );
+    assert!(
+        out.contains("── 5 more have only some of the words ──"),
+        "{out}"
+    );
+    assert!(out.contains("missing: cocoa"), "{out}");
+    let divider = out.find("──").unwrap();
+    assert!(!out[..divider].contains("Prices story"), "{out}");
+    assert!(!out[divider..].contains("Cocoa report"), "{out}");
+}
+
+#[test]
+fn with_no_article_holding_every_word_the_partial_matches_are_listed_with_a_note() {
+    let a = cocoa_desk();
+    let out = a
+        .run(&["search", "cocoa grain"])
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains("no article has all the words; showing articles with some of them"),
+        "{out}"
+    );
+    assert!(out.contains("missing: grain"), "{out}");
+    assert!(out.contains("missing: cocoa"), "{out}");
+}
+
+#[test]
+fn facets_count_the_articles_with_every_word() {
+    let a = cocoa_desk();
+    let out = a.stdout(&["facets", "cocoa prices"]);
+    assert!(out.starts_with("3 articles have all the words"), "{out}");
 }

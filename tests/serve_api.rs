@@ -1251,3 +1251,28 @@ fn api_terms_refuses_a_bad_query_or_limit_with_400() {
         assert!(message.contains(fix), "{path}: {message}");
     }
 }
+
+#[test]
+fn api_counts_the_articles_with_every_word_and_marks_the_rest() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    // "cocoa prices": the two cocoa copies have both words (price, stemmed); the 24 oil
+    // stories only "prices".
+    let r = s.json("/api/search?q=cocoa+prices&limit=5");
+    assert_eq!(r["total_articles"], 2, "{r}");
+    assert_eq!(r["counts"], "all words");
+    assert_eq!(r["partial_hits"], 24, "{r}");
+    assert_eq!(r["hits"][0]["partial"], false);
+    assert_eq!(r["hits"][1]["partial"], true);
+    assert_eq!(r["hits"][1]["missing"], serde_json::json!(["cocoa"]));
+    let t = s.json("/api/timeline?q=cocoa+prices&by=month");
+    assert_eq!(t["total"], 2, "{t}");
+    let f = s.json("/api/facets?q=cocoa+prices");
+    assert_eq!(f["total_hits"], 2, "{f}");
+    let counted = s.get("/api/export?format=jsonl&q=cocoa+prices");
+    assert_eq!(counted.body.lines().count(), 2, "{}", counted.body);
+    let all = s.get("/api/export?format=jsonl&q=cocoa+prices&partial=1");
+    let cli = a.stdout(&["search", "cocoa prices", "--format", "jsonl", "--partial"]);
+    assert_eq!(all.body, cli);
+    assert_eq!(all.body.lines().count(), 26);
+}

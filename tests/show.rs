@@ -295,7 +295,15 @@ fn hits_and_rows_say_where_they_came_from() {
     let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(
         &headers[8..],
-        ["member", "record", "url", "id", "collection"]
+        [
+            "member",
+            "record",
+            "url",
+            "id",
+            "collection",
+            "partial",
+            "missing"
+        ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let thaad = rows

@@ -603,3 +603,38 @@ fn all_follows_articles_removed_from_the_index() {
     let v = timeline_json(&a, "quota", &["--by", "month"]);
     assert_eq!(shares(&v)[0], row("2017-01-01", 2, 3, 2.0 / 3.0));
 }
+
+#[test]
+fn counts_only_the_articles_with_every_word() {
+    let a = Archive::new();
+    for (i, date) in ["2017-01-05", "2017-03-02"].iter().enumerate() {
+        a.article(
+            &format!("both{i}.txt"),
+            "Cocoa",
+            "",
+            date,
+            "Cocoa prices rose.",
+        );
+    }
+    for (i, date) in ["2017-01-09", "2017-02-02", "2017-03-09"]
+        .iter()
+        .enumerate()
+    {
+        a.article(
+            &format!("prices{i}.txt"),
+            "Grain",
+            "",
+            date,
+            "Grain prices fell.",
+        );
+    }
+    a.index_json(&[]);
+    let t = timeline_json(&a, "cocoa prices", &["--by", "month"]);
+    assert_eq!(t["total"], 2, "{t}");
+    assert_eq!(
+        periods(&t),
+        pairs(&[("2017-01-01", 1), ("2017-02-01", 0), ("2017-03-01", 1)])
+    );
+    let t = timeline_json(&a, "cocoa OR prices", &["--by", "month"]);
+    assert_eq!(t["total"], 5, "{t}");
+}

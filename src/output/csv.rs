@@ -14,7 +14,7 @@ use super::display_path;
 
 /// The header of `search --format csv`, one column per [`Row`] field.
 /// Columns are only ever added at the end: scripts read them by position.
-pub const COLUMNS: [&str; 13] = [
+pub const COLUMNS: [&str; 15] = [
     "title",
     "authors",
     "date",
@@ -28,6 +28,8 @@ pub const COLUMNS: [&str; 13] = [
     "url",
     "id",
     "collection",
+    "partial",
+    "missing",
 ];
 
 /// `text` as a CSV cell a spreadsheet shows rather than runs: a `'` before a leading `=`,
@@ -125,6 +127,8 @@ impl<W: Write> CsvRows<W> {
             text(row.url.unwrap_or_default()),
             row.id,
             text(row.collection.unwrap_or_default()),
+            row.partial.to_string(),
+            text(row.missing.join("; ")),
         ];
         self.w.write_record(&record).map_err(csv_to_io)
     }

@@ -7,6 +7,7 @@ use std::path::Path;
 use crate::facets::{FacetCount, Facets};
 use crate::indexer::Summary;
 use crate::problems::{Problem, Severity};
+use crate::query;
 use crate::search::Results;
 use crate::series::Labelled;
 use crate::show::Shown;
@@ -48,7 +49,18 @@ pub fn location(
 }
 
 pub fn print_results(out: &mut impl Write, r: &Results, s: Paint) -> io::Result<()> {
+    let mut divided = false;
     for hit in &r.hits {
+        if hit.partial && !divided {
+            divided = true;
+            let line = if r.total_hits == 0 {
+                "no article has all the words; showing articles with some of them".to_string()
+            } else {
+                format!("── {} more have only some of the words ──", r.partial_hits)
+            };
+            writeln!(out, "{}", s.paint(META, &line))?;
+            writeln!(out)?;
+        }
         let mut title = hit.title.clone();
         if title.text.trim().is_empty() {
             title.text = "(untitled)".into();
@@ -76,6 +88,12 @@ pub fn print_results(out: &mut impl Write, r: &Results, s: Paint) -> io::Result<
             0 => {}
             1 => meta.push("+1 copy".into()),
             n => meta.push(format!("+{n} copies")),
+        }
+        if hit.partial && !hit.missing.is_empty() {
+            meta.push(format!(
+                "missing: {}",
+                terminal_safe(&hit.missing.join(", "))
+            ));
         }
         writeln!(out, "     {}", s.paint(META, &meta.join(" · ")))?;
         let snippet = Highlighted {
@@ -119,6 +137,29 @@ pub fn print_results(out: &mut impl Write, r: &Results, s: Paint) -> io::Result<
         format!(" (shown {}–{})", r.offset + 1, r.offset + r.hits.len())
     };
     let about = if r.total_is_estimate { "about " } else { "" };
+    if r.counting == query::Counting::AllWords {
+        // Say what the count counts: the articles with every word, not those listed after.
+        let what = match (r.total_hits == 1, r.articles > r.total_hits) {
+            (true, false) => "article has".to_string(),
+            (false, false) => "articles have".to_string(),
+            (one, true) => format!(
+                "{} ({} articles with copies)",
+                if one { "story has" } else { "stories have" },
+                r.articles
+            ),
+        };
+        let more = if r.partial_hits > 0 {
+            format!(", {about}{} more some of them", r.partial_hits)
+        } else {
+            String::new()
+        };
+        return writeln!(
+            out,
+            "{about}{} {what} all the words{more}{range} in {} ms",
+            r.total_hits,
+            r.elapsed.as_millis()
+        );
+    }
     writeln!(
         out,
         "{about}{} {noun}{range} in {} ms",

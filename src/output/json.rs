@@ -66,8 +66,11 @@ fn extend(obj: &mut Value, more: Value) {
     }
 }
 
-/// Search results: `{"query", "total_hits", "total_articles", "hits": [...], "elapsed_ms",
-/// "suggestion", "undated_left_out"}`, with `"facets"` when counted and `"timeline"` when asked for.
+/// Search results: `{"query", "total_hits", "total_articles", "counts", "partial_hits",
+/// "hits": [...], "elapsed_ms", "suggestion", "undated_left_out"}`, with `"facets"` when
+/// counted and `"timeline"` when asked for. The totals count `"counts"` ("all words": the
+/// articles with every word; "matches"); `"partial_hits"` more, with only some of the words,
+/// are listed after them, each hit saying `"partial"` and what it is `"missing"`.
 pub fn results_json(r: &Results, timeline: Option<&Timeline>) -> Value {
     let hits: Vec<Value> = r
         .hits
@@ -101,6 +104,8 @@ pub fn results_json(r: &Results, timeline: Option<&Timeline>) -> Value {
                 },
                 "title_html": h.title.to_html(),
                 "copies": h.copies.iter().map(|c| display_path(c)).collect::<Vec<_>>(),
+                "partial": h.partial,
+                "missing": h.missing,
                 }),
             );
             hit
@@ -111,6 +116,8 @@ pub fn results_json(r: &Results, timeline: Option<&Timeline>) -> Value {
         "total_hits": r.total_hits,
         "total_articles": r.articles,
         "total_is_estimate": r.total_is_estimate,
+        "counts": r.counting.name(),
+        "partial_hits": r.partial_hits,
         "hits": hits,
         "elapsed_ms": r.elapsed.as_millis() as u64,
         "suggestion": r.suggestion,
@@ -149,11 +156,12 @@ pub fn article_json(a: &Shown) -> Value {
     obj
 }
 
-/// `dateline facets --json`: `{"query", "total_hits", "undated_left_out", "facets"}`.
+/// `dateline facets --json`: `{"query", "total_hits", "counts", "undated_left_out", "facets"}`.
 pub fn facets_json(r: &Results, facets: &Facets) -> Value {
     json!({
         "query": r.query,
         "total_hits": r.total_hits,
+        "counts": r.counting.name(),
         "undated_left_out": r.undated_left_out,
         "facets": facets,
     })

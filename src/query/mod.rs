@@ -14,13 +14,15 @@ macro_rules! refuse {
 
 mod dates;
 mod rewrite;
+mod runs;
 mod syntax;
 
 use std::fmt;
 
 use chrono::NaiveDate;
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, ExistsQuery, Occur, Query, QueryParser, TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, ExistsQuery, Occur, Query, QueryParser,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::Index;
@@ -115,12 +117,28 @@ impl Filters {
     }
 }
 
+/// One part of a query that the counted set requires: a word of a plain query, or a run of
+/// one with syntax (`cocoa`, `"general election"`, `prices OR tariffs`).
+pub struct Part {
+    /// As typed.
+    pub label: String,
+    /// What has it (unfiltered).
+    pub query: Box<dyn Query>,
+}
+
 /// The built query plus what the snippet generator needs to know.
 pub struct Built {
+    /// The hit list, ranked: the articles with any of the words.
     pub query: Box<dyn Query>,
-    /// Matches exactly what `query` matches, without the ranking's extra clauses: cheaper
-    /// to count.
+    /// The counted set, which every count, timeline, facet and export runs on: the articles
+    /// with every word (every part of [`Built::parts`]) unless the query says `OR`.
     pub count_query: Box<dyn Query>,
+    /// Matches exactly what `query` matches, without the ranking's extra clauses: the counted
+    /// set and, after it in the list, the partial matches.
+    pub list_query: Box<dyn Query>,
+    /// The parts the counted set requires, so that a partial match can say which it lacks.
+    /// Counting differs from the list only when there are two or more.
+    pub parts: Vec<Part>,
     /// The part that matches words, without filters: what snippets highlight.
     pub text_query: Option<Box<dyn Query>>,
     /// For a ranked plain query: what finds its top k without scoring every match, its
@@ -142,6 +160,37 @@ impl Built {
             Some(q) => q.count(searcher)? as u64,
             None => 0,
         })
+    }
+}
+
+/// What a query's counts count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counting {
+    /// The articles with every word (every part the query requires); those with only some
+    /// are listed after them, never counted.
+    AllWords,
+    /// The articles that match: the query has one word or part, or joins them all with OR.
+    Matches,
+}
+
+impl Counting {
+    /// As JSON says it (`"counts"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Counting::AllWords => "all words",
+            Counting::Matches => "matches",
+        }
+    }
+}
+
+impl Built {
+    /// What this query's counts count.
+    pub fn counting(&self) -> Counting {
+        if self.parts.len() > 1 {
+            Counting::AllWords
+        } else {
+            Counting::Matches
+        }
     }
 }
 
@@ -184,10 +233,18 @@ pub fn build(
     if text.trim().is_empty() && !has_filters(filters) {
         return Err(QueryError::Empty);
     }
-    let (text_query, ranked, rescore) = match words {
-        Some(w) => (Some(w.matches), w.ranked, w.rescore),
+    let (text_query, counted, parts, ranked, rescore) = match words {
+        Some(w) => (
+            Some(w.matches),
+            Some(w.counted),
+            w.parts,
+            w.ranked,
+            w.rescore,
+        ),
         None => (
             None,
+            None,
+            Vec::new(),
             ranking::Scored {
                 query: Box::new(AllQuery),
                 prune: None,
@@ -200,12 +257,16 @@ pub fn build(
     // The ranking's extra clauses only reorder what the plain words match, so counting
     // runs on the plain query.
     let plain = words_or_all(&text_query);
-    let undated = undated.map(|r| restrict(words_or_all(&text_query), &r));
+    let counted = counted.unwrap_or_else(|| plain.box_clone());
+    // What the date filter leaves out is counted as the matches are: on the counted set.
+    let undated = undated.map(|r| restrict(counted.box_clone(), &r));
     // The candidates are filtered as the query is, so that its top k are found among them.
     let prune = ranked.prune.map(|prune| filter_prune(prune, &restrictions));
     Ok(Built {
         query: restrict(ranked.query, &restrictions),
-        count_query: restrict(plain, &restrictions),
+        count_query: restrict(counted, &restrictions),
+        list_query: restrict(plain, &restrictions),
+        parts,
         text_query,
         prune,
         rescore,
@@ -255,10 +316,12 @@ fn undated_only() -> Box<dyn Query> {
     ]))
 }
 
-/// The words of a query: as they match (what snippets highlight and counting runs on) and
-/// as they are ranked.
+/// The words of a query: as they match the hit list (what snippets highlight), as they are
+/// counted, and as they are ranked.
 struct TextPart {
     matches: Box<dyn Query>,
+    counted: Box<dyn Query>,
+    parts: Vec<Part>,
     ranked: ranking::Scored,
     rescore: Option<ranking::Rescore>,
 }
@@ -279,11 +342,23 @@ fn text_part(
     let parser = query_parser(index, fields, ranking.title_boost);
     let parsed = apostrophes(words);
     check_shape(&parsed)?;
-    if ranking::plain_words(&parsed).is_some() {
+    if let Some(plain) = ranking::plain_words(&parsed) {
         let explain = |e| explain_parse_error(e, words);
         let matches = parser.parse_query(&parsed).map_err(explain)?;
         let mut conjunctive = query_parser(index, fields, ranking.title_boost);
         conjunctive.set_conjunction_by_default();
+        let counted = conjunctive.parse_query(&parsed).map_err(explain)?;
+        let mut parts = Vec::new();
+        for (label, word) in words.split_whitespace().zip(plain) {
+            let query = parser.parse_query(word).map_err(explain)?;
+            // A word the analyzer drops (punctuation alone) is required by nothing.
+            if !query.is::<EmptyQuery>() {
+                parts.push(Part {
+                    label: label.to_string(),
+                    query,
+                });
+            }
+        }
         let ranked = ranking::text_query(&parser, &conjunctive, &parsed, ranking)
             .map_err(|e| explain_parse_error(e, words))?;
         let rescore = ranking::rescore_terms(
@@ -296,6 +371,8 @@ fn text_part(
         );
         return Ok(Some(TextPart {
             matches,
+            counted,
+            parts,
             ranked,
             rescore,
         }));
@@ -306,14 +383,32 @@ fn text_part(
         parser: &parser,
         title_boost: ranking.title_boost,
         text: words,
+        conjunctive: false,
     };
     let matches = syntax.build(&parsed)?;
+    let counting = Syntax {
+        conjunctive: true,
+        ..syntax
+    };
+    let counted = counting.build(&runs::bracket_runs(&parsed))?;
+    let mut parts = Vec::new();
+    for part in runs::required_parts(&parsed) {
+        let query = counting.build(&runs::bracket_runs(part))?;
+        if !query.is::<EmptyQuery>() {
+            parts.push(Part {
+                label: part.replace("\\'", "'"),
+                query,
+            });
+        }
+    }
     let ranked = ranking::Scored {
         query: matches.box_clone(),
         prune: None,
     };
     Ok(Some(TextPart {
         matches,
+        counted,
+        parts,
         ranked,
         rescore: None,
     }))
@@ -431,6 +526,63 @@ mod tests {
             Err(e) => e,
             Ok(_) => panic!("'{text}' made a query"),
         }
+    }
+
+    /// How many of `bodies` (one article each) the counted set and the hit list of `text`
+    /// hold.
+    fn counted_and_listed(bodies: &[&str], text: &str) -> (usize, usize) {
+        let (schema, fields) = schema::build_schema();
+        let index = Index::create_in_ram(schema);
+        schema::prepare(&index);
+        let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+        for body in bodies {
+            let mut doc = tantivy::TantivyDocument::default();
+            doc.add_text(fields.title, "story");
+            doc.add_text(fields.body, body);
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let built = build(
+            &index,
+            &fields,
+            text,
+            &Filters::default(),
+            &Ranking::default(),
+        )
+        .unwrap();
+        (
+            built.count_query.count(&searcher).unwrap(),
+            built.list_query.count(&searcher).unwrap(),
+        )
+    }
+
+    const ABC: [&str; 7] = ["a", "b", "c", "a b", "a c", "b c", "a b c"];
+
+    #[test]
+    fn plain_words_count_the_articles_with_every_word() {
+        assert_eq!(counted_and_listed(&ABC, "a b"), (2, 6));
+        assert_eq!(counted_and_listed(&ABC, "a"), (4, 4));
+    }
+
+    #[test]
+    fn or_joins_the_parts_beside_it_and_the_rest_are_required() {
+        // tantivy alone reads `a b OR c` with conjunction as +a (b, c optional): here it
+        // is a AND (b OR c).
+        assert_eq!(counted_and_listed(&ABC, "a b OR c"), (3, 7));
+        assert_eq!(counted_and_listed(&ABC, "a OR b c"), (3, 7));
+        assert_eq!(counted_and_listed(&ABC, "(a OR b) c"), (3, 7));
+        assert_eq!(counted_and_listed(&ABC, "a OR b OR c"), (7, 7));
+        assert_eq!(counted_and_listed(&ABC, "a AND b OR c"), (5, 5));
+    }
+
+    #[test]
+    fn operators_phrases_and_exclusions_keep_their_meaning() {
+        assert_eq!(counted_and_listed(&ABC, "+a b"), (2, 4));
+        assert_eq!(counted_and_listed(&ABC, "a -b c"), (1, 3));
+        assert_eq!(counted_and_listed(&ABC, "\"a b\" c"), (1, 5));
+        assert_eq!(counted_and_listed(&ABC, "a NOT c"), (2, 2));
+        assert_eq!(counted_and_listed(&ABC, "(a b) OR c"), (5, 7));
     }
 
     #[test]

@@ -112,6 +112,7 @@ pub(super) fn reject_field_wildcard(words: &str) -> Result<()> {
 /// zero-scored date filters where they stand (`cocoa AND date:1987-03`,
 /// `(a date:1987) OR b`), `coc*` a prefix and `cocoa~2` a fuzzy match, and a group of only
 /// excluded words (`NOT cocoa`) means every article without them, as in Lucene-based engines.
+#[derive(Clone, Copy)]
 pub(super) struct Syntax<'a> {
     pub(super) index: &'a Index,
     pub(super) fields: &'a Fields,
@@ -119,6 +120,11 @@ pub(super) struct Syntax<'a> {
     pub(super) title_boost: f32,
     /// The text as typed, for messages.
     pub(super) text: &'a str,
+    /// A part with no operator is required (the counted set, its runs bracketed by
+    /// `runs::bracket_runs`), rather than optional (the hit list's wider net). What a `-` or
+    /// `NOT` excludes is read this way in both, so that the hit list holds every counted
+    /// article.
+    pub(super) conjunctive: bool,
 }
 
 /// The shortest prefix `word*` searches for: shorter ones match much of the dictionary.
@@ -163,17 +169,31 @@ impl Syntax<'_> {
             UserInputAst::Clause(children) => {
                 let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
                 let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                let default = if self.conjunctive {
+                    Occur::Must
+                } else {
+                    Occur::Should
+                };
                 for (occur, child) in children {
                     // A date clause with no operator filters the rest of its group, as one
                     // outside brackets filters the whole query.
                     let filter = occur.is_none() && is_date_leaf(&child);
-                    let Some(q) = self.convert(child)? else {
+                    let converted = if occur == Some(Occur::MustNot) {
+                        Syntax {
+                            conjunctive: true,
+                            ..*self
+                        }
+                        .convert(child)?
+                    } else {
+                        self.convert(child)?
+                    };
+                    let Some(q) = converted else {
                         continue;
                     };
                     if filter {
                         filters.push((Occur::Must, q));
                     } else {
-                        clauses.push((occur.unwrap_or(Occur::Should), q));
+                        clauses.push((occur.unwrap_or(default), q));
                     }
                 }
                 if !clauses.is_empty() && clauses.iter().all(|(o, _)| *o == Occur::MustNot) {

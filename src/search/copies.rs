@@ -71,7 +71,7 @@ pub(super) fn copy_groups(
         // Every match is in the window: count its stories as the whole count would.
         (window_stories(&groups, &columns), false)
     } else if articles <= EXACT_STORIES_UP_TO {
-        (searcher.search(&*built.count_query, &StoryCount)?, false)
+        (searcher.search(&*built.list_query, &StoryCount)?, false)
     } else {
         // Joining near-copies among every match grows with the square of the matches that
         // share a fingerprint block: a broad query over a large archive would spend far more
@@ -209,6 +209,25 @@ pub(super) struct Counts {
     pub(super) articles: usize,
     /// `stories` is estimated, not counted.
     pub(super) estimated: bool,
+}
+
+/// How many stories the counted set holds (`counted` of its articles), of the `list`'s:
+/// counted exactly as the list's were, or estimated at the list's share of copies when
+/// those were estimated or the counted articles are many.
+pub(super) fn counted_stories(
+    searcher: &Searcher,
+    built: &query::Built,
+    list: &Counts,
+    counted: usize,
+) -> Result<usize> {
+    if counted >= list.articles {
+        return Ok(list.stories);
+    }
+    if !list.estimated && counted <= EXACT_STORIES_UP_TO {
+        return Ok(searcher.search(&*built.count_query, &StoryCount)?);
+    }
+    let share = list.stories as f64 / list.articles.max(1) as f64;
+    Ok(((counted as f64 * share).round() as usize).min(counted))
 }
 
 /// Fingerprints are already uniformly spread hashes: a hash map keyed by them needs no

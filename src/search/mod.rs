@@ -12,7 +12,7 @@ use chrono::NaiveDateTime;
 use std::collections::HashMap;
 
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
-use tantivy::query::Query;
+use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::{DocAddress, Order, Score, Searcher, TantivyDocument};
 
 use crate::choice::UnknownChoice;
@@ -133,6 +133,10 @@ pub struct Hit {
     /// Paths of near-identical copies of this article among the matches (the same wire
     /// story filed again, a reprint), folded into this hit: the earliest of them.
     pub copies: Vec<String>,
+    /// The article has only some of the words: listed after the counted set, not counted.
+    pub partial: bool,
+    /// The parts of the query (as typed) a partial hit lacks.
+    pub missing: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -141,10 +145,16 @@ pub struct Results {
     /// A corrected query when this one found few articles and has misspelt words.
     pub suggestion: Option<String>,
     pub facets: Option<Facets>,
-    /// What the pages are cut from: stories (copies folded) or, with `all_copies`, articles.
+    /// The counted set (`query::Built::count_query`): its stories (copies folded) or, with
+    /// `all_copies`, its articles. The pages list these first.
     pub total_hits: usize,
-    /// Every matching article, copies included.
+    /// Every counted article, copies included.
     pub articles: usize,
+    /// What the totals count.
+    pub counting: query::Counting,
+    /// The partial matches listed after the counted set (stories, or articles with
+    /// `all_copies`): articles with only some of the words.
+    pub partial_hits: usize,
     /// `total_hits` is an estimate: the stories among many matches are estimated from the
     /// ranked matches looked at, not counted one by one.
     pub total_is_estimate: bool,
@@ -195,7 +205,10 @@ pub struct Ranked {
     pub matches: usize,
     /// How far down the first pass the ranking looked (every match for [`Depth::All`]).
     pub depth: usize,
+    /// The counted set first, then the partial matches, each in ranked order.
     pub hits: Vec<(Score, DocAddress)>,
+    /// How many of `hits`, from the first, are in the counted set.
+    pub counted: usize,
     /// What the feedback added, which scores other matches as it scored these.
     expansion: Option<rescore::Expansion>,
 }
@@ -281,19 +294,115 @@ pub fn rank(
         Some(r) => rescore::feedback(searcher, r, rescore::rescore(searcher, r, first)?)?,
         None => (first, None),
     };
+    let (hits, counted) = counted_first(searcher, built, hits)?;
     Ok(Ranked {
         matches,
         depth,
         hits,
+        counted,
         expansion,
     })
 }
 
-/// How many articles the query matches: `known` when an earlier search counted them.
+/// The ranked `hits` with those in the counted set first, each part in its ranked order
+/// (what a demanding reader expects: every article with all the words before any with only
+/// some), and how many are counted.
+fn counted_first<T: Copy>(
+    searcher: &Searcher,
+    built: &query::Built,
+    hits: Vec<(T, DocAddress)>,
+) -> Result<(Vec<(T, DocAddress)>, usize)> {
+    if built.counting() == query::Counting::Matches {
+        let n = hits.len();
+        return Ok((hits, n));
+    }
+    let addresses: Vec<DocAddress> = hits.iter().map(|(_, a)| *a).collect();
+    let counted = matching(searcher, &*built.count_query, &addresses)?;
+    let (mut first, rest): (Vec<_>, Vec<_>) = hits
+        .into_iter()
+        .zip(counted)
+        .partition(|(_, counted)| *counted);
+    let n = first.len();
+    first.extend(rest);
+    Ok((first.into_iter().map(|(hit, _)| hit).collect(), n))
+}
+
+/// Whether `query` matches each of the documents at `addresses`.
+pub fn matching(
+    searcher: &Searcher,
+    query: &dyn Query,
+    addresses: &[DocAddress],
+) -> Result<Vec<bool>> {
+    let mut out = vec![false; addresses.len()];
+    if addresses.is_empty() {
+        return Ok(out);
+    }
+    let weight = query.weight(tantivy::query::EnableScoring::disabled_from_searcher(
+        searcher,
+    ))?;
+    let mut order: Vec<usize> = (0..addresses.len()).collect();
+    order.sort_by_key(|&i| addresses[i]);
+    let mut current: Option<(u32, Box<dyn tantivy::query::Scorer>)> = None;
+    for i in order {
+        let DocAddress {
+            segment_ord,
+            doc_id,
+        } = addresses[i];
+        if current.as_ref().is_none_or(|(s, _)| *s != segment_ord) {
+            let reader = searcher.segment_reader(segment_ord);
+            current = Some((segment_ord, weight.scorer(reader, 1.0)?));
+        }
+        if let Some((_, scorer)) = current.as_mut() {
+            out[i] = scorer.doc() <= doc_id && scorer.seek(doc_id) == doc_id;
+        }
+    }
+    Ok(out)
+}
+
+/// For each document at `addresses`: whether it is only a partial match, and the parts of
+/// the query it lacks (as typed).
+pub(crate) fn partial_marks(
+    searcher: &Searcher,
+    built: &query::Built,
+    addresses: &[DocAddress],
+) -> Result<Vec<(bool, Vec<String>)>> {
+    let mut marks = vec![(false, Vec::new()); addresses.len()];
+    if built.counting() == query::Counting::Matches {
+        return Ok(marks);
+    }
+    let counted = matching(searcher, &*built.count_query, addresses)?;
+    let partial: Vec<DocAddress> = addresses
+        .iter()
+        .zip(&counted)
+        .filter(|(_, c)| !**c)
+        .map(|(a, _)| *a)
+        .collect();
+    let mut has: Vec<Vec<bool>> = Vec::with_capacity(built.parts.len());
+    for part in &built.parts {
+        has.push(matching(searcher, &*part.query, &partial)?);
+    }
+    let mut next = 0;
+    for (mark, counted) in marks.iter_mut().zip(counted) {
+        if counted {
+            continue;
+        }
+        mark.0 = true;
+        for (part, has) in built.parts.iter().zip(&has) {
+            if !has[next] {
+                mark.1.push(part.label.clone());
+            }
+        }
+        next += 1;
+    }
+    Ok(marks)
+}
+
+/// How many articles the hit list holds (the counted set and the partial matches): `known`
+/// when an earlier search counted them.
 fn count(searcher: &Searcher, built: &query::Built, known: Option<usize>) -> Result<usize> {
     match known {
         Some(n) => Ok(n),
-        None => Ok(built.count_query.count(searcher)?),
+        None => Ok(built.list_query.count(searcher)?),
     }
 }
 
@@ -352,9 +461,29 @@ fn top_docs_counted(
         return first_pass(searcher, built, req, known);
     }
     let needed = req.offset.saturating_add(req.limit);
-    let cut = match ranked.take() {
-        Some(r) if known.is_some() && r.depth >= needed.min(r.matches) => r,
-        _ => rank(searcher, built, req, Depth::Top(needed), known)?,
+    let mut depth = needed;
+    let mut counted_total = None;
+    let mut known = known;
+    let cut = loop {
+        let cut = match ranked.take() {
+            Some(r) if known.is_some() && r.depth >= depth.min(r.matches) => r,
+            _ => rank(searcher, built, req, Depth::Top(depth), known)?,
+        };
+        if cut.counted >= needed || cut.depth >= cut.matches {
+            break cut;
+        }
+        // The page reaches past the counted matches ranked so far: every counted article
+        // ranked below them must come first, so look deeper until they are all in.
+        let total = match counted_total {
+            Some(n) => n,
+            None => *counted_total.insert(built.count_query.count(searcher)?),
+        };
+        if cut.counted >= total {
+            break cut;
+        }
+        depth = cut.depth.saturating_mul(4).max(needed);
+        known = Some(cut.matches);
+        *ranked = Some(cut);
     };
     let page = cut
         .hits
@@ -400,11 +529,39 @@ fn first_pass(
             } else {
                 Order::Asc
             };
-            let by_date = page.order_by_fast_field::<tantivy::DateTime>(schema::DATE, order);
             // The ranking's clauses only reorder what the plain query matches, and the order
-            // here is by date: the plain query finds the same page without them.
-            let (n, top) = searcher.search(&*built.count_query, &(Count, by_date))?;
-            (n, top.into_iter().map(|(_, a)| (None, a)).collect())
+            // here is by date: the plain query finds the same page without them. The counted
+            // set comes first, then the partial matches, each in date order.
+            let by_date = |limit: usize, offset: usize| {
+                TopDocs::with_limit(limit)
+                    .and_offset(offset)
+                    .order_by_fast_field::<tantivy::DateTime>(schema::DATE, order)
+            };
+            let counting = built.counting() == query::Counting::AllWords;
+            let first: &dyn Query = if counting {
+                &*built.count_query
+            } else {
+                &*built.list_query
+            };
+            let (n, top) = searcher.search(first, &(Count, by_date(req.limit, req.offset)))?;
+            let mut page: Vec<RankedDoc> = top.into_iter().map(|(_, a)| (None, a)).collect();
+            let mut total = n;
+            if counting {
+                let partial = BooleanQuery::new(vec![
+                    (Occur::Must, built.list_query.box_clone()),
+                    (Occur::MustNot, built.count_query.box_clone()),
+                ]);
+                let room = req.limit - page.len();
+                let offset = req.offset.saturating_sub(n);
+                total += if room == 0 {
+                    partial.count(searcher)?
+                } else {
+                    let (m, top) = searcher.search(&partial, &(Count, by_date(room, offset)))?;
+                    page.extend(top.into_iter().map(|(_, a)| (None, a)));
+                    m
+                };
+            }
+            (total, page)
         }
     })
 }
@@ -483,7 +640,7 @@ pub fn search(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Result<Re
     } else {
         copy_groups(searcher, &built, req)?
     };
-    let total_hits = counts.stories;
+    let shown_addresses: Vec<DocAddress> = groups.iter().map(|g| g[0].1).collect();
     let snippets = Snippets::new(
         searcher,
         built.text_query.as_deref(),
@@ -496,7 +653,24 @@ pub fn search(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Result<Re
     } else {
         groups
     };
-    let hits = build_hits(searcher, open, query, &snippets, groups, req.offset)?;
+    let mut hits = build_hits(searcher, open, query, &snippets, groups, req.offset)?;
+    let shown: Vec<DocAddress> = shown_addresses;
+    for (hit, (partial, missing)) in hits
+        .iter_mut()
+        .zip(partial_marks(searcher, &built, &shown)?)
+    {
+        hit.partial = partial;
+        hit.missing = missing;
+    }
+    let counted = match built.counting() {
+        query::Counting::Matches => counts.articles,
+        query::Counting::AllWords => built.count_query.count(searcher)?,
+    };
+    let total_hits = if req.all_copies {
+        counted
+    } else {
+        copies::counted_stories(searcher, &built, &counts, counted)?
+    };
     let suggestion = suggestion_for(searcher, open, &req.query, total_hits)?;
     let facets = req
         .facets
@@ -508,7 +682,9 @@ pub fn search(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Result<Re
         suggestion,
         facets,
         total_hits,
-        articles: counts.articles,
+        articles: counted,
+        counting: built.counting(),
+        partial_hits: counts.stories.saturating_sub(total_hits),
         total_is_estimate: counts.estimated,
         offset: req.offset,
         hits,
@@ -590,6 +766,8 @@ pub(crate) fn build_hits(
             collection: article.collection,
             snippet: snippets.body(body),
             copies,
+            partial: false,
+            missing: Vec::new(),
         });
     }
     Ok(hits)

@@ -249,6 +249,7 @@ pub(crate) async fn export(
     let options = export::Options {
         format,
         csv_raw: p.flag("csv_raw")?,
+        partial: p.flag("partial")?,
     };
     let request = search_request(&p, p.required_query()?, 0)?;
     // A bad query is refused before the body starts.
@@ -272,7 +273,7 @@ pub(crate) async fn export(
         let written = RowWriter::new(options, out)
             .map_err(anyhow::Error::from)
             .and_then(|mut rows| {
-                export::for_each_row(&searcher, &shared.open, &request, |row| {
+                export::for_each_row(&searcher, &shared.open, &request, options.partial, |row| {
                     rows.write(row).map_err(anyhow::Error::from)
                 })?;
                 rows.finish().map_err(anyhow::Error::from)

@@ -375,7 +375,8 @@ fn search_form(view: &View) -> Markup {
                     button type="submit" { "Search" }
                 }
                 p #q-hint .hint {
-                    "Any of the words; " code { "\"a phrase\"" } ", " code { "+must -not" } ", "
+                    "Counts articles with all the words (" code { "OR" } " for any of them), then lists those with some; "
+                    code { "\"a phrase\"" } ", " code { "+must -not" } ", "
                     code { "title:" } " " code { "author:" } " " code { "place:" } " "
                     code { "date:1987-03" } ", " code { "*" } " for everything. Press "
                     kbd { "/" } " to search."
@@ -443,17 +444,22 @@ pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
 
 fn results(view: &View, searched: &Searched) -> Markup {
     let r = &searched.results;
-    let pages = r.total_hits.div_ceil(PER_PAGE).max(1);
+    let listed = r.total_hits + r.partial_hits;
+    let pages = listed.div_ceil(PER_PAGE).max(1);
     let last_page = pages.min(MAX_OFFSET / PER_PAGE + 1);
     html! {
         div.summary-row {
             p #summary {
                 @if r.total_is_estimate { "about " }
                 (plural(r.total_hits, "match", "matches"))
+                @if r.counting == crate::query::Counting::AllWords {
+                    " with all the words"
+                    @if r.partial_hits > 0 { ", " (thousands(r.partial_hits as u64)) " more with some" }
+                }
                 @if r.articles != r.total_hits {
                     " (" (plural(r.articles, "article", "articles")) " with copies)"
                 }
-                @if r.total_hits > 0 { " · page " (view.page) " of " (thousands(pages as u64)) }
+                @if listed > 0 { " · page " (view.page) " of " (thousands(pages as u64)) }
                 " · " (r.elapsed.as_millis()) " ms"
             }
             @if r.undated_left_out > 0 {
@@ -491,12 +497,24 @@ fn results(view: &View, searched: &Searched) -> Markup {
             section.hits aria-label="Results" {
                 @if r.hits.is_empty() {
                     p.none {
-                        @if r.total_hits > 0 { "No more matches on this page." }
+                        @if listed > 0 { "No more matches on this page." }
                         @else { "Nothing matches. Try fewer or other words, or remove a filter." }
                     }
                 }
                 ol #results start=(r.offset + 1) {
-                    @for hit in &r.hits { (hit_item(view, hit)) }
+                    @for (i, hit) in r.hits.iter().enumerate() {
+                        @if hit.partial && (i == 0 || !r.hits[i - 1].partial) {
+                            // Numbered one below the hit after it, so that the numbers run on.
+                            li.partial-divider value=(hit.rank - 1) {
+                                @if r.total_hits == 0 {
+                                    "No article has all the words; showing articles with some of them."
+                                } @else {
+                                    "── " (thousands(r.partial_hits as u64)) " more have only some of the words ──"
+                                }
+                            }
+                        }
+                        (hit_item(view, hit))
+                    }
                 }
                 @if view.page > 1 || view.page < last_page {
                     nav.pages aria-label="Pages" {
@@ -597,6 +615,9 @@ pub(super) fn hit_item(view: &View, hit: &Hit) -> Markup {
                 span.collection { (safe(hit.collection.as_deref().unwrap_or_default())) }
                 @if !hit.copies.is_empty() {
                     span.copies { "+" (hit.copies.len()) (if hit.copies.len() == 1 { " copy" } else { " copies" }) }
+                }
+                @if hit.partial {
+                    span.missing { "missing: " (safe(&hit.missing.join(", "))) }
                 }
                 code.id { (hit.id) }
             }
