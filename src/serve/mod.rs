@@ -178,6 +178,7 @@ fn router(state: Shared) -> Router {
         .route("/compare", get(desk::desk))
         .route("/compare/timeline.csv", get(desk::timeline_csv))
         .route("/compare/facets.csv", get(desk::facets_csv))
+        .route("/compare/words.csv", get(desk::words_csv))
         .route("/article/{id}", get(page::article))
         .route("/static/app.css", get(page::css))
         .route("/static/app.js", get(page::js))

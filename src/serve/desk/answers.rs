@@ -57,11 +57,10 @@ pub(super) struct PointJson {
     #[serde(deserialize_with = "day")]
     pub(super) start: NaiveDate,
     pub(super) count: u64,
-    /// Every dated article of the period (under the filters); absent from older answers.
-    #[serde(default)]
-    pub(super) all: Option<u64>,
-    #[serde(default)]
-    pub(super) share: Option<f64>,
+    /// Every dated article of the period (under the filters).
+    pub(super) all: u64,
+    /// `count / all`.
+    pub(super) share: f64,
 }
 
 /// A period's first day, `YYYY-MM-DD` as the API writes it.
@@ -115,37 +114,12 @@ impl Chart {
         starts.dedup();
         starts
     }
-
-    /// Whether the API gave shares (`all` per period).
-    pub(super) fn has_shares(&self) -> bool {
-        self.series
-            .iter()
-            .any(|s| s.periods.iter().any(|p| p.share.is_some()))
-    }
 }
 
 pub(super) async fn timeline_of(state: &Shared, desk: &Desk) -> Result<Chart, Failure> {
-    let raw = desk.api_query(&desk.entries, desk.by);
+    let raw = desk.api_query(desk.by);
     let value = api_value(api::timeline(State(state.clone()), RawQuery(Some(raw))).await).await?;
-    if value.get("series").is_some() || desk.entries.len() < 2 {
-        return Chart::from_json(value).map(|c| c.named(desk));
-    }
-    // An API that takes one query: one call each, on the first one's period.
-    let mut chart: Option<Chart> = None;
-    for e in &desk.entries {
-        let by = chart.as_ref().map(|c| c.by).or(desk.by);
-        let raw = desk.api_query(std::slice::from_ref(e), by);
-        let value =
-            api_value(api::timeline(State(state.clone()), RawQuery(Some(raw))).await).await?;
-        let one = Chart::from_json(value)?;
-        match &mut chart {
-            Some(c) => c.series.extend(one.series),
-            None => chart = Some(one),
-        }
-    }
-    chart
-        .map(|c| c.named(desk))
-        .ok_or_else(|| Failure::bad("no query"))
+    Chart::from_json(value).map(|c| c.named(desk))
 }
 
 /// One query's facets, as `/api/facets` gives them: each facet's name and its values.
@@ -177,23 +151,14 @@ impl FacetSeries {
 }
 
 pub(super) async fn facets_of(state: &Shared, desk: &Desk) -> Result<Vec<FacetSeries>, Failure> {
-    let raw = desk.api_query(&desk.entries, None);
+    let raw = desk.api_query(None);
     let value = api_value(api::facets(State(state.clone()), RawQuery(Some(raw))).await).await?;
-    if let Some(list) = value["series"].as_array() {
-        return Ok(list
+    // One query keeps `facets --json`'s shape; several are a list of series.
+    Ok(match value["series"].as_array() {
+        Some(list) => list
             .iter()
             .map(|s| FacetSeries::from_json(&s["facets"]))
-            .collect());
-    }
-    if desk.entries.len() < 2 {
-        return Ok(vec![FacetSeries::from_json(&value["facets"])]);
-    }
-    // An API that takes one query: one call each.
-    let mut out = Vec::new();
-    for e in &desk.entries {
-        let raw = desk.api_query(std::slice::from_ref(e), None);
-        let value = api_value(api::facets(State(state.clone()), RawQuery(Some(raw))).await).await?;
-        out.push(FacetSeries::from_json(&value["facets"]));
-    }
-    Ok(out)
+            .collect(),
+        None => vec![FacetSeries::from_json(&value["facets"])],
+    })
 }

@@ -1,13 +1,15 @@
-//! Each panel of the desk as a CSV download (`/compare/timeline.csv`, `/compare/facets.csv`):
-//! the same parameters as the desk, a row per query and period or value.
+//! Each panel of the desk as a CSV download (`/compare/timeline.csv`, `/compare/facets.csv`,
+//! `/compare/words.csv`): the same parameters as the desk, a row per query and period, value
+//! or word.
 
 use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
-use super::answers::{facets_of, timeline_of};
+use super::answers::{api_value, facets_of, timeline_of};
 use super::{Desk, Failure, Shared, FACETS};
 use crate::output::csv::{csv_safe, csv_to_io};
+use crate::serve::api;
 use crate::serve::params::Params;
 
 /// A CSV download: `rows` written with a header, every text cell guarded as `search
@@ -61,8 +63,8 @@ pub(crate) async fn timeline_csv(
                 chart.by.name().to_string(),
                 p.start.to_string(),
                 p.count.to_string(),
-                p.all.map(|a| a.to_string()).unwrap_or_default(),
-                p.share.map(|s| s.to_string()).unwrap_or_default(),
+                p.all.to_string(),
+                p.share.to_string(),
             ]);
         }
     }
@@ -97,6 +99,54 @@ pub(crate) async fn facets_csv(
     Ok(csv_response(
         "dateline-facets.csv",
         &["label", "query", "facet", "value", "count"],
+        rows,
+    ))
+}
+
+/// `GET /compare/words.csv`: a row per query, list (frequent, distinctive) and word, as
+/// `/api/terms` gives them for the words panel.
+pub(crate) async fn words_csv(
+    State(state): State<Shared>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, Failure> {
+    let desk = csv_desk(raw.as_deref())?;
+    let mut rows = Vec::new();
+    for (i, e) in desk.entries.iter().enumerate() {
+        let raw = Some(desk.terms_query(i));
+        let t = api_value(api::terms(State(state.clone()), RawQuery(raw)).await).await?;
+        let text = |v: &serde_json::Value| match v {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(s) => csv_safe(s.clone()),
+            other => other.to_string(),
+        };
+        for (list, fields) in [
+            ("frequent", ["count", "", "", ""]),
+            ("distinctive", ["", "score", "matches", "background"]),
+        ] {
+            for word in t[list].as_array().into_iter().flatten() {
+                let mut row = vec![
+                    csv_safe(e.name().to_string()),
+                    csv_safe(e.q.clone()),
+                    list.to_string(),
+                    text(&word["term"]),
+                ];
+                row.extend(fields.iter().map(|f| text(&word[*f])));
+                rows.push(row);
+            }
+        }
+    }
+    Ok(csv_response(
+        "dateline-words.csv",
+        &[
+            "label",
+            "query",
+            "list",
+            "term",
+            "count",
+            "score",
+            "matches",
+            "background",
+        ],
         rows,
     ))
 }

@@ -31,47 +31,17 @@ use super::page::{self, html_response, safe, View};
 use super::params::{Params, MAX_QUERY_CHARS};
 use super::{Failure, Shared};
 use crate::choice::UnknownChoice;
-use crate::timeline::Period;
+use crate::timeline::{Period, Scale};
 use answers::{facets_of, timeline_of};
 use panels::{active_filters, desk_form, facets_panel, hits_panel, timeline_panel, words_panel};
 
-pub(crate) use csv::{facets_csv, timeline_csv};
+pub(crate) use csv::{facets_csv, timeline_csv, words_csv};
 
 pub(crate) const MAX_QUERIES: usize = 5;
 /// Longest label, in characters: a name for a query, not a text.
 const MAX_LABEL_CHARS: usize = 100;
 /// Words listed per query in the words panel.
 const WORDS_SHOWN: usize = 15;
-
-/// What the timeline's bars measure: the share of all articles (the default, so a busier
-/// month in the archive does not pass for more attention) or the matches' count.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-enum Scale {
-    #[default]
-    Share,
-    Count,
-}
-
-impl Scale {
-    fn name(self) -> &'static str {
-        match self {
-            Scale::Share => "share",
-            Scale::Count => "count",
-        }
-    }
-}
-
-impl FromStr for Scale {
-    type Err = UnknownChoice;
-
-    fn from_str(text: &str) -> Result<Scale, UnknownChoice> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "share" => Ok(Scale::Share),
-            "count" | "counts" => Ok(Scale::Count),
-            _ => Err(UnknownChoice::new(text, "share or count")),
-        }
-    }
-}
 
 /// What the words panel's distinctive words stand out against: the whole archive (the
 /// default), or the matches of the desk's other queries, which shows how each query's
@@ -303,11 +273,11 @@ impl Desk {
         s.finish()
     }
 
-    /// The API's parameters for `entries`: each `q` with its `label` (always given, so the
-    /// API pairs them as the desk does), `by` and the filters.
-    fn api_query(&self, entries: &[Entry], by: Option<Period>) -> String {
+    /// The API's parameters: each `q` with its `label` (always given, so the API pairs them
+    /// as the desk does), `by` and the filters.
+    fn api_query(&self, by: Option<Period>) -> String {
         let mut s = form_urlencoded::Serializer::new(String::new());
-        for e in entries {
+        for e in &self.entries {
             s.append_pair("q", &e.q);
             s.append_pair("label", e.name());
         }

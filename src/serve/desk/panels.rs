@@ -132,9 +132,7 @@ pub(super) fn percent(share: f64) -> String {
 }
 
 pub(super) fn timeline_panel(desk: &Desk, chart: &Chart) -> Markup {
-    let shares = chart.has_shares();
-    // Without `all` from the API there is no share to draw.
-    let scale = if shares { desk.scale } else { Scale::Count };
+    let scale = desk.scale;
     let toggle = html! {
         div.toggle.scale-toggle role="group" aria-label="Bars show" {
             @for (s, text) in [(Scale::Share, "Share of all articles"), (Scale::Count, "Counts")] {
@@ -194,7 +192,7 @@ pub(super) fn bars(desk: &Desk, chart: &Chart, scale: Scale) -> Markup {
     let max_share = chart
         .series
         .iter()
-        .flat_map(|s| s.periods.iter().filter_map(|p| p.share))
+        .flat_map(|s| s.periods.iter().map(|p| p.share))
         .fold(0.0f64, f64::max);
     let max_count = chart
         .series
@@ -233,13 +231,13 @@ pub(super) fn bars(desk: &Desk, chart: &Chart, scale: Scale) -> Markup {
                         @for (i, s) in chart.series.iter().enumerate() {
                             @let p = points[i].get(start);
                             @let count = p.map(|p| p.count).unwrap_or(0);
-                            @let share = p.and_then(|p| p.share).unwrap_or(0.0);
-                            @let all = p.and_then(|p| p.all);
+                            @let share = p.map(|p| p.share).unwrap_or(0.0);
+                            @let all = p.map(|p| p.all).unwrap_or(0);
                             @let h_share = height(share, max_share);
                             @let h_count = height(count as f64, max_count as f64);
                             @let bar = if scale == Scale::Share { h_share } else { h_count };
                             @let name = s.name();
-                            @let of_all = all.map(|a| format!(" of {}", thousands(a))).unwrap_or_default();
+                            @let of_all = format!(" of {}", thousands(all));
                             @let t_share = format!("{} · {}: {}{} ({})", safe(name), when, percent(share), of_all, plural(count as usize, "article", "articles"));
                             @let t_count = format!("{} · {}: {} ({}{})", safe(name), when, plural(count as usize, "article", "articles"), percent(share), of_all);
                             rect class={ "fill c" (i) } x=(x + gap / 2 + i as u64 * slot) y=(h - bar)
