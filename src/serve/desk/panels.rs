@@ -210,14 +210,18 @@ pub(super) fn bars(desk: &Desk, chart: &Chart, scale: Scale) -> Markup {
     let per = chart.by.name();
     let top_share = format!("{} of all articles", percent(max_share));
     let top_count = plural(max_count as usize, "article", "articles");
-    let first = starts.first().copied();
-    let last = starts
-        .last()
-        .map(|s| chart.by.next(*s).and_then(|d| d.pred_opt()).unwrap_or(*s));
+    let note_share = format!("Share of all articles, per {per}");
+    let note_count = format!("Matching articles, per {per}");
+    // About six dates under the bars, each centred under its own bar.
+    let every = starts.len().div_ceil(6).max(1);
     html! {
         figure.desk-timeline data-top-share=(top_share) data-top-count=(top_count) {
             p.y-top {
-                "Top: " span #y-top { (if scale == Scale::Share { &top_share } else { &top_count }) }
+                strong #scale-note data-share=(note_share) data-count=(note_count) {
+                    (if scale == Scale::Share { &note_share } else { &note_count })
+                }
+                " · top of the scale: "
+                span #y-top { (if scale == Scale::Share { &top_share } else { &top_count }) }
             }
             svg #desk-timeline role="img" viewBox={ "0 0 " (width) " " (h) } preserveAspectRatio="none"
                 aria-label={ "Each query per " (per) } {
@@ -250,15 +254,25 @@ pub(super) fn bars(desk: &Desk, chart: &Chart, scale: Scale) -> Markup {
                     }
                 }
             }
-            figcaption {
-                span { (first.map(|d| d.to_string()).unwrap_or_default()) }
-                span #scale-note data-share={ "share of all articles per " (per) } data-count={ "matching articles per " (per) } {
-                    @if scale == Scale::Share { "share of all articles per " (per) }
-                    @else { "matching articles per " (per) }
+            figcaption.axis aria-hidden="true" {
+                @for (j, start) in starts.iter().enumerate() {
+                    @if (j + every / 2).is_multiple_of(every) {
+                        span.tick.odd[(j / every) % 2 == 1] { span { (tick_label(chart.by, *start)) } }
+                    } @else {
+                        span.tick {}
+                    }
                 }
-                span { (last.map(|d| d.to_string()).unwrap_or_default()) }
             }
         }
+    }
+}
+
+/// A period's first day as the axis writes it: as short as the period allows.
+fn tick_label(by: Period, start: NaiveDate) -> String {
+    match by {
+        Period::Day | Period::Week => start.format("%-d %b %Y").to_string(),
+        Period::Month => start.format("%b %Y").to_string(),
+        Period::Year => start.format("%Y").to_string(),
     }
 }
 
