@@ -775,6 +775,16 @@ fn the_desk_draws_each_query_and_its_panels_download_as_guarded_csv() {
         "{}",
         facets.body
     );
+
+    // The articles with only some of the words come after a divider, as on the search page.
+    let desk = s.page("/compare?q=oil+prices&q=cocoa+prices&hits=1");
+    assert!(
+        desk.contains(
+            "<strong>cocoa prices</strong>: 1 match with all the words, 24 more with some"
+        ),
+        "{desk}"
+    );
+    assert!(desk.contains("<li class=\"partial-divider\""), "{desk}");
 }
 
 #[test]

@@ -21,7 +21,7 @@ use super::{blocking, check_query, Failure, Shared};
 use crate::answer::{self, Searched};
 use crate::facets::FacetCount;
 use crate::output;
-use crate::search::{Hit, SortOrder};
+use crate::search::{Hit, Results, SortOrder};
 use crate::show::{self, Shown};
 use crate::snippet::Highlighted;
 use crate::timeline::{Period, Timeline};
@@ -501,21 +501,7 @@ fn results(view: &View, searched: &Searched) -> Markup {
                         @else { "Nothing matches. Try fewer or other words, or remove a filter." }
                     }
                 }
-                ol #results start=(r.offset + 1) {
-                    @for (i, hit) in r.hits.iter().enumerate() {
-                        @if hit.partial && (i == 0 || !r.hits[i - 1].partial) {
-                            // Numbered one below the hit after it, so that the numbers run on.
-                            li.partial-divider value=(hit.rank - 1) {
-                                @if r.total_hits == 0 {
-                                    "No article has all the words; showing articles with some of them."
-                                } @else {
-                                    "── " (thousands(r.partial_hits as u64)) " more have only some of the words ──"
-                                }
-                            }
-                        }
-                        (hit_item(view, hit))
-                    }
-                }
+                (hit_list(view, r))
                 @if view.page > 1 || view.page < last_page {
                     nav.pages aria-label="Pages" {
                         @if view.page > 1 {
@@ -536,6 +522,27 @@ fn results(view: &View, searched: &Searched) -> Markup {
                     (facet(view, Field::Source, &f.sources))
                     (facet(view, Field::Collection, &f.collections))
                 }
+            }
+        }
+    }
+}
+
+/// The hits, numbered from the page's first, the partial matches after a divider.
+pub(super) fn hit_list(view: &View, r: &Results) -> Markup {
+    html! {
+        ol #results start=(r.offset + 1) {
+            @for (i, hit) in r.hits.iter().enumerate() {
+                @if hit.partial && (i == 0 || !r.hits[i - 1].partial) {
+                    // Numbered one below the hit after it, so that the numbers run on.
+                    li.partial-divider value=(hit.rank - 1) {
+                        @if r.total_hits == 0 {
+                            "No article has all the words; showing articles with some of them."
+                        } @else {
+                            "── " (thousands(r.partial_hits as u64)) " more have only some of the words ──"
+                        }
+                    }
+                }
+                (hit_item(view, hit))
             }
         }
     }
@@ -603,7 +610,7 @@ fn facet(view: &View, field: Field, counts: &[FacetCount]) -> Markup {
     }
 }
 
-pub(super) fn hit_item(view: &View, hit: &Hit) -> Markup {
+fn hit_item(view: &View, hit: &Hit) -> Markup {
     html! {
         li.hit data-id=(hit.id) {
             a.title href=(view.article_href(&hit.id)) { (title_html(&hit.title)) }

@@ -390,15 +390,17 @@ pub(super) fn hits_panel(desk: &Desk, view: &View, searched: &crate::answer::Sea
                 (swatch(desk.hits)) strong { (safe(name)) } ": "
                 @if r.total_is_estimate { "about " }
                 (plural(r.total_hits, "match", "matches"))
+                @if r.counting == crate::query::Counting::AllWords {
+                    " with all the words"
+                    @if r.partial_hits > 0 { ", " (thousands(r.partial_hits as u64)) " more with some" }
+                }
                 " · "
                 a #open-search href=(desk.search_href(desk.hits)) { "Open in the search page →" }
             }
             @if r.hits.is_empty() {
                 p.none { "Nothing matches." }
             } @else {
-                ol #results {
-                    @for hit in &r.hits { (page::hit_item(view, hit)) }
-                }
+                (page::hit_list(view, r))
             }
         }
     }
