@@ -889,6 +889,20 @@ fn csv_links_download_each_panels_data() {
         words.starts_with("label,query,list,term,count,score,matches,background\n"),
         "{words}"
     );
+    // The words the panel shows for cocoa, in its order, are the CSV's.
+    b.find(".words-col[data-i='0'] .frequent button.word");
+    let shown = b.exec(
+        "return [...document.querySelectorAll(\".words-col[data-i='0'] .frequent button.word\")] \
+           .map(w => w.dataset.term);",
+        json!([]),
+    );
+    let written: Vec<&str> = words
+        .lines()
+        .filter_map(|l| l.split_once(",cocoa,frequent,"))
+        .map(|(_, rest)| rest.split(',').next().unwrap_or_default())
+        .collect();
+    assert!(!written.is_empty(), "{words}");
+    assert_eq!(shown, json!(written));
 }
 
 #[test]
