@@ -394,6 +394,10 @@ pub(super) fn hits_panel(desk: &Desk, view: &View, searched: &crate::answer::Sea
                     " with all the words"
                     @if r.partial_hits > 0 { ", " (thousands(r.partial_hits as u64)) " more with some" }
                 }
+                // The legend counts every copy, as the timeline does; say why the numbers differ.
+                @if r.articles != r.total_hits {
+                    " (" (plural(r.articles, "article", "articles")) " with copies)"
+                }
                 " · "
                 a #open-search href=(desk.search_href(desk.hits)) { "Open in the search page →" }
             }
