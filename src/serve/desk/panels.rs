@@ -171,6 +171,9 @@ pub(super) fn timeline_panel(desk: &Desk, chart: &Chart) -> Markup {
 /// script switches the scale in place.
 pub(super) fn bars(desk: &Desk, chart: &Chart, scale: Scale) -> Markup {
     let starts = chart.starts();
+    if chart.series.iter().all(|s| s.total == 0) {
+        return html! { p.none { "Nothing matches. Try fewer or other words, or remove a filter." } };
+    }
     if starts.is_empty() {
         return html! { p.none { "No match has a date in this range." } };
     }
@@ -283,9 +286,15 @@ pub(super) fn columns_class(n: usize) -> String {
 
 pub(super) fn facets_panel(desk: &Desk, facets: &[FacetSeries]) -> Markup {
     let csv = format!("/compare/facets.csv?{}", desk.query_string());
+    let any = facets
+        .iter()
+        .any(|f| f.facets.values().any(|v| !v.is_empty()));
     html! {
         section #panel-facets .panel aria-label="Sources, places and authors" {
             (panel_head("Sources, places, authors", "csv-facets", &csv, html! {}))
+            @if !any {
+                p.none { "No source, place or author is named among the matches." }
+            }
             @for (key, param, heading) in FACETS {
                 // A facet no query has a value of (no article names its source) is left out.
                 @if facets.iter().any(|f| f.facets.get(key).is_some_and(|v| !v.is_empty())) {
