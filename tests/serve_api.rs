@@ -788,6 +788,40 @@ fn the_desk_draws_each_query_and_its_panels_download_as_guarded_csv() {
 }
 
 #[test]
+fn the_desk_says_what_a_date_filter_leaves_out_and_offers_the_undated_only() {
+    let a = Archive::new();
+    let lines = [
+        serde_json::json!({"title": "Cocoa climbs", "date": "2017-03-01", "body": "Cocoa prices climbed."}),
+        serde_json::json!({"title": "Cocoa slips", "date": "2017-06-01", "body": "Cocoa prices slipped."}),
+        serde_json::json!({"title": "Cocoa, some day", "body": "Cocoa growers met, no one says when."}),
+    ];
+    let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    a.write("wire.jsonl", text.join("\n") + "\n");
+    a.index_json(&[]);
+    let s = Server::start(&a, &[]);
+    let desk = s.page("/compare?q=cocoa&q=coffee&from=2017-01-01&to=2017-12-31");
+    assert!(
+        desk.contains("1 match has no date and is left out by the date filter"),
+        "{desk}"
+    );
+    let href = unescape(attr_after(&desk, "id=\"undated-left-out\"", "href"));
+    assert_eq!(
+        href,
+        "/compare?q=cocoa&label=&q=coffee&label=&scale=share&undated=1"
+    );
+    let undated = s.page(&href);
+    assert!(
+        undated.contains(
+            "<input id=\"undated\" name=\"undated\" type=\"checkbox\" value=\"1\" checked>"
+        ),
+        "the box is ticked"
+    );
+    assert!(undated.contains("Undated only: these articles have no place over time"));
+    assert!(undated.contains("</mark>, some day</a>"), "{undated}");
+    assert!(!undated.contains(" climbs</a>"));
+}
+
+#[test]
 fn the_desk_refuses_a_sixth_query_and_a_bad_scale_with_the_fix() {
     let a = wire();
     let s = Server::start(&a, &[]);

@@ -42,6 +42,9 @@ pub(super) struct SeriesJson {
     pub(super) query: String,
     pub(super) total: u64,
     pub(super) undated: u64,
+    /// Undated matches a date filter left out.
+    #[serde(default)]
+    pub(super) undated_left_out: u64,
     pub(super) periods: Vec<PointJson>,
 }
 

@@ -249,6 +249,15 @@ impl Desk {
         })
     }
 
+    /// The same comparison of the undated articles only, which a date filter leaves out.
+    fn undated_only(&self) -> String {
+        self.with(|d| {
+            d.filters
+                .retain(|(k, _)| k != "from" && k != "to" && k != "undated");
+            d.filters.push(("undated".into(), "1".into()));
+        })
+    }
+
     fn without_filter(&self, key: &str, value: &str) -> String {
         self.with(|d| d.filters.retain(|(k, v)| !(k == key && v == value)))
     }

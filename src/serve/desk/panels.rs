@@ -77,11 +77,15 @@ pub(super) fn desk_form(desk: &Desk) -> Markup {
                         }
                     }
                 }
+                div.field.check {
+                    input #undated name="undated" type="checkbox" value="1" checked[desk.filter("undated").is_some()];
+                    label for="undated" { "Undated only" }
+                }
             }
             input #scale-field type="hidden" name="scale" value=(desk.scale.name());
             @if desk.hits > 0 { input type="hidden" name="hits" value=(desk.hits); }
             @for (k, v) in &desk.filters {
-                @if k != "from" && k != "to" { input type="hidden" name=(k) value=(v); }
+                @if !["from", "to", "undated"].contains(&k.as_str()) { input type="hidden" name=(k) value=(v); }
             }
         }
     }
@@ -161,6 +165,15 @@ pub(super) fn timeline_panel(desk: &Desk, chart: &Chart) -> Markup {
                     }
                 }
             }
+            @let left_out: u64 = chart.series.iter().map(|s| s.undated_left_out).sum();
+            @if left_out > 0 {
+                p #undated-left-out {
+                    (plural(left_out as usize, "match has", "matches have"))
+                    " no date and " (if left_out == 1 { "is" } else { "are" })
+                    " left out by the date filter: "
+                    a href=(desk.undated_only()) { "undated only" }
+                }
+            }
             (bars(desk, chart, scale))
         }
     }
@@ -173,6 +186,12 @@ pub(super) fn bars(desk: &Desk, chart: &Chart, scale: Scale) -> Markup {
     let starts = chart.starts();
     if chart.series.iter().all(|s| s.total == 0) {
         return html! { p.none { "Nothing matches. Try fewer or other words, or remove a filter." } };
+    }
+    if desk.filter("undated").is_some() {
+        return html! {
+            p.none { "Undated only: these articles have no place over time; their words, \
+                      sources and articles are below." }
+        };
     }
     if starts.is_empty() {
         return html! { p.none { "No match has a date in this range." } };
