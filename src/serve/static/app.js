@@ -152,29 +152,45 @@
     wrap.appendChild(ul);
     return wrap;
   }
-  document.querySelectorAll(".words-col[data-terms]").forEach(function (col) {
+  // One column at a time, each retried while the server is busy (503, as it answers when
+  // its searches are all taken): five at once would crowd out the page's own searches.
+  function getTerms(url, tries) {
+    return fetch(url, { headers: { Accept: "application/json" } }).then(function (r) {
+      if (r.status === 503 && tries > 1) {
+        return new Promise(function (done) { setTimeout(done, 1000); }).then(function () {
+          return getTerms(url, tries - 1);
+        });
+      }
+      return r.json().then(function (body) {
+        if (!r.ok) throw new Error(body && body.error ? body.error : "HTTP " + r.status);
+        return body;
+      });
+    });
+  }
+  function showTerms(col, t) {
     var i = col.getAttribute("data-i");
     var box = col.querySelector(".words");
-    box.replaceChildren(el("p", "loading", "Loading the words…"));
-    fetch(col.getAttribute("data-terms"), { headers: { Accept: "application/json" } })
-      .then(function (r) {
-        return r.json().then(function (body) {
-          if (!r.ok) throw new Error(body && body.error ? body.error : "HTTP " + r.status);
-          return body;
-        });
-      })
-      .then(function (t) {
-        box.replaceChildren(
-          wordList("Distinctive", t.distinctive, i, "distinctive"),
-          wordList("Frequent", t.frequent, i, "frequent"));
-        if (t.sampled) {
-          box.appendChild(el("p", "sampled", "From a random sample of " +
-            Number(t.sample).toLocaleString("en") + " of the " +
-            Number(t.matches).toLocaleString("en") + " matches."));
-        }
-      })
-      .catch(function (err) {
-        box.replaceChildren(el("p", "empty", "The words could not be loaded: " + err.message));
-      });
+    box.replaceChildren(
+      wordList("Distinctive", t.distinctive, i, "distinctive"),
+      wordList("Frequent", t.frequent, i, "frequent"));
+    if (t.sampled) {
+      box.appendChild(el("p", "sampled", "From a random sample of " +
+        Number(t.sample).toLocaleString("en") + " of the " +
+        Number(t.matches).toLocaleString("en") + " matches."));
+    }
+  }
+  var columns = Array.prototype.slice.call(document.querySelectorAll(".words-col[data-terms]"));
+  columns.forEach(function (col) {
+    col.querySelector(".words").replaceChildren(el("p", "loading", "Loading the words…"));
   });
+  columns.reduce(function (previous, col) {
+    return previous.then(function () {
+      return getTerms(col.getAttribute("data-terms"), 5)
+        .then(function (t) { showTerms(col, t); })
+        .catch(function (err) {
+          col.querySelector(".words").replaceChildren(
+            el("p", "empty", "The words could not be loaded: " + err.message));
+        });
+    });
+  }, Promise.resolve());
 })();
