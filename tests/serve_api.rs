@@ -776,6 +776,16 @@ fn the_desk_draws_each_query_and_its_panels_download_as_guarded_csv() {
         facets.body
     );
 
+    // Distinctive words against the other queries' matches: /api/terms' versus.
+    let desk = s.page(&format!("/compare?{state}&against=others"));
+    assert!(
+        desk.contains("data-terms=\"/api/terms?q=oil&amp;versus=%28cocoa%29&amp;limit=15\""),
+        "{desk}"
+    );
+    let words = s.get(&format!("/compare/words.csv?{state}&against=others"));
+    assert_eq!(words.status, 200, "{}", words.body);
+    assert!(words.body.contains("\nOil,oil,frequent,"), "{}", words.body);
+
     // The articles with only some of the words come after a divider, as on the search page.
     let desk = s.page("/compare?q=oil+prices&q=cocoa+prices&hits=1");
     assert!(
