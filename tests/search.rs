@@ -779,6 +779,12 @@ fn a_date_filter_says_how_many_undated_matches_it_left_out() {
         text.contains("2 matches have no date and are left out by the date filter"),
         "{text}"
     );
+    // A query of several words says it too, under its all-words count.
+    let text = a.stdout(&["search", "interest rates", "--from", "2017"]);
+    assert!(
+        text.contains("2 matches have no date and are left out by the date filter"),
+        "{text}"
+    );
     let facets = a.run_json(&["facets", "rates", "--json", "--to", "2017"]);
     assert_eq!(facets["undated_left_out"], 2, "{facets}");
 }
@@ -883,7 +889,7 @@ fn terminal_says_what_it_counts_and_marks_the_partial_hits() {
     let a = cocoa_desk();
     let out = a.stdout(&["search", "cocoa prices", "--limit", "20"]);
     assert!(
-        out.contains("3 articles have all the words, 5 more some of them"),
+        out.contains("3 articles have all the words, 5 more have some of them"),
         "{out}"
     );
     assert!(

@@ -124,7 +124,7 @@ pub fn print_results(out: &mut impl Write, r: &Results, s: Paint) -> io::Result<
         (one, true) => format!(
             "{} ({} articles with copies)",
             if one { "story" } else { "stories" },
-            r.articles
+            thousands(r.articles as u64)
         ),
     };
     let range = if r.hits.is_empty() {
@@ -143,29 +143,34 @@ pub fn print_results(out: &mut impl Write, r: &Results, s: Paint) -> io::Result<
             (true, false) => "article has".to_string(),
             (false, false) => "articles have".to_string(),
             (one, true) => format!(
-                "{} ({} articles with copies)",
-                if one { "story has" } else { "stories have" },
-                r.articles
+                "{} ({} articles with copies) {}",
+                if one { "story" } else { "stories" },
+                thousands(r.articles as u64),
+                if one { "has" } else { "have" },
             ),
         };
         let more = if r.partial_hits > 0 {
-            format!(", {about}{} more some of them", r.partial_hits)
+            format!(
+                ", {about}{} more have some of them",
+                thousands(r.partial_hits as u64)
+            )
         } else {
             String::new()
         };
-        return writeln!(
+        writeln!(
             out,
             "{about}{} {what} all the words{more}{range} in {} ms",
-            r.total_hits,
+            thousands(r.total_hits as u64),
             r.elapsed.as_millis()
-        );
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{about}{} {noun}{range} in {} ms",
+            thousands(r.total_hits as u64),
+            r.elapsed.as_millis()
+        )?;
     }
-    writeln!(
-        out,
-        "{about}{} {noun}{range} in {} ms",
-        r.total_hits,
-        r.elapsed.as_millis()
-    )?;
     print_undated_left_out(out, r.undated_left_out)
 }
 
