@@ -333,13 +333,26 @@ pub fn matching(
     query: &dyn Query,
     addresses: &[DocAddress],
 ) -> Result<Vec<bool>> {
-    let mut out = vec![false; addresses.len()];
+    let scoring = tantivy::query::EnableScoring::disabled_from_searcher(searcher);
+    at_addresses(searcher, query, scoring, addresses, |_| true)
+        .map(|found| found.into_iter().map(|f| f.unwrap_or(false)).collect())
+}
+
+/// What `query`'s scorer says (through `read`) of each document at `addresses` it matches,
+/// None for one it does not: one weight for all of them and one scorer per segment, sought
+/// in document order, instead of a weight and a scorer per document.
+fn at_addresses<T>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    scoring: tantivy::query::EnableScoring<'_>,
+    addresses: &[DocAddress],
+    read: impl Fn(&mut dyn tantivy::query::Scorer) -> T,
+) -> Result<Vec<Option<T>>> {
+    let mut out: Vec<Option<T>> = addresses.iter().map(|_| None).collect();
     if addresses.is_empty() {
         return Ok(out);
     }
-    let weight = query.weight(tantivy::query::EnableScoring::disabled_from_searcher(
-        searcher,
-    ))?;
+    let weight = query.weight(scoring)?;
     let mut order: Vec<usize> = (0..addresses.len()).collect();
     order.sort_by_key(|&i| addresses[i]);
     let mut current: Option<(u32, Box<dyn tantivy::query::Scorer>)> = None;
@@ -353,7 +366,9 @@ pub fn matching(
             current = Some((segment_ord, weight.scorer(reader, 1.0)?));
         }
         if let Some((_, scorer)) = current.as_mut() {
-            out[i] = scorer.doc() <= doc_id && scorer.seek(doc_id) == doc_id;
+            if scorer.doc() <= doc_id && scorer.seek(doc_id) == doc_id {
+                out[i] = Some(read(scorer.as_mut()));
+            }
         }
     }
     Ok(out)
@@ -774,39 +789,15 @@ pub(crate) fn build_hits(
 }
 
 /// The scores `query` gives the documents at `addresses` (0 for one it does not match), as
-/// `Query::explain` would give them, with one weight for all of them and one scorer per
-/// segment sought in document order instead of a weight and a scorer per document.
+/// `Query::explain` would give them.
 fn scores_of(
     searcher: &Searcher,
     query: &dyn Query,
     addresses: &[DocAddress],
 ) -> Result<Vec<Score>> {
-    let mut out = vec![0.0; addresses.len()];
-    if addresses.is_empty() {
-        return Ok(out);
-    }
-    let weight = query.weight(tantivy::query::EnableScoring::enabled_from_searcher(
-        searcher,
-    ))?;
-    let mut order: Vec<usize> = (0..addresses.len()).collect();
-    order.sort_by_key(|&i| addresses[i]);
-    let mut current: Option<(u32, Box<dyn tantivy::query::Scorer>)> = None;
-    for i in order {
-        let DocAddress {
-            segment_ord,
-            doc_id,
-        } = addresses[i];
-        if current.as_ref().is_none_or(|(s, _)| *s != segment_ord) {
-            let reader = searcher.segment_reader(segment_ord);
-            current = Some((segment_ord, weight.scorer(reader, 1.0)?));
-        }
-        if let Some((_, scorer)) = current.as_mut() {
-            if scorer.doc() <= doc_id && scorer.seek(doc_id) == doc_id {
-                out[i] = scorer.score();
-            }
-        }
-    }
-    Ok(out)
+    let scoring = tantivy::query::EnableScoring::enabled_from_searcher(searcher);
+    at_addresses(searcher, query, scoring, addresses, |scorer| scorer.score())
+        .map(|scores| scores.into_iter().map(|s| s.unwrap_or(0.0)).collect())
 }
 
 /// Documents' paths from the fast column, without loading the stored documents. The column
