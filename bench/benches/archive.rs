@@ -24,7 +24,8 @@ use anyhow::{anyhow, bail, Context, Result};
 use serde_json::{json, Value};
 
 use dateline_bench::{
-    median, ms, repo_root, runs_dir, target_dir, time_it, utc_day, Query, QUERIES, WARMUPS,
+    median, ms, parse_date_line, parse_txt, repo_root, runs_dir, target_dir, time_it, utc_day,
+    Query, MONTHS, QUERIES, WARMUPS,
 };
 
 /// Names given to the 1% of files added for the incremental re-index figure.
@@ -273,34 +274,6 @@ struct Corpus {
     bytes: u64,
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// Reads `26 February 1987` as (1987, 2, 26).
-fn parse_date_line(line: &str) -> Option<(i32, u32, u32)> {
-    let mut parts = line.split_whitespace();
-    let day: u32 = parts.next()?.parse().ok()?;
-    let month = parts.next()?;
-    let year: i32 = parts.next()?.parse().ok()?;
-    if parts.next().is_some() || !(1..=31).contains(&day) || !(1000..=9999).contains(&year) {
-        return None;
-    }
-    let m = MONTHS.iter().position(|n| *n == month)? as u32 + 1;
-    Some((year, m, day))
-}
-
 /// Shifts the date line in an article's header by `k` years.
 fn shift_years(text: &str, k: i32) -> String {
     if k == 0 {
@@ -449,55 +422,6 @@ fn ensure_files(data: &Path, source: &Source, n: u32) -> Result<Corpus> {
     write_marker(&dir, files, bytes)?;
     println!("  generated in {:.1} s", started.elapsed().as_secs_f64());
     Ok(Corpus { dir, files, bytes })
-}
-
-/// A simple reading of the .txt layout, used for the JSON Lines corpus and the SQLite peer:
-/// title = first non-empty line, `By ...` = authors, a `26 February 1987` line = date,
-/// body = everything after the first blank line that follows the header.
-struct Parsed {
-    title: String,
-    authors: Vec<String>,
-    date: Option<String>,
-    body: String,
-}
-
-fn parse_txt(text: &str) -> Parsed {
-    let text = text.trim_start_matches('\u{feff}');
-    let mut lines = text.lines().skip_while(|l| l.trim().is_empty());
-    let title = lines.next().unwrap_or("").trim().to_string();
-    let mut authors = Vec::new();
-    let mut date = None;
-    let mut body_lines = Vec::new();
-    let mut in_header = true;
-    for line in lines {
-        if in_header {
-            let t = line.trim();
-            if t.is_empty() {
-                in_header = false;
-            } else if let Some(by) = t.strip_prefix("By ") {
-                authors = by
-                    .split(',')
-                    .flat_map(|s| s.split(" and "))
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect();
-            } else if let Some((y, m, d)) = parse_date_line(t) {
-                date = Some(format!("{y:04}-{m:02}-{d:02}"));
-            } else {
-                // Not a header after all: the body starts here.
-                in_header = false;
-                body_lines.push(line);
-            }
-        } else {
-            body_lines.push(line);
-        }
-    }
-    Parsed {
-        title,
-        authors,
-        date,
-        body: body_lines.join("\n"),
-    }
 }
 
 /// The scale-`n` corpus as JSON Lines: the same articles as `x<n>`, in a few big files.
