@@ -1,9 +1,10 @@
 //! dateline's benchmark harness: builds scaled copies of the Reuters-21578 corpus, then
 //! measures dateline (the release binary as a subprocess, and the library in-process) side by
-//! side with SQLite FTS5 and, when installed, ripgrep.
+//! side with "tantivy alone" (`bench/src/bin/tantivy_alone.rs`, the minimal program on the same
+//! tantivy), SQLite FTS5 and, when installed, ripgrep.
 //!
 //! Run: `cargo bench -p dateline-bench --bench archive -- [--scales 1,10,50] [--runs N]
-//! [--query-runs N] [--out FILE.json] [--md FILE.md] [--data DIR] [--no-sqlite]
+//! [--query-runs N] [--out FILE.json] [--md FILE.md] [--data DIR] [--no-sqlite] [--no-alone]
 //! [--formats html,warc,nitf-tgz]`
 //!
 //! `--formats` measures, instead of the .txt scale runs, the build of the same articles as
@@ -42,6 +43,8 @@ struct Args {
     md: Option<PathBuf>,
     data: PathBuf,
     sqlite: bool,
+    /// Measure tantivy alone beside dateline.
+    alone: bool,
     jsonl: bool,
     /// Only rewrite the Markdown from the results file; measure nothing.
     render: bool,
@@ -52,7 +55,7 @@ struct Args {
 fn usage() -> &'static str {
     "usage: cargo bench -p dateline-bench --bench archive -- [--scales 1,10,50] [--runs N] \
      [--query-runs N] [--out FILE.json] [--md FILE.md | --no-md] [--data DIR] [--no-sqlite] \
-     [--no-jsonl] [--render] [--formats html,warc,nitf-tgz|all]"
+     [--no-alone] [--no-jsonl] [--render] [--formats html,warc,nitf-tgz|all]"
 }
 
 fn parse_args(raw: Vec<String>) -> Result<Args> {
@@ -69,6 +72,7 @@ fn parse_args(raw: Vec<String>) -> Result<Args> {
             .map(PathBuf::from)
             .unwrap_or_else(|| target_dir().join("bench-data")),
         sqlite: true,
+        alone: true,
         jsonl: true,
         render: false,
         formats: Vec::new(),
@@ -99,6 +103,7 @@ fn parse_args(raw: Vec<String>) -> Result<Args> {
             "--no-md" => args.md = None,
             "--data" => args.data = PathBuf::from(value()?),
             "--no-sqlite" => args.sqlite = false,
+            "--no-alone" => args.alone = false,
             "--no-jsonl" => args.jsonl = false,
             "--render" => args.render = true,
             "--formats" => args.formats = Format::parse_list(&value()?)?,
@@ -1536,19 +1541,20 @@ fn format_target_rows(results: &Value) -> Vec<(String, String, Option<bool>)> {
 // ---------------------------------------------------------------------------------------
 // dateline: builds, re-indexes, queries.
 
-fn build_dateline_binary() -> Result<PathBuf> {
+/// Builds `package`'s binary `name` in release (the profile a user runs) and returns its path.
+fn build_release_binary(package: &str, name: &str) -> Result<PathBuf> {
     let target = target_dir();
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
-        .args(["build", "--release", "-p", "dateline", "--bin", "dateline"])
+        .args(["build", "--release", "-p", package, "--bin", name])
         .env("CARGO_TARGET_DIR", &target)
         .current_dir(repo_root())
         .status()
         .context("running cargo build --release")?;
     if !status.success() {
-        bail!("cargo build --release of dateline failed");
+        bail!("cargo build --release of {name} failed");
     }
-    let bin = target.join("release").join("dateline");
+    let bin = target.join("release").join(name);
     if !bin.is_file() {
         bail!("no binary at {}", bin.display());
     }
@@ -1715,6 +1721,76 @@ fn dateline_queries(
         out.push(QueryFigures {
             search_ms,
             snippets_ms,
+            process_ms,
+            hits,
+        });
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------
+// Tantivy alone: the minimal program on tantivy (`bench/src/bin/tantivy_alone.rs`), built and
+// searched as child processes like dateline.
+
+fn alone_build(bin: &Path, corpus: &Path, index: &Path, runs: usize) -> Result<Build> {
+    let mut b = Build {
+        wall_ms: vec![],
+        cpu_ms: vec![],
+        rss_kb: vec![],
+        index_bytes: 0,
+        articles: 0,
+        summary: Value::Null,
+    };
+    for r in 0..runs {
+        fresh_dir(index)?;
+        warm_cache(corpus);
+        let run = run_build(Command::new(bin).arg("build").arg(corpus).arg(index))?;
+        b.articles = run.stdout.trim().parse().unwrap_or(0);
+        b.index_bytes = dir_bytes(index);
+        b.wall_ms.push(ms(run.wall));
+        b.cpu_ms.push(ms(run.cpu));
+        b.rss_kb.push(run.max_rss_kb);
+        println!(
+            "    tantivy alone build run {}: {:.0} ms ({:.0} ms CPU), {} MB peak RSS, {} articles",
+            r + 1,
+            ms(run.wall),
+            ms(run.cpu),
+            run.max_rss_kb / 1024,
+            b.articles
+        );
+    }
+    Ok(b)
+}
+
+/// Tantivy alone's whole-process searches: its query parser reads a day range as
+/// `day:[YYYYMMDD TO YYYYMMDD]`. It has no in-process figures (its search is tantivy's own).
+fn alone_queries(bin: &Path, index: &Path, proc_runs: usize) -> Result<Vec<QueryFigures>> {
+    let mut out = Vec::new();
+    for q in QUERIES {
+        let mut text = q.text.to_string();
+        if let Some((a, b)) = q.range {
+            text.push_str(&format!(
+                " day:[{} TO {}]",
+                a.replace('-', ""),
+                b.replace('-', "")
+            ));
+        }
+        let mut cmd = Command::new(bin);
+        cmd.arg("search").arg(index).arg(&text);
+        if q.newest {
+            cmd.arg("--newest");
+        }
+        let mut hits = 0;
+        let (process_ms, _) = time_it(proc_runs, || {
+            let run = run_child(&mut cmd)?;
+            let v: Value = serde_json::from_str(run.stdout.trim())
+                .with_context(|| format!("tantivy_alone search printed {:?}", run.stdout))?;
+            hits = v["total"].as_u64().unwrap_or(0);
+            Ok(run.wall)
+        })?;
+        out.push(QueryFigures {
+            search_ms: vec![],
+            snippets_ms: vec![],
             process_ms,
             hits,
         });
@@ -1996,6 +2072,7 @@ fn rg_queries(rg: &Path, corpus: &Corpus, runs: usize) -> Result<Vec<(Vec<f64>, 
 fn measure_scale(
     args: &Args,
     bin: &Path,
+    alone: Option<&Path>,
     source: &Source,
     scale: u32,
     rg: Option<&Path>,
@@ -2086,6 +2163,31 @@ fn measure_scale(
             })
         })
         .collect();
+
+    if let Some(alone) = alone {
+        let aindex = work.join(format!("alone-x{scale}"));
+        println!("  tantivy alone build...");
+        let ab = alone_build(alone, &corpus.dir, &aindex, runs)?;
+        let ams = median(&ab.wall_ms);
+        let rss: Vec<f64> = ab.rss_kb.iter().map(|k| *k as f64 / 1024.0).collect();
+        result["alone"] = json!({
+            "build_ms": ab.wall_ms,
+            "build_ms_median": ams,
+            "build_cpu_ms_median": median(&ab.cpu_ms),
+            "throughput_mb_s": mb / (ams / 1e3),
+            "peak_rss_mb": rss,
+            "peak_rss_mb_median": median(&rss),
+            "index_bytes": ab.index_bytes,
+            "index_ratio": ab.index_bytes as f64 / corpus.bytes as f64,
+            "articles": ab.articles,
+        });
+        println!("  tantivy alone queries...");
+        let aq = alone_queries(alone, &aindex, proc_runs)?;
+        for (v, f) in queries.iter_mut().zip(&aq) {
+            v["alone"] = figures_json(f);
+        }
+        fs::remove_dir_all(&aindex).ok();
+    }
 
     if args.sqlite {
         let db = work.join(format!("sqlite-x{scale}.db"));
@@ -2321,6 +2423,7 @@ fn render_tables(results: &Value) -> String {
         }
     }
     s.push_str("\nThe no-op and ±1% re-index figures are dateline's only: the SQLite peer has no incremental update (its equivalent is a full rebuild).\n\n");
+    s.push_str(&render_alone(scales, &keys));
     for k in &keys {
         let r = &scales[k.as_str()];
         s.push_str(&format!(
@@ -2360,6 +2463,65 @@ fn render_tables(results: &Value) -> String {
                 num(f(&l["process_ms_median"]), 2),
                 ratio(f(&d["process_ms_median"]), f(&l["process_ms_median"])),
                 rg,
+            ));
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// dateline beside tantivy alone: build, index size and whole-process search at each scale,
+/// with the ratios dateline ÷ tantivy alone (below 1× means dateline is faster/smaller).
+fn render_alone(scales: &serde_json::Map<String, Value>, keys: &[&String]) -> String {
+    let mut s = String::new();
+    if !keys.iter().any(|k| scales[k.as_str()]["alone"].is_object()) {
+        return s;
+    }
+    s.push_str("### Against tantivy alone\n\n");
+    s.push_str("Ratio = dateline ÷ tantivy alone (`bench/src/bin/tantivy_alone.rs`: the same parsed articles indexed with tantivy, 2 writer threads, 200 MB, one commit; its search parses the query with every word required and title boosted 2×, top 10 with 150-character snippets). Targets of issue 27: build ≤ 1.0×, every whole-process search ≤ 1.5×. Measured in the same run as the tables above.\n\n");
+    s.push_str("| scale | build s dateline | build s tantivy alone | ratio | CPU s dateline | CPU s tantivy alone | index/text dateline | index/text tantivy alone | articles dateline | articles tantivy alone |\n");
+    s.push_str("|---|---|---|---|---|---|---|---|---|---|\n");
+    for k in keys {
+        let r = &scales[k.as_str()];
+        let (d, a) = (&r["dateline"], &r["alone"]);
+        if !a.is_object() {
+            continue;
+        }
+        s.push_str(&format!(
+            "| {k}x | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            num(f(&d["build_ms_median"]) / 1e3, 2),
+            num(f(&a["build_ms_median"]) / 1e3, 2),
+            ratio(f(&a["build_ms_median"]), f(&d["build_ms_median"])),
+            num(f(&d["build_cpu_ms_median"]) / 1e3, 2),
+            num(f(&a["build_cpu_ms_median"]) / 1e3, 2),
+            num(f(&d["index_ratio"]), 2),
+            num(f(&a["index_ratio"]), 2),
+            d["articles"],
+            a["articles"],
+        ));
+    }
+    s.push('\n');
+    for k in keys {
+        let r = &scales[k.as_str()];
+        if !r["alone"].is_object() {
+            continue;
+        }
+        s.push_str(&format!(
+            "Whole-process search at {k}x (medians in ms of {} runs each):\n\n",
+            r["runs"]["query_process"]
+        ));
+        s.push_str("| query | hits dateline | hits tantivy alone | process dateline | process tantivy alone | ratio |\n");
+        s.push_str("|---|---|---|---|---|---|\n");
+        for q in r["queries"].as_array().into_iter().flatten() {
+            let (d, a) = (&q["dateline"], &q["alone"]);
+            s.push_str(&format!(
+                "| `{}` | {} | {} | {} | {} | {} |\n",
+                q["query"].as_str().unwrap_or(""),
+                d["hits"],
+                a["hits"],
+                num(f(&d["process_ms_median"]), 2),
+                num(f(&a["process_ms_median"]), 2),
+                ratio(f(&a["process_ms_median"]), f(&d["process_ms_median"])),
             ));
         }
         s.push('\n');
@@ -2526,6 +2688,45 @@ fn render_targets(results: &Value) -> String {
             .join(", "),
         (!builds.is_empty()).then(|| builds.iter().all(|(_, s)| *s > 1.0)),
     ));
+    // Against tantivy alone (issue 27), at each scale measured with it.
+    for k in [1, 10, 100] {
+        let (d, a) = (&scale(k)["dateline"], &scale(k)["alone"]);
+        let have = present(k) && a.is_object();
+        let b = f(&d["build_ms_median"]) / f(&a["build_ms_median"]);
+        rows.push((
+            format!("Build ≤ 1.0× tantivy alone's time at {k}x"),
+            format!(
+                "{}× ({} s vs {} s)",
+                num(b, 2),
+                num(f(&d["build_ms_median"]) / 1e3, 2),
+                num(f(&a["build_ms_median"]) / 1e3, 2)
+            ),
+            have.then_some(b <= 1.0),
+        ));
+        let mut slowest = (f64::NAN, String::new(), f64::NAN, f64::NAN);
+        for q in scale(k)["queries"].as_array().into_iter().flatten() {
+            let (dm, am) = (
+                f(&q["dateline"]["process_ms_median"]),
+                f(&q["alone"]["process_ms_median"]),
+            );
+            let v = dm / am;
+            if slowest.0.is_nan() || v > slowest.0 {
+                let name = q["query"].as_str().unwrap_or("").to_string();
+                slowest = (v, name, dm, am);
+            }
+        }
+        rows.push((
+            format!("Whole-process search ≤ 1.5× tantivy alone's at {k}x, every query"),
+            format!(
+                "largest {}× (`{}` {} ms vs {} ms)",
+                num(slowest.0, 2),
+                slowest.1,
+                num(slowest.2, 2),
+                num(slowest.3, 2)
+            ),
+            have.then_some(slowest.0 <= 1.5),
+        ));
+    }
     let noop = f(&scale(10)["dateline"]["reindex_noop_ms_median"]);
     let full = f(&scale(10)["dateline"]["build_ms_median"]);
     rows.push((
@@ -2681,7 +2882,12 @@ fn real_main() -> Result<()> {
     let source_dir = source_dir.canonicalize()?;
     fs::create_dir_all(&args.data)?;
     println!("building the release dateline binary...");
-    let bin = build_dateline_binary()?;
+    let bin = build_release_binary("dateline", "dateline")?;
+    let alone = if args.alone {
+        Some(build_release_binary("dateline-bench", "tantivy_alone")?)
+    } else {
+        None
+    };
     let source = load_source(&source_dir)?;
     println!(
         "source: {} files from {}; data cache {}",
@@ -2725,7 +2931,7 @@ fn real_main() -> Result<()> {
         return Ok(());
     }
     for &scale in &args.scales {
-        let r = measure_scale(&args, &bin, &source, scale, rg.as_deref())?;
+        let r = measure_scale(&args, &bin, alone.as_deref(), &source, scale, rg.as_deref())?;
         results["scales"][scale.to_string()] = r;
         results["updated_at"] = json!(now_utc());
         // Save after every scale, so a long run that is stopped keeps what it measured.
