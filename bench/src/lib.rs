@@ -1,6 +1,6 @@
 //! What dateline's benchmarks and measuring tools share: the benchmark query set and the
-//! request each query makes, timing and its statistics, and where the repository, the cargo
-//! target folder and the shared corpora are.
+//! request each query makes, the seed's .txt layout as the peers read it, timing and its
+//! statistics, and where the repository, the cargo target folder and the shared corpora are.
 //!
 //! Everything that measures dateline lives in this package (`dateline-bench`):
 //!
@@ -8,6 +8,8 @@
 //!   (`cargo bench -p dateline-bench --bench archive`; see `docs/BENCHMARKS.md`);
 //! - `benches/eval.rs`: ranking quality (`cargo bench -p dateline-bench --bench eval`; see
 //!   `docs/EVALUATION.md`);
+//! - `src/bin/tantivy_alone.rs`: the minimal tantivy program the archive harness measures
+//!   dateline against (build and whole-process search);
 //! - `src/bin/*.rs`: small tools run on an existing index
 //!   (`cargo run --release -p dateline-bench --bin NAME -- INDEX ...`).
 //!
@@ -162,6 +164,87 @@ pub fn date_filters(from: &str, to: &str) -> Result<Filters> {
         to: Some(parse_day_bound(to, "--to", true).map_err(anyhow::Error::msg)?),
         ..Filters::default()
     })
+}
+
+// ---------------------------------------------------------------------------------------
+// The seed's .txt layout, as the peers read it.
+
+/// English month names, as the seed's date lines spell them.
+pub const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Reads `26 February 1987` as (1987, 2, 26).
+pub fn parse_date_line(line: &str) -> Option<(i32, u32, u32)> {
+    let mut parts = line.split_whitespace();
+    let day: u32 = parts.next()?.parse().ok()?;
+    let month = parts.next()?;
+    let year: i32 = parts.next()?.parse().ok()?;
+    if parts.next().is_some() || !(1..=31).contains(&day) || !(1000..=9999).contains(&year) {
+        return None;
+    }
+    let m = MONTHS.iter().position(|n| *n == month)? as u32 + 1;
+    Some((year, m, day))
+}
+
+/// A simple reading of the .txt layout, used for the JSON Lines corpus, the SQLite peer and tantivy alone:
+/// title = first non-empty line, `By ...` = authors, a `26 February 1987` line = date,
+/// body = everything after the first blank line that follows the header.
+pub struct Parsed {
+    pub title: String,
+    pub authors: Vec<String>,
+    pub date: Option<String>,
+    pub body: String,
+}
+
+pub fn parse_txt(text: &str) -> Parsed {
+    let text = text.trim_start_matches('\u{feff}');
+    let mut lines = text.lines().skip_while(|l| l.trim().is_empty());
+    let title = lines.next().unwrap_or("").trim().to_string();
+    let mut authors = Vec::new();
+    let mut date = None;
+    let mut body_lines = Vec::new();
+    let mut in_header = true;
+    for line in lines {
+        if in_header {
+            let t = line.trim();
+            if t.is_empty() {
+                in_header = false;
+            } else if let Some(by) = t.strip_prefix("By ") {
+                authors = by
+                    .split(',')
+                    .flat_map(|s| s.split(" and "))
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect();
+            } else if let Some((y, m, d)) = parse_date_line(t) {
+                date = Some(format!("{y:04}-{m:02}-{d:02}"));
+            } else {
+                // Not a header after all: the body starts here.
+                in_header = false;
+                body_lines.push(line);
+            }
+        } else {
+            body_lines.push(line);
+        }
+    }
+    Parsed {
+        title,
+        authors,
+        date,
+        body: body_lines.join("\n"),
+    }
 }
 
 // ---------------------------------------------------------------------------------------
