@@ -91,34 +91,41 @@ pub fn body<'a>(doc: &'a TantivyDocument, fields: &Fields) -> &'a str {
         .unwrap_or_default()
 }
 
-/// The stored bodies of the articles at `addresses`, in that order. Sorted addresses read
-/// each compressed block of the store once (a reader per segment caches the last block);
-/// the work is shared out over the cores in runs of neighbouring addresses, since
-/// decompressing the blocks is most of it.
-pub fn bodies(
+/// Folds the stored bodies of the articles at `addresses` (sorted, so that each compressed
+/// block of the store is read once: a reader per segment caches the last block), sharing the
+/// work out over the cores in runs of neighbouring addresses. Each run's bodies are folded in
+/// order into a value of its own, made by `init`; the values come back in the order of the
+/// runs, so a caller that merges them in that order gets what one pass in order would give.
+/// A body is lent to `fold`, not copied.
+pub fn fold_bodies<T: Send>(
     searcher: &Searcher,
     fields: &Fields,
     addresses: &[DocAddress],
-) -> tantivy::Result<Vec<String>> {
+    init: impl Fn() -> T + Sync + Send,
+    fold: impl Fn(&mut T, &str) + Sync + Send,
+) -> tantivy::Result<Vec<T>> {
     use rayon::prelude::*;
     let threads = rayon::current_num_threads().max(1);
     let run = addresses.len().div_ceil(threads).max(BODIES_PER_RUN);
-    let runs: Vec<Vec<String>> = addresses
+    addresses
         .par_chunks(run)
-        .map(|run| bodies_in_order(searcher, fields, run))
-        .collect::<tantivy::Result<_>>()?;
-    Ok(runs.concat())
+        .map(|run| {
+            let mut value = init();
+            fold_in_order(searcher, fields, run, |body| fold(&mut value, body))?;
+            Ok(value)
+        })
+        .collect()
 }
 
 /// Fewest articles one thread reads: fewer cost less than handing them out.
 const BODIES_PER_RUN: usize = 256;
 
-fn bodies_in_order(
+fn fold_in_order(
     searcher: &Searcher,
     fields: &Fields,
     addresses: &[DocAddress],
-) -> tantivy::Result<Vec<String>> {
-    let mut out = Vec::with_capacity(addresses.len());
+    mut fold: impl FnMut(&str),
+) -> tantivy::Result<()> {
     let mut store = None;
     for address in addresses {
         let reader = match &store {
@@ -131,9 +138,9 @@ fn bodies_in_order(
             }
         };
         let doc: TantivyDocument = reader.get(address.doc_id)?;
-        out.push(body(&doc, fields).to_string());
+        fold(body(&doc, fields));
     }
-    Ok(out)
+    Ok(())
 }
 
 /// A stored text field's first value, unless absent or empty.

@@ -21,6 +21,7 @@
 //!   as large as the sample of the matches.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -183,10 +184,22 @@ pub fn terms(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Result<Ter
     let picked = sample(matches, SAMPLE_SIZE);
     let sampled = (picked.len() as u64) < total;
 
-    let mut vocab = Vocab::new(open, &*built.count_query)?;
-    let mut fg = Side::default();
-    for body in stored::bodies(searcher, &open.fields, &picked)? {
-        vocab.count(&mut fg, &body, true, None);
+    // Each core counts a run of the matches on tables of its own, merged in store order.
+    let fresh = Vocab::new(open, &*built.count_query)?;
+    let runs = stored::fold_bodies(
+        searcher,
+        &open.fields,
+        &picked,
+        || Counter::new(fresh.clone()),
+        |counter, body| counter.count(body, None),
+    )?;
+    let mut runs = runs.into_iter();
+    let (mut vocab, mut fg) = match runs.next() {
+        Some(first) => (first.lexicon, first.side),
+        None => (fresh, Side::default()),
+    };
+    for run in runs {
+        vocab.absorb(&mut fg, run.lexicon, run.side);
     }
     let read = fg.articles as u64;
     let min = min_articles(read);
@@ -207,8 +220,15 @@ pub fn terms(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Result<Ter
             .filter(|(_, d)| u64::from(d.0) >= min)
             .map(|(k, _)| *k)
             .collect();
-        for body in stored::bodies(searcher, &open.fields, &bg_sample)? {
-            vocab.count(&mut bg, &body, false, Some(&candidates));
+        let runs = stored::fold_bodies(
+            searcher,
+            &open.fields,
+            &bg_sample,
+            || Counter::new(Known::new(&vocab)),
+            |counter, body| counter.count(body, Some(&candidates)),
+        )?;
+        for run in runs {
+            bg.add(run.side);
         }
     }
     let scale = |count: u32| -> u64 {
@@ -455,10 +475,38 @@ fn pair_of(key: u64) -> (u32, u32) {
 /// A form that is no term (a stop word, a number, ...).
 const NOT_A_TERM: u32 = u32::MAX;
 
-/// The written forms met and the stems they have, shared by the two sides.
-struct Vocab {
+/// What makes a written form a term: its stem by the body's analyzer, unless it is a stop
+/// word, a number, one letter or one of the query's own words.
+#[derive(Clone)]
+struct Stemmer {
     analyzer: TextAnalyzer,
-    tokenizer: SimpleTokenizer,
+    /// The query's own stems.
+    query_stems: Arc<HashSet<String, RandomState>>,
+    stop: Arc<HashSet<&'static str, RandomState>>,
+}
+
+impl Stemmer {
+    /// The stem of `written`, or None when it is no term.
+    fn stem(&mut self, written: &str) -> Option<String> {
+        let lower = written.to_lowercase();
+        if written.chars().nth(1).is_none()
+            || written.bytes().all(|b| b.is_ascii_digit())
+            || self.stop.contains(lower.as_str())
+        {
+            return None;
+        }
+        let mut stem = None;
+        self.analyzer
+            .token_stream(written)
+            .process(&mut |t| stem = Some(t.text.clone()));
+        stem.filter(|s| !self.query_stems.contains(s))
+    }
+}
+
+/// The written forms met in the matches and the stems they have.
+#[derive(Clone)]
+struct Vocab {
+    stemmer: Stemmer,
     forms: HashMap<Box<str>, u32, RandomState>,
     /// Per form: its stem, or [`NOT_A_TERM`].
     form_stem: Vec<u32>,
@@ -466,12 +514,125 @@ struct Vocab {
     form_uses: Vec<u32>,
     stems: HashMap<Box<str>, u32, RandomState>,
     stem_text: Vec<Box<str>>,
-    /// The query's own stems.
-    query_stems: HashSet<String, RandomState>,
-    stop: HashSet<&'static str, RandomState>,
     /// How often each pair of forms is written next to each other in the matches (and
     /// whether joined by a hyphen).
     pair_forms: HashMap<(u64, bool), u32, RandomState>,
+}
+
+/// Where [`Counter`] finds the terms of the words it reads.
+trait Lexicon {
+    /// The form's number and its stem ([`NOT_A_TERM`] when it is no term).
+    fn look_up(&mut self, written: &str) -> (u32, u32);
+    /// A term written as `form`; `after`: the form before it and whether a hyphen joins
+    /// them, when the two make a phrase that is counted.
+    fn written(&mut self, form: u32, after: Option<(u32, bool)>);
+}
+
+/// Counts the terms of articles on a side of its own, one thread's share.
+struct Counter<L> {
+    lexicon: L,
+    tokenizer: SimpleTokenizer,
+    side: Side,
+}
+
+impl<L: Lexicon> Counter<L> {
+    fn new(lexicon: L) -> Counter<L> {
+        Counter {
+            lexicon,
+            tokenizer: SimpleTokenizer::default(),
+            side: Side::default(),
+        }
+    }
+
+    /// Counts the terms of one article's `text`; `only`: the phrases worth counting.
+    fn count(&mut self, text: &str, only: Option<&HashSet<u64, RandomState>>) {
+        let side = &mut self.side;
+        let doc = side.articles;
+        side.articles += 1;
+        let mut stream = self.tokenizer.token_stream(text);
+        let mut previous: Option<(u32, u32, usize)> = None;
+        while stream.advance() {
+            let token = stream.token();
+            let (form, stem) = self
+                .lexicon
+                .look_up(&text[token.offset_from..token.offset_to]);
+            if stem == NOT_A_TERM {
+                previous = None;
+                continue;
+            }
+            side.see_stem(stem, doc);
+            let mut after = None;
+            if let Some((first, first_form, end)) = previous {
+                let between = &text[end..token.offset_from];
+                if joins(between) {
+                    let key = pair_key(first, stem);
+                    if only.is_none_or(|o| o.contains(&key)) {
+                        side.see_pair(key, doc);
+                        after = Some((first_form, between.contains('-')));
+                    }
+                }
+            }
+            self.lexicon.written(form, after);
+            previous = Some((stem, form, token.offset_to));
+        }
+    }
+}
+
+impl Lexicon for Vocab {
+    fn look_up(&mut self, written: &str) -> (u32, u32) {
+        let form = self.form(written);
+        (form, self.form_stem[form as usize])
+    }
+
+    fn written(&mut self, form: u32, after: Option<(u32, bool)>) {
+        self.form_uses[form as usize] += 1;
+        if let Some((first, hyphen)) = after {
+            *self
+                .pair_forms
+                .entry((pair_key(first, form), hyphen))
+                .or_default() += 1;
+        }
+    }
+}
+
+/// The matches' vocabulary, read by every thread that counts the background: only the
+/// matches' terms are counted there, so a word the matches never had is no term, and a
+/// form they never wrote is stemmed once per thread.
+struct Known<'a> {
+    vocab: &'a Vocab,
+    stemmer: Stemmer,
+    /// Forms the matches never wrote, with their stems.
+    unseen: HashMap<Box<str>, u32, RandomState>,
+}
+
+impl<'a> Known<'a> {
+    fn new(vocab: &'a Vocab) -> Known<'a> {
+        Known {
+            vocab,
+            stemmer: vocab.stemmer.clone(),
+            unseen: HashMap::default(),
+        }
+    }
+}
+
+impl Lexicon for Known<'_> {
+    fn look_up(&mut self, written: &str) -> (u32, u32) {
+        if let Some(&f) = self.vocab.forms.get(written) {
+            return (f, self.vocab.form_stem[f as usize]);
+        }
+        if let Some(&stem) = self.unseen.get(written) {
+            return (NOT_A_TERM, stem);
+        }
+        let stem = self
+            .stemmer
+            .stem(written)
+            .and_then(|s| self.vocab.stems.get(s.as_str()).copied())
+            .unwrap_or(NOT_A_TERM);
+        self.unseen.insert(written.into(), stem);
+        (NOT_A_TERM, stem)
+    }
+
+    fn written(&mut self, _form: u32, _after: Option<(u32, bool)>) {}
 }
 
 impl Vocab {
@@ -486,16 +647,17 @@ impl Vocab {
             }
         });
         Ok(Vocab {
-            // The body's own analyzer, so that stems are the index's terms.
-            analyzer: open.index.tokenizer_for_field(open.fields.body)?,
-            tokenizer: SimpleTokenizer::default(),
+            stemmer: Stemmer {
+                // The body's own analyzer, so that stems are the index's terms.
+                analyzer: open.index.tokenizer_for_field(open.fields.body)?,
+                query_stems: Arc::new(query_stems),
+                stop: Arc::new(STOP_WORDS.iter().copied().collect()),
+            },
             forms: HashMap::default(),
             form_stem: Vec::new(),
             form_uses: Vec::new(),
             stems: HashMap::default(),
             stem_text: Vec::new(),
-            query_stems,
-            stop: STOP_WORDS.iter().copied().collect(),
             pair_forms: HashMap::default(),
         })
     }
@@ -505,86 +667,68 @@ impl Vocab {
         if let Some(&f) = self.forms.get(written) {
             return f;
         }
-        let stem = self.stem_of(written);
+        let stem = match self.stemmer.stem(written) {
+            Some(stem) => self.stem_number(stem.into()),
+            None => NOT_A_TERM,
+        };
+        self.add_form(written.into(), stem)
+    }
+
+    fn add_form(&mut self, written: Box<str>, stem: u32) -> u32 {
         let f = self.form_stem.len() as u32;
-        self.forms.insert(written.into(), f);
+        self.forms.insert(written, f);
         self.form_stem.push(stem);
         self.form_uses.push(0);
         f
     }
 
-    fn stem_of(&mut self, written: &str) -> u32 {
-        let lower = written.to_lowercase();
-        if written.chars().nth(1).is_none()
-            || written.bytes().all(|b| b.is_ascii_digit())
-            || self.stop.contains(lower.as_str())
-        {
-            return NOT_A_TERM;
-        }
-        let mut stem = None;
-        self.analyzer
-            .token_stream(written)
-            .process(&mut |t| stem = Some(t.text.clone()));
-        let Some(stem) = stem else {
-            return NOT_A_TERM;
-        };
-        if self.query_stems.contains(&stem) {
-            return NOT_A_TERM;
-        }
-        if let Some(&s) = self.stems.get(stem.as_str()) {
+    /// The stem's number, added when new.
+    fn stem_number(&mut self, stem: Box<str>) -> u32 {
+        if let Some(&s) = self.stems.get(&stem) {
             return s;
         }
         let s = self.stem_text.len() as u32;
-        self.stems.insert(stem.as_str().into(), s);
-        self.stem_text.push(stem.into());
+        self.stems.insert(stem.clone(), s);
+        self.stem_text.push(stem);
         s
     }
 
-    /// Counts the terms of one article's `text` on `side`. `matches`: the side is the
-    /// matches, whose written forms are counted; `only`: the phrases worth counting.
-    fn count(
-        &mut self,
-        side: &mut Side,
-        text: &str,
-        matches: bool,
-        only: Option<&HashSet<u64, RandomState>>,
-    ) {
-        let doc = side.articles;
-        side.articles += 1;
-        let mut tokenizer = std::mem::take(&mut self.tokenizer);
-        let mut stream = tokenizer.token_stream(text);
-        let mut previous: Option<(u32, u32, usize)> = None;
-        while stream.advance() {
-            let token = stream.token();
-            let form = self.form(&text[token.offset_from..token.offset_to]);
-            let stem = self.form_stem[form as usize];
-            if stem == NOT_A_TERM {
-                previous = None;
-                continue;
+    /// Adds what `other` counted on `its` side to this vocabulary and `side`, as if its
+    /// articles had been counted here after those already counted: the forms and stems new
+    /// here are numbered in the order `other` met them, so runs absorbed in store order give
+    /// the numbers (and so the ties, and the answer) of one pass over every article.
+    fn absorb(&mut self, side: &mut Side, other: Vocab, its: Side) {
+        let stem_map: Vec<u32> = other
+            .stem_text
+            .into_iter()
+            .map(|s| self.stem_number(s))
+            .collect();
+        let stem_of = |s: u32| {
+            if s == NOT_A_TERM {
+                NOT_A_TERM
+            } else {
+                stem_map[s as usize]
             }
-            if matches {
-                self.form_uses[form as usize] += 1;
-            }
-            side.see_stem(stem, doc);
-            if let Some((first, first_form, end)) = previous {
-                let between = &text[end..token.offset_from];
-                if joins(between) {
-                    let key = pair_key(first, stem);
-                    if only.is_none_or(|o| o.contains(&key)) {
-                        side.see_pair(key, doc);
-                        if matches {
-                            let hyphen = between.contains('-');
-                            *self
-                                .pair_forms
-                                .entry((pair_key(first_form, form), hyphen))
-                                .or_default() += 1;
-                        }
-                    }
-                }
-            }
-            previous = Some((stem, form, token.offset_to));
+        };
+        let mut written: Vec<Box<str>> = vec![Box::default(); other.form_stem.len()];
+        for (text, f) in other.forms {
+            written[f as usize] = text;
         }
-        self.tokenizer = tokenizer;
+        let mut form_map = Vec::with_capacity(written.len());
+        for (f, text) in written.into_iter().enumerate() {
+            let here = match self.forms.get(&text) {
+                Some(&here) => here,
+                None => self.add_form(text, stem_of(other.form_stem[f])),
+            };
+            self.form_uses[here as usize] += other.form_uses[f];
+            form_map.push(here);
+        }
+        for ((pair, hyphen), uses) in other.pair_forms {
+            let (a, b) = pair_of(pair);
+            let key = pair_key(form_map[a as usize], form_map[b as usize]);
+            *self.pair_forms.entry((key, hyphen)).or_default() += uses;
+        }
+        side.add(its.renumbered(&stem_map));
     }
 
     /// Each stem's and each phrase's most common written form in the matches.
@@ -724,6 +868,61 @@ impl Side {
         if entry.1 != doc {
             *entry = (entry.0 + 1, doc);
         }
+    }
+
+    /// Adds the counts of `other`, whose articles are others than this side's, numbered
+    /// after them.
+    fn add(&mut self, other: Side) {
+        let after = self.articles;
+        self.articles += other.articles;
+        if other.stem_df.len() > self.stem_df.len() {
+            self.stem_df.resize(other.stem_df.len(), 0);
+            self.stem_last.resize(other.stem_df.len(), u32::MAX);
+        }
+        for (i, df) in other.stem_df.into_iter().enumerate() {
+            self.stem_df[i] += df;
+        }
+        for (i, last) in other.stem_last.into_iter().enumerate() {
+            if last != u32::MAX {
+                self.stem_last[i] = after + last;
+            }
+        }
+        for (key, (df, last)) in other.pairs {
+            let entry = self.pairs.entry(key).or_insert((0, u32::MAX));
+            entry.0 += df;
+            if last != u32::MAX {
+                entry.1 = after + last;
+            }
+        }
+    }
+
+    /// This side with its stems numbered as `number` says.
+    fn renumbered(self, number: &[u32]) -> Side {
+        let mut out = Side {
+            articles: self.articles,
+            ..Side::default()
+        };
+        for (s, (df, last)) in self.stem_df.into_iter().zip(self.stem_last).enumerate() {
+            if df == 0 {
+                continue;
+            }
+            let i = number[s] as usize;
+            if i >= out.stem_df.len() {
+                out.stem_df.resize(i + 1, 0);
+                out.stem_last.resize(i + 1, u32::MAX);
+            }
+            out.stem_df[i] = df;
+            out.stem_last[i] = last;
+        }
+        out.pairs = self
+            .pairs
+            .into_iter()
+            .map(|(key, counts)| {
+                let (a, b) = pair_of(key);
+                (pair_key(number[a as usize], number[b as usize]), counts)
+            })
+            .collect();
+        out
     }
 }
 
@@ -1052,6 +1251,142 @@ mod tests {
         assert!(!joins(", "));
         assert!(!joins(". "));
         assert!(!joins("\n\n"));
+    }
+
+    fn vocab() -> Vocab {
+        Vocab {
+            stemmer: Stemmer {
+                analyzer: schema::text_analyzer(),
+                query_stems: Arc::new(["cocoa".to_string()].into_iter().collect()),
+                stop: Arc::new(STOP_WORDS.iter().copied().collect()),
+            },
+            forms: HashMap::default(),
+            form_stem: Vec::new(),
+            form_uses: Vec::new(),
+            stems: HashMap::default(),
+            stem_text: Vec::new(),
+            pair_forms: HashMap::default(),
+        }
+    }
+
+    const ARTICLES: [&str; 4] = [
+        "Ivory Coast cocoa growers met the ICCO in London.",
+        "Ghana and the Ivory Coast sold cocoa; buffer stock talks",
+        "The buffer-stock rules: Ghana delegates, ICCO delegate",
+        "London traders said Ivory Coast growers and Ghana",
+    ];
+
+    /// Every number, count and written form of `vocab` and `side`, by text.
+    fn described(vocab: &Vocab, side: &Side) -> Vec<String> {
+        let mut by_form = vec![""; vocab.form_stem.len()];
+        for (text, &f) in &vocab.forms {
+            by_form[f as usize] = text;
+        }
+        let stem = |s: u32| vocab.stem_text.get(s as usize).map_or("-", |t| t);
+        let mut out: Vec<String> = by_form
+            .iter()
+            .enumerate()
+            .map(|(f, w)| {
+                let s = vocab.form_stem[f];
+                format!("form {f} {w} {s} {} {}", stem(s), vocab.form_uses[f])
+            })
+            .collect();
+        out.extend(
+            side.stem_df
+                .iter()
+                .enumerate()
+                .map(|(s, df)| format!("df {s} {df}")),
+        );
+        let mut pairs: Vec<String> = side
+            .pairs
+            .iter()
+            .map(|(&k, &(df, _))| format!("pair {k} {df}"))
+            .chain(
+                vocab
+                    .pair_forms
+                    .iter()
+                    .map(|(&(k, h), &n)| format!("forms {k} {h} {n}")),
+            )
+            .collect();
+        pairs.sort();
+        out.extend(pairs);
+        out.push(format!("articles {}", side.articles));
+        out
+    }
+
+    #[test]
+    fn runs_counted_apart_and_absorbed_in_order_give_one_pass() {
+        let mut one = Counter::new(vocab());
+        for text in ARTICLES {
+            one.count(text, None);
+        }
+        let fresh = vocab();
+        let mut runs = Vec::new();
+        for texts in ARTICLES.chunks(2) {
+            let mut run = Counter::new(fresh.clone());
+            for text in texts {
+                run.count(text, None);
+            }
+            runs.push(run);
+        }
+        let (mut merged, mut side) = (fresh, Side::default());
+        for run in runs {
+            merged.absorb(&mut side, run.lexicon, run.side);
+        }
+        assert_eq!(
+            described(&merged, &side),
+            described(&one.lexicon, &one.side)
+        );
+        // The query's word is no term; "Ivory Coast" is in three articles.
+        let ivory = merged.stems["ivori"];
+        let coast = merged.stems["coast"];
+        assert_eq!(side.pairs[&pair_key(ivory, coast)].0, 3);
+        assert_eq!(merged.form_stem[merged.forms["cocoa"] as usize], NOT_A_TERM);
+    }
+
+    #[test]
+    fn the_background_counts_only_the_matches_terms() {
+        let mut matches = Counter::new(vocab());
+        matches.count(ARTICLES[0], None);
+        let vocab = matches.lexicon;
+        let (ivory, coast) = (vocab.stems["ivori"], vocab.stems["coast"]);
+        let only: HashSet<u64, RandomState> = [pair_key(ivory, coast)].into_iter().collect();
+        let mut background = Counter::new(Known::new(&vocab));
+        // "COAST" and "Growers" were never written in the matches, "Ghana" never met.
+        background.count("IVORY COAST Growers in Ghana; ivory coast", Some(&only));
+        let side = background.side;
+        assert_eq!(side.articles, 1);
+        assert_eq!(side.stem_df[coast as usize], 1);
+        assert_eq!(side.stem_df[vocab.stems["grower"] as usize], 1);
+        assert_eq!(side.pairs.len(), 1);
+        assert_eq!(side.pairs[&pair_key(ivory, coast)].0, 1);
+        assert!(!vocab.stems.contains_key("ghana"));
+    }
+
+    #[test]
+    fn sides_add_up_article_counts() {
+        let mut a = Side {
+            articles: 1,
+            ..Side::default()
+        };
+        a.see_stem(0, 0);
+        a.see_pair(pair_key(0, 1), 0);
+        let mut b = Side {
+            articles: 2,
+            ..Side::default()
+        };
+        b.see_stem(2, 0);
+        b.see_stem(0, 1);
+        b.see_pair(pair_key(0, 1), 1);
+        a.add(b);
+        assert_eq!(a.articles, 3);
+        assert_eq!(a.stem_df, [2, 0, 1]);
+        assert_eq!(a.pairs[&pair_key(0, 1)].0, 2);
+        // Counting goes on after the articles added: article 3 counts stem 0 once more.
+        a.articles += 1;
+        a.see_stem(0, 3);
+        a.see_stem(0, 3);
+        assert_eq!(a.stem_df[0], 3);
     }
 
     #[test]
