@@ -1330,3 +1330,21 @@ fn api_counts_the_articles_with_every_word_and_marks_the_rest() {
     assert_eq!(all.body, cli);
     assert_eq!(all.body.lines().count(), 26);
 }
+
+#[test]
+fn the_search_pages_timeline_draws_shares_by_default_and_counts_on_request() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    let page = s.page("/?q=cocoa");
+    assert!(page.contains("share of all articles per "), "{page}");
+    // Each bar names both: its matches and their share of every article in the period.
+    assert!(page.contains(" of ") && page.contains("% of "), "{page}");
+    assert!(page.contains("show counts</a>"), "{page}");
+    let counts = s.page("/?q=cocoa&scale=count");
+    assert!(counts.contains("matches per "), "{counts}");
+    assert!(counts.contains("show shares</a>"), "{counts}");
+    // The scale rides along with the search, and a bad one is refused with the fix.
+    assert!(counts.contains("scale=count"), "{counts}");
+    let bad = s.get("/?q=cocoa&scale=loudness");
+    assert_eq!(bad.status, 400, "{}", bad.body);
+}

@@ -24,7 +24,7 @@ use crate::output;
 use crate::search::{Hit, Results, SortOrder};
 use crate::show::{self, Shown};
 use crate::snippet::Highlighted;
-use crate::timeline::{Period, Timeline};
+use crate::timeline::{Period, Scale, Timeline};
 
 /// Hits per page.
 pub(super) const PER_PAGE: usize = 10;
@@ -50,6 +50,8 @@ pub(super) struct View {
     collections: Vec<String>,
     /// Only the undated articles (`undated=1`).
     undated: bool,
+    /// What the timeline's bars measure (`scale=count`; the share of all articles by default).
+    scale: Scale,
     /// 1-based.
     page: usize,
 }
@@ -115,6 +117,7 @@ impl View {
             sources: filters.sources,
             collections: filters.collections,
             undated: filters.undated,
+            scale: p.word("scale")?.unwrap_or_default(),
             page,
         })
     }
@@ -177,6 +180,9 @@ impl View {
         }
         if self.undated {
             s.append_pair("undated", "1");
+        }
+        if self.scale == Scale::Count {
+            s.append_pair("scale", "count");
         }
         match self.sort {
             SortOrder::Relevance => {}
@@ -651,38 +657,73 @@ pub(super) fn period_label(by: Period, start: NaiveDate) -> String {
     }
 }
 
-/// The matches over time as an SVG bar chart; each bar links to its period.
+/// The matches over time as an SVG bar chart; each bar links to its period. Bars measure
+/// each period's share of every article in it (the archive's own growth is not attention),
+/// or with `scale=count` the matches; the tooltip gives both.
 fn timeline(view: &View, t: &Timeline) -> Markup {
     // A date range reaching across centuries would make thousands of year bars: not drawn.
     if t.periods.is_empty() || t.periods.len() > 4 * TIMELINE_BARS {
         return html! {};
     }
-    let max = t.periods.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+    let by_count = view.scale == Scale::Count;
+    let value = |i: usize, n: u64| if by_count { n as f64 } else { t.share(i) };
+    let max = t
+        .periods
+        .iter()
+        .enumerate()
+        .map(|(i, (_, n))| value(i, *n))
+        .fold(0.0, f64::max);
     let (w, h, gap) = (10u64, 60u64, 2u64);
     let width = w * t.periods.len() as u64;
     let first = t.periods.first().map(|(d, _)| *d);
     let last = t.covered().map(|(_, end)| end);
+    let other = View {
+        scale: if by_count { Scale::Share } else { Scale::Count },
+        ..view.clone()
+    };
     html! {
         figure.timeline {
             svg #timeline role="img" viewBox={ "0 0 " (width) " " (h) } preserveAspectRatio="none"
-                aria-label={ "Matches per " (t.by.name()) } {
-                @for (start, n) in &t.periods {
-                    @let i = (t.periods.iter().position(|(d, _)| d == start).unwrap_or(0)) as u64;
+                aria-label={ (if by_count { "Matches per " } else { "Share of all articles per " }) (t.by.name()) } {
+                @for (i, (start, n)) in t.periods.iter().enumerate() {
                     @let end = t.by.next(*start).and_then(|d| d.pred_opt()).unwrap_or(*start);
-                    @let bar = if *n == 0 { 0 } else { (n * (h - 4) / max).max(2) };
+                    @let v = value(i, *n);
+                    @let bar = if *n == 0 || max <= 0.0 { 0 } else { ((v / max * (h - 4) as f64) as u64).max(2) };
                     a.bar href=(view.with_dates(Some(*start), Some(end))) {
-                        title { (period_label(t.by, *start)) ": " (plural(*n as usize, "match", "matches")) }
-                        rect.hit-area x=(i * w) y="0" width=(w) height=(h) {}
-                        rect.fill x=(i * w + gap / 2) y=(h - bar) width=(w - gap) height=(bar) {}
+                        title {
+                            (period_label(t.by, *start)) ": " (plural(*n as usize, "match", "matches"))
+                            ", " (percent(t.share(i))) " of " (thousands(t.all_in(i))) " articles"
+                        }
+                        rect.hit-area x=(i as u64 * w) y="0" width=(w) height=(h) {}
+                        rect.fill x=(i as u64 * w + gap / 2) y=(h - bar) width=(w - gap) height=(bar) {}
                     }
                 }
             }
             figcaption {
                 span { (first.map(|d| d.to_string()).unwrap_or_default()) }
-                span { "matches per " (t.by.name()) @if t.undated > 0 { " (" (thousands(t.undated)) " undated)" } }
+                span {
+                    @if by_count { "matches per " (t.by.name()) } @else { "share of all articles per " (t.by.name()) }
+                    @if t.undated > 0 { " (" (thousands(t.undated)) " undated)" }
+                    " · "
+                    a.scale href=(other.href()) { @if by_count { "show shares" } @else { "show counts" } }
+                }
                 span { (last.map(|d| d.to_string()).unwrap_or_default()) }
             }
         }
+    }
+}
+
+/// A share as a percentage people read: `0.46%`, `12%`.
+fn percent(share: f64) -> String {
+    let p = share * 100.0;
+    if p == 0.0 {
+        "0%".to_string()
+    } else if p < 1.0 {
+        format!("{p:.2}%")
+    } else if p < 10.0 {
+        format!("{p:.1}%")
+    } else {
+        format!("{p:.0}%")
     }
 }
 
