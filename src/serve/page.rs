@@ -181,9 +181,6 @@ impl View {
         if self.undated {
             s.append_pair("undated", "1");
         }
-        if self.scale == Scale::Count {
-            s.append_pair("scale", "count");
-        }
         match self.sort {
             SortOrder::Relevance => {}
             SortOrder::Newest => {
@@ -203,6 +200,10 @@ impl View {
 
     pub(super) fn href(&self) -> String {
         let mut out = format!("/?{}", self.search_params());
+        // How the page draws its chart, not what it searches: never passed on to the API.
+        if self.scale == Scale::Count {
+            out.push_str("&scale=count");
+        }
         if self.page > 1 {
             out.push_str(&format!("&page={}", self.page));
         }
