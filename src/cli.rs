@@ -112,8 +112,8 @@ pub fn write_man(command: Option<&str>, out: &mut dyn Write) -> anyhow::Result<(
 
 #[derive(Debug, Args)]
 pub struct IndexLocation {
-    /// Index folder
-    #[arg(long, value_name = "PATH", default_value = DEFAULT_INDEX)]
+    /// Index folder (or set DATELINE_INDEX once, to use it from any folder)
+    #[arg(long, value_name = "PATH", env = "DATELINE_INDEX", default_value = DEFAULT_INDEX)]
     pub index: PathBuf,
 }
 

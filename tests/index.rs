@@ -327,3 +327,44 @@ fn an_index_without_collections_asks_for_a_rebuild() {
     assert_eq!(s["added"], 1, "{s}");
     assert_eq!(collection_of(&a, "apples"), "articles");
 }
+
+#[test]
+fn dateline_index_in_the_environment_names_the_index_for_every_command() {
+    let a = Archive::new();
+    a.article(
+        "a.txt",
+        "Gold mine strike ends",
+        "",
+        "2017-03-18",
+        "Miners return.",
+    );
+    let index = a.root().join("elsewhere").join("news-index");
+    a.cmd()
+        .env("DATELINE_INDEX", &index)
+        .args(["index"])
+        .arg(a.articles())
+        .assert()
+        .success();
+    assert!(index.join("meta.json").exists());
+    // From another folder, with no --index: the environment's index, not ./index.
+    let out = a
+        .cmd()
+        .current_dir(a.articles())
+        .env("DATELINE_INDEX", &index)
+        .args(["search", "gold", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["total_hits"], 1, "{v}");
+    assert!(!a.articles().join("index").exists());
+    // --index still wins.
+    a.cmd()
+        .env("DATELINE_INDEX", &index)
+        .args(["search", "gold", "--index"])
+        .arg(a.root().join("none"))
+        .assert()
+        .code(2);
+}

@@ -62,7 +62,10 @@ impl Archive {
 
     pub fn cmd(&self) -> Command {
         let mut cmd = Command::cargo_bin("dateline").unwrap();
-        cmd.current_dir(self.root()).env("NO_COLOR", "1");
+        // DATELINE_INDEX in the developer's shell must not choose the tests' index.
+        cmd.current_dir(self.root())
+            .env("NO_COLOR", "1")
+            .env_remove("DATELINE_INDEX");
         cmd
     }
 
