@@ -1734,6 +1734,23 @@ fn dateline_queries(
     Ok(out)
 }
 
+/// A peer's build figures as the results JSON holds them, `mb` being the corpus's size.
+fn peer_build_json(b: &Build, mb: f64, corpus_bytes: u64) -> Value {
+    let ms = median(&b.wall_ms);
+    let rss: Vec<f64> = b.rss_kb.iter().map(|k| *k as f64 / 1024.0).collect();
+    json!({
+        "build_ms": b.wall_ms,
+        "build_ms_median": ms,
+        "build_cpu_ms_median": median(&b.cpu_ms),
+        "throughput_mb_s": mb / (ms / 1e3),
+        "peak_rss_mb": rss,
+        "peak_rss_mb_median": median(&rss),
+        "index_bytes": b.index_bytes,
+        "index_ratio": b.index_bytes as f64 / corpus_bytes as f64,
+        "articles": b.articles,
+    })
+}
+
 // ---------------------------------------------------------------------------------------
 // Tantivy alone: the minimal program on tantivy (`bench/src/bin/tantivy_alone.rs`), built and
 // searched as child processes like dateline.
@@ -2174,19 +2191,7 @@ fn measure_scale(
         let aindex = work.join(format!("alone-x{scale}"));
         println!("  tantivy alone build...");
         let ab = alone_build(alone, &corpus.dir, &aindex, runs)?;
-        let ams = median(&ab.wall_ms);
-        let rss: Vec<f64> = ab.rss_kb.iter().map(|k| *k as f64 / 1024.0).collect();
-        result["alone"] = json!({
-            "build_ms": ab.wall_ms,
-            "build_ms_median": ams,
-            "build_cpu_ms_median": median(&ab.cpu_ms),
-            "throughput_mb_s": mb / (ams / 1e3),
-            "peak_rss_mb": rss,
-            "peak_rss_mb_median": median(&rss),
-            "index_bytes": ab.index_bytes,
-            "index_ratio": ab.index_bytes as f64 / corpus.bytes as f64,
-            "articles": ab.articles,
-        });
+        result["alone"] = peer_build_json(&ab, mb, corpus.bytes);
         println!("  tantivy alone queries...");
         let aq = alone_queries(alone, &aindex, proc_runs)?;
         for (v, f) in queries.iter_mut().zip(&aq) {
@@ -2199,19 +2204,7 @@ fn measure_scale(
         let db = work.join(format!("sqlite-x{scale}.db"));
         println!("  sqlite build...");
         let sb = sqlite_build(&corpus.dir, &db, runs)?;
-        let sms = median(&sb.wall_ms);
-        let rss: Vec<f64> = sb.rss_kb.iter().map(|k| *k as f64 / 1024.0).collect();
-        result["sqlite"] = json!({
-            "build_ms": sb.wall_ms,
-            "build_ms_median": sms,
-            "build_cpu_ms_median": median(&sb.cpu_ms),
-            "throughput_mb_s": mb / (sms / 1e3),
-            "peak_rss_mb": rss,
-            "peak_rss_mb_median": median(&rss),
-            "index_bytes": sb.index_bytes,
-            "index_ratio": sb.index_bytes as f64 / corpus.bytes as f64,
-            "articles": sb.articles,
-        });
+        result["sqlite"] = peer_build_json(&sb, mb, corpus.bytes);
         println!("  sqlite queries...");
         let sq = sqlite_queries(&db, in_runs, proc_runs)?;
         for (v, f) in queries.iter_mut().zip(&sq) {

@@ -69,13 +69,19 @@ impl Params {
 
     /// The query `q`, capped in length; None when absent or blank.
     pub fn query(&self) -> Result<Option<String>, Failure> {
-        let Some(q) = self.one("q") else {
+        self.capped_query("q", "the query")
+    }
+
+    /// A query given as parameter `name` (called `what` in the message), capped in length
+    /// as every door caps one; None when absent or blank.
+    fn capped_query(&self, name: &str, what: &str) -> Result<Option<String>, Failure> {
+        let Some(q) = self.one(name) else {
             return Ok(None);
         };
         let chars = q.chars().count();
         if chars > MAX_QUERY_CHARS {
             return Err(Failure::bad(format!(
-                "the query is {chars} characters long: give at most {MAX_QUERY_CHARS}"
+                "{what} is {chars} characters long: give at most {MAX_QUERY_CHARS}"
             )));
         }
         Ok(Some(q.to_string()))
@@ -152,16 +158,7 @@ impl Params {
     /// `versus`: the query the matches are compared with (`dateline terms --versus`), capped
     /// in length as `q` is; None when absent or blank.
     pub fn versus(&self) -> Result<Option<String>, Failure> {
-        let Some(v) = self.one("versus") else {
-            return Ok(None);
-        };
-        let chars = v.chars().count();
-        if chars > MAX_QUERY_CHARS {
-            return Err(Failure::bad(format!(
-                "versus is {chars} characters long: give at most {MAX_QUERY_CHARS}"
-            )));
-        }
-        Ok(Some(v.to_string()))
+        self.capped_query("versus", "versus")
     }
 
     /// `q`, which this request needs.
