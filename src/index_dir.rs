@@ -192,13 +192,21 @@ const ARTICLES_PER_SEARCH_THREAD: usize = 200_000;
 /// On a large archive a broad query spends most of its time in its all-words pass on one
 /// core, while a search process has the machine's other cores idle.
 pub fn open_for_search(path: &Path) -> Result<OpenIndex> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (mut open, metas) = open_with_metas(path)?;
     let articles: usize = metas.segments.iter().map(|s| s.num_docs() as usize).sum();
-    let threads = cores
-        .min(metas.segments.len())
+    let wanted = metas
+        .segments
+        .len()
         .min(articles / ARTICLES_PER_SEARCH_THREAD)
         .min(MAX_SEARCH_THREADS);
+    // The cores are only asked for when the archive wants more than one thread: finding
+    // them reads the cgroup's files, work every search of a small archive would do for
+    // nothing.
+    let threads = if wanted > 1 {
+        wanted.min(std::thread::available_parallelism().map_or(1, |n| n.get()))
+    } else {
+        wanted
+    };
     if threads > 1 {
         // A pool that cannot start leaves the search on this thread, as it was.
         let _ = open.index.set_multithread_executor(threads);
