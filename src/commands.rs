@@ -49,6 +49,14 @@ fn to_stdout(write: impl FnOnce(&mut StdoutLock<'static>) -> io::Result<()>) -> 
         .context("writing output")
 }
 
+/// Leaves a read command's opened index and searcher to the end of the process, once its
+/// output is written and flushed: dropping them unmaps the index's files and frees its
+/// readers one by one, work the process's exit does at once. Only for commands that read;
+/// one that writes drops its index, which finishes the writing.
+fn leave_to_exit(open: index_dir::OpenIndex, searcher: tantivy::Searcher) {
+    std::mem::forget((open, searcher));
+}
+
 /// `dateline index`: 0 when the run finished (files skipped or not), 130 when Ctrl-C stopped
 /// a single run.
 pub fn index(args: IndexArgs) -> Result<ExitCode> {
@@ -226,6 +234,7 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
             output::print_results(out, &searched.results, paint)
         }
     })?;
+    leave_to_exit(open, searcher);
     Ok(found(searched.results.total_hits > 0))
 }
 
@@ -276,6 +285,7 @@ pub fn timeline(args: TimelineArgs) -> Result<ExitCode> {
             args.scale,
         ),
     })?;
+    leave_to_exit(open, searcher);
     Ok(found(t.any()))
 }
 
@@ -303,6 +313,7 @@ pub fn similar(args: SimilarArgs) -> Result<ExitCode> {
             output::print_results(out, &results, Paint::stdout())
         }
     })?;
+    leave_to_exit(open, searcher);
     Ok(found(results.total_hits > 0))
 }
 
@@ -377,6 +388,7 @@ pub fn terms(args: TermsArgs) -> Result<ExitCode> {
             output::terms::print_terms(out, &t, Paint::stdout())
         }
     })?;
+    leave_to_exit(open, searcher);
     Ok(found(t.matches > 0))
 }
 
