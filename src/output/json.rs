@@ -118,11 +118,13 @@ pub fn results_json(r: &Results, timeline: Option<&Timeline>) -> Value {
         "total_is_estimate": r.total_is_estimate,
         "counts": r.counting.name(),
         "partial_hits": r.partial_hits,
-        "hits": hits,
+        "hits": Value::Null,
         "elapsed_ms": r.elapsed.as_millis() as u64,
         "suggestion": r.suggestion,
         "undated_left_out": r.undated_left_out,
     });
+    // Moved in, not through `json!`, which would copy every hit's object once more.
+    obj["hits"] = Value::Array(hits);
     if let Some(f) = &r.facets {
         obj["facets"] = json!(f);
     }
