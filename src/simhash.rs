@@ -119,29 +119,62 @@ pub fn are_copies(a: u64, b: u64) -> bool {
 pub fn count_stories(prints: &[u64]) -> usize {
     // Copies differ in at most NEAR_BITS bits, so with the bits cut into NEAR_BITS + 1
     // blocks, any two copies agree on a whole block: only prints sharing a block's value are
-    // compared, one block at a time, and copies joined as connected components.
+    // compared, one block at a time, and copies joined as connected components. A block is
+    // at most 10 bits wide, so prints are bucketed by its value (a counting sort: two passes,
+    // no comparisons) rather than sorted.
     const BLOCKS: u32 = NEAR_BITS + 1;
-    let mut parent: Vec<usize> = (0..prints.len()).collect();
-    fn root(parent: &mut [usize], mut i: usize) -> usize {
-        while parent[i] != i {
-            parent[i] = parent[parent[i]];
-            i = parent[i];
+    const MAX_WIDTH: u32 = 64_u32.div_ceil(BLOCKS);
+    let Ok(n) = u32::try_from(prints.len()) else {
+        // Over four billion distinct prints cannot come from one index's matches.
+        return prints.len();
+    };
+    if n < 2 {
+        return prints.len();
+    }
+    let mut parent: Vec<u32> = (0..n).collect();
+    fn root(parent: &mut [u32], mut i: u32) -> u32 {
+        while parent[i as usize] != i {
+            let up = parent[parent[i as usize] as usize];
+            parent[i as usize] = up;
+            i = up;
         }
         i
     }
     let mut stories = prints.len();
-    let mut order: Vec<usize> = (0..prints.len()).collect();
+    // Each print with its position, in the order of the current block's value.
+    let mut bucketed: Vec<(u64, u32)> = vec![(0, 0); prints.len()];
+    let mut ends = [0u32; 1 << MAX_WIDTH];
     for block in 0..BLOCKS {
         let (lo, hi) = (block * 64 / BLOCKS, (block + 1) * 64 / BLOCKS);
-        let key = |i: usize| (prints[i] >> lo) & ((1u64 << (hi - lo)) - 1);
-        order.sort_unstable_by_key(|&i| key(i));
-        for run in order.chunk_by(|&a, &b| key(a) == key(b)) {
-            for (x, &i) in run.iter().enumerate() {
-                for &j in &run[x + 1..] {
-                    if are_copies(prints[i], prints[j]) {
+        let mask = (1u64 << (hi - lo)) - 1;
+        let key = |p: u64| ((p >> lo) & mask) as usize;
+        let ends = &mut ends[..=mask as usize];
+        ends.fill(0);
+        for &p in prints {
+            ends[key(p)] += 1;
+        }
+        // Running totals: `ends[k]` becomes where bucket k starts, then (filled) ends.
+        let mut start = 0;
+        for end in ends.iter_mut() {
+            let size = *end;
+            *end = start;
+            start += size;
+        }
+        for (i, &p) in (0..n).zip(prints) {
+            let slot = &mut ends[key(p)];
+            bucketed[*slot as usize] = (p, i);
+            *slot += 1;
+        }
+        let mut start = 0;
+        for &end in ends.iter() {
+            let run = &bucketed[start..end as usize];
+            start = end as usize;
+            for (x, &(p, i)) in run.iter().enumerate() {
+                for &(q, j) in &run[x + 1..] {
+                    if are_copies(p, q) {
                         let (a, b) = (root(&mut parent, i), root(&mut parent, j));
                         if a != b {
-                            parent[a] = b;
+                            parent[a as usize] = b;
                             stories -= 1;
                         }
                     }
@@ -262,6 +295,84 @@ mod tests {
         #[test]
         fn matches_the_reference_on_any_text(body in "([a-zA-Z0-9éÉßİ]{1,9}[ ,.'\n-]{1,2}){0,700}") {
             proptest::prop_assert_eq!(fingerprint(&body), reference(&body));
+        }
+    }
+
+    /// The count as first written (a sort of positions by each block's value), which the
+    /// bucketed one must match.
+    fn reference_count_stories(prints: &[u64]) -> usize {
+        const BLOCKS: u32 = NEAR_BITS + 1;
+        let mut parent: Vec<usize> = (0..prints.len()).collect();
+        fn root(parent: &mut [usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            i
+        }
+        let mut stories = prints.len();
+        let mut order: Vec<usize> = (0..prints.len()).collect();
+        for block in 0..BLOCKS {
+            let (lo, hi) = (block * 64 / BLOCKS, (block + 1) * 64 / BLOCKS);
+            let key = |i: usize| (prints[i] >> lo) & ((1u64 << (hi - lo)) - 1);
+            order.sort_unstable_by_key(|&i| key(i));
+            for run in order.chunk_by(|&a, &b| key(a) == key(b)) {
+                for (x, &i) in run.iter().enumerate() {
+                    for &j in &run[x + 1..] {
+                        if are_copies(prints[i], prints[j]) {
+                            let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                            if a != b {
+                                parent[a] = b;
+                                stories -= 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        stories
+    }
+
+    /// Distinct non-zero prints built from `seeds`, each followed by copies of it with the
+    /// bits of `flips` (masks of a few bits) flipped: chains, clusters and strangers.
+    fn prints_from(seeds: &[u64], flips: &[u64]) -> Vec<u64> {
+        let mut prints: Vec<u64> = Vec::new();
+        for (k, &seed) in seeds.iter().enumerate() {
+            let mut p = seed;
+            prints.push(p);
+            for &f in flips.iter().skip(k % 3).step_by(1 + k % 2) {
+                p ^= f;
+                prints.push(p);
+            }
+        }
+        prints.retain(|p| *p != 0);
+        prints.sort_unstable();
+        prints.dedup();
+        prints
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn counts_stories_as_the_reference_does(
+            seeds in proptest::collection::vec(proptest::num::u64::ANY, 0..60),
+            // Masks of 1 to 8 random bits: copies, and near misses just past NEAR_BITS.
+            flips in proptest::collection::vec(
+                proptest::strategy::Strategy::prop_map(
+                    proptest::collection::vec(0u32..64, 1..9),
+                    |bits| bits.iter().fold(0u64, |m, b| m | 1 << b),
+                ),
+                0..12,
+            ),
+            // Few distinct high bits, so many prints share blocks and land in one bucket.
+            narrow in proptest::bool::ANY,
+        ) {
+            let seeds: Vec<u64> = if narrow {
+                seeds.iter().map(|s| s & 0x0000_0000_00ff_f00f).collect()
+            } else {
+                seeds
+            };
+            let prints = prints_from(&seeds, &flips);
+            proptest::prop_assert_eq!(count_stories(&prints), reference_count_stories(&prints));
         }
     }
 

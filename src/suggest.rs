@@ -1,17 +1,20 @@
 //! "Did you mean": corrections for misspelt query words, drawn from the index's own terms.
 //!
 //! Each plain word of the query that no article contains is matched against the terms of the
-//! title and body fields with tantivy's Levenshtein automaton (distance 1 first, then 2);
-//! the most frequent candidate wins. Terms are stemmed, so the suggestion shows the word as
-//! an article actually writes it, in the case style the user typed.
+//! title and body fields within one edit (two for words of five letters or more, when the
+//! first letter is kept); the most frequent candidate wins. Terms are stemmed, so the
+//! suggestion shows the word as an article actually writes it, in the case style the user
+//! typed.
 
 use std::collections::HashMap;
 
 use anyhow::Result;
 use tantivy::collector::TopDocs;
-use tantivy::query::{FuzzyTermQuery, TermQuery};
+use tantivy::query::TermQuery;
 use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::tokenizer::TokenStream;
 use tantivy::{Searcher, TantivyDocument, Term};
+use tantivy_fst::Automaton;
 
 use crate::index_dir::OpenIndex;
 use crate::ranking::plain_words;
@@ -40,19 +43,19 @@ fn doc_freq(searcher: &Searcher, fields: &[Field], term: &str) -> Result<u64> {
     Ok(n)
 }
 
-/// Terms within `distance` edits of `term`, with their document frequency.
+/// The terms that [`Nearby`] accepts for `term`, with their document frequency.
 fn neighbours(
     searcher: &Searcher,
     fields: &[Field],
     term: &str,
     distance: u8,
 ) -> Result<HashMap<String, u64>> {
+    let nearby = Nearby::new(term, distance);
     let mut found: HashMap<String, u64> = HashMap::new();
     for &field in fields {
-        let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, term), distance, true);
         for segment in searcher.segment_readers() {
             let index = segment.inverted_index(field)?;
-            let mut stream = index.terms().search(fuzzy.automaton()?).into_stream()?;
+            let mut stream = index.terms().search(&nearby).into_stream()?;
             while stream.advance() {
                 let key = String::from_utf8_lossy(stream.key()).into_owned();
                 *found.entry(key).or_default() += u64::from(stream.value().doc_freq);
@@ -61,6 +64,163 @@ fn neighbours(
     }
     found.remove(term);
     Ok(found)
+}
+
+/// Accepts the terms within `distance` edits of a term (an edit: a letter added, dropped,
+/// changed, or two neighbours swapped), but a term whose first letter differs only within
+/// one edit: misspellings rarely start wrong, and two edits allowed in the first letters
+/// would reach nearly every short prefix of the dictionary, a walk of most of it.
+///
+/// It runs the edit-distance table row by row as the term dictionary is walked, keeping
+/// only the cells that can stay within `distance` (a band of `2 * MAX_EDITS + 1` around the
+/// diagonal), so it needs no automaton built beforehand.
+struct Nearby {
+    term: Vec<char>,
+    distance: u8,
+}
+
+/// The most edits [`Nearby`] allows.
+const MAX_EDITS: usize = 2;
+const BAND: usize = 2 * MAX_EDITS + 1;
+/// Any distance over [`MAX_EDITS`]: too far.
+const FAR: u8 = MAX_EDITS as u8 + 1;
+
+/// Where [`Nearby`] is after some bytes of a dictionary term.
+#[derive(Clone)]
+struct NearbyState {
+    /// Letters read.
+    read: usize,
+    /// `row[k]`: edits between the letters read and the term's first `read + k - MAX_EDITS`
+    /// letters, at most FAR.
+    row: [u8; BAND],
+    /// The same one letter earlier, for swaps.
+    before: [u8; BAND],
+    /// The last letter read.
+    last: char,
+    /// Edits allowed: fewer once the first letter differs.
+    allowed: u8,
+    /// A letter's bytes read so far, and how many more it has.
+    partial: u32,
+    missing: u8,
+}
+
+impl Nearby {
+    fn new(term: &str, distance: u8) -> Nearby {
+        Nearby {
+            term: term.chars().collect(),
+            distance: distance.min(MAX_EDITS as u8),
+        }
+    }
+
+    /// The state after one more letter.
+    fn step(&self, state: &NearbyState, letter: char) -> NearbyState {
+        let i = state.read + 1;
+        let mut row = [FAR; BAND];
+        for k in 0..BAND {
+            // Cell (i, j): the first i letters read against the term's first j.
+            let Some(j) = (i + k).checked_sub(MAX_EDITS) else {
+                continue;
+            };
+            if j > self.term.len() {
+                continue;
+            }
+            if j == 0 {
+                row[k] = u8::try_from(i).unwrap_or(FAR).min(FAR);
+                continue;
+            }
+            // (i-1, j) is cell k+1 of the row before; (i-1, j-1) cell k; (i, j-1) cell k-1.
+            let mut best = FAR;
+            if k + 1 < BAND {
+                best = best.min(state.row[k + 1] + 1);
+            }
+            if k > 0 {
+                best = best.min(row[k - 1] + 1);
+            }
+            best = best.min(state.row[k] + u8::from(letter != self.term[j - 1]));
+            // Two neighbours swapped: (i-2, j-2) is cell k of the row two before.
+            if i >= 2 && j >= 2 && letter == self.term[j - 2] && state.last == self.term[j - 1] {
+                best = best.min(state.before[k] + 1);
+            }
+            row[k] = best.min(FAR);
+        }
+        let allowed = if i == 1 && self.term.first() != Some(&letter) {
+            state.allowed.min(1)
+        } else {
+            state.allowed
+        };
+        NearbyState {
+            read: i,
+            row,
+            before: state.row,
+            last: letter,
+            allowed,
+            partial: 0,
+            missing: 0,
+        }
+    }
+}
+
+impl Automaton for Nearby {
+    type State = NearbyState;
+
+    fn start(&self) -> NearbyState {
+        // Nothing read: j letters of the term are j edits away.
+        let mut row = [FAR; BAND];
+        for (k, cell) in row.iter_mut().enumerate().skip(MAX_EDITS) {
+            if k - MAX_EDITS <= self.term.len() {
+                *cell = (k - MAX_EDITS) as u8;
+            }
+        }
+        NearbyState {
+            read: 0,
+            row,
+            before: [FAR; BAND],
+            last: '\0',
+            allowed: self.distance,
+            partial: 0,
+            missing: 0,
+        }
+    }
+
+    fn is_match(&self, state: &NearbyState) -> bool {
+        // The empty key lacks the term's first letter too.
+        let allowed = if state.read == 0 && !self.term.is_empty() {
+            state.allowed.min(1)
+        } else {
+            state.allowed
+        };
+        let k = (self.term.len() + MAX_EDITS).checked_sub(state.read);
+        state.missing == 0 && k.is_some_and(|k| k < BAND && state.row[k] <= allowed)
+    }
+
+    fn can_match(&self, state: &NearbyState) -> bool {
+        state.row.iter().any(|&d| d <= state.allowed)
+    }
+
+    fn accept(&self, state: &NearbyState, byte: u8) -> NearbyState {
+        // Terms are UTF-8: a letter is stepped on once its last byte is read.
+        let (code, missing) = match byte {
+            0x80..=0xbf if state.missing > 0 => (
+                state.partial << 6 | u32::from(byte & 0x3f),
+                state.missing - 1,
+            ),
+            0xc0..=0xdf => (u32::from(byte & 0x1f), 1),
+            0xe0..=0xef => (u32::from(byte & 0x0f), 2),
+            0xf0..=0xf7 => (u32::from(byte & 0x07), 3),
+            _ => (u32::from(byte), 0),
+        };
+        if missing > 0 {
+            return NearbyState {
+                partial: code,
+                missing,
+                ..state.clone()
+            };
+        }
+        self.step(
+            state,
+            char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER),
+        )
+    }
 }
 
 /// How an article writes the word whose analysed form is `term`.
@@ -77,14 +237,15 @@ fn surface_form(searcher: &Searcher, open: &OpenIndex, term: &str) -> Result<Opt
             continue;
         };
         let mut analyzer = open.index.tokenizer_for_field(field)?;
-        let mut found = None;
-        analyzer.token_stream(text).process(&mut |t| {
-            if found.is_none() && t.text == term {
-                found = Some(text[t.offset_from..t.offset_to].to_string());
+        let mut tokens = analyzer.token_stream(text);
+        // The first time the article writes it: the rest of a long body need not be read.
+        while tokens.advance() {
+            let t = tokens.token();
+            if t.text == term {
+                if let Some(surface) = text.get(t.offset_from..t.offset_to) {
+                    return Ok(Some(surface.to_string()));
+                }
             }
-        });
-        if found.is_some() {
-            return Ok(found);
         }
     }
     Ok(None)
@@ -114,6 +275,12 @@ fn best_correction(
     let typed = word.to_lowercase();
     let mut best: Option<(usize, u64, String)> = None;
     for (candidate, n) in candidates {
+        // A later candidate is less frequent, so it wins only by being spelt closer, and
+        // none is spelt as typed (it would then be the typed word's own term): past one
+        // letter off, the articles need not be read for the rest.
+        if best.as_ref().is_some_and(|(d, _, _)| *d <= 1) {
+            break;
+        }
         let surface = surface_form(searcher, open, &candidate)?.unwrap_or(candidate);
         let distance = strsim::osa_distance(&typed, &surface.to_lowercase());
         let better = match &best {
@@ -178,7 +345,39 @@ pub fn suggest(searcher: &Searcher, open: &OpenIndex, query: &str) -> Result<Opt
 
 #[cfg(test)]
 mod tests {
-    use super::in_style_of;
+    use super::{in_style_of, Nearby};
+    use tantivy_fst::Automaton;
+
+    /// Whether `nearby` accepts `key`, checking on the way that no prefix of an accepted
+    /// key was given up on.
+    fn accepts(nearby: &Nearby, key: &str) -> bool {
+        let mut state = nearby.start();
+        let mut alive = true;
+        for &b in key.as_bytes() {
+            alive &= nearby.can_match(&state);
+            state = nearby.accept(&state, b);
+        }
+        let matched = nearby.is_match(&state);
+        assert!(!matched || alive, "{key} pruned early");
+        matched
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn nearby_accepts_what_the_edit_distance_allows(
+            term in "[abcé]{0,7}",
+            key in "[abcé]{0,9}",
+            distance in 1u8..=2,
+        ) {
+            let edits = strsim::osa_distance(&term, &key);
+            let same_start = term.chars().next() == key.chars().next();
+            let allowed = if same_start { usize::from(distance) } else { 1 };
+            proptest::prop_assert_eq!(
+                accepts(&Nearby::new(&term, distance), &key),
+                edits <= allowed
+            );
+        }
+    }
 
     #[test]
     fn case_follows_the_user() {

@@ -491,6 +491,30 @@ fn did_you_mean_corrects_misspelt_words_from_the_index() {
 }
 
 #[test]
+fn did_you_mean_allows_a_second_edit_only_after_a_right_first_letter() {
+    let a = Archive::new();
+    for (i, day) in ["01", "02", "03"].iter().enumerate() {
+        a.article(
+            &format!("x{i}.txt"),
+            "Rates",
+            "",
+            &format!("2017-03-{day}"),
+            "The exchange rate held at the central exchange.",
+        );
+    }
+    a.index_json(&[]);
+    // One edit, even to the first letter, is corrected; two are when the first is kept.
+    assert_eq!(a.search("ixchange", &[])["suggestion"], "exchange");
+    assert_eq!(a.search("exchanje", &[])["suggestion"], "exchange");
+    assert_eq!(a.search("exhcanje", &[])["suggestion"], "exchange");
+    // Two with the first letter among them would need most of the dictionary walked.
+    assert_eq!(
+        a.search("ixchanje", &[])["suggestion"],
+        serde_json::Value::Null
+    );
+}
+
+#[test]
 fn a_phrase_is_highlighted_as_a_phrase() {
     let a = Archive::new();
     a.article(

@@ -3,7 +3,7 @@
 //! counted exactly over the matches' fingerprints, or estimated past a bound.
 
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use anyhow::Result;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -250,17 +250,21 @@ impl std::hash::Hasher for PrintHasher {
 }
 
 type BuildPrintHasher = std::hash::BuildHasherDefault<PrintHasher>;
-type PrintSet = HashSet<u64, BuildPrintHasher>;
 
-/// Counts the stories among a query's matches: the distinct fingerprints are collected
-/// from the fast field segment by segment, then copies among them joined
-/// ([`simhash::count_stories`]); an article without a fingerprint is a story of its own.
+/// Counts the stories among a query's matches: the fingerprints are read from the fast
+/// field segment by segment, a block of matches at a time, then made distinct and copies
+/// among them joined ([`simhash::count_stories`]); an article without a fingerprint is a
+/// story of its own.
 struct StoryCount;
 
 struct SegmentStoryCount {
     prints: tantivy::columnar::Column<u64>,
-    distinct: PrintSet,
+    /// The matches' fingerprints, repeats and all: pushing and sorting once costs less than
+    /// a set's lookup per match.
+    found: Vec<u64>,
     unprinted: usize,
+    /// Room for one block's fingerprints.
+    block: Vec<Option<u64>>,
 }
 
 impl Collector for StoryCount {
@@ -274,8 +278,9 @@ impl Collector for StoryCount {
     ) -> tantivy::Result<SegmentStoryCount> {
         Ok(SegmentStoryCount {
             prints: reader.fast_fields().u64(schema::SIMHASH)?,
-            distinct: Default::default(),
+            found: Vec::new(),
             unprinted: 0,
+            block: Vec::new(),
         })
     }
 
@@ -283,33 +288,49 @@ impl Collector for StoryCount {
         false
     }
 
-    fn merge_fruits(&self, segments: Vec<(PrintSet, usize)>) -> tantivy::Result<usize> {
+    fn merge_fruits(&self, segments: Vec<(Vec<u64>, usize)>) -> tantivy::Result<usize> {
         let mut unprinted = 0;
-        let mut all = PrintSet::default();
-        for (distinct, n) in segments {
+        let mut prints: Vec<u64> = Vec::with_capacity(segments.iter().map(|(f, _)| f.len()).sum());
+        for (found, n) in segments {
             unprinted += n;
-            all.extend(distinct);
+            prints.extend(found);
         }
-        let mut prints: Vec<u64> = all.into_iter().collect();
-        // The count does not depend on the order; sorting makes the work repeatable.
+        // Sorted, so the distinct prints and the work on them are the same on every run.
         prints.sort_unstable();
+        prints.dedup();
         Ok(unprinted + simhash::count_stories(&prints))
     }
 }
 
-impl SegmentCollector for SegmentStoryCount {
-    type Fruit = (PrintSet, usize);
-
-    fn collect(&mut self, doc: tantivy::DocId, _score: Score) {
-        match self.prints.first(doc) {
-            Some(print) if print != 0 => {
-                self.distinct.insert(print);
-            }
+impl SegmentStoryCount {
+    fn add(&mut self, print: Option<u64>) {
+        match print {
+            Some(print) if print != 0 => self.found.push(print),
             _ => self.unprinted += 1,
         }
     }
+}
 
-    fn harvest(self) -> (PrintSet, usize) {
-        (self.distinct, self.unprinted)
+impl SegmentCollector for SegmentStoryCount {
+    type Fruit = (Vec<u64>, usize);
+
+    fn collect(&mut self, doc: tantivy::DocId, _score: Score) {
+        let print = self.prints.first(doc);
+        self.add(print);
+    }
+
+    fn collect_block(&mut self, docs: &[tantivy::DocId]) {
+        let mut block = std::mem::take(&mut self.block);
+        block.clear();
+        block.resize(docs.len(), None);
+        self.prints.first_vals(docs, &mut block);
+        for print in &block {
+            self.add(*print);
+        }
+        self.block = block;
+    }
+
+    fn harvest(self) -> (Vec<u64>, usize) {
+        (self.found, self.unprinted)
     }
 }
