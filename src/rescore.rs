@@ -128,6 +128,14 @@ struct Candidate {
     infos: Vec<Option<TermInfo>>,
 }
 
+/// A feedback body's lead as cut into terms: its length in tokens, and the numbers of the
+/// terms that may expand the query with how often it holds each, in the order met.
+struct Lead {
+    text: String,
+    len: u32,
+    terms: Vec<(u32, u32)>,
+}
+
 /// Scored matches, as rescoring takes and gives them.
 pub type Hits = Vec<(Score, DocAddress)>;
 
@@ -205,42 +213,60 @@ fn expand(
         return Ok(None);
     }
     // Each term met is numbered once, in the order met; per number: its weight in the
-    // relevance model and how many of the k bodies hold it, and how often the body being
-    // read holds it (`held`: the numbers it holds, in the order met). Counting by number
-    // hashes and copies each term once, not once per body.
+    // relevance model and how many of the k bodies hold it, and how often the lead being
+    // cut into terms holds it (`held`: the numbers it holds, in the order met). Counting by
+    // number hashes and copies each term once, not once per body.
     let mut numbers: HashMap<String, u32, RandomState> = HashMap::default();
     let mut model: Vec<(f32, u32)> = Vec::new();
     let mut counts: Vec<u32> = Vec::new();
     let mut held: Vec<u32> = Vec::new();
+    // The leads read so far: copies of one story (an archive holds many) are cut into
+    // terms once.
+    let mut leads: Vec<Lead> = Vec::new();
     for &(score, address) in &hits[..k] {
         let doc: TantivyDocument = searcher.doc(address)?;
         let Some(body) = doc.get_first(r.body_field).and_then(|v| v.as_str()) else {
             continue;
         };
         let body = &body[..body.floor_char_boundary(FEEDBACK_BYTES)];
-        let mut len = 0u32;
-        analyzer.token_stream(body).process(&mut |t| {
-            len += 1;
-            let n = match numbers.get(t.text.as_str()) {
-                Some(&n) => n,
-                None if expands(&t.text) => {
-                    let n = model.len() as u32;
-                    numbers.insert(t.text.clone(), n);
-                    model.push((0.0, 0));
-                    counts.push(0);
-                    n
-                }
-                None => return,
-            };
-            let count = &mut counts[n as usize];
-            if *count == 0 {
-                held.push(n);
+        let seen = match leads.iter().position(|lead| lead.text == body) {
+            Some(i) => i,
+            None => {
+                let mut len = 0u32;
+                analyzer.token_stream(body).process(&mut |t| {
+                    len += 1;
+                    let n = match numbers.get(t.text.as_str()) {
+                        Some(&n) => n,
+                        None if expands(&t.text) => {
+                            let n = model.len() as u32;
+                            numbers.insert(t.text.clone(), n);
+                            model.push((0.0, 0));
+                            counts.push(0);
+                            n
+                        }
+                        None => return,
+                    };
+                    let count = &mut counts[n as usize];
+                    if *count == 0 {
+                        held.push(n);
+                    }
+                    *count += 1;
+                });
+                let terms = held
+                    .drain(..)
+                    .map(|n| (n, std::mem::take(&mut counts[n as usize])))
+                    .collect();
+                leads.push(Lead {
+                    text: body.to_string(),
+                    len,
+                    terms,
+                });
+                leads.len() - 1
             }
-            *count += 1;
-        });
-        let share = score.max(0.0) / total / len.max(1) as f32;
-        for n in held.drain(..) {
-            let count = std::mem::take(&mut counts[n as usize]);
+        };
+        let lead = &leads[seen];
+        let share = score.max(0.0) / total / lead.len.max(1) as f32;
+        for &(n, count) in &lead.terms {
             let entry = &mut model[n as usize];
             entry.0 += share * count as f32;
             entry.1 += 1;
