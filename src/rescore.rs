@@ -15,11 +15,13 @@ use anyhow::Result;
 use foldhash::fast::RandomState;
 use tantivy::columnar::Column;
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::postings::{Postings, SegmentPostings, TermInfo};
 use tantivy::query::Bm25StatisticsProvider;
 use tantivy::schema::Value;
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocAddress, DocSet, Score, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, DocSet, Score, Searcher, SegmentReader, TantivyDocument, Term, TERMINATED,
+};
 
 use crate::ranking::{Rescore, BM25_B, BM25_K1};
 use crate::schema;
@@ -33,10 +35,21 @@ fn idf(doc_freq: u64, docs: u64) -> f32 {
 
 /// BM25's term-frequency part, `tf (k1 + 1) / (tf + k1 (1 - b + b len / avg))`.
 fn saturate(tf: f32, len: f32, avg: f32, k1: f32, b: f32) -> f32 {
+    saturate_at(tf, k1, length_part(len, avg, k1, b))
+}
+
+/// The part of BM25's denominator that depends on the article, not the term:
+/// `k1 (1 - b + b len / avg)`.
+fn length_part(len: f32, avg: f32, k1: f32, b: f32) -> f32 {
+    k1 * (1.0 - b + b * len / avg.max(1e-6))
+}
+
+/// [`saturate`] with the article's [`length_part`] computed once for all its terms.
+fn saturate_at(tf: f32, k1: f32, length: f32) -> f32 {
     if tf <= 0.0 {
         return 0.0;
     }
-    tf * (k1 + 1.0) / (tf + k1 * (1.0 - b + b * len / avg.max(1e-6)))
+    tf * (k1 + 1.0) / (tf + length)
 }
 
 /// Collection statistics of the fields rescoring reads.
@@ -103,6 +116,24 @@ pub fn rescore(
     }
     hits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     Ok(hits)
+}
+
+/// A term that may expand a query: its weight in the relevance model times its idf, both
+/// of those, and its term info in each segment (for reading its postings).
+struct Candidate {
+    rank: f32,
+    weight: f32,
+    idf: f32,
+    term: Term,
+    infos: Vec<Option<TermInfo>>,
+}
+
+/// A feedback body's lead as cut into terms: its length in tokens, and the numbers of the
+/// terms that may expand the query with how often it holds each, in the order met.
+struct Lead {
+    text: String,
+    len: u32,
+    terms: Vec<(u32, u32)>,
 }
 
 /// Scored matches, as rescoring takes and gives them.
@@ -181,58 +212,116 @@ fn expand(
     if total <= 0.0 {
         return Ok(None);
     }
-    // term -> (weight in the relevance model, how many of the k bodies hold it)
-    let mut model: HashMap<String, (f32, u32), RandomState> = HashMap::default();
-    let mut counts: HashMap<String, u32, RandomState> = HashMap::default();
+    // Each term met is numbered once, in the order met; per number: its weight in the
+    // relevance model and how many of the k bodies hold it, and how often the lead being
+    // cut into terms holds it (`held`: the numbers it holds, in the order met). Counting by
+    // number hashes and copies each term once, not once per body.
+    let mut numbers: HashMap<String, u32, RandomState> = HashMap::default();
+    let mut model: Vec<(f32, u32)> = Vec::new();
+    let mut counts: Vec<u32> = Vec::new();
+    let mut held: Vec<u32> = Vec::new();
+    // The leads read so far: copies of one story (an archive holds many) are cut into
+    // terms once.
+    let mut leads: Vec<Lead> = Vec::new();
     for &(score, address) in &hits[..k] {
         let doc: TantivyDocument = searcher.doc(address)?;
         let Some(body) = doc.get_first(r.body_field).and_then(|v| v.as_str()) else {
             continue;
         };
         let body = &body[..body.floor_char_boundary(FEEDBACK_BYTES)];
-        counts.clear();
-        let mut len = 0u32;
-        analyzer.token_stream(body).process(&mut |t| {
-            len += 1;
-            // Looked up by reference first: most tokens repeat a term already counted.
-            if let Some(n) = counts.get_mut(t.text.as_str()) {
-                *n += 1;
-            } else if expands(&t.text) {
-                counts.insert(t.text.clone(), 1);
+        let seen = match leads.iter().position(|lead| lead.text == body) {
+            Some(i) => i,
+            None => {
+                let mut len = 0u32;
+                analyzer.token_stream(body).process(&mut |t| {
+                    len += 1;
+                    let n = match numbers.get(t.text.as_str()) {
+                        Some(&n) => n,
+                        None if expands(&t.text) => {
+                            let n = model.len() as u32;
+                            numbers.insert(t.text.clone(), n);
+                            model.push((0.0, 0));
+                            counts.push(0);
+                            n
+                        }
+                        None => return,
+                    };
+                    let count = &mut counts[n as usize];
+                    if *count == 0 {
+                        held.push(n);
+                    }
+                    *count += 1;
+                });
+                let terms = held
+                    .drain(..)
+                    .map(|n| (n, std::mem::take(&mut counts[n as usize])))
+                    .collect();
+                leads.push(Lead {
+                    text: body.to_string(),
+                    len,
+                    terms,
+                });
+                leads.len() - 1
             }
-        });
-        let share = score.max(0.0) / total / len.max(1) as f32;
-        for (term, n) in counts.drain() {
-            let entry = model.entry(term).or_default();
-            entry.0 += share * n as f32;
+        };
+        let lead = &leads[seen];
+        let share = score.max(0.0) / total / lead.len.max(1) as f32;
+        for &(n, count) in &lead.terms {
+            let entry = &mut model[n as usize];
+            entry.0 += share * count as f32;
             entry.1 += 1;
         }
     }
     let docs = searcher.total_num_docs()?;
     // Only the terms that weigh most in the model are looked up (one term dictionary
     // lookup each): a term outside them could only rank among the best by a rare idf.
-    let mut candidates: Vec<(String, f32)> = model
+    let mut candidates: Vec<(String, f32)> = numbers
         .into_iter()
+        .map(|(text, n)| (text, model[n as usize]))
         .filter(|(text, (_, held))| *held >= 2 && !query.contains(text))
         .map(|(text, (weight, _))| (text, weight))
         .collect();
     candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     candidates.truncate(r.topical.feedback_terms.saturating_mul(LOOKED_UP_PER_TERM));
-    let mut terms: Vec<(f32, f32, f32, Term)> = Vec::new(); // (rank, weight, idf, term)
+    let inverted = searcher
+        .segment_readers()
+        .iter()
+        .map(|s| s.inverted_index(r.body_field))
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    let mut terms: Vec<Candidate> = Vec::new();
     for (text, weight) in candidates {
         let term = Term::from_field_text(r.body_field, &text);
-        let idf = idf(searcher.doc_freq(&term)?, docs);
-        terms.push((weight * idf, weight, idf, term));
+        // Per segment, as `Searcher::doc_freq` sums them; kept to read the postings.
+        let infos = inverted
+            .iter()
+            .map(|i| i.get_term_info(&term))
+            .collect::<std::io::Result<Vec<_>>>()?;
+        let doc_freq: u64 = infos.iter().flatten().map(|i| u64::from(i.doc_freq)).sum();
+        let idf = idf(doc_freq, docs);
+        terms.push(Candidate {
+            rank: weight * idf,
+            weight,
+            idf,
+            term,
+            infos,
+        });
     }
     // Ties by term, so that the expansion does not depend on the hash map's order.
-    terms.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.3.cmp(&b.3)));
+    terms.sort_by(|a, b| b.rank.total_cmp(&a.rank).then_with(|| a.term.cmp(&b.term)));
     terms.truncate(r.topical.feedback_terms);
-    let sum: f32 = terms.iter().map(|t| t.1).sum();
+    let sum: f32 = terms.iter().map(|t| t.weight).sum();
     if terms.is_empty() || sum <= 0.0 {
         return Ok(None);
     }
+    let infos: Vec<Vec<Option<TermInfo>>> = terms
+        .iter_mut()
+        .map(|t| std::mem::take(&mut t.infos))
+        .collect();
     let mut e = Expansion {
-        terms: terms.into_iter().map(|t| (t.1 / sum, t.2, t.3)).collect(),
+        terms: terms
+            .into_iter()
+            .map(|t| (t.weight / sum, t.idf, t.term))
+            .collect(),
         body_field: r.body_field,
         avg_body: average_length(searcher, r.body_field, docs)?,
         k1: r.topical.body_k1,
@@ -240,7 +329,7 @@ fn expand(
         scale: 0.0,
         keep: r.topical.feedback_weight,
     };
-    let scores = e.bm25(searcher, hits)?;
+    let scores = e.bm25(searcher, hits, Some(&infos))?;
     let best_expansion = scores.iter().copied().fold(0.0f32, f32::max);
     let best_score = hits.iter().map(|h| h.0).fold(0.0f32, f32::max);
     if best_expansion > 0.0 {
@@ -250,31 +339,53 @@ fn expand(
 }
 
 impl Expansion {
-    /// The expansion's BM25 of each hit, in the order given.
-    fn bm25(&self, searcher: &Searcher, hits: &[(Score, DocAddress)]) -> Result<Vec<f32>> {
+    /// The expansion's BM25 of each hit, in the order given; `infos` has each term's term
+    /// infos per segment, when they were looked up already.
+    fn bm25(
+        &self,
+        searcher: &Searcher,
+        hits: &[(Score, DocAddress)],
+        infos: Option<&[Vec<Option<TermInfo>>]>,
+    ) -> Result<Vec<f32>> {
         let mut order: Vec<usize> = (0..hits.len()).collect();
         order.sort_by_key(|&i| hits[i].1);
         let mut out = vec![0.0f32; hits.len()];
         for group in order.chunk_by(|&a, &b| hits[a].1.segment_ord == hits[b].1.segment_ord) {
-            let reader = searcher.segment_reader(hits[group[0]].1.segment_ord);
+            let segment = hits[group[0]].1.segment_ord;
+            let reader = searcher.segment_reader(segment);
             let inverted = reader.inverted_index(self.body_field)?;
             let norms = reader.get_fieldnorms_reader(self.body_field)?;
-            let mut postings = self
-                .terms
+            // Per hit: its article and BM25's length part.
+            let docs: Vec<(u32, f32)> = group
                 .iter()
-                .map(|t| inverted.read_postings(&t.2, IndexRecordOption::WithFreqs))
-                .collect::<std::io::Result<Vec<_>>>()?;
-            for &i in group {
-                let doc = hits[i].1.doc_id;
-                let len = norms.fieldnorm(doc) as f32;
-                out[i] = postings
-                    .iter_mut()
-                    .zip(&self.terms)
-                    .map(|(p, (weight, idf, _))| {
-                        let tf = freq(p, doc) as f32;
-                        weight * idf * saturate(tf, len, self.avg_body, self.k1, self.b)
-                    })
-                    .sum();
+                .map(|&i| {
+                    let doc = hits[i].1.doc_id;
+                    let len = norms.fieldnorm(doc) as f32;
+                    (doc, length_part(len, self.avg_body, self.k1, self.b))
+                })
+                .collect();
+            let mut sums = vec![0.0f32; group.len()];
+            // Term by term, each hit's sum in the terms' order: one pass over each postings.
+            for (t, (weight, idf, term)) in self.terms.iter().enumerate() {
+                let info = match infos {
+                    Some(infos) => infos[t][segment as usize].clone(),
+                    None => inverted.get_term_info(term)?,
+                };
+                let Some(info) = info else { continue };
+                let mut postings =
+                    inverted.read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
+                for (sum, &(doc, length)) in sums.iter_mut().zip(&docs) {
+                    if postings.doc() < doc && postings.seek(doc) == TERMINATED {
+                        break;
+                    }
+                    if postings.doc() == doc {
+                        let tf = postings.term_freq() as f32;
+                        *sum += weight * idf * saturate_at(tf, self.k1, length);
+                    }
+                }
+            }
+            for (&i, sum) in group.iter().zip(sums) {
+                out[i] = sum;
             }
         }
         Ok(out)
@@ -286,7 +397,7 @@ impl Expansion {
         searcher: &Searcher,
         hits: Vec<(Score, DocAddress)>,
     ) -> Result<Vec<(Score, DocAddress)>> {
-        let scores = self.bm25(searcher, &hits)?;
+        let scores = self.bm25(searcher, &hits, None)?;
         Ok(self.combine(hits, scores))
     }
 
