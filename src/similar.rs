@@ -51,10 +51,15 @@ pub fn similar_at(
         .with_min_word_length(3)
         .with_max_query_terms(30)
         .with_document_fields(vec![(f.title, text(f.title)), (f.body, text(f.body))]);
-    let own_print = doc
-        .get_first(f.simhash)
-        .and_then(|v| v.as_u64())
-        .unwrap_or(0);
+    let print_of = |at: DocAddress| -> Result<u64> {
+        Ok(searcher
+            .segment_reader(at.segment_ord)
+            .fast_fields()
+            .u64(schema::SIMHASH)?
+            .first(at.doc_id)
+            .unwrap_or(0))
+    };
+    let own_print = print_of(address)?;
     // Enough to fill the page after dropping the article and its copies.
     let candidates = searcher.search(
         &query,
@@ -69,12 +74,7 @@ pub fn similar_at(
         if candidate == address {
             continue;
         }
-        let print = searcher
-            .segment_reader(candidate.segment_ord)
-            .fast_fields()
-            .u64(schema::SIMHASH)?
-            .first(candidate.doc_id)
-            .unwrap_or(0);
+        let print = print_of(candidate)?;
         if simhash::are_copies(own_print, print) {
             continue;
         }
