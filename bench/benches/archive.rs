@@ -1756,6 +1756,21 @@ fn peer_build_json(b: &Build, mb: f64, corpus_bytes: u64) -> Value {
 // searched as child processes like dateline.
 
 fn alone_build(bin: &Path, corpus: &Path, index: &Path, runs: usize) -> Result<Build> {
+    peer_builds("tantivy alone", corpus, runs, || {
+        fresh_dir(index)?;
+        let run = run_build(Command::new(bin).arg("build").arg(corpus).arg(index))?;
+        Ok((run, dir_bytes(index)))
+    })
+}
+
+/// A peer's `runs` builds of `corpus`, page cache warm: `build` runs one as a child process
+/// that prints how many articles it indexed, and says how many bytes it wrote.
+fn peer_builds(
+    label: &str,
+    corpus: &Path,
+    runs: usize,
+    mut build: impl FnMut() -> Result<(ChildRun, u64)>,
+) -> Result<Build> {
     let mut b = Build {
         wall_ms: vec![],
         cpu_ms: vec![],
@@ -1765,16 +1780,15 @@ fn alone_build(bin: &Path, corpus: &Path, index: &Path, runs: usize) -> Result<B
         summary: Value::Null,
     };
     for r in 0..runs {
-        fresh_dir(index)?;
         warm_cache(corpus);
-        let run = run_build(Command::new(bin).arg("build").arg(corpus).arg(index))?;
+        let (run, index_bytes) = build()?;
         b.articles = run.stdout.trim().parse().unwrap_or(0);
-        b.index_bytes = dir_bytes(index);
+        b.index_bytes = index_bytes;
         b.wall_ms.push(ms(run.wall));
         b.cpu_ms.push(ms(run.cpu));
         b.rss_kb.push(run.max_rss_kb);
         println!(
-            "    tantivy alone build run {}: {:.0} ms ({:.0} ms CPU), {} MB peak RSS, {} articles",
+            "    {label} build run {}: {:.0} ms ({:.0} ms CPU), {} MB peak RSS, {} articles",
             r + 1,
             ms(run.wall),
             ms(run.cpu),
@@ -1995,32 +2009,10 @@ fn sqlite_search_main(db: &Path, which: usize) -> Result<()> {
 
 fn sqlite_build(corpus: &Path, db: &Path, runs: usize) -> Result<Build> {
     let exe = std::env::current_exe()?;
-    let mut b = Build {
-        wall_ms: vec![],
-        cpu_ms: vec![],
-        rss_kb: vec![],
-        index_bytes: 0,
-        articles: 0,
-        summary: Value::Null,
-    };
-    for r in 0..runs {
-        warm_cache(corpus);
+    peer_builds("sqlite", corpus, runs, || {
         let run = run_build(Command::new(&exe).arg("--sqlite-build").arg(corpus).arg(db))?;
-        b.articles = run.stdout.trim().parse().unwrap_or(0);
-        b.index_bytes = fs::metadata(db).map(|m| m.len()).unwrap_or(0);
-        b.wall_ms.push(ms(run.wall));
-        b.cpu_ms.push(ms(run.cpu));
-        b.rss_kb.push(run.max_rss_kb);
-        println!(
-            "    sqlite build run {}: {:.0} ms ({:.0} ms CPU), {} MB peak RSS, {} articles",
-            r + 1,
-            ms(run.wall),
-            ms(run.cpu),
-            run.max_rss_kb / 1024,
-            b.articles
-        );
-    }
-    Ok(b)
+        Ok((run, fs::metadata(db).map(|m| m.len()).unwrap_or(0)))
+    })
 }
 
 fn sqlite_queries(db: &Path, in_runs: usize, proc_runs: usize) -> Result<Vec<QueryFigures>> {

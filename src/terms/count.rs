@@ -186,10 +186,20 @@ impl Vocab {
                 }
             }
         });
-        Ok(Vocab {
+        // The body's own analyzer, so that stems are the index's terms.
+        let analyzer = open.index.tokenizer_for_field(open.fields.body)?;
+        Ok(Vocab::empty(analyzer, query_stems))
+    }
+
+    /// A vocabulary with nothing counted yet, stemming with `analyzer` and leaving out the
+    /// query's own stems and the stop words.
+    pub(super) fn empty(
+        analyzer: tantivy::tokenizer::TextAnalyzer,
+        query_stems: HashSet<String, RandomState>,
+    ) -> Vocab {
+        Vocab {
             stemmer: Stemmer {
-                // The body's own analyzer, so that stems are the index's terms.
-                analyzer: open.index.tokenizer_for_field(open.fields.body)?,
+                analyzer,
                 query_stems: Arc::new(query_stems),
                 stop: Arc::new(STOP_WORDS.iter().copied().collect()),
             },
@@ -199,7 +209,7 @@ impl Vocab {
             stems: HashMap::default(),
             stem_text: Vec::new(),
             pair_forms: HashMap::default(),
-        })
+        }
     }
 
     /// The form's number, added with its stem when new.

@@ -437,19 +437,10 @@ mod tests {
     }
 
     fn vocab() -> Vocab {
-        Vocab {
-            stemmer: Stemmer {
-                analyzer: schema::text_analyzer(),
-                query_stems: Arc::new(["cocoa".to_string()].into_iter().collect()),
-                stop: Arc::new(STOP_WORDS.iter().copied().collect()),
-            },
-            forms: HashMap::default(),
-            form_stem: Vec::new(),
-            form_uses: Vec::new(),
-            stems: HashMap::default(),
-            stem_text: Vec::new(),
-            pair_forms: HashMap::default(),
-        }
+        Vocab::empty(
+            schema::text_analyzer(),
+            ["cocoa".to_string()].into_iter().collect(),
+        )
     }
 
     const ARTICLES: [&str; 4] = [
