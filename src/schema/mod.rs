@@ -3,6 +3,7 @@
 //! name in `analyzers`; both are re-exported here.
 
 mod analyzers;
+pub mod breaks;
 pub mod ids;
 
 use tantivy::schema::{
@@ -21,7 +22,7 @@ pub use ids::{
 
 /// Bumped whenever the schema or an analyzer changes meaning, so an old index is refused with
 /// a request to rebuild rather than answering queries wrongly.
-pub const SCHEMA_VERSION: u32 = 14;
+pub const SCHEMA_VERSION: u32 = 15;
 
 /// The fields' names: the one place they are spelled. `build_schema` creates the fields under
 /// them, `fields_of` resolves them, and fast-field columns and aggregations are looked up by
@@ -53,6 +54,7 @@ pub const NAMED: &str = "named";
 pub const TABULAR: &str = "tabular";
 pub const COLLECTION: &str = "collection";
 pub const COLLECTION_FACET: &str = "collection_facet";
+pub const BREAKS: &str = "breaks";
 
 /// Handles to every field, resolved once per open index.
 #[derive(Clone, Debug)]
@@ -112,6 +114,9 @@ pub struct Fields {
     pub collection: Field,
     /// The same name as written, as a fast field for facet counts.
     pub collection_facet: Field,
+    /// Where the body's sentences and paragraphs start, as positions of its words
+    /// ([`breaks`]): what `w/s` and `w/p` look up. Indexed only, never matched by words.
+    pub breaks: Field,
 }
 
 pub fn build_schema() -> (Schema, Fields) {
@@ -189,6 +194,11 @@ pub fn build_schema() -> (Schema, Fields) {
     let tabular = b.add_u64_field(TABULAR, NumericOptions::default().set_fast());
     let collection = b.add_text_field(COLLECTION, key());
     let collection_facet = b.add_text_field(COLLECTION_FACET, facet());
+    // Pre-tokenized by the indexer, so the analyzer named here never runs.
+    let breaks = b.add_text_field(
+        BREAKS,
+        indexed(KEY_ANALYZER, IndexRecordOption::WithFreqsAndPositions),
+    );
     let fields = Fields {
         title,
         author,
@@ -217,6 +227,7 @@ pub fn build_schema() -> (Schema, Fields) {
         tabular,
         collection,
         collection_facet,
+        breaks,
     };
     (b.build(), fields)
 }
@@ -256,6 +267,7 @@ pub fn fields_of(schema: &Schema) -> Fields {
         tabular: f(TABULAR),
         collection: f(COLLECTION),
         collection_facet: f(COLLECTION_FACET),
+        breaks: f(BREAKS),
     }
 }
 
@@ -297,7 +309,8 @@ mod tests {
                 NAMED,
                 TABULAR,
                 COLLECTION,
-                COLLECTION_FACET
+                COLLECTION_FACET,
+                BREAKS
             ]
         );
     }
