@@ -45,6 +45,7 @@ pub(super) fn make_doc(
     doc.add_text(f.body, &a.body);
     doc.add_text(f.inflected, &a.title);
     doc.add_text(f.named, &a.body);
+    doc.add_text(f.breaks, &a.body);
     doc.add_u64(f.tabular, u64::from(tabular::tabularity(&a.body)));
     doc.add_text(f.path, key);
     doc.add_u64(f.path_id, file.id);

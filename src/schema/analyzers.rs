@@ -22,6 +22,8 @@ pub const KEY_ANALYZER: &str = "dateline_key";
 /// of an article's `corn` are the word itself.
 pub const INFLECTED_ANALYZER: &str = "dateline_inflected";
 pub const NAMED_ANALYZER: &str = "dateline_named";
+/// Where the body's sentences and paragraphs start ([`crate::schema::breaks`]).
+pub const BREAKS_ANALYZER: &str = "dateline_breaks";
 
 /// Words longer than this are junk (URLs, base64) and would only bloat the term dictionary.
 const MAX_TOKEN_LEN: usize = 40;
@@ -288,6 +290,10 @@ pub fn register_analyzers(tokenizers: &TokenizerManager) {
     tokenizers.register(KEY_ANALYZER, key_analyzer());
     tokenizers.register(INFLECTED_ANALYZER, inflected_analyzer());
     tokenizers.register(NAMED_ANALYZER, named_analyzer());
+    tokenizers.register(
+        BREAKS_ANALYZER,
+        TextAnalyzer::from(super::breaks::BreaksTokenizer::default()),
+    );
 }
 
 pub fn prepare(index: &Index) {

@@ -13,8 +13,8 @@ use tantivy::schema::{
 
 pub use analyzers::{
     author_key, exact_analyzer, inflected_analyzer, key_analyzer, name_analyzer, named_analyzer,
-    prepare, register_analyzers, text_analyzer, NameWords, NameWordsStream, INFLECTED_ANALYZER,
-    KEY_ANALYZER, NAMED_ANALYZER, NAME_ANALYZER, TEXT_ANALYZER,
+    prepare, register_analyzers, text_analyzer, NameWords, NameWordsStream, BREAKS_ANALYZER,
+    INFLECTED_ANALYZER, KEY_ANALYZER, NAMED_ANALYZER, NAME_ANALYZER, TEXT_ANALYZER,
 };
 pub use ids::{
     article_hash, article_id, format_id, id_at, id_query, looks_like_id, parse_id, ID_LEN,
@@ -194,10 +194,9 @@ pub fn build_schema() -> (Schema, Fields) {
     let tabular = b.add_u64_field(TABULAR, NumericOptions::default().set_fast());
     let collection = b.add_text_field(COLLECTION, key());
     let collection_facet = b.add_text_field(COLLECTION_FACET, facet());
-    // Pre-tokenized by the indexer, so the analyzer named here never runs.
     let breaks = b.add_text_field(
         BREAKS,
-        indexed(KEY_ANALYZER, IndexRecordOption::WithFreqsAndPositions),
+        indexed(BREAKS_ANALYZER, IndexRecordOption::WithFreqsAndPositions),
     );
     let fields = Fields {
         title,
