@@ -502,6 +502,14 @@ fn export_writes_citations_with_their_media_types() {
         assert_eq!(r.status, 400, "{}", r.body);
         assert!(r.json()["error"].as_str().unwrap().contains("csv or jsonl"));
     }
+    // The results page links them beside the other exports.
+    let page = s.page("/?q=crude+oil&sort=oldest");
+    for link in [
+        "<a id=\"export-ris\" href=\"/api/export?format=ris&amp;q=crude+oil&amp;sort=oldest\" download>RIS</a>",
+        "<a id=\"export-csljson\" href=\"/api/export?format=csljson&amp;q=crude+oil&amp;sort=oldest\" download>CSL-JSON</a>",
+    ] {
+        assert!(page.contains(link), "{link}");
+    }
 }
 
 #[test]
