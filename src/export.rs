@@ -1,5 +1,5 @@
-//! `dateline search QUERY --format csv|jsonl`: every match, not one page, for spreadsheets and
-//! notebooks.
+//! `dateline search QUERY --format csv|jsonl|ris|csljson`: every match, not one page, for
+//! spreadsheets, notebooks and reference managers.
 //!
 //! The matches are collected first as addresses only (score, date and where the document
 //! lies: a few bytes each), put in relevance or date order, and then their documents are
