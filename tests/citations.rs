@@ -256,7 +256,7 @@ fn pandoc_citeproc_formats_every_item() {
         "Beethoven, Ludwig van",
         "John Roe Jr.",
         "1987",
-        "“Cocoa Talks End in London.”",
+        "Cocoa Talks End in London",
         "The Cocoa Times, March 2, 1987",
         "https://example.com/cocoa?a=1&b=2",
         "Madonna",
