@@ -238,8 +238,8 @@ pub struct SearchArgs {
     /// tab or CR gets a leading ' so a spreadsheet shows it rather than runs it)
     #[arg(long, requires = "format")]
     pub csv_raw: bool,
-    /// With --format: after the articles with every word, also write those with only some
-    /// of them, each marked (partial: true, and the words it is missing)
+    /// With --format csv or jsonl: after the articles with every word, also write those with
+    /// only some of them, each marked (partial: true, and the words it is missing)
     #[arg(long, requires = "format")]
     pub partial: bool,
     /// Show a one-line sparkline of the matches over time above the results

@@ -191,7 +191,7 @@ pub fn all_matches(
 
 /// One exported article: the shape of a `--format jsonl` line (`output/csv.rs` writes the
 /// same fields as CSV columns).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 pub struct Row {
     pub title: String,
     pub authors: Vec<String>,

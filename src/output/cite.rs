@@ -253,15 +253,11 @@ mod tests {
             place: Some("LONDON".into()),
             source: Some("Reuters".into()),
             path: "/a/b.txt".into(),
-            line: None,
-            score: 1.0,
-            member: None,
-            record: None,
             url: Some("https://example.com/a".into()),
             id: "6f8bPM5icca".into(),
             collection: Some("wire".into()),
-            partial: false,
-            missing: Vec::new(),
+            // Fields a citation does not write, and any added later.
+            ..Row::default()
         }
     }
 
