@@ -229,8 +229,8 @@ pub struct SearchArgs {
     /// Show every copy of a story as its own hit (by default copies fold into the earliest)
     #[arg(long)]
     pub all_copies: bool,
-    /// Write every match as CSV or JSON Lines, in search's order: the page --limit and --offset
-    /// name comes first, as search shows it
+    /// Write every match as CSV or JSON Lines, or as citations (RIS, CSL-JSON), in search's
+    /// order: the page --limit and --offset name comes first, as search shows it
     #[arg(long, value_name = "FORMAT", value_parser = format(),
           conflicts_with_all = ["json", "timeline"])]
     pub format: Option<Format>,
@@ -238,8 +238,8 @@ pub struct SearchArgs {
     /// tab or CR gets a leading ' so a spreadsheet shows it rather than runs it)
     #[arg(long, requires = "format")]
     pub csv_raw: bool,
-    /// With --format: after the articles with every word, also write those with only some
-    /// of them, each marked (partial: true, and the words it is missing)
+    /// With --format csv or jsonl: after the articles with every word, also write those with
+    /// only some of them, each marked (partial: true, and the words it is missing)
     #[arg(long, requires = "format")]
     pub partial: bool,
     /// Show a one-line sparkline of the matches over time above the results
@@ -402,7 +402,7 @@ pub struct TermsArgs {
 #[command(
     after_help = "Prints the URL as the first line of standard output. Pages: / (search), \
 /article/ID, /compare (up to five queries side by side; CSV of each panel). API: /api/search, /api/timeline, /api/facets, /api/terms, /api/article/ID, /api/similar/ID, \
-/api/export?format=csv|jsonl, /healthz; parameters as the flags of the commands of those names."
+/api/export?format=csv|jsonl|ris|csljson, /healthz; parameters as the flags of the commands of those names."
 )]
 pub struct ServeArgs {
     #[command(flatten)]
@@ -506,8 +506,13 @@ fn format() -> impl TypedValueParser<Value = Format> {
     let help = |format: Format| match format {
         Format::Csv => "A header row, then one row per article (authors joined with \"; \")",
         Format::Jsonl => "One JSON object per line (authors as an array)",
+        Format::Ris => {
+            "A RIS citation record per article (TY  - NEWS), for Zotero, EndNote, Mendeley"
+        }
+        Format::Csljson => "CSL-JSON: an array of article-newspaper items, for pandoc --citeproc",
     };
-    let values = [Format::Csv, Format::Jsonl].map(|f| PossibleValue::new(f.name()).help(help(f)));
+    let values = [Format::Csv, Format::Jsonl, Format::Ris, Format::Csljson]
+        .map(|f| PossibleValue::new(f.name()).help(help(f)));
     PossibleValuesParser::new(values).try_map(|word| word.parse::<Format>())
 }
 

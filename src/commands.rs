@@ -213,6 +213,9 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
             csv_raw: args.csv_raw,
             partial: args.partial,
         };
+        if let Some(refusal) = options.refusal() {
+            anyhow::bail!(refusal);
+        }
         let rows = export_rows(&open, &request, options)?;
         return Ok(found(rows > 0));
     }

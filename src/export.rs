@@ -1,5 +1,5 @@
-//! `dateline search QUERY --format csv|jsonl`: every match, not one page, for spreadsheets and
-//! notebooks.
+//! `dateline search QUERY --format csv|jsonl|ris|csljson`: every match, not one page, for
+//! spreadsheets, notebooks and reference managers.
 //!
 //! The matches are collected first as addresses only (score, date and where the document
 //! lies: a few bytes each), put in relevance or date order, and then their documents are
@@ -36,17 +36,29 @@ pub enum Format {
     Csv,
     /// One JSON object per line (authors as an array).
     Jsonl,
+    /// A RIS citation record per article (`TY  - NEWS`), for reference managers.
+    Ris,
+    /// CSL-JSON: one array of `article-newspaper` items, for pandoc and citeproc.
+    Csljson,
 }
 
 impl Format {
     /// The words `--format` and `format=` take.
-    pub const NAMES: [&'static str; 2] = ["csv", "jsonl"];
+    pub const NAMES: [&'static str; 4] = ["csv", "jsonl", "ris", "csljson"];
 
     pub fn name(self) -> &'static str {
         match self {
             Format::Csv => "csv",
             Format::Jsonl => "jsonl",
+            Format::Ris => "ris",
+            Format::Csljson => "csljson",
         }
+    }
+
+    /// Whether a row can say it is a partial match and what it is missing: a citation has
+    /// no field for that.
+    pub fn marks_partial(self) -> bool {
+        matches!(self, Format::Csv | Format::Jsonl)
     }
 }
 
@@ -63,7 +75,9 @@ impl FromStr for Format {
         match text {
             "csv" => Ok(Format::Csv),
             "jsonl" => Ok(Format::Jsonl),
-            _ => Err(UnknownChoice::new(text, "csv or jsonl")),
+            "ris" => Ok(Format::Ris),
+            "csljson" => Ok(Format::Csljson),
+            _ => Err(UnknownChoice::new(text, "csv, jsonl, ris or csljson")),
         }
     }
 }
@@ -76,6 +90,19 @@ pub struct Options {
     pub csv_raw: bool,
     /// Write the partial matches (only some of the words) after the counted set, marked.
     pub partial: bool,
+}
+
+impl Options {
+    /// Why these options cannot be written together, in one line with the fix; `None` when
+    /// they can.
+    pub fn refusal(&self) -> Option<String> {
+        (self.partial && !self.format.marks_partial()).then(|| {
+            format!(
+                "{} has no field to mark a partial match: leave out partial, or use csv or jsonl",
+                self.format
+            )
+        })
+    }
 }
 
 /// One match without its document: enough to order it and find it again.
@@ -164,7 +191,7 @@ pub fn all_matches(
 
 /// One exported article: the shape of a `--format jsonl` line (`output/csv.rs` writes the
 /// same fields as CSV columns).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 pub struct Row {
     pub title: String,
     pub authors: Vec<String>,

@@ -477,6 +477,42 @@ fn export_streams_every_match_as_the_cli_writes_it() {
 }
 
 #[test]
+fn export_writes_citations_with_their_media_types() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    for (format, kind, name) in [
+        (
+            "ris",
+            "application/x-research-info-systems",
+            "dateline-export.ris",
+        ),
+        (
+            "csljson",
+            "application/vnd.citationstyles.csl+json",
+            "dateline-export.json",
+        ),
+    ] {
+        let r = s.get(&format!("/api/export?format={format}&q=oil&sort=oldest"));
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.content_type, kind);
+        assert!(r.header("content-disposition").unwrap().contains(name));
+        let cli = a.stdout(&["search", "oil", "--sort", "oldest", "--format", format]);
+        assert_eq!(r.body, cli, "{format}");
+        let r = s.get(&format!("/api/export?format={format}&q=oil&partial=1"));
+        assert_eq!(r.status, 400, "{}", r.body);
+        assert!(r.json()["error"].as_str().unwrap().contains("csv or jsonl"));
+    }
+    // The results page links them beside the other exports.
+    let page = s.page("/?q=crude+oil&sort=oldest");
+    for link in [
+        "<a id=\"export-ris\" href=\"/api/export?format=ris&amp;q=crude+oil&amp;sort=oldest\" download>RIS</a>",
+        "<a id=\"export-csljson\" href=\"/api/export?format=csljson&amp;q=crude+oil&amp;sort=oldest\" download>CSL-JSON</a>",
+    ] {
+        assert!(page.contains(link), "{link}");
+    }
+}
+
+#[test]
 fn api_answers_name_an_article_by_the_same_fields() {
     // As every CLI output does (tests/search.rs): search and similar hits, the article, and
     // the export's rows, each with the place and source of its dateline.

@@ -416,6 +416,81 @@ pub(crate) fn name_case(name: &str) -> String {
         .join(" ")
 }
 
+/// A person's name as reference managers file it: `family` (with its particles, `van
+/// Beethoven`), `given`, and a generational `suffix` (`Jr.`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameParts {
+    pub family: String,
+    pub given: String,
+    pub suffix: Option<String>,
+}
+
+/// Splits an author's name into family and given names: the last word is the family name,
+/// with the lower-case particles before it (`Ludwig van Beethoven`, `Maria de la Cruz`), a
+/// suffix after a comma or as the last word is kept apart (`John Roe, Jr.`), and a name
+/// already written `Family, Given` is read that way. `None` when it cannot be split with
+/// confidence: one word (`Madonna`, `山田太郎`), more than six, or characters no name has
+/// (digits, `@`, brackets); such a name is best given whole.
+pub fn split_name(name: &str) -> Option<NameParts> {
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let is_suffix = |word: &str| {
+        let bare = word.trim_end_matches('.');
+        SUFFIXES.iter().any(|s| s.eq_ignore_ascii_case(bare))
+    };
+    let (mut rest, mut suffix) = (name.as_str(), None);
+    if let Some((before, last)) = rest.rsplit_once(',') {
+        if is_suffix(last.trim()) {
+            (rest, suffix) = (before.trim_end(), Some(last.trim().to_owned()));
+        }
+    }
+    if suffix.is_none() {
+        if let Some((before, last)) = rest.rsplit_once(' ') {
+            // Two words are a name (`Ray Ii`); a third makes the last one a suffix.
+            if is_suffix(last) && before.contains(' ') {
+                (rest, suffix) = (before, Some(last.to_owned()));
+            }
+        }
+    }
+    let name_like = |part: &str| {
+        let words = part.split(' ').count();
+        (1..=6).contains(&words)
+            && part
+                .split(' ')
+                .all(|word| word.chars().any(char::is_alphabetic))
+            && part
+                .chars()
+                .all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '-' | '\'' | '’'))
+    };
+    let parts = |family: &str, given: &str| NameParts {
+        family: family.trim().to_owned(),
+        given: given.trim().to_owned(),
+        suffix: suffix.clone(),
+    };
+    if let Some((family, given)) = rest.split_once(',') {
+        let (family, given) = (family.trim(), given.trim());
+        return (name_like(family) && name_like(given) && family.split(' ').count() <= 3)
+            .then(|| parts(family, given));
+    }
+    if !name_like(rest) {
+        return None;
+    }
+    let words: Vec<&str> = rest.split(' ').collect();
+    if words.len() < 2 {
+        return None;
+    }
+    let mut first_family = words.len() - 1;
+    let particle = |w: &str| {
+        PARTICLES.iter().any(|p| p.eq_ignore_ascii_case(w)) && !matches!(w, "y" | "e" | "Y" | "E")
+    };
+    while first_family > 1 && particle(words[first_family - 1]) {
+        first_family -= 1;
+    }
+    Some(parts(
+        &words[first_family..].join(" "),
+        &words[..first_family].join(" "),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -545,5 +620,56 @@ mod tests {
         );
         assert_eq!(split_authors("by jane doe"), vec!["jane doe"]);
         assert_eq!(split_authors("  "), Vec::<String>::new());
+    }
+
+    #[test]
+    fn names_split_into_family_and_given() {
+        let split = |name: &str| {
+            split_name(name).map(|p| (p.family, p.given, p.suffix.unwrap_or_default()))
+        };
+        let parts = |f: &str, g: &str, s: &str| Some((f.into(), g.into(), s.into()));
+        assert_eq!(split("Jane Doe"), parts("Doe", "Jane", ""));
+        assert_eq!(split("  John   Q. Public "), parts("Public", "John Q.", ""));
+        assert_eq!(split("J. K. Rowling"), parts("Rowling", "J. K.", ""));
+        assert_eq!(
+            split("Ludwig van Beethoven"),
+            parts("van Beethoven", "Ludwig", "")
+        );
+        assert_eq!(split("Maria de la Cruz"), parts("de la Cruz", "Maria", ""));
+        assert_eq!(
+            split("Solange De Santis"),
+            parts("De Santis", "Solange", "")
+        );
+        assert_eq!(split("Jan van der Berg"), parts("van der Berg", "Jan", ""));
+        assert_eq!(split("Bashar al-Assad"), parts("al-Assad", "Bashar", ""));
+        assert_eq!(split("Mark O'Neill"), parts("O'Neill", "Mark", ""));
+        assert_eq!(split("John Roe, Jr."), parts("Roe", "John", "Jr."));
+        assert_eq!(split("John Roe Jr"), parts("Roe", "John", "Jr"));
+        assert_eq!(
+            split("Martin Luther King III"),
+            parts("King", "Martin Luther", "III")
+        );
+        assert_eq!(split("Doe, Jane"), parts("Doe", "Jane", ""));
+        assert_eq!(split("van Gogh, Vincent"), parts("van Gogh", "Vincent", ""));
+        assert_eq!(split("JANE DOE"), parts("DOE", "JANE", ""));
+        assert_eq!(split("Anna Müller"), parts("Müller", "Anna", ""));
+        // A particle never takes the whole given name.
+        assert_eq!(split("Van Morrison"), parts("Morrison", "Van", ""));
+        for whole in [
+            "Madonna",
+            "山田太郎",
+            "",
+            "   ",
+            "R2 D2",
+            "jane@example.com",
+            "Staff (Reuters)",
+            "One Two Three Four Five Six Seven",
+            "Doe, Jane, Q, Public",
+            "X ER - TY - JOUR",
+            ",",
+            "Jr.",
+        ] {
+            assert_eq!(split(whole), None, "{whole:?}");
+        }
     }
 }

@@ -1,5 +1,5 @@
 //! Everything dateline shows, in one place: for people, lines of text and charts (coloured
-//! on a terminal), and for programs, JSON, JSON Lines and CSV.
+//! on a terminal), and for programs, JSON, JSON Lines and CSV, and citations (RIS, CSL-JSON).
 //!
 //! Text from strangers reaches a terminal only through [`terminal_safe`] (which every
 //! [`Paint`] call applies), and a spreadsheet only through [`csv::csv_safe`].
@@ -9,10 +9,12 @@
 //! - [`chart`]: timeline bar charts and sparklines
 //! - [`json`]: JSON objects and JSON Lines
 //! - [`csv`]: CSV tables, safe for spreadsheets
+//! - [`cite`]: citations, as RIS records and CSL-JSON
 //! - [`split`]: NDJSON in numbered files of bounded size, each appearing whole
 //! - [`terms`]: the frequent and distinctive terms of `dateline terms`
 
 pub mod chart;
+pub mod cite;
 pub mod csv;
 pub mod human;
 pub mod json;
@@ -44,16 +46,20 @@ pub enum RowWriter<W: Write> {
     // Boxed: the csv writer holds its buffer state inline.
     Csv(Box<csv::CsvRows<W>>),
     Jsonl(json::JsonLines<W>),
+    Ris(cite::RisRecords<W>),
+    Csljson(cite::CslItems<W>),
 }
 
 impl<W: Write> RowWriter<W> {
-    /// Starts the output (a CSV header row).
+    /// Starts the output (a CSV header row, a CSL-JSON array's opening bracket).
     pub fn new(options: export::Options, out: W) -> io::Result<RowWriter<W>> {
         Ok(match options.format {
             export::Format::Csv => {
                 RowWriter::Csv(Box::new(csv::CsvRows::new(out, options.csv_raw)?))
             }
             export::Format::Jsonl => RowWriter::Jsonl(json::JsonLines::new(out)),
+            export::Format::Ris => RowWriter::Ris(cite::RisRecords::new(out)),
+            export::Format::Csljson => RowWriter::Csljson(cite::CslItems::new(out)?),
         })
     }
 
@@ -62,6 +68,8 @@ impl<W: Write> RowWriter<W> {
         match self {
             RowWriter::Csv(w) => w.write(row),
             RowWriter::Jsonl(w) => w.write(row),
+            RowWriter::Ris(w) => w.write(row),
+            RowWriter::Csljson(w) => w.write(row),
         }
     }
 
@@ -69,6 +77,8 @@ impl<W: Write> RowWriter<W> {
         match self {
             RowWriter::Csv(w) => w.finish(),
             RowWriter::Jsonl(w) => w.finish(),
+            RowWriter::Ris(w) => w.finish(),
+            RowWriter::Csljson(w) => w.finish(),
         }
     }
 }

@@ -234,7 +234,7 @@ impl Write for ToBody {
     }
 }
 
-/// `dateline search --format csv|jsonl`: every match, streamed as it is read.
+/// `dateline search --format csv|jsonl|ris|csljson`: every match, streamed as it is read.
 pub(crate) async fn export(
     State(state): State<Shared>,
     RawQuery(raw): RawQuery,
@@ -243,7 +243,7 @@ pub(crate) async fn export(
     let text = p.one("format").unwrap_or_default();
     let format: export::Format = text.parse().map_err(|_| {
         Failure::bad(format!(
-            "invalid format '{text}': use format=csv or format=jsonl"
+            "invalid format '{text}': use format=csv, jsonl, ris or csljson"
         ))
     })?;
     let options = export::Options {
@@ -251,6 +251,9 @@ pub(crate) async fn export(
         csv_raw: p.flag("csv_raw")?,
         partial: p.flag("partial")?,
     };
+    if let Some(refusal) = options.refusal() {
+        return Err(Failure::bad(refusal));
+    }
     let request = search_request(&p, p.required_query()?, 0)?;
     // A bad query is refused before the body starts.
     let checked = request.clone();
@@ -294,6 +297,11 @@ pub(crate) async fn export(
     let (kind, name) = match format {
         export::Format::Csv => ("text/csv; charset=utf-8", "dateline-export.csv"),
         export::Format::Jsonl => ("application/x-ndjson", "dateline-export.jsonl"),
+        export::Format::Ris => ("application/x-research-info-systems", "dateline-export.ris"),
+        export::Format::Csljson => (
+            "application/vnd.citationstyles.csl+json",
+            "dateline-export.json",
+        ),
     };
     Ok((
         [

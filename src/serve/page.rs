@@ -483,6 +483,10 @@ fn results(view: &View, searched: &Searched) -> Markup {
                     a #export-csv href=(view.export_href("csv")) download { "CSV" }
                     " · "
                     a #export-jsonl href=(view.export_href("jsonl")) download { "JSON Lines" }
+                    " · cite them: "
+                    a #export-ris href=(view.export_href("ris")) download { "RIS" }
+                    " · "
+                    a #export-csljson href=(view.export_href("csljson")) download { "CSL-JSON" }
                 }
             }
             p.compare {
