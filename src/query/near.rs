@@ -284,8 +284,8 @@ impl NearScorer {
                 continue;
             }
             let found = match self.op {
-                Op::Within(n) => within(&b.left, &b.right, n, false),
-                Op::Before(n) => within(&b.left, &b.right, n, true),
+                Op::Within(n) => within(&b.left, &b.right, n, false, &mut b.scratch),
+                Op::Before(n) => within(&b.left, &b.right, n, true, &mut b.scratch),
                 Op::Sentence | Op::Paragraph => {
                     b.breaks.clear();
                     if let Some((sentences, paragraphs)) = &mut side.breaks {
@@ -368,22 +368,24 @@ fn spans(
 }
 
 /// True when some occurrence in `left` and another in `right` are at most `n` words apart
-/// (`left` first when `ordered`): a gap of 1 is adjacent.
-fn within(left: &[Span], right: &[Span], n: u32, ordered: bool) -> bool {
-    let longest = right.iter().map(|&(b0, b1)| b1 - b0).max().unwrap_or(0);
+/// (`left` first when `ordered`): a gap of 1 is adjacent. Only the nearest occurrence of
+/// `right` on each side of each of `left`'s is looked at, so a long article with many of
+/// both costs a binary search per occurrence, not a product.
+fn within(left: &[Span], right: &[Span], n: u32, ordered: bool, ends: &mut Vec<u32>) -> bool {
+    // `right` is sorted by start; its ends, sorted, for the nearest before.
+    ends.clear();
+    ends.extend(right.iter().map(|&(_, b1)| b1));
+    ends.sort_unstable();
     left.iter().any(|&(a0, a1)| {
-        // `right` is sorted by start; only the starts near this occurrence can be in reach.
-        let from = right.partition_point(|&(b0, _)| b0.saturating_add(n + longest) < a0);
-        right[from..]
-            .iter()
-            .take_while(|&&(b0, _)| b0 <= a1.saturating_add(n))
-            .any(|&(b0, b1)| {
-                if a1 < b0 {
-                    b0 - a1 <= n
-                } else {
-                    !ordered && b1 < a0 && a0 - b1 <= n
-                }
-            })
+        let after = right.partition_point(|&(b0, _)| b0 <= a1);
+        if right.get(after).is_some_and(|&(b0, _)| b0 - a1 <= n) {
+            return true;
+        }
+        if ordered {
+            return false;
+        }
+        let before = ends.partition_point(|&b1| b1 < a0);
+        before > 0 && a0 - ends[before - 1] <= n
     })
 }
 
@@ -392,14 +394,30 @@ fn within(left: &[Span], right: &[Span], n: u32, ordered: bool) -> bool {
 /// lies after the earlier's start and at or before the later's end.
 fn same_unit(left: &[Span], right: &[Span], breaks: &[u32]) -> bool {
     let unit = |p: u32| breaks.partition_point(|&x| x <= p);
+    // For each unit holding an occurrence of `right` whole: the earliest end and the latest
+    // start among them, which tell whether one lies clear of a given occurrence of `left`.
+    let mut units: Vec<(usize, u32, u32)> = Vec::new();
+    for &(b0, b1) in right {
+        let u = unit(b0);
+        if unit(b1) != u {
+            continue;
+        }
+        match units.last_mut() {
+            Some((last, first_end, last_start)) if *last == u => {
+                *first_end = (*first_end).min(b1);
+                *last_start = (*last_start).max(b0);
+            }
+            _ => units.push((u, b1, b0)),
+        }
+    }
     left.iter().any(|&(a0, a1)| {
         let u = unit(a0);
         if unit(a1) != u {
             return false;
         }
-        right
-            .iter()
-            .any(|&(b0, b1)| (a1 < b0 || b1 < a0) && unit(b0) == u && unit(b1) == u)
+        units
+            .binary_search_by_key(&u, |&(unit, _, _)| unit)
+            .is_ok_and(|i| units[i].1 < a0 || units[i].2 > a1)
     })
 }
 
@@ -439,6 +457,10 @@ impl Scorer for NearScorer {
 mod tests {
     use super::*;
 
+    fn within(left: &[Span], right: &[Span], n: u32, ordered: bool) -> bool {
+        super::within(left, right, n, ordered, &mut Vec::new())
+    }
+
     #[test]
     fn distances_count_words_between_occurrences() {
         // Adjacent words are 1 apart.
@@ -451,6 +473,11 @@ mod tests {
         assert!(!within(&[(1, 2)], &[(6, 6)], 3, true));
         // One occurrence is not near itself.
         assert!(!within(&[(3, 3)], &[(3, 3)], 5, false));
+        // The nearest on either side decides, whatever lies farther.
+        assert!(within(&[(10, 10)], &[(1, 1), (8, 8), (30, 30)], 2, false));
+        assert!(within(&[(10, 10)], &[(1, 1), (3, 8), (30, 30)], 2, false));
+        assert!(!within(&[(10, 10)], &[(1, 1), (3, 7), (30, 30)], 2, false));
+        assert!(within(&[(10, 10)], &[(1, 1), (12, 14)], 2, true));
     }
 
     #[test]
@@ -462,5 +489,7 @@ mod tests {
         assert!(same_unit(&[(8, 8)], &[(5, 6)], &breaks));
         assert!(!same_unit(&[(4, 5)], &[(6, 6)], &breaks));
         assert!(same_unit(&[(1, 1)], &[(12, 12)], &[]));
+        assert!(same_unit(&[(6, 6)], &[(0, 0), (6, 6), (8, 8)], &breaks));
+        assert!(!same_unit(&[(6, 6)], &[(0, 0), (6, 6), (9, 9)], &breaks));
     }
 }
