@@ -294,3 +294,117 @@ fn malformed_operators_are_refused_in_one_line_naming_them() {
         assert!(err.contains(name), "{query}: {err}");
     }
 }
+
+/// The Reuters-21578 corpus: `$DATELINE_REUTERS`, else `../shared/corpora/reuters21578`.
+fn reuters() -> std::path::PathBuf {
+    std::env::var_os("DATELINE_REUTERS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/reuters21578")
+        })
+}
+
+/// Every `.txt` file under `dir`.
+fn text_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            text_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "txt") {
+            out.push(path);
+        }
+    }
+}
+
+/// The positions of `word`'s stem in `text`, tokenised as the index tokenises the title
+/// and body.
+fn positions(text: &str, stem: &str) -> Vec<usize> {
+    use tantivy::tokenizer::TokenStream;
+    let mut analyzer = dateline::schema::text_analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        if stream.token().text == stem {
+            out.push(stream.token().position);
+        }
+    }
+    out
+}
+
+fn stem(word: &str) -> String {
+    use tantivy::tokenizer::TokenStream;
+    let mut analyzer = dateline::schema::text_analyzer();
+    let mut stream = analyzer.token_stream(word);
+    assert!(stream.advance());
+    stream.token().text.clone()
+}
+
+#[test]
+#[ignore = "needs the Reuters-21578 corpus in ../shared/corpora (or $DATELINE_REUTERS)"]
+fn reuters_proximity_matches_agree_with_a_count_over_the_raw_text() {
+    use dateline::article::{parse_file, FileKind};
+    let corpus = reuters();
+    let a = Archive::new();
+    a.cmd()
+        .args(["index", "--index"])
+        .arg(a.index())
+        .arg(&corpus)
+        .assert()
+        .success();
+    let mut files = Vec::new();
+    text_files(&corpus, &mut files);
+    // Each article's title and body as the index reads them, with its file name.
+    let articles: Vec<(String, String, String)> = files
+        .iter()
+        .flat_map(|path| {
+            let parsed = parse_file(FileKind::Text, &std::fs::read(path).unwrap());
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            parsed
+                .records
+                .into_iter()
+                .map(move |r| (name.clone(), r.article.title, r.article.body))
+        })
+        .collect();
+    // (left, operator, right, N, ordered)
+    for (left, right, n, ordered) in [
+        ("oil", "prices", 3, false),
+        ("interest", "rates", 2, true),
+        ("cocoa", "buffer", 10, false),
+        ("wheat", "export", 5, true),
+        ("bank", "england", 2, true),
+        ("dollar", "yen", 1, false),
+    ] {
+        let op = if ordered { "pre" } else { "w" };
+        let query = format!("{left} {op}/{n} {right}");
+        let (l, r) = (stem(left), stem(right));
+        let near = |text: &str| {
+            let (ls, rs) = (positions(text, &l), positions(text, &r));
+            ls.iter().any(|&x| {
+                rs.iter()
+                    .any(|&y| (y > x && y - x <= n) || (!ordered && x > y && x - y <= n))
+            })
+        };
+        let want: BTreeSet<String> = articles
+            .iter()
+            .filter(|(_, title, body)| near(title) || near(body))
+            .map(|(name, _, _)| name.clone())
+            .collect();
+        let out = a
+            .cmd()
+            .args(["search", &query, "--format", "jsonl", "--index"])
+            .arg(a.index())
+            .output()
+            .unwrap();
+        let got: BTreeSet<String> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|line| {
+                let row: serde_json::Value = serde_json::from_str(line).unwrap();
+                let path = row["path"].as_str().unwrap();
+                path.rsplit('/').next().unwrap().to_string()
+            })
+            .collect();
+        assert!(!want.is_empty(), "{query}: no article to compare");
+        assert_eq!(got, want, "{query}");
+    }
+}
