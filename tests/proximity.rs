@@ -295,6 +295,27 @@ fn malformed_operators_are_refused_in_one_line_naming_them() {
     }
 }
 
+#[test]
+fn a_partial_match_names_the_expression_it_lacks_as_typed() {
+    let a = distances();
+    let r = a.search("alpha W/1 omega fwd2", &["--limit", "100"]);
+    let missing = |label: &str| {
+        r["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["title"] == format!("Report {label}"))
+            .map(|h| h["missing"].clone())
+            .unwrap()
+    };
+    assert_eq!(
+        missing("fwd2"),
+        serde_json::json!(["alpha W/1 omega"]),
+        "{r}"
+    );
+    assert_eq!(missing("fwd1"), serde_json::json!(["fwd2"]), "{r}");
+}
+
 /// The Reuters-21578 corpus: `$DATELINE_REUTERS`, else `../shared/corpora/reuters21578`.
 fn reuters() -> std::path::PathBuf {
     std::env::var_os("DATELINE_REUTERS")
