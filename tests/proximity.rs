@@ -141,19 +141,24 @@ fn with(mut set: BTreeSet<String>, also: &[&str]) -> BTreeSet<String> {
     set
 }
 
+/// What `alpha w/N omega` finds in [`distances`].
+fn within_set(n: usize) -> BTreeSet<String> {
+    with(
+        union(&[
+            labels("fwd", 1, n),
+            labels("rev", 1, n),
+            labels("sent", 2, n),
+            labels("para", 2, n),
+        ]),
+        &["Alpha omega summit"],
+    )
+}
+
 #[test]
 fn w_n_finds_the_words_at_most_n_apart_in_either_order() {
     let a = distances();
     for n in [1, 3] {
-        let want = with(
-            union(&[
-                labels("fwd", 1, n),
-                labels("rev", 1, n),
-                labels("sent", 2, n),
-                labels("para", 2, n),
-            ]),
-            &["Alpha omega summit"],
-        );
+        let want = within_set(n);
         assert_eq!(
             matched(&a, &format!("alpha w/{n} omega"), &[]),
             want,
@@ -170,10 +175,13 @@ fn w_n_finds_the_words_at_most_n_apart_in_either_order() {
 #[test]
 fn near_n_is_w_n_in_any_case() {
     let a = distances();
-    let w = matched(&a, "alpha w/4 omega", &[]);
-    assert_eq!(matched(&a, "alpha NEAR/4 omega", &[]), w);
-    assert_eq!(matched(&a, "omega near/4 alpha", &[]), w);
-    assert_eq!(matched(&a, "alpha W/4 omega", &[]), w);
+    for query in [
+        "alpha NEAR/4 omega",
+        "omega near/4 alpha",
+        "alpha W/4 omega",
+    ] {
+        assert_eq!(matched(&a, query, &[]), within_set(4), "{query}");
+    }
 }
 
 #[test]
@@ -263,17 +271,22 @@ fn operators_combine_with_and_not_dates_and_or_groups() {
 }
 
 #[test]
-fn the_matched_words_are_highlighted() {
-    let a = distances();
-    let r = a.search("alpha w/1 omega", &["--limit", "20"]);
-    let hit = r["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|h| h["title"] == "Report fwd1")
-        .unwrap();
-    let snippet = hit["snippet"].as_str().unwrap();
-    assert!(snippet.contains("<b>alpha</b> <b>omega</b>"), "{snippet}");
+fn the_matched_words_are_highlighted_and_the_operator_is_not() {
+    let a = Archive::new();
+    a.article(
+        "cocoa.txt",
+        "Cocoa talks",
+        "",
+        "2 March 1987",
+        "The cocoa buffer stock talks near Accra went on.",
+    );
+    a.index_json(&[]);
+    let r = a.search("cocoa NEAR/1 buffer", &[]);
+    assert_eq!(r["total_hits"], 1, "{r}");
+    assert_eq!(r["partial_hits"], 0, "{r}");
+    let snippet = r["hits"][0]["snippet"].as_str().unwrap();
+    assert!(snippet.contains("<b>cocoa</b> <b>buffer</b>"), "{snippet}");
+    assert!(!snippet.contains("<b>near</b>"), "{snippet}");
 }
 
 #[test]
