@@ -196,6 +196,11 @@ pub struct FilterArgs {
   cocoa prices OR tariffs       OR joins the parts beside it: cocoa, and prices or tariffs
   +THAAD +Korea -Japan          require or exclude words (also AND, OR, NOT)
   \"South Korea\"                 a phrase
+  cocoa w/5 buffer              at most 5 words apart, either order (also NEAR/5; w/1 adjacent)
+  cocoa pre/3 buffer            cocoa, then buffer at most 3 words after it
+  cocoa w/s buffer              in one sentence (w/p: in one paragraph)
+  atleast3 cocoa                cocoa 3 times or more (title and body together)
+  (tanker OR ship) w/5 \"oil spill\"  operands: words, phrases, OR-groups
   title:thaad author:oki body:missile place:tokyo source:reuters collection:bbc
   date:2017-03-17  date:2017-03  date:2017
   date:[2017-03-01 TO 2017-03-31]  date:>=2017-03-01  date:<2017

@@ -561,6 +561,7 @@ fn bad_requests_are_json_errors_with_400_or_404() {
             400,
             "date",
         ),
+        ("/api/search?q=oil+w%2F0+prices", 400, "w/0"),
         ("/api/search?q=oil&sort=best", 400, "newest"),
         ("/api/search?q=oil&limit=ten", 400, "whole number"),
         ("/api/search?q=oil&offset=-1", 400, "whole number"),

@@ -1734,6 +1734,60 @@ fn dateline_queries(
     Ok(out)
 }
 
+/// Proximity searches beside the phrase search on the same words (issue 28: a proximity
+/// search costs at most twice the phrase's).
+const PROXIMITY_PAIRS: &[(&str, &str)] = &[
+    ("\"interest rates\"", "interest w/3 rates"),
+    ("\"crude oil\"", "crude pre/1 oil"),
+    ("\"crude oil\"", "crude NEAR/5 oil"),
+    ("\"oil prices\"", "oil w/s prices"),
+];
+
+/// In-process search times (top 10 and the total, as [`dateline_queries`]' search only) of
+/// each phrase and proximity query of [`PROXIMITY_PAIRS`], with the ratio of their medians.
+fn proximity_queries(index: &Path, in_runs: usize) -> Result<Vec<Value>> {
+    let open = dateline::index_dir::open_for_search(index)?;
+    let reader = dateline::index_dir::reader(&open.index)?;
+    let searcher = reader.searcher();
+    let time = |text: &str| {
+        let req = dateline::search::Request {
+            query: text.to_string(),
+            ..QUERIES[0].request()?
+        };
+        time_it(in_runs, || {
+            let built = dateline::query::build(
+                &open.index,
+                &open.fields,
+                text,
+                &req.filters,
+                &req.ranking,
+            )?;
+            let (n, top) = dateline::search::top_docs(&searcher, &built, &req)?;
+            std::hint::black_box(top);
+            Ok(n as u64)
+        })
+    };
+    let mut out = Vec::new();
+    for (phrase, near) in PROXIMITY_PAIRS {
+        let (phrase_ms, phrase_hits) = time(phrase)?;
+        let (near_ms, near_hits) = time(near)?;
+        let ratio = median(&near_ms) / median(&phrase_ms);
+        println!(
+            "    {near} ({near_hits} hits) {:.2} ms vs {phrase} ({phrase_hits} hits) {:.2} ms: {ratio:.2}x",
+            median(&near_ms),
+            median(&phrase_ms)
+        );
+        out.push(json!({
+            "phrase": phrase, "proximity": near,
+            "phrase_hits": phrase_hits, "proximity_hits": near_hits,
+            "phrase_ms": phrase_ms, "phrase_ms_median": median(&phrase_ms),
+            "proximity_ms": near_ms, "proximity_ms_median": median(&near_ms),
+            "ratio": ratio,
+        }));
+    }
+    Ok(out)
+}
+
 /// A peer's build figures as the results JSON holds them, `mb` being the corpus's size.
 fn peer_build_json(b: &Build, mb: f64, corpus_bytes: u64) -> Value {
     let ms = median(&b.wall_ms);
@@ -2140,6 +2194,8 @@ fn measure_scale(
 
     println!("  dateline queries...");
     let dq = dateline_queries(bin, &index, in_runs, proc_runs)?;
+    println!("  proximity vs phrase...");
+    let proximity = proximity_queries(&index, in_runs)?;
 
     let mut result = json!({
         "scale": scale,
@@ -2219,6 +2275,7 @@ fn measure_scale(
         None => result["ripgrep"] = json!("not installed"),
     }
     result["queries"] = Value::Array(queries);
+    result["proximity"] = Value::Array(proximity);
     result["loadavg_after"] = json!(loadavg());
 
     if scale >= 50 && args.jsonl {
@@ -2865,7 +2922,10 @@ fn real_main() -> Result<()> {
         println!("{}", render_targets(&shown));
         return Ok(());
     }
-    let source_dir = repo_root().join("../shared/corpora/reuters21578");
+    // `$DATELINE_REUTERS` for a checkout (a worktree) that is not beside `shared`.
+    let source_dir = std::env::var_os("DATELINE_REUTERS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("../shared/corpora/reuters21578"));
     if !source_dir.is_dir() {
         println!(
             "archive bench: {} not found; nothing to benchmark (see /work/shared/corpora/README.md)",

@@ -13,6 +13,8 @@ macro_rules! refuse {
 }
 
 mod dates;
+mod near;
+mod operators;
 mod rewrite;
 mod runs;
 mod syntax;
@@ -34,6 +36,7 @@ pub use dates::{
     date_filter, extract_date_clauses, parse_date_value, parse_day_bound, parse_day_span,
     DateClause, DaySpan, DATE_HELP,
 };
+pub use operators::MAX_N as MAX_PROXIMITY;
 use rewrite::{apostrophes, normalise_field_names};
 pub use syntax::{check_shape, MAX_NESTING, MAX_QUERY_CHARS};
 use syntax::{explain_parse_error, reject_field_wildcard, Syntax};
@@ -342,7 +345,12 @@ fn text_part(
     let parser = query_parser(index, fields, ranking.title_boost);
     let parsed = apostrophes(words);
     check_shape(&parsed)?;
-    if let Some(plain) = ranking::plain_words(&parsed) {
+    let (parsed, proximities) = operators::extract(&parsed)?;
+    let plain = match proximities.is_empty() {
+        true => ranking::plain_words(&parsed),
+        false => None,
+    };
+    if let Some(plain) = plain {
         let explain = |e| explain_parse_error(e, words);
         let matches = parser.parse_query(&parsed).map_err(explain)?;
         let mut conjunctive = query_parser(index, fields, ranking.title_boost);
@@ -384,6 +392,7 @@ fn text_part(
         title_boost: ranking.title_boost,
         text: words,
         conjunctive: false,
+        proximities: &proximities,
     };
     let matches = syntax.build(&parsed)?;
     let counting = Syntax {
@@ -396,7 +405,7 @@ fn text_part(
         let query = counting.build(&runs::bracket_runs(part))?;
         if !query.is::<EmptyQuery>() {
             parts.push(Part {
-                label: part.replace("\\'", "'"),
+                label: operators::restore(part, &proximities).replace("\\'", "'"),
                 query,
             });
         }
@@ -607,5 +616,118 @@ mod tests {
             assert!(e.is_users(), "{text}");
             assert!(!e.to_string().contains('\n'), "{text}: {e}");
         }
+    }
+
+    /// Which of `articles` (title, body, and the body positions of its sentence and
+    /// paragraph starts, filled by hand as the indexer fills `breaks`) `text` matches, by
+    /// their place in the list.
+    fn near_matches(articles: &[(&str, &str, &[u32], &[u32])], text: &str) -> Vec<usize> {
+        use tantivy::collector::DocSetCollector;
+        use tantivy::tokenizer::{PreTokenizedString, Token};
+        let (schema, fields) = schema::build_schema();
+        let index = Index::create_in_ram(schema);
+        schema::prepare(&index);
+        let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+        for (title, body, sentences, paragraphs) in articles {
+            let mut doc = tantivy::TantivyDocument::default();
+            doc.add_text(fields.title, title);
+            doc.add_text(fields.body, body);
+            let mut tokens: Vec<Token> = Vec::new();
+            for (term, at) in [
+                (schema::breaks::SENTENCE, sentences),
+                (schema::breaks::PARAGRAPH, paragraphs),
+            ] {
+                for &position in at.iter() {
+                    tokens.push(Token {
+                        position: position as usize,
+                        text: term.into(),
+                        ..Token::default()
+                    });
+                }
+            }
+            tokens.sort_by_key(|t| t.position);
+            doc.add_pre_tokenized_text(
+                fields.breaks,
+                PreTokenizedString {
+                    text: String::new(),
+                    tokens,
+                },
+            );
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let built = build(
+            &index,
+            &fields,
+            text,
+            &Filters::default(),
+            &Ranking::default(),
+        )
+        .unwrap();
+        let mut found: Vec<usize> = searcher
+            .search(&built.query, &DocSetCollector)
+            .unwrap()
+            .into_iter()
+            .map(|a| a.doc_id as usize)
+            .collect();
+        found.sort();
+        let counted = built.count_query.count(&searcher).unwrap();
+        assert_eq!(counted, found.len(), "{text}: counted and listed differ");
+        found
+    }
+
+    #[test]
+    fn proximity_is_judged_on_word_positions() {
+        let none: &[u32] = &[];
+        let articles = [
+            ("story", "cocoa prices fell", none, none),
+            ("story", "cocoa one two three prices", none, none),
+            ("story", "prices one cocoa", none, none),
+            ("cocoa prices", "nothing here", none, none),
+            ("cocoa", "cocoa", none, none),
+        ];
+        assert_eq!(near_matches(&articles, "cocoa w/1 prices"), vec![0, 3]);
+        assert_eq!(near_matches(&articles, "prices W/2 cocoa"), vec![0, 2, 3]);
+        assert_eq!(
+            near_matches(&articles, "cocoa near/4 prices"),
+            vec![0, 1, 2, 3]
+        );
+        assert_eq!(near_matches(&articles, "cocoa pre/4 prices"), vec![0, 1, 3]);
+        assert_eq!(near_matches(&articles, "prices pre/4 cocoa"), vec![2]);
+        assert_eq!(near_matches(&articles, "title:(cocoa w/5 prices)"), vec![3]);
+        assert_eq!(
+            near_matches(&articles, "\"cocoa prices\" pre/1 fell"),
+            vec![0]
+        );
+        assert_eq!(
+            near_matches(&articles, "(fell OR three) w/1 prices"),
+            vec![0, 1]
+        );
+        assert_eq!(near_matches(&articles, "cocoa w/1 prices -fell"), vec![3]);
+        assert_eq!(near_matches(&articles, "atleast2 cocoa"), vec![4]);
+        assert_eq!(
+            near_matches(&articles, "ATLEAST1 three OR fell"),
+            vec![0, 1]
+        );
+    }
+
+    #[test]
+    fn sentences_and_paragraphs_are_read_from_the_breaks() {
+        // a0 b1 c2 | d3 e4 f5 || g6 h7: a sentence starts at 3, a paragraph at 6.
+        let body = "a b c. D e f\n\ng h";
+        let articles = [
+            ("story", body, &[3u32][..], &[6u32][..]),
+            ("a", "b", &[][..], &[][..]),
+        ];
+        assert_eq!(near_matches(&articles, "a w/s c"), vec![0]);
+        assert_eq!(near_matches(&articles, "c w/s d"), Vec::<usize>::new());
+        assert_eq!(near_matches(&articles, "f w/s d"), vec![0]);
+        assert_eq!(near_matches(&articles, "a w/p f"), vec![0]);
+        assert_eq!(near_matches(&articles, "g w/p f"), Vec::<usize>::new());
+        assert_eq!(near_matches(&articles, "g W/P h"), vec![0]);
+        // Never the title's word with the body's.
+        assert_eq!(near_matches(&articles, "a w/s b"), vec![0]);
+        assert_eq!(near_matches(&articles, "a w/1 b"), vec![0]);
     }
 }

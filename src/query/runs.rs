@@ -15,7 +15,7 @@ type Span = (usize, usize);
 
 /// The whitespace-separated units of `text` at its outer level (quotes, brackets and ranges
 /// keep their spaces); None when a quote or bracket is left open or closed too often.
-fn units(text: &str) -> Option<Vec<Span>> {
+pub(super) fn units(text: &str) -> Option<Vec<Span>> {
     let mut out = Vec::new();
     let mut depth = 0usize;
     let mut quote: Option<char> = None;

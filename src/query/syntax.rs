@@ -14,6 +14,8 @@ use tantivy::schema::Term;
 use tantivy::Index;
 
 use super::dates::{check_span, date_filter, parse_date_value, span_of, DaySpan};
+use super::near::{Form, NearQuery, Side};
+use super::operators::{Link, Proximity};
 use super::{QueryError, Result};
 use crate::schema::{self, Fields};
 
@@ -125,6 +127,9 @@ pub(super) struct Syntax<'a> {
     /// `NOT` excludes is read this way in both, so that the hit list holds every counted
     /// article.
     pub(super) conjunctive: bool,
+    /// The proximity expressions taken out of the text, each standing as its placeholder
+    /// word (`operators::extract`).
+    pub(super) proximities: &'a [Proximity],
 }
 
 /// The shortest prefix `word*` searches for: shorter ones match much of the dictionary.
@@ -220,6 +225,12 @@ impl Syntax<'_> {
     fn leaf(&self, leaf: UserInputLeaf) -> Result<Option<Box<dyn Query>>> {
         let zero = |q: Box<dyn Query>| -> Box<dyn Query> { Box::new(ConstScoreQuery::new(q, 0.0)) };
         match leaf {
+            UserInputLeaf::Literal(l)
+                if l.delimiter == Delimiter::None
+                    && self.proximities.iter().any(|p| p.placeholder == l.phrase) =>
+            {
+                self.proximity(&l.phrase, l.field_name.as_deref())
+            }
             UserInputLeaf::Literal(l) if is_date_field(l.field_name.as_deref()) => {
                 let span = parse_date_value(&l.phrase)?;
                 Ok(Some(zero(date_filter(self.fields, span))))
@@ -282,6 +293,93 @@ impl Syntax<'_> {
                 Ok((!q.is::<EmptyQuery>()).then_some(q))
             }
         }
+    }
+
+    /// The query for the proximity expression `placeholder` stands for, judged in the
+    /// title and the body, or in the one field named.
+    fn proximity(
+        &self,
+        placeholder: &str,
+        field_name: Option<&str>,
+    ) -> Result<Option<Box<dyn Query>>> {
+        let Some(p) = self
+            .proximities
+            .iter()
+            .find(|p| p.placeholder == placeholder)
+        else {
+            return Ok(None);
+        };
+        let fields = match field_name {
+            None => vec![self.fields.title, self.fields.body],
+            Some(n) if n == schema::TITLE => vec![self.fields.title],
+            Some(n) if n == schema::BODY => vec![self.fields.body],
+            Some(n) => refuse!(
+                Syntax,
+                "'{n}:({})': proximity operators work on the words of title: and body: only",
+                p.typed
+            ),
+        };
+        let mut all: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for link in &p.links {
+            let mut sides = Vec::new();
+            for &field in &fields {
+                let side = self.side(field, link)?;
+                if side.usable(link.op) {
+                    sides.push(side);
+                }
+            }
+            let q: Box<dyn Query> = if sides.is_empty() {
+                Box::new(EmptyQuery)
+            } else {
+                Box::new(NearQuery { op: link.op, sides })
+            };
+            all.push((Occur::Must, q));
+        }
+        Ok(Some(match all.len() {
+            1 => all.remove(0).1,
+            _ => Box::new(BooleanQuery::new(all)),
+        }))
+    }
+
+    /// The operands of `link` as `field`'s analyzer reads them.
+    fn side(&self, field: tantivy::schema::Field, link: &Link) -> Result<Side> {
+        let mut analyzer = self
+            .index
+            .tokenizer_for_field(field)
+            .map_err(QueryError::Index)?;
+        let mut forms = |alternatives: &[String]| -> Vec<Form> {
+            let mut out = Vec::new();
+            for text in alternatives {
+                let mut tokens = Vec::new();
+                analyzer
+                    .token_stream(text)
+                    .process(&mut |t| tokens.push((t.position, t.text.clone())));
+                let Some(&(first, _)) = tokens.first() else {
+                    continue;
+                };
+                out.push(Form {
+                    terms: tokens
+                        .into_iter()
+                        .map(|(at, word)| (at - first, Term::from_field_text(field, &word)))
+                        .collect(),
+                });
+            }
+            out
+        };
+        let left = forms(&link.left);
+        let right = link.right.as_deref().map(&mut forms).unwrap_or_default();
+        let body = field == self.fields.body;
+        Ok(Side {
+            field,
+            boost: if field == self.fields.title {
+                self.title_boost
+            } else {
+                1.0
+            },
+            breaks: body.then_some(self.fields.breaks),
+            left,
+            right,
+        })
     }
 
     /// The days a `date:[A TO B]` range selects, as tantivy's grammar reads its bounds.
