@@ -25,8 +25,8 @@ use std::io::{self, Write};
 use crate::export::{self, Row};
 
 pub use human::{
-    display_path, location, print_article, print_facets, print_facets_compared, print_results,
-    print_summary, print_undated_left_out, problem_line,
+    display_path, location, print_article, print_facets, print_facets_compared, print_hit,
+    print_results, print_summary, print_undated_left_out, problem_line,
 };
 pub use terminal::{one_line, stdout_color, terminal_safe, terminal_width, Paint};
 
