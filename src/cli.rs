@@ -487,7 +487,8 @@ pub struct TermsArgs {
 #[derive(Debug, Args)]
 #[command(
     after_help = "Prints the URL as the first line of standard output. Pages: / (search), \
-/article/ID, /compare (up to five queries side by side; CSV of each panel). API: /api/search, /api/timeline, /api/facets, /api/terms, /api/article/ID, /api/similar/ID, \
+/article/ID, /compare (up to five queries side by side; CSV of each panel), /feed?q=... (an \
+Atom feed of the newest matches, with /api/search's filters; linked from the results). API: /api/search, /api/timeline, /api/facets, /api/terms, /api/article/ID, /api/similar/ID, \
 /api/export?format=csv|jsonl, /healthz; parameters as the flags of the commands of those names."
 )]
 pub struct ServeArgs {

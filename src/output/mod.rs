@@ -11,7 +11,9 @@
 //! - [`csv`]: CSV tables, safe for spreadsheets
 //! - [`split`]: NDJSON in numbered files of bounded size, each appearing whole
 //! - [`terms`]: the frequent and distinctive terms of `dateline terms`
+//! - [`atom`]: Atom feeds of a search's newest matches (`serve`'s `/feed`)
 
+pub mod atom;
 pub mod chart;
 pub mod csv;
 pub mod human;
