@@ -201,6 +201,12 @@ impl Alert {
             .chunks_exact(8)
             .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
             .collect();
+        // Written sorted; a file edited by hand is put back in order for the lookups.
+        if !alert.seen_ids.is_sorted() {
+            alert.seen_ids.sort_unstable();
+            alert.seen_ids.dedup();
+            alert.seen = alert.seen_ids.len() as u64;
+        }
         Ok(alert)
     }
 }
@@ -254,10 +260,12 @@ pub fn list(index: &Path) -> Result<Vec<Alert>> {
         Err(e) => return Err(e).with_context(|| format!("reading {}", dir.display())),
     }
     names.sort();
-    names
-        .iter()
-        .map(|n| read(&dir, n)?.ok_or_else(|| unknown(n)))
-        .collect()
+    let mut out = Vec::with_capacity(names.len());
+    for name in &names {
+        // One removed since the folder was read is left out.
+        out.extend(read(&dir, name)?);
+    }
+    Ok(out)
 }
 
 /// The alert `name` in folder `dir`, None if there is none.
@@ -470,9 +478,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn state_round_trips_and_damage_is_refused() {
-        let mut alert = Alert {
+    fn sample() -> Alert {
+        Alert {
             layout: LAYOUT,
             name: "a".into(),
             query: "cocoa".into(),
@@ -482,7 +489,23 @@ mod tests {
             reported: 0,
             seen: 0,
             seen_ids: Vec::new(),
-        };
+        }
+    }
+
+    #[test]
+    fn ids_out_of_order_are_put_in_order_when_read() {
+        let mut alert = sample();
+        alert.seen_ids = vec![9, 3, 3];
+        alert.seen = 3;
+        let bytes = alert.to_bytes().unwrap();
+        let back = Alert::from_bytes(&bytes, Path::new("a.alert")).unwrap();
+        assert_eq!(back.seen_ids, [3, 9]);
+        assert!(back.has_seen(3) && back.has_seen(9));
+    }
+
+    #[test]
+    fn state_round_trips_and_damage_is_refused() {
+        let mut alert = sample();
         alert.remember(&[9, 3, u64::MAX], now());
         let bytes = alert.to_bytes().unwrap();
         let back = Alert::from_bytes(&bytes, Path::new("a.alert")).unwrap();
