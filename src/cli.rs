@@ -317,8 +317,9 @@ pub struct AlertCheckArgs {
     pub names: Vec<String>,
     #[command(flatten)]
     pub location: IndexLocation,
-    /// Print {"new", "alerts": [{"name", "query", "filters", "new", "hits": [...]}]} as JSON
-    /// (hits as `search --json` shows them)
+    /// Print {"new", "alerts": [{"name", "query", "filters", "added", "last_check", "reported",
+    /// "seen", "new", "hits": [...]}]} as JSON: each alert as `list --json` showed it before
+    /// this check, its new articles as `search --json` shows hits
     #[arg(long)]
     pub json: bool,
     /// Write the new matches as CSV or JSON Lines, as `search --format` does (every alert's
