@@ -57,7 +57,7 @@ pub enum Command {
     Timeline(TimelineArgs),
     /// List the words and phrases that characterise the articles a query matches
     Terms(TermsArgs),
-    /// Serve the archive as a search page and a JSON API (until Ctrl-C)
+    /// Serve the archive as a search page, a JSON API and Atom feeds (/feed?q=...) (until Ctrl-C)
     Serve(ServeArgs),
     /// Write every article as NDJSON to load into Quickwit or OpenSearch
     Export(ExportArgs),
@@ -488,8 +488,7 @@ pub struct TermsArgs {
 #[derive(Debug, Args)]
 #[command(
     after_help = "Prints the URL as the first line of standard output. Pages: / (search), \
-/article/ID, /compare (up to five queries side by side; CSV of each panel), /feed?q=... (an \
-Atom feed of the newest matches, with /api/search's filters; linked from the results). API: /api/search, /api/timeline, /api/facets, /api/terms, /api/article/ID, /api/similar/ID, \
+/article/ID, /compare (up to five queries side by side; CSV of each panel). API: /api/search, /api/timeline, /api/facets, /api/terms, /api/article/ID, /api/similar/ID, \
 /api/export?format=csv|jsonl, /healthz; parameters as the flags of the commands of those names."
 )]
 pub struct ServeArgs {
