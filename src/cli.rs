@@ -57,10 +57,12 @@ pub enum Command {
     Timeline(TimelineArgs),
     /// List the words and phrases that characterise the articles a query matches
     Terms(TermsArgs),
-    /// Serve the archive as a search page and a JSON API (until Ctrl-C)
+    /// Serve the archive as a search page, a JSON API and Atom feeds (/feed?q=...) (until Ctrl-C)
     Serve(ServeArgs),
     /// Write every article as NDJSON to load into Quickwit or OpenSearch
     Export(ExportArgs),
+    /// Save searches and print their new matches: add, list, remove, check (for cron)
+    Alert(AlertArgs),
     /// Print a shell completion script (e.g. `dateline completions bash > /etc/bash_completion.d/dateline`)
     Completions(CompletionsArgs),
     /// Print the manual page, in roff (e.g. `dateline man | man -l -`)
@@ -250,6 +252,91 @@ pub struct SearchArgs {
     /// Show a one-line sparkline of the matches over time above the results
     #[arg(long)]
     pub timeline: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "An alert is a saved search, kept in the index folder. `dateline alert \
+check` prints the articles it matches now that no earlier check of it reported, then remembers \
+them; the first check after `add` reports only the articles indexed since. Exit status of \
+check: 0 if something is new, 1 if nothing is, 2 on an error, so cron mails only news:\n  \
+0 7 * * *  dateline index && dateline alert check\n\
+A check that is killed before it ends reports the same articles again next time: nothing is \
+lost, and nothing a finished check reported is reported again."
+)]
+pub struct AlertArgs {
+    #[command(subcommand)]
+    pub action: AlertAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AlertAction {
+    /// Save a search as an alert; the articles it matches now count as already reported
+    Add(AlertAddArgs),
+    /// List the alerts: name, query, filters, when added and last checked, articles reported
+    List(AlertListArgs),
+    /// Remove an alert
+    Remove(AlertRemoveArgs),
+    /// Print each alert's matches that no earlier check reported, then remember them
+    Check(AlertCheckArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "The query and filters are those of `dateline search`.")]
+pub struct AlertAddArgs {
+    /// The alert's name: letters, digits, - and _ (e.g. cocoa-prices)
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// The query (as for `dateline search`)
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: String,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AlertListArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Print {"alerts": [{"name", "query", "filters", "added", "last_check", "reported",
+    /// "seen"}]} as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AlertRemoveArgs {
+    /// The alert to remove
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    #[command(flatten)]
+    pub location: IndexLocation,
+}
+
+#[derive(Debug, Args)]
+pub struct AlertCheckArgs {
+    /// The alerts to check (default: every alert)
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Print {"new", "alerts": [{"name", "query", "filters", "added", "last_check", "reported",
+    /// "seen", "new", "hits": [...]}]} as JSON: each alert as `list --json` showed it before
+    /// this check, its new articles as `search --json` shows hits
+    #[arg(long)]
+    pub json: bool,
+    /// Write the new matches as CSV or JSON Lines, as `search --format` does (every alert's
+    /// one after another, alerts in name order: check one alert to tell them apart)
+    #[arg(long, value_name = "FORMAT", value_parser = format(), conflicts_with = "json")]
+    pub format: Option<Format>,
+    /// With --format csv: write cells as they are (see `search --csv-raw`)
+    #[arg(long, requires = "format")]
+    pub csv_raw: bool,
+    /// Longest snippet, in characters (0: no snippet)
+    #[arg(long, value_name = "N", default_value_t = dateline::snippet::DEFAULT_CHARS)]
+    pub snippet_chars: usize,
 }
 
 #[derive(Debug, Args)]

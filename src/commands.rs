@@ -14,9 +14,11 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{
-    ExportArgs, FacetsArgs, FilterArgs, IndexArgs, SearchArgs, ServeArgs, ShowArgs, SimilarArgs,
-    TermsArgs, TimelineArgs, DEFAULT_INDEX,
+    AlertAction, AlertAddArgs, AlertArgs, AlertCheckArgs, AlertListArgs, ExportArgs, FacetsArgs,
+    FilterArgs, IndexArgs, SearchArgs, ServeArgs, ShowArgs, SimilarArgs, TermsArgs, TimelineArgs,
+    DEFAULT_INDEX,
 };
+use dateline::alerts::{self, Alerts};
 use dateline::answer::Timelines;
 use dateline::index_dir;
 use dateline::indexer::{self, Indexer, Options, Progress, Summary};
@@ -563,4 +565,153 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
     }
     eprintln!("{line}; {:.2} s", started.elapsed().as_secs_f64());
     Ok(found(exported > 0))
+}
+
+/// `dateline alert add|list|remove|check`.
+pub fn alert(args: AlertArgs) -> Result<ExitCode> {
+    match args.action {
+        AlertAction::Add(a) => alert_add(a),
+        AlertAction::List(a) => alert_list(a),
+        AlertAction::Remove(a) => {
+            let alerts = Alerts::lock(&a.location.index)?;
+            alerts.remove(&a.name)?;
+            eprintln!("removed alert {}", a.name);
+            Ok(ExitCode::SUCCESS)
+        }
+        AlertAction::Check(a) => alert_check(a),
+    }
+}
+
+/// `dateline alert add`: refuses a bad or taken name and a query that does not build.
+fn alert_add(args: AlertAddArgs) -> Result<ExitCode> {
+    let filters = filters_of(&args.filters)?;
+    let alerts = Alerts::lock(&args.location.index)?;
+    let open = index_dir::open_for_search(&args.location.index)?;
+    let searcher = index_dir::reader(&open.index)?.searcher();
+    let alert = alerts.add(&open, &searcher, &args.name, &args.query, &filters)?;
+    eprintln!(
+        "added alert {}: {} matching now, counted as reported; `dateline alert check {}` \
+         reports the new ones",
+        alert.name,
+        output::chart::thousands(alert.seen),
+        alert.name
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `dateline alert list`: 1 when there are none.
+fn alert_list(args: AlertListArgs) -> Result<ExitCode> {
+    if !index_dir::exists(&args.location.index) {
+        // Reads like every other command's missing index.
+        index_dir::open(&args.location.index)?;
+    }
+    let alerts = dateline::alerts::list(&args.location.index)?;
+    to_stdout(|out| {
+        if args.json {
+            let list: Vec<_> = alerts.iter().map(json::alert_json).collect();
+            json::write_line(out, &serde_json::json!({ "alerts": list }))
+        } else {
+            output::human::print_alerts(out, &alerts, Paint::stdout())
+        }
+    })?;
+    Ok(found(!alerts.is_empty()))
+}
+
+/// `dateline alert check`: each alert's new matches, grouped by alert; 0 when any alert has
+/// one, 1 when none has. The alerts stay locked from reading their state to saving it, and
+/// the state is saved only once the report is written and flushed: a check killed before
+/// then reports the same articles next time.
+fn alert_check(args: AlertCheckArgs) -> Result<ExitCode> {
+    let alerts = Alerts::lock(&args.location.index)?;
+    let mut checked = alerts.get_all(&args.names)?;
+    if checked.is_empty() {
+        anyhow::bail!("no alerts to check: add one with `dateline alert add NAME QUERY`");
+    }
+    let open = index_dir::open_for_search(&args.location.index)?;
+    let searcher = index_dir::reader(&open.index)?.searcher();
+    let found_new: Vec<alerts::Unseen> = checked
+        .iter()
+        .map(|a| alerts::unseen(&searcher, &open, a))
+        .collect::<Result<_>>()?;
+    let any = found_new.iter().any(|u| !u.ids.is_empty());
+    let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    if let Some(format) = args.format {
+        let options = export::Options {
+            format,
+            csv_raw: args.csv_raw,
+            partial: false,
+        };
+        let mut rows = output::RowWriter::new(options, &mut out).context("writing output")?;
+        for unseen in &found_new {
+            for m in &unseen.matches {
+                let doc: tantivy::TantivyDocument = searcher.doc(m.address)?;
+                let id = dateline::schema::id_at(&searcher, m.address)?;
+                let stored = dateline::stored::Stored::read(&doc, &open.fields, id);
+                rows.write(export::Row::new(stored, m.score))
+                    .context("writing output")?;
+            }
+        }
+        rows.finish().context("writing output")?;
+    } else {
+        let paint = Paint::stdout();
+        let mut parts = Vec::new();
+        for (alert, unseen) in checked.iter().zip(&found_new) {
+            let mut request = unseen.request.clone();
+            request.snippet_chars = snippet::length(args.snippet_chars);
+            let chosen: Vec<_> = unseen
+                .matches
+                .iter()
+                .map(|m| (m.score, m.address))
+                .collect();
+            let hits =
+                dateline::search::hits_at(&searcher, &open, &request, &unseen.built, &chosen)?;
+            if args.json {
+                let results = dateline::search::Results {
+                    query: alert.query.clone(),
+                    suggestion: None,
+                    facets: None,
+                    total_hits: hits.len(),
+                    articles: hits.len(),
+                    counting: unseen.built.counting(),
+                    partial_hits: 0,
+                    total_is_estimate: false,
+                    offset: 0,
+                    hits,
+                    elapsed: Duration::ZERO,
+                    undated_left_out: 0,
+                };
+                parts.push(json::alert_check_json(alert, &results));
+            } else {
+                output::human::print_alert_heading(&mut out, alert, hits.len(), paint)
+                    .context("writing output")?;
+                for hit in &hits {
+                    output::print_hit(&mut out, hit, paint).context("writing output")?;
+                }
+            }
+        }
+        if args.json {
+            let new: usize = found_new.iter().map(|u| u.ids.len()).sum();
+            let answer = serde_json::json!({ "new": new, "alerts": parts });
+            json::write_line(&mut out, &answer).context("writing output")?;
+        }
+    }
+    out.flush().context("writing output")?;
+    drop(out);
+    sync_stdout();
+    alerts::pause_for_test("reported");
+    let now = alerts::now();
+    for (i, (alert, unseen)) in checked.iter_mut().zip(&found_new).enumerate() {
+        if i == 1 {
+            alerts::pause_for_test("between");
+        }
+        alert.remember(&unseen.ids, now.clone());
+        alerts.save(alert)?;
+    }
+    Ok(found(any))
+}
+
+/// Makes a report written to a file (`alert check > report`) durable before the check
+/// counts it as made; a pipe or terminal has nothing to sync, and says so, which is fine.
+fn sync_stdout() {
+    let _ = rustix::fs::fsync(io::stdout());
 }

@@ -336,17 +336,28 @@ fn managed_files(path: &Path) -> Vec<PathBuf> {
 fn write_managed(path: &Path, files: &BTreeSet<PathBuf>) -> Result<()> {
     let mut text = serde_json::to_vec(files)?;
     text.push(b'\n');
-    let tmp = path.join(".managed.json.dateline-tmp");
+    write_atomic(path, MANAGED, &text)
+}
+
+/// Replaces the file `name` in folder `dir` with `bytes` whole, for readers and across a
+/// crash alike: written to a temporary file beside it and synced, renamed over it, and the
+/// folder synced so the rename itself survives a power cut. Killed at any moment, the file
+/// holds the old bytes or the new ones; the caller keeps two writers of one file apart.
+pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    let tmp = dir.join(format!("{name}.dateline-tmp"));
+    let target = dir.join(name);
     let written = std::fs::File::create(&tmp).and_then(|mut f| {
-        f.write_all(&text)?;
+        f.write_all(bytes)?;
         f.sync_all()
     });
     written
-        .and_then(|()| std::fs::rename(&tmp, path.join(MANAGED)))
-        .with_context(|| format!("writing {}", path.join(MANAGED).display()))
+        .and_then(|()| std::fs::rename(&tmp, &target))
+        .with_context(|| format!("writing {}", target.display()))?;
+    sync_dir(dir)
 }
 
-fn sync_dir(path: &Path) -> Result<()> {
+/// Makes the entries of folder `path` (files created, renamed or removed in it) durable.
+pub fn sync_dir(path: &Path) -> Result<()> {
     std::fs::File::open(path)
         .and_then(|d| d.sync_all())
         .with_context(|| format!("syncing {}", path.display()))

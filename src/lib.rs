@@ -3,6 +3,7 @@
 //! The `dateline` binary is a thin layer over these modules; benchmarks and other tools use
 //! them directly.
 
+pub mod alerts;
 pub mod answer;
 pub mod article;
 pub mod choice;

@@ -37,6 +37,7 @@ fn main() -> ExitCode {
         Command::Terms(args) => commands::terms(args),
         Command::Serve(args) => commands::serve(args),
         Command::Export(args) => commands::export(args),
+        Command::Alert(args) => commands::alert(args),
         Command::Completions(args) => print_with(|out| {
             cli::write_completions(args.shell, out);
             Ok(())

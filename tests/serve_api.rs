@@ -1385,3 +1385,134 @@ fn the_search_pages_timeline_draws_shares_by_default_and_counts_on_request() {
     let bad = s.get("/?q=cocoa&scale=loudness");
     assert_eq!(bad.status, 400, "{}", bad.body);
 }
+
+/// `GET /feed…` parsed as a feed reader reads it (feed-rs), after checking it is served as
+/// Atom and names what RFC 4287 requires of a feed.
+fn feed(s: &Server, path: &str) -> (feed_rs::model::Feed, String) {
+    let r = s.get(path);
+    assert_eq!(r.status, 200, "{path}: {}", r.body);
+    assert!(
+        r.content_type.starts_with("application/atom+xml"),
+        "{path}: {}",
+        r.content_type
+    );
+    for required in ["<id>", "<title>", "<updated>", "rel=\"self\""] {
+        assert!(r.body.contains(required), "{required} in {}", r.body);
+    }
+    let parsed = feed_rs::parser::parse(r.body.as_bytes())
+        .unwrap_or_else(|e| panic!("{path}: not a feed ({e}): {}", r.body));
+    assert_eq!(parsed.feed_type, feed_rs::model::FeedType::Atom);
+    (parsed, r.body)
+}
+
+#[test]
+fn feed_is_atom_of_the_newest_matches_that_a_reader_opens() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    let (f, _) = feed(&s, "/feed?q=oil+prices&author=Ann+Lee");
+    // The same search, newest first, as the API lists it.
+    let api = s.json("/api/search?q=oil+prices&author=Ann+Lee&sort=newest&limit=100");
+    let ids: Vec<&str> = api["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 8);
+    let entry_ids: Vec<String> = f.entries.iter().map(|e| e.id.clone()).collect();
+    let want: Vec<String> = ids
+        .iter()
+        .map(|id| format!("urn:dateline:article:{id}"))
+        .collect();
+    assert_eq!(entry_ids, want);
+    let published: Vec<_> = f.entries.iter().map(|e| e.published.unwrap()).collect();
+    assert!(published.windows(2).all(|w| w[0] >= w[1]), "{published:?}");
+    for (entry, id) in f.entries.iter().zip(&ids) {
+        assert!(entry
+            .title
+            .as_ref()
+            .unwrap()
+            .content
+            .starts_with("Oil prices story"));
+        assert!(entry.updated.is_some());
+        assert_eq!(entry.authors[0].name.as_deref(), Some("Ann Lee"));
+        let link = &entry.links[0].href;
+        assert_eq!(link, &format!("{}/article/{id}", s.url));
+        assert!(s
+            .page(link.trim_start_matches(&s.url))
+            .contains("Oil prices story"));
+        let summary = &entry.summary.as_ref().unwrap().content;
+        assert!(summary.to_lowercase().contains("oil"), "{summary}");
+    }
+    assert!(f.title.unwrap().content.contains("oil prices"));
+    assert!(f.updated.is_some());
+    let own = f.links.iter().find(|l| l.rel.as_deref() == Some("self"));
+    assert_eq!(
+        own.unwrap().href,
+        format!("{}/feed?q=oil+prices&author=Ann+Lee", s.url)
+    );
+    // At most `limit` entries, the newest.
+    let (three, _) = feed(&s, "/feed?q=oil+prices&author=Ann+Lee&limit=3");
+    let firsts: Vec<String> = three.entries.iter().map(|e| e.id.clone()).collect();
+    assert_eq!(firsts, want[..3]);
+}
+
+#[test]
+fn feed_keeps_hostile_text_as_text() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    let (f, xml) = feed(&s, "/feed?q=traders+onerror");
+    assert!(!xml.contains("<script") && !xml.contains("<b>"), "{xml}");
+    let entry = &f.entries[0];
+    assert_eq!(entry.title.as_ref().unwrap().content, HOSTILE_TITLE);
+    let api = s.json("/api/search?q=traders+onerror");
+    let names: Vec<Option<String>> = entry.authors.iter().map(|p| p.name.clone()).collect();
+    let want: Vec<Option<String>> = api["hits"][0]["authors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().map(String::from))
+        .collect();
+    assert_eq!(names, want);
+}
+
+#[test]
+fn feed_refuses_a_bad_query_and_a_bad_host() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    for path in [
+        "/feed",
+        "/feed?q=title:(",
+        "/feed?q=oil&from=March",
+        "/feed?q=oil&limit=1000",
+    ] {
+        let r = s.get(path);
+        assert_eq!(r.status, 400, "{path}: {}", r.body);
+        assert!(r.json()["error"].is_string());
+    }
+    // A Host that could carry markup into the links is refused, not echoed.
+    let mut stream = TcpStream::connect(s.addr()).unwrap();
+    stream
+        .write_all(b"GET /feed?q=oil HTTP/1.1\r\nHost: a\"><x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(!answer.contains("<x"), "{answer}");
+}
+
+#[test]
+fn results_page_links_its_feed() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    let page = s.page("/?q=oil&author=Ann+Lee");
+    let head = &page[..page.find("</head>").unwrap()];
+    assert!(
+        head.contains(r#"<link rel="alternate" type="application/atom+xml""#),
+        "{head}"
+    );
+    let href = unescape(attr_after(&page, "id=\"feed\"", "href"));
+    assert_eq!(href, "/feed?q=oil&author=Ann+Lee");
+    let (f, _) = feed(&s, &href);
+    assert_eq!(f.entries.len(), 8);
+}

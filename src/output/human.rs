@@ -4,11 +4,12 @@
 use std::io::{self, Write};
 use std::path::Path;
 
+use crate::alerts::Alert;
 use crate::facets::{FacetCount, Facets};
 use crate::indexer::Summary;
 use crate::problems::{Problem, Severity};
 use crate::query;
-use crate::search::Results;
+use crate::search::{Hit, Results};
 use crate::series::Labelled;
 use crate::show::Shown;
 use crate::snippet::Highlighted;
@@ -61,55 +62,7 @@ pub fn print_results(out: &mut impl Write, r: &Results, s: Paint) -> io::Result<
             writeln!(out, "{}", s.paint(META, &line))?;
             writeln!(out)?;
         }
-        let mut title = hit.title.clone();
-        if title.text.trim().is_empty() {
-            title.text = "(untitled)".into();
-        }
-        writeln!(out, "{:>3}. {}", hit.rank, s.marked(&title, TITLE))?;
-        let mut meta = vec![hit
-            .date
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_else(|| "no date".into())];
-        if !hit.authors.is_empty() {
-            meta.push(terminal_safe(&hit.authors.join(", ")).into_owned());
-        }
-        meta.extend(outlet(hit.source.as_deref(), hit.collection.as_deref()));
-        meta.push(location(
-            &hit.path,
-            hit.member.as_deref(),
-            hit.line,
-            hit.record,
-        ));
-        if !hit.id.is_empty() {
-            // Ids are base62 we made, but an index is a folder anyone could have written.
-            meta.push(format!("id {}", terminal_safe(&hit.id)));
-        }
-        match hit.copies.len() {
-            0 => {}
-            1 => meta.push("+1 copy".into()),
-            n => meta.push(format!("+{n} copies")),
-        }
-        if hit.partial && !hit.missing.is_empty() {
-            meta.push(format!(
-                "missing: {}",
-                terminal_safe(&hit.missing.join(", "))
-            ));
-        }
-        writeln!(out, "     {}", s.paint(META, &meta.join(" · ")))?;
-        let snippet = Highlighted {
-            text: one_line(&hit.snippet.text),
-            ..Highlighted::default()
-        };
-        // Highlights index into the original text, so re-flow around them piecewise.
-        let shown = if hit.snippet.highlights.is_empty() {
-            s.marked(&snippet, PLAIN)
-        } else {
-            flow_marked(s, &hit.snippet)
-        };
-        if !shown.trim().is_empty() {
-            writeln!(out, "     {shown}")?;
-        }
-        writeln!(out)?;
+        print_hit(out, hit, s)?;
     }
     if let Some(facets) = &r.facets {
         print_facets(out, facets, s)?;
@@ -172,6 +125,123 @@ pub fn print_results(out: &mut impl Write, r: &Results, s: Paint) -> io::Result<
         )?;
     }
     print_undated_left_out(out, r.undated_left_out)
+}
+
+/// One hit as a search lists it: rank and title, a line of what and where, the snippet, and
+/// a blank line.
+pub fn print_hit(out: &mut impl Write, hit: &Hit, s: Paint) -> io::Result<()> {
+    let mut title = hit.title.clone();
+    if title.text.trim().is_empty() {
+        title.text = "(untitled)".into();
+    }
+    writeln!(out, "{:>3}. {}", hit.rank, s.marked(&title, TITLE))?;
+    let mut meta = vec![hit
+        .date
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| "no date".into())];
+    if !hit.authors.is_empty() {
+        meta.push(terminal_safe(&hit.authors.join(", ")).into_owned());
+    }
+    meta.extend(outlet(hit.source.as_deref(), hit.collection.as_deref()));
+    meta.push(location(
+        &hit.path,
+        hit.member.as_deref(),
+        hit.line,
+        hit.record,
+    ));
+    if !hit.id.is_empty() {
+        // Ids are base62 we made, but an index is a folder anyone could have written.
+        meta.push(format!("id {}", terminal_safe(&hit.id)));
+    }
+    match hit.copies.len() {
+        0 => {}
+        1 => meta.push("+1 copy".into()),
+        n => meta.push(format!("+{n} copies")),
+    }
+    if hit.partial && !hit.missing.is_empty() {
+        meta.push(format!(
+            "missing: {}",
+            terminal_safe(&hit.missing.join(", "))
+        ));
+    }
+    writeln!(out, "     {}", s.paint(META, &meta.join(" · ")))?;
+    let snippet = Highlighted {
+        text: one_line(&hit.snippet.text),
+        ..Highlighted::default()
+    };
+    // Highlights index into the original text, so re-flow around them piecewise.
+    let shown = if hit.snippet.highlights.is_empty() {
+        s.marked(&snippet, PLAIN)
+    } else {
+        flow_marked(s, &hit.snippet)
+    };
+    if !shown.trim().is_empty() {
+        writeln!(out, "     {shown}")?;
+    }
+    writeln!(out)
+}
+
+/// An alert's search as one line: its query and the flags of its filters, each quoted
+/// when it holds a space (`"cocoa prices" --author 'Mary Jones'`).
+pub fn alert_search(a: &Alert) -> String {
+    let quoted = |v: &str| {
+        if v.is_empty() || v.contains(|c: char| c.is_whitespace() || c == '"' || c == '\'') {
+            format!("{v:?}")
+        } else {
+            v.to_string()
+        }
+    };
+    let mut words = vec![quoted(&a.query)];
+    for (flag, value) in a.filters.flags() {
+        words.push(flag.to_string());
+        if !value.is_empty() {
+            words.push(quoted(&value));
+        }
+    }
+    terminal_safe(&one_line(&words.join(" "))).into_owned()
+}
+
+/// `dateline alert list`: each alert's name and search, then when it was added and last
+/// checked and how many articles it has reported.
+pub fn print_alerts(out: &mut impl Write, alerts: &[Alert], s: Paint) -> io::Result<()> {
+    if alerts.is_empty() {
+        return writeln!(
+            out,
+            "no alerts: add one with `dateline alert add NAME QUERY`"
+        );
+    }
+    for a in alerts {
+        writeln!(out, "{}  {}", s.paint(TITLE, &a.name), alert_search(a))?;
+        let last = a.last_check.as_deref().unwrap_or("never");
+        let line = format!(
+            "added {} · last check {} · {} reported",
+            terminal_safe(&a.added),
+            terminal_safe(last),
+            thousands(a.reported)
+        );
+        writeln!(out, "    {}", s.paint(META, &line))?;
+    }
+    Ok(())
+}
+
+/// The line over an alert's new matches in `dateline alert check`.
+pub fn print_alert_heading(
+    out: &mut impl Write,
+    a: &Alert,
+    new: usize,
+    s: Paint,
+) -> io::Result<()> {
+    let what = match new {
+        0 => "nothing new".to_string(),
+        1 => "1 new article".to_string(),
+        n => format!("{} new articles", thousands(n as u64)),
+    };
+    let line = format!("alert {}: {what} · {}", a.name, alert_search(a));
+    writeln!(out, "{}", s.paint(TITLE, &line))?;
+    if new > 0 {
+        writeln!(out)?;
+    }
+    Ok(())
 }
 
 /// The line that says how many matches a date filter left out for having no date (none

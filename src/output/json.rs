@@ -8,6 +8,7 @@ use chrono::NaiveDateTime;
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use crate::alerts::Alert;
 use crate::export::Row;
 use crate::facets::Facets;
 use crate::search::Results;
@@ -129,6 +130,32 @@ pub fn results_json(r: &Results, timeline: Option<&Timeline>) -> Value {
         obj["facets"] = json!(f);
     }
     timeline::add_to_json(&mut obj, timeline);
+    obj
+}
+
+/// An alert as `dateline alert list --json` shows it: `{"name", "query", "filters", "added",
+/// "last_check", "reported", "seen"}` (filters by flag name, only those set).
+pub fn alert_json(a: &Alert) -> Value {
+    json!({
+        "name": a.name,
+        "query": a.query,
+        "filters": a.filters,
+        "added": a.added,
+        "last_check": a.last_check,
+        "reported": a.reported,
+        "seen": a.seen,
+    })
+}
+
+/// One alert's part of `dateline alert check --json`: [`alert_json`] with `"new"` (how many
+/// articles are new) and `"hits"` (those articles, as search's hits, newest first).
+pub fn alert_check_json(a: &Alert, new: &Results) -> Value {
+    let mut obj = alert_json(a);
+    let mut results = results_json(new, None);
+    extend(
+        &mut obj,
+        json!({"new": new.hits.len(), "hits": results["hits"].take()}),
+    );
     obj
 }
 

@@ -12,7 +12,9 @@
 //! - [`cite`]: citations, as RIS records and CSL-JSON
 //! - [`split`]: NDJSON in numbered files of bounded size, each appearing whole
 //! - [`terms`]: the frequent and distinctive terms of `dateline terms`
+//! - [`atom`]: Atom feeds of a search's newest matches (`serve`'s `/feed`)
 
+pub mod atom;
 pub mod chart;
 pub mod cite;
 pub mod csv;
@@ -27,8 +29,8 @@ use std::io::{self, Write};
 use crate::export::{self, Row};
 
 pub use human::{
-    display_path, location, print_article, print_facets, print_facets_compared, print_results,
-    print_summary, print_undated_left_out, problem_line,
+    display_path, location, print_article, print_facets, print_facets_compared, print_hit,
+    print_results, print_summary, print_undated_left_out, problem_line,
 };
 pub use terminal::{one_line, stdout_color, terminal_safe, terminal_width, Paint};
 

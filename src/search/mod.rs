@@ -708,6 +708,27 @@ pub fn search(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Result<Re
     })
 }
 
+/// The hits of chosen matches of `built` (`req`'s query), in the order given and ranked
+/// from 1, each with its title marked and its snippet, as a search shows its page: an
+/// alert's new matches are shown this way.
+pub fn hits_at(
+    searcher: &Searcher,
+    open: &OpenIndex,
+    req: &Request,
+    built: &query::Built,
+    matches: &[(Score, DocAddress)],
+) -> Result<Vec<Hit>> {
+    let snippets = Snippets::new(
+        searcher,
+        built.text_query.as_deref(),
+        open,
+        req.snippet_chars,
+        &snippet::quoted_phrases(&req.query),
+    )?;
+    let groups = matches.iter().map(|&(s, a)| vec![(Some(s), a)]).collect();
+    build_hits(searcher, open, &*built.query, &snippets, groups, 0)
+}
+
 /// Hits sorted by date with the scores relevance order would give them: their first-pass
 /// scores, scored further as [`rank`] scores a search by relevance (of which `articles`
 /// match).

@@ -8,6 +8,7 @@
 //!
 //! - [`api`]: `/api/...` and `/healthz`, the same JSON objects as the CLI's `--json`
 //! - [`page`]: the HTML pages (maud templates, escaped by default)
+//! - [`feed`]: `/feed`, an Atom feed of a search's newest matches
 //! - [`desk`]: the research desk (`/compare`): queries side by side, and its CSV panels
 //! - [`params`]: query-string parameters, checked and capped
 //! - [`cache`]: answers kept for repeated searches, until the next commit
@@ -17,6 +18,7 @@ mod api;
 mod cache;
 mod conns;
 mod desk;
+mod feed;
 mod page;
 mod params;
 
@@ -180,6 +182,7 @@ fn router(state: Shared) -> Router {
         .route("/compare/facets.csv", get(desk::facets_csv))
         .route("/compare/words.csv", get(desk::words_csv))
         .route("/article/{id}", get(page::article))
+        .route("/feed", get(feed::feed))
         .route("/static/app.css", get(page::css))
         .route("/static/app.js", get(page::js))
         .route("/healthz", get(api::healthz))

@@ -255,6 +255,16 @@ impl View {
         href
     }
 
+    /// The Atom feed of the search's newest matches (an empty box with filters: every
+    /// article in them, as the page lists).
+    pub(super) fn feed_href(&self) -> String {
+        let every = View {
+            q: self.query(),
+            ..self.clone()
+        };
+        format!("/feed?{}", every.search_params())
+    }
+
     fn export_href(&self, format: &str) -> String {
         format!("/api/export?format={format}&{}", self.search_params())
     }
@@ -324,10 +334,13 @@ pub(crate) async fn home(State(state): State<Shared>, RawQuery(raw): RawQuery) -
     match searched {
         Ok(searched) => {
             let title = format!("{} – dateline", view.query());
-            html_response(
-                StatusCode::OK,
-                layout(&title, &view, results(&view, &searched)),
-            )
+            let page = document_with_feed(
+                &title,
+                search_form(&view),
+                results(&view, &searched),
+                Some(&view.feed_href()),
+            );
+            html_response(StatusCode::OK, page)
         }
         Err(failure) => error_page(&view, failure),
     }
@@ -344,6 +357,12 @@ fn layout(title: &str, view: &View, main: Markup) -> Markup {
 
 /// A whole page: `top` is the form in its header (the search's, or the desk's).
 pub(super) fn document(title: &str, top: Markup, main: Markup) -> Markup {
+    document_with_feed(title, top, main, None)
+}
+
+/// [`document`], announcing `feed` (an Atom feed of what it shows) to browsers and feed
+/// readers.
+fn document_with_feed(title: &str, top: Markup, main: Markup, feed: Option<&str>) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -352,6 +371,9 @@ pub(super) fn document(title: &str, top: Markup, main: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (safe(title)) }
                 link rel="stylesheet" href="/static/app.css";
+                @if let Some(feed) = feed {
+                    link rel="alternate" type="application/atom+xml" title="Newest matches" href=(feed);
+                }
                 script src="/static/app.js" defer {}
             }
             body {
@@ -488,6 +510,10 @@ fn results(view: &View, searched: &Searched) -> Markup {
                     " · "
                     a #export-csljson href=(view.export_href("csljson")) download { "CSL-JSON" }
                 }
+            }
+            p.feed {
+                a #feed href=(view.feed_href()) { "Feed" }
+                " of the newest matches"
             }
             p.compare {
                 a #compare href=(super::desk::from_search(view)) { "Compare with another query →" }
