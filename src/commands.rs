@@ -213,7 +213,23 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
             csv_raw: args.csv_raw,
             partial: args.partial,
         };
-        let rows = export_rows(&open, &request, options)?;
+        let analysis = export::Analysis {
+            kwic: args.kwic,
+            counts: args.count,
+            sample: args
+                .sample
+                .zip(args.seed)
+                .map(|(size, seed)| export::Sample {
+                    size: usize::try_from(size).unwrap_or(usize::MAX),
+                    seed,
+                }),
+        };
+        analysis.check("--count").map_err(anyhow::Error::msg)?;
+        // Refused before the header is written.
+        for count in &analysis.counts {
+            export::count_query(&open, count)?;
+        }
+        let rows = export_rows(&open, &request, options, &analysis)?;
         return Ok(found(rows > 0));
     }
     let room = args.timeline.then(|| {
@@ -244,13 +260,20 @@ fn export_rows(
     open: &index_dir::OpenIndex,
     request: &Request,
     options: export::Options,
+    analysis: &export::Analysis,
 ) -> Result<u64> {
     let out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
-    let mut rows = output::RowWriter::new(options, out).context("writing output")?;
+    let mut rows =
+        output::RowWriter::new(options, &analysis.columns(), out).context("writing output")?;
     let searcher = index_dir::reader(&open.index)?.searcher();
-    let written = export::for_each_row(&searcher, open, request, options.partial, |row| {
-        rows.write(row).context("writing output")
-    })?;
+    let written = export::for_each_analysed_row(
+        &searcher,
+        open,
+        request,
+        options.partial,
+        analysis,
+        |row| rows.write(row).context("writing output"),
+    )?;
     rows.finish().context("writing output")?;
     Ok(written)
 }
