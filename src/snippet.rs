@@ -430,9 +430,16 @@ impl<'m> Scan<'m> {
             if self.recent.len() == self.longest {
                 self.recent.pop_front();
             }
-            self.recent
-                .push_back((tok.text.clone(), tok.offset_from, tok.position));
             let maker = self.maker;
+            // A word of no phrase is kept as "", which matches none, so that most tokens
+            // cost no copy of their text.
+            let in_phrase = maker.phrases.iter().flatten().any(|w| *w == tok.text);
+            let text = if in_phrase {
+                tok.text.clone()
+            } else {
+                String::new()
+            };
+            self.recent.push_back((text, tok.offset_from, tok.position));
             for phrase in &maker.phrases {
                 let n = phrase.len();
                 if self.recent.len() < n {
