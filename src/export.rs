@@ -35,7 +35,7 @@ use crate::query::{self, Filters, QueryError};
 use crate::ranking::Ranking;
 use crate::schema;
 use crate::search::{self, Depth, Request, SortOrder};
-use crate::snippet::{self, Highlighted, SnippetMaker};
+use crate::snippet::{self, Finder, Highlighted, SnippetMaker};
 use crate::stored::{self, Stored};
 
 /// What `--format` writes.
@@ -478,37 +478,18 @@ fn positive(q: &dyn Query) -> Box<dyn Query> {
     }
 }
 
-/// A title's and a body's finders: one maker per field.
-struct Makers {
-    title: SnippetMaker,
-    body: SnippetMaker,
-}
-
-impl Makers {
-    fn new(
-        searcher: &Searcher,
-        open: &OpenIndex,
-        q: &dyn Query,
-        text: &str,
-        chars: usize,
-    ) -> Result<Makers> {
-        let phrases = snippet::quoted_phrases(text);
-        let maker = |field| SnippetMaker::create(searcher, q, field, chars, &phrases);
-        Ok(Makers {
-            title: maker(open.fields.title)?,
-            body: maker(open.fields.body)?,
-        })
-    }
-}
-
-/// What fills a row's `kwic` and counts: every maker, run over the title in one pass of
-/// the analyzer and over the body in another.
+/// What fills a row's `kwic` and counts: the makers of each (the export query's first, for
+/// `kwic`, then each count's), for the title and for the body, so that each is read in one
+/// pass of the analyzer.
 struct Tally {
-    /// The export query's, for `kwic` (None without words to mark: the column stays empty).
-    kwic: Option<Makers>,
-    wants_kwic: bool,
-    /// Each count's column name and makers.
-    counts: Vec<(String, Makers)>,
+    title: Finder,
+    body: Finder,
+    /// `kwic` is asked for, and the export query has words to mark (the first makers).
+    kwic: bool,
+    /// Asked for without words to mark (`*`): the column stays empty.
+    kwic_empty: bool,
+    /// Each count's column name, in the order of the makers after kwic's.
+    columns: Vec<String>,
 }
 
 impl Tally {
@@ -523,78 +504,68 @@ impl Tally {
         if !analysis.kwic && analysis.counts.is_empty() {
             return Ok(None);
         }
+        // (query, its text for its quoted phrases, passage length) of each maker.
+        let mut wanted: Vec<(Box<dyn Query>, &str, usize)> = Vec::new();
         let kwic = match &built.text_query {
-            Some(q) if analysis.kwic => Some(Makers::new(
-                searcher,
-                open,
-                &**q,
-                &req.query,
-                req.snippet_chars,
-            )?),
-            _ => None,
+            Some(q) if analysis.kwic => {
+                wanted.push((q.box_clone(), &req.query, req.snippet_chars));
+                true
+            }
+            _ => false,
         };
-        let mut counts = Vec::with_capacity(analysis.counts.len());
         for count in &analysis.counts {
-            let q = count_query(open, count)?;
-            counts.push((
-                count.column(),
-                Makers::new(searcher, open, &*q, &count.query, 0)?,
-            ));
+            wanted.push((count_query(open, count)?, &count.query, 0));
         }
+        let finder = |field| -> Result<Finder> {
+            let mut makers = Vec::with_capacity(wanted.len());
+            for (q, text, chars) in &wanted {
+                let phrases = snippet::quoted_phrases(text);
+                makers.push(SnippetMaker::create(
+                    searcher, &**q, field, *chars, &phrases,
+                )?);
+            }
+            Ok(Finder::new(makers))
+        };
         Ok(Some(Tally {
+            title: finder(open.fields.title)?,
+            body: finder(open.fields.body)?,
             kwic,
-            wants_kwic: analysis.kwic,
-            counts,
+            kwic_empty: analysis.kwic && !kwic,
+            columns: analysis.counts.iter().map(Count::column).collect(),
         }))
     }
 
     /// Sets `row`'s `kwic` (the body's best passage; the title, marked, when only it has a
     /// match) and counts (places in the whole title and body).
     fn fill(&self, row: &mut Row, body: &str) {
-        let pass = |pick: fn(&Makers) -> &SnippetMaker, text: &str| {
-            let makers: Vec<&SnippetMaker> = self
-                .kwic
-                .iter()
-                .chain(self.counts.iter().map(|(_, m)| m))
-                .map(pick)
-                .collect();
-            let mut found = SnippetMaker::find_each(&makers, text);
-            let kwic = self.kwic.as_ref().map(|_| found.remove(0));
-            (kwic, found)
-        };
-        let (title_kwic, title_counts) = pass(|m| &m.title, &row.title);
-        let (body_kwic, body_counts) = pass(|m| &m.body, body);
+        let mut title = self.title.find(&row.title).into_iter();
+        let mut body_found = self.body.find(body).into_iter();
+        let kwic = self.kwic.then(|| (title.next(), body_found.next()));
         row.counts = Counted(
-            self.counts
+            self.columns
                 .iter()
-                .zip(title_counts.iter().zip(&body_counts))
-                .map(|((name, _), (t, b))| {
-                    (name.clone(), (t.matches.len() + b.matches.len()) as u64)
-                })
+                .zip(title.zip(body_found))
+                .map(|(name, (t, b))| (name.clone(), (t.matches.len() + b.matches.len()) as u64))
                 .collect(),
         );
-        if !self.wants_kwic {
+        if self.kwic_empty {
+            row.kwic = Some(String::new());
+        }
+        let Some((Some(in_title), Some(in_body))) = kwic else {
             return;
-        }
-        let mut line = String::new();
-        if let (Some(makers), Some(found)) = (&self.kwic, body_kwic) {
-            let text = snippet::window(body);
-            let passage = makers.body.passage(text, found.within(text.len()));
-            line = passage.to_marked_line();
-            if passage.highlights.is_empty() {
-                if let Some(found) = title_kwic {
-                    let title = Highlighted {
-                        text: row.title.clone(),
-                        highlights: found.matches.into_iter().map(|(r, _)| r).collect(),
-                        fragments: Vec::new(),
-                    };
-                    if !title.highlights.is_empty() {
-                        line = title.to_marked_line();
-                    }
-                }
+        };
+        let text = snippet::window(body);
+        let passage = self.body.makers()[0].passage(text, in_body.within(text.len()));
+        let marked = if passage.highlights.is_empty() && !in_title.matches.is_empty() {
+            Highlighted {
+                text: row.title.clone(),
+                highlights: in_title.matches.into_iter().map(|(r, _)| r).collect(),
+                fragments: Vec::new(),
             }
-        }
-        row.kwic = Some(line);
+        } else {
+            passage
+        };
+        row.kwic = Some(marked.to_marked_line());
     }
 }
 

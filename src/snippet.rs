@@ -12,6 +12,7 @@ use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::ops::Range;
 
 use anyhow::Result;
+use foldhash::fast::RandomState;
 use tantivy::query::Query;
 use tantivy::schema::Field;
 use tantivy::tokenizer::{TextAnalyzer, Token};
@@ -179,9 +180,10 @@ pub fn html_escape(s: &str) -> String {
     out
 }
 
+#[derive(Clone)]
 pub struct SnippetMaker {
     /// Terms highlighted wherever they occur, with their weight.
-    weights: HashMap<String, Score>,
+    weights: HashMap<String, Score, RandomState>,
     /// Phrases the user quoted: highlighted only where the whole phrase stands, as one
     /// match, never word by word.
     phrases: Vec<Vec<String>>,
@@ -224,7 +226,7 @@ impl SnippetMaker {
             let df = searcher.doc_freq(term)?;
             Ok((df > 0).then(|| (text.to_string(), 1.0 / (1.0 + df as Score))))
         };
-        let mut weights = HashMap::new();
+        let mut weights: HashMap<String, Score, RandomState> = HashMap::default();
         let mut phrase_weights = HashMap::new();
         for term in loose {
             weights.extend(weight_of(term)?);
@@ -272,27 +274,17 @@ impl SnippetMaker {
 
     /// Where the query's terms and whole phrases stand in `text`.
     pub fn find(&self, text: &str) -> Found {
-        SnippetMaker::find_each(&[self], text)
-            .pop()
-            .unwrap_or_default()
-    }
-
-    /// What each of `makers` finds in `text`, in their order, from one pass of the analyzer
-    /// (the first maker's: every maker given must be made for the same field), so that an
-    /// export's passage and its counts cost one tokenisation of the article, not one each.
-    pub fn find_each(makers: &[&SnippetMaker], text: &str) -> Vec<Found> {
-        let mut scans: Vec<Scan> = makers.iter().map(|m| Scan::new(m)).collect();
-        let wanted = makers.iter().position(|m| !m.weights.is_empty());
-        if let Some(first) = wanted {
-            let mut analyzer = makers[first].analyzer.clone();
-            let mut stream = analyzer.token_stream(text);
-            stream.process(&mut |tok| {
-                for scan in &mut scans {
-                    scan.feed(tok);
-                }
+        let mut scan = Scan::new(self);
+        if !self.weights.is_empty() {
+            let mut analyzer = self.analyzer.clone();
+            analyzer.token_stream(text).process(&mut |tok| {
+                let term = self.weights.contains_key(&tok.text);
+                let in_phrase =
+                    scan.longest > 0 && self.phrases.iter().flatten().any(|w| *w == tok.text);
+                scan.feed(tok, term, in_phrase);
             });
         }
-        scans.into_iter().map(Scan::finish).collect()
+        scan.finish()
     }
 
     /// All of `text` (up to [`WINDOW_BYTES`]), with every match marked (for titles).
@@ -390,7 +382,7 @@ impl Found {
 }
 
 /// One maker's search of a text, token by token, so that several makers can share one pass
-/// of the analyzer ([`SnippetMaker::find_each`]).
+/// of the analyzer ([`Finder`]).
 struct Scan<'m> {
     maker: &'m SnippetMaker,
     /// The longest phrase's length in words: how many recent tokens a phrase needs.
@@ -422,46 +414,48 @@ impl<'m> Scan<'m> {
         }
     }
 
-    fn feed(&mut self, tok: &Token) {
-        if self.maker.weights.is_empty() {
-            return;
-        }
+    /// Takes in the next token: `term` when the maker looks for it, `in_phrase` when it is
+    /// a word of one of the maker's phrases.
+    fn feed(&mut self, tok: &Token, term: bool, in_phrase: bool) {
         if self.longest > 0 {
-            if self.recent.len() == self.longest {
-                self.recent.pop_front();
-            }
-            let maker = self.maker;
-            // A word of no phrase is kept as "", which matches none, so that most tokens
-            // cost no copy of their text.
-            let in_phrase = maker.phrases.iter().flatten().any(|w| *w == tok.text);
-            let text = if in_phrase {
-                tok.text.clone()
+            if in_phrase {
+                if self.recent.len() == self.longest {
+                    self.recent.pop_front();
+                }
+                self.recent
+                    .push_back((tok.text.clone(), tok.offset_from, tok.position));
+                self.phrases_ending(tok);
             } else {
-                String::new()
-            };
-            self.recent.push_back((text, tok.offset_from, tok.position));
-            for phrase in &maker.phrases {
-                let n = phrase.len();
-                if self.recent.len() < n {
-                    continue;
-                }
-                let tail = self.recent.range(self.recent.len() - n..);
-                let consecutive = tail
-                    .zip(phrase)
-                    .enumerate()
-                    .all(|(i, ((t, _, pos), want))| t == want && *pos + n - 1 - i == tok.position);
-                if consecutive {
-                    let start = self.recent[self.recent.len() - n].1;
-                    let idx = self.name_index(&phrase.join(" "));
-                    self.found.matches.push((start..tok.offset_to, idx));
-                }
+                // No phrase runs across a word that is in none.
+                self.recent.clear();
             }
         }
-        if self.maker.weights.contains_key(&tok.text) {
+        if term {
             let idx = self.name_index(&tok.text);
             self.found
                 .matches
                 .push((tok.offset_from..tok.offset_to, idx));
+        }
+    }
+
+    /// Finds the maker's phrases that end with `tok`, the last of the recent tokens.
+    fn phrases_ending(&mut self, tok: &Token) {
+        let maker = self.maker;
+        for phrase in &maker.phrases {
+            let n = phrase.len();
+            if self.recent.len() < n {
+                continue;
+            }
+            let tail = self.recent.range(self.recent.len() - n..);
+            let consecutive = tail
+                .zip(phrase)
+                .enumerate()
+                .all(|(i, ((t, _, pos), want))| t == want && *pos + n - 1 - i == tok.position);
+            if consecutive {
+                let start = self.recent[self.recent.len() - n].1;
+                let idx = self.name_index(&phrase.join(" "));
+                self.found.matches.push((start..tok.offset_to, idx));
+            }
         }
     }
 
@@ -481,6 +475,62 @@ impl<'m> Scan<'m> {
             matches: kept,
             names,
         }
+    }
+}
+
+/// Several [`SnippetMaker`]s made for one field (an export's passage and its counts), which
+/// find what each looks for in one pass of the analyzer over a text, each token looked up
+/// once: the cost of one tokenisation, not one per maker.
+pub struct Finder {
+    makers: Vec<SnippetMaker>,
+    /// Every word some maker looks for, with the makers that do: (maker, as a term, as a
+    /// word of a phrase).
+    wanted: HashMap<String, Vec<(usize, bool, bool)>, RandomState>,
+}
+
+impl Finder {
+    pub fn new(makers: Vec<SnippetMaker>) -> Finder {
+        let mut wanted: HashMap<String, Vec<(usize, bool, bool)>, RandomState> = HashMap::default();
+        let mut mark = |word: &str, i: usize, term: bool| {
+            let roles = wanted.entry(word.to_string()).or_default();
+            match roles.iter_mut().find(|r| r.0 == i) {
+                Some(r) if term => r.1 = true,
+                Some(r) => r.2 = true,
+                None => roles.push((i, term, !term)),
+            }
+        };
+        for (i, maker) in makers.iter().enumerate() {
+            for term in maker.weights.keys() {
+                mark(term, i, true);
+            }
+            for word in maker.phrases.iter().flatten() {
+                mark(word, i, false);
+            }
+        }
+        Finder { makers, wanted }
+    }
+
+    /// The makers, in the order given.
+    pub fn makers(&self) -> &[SnippetMaker] {
+        &self.makers
+    }
+
+    /// What each maker finds in `text` (as [`SnippetMaker::find`] would), in their order.
+    pub fn find(&self, text: &str) -> Vec<Found> {
+        let mut scans: Vec<Scan> = self.makers.iter().map(Scan::new).collect();
+        if let (Some(first), false) = (self.makers.first(), self.wanted.is_empty()) {
+            let mut analyzer = first.analyzer.clone();
+            analyzer.token_stream(text).process(&mut |tok| {
+                let roles = self.wanted.get(&tok.text);
+                for (i, scan) in scans.iter_mut().enumerate() {
+                    let (term, in_phrase) = roles
+                        .and_then(|r| r.iter().find(|r| r.0 == i))
+                        .map_or((false, false), |r| (r.1, r.2));
+                    scan.feed(tok, term, in_phrase);
+                }
+            });
+        }
+        scans.into_iter().map(Scan::finish).collect()
     }
 }
 
@@ -740,12 +790,13 @@ mod tests {
     }
 
     #[test]
-    fn one_pass_finds_what_each_maker_finds_alone() {
+    fn a_finder_finds_what_each_maker_finds_alone() {
         let text = "Cocoa prices rose. Ghana cocoa and coffee; coffee prices.";
         let a = SnippetMaker::with_terms(&[("cocoa", 0.5)], text_analyzer(), 40);
         let b = SnippetMaker::with_terms(&[("coffe", 0.5), ("price", 0.2)], text_analyzer(), 40);
         let none = SnippetMaker::with_terms(&[], text_analyzer(), 40);
-        let each = SnippetMaker::find_each(&[&a, &none, &b], text);
+        let finder = Finder::new(vec![a.clone(), none, b.clone()]);
+        let each = finder.find(text);
         let ranges = |f: &Found| f.matches.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>();
         assert_eq!(ranges(&each[0]), ranges(&a.find(text)));
         assert!(each[1].matches.is_empty());
