@@ -517,6 +517,10 @@ fn export_takes_kwic_counts_and_a_sample_as_the_cli_does() {
 fn export_refuses_bad_counts_and_samples_before_the_body_starts() {
     let a = wire();
     let s = Server::start(&a, &[]);
+    let eleven: String = (0..11)
+        .map(|i| format!("count=c{i}%3Doil"))
+        .collect::<Vec<_>>()
+        .join("&");
     for (query, fix) in [
         ("count=oil", "LABEL=QUERY"),
         ("count=c%3Doil&count=c%3Dgas", "given twice"),
@@ -525,6 +529,7 @@ fn export_refuses_bad_counts_and_samples_before_the_body_starts() {
         ("seed=3", "sample"),
         ("sample=0&seed=3", "sample"),
         ("sample=3&seed=3&partial", "partial"),
+        (&eleven, "at most 10"),
     ] {
         let r = s.get(&format!("/api/export?format=csv&q=oil&{query}"));
         assert_eq!(r.status, 400, "{query}: {}", r.body);

@@ -262,7 +262,7 @@ impl Params {
         }
         if counts.len() > MAX_QUERIES {
             return Err(Failure::bad(format!(
-                "{} counts: give at most {MAX_QUERIES} count at once",
+                "{} counts: give at most {MAX_QUERIES} at once",
                 counts.len()
             )));
         }
