@@ -6,6 +6,8 @@
 //! distinct query terms they cover (rarer terms weigh more, as in tantivy), cut at sentence
 //! edges where possible, and up to three are shown in article order. A snippet is a
 //! [`Highlighted`]: the text with its matches marked, which knows its own escaped HTML form.
+//! An export's passages and counts run several makers over one text: a [`Finder`] does that
+//! in one pass of the analyzer.
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, VecDeque};

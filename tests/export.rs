@@ -481,6 +481,19 @@ fn a_count_leaves_out_the_words_its_query_excludes() {
 }
 
 #[test]
+fn a_count_with_a_field_counts_in_that_field_only() {
+    let a = cocoa_quotas();
+    let rows = export_query(
+        &a,
+        "quotas",
+        &["--count", "t=title:quotas", "--count", "b=body:quotas"],
+    );
+    // "Quotas one": once in the title, three times in the body.
+    let q1 = rows.iter().find(|r| r["title"] == "Quotas one").unwrap();
+    assert_eq!((&q1["count:t"], &q1["count:b"]), (&1.into(), &3.into()));
+}
+
+#[test]
 fn count_columns_come_last_in_the_order_given() {
     let a = cocoa_quotas();
     let text = export(
