@@ -12,7 +12,7 @@ use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use dateline::cluster::Engine;
-use dateline::export::Format;
+use dateline::export::{Count, Format};
 use dateline::indexer::{DEFAULT_MAX_ARTICLE_MB, DEFAULT_MEMORY_MB};
 use dateline::query::parse_day_bound;
 use dateline::search::SortOrder;
@@ -249,6 +249,24 @@ pub struct SearchArgs {
     /// only some of them, each marked (partial: true, and the words it is missing)
     #[arg(long, requires = "format")]
     pub partial: bool,
+    /// With --format: add a column kwic, each article's best passage around a match on one
+    /// line, the matched words in [brackets] (the text's own [ ] \ are written \[ \] \\);
+    /// --snippet-chars sets its length
+    #[arg(long, requires = "format")]
+    pub kwic: bool,
+    /// With --format: add a column count:LABEL, how many times QUERY's words (stemmed, any
+    /// case) and quoted phrases stand in each article's title and body (repeatable)
+    #[arg(long, value_name = "LABEL=QUERY", requires = "format", value_parser = count_column,
+          allow_hyphen_values = true)]
+    pub count: Vec<Count>,
+    /// With --format: write a random sample of N of the matches, in their order, drawn by
+    /// --seed (the same seed on the same index draws the same articles)
+    #[arg(long, value_name = "N", requires_all = ["format", "seed"], conflicts_with = "partial",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub sample: Option<u64>,
+    /// The seed --sample draws with (any whole number; note it to draw the sample again)
+    #[arg(long, value_name = "S", requires = "sample")]
+    pub seed: Option<u64>,
     /// Show a one-line sparkline of the matches over time above the results
     #[arg(long)]
     pub timeline: bool,
@@ -635,6 +653,12 @@ fn collection_name(text: &str) -> Result<String, BadValue> {
         ));
     }
     Ok(name.to_string())
+}
+
+/// Reads `--count LABEL=QUERY`, as [`Count`]'s `FromStr` does.
+fn count_column(text: &str) -> Result<Count, BadValue> {
+    text.parse()
+        .map_err(|err: dateline::export::BadCount| BadValue(err.message("--count")))
 }
 
 fn from_day(text: &str) -> Result<NaiveDate, BadValue> {

@@ -218,7 +218,26 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
         if let Some(refusal) = options.refusal() {
             anyhow::bail!(refusal);
         }
-        let rows = export_rows(&open, &request, options)?;
+        let analysis = export::Analysis {
+            kwic: args.kwic,
+            counts: args.count,
+            sample: args
+                .sample
+                .zip(args.seed)
+                .map(|(size, seed)| export::Sample {
+                    size: usize::try_from(size).unwrap_or(usize::MAX),
+                    seed,
+                }),
+        };
+        analysis.check("--count").map_err(anyhow::Error::msg)?;
+        if let Some(refusal) = analysis.refusal(format) {
+            anyhow::bail!(refusal);
+        }
+        // Refused before the header is written.
+        for count in &analysis.counts {
+            export::count_query(&open, count)?;
+        }
+        let rows = export_rows(&open, &request, options, &analysis)?;
         return Ok(found(rows > 0));
     }
     let room = args.timeline.then(|| {
@@ -249,13 +268,20 @@ fn export_rows(
     open: &index_dir::OpenIndex,
     request: &Request,
     options: export::Options,
+    analysis: &export::Analysis,
 ) -> Result<u64> {
     let out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
-    let mut rows = output::RowWriter::new(options, out).context("writing output")?;
+    let mut rows =
+        output::RowWriter::new(options, &analysis.columns(), out).context("writing output")?;
     let searcher = index_dir::reader(&open.index)?.searcher();
-    let written = export::for_each_row(&searcher, open, request, options.partial, |row| {
-        rows.write(row).context("writing output")
-    })?;
+    let written = export::for_each_analysed_row(
+        &searcher,
+        open,
+        request,
+        options.partial,
+        analysis,
+        |row| rows.write(row).context("writing output"),
+    )?;
     rows.finish().context("writing output")?;
     Ok(written)
 }
@@ -641,7 +667,7 @@ fn alert_check(args: AlertCheckArgs) -> Result<ExitCode> {
             csv_raw: args.csv_raw,
             partial: false,
         };
-        let mut rows = output::RowWriter::new(options, &mut out).context("writing output")?;
+        let mut rows = output::RowWriter::new(options, &[], &mut out).context("writing output")?;
         for unseen in &found_new {
             for m in &unseen.matches {
                 let doc: tantivy::TantivyDocument = searcher.doc(m.address)?;

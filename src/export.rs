@@ -10,6 +10,11 @@
 //! An export writes the counted set (the articles with every word unless the query says
 //! OR), as every count counts it; asked to, it adds the partial matches after it, each row
 //! marked with the words it is missing.
+//!
+//! For content analysis an export can add, after the other columns, each article's best
+//! passage with its matches marked (`kwic`) and how often each of several labelled queries
+//! hits it (`--count LABEL=QUERY`), both from one pass of the analyzer over the article; and
+//! it can write a reproducible random sample of the matches (`--sample N --seed S`).
 
 use std::cmp::Ordering;
 use std::collections::hash_map::Entry;
@@ -18,16 +23,20 @@ use std::fmt;
 use std::str::FromStr;
 
 use anyhow::Result;
-use serde::Serialize;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
 use tantivy::columnar::Column;
+use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::{DateTime, DocAddress, Score, Searcher, SegmentOrdinal, TantivyDocument};
 
 use crate::choice::UnknownChoice;
 use crate::index_dir::OpenIndex;
-use crate::query;
+use crate::query::{self, Filters, QueryError};
+use crate::ranking::Ranking;
 use crate::schema;
 use crate::search::{self, Depth, Request, SortOrder};
-use crate::stored::Stored;
+use crate::snippet::{self, Finder, Highlighted, SnippetMaker};
+use crate::stored::{self, Stored};
 
 /// What `--format` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +67,12 @@ impl Format {
     /// Whether a row can say it is a partial match and what it is missing: a citation has
     /// no field for that.
     pub fn marks_partial(self) -> bool {
+        self.takes_columns()
+    }
+
+    /// Whether a row can carry the columns an [`Analysis`] adds (a kwic, counts): a
+    /// citation has no field for them.
+    pub fn takes_columns(self) -> bool {
         matches!(self, Format::Csv | Format::Jsonl)
     }
 }
@@ -103,6 +118,122 @@ impl Options {
             )
         })
     }
+}
+
+/// What an export adds for content analysis: `--kwic`, `--count LABEL=QUERY` (repeatable)
+/// and `--sample N --seed S`. Its columns come after every other, in this order: `kwic`,
+/// then one `count:LABEL` per count.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Analysis {
+    pub kwic: bool,
+    pub counts: Vec<Count>,
+    pub sample: Option<Sample>,
+}
+
+impl Analysis {
+    /// The names of the columns (CSV) and fields (JSON Lines) it adds, in order.
+    pub fn columns(&self) -> Vec<String> {
+        let kwic = self.kwic.then(|| "kwic".to_string());
+        kwic.into_iter()
+            .chain(self.counts.iter().map(Count::column))
+            .collect()
+    }
+
+    /// Why `format` cannot carry this analysis, in one line with the fix: citations have no
+    /// column for a kwic or a count. `None` when it can.
+    pub fn refusal(&self, format: Format) -> Option<String> {
+        (!self.columns().is_empty() && !format.takes_columns())
+            .then(|| format!("{format} has no column for kwic or count: use csv or jsonl for them"))
+    }
+
+    /// Refuses two counts with one label (they would make two columns of one name); `name`
+    /// is the parameter as the caller spells it (`--count`, `count`).
+    pub fn check(&self, name: &str) -> Result<(), String> {
+        for (i, c) in self.counts.iter().enumerate() {
+            if self.counts[..i].iter().any(|o| o.label == c.label) {
+                return Err(format!(
+                    "{name} label '{}' is given twice: give each count its own label",
+                    c.label
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `--count LABEL=QUERY`: a column `count:LABEL` with how many times the query's words and
+/// phrases stand in each article's title and body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Count {
+    pub label: String,
+    pub query: String,
+}
+
+impl Count {
+    /// Its column's name: `count:` and the label, so that no label can take the name of
+    /// another column.
+    pub fn column(&self) -> String {
+        format!("count:{}", self.label)
+    }
+}
+
+/// A `--count` (or `count=`) value that is not `LABEL=QUERY`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadCount {
+    /// The value as given.
+    pub value: String,
+    /// What is wrong and the fix.
+    pub why: &'static str,
+}
+
+impl BadCount {
+    /// The one-line message for the parameter spelled `name` (`--count`, `count`).
+    pub fn message(&self, name: &str) -> String {
+        format!("invalid {name} '{}': {}", self.value, self.why)
+    }
+}
+
+impl fmt::Display for BadCount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message("count"))
+    }
+}
+
+impl std::error::Error for BadCount {}
+
+impl FromStr for Count {
+    type Err = BadCount;
+
+    fn from_str(text: &str) -> Result<Count, BadCount> {
+        let bad = |why| BadCount {
+            value: text.to_string(),
+            why,
+        };
+        let Some((label, query)) = text.split_once('=') else {
+            return Err(bad(
+                "give LABEL=QUERY, e.g. cocoa='cocoa OR \"cocoa beans\"'",
+            ));
+        };
+        let (label, query) = (label.trim(), query.trim());
+        if label.is_empty() {
+            return Err(bad("give a label before the =, e.g. cocoa=cocoa"));
+        }
+        if query.is_empty() {
+            return Err(bad("give a query after the =, e.g. cocoa=cocoa"));
+        }
+        Ok(Count {
+            label: label.to_string(),
+            query: query.to_string(),
+        })
+    }
+}
+
+/// `--sample N --seed S`: N of the matches, drawn at random but the same for the same seed
+/// and index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sample {
+    pub size: usize,
+    pub seed: u64,
 }
 
 /// One match without its document: enough to order it and find it again.
@@ -210,6 +341,28 @@ pub struct Row {
     /// Only some of the words (written with `--partial`), and the words it lacks, as typed.
     pub partial: bool,
     pub missing: Vec<String>,
+    /// `--kwic`: the best passage around a match, one line, matches in `[…]`
+    /// ([`crate::snippet::Highlighted::to_marked_line`]); absent unless asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kwic: Option<String>,
+    /// `--count`: one field per count, named `count:LABEL`, in the order given.
+    #[serde(flatten)]
+    pub counts: Counted,
+}
+
+/// The counts of a row, each with its column's name (`count:LABEL`): written as fields of
+/// the row's JSON object, in order.
+#[derive(Debug, Default)]
+pub struct Counted(pub Vec<(String, u64)>);
+
+impl Serialize for Counted {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, n) in &self.0 {
+            map.serialize_entry(name, n)?;
+        }
+        map.end()
+    }
 }
 
 impl Row {
@@ -231,6 +384,8 @@ impl Row {
             collection: article.collection,
             partial: false,
             missing: Vec::new(),
+            kwic: None,
+            counts: Counted::default(),
         }
     }
 }
@@ -245,9 +400,27 @@ pub fn for_each_row(
     open: &OpenIndex,
     req: &Request,
     partial: bool,
+    each: impl FnMut(Row) -> Result<()>,
+) -> Result<u64> {
+    let analysis = Analysis::default();
+    for_each_analysed_row(searcher, open, req, partial, &analysis, each)
+}
+
+/// [`for_each_row`] with what `analysis` adds: only the sample's matches when it asks for
+/// one, and each row's `kwic` and counts.
+pub fn for_each_analysed_row(
+    searcher: &Searcher,
+    open: &OpenIndex,
+    req: &Request,
+    partial: bool,
+    analysis: &Analysis,
     mut each: impl FnMut(Row) -> Result<()>,
 ) -> Result<u64> {
-    let (built, matches) = all_matches(searcher, open, req, partial)?;
+    let (built, mut matches) = all_matches(searcher, open, req, partial)?;
+    if let Some(sample) = analysis.sample {
+        matches = draw(searcher, matches, sample)?;
+    }
+    let tally = Tally::new(searcher, open, req, &built, analysis)?;
     let mut written = 0;
     for m in &matches {
         let doc: TantivyDocument = searcher.doc(m.address)?;
@@ -260,10 +433,180 @@ pub fn for_each_row(
                 row.missing = missing;
             }
         }
+        if let Some(tally) = &tally {
+            tally.fill(&mut row, stored::body(&doc, &open.fields));
+        }
         each(row)?;
         written += 1;
     }
     Ok(written)
+}
+
+/// The `size` of `matches` whose article ids hash smallest under the seed (xxh3 of the
+/// id, seeded), kept in their order; all of them when there are no more. An article's
+/// chance does not hang on its rank, and ids stay the same across merges and re-opens, so
+/// the same seed on the same index draws the same articles.
+pub fn draw(searcher: &Searcher, matches: Vec<Match>, sample: Sample) -> Result<Vec<Match>> {
+    if matches.len() <= sample.size {
+        return Ok(matches);
+    }
+    // Opened once per segment, as the dates are.
+    let mut ids: HashMap<SegmentOrdinal, Column<u64>> = HashMap::new();
+    let mut keyed = Vec::with_capacity(matches.len());
+    for (i, m) in matches.iter().enumerate() {
+        let column = match ids.entry(m.address.segment_ord) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => {
+                let reader = searcher.segment_reader(m.address.segment_ord);
+                e.insert(reader.fast_fields().u64(schema::ID)?)
+            }
+        };
+        let id = column.first(m.address.doc_id).unwrap_or_default();
+        let key = xxhash_rust::xxh3::xxh3_64_with_seed(&id.to_le_bytes(), sample.seed);
+        keyed.push((key, id, i));
+    }
+    let mut chosen = vec![false; matches.len()];
+    if sample.size > 0 {
+        keyed.select_nth_unstable(sample.size - 1);
+        for (_, _, i) in &keyed[..sample.size] {
+            chosen[*i] = true;
+        }
+    }
+    Ok(matches
+        .into_iter()
+        .zip(chosen)
+        .filter_map(|(m, keep)| keep.then_some(m))
+        .collect())
+}
+
+/// What a count counts: the words of `count`'s query (as the search analyses them: stemmed,
+/// folded) and its quoted phrases, without the parts it excludes. Refused in one line
+/// naming the count: a query that does not parse, or one with no words.
+pub fn count_query(open: &OpenIndex, count: &Count) -> Result<Box<dyn Query>, QueryError> {
+    let named = |e: QueryError| match e {
+        QueryError::Index(_) => e,
+        other => QueryError::Syntax(format!("count '{}': {other}", count.label)),
+    };
+    let built = query::build(
+        &open.index,
+        &open.fields,
+        &count.query,
+        &Filters::default(),
+        &Ranking::default(),
+    )
+    .map_err(named)?;
+    match built.text_query {
+        Some(q) => Ok(positive(&*q)),
+        None => Err(QueryError::Syntax(format!(
+            "count '{}' has no words to count: give words or quoted phrases after the =",
+            count.label
+        ))),
+    }
+}
+
+/// `q` without its excluded parts (`-word`, `NOT word`), which a count must not count.
+fn positive(q: &dyn Query) -> Box<dyn Query> {
+    match q.downcast_ref::<BooleanQuery>() {
+        Some(b) => Box::new(BooleanQuery::new(
+            b.clauses()
+                .iter()
+                .filter(|(occur, _)| *occur != Occur::MustNot)
+                .map(|(occur, clause)| (*occur, positive(&**clause)))
+                .collect(),
+        )),
+        None => q.box_clone(),
+    }
+}
+
+/// What fills a row's `kwic` and counts: the makers of each (the export query's first, for
+/// `kwic`, then each count's), for the title and for the body, so that each is read in one
+/// pass of the analyzer.
+struct Tally {
+    title: Finder,
+    body: Finder,
+    /// `kwic` is asked for, and the export query has words to mark (the first makers).
+    kwic: bool,
+    /// Asked for without words to mark (`*`): the column stays empty.
+    kwic_empty: bool,
+    /// Each count's column name, in the order of the makers after kwic's.
+    columns: Vec<String>,
+}
+
+impl Tally {
+    /// None when the analysis adds no column: the export reads no text.
+    fn new(
+        searcher: &Searcher,
+        open: &OpenIndex,
+        req: &Request,
+        built: &query::Built,
+        analysis: &Analysis,
+    ) -> Result<Option<Tally>> {
+        if !analysis.kwic && analysis.counts.is_empty() {
+            return Ok(None);
+        }
+        // (query, its text for its quoted phrases, passage length) of each maker.
+        let mut wanted: Vec<(Box<dyn Query>, &str, usize)> = Vec::new();
+        let kwic = match &built.text_query {
+            Some(q) if analysis.kwic => {
+                wanted.push((q.box_clone(), &req.query, req.snippet_chars));
+                true
+            }
+            _ => false,
+        };
+        for count in &analysis.counts {
+            wanted.push((count_query(open, count)?, &count.query, 0));
+        }
+        let finder = |field| -> Result<Finder> {
+            let mut makers = Vec::with_capacity(wanted.len());
+            for (q, text, chars) in &wanted {
+                let phrases = snippet::quoted_phrases(text);
+                makers.push(SnippetMaker::create(
+                    searcher, &**q, field, *chars, &phrases,
+                )?);
+            }
+            Ok(Finder::new(makers))
+        };
+        Ok(Some(Tally {
+            title: finder(open.fields.title)?,
+            body: finder(open.fields.body)?,
+            kwic,
+            kwic_empty: analysis.kwic && !kwic,
+            columns: analysis.counts.iter().map(Count::column).collect(),
+        }))
+    }
+
+    /// Sets `row`'s `kwic` (the body's best passage; the title, marked, when only it has a
+    /// match) and counts (places in the whole title and body).
+    fn fill(&self, row: &mut Row, body: &str) {
+        let mut title = self.title.find(&row.title).into_iter();
+        let mut body_found = self.body.find(body).into_iter();
+        let kwic = self.kwic.then(|| (title.next(), body_found.next()));
+        row.counts = Counted(
+            self.columns
+                .iter()
+                .zip(title.zip(body_found))
+                .map(|(name, (t, b))| (name.clone(), (t.matches.len() + b.matches.len()) as u64))
+                .collect(),
+        );
+        if self.kwic_empty {
+            row.kwic = Some(String::new());
+        }
+        let Some((Some(in_title), Some(in_body))) = kwic else {
+            return;
+        };
+        let text = snippet::window(body);
+        let passage = self.body.makers()[0].passage(text, in_body.within(text.len()));
+        let marked = if passage.highlights.is_empty() && !in_title.matches.is_empty() {
+            Highlighted {
+                text: row.title.clone(),
+                highlights: in_title.matches.into_iter().map(|(r, _)| r).collect(),
+                fragments: Vec::new(),
+            }
+        } else {
+            passage
+        };
+        row.kwic = Some(marked.to_marked_line());
+    }
 }
 
 #[cfg(test)]

@@ -6,15 +6,18 @@
 //! distinct query terms they cover (rarer terms weigh more, as in tantivy), cut at sentence
 //! edges where possible, and up to three are shown in article order. A snippet is a
 //! [`Highlighted`]: the text with its matches marked, which knows its own escaped HTML form.
+//! An export's passages and counts run several makers over one text: a [`Finder`] does that
+//! in one pass of the analyzer.
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::ops::Range;
 
 use anyhow::Result;
+use foldhash::fast::RandomState;
 use tantivy::query::Query;
 use tantivy::schema::Field;
-use tantivy::tokenizer::TextAnalyzer;
+use tantivy::tokenizer::{TextAnalyzer, Token};
 use tantivy::{Score, Searcher, Term};
 
 /// Snippets and highlights are cut from at most this many bytes at the start of a text, so
@@ -84,6 +87,43 @@ impl Highlighted {
         out
     }
 
+    /// Plain text on one line with each match in `[…]`, for a table cell (an export's
+    /// `kwic`): every run of white space or control characters becomes one space, and the
+    /// text's own `[`, `]` and `\` are written `\[`, `\]` and `\\`, so that every bracket
+    /// left unescaped is a mark.
+    pub fn to_marked_line(&self) -> String {
+        let mut out = String::with_capacity(self.text.len() + 16);
+        // Starts as if after a space, so the line never begins with one.
+        let mut spaced = true;
+        let mut put = |out: &mut String, piece: &str| {
+            for c in piece.chars() {
+                if c.is_whitespace() || c.is_control() {
+                    if !spaced {
+                        out.push(' ');
+                    }
+                    spaced = true;
+                    continue;
+                }
+                if matches!(c, '[' | ']' | '\\') {
+                    out.push('\\');
+                }
+                out.push(c);
+                spaced = false;
+            }
+        };
+        let mut at = 0;
+        for r in &self.highlights {
+            put(&mut out, &self.text[at..r.start]);
+            out.push('[');
+            put(&mut out, &self.text[r.clone()]);
+            out.push(']');
+            at = r.end;
+        }
+        put(&mut out, &self.text[at..]);
+        out.truncate(out.trim_end().len());
+        out
+    }
+
     /// Each fragment as HTML, in article order.
     pub fn fragments_html(&self) -> Vec<String> {
         if self.fragments.is_empty() {
@@ -142,9 +182,10 @@ pub fn html_escape(s: &str) -> String {
     out
 }
 
+#[derive(Clone)]
 pub struct SnippetMaker {
     /// Terms highlighted wherever they occur, with their weight.
-    weights: HashMap<String, Score>,
+    weights: HashMap<String, Score, RandomState>,
     /// Phrases the user quoted: highlighted only where the whole phrase stands, as one
     /// match, never word by word.
     phrases: Vec<Vec<String>>,
@@ -187,7 +228,7 @@ impl SnippetMaker {
             let df = searcher.doc_freq(term)?;
             Ok((df > 0).then(|| (text.to_string(), 1.0 / (1.0 + df as Score))))
         };
-        let mut weights = HashMap::new();
+        let mut weights: HashMap<String, Score, RandomState> = HashMap::default();
         let mut phrase_weights = HashMap::new();
         for term in loose {
             weights.extend(weight_of(term)?);
@@ -233,95 +274,35 @@ impl SnippetMaker {
         }
     }
 
-    /// Byte ranges in `text` of the query's terms and whole phrases, with an index into
-    /// `names` (the term, or the phrase's words joined by spaces).
-    fn matches(&self, text: &str, names: &mut Vec<String>) -> Vec<(Range<usize>, usize)> {
-        let mut out = Vec::new();
-        if self.weights.is_empty() {
-            return out;
+    /// Where the query's terms and whole phrases stand in `text`.
+    pub fn find(&self, text: &str) -> Found {
+        let mut scan = Scan::new(self);
+        if !self.weights.is_empty() {
+            let mut analyzer = self.analyzer.clone();
+            analyzer.token_stream(text).process(&mut |tok| {
+                let term = self.weights.contains_key(&tok.text);
+                let in_phrase =
+                    scan.longest > 0 && self.phrases.iter().flatten().any(|w| *w == tok.text);
+                scan.feed(tok, term, in_phrase);
+            });
         }
-        let name_index =
-            |name: &str, names: &mut Vec<String>| match names.iter().position(|n| n == name) {
-                Some(i) => i,
-                None => {
-                    names.push(name.to_string());
-                    names.len() - 1
-                }
-            };
-        let longest = self.phrases.iter().map(Vec::len).max().unwrap_or(0);
-        // The last tokens seen (text, start offset, position), enough to finish a phrase.
-        let mut recent: std::collections::VecDeque<(String, usize, usize)> =
-            std::collections::VecDeque::with_capacity(longest);
-        let mut analyzer = self.analyzer.clone();
-        let mut stream = analyzer.token_stream(text);
-        stream.process(&mut |tok| {
-            if longest > 0 {
-                if recent.len() == longest {
-                    recent.pop_front();
-                }
-                recent.push_back((tok.text.clone(), tok.offset_from, tok.position));
-                for phrase in &self.phrases {
-                    let n = phrase.len();
-                    if recent.len() < n {
-                        continue;
-                    }
-                    let tail = recent.range(recent.len() - n..);
-                    let consecutive =
-                        tail.clone()
-                            .zip(phrase)
-                            .enumerate()
-                            .all(|(i, ((t, _, pos), want))| {
-                                t == want && *pos + n - 1 - i == tok.position
-                            });
-                    if consecutive {
-                        let start = recent[recent.len() - n].1;
-                        let idx = name_index(&phrase.join(" "), names);
-                        out.push((start..tok.offset_to, idx));
-                    }
-                }
-            }
-            if self.weights.contains_key(&tok.text) {
-                let idx = name_index(&tok.text, names);
-                out.push((tok.offset_from..tok.offset_to, idx));
-            }
-        });
-        // Phrase matches end where their last word does; order by start and drop ranges
-        // inside another, so highlights never overlap.
-        out.sort_by(|a, b| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)));
-        let mut kept: Vec<(Range<usize>, usize)> = Vec::with_capacity(out.len());
-        for m in out {
-            if kept.last().is_some_and(|k| m.0.start < k.0.end) {
-                continue;
-            }
-            kept.push(m);
-        }
-        kept
+        scan.finish()
     }
 
     /// All of `text` (up to [`WINDOW_BYTES`]), with every match marked (for titles).
     pub fn highlight_all(&self, text: &str) -> Highlighted {
-        let text = window(text);
-        let mut names = Vec::new();
-        Highlighted {
-            text: text.to_string(),
-            fragments: Vec::new(),
-            highlights: self
-                .matches(text, &mut names)
-                .into_iter()
-                .map(|(r, _)| r)
-                .collect(),
-        }
+        self.highlight_whole(window(text))
     }
 
     /// All of `text`, however long, with every match marked: for one article shown whole
     /// (`dateline show --highlight`), where the cost is one pass over that article.
     pub fn highlight_whole(&self, text: &str) -> Highlighted {
-        let mut names = Vec::new();
         Highlighted {
             text: text.to_string(),
             fragments: Vec::new(),
             highlights: self
-                .matches(text, &mut names)
+                .find(text)
+                .matches
                 .into_iter()
                 .map(|(r, _)| r)
                 .collect(),
@@ -332,8 +313,13 @@ impl SnippetMaker {
     /// list when no term occurs there.
     pub fn make(&self, text: &str) -> Highlighted {
         let text = window(text);
-        let mut names = Vec::new();
-        let matches = self.matches(text, &mut names);
+        self.passage(text, self.find(text))
+    }
+
+    /// The best fragments of `text` around what [`SnippetMaker::find`] found in it (the
+    /// snippet [`SnippetMaker::make`] cuts), or an empty highlight list when it found nothing.
+    pub fn passage(&self, text: &str, found: Found) -> Highlighted {
+        let Found { matches, names } = found;
         if matches.is_empty() {
             return Highlighted::default();
         }
@@ -361,6 +347,192 @@ impl SnippetMaker {
         }
         chosen.sort_by_key(|w| w.start);
         assemble(text, &chosen, &matches)
+    }
+}
+
+/// What one [`SnippetMaker`] found in one text: where its terms and whole phrases stand.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    /// Byte ranges, in text order and never overlapping (a word inside a phrase found there,
+    /// or a repeat overlapping the one before, is not found again), each with an index into
+    /// `names`.
+    pub matches: Vec<(Range<usize>, usize)>,
+    /// The terms and phrases found (a phrase as its words joined by spaces).
+    pub names: Vec<String>,
+}
+
+impl Found {
+    /// Only what ends within the first `len` bytes (a passage's [`window`]), names renumbered.
+    pub fn within(self, len: usize) -> Found {
+        let mut kept = Found::default();
+        for (r, i) in self.matches {
+            if r.end > len {
+                break;
+            }
+            let name = &self.names[i];
+            let j = match kept.names.iter().position(|n| n == name) {
+                Some(j) => j,
+                None => {
+                    kept.names.push(name.clone());
+                    kept.names.len() - 1
+                }
+            };
+            kept.matches.push((r, j));
+        }
+        kept
+    }
+}
+
+/// One maker's search of a text, token by token, so that several makers can share one pass
+/// of the analyzer ([`Finder`]).
+struct Scan<'m> {
+    maker: &'m SnippetMaker,
+    /// The longest phrase's length in words: how many recent tokens a phrase needs.
+    longest: usize,
+    /// The last tokens seen (text, start offset, position), enough to finish a phrase.
+    recent: VecDeque<(String, usize, usize)>,
+    found: Found,
+}
+
+impl<'m> Scan<'m> {
+    fn new(maker: &'m SnippetMaker) -> Scan<'m> {
+        let longest = maker.phrases.iter().map(Vec::len).max().unwrap_or(0);
+        Scan {
+            maker,
+            longest,
+            recent: VecDeque::with_capacity(longest),
+            found: Found::default(),
+        }
+    }
+
+    fn name_index(&mut self, name: &str) -> usize {
+        let names = &mut self.found.names;
+        match names.iter().position(|n| n == name) {
+            Some(i) => i,
+            None => {
+                names.push(name.to_string());
+                names.len() - 1
+            }
+        }
+    }
+
+    /// Takes in the next token: `term` when the maker looks for it, `in_phrase` when it is
+    /// a word of one of the maker's phrases.
+    fn feed(&mut self, tok: &Token, term: bool, in_phrase: bool) {
+        if self.longest > 0 {
+            if in_phrase {
+                if self.recent.len() == self.longest {
+                    self.recent.pop_front();
+                }
+                self.recent
+                    .push_back((tok.text.clone(), tok.offset_from, tok.position));
+                self.phrases_ending(tok);
+            } else {
+                // No phrase runs across a word that is in none.
+                self.recent.clear();
+            }
+        }
+        if term {
+            let idx = self.name_index(&tok.text);
+            self.found
+                .matches
+                .push((tok.offset_from..tok.offset_to, idx));
+        }
+    }
+
+    /// Finds the maker's phrases that end with `tok`, the last of the recent tokens.
+    fn phrases_ending(&mut self, tok: &Token) {
+        let maker = self.maker;
+        for phrase in &maker.phrases {
+            let n = phrase.len();
+            if self.recent.len() < n {
+                continue;
+            }
+            let tail = self.recent.range(self.recent.len() - n..);
+            let consecutive = tail
+                .zip(phrase)
+                .enumerate()
+                .all(|(i, ((t, _, pos), want))| t == want && *pos + n - 1 - i == tok.position);
+            if consecutive {
+                let start = self.recent[self.recent.len() - n].1;
+                let idx = self.name_index(&phrase.join(" "));
+                self.found.matches.push((start..tok.offset_to, idx));
+            }
+        }
+    }
+
+    fn finish(self) -> Found {
+        let Found { mut matches, names } = self.found;
+        // Phrase matches end where their last word does; order by start and drop ranges
+        // inside another, so highlights never overlap.
+        matches.sort_by(|a, b| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)));
+        let mut kept: Vec<(Range<usize>, usize)> = Vec::with_capacity(matches.len());
+        for m in matches {
+            if kept.last().is_some_and(|k| m.0.start < k.0.end) {
+                continue;
+            }
+            kept.push(m);
+        }
+        Found {
+            matches: kept,
+            names,
+        }
+    }
+}
+
+/// Several [`SnippetMaker`]s made for one field (an export's passage and its counts), which
+/// find what each looks for in one pass of the analyzer over a text, each token looked up
+/// once: the cost of one tokenisation, not one per maker.
+pub struct Finder {
+    makers: Vec<SnippetMaker>,
+    /// Every word some maker looks for, with the makers that do: (maker, as a term, as a
+    /// word of a phrase).
+    wanted: HashMap<String, Vec<(usize, bool, bool)>, RandomState>,
+}
+
+impl Finder {
+    pub fn new(makers: Vec<SnippetMaker>) -> Finder {
+        let mut wanted: HashMap<String, Vec<(usize, bool, bool)>, RandomState> = HashMap::default();
+        let mut mark = |word: &str, i: usize, term: bool| {
+            let roles = wanted.entry(word.to_string()).or_default();
+            match roles.iter_mut().find(|r| r.0 == i) {
+                Some(r) if term => r.1 = true,
+                Some(r) => r.2 = true,
+                None => roles.push((i, term, !term)),
+            }
+        };
+        for (i, maker) in makers.iter().enumerate() {
+            for term in maker.weights.keys() {
+                mark(term, i, true);
+            }
+            for word in maker.phrases.iter().flatten() {
+                mark(word, i, false);
+            }
+        }
+        Finder { makers, wanted }
+    }
+
+    /// The makers, in the order given.
+    pub fn makers(&self) -> &[SnippetMaker] {
+        &self.makers
+    }
+
+    /// What each maker finds in `text` (as [`SnippetMaker::find`] would), in their order.
+    pub fn find(&self, text: &str) -> Vec<Found> {
+        let mut scans: Vec<Scan> = self.makers.iter().map(Scan::new).collect();
+        if let (Some(first), false) = (self.makers.first(), self.wanted.is_empty()) {
+            let mut analyzer = first.analyzer.clone();
+            analyzer.token_stream(text).process(&mut |tok| {
+                let roles = self.wanted.get(&tok.text);
+                for (i, scan) in scans.iter_mut().enumerate() {
+                    let (term, in_phrase) = roles
+                        .and_then(|r| r.iter().find(|r| r.0 == i))
+                        .map_or((false, false), |r| (r.1, r.2));
+                    scan.feed(tok, term, in_phrase);
+                }
+            });
+        }
+        scans.into_iter().map(Scan::finish).collect()
     }
 }
 
@@ -602,6 +774,36 @@ mod tests {
         let wide = "é".repeat(WINDOW_BYTES);
         assert!(window(&wide).len() <= WINDOW_BYTES);
         assert!(window(&wide).len() >= WINDOW_BYTES - 1);
+    }
+
+    #[test]
+    fn marked_lines_are_one_line_with_the_texts_brackets_escaped() {
+        let text = "Cocoa [sic] up\n\n\tin\r\nGhana\\ now ";
+        let at = text.find("Ghana").unwrap();
+        let h = Highlighted {
+            text: text.into(),
+            highlights: vec![0..5, at..at + 5],
+            fragments: Vec::new(),
+        };
+        assert_eq!(
+            h.to_marked_line(),
+            "[Cocoa] \\[sic\\] up in [Ghana]\\\\ now"
+        );
+    }
+
+    #[test]
+    fn a_finder_finds_what_each_maker_finds_alone() {
+        let text = "Cocoa prices rose. Ghana cocoa and coffee; coffee prices.";
+        let a = SnippetMaker::with_terms(&[("cocoa", 0.5)], text_analyzer(), 40);
+        let b = SnippetMaker::with_terms(&[("coffe", 0.5), ("price", 0.2)], text_analyzer(), 40);
+        let none = SnippetMaker::with_terms(&[], text_analyzer(), 40);
+        let finder = Finder::new(vec![a.clone(), none, b.clone()]);
+        let each = finder.find(text);
+        let ranges = |f: &Found| f.matches.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>();
+        assert_eq!(ranges(&each[0]), ranges(&a.find(text)));
+        assert!(each[1].matches.is_empty());
+        assert_eq!(ranges(&each[2]), ranges(&b.find(text)));
+        assert_eq!(each[0].matches.len(), 2);
     }
 
     #[test]

@@ -145,6 +145,23 @@ fn citations_refuse_partial_matches_they_cannot_mark() {
     }
 }
 
+#[test]
+fn citations_refuse_kwic_and_counts_they_have_no_column_for() {
+    let a = cocoa();
+    for format in ["ris", "csljson"] {
+        for extra in [&["--kwic"][..], &["--count", "c=cocoa"][..]] {
+            let mut args = vec!["search", "cocoa", "--format", format];
+            args.extend(extra);
+            a.run(&args)
+                .code(2)
+                .stdout("")
+                .stderr(predicates::str::contains(format!(
+                    "{format} has no column for kwic or count: use csv or jsonl"
+                )));
+        }
+    }
+}
+
 /// Runs `program args…` on `input` (given as a file path in `args` as `{}`), expecting
 /// success; its standard output.
 fn reader(program: &str, args: &[&str], input: &str, name: &str) -> String {

@@ -513,6 +513,69 @@ fn export_writes_citations_with_their_media_types() {
 }
 
 #[test]
+fn export_takes_kwic_counts_and_a_sample_as_the_cli_does() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    let path = format!(
+        "/api/export?format=csv&q=oil&kwic&count={}&count={}&sample=5&seed=11",
+        enc("crude=crude oil"),
+        enc("q=\"expect quotas\""),
+    );
+    let r = s.get(&path);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let cli = a.stdout(&[
+        "search",
+        "oil",
+        "--format",
+        "csv",
+        "--kwic",
+        "--count",
+        "crude=crude oil",
+        "--count",
+        "q=\"expect quotas\"",
+        "--sample",
+        "5",
+        "--seed",
+        "11",
+    ]);
+    assert_eq!(r.body, cli);
+    assert!(
+        cli.lines()
+            .next()
+            .unwrap()
+            .ends_with(",kwic,count:crude,count:q"),
+        "{cli}"
+    );
+    assert_eq!(cli.lines().count(), 6, "{cli}");
+}
+
+#[test]
+fn export_refuses_bad_counts_and_samples_before_the_body_starts() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    let eleven: String = (0..11)
+        .map(|i| format!("count=c{i}%3Doil"))
+        .collect::<Vec<_>>()
+        .join("&");
+    for (query, fix) in [
+        ("count=oil", "LABEL=QUERY"),
+        ("count=c%3Doil&count=c%3Dgas", "given twice"),
+        ("count=c%3D%22oil", "count 'c'"),
+        ("sample=3", "seed"),
+        ("seed=3", "sample"),
+        ("sample=0&seed=3", "sample"),
+        ("sample=3&seed=3&partial", "partial"),
+        (&eleven, "at most 10"),
+    ] {
+        let r = s.get(&format!("/api/export?format=csv&q=oil&{query}"));
+        assert_eq!(r.status, 400, "{query}: {}", r.body);
+        let message = r.json()["error"].as_str().unwrap_or_default().to_string();
+        assert!(message.contains(fix), "{query}: {message}");
+        assert!(!message.contains('\n'), "{query}: one line");
+    }
+}
+
+#[test]
 fn api_answers_name_an_article_by_the_same_fields() {
     // As every CLI output does (tests/search.rs): search and similar hits, the article, and
     // the export's rows, each with the place and source of its dateline.

@@ -1788,6 +1788,57 @@ fn proximity_queries(index: &Path, in_runs: usize) -> Result<Vec<Value>> {
     Ok(out)
 }
 
+/// The content-analysis export's query: about 4,100 matches at 1x, 41,000 at 10x.
+const EXPORT_QUERY: &str = "shares";
+/// Its three labelled counts: words, an OR of two, and a phrase.
+const EXPORT_COUNTS: [&str; 3] = [
+    "price=price OR prices",
+    "stake=stake",
+    "offer=\"tender offer\"",
+];
+
+/// `dateline search EXPORT_QUERY --format csv` as a whole process: every match as it is
+/// written without an analysis (`plain`), and with `--kwic` and three `--count` columns
+/// (`analysed`), which should cost at most twice as much.
+fn dateline_export(bin: &Path, index: &Path, runs: usize) -> Result<Value> {
+    let export = |extra: &[&str]| -> Result<(Vec<f64>, u64)> {
+        time_it(runs, || {
+            let mut cmd = Command::new(bin);
+            cmd.args(["search", EXPORT_QUERY, "--format", "csv", "--index"])
+                .arg(index)
+                .args(extra);
+            let run = run_search(&mut cmd)?;
+            // Every row is one line: kwic is written on one, and titles are.
+            Ok(run.stdout.lines().count().saturating_sub(1) as u64)
+        })
+    };
+    let (plain_ms, rows) = export(&[])?;
+    let mut extra = vec!["--kwic"];
+    for c in EXPORT_COUNTS {
+        extra.extend(["--count", c]);
+    }
+    let (analysed_ms, analysed_rows) = export(&extra)?;
+    if analysed_rows != rows {
+        bail!("the analysed export wrote {analysed_rows} rows, the plain one {rows}");
+    }
+    let ratio = median(&analysed_ms) / median(&plain_ms);
+    println!(
+        "    export of {rows} rows: plain {:.0} ms, kwic + 3 counts {:.0} ms ({ratio:.2}x)",
+        median(&plain_ms),
+        median(&analysed_ms)
+    );
+    Ok(json!({
+        "query": EXPORT_QUERY,
+        "counts": EXPORT_COUNTS,
+        "rows": rows,
+        "plain_ms": plain_ms,
+        "plain_ms_median": median(&plain_ms),
+        "analysed_ms": analysed_ms,
+        "analysed_ms_median": median(&analysed_ms),
+        "ratio": ratio,
+    }))
+}
+
 /// A peer's build figures as the results JSON holds them, `mb` being the corpus's size.
 fn peer_build_json(b: &Build, mb: f64, corpus_bytes: u64) -> Value {
     let ms = median(&b.wall_ms);
@@ -2196,6 +2247,8 @@ fn measure_scale(
     let dq = dateline_queries(bin, &index, in_runs, proc_runs)?;
     println!("  proximity vs phrase...");
     let proximity = proximity_queries(&index, in_runs)?;
+    println!("  dateline export...");
+    let export = dateline_export(bin, &index, proc_runs.min(5))?;
 
     let mut result = json!({
         "scale": scale,
@@ -2276,6 +2329,7 @@ fn measure_scale(
     }
     result["queries"] = Value::Array(queries);
     result["proximity"] = Value::Array(proximity);
+    result["export"] = export;
     result["loadavg_after"] = json!(loadavg());
 
     if scale >= 50 && args.jsonl {
@@ -2638,6 +2692,12 @@ fn render_targets(results: &Value) -> String {
             .collect::<Vec<_>>()
             .join(", "),
         (!ratios.is_empty()).then(|| ratios.iter().all(|(_, r)| *r <= 1.1)),
+    ));
+    let export = f(&scale(10)["export"]["ratio"]);
+    rows.push((
+        "Export with kwic and 3 counts ≤ 2× the plain export at 10x".into(),
+        format!("{}×", num(export, 2)),
+        scale(10)["export"].is_object().then_some(export <= 2.0),
     ));
     let worst = |k: u32, key: &str, who: &str| -> (f64, String) {
         let mut w = (f64::NAN, String::new());

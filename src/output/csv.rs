@@ -103,17 +103,22 @@ pub struct CsvRows<W: Write> {
 }
 
 impl<W: Write> CsvRows<W> {
-    /// Writes the header; `raw` leaves cells that look like formulas as they are.
-    pub fn new(out: W, raw: bool) -> io::Result<CsvRows<W>> {
+    /// Writes the header, the `added` columns (`kwic`, `count:LABEL`) after [`COLUMNS`];
+    /// `raw` leaves cells that look like formulas as they are.
+    pub fn new(out: W, raw: bool, added: &[String]) -> io::Result<CsvRows<W>> {
         let mut w = ::csv::Writer::from_writer(out);
-        w.write_record(COLUMNS).map_err(csv_to_io)?;
+        let added = added
+            .iter()
+            .map(|c| if raw { c.clone() } else { csv_safe(c.clone()) });
+        let header: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).chain(added).collect();
+        w.write_record(&header).map_err(csv_to_io)?;
         Ok(CsvRows { w, raw })
     }
 
     pub fn write(&mut self, row: Row) -> io::Result<()> {
         // Text cells only: numbers and dates cannot hold a formula.
         let text = |t: String| if self.raw { t } else { csv_safe(t) };
-        let record = [
+        let mut record = vec![
             text(row.title),
             text(row.authors.join("; ")),
             row.date.unwrap_or_default(),
@@ -130,6 +135,9 @@ impl<W: Write> CsvRows<W> {
             row.partial.to_string(),
             text(row.missing.join("; ")),
         ];
+        // What an export's analysis adds, in the order of its columns.
+        record.extend(row.kwic.map(text));
+        record.extend(row.counts.0.iter().map(|(_, n)| n.to_string()));
         self.w.write_record(&record).map_err(csv_to_io)
     }
 

@@ -53,11 +53,12 @@ pub enum RowWriter<W: Write> {
 }
 
 impl<W: Write> RowWriter<W> {
-    /// Starts the output (a CSV header row, a CSL-JSON array's opening bracket).
-    pub fn new(options: export::Options, out: W) -> io::Result<RowWriter<W>> {
+    /// Starts the output (a CSV header row, with the `added` columns of an
+    /// [`export::Analysis`] after the others; a CSL-JSON array's opening bracket).
+    pub fn new(options: export::Options, added: &[String], out: W) -> io::Result<RowWriter<W>> {
         Ok(match options.format {
             export::Format::Csv => {
-                RowWriter::Csv(Box::new(csv::CsvRows::new(out, options.csv_raw)?))
+                RowWriter::Csv(Box::new(csv::CsvRows::new(out, options.csv_raw, added)?))
             }
             export::Format::Jsonl => RowWriter::Jsonl(json::JsonLines::new(out)),
             export::Format::Ris => RowWriter::Ris(cite::RisRecords::new(out)),

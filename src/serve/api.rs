@@ -254,11 +254,25 @@ pub(crate) async fn export(
     if let Some(refusal) = options.refusal() {
         return Err(Failure::bad(refusal));
     }
+    let analysis = p.analysis()?;
+    if let Some(refusal) = analysis.refusal(options.format) {
+        return Err(Failure::bad(refusal));
+    }
+    if analysis.sample.is_some() && options.partial {
+        return Err(Failure::bad(
+            "sample draws from the articles with every word: leave partial out",
+        ));
+    }
     let request = search_request(&p, p.required_query()?, 0)?;
     // A bad query is refused before the body starts.
     let checked = request.clone();
+    let counts = analysis.counts.clone();
     blocking(&state, move |st, _| {
-        check_query(&st.open, &checked.query, &checked.filters)
+        check_query(&st.open, &checked.query, &checked.filters)?;
+        for count in &counts {
+            export::count_query(&st.open, count).map_err(|e| Failure::of_search(e.into()))?;
+        }
+        Ok(())
     })
     .await?;
     let Ok(permit) = state.exports.clone().try_acquire_owned() else {
@@ -273,12 +287,17 @@ pub(crate) async fn export(
         let _permit = permit;
         let searcher = shared.reader.searcher();
         let out = BufWriter::with_capacity(64 * 1024, ToBody(tx.clone()));
-        let written = RowWriter::new(options, out)
+        let written = RowWriter::new(options, &analysis.columns(), out)
             .map_err(anyhow::Error::from)
             .and_then(|mut rows| {
-                export::for_each_row(&searcher, &shared.open, &request, options.partial, |row| {
-                    rows.write(row).map_err(anyhow::Error::from)
-                })?;
+                export::for_each_analysed_row(
+                    &searcher,
+                    &shared.open,
+                    &request,
+                    options.partial,
+                    &analysis,
+                    |row| rows.write(row).map_err(anyhow::Error::from),
+                )?;
                 rows.finish().map_err(anyhow::Error::from)
             });
         if let Err(e) = written {

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use super::Failure;
 use crate::choice::UnknownChoice;
+use crate::export::{Analysis, BadCount, Count, Sample};
 use crate::query::{parse_day_bound, Filters};
 use crate::search::SortOrder;
 use crate::series::{label_queries, Labelled, Split, DEFAULT_TOP, MAX_TOP};
@@ -246,6 +247,61 @@ impl Params {
                 "invalid {name} '{other}': use {name}=true or {name}=false"
             ))),
         }
+    }
+
+    /// `kwic`, `count` (repeatable, `LABEL=QUERY`), `sample` and `seed`, as `search
+    /// --format` takes `--kwic`, `--count`, `--sample` and `--seed`: a count parsed by the
+    /// same [`Count`] and refused by the same rules, a sample only with a seed.
+    pub fn analysis(&self) -> Result<Analysis, Failure> {
+        let mut counts = Vec::new();
+        for text in self.every("count").into_iter().filter(|t| !t.is_empty()) {
+            let count: Count = text
+                .parse()
+                .map_err(|err: BadCount| Failure::bad(err.message("count")))?;
+            counts.push(count);
+        }
+        if counts.len() > MAX_QUERIES {
+            return Err(Failure::bad(format!(
+                "{} counts: give at most {MAX_QUERIES} at once",
+                counts.len()
+            )));
+        }
+        let whole = |name: &str, least: u64| -> Result<Option<u64>, Failure> {
+            let Some(text) = self.one(name) else {
+                return Ok(None);
+            };
+            match text.parse::<u64>() {
+                Ok(n) if n >= least => Ok(Some(n)),
+                _ => Err(Failure::bad(format!(
+                    "invalid {name} '{text}': give a whole number from {least}"
+                ))),
+            }
+        };
+        let sample = match (whole("sample", 1)?, whole("seed", 0)?) {
+            (Some(size), Some(seed)) => Some(Sample {
+                size: usize::try_from(size).unwrap_or(usize::MAX),
+                seed,
+            }),
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err(Failure::bad(
+                    "sample needs a seed: give seed=S (any whole number) so the sample can be \
+                     drawn again",
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(Failure::bad(
+                    "seed is for sample: give sample=N as well, or leave seed out",
+                ))
+            }
+        };
+        let analysis = Analysis {
+            kwic: self.flag("kwic")?,
+            counts,
+            sample,
+        };
+        analysis.check("count").map_err(Failure::bad)?;
+        Ok(analysis)
     }
 
     /// `by`: day, week, month or year; None to choose from the span of the matches.
