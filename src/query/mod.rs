@@ -4,6 +4,8 @@
 //! QueryParser. Date clauses (`date:2017-03`, `date:>=2017-03-01`, `date:[A TO B]`) are taken
 //! out first and become filters: they restrict the matches but never add to the score and are
 //! never OR-ed with the words, which is what a researcher means by "THAAD in March 2017".
+//! Proximity and frequency operators (`cocoa w/5 buffer`, `atleast3 cocoa`) are taken out
+//! next (`operators`) and built as queries on word positions (`near`).
 
 /// Returns a [`QueryError`] of `kind` with the message `format!` makes of the rest.
 macro_rules! refuse {
@@ -36,7 +38,6 @@ pub use dates::{
     date_filter, extract_date_clauses, parse_date_value, parse_day_bound, parse_day_span,
     DateClause, DaySpan, DATE_HELP,
 };
-pub use operators::MAX_N as MAX_PROXIMITY;
 use rewrite::{apostrophes, normalise_field_names};
 pub use syntax::{check_shape, MAX_NESTING, MAX_QUERY_CHARS};
 use syntax::{explain_parse_error, reject_field_wildcard, Syntax};
@@ -346,9 +347,11 @@ fn text_part(
     let parsed = apostrophes(words);
     check_shape(&parsed)?;
     let (parsed, proximities) = operators::extract(&parsed)?;
-    let plain = match proximities.is_empty() {
-        true => ranking::plain_words(&parsed),
-        false => None,
+    // A query with a proximity operator has syntax, however plain its words.
+    let plain = if proximities.is_empty() {
+        ranking::plain_words(&parsed)
+    } else {
+        None
     };
     if let Some(plain) = plain {
         let explain = |e| explain_parse_error(e, words);

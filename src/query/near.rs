@@ -71,12 +71,15 @@ impl Side {
 
     fn candidates(&self, op: Op) -> Box<dyn Query> {
         let any = |forms: &[Form]| -> Box<dyn Query> {
-            Box::new(BooleanQuery::new(
-                forms
-                    .iter()
-                    .map(|f| (Occur::Should, f.candidates()))
-                    .collect(),
-            ))
+            match forms {
+                [one] => one.candidates(),
+                _ => Box::new(BooleanQuery::new(
+                    forms
+                        .iter()
+                        .map(|f| (Occur::Should, f.candidates()))
+                        .collect(),
+                )),
+            }
         };
         let q: Box<dyn Query> = if matches!(op, Op::AtLeast(_)) {
             any(&self.left)
@@ -123,12 +126,19 @@ impl Query for NearQuery {
         }))
     }
 
+    /// Each term of a phrase as needing positions, as a phrase's are; each word both as a
+    /// loose term (what snippets highlight wherever it stands) and as needing positions
+    /// (which this query reads, so that a search counts and ranks it in one pass rather
+    /// than reading the positions twice).
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
         for side in &self.sides {
             for form in side.left.iter().chain(&side.right) {
                 let phrase = form.terms.len() > 1;
                 for (_, term) in &form.terms {
-                    visitor(term, phrase);
+                    if !phrase {
+                        visitor(term, false);
+                    }
+                    visitor(term, true);
                 }
             }
         }

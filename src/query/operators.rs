@@ -86,7 +86,8 @@ fn classify(unit: &str) -> Result<Unit> {
         };
         return Ok(Unit::Near(op));
     }
-    if let Some(rest) = lower.strip_prefix("atleast") {
+    // `-atleast3 cocoa`, `+atleast3 cocoa`: the sign applies to the whole expression.
+    if let Some(rest) = lower.trim_start_matches(['+', '-']).strip_prefix("atleast") {
         if rest.is_empty() || !rest.bytes().all(|b| b.is_ascii_digit()) {
             refuse!(
                 Syntax,
@@ -148,16 +149,16 @@ fn rewrite(text: &str, found: &mut Vec<Proximity>) -> Result<String> {
                         words[i], words[i + 2], words[i]
                     );
                 }
-                let typed = text[spans[i].0..spans[i + 1].1].to_string();
-                out.push(placeholder(
-                    found,
-                    typed,
-                    vec![Link {
-                        op: Op::AtLeast(n),
-                        left: operand,
-                        right: None,
-                    }],
-                ));
+                let bare = words[i].trim_start_matches(['+', '-']);
+                let sign = &words[i][..words[i].len() - bare.len()];
+                let typed = text[spans[i].0 + sign.len()..spans[i + 1].1].to_string();
+                let link = Link {
+                    op: Op::AtLeast(n),
+                    left: operand,
+                    right: None,
+                };
+                let word = placeholder(found, typed, vec![link]);
+                out.push(format!("{sign}{word}"));
                 i += 2;
             }
             Unit::Other if matches!(kinds.get(i + 1), Some(Unit::Near(_))) => {
@@ -293,6 +294,7 @@ mod tests {
         assert_eq!(rewritten("cocoa prices"), "cocoa prices");
         assert_eq!(rewritten("a w/5 b c"), "zzproximity0zz c");
         assert_eq!(rewritten("-a NEAR/5 b OR c"), "-zzproximity0zz OR c");
+        assert_eq!(rewritten("a -atleast2 b"), "a -zzproximity0zz");
         assert_eq!(
             rewritten("title:(a pre/2 b) atleast3 c"),
             "title:(zzproximity0zz) zzproximity1zz"
