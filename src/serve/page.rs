@@ -406,6 +406,7 @@ fn search_form(view: &View) -> Markup {
                 p #q-hint .hint {
                     "Counts articles with all the words (" code { "OR" } " for any of them), then lists those with some; "
                     code { "\"a phrase\"" } ", " code { "+must -not" } ", "
+                    code { "a w/5 b" } " " code { "pre/3" } " " code { "w/s" } " " code { "atleast3 a" } ", "
                     code { "title:" } " " code { "author:" } " " code { "place:" } " "
                     code { "date:1987-03" } ", " code { "*" } " for everything. Press "
                     kbd { "/" } " to search."
