@@ -540,17 +540,16 @@ mod tests {
         }
     }
 
-    /// How many of `bodies` (one article each) the counted set and the hit list of `text`
-    /// hold.
-    fn counted_and_listed(bodies: &[&str], text: &str) -> (usize, usize) {
+    /// `text` built over an in-RAM index of the documents `docs` makes, with a searcher of it.
+    fn built_over(
+        docs: impl FnOnce(&schema::Fields) -> Vec<tantivy::TantivyDocument>,
+        text: &str,
+    ) -> (tantivy::Searcher, Built) {
         let (schema, fields) = schema::build_schema();
         let index = Index::create_in_ram(schema);
         schema::prepare(&index);
         let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
-        for body in bodies {
-            let mut doc = tantivy::TantivyDocument::default();
-            doc.add_text(fields.title, "story");
-            doc.add_text(fields.body, body);
+        for doc in docs(&fields) {
             writer.add_document(doc).unwrap();
         }
         writer.commit().unwrap();
@@ -563,6 +562,26 @@ mod tests {
             &Ranking::default(),
         )
         .unwrap();
+        (searcher, built)
+    }
+
+    /// How many of `bodies` (one article each) the counted set and the hit list of `text`
+    /// hold.
+    fn counted_and_listed(bodies: &[&str], text: &str) -> (usize, usize) {
+        let (searcher, built) = built_over(
+            |fields| {
+                bodies
+                    .iter()
+                    .map(|body| {
+                        let mut doc = tantivy::TantivyDocument::default();
+                        doc.add_text(fields.title, "story");
+                        doc.add_text(fields.body, body);
+                        doc
+                    })
+                    .collect()
+            },
+            text,
+        );
         (
             built.count_query.count(&searcher).unwrap(),
             built.list_query.count(&searcher).unwrap(),
@@ -627,47 +646,38 @@ mod tests {
     fn near_matches(articles: &[(&str, &str, &[u32], &[u32])], text: &str) -> Vec<usize> {
         use tantivy::collector::DocSetCollector;
         use tantivy::tokenizer::{PreTokenizedString, Token};
-        let (schema, fields) = schema::build_schema();
-        let index = Index::create_in_ram(schema);
-        schema::prepare(&index);
-        let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
-        for (title, body, sentences, paragraphs) in articles {
-            let mut doc = tantivy::TantivyDocument::default();
-            doc.add_text(fields.title, title);
-            doc.add_text(fields.body, body);
-            let mut tokens: Vec<Token> = Vec::new();
-            for (term, at) in [
-                (schema::breaks::SENTENCE, sentences),
-                (schema::breaks::PARAGRAPH, paragraphs),
-            ] {
-                for &position in at.iter() {
-                    tokens.push(Token {
-                        position: position as usize,
-                        text: term.into(),
-                        ..Token::default()
-                    });
+        let make = |fields: &schema::Fields| {
+            let mut docs = Vec::new();
+            for (title, body, sentences, paragraphs) in articles {
+                let mut doc = tantivy::TantivyDocument::default();
+                doc.add_text(fields.title, title);
+                doc.add_text(fields.body, body);
+                let mut tokens: Vec<Token> = Vec::new();
+                for (term, at) in [
+                    (schema::breaks::SENTENCE, sentences),
+                    (schema::breaks::PARAGRAPH, paragraphs),
+                ] {
+                    for &position in at.iter() {
+                        tokens.push(Token {
+                            position: position as usize,
+                            text: term.into(),
+                            ..Token::default()
+                        });
+                    }
                 }
+                tokens.sort_by_key(|t| t.position);
+                doc.add_pre_tokenized_text(
+                    fields.breaks,
+                    PreTokenizedString {
+                        text: String::new(),
+                        tokens,
+                    },
+                );
+                docs.push(doc);
             }
-            tokens.sort_by_key(|t| t.position);
-            doc.add_pre_tokenized_text(
-                fields.breaks,
-                PreTokenizedString {
-                    text: String::new(),
-                    tokens,
-                },
-            );
-            writer.add_document(doc).unwrap();
-        }
-        writer.commit().unwrap();
-        let searcher = index.reader().unwrap().searcher();
-        let built = build(
-            &index,
-            &fields,
-            text,
-            &Filters::default(),
-            &Ranking::default(),
-        )
-        .unwrap();
+            docs
+        };
+        let (searcher, built) = built_over(make, text);
         let mut found: Vec<usize> = searcher
             .search(&built.query, &DocSetCollector)
             .unwrap()

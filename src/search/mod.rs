@@ -656,13 +656,7 @@ pub fn search(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Result<Re
         copy_groups(searcher, &built, req)?
     };
     let shown_addresses: Vec<DocAddress> = groups.iter().map(|g| g[0].1).collect();
-    let snippets = Snippets::new(
-        searcher,
-        built.text_query.as_deref(),
-        open,
-        req.snippet_chars,
-        &snippet::quoted_phrases(&req.query),
-    )?;
+    let snippets = Snippets::for_search(searcher, open, &built, req)?;
     let groups = if built.rescore.is_some() && req.sort != SortOrder::Relevance {
         rescored_scores(searcher, &built, req, counts.articles, groups)?
     } else {
@@ -718,13 +712,7 @@ pub fn hits_at(
     built: &query::Built,
     matches: &[(Score, DocAddress)],
 ) -> Result<Vec<Hit>> {
-    let snippets = Snippets::new(
-        searcher,
-        built.text_query.as_deref(),
-        open,
-        req.snippet_chars,
-        &snippet::quoted_phrases(&req.query),
-    )?;
+    let snippets = Snippets::for_search(searcher, open, built, req)?;
     let groups = matches.iter().map(|&(s, a)| vec![(Some(s), a)]).collect();
     build_hits(searcher, open, &*built.query, &snippets, groups, 0)
 }
@@ -870,6 +858,22 @@ impl Snippets {
             body: None,
             max_chars,
         }
+    }
+
+    /// The snippets of a search's hits: its words highlighted, `req`'s length.
+    fn for_search(
+        searcher: &Searcher,
+        open: &OpenIndex,
+        built: &query::Built,
+        req: &Request,
+    ) -> Result<Snippets> {
+        Snippets::new(
+            searcher,
+            built.text_query.as_deref(),
+            open,
+            req.snippet_chars,
+            &snippet::quoted_phrases(&req.query),
+        )
     }
 
     fn new(
