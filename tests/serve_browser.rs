@@ -443,6 +443,75 @@ fn the_keyboard_reaches_the_search_box_the_hits_and_the_facets() {
     }
 }
 
+/// What has the keyboard's focus: `skip`, `#q`, `title` (a hit's), `bar` (the timeline's),
+/// `facet`, or the element's tag.
+fn focused(b: &Browser) -> String {
+    b.exec(
+        "const e = document.activeElement; if (!e || e === document.body) return ''; \
+         return e.matches('a.skip') ? 'skip' : e.id === 'q' ? '#q' \
+         : e.matches('#results a.title') ? 'title' : e.matches('#timeline a') ? 'bar' \
+         : e.matches('#facets a.facet-value') ? 'facet' : e.tagName;",
+        json!([]),
+    )
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
+fn the_first_tab_reaches_a_skip_link_to_the_results() {
+    let (_archive, server, b) = cocoa_session(true);
+    b.goto(&server.at("?q=cocoa"));
+    b.find("#results li.hit");
+    b.press("\u{E004}"); // Tab
+    assert_eq!(focused(&b), "skip", "the first Tab");
+    assert!(b.find("a.skip").text().contains("results"));
+    b.press(ENTER);
+    b.press("\u{E004}");
+    assert_eq!(
+        focused(&b),
+        "title",
+        "Tab after the skip link: the first hit"
+    );
+    assert_eq!(
+        b.exec("return document.activeElement.textContent", json!([])),
+        json!(hit_titles(&b)[0])
+    );
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
+fn tab_reaches_the_hits_before_the_timelines_bars() {
+    let (_archive, server, b) = cocoa_session(true);
+    b.goto(&server.at("?q=cocoa"));
+    b.find("#timeline a.bar");
+    let mut reached = Vec::new();
+    for _ in 0..40 {
+        b.press("\u{E004}"); // Tab
+        reached.push(focused(&b));
+        if reached.last().is_some_and(|r| r == "title") {
+            break;
+        }
+    }
+    assert_eq!(
+        reached.last().map(String::as_str),
+        Some("title"),
+        "{reached:?}"
+    );
+    assert!(
+        !reached.iter().any(|r| r == "bar"),
+        "no bar before the first hit: {reached:?}"
+    );
+    // The chart is still drawn above the hits.
+    let above = b.exec(
+        "return document.getElementById('timeline').getBoundingClientRect().top \
+         < document.querySelector('#results').getBoundingClientRect().top",
+        json!([]),
+    );
+    assert_eq!(above, json!(true));
+}
+
 #[test]
 #[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
 fn the_next_page_link_shows_the_following_hits() {

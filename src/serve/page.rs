@@ -339,6 +339,7 @@ pub(crate) async fn home(State(state): State<Shared>, RawQuery(raw): RawQuery) -
                 search_form(&view),
                 results(&view, &searched),
                 Some(&view.feed_href()),
+                ("#results", "Skip to the results"),
             );
             html_response(StatusCode::OK, page)
         }
@@ -357,12 +358,18 @@ fn layout(title: &str, view: &View, main: Markup) -> Markup {
 
 /// A whole page: `top` is the form in its header (the search's, or the desk's).
 pub(super) fn document(title: &str, top: Markup, main: Markup) -> Markup {
-    document_with_feed(title, top, main, None)
+    document_with_feed(title, top, main, None, ("#main", "Skip to the content"))
 }
 
 /// [`document`], announcing `feed` (an Atom feed of what it shows) to browsers and feed
-/// readers.
-fn document_with_feed(title: &str, top: Markup, main: Markup, feed: Option<&str>) -> Markup {
+/// readers. `skip` is the first thing Tab reaches: a link past the form to `(target, text)`.
+fn document_with_feed(
+    title: &str,
+    top: Markup,
+    main: Markup,
+    feed: Option<&str>,
+    skip: (&str, &str),
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -377,11 +384,12 @@ fn document_with_feed(title: &str, top: Markup, main: Markup, feed: Option<&str>
                 script src="/static/app.js" defer {}
             }
             body {
+                a.skip href=(skip.0) { (skip.1) }
                 header.top {
                     a.brand href="/" { "dateline" }
                     (top)
                 }
-                main { (main) }
+                main #main tabindex="-1" { (main) }
             }
         }
     }
@@ -528,9 +536,6 @@ fn results(view: &View, searched: &Searched) -> Markup {
             }
         }
         (active_filters(view))
-        @if let Some(t) = &searched.timeline {
-            (timeline(view, t))
-        }
         div.layout {
             section.hits aria-label="Results" {
                 @if r.hits.is_empty() {
@@ -561,6 +566,11 @@ fn results(view: &View, searched: &Searched) -> Markup {
                     (facet(view, Field::Collection, &f.collections))
                 }
             }
+        }
+        // After the results in the page (and so in tab order), above them on screen (the
+        // stylesheet's `order`): its many bars come after the hits for a keyboard.
+        @if let Some(t) = &searched.timeline {
+            (timeline(view, t))
         }
     }
 }
