@@ -514,6 +514,37 @@ fn tab_reaches_the_hits_before_the_timelines_bars() {
 
 #[test]
 #[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
+fn submitting_the_form_puts_no_empty_parameters_in_the_url() {
+    browser::require();
+    let archive = cocoa_archive();
+    let server = Server::start(&archive.index());
+    for javascript in [true, false] {
+        let b = Browser::start_with(javascript);
+        search_by_typing(&b, &server, "cocoa");
+        let url = b.url();
+        assert!(url.ends_with("/?q=cocoa"), "JavaScript {javascript}: {url}");
+        assert_eq!(hit_titles(&b).len(), 5);
+        // A date and a sort order set are kept, the rest left out.
+        b.find("#sort option[value='oldest']").click();
+        if !javascript {
+            b.find("#search button[type=submit]").click();
+        }
+        b.wait_until("the sorted page", |b| b.url().contains("sort=oldest"));
+        b.find("#results li.hit");
+        let url = b.url();
+        assert!(
+            url.ends_with("/?q=cocoa&sort=oldest"),
+            "JavaScript {javascript}: {url}"
+        );
+        // An old shared address with empty fields still works, and is tidied.
+        b.goto(&server.at("?q=cocoa&from=&to=&sort=relevance"));
+        b.find("#results li.hit");
+        assert!(b.url().ends_with("/?q=cocoa"), "{}", b.url());
+    }
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
 fn the_next_page_link_shows_the_following_hits() {
     browser::require();
     // Twelve cocoa stories with no words in common but "cocoa": none is a copy of another.

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
@@ -316,6 +316,9 @@ pub(crate) async fn home(State(state): State<Shared>, RawQuery(raw): RawQuery) -
             return error_page(&view, failure);
         }
     };
+    if let Some(tidy) = tidied(&p, &view) {
+        return Redirect::to(&tidy).into_response();
+    }
     if view.q.is_empty() && !view.has_filters() {
         let articles = state.reader.searcher().num_docs();
         return html_response(StatusCode::OK, layout("dateline", &view, landing(articles)));
@@ -345,6 +348,27 @@ pub(crate) async fn home(State(state): State<Shared>, RawQuery(raw): RawQuery) -
         }
         Err(failure) => error_page(&view, failure),
     }
+}
+
+/// The page's own address when the request's has parameters that say nothing (a form's
+/// empty fields, the default sort or page): a shared address carries only what was chosen.
+/// The script leaves them out as it submits; this tidies them without it, and old links.
+fn tidied(p: &Params, view: &View) -> Option<String> {
+    let said =
+        |name: &str, default: &str| p.every(name).iter().any(|v| v.is_empty() || *v == default);
+    let noise = ["from", "to", "undated", "scale"]
+        .into_iter()
+        .chain(FIELDS.map(Field::param))
+        .any(|name| said(name, ""))
+        || said("sort", "relevance")
+        || said("page", "1");
+    noise.then(|| {
+        if view.q.is_empty() && !view.has_filters() {
+            "/".to_string()
+        } else {
+            view.href()
+        }
+    })
 }
 
 fn error_page(view: &View, failure: Failure) -> Response {

@@ -16,7 +16,24 @@
   var sort = document.getElementById("sort");
   if (sort && sort.form) {
     sort.addEventListener("change", function () {
-      sort.form.submit();
+      sort.form.requestSubmit();
+    });
+  }
+  // The search's address carries only what was chosen: no empty fields, no defaults
+  // (the server tidies them too, with a redirect, when this script is off).
+  var DEFAULTS = { sort: "relevance", per_page: "10" };
+  var search = document.getElementById("search");
+  if (search) {
+    search.addEventListener("submit", function (e) {
+      var params = new URLSearchParams();
+      new FormData(search).forEach(function (value, name) {
+        var v = String(value).trim();
+        if (!v || DEFAULTS[name] === v) return;
+        params.append(name, v);
+      });
+      e.preventDefault();
+      var query = params.toString();
+      location.assign(search.getAttribute("action") + (query ? "?" + query : ""));
     });
   }
 
