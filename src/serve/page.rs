@@ -581,7 +581,8 @@ fn results(view: &View, searched: &Searched) -> Markup {
                     }
                 }
             }
-            @if let Some(f) = &r.facets {
+            // Nothing found, nothing to refine: no boxes of "None named".
+            @if let Some(f) = r.facets.as_ref().filter(|_| listed > 0) {
                 aside #facets aria-label="Refine" {
                     h2 { "Refine" }
                     (facet(view, Field::Author, &f.authors))
