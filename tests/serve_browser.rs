@@ -545,6 +545,39 @@ fn submitting_the_form_puts_no_empty_parameters_in_the_url() {
 
 #[test]
 #[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
+fn each_hits_similar_link_lists_articles_like_it() {
+    let (_archive, server, b) = cocoa_session(true);
+    b.goto(&server.at("?q=cocoa"));
+    b.find("#results li.hit");
+    let hits = b.find_all("#results li.hit");
+    assert_eq!(hits.len(), 5);
+    for hit in &hits {
+        assert_eq!(
+            hit.find_all("a.similar").len(),
+            1,
+            "one similar link per hit"
+        );
+    }
+    let title = hit_titles(&b)[0].clone();
+    let before = b.url();
+    hits[0].find_all("a.similar")[0].click();
+    b.wait_for_navigation(&before);
+    b.find("#similar li");
+    assert_eq!(b.text("#article h1"), title, "the hit's own article");
+    let similar: Vec<String> = b
+        .find_all("#similar li a")
+        .iter()
+        .map(|a| a.text())
+        .collect();
+    assert!(
+        !similar.is_empty() && !similar.contains(&title),
+        "{similar:?}"
+    );
+    assert!(b.url().contains("#similar"), "{}", b.url());
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
 fn the_next_page_link_shows_the_following_hits() {
     browser::require();
     // Twelve cocoa stories with no words in common but "cocoa": none is a copy of another.

@@ -700,6 +700,7 @@ fn hit_item(view: &View, hit: &Hit) -> Markup {
                     span.missing { "missing: " (safe(&hit.missing.join(", "))) }
                 }
                 code.id { (hit.id) }
+                a.similar href={ (view.article_href(&hit.id)) "#similar" } { "similar articles" }
             }
             p.snippet { (PreEscaped(hit.snippet.to_marked_html(safe))) }
         }
