@@ -512,6 +512,95 @@ fn tab_reaches_the_hits_before_the_timelines_bars() {
     assert_eq!(above, json!(true));
 }
 
+/// Twelve cocoa stories with no words in common but "cocoa": none is a copy of another.
+fn twelve_stories() -> Archive {
+    let words: Vec<String> = (0..60)
+        .map(|i| format!("w{i}x{}", i * 7919 % 1000))
+        .collect();
+    let archive = Archive::new();
+    let lines: Vec<String> = (0..12)
+        .map(|i| {
+            json!({"title": format!("Cocoa story {i}"), "date": format!("2017-02-{:02}", i + 1),
+                   "body": format!("Cocoa {}.", words[i * 5..i * 5 + 5].join(" "))})
+            .to_string()
+        })
+        .collect();
+    archive.write("page.jsonl", lines.join("\n") + "\n");
+    archive.index_json(&[]);
+    archive
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
+fn the_page_numbers_lead_to_their_pages() {
+    browser::require();
+    let archive = twelve_stories();
+    let server = Server::start(&archive.index());
+    let b = Browser::start();
+    b.goto(&server.at("?q=cocoa"));
+    b.find("#results li.hit");
+    let first = hit_titles(&b);
+    let numbers: Vec<String> = b
+        .find_all("nav.pages .page-number")
+        .iter()
+        .map(|a| a.text())
+        .collect();
+    assert_eq!(numbers, ["1", "2"], "a number per page");
+    assert_eq!(
+        b.find("nav.pages [aria-current=page]").text(),
+        "1",
+        "the page shown is marked, not linked"
+    );
+    let before = b.url();
+    b.find("nav.pages a.page-number[href*='page=2']").click();
+    b.wait_for_navigation(&before);
+    b.find("#results li.hit");
+    let second = hit_titles(&b);
+    assert_eq!(second.len(), 2, "{second:?}");
+    assert!(second.iter().all(|t| !first.contains(t)));
+    assert_eq!(b.find("nav.pages [aria-current=page]").text(), "2");
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
+fn choosing_a_page_size_shows_that_many_hits() {
+    browser::require();
+    let archive = twelve_stories();
+    let server = Server::start(&archive.index());
+    for javascript in [true, false] {
+        let b = Browser::start_with(javascript);
+        b.goto(&server.at("?q=cocoa"));
+        b.find("#results li.hit");
+        assert_eq!(hit_titles(&b).len(), 10, "ten by default");
+        let before = b.url();
+        b.find("#per-page option[value='25']").click();
+        if !javascript {
+            b.find("#search button[type=submit]").click();
+        }
+        b.wait_for_navigation(&before);
+        b.find("#results li.hit");
+        assert_eq!(
+            hit_titles(&b).len(),
+            12,
+            "all twelve on one page (JavaScript {javascript})"
+        );
+        assert!(b.url().contains("per_page=25"), "{}", b.url());
+        assert!(b.find_all("nav.pages a[rel=next]").is_empty(), "one page");
+        assert_eq!(
+            b.find("#per-page").prop("value"),
+            "25",
+            "the choice is kept"
+        );
+        // The next page keeps the size.
+        b.goto(&server.at("?q=cocoa&per_page=10"));
+        b.find("#results li.hit");
+        let next = b.find("nav.pages a[rel=next]").prop("href");
+        assert!(!next.contains("per_page"), "ten is the default: {next}");
+        b.goto(&server.at("?q=cocoa&per_page=25&sort=oldest"));
+        assert_eq!(hit_titles(&b).len(), 12);
+    }
+}
+
 #[test]
 #[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
 fn submitting_the_form_puts_no_empty_parameters_in_the_url() {
@@ -580,20 +669,7 @@ fn each_hits_similar_link_lists_articles_like_it() {
 #[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
 fn the_next_page_link_shows_the_following_hits() {
     browser::require();
-    // Twelve cocoa stories with no words in common but "cocoa": none is a copy of another.
-    let words: Vec<String> = (0..60)
-        .map(|i| format!("w{i}x{}", i * 7919 % 1000))
-        .collect();
-    let archive = Archive::new();
-    let lines: Vec<String> = (0..12)
-        .map(|i| {
-            json!({"title": format!("Cocoa story {i}"), "date": format!("2017-02-{:02}", i + 1),
-                   "body": format!("Cocoa {}.", words[i * 5..i * 5 + 5].join(" "))})
-            .to_string()
-        })
-        .collect();
-    archive.write("page.jsonl", lines.join("\n") + "\n");
-    archive.index_json(&[]);
+    let archive = twelve_stories();
     let server = Server::start(&archive.index());
     let b = Browser::start();
     b.goto(&server.at("?q=cocoa"));

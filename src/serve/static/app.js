@@ -12,13 +12,15 @@
     q.focus();
     q.select();
   });
-  // A new sort order shows at once.
-  var sort = document.getElementById("sort");
-  if (sort && sort.form) {
-    sort.addEventListener("change", function () {
-      sort.form.requestSubmit();
-    });
-  }
+  // A new sort order or page size shows at once.
+  ["sort", "per-page"].forEach(function (id) {
+    var select = document.getElementById(id);
+    if (select && select.form) {
+      select.addEventListener("change", function () {
+        select.form.requestSubmit();
+      });
+    }
+  });
   // The search's address carries only what was chosen: no empty fields, no defaults
   // (the server tidies them too, with a redirect, when this script is off).
   var DEFAULTS = { sort: "relevance", per_page: "10" };
