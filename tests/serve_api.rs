@@ -813,6 +813,18 @@ fn search_page_has_results_facets_timeline_pages_and_exports() {
 }
 
 #[test]
+fn a_search_with_no_matches_shows_no_empty_facet_boxes() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    let page = s.page("/?q=zanzibar");
+    assert!(page.contains("Nothing matches"), "{page}");
+    assert!(!page.contains("None named"), "{page}");
+    assert!(!page.contains("<aside id=\"facets\""), "{page}");
+    // A search with matches keeps its boxes.
+    assert!(s.page("/?q=oil").contains("<aside id=\"facets\""));
+}
+
+#[test]
 fn the_desk_draws_each_query_and_its_panels_download_as_guarded_csv() {
     let a = wire();
     let s = Server::start(&a, &[]);

@@ -444,11 +444,77 @@ fn the_keyboard_reaches_the_search_box_the_hits_and_the_facets() {
     }
 }
 
+/// What has the keyboard's focus: `skip`, `#q`, `title` (a hit's), `bar` (the timeline's),
+/// `facet`, or the element's tag.
+fn focused(b: &Browser) -> String {
+    b.exec(
+        "const e = document.activeElement; if (!e || e === document.body) return ''; \
+         return e.matches('a.skip') ? 'skip' : e.id === 'q' ? '#q' \
+         : e.matches('#results a.title') ? 'title' : e.matches('#timeline a') ? 'bar' \
+         : e.matches('#facets a.facet-value') ? 'facet' : e.tagName;",
+        json!([]),
+    )
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
 #[test]
 #[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
-fn the_next_page_link_shows_the_following_hits() {
-    browser::require();
-    // Twelve cocoa stories with no words in common but "cocoa": none is a copy of another.
+fn the_first_tab_reaches_a_skip_link_to_the_results() {
+    let (_archive, server, b) = cocoa_session(true);
+    b.goto(&server.at("?q=cocoa"));
+    b.find("#results li.hit");
+    b.press("\u{E004}"); // Tab
+    assert_eq!(focused(&b), "skip", "the first Tab");
+    assert!(b.find("a.skip").text().contains("results"));
+    b.press(ENTER);
+    b.press("\u{E004}");
+    assert_eq!(
+        focused(&b),
+        "title",
+        "Tab after the skip link: the first hit"
+    );
+    assert_eq!(
+        b.exec("return document.activeElement.textContent", json!([])),
+        json!(hit_titles(&b)[0])
+    );
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
+fn tab_reaches_the_hits_before_the_timelines_bars() {
+    let (_archive, server, b) = cocoa_session(true);
+    b.goto(&server.at("?q=cocoa"));
+    b.find("#timeline a.bar");
+    let mut reached = Vec::new();
+    for _ in 0..40 {
+        b.press("\u{E004}"); // Tab
+        reached.push(focused(&b));
+        if reached.last().is_some_and(|r| r == "title") {
+            break;
+        }
+    }
+    assert_eq!(
+        reached.last().map(String::as_str),
+        Some("title"),
+        "{reached:?}"
+    );
+    assert!(
+        !reached.iter().any(|r| r == "bar"),
+        "no bar before the first hit: {reached:?}"
+    );
+    // The chart is still drawn above the hits.
+    let above = b.exec(
+        "return document.getElementById('timeline').getBoundingClientRect().top \
+         < document.querySelector('#results').getBoundingClientRect().top",
+        json!([]),
+    );
+    assert_eq!(above, json!(true));
+}
+
+/// Twelve cocoa stories with no words in common but "cocoa": none is a copy of another.
+fn twelve_stories() -> Archive {
     let words: Vec<String> = (0..60)
         .map(|i| format!("w{i}x{}", i * 7919 % 1000))
         .collect();
@@ -462,6 +528,149 @@ fn the_next_page_link_shows_the_following_hits() {
         .collect();
     archive.write("page.jsonl", lines.join("\n") + "\n");
     archive.index_json(&[]);
+    archive
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
+fn the_page_numbers_lead_to_their_pages() {
+    browser::require();
+    let archive = twelve_stories();
+    let server = Server::start(&archive.index());
+    let b = Browser::start();
+    b.goto(&server.at("?q=cocoa"));
+    b.find("#results li.hit");
+    let first = hit_titles(&b);
+    let numbers: Vec<String> = b
+        .find_all("nav.pages .page-number")
+        .iter()
+        .map(|a| a.text())
+        .collect();
+    assert_eq!(numbers, ["1", "2"], "a number per page");
+    assert_eq!(
+        b.find("nav.pages [aria-current=page]").text(),
+        "1",
+        "the page shown is marked, not linked"
+    );
+    let before = b.url();
+    b.find("nav.pages a.page-number[href*='page=2']").click();
+    b.wait_for_navigation(&before);
+    b.find("#results li.hit");
+    let second = hit_titles(&b);
+    assert_eq!(second.len(), 2, "{second:?}");
+    assert!(second.iter().all(|t| !first.contains(t)));
+    assert_eq!(b.find("nav.pages [aria-current=page]").text(), "2");
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
+fn choosing_a_page_size_shows_that_many_hits() {
+    browser::require();
+    let archive = twelve_stories();
+    let server = Server::start(&archive.index());
+    for javascript in [true, false] {
+        let b = Browser::start_with(javascript);
+        b.goto(&server.at("?q=cocoa"));
+        b.find("#results li.hit");
+        assert_eq!(hit_titles(&b).len(), 10, "ten by default");
+        let before = b.url();
+        b.find("#per-page option[value='25']").click();
+        if !javascript {
+            b.find("#search button[type=submit]").click();
+        }
+        b.wait_for_navigation(&before);
+        b.find("#results li.hit");
+        assert_eq!(
+            hit_titles(&b).len(),
+            12,
+            "all twelve on one page (JavaScript {javascript})"
+        );
+        assert!(b.url().contains("per_page=25"), "{}", b.url());
+        assert!(b.find_all("nav.pages a[rel=next]").is_empty(), "one page");
+        assert_eq!(
+            b.find("#per-page").prop("value"),
+            "25",
+            "the choice is kept"
+        );
+        // The next page keeps the size.
+        b.goto(&server.at("?q=cocoa&per_page=10"));
+        b.find("#results li.hit");
+        let next = b.find("nav.pages a[rel=next]").prop("href");
+        assert!(!next.contains("per_page"), "ten is the default: {next}");
+        b.goto(&server.at("?q=cocoa&per_page=25&sort=oldest"));
+        assert_eq!(hit_titles(&b).len(), 12);
+    }
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
+fn submitting_the_form_puts_no_empty_parameters_in_the_url() {
+    browser::require();
+    let archive = cocoa_archive();
+    let server = Server::start(&archive.index());
+    for javascript in [true, false] {
+        let b = Browser::start_with(javascript);
+        search_by_typing(&b, &server, "cocoa");
+        let url = b.url();
+        assert!(url.ends_with("/?q=cocoa"), "JavaScript {javascript}: {url}");
+        assert_eq!(hit_titles(&b).len(), 5);
+        // A date and a sort order set are kept, the rest left out.
+        b.find("#sort option[value='oldest']").click();
+        if !javascript {
+            b.find("#search button[type=submit]").click();
+        }
+        b.wait_until("the sorted page", |b| b.url().contains("sort=oldest"));
+        b.find("#results li.hit");
+        let url = b.url();
+        assert!(
+            url.ends_with("/?q=cocoa&sort=oldest"),
+            "JavaScript {javascript}: {url}"
+        );
+        // An old shared address with empty fields still works, and is tidied.
+        b.goto(&server.at("?q=cocoa&from=&to=&sort=relevance"));
+        b.find("#results li.hit");
+        assert!(b.url().ends_with("/?q=cocoa"), "{}", b.url());
+    }
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
+fn each_hits_similar_link_lists_articles_like_it() {
+    let (_archive, server, b) = cocoa_session(true);
+    b.goto(&server.at("?q=cocoa"));
+    b.find("#results li.hit");
+    let hits = b.find_all("#results li.hit");
+    assert_eq!(hits.len(), 5);
+    for hit in &hits {
+        assert_eq!(
+            hit.find_all("a.similar").len(),
+            1,
+            "one similar link per hit"
+        );
+    }
+    let title = hit_titles(&b)[0].clone();
+    let before = b.url();
+    hits[0].find_all("a.similar")[0].click();
+    b.wait_for_navigation(&before);
+    b.find("#similar li");
+    assert_eq!(b.text("#article h1"), title, "the hit's own article");
+    let similar: Vec<String> = b
+        .find_all("#similar li a")
+        .iter()
+        .map(|a| a.text())
+        .collect();
+    assert!(
+        !similar.is_empty() && !similar.contains(&title),
+        "{similar:?}"
+    );
+    assert!(b.url().contains("#similar"), "{}", b.url());
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
+fn the_next_page_link_shows_the_following_hits() {
+    browser::require();
+    let archive = twelve_stories();
     let server = Server::start(&archive.index());
     let b = Browser::start();
     b.goto(&server.at("?q=cocoa"));

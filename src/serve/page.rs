@@ -11,12 +11,12 @@ use std::borrow::Cow;
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::api::{self, FACETS_SHOWN};
-use super::params::{Params, MAX_OFFSET, MAX_QUERY_CHARS, NARROW};
+use super::params::{Params, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, NARROW};
 use super::{blocking, check_query, Failure, Shared};
 use crate::answer::{self, Searched};
 use crate::facets::FacetCount;
@@ -26,8 +26,10 @@ use crate::show::{self, Shown};
 use crate::snippet::Highlighted;
 use crate::timeline::{Period, Scale, Timeline};
 
-/// Hits per page.
+/// Hits per page, unless the reader chooses another of [`PAGE_SIZES`].
 pub(super) const PER_PAGE: usize = 10;
+/// The page sizes offered (`per_page=`); the largest is the API's `limit` cap.
+const PAGE_SIZES: [usize; 4] = [PER_PAGE, 25, 50, MAX_LIMIT];
 /// Snippet length on the search page, a little longer than the API's
 /// [`crate::snippet::DEFAULT_CHARS`].
 pub(super) const PAGE_SNIPPET_CHARS: usize = 240;
@@ -54,6 +56,8 @@ pub(super) struct View {
     scale: Scale,
     /// 1-based.
     page: usize,
+    /// Hits per page, when not [`PER_PAGE`] (`per_page=25`).
+    per_page: Option<usize>,
 }
 
 /// A filter the facets set: its parameter, the field's name in the page, and its label.
@@ -104,8 +108,16 @@ const FIELDS: [Field; 4] = [
 impl View {
     pub(super) fn from_params(p: &Params) -> Result<View, Failure> {
         let filters = p.filters()?;
+        let per_page = p.number("per_page", PER_PAGE, MAX_LIMIT, "choose 10, 25, 50 or 100")?;
+        if !PAGE_SIZES.contains(&per_page) {
+            let offered: Vec<String> = PAGE_SIZES.iter().map(|n| n.to_string()).collect();
+            return Err(Failure::bad(format!(
+                "per_page {per_page} is not offered: give one of {}",
+                offered.join(", ")
+            )));
+        }
         let page = p
-            .number("page", 1, MAX_OFFSET / PER_PAGE + 1, NARROW)?
+            .number("page", 1, MAX_OFFSET / per_page + 1, NARROW)?
             .max(1);
         Ok(View {
             q: p.query()?.unwrap_or_default(),
@@ -119,7 +131,24 @@ impl View {
             undated: filters.undated,
             scale: p.word("scale")?.unwrap_or_default(),
             page,
+            per_page: (per_page != PER_PAGE).then_some(per_page),
         })
+    }
+
+    fn per_page(&self) -> usize {
+        self.per_page.unwrap_or(PER_PAGE)
+    }
+
+    /// How the page is cut, for its links: `&per_page=25&page=2` (nothing for the defaults).
+    fn paging(&self) -> String {
+        let mut out = String::new();
+        if let Some(n) = self.per_page {
+            out.push_str(&format!("&per_page={n}"));
+        }
+        if self.page > 1 {
+            out.push_str(&format!("&page={}", self.page));
+        }
+        out
     }
 
     fn values(&self, field: Field) -> &Vec<String> {
@@ -204,9 +233,7 @@ impl View {
         if self.scale == Scale::Count {
             out.push_str("&scale=count");
         }
-        if self.page > 1 {
-            out.push_str(&format!("&page={}", self.page));
-        }
+        out.push_str(&self.paging());
         out
     }
 
@@ -248,11 +275,7 @@ impl View {
 
     fn article_href(&self, id: &str) -> String {
         // The search rides along, so the article can mark its words and lead back to it.
-        let mut href = format!("/article/{id}?{}", self.search_params());
-        if self.page > 1 {
-            href.push_str(&format!("&page={}", self.page));
-        }
-        href
+        format!("/article/{id}?{}{}", self.search_params(), self.paging())
     }
 
     /// The Atom feed of the search's newest matches (an empty box with filters: every
@@ -316,6 +339,9 @@ pub(crate) async fn home(State(state): State<Shared>, RawQuery(raw): RawQuery) -
             return error_page(&view, failure);
         }
     };
+    if let Some(tidy) = tidied(&p, &view) {
+        return Redirect::to(&tidy).into_response();
+    }
     if view.q.is_empty() && !view.has_filters() {
         let articles = state.reader.searcher().num_docs();
         return html_response(StatusCode::OK, layout("dateline", &view, landing(articles)));
@@ -323,8 +349,8 @@ pub(crate) async fn home(State(state): State<Shared>, RawQuery(raw): RawQuery) -
     let request = crate::search::Request {
         query: view.query(),
         filters: view.filters(),
-        limit: PER_PAGE,
-        offset: (view.page - 1) * PER_PAGE,
+        limit: view.per_page(),
+        offset: (view.page - 1) * view.per_page(),
         sort: view.sort,
         snippet_chars: PAGE_SNIPPET_CHARS,
         facets: Some(FACETS_SHOWN),
@@ -339,11 +365,34 @@ pub(crate) async fn home(State(state): State<Shared>, RawQuery(raw): RawQuery) -
                 search_form(&view),
                 results(&view, &searched),
                 Some(&view.feed_href()),
+                ("#results", "Skip to the results"),
             );
             html_response(StatusCode::OK, page)
         }
         Err(failure) => error_page(&view, failure),
     }
+}
+
+/// The page's own address when the request's has parameters that say nothing (a form's
+/// empty fields, the default sort or page): a shared address carries only what was chosen.
+/// The script leaves them out as it submits; this tidies them without it, and old links.
+fn tidied(p: &Params, view: &View) -> Option<String> {
+    let said =
+        |name: &str, default: &str| p.every(name).iter().any(|v| v.is_empty() || *v == default);
+    let noise = ["from", "to", "undated", "scale"]
+        .into_iter()
+        .chain(FIELDS.map(Field::param))
+        .any(|name| said(name, ""))
+        || said("sort", "relevance")
+        || said("page", "1")
+        || said("per_page", &PER_PAGE.to_string());
+    noise.then(|| {
+        if view.q.is_empty() && !view.has_filters() {
+            "/".to_string()
+        } else {
+            view.href()
+        }
+    })
 }
 
 fn error_page(view: &View, failure: Failure) -> Response {
@@ -357,12 +406,18 @@ fn layout(title: &str, view: &View, main: Markup) -> Markup {
 
 /// A whole page: `top` is the form in its header (the search's, or the desk's).
 pub(super) fn document(title: &str, top: Markup, main: Markup) -> Markup {
-    document_with_feed(title, top, main, None)
+    document_with_feed(title, top, main, None, ("#main", "Skip to the content"))
 }
 
 /// [`document`], announcing `feed` (an Atom feed of what it shows) to browsers and feed
-/// readers.
-fn document_with_feed(title: &str, top: Markup, main: Markup, feed: Option<&str>) -> Markup {
+/// readers. `skip` is the first thing Tab reaches: a link past the form to `(target, text)`.
+fn document_with_feed(
+    title: &str,
+    top: Markup,
+    main: Markup,
+    feed: Option<&str>,
+    skip: (&str, &str),
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -377,11 +432,12 @@ fn document_with_feed(title: &str, top: Markup, main: Markup, feed: Option<&str>
                 script src="/static/app.js" defer {}
             }
             body {
+                a.skip href=(skip.0) { (skip.1) }
                 header.top {
                     a.brand href="/" { "dateline" }
                     (top)
                 }
-                main { (main) }
+                main #main tabindex="-1" { (main) }
             }
         }
     }
@@ -427,6 +483,14 @@ fn search_form(view: &View) -> Markup {
                         option value="relevance" selected[sort(SortOrder::Relevance)] { "Relevance" }
                         option value="newest" selected[sort(SortOrder::Newest)] { "Newest first" }
                         option value="oldest" selected[sort(SortOrder::Oldest)] { "Oldest first" }
+                    }
+                }
+                div.field {
+                    label for="per-page" { "Per page" }
+                    select #per-page name="per_page" {
+                        @for n in PAGE_SIZES {
+                            option value=(n) selected[view.per_page() == n] { (n) }
+                        }
                     }
                 }
             }
@@ -475,8 +539,8 @@ pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
 fn results(view: &View, searched: &Searched) -> Markup {
     let r = &searched.results;
     let listed = r.total_hits + r.partial_hits;
-    let pages = listed.div_ceil(PER_PAGE).max(1);
-    let last_page = pages.min(MAX_OFFSET / PER_PAGE + 1);
+    let pages = listed.div_ceil(view.per_page()).max(1);
+    let last_page = pages.min(MAX_OFFSET / view.per_page() + 1);
     html! {
         div.summary-row {
             p #summary {
@@ -528,9 +592,6 @@ fn results(view: &View, searched: &Searched) -> Markup {
             }
         }
         (active_filters(view))
-        @if let Some(t) = &searched.timeline {
-            (timeline(view, t))
-        }
         div.layout {
             section.hits aria-label="Results" {
                 @if r.hits.is_empty() {
@@ -545,6 +606,19 @@ fn results(view: &View, searched: &Searched) -> Markup {
                         @if view.page > 1 {
                             a rel="prev" href=(view.with_page(view.page - 1)) { "← Previous" }
                         }
+                        @for n in page_numbers(view.page, last_page) {
+                            @match n {
+                                Some(n) if n == view.page => {
+                                    span.page-number aria-current="page" { (thousands(n as u64)) }
+                                }
+                                Some(n) => {
+                                    a.page-number href=(view.with_page(n)) aria-label={ "Page " (n) } {
+                                        (thousands(n as u64))
+                                    }
+                                }
+                                None => { span.gap aria-hidden="true" { "…" } }
+                            }
+                        }
                         span.page-of { "Page " (view.page) " of " (thousands(pages as u64)) }
                         @if view.page < last_page {
                             a rel="next" href=(view.with_page(view.page + 1)) { "Next →" }
@@ -552,7 +626,8 @@ fn results(view: &View, searched: &Searched) -> Markup {
                     }
                 }
             }
-            @if let Some(f) = &r.facets {
+            // Nothing found, nothing to refine: no boxes of "None named".
+            @if let Some(f) = r.facets.as_ref().filter(|_| listed > 0) {
                 aside #facets aria-label="Refine" {
                     h2 { "Refine" }
                     (facet(view, Field::Author, &f.authors))
@@ -562,7 +637,26 @@ fn results(view: &View, searched: &Searched) -> Markup {
                 }
             }
         }
+        // After the results in the page (and so in tab order), above them on screen (the
+        // stylesheet's `order`): its many bars come after the hits for a keyboard.
+        @if let Some(t) = &searched.timeline {
+            (timeline(view, t))
+        }
     }
+}
+
+/// The page numbers to link: the first, the last, and two either side of `page`; None for
+/// a gap between them.
+fn page_numbers(page: usize, last: usize) -> Vec<Option<usize>> {
+    let mut out: Vec<Option<usize>> = Vec::new();
+    for n in 1..=last {
+        if n == 1 || n == last || n.abs_diff(page) <= 2 {
+            out.push(Some(n));
+        } else if out.last() != Some(&None) {
+            out.push(None);
+        }
+    }
+    out
 }
 
 /// The hits, numbered from the page's first, the partial matches after a divider.
@@ -665,6 +759,7 @@ fn hit_item(view: &View, hit: &Hit) -> Markup {
                     span.missing { "missing: " (safe(&hit.missing.join(", "))) }
                 }
                 code.id { (hit.id) }
+                a.similar href={ (view.article_href(&hit.id)) "#similar" } { "similar articles" }
             }
             p.snippet { (PreEscaped(hit.snippet.to_marked_html(safe))) }
         }

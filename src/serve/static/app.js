@@ -12,11 +12,30 @@
     q.focus();
     q.select();
   });
-  // A new sort order shows at once.
-  var sort = document.getElementById("sort");
-  if (sort && sort.form) {
-    sort.addEventListener("change", function () {
-      sort.form.submit();
+  // A new sort order or page size shows at once.
+  ["sort", "per-page"].forEach(function (id) {
+    var select = document.getElementById(id);
+    if (select && select.form) {
+      select.addEventListener("change", function () {
+        select.form.requestSubmit();
+      });
+    }
+  });
+  // The search's address carries only what was chosen: no empty fields, no defaults
+  // (the server tidies them too, with a redirect, when this script is off).
+  var DEFAULTS = { sort: "relevance", per_page: "10" };
+  var search = document.getElementById("search");
+  if (search) {
+    search.addEventListener("submit", function (e) {
+      var params = new URLSearchParams();
+      new FormData(search).forEach(function (value, name) {
+        var v = String(value).trim();
+        if (!v || DEFAULTS[name] === v) return;
+        params.append(name, v);
+      });
+      e.preventDefault();
+      var query = params.toString();
+      location.assign(search.getAttribute("action") + (query ? "?" + query : ""));
     });
   }
 
