@@ -477,6 +477,61 @@ fn export_streams_every_match_as_the_cli_writes_it() {
 }
 
 #[test]
+fn export_names_the_file_after_the_query() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    for (query, name) in [
+        ("q=crude+oil&format=csv", "dateline-crude-oil.csv"),
+        (
+            "q=title%3A%22Oil+%C3%9Cber%22&format=jsonl",
+            "dateline-title-oil-über.jsonl",
+        ),
+        ("q=*&format=ris", "dateline-all.ris"),
+    ] {
+        let r = s.get(&format!("/api/export?{query}"));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let disposition = r.header("content-disposition").unwrap();
+        let ascii: String = name
+            .chars()
+            .map(|c| if c.is_ascii() { c } else { '_' })
+            .collect();
+        assert!(
+            disposition.contains(&format!("filename=\"{ascii}\"")),
+            "{disposition}"
+        );
+        let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
+        assert!(
+            disposition.contains(&format!("filename*=UTF-8''{encoded}")),
+            "{disposition}"
+        );
+    }
+}
+
+#[test]
+fn export_with_bom_starts_the_csv_with_a_byte_order_mark() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    let plain = s.get("/api/export?format=csv&q=oil").body;
+    let r = s.get("/api/export?format=csv&q=oil&bom=1");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body, format!("\u{feff}{plain}"));
+    assert_eq!(
+        r.body,
+        a.stdout(&["search", "oil", "--format", "csv", "--bom"])
+    );
+    let r = s.get("/api/export?format=jsonl&q=oil&bom=1");
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("export as csv"));
+    // The results page offers it beside the plain CSV.
+    let page = s.page("/?q=crude+oil");
+    let link = "<a id=\"export-csv-excel\" href=\"/api/export?format=csv&amp;q=crude+oil&amp;bom=1\" download>CSV for Excel</a>";
+    assert!(page.contains(link), "{page}");
+}
+
+#[test]
 fn export_writes_citations_with_their_media_types() {
     let a = wire();
     let s = Server::start(&a, &[]);
@@ -484,12 +539,12 @@ fn export_writes_citations_with_their_media_types() {
         (
             "ris",
             "application/x-research-info-systems",
-            "dateline-export.ris",
+            "dateline-oil.ris",
         ),
         (
             "csljson",
             "application/vnd.citationstyles.csl+json",
-            "dateline-export.json",
+            "dateline-oil.json",
         ),
     ] {
         let r = s.get(&format!("/api/export?format={format}&q=oil&sort=oldest"));

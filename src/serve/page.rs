@@ -505,6 +505,8 @@ fn results(view: &View, searched: &Searched) -> Markup {
                     "Export all matches: "
                     a #export-csv href=(view.export_href("csv")) download { "CSV" }
                     " · "
+                    a #export-csv-excel href={ (view.export_href("csv")) "&bom=1" } download { "CSV for Excel" }
+                    " · "
                     a #export-jsonl href=(view.export_href("jsonl")) download { "JSON Lines" }
                     " · cite them: "
                     a #export-ris href=(view.export_href("ris")) download { "RIS" }
