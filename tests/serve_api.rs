@@ -1075,6 +1075,53 @@ fn article_page_shows_text_metadata_copies_and_similar_articles() {
 }
 
 #[test]
+fn article_page_gives_its_provenance_without_the_servers_path_and_a_citation() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    let page = s.page("/?q=cocoa+council");
+    let href = unescape(attr_after(&page, "class=\"title\"", "href"));
+    let article = s.page(&href);
+    // The file as named within its collection's folder, never where the server keeps it.
+    let root = a.articles().display().to_string();
+    assert!(!article.contains(&root), "{article}");
+    let file = between(&article, "<dd class=\"from\"><code>", "</code>");
+    assert!(file == "cocoa/a.txt" || file == "cocoa/b.txt", "{file}");
+    assert!(article.contains("<dt>Collection</dt><dd class=\"collection\">articles</dd>"));
+    let words: usize = between(&article, "<dd class=\"words\">", "</dd>")
+        .parse()
+        .unwrap();
+    assert!((20..=26).contains(&words), "{words}");
+    let id = href
+        .trim_start_matches("/article/")
+        .split('?')
+        .next()
+        .unwrap();
+    assert!(article.contains(&format!("<code class=\"id\">{id}</code>")));
+    // The citation: outlet, headline, byline, date, then the link to this page.
+    let citation = between(&article, "<p id=\"citation\">", "</p>");
+    assert!(citation.contains("Reuters. “Cocoa"), "{citation}");
+    assert!(citation.contains("Dee Ray. 2 March 1987."), "{citation}");
+    assert!(
+        citation.contains(&format!("<span id=\"citation-link\">/article/{id}</span>")),
+        "{citation}"
+    );
+    assert!(article
+        .contains("<button id=\"copy-citation\" type=\"button\" hidden>Copy citation</button>"));
+}
+
+/// The text of `page` between the first `start` and the `end` after it.
+fn between<'a>(page: &'a str, start: &str, end: &str) -> &'a str {
+    let from = page
+        .find(start)
+        .unwrap_or_else(|| panic!("{start} missing"))
+        + start.len();
+    let len = page[from..]
+        .find(end)
+        .unwrap_or_else(|| panic!("{end} missing"));
+    &page[from..from + len]
+}
+
+#[test]
 fn new_commits_show_up_without_a_restart() {
     let a = wire();
     let s = Server::start(&a, &[]);

@@ -780,18 +780,19 @@ pub(crate) async fn article(
             show::copies(searcher, &st.open, address, COPIES_SHOWN).map_err(Failure::internal)?;
         let similar = answer::similar(searcher, &st.open, address, SIMILAR_SHOWN)
             .map_err(Failure::internal)?;
-        Ok((shown, copies, similar.hits))
+        let within = path_in_collection(&st.open.meta, &shown.path);
+        Ok((shown, within, copies, similar.hits))
     })
     .await;
     match found {
-        Ok((shown, copies, similar)) => {
+        Ok((shown, within, copies, similar)) => {
             let title = format!("{} – dateline", shown.title.text);
             html_response(
                 StatusCode::OK,
                 layout(
                     &title,
                     &view,
-                    article_page(&view, &shown, &copies, &similar),
+                    article_page(&view, &shown, &within, &copies, &similar),
                 ),
             )
         }
@@ -805,13 +806,62 @@ fn is_web_url(url: &str) -> bool {
     lower.starts_with("https://") || lower.starts_with("http://")
 }
 
-fn article_page(view: &View, a: &Shown, copies: &[Hit], similar: &[Hit]) -> Markup {
+/// An article's file as named within the folder of its collection (`earn/0001.txt`): the
+/// server's own absolute path is no reader's business and no use in a citation.
+fn path_in_collection(meta: &crate::index_dir::Meta, path: &str) -> String {
+    let path = std::path::Path::new(path);
+    meta.roots
+        .iter()
+        .filter_map(|root| path.strip_prefix(root).ok())
+        .min_by_key(|rest| rest.as_os_str().len())
+        .or_else(|| path.file_name().map(std::path::Path::new))
+        .map(|rest| rest.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// How the article is cited: outlet, "headline", byline, date; the link follows it.
+fn citation(a: &Shown) -> String {
+    let mut parts = Vec::new();
+    if let Some(outlet) = a.source.as_ref().or(a.collection.as_ref()) {
+        parts.push(outlet.clone());
+    }
+    let title = a.title.text.trim();
+    parts.push(format!(
+        "\u{201c}{}\u{201d}",
+        if title.is_empty() {
+            "(untitled)"
+        } else {
+            title
+        }
+    ));
+    if !a.authors.is_empty() {
+        parts.push(a.authors.join(", "));
+    }
+    if let Some(d) = a.date {
+        parts.push(d.format("%-d %B %Y").to_string());
+    }
+    parts.join(". ") + "."
+}
+
+fn article_page(view: &View, a: &Shown, within: &str, copies: &[Hit], similar: &[Hit]) -> Markup {
     let back = if view.q.is_empty() && !view.has_filters() {
         "/".to_string()
     } else {
         view.href()
     };
-    let from = output::location(&a.path, a.member.as_deref(), a.line, a.record);
+    let from = output::location(within, a.member.as_deref(), a.line, a.record);
+    let words = a
+        .body
+        .text
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count();
+    // The original's web address when it has one, else this page (made absolute in the
+    // browser, which knows the address it was reached by).
+    let link = match &a.url {
+        Some(u) if is_web_url(u) => u.clone(),
+        _ => format!("/article/{}", a.id),
+    };
     html! {
         a #back href=(back) { "← Back to the search" }
         article #article {
@@ -829,8 +879,17 @@ fn article_page(view: &View, a: &Shown, copies: &[Hit], similar: &[Hit]) -> Mark
                         @else { (safe(u)) }
                     }
                 }
-                dt { "From" } dd.from { code { (from) } }
+                dt { "Words" } dd.words { (thousands(words as u64)) }
+                dt { "File" } dd.from { code { (from) } }
                 dt { "Id" } dd { code.id { (a.id) } }
+            }
+            div.cite {
+                p #citation {
+                    span.text { (safe(&citation(a))) } " "
+                    span #citation-link { (safe(&link)) }
+                }
+                button #copy-citation type="button" hidden { "Copy citation" }
+                span #copy-status role="status" {}
             }
             div.body {
                 @for para in a.body.marked_paragraphs(safe) { p { (PreEscaped(para)) } }
