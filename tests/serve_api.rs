@@ -1075,6 +1075,38 @@ fn article_page_shows_text_metadata_copies_and_similar_articles() {
 }
 
 #[test]
+fn start_page_names_its_collections_their_dates_and_an_example_from_them() {
+    let a = wire();
+    let bbc = a.root().join("bbc/tech");
+    std::fs::create_dir_all(&bbc).unwrap();
+    std::fs::write(
+        bbc.join("001.txt"),
+        "Chips sell well\n\nChip makers sold more chips.\n",
+    )
+    .unwrap();
+    a.cmd()
+        .args(["index", "--index"])
+        .arg(a.index())
+        .arg(a.articles())
+        .arg(a.root().join("bbc"))
+        .assert()
+        .success();
+    let s = Server::start(&a, &[]);
+    let page = s.page("/");
+    let list = between(&page, "<ul id=\"collections\"", "</ul>");
+    assert!(
+        list.contains(">articles</a>: 27 articles, <span class=\"dates\">1 January 1987 to 24 April 1987</span>"),
+        "{list}"
+    );
+    assert!(list.contains(">bbc</a>: 1 article, undated"), "{list}");
+    assert!(list.contains("href=\"/?q=&amp;collection=bbc\""), "{list}");
+    // The placeholder is a query this archive answers: words of its newest article's title.
+    let placeholder = unescape(attr_after(&page, "id=\"q\"", "placeholder"));
+    assert_eq!(placeholder, "e.g. prices story");
+    assert!(!a.titles("prices story", &[]).is_empty());
+}
+
+#[test]
 fn article_page_gives_its_provenance_without_the_servers_path_and_a_citation() {
     let a = wire();
     let s = Server::start(&a, &[]);

@@ -318,7 +318,14 @@ pub(crate) async fn home(State(state): State<Shared>, RawQuery(raw): RawQuery) -
     };
     if view.q.is_empty() && !view.has_filters() {
         let articles = state.reader.searcher().num_docs();
-        return html_response(StatusCode::OK, layout("dateline", &view, landing(articles)));
+        let about = archive_overview(&state).await;
+        let example = about.example.as_deref().unwrap_or(DEFAULT_PLACEHOLDER);
+        let page = document(
+            "dateline",
+            search_form_with(&view, example),
+            landing(articles, &about),
+        );
+        return html_response(StatusCode::OK, page);
     }
     let request = crate::search::Request {
         query: view.query(),
@@ -387,7 +394,91 @@ fn document_with_feed(title: &str, top: Markup, main: Markup, feed: Option<&str>
     }
 }
 
+/// The search box's placeholder where no example from the archive is at hand.
+const DEFAULT_PLACEHOLDER: &str = "words, a \"phrase\", author:name";
+/// Most collections the start page names, each with its dates.
+const COLLECTIONS_NAMED: usize = 12;
+
 fn search_form(view: &View) -> Markup {
+    search_form_with(view, DEFAULT_PLACEHOLDER)
+}
+
+/// A collection as the start page names it: its name, articles, and first and last dated day.
+type Collection = (String, u64, Option<(NaiveDate, NaiveDate)>);
+
+/// What the start page says of the archive: its collections with the dates each covers,
+/// and an example query drawn from it.
+#[derive(Debug, Default)]
+struct Overview {
+    collections: Vec<Collection>,
+    example: Option<String>,
+}
+
+/// The archive's [`Overview`], from searches for everything, newest and oldest first (each
+/// cached, as every search). A failed search leaves its part out: the start page still lets a
+/// reader search.
+async fn archive_overview(state: &Shared) -> Overview {
+    let every = |collections: Vec<String>, sort: SortOrder| crate::search::Request {
+        query: "*".into(),
+        filters: crate::query::Filters {
+            collections,
+            ..Default::default()
+        },
+        limit: 1,
+        sort,
+        snippet_chars: 0,
+        facets: Some(FACETS_SHOWN),
+        ..Default::default()
+    };
+    let Ok(all) = super::search(state, every(Vec::new(), SortOrder::Newest), false, None).await
+    else {
+        return Overview::default();
+    };
+    let example = all
+        .results
+        .hits
+        .first()
+        .and_then(|h| example_query(&h.title.text));
+    let first_date = |s: Result<Searched, Failure>| {
+        s.ok()
+            .and_then(|s| s.results.hits.first().and_then(|h| h.date))
+            .map(|d| d.date())
+    };
+    let mut collections = Vec::new();
+    let named = all
+        .results
+        .facets
+        .map(|f| f.collections)
+        .unwrap_or_default();
+    for c in named.into_iter().take(COLLECTIONS_NAMED) {
+        let one = || vec![c.value.clone()];
+        let newest =
+            first_date(super::search(state, every(one(), SortOrder::Newest), false, None).await);
+        let oldest =
+            first_date(super::search(state, every(one(), SortOrder::Oldest), false, None).await);
+        collections.push((c.value, c.count, oldest.zip(newest)));
+    }
+    Overview {
+        collections,
+        example,
+    }
+}
+
+/// A query that finds `title`'s article: its two longest words, in the title's order.
+fn example_query(title: &str) -> Option<String> {
+    let words: Vec<&str> = title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 4 && w.chars().all(char::is_alphabetic))
+        .collect();
+    let mut longest: Vec<usize> = (0..words.len()).collect();
+    longest.sort_by_key(|&i| std::cmp::Reverse(words[i].chars().count()));
+    longest.truncate(2);
+    longest.sort_unstable();
+    let picked: Vec<String> = longest.iter().map(|&i| words[i].to_lowercase()).collect();
+    (!picked.is_empty()).then(|| format!("e.g. {}", picked.join(" ")))
+}
+
+fn search_form_with(view: &View, placeholder: &str) -> Markup {
     let date = |d: Option<NaiveDate>| {
         d.map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_default()
@@ -400,7 +491,7 @@ fn search_form(view: &View) -> Markup {
                 div.query-box {
                     input #q name="q" type="search" value=(view.q) maxlength=(MAX_QUERY_CHARS)
                         autocomplete="off" aria-describedby="q-hint"
-                        placeholder="e.g. THAAD South Korea";
+                        placeholder=(safe(placeholder));
                     button type="submit" { "Search" }
                 }
                 p #q-hint .hint {
@@ -439,10 +530,27 @@ fn search_form(view: &View) -> Markup {
     }
 }
 
-fn landing(articles: u64) -> Markup {
+fn landing(articles: u64, about: &Overview) -> Markup {
     html! {
         section.landing {
             p #summary { (thousands(articles)) " articles in the archive." }
+            @if !about.collections.is_empty() {
+                ul #collections aria-label="Collections" {
+                    @for (name, count, dates) in &about.collections {
+                        li {
+                            a.collection href=(View { collections: vec![name.clone()], page: 1, ..View::default() }.href()) {
+                                (safe(name))
+                            }
+                            ": " (plural(*count as usize, "article", "articles"))
+                            @if let Some((first, last)) = dates {
+                                ", " span.dates { (first.format("%-d %B %Y")) " to " (last.format("%-d %B %Y")) }
+                            } @else {
+                                ", undated"
+                            }
+                        }
+                    }
+                }
+            }
             p { "Type words to search; every search can be bookmarked and shared." }
             p {
                 "Try " a href="/?q=%2A&sort=newest" { "the newest articles" } "."
