@@ -245,6 +245,10 @@ pub struct SearchArgs {
     /// tab or CR gets a leading ' so a spreadsheet shows it rather than runs it)
     #[arg(long, requires = "format")]
     pub csv_raw: bool,
+    /// With --format csv: start the file with a UTF-8 byte order mark, so that Excel reads
+    /// accented letters and symbols such as £ correctly
+    #[arg(long, requires = "format")]
+    pub bom: bool,
     /// With --format csv or jsonl: after the articles with every word, also write those with
     /// only some of them, each marked (partial: true, and the words it is missing)
     #[arg(long, requires = "format")]

@@ -214,6 +214,7 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
             format,
             csv_raw: args.csv_raw,
             partial: args.partial,
+            bom: args.bom,
         };
         if let Some(refusal) = options.refusal() {
             anyhow::bail!(refusal);
@@ -666,6 +667,7 @@ fn alert_check(args: AlertCheckArgs) -> Result<ExitCode> {
             format,
             csv_raw: args.csv_raw,
             partial: false,
+            bom: false,
         };
         let mut rows = output::RowWriter::new(options, &[], &mut out).context("writing output")?;
         for unseen in &found_new {

@@ -105,12 +105,20 @@ pub struct Options {
     pub csv_raw: bool,
     /// Write the partial matches (only some of the words) after the counted set, marked.
     pub partial: bool,
+    /// CSV: start with a UTF-8 byte order mark, which Excel needs to read the text as UTF-8.
+    pub bom: bool,
 }
 
 impl Options {
     /// Why these options cannot be written together, in one line with the fix; `None` when
     /// they can.
     pub fn refusal(&self) -> Option<String> {
+        if self.bom && self.format != Format::Csv {
+            return Some(format!(
+                "a byte order mark (bom) is for csv, not {}: leave out bom, or export as csv",
+                self.format
+            ));
+        }
         (self.partial && !self.format.marks_partial()).then(|| {
             format!(
                 "{} has no field to mark a partial match: leave out partial, or use csv or jsonl",

@@ -99,6 +99,35 @@ fn csv_has_every_match_quoted() {
 }
 
 #[test]
+fn bom_starts_the_csv_with_a_byte_order_mark_for_excel() {
+    let a = quotas();
+    a.article(
+        "pound.txt",
+        "Quota paid £5.05",
+        "",
+        "2017-03-02",
+        "A quota.",
+    );
+    a.index_json(&[]);
+    let plain = export(&a, "csv", &[]);
+    let text = export(&a, "csv", &["--bom"]);
+    // Excel reads UTF-8 only when the file starts with EF BB BF; the rest is unchanged.
+    assert_eq!(text, format!("\u{feff}{plain}"));
+    assert!(text.contains("£5.05"));
+    let refused = a
+        .cmd()
+        .args(["search", "quota", "--format", "jsonl", "--bom", "--index"])
+        .arg(a.index())
+        .assert()
+        .failure()
+        .get_output()
+        .stderr
+        .clone();
+    let refused = String::from_utf8(refused).unwrap();
+    assert!(refused.contains("export as csv"), "{refused}");
+}
+
+#[test]
 fn jsonl_has_every_match_with_author_arrays_in_sort_order() {
     let a = quotas();
     let text = export(&a, "jsonl", &["--sort", "oldest", "--limit", "3"]);

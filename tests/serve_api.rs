@@ -477,6 +477,61 @@ fn export_streams_every_match_as_the_cli_writes_it() {
 }
 
 #[test]
+fn export_names_the_file_after_the_query() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    for (query, name) in [
+        ("q=crude+oil&format=csv", "dateline-crude-oil.csv"),
+        (
+            "q=title%3A%22Oil+%C3%9Cber%22&format=jsonl",
+            "dateline-title-oil-über.jsonl",
+        ),
+        ("q=*&format=ris", "dateline-all.ris"),
+    ] {
+        let r = s.get(&format!("/api/export?{query}"));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let disposition = r.header("content-disposition").unwrap();
+        let ascii: String = name
+            .chars()
+            .map(|c| if c.is_ascii() { c } else { '_' })
+            .collect();
+        assert!(
+            disposition.contains(&format!("filename=\"{ascii}\"")),
+            "{disposition}"
+        );
+        let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
+        assert!(
+            disposition.contains(&format!("filename*=UTF-8''{encoded}")),
+            "{disposition}"
+        );
+    }
+}
+
+#[test]
+fn export_with_bom_starts_the_csv_with_a_byte_order_mark() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    let plain = s.get("/api/export?format=csv&q=oil").body;
+    let r = s.get("/api/export?format=csv&q=oil&bom=1");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body, format!("\u{feff}{plain}"));
+    assert_eq!(
+        r.body,
+        a.stdout(&["search", "oil", "--format", "csv", "--bom"])
+    );
+    let r = s.get("/api/export?format=jsonl&q=oil&bom=1");
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("export as csv"));
+    // The results page offers it beside the plain CSV.
+    let page = s.page("/?q=crude+oil");
+    let link = "<a id=\"export-csv-excel\" href=\"/api/export?format=csv&amp;q=crude+oil&amp;bom=1\" download>CSV for Excel</a>";
+    assert!(page.contains(link), "{page}");
+}
+
+#[test]
 fn export_writes_citations_with_their_media_types() {
     let a = wire();
     let s = Server::start(&a, &[]);
@@ -484,12 +539,12 @@ fn export_writes_citations_with_their_media_types() {
         (
             "ris",
             "application/x-research-info-systems",
-            "dateline-export.ris",
+            "dateline-oil.ris",
         ),
         (
             "csljson",
             "application/vnd.citationstyles.csl+json",
-            "dateline-export.json",
+            "dateline-oil.json",
         ),
     ] {
         let r = s.get(&format!("/api/export?format={format}&q=oil&sort=oldest"));
@@ -1029,6 +1084,85 @@ fn article_page_shows_text_metadata_copies_and_similar_articles() {
     assert_eq!(r.status, 404);
     assert!(r.content_type.starts_with("text/html"));
     assert_eq!(s.get("/article/..%2Fetc%2Fpasswd").status, 404);
+}
+
+#[test]
+fn start_page_names_its_collections_their_dates_and_an_example_from_them() {
+    let a = wire();
+    let bbc = a.root().join("bbc/tech");
+    std::fs::create_dir_all(&bbc).unwrap();
+    std::fs::write(
+        bbc.join("001.txt"),
+        "Chips sell well\n\nChip makers sold more chips.\n",
+    )
+    .unwrap();
+    a.cmd()
+        .args(["index", "--index"])
+        .arg(a.index())
+        .arg(a.articles())
+        .arg(a.root().join("bbc"))
+        .assert()
+        .success();
+    let s = Server::start(&a, &[]);
+    let page = s.page("/");
+    let list = between(&page, "<ul id=\"collections\"", "</ul>");
+    assert!(
+        list.contains(">articles</a>: 27 articles, <span class=\"dates\">1 January 1987 to 24 April 1987</span>"),
+        "{list}"
+    );
+    assert!(list.contains(">bbc</a>: 1 article, undated"), "{list}");
+    assert!(list.contains("href=\"/?q=&amp;collection=bbc\""), "{list}");
+    // The placeholder is a query this archive answers: words of its newest article's title.
+    let placeholder = unescape(attr_after(&page, "id=\"q\"", "placeholder"));
+    assert_eq!(placeholder, "e.g. prices story");
+    assert!(!a.titles("prices story", &[]).is_empty());
+}
+
+#[test]
+fn article_page_gives_its_provenance_without_the_servers_path_and_a_citation() {
+    let a = wire();
+    let s = Server::start(&a, &[]);
+    let page = s.page("/?q=cocoa+council");
+    let href = unescape(attr_after(&page, "class=\"title\"", "href"));
+    let article = s.page(&href);
+    // The file as named within its collection's folder, never where the server keeps it.
+    let root = a.articles().display().to_string();
+    assert!(!article.contains(&root), "{article}");
+    let file = between(&article, "<dd class=\"from\"><code>", "</code>");
+    assert!(file == "cocoa/a.txt" || file == "cocoa/b.txt", "{file}");
+    assert!(article.contains("<dt>Collection</dt><dd class=\"collection\">articles</dd>"));
+    let words: usize = between(&article, "<dd class=\"words\">", "</dd>")
+        .parse()
+        .unwrap();
+    assert!((20..=26).contains(&words), "{words}");
+    let id = href
+        .trim_start_matches("/article/")
+        .split('?')
+        .next()
+        .unwrap();
+    assert!(article.contains(&format!("<code class=\"id\">{id}</code>")));
+    // The citation: outlet, headline, byline, date, then the link to this page.
+    let citation = between(&article, "<p id=\"citation\">", "</p>");
+    assert!(citation.contains("Reuters. “Cocoa"), "{citation}");
+    assert!(citation.contains("Dee Ray. 2 March 1987."), "{citation}");
+    assert!(
+        citation.contains(&format!("<span id=\"citation-link\">/article/{id}</span>")),
+        "{citation}"
+    );
+    assert!(article
+        .contains("<button id=\"copy-citation\" type=\"button\" hidden>Copy citation</button>"));
+}
+
+/// The text of `page` between the first `start` and the `end` after it.
+fn between<'a>(page: &'a str, start: &str, end: &str) -> &'a str {
+    let from = page
+        .find(start)
+        .unwrap_or_else(|| panic!("{start} missing"))
+        + start.len();
+    let len = page[from..]
+        .find(end)
+        .unwrap_or_else(|| panic!("{end} missing"));
+    &page[from..from + len]
 }
 
 #[test]

@@ -104,8 +104,12 @@ pub struct CsvRows<W: Write> {
 
 impl<W: Write> CsvRows<W> {
     /// Writes the header, the `added` columns (`kwic`, `count:LABEL`) after [`COLUMNS`];
-    /// `raw` leaves cells that look like formulas as they are.
-    pub fn new(out: W, raw: bool, added: &[String]) -> io::Result<CsvRows<W>> {
+    /// `raw` leaves cells that look like formulas as they are; `bom` starts the file with
+    /// a UTF-8 byte order mark, without which Excel reads `£` as `Â£`.
+    pub fn new(mut out: W, raw: bool, bom: bool, added: &[String]) -> io::Result<CsvRows<W>> {
+        if bom {
+            out.write_all("\u{feff}".as_bytes())?;
+        }
         let mut w = ::csv::Writer::from_writer(out);
         let added = added
             .iter()

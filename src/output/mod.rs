@@ -57,9 +57,12 @@ impl<W: Write> RowWriter<W> {
     /// [`export::Analysis`] after the others; a CSL-JSON array's opening bracket).
     pub fn new(options: export::Options, added: &[String], out: W) -> io::Result<RowWriter<W>> {
         Ok(match options.format {
-            export::Format::Csv => {
-                RowWriter::Csv(Box::new(csv::CsvRows::new(out, options.csv_raw, added)?))
-            }
+            export::Format::Csv => RowWriter::Csv(Box::new(csv::CsvRows::new(
+                out,
+                options.csv_raw,
+                options.bom,
+                added,
+            )?)),
             export::Format::Jsonl => RowWriter::Jsonl(json::JsonLines::new(out)),
             export::Format::Ris => RowWriter::Ris(cite::RisRecords::new(out)),
             export::Format::Csljson => RowWriter::Csljson(cite::CslItems::new(out)?),

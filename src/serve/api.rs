@@ -234,6 +234,32 @@ impl Write for ToBody {
     }
 }
 
+/// Most letters of a query kept in an export's file name.
+const NAME_CHARS: usize = 60;
+
+/// An export's file name, without its extension, after the query it holds
+/// (`crude oil` → `dateline-crude-oil`; `*` → `dateline-all`): downloads of several searches
+/// stay apart. Only letters and digits are kept, lower-cased, runs of anything else one `-`.
+fn download_name(query: &str) -> String {
+    let mut slug = String::new();
+    for c in query.chars() {
+        if c.is_alphanumeric() {
+            slug.extend(c.to_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+        if slug.chars().count() >= NAME_CHARS {
+            break;
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        "dateline-all".to_string()
+    } else {
+        format!("dateline-{slug}")
+    }
+}
+
 /// `dateline search --format csv|jsonl|ris|csljson`: every match, streamed as it is read.
 pub(crate) async fn export(
     State(state): State<Shared>,
@@ -250,6 +276,7 @@ pub(crate) async fn export(
         format,
         csv_raw: p.flag("csv_raw")?,
         partial: p.flag("partial")?,
+        bom: p.flag("bom")?,
     };
     if let Some(refusal) = options.refusal() {
         return Err(Failure::bad(refusal));
@@ -264,6 +291,7 @@ pub(crate) async fn export(
         ));
     }
     let request = search_request(&p, p.required_query()?, 0)?;
+    let name = download_name(&request.query);
     // A bad query is refused before the body starts.
     let checked = request.clone();
     let counts = analysis.counts.clone();
@@ -313,21 +341,25 @@ pub(crate) async fn export(
         }
     });
     let stream = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
-    let (kind, name) = match format {
-        export::Format::Csv => ("text/csv; charset=utf-8", "dateline-export.csv"),
-        export::Format::Jsonl => ("application/x-ndjson", "dateline-export.jsonl"),
-        export::Format::Ris => ("application/x-research-info-systems", "dateline-export.ris"),
-        export::Format::Csljson => (
-            "application/vnd.citationstyles.csl+json",
-            "dateline-export.json",
-        ),
+    let (kind, extension) = match format {
+        export::Format::Csv => ("text/csv; charset=utf-8", "csv"),
+        export::Format::Jsonl => ("application/x-ndjson", "jsonl"),
+        export::Format::Ris => ("application/x-research-info-systems", "ris"),
+        export::Format::Csljson => ("application/vnd.citationstyles.csl+json", "json"),
     };
+    let name = format!("{name}.{extension}");
+    // `filename` for old clients (ASCII only); `filename*` (RFC 6266) keeps the query's letters.
+    let ascii: String = name
+        .chars()
+        .map(|c| if c.is_ascii() { c } else { '_' })
+        .collect();
+    let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
     Ok((
         [
             (header::CONTENT_TYPE, kind.to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
+                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
             ),
         ],
         Body::from_stream(stream),

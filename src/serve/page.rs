@@ -344,7 +344,14 @@ pub(crate) async fn home(State(state): State<Shared>, RawQuery(raw): RawQuery) -
     }
     if view.q.is_empty() && !view.has_filters() {
         let articles = state.reader.searcher().num_docs();
-        return html_response(StatusCode::OK, layout("dateline", &view, landing(articles)));
+        let about = archive_overview(&state).await;
+        let example = about.example.as_deref().unwrap_or(DEFAULT_PLACEHOLDER);
+        let page = document(
+            "dateline",
+            search_form_with(&view, example),
+            landing(articles, &about),
+        );
+        return html_response(StatusCode::OK, page);
     }
     let request = crate::search::Request {
         query: view.query(),
@@ -443,7 +450,91 @@ fn document_with_feed(
     }
 }
 
+/// The search box's placeholder where no example from the archive is at hand.
+const DEFAULT_PLACEHOLDER: &str = "words, a \"phrase\", author:name";
+/// Most collections the start page names, each with its dates.
+const COLLECTIONS_NAMED: usize = 12;
+
 fn search_form(view: &View) -> Markup {
+    search_form_with(view, DEFAULT_PLACEHOLDER)
+}
+
+/// A collection as the start page names it: its name, articles, and first and last dated day.
+type Collection = (String, u64, Option<(NaiveDate, NaiveDate)>);
+
+/// What the start page says of the archive: its collections with the dates each covers,
+/// and an example query drawn from it.
+#[derive(Debug, Default)]
+struct Overview {
+    collections: Vec<Collection>,
+    example: Option<String>,
+}
+
+/// The archive's [`Overview`], from searches for everything, newest and oldest first (each
+/// cached, as every search). A failed search leaves its part out: the start page still lets a
+/// reader search.
+async fn archive_overview(state: &Shared) -> Overview {
+    let every = |collections: Vec<String>, sort: SortOrder| crate::search::Request {
+        query: "*".into(),
+        filters: crate::query::Filters {
+            collections,
+            ..Default::default()
+        },
+        limit: 1,
+        sort,
+        snippet_chars: 0,
+        facets: Some(FACETS_SHOWN),
+        ..Default::default()
+    };
+    let Ok(all) = super::search(state, every(Vec::new(), SortOrder::Newest), false, None).await
+    else {
+        return Overview::default();
+    };
+    let example = all
+        .results
+        .hits
+        .first()
+        .and_then(|h| example_query(&h.title.text));
+    let first_date = |s: Result<Searched, Failure>| {
+        s.ok()
+            .and_then(|s| s.results.hits.first().and_then(|h| h.date))
+            .map(|d| d.date())
+    };
+    let mut collections = Vec::new();
+    let named = all
+        .results
+        .facets
+        .map(|f| f.collections)
+        .unwrap_or_default();
+    for c in named.into_iter().take(COLLECTIONS_NAMED) {
+        let one = || vec![c.value.clone()];
+        let newest =
+            first_date(super::search(state, every(one(), SortOrder::Newest), false, None).await);
+        let oldest =
+            first_date(super::search(state, every(one(), SortOrder::Oldest), false, None).await);
+        collections.push((c.value, c.count, oldest.zip(newest)));
+    }
+    Overview {
+        collections,
+        example,
+    }
+}
+
+/// A query that finds `title`'s article: its two longest words, in the title's order.
+fn example_query(title: &str) -> Option<String> {
+    let words: Vec<&str> = title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 4 && w.chars().all(char::is_alphabetic))
+        .collect();
+    let mut longest: Vec<usize> = (0..words.len()).collect();
+    longest.sort_by_key(|&i| std::cmp::Reverse(words[i].chars().count()));
+    longest.truncate(2);
+    longest.sort_unstable();
+    let picked: Vec<String> = longest.iter().map(|&i| words[i].to_lowercase()).collect();
+    (!picked.is_empty()).then(|| format!("e.g. {}", picked.join(" ")))
+}
+
+fn search_form_with(view: &View, placeholder: &str) -> Markup {
     let date = |d: Option<NaiveDate>| {
         d.map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_default()
@@ -456,7 +547,7 @@ fn search_form(view: &View) -> Markup {
                 div.query-box {
                     input #q name="q" type="search" value=(view.q) maxlength=(MAX_QUERY_CHARS)
                         autocomplete="off" aria-describedby="q-hint"
-                        placeholder="e.g. THAAD South Korea";
+                        placeholder=(safe(placeholder));
                     button type="submit" { "Search" }
                 }
                 p #q-hint .hint {
@@ -503,10 +594,27 @@ fn search_form(view: &View) -> Markup {
     }
 }
 
-fn landing(articles: u64) -> Markup {
+fn landing(articles: u64, about: &Overview) -> Markup {
     html! {
         section.landing {
             p #summary { (thousands(articles)) " articles in the archive." }
+            @if !about.collections.is_empty() {
+                ul #collections aria-label="Collections" {
+                    @for (name, count, dates) in &about.collections {
+                        li {
+                            a.collection href=(View { collections: vec![name.clone()], page: 1, ..View::default() }.href()) {
+                                (safe(name))
+                            }
+                            ": " (plural(*count as usize, "article", "articles"))
+                            @if let Some((first, last)) = dates {
+                                ", " span.dates { (first.format("%-d %B %Y")) " to " (last.format("%-d %B %Y")) }
+                            } @else {
+                                ", undated"
+                            }
+                        }
+                    }
+                }
+            }
             p { "Type words to search; every search can be bookmarked and shared." }
             p {
                 "Try " a href="/?q=%2A&sort=newest" { "the newest articles" } "."
@@ -568,6 +676,8 @@ fn results(view: &View, searched: &Searched) -> Markup {
                 p.export {
                     "Export all matches: "
                     a #export-csv href=(view.export_href("csv")) download { "CSV" }
+                    " · "
+                    a #export-csv-excel href={ (view.export_href("csv")) "&bom=1" } download { "CSV for Excel" }
                     " · "
                     a #export-jsonl href=(view.export_href("jsonl")) download { "JSON Lines" }
                     " · cite them: "
@@ -873,18 +983,19 @@ pub(crate) async fn article(
             show::copies(searcher, &st.open, address, COPIES_SHOWN).map_err(Failure::internal)?;
         let similar = answer::similar(searcher, &st.open, address, SIMILAR_SHOWN)
             .map_err(Failure::internal)?;
-        Ok((shown, copies, similar.hits))
+        let within = path_in_collection(&st.open.meta, &shown.path);
+        Ok((shown, within, copies, similar.hits))
     })
     .await;
     match found {
-        Ok((shown, copies, similar)) => {
+        Ok((shown, within, copies, similar)) => {
             let title = format!("{} – dateline", shown.title.text);
             html_response(
                 StatusCode::OK,
                 layout(
                     &title,
                     &view,
-                    article_page(&view, &shown, &copies, &similar),
+                    article_page(&view, &shown, &within, &copies, &similar),
                 ),
             )
         }
@@ -898,13 +1009,62 @@ fn is_web_url(url: &str) -> bool {
     lower.starts_with("https://") || lower.starts_with("http://")
 }
 
-fn article_page(view: &View, a: &Shown, copies: &[Hit], similar: &[Hit]) -> Markup {
+/// An article's file as named within the folder of its collection (`earn/0001.txt`): the
+/// server's own absolute path is no reader's business and no use in a citation.
+fn path_in_collection(meta: &crate::index_dir::Meta, path: &str) -> String {
+    let path = std::path::Path::new(path);
+    meta.roots
+        .iter()
+        .filter_map(|root| path.strip_prefix(root).ok())
+        .min_by_key(|rest| rest.as_os_str().len())
+        .or_else(|| path.file_name().map(std::path::Path::new))
+        .map(|rest| rest.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// How the article is cited: outlet, "headline", byline, date; the link follows it.
+fn citation(a: &Shown) -> String {
+    let mut parts = Vec::new();
+    if let Some(outlet) = a.source.as_ref().or(a.collection.as_ref()) {
+        parts.push(outlet.clone());
+    }
+    let title = a.title.text.trim();
+    parts.push(format!(
+        "\u{201c}{}\u{201d}",
+        if title.is_empty() {
+            "(untitled)"
+        } else {
+            title
+        }
+    ));
+    if !a.authors.is_empty() {
+        parts.push(a.authors.join(", "));
+    }
+    if let Some(d) = a.date {
+        parts.push(d.format("%-d %B %Y").to_string());
+    }
+    parts.join(". ") + "."
+}
+
+fn article_page(view: &View, a: &Shown, within: &str, copies: &[Hit], similar: &[Hit]) -> Markup {
     let back = if view.q.is_empty() && !view.has_filters() {
         "/".to_string()
     } else {
         view.href()
     };
-    let from = output::location(&a.path, a.member.as_deref(), a.line, a.record);
+    let from = output::location(within, a.member.as_deref(), a.line, a.record);
+    let words = a
+        .body
+        .text
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count();
+    // The original's web address when it has one, else this page (made absolute in the
+    // browser, which knows the address it was reached by).
+    let link = match &a.url {
+        Some(u) if is_web_url(u) => u.clone(),
+        _ => format!("/article/{}", a.id),
+    };
     html! {
         a #back href=(back) { "← Back to the search" }
         article #article {
@@ -922,8 +1082,17 @@ fn article_page(view: &View, a: &Shown, copies: &[Hit], similar: &[Hit]) -> Mark
                         @else { (safe(u)) }
                     }
                 }
-                dt { "From" } dd.from { code { (from) } }
+                dt { "Words" } dd.words { (thousands(words as u64)) }
+                dt { "File" } dd.from { code { (from) } }
                 dt { "Id" } dd { code.id { (a.id) } }
+            }
+            div.cite {
+                p #citation {
+                    span.text { (safe(&citation(a))) } " "
+                    span #citation-link { (safe(&link)) }
+                }
+                button #copy-citation type="button" hidden { "Copy citation" }
+                span #copy-status role="status" {}
             }
             div.body {
                 @for para in a.body.marked_paragraphs(safe) { p { (PreEscaped(para)) } }

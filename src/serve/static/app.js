@@ -39,6 +39,37 @@
     });
   }
 
+  // An article's citation: its link made absolute, and copied with one press.
+  var citation = document.getElementById("citation");
+  var copy = document.getElementById("copy-citation");
+  var link = document.getElementById("citation-link");
+  if (link && link.textContent.charAt(0) === "/") {
+    link.textContent = location.origin + link.textContent;
+  }
+  if (citation && copy) {
+    copy.hidden = false;
+    copy.addEventListener("click", function () {
+      var text = citation.textContent.replace(/\s+/g, " ").trim();
+      var status = document.getElementById("copy-status");
+      var done = function () { if (status) status.textContent = "Copied"; };
+      var fallback = function () {
+        // Without the clipboard API (a page not served over https or localhost): select it.
+        var range = document.createRange();
+        range.selectNodeContents(citation);
+        var sel = window.getSelection();
+        sel.removeAllRanges();
+        sel.addRange(range);
+        if (document.execCommand("copy")) done();
+        else if (status) status.textContent = "Selected: press Ctrl+C to copy";
+      };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).then(done, fallback);
+      } else {
+        fallback();
+      }
+    });
+  }
+
   // The research desk (/compare). Text from the archive and from readers only ever goes
   // into the page as textContent, never as markup.
   var desk = document.getElementById("desk");
