@@ -515,6 +515,52 @@ fn did_you_mean_allows_a_second_edit_only_after_a_right_first_letter() {
 }
 
 #[test]
+fn did_you_mean_prefers_the_closest_word_to_the_most_common() {
+    let a = Archive::new();
+    for i in 0..4 {
+        a.article(
+            &format!("t{i}.txt"),
+            "Border",
+            "",
+            "2017-03-01",
+            "Tanks massed at the border.",
+        );
+    }
+    a.article(
+        "s.txt",
+        "Gulf",
+        "",
+        "2017-03-02",
+        "A tanker came under attacks in the Gulf.",
+    );
+    a.index_json(&[]);
+    // `tanks` is as many edits away and more common, but `tanker` keeps every letter typed.
+    assert_eq!(a.search("tankr", &[])["suggestion"], "tanker");
+    assert_eq!(
+        a.search("tankr attaks", &[])["suggestion"],
+        "tanker attacks"
+    );
+}
+
+#[test]
+fn did_you_mean_is_the_same_whatever_the_segment_layout() {
+    let quotas = ("a.txt", "Coffee quotas were cut.");
+    let quota = ("b.txt", "Coffee quota was cut.");
+    let mut suggestions = Vec::new();
+    for batches in [[quotas, quota], [quota, quotas]] {
+        let a = Archive::new();
+        // One batch at a time: each lands in its own segment, in the other order each time.
+        for (name, body) in batches {
+            a.article(name, "Talks", "", "2017-03-01", body);
+            a.index_json(&[]);
+        }
+        suggestions.push(a.search("cofee quotta", &[])["suggestion"].clone());
+    }
+    assert_eq!(suggestions[0], "coffee quota");
+    assert_eq!(suggestions[1], "coffee quota");
+}
+
+#[test]
 fn a_phrase_is_highlighted_as_a_phrase() {
     let a = Archive::new();
     a.article(
