@@ -561,6 +561,38 @@ fn did_you_mean_is_the_same_whatever_the_segment_layout() {
 }
 
 #[test]
+fn a_search_that_finds_nothing_shows_its_suggestions_results_saying_so() {
+    let a = Archive::new();
+    for i in 0..3 {
+        a.article(
+            &format!("c{i}.txt"),
+            &format!("Cocoa prices {i}"),
+            "",
+            "2017-03-01",
+            "Cocoa rose in London.",
+        );
+    }
+    a.index_json(&[]);
+    let r = a.search("cocao", &[]);
+    assert_eq!(r["query"], "cocao", "{r}");
+    assert_eq!(r["suggestion"], "cocoa", "{r}");
+    assert_eq!(r["showing_suggestion"], true, "{r}");
+    assert_eq!(r["total_hits"], 3, "{r}");
+    let out = a.stdout(&["search", "cocao"]);
+    assert!(
+        out.starts_with("No results for cocao; showing results for cocoa."),
+        "{out}"
+    );
+    assert!(
+        out.contains("Cocoa prices 0") && !out.contains("Did you mean"),
+        "{out}"
+    );
+    // A query that finds something is answered as typed.
+    let r = a.search("cocoa", &[]);
+    assert_eq!(r["showing_suggestion"], false, "{r}");
+}
+
+#[test]
 fn a_phrase_is_highlighted_as_a_phrase() {
     let a = Archive::new();
     a.article(
