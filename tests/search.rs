@@ -154,11 +154,29 @@ fn author_filter_is_exact_and_case_insensitive() {
         titles,
         ["Coffee quota talks collapse", "Weather in the south"]
     );
-    assert!(a.titles("*", &["--author", "Ann"]).is_empty());
     assert_eq!(
         a.titles("*", &["--author", "Bob Stone"]),
         ["Coffee quota talks collapse"]
     );
+}
+
+#[test]
+fn author_filter_matches_a_surname_or_part_of_a_name_as_author_does() {
+    let a = newsroom();
+    let ann_lee = ["Coffee quota talks collapse", "Weather in the south"];
+    for name in ["Lee", "ann", "LEE ANN"] {
+        let mut titles = a.titles("*", &["--author", name]);
+        titles.sort();
+        assert_eq!(titles, ann_lee, "--author {name}");
+        let mut field = a.titles(&format!("author:({name})"), &[]);
+        field.sort();
+        assert_eq!(field, titles, "author:{name}");
+    }
+    assert_eq!(
+        a.titles("*", &["--author", "stone"]),
+        ["Coffee quota talks collapse"]
+    );
+    assert!(a.titles("*", &["--author", "Lee Park"]).is_empty());
 }
 
 #[test]
