@@ -172,7 +172,7 @@ pub struct FilterArgs {
     /// Only articles dated on or before this day (YYYY-MM-DD, YYYY-MM or YYYY)
     #[arg(long, value_name = "DATE", value_parser = to_day)]
     pub to: Option<NaiveDate>,
-    /// Only articles by this author (whole name, any case; repeat for any of several)
+    /// Only articles by this author (whole name or part of it, any case; repeat for any of several)
     #[arg(long, value_name = "NAME")]
     pub author: Vec<String>,
     /// Only articles datelined at this place (e.g. TOKYO; any case; repeatable)

@@ -697,6 +697,7 @@ fn alert_check(args: AlertCheckArgs) -> Result<ExitCode> {
                 let results = dateline::search::Results {
                     query: alert.query.clone(),
                     suggestion: None,
+                    showing_suggestion: false,
                     facets: None,
                     total_hits: hits.len(),
                     articles: hits.len(),

@@ -91,6 +91,7 @@ pub fn similar_at(
     Ok(Results {
         query: schema::id_at(searcher, address)?,
         suggestion: None,
+        showing_suggestion: false,
         facets: None,
         total_hits: hits.len(),
         articles: hits.len(),

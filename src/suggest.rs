@@ -2,9 +2,9 @@
 //!
 //! Each plain word of the query that no article contains is matched against the terms of the
 //! title and body fields within one edit (two for words of five letters or more, when the
-//! first letter is kept); the most frequent candidate wins. Terms are stemmed, so the
-//! suggestion shows the word as an article actually writes it, in the case style the user
-//! typed.
+//! first letter is kept); the closest candidate wins, then the most frequent, then the first
+//! alphabetically. Terms are stemmed, so the suggestion shows the word as an article actually
+//! writes it, in the case style the user typed.
 
 use std::collections::HashMap;
 
@@ -223,40 +223,85 @@ impl Automaton for Nearby {
     }
 }
 
-/// How an article writes the word whose analysed form is `term`.
-fn surface_form(searcher: &Searcher, open: &OpenIndex, term: &str) -> Result<Option<String>> {
+/// Articles read for the ways a term is written.
+const WRITTEN_IN: usize = 4;
+
+/// How articles write the word whose analysed form is `term`, the form closest to `typed`:
+/// read in the few articles with the lowest ids that hold it, so the choice depends on the
+/// archive alone, never on how its segments fell or which article scored first.
+fn surface_form(
+    searcher: &Searcher,
+    open: &OpenIndex,
+    term: &str,
+    typed: &str,
+) -> Result<Option<String>> {
     let f = &open.fields;
+    let mut forms: Vec<String> = Vec::new();
     for field in [f.title, f.body] {
         let q = TermQuery::new(Term::from_field_text(field, term), IndexRecordOption::Basic);
-        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
-        let Some((_, address)) = top.first() else {
-            continue;
-        };
-        let doc: TantivyDocument = searcher.doc(*address)?;
-        let Some(text) = doc.get_first(field).and_then(|v| v.as_str()) else {
-            continue;
-        };
-        let mut analyzer = open.index.tokenizer_for_field(field)?;
-        let mut tokens = analyzer.token_stream(text);
-        // The first time the article writes it: the rest of a long body need not be read.
-        while tokens.advance() {
-            let t = tokens.token();
-            if t.text == term {
-                if let Some(surface) = text.get(t.offset_from..t.offset_to) {
-                    return Ok(Some(surface.to_string()));
+        let first = TopDocs::with_limit(WRITTEN_IN)
+            .order_by_fast_field::<u64>(crate::schema::ID, tantivy::Order::Asc);
+        for (_, address) in searcher.search(&q, &first)? {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let Some(text) = doc.get_first(field).and_then(|v| v.as_str()) else {
+                continue;
+            };
+            let mut analyzer = open.index.tokenizer_for_field(field)?;
+            let mut tokens = analyzer.token_stream(text);
+            while tokens.advance() {
+                let t = tokens.token();
+                if t.text == term {
+                    if let Some(surface) = text.get(t.offset_from..t.offset_to) {
+                        forms.push(surface.to_string());
+                    }
                 }
             }
         }
+        if !forms.is_empty() {
+            break;
+        }
     }
-    Ok(None)
+    Ok(forms
+        .into_iter()
+        .min_by_key(|form| (closeness(typed, &form.to_lowercase()), form.clone())))
 }
 
-/// Candidates examined closely (surface form, true edit distance), most frequent first.
+/// How close `candidate` is to `typed`, smallest best: fewer edits, then more of the typed
+/// letters kept in order (`tankr` is nearer `tanker`, which keeps all five, than `tanks`).
+fn closeness(typed: &str, candidate: &str) -> (usize, std::cmp::Reverse<usize>) {
+    (
+        strsim::osa_distance(typed, candidate),
+        std::cmp::Reverse(kept_letters(typed, candidate)),
+    )
+}
+
+/// The length of the longest run of letters `a` and `b` share in the same order.
+fn kept_letters(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row = vec![0usize; b.len() + 1];
+    for ca in a.chars() {
+        let mut diagonal = 0;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                diagonal + 1
+            } else {
+                above.max(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// Candidates examined closely (how articles write them), the closest stems first.
 const SHORTLIST: usize = 8;
 
 /// The best replacement for `word` (analysed: `term`, in `df` articles), as articles write
 /// it. Stems are compared first (so `cofee` reaches `coffee`), then the written forms, so a
-/// frequent stem one edit away (`come`) does not beat the word that is spelt closest.
+/// frequent stem one edit away (`come`) does not beat the word that is spelt closest. The
+/// closest wins, then the more frequent, then the first in alphabetical order: the same
+/// archive always gets the same suggestion.
 fn best_correction(
     searcher: &Searcher,
     open: &OpenIndex,
@@ -270,25 +315,19 @@ fn best_correction(
         .into_iter()
         .filter(|(_, n)| df == 0 || *n >= RARE_RATIO * df)
         .collect();
-    candidates.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    candidates.sort_by_cached_key(|(c, n)| (closeness(term, c), std::cmp::Reverse(*n), c.clone()));
     candidates.truncate(SHORTLIST);
     let typed = word.to_lowercase();
-    let mut best: Option<(usize, u64, String)> = None;
+    let mut best: Option<(_, std::cmp::Reverse<u64>, String)> = None;
     for (candidate, n) in candidates {
-        // A later candidate is less frequent, so it wins only by being spelt closer, and
-        // none is spelt as typed (it would then be the typed word's own term): past one
-        // letter off, the articles need not be read for the rest.
-        if best.as_ref().is_some_and(|(d, _, _)| *d <= 1) {
-            break;
-        }
-        let surface = surface_form(searcher, open, &candidate)?.unwrap_or(candidate);
-        let distance = strsim::osa_distance(&typed, &surface.to_lowercase());
-        let better = match &best {
-            None => true,
-            Some((d, m, _)) => distance < *d || (distance == *d && n > *m),
-        };
-        if better {
-            best = Some((distance, n, surface));
+        let surface = surface_form(searcher, open, &candidate, &typed)?.unwrap_or(candidate);
+        let key = (
+            closeness(&typed, &surface.to_lowercase()),
+            std::cmp::Reverse(n),
+            surface,
+        );
+        if best.as_ref().is_none_or(|b| key < *b) {
+            best = Some(key);
         }
     }
     Ok(best.map(|(_, _, s)| s))

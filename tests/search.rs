@@ -154,11 +154,29 @@ fn author_filter_is_exact_and_case_insensitive() {
         titles,
         ["Coffee quota talks collapse", "Weather in the south"]
     );
-    assert!(a.titles("*", &["--author", "Ann"]).is_empty());
     assert_eq!(
         a.titles("*", &["--author", "Bob Stone"]),
         ["Coffee quota talks collapse"]
     );
+}
+
+#[test]
+fn author_filter_matches_a_surname_or_part_of_a_name_as_author_does() {
+    let a = newsroom();
+    let ann_lee = ["Coffee quota talks collapse", "Weather in the south"];
+    for name in ["Lee", "ann", "LEE ANN"] {
+        let mut titles = a.titles("*", &["--author", name]);
+        titles.sort();
+        assert_eq!(titles, ann_lee, "--author {name}");
+        let mut field = a.titles(&format!("author:({name})"), &[]);
+        field.sort();
+        assert_eq!(field, titles, "author:{name}");
+    }
+    assert_eq!(
+        a.titles("*", &["--author", "stone"]),
+        ["Coffee quota talks collapse"]
+    );
+    assert!(a.titles("*", &["--author", "Lee Park"]).is_empty());
 }
 
 #[test]
@@ -512,6 +530,84 @@ fn did_you_mean_allows_a_second_edit_only_after_a_right_first_letter() {
         a.search("ixchanje", &[])["suggestion"],
         serde_json::Value::Null
     );
+}
+
+#[test]
+fn did_you_mean_prefers_the_closest_word_to_the_most_common() {
+    let a = Archive::new();
+    for i in 0..4 {
+        a.article(
+            &format!("t{i}.txt"),
+            "Border",
+            "",
+            "2017-03-01",
+            "Tanks massed at the border.",
+        );
+    }
+    a.article(
+        "s.txt",
+        "Gulf",
+        "",
+        "2017-03-02",
+        "A tanker came under attacks in the Gulf.",
+    );
+    a.index_json(&[]);
+    // `tanks` is as many edits away and more common, but `tanker` keeps every letter typed.
+    assert_eq!(a.search("tankr", &[])["suggestion"], "tanker");
+    assert_eq!(
+        a.search("tankr attaks", &[])["suggestion"],
+        "tanker attacks"
+    );
+}
+
+#[test]
+fn did_you_mean_is_the_same_whatever_the_segment_layout() {
+    let quotas = ("a.txt", "Coffee quotas were cut.");
+    let quota = ("b.txt", "Coffee quota was cut.");
+    let mut suggestions = Vec::new();
+    for batches in [[quotas, quota], [quota, quotas]] {
+        let a = Archive::new();
+        // One batch at a time: each lands in its own segment, in the other order each time.
+        for (name, body) in batches {
+            a.article(name, "Talks", "", "2017-03-01", body);
+            a.index_json(&[]);
+        }
+        suggestions.push(a.search("cofee quotta", &[])["suggestion"].clone());
+    }
+    assert_eq!(suggestions[0], "coffee quota");
+    assert_eq!(suggestions[1], "coffee quota");
+}
+
+#[test]
+fn a_search_that_finds_nothing_shows_its_suggestions_results_saying_so() {
+    let a = Archive::new();
+    for i in 0..3 {
+        a.article(
+            &format!("c{i}.txt"),
+            &format!("Cocoa prices {i}"),
+            "",
+            "2017-03-01",
+            "Cocoa rose in London.",
+        );
+    }
+    a.index_json(&[]);
+    let r = a.search("cocao", &[]);
+    assert_eq!(r["query"], "cocao", "{r}");
+    assert_eq!(r["suggestion"], "cocoa", "{r}");
+    assert_eq!(r["showing_suggestion"], true, "{r}");
+    assert_eq!(r["total_hits"], 3, "{r}");
+    let out = a.stdout(&["search", "cocao"]);
+    assert!(
+        out.starts_with("No results for cocao; showing results for cocoa."),
+        "{out}"
+    );
+    assert!(
+        out.contains("Cocoa prices 0") && !out.contains("Did you mean"),
+        "{out}"
+    );
+    // A query that finds something is answered as typed.
+    let r = a.search("cocoa", &[]);
+    assert_eq!(r["showing_suggestion"], false, "{r}");
 }
 
 #[test]

@@ -1026,6 +1026,33 @@ fn the_desk_refuses_a_sixth_query_and_a_bad_scale_with_the_fix() {
 }
 
 #[test]
+fn search_page_and_api_show_the_suggestions_results_when_nothing_is_found() {
+    let a = Archive::new();
+    for i in 0..3 {
+        a.article(
+            &format!("c{i}.txt"),
+            &format!("Cocoa prices {i}"),
+            "",
+            "2017-03-01",
+            "Cocoa rose in London.",
+        );
+    }
+    a.index_json(&[]);
+    let s = Server::start(&a, &[]);
+    let page = s.page("/?q=cocao");
+    assert!(
+        page.contains("No results for cocao; showing results for "),
+        "{page}"
+    );
+    let href = unescape(attr_after(&page, "id=\"suggestion\"", "href"));
+    assert_eq!(href, "/?q=cocoa");
+    let api = s.json("/api/search?q=cocao");
+    assert_eq!(api["showing_suggestion"], true, "{api}");
+    assert_eq!(api["suggestion"], "cocoa", "{api}");
+    assert!(api["total_hits"].as_u64().is_some_and(|n| n >= 3), "{api}");
+}
+
+#[test]
 fn search_page_suggests_and_reports_bad_queries_with_400() {
     let a = wire();
     let s = Server::start(&a, &[]);

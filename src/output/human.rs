@@ -51,6 +51,15 @@ pub fn location(
 
 pub fn print_results(out: &mut impl Write, r: &Results, s: Paint) -> io::Result<()> {
     let mut divided = false;
+    if let (true, Some(suggestion)) = (r.showing_suggestion, &r.suggestion) {
+        let line = format!(
+            "No results for {}; showing results for {}.",
+            terminal_safe(&r.query),
+            terminal_safe(suggestion)
+        );
+        writeln!(out, "{}", s.paint(META, &line))?;
+        writeln!(out)?;
+    }
     for hit in &r.hits {
         if hit.partial && !divided {
             divided = true;
@@ -67,7 +76,7 @@ pub fn print_results(out: &mut impl Write, r: &Results, s: Paint) -> io::Result<
     if let Some(facets) = &r.facets {
         print_facets(out, facets, s)?;
     }
-    if let Some(suggestion) = &r.suggestion {
+    if let Some(suggestion) = r.suggestion.as_ref().filter(|_| !r.showing_suggestion) {
         writeln!(out, "Did you mean: {}?", s.paint(TITLE, suggestion))?;
     }
     let noun = match (r.total_hits == 1, r.articles > r.total_hits) {

@@ -68,10 +68,11 @@ fn extend(obj: &mut Value, more: Value) {
 }
 
 /// Search results: `{"query", "total_hits", "total_articles", "counts", "partial_hits",
-/// "hits": [...], "elapsed_ms", "suggestion", "undated_left_out"}`, with `"facets"` when
-/// counted and `"timeline"` when asked for. The totals count `"counts"` ("all words": the
-/// articles with every word; "matches"); `"partial_hits"` more, with only some of the words,
-/// are listed after them, each hit saying `"partial"` and what it is `"missing"`.
+/// "hits": [...], "elapsed_ms", "suggestion", "showing_suggestion", "undated_left_out"}`
+/// (`"showing_suggestion"`: nothing matched as typed, the hits are the suggestion's), with
+/// `"facets"` when counted and `"timeline"` when asked for. The totals count `"counts"` ("all
+/// words": the articles with every word; "matches"); `"partial_hits"` more, with only some of
+/// the words, are listed after them, each hit saying `"partial"` and what it is `"missing"`.
 pub fn results_json(r: &Results, timeline: Option<&Timeline>) -> Value {
     let hits: Vec<Value> = r
         .hits
@@ -122,6 +123,7 @@ pub fn results_json(r: &Results, timeline: Option<&Timeline>) -> Value {
         "hits": Value::Null,
         "elapsed_ms": r.elapsed.as_millis() as u64,
         "suggestion": r.suggestion,
+        "showing_suggestion": r.showing_suggestion,
         "undated_left_out": r.undated_left_out,
     });
     // Moved in, not through `json!`, which would copy every hit's object once more.

@@ -218,6 +218,32 @@ pub fn any_name(field: Field, names: &[String]) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(any_of))
 }
 
+/// Matches documents by any of `names` as an author: the whole name, any case, or every word
+/// of it among the article's authors, as `author:` matches (`Vaughan` finds Lisa Vaughan).
+pub fn any_author(fields: &Fields, names: &[String]) -> Box<dyn Query> {
+    let mut analyzer = schema::name_analyzer();
+    let any_of: Vec<(Occur, Box<dyn Query>)> = names
+        .iter()
+        .flat_map(|name| {
+            let mut words: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            analyzer.token_stream(name).process(&mut |t| {
+                let term = Term::from_field_text(fields.author, &t.text);
+                words.push((
+                    Occur::Must,
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                ));
+            });
+            let whole = any_name(fields.author_key, std::slice::from_ref(name));
+            let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, whole)];
+            if !words.is_empty() {
+                alternatives.push((Occur::Should, Box::new(BooleanQuery::new(words))));
+            }
+            alternatives
+        })
+        .collect();
+    Box::new(BooleanQuery::new(any_of))
+}
+
 /// Builds the query for what the user typed, restricted by `filters`: the words (ranked, or
 /// taken as written when they use syntax), with the date clauses and filters as clauses
 /// that restrict the matches and never add to the score.
@@ -484,9 +510,15 @@ fn filter_clauses(
         (fields.source, &filters.sources),
         (fields.collection, &filters.collections),
     ] {
-        if !names.is_empty() {
-            clauses.push((Occur::Must, filter(any_name(field, names))));
+        if names.is_empty() {
+            continue;
         }
+        let any: Box<dyn Query> = if field == fields.author_key {
+            any_author(fields, names)
+        } else {
+            any_name(field, names)
+        };
+        clauses.push((Occur::Must, filter(any)));
     }
     if filters.undated {
         clauses.push((Occur::Must, filter(undated_only())));

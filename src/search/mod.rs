@@ -144,6 +144,8 @@ pub struct Results {
     pub query: String,
     /// A corrected query when this one found few articles and has misspelt words.
     pub suggestion: Option<String>,
+    /// The query as typed found nothing and these are the suggestion's results instead.
+    pub showing_suggestion: bool,
     pub facets: Option<Facets>,
     /// The counted set (`query::Built::count_query`): its stories (copies folded) or, with
     /// `all_copies`, its articles. The pages list these first.
@@ -638,8 +640,31 @@ fn suggestion_for(
 }
 
 /// Searches what `searcher` sees (`index_dir::reader(&open.index)?.searcher()` for the last
-/// commit; long-running callers, a server or a benchmark, hold one).
+/// commit; long-running callers, a server or a benchmark, hold one). When the query as typed
+/// finds nothing and its suggestion finds a few articles or more, the results are the
+/// suggestion's, marked so: a dead end helps no one.
 pub fn search(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Result<Results> {
+    let typed = search_as_typed(searcher, open, req)?;
+    let Some(suggestion) = typed.suggestion.clone().filter(|_| typed.total_hits == 0) else {
+        return Ok(typed);
+    };
+    let corrected = Request {
+        query: suggestion,
+        ..req.clone()
+    };
+    let mut instead = search_as_typed(searcher, open, &corrected)?;
+    if instead.total_hits < suggest::SUGGEST_BELOW {
+        return Ok(typed);
+    }
+    instead.suggestion = Some(corrected.query);
+    instead.query = typed.query;
+    instead.showing_suggestion = true;
+    instead.elapsed += typed.elapsed;
+    Ok(instead)
+}
+
+/// [`search`] for the query exactly as typed.
+fn search_as_typed(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Result<Results> {
     let started = Instant::now();
     let fields = &open.fields;
     let built = query::build(&open.index, fields, &req.query, &req.filters, &req.ranking)?;
@@ -689,6 +714,7 @@ pub fn search(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Result<Re
     Ok(Results {
         query: req.query.clone(),
         suggestion,
+        showing_suggestion: false,
         facets,
         total_hits,
         articles: counted,

@@ -694,7 +694,13 @@ fn results(view: &View, searched: &Searched) -> Markup {
                 a #compare href=(super::desk::from_search(view)) { "Compare with another query →" }
             }
         }
-        @if let Some(s) = &r.suggestion {
+        @if let (true, Some(s)) = (r.showing_suggestion, &r.suggestion) {
+            p.suggestion #showing-suggestion {
+                "No results for " (safe(&r.query)) "; showing results for "
+                a #suggestion href=(View { q: s.clone(), page: 1, ..view.clone() }.href()) { (safe(s)) }
+                "."
+            }
+        } @else if let Some(s) = &r.suggestion {
             p.suggestion {
                 "Did you mean "
                 a #suggestion href=(View { q: s.clone(), page: 1, ..view.clone() }.href()) { (safe(s)) }
