@@ -137,7 +137,7 @@ fn print_index_summary(summary: &Summary, as_json: bool) -> Result<()> {
         if as_json {
             json::write_line(out, summary)
         } else {
-            output::print_summary(out, summary)
+            output::print_summary(out, &mut io::stderr().lock(), summary)
         }
     })
 }

@@ -37,17 +37,18 @@ fn summary_counts_and_problems() {
 }
 
 #[test]
-fn human_summary_is_one_line_after_the_problems() {
+fn human_summary_is_one_line_on_stdout_and_the_problems_go_to_stderr() {
     let a = Archive::new();
     a.article("a.txt", "First", "", "17 March 2017", "Body one.");
     a.write("notes.pdf", "%PDF-1.4");
-    let text = a.index_stdout(&[]);
+    let (text, problems) = a.index_output(&[]);
     let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "{text}");
+    assert!(lines[0].starts_with("indexed 1 "), "{text}");
     assert!(
-        lines[0].starts_with("skipped: ") && lines[0].contains("notes.pdf"),
-        "{text}"
+        problems.starts_with("skipped: ") && problems.contains("notes.pdf"),
+        "{problems}"
     );
-    assert!(lines[1].starts_with("indexed 1 articles"), "{text}");
 }
 
 #[test]

@@ -440,13 +440,16 @@ pub fn problem_line(p: &Problem) -> String {
     format!("{kind}: {place}: {}", terminal_safe(&p.reason))
 }
 
-pub fn print_summary(out: &mut impl Write, s: &Summary) -> io::Result<()> {
+/// The run's summary line on `out`, after its problems on `err`: problems go with warnings
+/// and errors on standard error, as other command-line tools keep them, so the summary can
+/// be read or piped on its own.
+pub fn print_summary(out: &mut impl Write, err: &mut impl Write, s: &Summary) -> io::Result<()> {
     for p in s.problems.iter().take(PROBLEMS_SHOWN) {
-        writeln!(out, "{}", problem_line(p))?;
+        writeln!(err, "{}", problem_line(p))?;
     }
     if s.problems.len() > PROBLEMS_SHOWN {
         writeln!(
-            out,
+            err,
             "… and {} more (dateline index --json lists them all)",
             s.problems.len() - PROBLEMS_SHOWN
         )?;
