@@ -369,3 +369,21 @@ fn dateline_index_in_the_environment_names_the_index_for_every_command() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn a_first_index_run_in_an_empty_folder_leaves_no_index_and_says_how_to_name_one() {
+    let a = Archive::new();
+    let out = a
+        .cmd()
+        .args(["index"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("dateline index FOLDER"), "{err}");
+    assert!(!a.root().join("index").exists(), "an empty index was left");
+    // So `serve` and `search` do not open an empty index either.
+    a.cmd().args(["search", "gold"]).assert().code(2);
+    assert!(!a.root().join("index").exists());
+}
