@@ -387,3 +387,32 @@ fn a_first_index_run_in_an_empty_folder_leaves_no_index_and_says_how_to_name_one
     a.cmd().args(["search", "gold"]).assert().code(2);
     assert!(!a.root().join("index").exists());
 }
+
+#[test]
+fn the_human_summary_says_one_article_and_one_warning_in_the_singular() {
+    let a = Archive::new();
+    a.write("undated.txt", "Gold mine strike ends\n\nMiners return.\n");
+    let text = a.index_stdout(&[]);
+    assert!(
+        text.starts_with("indexed 1 article (1 file added, 0 updated, 0 removed, 0 unchanged); 0 skipped, 1 warning; 1 article in the index;"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_human_summary_writes_thousands_with_separators() {
+    let a = Archive::new();
+    let lines: String = (0..1000)
+        .map(|i| format!("{{\"title\": \"Story {i}\", \"date\": \"2017-03-04\", \"body\": \"Harbor fees {i}.\"}}\n"))
+        .collect();
+    a.write("many.jsonl", lines);
+    let text = a.index_stdout(&[]);
+    assert!(
+        text.starts_with("indexed 1,000 articles (1 file added"),
+        "{text}"
+    );
+    assert!(text.contains("; 1,000 articles in the index;"), "{text}");
+    // And search counts them the same way.
+    let out = a.stdout(&["search", "harbor"]);
+    assert!(out.contains("1,000 results"), "{out}");
+}

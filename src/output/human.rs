@@ -14,7 +14,7 @@ use crate::series::Labelled;
 use crate::show::Shown;
 use crate::snippet::Highlighted;
 
-use super::chart::thousands;
+use super::count::{counted, thousands};
 use super::terminal::{one_line, series_style, terminal_safe, Paint, MATCH, META, PLAIN, TITLE};
 
 /// Shows `path` relative to the current folder when it lies below it, as users typed it.
@@ -57,7 +57,10 @@ pub fn print_results(out: &mut impl Write, r: &Results, s: Paint) -> io::Result<
             let line = if r.total_hits == 0 {
                 "no article has all the words; showing articles with some of them".to_string()
             } else {
-                format!("── {} more have only some of the words ──", r.partial_hits)
+                format!(
+                    "── {} more have only some of the words ──",
+                    thousands(r.partial_hits as u64)
+                )
             };
             writeln!(out, "{}", s.paint(META, &line))?;
             writeln!(out)?;
@@ -375,7 +378,12 @@ pub fn print_facets_compared(
     for (k, (results, _)) in answers.iter().enumerate() {
         let n = results.total_hits;
         let noun = if n == 1 { "article" } else { "articles" };
-        writeln!(out, "{}  {n} matching {noun}", padded(k))?;
+        writeln!(
+            out,
+            "{}  {} matching {noun}",
+            padded(k),
+            thousands(n as u64)
+        )?;
     }
     writeln!(out)?;
     for (name, list) in [
@@ -456,15 +464,26 @@ pub fn print_summary(out: &mut impl Write, err: &mut impl Write, s: &Summary) ->
     }
     let secs = s.elapsed_ms as f64 / 1000.0;
     let mut line = format!(
-        "indexed {} articles ({} files added, {} updated, {} removed, {} unchanged); {} skipped, {} warnings; {} articles in the index; {:.2} s",
-        s.indexed, s.added, s.updated, s.removed, s.unchanged, s.skipped, s.warnings, s.articles, secs
+        "indexed {} ({} added, {} updated, {} removed, {} unchanged); {} skipped, {}; {} in the index; {:.2} s",
+        counted(s.indexed, "article", "articles"),
+        counted(s.added, "file", "files"),
+        thousands(s.updated),
+        thousands(s.removed),
+        thousands(s.unchanged),
+        thousands(s.skipped),
+        counted(s.warnings, "warning", "warnings"),
+        counted(s.articles, "article", "articles"),
+        secs
     );
     if s.passed_over > 0 {
         // Not articles and not problems (a crawl's requests and redirects): said once.
         let at = line.find("; ").unwrap_or(line.len());
         line.insert_str(
             at,
-            &format!("; {} records passed over (not articles)", s.passed_over),
+            &format!(
+                "; {} passed over (not articles)",
+                counted(s.passed_over, "record", "records")
+            ),
         );
     }
     if s.interrupted {

@@ -451,25 +451,10 @@ fn landing(articles: u64) -> Markup {
     }
 }
 
-/// `1234567` as `1,234,567`.
-pub(crate) fn thousands(n: impl Into<u64>) -> String {
-    let digits = n.into().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub(crate) use crate::output::count::thousands;
 
 pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
-    format!(
-        "{} {}",
-        thousands(n as u64),
-        if n == 1 { one } else { many }
-    )
+    crate::output::count::counted(n as u64, one, many)
 }
 
 fn results(view: &View, searched: &Searched) -> Markup {
