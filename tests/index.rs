@@ -414,5 +414,5 @@ fn the_human_summary_writes_thousands_with_separators() {
     assert!(text.contains("; 1,000 articles in the index;"), "{text}");
     // And search counts them the same way.
     let out = a.stdout(&["search", "harbor"]);
-    assert!(out.contains("1,000 results"), "{out}");
+    assert!(out.contains("1,000 articles (shown 1–10)"), "{out}");
 }

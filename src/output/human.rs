@@ -74,8 +74,9 @@ pub fn print_results(out: &mut impl Write, r: &Results, s: Paint) -> io::Result<
         writeln!(out, "Did you mean: {}?", s.paint(TITLE, suggestion))?;
     }
     let noun = match (r.total_hits == 1, r.articles > r.total_hits) {
-        (true, false) => "result".to_string(),
-        (false, false) => "results".to_string(),
+        // One word for one thing, as the page and the README say it.
+        (true, false) => "article".to_string(),
+        (false, false) => "articles".to_string(),
         // Copies are folded: the count and the pages are stories.
         (one, true) => format!(
             "{} ({} articles with copies)",

@@ -466,7 +466,13 @@ fn results(view: &View, searched: &Searched) -> Markup {
         div.summary-row {
             p #summary {
                 @if r.total_is_estimate { "about " }
-                (plural(r.total_hits, "match", "matches"))
+                // The count is of articles, or of stories when copies are folded, as the
+                // command line says it.
+                @if r.articles != r.total_hits {
+                    (plural(r.total_hits, "story", "stories"))
+                } @else {
+                    (plural(r.total_hits, "article", "articles"))
+                }
                 @if r.counting == crate::query::Counting::AllWords {
                     " with all the words"
                     @if r.partial_hits > 0 { ", " (thousands(r.partial_hits as u64)) " more with some" }
