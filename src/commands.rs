@@ -137,7 +137,7 @@ fn print_index_summary(summary: &Summary, as_json: bool) -> Result<()> {
         if as_json {
             json::write_line(out, summary)
         } else {
-            output::print_summary(out, summary)
+            output::print_summary(out, &mut io::stderr().lock(), summary)
         }
     })
 }
@@ -464,9 +464,17 @@ fn facets_of_one(
             json::write_line(out, &answer::facets_json(&results, &facets))
         } else {
             if results.counting == dateline::query::Counting::AllWords {
-                writeln!(out, "{} articles have all the words", results.total_hits)?;
+                let what = if results.total_hits == 1 {
+                    "article has"
+                } else {
+                    "articles have"
+                };
+                let n = output::count::thousands(results.total_hits as u64);
+                writeln!(out, "{n} {what} all the words")?;
             } else {
-                writeln!(out, "{} matching articles", results.total_hits)?;
+                let n = results.total_hits as u64;
+                let noun = if n == 1 { "article" } else { "articles" };
+                writeln!(out, "{} matching {noun}", output::count::thousands(n))?;
             }
             output::print_undated_left_out(out, results.undated_left_out)?;
             output::print_facets(out, &facets, Paint::stdout())
@@ -509,8 +517,8 @@ fn ensure_default_index(index_path: &Path) -> Result<()> {
     );
     let summary = indexer::run(&opts, &AtomicBool::new(false))?;
     eprintln!(
-        "indexed {} articles in {:.2} s",
-        summary.indexed,
+        "indexed {} in {:.2} s",
+        output::count::counted(summary.indexed, "article", "articles"),
         summary.elapsed_ms as f64 / 1000.0
     );
     Ok(())
@@ -570,11 +578,16 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
     };
     let files = out.finish()?;
     bar.finish_and_clear();
-    let mut line = format!("exported {exported} articles");
+    let mut line = format!(
+        "exported {}",
+        output::count::counted(exported, "article", "articles")
+    );
     if let Some(c) = counts {
         line.push_str(&format!(
-            " from {} files; {} skipped, {} warnings",
-            c.files, c.skipped, c.warnings
+            " from {}; {} skipped, {}",
+            output::count::counted(c.files, "file", "files"),
+            output::count::thousands(c.skipped),
+            output::count::counted(c.warnings, "warning", "warnings")
         ));
         if c.passed_over > 0 {
             line.push_str(&format!(

@@ -413,7 +413,7 @@ fn problems_in_an_archive_name_the_member_as_show_takes_it() {
         "bundle.zip",
         std::fs::read(fixtures.join("bundle.zip")).unwrap(),
     );
-    let text = a.index_stdout(&[]);
+    let (_, text) = a.index_output(&[]);
     assert!(
         text.contains("bundle.zip!feeds/empty.xml: empty file"),
         "{text}"

@@ -37,17 +37,18 @@ fn summary_counts_and_problems() {
 }
 
 #[test]
-fn human_summary_is_one_line_after_the_problems() {
+fn human_summary_is_one_line_on_stdout_and_the_problems_go_to_stderr() {
     let a = Archive::new();
     a.article("a.txt", "First", "", "17 March 2017", "Body one.");
     a.write("notes.pdf", "%PDF-1.4");
-    let text = a.index_stdout(&[]);
+    let (text, problems) = a.index_output(&[]);
     let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "{text}");
+    assert!(lines[0].starts_with("indexed 1 "), "{text}");
     assert!(
-        lines[0].starts_with("skipped: ") && lines[0].contains("notes.pdf"),
-        "{text}"
+        problems.starts_with("skipped: ") && problems.contains("notes.pdf"),
+        "{problems}"
     );
-    assert!(lines[1].starts_with("indexed 1 articles"), "{text}");
 }
 
 #[test]
@@ -367,4 +368,51 @@ fn dateline_index_in_the_environment_names_the_index_for_every_command() {
         .arg(a.root().join("none"))
         .assert()
         .code(2);
+}
+
+#[test]
+fn a_first_index_run_in_an_empty_folder_leaves_no_index_and_says_how_to_name_one() {
+    let a = Archive::new();
+    let out = a
+        .cmd()
+        .args(["index"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("dateline index FOLDER"), "{err}");
+    assert!(!a.root().join("index").exists(), "an empty index was left");
+    // So `serve` and `search` do not open an empty index either.
+    a.cmd().args(["search", "gold"]).assert().code(2);
+    assert!(!a.root().join("index").exists());
+}
+
+#[test]
+fn the_human_summary_says_one_article_and_one_warning_in_the_singular() {
+    let a = Archive::new();
+    a.write("undated.txt", "Gold mine strike ends\n\nMiners return.\n");
+    let text = a.index_stdout(&[]);
+    assert!(
+        text.starts_with("indexed 1 article (1 file added, 0 updated, 0 removed, 0 unchanged); 0 skipped, 1 warning; 1 article in the index;"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_human_summary_writes_thousands_with_separators() {
+    let a = Archive::new();
+    let lines: String = (0..1000)
+        .map(|i| format!("{{\"title\": \"Story {i}\", \"date\": \"2017-03-04\", \"body\": \"Harbor fees {i}.\"}}\n"))
+        .collect();
+    a.write("many.jsonl", lines);
+    let text = a.index_stdout(&[]);
+    assert!(
+        text.starts_with("indexed 1,000 articles (1 file added"),
+        "{text}"
+    );
+    assert!(text.contains("; 1,000 articles in the index;"), "{text}");
+    // And search counts them the same way.
+    let out = a.stdout(&["search", "harbor"]);
+    assert!(out.contains("1,000 articles (shown 1–10)"), "{out}");
 }

@@ -138,7 +138,8 @@ fn index_summary_shows_file_names_and_reasons_escaped() {
         b"\x01\x02\x03\x04text\x05\x06\x07\x08",
     );
     a.write("undated\u{9b}2J\u{202e}.txt", "Title\n\nBody text.\n");
-    let text = a.index_stdout(&[]);
+    let (summary, text) = a.index_output(&[]);
+    assert_harmless(&summary);
     assert!(
         text.contains(r"skipped: articles/bin\x1b]0;PWNED\x07.txt: binary"),
         "{text}"

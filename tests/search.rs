@@ -309,7 +309,7 @@ fn human_output_lists_hits_and_a_count() {
             "2017-03-17 · Toshimitsu Miyai, Seima Oki",
         ))
         .stdout(predicate::str::contains("thaad.txt"))
-        .stdout(predicate::str::contains("1 result (shown 1–1)"))
+        .stdout(predicate::str::contains("1 article (shown 1–1)"))
         // Piped and NO_COLOR: no escape codes.
         .stdout(predicate::str::contains("\x1b[").not());
 }

@@ -804,7 +804,7 @@ fn search_page_has_results_facets_timeline_pages_and_exports() {
     }
     let page = s.page("/?q=crude+oil");
     for part in [
-        "<p id=\"summary\">24 matches",
+        "<p id=\"summary\">24 articles",
         "name=\"from\" type=\"date\"",
         "name=\"to\" type=\"date\"",
         "<select id=\"sort\" name=\"sort\">",
@@ -842,18 +842,18 @@ fn search_page_has_results_facets_timeline_pages_and_exports() {
     assert!(facet.contains("author="), "{facet}");
     let narrowed = s.page(&facet);
     assert!(
-        narrowed.contains("<p id=\"summary\">8 matches"),
+        narrowed.contains("<p id=\"summary\">8 articles"),
         "{narrowed}"
     );
     assert!(narrowed.contains("<input type=\"hidden\" name=\"author\""));
     let remove = unescape(attr_after(&narrowed, "class=\"remove-filter\"", "href"));
-    assert!(s.page(&remove).contains("<p id=\"summary\">24 matches"));
+    assert!(s.page(&remove).contains("<p id=\"summary\">24 articles"));
 
     // A bar narrows the dates to its period.
     let bar = unescape(attr_after(&page, "class=\"bar\"", "href"));
     let in_period = s.page(&bar);
     assert!(in_period.contains("class=\"remove-filter\""));
-    assert!(!in_period.contains("<p id=\"summary\">24 matches"));
+    assert!(!in_period.contains("<p id=\"summary\">24 articles"));
 
     // Copies fold under the earliest, with a count.
     let cocoa = s.page("/?q=cocoa");
@@ -957,7 +957,7 @@ fn the_desk_draws_each_query_and_its_panels_download_as_guarded_csv() {
     let desk = s.page("/compare?q=oil+prices&q=cocoa+prices&hits=1");
     assert!(
         desk.contains(
-            "<strong>cocoa prices</strong>: 1 match with all the words, 24 more with some"
+            "<strong>cocoa prices</strong>: 1 story with all the words, 24 more with some"
         ),
         "{desk}"
     );

@@ -18,7 +18,7 @@ mod doc;
 mod pass;
 mod writer;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -126,6 +126,17 @@ impl Summary {
     }
 }
 
+/// The folder a run that names none reads (`./corpus`), or an error saying how to name one.
+fn default_folder(dir: &Path) -> Result<PathBuf> {
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "no folder {} to index: run `dateline index FOLDER` with the folder that holds the articles",
+            dir.display()
+        );
+    }
+    absolute(dir)
+}
+
 /// Opens the index for writing, creating it as needed.
 fn open_for_update(opts: &Options) -> Result<OpenIndex> {
     if index_dir::exists(&opts.index) {
@@ -179,6 +190,13 @@ impl Indexer {
             );
         }
         let target = opts.index.clone();
+        // A first run with no folder to read fails before it makes the index, so it leaves
+        // no empty index behind for `search` or `serve` to open.
+        let first_default = if named.is_empty() && !index_dir::exists(&target) {
+            Some(default_folder(&opts.default_dir)?)
+        } else {
+            None
+        };
         let (mut open, rebuild) = if opts.rebuild && index_dir::exists(&target) {
             // What a failed run left in the old index would take space the rebuild needs.
             // (An index tantivy can no longer open is replaced whole at the end.)
@@ -210,8 +228,10 @@ impl Indexer {
             named
         } else if !open.meta.roots.is_empty() {
             open.meta.roots.clone()
+        } else if let Some(dir) = first_default {
+            vec![dir]
         } else {
-            vec![absolute(&opts.default_dir)?]
+            vec![default_folder(&opts.default_dir)?]
         };
         let mut meta_dirty = opts.rebuild;
         for r in &scan {
@@ -440,7 +460,6 @@ pub fn run(opts: &Options, stop: &AtomicBool) -> Result<Summary> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
 
     /// The files in an index folder, but for tantivy's own hidden ones.
     fn index_files(index: &Path) -> Vec<String> {

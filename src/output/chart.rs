@@ -31,18 +31,7 @@ fn plural(by: Period) -> &'static str {
     }
 }
 
-/// `4390` as `4,390`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use super::count::thousands;
 
 const EIGHTHS: [&str; 8] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
 
@@ -442,9 +431,9 @@ mod tests {
         assert_eq!(bar(10, 10, 10), "█".repeat(10));
         assert_eq!(bar(1, 1000, 10), "▏");
         assert_eq!(bar(5, 10, 3), "█▌");
-        assert_eq!(thousands(4390), "4,390");
-        assert_eq!(thousands(215780), "215,780");
-        assert_eq!(thousands(7), "7");
+        assert_eq!(thousands(4390u64), "4,390");
+        assert_eq!(thousands(215780u64), "215,780");
+        assert_eq!(thousands(7u64), "7");
         assert_eq!(percent(0.0), "0%");
         assert_eq!(percent(0.021), "2.1%");
         assert_eq!(percent(0.0004), "0.04%");

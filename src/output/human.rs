@@ -14,7 +14,7 @@ use crate::series::Labelled;
 use crate::show::Shown;
 use crate::snippet::Highlighted;
 
-use super::chart::thousands;
+use super::count::{counted, thousands};
 use super::terminal::{one_line, series_style, terminal_safe, Paint, MATCH, META, PLAIN, TITLE};
 
 /// Shows `path` relative to the current folder when it lies below it, as users typed it.
@@ -66,7 +66,10 @@ pub fn print_results(out: &mut impl Write, r: &Results, s: Paint) -> io::Result<
             let line = if r.total_hits == 0 {
                 "no article has all the words; showing articles with some of them".to_string()
             } else {
-                format!("── {} more have only some of the words ──", r.partial_hits)
+                format!(
+                    "── {} more have only some of the words ──",
+                    thousands(r.partial_hits as u64)
+                )
             };
             writeln!(out, "{}", s.paint(META, &line))?;
             writeln!(out)?;
@@ -80,8 +83,9 @@ pub fn print_results(out: &mut impl Write, r: &Results, s: Paint) -> io::Result<
         writeln!(out, "Did you mean: {}?", s.paint(TITLE, suggestion))?;
     }
     let noun = match (r.total_hits == 1, r.articles > r.total_hits) {
-        (true, false) => "result".to_string(),
-        (false, false) => "results".to_string(),
+        // One word for one thing, as the page and the README say it.
+        (true, false) => "article".to_string(),
+        (false, false) => "articles".to_string(),
         // Copies are folded: the count and the pages are stories.
         (one, true) => format!(
             "{} ({} articles with copies)",
@@ -384,7 +388,12 @@ pub fn print_facets_compared(
     for (k, (results, _)) in answers.iter().enumerate() {
         let n = results.total_hits;
         let noun = if n == 1 { "article" } else { "articles" };
-        writeln!(out, "{}  {n} matching {noun}", padded(k))?;
+        writeln!(
+            out,
+            "{}  {} matching {noun}",
+            padded(k),
+            thousands(n as u64)
+        )?;
     }
     writeln!(out)?;
     for (name, list) in [
@@ -449,28 +458,42 @@ pub fn problem_line(p: &Problem) -> String {
     format!("{kind}: {place}: {}", terminal_safe(&p.reason))
 }
 
-pub fn print_summary(out: &mut impl Write, s: &Summary) -> io::Result<()> {
+/// The run's summary line on `out`, after its problems on `err`: problems go with warnings
+/// and errors on standard error, as other command-line tools keep them, so the summary can
+/// be read or piped on its own.
+pub fn print_summary(out: &mut impl Write, err: &mut impl Write, s: &Summary) -> io::Result<()> {
     for p in s.problems.iter().take(PROBLEMS_SHOWN) {
-        writeln!(out, "{}", problem_line(p))?;
+        writeln!(err, "{}", problem_line(p))?;
     }
     if s.problems.len() > PROBLEMS_SHOWN {
         writeln!(
-            out,
+            err,
             "… and {} more (dateline index --json lists them all)",
             s.problems.len() - PROBLEMS_SHOWN
         )?;
     }
     let secs = s.elapsed_ms as f64 / 1000.0;
     let mut line = format!(
-        "indexed {} articles ({} files added, {} updated, {} removed, {} unchanged); {} skipped, {} warnings; {} articles in the index; {:.2} s",
-        s.indexed, s.added, s.updated, s.removed, s.unchanged, s.skipped, s.warnings, s.articles, secs
+        "indexed {} ({} added, {} updated, {} removed, {} unchanged); {} skipped, {}; {} in the index; {:.2} s",
+        counted(s.indexed, "article", "articles"),
+        counted(s.added, "file", "files"),
+        thousands(s.updated),
+        thousands(s.removed),
+        thousands(s.unchanged),
+        thousands(s.skipped),
+        counted(s.warnings, "warning", "warnings"),
+        counted(s.articles, "article", "articles"),
+        secs
     );
     if s.passed_over > 0 {
         // Not articles and not problems (a crawl's requests and redirects): said once.
         let at = line.find("; ").unwrap_or(line.len());
         line.insert_str(
             at,
-            &format!("; {} records passed over (not articles)", s.passed_over),
+            &format!(
+                "; {} passed over (not articles)",
+                counted(s.passed_over, "record", "records")
+            ),
         );
     }
     if s.interrupted {

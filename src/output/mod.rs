@@ -7,6 +7,7 @@
 //! - [`terminal`]: width, colour, and making text safe to show
 //! - [`human`]: result lists, facet counts, the index summary
 //! - [`chart`]: timeline bar charts and sparklines
+//! - [`count`]: counts as people read them (`1 article`, `23,804 articles`)
 //! - [`json`]: JSON objects and JSON Lines
 //! - [`csv`]: CSV tables, safe for spreadsheets
 //! - [`cite`]: citations, as RIS records and CSL-JSON
@@ -17,6 +18,7 @@
 pub mod atom;
 pub mod chart;
 pub mod cite;
+pub mod count;
 pub mod csv;
 pub mod human;
 pub mod json;

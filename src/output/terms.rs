@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::chart::thousands;
+use super::count::thousands;
 use super::terminal::{terminal_safe, Paint, META, TITLE};
 use crate::terms::Terms;
 

@@ -23,7 +23,7 @@ pub use walk::{path_key, FoundFile};
 pub fn absolute(dir: &Path) -> Result<PathBuf> {
     let meta = std::fs::metadata(dir).with_context(|| {
         format!(
-            "cannot read folder {}: check the path (dateline index [DIR]...)",
+            "cannot read folder {}: check the path (dateline index FOLDER)",
             dir.display()
         )
     })?;

@@ -623,25 +623,10 @@ fn landing(articles: u64, about: &Overview) -> Markup {
     }
 }
 
-/// `1234567` as `1,234,567`.
-pub(crate) fn thousands(n: impl Into<u64>) -> String {
-    let digits = n.into().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub(crate) use crate::output::count::thousands;
 
 pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
-    format!(
-        "{} {}",
-        thousands(n as u64),
-        if n == 1 { one } else { many }
-    )
+    crate::output::count::counted(n as u64, one, many)
 }
 
 fn results(view: &View, searched: &Searched) -> Markup {
@@ -653,7 +638,13 @@ fn results(view: &View, searched: &Searched) -> Markup {
         div.summary-row {
             p #summary {
                 @if r.total_is_estimate { "about " }
-                (plural(r.total_hits, "match", "matches"))
+                // The count is of articles, or of stories when copies are folded, as the
+                // command line says it.
+                @if r.articles != r.total_hits {
+                    (plural(r.total_hits, "story", "stories"))
+                } @else {
+                    (plural(r.total_hits, "article", "articles"))
+                }
                 @if r.counting == crate::query::Counting::AllWords {
                     " with all the words"
                     @if r.partial_hits > 0 { ", " (thousands(r.partial_hits as u64)) " more with some" }

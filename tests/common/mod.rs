@@ -102,15 +102,24 @@ impl Archive {
     }
 
     /// Runs `dateline index` on the articles folder, as a person would (no `--json`),
-    /// expects success, and returns what it printed.
+    /// expects success, and returns what it printed on standard output (the summary).
     pub fn index_stdout(&self, extra: &[&str]) -> String {
+        self.index_output(extra).0
+    }
+
+    /// [`Archive::index_stdout`], returning standard output (the summary) and standard
+    /// error (the problems) apart.
+    pub fn index_output(&self, extra: &[&str]) -> (String, String) {
         let mut cmd = self.cmd();
         cmd.args(["index", "--index"])
             .arg(self.index())
             .arg(self.articles())
             .args(extra);
-        let out = cmd.assert().success().get_output().stdout.clone();
-        String::from_utf8(out).expect("prints UTF-8")
+        let out = cmd.assert().success().get_output().clone();
+        (
+            String::from_utf8(out.stdout).expect("prints UTF-8"),
+            String::from_utf8(out.stderr).expect("prints UTF-8"),
+        )
     }
 
     /// Runs `dateline ARGS... --index IDX`, expects no error (exit code 0, or 1 for "nothing

@@ -417,7 +417,13 @@ pub(super) fn hits_panel(desk: &Desk, view: &View, searched: &crate::answer::Sea
             p #hits-summary {
                 (swatch(desk.hits)) strong { (safe(name)) } ": "
                 @if r.total_is_estimate { "about " }
-                (plural(r.total_hits, "match", "matches"))
+                // The count is of articles, or of stories when copies are folded, as the
+                // command line says it.
+                @if r.articles != r.total_hits {
+                    (plural(r.total_hits, "story", "stories"))
+                } @else {
+                    (plural(r.total_hits, "article", "articles"))
+                }
                 @if r.counting == crate::query::Counting::AllWords {
                     " with all the words"
                     @if r.partial_hits > 0 { ", " (thousands(r.partial_hits as u64)) " more with some" }
