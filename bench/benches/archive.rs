@@ -1678,6 +1678,21 @@ struct QueryFigures {
     hits: u64,
 }
 
+/// One search without snippets, as the harness times it: the query built, its top k and
+/// its count; the count.
+fn search_only(
+    open: &dateline::index_dir::OpenIndex,
+    searcher: &tantivy::Searcher,
+    text: &str,
+    req: &dateline::search::Request,
+) -> Result<u64> {
+    let built =
+        dateline::query::build(&open.index, &open.fields, text, &req.filters, &req.ranking)?;
+    let (n, top) = dateline::search::top_docs(searcher, &built, req)?;
+    std::hint::black_box(top);
+    Ok(n as u64)
+}
+
 fn dateline_queries(
     bin: &Path,
     index: &Path,
@@ -1692,18 +1707,7 @@ fn dateline_queries(
         let req = q.request()?;
         // Search only: the query dateline builds and the page it collects (top 10 and the
         // total), without stored fields or snippets.
-        let (search_ms, hits) = time_it(in_runs, || {
-            let built = dateline::query::build(
-                &open.index,
-                &open.fields,
-                q.text,
-                &req.filters,
-                &req.ranking,
-            )?;
-            let (n, top) = dateline::search::top_docs(&searcher, &built, &req)?;
-            std::hint::black_box(top);
-            Ok(n as u64)
-        })?;
+        let (search_ms, hits) = time_it(in_runs, || search_only(&open, &searcher, q.text, &req))?;
         let (snippets_ms, _) = time_it(in_runs, || {
             let r = dateline::search::search(&searcher, &open, &req)?;
             Ok(std::hint::black_box(r.hits.len()))
@@ -1754,18 +1758,7 @@ fn proximity_queries(index: &Path, in_runs: usize) -> Result<Vec<Value>> {
             query: text.to_string(),
             ..QUERIES[0].request()?
         };
-        time_it(in_runs, || {
-            let built = dateline::query::build(
-                &open.index,
-                &open.fields,
-                text,
-                &req.filters,
-                &req.ranking,
-            )?;
-            let (n, top) = dateline::search::top_docs(&searcher, &built, &req)?;
-            std::hint::black_box(top);
-            Ok(n as u64)
-        })
+        time_it(in_runs, || search_only(&open, &searcher, text, &req))
     };
     let mut out = Vec::new();
     for (phrase, near) in PROXIMITY_PAIRS {
