@@ -208,9 +208,14 @@ pub struct FilterArgs {
   date:[2017-03-01 TO 2017-03-31]  date:>=2017-03-01  date:<2017
   *                             every article")]
 pub struct SearchArgs {
-    /// The query (see below)
-    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
-    pub query: String,
+    /// The query (see below); words typed without quotes are one query, and with a filter
+    /// (--author, --from, ...) and no query every article the filter lets through is listed
+    #[arg(value_name = "QUERY", allow_hyphen_values = true,
+          required_unless_present_any = ["from", "to", "author", "place", "source", "collection", "undated"])]
+    pub query: Option<String>,
+    /// The query's further words when it was typed without quotes (`search tanker attacks`)
+    #[arg(value_name = "WORDS", hide = true)]
+    pub more_words: Vec<String>,
     #[command(flatten)]
     pub location: IndexLocation,
     #[command(flatten)]

@@ -188,6 +188,18 @@ fn stop_on_ctrl_c() -> &'static AtomicBool {
     &STOP
 }
 
+/// The query `search` was given: its words typed without quotes joined into one, as a
+/// search box would take them; none (only filters) is every article the filters let through.
+fn one_query(first: Option<String>, more: Vec<String>) -> String {
+    match first {
+        None => "*".to_string(),
+        Some(first) => std::iter::once(first)
+            .chain(more)
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
 pub fn search(args: SearchArgs) -> Result<ExitCode> {
     let index_path = args.location.index.clone();
     ensure_default_index(&index_path)?;
@@ -199,7 +211,7 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
         );
     }
     let request = Request {
-        query: args.query,
+        query: one_query(args.query, args.more_words),
         filters,
         limit: args.limit,
         offset: args.offset,

@@ -180,6 +180,47 @@ fn author_filter_matches_a_surname_or_part_of_a_name_as_author_does() {
 }
 
 #[test]
+fn words_typed_without_quotes_are_one_query() {
+    let a = newsroom();
+    let quoted = a.stdout(&["search", "coffee quotas", "--json"]);
+    let unquoted = a.stdout(&["search", "coffee", "quotas", "--json"]);
+    let titles = |out: &str| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_str(out).unwrap();
+        v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(titles(&unquoted), ["Coffee quota talks collapse"]);
+    assert_eq!(titles(&unquoted), titles(&quoted));
+}
+
+#[test]
+fn a_filter_without_a_query_lists_every_article_it_lets_through() {
+    let a = newsroom();
+    let mut titles: Vec<String> = {
+        let out = a.stdout(&["search", "--author", "Lee", "--json"]);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    titles.sort();
+    assert_eq!(
+        titles,
+        ["Coffee quota talks collapse", "Weather in the south"]
+    );
+    a.run(&["search"])
+        .code(2)
+        .stderr(predicate::str::contains("<QUERY>"));
+}
+
+#[test]
 fn sort_by_date() {
     let a = newsroom();
     let newest = a.titles("*", &["--sort", "newest"]);

@@ -469,7 +469,7 @@ pub fn print_summary(out: &mut impl Write, err: &mut impl Write, s: &Summary) ->
         writeln!(
             err,
             "… and {} more (dateline index --json lists them all)",
-            s.problems.len() - PROBLEMS_SHOWN
+            thousands((s.problems.len() - PROBLEMS_SHOWN) as u64)
         )?;
     }
     let secs = s.elapsed_ms as f64 / 1000.0;
