@@ -407,6 +407,21 @@ fn the_chart_draws_the_share_by_default_with_the_count_beside_it() {
 }
 
 #[test]
+fn a_period_with_no_articles_at_all_shows_no_share_rather_than_zero() {
+    let a = desk();
+    let text = a.stdout(&["timeline", "quota", "--by", "month", "--to", "2017-04"]);
+    let april = text.lines().find(|l| l.starts_with("2017-04")).unwrap();
+    assert!(april.ends_with("–  (no articles)"), "{text}");
+    assert!(!april.contains('%'), "{text}");
+    // A month with articles but no match still says 0%.
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("2017-02") && l.ends_with("  0%  (0 of 1)")),
+        "{text}"
+    );
+}
+
+#[test]
 fn bad_scale_value_is_a_one_line_error() {
     let a = desk();
     let out = a

@@ -187,7 +187,13 @@ fn draw_rows(
                     let b = share_bar(share, max_share, bar_w);
                     let gap = " ".repeat(bar_w.saturating_sub(b.chars().count()));
                     let b = s.paint(d.style, &b);
-                    let pct = percent(share);
+                    // A period the archive has no article in has no share to give: "0%"
+                    // would read as "none of that month's articles", which is not so.
+                    let pct = if d.t.all_in(i) == 0 {
+                        "–".to_string()
+                    } else {
+                        percent(share)
+                    };
                     let line =
                         format!("{period}  {named}{b}{gap}  {pct:>pct_w$}  {}", note(d.t, i));
                     writeln!(out, "{}", line.trim_end())?;
@@ -201,6 +207,9 @@ fn draw_rows(
 /// `(53 of 2,480)`: a period's matches and every article in it.
 fn note(t: &Timeline, i: usize) -> String {
     let count = t.periods.get(i).map_or(0, |p| p.1);
+    if t.all_in(i) == 0 {
+        return "(no articles)".to_string();
+    }
     format!("({} of {})", thousands(count), thousands(t.all_in(i)))
 }
 
