@@ -1469,6 +1469,25 @@ fn similar_and_facets_read_limit_as_search_does() {
 }
 
 #[test]
+fn a_snippet_across_paragraphs_shows_spaces_not_escaped_line_breaks() {
+    let a = Archive::new();
+    a.article(
+        "a.txt",
+        "Cocoa exporters expected to limit sales",
+        "Roger May",
+        "8 April 1987",
+        "The buffer stock aims to keep prices steady.\n\n\"The world's cocoa price\tis dull,\" one delegate said.",
+    );
+    a.index_json(&[]);
+    let s = Server::start(&a, &[]);
+    let page = s.page("/?q=prices+cocoa");
+    assert!(page.contains("steady. &quot;The world"), "{page}");
+    assert!(page.contains("</mark> is dull"), "{page}");
+    assert!(!page.contains(r"\n"), "{page}");
+    assert!(!page.contains(r"\t"), "{page}");
+}
+
+#[test]
 fn control_and_bidi_characters_from_articles_are_shown_escaped_on_pages() {
     let a = Archive::new();
     let record = serde_json::json!({

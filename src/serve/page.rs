@@ -305,10 +305,23 @@ impl View {
     }
 }
 
-/// Text from an article, or quoting one, as the page shows it: control characters (NUL,
-/// ESC, ...) and bidi overrides escaped (`\x00`, `\u{202e}`), as on the terminal.
+/// Text from an article, or quoting one, as the page shows it: line breaks and tabs are
+/// white space to HTML, so they become spaces (a snippet that spans two paragraphs must not
+/// show `\n\n`); every other control character (NUL, ESC, ...) and the bidi overrides are
+/// escaped (`\x00`, `\u{202e}`), as on the terminal.
 pub(super) fn safe(text: &str) -> Cow<'_, str> {
-    output::terminal_safe(text)
+    if !text.contains(['\n', '\r', '\t']) {
+        return output::terminal_safe(text);
+    }
+    let mut spaced = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' | '\t' if spaced.ends_with(' ') => {}
+            '\n' | '\r' | '\t' => spaced.push(' '),
+            c => spaced.push(c),
+        }
+    }
+    Cow::Owned(output::terminal_safe(&spaced).into_owned())
 }
 
 pub(super) fn html_response(status: StatusCode, page: Markup) -> Response {
