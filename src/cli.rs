@@ -530,6 +530,9 @@ pub struct ServeArgs {
     /// address lets the whole network read the archive
     #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:7700")]
     pub addr: std::net::SocketAddr,
+    /// Listen on this port of the loopback address (short for --addr 127.0.0.1:PORT)
+    #[arg(long, value_name = "PORT", conflicts_with = "addr")]
+    pub port: Option<u16>,
     /// Searches run at once (default: one per core); more wait briefly, then get 503
     #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
     pub max_searches: usize,

@@ -399,7 +399,10 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     dateline::serve::run(dateline::serve::Options {
         index: args.location.index,
-        addr: args.addr,
+        addr: match args.port {
+            Some(port) => std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+            None => args.addr,
+        },
         max_searches: if args.max_searches == 0 {
             cores
         } else {

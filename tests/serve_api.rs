@@ -1146,6 +1146,61 @@ fn start_page_names_its_collections_their_dates_and_an_example_from_them() {
 }
 
 #[test]
+fn port_listens_on_the_loopback_address() {
+    let a = Archive::new();
+    a.article(
+        "a.txt",
+        "Gold mine strike ends",
+        "Jo Park",
+        "17 March 2017",
+        "Miners went back.",
+    );
+    a.index_json(&[]);
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("dateline"))
+        .args(["serve", "--port", "0", "--index"])
+        .arg(a.index())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(line.starts_with("http://127.0.0.1:"), "{line}");
+    assert!(!line.starts_with("http://127.0.0.1:0/"), "{line}");
+    a.run(&["serve", "--port", "8000", "--addr", "127.0.0.1:9000"])
+        .code(2)
+        .stderr(predicates::str::contains("--port"));
+}
+
+#[test]
+fn start_page_of_one_article_says_one_article_and_one_day() {
+    let a = Archive::new();
+    a.article(
+        "a.txt",
+        "Gold mine strike ends",
+        "Jo Park",
+        "17 March 2017",
+        "Miners went back.",
+    );
+    a.index_json(&[]);
+    let s = Server::start(&a, &[]);
+    let page = s.page("/");
+    assert!(
+        page.contains("<p id=\"summary\">1 article in the archive.</p>"),
+        "{page}"
+    );
+    let list = between(&page, "<ul id=\"collections\"", "</ul>");
+    assert!(
+        list.contains(": 1 article, <span class=\"dates\">17 March 2017</span>"),
+        "{list}"
+    );
+}
+
+#[test]
 fn article_page_gives_its_provenance_without_the_servers_path_and_a_citation() {
     let a = wire();
     let s = Server::start(&a, &[]);

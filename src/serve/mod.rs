@@ -126,7 +126,10 @@ async fn serve(state: Shared, addr: SocketAddr, limits: conns::Limits) -> Result
         );
     }
     let articles = state.reader.searcher().num_docs();
-    eprintln!("serving {articles} articles at http://{bound}/ (Ctrl-C stops)");
+    eprintln!(
+        "serving {} at http://{bound}/ (Ctrl-C stops)",
+        crate::output::count::counted(articles, "article", "articles")
+    );
     conns::serve(listener, router(state), limits, shutdown_signal()).await;
     eprintln!("stopped");
     Ok(())

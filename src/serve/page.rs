@@ -610,7 +610,7 @@ fn search_form_with(view: &View, placeholder: &str) -> Markup {
 fn landing(articles: u64, about: &Overview) -> Markup {
     html! {
         section.landing {
-            p #summary { (thousands(articles)) " articles in the archive." }
+            p #summary { (plural(articles as usize, "article", "articles")) " in the archive." }
             @if !about.collections.is_empty() {
                 ul #collections aria-label="Collections" {
                     @for (name, count, dates) in &about.collections {
@@ -620,7 +620,11 @@ fn landing(articles: u64, about: &Overview) -> Markup {
                             }
                             ": " (plural(*count as usize, "article", "articles"))
                             @if let Some((first, last)) = dates {
-                                ", " span.dates { (first.format("%-d %B %Y")) " to " (last.format("%-d %B %Y")) }
+                                @if first == last {
+                                    ", " span.dates { (first.format("%-d %B %Y")) }
+                                } @else {
+                                    ", " span.dates { (first.format("%-d %B %Y")) " to " (last.format("%-d %B %Y")) }
+                                }
                             } @else {
                                 ", undated"
                             }
