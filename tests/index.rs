@@ -37,6 +37,40 @@ fn summary_counts_and_problems() {
 }
 
 #[test]
+fn a_collections_readme_is_skipped_with_the_reason_not_indexed_as_an_article() {
+    let a = Archive::new();
+    a.article(
+        "tech/001.txt",
+        "Chips sell well",
+        "",
+        "",
+        "Chip makers sold more chips.",
+    );
+    a.write(
+        "README.TXT",
+        "Consists of 2225 documents from the BBC news website.\n\nNatural Classes: 5\n",
+    );
+    let s = a.index_json(&[]);
+    assert_eq!(s["indexed"], 1, "{s}");
+    let problem = s["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["path"].as_str().unwrap().ends_with("README.TXT"))
+        .unwrap_or_else(|| panic!("README.TXT not reported: {s}"))
+        .clone();
+    assert_eq!(problem["kind"], "skipped");
+    assert!(
+        problem["reason"]
+            .as_str()
+            .unwrap()
+            .contains("not an article"),
+        "{problem}"
+    );
+    assert!(a.titles("documents", &[]).is_empty());
+}
+
+#[test]
 fn human_summary_is_one_line_on_stdout_and_the_problems_go_to_stderr() {
     let a = Archive::new();
     a.article("a.txt", "First", "", "17 March 2017", "Body one.");

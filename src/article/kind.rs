@@ -87,6 +87,21 @@ pub fn kind_of(path: &Path) -> Option<FileKind> {
     })
 }
 
+/// Whether a file's name says it is a collection's own notes rather than an article:
+/// `README.TXT` (as datasets ship beside their articles), `LICENSE.txt`,
+/// `COPYING`, `CHANGELOG.md`, `NOTICE`, any case, any extension. Indexed, such a file would
+/// be counted as an article and found by searches for the collection's name.
+pub fn is_notes_file(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+    matches!(
+        stem.as_str(),
+        "readme" | "license" | "licence" | "copying" | "changelog" | "notice"
+    )
+}
+
 /// The extensions [`kind_of`] takes, for messages.
 pub const EXTENSIONS: &str = ".txt, .jsonl, .ndjson, .html, .htm, .xhtml, .xml, .rss, .atom, \
      .warc, .zip, .tar, .tgz, and those with .gz, .bz2, .xz or .zst added";
@@ -170,5 +185,22 @@ mod tests {
         assert_eq!(kind_of(Path::new("x.ndjson")), Some(FileKind::JsonLines));
         assert_eq!(kind_of(Path::new("x.json")), None);
         assert_eq!(kind_of(Path::new("txt")), None);
+        for notes in [
+            "README.TXT",
+            "readme",
+            "License.txt",
+            "COPYING",
+            "CHANGELOG.md",
+        ] {
+            assert!(is_notes_file(Path::new(notes)), "{notes}");
+        }
+        for article in [
+            "001.txt",
+            "readme-the-news.txt",
+            "notices.txt",
+            "1987/03/x.txt",
+        ] {
+            assert!(!is_notes_file(Path::new(article)), "{article}");
+        }
     }
 }

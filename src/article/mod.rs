@@ -16,7 +16,9 @@ pub mod xml;
 
 pub(crate) use jsonl::jsonl_stream;
 pub use jsonl::{plain_utf8, Chunk, JsonlPieces, Pieces, PIECE_BYTES};
-pub use kind::{confirm_kind, kind_of, markup_kind, sniff_kind, Codec, FileKind, EXTENSIONS};
+pub use kind::{
+    confirm_kind, is_notes_file, kind_of, markup_kind, sniff_kind, Codec, FileKind, EXTENSIONS,
+};
 
 use chrono::NaiveDateTime;
 

@@ -363,6 +363,9 @@ fn take_file(entry: DirEntry, file_type: &std::fs::FileType, out: &mut Batch) {
         // Opening a FIFO waits for a writer, and a device may never end: neither is
         // ever opened.
         format!("not a regular file ({}), not read", special_kind(file_type))
+    } else if article::is_notes_file(Path::new(entry.file_name())) {
+        "a collection's notes (README, LICENSE, ...), not an article; rename it to index it"
+            .to_string()
     } else if let Some(kind) = article::kind_of(Path::new(entry.file_name())) {
         // By the name alone: `Path::extension` of the whole path parses all its components.
         return out.push(Candidate {
