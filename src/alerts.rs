@@ -301,10 +301,7 @@ impl Alerts {
     /// them), creating their folder the first time. The index must exist.
     pub fn lock(index: &Path) -> Result<Alerts> {
         if !index_dir::exists(index) {
-            bail!(
-                "no index at {}: run `dateline index` first (see `dateline index --help`)",
-                index.display()
-            );
+            return Err(index_dir::no_index(index));
         }
         let dir = folder(index);
         if !dir.is_dir() {

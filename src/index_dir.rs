@@ -99,6 +99,21 @@ fn rebuild_hint(path: &Path) -> String {
     )
 }
 
+/// The error for a command run where no index is: how to build one, and how to point at
+/// one kept elsewhere (the usual cause when a command is run from another folder).
+pub fn no_index(path: &Path) -> anyhow::Error {
+    let shown = if path.is_relative() && !path.starts_with(".") {
+        Path::new(".").join(path)
+    } else {
+        path.to_path_buf()
+    };
+    anyhow::anyhow!(
+        "no index at {}: build one with `dateline index FOLDER`, or point to yours with \
+         --index PATH (or DATELINE_INDEX=PATH)",
+        shown.display()
+    )
+}
+
 /// Opens an existing dateline index for reading or updating; fails with an actionable
 /// message when it is missing, foreign, or from an incompatible version.
 pub fn open(path: &Path) -> Result<OpenIndex> {
@@ -114,10 +129,7 @@ fn open_with_metas(path: &Path) -> Result<(OpenIndex, tantivy::IndexMeta)> {
                 path.display()
             );
         }
-        bail!(
-            "no index at {}: run `dateline index` first (see `dateline index --help`)",
-            path.display()
-        );
+        return Err(no_index(path));
     }
     let index = Index::open_in_dir(path).map_err(|e| {
         // tantivy quotes the whole meta.json in its error; an index of another dateline

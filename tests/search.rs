@@ -369,7 +369,7 @@ fn errors_are_one_line_with_a_fix() {
     let idx = idx.to_str().unwrap();
     fails(
         &["search", "x", "--index", "nowhere"],
-        "run `dateline index`",
+        "no index at ./nowhere: build one with `dateline index FOLDER`, or point to yours with --index PATH (or DATELINE_INDEX=PATH)",
     );
     fails(
         &["search", "nosuchfield:x", "--index", idx],
