@@ -37,6 +37,26 @@ fn html_page_fixture_gives_its_article_without_boilerplate() {
     assert!(!a.body.contains("We use cookies"));
 }
 
+#[test]
+fn a_pages_byline_names_people_not_their_roles() {
+    let page = |byline: &str| {
+        let html = format!(
+            "<html><head><title>Title</title><meta name=\"author\" content=\"{byline}\"></head>\
+             <body><article><h1>Title</h1><p>{}</p></article></body></html>",
+            "The council voted on Tuesday to close the old bridge to traffic. ".repeat(6)
+        );
+        html::parse(html.as_bytes(), None).records[0]
+            .article
+            .authors
+            .clone()
+    };
+    assert_eq!(
+        page("JO WINTERBOTTOM, Special to the New York Times"),
+        ["Jo Winterbottom"]
+    );
+    assert_eq!(page("Jane Doe Staff Writer"), ["Jane Doe"]);
+}
+
 fn check_crawl(got: &FileParse) {
     assert!(got.problems.is_empty(), "{:?}", got.problems);
     assert_eq!(got.records.len(), 1);

@@ -579,7 +579,8 @@ fn names(raw: Vec<String>) -> Vec<String> {
             };
             byline::parse_byline(&line).unwrap_or_default()
         } else {
-            vec![s]
+            // One name, unless it is a role or an affiliation (`Staff Writer`).
+            byline::split_authors(&s)
         };
         for name in found {
             let name = byline::name_case(&name);
