@@ -174,8 +174,9 @@ enum Part<'a> {
 /// / ` in <place>` tails and role tails (`Jane Doe Staff Writer`) are cut from names.
 fn parts(list: &str) -> impl Iterator<Item = Part<'_>> {
     list.split([',', ';', '&', '|', '/'])
-        .flat_map(split_on_and)
-        .flat_map(|part| {
+        .enumerate()
+        .flat_map(|(i, segment)| split_on_and(segment).map(move |part| (i, part)))
+        .flat_map(|(i, part)| {
             let part = part.trim();
             if let Some(credit) = affiliation(part) {
                 return [Some(Part::Credit(credit)), None];
@@ -191,7 +192,13 @@ fn parts(list: &str) -> impl Iterator<Item = Part<'_>> {
             if part.is_empty() {
                 return [outlet, None];
             }
-            let (name, role) = strip_role_tail(part);
+            // Only the byline's first names can carry a title without a comma: after one, a
+            // part ending in a role word is all title (`, New York Times Staff Writer`).
+            let (name, role) = if i == 0 {
+                strip_role_tail(part)
+            } else {
+                (part, None)
+            };
             if is_organisation(name) {
                 return [Some(Part::Credit(organisation_source(name))), outlet];
             }
@@ -795,6 +802,10 @@ mod tests {
             one("JANE DOE", Some("AP"))
         );
         assert_eq!(read("By Jane Doe, Staff Writer"), one("Jane Doe", None));
+        assert_eq!(
+            read("By JANE DOE, New York Times Staff Writer"),
+            one("JANE DOE", None)
+        );
         assert_eq!(
             read("By Jane Doe Times Staff Writer"),
             one("Jane Doe", None)
