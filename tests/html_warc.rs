@@ -57,6 +57,26 @@ fn a_pages_byline_names_people_not_their_roles() {
     assert_eq!(page("Jane Doe Staff Writer"), ["Jane Doe"]);
 }
 
+#[test]
+fn a_ticker_in_a_headline_is_text_not_a_tag() {
+    let title = "UAL <UAL> UNIT ATTACKED ON MINORITY HIRING";
+    let html = format!(
+        "<html><head><script type=\"application/ld+json\">{{\"@type\":\"NewsArticle\",\
+         \"headline\":\"{title}\"}}</script></head><body><article><h1>UAL &lt;UAL&gt; UNIT \
+         ATTACKED ON MINORITY HIRING</h1><p>{}</p></article></body></html>",
+        "The council voted on Tuesday to close the old bridge to traffic. ".repeat(6)
+    );
+    let parse = html::parse(html.as_bytes(), None);
+    assert_eq!(parse.records[0].article.title, title);
+    let marked = html.replace(title, "A <em>big</em> day");
+    assert_eq!(
+        html::parse(marked.as_bytes(), None).records[0]
+            .article
+            .title,
+        "A big day"
+    );
+}
+
 /// The date read from a page built of `head` and `shown` (before the article), fetched from
 /// `url`, as `2019-11-19T21:30` or `2019-11-19` (a day only).
 fn page_date(head: &str, shown: &str, url: Option<&str>) -> Option<String> {

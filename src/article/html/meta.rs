@@ -276,12 +276,34 @@ fn is_web_url(s: &str) -> bool {
 }
 
 fn one_line(s: &str) -> String {
-    let s = if s.contains('&') || s.contains('<') {
+    let s = if s.contains('&') || has_tag(s) {
         super::fragment_text(s).unwrap_or_default()
     } else {
         s.to_string()
     };
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Tags a headline or a name is marked up with when a page's metadata holds HTML.
+const INLINE_TAGS: &[&str] = &[
+    "a", "abbr", "b", "br", "cite", "code", "div", "em", "font", "i", "img", "mark", "p", "q", "s",
+    "small", "span", "strike", "strong", "sub", "sup", "u",
+];
+
+/// True when `s` holds an HTML tag (`<em>`, `</b>`, `<br/>`), not just a `<` (a Reuters
+/// ticker, `UAL <UAL> UNIT ...`, is text).
+fn has_tag(s: &str) -> bool {
+    s.match_indices('<').any(|(at, _)| {
+        let rest = s[at + 1..].strip_prefix('/').unwrap_or(&s[at + 1..]);
+        let name: String = rest
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let after = rest[name.len()..].chars().next();
+        INLINE_TAGS.contains(&name.as_str())
+            && after.is_some_and(|c| c == '>' || c == '/' || c.is_whitespace())
+    })
 }
 
 // ---------------------------------------------------------------- JSON-LD
