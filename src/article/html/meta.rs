@@ -284,10 +284,80 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Tags a headline or a name is marked up with when a page's metadata holds HTML.
-const INLINE_TAGS: &[&str] = &[
-    "a", "abbr", "b", "br", "cite", "code", "div", "em", "font", "i", "img", "mark", "p", "q", "s",
-    "small", "span", "strike", "strong", "sub", "sup", "u",
+/// HTML elements, by name: a `<` that opens one of these in a page's metadata is markup.
+const HTML_TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "article",
+    "aside",
+    "b",
+    "big",
+    "blockquote",
+    "br",
+    "button",
+    "center",
+    "cite",
+    "code",
+    "dd",
+    "del",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "i",
+    "iframe",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "li",
+    "link",
+    "main",
+    "mark",
+    "meta",
+    "nav",
+    "noscript",
+    "object",
+    "ol",
+    "p",
+    "picture",
+    "pre",
+    "q",
+    "s",
+    "script",
+    "section",
+    "small",
+    "source",
+    "span",
+    "strike",
+    "strong",
+    "style",
+    "sub",
+    "sup",
+    "svg",
+    "table",
+    "td",
+    "th",
+    "time",
+    "title",
+    "tr",
+    "tt",
+    "u",
+    "ul",
+    "video",
 ];
 
 /// True when `s` holds an HTML tag (`<em>`, `</b>`, `<br/>`), not just a `<` (a Reuters
@@ -301,7 +371,7 @@ fn has_tag(s: &str) -> bool {
             .collect::<String>()
             .to_ascii_lowercase();
         let after = rest[name.len()..].chars().next();
-        INLINE_TAGS.contains(&name.as_str())
+        HTML_TAGS.contains(&name.as_str())
             && after.is_some_and(|c| c == '>' || c == '/' || c.is_whitespace())
     })
 }
