@@ -37,6 +37,110 @@ fn html_page_fixture_gives_its_article_without_boilerplate() {
     assert!(!a.body.contains("We use cookies"));
 }
 
+#[test]
+fn a_pages_byline_names_people_not_their_roles() {
+    let page = |byline: &str| {
+        let html = format!(
+            "<html><head><title>Title</title><meta name=\"author\" content=\"{byline}\"></head>\
+             <body><article><h1>Title</h1><p>{}</p></article></body></html>",
+            "The council voted on Tuesday to close the old bridge to traffic. ".repeat(6)
+        );
+        html::parse(html.as_bytes(), None).records[0]
+            .article
+            .authors
+            .clone()
+    };
+    assert_eq!(
+        page("JO WINTERBOTTOM, Special to the New York Times"),
+        ["Jo Winterbottom"]
+    );
+    assert_eq!(page("Jane Doe Staff Writer"), ["Jane Doe"]);
+}
+
+#[test]
+fn a_ticker_in_a_headline_is_text_not_a_tag() {
+    let title = "UAL <UAL> UNIT ATTACKED ON MINORITY HIRING";
+    let html = format!(
+        "<html><head><script type=\"application/ld+json\">{{\"@type\":\"NewsArticle\",\
+         \"headline\":\"{title}\"}}</script></head><body><article><h1>UAL &lt;UAL&gt; UNIT \
+         ATTACKED ON MINORITY HIRING</h1><p>{}</p></article></body></html>",
+        "The council voted on Tuesday to close the old bridge to traffic. ".repeat(6)
+    );
+    let parse = html::parse(html.as_bytes(), None);
+    assert_eq!(parse.records[0].article.title, title);
+    let marked = html.replace(title, "A <em>big</em> day");
+    assert_eq!(
+        html::parse(marked.as_bytes(), None).records[0]
+            .article
+            .title,
+        "A big day"
+    );
+}
+
+/// The date read from a page built of `head` and `shown` (before the article), fetched from
+/// `url`, as `2019-11-19T21:30` or `2019-11-19` (a day only).
+fn page_date(head: &str, shown: &str, url: Option<&str>) -> Option<String> {
+    let html = format!(
+        "<html><head><title>Title</title>{head}</head><body>{shown}<article><h1>Title</h1>\
+         <p>{}</p></article></body></html>",
+        "The council voted on Tuesday to close the old bridge to traffic. ".repeat(6)
+    );
+    let date = html::parse(html.as_bytes(), url).records[0].article.date?;
+    Some(if date.has_time {
+        date.datetime.format("%Y-%m-%dT%H:%M").to_string()
+    } else {
+        date.datetime.format("%Y-%m-%d").to_string()
+    })
+}
+
+#[test]
+fn a_date_the_page_only_shows_is_read() {
+    let shown = r#"<div class="article-date">Published 19 November 2019, 10:04 GMT</div>"#;
+    assert_eq!(
+        page_date("", shown, None).as_deref(),
+        Some("2019-11-19T10:04")
+    );
+    let shown = r#"<p class="meta">By Jane Doe | Tue, 19 Nov 2019</p>"#;
+    assert_eq!(page_date("", shown, None).as_deref(), Some("2019-11-19"));
+}
+
+#[test]
+fn a_date_in_the_pages_address_is_read_when_it_states_none_elsewhere() {
+    let url = Some("https://example.com/news/2019/11/19/bridge");
+    assert_eq!(page_date("", "", url).as_deref(), Some("2019-11-19"));
+    let canonical = r#"<link rel="canonical" href="https://example.com/bridge-20191119/">"#;
+    assert_eq!(
+        page_date(canonical, "", None).as_deref(),
+        Some("2019-11-19")
+    );
+    let meta = r#"<meta property="article:published_time" content="2019-11-18T08:00:00">"#;
+    assert_eq!(
+        page_date(meta, "", url).as_deref(),
+        Some("2019-11-18T08:00")
+    );
+}
+
+#[test]
+fn a_time_in_utc_is_written_in_the_zone_the_page_gives() {
+    let head = r#"<script type="application/ld+json">{"@type":"NewsArticle",
+        "datePublished":"2019-11-20T02:30:00Z"}</script>
+        <meta property="article:published_time" content="2019-11-19T21:30:00-05:00">"#;
+    assert_eq!(
+        page_date(head, "", None).as_deref(),
+        Some("2019-11-19T21:30")
+    );
+}
+
+#[test]
+fn a_web_page_typed_json_ld_dates_the_article() {
+    let head = r#"<script type="application/ld+json">{"@graph":[{"@type":"WebPage",
+        "datePublished":"2018-04-18T14:39:09+02:00"}]}</script>"#;
+    assert_eq!(
+        page_date(head, "", None).as_deref(),
+        Some("2018-04-18T14:39")
+    );
+}
+
 fn check_crawl(got: &FileParse) {
     assert!(got.problems.is_empty(), "{:?}", got.problems);
     assert_eq!(got.records.len(), 1);

@@ -108,6 +108,37 @@ fn nitf_upper_case_bylines_and_dates_without_pubdata() {
     );
 }
 
+/// An NITF byline as the NYT and AP write them: the writers only, their affiliation or
+/// job title kept as the source it names (issue 29).
+fn nitf_with_byline(byline: &str) -> Article {
+    let nitf = format!(
+        r#"<nitf><head><pubdata date.publication="19910309T000000" name="The Paper"/></head>
+<body><body.head><hedline><hl1>Title</hl1></hedline>{byline}</body.head>
+<body.content><block class="full_text"><p>Text.</p></block></body.content></body></nitf>"#
+    );
+    xml::parse(nitf.as_bytes()).records[0].article.clone()
+}
+
+#[test]
+fn nitf_bylines_name_people_and_keep_the_affiliation_as_the_source() {
+    let a = nitf_with_byline(
+        r#"<byline class="print_byline">By JO WINTERBOTTOM, Special to the New York Times</byline>"#,
+    );
+    assert_eq!(a.authors, strings(&["Jo Winterbottom"]));
+    assert_eq!(a.source.as_deref(), Some("The New York Times"));
+    let a = nitf_with_byline(
+        "<byline>By JANE DOE and JOHN ROE<byttl>Associated Press Writer</byttl></byline>",
+    );
+    assert_eq!(a.authors, strings(&["Jane Doe", "John Roe"]));
+    assert_eq!(a.source.as_deref(), Some("AP"));
+    let a = nitf_with_byline("<byline>By JANE DOE, Ap Auto Writer</byline>");
+    assert_eq!(a.authors, strings(&["Jane Doe"]));
+    assert_eq!(a.source.as_deref(), Some("AP"));
+    let a = nitf_with_byline("<byline>By JANE DOE, Staff Writer</byline>");
+    assert_eq!(a.authors, strings(&["Jane Doe"]));
+    assert_eq!(a.source, None);
+}
+
 #[test]
 fn rcv1_newsitem_in_latin1_fields_are_exact() {
     let a = the_article("rcv1_newsitem_latin1.xml");

@@ -69,14 +69,27 @@ const PARTICLES: &[&str] = &[
 /// Generational suffixes a comma separates from the name they belong to (`John Roe, Jr.`).
 const SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
 
+/// What a byline says: the people who wrote the story, and the source it credits when a
+/// part of it names one (`Special to the New York Times`, `Associated Press Writer`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Byline {
+    pub authors: Vec<String>,
+    pub source: Option<String>,
+}
+
 /// Returns the authors named by a byline, or `None` when `line` is not a byline.
 ///
 /// A byline starts with the word `By` (any case, optionally followed by a colon); the
 /// rest must read as names (see `looks_like_name`), so a sentence like "By the end of the
 /// year ..." is not taken for one. Authors are split on
-/// commas, semicolons, `and` and `&`; agencies and staff titles are dropped, which can
-/// leave the list empty (`By Reuters`).
+/// commas, semicolons, `and` and `&`; agencies, roles and affiliations are dropped, which
+/// can leave the list empty (`By Reuters`).
 pub fn parse_byline(line: &str) -> Option<Vec<String>> {
+    read_byline(line).map(|b| b.authors)
+}
+
+/// As [`parse_byline`], with the source the byline credits.
+pub fn read_byline(line: &str) -> Option<Byline> {
     let line = line.trim();
     let head = line.get(..2)?;
     let rest = &line[2..];
@@ -90,14 +103,17 @@ pub fn parse_byline(line: &str) -> Option<Vec<String>> {
     if rest.is_empty() || rest.len() > 200 {
         return None;
     }
-    let mut authors = Vec::new();
-    for name in names(rest) {
-        if !looks_like_name(name) {
-            return None;
+    let mut byline = Byline::default();
+    for part in parts(rest) {
+        match part {
+            Part::Name(name) if looks_like_name(name) => push_name(&mut byline.authors, name),
+            Part::Name(_) => return None,
+            Part::Credit(source) => {
+                byline.source = byline.source.or(source);
+            }
         }
-        push_name(&mut authors, name);
     }
-    Some(authors)
+    Some(byline)
 }
 
 /// A header line naming only agencies or outlets (`Reuters`, `AFP / Kyodo`): a credit
@@ -114,16 +130,24 @@ pub(super) fn is_credit_line(line: &str) -> bool {
 /// Splits an author list given without the `By` (a JSON `authors` string) the way a byline
 /// is split, without requiring the parts to look like names: the field says they are.
 pub(super) fn split_authors(s: &str) -> Vec<String> {
+    split_byline(s).authors
+}
+
+/// As [`split_authors`], with the source the list credits.
+pub(super) fn split_byline(s: &str) -> Byline {
     let s = s.trim();
     let s = match s.get(..3) {
         Some(head) if head.eq_ignore_ascii_case("by ") => &s[3..],
         _ => s,
     };
-    let mut authors = Vec::new();
-    for name in names(s) {
-        push_name(&mut authors, name);
+    let mut byline = Byline::default();
+    for part in parts(s) {
+        match part {
+            Part::Name(name) => push_name(&mut byline.authors, name),
+            Part::Credit(source) => byline.source = byline.source.or(source),
+        }
     }
-    authors
+    byline
 }
 
 fn push_name(authors: &mut Vec<String>, name: &str) {
@@ -138,21 +162,220 @@ fn push_name(authors: &mut Vec<String>, name: &str) {
     authors.push(name.to_owned());
 }
 
-/// The parts of an author list that are people: split on `,` `;` `&` `|` `/` and the word
-/// `and`, with organisations, job titles and ` for <outlet>` / ` in <place>` tails left out.
-fn names(list: &str) -> impl Iterator<Item = &str> {
+/// One part of an author list: a person's name, or a credit (an agency, a role, an
+/// affiliation) with the source it names, if any.
+enum Part<'a> {
+    Name(&'a str),
+    Credit(Option<String>),
+}
+
+/// The parts of an author list: split on `,` `;` `&` `|` `/` and the word `and`; a part
+/// that is an organisation, a job title or an affiliation is a credit, and ` for <outlet>`
+/// / ` in <place>` tails and role tails (`Jane Doe Staff Writer`) are cut from names.
+fn parts(list: &str) -> impl Iterator<Item = Part<'_>> {
     list.split([',', ';', '&', '|', '/'])
-        .flat_map(split_on_and)
-        .map(|part| {
-            let part = cut_at_word(part, "for");
-            let part = strip_agency_word(cut_at_word(part, "in").trim());
-            if ends_with_initial(part) {
+        .enumerate()
+        .flat_map(|(i, segment)| split_on_and(segment).map(move |part| (i, part)))
+        .flat_map(|(i, part)| {
+            let part = part.trim();
+            if let Some(credit) = affiliation(part) {
+                return [Some(Part::Credit(credit)), None];
+            }
+            let (part, outlet) = cut_at_word(part, "for");
+            let outlet = outlet.map(|o| Part::Credit(Some(source_name(o))));
+            let part = strip_agency_word(cut_at_word(part, "in").0.trim());
+            let part = if ends_with_initial(part) {
                 part
             } else {
                 part.strip_suffix('.').unwrap_or(part).trim_end()
+            };
+            if part.is_empty() {
+                return [outlet, None];
             }
+            // Only the byline's first names can carry a title without a comma: after one, a
+            // part ending in a role word is all title (`, New York Times Staff Writer`).
+            let (name, role) = if i == 0 {
+                strip_role_tail(part)
+            } else {
+                (part, None)
+            };
+            if is_organisation(name) {
+                return [Some(Part::Credit(organisation_source(name))), outlet];
+            }
+            [
+                Some(Part::Name(name)),
+                outlet.or(role.map(|r| Part::Credit(Some(r)))),
+            ]
         })
-        .filter(|part| !part.is_empty() && !is_organisation(part))
+        .flatten()
+}
+
+/// Words that qualify a job title (`Senior Political Correspondent`, `AP Auto Writer`):
+/// with a role word after them, never part of a name.
+const ROLE_QUALIFIERS: &[&str] = &[
+    "staff",
+    "senior",
+    "chief",
+    "special",
+    "associate",
+    "assistant",
+    "deputy",
+    "contributing",
+    "political",
+    "business",
+    "economics",
+    "financial",
+    "auto",
+    "sports",
+    "science",
+    "medical",
+    "health",
+    "foreign",
+    "diplomatic",
+    "legal",
+    "religion",
+    "entertainment",
+    "technology",
+    "energy",
+    "farm",
+    "labor",
+    "military",
+    "national",
+    "education",
+    "environment",
+    "aviation",
+    "travel",
+    "food",
+    "art",
+    "arts",
+    "music",
+    "film",
+    "fashion",
+    "investigative",
+    "news",
+    "managing",
+    "executive",
+    "city",
+    "metro",
+    "washington",
+    "white",
+    "house",
+    "times",
+    "associated",
+    "press",
+    "the",
+    "ap",
+    "upi",
+    "afp",
+    "reuters",
+    "bloomberg",
+    "cnn",
+    "bbc",
+];
+
+/// The job title (or agency and title) a part is, when it is one, with the source it
+/// names: `Associated Press Writer` (AP), `Special to the New York Times`, `Staff Writer`,
+/// `Times Staff Writer`, `Correspondent`.
+fn affiliation(part: &str) -> Option<Option<String>> {
+    let lower = part.to_lowercase();
+    for lead in ["special to ", "special for "] {
+        if let Some(rest) = lower.strip_prefix(lead) {
+            let outlet = part[lead.len()..].trim().trim_end_matches('.');
+            return Some((!rest.trim().is_empty()).then(|| source_name(outlet)));
+        }
+    }
+    let words: Vec<&str> = part.split_whitespace().collect();
+    let last = words.last()?.trim_end_matches('.');
+    if !ROLE_WORDS.iter().any(|r| r.eq_ignore_ascii_case(last)) {
+        return None;
+    }
+    let titled = words[..words.len() - 1]
+        .iter()
+        .all(|w| ROLE_QUALIFIERS.iter().any(|q| q.eq_ignore_ascii_case(w)));
+    titled.then(|| agency_in(&lower))
+}
+
+/// Cuts a job title off the end of a name written without a comma before it (`JANE DOE
+/// Associated Press Writer`, `Jane Doe Staff Writer`), with the source it names.
+fn strip_role_tail(part: &str) -> (&str, Option<String>) {
+    let words: Vec<(usize, &str)> = part
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - part.as_ptr() as usize, w))
+        .collect();
+    let Some(&(_, last)) = words.last() else {
+        return (part, None);
+    };
+    if words.len() < 3 || !ROLE_WORDS.iter().any(|r| r.eq_ignore_ascii_case(last)) {
+        return (part, None);
+    }
+    let mut start = words.len() - 1;
+    while start > 0
+        && ROLE_QUALIFIERS
+            .iter()
+            .any(|q| q.eq_ignore_ascii_case(words[start - 1].1))
+    {
+        start -= 1;
+    }
+    // A name of at least two words must be left (`Jane Writer` stays for
+    // `is_organisation`), and a qualifier must show the tail is a title (`Global Markets
+    // Correspondent` is one whole).
+    if start < 2 || start == words.len() - 1 {
+        return (part, None);
+    }
+    let at = words[start].0;
+    (part[..at].trim_end(), agency_in(&part[at..].to_lowercase()))
+}
+
+/// The agency a title names (`associated press writer`, `ap auto writer`), as datelines
+/// credit it.
+fn agency_in(lower: &str) -> Option<String> {
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    let has = |w: &str| words.contains(&w);
+    let source = if lower.contains("associated press") || has("ap") {
+        "AP"
+    } else if has("reuters") {
+        "Reuters"
+    } else if lower.contains("united press") || has("upi") {
+        "UPI"
+    } else if has("afp") {
+        "AFP"
+    } else if has("bloomberg") {
+        "Bloomberg"
+    } else {
+        return None;
+    };
+    Some(source.to_owned())
+}
+
+/// The source an organisation part names (`Reuters`, `Associated Press` as AP, `BBC
+/// News`); none for generic credits (`Staff`, `Agencies`) and job titles.
+fn organisation_source(part: &str) -> Option<String> {
+    let bare = part.trim_end_matches('.');
+    let lower = bare.to_lowercase();
+    if lower.starts_with("reuter") && !lower.contains(' ') {
+        return Some("Reuters".to_owned());
+    }
+    let last = lower.rsplit(' ').next().unwrap_or(&lower);
+    let generic = ROLE_WORDS.contains(&last)
+        || matches!(
+            lower.as_str(),
+            "wire reports" | "wire services" | "news services" | "news agencies" | "agencies"
+        );
+    (!generic).then(|| source_name(bare))
+}
+
+/// An outlet as a byline names it (`the New York Times`), as a source: agencies as
+/// datelines credit them, other names with their first letter capitalised.
+fn source_name(outlet: &str) -> String {
+    let outlet = outlet.trim().trim_end_matches('.');
+    if let Some(agency) = agency_in(&outlet.to_lowercase()).filter(|_| is_organisation(outlet)) {
+        return agency;
+    }
+    let mut chars = outlet.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// Agencies written without a comma after the name (`By Brad Schade Reuters`): only the
@@ -199,8 +422,9 @@ fn split_on_and(part: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Cuts `s` before the first whole-word, case-sensitive lower-case `word` ("for", "in"):
-/// inside a name these words are never lower case, so what follows is an outlet or place.
-fn cut_at_word<'a>(s: &'a str, word: &str) -> &'a str {
+/// inside a name these words are never lower case, so what follows is an outlet or place,
+/// returned second.
+fn cut_at_word<'a>(s: &'a str, word: &str) -> (&'a str, Option<&'a str>) {
     let mut from = 0;
     while let Some(i) = s[from..].find(word) {
         let start = from + i;
@@ -208,11 +432,12 @@ fn cut_at_word<'a>(s: &'a str, word: &str) -> &'a str {
         let before = s[..start].chars().next_back();
         let after = s[end..].chars().next();
         if before.is_some_and(char::is_whitespace) && after.is_some_and(char::is_whitespace) {
-            return &s[..start];
+            let tail = s[end..].trim();
+            return (&s[..start], (!tail.is_empty()).then_some(tail));
         }
         from = end;
     }
-    s
+    (s, None)
 }
 
 /// Finds `word` (ASCII, any case) standing alone: at the start or after whitespace, and
@@ -550,6 +775,69 @@ mod tests {
         assert_eq!(by("By Paul Reuter"), names(&["Paul Reuter"]));
         assert_eq!(by("By Reuters"), Some(vec![]));
         assert_eq!(by("By Reuters Staff"), Some(vec![]));
+    }
+
+    #[test]
+    fn roles_and_affiliations_are_not_authors_but_name_the_source() {
+        let read = |line: &str| {
+            let b = read_byline(line).unwrap();
+            (b.authors, b.source)
+        };
+        let one =
+            |name: &str, source: Option<&str>| (vec![name.to_owned()], source.map(str::to_owned));
+        assert_eq!(
+            read("By JO WINTERBOTTOM, Special to the New York Times"),
+            one("JO WINTERBOTTOM", Some("The New York Times"))
+        );
+        assert_eq!(
+            read("By JANE DOE, Associated Press Writer"),
+            one("JANE DOE", Some("AP"))
+        );
+        assert_eq!(
+            read("By JANE DOE Associated Press Writer"),
+            one("JANE DOE", Some("AP"))
+        );
+        assert_eq!(
+            read("By JANE DOE, Ap Auto Writer"),
+            one("JANE DOE", Some("AP"))
+        );
+        assert_eq!(read("By Jane Doe, Staff Writer"), one("Jane Doe", None));
+        assert_eq!(
+            read("By JANE DOE, New York Times Staff Writer"),
+            one("JANE DOE", None)
+        );
+        assert_eq!(
+            read("By Jane Doe Times Staff Writer"),
+            one("Jane Doe", None)
+        );
+        assert_eq!(read("By Jane Doe, Correspondent"), one("Jane Doe", None));
+        assert_eq!(
+            read("By Jane Doe, Senior Political Correspondent"),
+            one("Jane Doe", None)
+        );
+        assert_eq!(
+            read("By Jane Doe, Reuters"),
+            one("Jane Doe", Some("Reuters"))
+        );
+        assert_eq!(
+            read("By Jane Doe for The Japan News"),
+            one("Jane Doe", Some("The Japan News"))
+        );
+        assert_eq!(
+            read("By JOHN ROE and JANE DOE, Special to The Washington Post"),
+            (
+                vec!["JOHN ROE".to_owned(), "JANE DOE".to_owned()],
+                Some("The Washington Post".to_owned())
+            )
+        );
+        assert_eq!(
+            split_byline("Jane Doe, Special to the New York Times"),
+            Byline {
+                authors: vec!["Jane Doe".to_owned()],
+                source: Some("The New York Times".to_owned())
+            }
+        );
+        assert_eq!(by("By Jane Writer"), Some(vec![]));
     }
 
     #[test]

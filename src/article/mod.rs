@@ -6,6 +6,7 @@ pub mod byline;
 pub mod container;
 pub mod date;
 pub mod dateline;
+pub mod dates;
 mod decode;
 pub mod html;
 mod jsonl;

@@ -357,6 +357,17 @@ mod tests {
     }
 
     #[test]
+    fn a_byline_with_an_affiliation_names_the_writer_only() {
+        let (a, p) = parse_str(
+            "Title\nBy JO WINTERBOTTOM, Special to the New York Times\n17 March 2017\n\nBody",
+        );
+        assert_eq!(a.authors, ["JO WINTERBOTTOM"]);
+        assert_eq!(a.date, ymd(2017, 3, 17));
+        assert_eq!(a.body, "Body");
+        assert!(p.is_empty(), "{p:?}");
+    }
+
+    #[test]
     fn date_before_byline() {
         let (a, _) = parse_str("Title\nMarch 17, 2017\nBY JANE DOE\n\nBody");
         assert_eq!(a.authors, ["JANE DOE"]);

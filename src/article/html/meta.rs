@@ -2,11 +2,11 @@
 //! too), then OpenGraph / `article:` / `meta name` tags, then microdata (`itemprop`), then
 //! what the page shows (an `h1`, a `<time datetime>`, a byline element).
 
-use chrono::{DateTime, NaiveDateTime};
 use dom_query::{Document, Selection};
 use serde_json::Value;
 
-use super::super::{byline, date, ArticleDate};
+use super::super::dates::{self, Place, Stated};
+use super::super::{byline, ArticleDate};
 
 /// What the page says about its article.
 #[derive(Debug, Default)]
@@ -79,7 +79,7 @@ pub(super) fn read(doc: &Document, html: &str) -> Meta {
         .map(|t| one_line(&t))
         .filter(|t| !t.is_empty());
     let title = title(doc, headline, source.as_deref(), url.as_deref());
-    let date = published(doc, &ld.dates, &tags);
+    let date = published(doc, &ld.dates, &tags, url.as_deref());
 
     Meta {
         title,
@@ -144,10 +144,16 @@ fn authors(doc: &Document, from_ld: Vec<String>, tags: &MetaTags) -> Vec<String>
     authors
 }
 
-/// The page's date of publication: the first readable one of JSON-LD's (`from_ld`), the
-/// `<meta>` tags', microdata's and the visible `<time>`s.
-fn published(doc: &Document, from_ld: &[String], tags: &MetaTags) -> Option<ArticleDate> {
-    from_ld
+/// The page's date of publication, from every place it states one, in order of trust
+/// (see [`dates::choose`]): JSON-LD's (`from_ld`), the `<meta>` tags', microdata's, the
+/// `<time>` elements', a visible date line's, and its address's (`url`).
+fn published(
+    doc: &Document,
+    from_ld: &[String],
+    tags: &MetaTags,
+    url: Option<&str>,
+) -> Option<ArticleDate> {
+    let mut stated: Vec<Stated> = from_ld
         .iter()
         .cloned()
         .chain(tags.all(&[
@@ -166,8 +172,58 @@ fn published(doc: &Document, from_ld: &[String], tags: &MetaTags) -> Option<Arti
             "parsely-pub-date",
         ]))
         .chain(microdata(doc, "datePublished"))
-        .chain(visible_times(doc))
-        .find_map(|s| when(&s))
+        .filter_map(|s| stated_at(Place::Metadata, dates::with_zone(&s)))
+        .take(MAX_DATES)
+        .collect();
+    stated.extend(
+        visible_times(doc)
+            .iter()
+            .filter_map(|s| stated_at(Place::Time, dates::with_zone(s)))
+            .take(MAX_DATES),
+    );
+    if !stated.iter().any(|s| s.date.has_time) {
+        stated.extend(visible_dates(doc));
+    }
+    if stated.is_empty() {
+        stated.extend(url.and_then(dates::from_url).map(|date| Stated {
+            place: Place::Url,
+            date,
+            offset: None,
+        }));
+    }
+    dates::choose(&stated)
+}
+
+/// Dates kept from one place of a page, at most: the first few are the article's.
+const MAX_DATES: usize = 8;
+
+fn stated_at(place: Place, found: Option<(ArticleDate, Option<i32>)>) -> Option<Stated> {
+    found.map(|(date, offset)| Stated {
+        place,
+        date,
+        offset,
+    })
+}
+
+/// The dates the page shows as text: a `<time>` without `datetime`, an element whose
+/// class or id says it holds the date (`.date`, `.published`, `.timestamp`), a byline.
+fn visible_dates(doc: &Document) -> Vec<Stated> {
+    let shown = doc.select(
+        "time, [class*=date], [class*=Date], [class*=time], [class*=publish], [id*=date], \
+         [class*=byline], [class*=meta]",
+    );
+    shown
+        .iter()
+        .take(60)
+        .filter_map(|element| {
+            let text = one_line(&element.text());
+            if text.is_empty() || text.len() > 160 {
+                return None;
+            }
+            stated_at(Place::Dateline, dates::from_text(&text))
+        })
+        .take(MAX_DATES)
+        .collect()
 }
 
 /// The page's `<meta>` tags as (lower-case name or property, content).
@@ -220,12 +276,104 @@ fn is_web_url(s: &str) -> bool {
 }
 
 fn one_line(s: &str) -> String {
-    let s = if s.contains('&') || s.contains('<') {
+    let s = if s.contains('&') || has_tag(s) {
         super::fragment_text(s).unwrap_or_default()
     } else {
         s.to_string()
     };
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// HTML elements, by name: a `<` that opens one of these in a page's metadata is markup.
+const HTML_TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "article",
+    "aside",
+    "b",
+    "big",
+    "blockquote",
+    "br",
+    "button",
+    "center",
+    "cite",
+    "code",
+    "dd",
+    "del",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "i",
+    "iframe",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "li",
+    "link",
+    "main",
+    "mark",
+    "meta",
+    "nav",
+    "noscript",
+    "object",
+    "ol",
+    "p",
+    "picture",
+    "pre",
+    "q",
+    "s",
+    "script",
+    "section",
+    "small",
+    "source",
+    "span",
+    "strike",
+    "strong",
+    "style",
+    "sub",
+    "sup",
+    "svg",
+    "table",
+    "td",
+    "th",
+    "time",
+    "title",
+    "tr",
+    "tt",
+    "u",
+    "ul",
+    "video",
+];
+
+/// True when `s` holds an HTML tag (`<em>`, `</b>`, `<br/>`), not just a `<` (a Reuters
+/// ticker, `UAL <UAL> UNIT ...`, is text).
+fn has_tag(s: &str) -> bool {
+    s.match_indices('<').any(|(at, _)| {
+        let rest = s[at + 1..].strip_prefix('/').unwrap_or(&s[at + 1..]);
+        let name: String = rest
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let after = rest[name.len()..].chars().next();
+        HTML_TAGS.contains(&name.as_str())
+            && after.is_some_and(|c| c == '>' || c == '/' || c.is_whitespace())
+    })
 }
 
 // ---------------------------------------------------------------- JSON-LD
@@ -272,8 +420,14 @@ fn json_ld(doc: &Document, html: &str) -> LdArticle {
         collect(value, 0, &mut nodes);
     }
     let Some(article) = nodes.iter().find(|n| is_article(n)) else {
+        // A page typed only as a `WebPage` (as SEO plugins write it) still dates itself.
         return LdArticle {
             bytes,
+            dates: nodes
+                .iter()
+                .find_map(|n| n.get("datePublished").and_then(string))
+                .into_iter()
+                .collect(),
             ..LdArticle::default()
         };
     };
@@ -579,7 +733,8 @@ fn names(raw: Vec<String>) -> Vec<String> {
             };
             byline::parse_byline(&line).unwrap_or_default()
         } else {
-            vec![s]
+            // One name, unless it is a role or an affiliation (`Staff Writer`).
+            byline::split_authors(&s)
         };
         for name in found {
             let name = byline::name_case(&name);
@@ -633,43 +788,7 @@ fn visible_times(doc: &Document) -> Vec<String> {
 
 /// A date as the page writes it, its wall-clock time kept (see [`ArticleDate`]).
 pub(super) fn when(s: &str) -> Option<ArticleDate> {
-    let s = s.trim();
-    if s.is_empty() || s.len() > 64 {
-        return None;
-    }
-    if let Some(d) = date::parse_date(s) {
-        return Some(d);
-    }
-    let at = |datetime: NaiveDateTime| ArticleDate {
-        datetime,
-        has_time: true,
-    };
-    // Forms the article date parser does not take: `2019-11-19T13:16+0000`,
-    // `2019-11-18 17:19:53 GMT`, an RFC 2822 date.
-    for format in [
-        "%Y-%m-%dT%H:%M%z",
-        "%Y-%m-%dT%H:%M:%S%z",
-        "%Y-%m-%dT%H:%M:%S%.f%z",
-        "%Y-%m-%d %H:%M:%S%z",
-        "%Y-%m-%d %H:%M:%S %z",
-    ] {
-        if let Ok(d) = DateTime::parse_from_str(s, format) {
-            return Some(at(d.naive_local()));
-        }
-    }
-    if let Ok(d) = DateTime::parse_from_rfc2822(s) {
-        return Some(at(d.naive_local()));
-    }
-    let words: Vec<&str> = s.split_whitespace().collect();
-    if let [day, time, _zone] = words[..] {
-        let joined = format!("{day} {time}");
-        for format in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
-            if let Ok(d) = NaiveDateTime::parse_from_str(&joined, format) {
-                return Some(at(d));
-            }
-        }
-    }
-    None
+    dates::with_zone(s).map(|(date, _)| date)
 }
 
 /// The place in the page's dateline element (`<span class="dateline">WENATCHEE, Wash.

@@ -96,7 +96,7 @@ fn page(html: &str, url: Option<&str>) -> Result<Article, String> {
     Ok(Article {
         title: meta.title.unwrap_or_default(),
         authors: meta.authors,
-        date: meta.date,
+        date: meta.date.or_else(|| url.and_then(super::dates::from_url)),
         body,
         url: meta.url.or_else(|| url.map(str::to_string)),
         place: meta.place,

@@ -423,6 +423,18 @@ mod tests {
     }
 
     #[test]
+    fn roles_and_affiliations_in_an_authors_string_are_not_authors() {
+        let p = parse(concat!(
+            r#"{"title":"T","authors":"Jane Doe, Special to the New York Times","date":"2017-03-17","body":"B"}"#,
+            "\n",
+            r#"{"title":"T","authors":"JOHN ROE Associated Press Writer","date":"2017-03-17","body":"B"}"#,
+            "\n"
+        ));
+        assert_eq!(p.records[0].article.authors, ["Jane Doe"]);
+        assert_eq!(p.records[1].article.authors, ["JOHN ROE"]);
+    }
+
+    #[test]
     fn records_with_all_fields() {
         let p = parse(concat!(
             r#"{"title":"One","authors":["Jane Doe","John Roe"],"date":"2017-03-17","body":"Text one."}"#,

@@ -279,15 +279,24 @@ fn place_from_dateline(s: &str) -> Option<String> {
 /// The people a byline names: `By JOHN DOE and JANE ROE` gives `John Doe`, `Jane Roe`;
 /// without a leading `By` the text is taken as a list of names.
 fn byline_authors(s: &str) -> Vec<String> {
+    read_byline(s).authors
+}
+
+/// The people a byline names (as [`byline_authors`]) and the source it credits
+/// (`Special to the New York Times`, `Associated Press Writer`).
+fn read_byline(s: &str) -> super::byline::Byline {
     let s = tree::collapse(s);
-    let names = super::byline::parse_byline(&s).unwrap_or_else(|| {
+    let mut byline = super::byline::read_byline(&s).unwrap_or_else(|| {
         if s.chars().count() > 200 {
-            Vec::new()
+            super::byline::Byline::default()
         } else {
-            super::byline::split_authors(&s)
+            super::byline::split_byline(&s)
         }
     });
-    names.iter().map(|n| super::byline::name_case(n)).collect()
+    for name in &mut byline.authors {
+        *name = super::byline::name_case(name);
+    }
+    byline
 }
 
 #[cfg(test)]

@@ -144,7 +144,9 @@ fn news_item(item: &Element) -> Option<Article> {
         body: body.join("\n\n"),
         url: None,
         place,
-        source: None,
+        source: line("ByLine")
+            .and_then(|b| super::read_byline(&b).source)
+            .or_else(|| from_nitf.as_ref().and_then(|a| a.source.clone())),
         publication,
     })
 }

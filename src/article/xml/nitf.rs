@@ -52,7 +52,7 @@ pub(super) fn article(nitf: &Element) -> Article {
             .filter(|u| u.starts_with("http"))
             .map(str::to_owned),
         place: body_head.and_then(|h| h.child("dateline")).and_then(place),
-        source: None,
+        source: body_head.and_then(credited),
         publication: [
             pubdata.and_then(|p| p.attr("name")),
             head.and_then(|h| h.path(&["docdata", "doc.copyright"]))
@@ -95,6 +95,19 @@ pub(super) fn body(nitf: &Element) -> Vec<String> {
         }
     }
     paragraphs
+}
+
+/// The source the print byline credits (`By JO WINTERBOTTOM, Special to the New York
+/// Times`; a `byttl` job title such as `Associated Press Writer`).
+fn credited(body_head: &Element) -> Option<String> {
+    let byline = body_head
+        .children_named("byline")
+        .find(|b| b.attr("class") != Some("normalized_byline"))?;
+    // `byttl` is a job title of its own, not glued to the last name.
+    byline
+        .child("byttl")
+        .and_then(|title| super::read_byline(&title.text()).source)
+        .or_else(|| super::read_byline(&byline.text()).source)
 }
 
 fn authors(body_head: &Element) -> Vec<String> {
