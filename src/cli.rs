@@ -15,6 +15,7 @@ use dateline::cluster::Engine;
 use dateline::export::{Count, Format};
 use dateline::indexer::{DEFAULT_MAX_ARTICLE_MB, DEFAULT_MEMORY_MB};
 use dateline::query::parse_day_bound;
+use dateline::remote::EngineUrl;
 use dateline::search::SortOrder;
 use dateline::series::{Split, DEFAULT_TOP, MAX_TOP};
 use dateline::timeline::{Period, Scale};
@@ -274,6 +275,10 @@ pub struct SearchArgs {
     /// Show a one-line sparkline of the matches over time above the results
     #[arg(long)]
     pub timeline: bool,
+    /// Search a SphinxQL engine (Sphinx, Manticore) holding `dateline export --to manticore`
+    /// instead of the local index, e.g. sphinxql://127.0.0.1:9306/news
+    #[arg(long, value_name = "URL", conflicts_with_all = ["timeline", "partial", "kwic", "count", "sample"])]
+    pub engine: Option<EngineUrl>,
 }
 
 #[derive(Debug, Args)]
@@ -423,6 +428,10 @@ pub struct FacetsArgs {
     /// Print as one JSON object
     #[arg(long)]
     pub json: bool,
+    /// Count on a SphinxQL engine (Sphinx, Manticore) holding `dateline export --to
+    /// manticore` instead of the local index, e.g. sphinxql://127.0.0.1:9306/news
+    #[arg(long, value_name = "URL")]
+    pub engine: Option<EngineUrl>,
 }
 
 #[derive(Debug, Args)]

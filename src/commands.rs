@@ -24,6 +24,7 @@ use dateline::index_dir;
 use dateline::indexer::{self, Indexer, Options, Progress, Summary};
 use dateline::output::{self, chart, json, Paint};
 use dateline::query::Filters;
+use dateline::remote::{self, EngineUrl};
 use dateline::search::Request;
 use dateline::series::{self, Labelled};
 use dateline::snippet;
@@ -189,9 +190,6 @@ fn stop_on_ctrl_c() -> &'static AtomicBool {
 }
 
 pub fn search(args: SearchArgs) -> Result<ExitCode> {
-    let index_path = args.location.index.clone();
-    ensure_default_index(&index_path)?;
-    let open = index_dir::open_for_search(&index_path)?;
     let filters = filters_of(&args.filters)?;
     if args.limit == 0 && args.format.is_none() {
         anyhow::bail!(
@@ -209,13 +207,20 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
         all_copies: args.all_copies,
         ..Request::default()
     };
-    if let Some(format) = args.format {
-        let options = export::Options {
-            format,
-            csv_raw: args.csv_raw,
-            partial: args.partial,
-            bom: args.bom,
-        };
+    let options = args.format.map(|format| export::Options {
+        format,
+        csv_raw: args.csv_raw,
+        partial: args.partial,
+        bom: args.bom,
+    });
+    if let Some(engine) = &args.engine {
+        return search_engine(engine, &request, options, args.json);
+    }
+    let index_path = args.location.index.clone();
+    ensure_default_index(&index_path)?;
+    let open = index_dir::open_for_search(&index_path)?;
+    if let Some(options) = options {
+        let format = options.format;
         if let Some(refusal) = options.refusal() {
             anyhow::bail!(refusal);
         }
@@ -260,6 +265,39 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
         }
     })?;
     leave_to_exit(open, searcher);
+    Ok(found(searched.results.total_hits > 0))
+}
+
+/// `search --engine`: the search on a SphinxQL engine, printed as a local one is.
+fn search_engine(
+    engine: &EngineUrl,
+    request: &Request,
+    options: Option<export::Options>,
+    as_json: bool,
+) -> Result<ExitCode> {
+    if let Some(options) = options {
+        if let Some(refusal) = options.refusal() {
+            anyhow::bail!(refusal);
+        }
+        let out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+        let mut rows = output::RowWriter::new(options, &[], out).context("writing output")?;
+        let written = remote::for_each_row(engine, request, |row| {
+            rows.write(row).context("writing output")
+        })?;
+        rows.finish().context("writing output")?;
+        return Ok(found(written > 0));
+    }
+    let searched = answer::Searched {
+        results: remote::search(engine, request)?,
+        timeline: None,
+    };
+    to_stdout(|out| {
+        if as_json {
+            json::write_line(out, &searched.to_json())
+        } else {
+            output::print_results(out, &searched.results, Paint::stdout())
+        }
+    })?;
     Ok(found(searched.results.total_hits > 0))
 }
 
@@ -428,6 +466,19 @@ pub fn terms(args: TermsArgs) -> Result<ExitCode> {
 const FACETS_SHOWN: usize = 10;
 
 pub fn facets(args: FacetsArgs) -> Result<ExitCode> {
+    if let Some(engine) = &args.engine {
+        let filters = filters_of(&args.filters)?;
+        let queries = labelled(args.query, args.more, args.label)?;
+        let answers = queries
+            .iter()
+            .enumerate()
+            .map(|(i, q)| {
+                remote::facets(engine, &q.query, &filters, args.limit)
+                    .map_err(|e| series::naming(e, i, q))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        return print_facets(&queries, &answers, args.json);
+    }
     ensure_default_index(&args.location.index)?;
     let open = index_dir::open_for_search(&args.location.index)?;
     let filters = filters_of(&args.filters)?;
@@ -439,11 +490,24 @@ pub fn facets(args: FacetsArgs) -> Result<ExitCode> {
         );
     }
     let answers = answer::facets_compared(&searcher, &open, &queries, &filters, args.limit)?;
+    print_facets(&queries, &answers, args.json)
+}
+
+/// `dateline facets`' output: one query's own, or several side by side.
+fn print_facets(
+    queries: &[Labelled],
+    answers: &[(dateline::search::Results, dateline::facets::Facets)],
+    as_json: bool,
+) -> Result<ExitCode> {
+    if let [(results, facets)] = answers {
+        print_facets_of_one(results, facets, as_json)?;
+        return Ok(found(results.total_hits > 0));
+    }
     to_stdout(|out| {
-        if args.json {
-            json::write_line(out, &answer::facets_compared_json(&queries, &answers))
+        if as_json {
+            json::write_line(out, &answer::facets_compared_json(queries, answers))
         } else {
-            output::print_facets_compared(out, &queries, &answers, Paint::stdout())
+            output::print_facets_compared(out, queries, answers, Paint::stdout())
         }
     })?;
     Ok(found(answers.iter().any(|(r, _)| r.total_hits > 0)))
@@ -459,9 +523,19 @@ fn facets_of_one(
     as_json: bool,
 ) -> Result<ExitCode> {
     let (results, facets) = answer::facets(searcher, open, query, filters, limit)?;
+    print_facets_of_one(&results, &facets, as_json)?;
+    Ok(found(results.total_hits > 0))
+}
+
+/// `dateline facets` of one query, as it has always printed.
+fn print_facets_of_one(
+    results: &dateline::search::Results,
+    facets: &dateline::facets::Facets,
+    as_json: bool,
+) -> Result<()> {
     to_stdout(|out| {
         if as_json {
-            json::write_line(out, &answer::facets_json(&results, &facets))
+            json::write_line(out, &answer::facets_json(results, facets))
         } else {
             if results.counting == dateline::query::Counting::AllWords {
                 let what = if results.total_hits == 1 {
@@ -477,10 +551,9 @@ fn facets_of_one(
                 writeln!(out, "{} matching {noun}", output::count::thousands(n))?;
             }
             output::print_undated_left_out(out, results.undated_left_out)?;
-            output::print_facets(out, &facets, Paint::stdout())
+            output::print_facets(out, facets, Paint::stdout())
         }
-    })?;
-    Ok(found(results.total_hits > 0))
+    })
 }
 
 /// The filters a command line asks for, with dates checked.
