@@ -214,7 +214,8 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
         bom: args.bom,
     });
     if let Some(engine) = &args.engine {
-        return search_engine(engine, &request, options, args.json);
+        let snippets = args.snippet_chars != 0;
+        return search_engine(engine, &request, options, args.json, snippets);
     }
     let index_path = args.location.index.clone();
     ensure_default_index(&index_path)?;
@@ -274,6 +275,7 @@ fn search_engine(
     request: &Request,
     options: Option<export::Options>,
     as_json: bool,
+    snippets: bool,
 ) -> Result<ExitCode> {
     if let Some(options) = options {
         if let Some(refusal) = options.refusal() {
@@ -288,7 +290,7 @@ fn search_engine(
         return Ok(found(written > 0));
     }
     let searched = answer::Searched {
-        results: remote::search(engine, request)?,
+        results: remote::search(engine, request, snippets)?,
         timeline: None,
     };
     to_stdout(|out| {

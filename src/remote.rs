@@ -17,7 +17,7 @@ use crate::facets::{FacetCount, Facets};
 use crate::query::sphinxql::{translate, Translated};
 use crate::query::{Counting, Filters};
 use crate::search::{Hit, Request, Results, SortOrder};
-use crate::snippet::Highlighted;
+use crate::snippet::{Highlighted, JOINER};
 
 /// The `published` attribute of an article without a date in the exported tables.
 pub const NO_DATE: i64 = i64::MIN;
@@ -252,13 +252,27 @@ fn translated(req_query: &str, filters: &Filters) -> Result<Translated> {
 /// `dateline search --engine`: the page `req` asks for, its totals, and its facets when
 /// asked. The engine lists the counted set only (no partial matches after it), folds no
 /// copies and has no snippets: each hit's snippet is empty.
-pub fn search(engine: &EngineUrl, req: &Request) -> Result<Results> {
+pub fn search(engine: &EngineUrl, req: &Request, snippets: bool) -> Result<Results> {
     let started = Instant::now();
     let t = translated(&req.query, &req.filters)?;
     let mut session = Session::open(engine)?;
+    let mut columns = columns_for(req.sort);
+    if !t.highlight.is_empty() {
+        let words = quoted(&t.highlight.join(" "));
+        columns.push_str(&format!(
+            ", SNIPPET(title, {words}, 'limit=1000', {MARKS}) AS title_marked"
+        ));
+        if snippets {
+            let limit = quoted(&format!("limit={}", req.snippet_chars));
+            columns.push_str(&format!(
+                ", SNIPPET(body, {words}, {limit}, {MARKS}, {}) AS snippet",
+                quoted(&format!("chunk_separator={JOINER}"))
+            ));
+        }
+    }
     let sql = select_sql(
         &engine.table,
-        &columns_for(req.sort),
+        &columns,
         &t,
         order_of(req.sort),
         req.offset,
@@ -280,13 +294,13 @@ pub fn search(engine: &EngineUrl, req: &Request) -> Result<Results> {
                 record: None,
                 url: m.url,
                 id: m.id,
-                title: plain(m.title),
+                title: marked(some(text(row, "title_marked")).unwrap_or(m.title)),
                 authors: m.authors,
                 date: m.date,
                 place: m.place,
                 source: m.source,
                 collection: m.collection,
-                snippet: Highlighted::default(),
+                snippet: marked(text(row, "snippet")),
                 copies: Vec::new(),
                 partial: false,
                 missing: Vec::new(),
@@ -319,10 +333,49 @@ pub fn search(engine: &EngineUrl, req: &Request) -> Result<Results> {
     })
 }
 
-fn plain(text: String) -> Highlighted {
+/// The marks around each match in the engine's snippets: characters no exported text holds
+/// (the export writes control characters as spaces).
+const OPEN: char = '\u{2}';
+const CLOSE: char = '\u{3}';
+/// The snippet options that mark matches with [`OPEN`] and [`CLOSE`].
+const MARKS: &str = "'before_match=\u{2}', 'after_match=\u{3}'";
+
+/// A snippet marked by the engine as dateline's own: its text, the matches' ranges, and
+/// the fragments joined by [`JOINER`].
+fn marked(snippet: String) -> Highlighted {
+    let mut text = String::with_capacity(snippet.len());
+    let mut highlights = Vec::new();
+    let mut open = None;
+    for c in snippet.chars() {
+        match c {
+            OPEN => open = Some(text.len()),
+            CLOSE => {
+                if let Some(start) = open.take() {
+                    highlights.push(start..text.len());
+                }
+            }
+            _ => text.push(c),
+        }
+    }
+    let text = text.trim().to_string();
+    let trimmed = snippet.len() - snippet.trim_start().len();
+    let highlights = highlights
+        .into_iter()
+        .map(|r| r.start.saturating_sub(trimmed)..r.end.saturating_sub(trimmed))
+        .filter(|r| r.end <= text.len() && r.start < r.end)
+        .collect();
+    let mut fragments = Vec::new();
+    if text.contains(JOINER) {
+        let mut start = 0;
+        for piece in text.split(JOINER) {
+            fragments.push(start..start + piece.len());
+            start += piece.len() + JOINER.len();
+        }
+    }
     Highlighted {
         text,
-        ..Highlighted::default()
+        highlights,
+        fragments,
     }
 }
 
@@ -341,7 +394,7 @@ pub fn facets(
         facets: Some(size),
         ..Request::default()
     };
-    let mut results = search(engine, &request)?;
+    let mut results = search(engine, &request, false)?;
     results.hits.clear();
     let facets = results.facets.take().unwrap_or_default();
     Ok((results, facets))
@@ -480,5 +533,20 @@ mod tests {
             )
         );
         assert_eq!(quoted("a'b\\c"), "'a\\'b\\\\c'");
+    }
+}
+
+#[cfg(test)]
+mod marks {
+    use super::*;
+
+    #[test]
+    fn the_engines_marks_become_highlights_and_its_passages_fragments() {
+        let h = marked(" a \u{2}cocoa\u{3} price … the \u{2}buffer\u{3}".to_string());
+        assert_eq!(h.text, "a cocoa price … the buffer");
+        assert_eq!(h.highlights, vec![2..7, 22..28]);
+        assert_eq!(h.fragments, vec![0..13, 18..28]);
+        assert_eq!(h.to_html(), "a <b>cocoa</b> price … the <b>buffer</b>");
+        assert!(marked(String::new()).text.is_empty());
     }
 }

@@ -8,6 +8,8 @@
 //! `title`, `authors`, `place`, `source`, `collection`, `body`, and the attribute
 //! `published` (Unix seconds, UTC, or a value meaning no date).
 
+use std::cell::RefCell;
+
 use chrono::NaiveDate;
 use tantivy::query::QueryParserError;
 use tantivy::query_grammar::{Delimiter, Occur, UserInputAst, UserInputLeaf, UserInputLiteral};
@@ -42,6 +44,8 @@ pub struct Translated {
     pub date_conditions: Vec<String>,
     /// What the totals count, as [`super::Built::counting`] says for the same query.
     pub counting: Counting,
+    /// The words and phrases a match shows (not those excluded), for snippets.
+    pub highlight: Vec<String>,
 }
 
 impl Translated {
@@ -75,7 +79,7 @@ pub fn translate(text: &str, filters: &Filters, no_date: i64) -> Result<Translat
     if text.trim().is_empty() && !has_filters(filters) {
         return Err(QueryError::Empty);
     }
-    let (words_match, counting) = text_part(&words)?;
+    let (words_match, counting, highlight) = text_part(&words)?;
     let mut required: Vec<String> = words_match.into_iter().collect();
     required.extend(name_filters(filters));
     let matching = match required.len() {
@@ -89,28 +93,32 @@ pub fn translate(text: &str, filters: &Filters, no_date: i64) -> Result<Translat
         computed: Vec::new(),
         date_conditions: Vec::new(),
         counting,
+        highlight,
     };
     date_conditions(&mut t, &dates, filters, no_date);
     Ok(t)
 }
 
-/// The words of the query as a MATCH expression (None for none, or `*`), and what they count.
-fn text_part(words: &str) -> Result<(Option<String>, Counting)> {
+/// The words of the query as a MATCH expression (None for none, or `*`), what they count,
+/// and the words to highlight.
+fn text_part(words: &str) -> Result<(Option<String>, Counting, Vec<String>)> {
     if words.is_empty() || words == "*" {
-        return Ok((None, Counting::Matches));
+        return Ok((None, Counting::Matches, Vec::new()));
     }
     reject_field_wildcard(words)?;
     let parsed = apostrophes(words);
     check_shape(&parsed)?;
     let (parsed, proximities) = operators::extract(&parsed)?;
+    let highlight = RefCell::new(Vec::new());
     let walk = Walk {
         text: words,
         proximities: &proximities,
+        highlight: Some(&highlight),
     };
     let ast = tantivy::query_grammar::parse_query(&runs::bracket_runs(&parsed))
         .map_err(|_| explain_parse_error(QueryParserError::SyntaxError(words.into()), words))?;
     let Some(expr) = walk.node(ast)? else {
-        return Ok((None, Counting::Matches));
+        return Ok((None, Counting::Matches, Vec::new()));
     };
     if expr.negative_only {
         refuse!(
@@ -122,7 +130,11 @@ fn text_part(words: &str) -> Result<(Option<String>, Counting)> {
     for part in runs::required_parts(&parsed) {
         let ast = tantivy::query_grammar::parse_query(&runs::bracket_runs(part))
             .map_err(|_| explain_parse_error(QueryParserError::SyntaxError(words.into()), words))?;
-        if walk.node(ast)?.is_some() {
+        let part = Walk {
+            highlight: None,
+            ..walk
+        };
+        if part.node(ast)?.is_some() {
             parts += 1;
         }
     }
@@ -131,7 +143,11 @@ fn text_part(words: &str) -> Result<(Option<String>, Counting)> {
     } else {
         Counting::Matches
     };
-    Ok((Some(format!("{DEFAULT_FIELDS} {}", expr.text)), counting))
+    Ok((
+        Some(format!("{DEFAULT_FIELDS} {}", expr.text)),
+        counting,
+        highlight.into_inner(),
+    ))
 }
 
 /// A translated part of the query.
@@ -151,10 +167,13 @@ impl Expr {
 }
 
 /// The walk over tantivy's user query AST that writes the engine's syntax.
+#[derive(Clone, Copy)]
 struct Walk<'a> {
     /// As typed, for messages.
     text: &'a str,
     proximities: &'a [Proximity],
+    /// Where the words and phrases a match shows are gathered (None under an exclusion).
+    highlight: Option<&'a RefCell<Vec<String>>>,
 }
 
 impl Walk<'_> {
@@ -166,7 +185,15 @@ impl Walk<'_> {
             UserInputAst::Clause(children) => {
                 let (mut musts, mut shoulds, mut nots) = (Vec::new(), Vec::new(), Vec::new());
                 for (occur, child) in children {
-                    let Some(expr) = self.node(child)? else {
+                    let walk = if occur == Some(Occur::MustNot) {
+                        Walk {
+                            highlight: None,
+                            ..*self
+                        }
+                    } else {
+                        *self
+                    };
+                    let Some(expr) = walk.node(child)? else {
                         continue;
                     };
                     match occur {
@@ -321,6 +348,9 @@ impl Walk<'_> {
                 many => format!("\"{}\"", many.join(" ")),
             }
         };
+        if let Some(h) = self.highlight {
+            h.borrow_mut().push(body.trim_matches('"').to_string());
+        }
         Ok(Some(match target {
             Target::Default => body,
             Target::Words(name) => format!("(@{name} {body})"),
@@ -392,6 +422,11 @@ impl Walk<'_> {
             // dateline's w/N and the engine's NEAR/N both take words at most N positions
             // apart, in either order.
             links.push(format!("({left} NEAR/{n} {right})"));
+            if let Some(h) = self.highlight {
+                let operands = link.left.iter().chain(link.right.iter().flatten());
+                h.borrow_mut()
+                    .extend(operands.map(|o| escaped_words(o).join(" ")));
+            }
         }
         Ok(Some(format!("({fields} {})", links.join(" "))))
     }
@@ -576,6 +611,19 @@ mod tests {
         assert_eq!(t("cocoa prices").counting, Counting::AllWords);
         assert_eq!(t("cocoa").counting, Counting::Matches);
         assert_eq!(t("cocoa").conditions, Vec::<String>::new());
+    }
+
+    #[test]
+    fn snippets_show_the_words_searched_for_not_those_excluded() {
+        assert_eq!(
+            t("\"cocoa prices\" (buffer OR stock) -sugar title:rise").highlight,
+            ["cocoa prices", "buffer", "stock", "rise"]
+        );
+        assert_eq!(
+            t("(tanker OR ship) w/5 attack").highlight,
+            ["tanker", "ship", "attack"]
+        );
+        assert!(t("-(cocoa OR coffee) tea").highlight == ["tea"]);
     }
 
     #[test]
