@@ -843,3 +843,139 @@ fn manticore_needs_out_and_shards_only_go_with_it() {
         "{stderr}"
     );
 }
+
+/// A local cluster started by `deploy/manticore/cluster.sh` over an export folder; stopped
+/// when dropped. Needs Debian's sphinxsearch (`indexer`, `searchd`) and a MySQL client.
+struct Cluster {
+    state: PathBuf,
+    port: u16,
+}
+
+impl Cluster {
+    fn start(export: &Path, state: &Path) -> Cluster {
+        let script = repo().join("deploy/manticore/cluster.sh");
+        let out = std::process::Command::new(&script)
+            .arg("start")
+            .arg(export)
+            .arg(state)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(
+            out.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let last = stdout.lines().last().unwrap();
+        let port = last
+            .strip_prefix("sphinxql://127.0.0.1:")
+            .and_then(|rest| rest.strip_suffix("/news"))
+            .expect("sphinxql://127.0.0.1:PORT/news last");
+        Cluster {
+            state: state.to_path_buf(),
+            port: port.parse().unwrap(),
+        }
+    }
+
+    /// The rows SphinxQL gives for each statement of `sql` (tab-separated, one string a row),
+    /// each statement's rows in turn.
+    fn query(&self, sql: &str) -> Vec<String> {
+        let out = std::process::Command::new("mysql")
+            .args(["-h", "127.0.0.1", "-P", &self.port.to_string()])
+            .args(["--protocol=tcp", "-N", "-B"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                use std::io::Write;
+                child.stdin.take().unwrap().write_all(sql.as_bytes())?;
+                child.wait_with_output()
+            })
+            .expect("the mysql client (apt-get install mariadb-client)");
+        assert!(
+            out.status.success(),
+            "{sql}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// `total_found` of a full-text query on `news`, with `filter` (`AND ...`) if any.
+    fn total(&self, matching: &str, filter: &str) -> u64 {
+        let rows = self.query(&format!(
+            "SELECT id FROM news WHERE MATCH('{matching}') {filter} LIMIT 1; SHOW META;\n"
+        ));
+        rows.iter()
+            .find_map(|r| r.strip_prefix("total_found\t"))
+            .expect("total_found")
+            .parse()
+            .unwrap()
+    }
+
+    /// Every document id -> did the cluster holds for `ids`, asked 1,000 at a time by id.
+    fn dids_by_id(&self, ids: &[u64]) -> BTreeMap<u64, String> {
+        let mut sql = String::new();
+        for chunk in ids.chunks(1000) {
+            let list: Vec<String> = chunk.iter().map(u64::to_string).collect();
+            sql.push_str(&format!(
+                "SELECT id, did FROM news WHERE id IN ({}) LIMIT 1000 OPTION max_matches=1000;\n",
+                list.join(",")
+            ));
+        }
+        self.query(&sql)
+            .iter()
+            .map(|row| {
+                let (id, did) = row.split_once('\t').unwrap();
+                (id.parse().unwrap(), did.to_string())
+            })
+            .collect()
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new(repo().join("deploy/manticore/cluster.sh"))
+            .arg("stop")
+            .arg(&self.state)
+            .status();
+    }
+}
+
+#[test]
+#[ignore = "needs Debian's sphinxsearch (indexer, searchd) and a MySQL client"]
+fn a_two_agent_cluster_finds_every_article_by_its_id() {
+    let a = mixed();
+    let shards = manticore_export(&a, &[&a.articles()], 2);
+    let export = a.root().join("manticore-2");
+    let cluster = Cluster::start(&export, &a.root().join("state"));
+    let ids: Vec<(u64, String)> = shards
+        .iter()
+        .flatten()
+        .map(|(id, d)| (*id, d["did"].clone()))
+        .collect();
+    assert_eq!(ids.len(), 5);
+    let numbers: Vec<u64> = ids.iter().map(|(id, _)| *id).collect();
+    let found = cluster.dids_by_id(&numbers);
+    assert_eq!(found, ids.into_iter().collect::<BTreeMap<_, _>>());
+    // Stemmed and folded as dateline: `prices` finds `price`; `sao paulo` in the place.
+    assert_eq!(cluster.total("price", ""), 1);
+    assert_eq!(cluster.total("@place \"sao paulo\"", ""), 1);
+    assert_eq!(cluster.total("copper | gold", ""), 2);
+    // Dates as Unix seconds: 2017 only; an article without a date is never in a range.
+    let (from, to) = (1483228800, 1514764800);
+    assert_eq!(
+        cluster.total("", &format!("AND published >= {from} AND published < {to}")),
+        2
+    );
+    let stopped = cluster.state.clone();
+    drop(cluster);
+    assert!(
+        !stopped.join("head.pid").exists(),
+        "stopped by its pid files"
+    );
+}
