@@ -566,11 +566,16 @@ The engines' configs for these documents are in deploy/quickwit and deploy/opens
 (and refuses one over http.max_content_length, 100 MB by default), and Quickwit's ingest API \
 takes at most 10 MB a request. An OpenSearch action is never parted from its document, and an \
 article larger than the limit gets a file of its own.\n\n\
+--to manticore writes xmlpipe2 for Sphinx 2.2 or Manticore: --out DIR gets news_0.xml ... \
+news_{N-1}.xml for --shards N, an article going to shard (its id's number) mod N, with document \
+id that number. deploy/manticore holds the tables' config and cluster.sh, which builds and \
+starts a local cluster from such a folder.\n\n\
 Exit status: 0 when articles were exported, 1 when there were none, 2 on an error."
 )]
 pub struct ExportArgs {
-    /// The engine to write for: quickwit (one document a line, for `quickwit index ingest`)
-    /// or opensearch (`_bulk` action and document lines)
+    /// The engine to write for: quickwit (one document a line, for `quickwit index ingest`),
+    /// opensearch (`_bulk` action and document lines) or manticore (xmlpipe2 shards, for
+    /// Sphinx 2.2 or Manticore's `indexer`; needs --out)
     #[arg(long, value_name = "ENGINE", value_parser = engine())]
     pub to: Engine,
     /// Folders of articles to read, as `dateline index` reads them (default: the index's
@@ -595,6 +600,11 @@ pub struct ExportArgs {
     #[arg(long, value_name = "MB", default_value_t = DEFAULT_MAX_ARTICLE_MB,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub max_article_mb: u64,
+    /// With --to manticore: how many shard files (news_0.xml ...) to write, one per agent
+    /// [default: 1]
+    #[arg(long, value_name = "N", requires = "out",
+          value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub shards: Option<u32>,
 }
 
 /// `--to`: the engine an export is for.

@@ -607,16 +607,44 @@ const DEFAULT_SPLIT_MB: u64 = 10;
 /// standard output or split files; problems and a closing summary on standard error.
 pub fn export(args: ExportArgs) -> Result<ExitCode> {
     use dateline::cluster::{self, ClusterDoc};
-    use dateline::output::split::{NdjsonOut, SplitFiles};
+    use dateline::output::split::{NdjsonOut, ShardFiles, SplitFiles};
     let started = std::time::Instant::now();
     let engine = args.to;
-    let mut out = match &args.out {
-        Some(dir) => {
-            let limit = args.split_mb.unwrap_or(DEFAULT_SPLIT_MB) << 20;
-            NdjsonOut::Files(SplitFiles::create(dir, &args.index_name, limit)?)
+    // xmlpipe2 shards for Sphinx/Manticore, else NDJSON to files or standard output.
+    let mut shards = None;
+    let mut ndjson = None;
+    if engine == cluster::Engine::Manticore {
+        let Some(dir) = &args.out else {
+            anyhow::bail!("--to manticore writes one file per shard: add --out DIR");
+        };
+        if args.split_mb.is_some() {
+            anyhow::bail!(
+                "--split-mb is for quickwit and opensearch: --to manticore writes --shards N files"
+            );
         }
-        None => NdjsonOut::Stream(BufWriter::with_capacity(256 * 1024, io::stdout().lock())),
-    };
+        let count = args.shards.unwrap_or(1);
+        let files = ShardFiles::create(
+            dir,
+            cluster::MANTICORE_TABLE,
+            count,
+            cluster::XMLPIPE_HEAD,
+            cluster::XMLPIPE_TAIL,
+        )?;
+        shards = Some((files, count));
+    } else {
+        if args.shards.is_some() {
+            anyhow::bail!(
+                "--shards is for --to manticore: quickwit and opensearch take --split-mb"
+            );
+        }
+        ndjson = Some(match &args.out {
+            Some(dir) => {
+                let limit = args.split_mb.unwrap_or(DEFAULT_SPLIT_MB) << 20;
+                NdjsonOut::Files(SplitFiles::create(dir, &args.index_name, limit)?)
+            }
+            None => NdjsonOut::Stream(BufWriter::with_capacity(256 * 1024, io::stdout().lock())),
+        });
+    }
     let bar = spinner(
         io::stderr().is_terminal(),
         "{spinner} exporting: {human_pos} articles ({per_sec}, {elapsed})",
@@ -625,8 +653,20 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
     let mut exported = 0u64;
     let mut each = |doc: ClusterDoc| -> Result<()> {
         unit.clear();
-        cluster::write_doc(engine, &args.index_name, &doc, &mut unit)?;
-        out.write_unit(&unit)?;
+        if let Some((files, count)) = shards.as_mut() {
+            let Some(id) = cluster::manticore_id(&doc) else {
+                let path = output::terminal_safe(&doc.path);
+                bar.suspend(|| {
+                    eprintln!("{path}: skipped: its id is 0, which Sphinx and Manticore cannot take as a document id")
+                });
+                return Ok(());
+            };
+            cluster::write_xmlpipe_doc(id, &doc, &mut unit);
+            files.write_unit(cluster::shard_of(id, *count), &unit)?;
+        } else if let Some(out) = ndjson.as_mut() {
+            cluster::write_doc(engine, &args.index_name, &doc, &mut unit)?;
+            out.write_unit(&unit)?;
+        }
         exported += 1;
         bar.inc(1);
         Ok(())
@@ -651,7 +691,11 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
             &mut problem,
         )?)
     };
-    let files = out.finish()?;
+    let files = match (shards, ndjson) {
+        (Some((files, _)), _) => files.finish()?,
+        (None, Some(out)) => out.finish()?,
+        (None, None) => Vec::new(),
+    };
     bar.finish_and_clear();
     let mut line = format!(
         "exported {}",
