@@ -222,9 +222,9 @@ fn is_separator(b: &[u8]) -> bool {
 /// read from the file `news_k.xml`, and the distributed table over them all is `news`.
 pub const MANTICORE_TABLE: &str = "news";
 
-/// The `published` attribute of an article without a date: the smallest bigint, so a range
-/// with a lower bound never takes it (a filter with only an upper bound must exclude it).
-pub const NO_DATE: i64 = i64::MIN;
+/// The `published` attribute of an article without a date (its home is with the queries
+/// that filter on it).
+pub use crate::query::sphinxql::NO_DATE;
 
 /// The shard (of `shards`) an article with this document id goes to.
 pub fn shard_of(doc_id: u64, shards: u32) -> u32 {

@@ -14,13 +14,10 @@ use mysql::{Conn, OptsBuilder, Row as SqlRow};
 
 use crate::export::Row;
 use crate::facets::{FacetCount, Facets};
-use crate::query::sphinxql::{translate, Translated};
+use crate::query::sphinxql::{translate, Translated, NO_DATE};
 use crate::query::{Counting, Filters};
 use crate::search::{Hit, Request, Results, SortOrder};
 use crate::snippet::{Highlighted, JOINER};
-
-/// The `published` attribute of an article without a date in the exported tables.
-pub const NO_DATE: i64 = i64::MIN;
 
 /// Where a SphinxQL engine answers: `sphinxql://HOST:PORT/TABLE` (`--engine`).
 #[derive(Debug, Clone, PartialEq, Eq)]

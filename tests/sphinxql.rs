@@ -72,3 +72,235 @@ fn what_only_the_local_index_has_is_refused_with_an_engine() {
         assert!(err.contains("--engine"), "{extra:?}: {err}");
     }
 }
+
+/// A local cluster started by `deploy/manticore/cluster.sh` over an export folder, stopped
+/// when dropped.
+struct Cluster {
+    state: std::path::PathBuf,
+    engine: String,
+}
+
+fn cluster_sh() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/manticore/cluster.sh")
+}
+
+impl Cluster {
+    fn start(export: &std::path::Path, state: &std::path::Path) -> Cluster {
+        let out = std::process::Command::new(cluster_sh())
+            .arg("start")
+            .arg(export)
+            .arg(state)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(
+            out.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Cluster {
+            state: state.to_path_buf(),
+            engine: stdout.lines().last().unwrap().to_string(),
+        }
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new(cluster_sh())
+            .arg("stop")
+            .arg(&self.state)
+            .status();
+    }
+}
+
+/// The archive indexed, exported in two shards from its index, and a cluster over them.
+fn cluster_of(a: &Archive) -> Cluster {
+    a.run(&["index", a.articles().to_str().unwrap()]).success();
+    let export = a.root().join("export");
+    a.run(&[
+        "export",
+        "--to",
+        "manticore",
+        "--shards",
+        "2",
+        "--out",
+        export.to_str().unwrap(),
+    ])
+    .success();
+    Cluster::start(&export, &a.root().join("state"))
+}
+
+fn news() -> Archive {
+    let a = Archive::new();
+    a.article(
+        "coffee.txt",
+        "Coffee prices climb",
+        "Ann Lee",
+        "17 March 2017",
+        "SAO PAULO (Reuters) - Coffee prices rose again on Friday as the frost spread.",
+    );
+    a.article(
+        "cocoa.txt",
+        "Cocoa talks",
+        "Bob Stone",
+        "1987-03-02",
+        "LONDON (Reuters) - Cocoa buffer stock talks resumed. Prices were steady.",
+    );
+    a.article(
+        "cocoa2.txt",
+        "Cocoa prices fall",
+        "",
+        "1987-04-10",
+        "Cocoa prices fell on news of a large crop in Ivory Coast.",
+    );
+    a.article(
+        "sugar.txt",
+        "Sugar and cocoa",
+        "",
+        "",
+        "Sugar prices and cocoa prices moved apart; the buffer held.",
+    );
+    a
+}
+
+/// Every object's keys, and those of every hit, facet and facet value, as a set of paths.
+fn shape(v: &serde_json::Value, at: &str, out: &mut std::collections::BTreeSet<String>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, inner) in map {
+                let path = format!("{at}.{k}");
+                out.insert(path.clone());
+                shape(inner, &path, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                shape(item, &format!("{at}[]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+#[ignore = "needs Debian's sphinxsearch (indexer, searchd)"]
+fn a_cluster_search_prints_the_local_json_and_counts_the_same_articles() {
+    let a = news();
+    let cluster = cluster_of(&a);
+    for query in [
+        "cocoa",
+        "cocoa prices",
+        "\"cocoa prices\"",
+        "cocoa OR coffee",
+        "cocoa -sugar",
+        "title:cocoa",
+        "place:london",
+        "cocoa date:1987-03",
+        "prices date:[1987-01-01 TO 1987-12-31]",
+        "cocoa w/2 fell",
+        "buffer NEAR/1 stock",
+        "pric*",
+    ] {
+        let local = a.search(query, &["--facets"]);
+        let remote = a.run_json(&[
+            "search",
+            query,
+            "--facets",
+            "--json",
+            "--engine",
+            &cluster.engine,
+        ]);
+        let (mut want, mut got) = (Default::default(), Default::default());
+        shape(&local, "", &mut want);
+        shape(&remote, "", &mut got);
+        assert_eq!(got, want, "{query}: the JSON shape");
+        assert_eq!(remote["total_hits"], local["total_hits"], "{query}");
+        assert_eq!(remote["counts"], local["counts"], "{query}");
+        assert_eq!(
+            remote["undated_left_out"], local["undated_left_out"],
+            "{query}"
+        );
+        let ids = |v: &serde_json::Value| {
+            let mut ids: Vec<String> = v["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|h| h["partial"] == false)
+                .map(|h| h["id"].as_str().unwrap().to_string())
+                .collect();
+            ids.sort();
+            ids
+        };
+        assert_eq!(ids(&remote), ids(&local), "{query}: the same articles");
+        assert_eq!(remote["facets"], local["facets"], "{query}: the facets");
+    }
+}
+
+#[test]
+#[ignore = "needs Debian's sphinxsearch (indexer, searchd)"]
+fn a_cluster_hit_is_shown_as_a_local_one() {
+    let a = news();
+    let cluster = cluster_of(&a);
+    let local = a.search("buffer", &["--sort", "oldest"]);
+    let remote_args = ["search", "buffer", "--sort", "oldest", "--json"];
+    let mut remote_args = remote_args.to_vec();
+    remote_args.extend(["--engine", &cluster.engine]);
+    let remote = a.run_json(&remote_args);
+    let (l, r) = (&local["hits"], &remote["hits"]);
+    assert_eq!(r.as_array().unwrap().len(), 2);
+    for k in 0..2 {
+        for field in [
+            "id",
+            "title",
+            "authors",
+            "date",
+            "place",
+            "source",
+            "collection",
+            "url",
+        ] {
+            assert_eq!(r[k][field], l[k][field], "hit {k} {field}");
+        }
+        let snippet = r[k]["snippet"].as_str().unwrap();
+        assert!(snippet.contains("<b>buffer</b>"), "{snippet}");
+    }
+    // Oldest first, the undated article last.
+    assert_eq!(r[1]["date"], serde_json::Value::Null);
+}
+
+#[test]
+#[ignore = "needs Debian's sphinxsearch (indexer, searchd)"]
+fn a_cluster_export_writes_every_counted_match_as_a_local_export_does() {
+    let a = news();
+    let cluster = cluster_of(&a);
+    for format in ["csv", "jsonl"] {
+        let local = a.stdout(&[
+            "search",
+            "cocoa prices",
+            "--format",
+            format,
+            "--sort",
+            "newest",
+        ]);
+        let out = a
+            .cmd()
+            .args([
+                "search",
+                "cocoa prices",
+                "--format",
+                format,
+                "--sort",
+                "newest",
+            ])
+            .args(["--engine", &cluster.engine])
+            .assert()
+            .success();
+        let remote = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        let first = |s: &str| s.lines().next().unwrap_or_default().to_string();
+        assert_eq!(remote.lines().count(), local.lines().count(), "{format}");
+        if format == "csv" {
+            assert_eq!(first(&remote), first(&local), "the same columns");
+        }
+    }
+}

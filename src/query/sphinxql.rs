@@ -22,6 +22,11 @@ use super::syntax::{check_shape, explain_parse_error, reject_field_wildcard};
 use super::{has_filters, runs, Counting, Filters, QueryError, Result};
 use crate::schema;
 
+/// The `published` attribute of an article without a date, as `dateline export --to
+/// manticore` writes it: the smallest bigint, so a range with a lower bound never takes it
+/// (a filter with only an upper bound must exclude it).
+pub const NO_DATE: i64 = i64::MIN;
+
 /// The fields a word without a field is searched in, as dateline's own parser searches it.
 const DEFAULT_FIELDS: &str = "@(title,authors,body)";
 /// The fields a proximity expression without a field is judged in.
