@@ -484,6 +484,10 @@ pub struct TimelineArgs {
     /// Print CSV: a start,count,all,share header and one row per period
     #[arg(long)]
     pub csv: bool,
+    /// Count on a SphinxQL engine (Sphinx, Manticore) holding `dateline export --to
+    /// manticore` instead of the local index, e.g. sphinxql://127.0.0.1:9306/news
+    #[arg(long, value_name = "URL", conflicts_with = "split")]
+    pub engine: Option<EngineUrl>,
 }
 
 #[derive(Debug, Args)]

@@ -28,6 +28,7 @@ use dateline::remote::{self, EngineUrl};
 use dateline::search::Request;
 use dateline::series::{self, Labelled};
 use dateline::snippet;
+use dateline::timeline::Scale;
 use dateline::{answer, export};
 
 /// Exit code 130: stopped by Ctrl-C (128 + SIGINT), as shells report it.
@@ -330,6 +331,15 @@ fn export_rows(
 /// `dateline timeline`: matching articles per period, as a chart, JSON or CSV; several
 /// queries (or one split by a facet) side by side.
 pub fn timeline(args: TimelineArgs) -> Result<ExitCode> {
+    if let Some(engine) = &args.engine {
+        let filters = filters_of(&args.filters)?;
+        let queries = labelled(args.query, args.more, args.label)?;
+        let started = std::time::Instant::now();
+        let (matches, all) = remote::day_counts_of(engine, &queries, &filters)?;
+        let t = answer::timelines_of_counts(&queries, &matches, &all, &filters, args.by, started)?;
+        print_timelines(&t, args.json, args.csv, args.scale)?;
+        return Ok(found(t.any()));
+    }
     let index_path = args.location.index.clone();
     ensure_default_index(&index_path)?;
     let open = index_dir::open_for_search(&index_path)?;
@@ -338,27 +348,24 @@ pub fn timeline(args: TimelineArgs) -> Result<ExitCode> {
     let split = args.split.map(|facet| (facet, args.top));
     let searcher = index_dir::reader(&open.index)?.searcher();
     let t = answer::timelines(&searcher, &open, &queries, &filters, args.by, split)?;
-    to_stdout(|out| match &t {
-        _ if args.json => json::write_line(out, &answer::timelines_json(&t)),
-        Timelines::One(t) if args.csv => output::csv::write_timeline(out, t),
-        Timelines::Several(c) if args.csv => output::csv::write_compared(out, c),
-        Timelines::One(t) => chart::print_chart(
-            out,
-            t,
-            output::terminal_width(),
-            Paint::stdout(),
-            args.scale,
-        ),
-        Timelines::Several(c) => chart::print_compared(
-            out,
-            c,
-            output::terminal_width(),
-            Paint::stdout(),
-            args.scale,
-        ),
-    })?;
+    print_timelines(&t, args.json, args.csv, args.scale)?;
     leave_to_exit(open, searcher);
     Ok(found(t.any()))
+}
+
+/// `dateline timeline`'s output: JSON, CSV or the chart.
+fn print_timelines(t: &Timelines, as_json: bool, as_csv: bool, scale: Scale) -> Result<()> {
+    to_stdout(|out| match t {
+        _ if as_json => json::write_line(out, &answer::timelines_json(t)),
+        Timelines::One(t) if as_csv => output::csv::write_timeline(out, t),
+        Timelines::Several(c) if as_csv => output::csv::write_compared(out, c),
+        Timelines::One(t) => {
+            chart::print_chart(out, t, output::terminal_width(), Paint::stdout(), scale)
+        }
+        Timelines::Several(c) => {
+            chart::print_compared(out, c, output::terminal_width(), Paint::stdout(), scale)
+        }
+    })
 }
 
 /// The queries a command line names, labelled by `--label` in order.

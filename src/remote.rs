@@ -17,7 +17,9 @@ use crate::facets::{FacetCount, Facets};
 use crate::query::sphinxql::{translate, Translated, NO_DATE};
 use crate::query::{Counting, Filters};
 use crate::search::{Hit, Request, Results, SortOrder};
+use crate::series::{self, Labelled};
 use crate::snippet::{Highlighted, JOINER};
+use crate::timeline::DayCounts;
 
 /// Where a SphinxQL engine answers: `sphinxql://HOST:PORT/TABLE` (`--engine`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -478,6 +480,53 @@ pub fn for_each_row(
         }
     }
     Ok(written)
+}
+
+/// The days of the matches of `t` (days since 1970-01-01, UTC), and those without a date.
+fn day_counts(session: &mut Session, t: &Translated) -> Result<DayCounts> {
+    // Whole days, rounded down before 1970 too.
+    let day = format!(
+        "IF(published = {NO_DATE}, {NO_DATE}, IF(published < 0, IDIV(published - 86399, 86400), IDIV(published, 86400))) AS day, COUNT(*) AS n"
+    );
+    let sql = select_sql(&session.engine.table, &day, t, "", 0, FACET_GROUPS)
+        .replace(" LIMIT ", " GROUP BY day LIMIT ");
+    let (rows, _) = session.select(&sql)?;
+    let mut counts = DayCounts::default();
+    for row in &rows {
+        let day: i64 = text(row, "day").parse().unwrap_or(NO_DATE);
+        let n: u64 = text(row, "n").parse().unwrap_or(0);
+        if day == NO_DATE {
+            counts.undated += n;
+        } else {
+            *counts.days.entry(day).or_default() += n;
+        }
+    }
+    Ok(counts)
+}
+
+/// What `dateline timeline --engine` counts: the days of each query's matches with what
+/// its date filter left out for having no date, and the days of every article the filters
+/// let through (a timeline's `all`).
+pub fn day_counts_of(
+    engine: &EngineUrl,
+    queries: &[Labelled],
+    filters: &Filters,
+) -> Result<(Vec<(DayCounts, u64)>, DayCounts)> {
+    let mut session = Session::open(engine)?;
+    let mut matches = Vec::with_capacity(queries.len());
+    for (i, q) in queries.iter().enumerate() {
+        let counted = translated(&q.query, filters).and_then(|t| {
+            let days = day_counts(&mut session, &t)?;
+            let left_out = match t.undated_left_out(NO_DATE) {
+                Some(u) => session.count(&u)?,
+                None => 0,
+            };
+            Ok((days, left_out))
+        });
+        matches.push(counted.map_err(|e| series::naming(e, i, q))?);
+    }
+    let all = day_counts(&mut session, &translated("*", filters)?)?;
+    Ok((matches, all))
 }
 
 /// Counts the matches of `query` (with `filters`), as the totals count them.

@@ -304,3 +304,24 @@ fn a_cluster_export_writes_every_counted_match_as_a_local_export_does() {
         }
     }
 }
+
+#[test]
+#[ignore = "needs Debian's sphinxsearch (indexer, searchd)"]
+fn a_cluster_timeline_counts_the_periods_a_local_one_does() {
+    let a = news();
+    let cluster = cluster_of(&a);
+    for args in [
+        &["timeline", "cocoa", "--by", "month", "--json"][..],
+        &["timeline", "prices", "--to", "1990", "--json"],
+        &["timeline", "cocoa", "coffee", "--by", "year", "--json"],
+    ] {
+        let mut local = a.run_json(args);
+        let mut remote_args = args.to_vec();
+        remote_args.extend(["--engine", &cluster.engine]);
+        let mut remote = a.run_json(&remote_args);
+        for v in [&mut local, &mut remote] {
+            v.as_object_mut().unwrap().remove("elapsed_ms");
+        }
+        assert_eq!(remote, local, "{args:?}");
+    }
+}
