@@ -325,3 +325,72 @@ fn a_cluster_timeline_counts_the_periods_a_local_one_does() {
         assert_eq!(remote, local, "{args:?}");
     }
 }
+
+/// The Reuters-21578 corpus: `$DATELINE_REUTERS`, else `../shared/corpora/reuters21578`.
+fn reuters() -> std::path::PathBuf {
+    std::env::var_os("DATELINE_REUTERS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/reuters21578")
+        })
+}
+
+#[test]
+#[ignore = "needs Debian's sphinxsearch (indexer, searchd) and the Reuters-21578 corpus in ../shared/corpora (or $DATELINE_REUTERS)"]
+fn a_two_agent_reuters_cluster_counts_what_dateline_counts() {
+    let a = Archive::new();
+    let corpus = reuters();
+    a.run(&["index", corpus.to_str().unwrap()]).success();
+    let export = a.root().join("export");
+    a.run(&[
+        "export",
+        "--to",
+        "manticore",
+        "--shards",
+        "2",
+        "--out",
+        export.to_str().unwrap(),
+    ])
+    .success();
+    let cluster = Cluster::start(&export, &a.root().join("state"));
+    let total = |v: &serde_json::Value| v["total_articles"].as_u64().unwrap();
+    for query in [
+        "*",
+        "cocoa prices",
+        "\"interest rates\"",
+        "cocoa OR coffee",
+        "gold OR silver prices",
+        "oil -crude",
+        "title:coffee",
+        "place:tokyo",
+        "cocoa date:1987-03",
+        "prices date:[1987-03-01 TO 1987-03-15]",
+        "wheat -corn date:>=1987-04",
+        "cocoa w/5 buffer",
+        "bank NEAR/3 rates",
+        "coff*",
+    ] {
+        let local = a.search(query, &[]);
+        let remote = a.run_json(&["search", query, "--json", "--engine", &cluster.engine]);
+        let (l, r) = (total(&local), total(&remote));
+        // The engines' tokenisers differ a little; within 2%.
+        assert!(
+            l.abs_diff(r) * 50 <= l.max(1),
+            "{query}: dateline {l}, the cluster {r}"
+        );
+        assert_eq!(remote["counts"], local["counts"], "{query}");
+    }
+    for args in [
+        &["facets", "cocoa", "--json"][..],
+        &["timeline", "cocoa prices", "--json"],
+    ] {
+        let mut local = a.run_json(args);
+        let mut remote_args = args.to_vec();
+        remote_args.extend(["--engine", &cluster.engine]);
+        let mut remote = a.run_json(&remote_args);
+        for v in [&mut local, &mut remote] {
+            v.as_object_mut().unwrap().remove("elapsed_ms");
+        }
+        assert_eq!(remote, local, "{args:?}");
+    }
+}
