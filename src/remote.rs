@@ -15,7 +15,7 @@ use mysql::{Conn, OptsBuilder, Row as SqlRow};
 use crate::export::Row;
 use crate::facets::{FacetCount, Facets};
 use crate::query::sphinxql::{translate, Translated, NO_DATE};
-use crate::query::{Counting, Filters};
+use crate::query::Filters;
 use crate::search::{Hit, Request, Results, SortOrder};
 use crate::series::{self, Labelled};
 use crate::snippet::{Highlighted, JOINER};
@@ -85,13 +85,13 @@ const COLUMNS: &str =
     "did, title, authors, published, place, source, collection, url, path, WEIGHT() AS score";
 
 /// An open connection to the engine.
-pub struct Session {
+struct Session {
     conn: Conn,
     engine: EngineUrl,
 }
 
 impl Session {
-    pub fn open(engine: &EngineUrl) -> Result<Session> {
+    fn open(engine: &EngineUrl) -> Result<Session> {
         let opts = OptsBuilder::new()
             .ip_or_hostname(Some(engine.host.clone()))
             .tcp_port(engine.port)
@@ -142,13 +142,13 @@ fn quoted(s: &str) -> String {
     format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
 }
 
-/// The `SELECT` of `columns` for `t`, ordered by `order` (relevance when empty), the page
-/// `[offset, offset + limit)`.
+/// The `SELECT` of `columns` for `t`, then `tail` (an `ORDER BY` or `GROUP BY`; relevance
+/// order when empty), the page `[offset, offset + limit)`.
 fn select_sql(
     table: &str,
     columns: &str,
     t: &Translated,
-    order: &str,
+    tail: &str,
     offset: usize,
     limit: usize,
 ) -> String {
@@ -166,8 +166,8 @@ fn select_sql(
     if !conditions.is_empty() {
         sql.push_str(&format!(" WHERE {}", conditions.join(" AND ")));
     }
-    if !order.is_empty() {
-        sql.push_str(&format!(" ORDER BY {order}"));
+    if !tail.is_empty() {
+        sql.push_str(&format!(" {tail}"));
     }
     let limit = limit.max(1);
     let max = (offset + limit).clamp(1000, MAX_MATCHES);
@@ -182,9 +182,9 @@ fn select_sql(
 fn order_of(sort: SortOrder) -> &'static str {
     match sort {
         SortOrder::Relevance => "",
-        SortOrder::Newest => "published DESC, id ASC",
+        SortOrder::Newest => "ORDER BY published DESC, id ASC",
         // NO_DATE is the smallest value: the undated would come first.
-        SortOrder::Oldest => "undated ASC, published ASC, id ASC",
+        SortOrder::Oldest => "ORDER BY undated ASC, published ASC, id ASC",
     }
 }
 
@@ -404,8 +404,8 @@ pub fn facets(
 fn facets_of(session: &mut Session, t: &Translated, size: usize) -> Result<Facets> {
     let mut group = |attr: &str, split: bool| -> Result<Vec<FacetCount>> {
         let columns = format!("{attr}, COUNT(*) AS n");
-        let sql = select_sql(&session.engine.table, &columns, t, "", 0, FACET_GROUPS)
-            .replace(" LIMIT ", &format!(" GROUP BY {attr} LIMIT "));
+        let group = format!("GROUP BY {attr}");
+        let sql = select_sql(&session.engine.table, &columns, t, &group, 0, FACET_GROUPS);
         let (rows, _) = session.select(&sql)?;
         let mut counts: std::collections::HashMap<String, u64> = Default::default();
         for row in &rows {
@@ -488,8 +488,14 @@ fn day_counts(session: &mut Session, t: &Translated) -> Result<DayCounts> {
     let day = format!(
         "IF(published = {NO_DATE}, {NO_DATE}, IF(published < 0, IDIV(published - 86399, 86400), IDIV(published, 86400))) AS day, COUNT(*) AS n"
     );
-    let sql = select_sql(&session.engine.table, &day, t, "", 0, FACET_GROUPS)
-        .replace(" LIMIT ", " GROUP BY day LIMIT ");
+    let sql = select_sql(
+        &session.engine.table,
+        &day,
+        t,
+        "GROUP BY day",
+        0,
+        FACET_GROUPS,
+    );
     let (rows, _) = session.select(&sql)?;
     let mut counts = DayCounts::default();
     for row in &rows {
@@ -527,13 +533,6 @@ pub fn day_counts_of(
     }
     let all = day_counts(&mut session, &translated("*", filters)?)?;
     Ok((matches, all))
-}
-
-/// Counts the matches of `query` (with `filters`), as the totals count them.
-pub fn count(engine: &EngineUrl, query: &str, filters: &Filters) -> Result<(u64, Counting)> {
-    let t = translated(query, filters)?;
-    let mut session = Session::open(engine)?;
-    Ok((session.count(&t)?, t.counting))
 }
 
 #[cfg(test)]
