@@ -245,7 +245,7 @@ fn read_match(row: &SqlRow) -> Match {
 }
 
 fn translated(req_query: &str, filters: &Filters) -> Result<Translated> {
-    Ok(translate(req_query, filters, NO_DATE)?)
+    Ok(translate(req_query, filters)?)
 }
 
 /// `dateline search --engine`: the page `req` asks for, its totals, and its facets when
@@ -306,7 +306,7 @@ pub fn search(engine: &EngineUrl, req: &Request, snippets: bool) -> Result<Resul
             }
         })
         .collect();
-    let undated_left_out = match t.undated_left_out(NO_DATE) {
+    let undated_left_out = match t.undated_left_out() {
         Some(u) => session.count(&u)?,
         None => 0,
     };
@@ -523,7 +523,7 @@ pub fn day_counts_of(
     for (i, q) in queries.iter().enumerate() {
         let counted = translated(&q.query, filters).and_then(|t| {
             let days = day_counts(&mut session, &t)?;
-            let left_out = match t.undated_left_out(NO_DATE) {
+            let left_out = match t.undated_left_out() {
                 Some(u) => session.count(&u)?,
                 None => 0,
             };
@@ -569,7 +569,7 @@ mod tests {
 
     #[test]
     fn the_select_quotes_the_match_and_filters_computed_conditions() {
-        let t = translate("don't -date:1987", &Filters::default(), NO_DATE).unwrap();
+        let t = translate("don't -date:1987", &Filters::default()).unwrap();
         let sql = select_sql("news", "id", &t, "", 20, 10);
         assert_eq!(
             sql,

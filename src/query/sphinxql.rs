@@ -56,7 +56,7 @@ pub struct Translated {
 impl Translated {
     /// The same search without its date filter, and only the articles without a date: what
     /// the date filter leaves out for having none (None when nothing requires a date).
-    pub fn undated_left_out(&self, no_date: i64) -> Option<Translated> {
+    pub fn undated_left_out(&self) -> Option<Translated> {
         if self.date_conditions.is_empty() {
             return None;
         }
@@ -66,7 +66,7 @@ impl Translated {
             .filter(|c| !self.date_conditions.contains(c))
             .cloned()
             .collect();
-        conditions.push(format!("published = {no_date}"));
+        conditions.push(format!("published = {NO_DATE}"));
         Some(Translated {
             conditions,
             date_conditions: Vec::new(),
@@ -75,9 +75,8 @@ impl Translated {
     }
 }
 
-/// Translates `text` and `filters` for a SphinxQL engine whose `published` attribute holds
-/// `no_date` for an article without a date.
-pub fn translate(text: &str, filters: &Filters, no_date: i64) -> Result<Translated> {
+/// Translates `text` and `filters` for a SphinxQL engine.
+pub fn translate(text: &str, filters: &Filters) -> Result<Translated> {
     check_shape(text)?;
     let (words, dates) = extract_date_clauses(text)?;
     let words = normalise_field_names(&words);
@@ -100,7 +99,7 @@ pub fn translate(text: &str, filters: &Filters, no_date: i64) -> Result<Translat
         counting,
         highlight,
     };
-    date_conditions(&mut t, &dates, filters, no_date);
+    date_conditions(&mut t, &dates, filters);
     Ok(t)
 }
 
@@ -538,7 +537,7 @@ fn seconds(day: NaiveDate) -> i64 {
 }
 
 /// The conditions on `published`: `--from`/`--to`, the date clauses, `--undated`.
-fn date_conditions(t: &mut Translated, dates: &[DateClause], filters: &Filters, no_date: i64) {
+fn date_conditions(t: &mut Translated, dates: &[DateClause], filters: &Filters) {
     let mut required = Vec::new();
     let flags = DaySpan {
         start: filters.from,
@@ -548,7 +547,7 @@ fn date_conditions(t: &mut Translated, dates: &[DateClause], filters: &Filters, 
         .filter(|_| filters.from.is_some() || filters.to.is_some())
         .chain(dates.iter().filter(|c| !c.negated).map(|c| c.span));
     for span in spans {
-        required.push(format!("published > {no_date}"));
+        required.push(format!("published > {NO_DATE}"));
         if let Some(start) = span.start {
             required.push(format!("published >= {}", seconds(start)));
         }
@@ -566,11 +565,11 @@ fn date_conditions(t: &mut Translated, dates: &[DateClause], filters: &Filters, 
     t.date_conditions = required.clone();
     t.conditions.extend(required);
     if filters.undated {
-        t.conditions.push(format!("published = {no_date}"));
+        t.conditions.push(format!("published = {NO_DATE}"));
     }
     for clause in dates.iter().filter(|c| c.negated) {
         // Outside the span, undated articles included: the engine's WHERE has no OR.
-        let mut inside = vec![format!("published > {no_date}")];
+        let mut inside = vec![format!("published > {NO_DATE}")];
         if let Some(start) = clause.span.start {
             inside.push(format!("published >= {}", seconds(start)));
         }
@@ -586,10 +585,8 @@ fn date_conditions(t: &mut Translated, dates: &[DateClause], filters: &Filters, 
 mod tests {
     use super::*;
 
-    const NONE: i64 = i64::MIN;
-
     fn t(text: &str) -> Translated {
-        translate(text, &Filters::default(), NONE).unwrap()
+        translate(text, &Filters::default()).unwrap()
     }
 
     fn matching(text: &str) -> String {
@@ -597,7 +594,7 @@ mod tests {
     }
 
     fn refused(text: &str) -> String {
-        translate(text, &Filters::default(), NONE)
+        translate(text, &Filters::default())
             .unwrap_err()
             .to_string()
     }
@@ -755,7 +752,7 @@ mod tests {
         assert!(refused("nope:cocoa").contains("unknown field 'nope:'"));
         assert!(refused("title:*").contains("'title:*' is not supported"));
         assert!(matches!(
-            translate("", &Filters::default(), NONE),
+            translate("", &Filters::default()),
             Err(QueryError::Empty)
         ));
     }
@@ -770,7 +767,7 @@ mod tests {
         assert_eq!(
             march.conditions,
             vec![
-                format!("published > {NONE}"),
+                format!("published > {NO_DATE}"),
                 "published >= 541555200".to_string(),
                 "published < 544233600".to_string(),
             ]
@@ -779,7 +776,7 @@ mod tests {
         assert_eq!(
             before.conditions,
             vec![
-                format!("published > {NONE}"),
+                format!("published > {NO_DATE}"),
                 "published < 536457600".to_string()
             ]
         );
@@ -788,7 +785,7 @@ mod tests {
             to: Some(day("1987-03-31")),
             ..Filters::default()
         };
-        let flagged = translate("cocoa", &flags, NONE).unwrap();
+        let flagged = translate("cocoa", &flags).unwrap();
         assert_eq!(flagged.conditions, march.conditions);
         assert_eq!(t("date:1987").matching, None);
     }
@@ -800,10 +797,10 @@ mod tests {
         assert_eq!(
             not_march.computed,
             vec![format!(
-                "IF(published > {NONE} AND published >= 541555200 AND published < 544233600, 0, 1)"
+                "IF(published > {NO_DATE} AND published >= 541555200 AND published < 544233600, 0, 1)"
             )]
         );
-        assert_eq!(not_march.undated_left_out(NONE), None);
+        assert_eq!(not_march.undated_left_out(), None);
     }
 
     #[test]
@@ -813,20 +810,19 @@ mod tests {
             to: Some(day("1987-12-31")),
             ..Filters::default()
         };
-        let t = translate("cocoa", &filters, NONE).unwrap();
-        let undated = t.undated_left_out(NONE).unwrap();
+        let t = translate("cocoa", &filters).unwrap();
+        let undated = t.undated_left_out().unwrap();
         assert_eq!(undated.matching, t.matching);
-        assert_eq!(undated.conditions, vec![format!("published = {NONE}")]);
+        assert_eq!(undated.conditions, vec![format!("published = {NO_DATE}")]);
         let only = translate(
             "cocoa",
             &Filters {
                 undated: true,
                 ..Filters::default()
             },
-            NONE,
         )
         .unwrap();
-        assert_eq!(only.conditions, vec![format!("published = {NONE}")]);
+        assert_eq!(only.conditions, vec![format!("published = {NO_DATE}")]);
     }
 
     #[test]
@@ -838,11 +834,11 @@ mod tests {
             ..Filters::default()
         };
         assert_eq!(
-            translate("cocoa", &filters, NONE).unwrap().matching.unwrap(),
+            translate("cocoa", &filters).unwrap().matching.unwrap(),
             "@(title,authors,body) cocoa (@authors Ann Lee) ((@place \"^Tokyo$\") | (@place \"^new york$\")) (@collection \"^bbc news$\")"
         );
         assert_eq!(
-            translate("", &filters, NONE).unwrap().matching.unwrap(),
+            translate("", &filters).unwrap().matching.unwrap(),
             "(@authors Ann Lee) ((@place \"^Tokyo$\") | (@place \"^new york$\")) (@collection \"^bbc news$\")"
         );
     }
