@@ -80,6 +80,9 @@ const EXPORT_PAGE: usize = 5_000;
 /// then split and counted, so this bounds the distinct author lists read.
 const FACET_GROUPS: usize = 100_000;
 
+/// The longest wait for the engine's answer to one statement.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(120);
+
 /// The columns read for each match (the body is left on the engine).
 const COLUMNS: &str =
     "did, title, authors, published, place, source, collection, url, path, WEIGHT() AS score";
@@ -100,7 +103,11 @@ impl Session {
             .prefer_socket(false)
             .max_allowed_packet(Some(64 * 1024 * 1024))
             .stmt_cache_size(Some(0))
-            .tcp_connect_timeout(Some(Duration::from_secs(10)));
+            .tcp_connect_timeout(Some(Duration::from_secs(10)))
+            // An engine that stops answering ends the command with an error, not a hang; the
+            // shipped head gives up on its agents well before this (agent_query_timeout).
+            .read_timeout(Some(ANSWER_TIMEOUT))
+            .write_timeout(Some(ANSWER_TIMEOUT));
         let conn = Conn::new(opts).with_context(|| {
             format!(
                 "cannot reach {engine}: start the cluster (deploy/manticore/cluster.sh start) or check --engine"
