@@ -256,8 +256,9 @@ fn translated(req_query: &str, filters: &Filters) -> Result<Translated> {
 }
 
 /// `dateline search --engine`: the page `req` asks for, its totals, and its facets when
-/// asked. The engine lists the counted set only (no partial matches after it), folds no
-/// copies and has no snippets: each hit's snippet is empty.
+/// asked. The engine lists the counted set only (no partial matches after it) and folds no
+/// copies; snippets (unless `snippets` is false) and title highlights are its `SNIPPET()` of
+/// the words searched for.
 pub fn search(engine: &EngineUrl, req: &Request, snippets: bool) -> Result<Results> {
     let started = Instant::now();
     let t = translated(&req.query, &req.filters)?;
