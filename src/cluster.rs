@@ -380,6 +380,31 @@ mod tests {
     }
 
     #[test]
+    fn xmlpipe_documents_escape_text_and_mark_a_missing_date() {
+        let mut d = doc("a < b & c\u{1}");
+        d.date = None;
+        d.authors = vec!["Ann".into(), "Bo".into()];
+        let mut out = Vec::new();
+        write_xmlpipe_doc(7, &d, &mut out);
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with("<sphinx:document id=\"7\">\n"), "{text}");
+        assert!(text.contains("<title>a &lt; b &amp; c </title>"), "{text}");
+        assert!(text.contains("<authors>Ann; Bo</authors>"), "{text}");
+        assert!(text.contains("<published>-9223372036854775808</published>"));
+        assert!(text.contains("<url></url>") && text.contains("<did>00000000001</did>"));
+        d.date = rfc3339(86_400);
+        let mut out = Vec::new();
+        write_xmlpipe_doc(7, &d, &mut out);
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .contains("<published>86400</published>"));
+        assert_eq!(manticore_id(&d), Some(1));
+        d.id = schema::format_id(0);
+        assert_eq!(manticore_id(&d), None);
+        assert_eq!(shard_of(7, 3), 1);
+    }
+
+    #[test]
     fn bulk_pairs_name_the_index_and_id() {
         let mut out = Vec::new();
         write_doc(Engine::OpenSearch, "news", &doc("t"), &mut out).unwrap();
