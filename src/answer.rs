@@ -20,7 +20,7 @@ use crate::show::{self, Shown};
 use crate::similar;
 use crate::snippet;
 use crate::terms::{self, Terms};
-use crate::timeline::{self, Period, Timeline};
+use crate::timeline::{self, DayCounts, Period, Timeline};
 
 /// A search's results and, when asked for, its timeline.
 #[derive(Debug, Clone)]
@@ -156,6 +156,40 @@ pub fn timelines(
             searcher, open, queries, filters, by,
         )?)),
     }
+}
+
+/// [`timelines`] of counts made elsewhere (a SphinxQL engine's): each query's days and what
+/// its date filter left out, beside every article's days under the same filters.
+pub fn timelines_of_counts(
+    queries: &[Labelled],
+    matches: &[(DayCounts, u64)],
+    all: &DayCounts,
+    filters: &Filters,
+    by: Option<Period>,
+    started: std::time::Instant,
+) -> Result<Timelines> {
+    let counted: Vec<timeline::Counted<'_>> = queries
+        .iter()
+        .zip(matches)
+        .map(|(q, (m, left_out))| timeline::Counted {
+            query: &q.query,
+            matches: m,
+            all,
+            undated_left_out: *left_out,
+        })
+        .collect();
+    if let [one] = counted.as_slice() {
+        let one = std::slice::from_ref(one);
+        let mut t = timeline::aligned(one, by, filters.from, filters.to, usize::MAX)
+            .pop()
+            .ok_or_else(|| anyhow::anyhow!("no timeline"))?;
+        t.elapsed = started.elapsed();
+        return Ok(Timelines::One(t));
+    }
+    let labels = queries.iter().map(|q| q.label.clone());
+    Ok(Timelines::Several(series::compare(
+        &counted, labels, None, by, filters, started,
+    )))
 }
 
 /// `dateline timeline --json` for [`timelines`], keys in the documented order.

@@ -15,6 +15,7 @@ use dateline::cluster::Engine;
 use dateline::export::{Count, Format};
 use dateline::indexer::{DEFAULT_MAX_ARTICLE_MB, DEFAULT_MEMORY_MB};
 use dateline::query::parse_day_bound;
+use dateline::remote::EngineUrl;
 use dateline::search::SortOrder;
 use dateline::series::{Split, DEFAULT_TOP, MAX_TOP};
 use dateline::timeline::{Period, Scale};
@@ -279,6 +280,10 @@ pub struct SearchArgs {
     /// Show a one-line sparkline of the matches over time above the results
     #[arg(long)]
     pub timeline: bool,
+    /// Search a SphinxQL engine (Sphinx, Manticore) holding `dateline export --to manticore`
+    /// instead of the local index, e.g. sphinxql://127.0.0.1:9306/news
+    #[arg(long, value_name = "URL", conflicts_with_all = ["timeline", "partial", "kwic", "count", "sample"])]
+    pub engine: Option<EngineUrl>,
 }
 
 #[derive(Debug, Args)]
@@ -428,6 +433,10 @@ pub struct FacetsArgs {
     /// Print as one JSON object
     #[arg(long)]
     pub json: bool,
+    /// Count on a SphinxQL engine (Sphinx, Manticore) holding `dateline export --to
+    /// manticore` instead of the local index, e.g. sphinxql://127.0.0.1:9306/news
+    #[arg(long, value_name = "URL")]
+    pub engine: Option<EngineUrl>,
 }
 
 #[derive(Debug, Args)]
@@ -480,6 +489,10 @@ pub struct TimelineArgs {
     /// Print CSV: a start,count,all,share header and one row per period
     #[arg(long)]
     pub csv: bool,
+    /// Count on a SphinxQL engine (Sphinx, Manticore) holding `dateline export --to
+    /// manticore` instead of the local index, e.g. sphinxql://127.0.0.1:9306/news
+    #[arg(long, value_name = "URL", conflicts_with = "split")]
+    pub engine: Option<EngineUrl>,
 }
 
 #[derive(Debug, Args)]
@@ -565,11 +578,16 @@ The engines' configs for these documents are in deploy/quickwit and deploy/opens
 (and refuses one over http.max_content_length, 100 MB by default), and Quickwit's ingest API \
 takes at most 10 MB a request. An OpenSearch action is never parted from its document, and an \
 article larger than the limit gets a file of its own.\n\n\
+--to manticore writes xmlpipe2 for Sphinx 2.2 or Manticore: --out DIR gets news_0.xml ... \
+news_{N-1}.xml for --shards N, an article going to shard (its id's number) mod N, with document \
+id that number. deploy/manticore holds the tables' config and cluster.sh, which builds and \
+starts a local cluster from such a folder.\n\n\
 Exit status: 0 when articles were exported, 1 when there were none, 2 on an error."
 )]
 pub struct ExportArgs {
-    /// The engine to write for: quickwit (one document a line, for `quickwit index ingest`)
-    /// or opensearch (`_bulk` action and document lines)
+    /// The engine to write for: quickwit (one document a line, for `quickwit index ingest`),
+    /// opensearch (`_bulk` action and document lines) or manticore (xmlpipe2 shards, for
+    /// Sphinx 2.2 or Manticore's `indexer`; needs --out)
     #[arg(long, value_name = "ENGINE", value_parser = engine())]
     pub to: Engine,
     /// Folders of articles to read, as `dateline index` reads them (default: the index's
@@ -594,6 +612,11 @@ pub struct ExportArgs {
     #[arg(long, value_name = "MB", default_value_t = DEFAULT_MAX_ARTICLE_MB,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub max_article_mb: u64,
+    /// With --to manticore: how many shard files (news_0.xml ...) to write, one per agent
+    /// [default: 1]
+    #[arg(long, value_name = "N", requires = "out",
+          value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub shards: Option<u32>,
 }
 
 /// `--to`: the engine an export is for.

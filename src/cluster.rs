@@ -1,6 +1,6 @@
-//! `dateline export --to quickwit|opensearch`: every article as NDJSON that a cluster search
-//! engine loads as it is, read from the archive folders (through the readers `dateline index`
-//! uses) or from an index's stored documents.
+//! `dateline export --to quickwit|opensearch|manticore`: every article as a document a cluster
+//! search engine loads as it is (NDJSON, or Sphinx/Manticore `xmlpipe2`), read from the archive
+//! folders (through the readers `dateline index` uses) or from an index's stored documents.
 //!
 //! Both sources give each article the same document, id included: the id is the one
 //! `dateline search --json` shows ([`schema::article_hash`] of where the article lies), so
@@ -33,11 +33,13 @@ pub enum Engine {
     Quickwit,
     /// `_bulk` pairs: an `index` action naming the document's `_id`, then the document.
     OpenSearch,
+    /// `xmlpipe2` shards for Sphinx 2.2's or Manticore's `indexer` ([`write_xmlpipe_doc`]).
+    Manticore,
 }
 
 impl Engine {
     /// The words `export --to` takes.
-    pub const NAMES: [&'static str; 2] = ["quickwit", "opensearch"];
+    pub const NAMES: [&'static str; 3] = ["quickwit", "opensearch", "manticore"];
 }
 
 impl std::str::FromStr for Engine {
@@ -47,7 +49,11 @@ impl std::str::FromStr for Engine {
         match text {
             "quickwit" => Ok(Engine::Quickwit),
             "opensearch" => Ok(Engine::OpenSearch),
-            _ => Err(UnknownChoice::new(text, "quickwit or opensearch")),
+            "manticore" => Ok(Engine::Manticore),
+            _ => Err(UnknownChoice::new(
+                text,
+                "quickwit, opensearch or manticore",
+            )),
         }
     }
 }
@@ -212,6 +218,81 @@ fn is_separator(b: &[u8]) -> bool {
     b[0] == 0xE2 && b[1] == 0x80 && (b[2] == 0xA8 || b[2] == 0xA9)
 }
 
+/// The Sphinx/Manticore tables' name: shard `k` of an export is the plain table `news_k`,
+/// read from the file `news_k.xml`, and the distributed table over them all is `news`.
+pub const MANTICORE_TABLE: &str = "news";
+
+/// The `published` attribute of an article without a date (its home is with the queries
+/// that filter on it).
+pub use crate::query::sphinxql::NO_DATE;
+
+/// The shard (of `shards`) an article with this document id goes to.
+pub fn shard_of(doc_id: u64, shards: u32) -> u32 {
+    (doc_id % u64::from(shards.max(1))) as u32
+}
+
+/// The `xmlpipe2` document id of an article: its dateline id's number. `None` for an id that
+/// is not one, or is 0, which Sphinx and Manticore cannot take as a document id (one article
+/// in 2^64 has it; it is skipped and reported).
+pub fn manticore_id(doc: &ClusterDoc) -> Option<u64> {
+    schema::parse_id(&doc.id).filter(|&n| n != 0)
+}
+
+/// What an `xmlpipe2` file starts with, before its documents. The schema is not in the file
+/// but in the tables' config (`deploy/manticore/`), which declares every element below.
+pub const XMLPIPE_HEAD: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sphinx:docset>\n";
+/// What an `xmlpipe2` file ends with, after its documents.
+pub const XMLPIPE_TAIL: &str = "</sphinx:docset>\n";
+
+/// Appends `doc` to `out` as one `<sphinx:document>` with document id `id`: the full-text
+/// fields (each also a string attribute), `title`, `authors` (joined with "; "), `place`,
+/// `source`, `collection`, `body`, then the attributes `published` (Unix seconds, UTC, or
+/// [`NO_DATE`]), `url`, `path` and `did` (the id as `dateline search --json` shows it).
+/// A missing value is an empty element. Text is escaped, and the characters XML 1.0 cannot
+/// hold at all (control characters but tab and line ends, U+FFFE, U+FFFF) become spaces, so
+/// no article can end the document early or make `indexer` refuse the file.
+pub fn write_xmlpipe_doc(id: u64, doc: &ClusterDoc, out: &mut Vec<u8>) {
+    let published = doc
+        .date
+        .as_deref()
+        .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok())
+        .map_or(NO_DATE, |d| d.timestamp());
+    let authors = doc.authors.join("; ");
+    out.extend_from_slice(format!("<sphinx:document id=\"{id}\">\n").as_bytes());
+    let fields: [(&str, &str); 10] = [
+        ("title", &doc.title),
+        ("authors", &authors),
+        ("place", doc.place.as_deref().unwrap_or("")),
+        ("source", doc.source.as_deref().unwrap_or("")),
+        ("collection", doc.collection.as_deref().unwrap_or("")),
+        ("body", doc.body.as_deref().unwrap_or("")),
+        ("published", &published.to_string()),
+        ("url", doc.url.as_deref().unwrap_or("")),
+        ("path", &doc.path),
+        ("did", &doc.id),
+    ];
+    for (name, value) in fields {
+        let clean: std::borrow::Cow<str> = if value.chars().any(not_in_xml) {
+            value
+                .chars()
+                .map(|c| if not_in_xml(c) { ' ' } else { c })
+                .collect::<String>()
+                .into()
+        } else {
+            value.into()
+        };
+        out.extend_from_slice(format!("<{name}>").as_bytes());
+        out.extend_from_slice(quick_xml::escape::partial_escape(clean.as_ref()).as_bytes());
+        out.extend_from_slice(format!("</{name}>\n").as_bytes());
+    }
+    out.extend_from_slice(b"</sphinx:document>\n");
+}
+
+/// Characters an XML 1.0 document cannot contain, even escaped.
+fn not_in_xml(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+}
+
 /// Hands every live document of the index to `each`, segment by segment in the order they
 /// are stored, reading one compressed block of the store at a time; returns how many.
 /// An error from `each` (a closed pipe) ends the reading and comes back as it is.
@@ -296,6 +377,31 @@ mod tests {
         let back: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back["title"], title);
         assert_eq!(back["date"], "1970-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn xmlpipe_documents_escape_text_and_mark_a_missing_date() {
+        let mut d = doc("a < b & c\u{1}");
+        d.date = None;
+        d.authors = vec!["Ann".into(), "Bo".into()];
+        let mut out = Vec::new();
+        write_xmlpipe_doc(7, &d, &mut out);
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with("<sphinx:document id=\"7\">\n"), "{text}");
+        assert!(text.contains("<title>a &lt; b &amp; c </title>"), "{text}");
+        assert!(text.contains("<authors>Ann; Bo</authors>"), "{text}");
+        assert!(text.contains("<published>-9223372036854775808</published>"));
+        assert!(text.contains("<url></url>") && text.contains("<did>00000000001</did>"));
+        d.date = rfc3339(86_400);
+        let mut out = Vec::new();
+        write_xmlpipe_doc(7, &d, &mut out);
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .contains("<published>86400</published>"));
+        assert_eq!(manticore_id(&d), Some(1));
+        d.id = schema::format_id(0);
+        assert_eq!(manticore_id(&d), None);
+        assert_eq!(shard_of(7, 3), 1);
     }
 
     #[test]

@@ -24,9 +24,11 @@ use dateline::index_dir;
 use dateline::indexer::{self, Indexer, Options, Progress, Summary};
 use dateline::output::{self, chart, json, Paint};
 use dateline::query::Filters;
+use dateline::remote::{self, EngineUrl};
 use dateline::search::Request;
 use dateline::series::{self, Labelled};
 use dateline::snippet;
+use dateline::timeline::Scale;
 use dateline::{answer, export};
 
 /// Exit code 130: stopped by Ctrl-C (128 + SIGINT), as shells report it.
@@ -201,9 +203,6 @@ fn one_query(first: Option<String>, more: Vec<String>) -> String {
 }
 
 pub fn search(args: SearchArgs) -> Result<ExitCode> {
-    let index_path = args.location.index.clone();
-    ensure_default_index(&index_path)?;
-    let open = index_dir::open_for_search(&index_path)?;
     let filters = filters_of(&args.filters)?;
     if args.limit == 0 && args.format.is_none() {
         anyhow::bail!(
@@ -221,13 +220,21 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
         all_copies: args.all_copies,
         ..Request::default()
     };
-    if let Some(format) = args.format {
-        let options = export::Options {
-            format,
-            csv_raw: args.csv_raw,
-            partial: args.partial,
-            bom: args.bom,
-        };
+    let options = args.format.map(|format| export::Options {
+        format,
+        csv_raw: args.csv_raw,
+        partial: args.partial,
+        bom: args.bom,
+    });
+    if let Some(engine) = &args.engine {
+        let snippets = args.snippet_chars != 0;
+        return search_engine(engine, &request, options, args.json, snippets);
+    }
+    let index_path = args.location.index.clone();
+    ensure_default_index(&index_path)?;
+    let open = index_dir::open_for_search(&index_path)?;
+    if let Some(options) = options {
+        let format = options.format;
         if let Some(refusal) = options.refusal() {
             anyhow::bail!(refusal);
         }
@@ -275,6 +282,40 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
     Ok(found(searched.results.total_hits > 0))
 }
 
+/// `search --engine`: the search on a SphinxQL engine, printed as a local one is.
+fn search_engine(
+    engine: &EngineUrl,
+    request: &Request,
+    options: Option<export::Options>,
+    as_json: bool,
+    snippets: bool,
+) -> Result<ExitCode> {
+    if let Some(options) = options {
+        if let Some(refusal) = options.refusal() {
+            anyhow::bail!(refusal);
+        }
+        let out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+        let mut rows = output::RowWriter::new(options, &[], out).context("writing output")?;
+        let written = remote::for_each_row(engine, request, |row| {
+            rows.write(row).context("writing output")
+        })?;
+        rows.finish().context("writing output")?;
+        return Ok(found(written > 0));
+    }
+    let searched = answer::Searched {
+        results: remote::search(engine, request, snippets)?,
+        timeline: None,
+    };
+    to_stdout(|out| {
+        if as_json {
+            json::write_line(out, &searched.to_json())
+        } else {
+            output::print_results(out, &searched.results, Paint::stdout())
+        }
+    })?;
+    Ok(found(searched.results.total_hits > 0))
+}
+
 /// `search --format`: every match to standard output; returns how many rows were written.
 /// A closed pipe comes back as an error for `main` to end quietly.
 fn export_rows(
@@ -302,6 +343,15 @@ fn export_rows(
 /// `dateline timeline`: matching articles per period, as a chart, JSON or CSV; several
 /// queries (or one split by a facet) side by side.
 pub fn timeline(args: TimelineArgs) -> Result<ExitCode> {
+    if let Some(engine) = &args.engine {
+        let filters = filters_of(&args.filters)?;
+        let queries = labelled(args.query, args.more, args.label)?;
+        let started = std::time::Instant::now();
+        let (matches, all) = remote::day_counts_of(engine, &queries, &filters)?;
+        let t = answer::timelines_of_counts(&queries, &matches, &all, &filters, args.by, started)?;
+        print_timelines(&t, args.json, args.csv, args.scale)?;
+        return Ok(found(t.any()));
+    }
     let index_path = args.location.index.clone();
     ensure_default_index(&index_path)?;
     let open = index_dir::open_for_search(&index_path)?;
@@ -310,27 +360,24 @@ pub fn timeline(args: TimelineArgs) -> Result<ExitCode> {
     let split = args.split.map(|facet| (facet, args.top));
     let searcher = index_dir::reader(&open.index)?.searcher();
     let t = answer::timelines(&searcher, &open, &queries, &filters, args.by, split)?;
-    to_stdout(|out| match &t {
-        _ if args.json => json::write_line(out, &answer::timelines_json(&t)),
-        Timelines::One(t) if args.csv => output::csv::write_timeline(out, t),
-        Timelines::Several(c) if args.csv => output::csv::write_compared(out, c),
-        Timelines::One(t) => chart::print_chart(
-            out,
-            t,
-            output::terminal_width(),
-            Paint::stdout(),
-            args.scale,
-        ),
-        Timelines::Several(c) => chart::print_compared(
-            out,
-            c,
-            output::terminal_width(),
-            Paint::stdout(),
-            args.scale,
-        ),
-    })?;
+    print_timelines(&t, args.json, args.csv, args.scale)?;
     leave_to_exit(open, searcher);
     Ok(found(t.any()))
+}
+
+/// `dateline timeline`'s output: JSON, CSV or the chart.
+fn print_timelines(t: &Timelines, as_json: bool, as_csv: bool, scale: Scale) -> Result<()> {
+    to_stdout(|out| match t {
+        _ if as_json => json::write_line(out, &answer::timelines_json(t)),
+        Timelines::One(t) if as_csv => output::csv::write_timeline(out, t),
+        Timelines::Several(c) if as_csv => output::csv::write_compared(out, c),
+        Timelines::One(t) => {
+            chart::print_chart(out, t, output::terminal_width(), Paint::stdout(), scale)
+        }
+        Timelines::Several(c) => {
+            chart::print_compared(out, c, output::terminal_width(), Paint::stdout(), scale)
+        }
+    })
 }
 
 /// The queries a command line names, labelled by `--label` in order.
@@ -443,6 +490,19 @@ pub fn terms(args: TermsArgs) -> Result<ExitCode> {
 const FACETS_SHOWN: usize = 10;
 
 pub fn facets(args: FacetsArgs) -> Result<ExitCode> {
+    if let Some(engine) = &args.engine {
+        let filters = filters_of(&args.filters)?;
+        let queries = labelled(args.query, args.more, args.label)?;
+        let answers = queries
+            .iter()
+            .enumerate()
+            .map(|(i, q)| {
+                remote::facets(engine, &q.query, &filters, args.limit)
+                    .map_err(|e| series::naming(e, i, q))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        return print_facets(&queries, &answers, args.json);
+    }
     ensure_default_index(&args.location.index)?;
     let open = index_dir::open_for_search(&args.location.index)?;
     let filters = filters_of(&args.filters)?;
@@ -454,11 +514,24 @@ pub fn facets(args: FacetsArgs) -> Result<ExitCode> {
         );
     }
     let answers = answer::facets_compared(&searcher, &open, &queries, &filters, args.limit)?;
+    print_facets(&queries, &answers, args.json)
+}
+
+/// `dateline facets`' output: one query's own, or several side by side.
+fn print_facets(
+    queries: &[Labelled],
+    answers: &[(dateline::search::Results, dateline::facets::Facets)],
+    as_json: bool,
+) -> Result<ExitCode> {
+    if let [(results, facets)] = answers {
+        print_facets_of_one(results, facets, as_json)?;
+        return Ok(found(results.total_hits > 0));
+    }
     to_stdout(|out| {
-        if args.json {
-            json::write_line(out, &answer::facets_compared_json(&queries, &answers))
+        if as_json {
+            json::write_line(out, &answer::facets_compared_json(queries, answers))
         } else {
-            output::print_facets_compared(out, &queries, &answers, Paint::stdout())
+            output::print_facets_compared(out, queries, answers, Paint::stdout())
         }
     })?;
     Ok(found(answers.iter().any(|(r, _)| r.total_hits > 0)))
@@ -474,9 +547,19 @@ fn facets_of_one(
     as_json: bool,
 ) -> Result<ExitCode> {
     let (results, facets) = answer::facets(searcher, open, query, filters, limit)?;
+    print_facets_of_one(&results, &facets, as_json)?;
+    Ok(found(results.total_hits > 0))
+}
+
+/// `dateline facets` of one query, as it has always printed.
+fn print_facets_of_one(
+    results: &dateline::search::Results,
+    facets: &dateline::facets::Facets,
+    as_json: bool,
+) -> Result<()> {
     to_stdout(|out| {
         if as_json {
-            json::write_line(out, &answer::facets_json(&results, &facets))
+            json::write_line(out, &answer::facets_json(results, facets))
         } else {
             if results.counting == dateline::query::Counting::AllWords {
                 let what = if results.total_hits == 1 {
@@ -492,10 +575,9 @@ fn facets_of_one(
                 writeln!(out, "{} matching {noun}", output::count::thousands(n))?;
             }
             output::print_undated_left_out(out, results.undated_left_out)?;
-            output::print_facets(out, &facets, Paint::stdout())
+            output::print_facets(out, facets, Paint::stdout())
         }
-    })?;
-    Ok(found(results.total_hits > 0))
+    })
 }
 
 /// The filters a command line asks for, with dates checked.
@@ -547,16 +629,44 @@ const DEFAULT_SPLIT_MB: u64 = 10;
 /// standard output or split files; problems and a closing summary on standard error.
 pub fn export(args: ExportArgs) -> Result<ExitCode> {
     use dateline::cluster::{self, ClusterDoc};
-    use dateline::output::split::{NdjsonOut, SplitFiles};
+    use dateline::output::split::{NdjsonOut, ShardFiles, SplitFiles};
     let started = std::time::Instant::now();
     let engine = args.to;
-    let mut out = match &args.out {
-        Some(dir) => {
-            let limit = args.split_mb.unwrap_or(DEFAULT_SPLIT_MB) << 20;
-            NdjsonOut::Files(SplitFiles::create(dir, &args.index_name, limit)?)
+    // xmlpipe2 shards for Sphinx/Manticore, else NDJSON to files or standard output.
+    let mut shards = None;
+    let mut ndjson = None;
+    if engine == cluster::Engine::Manticore {
+        let Some(dir) = &args.out else {
+            anyhow::bail!("--to manticore writes one file per shard: add --out DIR");
+        };
+        if args.split_mb.is_some() {
+            anyhow::bail!(
+                "--split-mb is for quickwit and opensearch: --to manticore writes --shards N files"
+            );
         }
-        None => NdjsonOut::Stream(BufWriter::with_capacity(256 * 1024, io::stdout().lock())),
-    };
+        let count = args.shards.unwrap_or(1);
+        let files = ShardFiles::create(
+            dir,
+            cluster::MANTICORE_TABLE,
+            count,
+            cluster::XMLPIPE_HEAD,
+            cluster::XMLPIPE_TAIL,
+        )?;
+        shards = Some((files, count));
+    } else {
+        if args.shards.is_some() {
+            anyhow::bail!(
+                "--shards is for --to manticore: quickwit and opensearch take --split-mb"
+            );
+        }
+        ndjson = Some(match &args.out {
+            Some(dir) => {
+                let limit = args.split_mb.unwrap_or(DEFAULT_SPLIT_MB) << 20;
+                NdjsonOut::Files(SplitFiles::create(dir, &args.index_name, limit)?)
+            }
+            None => NdjsonOut::Stream(BufWriter::with_capacity(256 * 1024, io::stdout().lock())),
+        });
+    }
     let bar = spinner(
         io::stderr().is_terminal(),
         "{spinner} exporting: {human_pos} articles ({per_sec}, {elapsed})",
@@ -565,8 +675,20 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
     let mut exported = 0u64;
     let mut each = |doc: ClusterDoc| -> Result<()> {
         unit.clear();
-        cluster::write_doc(engine, &args.index_name, &doc, &mut unit)?;
-        out.write_unit(&unit)?;
+        if let Some((files, count)) = shards.as_mut() {
+            let Some(id) = cluster::manticore_id(&doc) else {
+                let path = output::terminal_safe(&doc.path);
+                bar.suspend(|| {
+                    eprintln!("{path}: skipped: its id is 0, which Sphinx and Manticore cannot take as a document id")
+                });
+                return Ok(());
+            };
+            cluster::write_xmlpipe_doc(id, &doc, &mut unit);
+            files.write_unit(cluster::shard_of(id, *count), &unit)?;
+        } else if let Some(out) = ndjson.as_mut() {
+            cluster::write_doc(engine, &args.index_name, &doc, &mut unit)?;
+            out.write_unit(&unit)?;
+        }
         exported += 1;
         bar.inc(1);
         Ok(())
@@ -591,7 +713,11 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
             &mut problem,
         )?)
     };
-    let files = out.finish()?;
+    let files = match (shards, ndjson) {
+        (Some((files, _)), _) => files.finish()?,
+        (None, Some(out)) => out.finish()?,
+        (None, None) => Vec::new(),
+    };
     bar.finish_and_clear();
     let mut line = format!(
         "exported {}",

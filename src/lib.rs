@@ -19,6 +19,7 @@ pub mod problems;
 pub mod query;
 pub mod ranking;
 pub mod read;
+pub mod remote;
 pub mod rescore;
 pub mod schema;
 pub mod search;

@@ -295,7 +295,8 @@ pub fn split(
     ))
 }
 
-fn compare(
+/// The series of `counted` on shared periods, each labelled in turn.
+pub fn compare(
     counted: &[Counted<'_>],
     labels: impl Iterator<Item = String>,
     split: Option<Split>,

@@ -47,7 +47,8 @@ pub fn length(asked: usize) -> usize {
 
 /// Fragments after the first must add query terms the earlier ones lack.
 const MAX_FRAGMENTS: usize = 3;
-const JOINER: &str = " … ";
+/// What joins the fragments of a snippet.
+pub const JOINER: &str = " … ";
 
 /// Text with the ranges (byte offsets) that matched the query.
 #[derive(Debug, Clone, Default)]

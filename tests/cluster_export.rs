@@ -597,3 +597,493 @@ fn an_archive_with_nothing_to_export_exits_1() {
         .code(1)
         .stdout("");
 }
+
+/// The elements every `xmlpipe2` document must have, as the shipped table config declares
+/// them (`xmlpipe_field_string`, `xmlpipe_attr_*`), with their kinds.
+fn manticore_fields() -> BTreeMap<String, String> {
+    let text = std::fs::read_to_string(repo().join("deploy/manticore/agent.conf.in")).unwrap();
+    let mut fields = BTreeMap::new();
+    for line in text.lines() {
+        let Some((key, value)) = line.trim().split_once('=') else {
+            continue;
+        };
+        let key = key.trim();
+        if let Some(kind) = key.strip_prefix("xmlpipe_") {
+            if kind.starts_with("field") || kind.starts_with("attr") {
+                let name = value.trim().to_string();
+                assert!(fields.insert(name, kind.to_string()).is_none());
+            }
+        }
+    }
+    assert!(text.contains("morphology = libstemmer_en"));
+    fields
+}
+
+/// A `news_K.xml` shard as (document id, element -> text), read with a real XML parser.
+fn xmlpipe_docs(path: &Path) -> Vec<(u64, BTreeMap<String, String>)> {
+    use quick_xml::events::Event;
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut reader = quick_xml::Reader::from_str(&text);
+    let mut docs = Vec::new();
+    let mut current: Option<(u64, BTreeMap<String, String>)> = None;
+    let mut element: Option<String> = None;
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Start(e) => {
+                let qname = e.name();
+                let name: String = AsRef::<str>::as_ref(&qname).to_string();
+                if name == "sphinx:document" {
+                    let id = e.try_get_attribute("id").unwrap().expect("an id");
+                    let id: &str = id.value.as_ref();
+                    let id = id.parse().expect("a number");
+                    current = Some((id, BTreeMap::new()));
+                } else if name != "sphinx:docset" {
+                    let (_, doc) = current.as_mut().expect("inside a document");
+                    assert!(doc.insert(name.clone(), String::new()).is_none(), "{name}");
+                    element = Some(name);
+                }
+            }
+            Event::Text(t) => {
+                if let (Some(name), Some((_, doc))) = (&element, current.as_mut()) {
+                    doc.get_mut(name).unwrap().push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let (Some(name), Some((_, doc))) = (&element, current.as_mut()) {
+                    let c =
+                        quick_xml::escape::resolve_predefined_entity(&r).expect("&amp; &lt; &gt;");
+                    doc.get_mut(name).unwrap().push_str(c);
+                }
+            }
+            Event::End(e) => {
+                let qname = e.name();
+                if AsRef::<str>::as_ref(&qname) == "sphinx:document" {
+                    docs.push(current.take().unwrap());
+                }
+                element = None;
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    docs
+}
+
+/// An id as `search --json` shows it, back to its number (base62).
+fn id_number(id: &str) -> u64 {
+    id.bytes().fold(0u64, |n, b| {
+        let digit = match b {
+            b'0'..=b'9' => b - b'0',
+            b'A'..=b'Z' => b - b'A' + 10,
+            _ => b - b'a' + 36,
+        };
+        n * 62 + u64::from(digit)
+    })
+}
+
+/// `export --to manticore --shards N` of the folders: every shard's documents.
+fn manticore_export(
+    a: &Archive,
+    dirs: &[&Path],
+    shards: u32,
+) -> Vec<Vec<(u64, BTreeMap<String, String>)>> {
+    let out = a.root().join(format!("manticore-{shards}"));
+    let shards_arg = shards.to_string();
+    let mut args = vec!["--to", "manticore", "--shards", &shards_arg, "--out"];
+    args.push(out.to_str().unwrap());
+    args.extend(dirs.iter().map(|d| d.to_str().unwrap()));
+    export(a, &args);
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    let expected: BTreeSet<String> = (0..shards).map(|k| format!("news_{k}.xml")).collect();
+    assert_eq!(
+        names.iter().cloned().collect::<BTreeSet<_>>(),
+        expected,
+        "nothing else"
+    );
+    (0..shards)
+        .map(|k| xmlpipe_docs(&out.join(format!("news_{k}.xml"))))
+        .collect()
+}
+
+#[test]
+fn every_manticore_document_fits_the_shipped_config_and_its_shard() {
+    let fields = manticore_fields();
+    let a = mixed();
+    let fixtures = formats_fixtures();
+    let dirs = [a.articles(), fixtures.clone()];
+    let dirs: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
+    let shards = manticore_export(&a, &dirs, 3);
+    let mut quickwit = Vec::new();
+    for dir in &dirs {
+        quickwit.extend(rows(&export(
+            &a,
+            &["--to", "quickwit", dir.to_str().unwrap()],
+        )));
+    }
+    let by_id: BTreeMap<String, &Value> = quickwit
+        .iter()
+        .map(|d| (d["id"].as_str().unwrap().to_string(), d))
+        .collect();
+    let mut seen = BTreeSet::new();
+    for (k, docs) in shards.iter().enumerate() {
+        assert!(!docs.is_empty(), "shard {k} is empty");
+        for (id, doc) in docs {
+            let names: BTreeSet<&String> = doc.keys().collect();
+            assert_eq!(names, fields.keys().collect(), "{doc:?}");
+            assert_eq!(id % 3, k as u64, "shard of {id}");
+            let did = &doc["did"];
+            assert_eq!(id_number(did), *id, "{did}");
+            assert!(seen.insert(did.clone()), "{did} twice");
+            // The same article as the other engines get.
+            let row = by_id[did.as_str()];
+            let text = |f: &str| row[f].as_str().unwrap_or("").to_string();
+            for f in [
+                "title",
+                "place",
+                "source",
+                "collection",
+                "body",
+                "url",
+                "path",
+            ] {
+                assert_eq!(doc[f], text(f), "{f} of {did}");
+            }
+            let authors: Vec<&str> = row["authors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect();
+            assert_eq!(doc["authors"], authors.join("; "));
+            let published = row["date"].as_str().map_or(i64::MIN, |d| {
+                chrono::DateTime::parse_from_rfc3339(d).unwrap().timestamp()
+            });
+            assert_eq!(doc["published"], published.to_string(), "{did}");
+        }
+    }
+    assert_eq!(seen.len(), by_id.len(), "every article once");
+    let coffee = shards
+        .iter()
+        .flatten()
+        .find(|(_, d)| d["title"] == "Coffee prices climb")
+        .unwrap();
+    assert_eq!(coffee.1["published"], "1489708800");
+    assert_eq!(coffee.1["authors"], "Ann Lee; Bob Stone");
+}
+
+#[test]
+fn manticore_text_stays_data_inside_its_element() {
+    let a = Archive::new();
+    let title = "A </title></sphinx:document><sphinx:document id=\"1\"> & ]]> \u{1b}[31m\u{0}x";
+    let record = serde_json::json!({"title": title, "body": "<b>bold</b> &amp;\u{fffe}"});
+    a.write("hostile.jsonl", format!("{record}\n"));
+    let shards = manticore_export(&a, &[&a.articles()], 1);
+    assert_eq!(shards[0].len(), 1);
+    let doc = &shards[0][0].1;
+    // Characters XML cannot hold become spaces; everything else reads back as it was.
+    assert_eq!(doc["title"], title.replace(['\u{1b}', '\u{0}'], " "));
+    assert_eq!(doc["body"], "<b>bold</b> &amp; ");
+}
+
+#[test]
+fn manticore_needs_out_and_shards_only_go_with_it() {
+    let a = mixed();
+    let articles = a.articles();
+    let dir = articles.to_str().unwrap();
+    let out = a
+        .cmd()
+        .args(["export", "--to", "manticore", dir])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("--to manticore writes one file per shard: add --out DIR"),
+        "{stderr}"
+    );
+    let outdir = a.root().join("x");
+    let outdir = outdir.to_str().unwrap();
+    let out = a
+        .cmd()
+        .args([
+            "export", "--to", "quickwit", "--out", outdir, "--shards", "2", dir,
+        ])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("--shards is for --to manticore"),
+        "{stderr}"
+    );
+    // A second export into the same folder is refused rather than mixed with the first.
+    a.cmd()
+        .args([
+            "export",
+            "--to",
+            "manticore",
+            "--out",
+            outdir,
+            "--shards",
+            "2",
+            dir,
+        ])
+        .assert()
+        .success();
+    let out = a
+        .cmd()
+        .args(["export", "--to", "manticore", "--out", outdir, dir])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("already holds an export (news_"),
+        "{stderr}"
+    );
+}
+
+/// A local cluster started by `deploy/manticore/cluster.sh` over an export folder; stopped
+/// when dropped. Needs Debian's sphinxsearch (`indexer`, `searchd`) and a MySQL client.
+struct Cluster {
+    state: PathBuf,
+    port: u16,
+}
+
+impl Cluster {
+    fn start(export: &Path, state: &Path) -> Cluster {
+        let script = repo().join("deploy/manticore/cluster.sh");
+        let out = std::process::Command::new(&script)
+            .arg("start")
+            .arg(export)
+            .arg(state)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(
+            out.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let last = stdout.lines().last().unwrap();
+        let port = last
+            .strip_prefix("sphinxql://127.0.0.1:")
+            .and_then(|rest| rest.strip_suffix("/news"))
+            .expect("sphinxql://127.0.0.1:PORT/news last");
+        Cluster {
+            state: state.to_path_buf(),
+            port: port.parse().unwrap(),
+        }
+    }
+
+    /// The rows SphinxQL gives for each statement of `sql` (tab-separated, one string a row),
+    /// each statement's rows in turn.
+    fn query(&self, sql: &str) -> Vec<String> {
+        let out = std::process::Command::new("mysql")
+            .args(["-h", "127.0.0.1", "-P", &self.port.to_string()])
+            .args(["--protocol=tcp", "-N", "-B"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                // Written from a thread: mysql answers while it reads, and a long batch
+                // would otherwise fill both pipes and wait forever.
+                let mut stdin = child.stdin.take().unwrap();
+                let sql = sql.to_string();
+                let writer = std::thread::spawn(move || {
+                    use std::io::Write;
+                    stdin.write_all(sql.as_bytes())
+                });
+                let out = child.wait_with_output();
+                writer.join().unwrap()?;
+                out
+            })
+            .expect("the mysql client (apt-get install mariadb-client)");
+        assert!(
+            out.status.success(),
+            "{sql}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// `total_found` of a full-text query on `news`, with `filter` (`AND ...`) if any.
+    fn total(&self, matching: &str, filter: &str) -> u64 {
+        let rows = self.query(&format!(
+            "SELECT id FROM news WHERE MATCH('{matching}') {filter} LIMIT 1; SHOW META;\n"
+        ));
+        rows.iter()
+            .find_map(|r| r.strip_prefix("total_found\t"))
+            .expect("total_found")
+            .parse()
+            .unwrap()
+    }
+
+    /// Every document id -> did the cluster holds for `ids`, asked 1,000 at a time by id.
+    fn dids_by_id(&self, ids: &[u64]) -> BTreeMap<u64, String> {
+        let mut sql = String::new();
+        for chunk in ids.chunks(1000) {
+            let list: Vec<String> = chunk.iter().map(u64::to_string).collect();
+            sql.push_str(&format!(
+                "SELECT id, did FROM news WHERE id IN ({}) LIMIT 1000 OPTION max_matches=1000;\n",
+                list.join(",")
+            ));
+        }
+        self.query(&sql)
+            .iter()
+            .map(|row| {
+                let (id, did) = row.split_once('\t').unwrap();
+                (id.parse().unwrap(), did.to_string())
+            })
+            .collect()
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new(repo().join("deploy/manticore/cluster.sh"))
+            .arg("stop")
+            .arg(&self.state)
+            .status();
+    }
+}
+
+#[test]
+#[ignore = "needs Debian's sphinxsearch (indexer, searchd) and a MySQL client"]
+fn a_two_agent_cluster_finds_every_article_by_its_id() {
+    let a = mixed();
+    let shards = manticore_export(&a, &[&a.articles()], 2);
+    let export = a.root().join("manticore-2");
+    let cluster = Cluster::start(&export, &a.root().join("state"));
+    let ids: Vec<(u64, String)> = shards
+        .iter()
+        .flatten()
+        .map(|(id, d)| (*id, d["did"].clone()))
+        .collect();
+    assert_eq!(ids.len(), 5);
+    let numbers: Vec<u64> = ids.iter().map(|(id, _)| *id).collect();
+    let found = cluster.dids_by_id(&numbers);
+    assert_eq!(found, ids.into_iter().collect::<BTreeMap<_, _>>());
+    // Stemmed and folded as dateline: `prices` finds `price`; `sao paulo` in the place.
+    assert_eq!(cluster.total("price", ""), 1);
+    assert_eq!(cluster.total("@place \"sao paulo\"", ""), 1);
+    assert_eq!(cluster.total("copper | gold", ""), 2);
+    // Dates as Unix seconds: 2017 only; an article without a date is never in a range.
+    let (from, to) = (1483228800, 1514764800);
+    assert_eq!(
+        cluster.total("", &format!("AND published >= {from} AND published < {to}")),
+        2
+    );
+    let stopped = cluster.state.clone();
+    drop(cluster);
+    assert!(
+        !stopped.join("head.pid").exists(),
+        "stopped by its pid files"
+    );
+}
+
+/// The Reuters-21578 corpus: `$DATELINE_REUTERS`, else `../shared/corpora/reuters21578`.
+fn reuters() -> PathBuf {
+    std::env::var_os("DATELINE_REUTERS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared/corpora/reuters21578"))
+}
+
+/// Unix seconds of midnight UTC starting `day` (`YYYY-MM-DD`).
+fn midnight(day: &str) -> i64 {
+    chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp()
+}
+
+#[test]
+#[ignore = "needs Debian's sphinxsearch, a MySQL client and the Reuters-21578 corpus in ../shared/corpora (or $DATELINE_REUTERS)"]
+fn a_reuters_cluster_counts_as_dateline_and_finds_every_article() {
+    let a = Archive::new();
+    let index = a.index();
+    a.cmd()
+        .args(["index", "--index"])
+        .arg(&index)
+        .arg(reuters())
+        .assert()
+        .success();
+    let out = a.root().join("export");
+    a.cmd()
+        .args(["export", "--to", "manticore", "--shards", "2", "--index"])
+        .arg(&index)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let cluster = Cluster::start(&out, &a.root().join("state"));
+    let dateline_total = |query: &str, extra: &[&str]| -> u64 {
+        // Archive::stdout searches the archive's own index, which is `index`.
+        let mut args = vec!["search", query, "--json", "--all-copies", "--limit", "1"];
+        args.extend(extra);
+        let json: Value = serde_json::from_str(&a.stdout(&args)).unwrap();
+        json["total_articles"].as_u64().unwrap()
+    };
+    // (dateline's query and options, SphinxQL's MATCH and filter): words (every one
+    // required), phrases, OR, -, a field, the place, a date range.
+    let (april, may) = (midnight("1987-04-01"), midnight("1987-05-01"));
+    let april_filter = format!("AND published >= {april} AND published < {may}");
+    let cases: Vec<(&str, Vec<&str>, &str, &str)> = vec![
+        ("cocoa prices", vec![], "cocoa prices", ""),
+        ("oil", vec![], "oil", ""),
+        ("interest rates fell", vec![], "interest rates fell", ""),
+        ("\"cocoa prices\"", vec![], "\"cocoa prices\"", ""),
+        ("\"bank of england\"", vec![], "\"bank of england\"", ""),
+        ("cocoa OR coffee", vec![], "cocoa | coffee", ""),
+        (
+            "wheat OR corn exports",
+            vec![],
+            "(wheat | corn) exports",
+            "",
+        ),
+        ("cocoa -brazil", vec![], "cocoa -brazil", ""),
+        ("oil -opec", vec![], "oil -opec", ""),
+        ("title:cocoa", vec![], "@title cocoa", ""),
+        (
+            "title:oil title:prices",
+            vec![],
+            "@title oil @title prices",
+            "",
+        ),
+        ("place:tokyo", vec![], "@place tokyo", ""),
+        (
+            "oil",
+            vec!["--from", "1987-04-01", "--to", "1987-04-30"],
+            "oil",
+            &april_filter,
+        ),
+    ];
+    for (query, extra, matching, filter) in &cases {
+        let ours = dateline_total(query, extra);
+        let theirs = cluster.total(matching, filter);
+        assert!(ours > 0, "{query} finds nothing");
+        let diff = ours.abs_diff(theirs) as f64 / ours as f64;
+        assert!(
+            diff <= 0.02,
+            "{query} {extra:?}: dateline {ours}, the cluster {theirs}"
+        );
+    }
+    // Every exported article, by its id.
+    let mut exported = BTreeMap::new();
+    for k in 0..2 {
+        for (id, doc) in xmlpipe_docs(&out.join(format!("news_{k}.xml"))) {
+            exported.insert(id, doc["did"].clone());
+        }
+    }
+    assert_eq!(exported.len(), 21_578);
+    let ids: Vec<u64> = exported.keys().copied().collect();
+    assert_eq!(cluster.dids_by_id(&ids), exported);
+}

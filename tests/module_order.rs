@@ -348,6 +348,7 @@ fn searching_never_reaches_indexing_code() {
         "show",
         "similar",
         "terms",
+        "remote",
     ] {
         assert!(
             !reaches(&graph, module, "indexer"),

@@ -5,6 +5,9 @@
 //!
 //! What is written comes in units (one document, or an OpenSearch action and its document)
 //! that are never split between two files.
+//!
+//! Also the shard files of an `xmlpipe2` export ([`ShardFiles`]): a fixed number of files
+//! written side by side, each appearing whole in the same way.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -90,14 +93,7 @@ impl SplitFiles {
             return Ok(());
         };
         let target = self.final_path(self.number);
-        let file = out
-            .into_inner()
-            .map_err(|e| e.into_error())
-            .with_context(|| format!("cannot write {}", temp.display()))?;
-        file.sync_all()
-            .with_context(|| format!("cannot write {}", temp.display()))?;
-        std::fs::rename(&temp, &target)
-            .with_context(|| format!("cannot rename {} into place", temp.display()))?;
+        seal(out, &temp, &target)?;
         self.written.push(target);
         Ok(())
     }
@@ -117,6 +113,104 @@ impl Drop for SplitFiles {
     /// A run that fails (a full disk) removes its temporary file; a kill leaves it hidden.
     fn drop(&mut self) {
         if let Some((_, temp)) = self.current.take() {
+            let _ = std::fs::remove_file(temp);
+        }
+    }
+}
+
+/// Flushes and syncs the file written under the temporary name `temp`, then renames it to
+/// `target`: the file appears whole under its final name, or not at all.
+fn seal(out: BufWriter<File>, temp: &Path, target: &Path) -> Result<()> {
+    let file = out
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .with_context(|| format!("cannot write {}", temp.display()))?;
+    file.sync_all()
+        .with_context(|| format!("cannot write {}", temp.display()))?;
+    std::fs::rename(temp, target)
+        .with_context(|| format!("cannot rename {} into place", temp.display()))
+}
+
+/// Files `DIR/NAME_0.xml` ... `DIR/NAME_{N-1}.xml`, all open at once, each a document
+/// set: `head` first, the units written to it, `tail` last. Like [`SplitFiles`], each is
+/// written under a hidden temporary name and renamed only when whole.
+pub struct ShardFiles {
+    shards: Vec<(BufWriter<File>, PathBuf, PathBuf)>,
+    tail: &'static str,
+}
+
+impl ShardFiles {
+    /// Creates `dir` as needed and starts `count` files. Refuses a folder that already holds
+    /// files of this name (an earlier export, perhaps with another number of shards).
+    pub fn create(
+        dir: &Path,
+        name: &str,
+        count: u32,
+        head: &str,
+        tail: &'static str,
+    ) -> Result<ShardFiles> {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create {}: check the --out path", dir.display()))?;
+        let entries = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read {}: check the --out path", dir.display()))?;
+        for entry in entries {
+            let file = entry?.file_name();
+            let file = file.to_string_lossy();
+            if file.starts_with(&format!("{name}_")) && file.ends_with(".xml") {
+                anyhow::bail!(
+                    "{} already holds an export ({file}): remove its {name}_*.xml files or \
+                     pass another --out folder",
+                    dir.display()
+                );
+            }
+        }
+        let mut shards = Vec::with_capacity(count as usize);
+        for k in 0..count {
+            let temp = dir.join(format!(".{name}_{k}.xml.partial"));
+            let target = dir.join(format!("{name}_{k}.xml"));
+            let file =
+                File::create(&temp).with_context(|| format!("cannot write {}", temp.display()))?;
+            let mut out = BufWriter::with_capacity(256 * 1024, file);
+            out.write_all(head.as_bytes())
+                .with_context(|| format!("cannot write {}", temp.display()))?;
+            shards.push((out, temp, target));
+        }
+        Ok(ShardFiles { shards, tail })
+    }
+
+    /// Writes one unit to shard `shard` (taken modulo the number of shards).
+    pub fn write_unit(&mut self, shard: u32, unit: &[u8]) -> Result<()> {
+        let count = self.shards.len().max(1);
+        match self.shards.get_mut(shard as usize % count) {
+            Some((out, temp, _)) => out
+                .write_all(unit)
+                .with_context(|| format!("cannot write {}", temp.display())),
+            None => Ok(()),
+        }
+    }
+
+    /// Ends every file with the tail and renames it into place; returns them, in order.
+    pub fn finish(mut self) -> Result<Vec<PathBuf>> {
+        let mut written = Vec::with_capacity(self.shards.len());
+        for (mut out, temp, target) in std::mem::take(&mut self.shards) {
+            out.write_all(self.tail.as_bytes())
+                .with_context(|| format!("cannot write {}", temp.display()))?;
+            seal(out, &temp, &target)?;
+            written.push(target);
+        }
+        if let Some(dir) = written.first().and_then(|p| p.parent()) {
+            if let Ok(dir) = File::open(dir) {
+                let _ = dir.sync_all();
+            }
+        }
+        Ok(written)
+    }
+}
+
+impl Drop for ShardFiles {
+    /// A run that fails removes its temporary files; a kill leaves them hidden.
+    fn drop(&mut self) {
+        for (_, temp, _) in self.shards.drain(..) {
             let _ = std::fs::remove_file(temp);
         }
     }

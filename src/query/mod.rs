@@ -19,6 +19,7 @@ mod near;
 mod operators;
 mod rewrite;
 mod runs;
+pub mod sphinxql;
 mod syntax;
 
 use std::fmt;
