@@ -1752,3 +1752,43 @@ fn results_page_links_its_feed() {
     let (f, _) = feed(&s, &href);
     assert_eq!(f.entries.len(), 8);
 }
+
+#[test]
+fn a_hit_on_the_page_discloses_its_other_versions_with_links() {
+    let a = Archive::new();
+    a.article(
+        "first.txt",
+        "Tanker hit by missile in the Gulf",
+        "",
+        "17 March 1987",
+        "A tanker was hit by a missile off the coast early on Tuesday, shipping sources said.",
+    );
+    a.article(
+        "second.txt",
+        "TANKER HIT BY MISSILE IN THE GULF.",
+        "Lisa Vaughan",
+        "18 March 1987",
+        "The Liberian-flagged supertanker Golden Dawn was struck by an Iranian Silkworm \
+         missile near the Strait of Hormuz, Lloyd's intelligence reported. Two crew members \
+         were injured and the engine room flooded; salvage tugs from Dubai towed the tanker \
+         towards port while insurers raised war-risk premiums for the whole waterway.",
+    );
+    a.index_json(&[]);
+    let s = Server::start(&a, &[]);
+    let api = s.json("/api/search?q=missile");
+    assert_eq!(api["hits"].as_array().unwrap().len(), 1, "{api}");
+    let other = api["hits"][0]["versions"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let page = s.page("/?q=missile");
+    let versions = between(&page, "<details class=\"versions\">", "</details>");
+    assert!(
+        versions.contains("<summary>1 other version</summary>"),
+        "{page}"
+    );
+    assert!(
+        versions.contains(&format!("href=\"/article/{other}?")),
+        "{versions}"
+    );
+}

@@ -869,6 +869,24 @@ fn hit_item(view: &View, hit: &Hit) -> Markup {
                 a.similar href={ (view.article_href(&hit.id)) "#similar" } { "similar articles" }
             }
             p.snippet { (PreEscaped(hit.snippet.to_marked_html(safe))) }
+            @if !hit.versions.is_empty() {
+                details.versions {
+                    summary { (plural(hit.versions.len(), "other version", "other versions")) }
+                    ul {
+                        @for v in &hit.versions {
+                            li {
+                                a href=(view.article_href(&v.id)) {
+                                    @if v.title.trim().is_empty() { "(untitled)" } @else { (safe(&v.title)) }
+                                }
+                                " "
+                                span.date { (v.date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()) }
+                                " "
+                                code.id { (v.id) }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 }
