@@ -896,13 +896,13 @@ fn a_date_filter_says_how_many_undated_matches_it_left_out() {
     assert_eq!(a.search("rates -date:2016", &[])["undated_left_out"], 0);
     let text = a.stdout(&["search", "rates", "--from", "2017"]);
     assert!(
-        text.contains("2 matches have no date and are left out by the date filter"),
+        text.contains("2 matching articles have no date and are left out by the date filter"),
         "{text}"
     );
     // A query of several words says it too, under its all-words count.
     let text = a.stdout(&["search", "interest rates", "--from", "2017"]);
     assert!(
-        text.contains("2 matches have no date and are left out by the date filter"),
+        text.contains("2 matching articles have no date and are left out by the date filter"),
         "{text}"
     );
     let facets = a.run_json(&["facets", "rates", "--json", "--to", "2017"]);

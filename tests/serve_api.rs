@@ -978,7 +978,7 @@ fn the_desk_says_what_a_date_filter_leaves_out_and_offers_the_undated_only() {
     let s = Server::start(&a, &[]);
     let desk = s.page("/compare?q=cocoa&q=coffee&from=2017-01-01&to=2017-12-31");
     assert!(
-        desk.contains("1 match has no date and is left out by the date filter"),
+        desk.contains("1 matching article has no date and is left out by the date filter"),
         "{desk}"
     );
     let href = unescape(attr_after(&desk, "id=\"undated-left-out\"", "href"));
@@ -1529,7 +1529,7 @@ fn api_filters_on_collection_and_undated_and_counts_what_a_date_filter_left_out(
     // The page says so too, with a link to the undated ones, and names each hit's collection.
     let page = s.page("/?q=oil&from=1987");
     assert!(
-        page.contains("1 match has no date and is left out by the date filter"),
+        page.contains("1 matching article has no date and is left out by the date filter"),
         "{page}"
     );
     assert!(page.contains("undated=1"), "{page}");
@@ -1610,11 +1610,19 @@ fn the_search_pages_timeline_draws_shares_by_default_and_counts_on_request() {
     let s = Server::start(&a, &[]);
     let page = s.page("/?q=cocoa");
     assert!(page.contains("share of all articles per "), "{page}");
-    // Each bar names both: its matches and their share of every article in the period.
-    assert!(page.contains(" of ") && page.contains("% of "), "{page}");
+    // Each bar names both: its articles and their share of every article in the period, in
+    // the one word the page counts with.
+    assert!(
+        page.contains(": 1 article, ") && page.contains("% of "),
+        "{page}"
+    );
+    assert!(
+        !page.contains(" matches, ") && !page.contains(" 1 articles"),
+        "{page}"
+    );
     assert!(page.contains("show counts</a>"), "{page}");
     let counts = s.page("/?q=cocoa&scale=count");
-    assert!(counts.contains("matches per "), "{counts}");
+    assert!(counts.contains("matching articles per "), "{counts}");
     assert!(counts.contains("show shares</a>"), "{counts}");
     // The scale rides along with the search, and a bad one is refused with the fix.
     assert!(counts.contains("scale=count"), "{counts}");

@@ -279,17 +279,18 @@ pub fn print_alert_heading(
 }
 
 /// The line that says how many matches a date filter left out for having no date (none
-/// when it left out none): `2,225 matches have no date and are left out by the date filter`.
+/// when it left out none): `2,225 matching articles have no date and are left out by the date
+/// filter`.
 pub fn print_undated_left_out(out: &mut impl Write, n: u64) -> io::Result<()> {
     match n {
         0 => Ok(()),
         1 => writeln!(
             out,
-            "1 match has no date and is left out by the date filter (--undated lists it)"
+            "1 matching article has no date and is left out by the date filter (--undated lists it)"
         ),
         n => writeln!(
             out,
-            "{} matches have no date and are left out by the date filter (--undated lists them)",
+            "{} matching articles have no date and are left out by the date filter (--undated lists them)",
             thousands(n)
         ),
     }
