@@ -1213,3 +1213,62 @@ fn a_headline_many_stories_share_groups_none_of_them() {
     let r = a.search("glance", &[]);
     assert_eq!(r["hits"].as_array().unwrap().len(), 10, "{r}");
 }
+
+/// The same undated story twice in `first`, reworked (as the BBC set holds some), and once
+/// under the same headline in `second`.
+fn undated_versions() -> Archive {
+    let a = Archive::new();
+    a.article(
+        "first/349.txt",
+        "Chancellor rallies Labour voters",
+        "",
+        "",
+        "Gordon Brown has issued a rallying cry to supporters, warning the stakes are too high \
+         to stay at home or protest vote in the next general election, at Gateshead.",
+    );
+    a.article(
+        "first/175.txt",
+        "Chancellor rallies Labour voters",
+        "",
+        "",
+        "The chancellor told a packed spring conference that the poll expected in May offers a \
+         clear and fundamental choice between investment and cuts, and attacked Oliver Letwin.",
+    );
+    a.article(
+        "second/1.txt",
+        "Chancellor rallies Labour voters",
+        "",
+        "",
+        "Mr Brown toured marginal seats in the north west on Saturday, greeting activists in \
+         Bolton and Bury before a speech on pensions in Manchester.",
+    );
+    a.cmd()
+        .args(["index", "first", "second", "--index"])
+        .arg(a.index())
+        .current_dir(a.articles())
+        .assert()
+        .success();
+    a
+}
+
+#[test]
+fn undated_versions_fold_within_one_collection() {
+    let a = undated_versions();
+    let r = a.search("chancellor", &["--collection", "first"]);
+    let hits = r["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 1, "{r}");
+    assert_eq!(hits[0]["versions"].as_array().unwrap().len(), 1, "{r}");
+}
+
+#[test]
+fn undated_stories_of_two_collections_are_not_versions_of_one() {
+    let a = undated_versions();
+    let r = a.search("chancellor", &[]);
+    let hits = r["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 2, "{r}");
+    let second = hits
+        .iter()
+        .find(|h| h["collection"] == "second")
+        .unwrap_or_else(|| panic!("{r}"));
+    assert_eq!(second["versions"], serde_json::json!([]), "{r}");
+}

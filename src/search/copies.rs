@@ -259,9 +259,10 @@ const VERSION_MAX_SHARING: usize = 8;
 
 /// Copy groups (in rank order) gathered into stories: a group whose shown article has the
 /// same headline as a better-ranked group's (compared folded: case, punctuation and spacing
-/// aside) and is dated within [`VERSION_SPAN_SECS`] of it is another version of that story.
-/// Only the first `reach` groups are looked at; undated articles, short headlines and
-/// headlines shared too widely are never grouped. The stories count ([`Counts`]) does not
+/// aside) and is dated within [`VERSION_SPAN_SECS`] of it, or like it undated and of the same
+/// collection, is another version of that story. Only the first `reach` groups are looked
+/// at; short headlines and headlines shared too widely are never grouped, nor a dated article
+/// with an undated one. The stories count ([`Counts`]) does not
 /// fold versions: that would need every match's headline, read from its stored document.
 fn group_versions(
     searcher: &Searcher,
@@ -272,15 +273,17 @@ fn group_versions(
     let mut keys: Vec<Option<(String, i64)>> = Vec::with_capacity(reach.min(groups.len()));
     for (_, members) in groups.iter().take(reach) {
         let ((_, address), date) = shown(members);
-        let key = if date == i64::MAX {
-            None
-        } else {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            doc.get_first(fields.title)
-                .and_then(|v| v.as_str())
-                .and_then(headline_key)
-                .map(|key| (key, date))
-        };
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text = |field| doc.get_first(field).and_then(|v| v.as_str());
+        let key = text(fields.title).and_then(headline_key).map(|mut key| {
+            if date == i64::MAX {
+                // Undated (every BBC article): no time tells two stories apart, so only
+                // versions from one collection are grouped.
+                key.push('\0');
+                key.push_str(text(fields.collection).unwrap_or_default());
+            }
+            (key, date)
+        });
         keys.push(key);
     }
     let mut sharing: HashMap<&str, usize> = HashMap::new();
