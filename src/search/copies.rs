@@ -239,10 +239,18 @@ fn shown(members: &[(RankedDoc, i64)]) -> (RankedDoc, i64) {
 
 /// How many of the best stories are looked at for other versions of a page's stories: a
 /// reworked story ranks near its first version (the same headline scores the same), and
-/// each one looked at costs a read of its stored headline.
+/// each one looked at costs a read of its stored headline, so a deep page (`--offset`) does
+/// not read thousands. It never shrinks as pages go deeper, so a story's versions on one
+/// page are those it has on the next.
 fn version_reach(needed: usize) -> usize {
-    needed.saturating_mul(2).saturating_add(10)
+    needed
+        .saturating_mul(2)
+        .saturating_add(10)
+        .min(VERSION_REACH_MAX)
 }
+
+/// The most stories looked at for versions, however deep the page.
+const VERSION_REACH_MAX: usize = 1_000;
 
 /// Versions of one story are filed within this many seconds of the best-ranked one (a wire
 /// re-issues a story, longer or corrected, the same day or the next): a standing headline
