@@ -239,7 +239,8 @@ pub struct SearchArgs {
     /// Also count the top authors, sources and places among all matches
     #[arg(long)]
     pub facets: bool,
-    /// Show every copy of a story as its own hit (by default copies fold into the earliest)
+    /// Show every copy and version of a story as its own hit (by default copies fold into the
+    /// earliest, and other versions under the best ranked)
     #[arg(long)]
     pub all_copies: bool,
     /// Write every match as CSV or JSON Lines, or as citations (RIS, CSL-JSON), in search's

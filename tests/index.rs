@@ -450,3 +450,21 @@ fn the_human_summary_writes_thousands_with_separators() {
     let out = a.stdout(&["search", "harbor"]);
     assert!(out.contains("1,000 articles (shown 1–10)"), "{out}");
 }
+
+#[test]
+fn the_readmes_first_screen_says_how_long_the_first_build_takes_and_how_to_run_dateline() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md beside Cargo.toml");
+    // What a newcomer reads before scrolling: about the first forty lines.
+    let first: String = readme.lines().take(40).collect::<Vec<_>>().join("\n");
+    for needed in [
+        "cargo run --release",
+        "minutes",
+        "GB",
+        "cargo install --path .",
+        "target/release/dateline",
+        "DATELINE_INDEX",
+    ] {
+        assert!(first.contains(needed), "no {needed:?} in:\n{first}");
+    }
+}

@@ -450,7 +450,7 @@ fn tiny_terminal_widths_draw_one_cell_bars() {
     assert!(bars.iter().all(|b| *b <= 1), "{chart}");
     for columns in ["0", "1", "5"] {
         let text = with_columns(&a, columns, &["search", "cocoa", "--timeline"]);
-        assert!(text.contains("matches, by"), "{text}");
+        assert!(text.contains("articles, by"), "{text}");
     }
 }
 

@@ -978,7 +978,7 @@ fn the_desk_says_what_a_date_filter_leaves_out_and_offers_the_undated_only() {
     let s = Server::start(&a, &[]);
     let desk = s.page("/compare?q=cocoa&q=coffee&from=2017-01-01&to=2017-12-31");
     assert!(
-        desk.contains("1 match has no date and is left out by the date filter"),
+        desk.contains("1 matching article has no date and is left out by the date filter"),
         "{desk}"
     );
     let href = unescape(attr_after(&desk, "id=\"undated-left-out\"", "href"));
@@ -1603,7 +1603,7 @@ fn api_filters_on_collection_and_undated_and_counts_what_a_date_filter_left_out(
     // The page says so too, with a link to the undated ones, and names each hit's collection.
     let page = s.page("/?q=oil&from=1987");
     assert!(
-        page.contains("1 match has no date and is left out by the date filter"),
+        page.contains("1 matching article has no date and is left out by the date filter"),
         "{page}"
     );
     assert!(page.contains("undated=1"), "{page}");
@@ -1684,11 +1684,19 @@ fn the_search_pages_timeline_draws_shares_by_default_and_counts_on_request() {
     let s = Server::start(&a, &[]);
     let page = s.page("/?q=cocoa");
     assert!(page.contains("share of all articles per "), "{page}");
-    // Each bar names both: its matches and their share of every article in the period.
-    assert!(page.contains(" of ") && page.contains("% of "), "{page}");
+    // Each bar names both: its articles and their share of every article in the period, in
+    // the one word the page counts with.
+    assert!(
+        page.contains(": 1 article, ") && page.contains("% of "),
+        "{page}"
+    );
+    assert!(
+        !page.contains(" matches, ") && !page.contains(" 1 articles"),
+        "{page}"
+    );
     assert!(page.contains("show counts</a>"), "{page}");
     let counts = s.page("/?q=cocoa&scale=count");
-    assert!(counts.contains("matches per "), "{counts}");
+    assert!(counts.contains("matching articles per "), "{counts}");
     assert!(counts.contains("show shares</a>"), "{counts}");
     // The scale rides along with the search, and a bad one is refused with the fix.
     assert!(counts.contains("scale=count"), "{counts}");
@@ -1825,4 +1833,44 @@ fn results_page_links_its_feed() {
     assert_eq!(href, "/feed?q=oil&author=Ann+Lee");
     let (f, _) = feed(&s, &href);
     assert_eq!(f.entries.len(), 8);
+}
+
+#[test]
+fn a_hit_on_the_page_discloses_its_other_versions_with_links() {
+    let a = Archive::new();
+    a.article(
+        "first.txt",
+        "Tanker hit by missile in the Gulf",
+        "",
+        "17 March 1987",
+        "A tanker was hit by a missile off the coast early on Tuesday, shipping sources said.",
+    );
+    a.article(
+        "second.txt",
+        "TANKER HIT BY MISSILE IN THE GULF.",
+        "Lisa Vaughan",
+        "18 March 1987",
+        "The Liberian-flagged supertanker Golden Dawn was struck by an Iranian Silkworm \
+         missile near the Strait of Hormuz, Lloyd's intelligence reported. Two crew members \
+         were injured and the engine room flooded; salvage tugs from Dubai towed the tanker \
+         towards port while insurers raised war-risk premiums for the whole waterway.",
+    );
+    a.index_json(&[]);
+    let s = Server::start(&a, &[]);
+    let api = s.json("/api/search?q=missile");
+    assert_eq!(api["hits"].as_array().unwrap().len(), 1, "{api}");
+    let other = api["hits"][0]["versions"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let page = s.page("/?q=missile");
+    let versions = between(&page, "<details class=\"versions\">", "</details>");
+    assert!(
+        versions.contains("<summary>1 other version</summary>"),
+        "{page}"
+    );
+    assert!(
+        versions.contains(&format!("href=\"/article/{other}?")),
+        "{versions}"
+    );
 }

@@ -1293,3 +1293,78 @@ fn at_phone_width_the_desk_does_not_scroll_sideways() {
         "the desk is wider than a 375 px phone: [innerWidth, html, body scrollWidth] = {widths}"
     );
 }
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
+fn a_misspelt_query_that_finds_nothing_shows_the_suggestions_results_saying_so() {
+    let (_archive, server, b) = cocoa_session(true);
+    search_by_typing(&b, &server, "cocao");
+    assert_eq!(
+        b.text("#showing-suggestion"),
+        "No results for cocao; showing results for cocoa."
+    );
+    let titles = hit_titles(&b);
+    assert_eq!(titles.len(), 5, "the five cocoa stories: {titles:?}");
+    // The box keeps what was typed; the link answers the corrected query itself.
+    assert_eq!(b.find("#q").prop("value"), "cocao");
+    let before = b.url();
+    b.find("#suggestion").click();
+    b.wait_for_navigation(&before);
+    b.find("#results li.hit");
+    assert!(b.find_all("#showing-suggestion").is_empty());
+    assert_eq!(b.find("#q").prop("value"), "cocoa");
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
+fn a_hits_other_versions_open_from_its_disclosure() {
+    browser::require();
+    let archive = Archive::new();
+    archive.article(
+        "first.txt",
+        "Tanker hit by missile in the Gulf",
+        "",
+        "17 March 1987",
+        "A tanker was hit by a missile off the coast early on Tuesday, shipping sources said.",
+    );
+    archive.article(
+        "second.txt",
+        "TANKER HIT BY MISSILE IN THE GULF.",
+        "Lisa Vaughan",
+        "18 March 1987",
+        "The Liberian-flagged supertanker Golden Dawn was struck by an Iranian Silkworm \
+         missile near the Strait of Hormuz, Lloyd's intelligence reported. Two crew members \
+         were injured and the engine room flooded; salvage tugs from Dubai towed the tanker \
+         towards port while insurers raised war-risk premiums for the whole waterway.",
+    );
+    archive.index_json(&[]);
+    let server = Server::start(&archive.index());
+    let b = Browser::start();
+    b.goto(&server.at("?q=missile"));
+    b.find("#results li.hit");
+    assert_eq!(hit_titles(&b).len(), 1, "one story: {:?}", hit_titles(&b));
+    let details = b.find("#results details.versions");
+    assert_eq!(details.prop("open"), "false", "closed until asked");
+    assert_eq!(
+        b.find("#results details.versions li a").text(),
+        "",
+        "a closed disclosure shows no link"
+    );
+    b.find("#results details.versions summary").click();
+    assert_eq!(details.prop("open"), "true");
+    assert_eq!(
+        b.text("#results details.versions summary"),
+        "1 other version"
+    );
+    let link = b.find("#results details.versions li a");
+    let other = link.text();
+    assert_ne!(
+        other,
+        hit_titles(&b)[0],
+        "the other version, not the hit itself"
+    );
+    let before = b.url();
+    link.click();
+    b.wait_for_navigation(&before);
+    assert_eq!(b.text("#article h1"), other);
+}

@@ -227,7 +227,7 @@ fn search_timeline_prints_a_sparkline_above_the_hits() {
     let first = text.lines().next().unwrap();
     assert!(first.starts_with("2017-01-02 █ ▄"), "{text}");
     assert!(
-        first.contains(" 2017-03-13  (6 matches, 1 undated, by week)"),
+        first.contains(" 2017-03-13  (6 articles, 1 undated, by week)"),
         "{text}"
     );
     assert!(text.contains("1. Quota news"), "{text}");
@@ -273,7 +273,7 @@ fn a_date_filter_says_how_many_undated_matches_it_left_out() {
     );
     let chart = a.stdout(&["timeline", "quota", "--to", "2017-12"]);
     assert!(
-        chart.contains("1 match has no date and is left out by the date filter"),
+        chart.contains("1 matching article has no date and is left out by the date filter"),
         "{chart}"
     );
 }

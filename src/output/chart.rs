@@ -31,6 +31,7 @@ fn plural(by: Period) -> &'static str {
     }
 }
 
+use super::count::counted;
 pub use super::count::thousands;
 
 const EIGHTHS: [&str; 8] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
@@ -101,7 +102,7 @@ fn period_words(by: Period) -> String {
 fn scale_words(by: Period, scale: Scale) -> String {
     match scale {
         Scale::Share => format!(
-            ": share of all articles in each {} (matches of all beside it)",
+            ": share of all articles in each {} (matching articles of all beside it)",
             by.name()
         ),
         Scale::Count => String::new(),
@@ -204,7 +205,7 @@ fn draw_rows(
     Ok(())
 }
 
-/// `(53 of 2,480)`: a period's matches and every article in it.
+/// `(53 of 2,480)`: a period's matching articles and every article in it.
 fn note(t: &Timeline, i: usize) -> String {
     let count = t.periods.get(i).map_or(0, |p| p.1);
     if t.all_in(i) == 0 {
@@ -386,11 +387,14 @@ pub fn print_compared(
 
 const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
-/// `1987-02 ▁▃█▆▂▁ 1987-10  (4,390 matches)`: one character per period, `▁`…`█` scaled to the
+/// `1987-02 ▁▃█▆▂▁ 1987-10  (4,390 articles)`: one character per period, `▁`…`█` scaled to the
 /// busiest, a space for none.
 pub fn sparkline(t: &Timeline) -> String {
     let (Some(first), Some(last)) = (t.periods.first(), t.periods.last()) else {
-        return format!("no dated matches  ({} matches)", thousands(t.total));
+        return format!(
+            "no dated articles  ({})",
+            counted(t.total, "article", "articles")
+        );
     };
     let max = t.periods.iter().map(|p| p.1).max().unwrap_or(0);
     let spark: String = t
@@ -405,7 +409,7 @@ pub fn sparkline(t: &Timeline) -> String {
             }
         })
         .collect();
-    let mut tail = format!("{} matches", thousands(t.total));
+    let mut tail = counted(t.total, "article", "articles");
     if t.undated > 0 {
         tail.push_str(&format!(", {} undated", thousands(t.undated)));
     }

@@ -171,6 +171,12 @@ pub fn print_hit(out: &mut impl Write, hit: &Hit, s: Paint) -> io::Result<()> {
         1 => meta.push("+1 copy".into()),
         n => meta.push(format!("+{n} copies")),
     }
+    if !hit.versions.is_empty() {
+        meta.push(format!(
+            "+{}",
+            counted(hit.versions.len() as u64, "other version", "other versions")
+        ));
+    }
     if hit.partial && !hit.missing.is_empty() {
         meta.push(format!(
             "missing: {}",
@@ -190,6 +196,21 @@ pub fn print_hit(out: &mut impl Write, hit: &Hit, s: Paint) -> io::Result<()> {
     };
     if !shown.trim().is_empty() {
         writeln!(out, "     {shown}")?;
+    }
+    if !hit.versions.is_empty() {
+        // Each by its id, for `dateline show ID`.
+        let listed: Vec<String> = hit
+            .versions
+            .iter()
+            .map(|v| {
+                let date = v
+                    .date
+                    .map_or("no date".into(), |d| d.format("%Y-%m-%d").to_string());
+                format!("{date} id {}", terminal_safe(&v.id))
+            })
+            .collect();
+        let line = format!("other versions: {}", listed.join(" · "));
+        writeln!(out, "     {}", s.paint(META, &line))?;
     }
     writeln!(out)
 }
@@ -258,17 +279,18 @@ pub fn print_alert_heading(
 }
 
 /// The line that says how many matches a date filter left out for having no date (none
-/// when it left out none): `2,225 matches have no date and are left out by the date filter`.
+/// when it left out none): `2,225 matching articles have no date and are left out by the date
+/// filter`.
 pub fn print_undated_left_out(out: &mut impl Write, n: u64) -> io::Result<()> {
     match n {
         0 => Ok(()),
         1 => writeln!(
             out,
-            "1 match has no date and is left out by the date filter (--undated lists it)"
+            "1 matching article has no date and is left out by the date filter (--undated lists it)"
         ),
         n => writeln!(
             out,
-            "{} matches have no date and are left out by the date filter (--undated lists them)",
+            "{} matching articles have no date and are left out by the date filter (--undated lists them)",
             thousands(n)
         ),
     }

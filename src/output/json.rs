@@ -106,6 +106,12 @@ pub fn results_json(r: &Results, timeline: Option<&Timeline>) -> Value {
                 },
                 "title_html": h.title.to_html(),
                 "copies": h.copies.iter().map(|c| display_path(c)).collect::<Vec<_>>(),
+                "versions": h.versions.iter().map(|v| json!({
+                    "id": v.id,
+                    "title": v.title,
+                    "date": v.date.map(|d| d.format("%Y-%m-%d").to_string()),
+                    "path": display_path(&v.path),
+                })).collect::<Vec<_>>(),
                 "partial": h.partial,
                 "missing": h.missing,
                 }),

@@ -1,6 +1,7 @@
 //! Copies of one story folded into one hit: how far down the ranking a page looks for its
-//! stories, the groups of copies it shows, and how many stories (not articles) match —
-//! counted exactly over the matches' fingerprints, or estimated past a bound.
+//! stories, the groups of copies it shows, the other versions of a story (the same headline
+//! over reworked text) folded under its best-ranked one, and how many stories (not articles)
+//! match — counted exactly over the matches' fingerprints, or estimated past a bound.
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
@@ -10,9 +11,12 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::{DocAddress, Score, Searcher};
 
+use tantivy::schema::Value;
+use tantivy::TantivyDocument;
+
 use super::{top_docs_counted, RankedDoc, Request};
 use crate::query;
-use crate::schema;
+use crate::schema::{self, Fields};
 use crate::simhash;
 
 /// How far down the ranking copies of a page's hits are first looked for, as a multiple of
@@ -37,14 +41,23 @@ pub(super) fn first_window(searcher: &Searcher, req: &Request) -> usize {
         .min(all)
 }
 
-/// The page of hits with copies of one story folded together: each group is listed at the
-/// rank of its best member, shown by its earliest member, with the others after it. Also
-/// returns how many stories and how many articles match.
+/// One story of a page: the documents of its shown hit (the shown article, then its copies)
+/// and the shown articles of its other versions, earliest first.
+pub(super) struct PageStory {
+    pub(super) docs: Vec<RankedDoc>,
+    pub(super) versions: Vec<DocAddress>,
+}
+
+/// The page of hits with copies of one story folded together, and other versions of a story
+/// under its best ranked: each group is listed at the rank of its best member, shown by its
+/// earliest member, with the others after it. Also returns how many stories and how many
+/// articles match (versions are not folded in these counts: see [`group_versions`]).
 pub(super) fn copy_groups(
     searcher: &Searcher,
+    fields: &Fields,
     built: &query::Built,
     req: &Request,
-) -> Result<(Counts, Vec<Vec<RankedDoc>>)> {
+) -> Result<(Counts, Vec<PageStory>)> {
     let needed = req.offset.saturating_add(req.limit);
     // Never more than there are articles: a hostile --offset must not size a huge heap.
     let all = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
@@ -52,7 +65,7 @@ pub(super) fn copy_groups(
     let mut columns = PrintColumns::default();
     let mut known = None;
     let mut ranked = None;
-    let (articles, groups, seen) = loop {
+    let (articles, copy_stories, in_window, stories, seen) = loop {
         let wide = Request {
             limit: if req.limit == 0 { 0 } else { window },
             offset: 0,
@@ -62,14 +75,17 @@ pub(super) fn copy_groups(
         known = Some(articles);
         let seen = docs.len();
         let groups = group_copies(searcher, &mut columns, docs)?;
-        if groups.len() >= needed || seen >= articles || req.limit == 0 || window >= all {
-            break (articles, groups, seen);
+        let copy_stories = groups.len();
+        let in_window = (seen >= articles).then(|| window_stories(&groups, &columns));
+        let stories = group_versions(searcher, fields, groups, version_reach(needed))?;
+        if stories.len() >= needed || seen >= articles || req.limit == 0 || window >= all {
+            break (articles, copy_stories, in_window, stories, seen);
         }
-        window = next_window(needed, seen, groups.len(), window, all);
+        window = next_window(needed, seen, stories.len(), window, all);
     };
-    let (stories, estimated) = if seen >= articles {
+    let (stories_counted, estimated) = if let Some(counted) = in_window {
         // Every match is in the window: count its stories as the whole count would.
-        (window_stories(&groups, &columns), false)
+        (counted, false)
     } else if articles <= EXACT_STORIES_UP_TO {
         (searcher.search(&*built.list_query, &StoryCount)?, false)
     } else {
@@ -77,16 +93,16 @@ pub(super) fn copy_groups(
         // share a fingerprint block: a broad query over a large archive would spend far more
         // on the count than on the search. The window is a sample of the matches, ranked
         // rather than random, so its share of copies stands for the rest.
-        let share = groups.len() as f64 / seen.max(1) as f64;
-        let stories = ((articles as f64 * share).round() as usize).clamp(groups.len(), articles);
+        let share = copy_stories as f64 / seen.max(1) as f64;
+        let stories = ((articles as f64 * share).round() as usize).clamp(copy_stories, articles);
         (stories, true)
     };
     let counts = Counts {
-        stories,
+        stories: stories_counted,
         articles,
         estimated,
     };
-    Ok((counts, page_of_groups(groups, req.offset, req.limit)))
+    Ok((counts, page_of_stories(stories, req.offset, req.limit)))
 }
 
 /// Ranked documents grouped as copies of one story: each group's fingerprint and its
@@ -182,21 +198,140 @@ fn window_stories(groups: &CopyGroups, columns: &PrintColumns) -> usize {
     unprinted + simhash::count_stories(&prints)
 }
 
-/// The groups of one page, each at its best member's score and shown by its earliest.
-fn page_of_groups(groups: CopyGroups, offset: usize, limit: usize) -> Vec<Vec<RankedDoc>> {
-    groups
+/// The stories of one page, each at its best copy group's best score and shown by that
+/// group's earliest member, its other versions by theirs, earliest first.
+fn page_of_stories(stories: Vec<CopyGroups>, offset: usize, limit: usize) -> Vec<PageStory> {
+    stories
         .into_iter()
         .skip(offset)
         .take(limit)
-        .map(|(_, mut members)| {
+        .map(|mut groups| {
+            let (_, mut members) = groups.remove(0);
             let best_score = members[0].0 .0;
             // Earliest first; among equals, the better ranked.
             members.sort_by_key(|(_, date)| *date);
-            let mut out: Vec<RankedDoc> = members.into_iter().map(|(d, _)| d).collect();
-            out[0].0 = best_score.or(out[0].0);
-            out
+            let mut docs: Vec<RankedDoc> = members.into_iter().map(|(d, _)| d).collect();
+            docs[0].0 = best_score.or(docs[0].0);
+            let mut versions: Vec<(i64, DocAddress)> = groups
+                .iter()
+                .map(|(_, members)| {
+                    let ((_, address), date) = shown(members);
+                    (date, address)
+                })
+                .collect();
+            versions.sort_by_key(|(date, _)| *date);
+            PageStory {
+                docs,
+                versions: versions.into_iter().map(|(_, a)| a).collect(),
+            }
         })
         .collect()
+}
+
+/// The member a copy group is shown by: the earliest, among equals the better ranked.
+fn shown(members: &[(RankedDoc, i64)]) -> (RankedDoc, i64) {
+    members
+        .iter()
+        .min_by_key(|(_, date)| *date)
+        .copied()
+        .unwrap_or(((None, DocAddress::new(0, 0)), i64::MAX))
+}
+
+/// How many of the best stories are looked at for other versions of a page's stories: a
+/// reworked story ranks near its first version (the same headline scores the same), and
+/// each one looked at costs a read of its stored headline, so a deep page (`--offset`) does
+/// not read thousands. It never shrinks as pages go deeper, so a story's versions on one
+/// page are those it has on the next.
+fn version_reach(needed: usize) -> usize {
+    needed
+        .saturating_mul(2)
+        .saturating_add(10)
+        .min(VERSION_REACH_MAX)
+}
+
+/// The most stories looked at for versions, however deep the page.
+const VERSION_REACH_MAX: usize = 1_000;
+
+/// Versions of one story are filed within this many seconds of the best-ranked one (a wire
+/// re-issues a story, longer or corrected, the same day or the next): a standing headline
+/// (`FED ADDS RESERVES VIA CUSTOMER REPURCHASES`, filed every day) names a new story each day.
+const VERSION_SPAN_SECS: i64 = 2 * 24 * 60 * 60;
+
+/// A headline of fewer words than this (`Sport`, `Letters`, `In brief`) names a section or
+/// a column, not one story.
+const VERSION_MIN_WORDS: usize = 3;
+
+/// A headline that more of the stories looked at share than this is a standing line, not
+/// one story's: none of them are grouped by it.
+const VERSION_MAX_SHARING: usize = 8;
+
+/// Copy groups (in rank order) gathered into stories: a group whose shown article has the
+/// same headline as a better-ranked group's (compared folded: case, punctuation and spacing
+/// aside) and is dated within [`VERSION_SPAN_SECS`] of it, or like it undated and of the same
+/// collection, is another version of that story. Only the first `reach` groups are looked
+/// at; short headlines and headlines shared too widely are never grouped, nor a dated article
+/// with an undated one. The stories count ([`Counts`]) does not
+/// fold versions: that would need every match's headline, read from its stored document.
+fn group_versions(
+    searcher: &Searcher,
+    fields: &Fields,
+    groups: CopyGroups,
+    reach: usize,
+) -> Result<Vec<CopyGroups>> {
+    let mut keys: Vec<Option<(String, i64)>> = Vec::with_capacity(reach.min(groups.len()));
+    for (_, members) in groups.iter().take(reach) {
+        let ((_, address), date) = shown(members);
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text = |field| doc.get_first(field).and_then(|v| v.as_str());
+        let key = text(fields.title).and_then(headline_key).map(|mut key| {
+            if date == i64::MAX {
+                // Undated (every BBC article): no time tells two stories apart, so only
+                // versions from one collection are grouped.
+                key.push('\0');
+                key.push_str(text(fields.collection).unwrap_or_default());
+            }
+            (key, date)
+        });
+        keys.push(key);
+    }
+    let mut sharing: HashMap<&str, usize> = HashMap::new();
+    for (key, _) in keys.iter().flatten() {
+        *sharing.entry(key.as_str()).or_default() += 1;
+    }
+    let mut stories: Vec<CopyGroups> = Vec::new();
+    // Each headline's stories so far: their index and their first version's date.
+    let mut leads: HashMap<&str, Vec<(usize, i64)>> = HashMap::new();
+    for (i, group) in groups.into_iter().enumerate() {
+        let key = keys.get(i).and_then(Option::as_ref).filter(|(key, _)| {
+            sharing.get(key.as_str()).copied().unwrap_or(0) <= VERSION_MAX_SHARING
+        });
+        if let Some((key, date)) = key {
+            let same = leads.entry(key.as_str()).or_default();
+            match same
+                .iter()
+                .find(|(_, lead)| lead.abs_diff(*date) <= VERSION_SPAN_SECS.unsigned_abs())
+            {
+                Some(&(story, _)) => {
+                    stories[story].push(group);
+                    continue;
+                }
+                None => same.push((stories.len(), *date)),
+            }
+        }
+        stories.push(vec![group]);
+    }
+    Ok(stories)
+}
+
+/// A headline folded for comparing versions (lower case, its words of letters and digits
+/// joined by single spaces), or None for one too short to name one story.
+fn headline_key(title: &str) -> Option<String> {
+    let words: Vec<String> = title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    (words.len() >= VERSION_MIN_WORDS).then(|| words.join(" "))
 }
 
 /// Up to this many matching articles, their stories are counted exactly (a pass over the

@@ -28,7 +28,7 @@ use crate::suggest;
 use crate::topk;
 
 mod copies;
-use copies::{copy_groups, first_window, Counts};
+use copies::{copy_groups, first_window, Counts, PageStory};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortOrder {
@@ -133,10 +133,23 @@ pub struct Hit {
     /// Paths of near-identical copies of this article among the matches (the same wire
     /// story filed again, a reprint), folded into this hit: the earliest of them.
     pub copies: Vec<String>,
+    /// Other versions of this story among the matches (the same headline over reworked
+    /// text: re-issued longer, updated, bylined), folded into this hit, earliest first.
+    pub versions: Vec<Version>,
     /// The article has only some of the words: listed after the counted set, not counted.
     pub partial: bool,
     /// The parts of the query (as typed) a partial hit lacks.
     pub missing: Vec<String>,
+}
+
+/// Another version of a hit's story, shown by its earliest copy.
+#[derive(Debug, Clone)]
+pub struct Version {
+    pub id: String,
+    pub title: String,
+    pub date: Option<NaiveDateTime>,
+    /// Absolute path of the source file.
+    pub path: String,
 }
 
 #[derive(Debug, Clone)]
@@ -669,17 +682,23 @@ fn search_as_typed(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
     let fields = &open.fields;
     let built = query::build(&open.index, fields, &req.query, &req.filters, &req.ranking)?;
     let query: &dyn Query = &*built.query;
-    let (counts, groups) = if req.all_copies {
+    let (counts, stories) = if req.all_copies {
         let (n, docs) = top_docs(searcher, &built, req)?;
         let counts = Counts {
             stories: n,
             articles: n,
             estimated: false,
         };
-        (counts, docs.into_iter().map(|d| vec![d]).collect())
+        let stories = docs.into_iter().map(|d| PageStory {
+            docs: vec![d],
+            versions: Vec::new(),
+        });
+        (counts, stories.collect())
     } else {
-        copy_groups(searcher, &built, req)?
+        copy_groups(searcher, &open.fields, &built, req)?
     };
+    let (groups, versions): (Vec<Vec<RankedDoc>>, Vec<Vec<DocAddress>>) =
+        stories.into_iter().map(|s| (s.docs, s.versions)).unzip();
     let shown_addresses: Vec<DocAddress> = groups.iter().map(|g| g[0].1).collect();
     let snippets = Snippets::for_search(searcher, open, &built, req)?;
     let groups = if built.rescore.is_some() && req.sort != SortOrder::Relevance {
@@ -695,6 +714,9 @@ fn search_as_typed(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
     {
         hit.partial = partial;
         hit.missing = missing;
+    }
+    for (hit, versions) in hits.iter_mut().zip(versions) {
+        hit.versions = versions_at(searcher, open, &versions)?;
     }
     let counted = match built.counting() {
         query::Counting::Matches => counts.articles,
@@ -726,6 +748,27 @@ fn search_as_typed(searcher: &Searcher, open: &OpenIndex, req: &Request) -> Resu
         elapsed: started.elapsed(),
         undated_left_out,
     })
+}
+
+/// The other versions of a story, from their stored documents.
+fn versions_at(
+    searcher: &Searcher,
+    open: &OpenIndex,
+    addresses: &[DocAddress],
+) -> Result<Vec<Version>> {
+    addresses
+        .iter()
+        .map(|&address| {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let article = Stored::read(&doc, &open.fields, schema::id_at(searcher, address)?);
+            Ok(Version {
+                id: article.id,
+                title: article.title,
+                date: article.date,
+                path: article.path,
+            })
+        })
+        .collect()
 }
 
 /// The hits of chosen matches of `built` (`req`'s query), in the order given and ranked
@@ -816,6 +859,7 @@ pub(crate) fn build_hits(
             collection: article.collection,
             snippet: snippets.body(body),
             copies,
+            versions: Vec::new(),
             partial: false,
             missing: Vec::new(),
         });

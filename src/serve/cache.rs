@@ -110,6 +110,10 @@ fn estimated_bytes(searched: &Searched) -> u64 {
                 + h.id.len()
                 + h.authors.iter().map(String::len).sum::<usize>()
                 + h.copies.iter().map(String::len).sum::<usize>()
+                + h.versions
+                    .iter()
+                    .map(|v| v.id.len() + v.title.len() + v.path.len() + 48)
+                    .sum::<usize>()
         })
         .sum();
     let facets = r.facets.as_ref().map_or(0, |f| {

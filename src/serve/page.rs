@@ -674,7 +674,7 @@ fn results(view: &View, searched: &Searched) -> Markup {
             }
             @if r.undated_left_out > 0 {
                 p #undated-left-out {
-                    (plural(r.undated_left_out as usize, "match has", "matches have"))
+                    (plural(r.undated_left_out as usize, "matching article has", "matching articles have"))
                     " no date and " (if r.undated_left_out == 1 { "is" } else { "are" })
                     " left out by the date filter: "
                     a href=(view.undated_href()) { "undated only" }
@@ -886,6 +886,24 @@ fn hit_item(view: &View, hit: &Hit) -> Markup {
                 a.similar href={ (view.article_href(&hit.id)) "#similar" } { "similar articles" }
             }
             p.snippet { (PreEscaped(hit.snippet.to_marked_html(safe))) }
+            @if !hit.versions.is_empty() {
+                details.versions {
+                    summary { (plural(hit.versions.len(), "other version", "other versions")) }
+                    ul {
+                        @for v in &hit.versions {
+                            li {
+                                a href=(view.article_href(&v.id)) {
+                                    @if v.title.trim().is_empty() { "(untitled)" } @else { (safe(&v.title)) }
+                                }
+                                " "
+                                span.date { (v.date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()) }
+                                " "
+                                code.id { (v.id) }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 }
@@ -935,15 +953,15 @@ fn timeline(view: &View, t: &Timeline) -> Markup {
     html! {
         figure.timeline {
             svg #timeline role="img" viewBox={ "0 0 " (width) " " (h) } preserveAspectRatio="none"
-                aria-label={ (if by_count { "Matches per " } else { "Share of all articles per " }) (t.by.name()) } {
+                aria-label={ (if by_count { "Matching articles per " } else { "Share of all articles per " }) (t.by.name()) } {
                 @for (i, (start, n)) in t.periods.iter().enumerate() {
                     @let end = t.by.next(*start).and_then(|d| d.pred_opt()).unwrap_or(*start);
                     @let v = value(i, *n);
                     @let bar = if *n == 0 || max <= 0.0 { 0 } else { ((v / max * (h - 4) as f64) as u64).max(2) };
                     a.bar href=(view.with_dates(Some(*start), Some(end))) {
                         title {
-                            (period_label(t.by, *start)) ": " (plural(*n as usize, "match", "matches"))
-                            ", " (percent(t.share(i))) " of " (thousands(t.all_in(i))) " articles"
+                            (period_label(t.by, *start)) ": " (plural(*n as usize, "article", "articles"))
+                            ", " (percent(t.share(i))) " of " (plural(t.all_in(i) as usize, "article", "articles"))
                         }
                         rect.hit-area x=(i as u64 * w) y="0" width=(w) height=(h) {}
                         rect.fill x=(i as u64 * w + gap / 2) y=(h - bar) width=(w - gap) height=(bar) {}
@@ -953,7 +971,7 @@ fn timeline(view: &View, t: &Timeline) -> Markup {
             figcaption {
                 span { (first.map(|d| d.to_string()).unwrap_or_default()) }
                 span {
-                    @if by_count { "matches per " (t.by.name()) } @else { "share of all articles per " (t.by.name()) }
+                    @if by_count { "matching articles per " (t.by.name()) } @else { "share of all articles per " (t.by.name()) }
                     @if t.undated > 0 { " (" (thousands(t.undated)) " undated)" }
                     " · "
                     a.scale href=(other.href()) { @if by_count { "show shares" } @else { "show counts" } }

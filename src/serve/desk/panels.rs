@@ -168,7 +168,7 @@ pub(super) fn timeline_panel(desk: &Desk, chart: &Chart) -> Markup {
             @let left_out: u64 = chart.series.iter().map(|s| s.undated_left_out).sum();
             @if left_out > 0 {
                 p #undated-left-out {
-                    (plural(left_out as usize, "match has", "matches have"))
+                    (plural(left_out as usize, "matching article has", "matching articles have"))
                     " no date and " (if left_out == 1 { "is" } else { "are" })
                     " left out by the date filter: "
                     a href=(desk.undated_only()) { "undated only" }

@@ -192,8 +192,8 @@
       var n = kind === "frequent" ? it.count : it.matches;
       if (n !== undefined) b.appendChild(el("span", "n", String(n)));
       b.title = kind === "frequent"
-        ? "In " + it.count + " of the matches; click to add it to this query"
-        : "In " + it.matches + " of the matches and " + it.background +
+        ? "In " + it.count + " of the matching articles; click to add it to this query"
+        : "In " + it.matches + " of the matching articles and " + it.background +
           " of the archive (score " + Number(it.score).toFixed(1) + "); click to add it to this query";
       b.addEventListener("click", function () { addWord(i, it.term); });
       li.appendChild(b);
@@ -226,7 +226,7 @@
     if (t.sampled) {
       box.appendChild(el("p", "sampled", "From a random sample of " +
         Number(t.sample).toLocaleString("en") + " of the " +
-        Number(t.matches).toLocaleString("en") + " matches."));
+        Number(t.matches).toLocaleString("en") + " matching articles."));
     }
   }
   var columns = Array.prototype.slice.call(document.querySelectorAll(".words-col[data-terms]"));
