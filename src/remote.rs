@@ -309,6 +309,7 @@ pub fn search(engine: &EngineUrl, req: &Request, snippets: bool) -> Result<Resul
                 collection: m.collection,
                 snippet: marked(text(row, "snippet")),
                 copies: Vec::new(),
+                versions: Vec::new(),
                 partial: false,
                 missing: Vec::new(),
             }
