@@ -696,6 +696,83 @@ fn each_hits_similar_link_lists_articles_like_it() {
 
 #[test]
 #[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
+fn a_search_with_no_matches_shows_no_empty_facet_boxes() {
+    let (_archive, server, b) = cocoa_session(true);
+    b.goto(&server.at("?q=cocoa+date:1990"));
+    b.find("#summary");
+    assert!(
+        b.text("main").contains("Nothing matches"),
+        "{}",
+        b.text("main")
+    );
+    assert!(b.find_all("#facets section.facet").is_empty());
+    assert!(b.find_all("#results li.hit").is_empty());
+    // With matches, the boxes are back.
+    b.goto(&server.at("?q=cocoa"));
+    b.find("#results li.hit");
+    assert!(!b.find_all("#facets section.facet").is_empty());
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
+fn the_excel_csv_link_downloads_a_csv_named_after_the_query_with_a_byte_order_mark() {
+    let (_archive, server, b) = cocoa_session(true);
+    b.goto(&server.at("?q=cocoa+prices"));
+    b.find("#results li.hit");
+    let link = b.find("#export-csv-excel");
+    assert_eq!(link.text(), "CSV for Excel");
+    // What the browser gets when the reader clicks it: the file's name and first bytes.
+    let got = b.exec_async(
+        "const done = arguments[arguments.length - 1];
+         fetch(arguments[0]).then(r => r.arrayBuffer().then(buf => done({
+             disposition: r.headers.get('content-disposition'),
+             head: Array.from(new Uint8Array(buf).slice(0, 8)),
+             text: new TextDecoder().decode(buf)
+         })));",
+        json!([link.prop("href")]),
+    );
+    let disposition = got["disposition"].as_str().unwrap();
+    assert!(disposition.contains("cocoa-prices"), "{disposition}");
+    assert!(disposition.contains(".csv"), "{disposition}");
+    let head: Vec<u64> = got["head"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    assert_eq!(&head[..3], &[0xEF, 0xBB, 0xBF], "{head:?}");
+    assert!(got["text"]
+        .as_str()
+        .unwrap()
+        .contains("Cocoa prices climb in Abidjan"));
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
+fn the_start_page_names_its_collections_and_suggests_a_query_the_archive_answers() {
+    let (_archive, server, b) = cocoa_session(true);
+    b.goto(&server.url);
+    assert_eq!(b.text("#summary"), "6 articles in the archive.");
+    let collections: Vec<String> = b
+        .find_all("#collections li")
+        .iter()
+        .map(|li| li.text())
+        .collect();
+    assert_eq!(collections.len(), 1, "{collections:?}");
+    assert!(
+        collections[0].ends_with("6 articles, 10 March 2015 to 14 February 2018"),
+        "{collections:?}"
+    );
+    let placeholder = b.find("#q").prop("placeholder");
+    let example = placeholder
+        .strip_prefix("e.g. ")
+        .unwrap_or_else(|| panic!("{placeholder}"));
+    search_by_typing(&b, &server, example);
+    assert!(!hit_titles(&b).is_empty(), "{example}");
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
 fn the_next_page_link_shows_the_following_hits() {
     browser::require();
     let archive = twelve_stories();
