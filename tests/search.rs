@@ -180,6 +180,31 @@ fn author_filter_matches_a_surname_or_part_of_a_name_as_author_does() {
 }
 
 #[test]
+fn a_bracketed_group_requires_every_word_as_the_whole_query_does() {
+    let a = newsroom();
+    assert_eq!(
+        a.titles("(coffee quotas)", &[]),
+        a.titles("coffee quotas", &[])
+    );
+    assert_eq!(
+        a.titles("(coffee quotas)", &[]),
+        ["Coffee quota talks collapse"]
+    );
+    assert!(a.titles("(coffee rates)", &[]).is_empty());
+    assert_eq!(
+        a.titles("title:(interest rates)", &[]),
+        ["Interest rates rise"]
+    );
+    assert!(a.titles("title:(coffee rates)", &[]).is_empty());
+    // OR still says "any of them".
+    let mut any = a.titles("title:(coffee OR rates)", &[]);
+    any.sort();
+    assert_eq!(any, ["Coffee quota talks collapse", "Interest rates rise"]);
+    let v = a.search("title:(coffee rates)", &[]);
+    assert_eq!(v["total_hits"], 0, "{v}");
+}
+
+#[test]
 fn words_typed_without_quotes_are_one_query() {
     let a = newsroom();
     let quoted = a.stdout(&["search", "coffee quotas", "--json"]);

@@ -424,7 +424,6 @@ fn text_part(
         conjunctive: false,
         proximities: &proximities,
     };
-    let matches = syntax.build(&parsed)?;
     let counting = Syntax {
         conjunctive: true,
         ..syntax
@@ -440,6 +439,15 @@ fn text_part(
             });
         }
     }
+    // With one part there are no partial matches to list after the counted set, which is
+    // then what the search lists and counts (`Counting::Matches`): the part read with every
+    // word of its groups required, so `(oil prices)` and `title:(oil prices)` mean oil and
+    // prices as `oil prices` does, not oil or prices.
+    let matches = if parts.len() > 1 {
+        syntax.build(&parsed)?
+    } else {
+        counted.box_clone()
+    };
     let ranked = ranking::Scored {
         query: matches.box_clone(),
         prune: None,
