@@ -654,7 +654,9 @@ mod tests {
         assert_eq!(counted_and_listed(&ABC, "a -b c"), (1, 3));
         assert_eq!(counted_and_listed(&ABC, "\"a b\" c"), (1, 5));
         assert_eq!(counted_and_listed(&ABC, "a NOT c"), (2, 2));
-        assert_eq!(counted_and_listed(&ABC, "(a b) OR c"), (5, 7));
+        // One part: what is listed is what is counted, a group's words all required.
+        assert_eq!(counted_and_listed(&ABC, "(a b) OR c"), (5, 5));
+        assert_eq!(counted_and_listed(&ABC, "(a b)"), (2, 2));
     }
 
     #[test]
