@@ -5,7 +5,7 @@
 use dom_query::Document;
 use dom_smoothie::{Config, Readability, ReadabilityError, TextMode};
 
-use super::tidy;
+use super::{boiler, tidy};
 
 /// Elements that never hold article text.
 pub(super) const NEVER_TEXT: &str =
@@ -35,6 +35,7 @@ const MAX_READABILITY_JSON_LD: usize = 1 << 20;
 /// says why there is none.
 pub(super) fn body(doc: Document, html: &str, json_ld_bytes: usize) -> Result<String, String> {
     doc.select("figcaption").remove();
+    boiler::strip(&doc);
     let config = Config {
         text_mode: TextMode::Formatted,
         max_elements_to_parse: MAX_ELEMENTS,
@@ -50,7 +51,7 @@ pub(super) fn body(doc: Document, html: &str, json_ld_bytes: usize) -> Result<St
             if mostly_links(&content.select("html")) {
                 return Err(LINKS.into());
             }
-            Ok(tidy(&article.text_content))
+            Ok(boiler::drop_lines(&tidy(&article.text_content)))
         }
         Err(ReadabilityError::GrabFailed | ReadabilityError::TooManyElements(..)) => fallback(html),
         Err(ReadabilityError::BadDocumentURL) => Err("the page's URL is not absolute".into()),
@@ -63,6 +64,7 @@ fn fallback(html: &str) -> Result<String, String> {
     let doc = Document::from(html);
     doc.select(NEVER_TEXT).remove();
     doc.select(CHROME).remove();
+    boiler::strip(&doc);
     let container = ["article", "main", "body"]
         .iter()
         .find_map(|name| {
@@ -75,7 +77,14 @@ fn fallback(html: &str) -> Result<String, String> {
     if mostly_links(&container) {
         return Err(LINKS.into());
     }
-    Ok(tidy(&container.formatted_text()))
+    Ok(boiler::drop_lines(&tidy(&container.formatted_text())))
+}
+
+/// Whether the page says it is an article: an `<article>` element, `og:type` article, or
+/// schema.org article microdata.
+pub(super) fn declares_article(doc: &Document) -> bool {
+    doc.select(r#"article, meta[property="og:type"][content="article"], [itemtype*="Article"]"#)
+        .exists()
 }
 
 const LINKS: &str = "no article text: the page is mostly links (an index or section page?)";
