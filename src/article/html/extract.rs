@@ -30,10 +30,109 @@ const MAX_LINK_SHARE: f64 = 0.5;
 /// `meta`, which reads JSON-LD with a bound).
 const MAX_READABILITY_JSON_LD: usize = 1 << 20;
 
+/// The share of the letters of the publisher's `articleBody` that must be in sentences found
+/// in the page's own text before it is taken: a stale or hostile one does not match the page.
+const LD_AGREEMENT: f64 = 0.8;
+
+/// The share of readability's text that must be in the `articleBody` before it replaces it.
+const LD_SAME: f64 = 0.5;
+
+/// Sentences of an `articleBody` looked up in the page, at most (spread over its length):
+/// each look-up reads the page's text, so a hostile body of many sentences costs no more.
+const LD_SAMPLES: usize = 48;
+
+/// An `articleBody` shorter than this many letters says too little to check it against the
+/// page.
+const LD_MIN_LETTERS: usize = 200;
+
 /// The article text of a parsed page (`html` is its source, parsed again only for the
-/// fallback; `json_ld_bytes` the size of its JSON-LD), paragraphs a blank line apart; `Err`
-/// says why there is none.
-pub(super) fn body(doc: Document, html: &str, json_ld_bytes: usize) -> Result<String, String> {
+/// fallback; `json_ld_bytes` the size of its JSON-LD; `ld_body` the `articleBody` its
+/// JSON-LD gives), paragraphs a blank line apart; `Err` says why there is none.
+pub(super) fn body(
+    doc: Document,
+    html: &str,
+    json_ld_bytes: usize,
+    ld_body: Option<&str>,
+) -> Result<String, String> {
+    let ld_body = ld_body.and_then(|ld| agreeing(ld, &page_text(&doc)));
+    let chosen = readable(doc, html, json_ld_bytes);
+    match (chosen, ld_body) {
+        (Ok(text), Some(ld)) if prefer_ld(&text, &ld) => Ok(ld),
+        (Err(_), Some(ld)) => Ok(ld),
+        (chosen, _) => chosen,
+    }
+}
+
+/// Whether the publisher's checked `articleBody` is a better text than `text`, what
+/// readability chose: it holds more, and is the same article (a page can carry the JSON-LD
+/// of another story it shows a teaser of).
+fn prefer_ld(text: &str, ld: &str) -> bool {
+    letters(ld) > letters(text)
+        && found_share(text, &ld.split_whitespace().collect::<Vec<_>>().join(" ")) >= LD_SAME
+}
+
+/// How many letters and digits `s` holds.
+fn letters(s: &str) -> usize {
+    s.chars().filter(|c| c.is_alphanumeric()).count()
+}
+
+/// The publisher's `articleBody` as text, if it agrees with the page's text `page`: most of
+/// it is in sentences the page shows.
+fn agreeing(ld: &str, page: &str) -> Option<String> {
+    let text = if ld.contains('<') || ld.contains('&') {
+        super::fragment_text(ld).ok()?
+    } else {
+        tidy(ld)
+    };
+    (letters(&text) >= LD_MIN_LETTERS && found_share(&text, page) >= LD_AGREEMENT).then_some(text)
+}
+
+/// The share of the letters of `text`'s sentences (of four words or more; at most
+/// [`LD_SAMPLES`] of them, spread over it) that are found in `haystack`, whitespace collapsed
+/// in both.
+fn found_share(text: &str, haystack: &str) -> f64 {
+    let sentences: Vec<String> = text
+        .split(['.', '!', '?', '\n'])
+        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|s| s.split(' ').count() >= 4)
+        .collect();
+    let step = sentences.len().div_ceil(LD_SAMPLES).max(1);
+    let (mut found, mut checked) = (0, 0);
+    for sentence in sentences.iter().step_by(step) {
+        let n = letters(sentence);
+        checked += n;
+        if haystack.contains(sentence.as_str()) {
+            found += n;
+        }
+    }
+    if checked == 0 {
+        0.0
+    } else {
+        found as f64 / checked as f64
+    }
+}
+
+/// The text of the page's `body` outside scripts and styles, whitespace collapsed to one
+/// space.
+fn page_text(doc: &Document) -> String {
+    let mut raw = String::new();
+    let mut stack: Vec<_> = doc.select("body").nodes().to_vec();
+    while let Some(node) = stack.pop() {
+        if node.is_text() {
+            raw.push_str(&node.text());
+            raw.push(' ');
+        } else if !node
+            .node_name()
+            .is_some_and(|n| matches!(&*n, "script" | "style" | "noscript" | "template"))
+        {
+            stack.extend(node.children_it(true));
+        }
+    }
+    raw.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The article text readability chooses, or the fallback's where it gives up.
+fn readable(doc: Document, html: &str, json_ld_bytes: usize) -> Result<String, String> {
     doc.select("figcaption").remove();
     boiler::strip(&doc);
     let config = Config {
@@ -91,7 +190,6 @@ const LINKS: &str = "no article text: the page is mostly links (an index or sect
 
 /// Whether links make up more than [`MAX_LINK_SHARE`] of the letters in `container`.
 fn mostly_links(container: &dom_query::Selection) -> bool {
-    let letters = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).count();
     let all = letters(&container.text());
     let linked: usize = container
         .select("a")

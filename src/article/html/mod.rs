@@ -79,7 +79,7 @@ fn page(html: &str, url: Option<&str>) -> Result<Article, String> {
         let doc = dom_query::Document::from(html);
         let meta = meta::read(&doc, html);
         let declared = extract::declares_article(&doc);
-        let body = extract::body(doc, html, meta.json_ld_bytes);
+        let body = extract::body(doc, html, meta.json_ld_bytes, meta.article_body.as_deref());
         (meta, declared, body)
     });
     let Ok((meta, declared, body)) = caught else {

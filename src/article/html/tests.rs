@@ -428,3 +428,54 @@ proptest! {
         let _ = date(&html);
     }
 }
+
+/// A page whose story ends in a block shown only once the reader clicks "read more", with
+/// the publisher's `articleBody` given as `ld` in its JSON-LD.
+fn split_story(ld: &str) -> String {
+    let first = paragraphs();
+    let links: String = (1..=12)
+        .map(|i| format!("<li><a href=\"/s/{i}\">Another story number {i}</a></li>"))
+        .collect();
+    format!(
+        "<html><head><script type=\"application/ld+json\">{{\"@type\": \"NewsArticle\", \
+         \"articleBody\": {ld}}}</script></head><body><div id=\"story\">{first}</div>\
+         <div class=\"x\"><ul>{links}</ul></div><div class=\"more\" style=\"display:none\"><p>The harbour master said the new \
+         quay would open in the spring, once the divers had finished their survey of the \
+         old piles.</p></div></body></html>"
+    )
+}
+
+#[test]
+fn the_publishers_article_body_is_taken_when_the_page_shows_it() {
+    let plain = |s: &str| {
+        let doc = dom_query::Document::fragment(s);
+        doc.text().to_string()
+    };
+    let ld = format!(
+        "{} The harbour master said the new quay would open in the spring, once the divers \
+         had finished their survey of the old piles.",
+        plain(&paragraphs())
+    );
+    let html = split_story(&serde_json::to_string(&ld).unwrap());
+    let parse = parse(html.as_bytes(), None);
+    let body = &parse.records[0].article.body;
+    assert!(body.contains("Paragraph 4 tells"), "{body}");
+    assert!(body.contains("The harbour master said"), "{body}");
+    assert!(!body.contains("Another story"), "{body}");
+}
+
+#[test]
+fn an_article_body_the_page_does_not_show_is_not_taken() {
+    let ld = format!(
+        "{} Shares in the company rose sharply after the announcement of a merger with its \
+         largest rival. Analysts said the deal would close by the end of the year.",
+        "Paragraph 1 tells what the council decided on Tuesday evening after a long debate \
+         about the budget, the roads and the new library in the town centre."
+    );
+    let long_stale = ld.repeat(8);
+    let html = split_story(&serde_json::to_string(&long_stale).unwrap());
+    let parse = parse(html.as_bytes(), None);
+    let body = &parse.records[0].article.body;
+    assert!(!body.contains("Shares in the company"), "{body}");
+    assert!(body.contains("Paragraph 4 tells"), "{body}");
+}
