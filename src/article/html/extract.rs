@@ -115,26 +115,69 @@ fn found_share(text: &str, haystack: &str) -> f64 {
 /// The text of the page's `body` outside scripts and styles, whitespace collapsed to one
 /// space.
 fn page_text(doc: &Document) -> String {
+    let raw = visible_text(
+        &doc.select("body"),
+        &["script", "style", "noscript", "template"],
+    );
+    raw.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The text of `root` outside elements named in `skip`, pieces a space apart.
+fn visible_text(root: &dom_query::Selection, skip: &[&str]) -> String {
     let mut raw = String::new();
-    let mut stack: Vec<_> = doc.select("body").nodes().to_vec();
+    let mut stack: Vec<_> = root.nodes().to_vec();
     while let Some(node) = stack.pop() {
         if node.is_text() {
             raw.push_str(&node.text());
             raw.push(' ');
-        } else if !node
-            .node_name()
-            .is_some_and(|n| matches!(&*n, "script" | "style" | "noscript" | "template"))
-        {
+        } else if !node.node_name().is_some_and(|n| skip.contains(&&*n)) {
             stack.extend(node.children_it(true));
         }
     }
-    raw.split_whitespace().collect::<Vec<_>>().join(" ")
+    raw
+}
+
+/// Where a page marks its article, best first: readability's block much shorter than the
+/// first of these present is a block it chose wrongly.
+const MARKED: [&str; 3] = ["[itemprop~=articleBody]", "article", "main"];
+
+/// Readability's block with fewer letters than this share of the marked container's is
+/// replaced by the container's text.
+const MARKED_SHARE: f64 = 0.5;
+
+/// The share of readability's text the marked container must hold to replace it.
+const MARKED_HOLDS: f64 = 0.8;
+
+/// Elements left out when the text of a marked container is measured: [`NEVER_TEXT`] and
+/// the furniture of [`CHROME`] that goes by element name.
+const UNMEASURED: [&str; 17] = [
+    "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
+    "button", "select", "textarea", "nav", "header", "footer", "aside", "form",
+];
+
+/// The letters of the page's marked article container (the longest of the first of
+/// [`MARKED`] present), furniture left out; 0 if it has none.
+fn marked_letters(doc: &Document) -> usize {
+    MARKED
+        .iter()
+        .find_map(|sel| {
+            let found = doc.select(sel);
+            found.exists().then(|| {
+                found
+                    .iter()
+                    .map(|s| letters(&visible_text(&s, &UNMEASURED)))
+                    .max()
+                    .unwrap_or(0)
+            })
+        })
+        .unwrap_or(0)
 }
 
 /// The article text readability chooses, or the fallback's where it gives up.
 fn readable(doc: Document, html: &str, json_ld_bytes: usize) -> Result<String, String> {
     doc.select("figcaption").remove();
     boiler::strip(&doc);
+    let marked = marked_letters(&doc);
     let config = Config {
         text_mode: TextMode::Formatted,
         max_elements_to_parse: MAX_ELEMENTS,
@@ -150,21 +193,36 @@ fn readable(doc: Document, html: &str, json_ld_bytes: usize) -> Result<String, S
             if mostly_links(&content.select("html")) {
                 return Err(LINKS.into());
             }
-            Ok(boiler::drop_lines(&tidy(&article.text_content)))
+            let text = boiler::drop_lines(&tidy(&article.text_content));
+            // A block under half the marked article is a part of it, or the wrong block: the
+            // marked article is taken instead if it holds what readability chose.
+            if (letters(&text) as f64) < MARKED_SHARE * marked as f64 {
+                if let Ok(whole) = fallback(html, &MARKED) {
+                    let flat = whole.split_whitespace().collect::<Vec<_>>().join(" ");
+                    if letters(&whole) > letters(&text) && found_share(&text, &flat) >= MARKED_HOLDS
+                    {
+                        return Ok(whole);
+                    }
+                }
+            }
+            Ok(text)
         }
-        Err(ReadabilityError::GrabFailed | ReadabilityError::TooManyElements(..)) => fallback(html),
+        Err(ReadabilityError::GrabFailed | ReadabilityError::TooManyElements(..)) => {
+            fallback(html, &["article", "main", "body"])
+        }
         Err(ReadabilityError::BadDocumentURL) => Err("the page's URL is not absolute".into()),
     }
 }
 
-/// The visible text of the page's `article` (the longest one), else `main`, else `body`,
-/// without the page's furniture; a list of links is refused.
-fn fallback(html: &str) -> Result<String, String> {
+/// The visible text of the longest element matching the first of `containers` present on
+/// the page (else of the whole page), without the page's furniture; a list of links is
+/// refused.
+fn fallback(html: &str, containers: &[&str]) -> Result<String, String> {
     let doc = Document::from(html);
     doc.select(NEVER_TEXT).remove();
     doc.select(CHROME).remove();
     boiler::strip(&doc);
-    let container = ["article", "main", "body"]
+    let container = containers
         .iter()
         .find_map(|name| {
             doc.select(name)

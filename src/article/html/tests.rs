@@ -479,3 +479,25 @@ fn an_article_body_the_page_does_not_show_is_not_taken() {
     assert!(!body.contains("Shares in the company"), "{body}");
     assert!(body.contains("Paragraph 4 tells"), "{body}");
 }
+
+#[test]
+fn readabilitys_block_much_shorter_than_the_marked_article_gives_way_to_it() {
+    let more: String = (5..=9)
+        .map(|i| {
+            format!(
+                "<p>Paragraph {i} says the mayor will put the plan to a vote next month, after \
+                 the public meetings in each of the town's four districts.</p>"
+            )
+        })
+        .collect();
+    let html = format!(
+        "<html><body><nav><a href=\"/\">Home</a></nav><article><div class=\"story\">{}</div>\
+         <div class=\"extra\">{more}</div></article></body></html>",
+        paragraphs()
+    );
+    let parse = parse(html.as_bytes(), None);
+    let body = &parse.records[0].article.body;
+    assert!(body.contains("Paragraph 1 tells"), "{body}");
+    assert!(body.contains("Paragraph 9 says"), "{body}");
+    assert!(!body.contains("Home"), "{body}");
+}
