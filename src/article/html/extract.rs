@@ -5,7 +5,7 @@
 use dom_query::Document;
 use dom_smoothie::{Config, Readability, ReadabilityError, TextMode};
 
-use super::tidy;
+use super::{boiler, tidy};
 
 /// Elements that never hold article text.
 pub(super) const NEVER_TEXT: &str =
@@ -30,11 +30,154 @@ const MAX_LINK_SHARE: f64 = 0.5;
 /// `meta`, which reads JSON-LD with a bound).
 const MAX_READABILITY_JSON_LD: usize = 1 << 20;
 
+/// The share of the letters of the publisher's `articleBody` that must be in sentences found
+/// in the page's own text before it is taken: a stale or hostile one does not match the page.
+const LD_AGREEMENT: f64 = 0.8;
+
+/// The share of readability's text that must be in the `articleBody` before it replaces it.
+const LD_SAME: f64 = 0.5;
+
+/// Sentences of an `articleBody` looked up in the page, at most (spread over its length):
+/// each look-up reads the page's text, so a hostile body of many sentences costs no more.
+const LD_SAMPLES: usize = 48;
+
+/// An `articleBody` shorter than this many letters says too little to check it against the
+/// page.
+const LD_MIN_LETTERS: usize = 200;
+
 /// The article text of a parsed page (`html` is its source, parsed again only for the
-/// fallback; `json_ld_bytes` the size of its JSON-LD), paragraphs a blank line apart; `Err`
-/// says why there is none.
-pub(super) fn body(doc: Document, html: &str, json_ld_bytes: usize) -> Result<String, String> {
+/// fallback; `json_ld_bytes` the size of its JSON-LD; `ld_body` the `articleBody` its
+/// JSON-LD gives), paragraphs a blank line apart; `Err` says why there is none.
+pub(super) fn body(
+    doc: Document,
+    html: &str,
+    json_ld_bytes: usize,
+    ld_body: Option<&str>,
+) -> Result<String, String> {
+    let ld_body = ld_body.and_then(|ld| agreeing(ld, &page_text(&doc)));
+    let chosen = readable(doc, html, json_ld_bytes);
+    match (chosen, ld_body) {
+        (Ok(text), Some(ld)) if prefer_ld(&text, &ld) => Ok(ld),
+        (Err(_), Some(ld)) => Ok(ld),
+        (chosen, _) => chosen,
+    }
+}
+
+/// Whether the publisher's checked `articleBody` is a better text than `text`, what
+/// readability chose: it holds more, and is the same article (a page can carry the JSON-LD
+/// of another story it shows a teaser of).
+fn prefer_ld(text: &str, ld: &str) -> bool {
+    letters(ld) > letters(text)
+        && found_share(text, &ld.split_whitespace().collect::<Vec<_>>().join(" ")) >= LD_SAME
+}
+
+/// How many letters and digits `s` holds.
+fn letters(s: &str) -> usize {
+    s.chars().filter(|c| c.is_alphanumeric()).count()
+}
+
+/// The publisher's `articleBody` as text, if it agrees with the page's text `page`: most of
+/// it is in sentences the page shows.
+fn agreeing(ld: &str, page: &str) -> Option<String> {
+    let text = if ld.contains('<') || ld.contains('&') {
+        super::fragment_text(ld).ok()?
+    } else {
+        tidy(ld)
+    };
+    (letters(&text) >= LD_MIN_LETTERS && found_share(&text, page) >= LD_AGREEMENT).then_some(text)
+}
+
+/// The share of the letters of `text`'s sentences (of four words or more; at most
+/// [`LD_SAMPLES`] of them, spread over it) that are found in `haystack`, whitespace collapsed
+/// in both.
+fn found_share(text: &str, haystack: &str) -> f64 {
+    let sentences: Vec<String> = text
+        .split(['.', '!', '?', '\n'])
+        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|s| s.split(' ').count() >= 4)
+        .collect();
+    let step = sentences.len().div_ceil(LD_SAMPLES).max(1);
+    let (mut found, mut checked) = (0, 0);
+    for sentence in sentences.iter().step_by(step) {
+        let n = letters(sentence);
+        checked += n;
+        if haystack.contains(sentence.as_str()) {
+            found += n;
+        }
+    }
+    if checked == 0 {
+        0.0
+    } else {
+        found as f64 / checked as f64
+    }
+}
+
+/// The text of the page's `body` outside scripts and styles, whitespace collapsed to one
+/// space.
+fn page_text(doc: &Document) -> String {
+    let raw = visible_text(
+        &doc.select("body"),
+        &["script", "style", "noscript", "template"],
+    );
+    raw.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The text of `root` outside elements named in `skip`, pieces a space apart.
+fn visible_text(root: &dom_query::Selection, skip: &[&str]) -> String {
+    let mut raw = String::new();
+    let mut stack: Vec<_> = root.nodes().to_vec();
+    while let Some(node) = stack.pop() {
+        if node.is_text() {
+            raw.push_str(&node.text());
+            raw.push(' ');
+        } else if !node.node_name().is_some_and(|n| skip.contains(&&*n)) {
+            stack.extend(node.children_it(true));
+        }
+    }
+    raw
+}
+
+/// Where a page marks its article, best first: readability's block much shorter than the
+/// first of these present is a block it chose wrongly.
+const MARKED: [&str; 3] = ["[itemprop~=articleBody]", "article", "main"];
+
+/// Readability's block with fewer letters than this share of the marked container's is
+/// replaced by the container's text.
+const MARKED_SHARE: f64 = 0.5;
+
+/// The share of readability's text the marked container must hold to replace it.
+const MARKED_HOLDS: f64 = 0.8;
+
+/// Elements left out when the text of a marked container is measured: [`NEVER_TEXT`] and
+/// the furniture of [`CHROME`] that goes by element name.
+const UNMEASURED: [&str; 17] = [
+    "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
+    "button", "select", "textarea", "nav", "header", "footer", "aside", "form",
+];
+
+/// The letters of the page's marked article container (the longest of the first of
+/// [`MARKED`] present), furniture left out; 0 if it has none.
+fn marked_letters(doc: &Document) -> usize {
+    MARKED
+        .iter()
+        .find_map(|sel| {
+            let found = doc.select(sel);
+            found.exists().then(|| {
+                found
+                    .iter()
+                    .map(|s| letters(&visible_text(&s, &UNMEASURED)))
+                    .max()
+                    .unwrap_or(0)
+            })
+        })
+        .unwrap_or(0)
+}
+
+/// The article text readability chooses, or the fallback's where it gives up.
+fn readable(doc: Document, html: &str, json_ld_bytes: usize) -> Result<String, String> {
     doc.select("figcaption").remove();
+    boiler::strip(&doc);
+    let marked = marked_letters(&doc);
     let config = Config {
         text_mode: TextMode::Formatted,
         max_elements_to_parse: MAX_ELEMENTS,
@@ -50,20 +193,36 @@ pub(super) fn body(doc: Document, html: &str, json_ld_bytes: usize) -> Result<St
             if mostly_links(&content.select("html")) {
                 return Err(LINKS.into());
             }
-            Ok(tidy(&article.text_content))
+            let text = boiler::drop_lines(&tidy(&article.text_content));
+            // A block under half the marked article is a part of it, or the wrong block: the
+            // marked article is taken instead if it holds what readability chose.
+            if (letters(&text) as f64) < MARKED_SHARE * marked as f64 {
+                if let Ok(whole) = fallback(html, &MARKED) {
+                    let flat = whole.split_whitespace().collect::<Vec<_>>().join(" ");
+                    if letters(&whole) > letters(&text) && found_share(&text, &flat) >= MARKED_HOLDS
+                    {
+                        return Ok(whole);
+                    }
+                }
+            }
+            Ok(text)
         }
-        Err(ReadabilityError::GrabFailed | ReadabilityError::TooManyElements(..)) => fallback(html),
+        Err(ReadabilityError::GrabFailed | ReadabilityError::TooManyElements(..)) => {
+            fallback(html, &["article", "main", "body"])
+        }
         Err(ReadabilityError::BadDocumentURL) => Err("the page's URL is not absolute".into()),
     }
 }
 
-/// The visible text of the page's `article` (the longest one), else `main`, else `body`,
-/// without the page's furniture; a list of links is refused.
-fn fallback(html: &str) -> Result<String, String> {
+/// The visible text of the longest element matching the first of `containers` present on
+/// the page (else of the whole page), without the page's furniture; a list of links is
+/// refused.
+fn fallback(html: &str, containers: &[&str]) -> Result<String, String> {
     let doc = Document::from(html);
     doc.select(NEVER_TEXT).remove();
     doc.select(CHROME).remove();
-    let container = ["article", "main", "body"]
+    boiler::strip(&doc);
+    let container = containers
         .iter()
         .find_map(|name| {
             doc.select(name)
@@ -75,14 +234,20 @@ fn fallback(html: &str) -> Result<String, String> {
     if mostly_links(&container) {
         return Err(LINKS.into());
     }
-    Ok(tidy(&container.formatted_text()))
+    Ok(boiler::drop_lines(&tidy(&container.formatted_text())))
+}
+
+/// Whether the page says it is an article: an `<article>` element, `og:type` article, or
+/// schema.org article microdata.
+pub(super) fn declares_article(doc: &Document) -> bool {
+    doc.select(r#"article, meta[property="og:type"][content="article"], [itemtype*="Article"]"#)
+        .exists()
 }
 
 const LINKS: &str = "no article text: the page is mostly links (an index or section page?)";
 
 /// Whether links make up more than [`MAX_LINK_SHARE`] of the letters in `container`.
 fn mostly_links(container: &dom_query::Selection) -> bool {
-    let letters = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).count();
     let all = letters(&container.text());
     let linked: usize = container
         .select("a")

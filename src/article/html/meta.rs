@@ -19,6 +19,8 @@ pub(super) struct Meta {
     pub source: Option<String>,
     /// The size of the page's JSON-LD blocks together, in bytes.
     pub json_ld_bytes: usize,
+    /// The article's text as the publisher's JSON-LD gives it (`articleBody`), unchecked.
+    pub article_body: Option<String>,
 }
 
 /// The fields of the page's JSON-LD article.
@@ -31,6 +33,7 @@ struct LdArticle {
     dates: Vec<String>,
     publisher: Option<String>,
     url: Option<String>,
+    body: Option<String>,
 }
 
 /// JSON-LD nested deeper than this is not walked.
@@ -89,6 +92,7 @@ pub(super) fn read(doc: &Document, html: &str) -> Meta {
         place: visible_dateline(doc),
         source,
         json_ld_bytes: ld.bytes,
+        article_body: ld.body,
     }
 }
 
@@ -477,6 +481,7 @@ fn json_ld(doc: &Document, html: &str) -> LdArticle {
             .map(|p| one_line(&p))
             .find(|p| !p.is_empty()),
         url: article.get("url").and_then(string),
+        body: article.get("articleBody").and_then(string),
     }
 }
 

@@ -5,6 +5,7 @@
 //! ([`meta`]), and its text taken by [`extract`] (readability, with a fallback for pages it
 //! gives up on).
 
+mod boiler;
 mod extract;
 mod meta;
 
@@ -14,9 +15,9 @@ use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 
 use super::{Article, FileParse, Problem, Record, Severity};
 
-/// Fewer letters than this after extraction is not an article (an index page, a login
-/// page, a cookie wall, an error page). Letters, not words: Chinese and Japanese put no
-/// spaces between words.
+/// Fewer letters than this after extraction, on a page that does not say it is an article,
+/// is not an article (an index page, a login page, a cookie wall, an error page). Letters,
+/// not words: Chinese and Japanese put no spaces between words.
 const MIN_LETTERS: usize = 120;
 
 /// Pages whose elements nest deeper than this (by [`nesting`]) are not read: parsing and
@@ -77,15 +78,18 @@ fn page(html: &str, url: Option<&str>) -> Result<Article, String> {
     let caught = std::panic::catch_unwind(|| {
         let doc = dom_query::Document::from(html);
         let meta = meta::read(&doc, html);
-        let body = extract::body(doc, html, meta.json_ld_bytes);
-        (meta, body)
+        let declared = extract::declares_article(&doc);
+        let body = extract::body(doc, html, meta.json_ld_bytes, meta.article_body.as_deref());
+        (meta, declared, body)
     });
-    let Ok((meta, body)) = caught else {
+    let Ok((meta, declared, body)) = caught else {
         return Err("the HTML could not be read (the extractor failed on it): skipped".into());
     };
     let body = body?;
     let letters = body.chars().filter(|c| c.is_alphanumeric()).count();
-    if letters < MIN_LETTERS {
+    // A page that says it is an article is one however short its text: a four-line wire
+    // story is still news.
+    if letters == 0 || (letters < MIN_LETTERS && !declared) {
         let words = body.split_whitespace().count();
         return Err(format!(
             "no article text: only {words} words are left once navigation and boilerplate \

@@ -228,6 +228,86 @@ fn pages_without_article_text_are_skipped_with_a_reason() {
     );
 }
 
+/// A news site's page around `story` (HTML paragraphs): navigation, breadcrumbs, a share
+/// bar, related links, a newsletter box, comments, a most-read list and a footer.
+fn news_page(story: &str) -> String {
+    let sections: String = [
+        "World", "Business", "Markets", "Politics", "Science", "Health", "Opinion", "Sport",
+    ]
+    .iter()
+    .map(|s| format!("<li><a href=/{s}>{s}</a></li>"))
+    .collect();
+    let stories = |n: usize| -> String {
+        (0..n)
+            .map(|i| {
+                format!(
+                    "<li><a href=/news/{i}>Grain exporters weigh new shipping rules for the \
+                     coming harvest season number {i}</a></li>"
+                )
+            })
+            .collect()
+    };
+    format!(
+        "<html><head><title>Cocoa grindings rise | The Ledger</title></head><body>\
+         <header><a href=/>The Ledger</a><nav><ul>{sections}</ul></nav>\
+         <a href=/subscribe>Subscribe</a> <a href=/login>Sign in</a></header>\
+         <main><article class=story><nav class=breadcrumbs><a href=/>Home</a> › \
+         <a href=/business>Business</a></nav><h1>Cocoa grindings rise</h1>\
+         <div class=byline>By <a href=/staff/jo>Jo Bloggs</a></div>\
+         <time datetime=2023-05-02>May 2, 2023</time><div class=share-bar>\
+         <a href=#>Share on Facebook</a> <a href=#>Post</a> <a href=#>LinkedIn</a> \
+         <a href=#>Email this story</a> <span>3 comments</span></div>\
+         <div class=article-body>{story}<aside class=related><h4>Related coverage</h4>\
+         <ul>{}</ul></aside></div><div class=tags>Tags: <a href=/tag/business>Business</a>, \
+         <a href=/tag/reuters>Reuters</a></div></article><section class=comments>\
+         <h3>2 Comments</h3><div class=comment><span>Ken W</span><p>Prices at the pump will \
+         tell us soon enough.</p></div></section><section class=most-read><h3>Most read</h3>\
+         <ol>{}</ol></section></main><footer><nav><a href=/about>About us</a> | \
+         <a href=/contact>Contact</a> | <a href=/privacy>Privacy policy</a></nav>\
+         <p>© 2023 The Ledger. All rights reserved.</p></footer></body></html>",
+        stories(3),
+        stories(5)
+    )
+}
+
+#[test]
+fn a_one_line_story_on_an_article_page_is_kept() {
+    let story = "<p>Shr 12 cts vs 10 cts. Net 1.2 mln vs 1.0 mln. Reuter</p>";
+    let parse = parse(news_page(story).as_bytes(), None);
+    assert_eq!(parse.records.len(), 1, "{:?}", parse.problems);
+    assert_eq!(
+        parse.records[0].article.body,
+        "Shr 12 cts vs 10 cts. Net 1.2 mln vs 1.0 mln. Reuter"
+    );
+}
+
+#[test]
+fn a_table_layout_page_loses_its_menu_section_label_and_date_line() {
+    let page = b"<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01 Transitional//EN\">\
+        <html><head><meta http-equiv=Content-Type content=\"text/html; charset=windows-1252\">\
+        <title>BBC NEWS | Sport | Wenger hails \x93fantastic\x94 win</title></head><body>\
+        <table><tr><td><font size=1>Home News UK World Business Politics Tech Science Health \
+        Sport</font></td></tr><tr><td><font size=2><b>Sport</b><br>Friday 10 Dec 2004, \
+        14:03 GMT<br><br>Arsenal manager Arsene Wenger hailed a \x93fantastic\x94 display \
+        after his side beat the league leaders at home on Thursday night.<br><br>\
+        The Frenchman said his players had answered their critics with a performance full of \
+        pace and invention, and that the title race was far from over.<br><br>\
+        Image 1 of 23<br><br>Photo: Jo Bloggs/Getty Images<br><br>\
+        He added that the squad would rest before the next match on Sunday.</font>\
+        </td></tr></table></body></html>";
+    let parse = parse(page, None);
+    assert_eq!(parse.records.len(), 1, "{:?}", parse.problems);
+    let body = &parse.records[0].article.body;
+    assert!(
+        body.starts_with("Arsenal manager Arsene Wenger hailed a \u{201C}fantastic"),
+        "{body}"
+    );
+    assert!(body.ends_with("next match on Sunday."), "{body}");
+    for furniture in ["Image 1 of 23", "Getty Images", "GMT"] {
+        assert!(!body.contains(furniture), "{furniture} in {body}");
+    }
+}
+
 #[test]
 fn encodings_bom_utf8_transport_meta_then_windows_1252() {
     let latin1 = b"<p>caf\xe9</p>";
@@ -347,4 +427,77 @@ proptest! {
         prop_assert!(!text.contains("\n\n\n"));
         let _ = date(&html);
     }
+}
+
+/// A page whose story ends in a block shown only once the reader clicks "read more", with
+/// the publisher's `articleBody` given as `ld` in its JSON-LD.
+fn split_story(ld: &str) -> String {
+    let first = paragraphs();
+    let links: String = (1..=12)
+        .map(|i| format!("<li><a href=\"/s/{i}\">Another story number {i}</a></li>"))
+        .collect();
+    format!(
+        "<html><head><script type=\"application/ld+json\">{{\"@type\": \"NewsArticle\", \
+         \"articleBody\": {ld}}}</script></head><body><div id=\"story\">{first}</div>\
+         <div class=\"x\"><ul>{links}</ul></div><div class=\"more\" style=\"display:none\"><p>The harbour master said the new \
+         quay would open in the spring, once the divers had finished their survey of the \
+         old piles.</p></div></body></html>"
+    )
+}
+
+#[test]
+fn the_publishers_article_body_is_taken_when_the_page_shows_it() {
+    let plain = |s: &str| {
+        let doc = dom_query::Document::fragment(s);
+        doc.text().to_string()
+    };
+    let ld = format!(
+        "{} The harbour master said the new quay would open in the spring, once the divers \
+         had finished their survey of the old piles.",
+        plain(&paragraphs())
+    );
+    let html = split_story(&serde_json::to_string(&ld).unwrap());
+    let parse = parse(html.as_bytes(), None);
+    let body = &parse.records[0].article.body;
+    assert!(body.contains("Paragraph 4 tells"), "{body}");
+    assert!(body.contains("The harbour master said"), "{body}");
+    assert!(!body.contains("Another story"), "{body}");
+}
+
+#[test]
+fn an_article_body_the_page_does_not_show_is_not_taken() {
+    let ld = format!(
+        "{} Shares in the company rose sharply after the announcement of a merger with its \
+         largest rival. Analysts said the deal would close by the end of the year.",
+        "Paragraph 1 tells what the council decided on Tuesday evening after a long debate \
+         about the budget, the roads and the new library in the town centre."
+    );
+    let long_stale = ld.repeat(8);
+    let html = split_story(&serde_json::to_string(&long_stale).unwrap());
+    let parse = parse(html.as_bytes(), None);
+    let body = &parse.records[0].article.body;
+    assert!(!body.contains("Shares in the company"), "{body}");
+    assert!(body.contains("Paragraph 4 tells"), "{body}");
+}
+
+#[test]
+fn readabilitys_block_much_shorter_than_the_marked_article_gives_way_to_it() {
+    let more: String = (5..=9)
+        .map(|i| {
+            format!(
+                "<p>Paragraph {i} says the mayor will put the plan to a vote next month, after \
+                 the public meetings in each of the town's four districts.</p>"
+            )
+        })
+        .collect();
+    let html = format!(
+        "<html><body><nav><a href=\"/\">Home</a></nav><article><div class=\"story\">{}</div>\
+         <div class=\"extra\">{more}</div></article></body></html>",
+        paragraphs()
+    );
+    let parse = parse(html.as_bytes(), None);
+    let body = &parse.records[0].article.body;
+    assert!(body.contains("Paragraph 1 tells"), "{body}");
+    assert!(body.contains("Paragraph 9 says"), "{body}");
+    assert!(!body.contains("Home"), "{body}");
 }

@@ -1,0 +1,359 @@
+//! Page furniture found by its markup and by its lines: share bars, newsletter boxes,
+//! related links, breadcrumbs, comments and the like removed from the page before the
+//! article's block is chosen, and the lines a block still carries that are not the
+//! article's (photo counters and credits, "Advertisement", a leading date line) dropped from
+//! its text.
+
+use dom_query::{Document, NodeRef, Selection};
+
+/// Class or id names (whole, or as a `-`/`_`-separated part at either end) that mark page
+/// furniture rather than article text.
+const FURNITURE: &[&str] = &[
+    "share",
+    "shares",
+    "sharing",
+    "sharebar",
+    "share-bar",
+    "social",
+    "socials",
+    "social-share",
+    "newsletter",
+    "newsletters",
+    "signup",
+    "sign-up",
+    "subscribe",
+    "subscription",
+    "related",
+    "related-articles",
+    "related-content",
+    "related-posts",
+    "breadcrumb",
+    "breadcrumbs",
+    "comments",
+    "cookie",
+    "cookies",
+    "consent",
+    "promo",
+    "advert",
+    "advertisement",
+    "ads",
+    "sponsored",
+    "most-read",
+    "mostread",
+    "most-popular",
+    "popular",
+    "trending",
+    "recommended",
+    "recommendations",
+    "outbrain",
+    "taboola",
+    "more-stories",
+    "author-bio",
+    "toolbar",
+    "pagination",
+];
+
+/// Names that only count whole or at the end: as a prefix they name what the element is
+/// about (WordPress gives an article `tag-politics`, `category-news`).
+const FURNITURE_SUFFIXES: &[&str] = &["tags", "tag-list", "taglist", "caption", "credit"];
+
+/// An element holding more than this share of the page's text outside links is not
+/// furniture, whatever its class says (an article wrapper named `comments-open` or
+/// `share-parent`).
+const MAX_FURNITURE_SHARE: f64 = 0.3;
+
+/// A paragraph, list item or subheading at most this long (in letters) whose text is at
+/// least [`MIN_TEASER_LINK_SHARE`] links is a teaser or a link list, not article text.
+const MAX_TEASER_LETTERS: usize = 300;
+const MIN_TEASER_LINK_SHARE: f64 = 0.6;
+
+/// Removes page furniture from `doc`: navigation, asides and footers; short blocks that are
+/// mostly a link (a "Read also: ..." teaser, a link list item); elements whose class or id
+/// names furniture.
+pub(super) fn strip(doc: &Document) {
+    doc.select("nav, aside, footer").remove();
+    for block in doc.select("p, li, h2, h3, h4, h5, h6").iter() {
+        let all = letters(&block.text());
+        if all == 0 || all > MAX_TEASER_LETTERS {
+            continue;
+        }
+        let linked: usize = block.select("a").iter().map(|a| letters(&a.text())).sum();
+        if linked as f64 >= MIN_TEASER_LINK_SHARE * all as f64 {
+            block.remove();
+        }
+    }
+    let total = unlinked_letters(&doc.select("body"));
+    let marked: Vec<NodeRef> = doc
+        .select("[class], [id]")
+        .nodes()
+        .iter()
+        .filter(|n| is_furniture(n))
+        .cloned()
+        .collect();
+    for node in marked {
+        let own = unlinked_letters(&Selection::from(node));
+        if own as f64 <= MAX_FURNITURE_SHARE * total as f64 {
+            node.remove_from_parent();
+        }
+    }
+}
+
+fn letters(s: &str) -> usize {
+    s.chars().filter(|c| c.is_alphanumeric()).count()
+}
+
+/// Letters in `sel`'s text that are not inside a link.
+fn unlinked_letters(sel: &Selection) -> usize {
+    let linked: usize = sel.select("a").iter().map(|a| letters(&a.text())).sum();
+    letters(&sel.text()).saturating_sub(linked)
+}
+
+fn is_furniture(node: &NodeRef) -> bool {
+    if matches!(
+        node.node_name().as_deref(),
+        Some("html" | "body" | "main" | "article")
+    ) {
+        return false;
+    }
+    let names = [node.attr("class"), node.attr("id")];
+    names.iter().flatten().any(|value| {
+        value.split_whitespace().any(|name| {
+            let name = name.to_ascii_lowercase();
+            FURNITURE.iter().any(|w| names_it(&name, w, true))
+                || FURNITURE_SUFFIXES.iter().any(|w| names_it(&name, w, false))
+        })
+    })
+}
+
+/// Whether class name `name` is `word`, ends in `-word`/`_word`, or (when `prefix` is
+/// allowed) starts with `word-`/`word_`.
+fn names_it(name: &str, word: &str, prefix: bool) -> bool {
+    if name == word {
+        return true;
+    }
+    let at_end = name
+        .strip_suffix(word)
+        .is_some_and(|head| head.ends_with(['-', '_']));
+    let at_start = prefix
+        && name
+            .strip_prefix(word)
+            .is_some_and(|tail| tail.starts_with(['-', '_']));
+    at_end || at_start
+}
+
+/// The article text without the lines that are not the article's: photo counters ("Image 1
+/// of 23"), photo credits, "Advertisement" labels anywhere; a menu line, a section label and
+/// a date line before the first paragraph.
+pub(super) fn drop_lines(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    // Where the article starts: past a leading menu, section label and date lines.
+    let mut start = 0;
+    while start < lines.len() && start < MAX_LEADING_LINES {
+        let line = lines[start].trim();
+        let next = lines[start + 1..].iter().find(|l| !l.trim().is_empty());
+        let label_before_date = is_label(line) && next.is_some_and(|n| is_date_line(n.trim()));
+        if line.is_empty() || is_menu(line) || is_labelled_date(line) || label_before_date {
+            start += 1;
+        } else {
+            break;
+        }
+    }
+    let kept: Vec<&str> = lines[start..]
+        .iter()
+        .copied()
+        .filter(|l| !is_counter(l.trim()) && !is_credit(l.trim()) && !is_ad_label(l.trim()))
+        .collect();
+    super::tidy(&kept.join("\n"))
+}
+
+/// How many lines at the top of a body are looked at for a menu, label or date.
+const MAX_LEADING_LINES: usize = 6;
+
+fn words(line: &str) -> Vec<&str> {
+    line.split_whitespace().collect()
+}
+
+/// "Home News UK World Business Politics": six or more capitalised words and nothing else,
+/// no lower-case word (a title-case headline keeps its "of", "the", "in") and no sentence
+/// punctuation.
+fn is_menu(line: &str) -> bool {
+    let w = words(line);
+    w.len() >= 6
+        && w.iter().all(|word| {
+            let word = word.trim_matches(['|', '/', '·', '•', '-', '–']);
+            word.is_empty()
+                || (word.chars().next().is_some_and(char::is_uppercase)
+                    && word.chars().count() <= 14
+                    && word
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || c == '&' || c == '\''))
+        })
+}
+
+/// A section label: one or two capitalised words, no punctuation.
+fn is_label(line: &str) -> bool {
+    let w = words(line);
+    (1..=2).contains(&w.len())
+        && w.iter().all(|word| {
+            word.chars().next().is_some_and(char::is_uppercase)
+                && word.chars().all(char::is_alphabetic)
+        })
+}
+
+/// A date line, maybe after a section label: "Sport 24 September 2004", and
+/// "SportFriday 10 Dec 2004" where the label and the date were apart only by a line break.
+fn is_labelled_date(line: &str) -> bool {
+    if is_date_line(line) {
+        return true;
+    }
+    let w = words(line);
+    (1..=2).any(|k| k < w.len() && is_label(&w[..k].join(" ")) && is_date_line(&w[k..].join(" ")))
+}
+
+const MONTHS: &[&str] = &[
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+const DATE_WORDS: &[&str] = &[
+    "mon",
+    "tue",
+    "wed",
+    "thu",
+    "fri",
+    "sat",
+    "sun",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "gmt",
+    "utc",
+    "bst",
+    "est",
+    "edt",
+    "pst",
+    "pdt",
+    "cet",
+    "cest",
+    "am",
+    "pm",
+    "a.m.",
+    "p.m.",
+    "updated",
+    "published",
+    "posted",
+    "last",
+    "on",
+    "at",
+    "modified",
+    "first",
+];
+
+/// "24 September 2004", "Friday 10 Dec 2004, 14:03 GMT", "Updated: May 2, 2023": only
+/// words of a date, with a month name and a number among them, or an all-number date.
+fn is_date_line(line: &str) -> bool {
+    let w = words(line);
+    if w.is_empty() || w.len() > 10 {
+        return false;
+    }
+    let (mut month, mut number) = (false, false);
+    for word in &w {
+        let word = word
+            .trim_matches(|c: char| matches!(c, ',' | ':' | '|' | '(' | ')' | '-' | '–' | '·'))
+            .to_lowercase();
+        let bare = word.trim_end_matches('.');
+        if word.is_empty() {
+            continue;
+        }
+        if MONTHS.contains(&bare) {
+            month = true;
+        } else if word
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | '/' | '-'))
+        {
+            number = true;
+            // 2004-09-24, 24/09/2004, 24.09.2004
+            month |= word
+                .chars()
+                .filter(|c| matches!(c, '.' | '/' | '-'))
+                .count()
+                == 2;
+        } else if !(DATE_WORDS.contains(&word.as_str())
+            || DATE_WORDS.contains(&bare)
+            || word
+                .strip_suffix("th")
+                .or_else(|| word.strip_suffix("st"))
+                .or_else(|| word.strip_suffix("nd"))
+                .or_else(|| word.strip_suffix("rd"))
+                .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())))
+        {
+            return false;
+        }
+    }
+    month && number
+}
+
+/// "Image 1 of 23", "Photo 3/10", "1 of 23".
+fn is_counter(line: &str) -> bool {
+    let w = words(line);
+    let n = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    match w.as_slice() {
+        [a, of, b] => n(a) && matches!(*of, "of" | "/" | "von" | "de" | "sur") && n(b),
+        [_, a, of, b] => n(a) && matches!(*of, "of" | "/" | "von" | "de" | "sur") && n(b),
+        [_, ab] => ab.split_once('/').is_some_and(|(a, b)| n(a) && n(b)),
+        _ => false,
+    }
+}
+
+/// "Photo: Jo Bloggs/Getty Images", "(Credit: AP)": a short line that names who took a
+/// picture.
+fn is_credit(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    let lower = lower.trim_start_matches('(');
+    words(line).len() <= 15
+        && ([
+            "photo:",
+            "photograph:",
+            "photos:",
+            "image:",
+            "credit:",
+            "picture:",
+            "foto:",
+            "bild:",
+        ]
+        .iter()
+        .any(|p| lower.starts_with(p))
+            || lower.trim_end_matches(')').ends_with("getty images"))
+}
+
+fn is_ad_label(line: &str) -> bool {
+    matches!(
+        line.to_lowercase().as_str(),
+        "advertisement" | "advertising" | "anzeige" | "werbung" | "publicité" | "sponsored"
+    )
+}
