@@ -268,21 +268,10 @@ impl Walk<'_> {
                 "'{}': a date range inside brackets or joined by AND/OR cannot go to a SphinxQL engine; put it at the top level or use --from/--to",
                 self.text
             ),
-            UserInputLeaf::Range { field: None, .. } => refuse!(Syntax,
-                "a range needs a field: ranges work on dates, e.g. date:[2017-03-01 TO 2017-03-31]"
-            ),
-            UserInputLeaf::Range { field: Some(f), .. } => refuse!(Syntax,
-                "'{f}:[... TO ...]' is not supported: ranges work on dates only, e.g. date:[2017-03-01 TO 2017-03-31]"
-            ),
-            UserInputLeaf::Set { .. } => {
-                refuse!(Syntax, "'IN [...]' is not supported: join the words with OR (cocoa OR coffee)")
-            }
-            UserInputLeaf::Regex { .. } => refuse!(Syntax,
-                "regular expressions (/.../) are not supported: search for words, \"phrases\" or a prefix*"
-            ),
-            UserInputLeaf::Exists { field } => refuse!(Syntax,
-                "'{field}:*' is not supported: search for words in a field (e.g. {field}:oil), or use * alone to list every article"
-            ),
+            leaf @ (UserInputLeaf::Range { .. }
+            | UserInputLeaf::Set { .. }
+            | UserInputLeaf::Regex { .. }
+            | UserInputLeaf::Exists { .. }) => Err(super::syntax::unsupported(&leaf)),
         }
     }
 

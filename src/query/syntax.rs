@@ -153,6 +153,29 @@ fn is_date_leaf(ast: &UserInputAst) -> bool {
     }
 }
 
+/// The refusal for a leaf no search takes (the same for every engine): a range on no field or
+/// on a field other than the date, `IN [...]`, a regular expression, `field:*`.
+pub(super) fn unsupported(leaf: &UserInputLeaf) -> QueryError {
+    QueryError::Syntax(match leaf {
+        UserInputLeaf::Range { field: Some(f), .. } => format!(
+            "'{f}:[... TO ...]' is not supported: ranges work on dates only, e.g. date:[2017-03-01 TO 2017-03-31]"
+        ),
+        UserInputLeaf::Range { field: None, .. } => {
+            "a range needs a field: ranges work on dates, e.g. date:[2017-03-01 TO 2017-03-31]".to_string()
+        }
+        UserInputLeaf::Set { .. } => {
+            "'IN [...]' is not supported: join the words with OR (cocoa OR coffee)".to_string()
+        }
+        UserInputLeaf::Regex { .. } => {
+            "regular expressions (/.../) are not supported: search for words, \"phrases\" or a prefix*".to_string()
+        }
+        UserInputLeaf::Exists { field } => format!(
+            "'{field}:*' is not supported: search for words in a field (e.g. {field}:oil), or use * alone to list every article"
+        ),
+        UserInputLeaf::Literal(_) | UserInputLeaf::All => "this part cannot be searched".to_string(),
+    })
+}
+
 impl Syntax<'_> {
     pub(super) fn build(&self, text: &str) -> Result<Box<dyn Query>> {
         let ast = tantivy::query_grammar::parse_query(text).map_err(|_| {
@@ -243,21 +266,10 @@ impl Syntax<'_> {
                 let span = self.date_range(&lower, &upper)?;
                 Ok(Some(zero(date_filter(self.fields, span))))
             }
-            UserInputLeaf::Range { field: None, .. } => refuse!(Syntax,
-                "a range needs a field: ranges work on dates, e.g. date:[2017-03-01 TO 2017-03-31]"
-            ),
-            UserInputLeaf::Range { field: Some(f), .. } => refuse!(Syntax,
-                "'{f}:[... TO ...]' is not supported: ranges work on dates only, e.g. date:[2017-03-01 TO 2017-03-31]"
-            ),
-            UserInputLeaf::Set { .. } => {
-                refuse!(Syntax, "'IN [...]' is not supported: join the words with OR (cocoa OR coffee)")
-            }
-            UserInputLeaf::Regex { .. } => refuse!(Syntax,
-                "regular expressions (/.../) are not supported: search for words, \"phrases\" or a prefix*"
-            ),
-            UserInputLeaf::Exists { field } => refuse!(Syntax,
-                "'{field}:*' is not supported: search for words in a field (e.g. {field}:oil), or use * alone to list every article"
-            ),
+            leaf @ (UserInputLeaf::Range { .. }
+            | UserInputLeaf::Set { .. }
+            | UserInputLeaf::Regex { .. }
+            | UserInputLeaf::Exists { .. }) => Err(unsupported(&leaf)),
             UserInputLeaf::Literal(l)
                 if l.delimiter == Delimiter::None && l.phrase.contains(['*', '~']) =>
             {

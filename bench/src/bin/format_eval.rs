@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use dateline::article::{self, FileParse};
 use dateline::snippet::html_escape as esc;
+use dateline_bench::MONTHS;
 
 const PER_TEMPLATE: usize = 45;
 
@@ -73,20 +74,6 @@ impl Story {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 const WEEKDAYS: [&str; 7] = [
     "Monday",
     "Tuesday",
