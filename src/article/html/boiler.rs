@@ -210,32 +210,6 @@ fn is_labelled_date(line: &str) -> bool {
     (1..=2).any(|k| k < w.len() && is_label(&w[..k].join(" ")) && is_date_line(&w[k..].join(" ")))
 }
 
-const MONTHS: &[&str] = &[
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "may",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "january",
-    "february",
-    "march",
-    "april",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
 const DATE_WORDS: &[&str] = &[
     "mon",
     "tue",
@@ -290,7 +264,7 @@ fn is_date_line(line: &str) -> bool {
         if word.is_empty() {
             continue;
         }
-        if MONTHS.contains(&bare) {
+        if crate::article::date::month(bare).is_some() {
             month = true;
         } else if word
             .chars()
