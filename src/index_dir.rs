@@ -10,6 +10,7 @@ use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use tantivy::directory::error::LockError;
 use tantivy::directory::{Directory, DirectoryLock, MmapDirectory, INDEX_WRITER_LOCK, META_LOCK};
+use tantivy::index::SegmentComponent;
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{Index, IndexSettings, TantivyError};
 
@@ -69,6 +70,36 @@ fn has_meta(path: &Path) -> bool {
 /// True when `path` holds a tantivy index (of any schema).
 pub fn exists(path: &Path) -> bool {
     has_meta(path)
+}
+
+/// True when `path` holds an index whose last commit is whole: its metadata opens and every
+/// file of every segment it lists is there. A folder being removed under a running update
+/// fails this while its `meta.json` is still in place.
+pub fn whole(path: &Path) -> bool {
+    Index::open_in_dir(path)
+        .and_then(|index| index.searchable_segment_metas())
+        .is_ok_and(|segments| files_there(path, &segments))
+}
+
+/// Whether every file of `segments` is in the folder `path`.
+fn files_there(path: &Path, segments: &[tantivy::SegmentMeta]) -> bool {
+    // The components every segment has; its deletes file only where it has deletes.
+    let always = [
+        SegmentComponent::Postings,
+        SegmentComponent::Positions,
+        SegmentComponent::Terms,
+        SegmentComponent::Store,
+        SegmentComponent::FastFields,
+        SegmentComponent::FieldNorms,
+    ];
+    segments.iter().all(|s| {
+        let deletes = s.delete_opstamp().map(|_| SegmentComponent::Delete);
+        always
+            .iter()
+            .cloned()
+            .chain(deletes)
+            .all(|c| path.join(s.relative_path(c)).exists())
+    })
 }
 
 /// The folders an index at `path` remembers and their collections, read straight from its
@@ -162,6 +193,14 @@ fn open_with_metas(path: &Path) -> Result<(OpenIndex, tantivy::IndexMeta)> {
         );
     }
     let metas = index.load_metas().context("reading index metadata")?;
+    if !files_there(path, &metas.segments) {
+        bail!(
+            "{} is damaged: files of its last commit are missing (removed by another \
+             program?); {}",
+            path.display(),
+            rebuild_hint(path)
+        );
+    }
     let meta = match metas.payload.as_deref() {
         Some(p) => serde_json::from_str::<Meta>(p).ok(),
         // A new index whose first commit has not happened yet.

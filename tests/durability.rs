@@ -611,7 +611,12 @@ fn an_index_removed_under_watch_ends_it_in_one_clear_line() {
         assert!(Instant::now() < deadline, "the watcher never committed");
         std::thread::sleep(Duration::from_millis(20));
     }
-    std::fs::remove_dir_all(a.index()).unwrap();
+    // The watcher can commit while the folder is being removed, which then is not empty:
+    // remove again what it wrote.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while let Err(e) = std::fs::remove_dir_all(a.index()) {
+        assert!(Instant::now() < deadline, "cannot remove the index: {e}");
+    }
     let deadline = Instant::now() + Duration::from_secs(30);
     let mut child = child;
     let status = loop {
@@ -628,6 +633,71 @@ fn an_index_removed_under_watch_ends_it_in_one_clear_line() {
     let mut err = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
     assert_one_clear_line(&err, "was removed while dateline was updating it");
+}
+
+#[test]
+fn an_index_losing_its_files_under_watch_ends_it_in_one_clear_line() {
+    // Removing a folder takes its files one by one: the watcher can fail on a missing
+    // segment while meta.json is still there, and must say so as when the folder is gone.
+    let a = Archive::new();
+    many_articles(&a, 3, 0);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dateline"))
+        .current_dir(a.root())
+        .args(["index", "--json", "--watch", "--interval", "0.2", "--index"])
+        .arg(a.index())
+        .arg(a.articles())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while committed_at(&a.index()).is_none_or(|d| d < 3) {
+        assert!(Instant::now() < deadline, "the watcher never committed");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    for entry in std::fs::read_dir(a.index()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.is_file() && name != "meta.json" && !name.starts_with('.') {
+            std::fs::remove_file(&path).unwrap();
+        }
+    }
+    many_articles(&a, 1, 3);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("the watcher kept running without its index's files");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(!status.success());
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert_one_clear_line(&err, "was removed while dateline was updating it");
+}
+
+#[test]
+fn an_index_missing_files_of_its_commit_says_to_rebuild_it_and_the_rebuild_works() {
+    let a = Archive::new();
+    many_articles(&a, 3, 0);
+    a.index_stdout(&[]);
+    for entry in std::fs::read_dir(a.index()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "term") {
+            std::fs::remove_file(&path).unwrap();
+        }
+    }
+    let out = a.run(&["search", "markets"]).code(2).get_output().clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_one_clear_line(&err, "is damaged: files of its last commit are missing");
+    assert!(err.contains("dateline index --rebuild"), "{err}");
+    a.run(&["index", "--rebuild"]).success();
+    let found = a.search("markets", &[]);
+    assert_eq!(found["total_hits"], 3, "{found}");
 }
 
 #[test]

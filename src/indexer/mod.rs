@@ -282,7 +282,9 @@ impl Indexer {
         }
         let passed = self.pass_over_folders(stop, progress);
         match passed {
-            Err(_) if !index_dir::exists(&self.open.path) => Err(removed()),
+            // Removing a folder takes its files one by one: a pass can fail on a missing
+            // segment while `meta.json` is still there.
+            Err(_) if !index_dir::whole(&self.open.path) => Err(removed()),
             Err(e) => {
                 self.clean_up_failed();
                 Err(e)
