@@ -656,7 +656,76 @@ fn title(
             return Some(h1);
         }
     }
-    Some(strip_site(&headline, site, url))
+    Some(shown_part(doc, &headline, site, url).unwrap_or_else(|| strip_site(&headline, site, url)))
+}
+
+/// Elements a page sets its headline in when it has no `h1`: another heading, bold or large
+/// type, or an element whose class or id names a headline or title.
+const HEADLINE_LIKE: &str = "h1, h2, h3, h4, h5, h6, b, strong, big, font, [class*=head], \
+     [class*=title], [id*=head], [id*=title]";
+
+/// Headline-like elements looked at, at most.
+const MAX_HEADLINE_LIKE: usize = 400;
+
+/// The part of a title made of segments (`Site | Section | Headline`, `Site - Headline -
+/// Day`) that the page shows as a headline: the longest run of whole segments that is the
+/// text of a [`HEADLINE_LIKE`] element outside links, if it is no shorter than any one
+/// segment (so a section label is not taken for a headline the page does not show) and is
+/// not the site's name (`site`, or its web address's).
+fn shown_part(
+    doc: &Document,
+    title: &str,
+    site: Option<&str>,
+    url: Option<&str>,
+) -> Option<String> {
+    let is_site = |run: &str| is_site_name(run, site, url);
+    let mut cuts: Vec<(usize, usize)> = SEPARATORS
+        .iter()
+        .flat_map(|sep| title.match_indices(sep).map(|(at, s)| (at, at + s.len())))
+        .collect();
+    if cuts.is_empty() {
+        return None;
+    }
+    cuts.sort_unstable();
+    // Segment bounds: each starts after a cut (or at 0) and ends at a later cut (or the end).
+    let starts: Vec<usize> = std::iter::once(0).chain(cuts.iter().map(|c| c.1)).collect();
+    let ends: Vec<usize> = cuts.iter().map(|c| c.0).chain([title.len()]).collect();
+    let longest_segment = starts
+        .iter()
+        .zip(&ends)
+        .filter_map(|(&a, &b)| title.get(a..b))
+        .filter(|s| !is_site(s))
+        .map(|s| s.trim().chars().count())
+        .max()
+        .unwrap_or(0);
+    let shown: std::collections::HashSet<String> = doc
+        .select(HEADLINE_LIKE)
+        .iter()
+        .take(MAX_HEADLINE_LIKE)
+        .filter(|e| !e.is("a *, a"))
+        .map(|e| e.text())
+        .filter(|t| t.len() <= 2 * title.len())
+        .map(|t| one_line(&t).to_lowercase())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut best: Option<&str> = None;
+    for (i, &a) in starts.iter().enumerate() {
+        for &b in &ends[i..] {
+            let Some(run) = title.get(a..b).map(str::trim) else {
+                continue;
+            };
+            let longer = best.is_none_or(|best| run.chars().count() > best.chars().count());
+            if longer
+                && run.len() < title.len()
+                && run.chars().count() >= longest_segment
+                && shown.contains(&run.to_lowercase())
+                && !is_site(run)
+            {
+                best = Some(run);
+            }
+        }
+    }
+    best.map(str::to_string)
 }
 
 fn first_h1(doc: &Document) -> Option<String> {
@@ -674,6 +743,28 @@ fn first_h1(doc: &Document) -> Option<String> {
 /// `headline` without a trailing ` | Site Name` (or ` - Site Name` where the name is the
 /// site's, or its web address's).
 fn strip_site(headline: &str, site: Option<&str>, url: Option<&str>) -> String {
+    let Some((at, sep)) = SEPARATORS
+        .iter()
+        .filter_map(|sep| headline.rfind(sep).map(|at| (at, *sep)))
+        .max_by_key(|(at, _)| *at)
+    else {
+        return headline.to_string();
+    };
+    let (head, tail) = (&headline[..at], &headline[at + sep.len()..]);
+    let is_site = is_site_name(tail, site, url);
+    let short_pipe = sep == " | "
+        && tail.split_whitespace().count() <= 4
+        && head.split_whitespace().count() >= 2;
+    if !head.trim().is_empty() && (is_site || short_pipe) {
+        strip_site(head.trim(), site, url)
+    } else {
+        headline.to_string()
+    }
+}
+
+/// Whether `part` of a title is the site's name: `site`, or the host of `url` (letters and
+/// digits compared, without case).
+fn is_site_name(part: &str, site: Option<&str>, url: Option<&str>) -> bool {
     let squash = |s: &str| -> String {
         s.chars()
             .filter(|c| c.is_alphanumeric())
@@ -685,25 +776,8 @@ fn strip_site(headline: &str, site: Option<&str>, url: Option<&str>) -> String {
         .and_then(|rest| rest.split('/').next())
         .map(squash)
         .unwrap_or_default();
-    let Some((at, sep)) = SEPARATORS
-        .iter()
-        .filter_map(|sep| headline.rfind(sep).map(|at| (at, *sep)))
-        .max_by_key(|(at, _)| *at)
-    else {
-        return headline.to_string();
-    };
-    let (head, tail) = (&headline[..at], &headline[at + sep.len()..]);
-    let tail_squashed = squash(tail);
-    let is_site = site.is_some_and(|s| squash(s) == tail_squashed)
-        || (tail_squashed.len() >= 4 && host.contains(&tail_squashed));
-    let short_pipe = sep == " | "
-        && tail.split_whitespace().count() <= 4
-        && head.split_whitespace().count() >= 2;
-    if !head.trim().is_empty() && (is_site || short_pipe) {
-        strip_site(head.trim(), site, url)
-    } else {
-        headline.to_string()
-    }
+    let part = squash(part);
+    site.is_some_and(|s| squash(s) == part) || (part.len() >= 4 && host.contains(&part))
 }
 
 #[cfg(test)]

@@ -199,6 +199,36 @@ fn titles_lose_the_site_name_and_prefer_a_matching_h1() {
     assert_eq!(a.title, "Fares rise 10 percent in April, and more");
 }
 
+/// A page without metadata or `h1`: `title` in its `<title>`, `shown` above `paragraphs()`.
+fn old_page(title: &str, shown: &str) -> Article {
+    let html = format!(
+        "<html><head><title>{title}</title></head><body><table><tr><td>\
+         <a href=/>Home</a> <a href=/business>Business</a></td><td>{shown}{}</td></tr>\
+         </table></body></html>",
+        paragraphs()
+    );
+    let parse = parse(html.as_bytes(), None);
+    assert_eq!(parse.records.len(), 1, "{:?}", parse.problems);
+    parse.records[0].article.clone()
+}
+
+#[test]
+fn a_title_of_segments_gives_the_one_the_page_shows_as_its_headline() {
+    let shown = "<font size=4><b>Bridge to close for a year</b></font><br>";
+    let a = old_page("NEWS | Business | Bridge to close for a year", shown);
+    assert_eq!(a.title, "Bridge to close for a year");
+    // Segments of the headline itself, and a day after it.
+    let shown = "<h2 class=headline>Lords wrong on bridge - mayor</h2>";
+    let a = old_page(
+        "Site.com - Lords wrong on bridge - mayor - Mar. 2, 2003",
+        shown,
+    );
+    assert_eq!(a.title, "Lords wrong on bridge - mayor");
+    // A section label shown in bold is no headline.
+    let a = old_page("The Town Paper | Business", "<b>Business</b>");
+    assert_ne!(a.title, "Business");
+}
+
 #[test]
 fn pages_without_article_text_are_skipped_with_a_reason() {
     let links: String = (0..60)
