@@ -145,7 +145,70 @@ fn authors(doc: &Document, from_ld: Vec<String>, tags: &MetaTags) -> Vec<String>
     if authors.is_empty() {
         authors = visible_byline(doc);
     }
+    if authors.is_empty() {
+        authors = shown_lines(doc, &["by"], MAX_BYLINE_CHARS)
+            .into_iter()
+            .map(|line| names(vec![line]))
+            .find(|found| !found.is_empty())
+            .unwrap_or_default();
+    }
     authors
+}
+
+/// The longest byline read, in characters.
+const MAX_BYLINE_CHARS: usize = 120;
+
+/// Text nodes looked at for [`shown_lines`], at most, and lines kept.
+const MAX_TEXT_NODES: usize = 20_000;
+const MAX_SHOWN_LINES: usize = 8;
+
+/// Lines the page shows that start with one of the words `starts` (lower case): the text
+/// of the element holding a text node that starts so (or of its parent, when the element
+/// holds only that word, as in `<b>By</b> <a>Jo Bloggs</a>`), at most `max` characters, in
+/// page order. Old pages set a byline or a date line in plain `<font>` or `<b>` elements,
+/// with no class to find it by.
+fn shown_lines(doc: &Document, starts: &[&str], max: usize) -> Vec<String> {
+    let Some(body) = doc.select("body").nodes().first().cloned() else {
+        return Vec::new();
+    };
+    let mut lines = Vec::new();
+    for node in body
+        .descendants_it()
+        .filter(|n| n.is_text())
+        .take(MAX_TEXT_NODES)
+    {
+        let text = node.text();
+        let text = text.trim_start();
+        let lower: String = text.chars().take(24).flat_map(char::to_lowercase).collect();
+        let starts_so = starts.iter().any(|w| {
+            lower
+                .strip_prefix(w)
+                .is_some_and(|rest| rest.is_empty() || !rest.starts_with(char::is_alphanumeric))
+        });
+        if !starts_so {
+            continue;
+        }
+        let Some(mut element) = node.parent() else {
+            continue;
+        };
+        if element.is("script, style, noscript, template, a") {
+            continue;
+        }
+        let mut line = one_line(&element.text());
+        if line.split_whitespace().count() <= 1 {
+            if let Some(parent) = element.parent().filter(|p| p.is_element()) {
+                element = parent;
+                line = one_line(&element.text());
+            }
+        }
+        if !line.is_empty() && line.chars().count() <= max {
+            lines.push(line);
+            if lines.len() >= MAX_SHOWN_LINES {
+                break;
+            }
+        }
+    }
+    lines
 }
 
 /// The page's date of publication, from every place it states one, in order of trust
@@ -187,6 +250,11 @@ fn published(
     );
     if !stated.iter().any(|s| s.date.has_time) {
         stated.extend(visible_dates(doc));
+        stated.extend(
+            shown_lines(doc, &DATE_LABELS, MAX_DATE_LINE_CHARS)
+                .iter()
+                .filter_map(|line| stated_at(Place::Dateline, dates::from_text(line))),
+        );
     }
     if stated.is_empty() {
         stated.extend(url.and_then(dates::from_url).map(|date| Stated {
@@ -197,6 +265,20 @@ fn published(
     }
     dates::choose(&stated)
 }
+
+/// Words that open a line giving the article's date (`Last Updated: Sunday, 1 August, 2004,
+/// 08:54 GMT`), lower case.
+const DATE_LABELS: [&str; 6] = [
+    "last updated",
+    "updated",
+    "published",
+    "first published",
+    "posted",
+    "last modified",
+];
+
+/// The longest date line read, in characters (as [`dates::from_text`] reads).
+const MAX_DATE_LINE_CHARS: usize = 160;
 
 /// Dates kept from one place of a page, at most: the first few are the article's.
 const MAX_DATES: usize = 8;

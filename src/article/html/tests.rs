@@ -230,6 +230,37 @@ fn a_title_of_segments_gives_the_one_the_page_shows_as_its_headline() {
 }
 
 #[test]
+fn a_by_line_the_page_shows_names_the_authors() {
+    let shown = "<font size=2><b>By Jane Doe and Jo Bloggs, Business Correspondent</b></font>";
+    let a = old_page("Bridge to close", shown);
+    assert_eq!(a.authors, ["Jane Doe", "Jo Bloggs"]);
+    let a = old_page(
+        "Bridge to close",
+        "<div><b>By</b> <a href=/jo>Jo Bloggs</a></div>",
+    );
+    assert_eq!(a.authors, ["Jo Bloggs"]);
+    let a = old_page(
+        "Bridge to close",
+        "<b>By the end of the year, it will close</b>",
+    );
+    assert!(a.authors.is_empty(), "{:?}", a.authors);
+}
+
+#[test]
+fn a_labelled_date_line_the_page_shows_dates_the_article() {
+    let shown = "<font size=1>Last Updated: Sunday, 1 August, 2004, 08:54 GMT</font>";
+    let a = old_page("Bridge to close", shown);
+    let date = a.date.expect("a date");
+    assert_eq!(date.datetime.to_string(), "2004-08-01 08:54:00");
+    assert!(date.has_time);
+    let a = old_page(
+        "Bridge to close",
+        "<font size=1>Sunday, 1 August, 2004</font>",
+    );
+    assert!(a.date.is_none(), "an unlabelled date may be any day's");
+}
+
+#[test]
 fn pages_without_article_text_are_skipped_with_a_reason() {
     let links: String = (0..60)
         .map(|i| {
