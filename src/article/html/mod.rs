@@ -96,9 +96,10 @@ fn page(html: &str, url: Option<&str>) -> Result<Article, String> {
              are removed (an index, login or error page?)"
         ));
     }
-    let body = extract::drop_leading_byline(&body);
+    let title = meta.title.unwrap_or_default();
+    let body = without_leading_metadata(&body, &title);
     Ok(Article {
-        title: meta.title.unwrap_or_default(),
+        title,
         authors: meta.authors,
         date: meta.date.or_else(|| url.and_then(super::dates::from_url)),
         body,
@@ -107,6 +108,44 @@ fn page(html: &str, url: Option<&str>) -> Result<Article, String> {
         source: None,
         publication: meta.source,
     })
+}
+
+/// Lines above the first paragraph looked at for a headline, byline or date, at most.
+const MAX_LEADING_METADATA: usize = 4;
+
+/// `body` without the lines above its first paragraph that restate the article's headline
+/// (`title`), its byline or its date, in any order: readability keeps a headline it did not
+/// know for one (an `h1` or bold line whose text differs from the `<title>`), and the
+/// byline and date lines when they sit in the article's block.
+fn without_leading_metadata(body: &str, title: &str) -> String {
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut body = body.to_string();
+    // Once: a story can open by repeating its headline under the byline (a wire story's
+    // first line), and that line is the story's.
+    let mut headline_seen = false;
+    for _ in 0..MAX_LEADING_METADATA {
+        let first = body.lines().next().unwrap_or_default();
+        let is_title = !headline_seen
+            && !title.is_empty()
+            && first.len() < body.len()
+            && first.trim().to_lowercase() == title.to_lowercase();
+        let next = if is_title {
+            headline_seen = true;
+            body[first.len()..].trim_start().to_string()
+        } else {
+            let dropped = extract::drop_leading_byline(&body);
+            if dropped.len() < body.len() {
+                dropped
+            } else {
+                boiler::drop_lines(&body)
+            }
+        };
+        if next.len() >= body.len() || next.is_empty() {
+            break;
+        }
+        body = next;
+    }
+    body
 }
 
 /// A date as a page or a crawl writes it (ISO 8601 with or without an offset, RFC 2822,

@@ -261,6 +261,37 @@ fn a_labelled_date_line_the_page_shows_dates_the_article() {
 }
 
 #[test]
+fn the_body_does_not_start_with_the_headline_byline_or_date_line() {
+    // A short story is read from its `article`, headline and byline included; a wire story
+    // can repeat its headline as its first line, which is the story's.
+    for (headline, story) in [
+        (
+            "&lt;TRIDEL INC&gt; YEAR NET",
+            "TORONTO, March 18 - Shr 1.05 dlrs vs 51 cts",
+        ),
+        ("LME COPPER AFT 2ND RING", "LME COPPER AFT 2ND RING"),
+    ] {
+        let html = format!(
+            "<html><head><title>{headline} | Example News</title>\
+             <meta property=\"og:title\" content=\"{headline}\"></head><body><main><article>\
+             <div class=section-label>Business</div><div class=date>7 April 1987</div>\
+             <h1>{headline}</h1><p class=byline>By Anna Schmidt, Staff Writer</p>\
+             <div class=article-body><p>{story}</p><p>Net 8,500,000 vs 4,100,000</p></div>\
+             </article></main></body></html>"
+        );
+        let parse = parse(html.as_bytes(), None);
+        let body = &parse.records[0].article.body;
+        let story = story.replace("&lt;", "<").replace("&gt;", ">");
+        assert_eq!(*body, format!("{story}\n\nNet 8,500,000 vs 4,100,000"));
+    }
+    let shown = "<font size=1>Last Updated: Sunday, 1 August, 2004, 08:54 GMT</font><br>\
+                 <font size=4><b>Bridge to close for a year</b></font><br>\
+                 <font size=2><b>By Jane Doe, Business Correspondent</b></font><br>";
+    let a = old_page("NEWS | Business | Bridge to close for a year", shown);
+    assert!(a.body.starts_with("Paragraph 1"), "{}", a.body);
+}
+
+#[test]
 fn pages_without_article_text_are_skipped_with_a_reason() {
     let links: String = (0..60)
         .map(|i| {
