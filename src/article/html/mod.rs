@@ -120,21 +120,29 @@ const MAX_LEADING_METADATA: usize = 4;
 fn without_leading_metadata(body: &str, title: &str) -> String {
     let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut body = body.to_string();
-    // Once: a story can open by repeating its headline under the byline (a wire story's
-    // first line), and that line is the story's.
-    let mut headline_seen = false;
+    // Once, above the byline, and only with a byline or date line after it: a story can
+    // open by repeating its headline (a wire story's first line), and that line is the
+    // story's.
+    let (mut headline_seen, mut byline_seen) = (false, false);
+    let is_metadata = |text: &str| {
+        extract::drop_leading_byline(text).len() < text.len()
+            || boiler::drop_lines(text).len() < text.len()
+    };
     for _ in 0..MAX_LEADING_METADATA {
         let first = body.lines().next().unwrap_or_default();
         let is_title = !headline_seen
+            && !byline_seen
             && !title.is_empty()
             && first.len() < body.len()
-            && first.trim().to_lowercase() == title.to_lowercase();
+            && first.trim().to_lowercase() == title.to_lowercase()
+            && is_metadata(body[first.len()..].trim_start());
         let next = if is_title {
             headline_seen = true;
             body[first.len()..].trim_start().to_string()
         } else {
             let dropped = extract::drop_leading_byline(&body);
             if dropped.len() < body.len() {
+                byline_seen = true;
                 dropped
             } else {
                 boiler::drop_lines(&body)

@@ -284,6 +284,19 @@ fn the_body_does_not_start_with_the_headline_byline_or_date_line() {
         let story = story.replace("&lt;", "<").replace("&gt;", ">");
         assert_eq!(*body, format!("{story}\n\nNet 8,500,000 vs 4,100,000"));
     }
+    // Without a byline or date line after it, the headline repeated is the story's first
+    // line.
+    let html = format!(
+        "<html><head><title>NY COMEX ALUMINUM OPG</title></head><body><main><article>\
+         <h1>NY COMEX ALUMINUM OPG</h1><p class=byline>By Anna Schmidt, Staff Writer</p>\
+         <div><p>NY COMEX ALUMINUM OPG</p>{}</div></article></main></body></html>",
+        paragraphs()
+    );
+    let body = &parse(html.as_bytes(), None).records[0].article.body;
+    assert!(
+        body.starts_with("NY COMEX ALUMINUM OPG\n\nParagraph 1"),
+        "{body}"
+    );
     let shown = "<font size=1>Last Updated: Sunday, 1 August, 2004, 08:54 GMT</font><br>\
                  <font size=4><b>Bridge to close for a year</b></font><br>\
                  <font size=2><b>By Jane Doe, Business Correspondent</b></font><br>";
