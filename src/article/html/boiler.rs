@@ -72,6 +72,7 @@ const MIN_TEASER_LINK_SHARE: f64 = 0.6;
 /// names furniture.
 pub(super) fn strip(doc: &Document) {
     doc.select("nav, aside, footer").remove();
+    strip_menus(doc);
     for block in doc.select("p, li, h2, h3, h4, h5, h6").iter() {
         let all = letters(&block.text());
         if all == 0 || all > MAX_TEASER_LETTERS {
@@ -94,6 +95,39 @@ pub(super) fn strip(doc: &Document) {
         let own = unlinked_letters(&Selection::from(node));
         if own as f64 <= MAX_FURNITURE_SHARE * total as f64 {
             node.remove_from_parent();
+        }
+    }
+}
+
+/// A block holding at least this many links, nearly all of at most [`MAX_MENU_ITEM_WORDS`]
+/// words, and little text outside them, is a menu.
+const MIN_MENU_LINKS: usize = 5;
+const MAX_MENU_ITEM_WORDS: usize = 3;
+
+/// The share of a menu's letters outside its links, at most (separators, a "Sections"
+/// heading).
+const MAX_MENU_OWN_SHARE: f64 = 0.2;
+
+/// Removes menus that are not marked as navigation: a table cell, `div` or `font` of short
+/// links (`Home`, `UK`, `World`, `Business` ...) with next to no text of its own, as old
+/// table-layout pages set their section menu beside the story.
+fn strip_menus(doc: &Document) {
+    let blocks = doc.select("td, th, div, font, span, center, p, dd");
+    for block in blocks.iter() {
+        let links = block.select("a");
+        if links.length() < MIN_MENU_LINKS {
+            continue;
+        }
+        let (mut short, mut linked) = (0, 0);
+        for link in links.iter() {
+            let text = link.text();
+            linked += letters(&text);
+            short += usize::from(text.split_whitespace().count() <= MAX_MENU_ITEM_WORDS);
+        }
+        let all = letters(&block.text());
+        let own = all.saturating_sub(linked);
+        if 10 * short >= 9 * links.length() && (own as f64) <= MAX_MENU_OWN_SHARE * all as f64 {
+            block.remove();
         }
     }
 }

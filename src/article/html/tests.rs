@@ -414,6 +414,34 @@ fn a_table_layout_page_loses_its_menu_section_label_and_date_line() {
 }
 
 #[test]
+fn a_table_cell_of_short_links_is_a_menu_not_the_story() {
+    let menu: String = [
+        "Home", "News", "UK", "World", "Business", "Politics", "Tech",
+    ]
+    .iter()
+    .map(|s| format!("<a href=/{s}>{s}</a><br>"))
+    .collect();
+    let html = format!(
+        "<html><head><title>Bridge to close</title></head><body><table><tr>\
+         <td width=110><font size=1>{menu}</font></td><td><font size=2>{}</font></td>\
+         </tr></table></body></html>",
+        paragraphs()
+    );
+    let body = &parse(html.as_bytes(), None).records[0].article.body;
+    assert!(body.starts_with("Paragraph 1"), "{body}");
+    // Links in the story's own text are not a menu.
+    let linked = "<p>The <a href=/a>council</a> met the <a href=/b>mayor</a>, the \
+                  <a href=/c>police</a>, the <a href=/d>fire service</a> and the \
+                  <a href=/e>library board</a> on Tuesday evening to talk about the budget.</p>";
+    let html = format!(
+        "<html><head><title>Bridge</title></head><body><div>{linked}{}</div></body></html>",
+        paragraphs()
+    );
+    let body = &parse(html.as_bytes(), None).records[0].article.body;
+    assert!(body.starts_with("The council met the mayor"), "{body}");
+}
+
+#[test]
 fn encodings_bom_utf8_transport_meta_then_windows_1252() {
     let latin1 = b"<p>caf\xe9</p>";
     assert_eq!(decode(latin1, None).0, "<p>café</p>");
