@@ -124,10 +124,8 @@ fn without_leading_metadata(body: &str, title: &str) -> String {
     // open by repeating its headline (a wire story's first line), and that line is the
     // story's.
     let (mut headline_seen, mut byline_seen) = (false, false);
-    let is_metadata = |text: &str| {
-        extract::drop_leading_byline(text).len() < text.len()
-            || boiler::drop_lines(text).len() < text.len()
-    };
+    let is_metadata =
+        |text: &str| without_byline(text).is_some() || boiler::drop_lines(text).len() < text.len();
     for _ in 0..MAX_LEADING_METADATA {
         let first = body.lines().next().unwrap_or_default();
         let is_title = !headline_seen
@@ -140,12 +138,12 @@ fn without_leading_metadata(body: &str, title: &str) -> String {
             headline_seen = true;
             body[first.len()..].trim_start().to_string()
         } else {
-            let dropped = extract::drop_leading_byline(&body);
-            if dropped.len() < body.len() {
-                byline_seen = true;
-                dropped
-            } else {
-                boiler::drop_lines(&body)
+            match without_byline(&body) {
+                Some(rest) => {
+                    byline_seen = true;
+                    rest
+                }
+                None => boiler::drop_lines(&body),
             }
         };
         if next.len() >= body.len() || next.is_empty() {
@@ -154,6 +152,22 @@ fn without_leading_metadata(body: &str, title: &str) -> String {
         body = next;
     }
     body
+}
+
+/// The longest byline line dropped from the top of a body, in characters.
+const MAX_BYLINE_LINE: usize = 160;
+
+/// `text` without its first line when that is a byline: a short `By` line, or one that
+/// byline.rs reads as naming people (`By Jo Bloggs and Jane Doe, Business Correspondent`).
+fn without_byline(text: &str) -> Option<String> {
+    let dropped = extract::drop_leading_byline(text);
+    if dropped.len() < text.len() {
+        return Some(dropped);
+    }
+    let first = text.lines().next().unwrap_or_default();
+    let names_people = first.chars().count() <= MAX_BYLINE_LINE
+        && super::byline::parse_byline(first).is_some_and(|authors| !authors.is_empty());
+    (names_people && first.len() < text.len()).then(|| text[first.len()..].trim_start().to_string())
 }
 
 /// A date as a page or a crawl writes it (ISO 8601 with or without an offset, RFC 2822,

@@ -302,6 +302,10 @@ fn the_body_does_not_start_with_the_headline_byline_or_date_line() {
                  <font size=2><b>By Jane Doe, Business Correspondent</b></font><br>";
     let a = old_page("NEWS | Business | Bridge to close for a year", shown);
     assert!(a.body.starts_with("Paragraph 1"), "{}", a.body);
+    // A byline of two names and a role is longer than a short "By" line.
+    let shown = shown.replace("Jane Doe", "Pieter van der Berg and Jane Doe");
+    let a = old_page("NEWS | Business | Bridge to close for a year", &shown);
+    assert!(a.body.starts_with("Paragraph 1"), "{}", a.body);
 }
 
 #[test]
