@@ -72,6 +72,7 @@ const MIN_TEASER_LINK_SHARE: f64 = 0.6;
 /// names furniture.
 pub(super) fn strip(doc: &Document) {
     doc.select("nav, aside, footer").remove();
+    unwrap_fonts(doc);
     strip_menus(doc);
     for block in doc.select("p, li, h2, h3, h4, h5, h6").iter() {
         let all = letters(&block.text());
@@ -96,6 +97,16 @@ pub(super) fn strip(doc: &Document) {
         if own as f64 <= MAX_FURNITURE_SHARE * total as f64 {
             node.remove_from_parent();
         }
+    }
+}
+
+/// Replaces each `<font>` with its children. It only styles text, but an old page wraps a
+/// story's paragraphs in one (`<font size=2><p>...<p>...</font>`), and the parser, mending
+/// the nesting, moves the last paragraph out of it: readability then takes the `font` for
+/// the story and leaves that paragraph behind.
+fn unwrap_fonts(doc: &Document) {
+    if let Some(body) = doc.select("body").nodes().first() {
+        body.strip_elements(&["font"]);
     }
 }
 
