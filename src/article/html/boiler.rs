@@ -4,7 +4,9 @@
 //! article's (photo counters and credits, "Advertisement", a leading date line) dropped from
 //! its text.
 
-use dom_query::{Document, NodeRef, Selection};
+use std::collections::HashMap;
+
+use dom_query::{Document, NodeId, NodeRef, Selection};
 
 /// Class or id names (whole, or as a `-`/`_`-separated part at either end) that mark page
 /// furniture rather than article text.
@@ -123,23 +125,63 @@ const MAX_MENU_OWN_SHARE: f64 = 0.2;
 /// links (`Home`, `UK`, `World`, `Business` ...) with next to no text of its own, as old
 /// table-layout pages set their section menu beside the story.
 fn strip_menus(doc: &Document) {
-    let blocks = doc.select("td, th, div, font, span, center, p, dd");
-    for block in blocks.iter() {
-        let links = block.select("a");
-        if links.length() < MIN_MENU_LINKS {
+    /// What an element holds: links, links of few words, letters, letters inside links.
+    #[derive(Default, Clone, Copy)]
+    struct Tally {
+        links: usize,
+        short: usize,
+        letters: usize,
+        linked: usize,
+    }
+    let Some(body) = doc.select("body").nodes().first().cloned() else {
+        return;
+    };
+    // One pass, each element's tally summed from its children's (the reverse of document
+    // order meets children first): a page's nested blocks are not each read again.
+    let nodes: Vec<NodeRef> = body.descendants_it().collect();
+    let mut tallies: HashMap<NodeId, Tally> = HashMap::with_capacity(nodes.len());
+    let mut menus = Vec::new();
+    for node in nodes.iter().rev() {
+        let mut t = Tally::default();
+        if node.is_text() {
+            t.letters = letters(&node.text());
+            tallies.insert(node.id, t);
             continue;
         }
-        let (mut short, mut linked) = (0, 0);
-        for link in links.iter() {
-            let text = link.text();
-            linked += letters(&text);
-            short += usize::from(text.split_whitespace().count() <= MAX_MENU_ITEM_WORDS);
+        if !node.is_element() {
+            continue;
         }
-        let all = letters(&block.text());
-        let own = all.saturating_sub(linked);
-        if 10 * short >= 9 * links.length() && (own as f64) <= MAX_MENU_OWN_SHARE * all as f64 {
-            block.remove();
+        for child in node.children_it(false) {
+            if let Some(c) = tallies.get(&child.id) {
+                t.links += c.links;
+                t.short += c.short;
+                t.letters += c.letters;
+                t.linked += c.linked;
+            }
         }
+        let name = node.node_name();
+        match name.as_deref() {
+            Some("a") => {
+                let words = node.text().split_whitespace().count();
+                t.links = 1;
+                t.short = usize::from(words <= MAX_MENU_ITEM_WORDS);
+                t.linked = t.letters;
+            }
+            Some("td" | "th" | "div" | "font" | "span" | "center" | "p" | "dd") => {
+                let own = t.letters.saturating_sub(t.linked);
+                if t.links >= MIN_MENU_LINKS
+                    && 10 * t.short >= 9 * t.links
+                    && (own as f64) <= MAX_MENU_OWN_SHARE * t.letters as f64
+                {
+                    menus.push(*node);
+                }
+            }
+            _ => {}
+        }
+        tallies.insert(node.id, t);
+    }
+    for menu in menus {
+        menu.remove_from_parent();
     }
 }
 
