@@ -328,6 +328,11 @@ mod tests {
             from_text("Updated 19 November 2019, 10:04 GMT"),
             Some((at("2019-11-19T10:04:00"), Some(0)))
         );
+        // The label, weekday and commas of an old page's date line, its zone kept.
+        assert_eq!(
+            from_text("Last Updated: Sunday, 1 August, 2004, 08:54 GMT"),
+            Some((at("2004-08-01T08:54:00"), Some(0)))
+        );
         assert_eq!(from_text("Share this story on Twitter"), None);
         assert_eq!(from_text(&"19 Nov 2019 ".repeat(40)), None);
     }

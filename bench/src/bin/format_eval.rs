@@ -15,7 +15,8 @@
 //! the template states one), URL (when the format carries one, else none) and body (its
 //! paragraphs, whitespace collapsed) all equal what was written. The templates are split:
 //! the **dev** ones were looked at while the reader was fixed, the **held-out** ones were
-//! written once and only measured.
+//! written once and only measured. A held-out template whose failures were later studied
+//! and fixed is named in `STUDIED`, and the held-out total is given without it too.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -267,7 +268,7 @@ struct Written {
 type Template = (&'static str, bool, fn(&[Story]) -> Written);
 
 /// The templates: (name, held out, writer).
-const TEMPLATES: [Template; 10] = [
+const TEMPLATES: [Template; 11] = [
     ("NYT-style NITF", false, nitf_nyt),
     ("NewsML 1.2 (agency)", false, newsml1),
     ("news page, HTML5 + JSON-LD", false, html5),
@@ -278,6 +279,26 @@ const TEMPLATES: [Template; 10] = [
     ("table-layout HTML 4, Windows-1252", true, html4),
     ("WARC crawl of news pages (.warc.gz)", true, warc),
     ("RSS 2.0 feed with content:encoded", true, rss),
+    ("old-CMS story page, ISO-8859-1 XHTML", true, cms),
+];
+
+/// The templates of the first measurement share out one draw of stories (every tenth to
+/// each); a template added later takes its share of a larger draw, so that adding one
+/// leaves the others' stories, and figures, as they were.
+const FIRST_DRAW: usize = 10;
+
+/// The templates written in Windows-1252 (or ISO-8859-1): only stories the code page can
+/// hold are given to them.
+const CODE_PAGE: [&str; 2] = [
+    "table-layout HTML 4, Windows-1252",
+    "old-CMS story page, ISO-8859-1 XHTML",
+];
+
+/// Templates looked at while the reader was fixed after they were first measured: no
+/// longer truly held out, so the held-out total is also given without them.
+const STUDIED: [&str; 2] = [
+    "table-layout HTML 4, Windows-1252",
+    "WARC crawl of news pages (.warc.gz)",
 ];
 
 fn upper_names(authors: &[String]) -> String {
@@ -604,6 +625,82 @@ fn html4(stories: &[Story]) -> Written {
     }
 }
 
+/// A story page of an early-2000s content system: XHTML 1.0, ISO-8859-1, no metadata but
+/// the `<title>` (site, headline, day), the story in `<div id="story">` under an `h2`, a
+/// `<span class="byline">`, a posted time in the US Eastern zone with its GMT in brackets,
+/// a related-stories box inside the story, a copyright line after it, and a link sidebar.
+fn cms(stories: &[Story]) -> Written {
+    let files = stories
+        .iter()
+        .filter_map(|s| {
+            let (y, _, d, h, min) = s.when;
+            let mut p = String::new();
+            for (i, para) in s.paragraphs.iter().enumerate() {
+                let _ = writeln!(p, "<p>{}</p>", esc(para));
+                if i == 1 {
+                    p.push_str(
+                        "<table align=\"right\" width=\"200\" class=\"storybox\"><tr><td>\
+                         <b>RELATED</b><br><a href=\"/2003/WORLD/markets.html\">Markets \
+                         steady as talks resume</a><br><a href=\"/2003/WORLD/oil.html\">Oil \
+                         prices ease in Asian trade</a></td></tr></table>\n",
+                    );
+                }
+            }
+            let role = ["Staff Writer", "", "Example Times Correspondent"][s.id % 3];
+            let byline = if role.is_empty() {
+                format!("By {}", s.authors.join(" and "))
+            } else {
+                format!("By {}, {role}", s.authors.join(" and "))
+            };
+            let mon = &s.month_name()[..3];
+            let (h12, half) = match h {
+                0 => (12, "AM"),
+                1..=11 => (h, "AM"),
+                12 => (12, "PM"),
+                _ => (h - 12, "PM"),
+            };
+            let page = format!(
+                r##"<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml"><head>
+<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1" />
+<title>ExampleTimes.com - {t} - {mon}. {d}, {y}</title>
+<link rel="stylesheet" href="/css/main.css" type="text/css" />
+<script type="text/javascript" src="/js/ads.js"></script>
+</head>
+<body>
+<div id="masthead"><a href="/"><img src="/img/logo.gif" alt="ExampleTimes.com" /></a>
+<form action="/search" method="get"><input type="text" name="q" /> <input type="submit" value="Search" /></form></div>
+<div id="nav"><a href="/">Home Page</a> | <a href="/WORLD/">World</a> | <a href="/US/">U.S.</a> | <a href="/WEATHER/">Weather</a> | <a href="/BUSINESS/">Business</a> | <a href="/SPORT/">Sports</a> | <a href="/TECH/">Technology</a></div>
+<div id="content">
+<div id="story">
+<h2 class="headline">{t}</h2>
+<span class="byline">{by}</span><br />
+<span class="timestamp">{wd}, {month} {d}, {y} Posted: {h12}:{min:02} {half} EST ({gh:02}{min:02} GMT)</span>
+{p}<p class="copyright">Copyright {y} Example Times. All rights reserved. This material may not be published, broadcast, rewritten, or redistributed.</p>
+</div>
+<div id="storytools"><a href="/email">E-mail story</a> | <a href="/print">Print this page</a></div>
+</div>
+<div id="sidebar"><h3>Top Stories</h3><ul><li><a href="/a">Rescue teams reach flood villages</a></li><li><a href="/b">Court delays ruling on merger</a></li><li><a href="/c">New probe lands safely on Mars</a></li></ul></div>
+<div id="footer"><a href="/about">About us</a> | <a href="/privacy">Privacy</a> | &#169; {y} Example Times</div>
+</body></html>
+"##,
+                t = esc(&s.title),
+                by = esc(&byline),
+                wd = s.weekday(),
+                month = s.month_name(),
+                gh = (h + 5) % 24,
+            );
+            Some((format!("cms/{}.html", s.id), cp1252(&page)?))
+        })
+        .collect();
+    Written {
+        files,
+        timed: true,
+        has_url: false,
+        caps: false,
+    }
+}
+
 fn jsonl(stories: &[Story]) -> Written {
     let mut out = String::new();
     for s in stories {
@@ -752,18 +849,26 @@ fn main() -> Result<()> {
         );
         return Ok(());
     }
+    let first = load(&corpora, PER_TEMPLATE * FIRST_DRAW)
+        .with_context(|| format!("reading {}", corpora.display()))?;
     let all = load(&corpora, PER_TEMPLATE * TEMPLATES.len())
         .with_context(|| format!("reading {}", corpora.display()))?;
     println!("| template | set | articles | exact | title | authors | date | url | body |");
     println!("|---|---|---|---|---|---|---|---|---|");
-    let mut totals = [(0usize, 0usize); 2];
+    // Dev, held-out, and held-out without the templates studied since.
+    let mut totals = [(0usize, 0usize); 3];
     for (t, (name, held_out, write)) in TEMPLATES.iter().enumerate() {
-        let stories: Vec<Story> = all
+        let (draw, every) = if t < FIRST_DRAW {
+            (&first, FIRST_DRAW)
+        } else {
+            (&all, TEMPLATES.len())
+        };
+        let stories: Vec<Story> = draw
             .iter()
             .skip(t)
-            .step_by(TEMPLATES.len())
+            .step_by(every)
             .take(PER_TEMPLATE)
-            .filter(|s| *name != TEMPLATES[7].0 || cp1252(&s.paragraphs.join(" ")).is_some())
+            .filter(|s| !CODE_PAGE.contains(name) || cp1252(&s.paragraphs.join(" ")).is_some())
             .cloned()
             .collect();
         let written = write(&stories);
@@ -860,13 +965,20 @@ fn main() -> Result<()> {
             pct(counts[3]),
             pct(counts[4]),
         );
-        let set = usize::from(*held_out);
-        totals[set].0 += exact;
-        totals[set].1 += total;
+        let mut sets = vec![usize::from(*held_out)];
+        if *held_out && !STUDIED.contains(name) {
+            sets.push(2);
+        }
+        for set in sets {
+            totals[set].0 += exact;
+            totals[set].1 += total;
+        }
     }
-    for (set, (exact, total)) in ["dev", "held-out"].iter().zip(totals) {
+    let names = ["all dev", "all held-out", "held-out, never studied"];
+    let sets = ["dev", "held-out", "held-out"];
+    for ((name, set), (exact, total)) in names.iter().zip(sets).zip(totals) {
         println!(
-            "| **all {set}** | {set} | {total} | {:.1}% | | | | | |",
+            "| **{name}** | {set} | {total} | {:.1}% | | | | | |",
             100.0 * exact as f64 / total.max(1) as f64
         );
     }

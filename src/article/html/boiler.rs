@@ -4,7 +4,9 @@
 //! article's (photo counters and credits, "Advertisement", a leading date line) dropped from
 //! its text.
 
-use dom_query::{Document, NodeRef, Selection};
+use std::collections::HashMap;
+
+use dom_query::{Document, NodeId, NodeRef, Selection};
 
 /// Class or id names (whole, or as a `-`/`_`-separated part at either end) that mark page
 /// furniture rather than article text.
@@ -72,6 +74,8 @@ const MIN_TEASER_LINK_SHARE: f64 = 0.6;
 /// names furniture.
 pub(super) fn strip(doc: &Document) {
     doc.select("nav, aside, footer").remove();
+    unwrap_fonts(doc);
+    strip_menus(doc);
     for block in doc.select("p, li, h2, h3, h4, h5, h6").iter() {
         let all = letters(&block.text());
         if all == 0 || all > MAX_TEASER_LETTERS {
@@ -95,6 +99,89 @@ pub(super) fn strip(doc: &Document) {
         if own as f64 <= MAX_FURNITURE_SHARE * total as f64 {
             node.remove_from_parent();
         }
+    }
+}
+
+/// Replaces each `<font>` with its children. It only styles text, but an old page wraps a
+/// story's paragraphs in one (`<font size=2><p>...<p>...</font>`), and the parser, mending
+/// the nesting, moves the last paragraph out of it: readability then takes the `font` for
+/// the story and leaves that paragraph behind.
+fn unwrap_fonts(doc: &Document) {
+    if let Some(body) = doc.select("body").nodes().first() {
+        body.strip_elements(&["font"]);
+    }
+}
+
+/// A block holding at least this many links, nearly all of at most [`MAX_MENU_ITEM_WORDS`]
+/// words, and little text outside them, is a menu.
+const MIN_MENU_LINKS: usize = 5;
+const MAX_MENU_ITEM_WORDS: usize = 3;
+
+/// The share of a menu's letters outside its links, at most (separators, a "Sections"
+/// heading).
+const MAX_MENU_OWN_SHARE: f64 = 0.2;
+
+/// Removes menus that are not marked as navigation: a table cell, `div` or `font` of short
+/// links (`Home`, `UK`, `World`, `Business` ...) with next to no text of its own, as old
+/// table-layout pages set their section menu beside the story.
+fn strip_menus(doc: &Document) {
+    /// What an element holds: links, links of few words, letters, letters inside links.
+    #[derive(Default, Clone, Copy)]
+    struct Tally {
+        links: usize,
+        short: usize,
+        letters: usize,
+        linked: usize,
+    }
+    let Some(body) = doc.select("body").nodes().first().cloned() else {
+        return;
+    };
+    // One pass, each element's tally summed from its children's (the reverse of document
+    // order meets children first): a page's nested blocks are not each read again.
+    let nodes: Vec<NodeRef> = body.descendants_it().collect();
+    let mut tallies: HashMap<NodeId, Tally> = HashMap::with_capacity(nodes.len());
+    let mut menus = Vec::new();
+    for node in nodes.iter().rev() {
+        let mut t = Tally::default();
+        if node.is_text() {
+            t.letters = letters(&node.text());
+            tallies.insert(node.id, t);
+            continue;
+        }
+        if !node.is_element() {
+            continue;
+        }
+        for child in node.children_it(false) {
+            if let Some(c) = tallies.get(&child.id) {
+                t.links += c.links;
+                t.short += c.short;
+                t.letters += c.letters;
+                t.linked += c.linked;
+            }
+        }
+        let name = node.node_name();
+        match name.as_deref() {
+            Some("a") => {
+                let words = node.text().split_whitespace().count();
+                t.links = 1;
+                t.short = usize::from(words <= MAX_MENU_ITEM_WORDS);
+                t.linked = t.letters;
+            }
+            Some("td" | "th" | "div" | "font" | "span" | "center" | "p" | "dd") => {
+                let own = t.letters.saturating_sub(t.linked);
+                if t.links >= MIN_MENU_LINKS
+                    && 10 * t.short >= 9 * t.links
+                    && (own as f64) <= MAX_MENU_OWN_SHARE * t.letters as f64
+                {
+                    menus.push(*node);
+                }
+            }
+            _ => {}
+        }
+        tallies.insert(node.id, t);
+    }
+    for menu in menus {
+        menu.remove_from_parent();
     }
 }
 

@@ -145,7 +145,70 @@ fn authors(doc: &Document, from_ld: Vec<String>, tags: &MetaTags) -> Vec<String>
     if authors.is_empty() {
         authors = visible_byline(doc);
     }
+    if authors.is_empty() {
+        authors = shown_lines(doc, &["by"], MAX_BYLINE_CHARS)
+            .into_iter()
+            .map(|line| names(vec![line]))
+            .find(|found| !found.is_empty())
+            .unwrap_or_default();
+    }
     authors
+}
+
+/// The longest byline read, in characters.
+const MAX_BYLINE_CHARS: usize = 120;
+
+/// Text nodes looked at for [`shown_lines`], at most, and lines kept.
+const MAX_TEXT_NODES: usize = 20_000;
+const MAX_SHOWN_LINES: usize = 8;
+
+/// Lines the page shows that start with one of the words `starts` (lower case): the text
+/// of the element holding a text node that starts so (or of its parent, when the element
+/// holds only that word, as in `<b>By</b> <a>Jo Bloggs</a>`), at most `max` characters, in
+/// page order. Old pages set a byline or a date line in plain `<font>` or `<b>` elements,
+/// with no class to find it by.
+fn shown_lines(doc: &Document, starts: &[&str], max: usize) -> Vec<String> {
+    let Some(body) = doc.select("body").nodes().first().cloned() else {
+        return Vec::new();
+    };
+    let mut lines = Vec::new();
+    for node in body
+        .descendants_it()
+        .filter(|n| n.is_text())
+        .take(MAX_TEXT_NODES)
+    {
+        let text = node.text();
+        let text = text.trim_start();
+        let lower: String = text.chars().take(24).flat_map(char::to_lowercase).collect();
+        let starts_so = starts.iter().any(|w| {
+            lower
+                .strip_prefix(w)
+                .is_some_and(|rest| rest.is_empty() || !rest.starts_with(char::is_alphanumeric))
+        });
+        if !starts_so {
+            continue;
+        }
+        let Some(mut element) = node.parent() else {
+            continue;
+        };
+        if element.is("script, style, noscript, template, a") {
+            continue;
+        }
+        let mut line = one_line(&element.text());
+        if line.split_whitespace().count() <= 1 {
+            if let Some(parent) = element.parent().filter(|p| p.is_element()) {
+                element = parent;
+                line = one_line(&element.text());
+            }
+        }
+        if !line.is_empty() && line.chars().count() <= max {
+            lines.push(line);
+            if lines.len() >= MAX_SHOWN_LINES {
+                break;
+            }
+        }
+    }
+    lines
 }
 
 /// The page's date of publication, from every place it states one, in order of trust
@@ -187,6 +250,11 @@ fn published(
     );
     if !stated.iter().any(|s| s.date.has_time) {
         stated.extend(visible_dates(doc));
+        stated.extend(
+            shown_lines(doc, &DATE_LABELS, MAX_DATE_LINE_CHARS)
+                .iter()
+                .filter_map(|line| stated_at(Place::Dateline, dates::from_text(line))),
+        );
     }
     if stated.is_empty() {
         stated.extend(url.and_then(dates::from_url).map(|date| Stated {
@@ -197,6 +265,20 @@ fn published(
     }
     dates::choose(&stated)
 }
+
+/// Words that open a line giving the article's date (`Last Updated: Sunday, 1 August, 2004,
+/// 08:54 GMT`), lower case.
+const DATE_LABELS: [&str; 6] = [
+    "last updated",
+    "updated",
+    "published",
+    "first published",
+    "posted",
+    "last modified",
+];
+
+/// The longest date line read, in characters (as [`dates::from_text`] reads).
+const MAX_DATE_LINE_CHARS: usize = 160;
 
 /// Dates kept from one place of a page, at most: the first few are the article's.
 const MAX_DATES: usize = 8;
@@ -656,7 +738,76 @@ fn title(
             return Some(h1);
         }
     }
-    Some(strip_site(&headline, site, url))
+    Some(shown_part(doc, &headline, site, url).unwrap_or_else(|| strip_site(&headline, site, url)))
+}
+
+/// Elements a page sets its headline in when it has no `h1`: another heading, bold or large
+/// type, or an element whose class or id names a headline or title.
+const HEADLINE_LIKE: &str = "h1, h2, h3, h4, h5, h6, b, strong, big, font, [class*=head], \
+     [class*=title], [id*=head], [id*=title]";
+
+/// Headline-like elements looked at, at most.
+const MAX_HEADLINE_LIKE: usize = 400;
+
+/// The part of a title made of segments (`Site | Section | Headline`, `Site - Headline -
+/// Day`) that the page shows as a headline: the longest run of whole segments that is the
+/// text of a [`HEADLINE_LIKE`] element outside links, if it is no shorter than any one
+/// segment (so a section label is not taken for a headline the page does not show) and is
+/// not the site's name (`site`, or its web address's).
+fn shown_part(
+    doc: &Document,
+    title: &str,
+    site: Option<&str>,
+    url: Option<&str>,
+) -> Option<String> {
+    let is_site = |run: &str| is_site_name(run, site, url);
+    let mut cuts: Vec<(usize, usize)> = SEPARATORS
+        .iter()
+        .flat_map(|sep| title.match_indices(sep).map(|(at, s)| (at, at + s.len())))
+        .collect();
+    if cuts.is_empty() {
+        return None;
+    }
+    cuts.sort_unstable();
+    // Segment bounds: each starts after a cut (or at 0) and ends at a later cut (or the end).
+    let starts: Vec<usize> = std::iter::once(0).chain(cuts.iter().map(|c| c.1)).collect();
+    let ends: Vec<usize> = cuts.iter().map(|c| c.0).chain([title.len()]).collect();
+    let longest_segment = starts
+        .iter()
+        .zip(&ends)
+        .filter_map(|(&a, &b)| title.get(a..b))
+        .filter(|s| !is_site(s))
+        .map(|s| s.trim().chars().count())
+        .max()
+        .unwrap_or(0);
+    let shown: std::collections::HashSet<String> = doc
+        .select(HEADLINE_LIKE)
+        .iter()
+        .take(MAX_HEADLINE_LIKE)
+        .filter(|e| !e.is("a *, a"))
+        .map(|e| e.text())
+        .filter(|t| t.len() <= 2 * title.len())
+        .map(|t| one_line(&t).to_lowercase())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut best: Option<&str> = None;
+    for (i, &a) in starts.iter().enumerate() {
+        for &b in &ends[i..] {
+            let Some(run) = title.get(a..b).map(str::trim) else {
+                continue;
+            };
+            let longer = best.is_none_or(|best| run.chars().count() > best.chars().count());
+            if longer
+                && run.len() < title.len()
+                && run.chars().count() >= longest_segment
+                && shown.contains(&run.to_lowercase())
+                && !is_site(run)
+            {
+                best = Some(run);
+            }
+        }
+    }
+    best.map(str::to_string)
 }
 
 fn first_h1(doc: &Document) -> Option<String> {
@@ -674,6 +825,28 @@ fn first_h1(doc: &Document) -> Option<String> {
 /// `headline` without a trailing ` | Site Name` (or ` - Site Name` where the name is the
 /// site's, or its web address's).
 fn strip_site(headline: &str, site: Option<&str>, url: Option<&str>) -> String {
+    let Some((at, sep)) = SEPARATORS
+        .iter()
+        .filter_map(|sep| headline.rfind(sep).map(|at| (at, *sep)))
+        .max_by_key(|(at, _)| *at)
+    else {
+        return headline.to_string();
+    };
+    let (head, tail) = (&headline[..at], &headline[at + sep.len()..]);
+    let is_site = is_site_name(tail, site, url);
+    let short_pipe = sep == " | "
+        && tail.split_whitespace().count() <= 4
+        && head.split_whitespace().count() >= 2;
+    if !head.trim().is_empty() && (is_site || short_pipe) {
+        strip_site(head.trim(), site, url)
+    } else {
+        headline.to_string()
+    }
+}
+
+/// Whether `part` of a title is the site's name: `site`, or the host of `url` (letters and
+/// digits compared, without case).
+fn is_site_name(part: &str, site: Option<&str>, url: Option<&str>) -> bool {
     let squash = |s: &str| -> String {
         s.chars()
             .filter(|c| c.is_alphanumeric())
@@ -685,25 +858,8 @@ fn strip_site(headline: &str, site: Option<&str>, url: Option<&str>) -> String {
         .and_then(|rest| rest.split('/').next())
         .map(squash)
         .unwrap_or_default();
-    let Some((at, sep)) = SEPARATORS
-        .iter()
-        .filter_map(|sep| headline.rfind(sep).map(|at| (at, *sep)))
-        .max_by_key(|(at, _)| *at)
-    else {
-        return headline.to_string();
-    };
-    let (head, tail) = (&headline[..at], &headline[at + sep.len()..]);
-    let tail_squashed = squash(tail);
-    let is_site = site.is_some_and(|s| squash(s) == tail_squashed)
-        || (tail_squashed.len() >= 4 && host.contains(&tail_squashed));
-    let short_pipe = sep == " | "
-        && tail.split_whitespace().count() <= 4
-        && head.split_whitespace().count() >= 2;
-    if !head.trim().is_empty() && (is_site || short_pipe) {
-        strip_site(head.trim(), site, url)
-    } else {
-        headline.to_string()
-    }
+    let part = squash(part);
+    site.is_some_and(|s| squash(s) == part) || (part.len() >= 4 && host.contains(&part))
 }
 
 #[cfg(test)]

@@ -96,9 +96,10 @@ fn page(html: &str, url: Option<&str>) -> Result<Article, String> {
              are removed (an index, login or error page?)"
         ));
     }
-    let body = extract::drop_leading_byline(&body);
+    let title = meta.title.unwrap_or_default();
+    let body = without_leading_metadata(&body, &title);
     Ok(Article {
-        title: meta.title.unwrap_or_default(),
+        title,
         authors: meta.authors,
         date: meta.date.or_else(|| url.and_then(super::dates::from_url)),
         body,
@@ -107,6 +108,66 @@ fn page(html: &str, url: Option<&str>) -> Result<Article, String> {
         source: None,
         publication: meta.source,
     })
+}
+
+/// Lines above the first paragraph looked at for a headline, byline or date, at most.
+const MAX_LEADING_METADATA: usize = 4;
+
+/// `body` without the lines above its first paragraph that restate the article's headline
+/// (`title`), its byline or its date, in any order: readability keeps a headline it did not
+/// know for one (an `h1` or bold line whose text differs from the `<title>`), and the
+/// byline and date lines when they sit in the article's block.
+fn without_leading_metadata(body: &str, title: &str) -> String {
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut body = body.to_string();
+    // Once, above the byline, and only with a byline or date line after it: a story can
+    // open by repeating its headline (a wire story's first line), and that line is the
+    // story's.
+    let (mut headline_seen, mut byline_seen) = (false, false);
+    let is_metadata =
+        |text: &str| without_byline(text).is_some() || boiler::drop_lines(text).len() < text.len();
+    for _ in 0..MAX_LEADING_METADATA {
+        let first = body.lines().next().unwrap_or_default();
+        let is_title = !headline_seen
+            && !byline_seen
+            && !title.is_empty()
+            && first.len() < body.len()
+            && first.trim().to_lowercase() == title.to_lowercase()
+            && is_metadata(body[first.len()..].trim_start());
+        let next = if is_title {
+            headline_seen = true;
+            body[first.len()..].trim_start().to_string()
+        } else {
+            match without_byline(&body) {
+                Some(rest) => {
+                    byline_seen = true;
+                    rest
+                }
+                None => boiler::drop_lines(&body),
+            }
+        };
+        if next.len() >= body.len() || next.is_empty() {
+            break;
+        }
+        body = next;
+    }
+    body
+}
+
+/// The longest byline line dropped from the top of a body, in characters.
+const MAX_BYLINE_LINE: usize = 160;
+
+/// `text` without its first line when that is a byline: a short `By` line, or one that
+/// byline.rs reads as naming people (`By Jo Bloggs and Jane Doe, Business Correspondent`).
+fn without_byline(text: &str) -> Option<String> {
+    let dropped = extract::drop_leading_byline(text);
+    if dropped.len() < text.len() {
+        return Some(dropped);
+    }
+    let first = text.lines().next().unwrap_or_default();
+    let names_people = first.chars().count() <= MAX_BYLINE_LINE
+        && super::byline::parse_byline(first).is_some_and(|authors| !authors.is_empty());
+    (names_people && first.len() < text.len()).then(|| text[first.len()..].trim_start().to_string())
 }
 
 /// A date as a page or a crawl writes it (ISO 8601 with or without an offset, RFC 2822,

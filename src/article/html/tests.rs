@@ -199,6 +199,115 @@ fn titles_lose_the_site_name_and_prefer_a_matching_h1() {
     assert_eq!(a.title, "Fares rise 10 percent in April, and more");
 }
 
+/// A page without metadata or `h1`: `title` in its `<title>`, `shown` above `paragraphs()`.
+fn old_page(title: &str, shown: &str) -> Article {
+    let html = format!(
+        "<html><head><title>{title}</title></head><body><table><tr><td>\
+         <a href=/>Home</a> <a href=/business>Business</a></td><td>{shown}{}</td></tr>\
+         </table></body></html>",
+        paragraphs()
+    );
+    let parse = parse(html.as_bytes(), None);
+    assert_eq!(parse.records.len(), 1, "{:?}", parse.problems);
+    parse.records[0].article.clone()
+}
+
+#[test]
+fn a_title_of_segments_gives_the_one_the_page_shows_as_its_headline() {
+    let shown = "<font size=4><b>Bridge to close for a year</b></font><br>";
+    let a = old_page("NEWS | Business | Bridge to close for a year", shown);
+    assert_eq!(a.title, "Bridge to close for a year");
+    // Segments of the headline itself, and a day after it.
+    let shown = "<h2 class=headline>Lords wrong on bridge - mayor</h2>";
+    let a = old_page(
+        "Site.com - Lords wrong on bridge - mayor - Mar. 2, 2003",
+        shown,
+    );
+    assert_eq!(a.title, "Lords wrong on bridge - mayor");
+    // A section label shown in bold is no headline.
+    let a = old_page("The Town Paper | Business", "<b>Business</b>");
+    assert_ne!(a.title, "Business");
+}
+
+#[test]
+fn a_by_line_the_page_shows_names_the_authors() {
+    let shown = "<font size=2><b>By Jane Doe and Jo Bloggs, Business Correspondent</b></font>";
+    let a = old_page("Bridge to close", shown);
+    assert_eq!(a.authors, ["Jane Doe", "Jo Bloggs"]);
+    let a = old_page(
+        "Bridge to close",
+        "<div><b>By</b> <a href=/jo>Jo Bloggs</a></div>",
+    );
+    assert_eq!(a.authors, ["Jo Bloggs"]);
+    let a = old_page(
+        "Bridge to close",
+        "<b>By the end of the year, it will close</b>",
+    );
+    assert!(a.authors.is_empty(), "{:?}", a.authors);
+}
+
+#[test]
+fn a_labelled_date_line_the_page_shows_dates_the_article() {
+    let shown = "<font size=1>Last Updated: Sunday, 1 August, 2004, 08:54 GMT</font>";
+    let a = old_page("Bridge to close", shown);
+    let date = a.date.expect("a date");
+    assert_eq!(date.datetime.to_string(), "2004-08-01 08:54:00");
+    assert!(date.has_time);
+    let a = old_page(
+        "Bridge to close",
+        "<font size=1>Sunday, 1 August, 2004</font>",
+    );
+    assert!(a.date.is_none(), "an unlabelled date may be any day's");
+}
+
+#[test]
+fn the_body_does_not_start_with_the_headline_byline_or_date_line() {
+    // A short story is read from its `article`, headline and byline included; a wire story
+    // can repeat its headline as its first line, which is the story's.
+    for (headline, story) in [
+        (
+            "&lt;TRIDEL INC&gt; YEAR NET",
+            "TORONTO, March 18 - Shr 1.05 dlrs vs 51 cts",
+        ),
+        ("LME COPPER AFT 2ND RING", "LME COPPER AFT 2ND RING"),
+    ] {
+        let html = format!(
+            "<html><head><title>{headline} | Example News</title>\
+             <meta property=\"og:title\" content=\"{headline}\"></head><body><main><article>\
+             <div class=section-label>Business</div><div class=date>7 April 1987</div>\
+             <h1>{headline}</h1><p class=byline>By Anna Schmidt, Staff Writer</p>\
+             <div class=article-body><p>{story}</p><p>Net 8,500,000 vs 4,100,000</p></div>\
+             </article></main></body></html>"
+        );
+        let parse = parse(html.as_bytes(), None);
+        let body = &parse.records[0].article.body;
+        let story = story.replace("&lt;", "<").replace("&gt;", ">");
+        assert_eq!(*body, format!("{story}\n\nNet 8,500,000 vs 4,100,000"));
+    }
+    // Without a byline or date line after it, the headline repeated is the story's first
+    // line.
+    let html = format!(
+        "<html><head><title>NY COMEX ALUMINUM OPG</title></head><body><main><article>\
+         <h1>NY COMEX ALUMINUM OPG</h1><p class=byline>By Anna Schmidt, Staff Writer</p>\
+         <div><p>NY COMEX ALUMINUM OPG</p>{}</div></article></main></body></html>",
+        paragraphs()
+    );
+    let body = &parse(html.as_bytes(), None).records[0].article.body;
+    assert!(
+        body.starts_with("NY COMEX ALUMINUM OPG\n\nParagraph 1"),
+        "{body}"
+    );
+    let shown = "<font size=1>Last Updated: Sunday, 1 August, 2004, 08:54 GMT</font><br>\
+                 <font size=4><b>Bridge to close for a year</b></font><br>\
+                 <font size=2><b>By Jane Doe, Business Correspondent</b></font><br>";
+    let a = old_page("NEWS | Business | Bridge to close for a year", shown);
+    assert!(a.body.starts_with("Paragraph 1"), "{}", a.body);
+    // A byline of two names and a role is longer than a short "By" line.
+    let shown = shown.replace("Jane Doe", "Pieter van der Berg and Jane Doe");
+    let a = old_page("NEWS | Business | Bridge to close for a year", &shown);
+    assert!(a.body.starts_with("Paragraph 1"), "{}", a.body);
+}
+
 #[test]
 fn pages_without_article_text_are_skipped_with_a_reason() {
     let links: String = (0..60)
@@ -306,6 +415,72 @@ fn a_table_layout_page_loses_its_menu_section_label_and_date_line() {
     for furniture in ["Image 1 of 23", "Getty Images", "GMT"] {
         assert!(!body.contains(furniture), "{furniture} in {body}");
     }
+}
+
+#[test]
+fn a_table_cell_of_short_links_is_a_menu_not_the_story() {
+    let menu: String = [
+        "Home", "News", "UK", "World", "Business", "Politics", "Tech",
+    ]
+    .iter()
+    .map(|s| format!("<a href=/{s}>{s}</a><br>"))
+    .collect();
+    let html = format!(
+        "<html><head><title>Bridge to close</title></head><body><table><tr>\
+         <td width=110><font size=1>{menu}</font></td><td><font size=2>{}</font></td>\
+         </tr></table></body></html>",
+        paragraphs()
+    );
+    let body = &parse(html.as_bytes(), None).records[0].article.body;
+    assert!(body.starts_with("Paragraph 1"), "{body}");
+    // Links in the story's own text are not a menu.
+    let linked = "<p>The <a href=/a>council</a> met the <a href=/b>mayor</a>, the \
+                  <a href=/c>police</a>, the <a href=/d>fire service</a> and the \
+                  <a href=/e>library board</a> on Tuesday evening to talk about the budget.</p>";
+    let html = format!(
+        "<html><head><title>Bridge</title></head><body><div>{linked}{}</div></body></html>",
+        paragraphs()
+    );
+    let body = &parse(html.as_bytes(), None).records[0].article.body;
+    assert!(body.starts_with("The council met the mayor"), "{body}");
+}
+
+/// Paragraphs shaped as a real page's (its words replaced by words of the same length; its
+/// punctuation kept): readability scores their commas and lengths.
+const SHAPED: [&str; 8] = [
+        "mayor to the town the budget to government the council budget, to the the mayor? to council town the mayor committee town budget the to mayor council to government the committee to mayor to town the town redevelopment to mayor mayor to the mayor. the town council mayor to the to mayor town budget mayor town.",
+        "the government the budget minister council council the budget minister. to town minister committee budget a mayor-council mayor minister budget town town government council town the the committee the committee council the town mayor budget to the town town.",
+        "a mayor the mayor to town councillors: budget the government to minister mayor to councillors a mayor-council mayor minister town budget the committee the to town a mayor mayor? the budget to town government to. mayor budget the the mayor budget to budget mayor council to the mayor the budget council'a to council the government committee. a town town to a the mayor budget to to town to budget to mayor to town council a mayor town to council budget mayor a the to a minister to budget committee councillors.",
+        "to town to the government the council town budget to mayor to a mayor town. a mayor town to the town the town-town council to mayor budget, to to mayor town mayor to committee the councillors town town budget mayor.",
+        "town to the committee town committee mayor. mayor committee town to budget council council to the to mayor budget mayor - to town'a the a government mayor to the council town'a town town town town to town to the, to the minister mayor to budget the town town to town the. council, the government the budget budget to mayor the mayor to town to town council to minister the council town'to a minister. the government council'a 'town' mayor - to budget 'budget' to mayor the mayor councillors budget to council town the mayor government.",
+        "a mayor the government mayor to council government the the mayor budget the mayor to town the minister. the committee to the mayor the the to town budget the mayor to town budget. council, a to town town budget to the budget to mayor town, to council the government the the budget to minister the the to to town mayor.",
+        "a to mayor town the government budget town to town mayor the mayor to town a administration town to budget committee! town committee budget the the the mayor the budget the town the to town to mayor the budget to town budget the mayor mayor government, the committee the to the minister the! to budget town town council to the mayor council council council neighbourhood town town the government budget'a town to town the a mayor town.",
+        "budget a budget town mayor committee, a town to minister town to minister. town government town mayor town town the council budget, to town council the minister the minister redevelopment council the budget council. town mayor the, town the the town town the to the, town the government council to minister town the government the the the mayor town town committee. the minister to minister budget budget mayor to committee-budget redevelopment, town town the mayor to the to.",
+];
+
+#[test]
+fn paragraphs_in_a_font_element_are_all_kept() {
+    // The parser moves the last unclosed `<P>` out of the `font` when it closes.
+    let paragraphs: String = SHAPED.iter().map(|p| format!("<P>{p}\n")).collect();
+    let menu: String = [
+        "Home", "News", "UK", "World", "Business", "Politics", "Tech",
+    ]
+    .iter()
+    .map(|s| format!("<A HREF=/{s}>{s}</A><BR>"))
+    .collect();
+    let html = format!(
+        "<HTML><HEAD><TITLE>NEWS | Bridge to close</TITLE></HEAD><BODY><TABLE><TR>\
+         <TD WIDTH=110><FONT SIZE=1>{menu}</FONT></TD><TD WIDTH=10>&nbsp;</TD><TD>\
+         <FONT SIZE=1>Last Updated: Wednesday, 16 March, 2005, 10:12 GMT</FONT><BR>\
+         <FONT SIZE=4><B>Bridge to close</B></FONT><BR>\
+         <FONT SIZE=2><B>By Jane Doe, Correspondent</B></FONT><BR>\
+         <FONT SIZE=2>\n{paragraphs}</FONT>\n<BR><TABLE><TR><TD><FONT SIZE=1>\
+         <A HREF=/email>E-mail this to a friend</A> | <A HREF=/print>Printable version</A>\
+         </FONT></TD></TR></TABLE></TD></TR></TABLE></BODY></HTML>"
+    );
+    let body = &parse(html.as_bytes(), None).records[0].article.body;
+    assert_eq!(body.split("\n\n").count(), SHAPED.len(), "{body}");
+    assert!(body.ends_with(SHAPED[SHAPED.len() - 1]), "{body}");
 }
 
 #[test]
