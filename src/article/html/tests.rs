@@ -501,3 +501,38 @@ fn readabilitys_block_much_shorter_than_the_marked_article_gives_way_to_it() {
     assert!(body.contains("Paragraph 9 says"), "{body}");
     assert!(!body.contains("Home"), "{body}");
 }
+
+/// The body of a page whose `article` holds `inner`, or the reason it has none.
+fn body_of(inner: &str) -> String {
+    let html = format!(
+        "<html><head><title>T</title></head><body><article>{inner}</article></body></html>"
+    );
+    let parse = parse(html.as_bytes(), None);
+    assert_eq!(parse.records.len(), 1, "{:?}", parse.problems);
+    parse.records[0].article.body.clone()
+}
+
+#[test]
+fn headings_that_introduce_nothing_are_dropped() {
+    let body = body_of(&format!(
+        "{}<h2>Weiterführende Links</h2><h2>Anhänge</h2><h2>The vote</h2>{}\
+         <h3>You might also like:</h3>",
+        paragraphs(),
+        paragraphs()
+    ));
+    assert!(!body.contains("Weiterführende"), "{body}");
+    assert!(!body.contains("Anhänge"), "{body}");
+    assert!(!body.contains("You might"), "{body}");
+    // A heading followed by text stays; so do headings that read as sentences and long runs
+    // of headings (a listicle whose pictures are gone).
+    assert!(body.contains("The vote"), "{body}");
+    let body = body_of(&format!(
+        "{}<h2>1. Ann</h2><h2>2. Bea</h2><h2>3. Cid</h2><h2>4. Dee</h2>{}\
+         <h4>The council met again on Friday and voted the budget through.</h4>",
+        paragraphs(),
+        paragraphs()
+    ));
+    for kept in ["1. Ann", "3. Cid", "4. Dee", "voted the budget through"] {
+        assert!(body.contains(kept), "{kept}: {body}");
+    }
+}
