@@ -296,7 +296,10 @@ pub(super) fn drop_lines(text: &str) -> String {
     let kept: Vec<&str> = lines[start..]
         .iter()
         .copied()
-        .filter(|l| !is_counter(l.trim()) && !is_credit(l.trim()) && !is_ad_label(l.trim()))
+        .filter(|l| {
+            let l = l.trim();
+            !is_counter(l) && !is_credit(l) && !is_ad_label(l) && !is_date_line(l)
+        })
         .collect();
     super::tidy(&kept.join("\n"))
 }
@@ -381,19 +384,48 @@ const DATE_WORDS: &[&str] = &[
     "at",
     "modified",
     "first",
+    "cst",
+    "cdt",
+    "mst",
+    "mdt",
+    "hst",
+    "et",
+    "pt",
+    "original",
+    // German, Spanish, Portuguese, French labels of a date line.
+    "stand",
+    "aktualisiert",
+    "veröffentlicht",
+    "publiziert",
+    "erstellt",
+    "um",
+    "uhr",
+    "publicado",
+    "actualizado",
+    "atualizado",
+    "publié",
+    "publiée",
+    "mis",
+    "jour",
+    "le",
 ];
 
 /// "24 September 2004", "Friday 10 Dec 2004, 14:03 GMT", "Updated: May 2, 2023": only
 /// words of a date, with a month name and a number among them, or an all-number date.
 fn is_date_line(line: &str) -> bool {
-    let w = words(line);
-    if w.is_empty() || w.len() > 10 {
+    let w: Vec<&str> = line
+        .split(|c: char| c.is_whitespace() || matches!(c, ';' | '|'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if w.is_empty() || w.len() > 12 {
         return false;
     }
     let (mut month, mut number) = (false, false);
     for word in &w {
         let word = word
-            .trim_matches(|c: char| matches!(c, ',' | ':' | '|' | '(' | ')' | '-' | '–' | '·'))
+            .trim_matches(|c: char| {
+                matches!(c, ',' | ':' | '|' | '(' | ')' | '-' | '–' | '·' | '/')
+            })
             .to_lowercase();
         let bare = word.trim_end_matches('.');
         if word.is_empty() {
@@ -401,9 +433,12 @@ fn is_date_line(line: &str) -> bool {
         }
         if crate::article::date::month(bare).is_some() {
             month = true;
-        } else if word
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | '/' | '-'))
+        } else if word.starts_with(|c: char| c.is_ascii_digit())
+            && word
+                .trim_end_matches("am")
+                .trim_end_matches("pm")
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | '/' | '-'))
         {
             number = true;
             // 2004-09-24, 24/09/2004, 24.09.2004
@@ -439,8 +474,8 @@ fn is_counter(line: &str) -> bool {
     }
 }
 
-/// "Photo: Jo Bloggs/Getty Images", "(Credit: AP)": a short line that names who took a
-/// picture.
+/// "Photo: Jo Bloggs/Getty Images", "(Credit: AP)", "© Jo Bloggs": a short line that names
+/// who took a picture or who holds the rights.
 fn is_credit(line: &str) -> bool {
     let lower = line.to_lowercase();
     let lower = lower.trim_start_matches('(');
@@ -457,7 +492,10 @@ fn is_credit(line: &str) -> bool {
         ]
         .iter()
         .any(|p| lower.starts_with(p))
-            || lower.trim_end_matches(')').ends_with("getty images"))
+            || lower.trim_end_matches(')').ends_with("getty images")
+            || lower.starts_with('©')
+            || lower.starts_with("copyright")
+            || lower.trim_end_matches('.').ends_with("all rights reserved"))
 }
 
 fn is_ad_label(line: &str) -> bool {

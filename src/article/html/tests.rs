@@ -536,3 +536,25 @@ fn headings_that_introduce_nothing_are_dropped() {
         assert!(body.contains(kept), "{kept}: {body}");
     }
 }
+
+#[test]
+fn date_and_copyright_lines_are_dropped_wherever_they_stand() {
+    let body = body_of(&format!(
+        "{}<p>PUBLISHED: 10:48, Tue, Nov 19, 2019</p><p>Updated 5:27 am CST, Wednesday, \
+         November 20, 2019</p><p>Aktualisiert: 11.04.2020, 10:27</p>{}\
+         <p>© Jo Bloggs | Press Office</p><p>Stand: 05. Februar 2020</p>\
+         <p>Copyright © 2019 The Ledger. All rights reserved.</p>",
+        paragraphs(),
+        paragraphs()
+    ));
+    for gone in ["PUBLISHED", "CST", "Aktualisiert", "©", "Stand:"] {
+        assert!(!body.contains(gone), "{gone}: {body}");
+    }
+    // A sentence that gives a date is text.
+    let body = body_of(&format!(
+        "{}<p>The vote is on May 2, 2023.</p><p>24 ships</p>",
+        paragraphs()
+    ));
+    assert!(body.contains("The vote is on May 2, 2023."), "{body}");
+    assert!(body.contains("24 ships"), "{body}");
+}
