@@ -49,6 +49,10 @@ const FURNITURE: &[&str] = &[
     "taboola",
     "more-stories",
     "author-bio",
+    // An author box: the byline is read from the page before furniture goes (trafilatura's
+    // discard list names these too).
+    "author",
+    "byline",
     "toolbar",
     "pagination",
 ];

@@ -558,3 +558,19 @@ fn date_and_copyright_lines_are_dropped_wherever_they_stand() {
     assert!(body.contains("The vote is on May 2, 2023."), "{body}");
     assert!(body.contains("24 ships"), "{body}");
 }
+
+#[test]
+fn an_author_box_leaves_the_body_but_names_the_author() {
+    let html = format!(
+        "<html><head><title>T</title></head><body><article>\
+         <div class=byline>By Jo Bloggs</div>{}<div class=author-box><p>Jo Bloggs is a \
+         reporter on the business desk who covers markets, trade and shipping for the paper.\
+         </p></div></article></body></html>",
+        paragraphs()
+    );
+    let parse = parse(html.as_bytes(), None);
+    let a = &parse.records[0].article;
+    assert_eq!(a.authors, ["Jo Bloggs"]);
+    assert!(!a.body.contains("business desk"), "{}", a.body);
+    assert!(a.body.contains("Paragraph 4"), "{}", a.body);
+}
