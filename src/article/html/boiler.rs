@@ -302,7 +302,11 @@ pub(super) fn drop_lines(text: &str) -> String {
         .copied()
         .filter(|l| {
             let l = l.trim();
-            !is_counter(l) && !is_credit(l) && !is_ad_label(l) && !is_date_line(l)
+            !is_counter(l)
+                && !is_credit(l)
+                && !is_ad_label(l)
+                && !is_date_line(l)
+                && !is_tag_line(l)
         })
         .collect();
     super::tidy(&kept.join("\n"))
@@ -500,6 +504,43 @@ fn is_credit(line: &str) -> bool {
             || lower.starts_with('©')
             || lower.starts_with("copyright")
             || lower.trim_end_matches('.').ends_with("all rights reserved"))
+}
+
+/// Labels of the lines that file an article or say where it came from, in the languages
+/// the evaluations hold: "Tags: ...", "Kategorie: News", "Quelle: dpa", "Źródło: PAP".
+const FILING_LABELS: &[&str] = &[
+    "tags",
+    "tag",
+    "schlagwörter",
+    "schlagworte",
+    "stichwörter",
+    "etiquetas",
+    "category",
+    "categories",
+    "kategorie",
+    "kategorien",
+    "categoría",
+    "categoria",
+    "catégorie",
+    "kategoria",
+    "quelle",
+    "quellen",
+    "source",
+    "sources",
+    "fuente",
+    "fonte",
+    "źródło",
+    "aufrufe",
+    "views",
+];
+
+/// A filing line: a label of [`FILING_LABELS`] and a colon, then at most a few words.
+fn is_tag_line(line: &str) -> bool {
+    let Some((label, rest)) = line.split_once(':') else {
+        return false;
+    };
+    let label = label.trim().to_lowercase();
+    FILING_LABELS.contains(&label.as_str()) && words(rest).len() <= MAX_LABEL_WORDS
 }
 
 fn is_ad_label(line: &str) -> bool {

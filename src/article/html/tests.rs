@@ -574,3 +574,22 @@ fn an_author_box_leaves_the_body_but_names_the_author() {
     assert!(!a.body.contains("business desk"), "{}", a.body);
     assert!(a.body.contains("Paragraph 4"), "{}", a.body);
 }
+
+#[test]
+fn filing_and_source_lines_are_dropped() {
+    let body = body_of(&format!(
+        "<p>Kategorie: News</p>{}<p>Quelle: Deutscher Jagdverband (DJV)</p>\
+         <p>Źródło: ISBnews</p><p>Tags:</p>",
+        paragraphs()
+    ));
+    for gone in ["Kategorie", "Quelle", "Źródło", "Tags"] {
+        assert!(!body.contains(gone), "{gone}: {body}");
+    }
+    // A sentence that starts like a label is text.
+    let body = body_of(&format!(
+        "{}<p>Source: a council member who asked not to be named said the vote had been \
+         delayed twice already because the budget figures did not add up.</p>",
+        paragraphs()
+    ));
+    assert!(body.contains("did not add up"), "{body}");
+}
