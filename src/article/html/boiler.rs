@@ -53,6 +53,9 @@ const FURNITURE: &[&str] = &[
     // discard list names these too).
     "author",
     "byline",
+    "rating",
+    "login",
+    "cta",
     "toolbar",
     "pagination",
 ];

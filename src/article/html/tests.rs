@@ -593,3 +593,17 @@ fn filing_and_source_lines_are_dropped() {
     ));
     assert!(body.contains("did not add up"), "{body}");
 }
+
+#[test]
+fn rating_login_and_call_to_action_boxes_are_furniture() {
+    let body = body_of(&format!(
+        "{}<div class=recipe-rating>Sterne anklicken zum Bewerten</div>\
+         <div class=article-cta><p>We want to hear what you think about this article.</p></div>\
+         <div id=login-box><p>Sie sind aktuell nicht eingeloggt.</p></div>",
+        paragraphs()
+    ));
+    for gone in ["Sterne", "hear what you think", "eingeloggt"] {
+        assert!(!body.contains(gone), "{gone}: {body}");
+    }
+    assert!(body.contains("Paragraph 4"), "{body}");
+}
