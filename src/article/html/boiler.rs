@@ -51,6 +51,13 @@ const FURNITURE: &[&str] = &[
     "taboola",
     "more-stories",
     "author-bio",
+    // An author box: the byline is read from the page before furniture goes (trafilatura's
+    // discard list names these too).
+    "author",
+    "byline",
+    "rating",
+    "login",
+    "cta",
     "toolbar",
     "pagination",
 ];
@@ -228,6 +235,141 @@ fn names_it(name: &str, word: &str, prefix: bool) -> bool {
     at_end || at_start
 }
 
+/// Removes the furniture left inside the block readability chose (`content`, its HTML):
+/// headings that introduce nothing (the last block, or followed straight by a heading of
+/// the same or a higher rank: what is left of a "Related articles" box once its links are
+/// gone).
+pub(super) fn prune(content: &Document) {
+    let blocks = text_blocks(content);
+    let ranks: Vec<Option<u8>> = blocks.iter().map(rank).collect();
+    let mut doomed = vec![false; blocks.len()];
+    let mut i = 0;
+    while i < blocks.len() {
+        // A run of headings one after another; a long one is a list of entries (a table of
+        // contents, the names of a listicle whose pictures are gone), not furniture.
+        let run = ranks[i..].iter().take_while(|r| r.is_some()).count();
+        if (2..=MAX_ORPHAN_RUN).contains(&run) {
+            for j in i..i + run - 1 {
+                doomed[j] = ranks[j + 1] <= ranks[j];
+            }
+        }
+        i += run.max(1);
+    }
+    // Headings at the end introduce nothing (pictures between them go with them), if some
+    // text comes before them.
+    let last_text = (0..blocks.len())
+        .rev()
+        .find(|&i| ranks[i].is_none() && !is_media(&blocks[i]));
+    if let Some(last) = last_text {
+        doomed[last + 1..].fill(true);
+    }
+    for (block, doomed) in blocks.iter().zip(doomed) {
+        if doomed {
+            block.remove_from_parent();
+        }
+    }
+}
+
+/// Elements that break text into blocks (the nearest one around a piece of text is its
+/// block).
+const BLOCKS: &[&str] = &[
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "dt",
+    "dd",
+    "td",
+    "th",
+    "blockquote",
+    "pre",
+    "figcaption",
+    "caption",
+    "div",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "table",
+    "ul",
+    "ol",
+    "dl",
+    "address",
+    "main",
+    "aside",
+    "form",
+    "body",
+];
+
+/// Headings one after another, at most this many, are looked at for those that introduce
+/// nothing.
+const MAX_ORPHAN_RUN: usize = 3;
+
+fn is_media(node: &NodeRef) -> bool {
+    node.node_name().is_some_and(|n| MEDIA.contains(&&*n))
+}
+
+/// Elements that show something without text.
+const MEDIA: &[&str] = &[
+    "img", "picture", "video", "audio", "iframe", "svg", "canvas",
+];
+
+/// The blocks of `doc` that hold text or show a picture, in reading order (a block is
+/// listed again when its text resumes after a nested block).
+fn text_blocks(doc: &Document) -> Vec<NodeRef<'_>> {
+    let mut blocks: Vec<NodeRef> = Vec::new();
+    let root = doc.root();
+    let mut stack = vec![(root, root)];
+    while let Some((node, block)) = stack.pop() {
+        if node.is_text() {
+            let text = node.text();
+            if !text.trim().is_empty() && blocks.last().is_none_or(|b| b.id != block.id) {
+                blocks.push(block);
+            }
+            continue;
+        }
+        let block = match node.node_name() {
+            // A picture is content a heading can introduce: it counts as a block of its own.
+            Some(name) if MEDIA.contains(&&*name) => {
+                blocks.push(node);
+                continue;
+            }
+            Some(name) if BLOCKS.contains(&&*name) => node,
+            _ => block,
+        };
+        let children: Vec<NodeRef> = node.children_it(false).collect();
+        for child in children.into_iter().rev() {
+            stack.push((child, block));
+        }
+    }
+    blocks
+}
+
+/// Headings longer than this many words, or ending in a full stop, are sentences a page
+/// set large (a pull quote, a lead paragraph), not labels.
+const MAX_LABEL_WORDS: usize = 10;
+
+/// A heading's rank (1 for `h1`), `None` for other blocks and for headings that read as a
+/// sentence.
+fn rank(node: &NodeRef) -> Option<u8> {
+    let rank = match node.node_name().as_deref() {
+        Some("h1") => 1,
+        Some("h2") => 2,
+        Some("h3") => 3,
+        Some("h4") => 4,
+        Some("h5") => 5,
+        Some("h6") => 6,
+        _ => return None,
+    };
+    let text = node.text();
+    let text = text.trim();
+    (text.split_whitespace().count() <= MAX_LABEL_WORDS && !text.ends_with('.')).then_some(rank)
+}
+
 /// The article text without the lines that are not the article's: photo counters ("Image 1
 /// of 23"), photo credits, "Advertisement" labels anywhere; a menu line, a section label and
 /// a date line before the first paragraph.
@@ -248,7 +390,14 @@ pub(super) fn drop_lines(text: &str) -> String {
     let kept: Vec<&str> = lines[start..]
         .iter()
         .copied()
-        .filter(|l| !is_counter(l.trim()) && !is_credit(l.trim()) && !is_ad_label(l.trim()))
+        .filter(|l| {
+            let l = l.trim();
+            !is_counter(l)
+                && !is_credit(l)
+                && !is_ad_label(l)
+                && !is_date_line(l)
+                && !is_tag_line(l)
+        })
         .collect();
     super::tidy(&kept.join("\n"))
 }
@@ -333,19 +482,48 @@ const DATE_WORDS: &[&str] = &[
     "at",
     "modified",
     "first",
+    "cst",
+    "cdt",
+    "mst",
+    "mdt",
+    "hst",
+    "et",
+    "pt",
+    "original",
+    // German, Spanish, Portuguese, French labels of a date line.
+    "stand",
+    "aktualisiert",
+    "veröffentlicht",
+    "publiziert",
+    "erstellt",
+    "um",
+    "uhr",
+    "publicado",
+    "actualizado",
+    "atualizado",
+    "publié",
+    "publiée",
+    "mis",
+    "jour",
+    "le",
 ];
 
 /// "24 September 2004", "Friday 10 Dec 2004, 14:03 GMT", "Updated: May 2, 2023": only
 /// words of a date, with a month name and a number among them, or an all-number date.
 fn is_date_line(line: &str) -> bool {
-    let w = words(line);
-    if w.is_empty() || w.len() > 10 {
+    let w: Vec<&str> = line
+        .split(|c: char| c.is_whitespace() || matches!(c, ';' | '|'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if w.is_empty() || w.len() > 12 {
         return false;
     }
     let (mut month, mut number) = (false, false);
     for word in &w {
         let word = word
-            .trim_matches(|c: char| matches!(c, ',' | ':' | '|' | '(' | ')' | '-' | '–' | '·'))
+            .trim_matches(|c: char| {
+                matches!(c, ',' | ':' | '|' | '(' | ')' | '-' | '–' | '·' | '/')
+            })
             .to_lowercase();
         let bare = word.trim_end_matches('.');
         if word.is_empty() {
@@ -353,9 +531,12 @@ fn is_date_line(line: &str) -> bool {
         }
         if crate::article::date::month(bare).is_some() {
             month = true;
-        } else if word
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | '/' | '-'))
+        } else if word.starts_with(|c: char| c.is_ascii_digit())
+            && word
+                .trim_end_matches("am")
+                .trim_end_matches("pm")
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | '/' | '-'))
         {
             number = true;
             // 2004-09-24, 24/09/2004, 24.09.2004
@@ -391,8 +572,8 @@ fn is_counter(line: &str) -> bool {
     }
 }
 
-/// "Photo: Jo Bloggs/Getty Images", "(Credit: AP)": a short line that names who took a
-/// picture.
+/// "Photo: Jo Bloggs/Getty Images", "(Credit: AP)", "© Jo Bloggs": a short line that names
+/// who took a picture or who holds the rights.
 fn is_credit(line: &str) -> bool {
     let lower = line.to_lowercase();
     let lower = lower.trim_start_matches('(');
@@ -409,7 +590,47 @@ fn is_credit(line: &str) -> bool {
         ]
         .iter()
         .any(|p| lower.starts_with(p))
-            || lower.trim_end_matches(')').ends_with("getty images"))
+            || lower.trim_end_matches(')').ends_with("getty images")
+            || lower.starts_with('©')
+            || lower.starts_with("copyright")
+            || lower.trim_end_matches('.').ends_with("all rights reserved"))
+}
+
+/// Labels of the lines that file an article or say where it came from, in the languages
+/// the evaluations hold: "Tags: ...", "Kategorie: News", "Quelle: dpa", "Źródło: PAP".
+const FILING_LABELS: &[&str] = &[
+    "tags",
+    "tag",
+    "schlagwörter",
+    "schlagworte",
+    "stichwörter",
+    "etiquetas",
+    "category",
+    "categories",
+    "kategorie",
+    "kategorien",
+    "categoría",
+    "categoria",
+    "catégorie",
+    "kategoria",
+    "quelle",
+    "quellen",
+    "source",
+    "sources",
+    "fuente",
+    "fonte",
+    "źródło",
+    "aufrufe",
+    "views",
+];
+
+/// A filing line: a label of [`FILING_LABELS`] and a colon, then at most a few words.
+fn is_tag_line(line: &str) -> bool {
+    let Some((label, rest)) = line.split_once(':') else {
+        return false;
+    };
+    let label = label.trim().to_lowercase();
+    FILING_LABELS.contains(&label.as_str()) && words(rest).len() <= MAX_LABEL_WORDS
 }
 
 fn is_ad_label(line: &str) -> bool {

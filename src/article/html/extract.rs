@@ -193,7 +193,9 @@ fn readable(doc: Document, html: &str, json_ld_bytes: usize) -> Result<String, S
             if mostly_links(&content.select("html")) {
                 return Err(LINKS.into());
             }
-            let text = boiler::drop_lines(&tidy(&article.text_content));
+            // The furniture still inside readability's block goes before its text is taken.
+            boiler::prune(&content);
+            let text = boiler::drop_lines(&tidy(&content.formatted_text()));
             // A block under half the marked article is a part of it, or the wrong block: the
             // marked article is taken instead if it holds what readability chose.
             if (letters(&text) as f64) < MARKED_SHARE * marked as f64 {

@@ -676,3 +676,109 @@ fn readabilitys_block_much_shorter_than_the_marked_article_gives_way_to_it() {
     assert!(body.contains("Paragraph 9 says"), "{body}");
     assert!(!body.contains("Home"), "{body}");
 }
+
+/// The body of a page whose `article` holds `inner`, or the reason it has none.
+fn body_of(inner: &str) -> String {
+    let html = format!(
+        "<html><head><title>T</title></head><body><article>{inner}</article></body></html>"
+    );
+    let parse = parse(html.as_bytes(), None);
+    assert_eq!(parse.records.len(), 1, "{:?}", parse.problems);
+    parse.records[0].article.body.clone()
+}
+
+#[test]
+fn headings_that_introduce_nothing_are_dropped() {
+    let body = body_of(&format!(
+        "{}<h2>Weiterführende Links</h2><h2>Anhänge</h2><h2>The vote</h2>{}\
+         <h3>You might also like:</h3>",
+        paragraphs(),
+        paragraphs()
+    ));
+    assert!(!body.contains("Weiterführende"), "{body}");
+    assert!(!body.contains("Anhänge"), "{body}");
+    assert!(!body.contains("You might"), "{body}");
+    // A heading followed by text stays; so do headings that read as sentences and long runs
+    // of headings (a listicle whose pictures are gone).
+    assert!(body.contains("The vote"), "{body}");
+    let body = body_of(&format!(
+        "{}<h2>1. Ann</h2><h2>2. Bea</h2><h2>3. Cid</h2><h2>4. Dee</h2>{}\
+         <h4>The council met again on Friday and voted the budget through.</h4>",
+        paragraphs(),
+        paragraphs()
+    ));
+    for kept in ["1. Ann", "3. Cid", "4. Dee", "voted the budget through"] {
+        assert!(body.contains(kept), "{kept}: {body}");
+    }
+}
+
+#[test]
+fn date_and_copyright_lines_are_dropped_wherever_they_stand() {
+    let body = body_of(&format!(
+        "{}<p>PUBLISHED: 10:48, Tue, Nov 19, 2019</p><p>Updated 5:27 am CST, Wednesday, \
+         November 20, 2019</p><p>Aktualisiert: 11.04.2020, 10:27</p>{}\
+         <p>© Jo Bloggs | Press Office</p><p>Stand: 05. Februar 2020</p>\
+         <p>Copyright © 2019 The Ledger. All rights reserved.</p>",
+        paragraphs(),
+        paragraphs()
+    ));
+    for gone in ["PUBLISHED", "CST", "Aktualisiert", "©", "Stand:"] {
+        assert!(!body.contains(gone), "{gone}: {body}");
+    }
+    // A sentence that gives a date is text.
+    let body = body_of(&format!(
+        "{}<p>The vote is on May 2, 2023.</p><p>24 ships</p>",
+        paragraphs()
+    ));
+    assert!(body.contains("The vote is on May 2, 2023."), "{body}");
+    assert!(body.contains("24 ships"), "{body}");
+}
+
+#[test]
+fn an_author_box_leaves_the_body_but_names_the_author() {
+    let html = format!(
+        "<html><head><title>T</title></head><body><article>\
+         <div class=byline>By Jo Bloggs</div>{}<div class=author-box><p>Jo Bloggs is a \
+         reporter on the business desk who covers markets, trade and shipping for the paper.\
+         </p></div></article></body></html>",
+        paragraphs()
+    );
+    let parse = parse(html.as_bytes(), None);
+    let a = &parse.records[0].article;
+    assert_eq!(a.authors, ["Jo Bloggs"]);
+    assert!(!a.body.contains("business desk"), "{}", a.body);
+    assert!(a.body.contains("Paragraph 4"), "{}", a.body);
+}
+
+#[test]
+fn filing_and_source_lines_are_dropped() {
+    let body = body_of(&format!(
+        "<p>Kategorie: News</p>{}<p>Quelle: Deutscher Jagdverband (DJV)</p>\
+         <p>Źródło: ISBnews</p><p>Tags:</p>",
+        paragraphs()
+    ));
+    for gone in ["Kategorie", "Quelle", "Źródło", "Tags"] {
+        assert!(!body.contains(gone), "{gone}: {body}");
+    }
+    // A sentence that starts like a label is text.
+    let body = body_of(&format!(
+        "{}<p>Source: a council member who asked not to be named said the vote had been \
+         delayed twice already because the budget figures did not add up.</p>",
+        paragraphs()
+    ));
+    assert!(body.contains("did not add up"), "{body}");
+}
+
+#[test]
+fn rating_login_and_call_to_action_boxes_are_furniture() {
+    let body = body_of(&format!(
+        "{}<div class=recipe-rating>Sterne anklicken zum Bewerten</div>\
+         <div class=article-cta><p>We want to hear what you think about this article.</p></div>\
+         <div id=login-box><p>Sie sind aktuell nicht eingeloggt.</p></div>",
+        paragraphs()
+    ));
+    for gone in ["Sterne", "hear what you think", "eingeloggt"] {
+        assert!(!body.contains(gone), "{gone}: {body}");
+    }
+    assert!(body.contains("Paragraph 4"), "{body}");
+}
