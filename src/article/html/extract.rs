@@ -10,7 +10,7 @@ use super::{boiler, tidy};
 /// Elements that never hold article text.
 pub(super) const NEVER_TEXT: &str =
     "script, style, noscript, template, iframe, object, embed, svg, canvas, button, select, \
-     textarea, head";
+     textarea, head, rt, rp";
 
 /// Page furniture, removed before the fallback takes a container's text.
 const CHROME: &str = "nav, header, footer, aside, form, figcaption, dialog, menu, \
@@ -175,7 +175,8 @@ fn marked_letters(doc: &Document) -> usize {
 
 /// The article text readability chooses, or the fallback's where it gives up.
 fn readable(doc: Document, html: &str, json_ld_bytes: usize) -> Result<String, String> {
-    doc.select("figcaption").remove();
+    // Ruby readings (the small kana over kanji) would be read into the words they annotate.
+    doc.select("figcaption, rt, rp").remove();
     boiler::strip(&doc);
     let marked = marked_letters(&doc);
     let config = Config {

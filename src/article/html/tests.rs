@@ -501,3 +501,20 @@ fn readabilitys_block_much_shorter_than_the_marked_article_gives_way_to_it() {
     assert!(body.contains("Paragraph 9 says"), "{body}");
     assert!(!body.contains("Home"), "{body}");
 }
+
+#[test]
+fn ruby_readings_are_left_out_of_the_text() {
+    let p =
+        "<p><ruby>子<rt>こ</rt></ruby>どもへの<ruby>虐待<rp>(</rp><rt>ぎゃくたい</rt><rp>)</rp>\
+             </ruby>をなくすための<ruby>法律<rt>ほうりつ</rt></ruby>ができました。</p>";
+    let html = format!(
+        "<html><body><article>{}{p}</article></body></html>",
+        paragraphs()
+    );
+    let parse = parse(html.as_bytes(), None);
+    let body = &parse.records[0].article.body;
+    assert!(
+        body.contains("子どもへの虐待をなくすための法律ができました。"),
+        "{body}"
+    );
+}
