@@ -5,7 +5,7 @@
 use dom_query::Document;
 use dom_smoothie::{Config, Readability, ReadabilityError, TextMode};
 
-use super::{boiler, tidy};
+use super::{blocks, boiler, tidy};
 
 /// Elements that never hold article text.
 pub(super) const NEVER_TEXT: &str =
@@ -72,7 +72,7 @@ fn prefer_ld(text: &str, ld: &str) -> bool {
 }
 
 /// How many letters and digits `s` holds.
-fn letters(s: &str) -> usize {
+pub(super) fn letters(s: &str) -> usize {
     s.chars().filter(|c| c.is_alphanumeric()).count()
 }
 
@@ -90,7 +90,7 @@ fn agreeing(ld: &str, page: &str) -> Option<String> {
 /// The share of the letters of `text`'s sentences (of four words or more; at most
 /// [`LD_SAMPLES`] of them, spread over it) that are found in `haystack`, whitespace collapsed
 /// in both.
-fn found_share(text: &str, haystack: &str) -> f64 {
+pub(super) fn found_share(text: &str, haystack: &str) -> f64 {
     let sentences: Vec<String> = text
         .split(['.', '!', '?', '\n'])
         .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
@@ -179,6 +179,7 @@ fn readable(doc: Document, html: &str, json_ld_bytes: usize) -> Result<String, S
     doc.select("figcaption, rt, rp").remove();
     boiler::strip(&doc);
     let marked = marked_letters(&doc);
+    let ours = blocks::densest(&doc);
     let config = Config {
         text_mode: TextMode::Formatted,
         max_elements_to_parse: MAX_ELEMENTS,
@@ -206,7 +207,7 @@ fn readable(doc: Document, html: &str, json_ld_bytes: usize) -> Result<String, S
                     }
                 }
             }
-            Ok(text)
+            Ok(blocks::better(text, ours))
         }
         Err(ReadabilityError::GrabFailed | ReadabilityError::TooManyElements(..)) => {
             fallback(html, &["article", "main", "body"])

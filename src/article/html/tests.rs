@@ -518,3 +518,43 @@ fn ruby_readings_are_left_out_of_the_text() {
         "{body}"
     );
 }
+
+#[test]
+fn the_densest_block_is_the_prose_not_a_list_of_names_or_of_teasers() {
+    let names: String = (0..60)
+        .map(|i| format!("<p><strong>Jo Name{i}</strong> <span>University {i}</span></p>"))
+        .collect();
+    let teasers: String = (0..20)
+        .map(|i| {
+            format!(
+                "<div><h3><a href=/t/{i}>Grain exporters weigh new shipping rules {i}</a></h3>\
+                 <p>Read more.</p></div>"
+            )
+        })
+        .collect();
+    let html = format!(
+        "<html><body><div class=a>{teasers}</div><div class=b>{}</div>\
+         <div class=c>{names}</div></body></html>",
+        paragraphs()
+    );
+    let doc = dom_query::Document::from(html.as_str());
+    let block = blocks::densest(&doc).unwrap_or_default();
+    assert!(block.starts_with("Paragraph 1 tells"), "{block}");
+    assert!(block.contains("Paragraph 4 tells"), "{block}");
+    assert!(
+        !block.contains("Name1") && !block.contains("Grain"),
+        "{block}"
+    );
+}
+
+#[test]
+fn readabilitys_part_of_the_article_widens_to_a_block_holding_it_and_little_else() {
+    let all = tidy(&dom_query::Document::from(paragraphs().as_str()).formatted_text());
+    let part = all.split("\n\n").next().unwrap_or_default().to_string();
+    assert_eq!(blocks::better(part.clone(), Some(all.clone())), all);
+    let links: String = (0..30).map(|i| format!("\nMore news {i}")).collect();
+    let cluttered = format!("{all}{links}");
+    assert_eq!(blocks::better(part.clone(), Some(cluttered)), part);
+    let elsewhere = all.replace("Paragraph 1", "Section 1");
+    assert_eq!(blocks::better(part.clone(), Some(elsewhere)), part);
+}
