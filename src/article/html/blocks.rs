@@ -254,3 +254,74 @@ const MIN_GAIN: usize = 100;
 const MAX_OTHER_GROWTH: f64 = 0.1;
 /// The share of readability's text found in ours for ours to be a widening of it.
 const HOLDS: f64 = 0.8;
+
+/// Where a page states its summary: the standfirst it shows above the article is most often
+/// this very text.
+const DESCRIPTIONS: &str = r#"meta[property="og:description"], meta[name="description"], meta[name="twitter:description"]"#;
+
+/// A description shorter than this many letters is a label, not a standfirst.
+const MIN_LEAD_LETTERS: usize = 60;
+
+/// The element showing the lead must hold at most this many times the description's
+/// letters: more is a container around it (a header with the title, a section label and a
+/// date line), not the lead itself.
+const MAX_LEAD_GROWTH: f64 = 1.3;
+
+/// The page's lead (standfirst) as it shows it: the first element outside navigation,
+/// footers and asides whose text holds the page's own description (its start, when the
+/// description is cut short with an ellipsis) and little more.
+pub(super) fn lead(doc: &Document) -> Option<String> {
+    let description = doc
+        .select(DESCRIPTIONS)
+        .iter()
+        .filter_map(|m| m.attr("content"))
+        .map(|c| c.split_whitespace().collect::<Vec<_>>().join(" "))
+        .find(|c| super::extract::letters(c) >= MIN_LEAD_LETTERS)?;
+    let cut = description.trim_end_matches(['.', '…', ' ']);
+    let probe: String = cut.chars().take(120).collect();
+    let wanted = super::extract::letters(&description);
+    let probe_letters = super::extract::letters(&probe);
+    for el in doc.select("body p, body div, body h2, body h3, body span, body strong, body section, body header, body li, body td").iter() {
+        let node = el.nodes().first().copied()?;
+        let text = el.text();
+        let n = super::extract::letters(&text);
+        if n < wanted.min(probe_letters) || n as f64 > MAX_LEAD_GROWTH * wanted as f64 {
+            continue;
+        }
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !flat.contains(&probe) {
+            continue;
+        }
+        let outside = node.ancestors_it(None).any(|a| {
+            a.node_name()
+                .is_some_and(|n| matches!(&*n, "nav" | "footer" | "aside" | "form" | "head"))
+        });
+        if outside {
+            return None;
+        }
+        return Some(tidy(&el.formatted_text()));
+    }
+    None
+}
+
+/// `text` with the page's `lead` above it, when the block it came from left the lead out.
+pub(super) fn with_lead(text: String, lead: Option<String>) -> String {
+    match lead {
+        Some(lead) => {
+            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let probe: String = lead
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .chars()
+                .take(120)
+                .collect();
+            if flat.contains(&probe) {
+                text
+            } else {
+                format!("{lead}\n\n{text}")
+            }
+        }
+        None => text,
+    }
+}

@@ -180,6 +180,7 @@ fn readable(doc: Document, html: &str, json_ld_bytes: usize) -> Result<String, S
     boiler::strip(&doc);
     let marked = marked_letters(&doc);
     let ours = blocks::densest(&doc);
+    let lead = blocks::lead(&doc);
     let config = Config {
         text_mode: TextMode::Formatted,
         max_elements_to_parse: MAX_ELEMENTS,
@@ -207,7 +208,7 @@ fn readable(doc: Document, html: &str, json_ld_bytes: usize) -> Result<String, S
                     }
                 }
             }
-            Ok(blocks::better(text, ours))
+            Ok(blocks::with_lead(blocks::better(text, ours), lead))
         }
         Err(ReadabilityError::GrabFailed | ReadabilityError::TooManyElements(..)) => {
             fallback(html, &["article", "main", "body"])

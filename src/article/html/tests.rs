@@ -558,3 +558,36 @@ fn readabilitys_part_of_the_article_widens_to_a_block_holding_it_and_little_else
     let elsewhere = all.replace("Paragraph 1", "Section 1");
     assert_eq!(blocks::better(part.clone(), Some(elsewhere)), part);
 }
+
+#[test]
+fn the_standfirst_the_page_describes_itself_with_is_kept_above_the_article() {
+    let lead = "The council will vote on the new budget next month, after a year of debate \
+                about the roads and the library.";
+    let html = format!(
+        "<html><head><meta name=\"description\" content=\"{lead}\"></head><body>\
+         <nav><a href=\"/\">Home</a></nav><div class=\"hero\"><div>\
+         <p class=\"standfirst\"><strong>{lead}</strong></p></div></div>\
+         <main><div><div class=\"story\">{}</div></div></main><footer><p>{lead}</p></footer>\
+         </body></html>",
+        paragraphs()
+    );
+    let parse = parse(html.as_bytes(), None);
+    let body = &parse.records[0].article.body;
+    assert!(body.contains(lead), "{body}");
+    assert!(body.contains("Paragraph 4 tells"), "{body}");
+    assert_eq!(body.matches("The council will vote").count(), 1, "{body}");
+}
+
+#[test]
+fn a_description_shown_only_in_the_footer_is_not_a_standfirst() {
+    let about = "The Ledger is the town's own newspaper since 1888, with news, sport and \
+                 weather for the valley.";
+    let html = format!(
+        "<html><head><meta name=\"description\" content=\"{about}\"></head><body>\
+         <div class=\"story\">{}</div><footer><p>{about}</p></footer></body></html>",
+        paragraphs()
+    );
+    let parse = parse(html.as_bytes(), None);
+    let body = &parse.records[0].article.body;
+    assert!(!body.contains("since 1888"), "{body}");
+}
