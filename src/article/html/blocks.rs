@@ -251,7 +251,7 @@ const WIDER: f64 = 1.25;
 /// And this many letters of prose more.
 const MIN_GAIN: usize = 100;
 /// Letters other than prose ours may add, per letter of prose it adds.
-const MAX_OTHER_GROWTH: f64 = 0.1;
+const MAX_OTHER_GROWTH: f64 = 0.05;
 /// The share of readability's text found in ours for ours to be a widening of it.
 const HOLDS: f64 = 0.8;
 
@@ -267,7 +267,7 @@ const MIN_LEAD_LETTERS: usize = 60;
 /// date line), not the lead itself.
 const MAX_LEAD_GROWTH: f64 = 1.3;
 
-/// The page's lead (standfirst) as it shows it: the first element outside navigation,
+/// The page's lead (standfirst) as it shows it: the first paragraph outside navigation,
 /// footers and asides whose text holds the page's own description (its start, when the
 /// description is cut short with an ellipsis) and little more.
 pub(super) fn lead(doc: &Document) -> Option<String> {
@@ -281,7 +281,9 @@ pub(super) fn lead(doc: &Document) -> Option<String> {
     let probe: String = cut.chars().take(120).collect();
     let wanted = super::extract::letters(&description);
     let probe_letters = super::extract::letters(&probe);
-    for el in doc.select("body p, body div, body h2, body h3, body span, body strong, body section, body header, body li, body td").iter() {
+    // Paragraphs only: a lead shown in a header or a teaser box beside the article is not
+    // reliably the article's.
+    for el in doc.select("body p").iter() {
         let node = el.nodes().first().copied()?;
         let text = el.text();
         let n = super::extract::letters(&text);
