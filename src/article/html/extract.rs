@@ -5,12 +5,12 @@
 use dom_query::Document;
 use dom_smoothie::{Config, Readability, ReadabilityError, TextMode};
 
-use super::{boiler, tidy};
+use super::{blocks, boiler, tidy};
 
 /// Elements that never hold article text.
 pub(super) const NEVER_TEXT: &str =
     "script, style, noscript, template, iframe, object, embed, svg, canvas, button, select, \
-     textarea, head";
+     textarea, head, rt, rp";
 
 /// Page furniture, removed before the fallback takes a container's text.
 const CHROME: &str = "nav, header, footer, aside, form, figcaption, dialog, menu, \
@@ -72,7 +72,7 @@ fn prefer_ld(text: &str, ld: &str) -> bool {
 }
 
 /// How many letters and digits `s` holds.
-fn letters(s: &str) -> usize {
+pub(super) fn letters(s: &str) -> usize {
     s.chars().filter(|c| c.is_alphanumeric()).count()
 }
 
@@ -90,7 +90,7 @@ fn agreeing(ld: &str, page: &str) -> Option<String> {
 /// The share of the letters of `text`'s sentences (of four words or more; at most
 /// [`LD_SAMPLES`] of them, spread over it) that are found in `haystack`, whitespace collapsed
 /// in both.
-fn found_share(text: &str, haystack: &str) -> f64 {
+pub(super) fn found_share(text: &str, haystack: &str) -> f64 {
     let sentences: Vec<String> = text
         .split(['.', '!', '?', '\n'])
         .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
@@ -175,9 +175,12 @@ fn marked_letters(doc: &Document) -> usize {
 
 /// The article text readability chooses, or the fallback's where it gives up.
 fn readable(doc: Document, html: &str, json_ld_bytes: usize) -> Result<String, String> {
-    doc.select("figcaption").remove();
+    // Ruby readings (the small kana over kanji) would be read into the words they annotate.
+    doc.select("figcaption, rt, rp").remove();
     boiler::strip(&doc);
     let marked = marked_letters(&doc);
+    let ours = blocks::densest(&doc);
+    let lead = blocks::lead(&doc);
     let config = Config {
         text_mode: TextMode::Formatted,
         max_elements_to_parse: MAX_ELEMENTS,
@@ -207,7 +210,7 @@ fn readable(doc: Document, html: &str, json_ld_bytes: usize) -> Result<String, S
                     }
                 }
             }
-            Ok(text)
+            Ok(blocks::with_lead(blocks::better(text, ours), lead))
         }
         Err(ReadabilityError::GrabFailed | ReadabilityError::TooManyElements(..)) => {
             fallback(html, &["article", "main", "body"])

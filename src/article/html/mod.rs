@@ -5,6 +5,7 @@
 //! ([`meta`]), and its text taken by [`extract`] (readability, with a fallback for pages it
 //! gives up on).
 
+mod blocks;
 mod boiler;
 mod extract;
 mod meta;

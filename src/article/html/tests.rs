@@ -781,4 +781,92 @@ fn rating_login_and_call_to_action_boxes_are_furniture() {
         assert!(!body.contains(gone), "{gone}: {body}");
     }
     assert!(body.contains("Paragraph 4"), "{body}");
+#[test]
+fn ruby_readings_are_left_out_of_the_text() {
+    let p =
+        "<p><ruby>子<rt>こ</rt></ruby>どもへの<ruby>虐待<rp>(</rp><rt>ぎゃくたい</rt><rp>)</rp>\
+             </ruby>をなくすための<ruby>法律<rt>ほうりつ</rt></ruby>ができました。</p>";
+    let html = format!(
+        "<html><body><article>{}{p}</article></body></html>",
+        paragraphs()
+    );
+    let parse = parse(html.as_bytes(), None);
+    let body = &parse.records[0].article.body;
+    assert!(
+        body.contains("子どもへの虐待をなくすための法律ができました。"),
+        "{body}"
+    );
+}
+
+#[test]
+fn the_densest_block_is_the_prose_not_a_list_of_names_or_of_teasers() {
+    let names: String = (0..60)
+        .map(|i| format!("<p><strong>Jo Name{i}</strong> <span>University {i}</span></p>"))
+        .collect();
+    let teasers: String = (0..20)
+        .map(|i| {
+            format!(
+                "<div><h3><a href=/t/{i}>Grain exporters weigh new shipping rules {i}</a></h3>\
+                 <p>Read more.</p></div>"
+            )
+        })
+        .collect();
+    let html = format!(
+        "<html><body><div class=a>{teasers}</div><div class=b>{}</div>\
+         <div class=c>{names}</div></body></html>",
+        paragraphs()
+    );
+    let doc = dom_query::Document::from(html.as_str());
+    let block = blocks::densest(&doc).unwrap_or_default();
+    assert!(block.starts_with("Paragraph 1 tells"), "{block}");
+    assert!(block.contains("Paragraph 4 tells"), "{block}");
+    assert!(
+        !block.contains("Name1") && !block.contains("Grain"),
+        "{block}"
+    );
+}
+
+#[test]
+fn readabilitys_part_of_the_article_widens_to_a_block_holding_it_and_little_else() {
+    let all = tidy(&dom_query::Document::from(paragraphs().as_str()).formatted_text());
+    let part = all.split("\n\n").next().unwrap_or_default().to_string();
+    assert_eq!(blocks::better(part.clone(), Some(all.clone())), all);
+    let links: String = (0..30).map(|i| format!("\nMore news {i}")).collect();
+    let cluttered = format!("{all}{links}");
+    assert_eq!(blocks::better(part.clone(), Some(cluttered)), part);
+    let elsewhere = all.replace("Paragraph 1", "Section 1");
+    assert_eq!(blocks::better(part.clone(), Some(elsewhere)), part);
+}
+
+#[test]
+fn the_standfirst_the_page_describes_itself_with_is_kept_above_the_article() {
+    let lead = "The council will vote on the new budget next month, after a year of debate \
+                about the roads and the library.";
+    let html = format!(
+        "<html><head><meta name=\"description\" content=\"{lead}\"></head><body>\
+         <nav><a href=\"/\">Home</a></nav><div class=\"hero\"><div>\
+         <p class=\"standfirst\"><strong>{lead}</strong></p></div></div>\
+         <main><div><div class=\"story\">{}</div></div></main><footer><p>{lead}</p></footer>\
+         </body></html>",
+        paragraphs()
+    );
+    let parse = parse(html.as_bytes(), None);
+    let body = &parse.records[0].article.body;
+    assert!(body.contains(lead), "{body}");
+    assert!(body.contains("Paragraph 4 tells"), "{body}");
+    assert_eq!(body.matches("The council will vote").count(), 1, "{body}");
+}
+
+#[test]
+fn a_description_shown_only_in_the_footer_is_not_a_standfirst() {
+    let about = "The Ledger is the town's own newspaper since 1888, with news, sport and \
+                 weather for the valley.";
+    let html = format!(
+        "<html><head><meta name=\"description\" content=\"{about}\"></head><body>\
+         <div class=\"story\">{}</div><footer><p>{about}</p></footer></body></html>",
+        paragraphs()
+    );
+    let parse = parse(html.as_bytes(), None);
+    let body = &parse.records[0].article.body;
+    assert!(!body.contains("since 1888"), "{body}");
 }

@@ -1,0 +1,329 @@
+//! A choice of the article's block of our own, by text density, held against readability's:
+//! paragraphs of sentences outside links count for an element, link text and short lines
+//! against it, and the element with the best balance is the block. Readability scores
+//! commas and class names, so a long list ("Name, University" lines, a table of names) can
+//! outscore the article, or it can keep one part of an article split over several
+//! containers; this choice is the second opinion that catches both.
+
+use std::collections::HashMap;
+
+use dom_query::{Document, NodeId, NodeRef};
+
+use super::{boiler, tidy};
+
+/// Elements whose text is never article text, and furniture that goes by element name.
+const SKIPPED: [&str; 19] = [
+    "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
+    "button", "select", "textarea", "head", "nav", "aside", "footer", "form", "dialog", "menu",
+];
+
+/// The same, as a selector, for removing them from the chosen block's copy.
+const SKIPPED_SELECTOR: &str = "script, style, noscript, template, iframe, object, embed, svg, \
+     canvas, button, select, textarea, head, nav, aside, footer, form, dialog, menu, \
+     [aria-hidden=true], [hidden]";
+
+/// Parts of class and id names that mark an element as unlikely to hold the article
+/// (readability.js's `unlikelyCandidates`, as `dom_smoothie` ports it), unless a part of
+/// [`MAYBE`] is there too.
+const UNLIKELY: [&str; 32] = [
+    "-ad-",
+    "ai2html",
+    "banner",
+    "breadcrumbs",
+    "combx",
+    "comment",
+    "community",
+    "cover-wrap",
+    "disqus",
+    "extra",
+    "footer",
+    "gdpr",
+    "header",
+    "legends",
+    "menu",
+    "related",
+    "remark",
+    "replies",
+    "rss",
+    "shoutbox",
+    "sidebar",
+    "skyscraper",
+    "social",
+    "sponsor",
+    "supplemental",
+    "ad-break",
+    "agegate",
+    "pagination",
+    "pager",
+    "popup",
+    "yom-remote",
+    // WordPress's comment form.
+    "respond",
+];
+
+/// Parts of class and id names that keep an element [`UNLIKELY`] names as a candidate
+/// (readability.js's `okMaybeItsACandidate`).
+const MAYBE: [&str; 8] = [
+    "and", "article", "body", "column", "content", "main", "mathjax", "shadow",
+];
+
+/// Whether `node`'s class and id say it is not the article (see [`UNLIKELY`]).
+fn unlikely(node: &NodeRef) -> bool {
+    let mut names = String::new();
+    for attr in ["class", "id"] {
+        if let Some(v) = node.attr(attr) {
+            names.push_str(&v.to_lowercase());
+            names.push(' ');
+        }
+    }
+    UNLIKELY.iter().any(|u| names.contains(u)) && !MAYBE.iter().any(|m| names.contains(m))
+}
+
+/// Elements that flow inside a paragraph: their text belongs to the nearest block around
+/// them.
+const INLINE: [&str; 24] = [
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd",
+    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u",
+];
+
+/// A paragraph with fewer letters outside links than this is not a sentence of prose (a
+/// heading, a label, a name in a list).
+const MIN_PROSE_LETTERS: usize = 60;
+
+/// A paragraph whose links hold more than this share of its letters is a link list.
+const MAX_PROSE_LINK_SHARE: f64 = 0.3;
+
+/// What a letter of a short line outside links costs a block, against one of prose: a few
+/// headings are nothing, a long list of short lines outweighs a short article.
+const SHORT_LINE_COST: f64 = 0.4;
+
+/// What a letter of link text costs a block: more than a letter of prose earns, so that a
+/// teaser (a linked headline over a line of blurb) does not pay for itself.
+const LINK_COST: f64 = 2.5;
+
+/// One paragraph's letters: all of them, those in links, and whether it has sentence
+/// punctuation.
+#[derive(Default, Clone, Copy)]
+struct Para {
+    letters: usize,
+    linked: usize,
+    punctuated: bool,
+}
+
+impl Para {
+    /// Its worth to a block that holds it.
+    fn worth(&self) -> f64 {
+        let unlinked = self.letters - self.linked;
+        let prose = unlinked >= MIN_PROSE_LETTERS
+            && (self.linked as f64) <= MAX_PROSE_LINK_SHARE * self.letters as f64
+            && self.punctuated;
+        if prose {
+            unlinked as f64
+        } else {
+            -(SHORT_LINE_COST * unlinked as f64 + LINK_COST * self.linked as f64)
+        }
+    }
+}
+
+/// Whether `c` ends or divides a sentence, in the scripts the archive meets.
+fn is_sentence_mark(c: char) -> bool {
+    matches!(
+        c,
+        '.' | ',' | ';' | '!' | '?' | '。' | '、' | '，' | '！' | '？' | '；' | '،' | '؟' | '।'
+    )
+}
+
+/// The block of `doc` whose paragraphs are the most prose for the least links and short
+/// lines, as text (paragraphs a blank line apart, furniture lines dropped); `None` when no
+/// block has any prose.
+pub(super) fn densest(doc: &Document) -> Option<String> {
+    let body = doc.select("body");
+    let root = body.nodes().first().copied()?;
+    let mut paras: HashMap<NodeId, Para> = HashMap::new();
+    // Depth first, each node with the paragraph it is in and whether a link holds it.
+    let mut stack: Vec<(NodeRef, NodeId, bool)> = vec![(root, root.id, false)];
+    let mut order: Vec<NodeRef> = Vec::new();
+    while let Some((node, para, linked)) = stack.pop() {
+        if node.is_text() {
+            let text = node.text();
+            let entry = paras.entry(para).or_default();
+            let n = text.chars().filter(|c| c.is_alphanumeric()).count();
+            entry.letters += n;
+            if linked {
+                entry.linked += n;
+            }
+            entry.punctuated |= text.chars().any(is_sentence_mark);
+            continue;
+        }
+        if !node.is_element() {
+            continue;
+        }
+        let Some(name) = node.node_name() else {
+            continue;
+        };
+        if SKIPPED.contains(&&*name)
+            || node.has_attr("hidden")
+            || node.attr("aria-hidden").is_some_and(|v| &*v == "true")
+            || (&*name != "body" && unlikely(&node))
+        {
+            continue;
+        }
+        let para = if INLINE.contains(&&*name) {
+            para
+        } else {
+            node.id
+        };
+        let linked = linked || &*name == "a";
+        order.push(node);
+        stack.extend(node.children_it(true).map(|c| (c, para, linked)));
+    }
+    // Each paragraph's worth counts for its element and every element around it, up to the
+    // body.
+    let nodes: HashMap<NodeId, NodeRef> = order.iter().map(|n| (n.id, *n)).collect();
+    let mut worth: HashMap<NodeId, f64> = HashMap::new();
+    for (id, para) in &paras {
+        let w = para.worth();
+        let mut at = nodes.get(id).copied();
+        while let Some(node) = at {
+            *worth.entry(node.id).or_default() += w;
+            if node.id == root.id {
+                break;
+            }
+            at = node.parent();
+        }
+    }
+    // In document order, so that of equal worths the innermost block wins.
+    let mut best: Option<(NodeRef, f64)> = None;
+    for node in order {
+        let w = worth.get(&node.id).copied().unwrap_or(0.0);
+        if w > 0.0 && best.is_none_or(|(_, b)| w >= b) {
+            best = Some((node, w));
+        }
+    }
+    let (block, _) = best?;
+    let copy = block.to_fragment();
+    copy.select(SKIPPED_SELECTOR).remove();
+    for node in copy.select("[class], [id]").nodes() {
+        if unlikely(node) {
+            node.remove_from_parent();
+        }
+    }
+    Some(boiler::drop_lines(&tidy(&copy.formatted_text())))
+}
+
+/// The letters of `text` in lines of prose (long enough, with sentence punctuation): how
+/// much article a text holds, the same measure for readability's text and ours.
+pub(super) fn prose_letters(text: &str) -> usize {
+    text.lines()
+        .filter(|line| line.chars().any(is_sentence_mark))
+        .map(|line| line.chars().filter(|c| c.is_alphanumeric()).count())
+        .filter(|&n| n >= MIN_PROSE_LETTERS)
+        .sum()
+}
+
+/// Readability's `text` or `ours`, whichever is the article: ours when it holds readability's
+/// text and much more prose, with little else added (readability kept one part of an
+/// article, or chose a list beside it).
+pub(super) fn better(text: String, ours: Option<String>) -> String {
+    let Some(ours) = ours else {
+        return text;
+    };
+    let (pr, po) = (prose_letters(&text), prose_letters(&ours));
+    if (po as f64) < WIDER * pr as f64 + MIN_GAIN as f64 {
+        return text;
+    }
+    // What is not prose (headings, captions, but also teasers and link lists) may grow only
+    // a little with the prose taken in.
+    let other = |t: &str, prose: usize| super::extract::letters(t).saturating_sub(prose) as f64;
+    if other(&ours, po) - other(&text, pr) > MAX_OTHER_GROWTH * (po - pr) as f64 {
+        return text;
+    }
+    let flat = ours.split_whitespace().collect::<Vec<_>>().join(" ");
+    if super::extract::found_share(&text, &flat) >= HOLDS {
+        ours
+    } else {
+        text
+    }
+}
+
+/// Ours must hold this many times readability's prose to be taken.
+const WIDER: f64 = 1.25;
+/// And this many letters of prose more.
+const MIN_GAIN: usize = 100;
+/// Letters other than prose ours may add, per letter of prose it adds.
+const MAX_OTHER_GROWTH: f64 = 0.05;
+/// The share of readability's text found in ours for ours to be a widening of it.
+const HOLDS: f64 = 0.8;
+
+/// Where a page states its summary: the standfirst it shows above the article is most often
+/// this very text.
+const DESCRIPTIONS: &str = r#"meta[property="og:description"], meta[name="description"], meta[name="twitter:description"]"#;
+
+/// A description shorter than this many letters is a label, not a standfirst.
+const MIN_LEAD_LETTERS: usize = 60;
+
+/// The element showing the lead must hold at most this many times the description's
+/// letters: more is a container around it (a header with the title, a section label and a
+/// date line), not the lead itself.
+const MAX_LEAD_GROWTH: f64 = 1.3;
+
+/// The page's lead (standfirst) as it shows it: the first paragraph outside navigation,
+/// footers and asides whose text holds the page's own description (its start, when the
+/// description is cut short with an ellipsis) and little more.
+pub(super) fn lead(doc: &Document) -> Option<String> {
+    let description = doc
+        .select(DESCRIPTIONS)
+        .iter()
+        .filter_map(|m| m.attr("content"))
+        .map(|c| c.split_whitespace().collect::<Vec<_>>().join(" "))
+        .find(|c| super::extract::letters(c) >= MIN_LEAD_LETTERS)?;
+    let cut = description.trim_end_matches(['.', '…', ' ']);
+    let probe: String = cut.chars().take(120).collect();
+    let wanted = super::extract::letters(&description);
+    let probe_letters = super::extract::letters(&probe);
+    // Paragraphs only: a lead shown in a header or a teaser box beside the article is not
+    // reliably the article's.
+    for el in doc.select("body p").iter() {
+        let node = el.nodes().first().copied()?;
+        let text = el.text();
+        let n = super::extract::letters(&text);
+        if n < wanted.min(probe_letters) || n as f64 > MAX_LEAD_GROWTH * wanted as f64 {
+            continue;
+        }
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !flat.contains(&probe) {
+            continue;
+        }
+        let outside = node.ancestors_it(None).any(|a| {
+            a.node_name()
+                .is_some_and(|n| matches!(&*n, "nav" | "footer" | "aside" | "form" | "head"))
+        });
+        if outside {
+            return None;
+        }
+        return Some(tidy(&el.formatted_text()));
+    }
+    None
+}
+
+/// `text` with the page's `lead` above it, when the block it came from left the lead out.
+pub(super) fn with_lead(text: String, lead: Option<String>) -> String {
+    match lead {
+        Some(lead) => {
+            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let probe: String = lead
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .chars()
+                .take(120)
+                .collect();
+            if flat.contains(&probe) {
+                text
+            } else {
+                format!("{lead}\n\n{text}")
+            }
+        }
+        None => text,
+    }
+}
