@@ -781,6 +781,8 @@ fn rating_login_and_call_to_action_boxes_are_furniture() {
         assert!(!body.contains(gone), "{gone}: {body}");
     }
     assert!(body.contains("Paragraph 4"), "{body}");
+}
+
 #[test]
 fn ruby_readings_are_left_out_of_the_text() {
     let p =
