@@ -249,7 +249,7 @@ pub(super) fn better(text: String, ours: Option<String>) -> String {
 /// Ours must hold this many times readability's prose to be taken.
 const WIDER: f64 = 1.25;
 /// And this many letters of prose more.
-const MIN_GAIN: usize = 100;
+const MIN_GAIN: usize = 300;
 /// Letters other than prose ours may add, per letter of prose it adds.
 const MAX_OTHER_GROWTH: f64 = 0.05;
 /// The share of readability's text found in ours for ours to be a widening of it.
