@@ -74,12 +74,13 @@ pub fn with_zone(s: &str) -> Option<(ArticleDate, Option<i32>)> {
         .next()
         .unwrap_or("")
         .trim_end_matches(')');
-    let utc_named = s.ends_with(['Z', 'z'])
-        || ["utc", "gmt", "ut"]
-            .iter()
-            .any(|z| last.eq_ignore_ascii_case(z));
+    let named = if s.ends_with(['Z', 'z']) {
+        Some(0)
+    } else {
+        zone_offset(last)
+    };
     if let Some(date) = super::date::parse_date(s) {
-        return Some((date, (date.has_time && utc_named).then_some(0)));
+        return Some((date, named.filter(|_| date.has_time)));
     }
     // `2019-11-18 17:19:53 GMT` and other zone names the date parser does not know.
     let words: Vec<&str> = s.split_whitespace().collect();
@@ -91,11 +92,33 @@ pub fn with_zone(s: &str) -> Option<(ArticleDate, Option<i32>)> {
                     datetime,
                     has_time: true,
                 };
-                return Some((date, utc_named.then_some(0)));
+                return Some((date, named));
             }
         }
     }
     None
+}
+
+/// The offset from UTC, in seconds, of a zone named by its abbreviation: UTC and GMT, and the
+/// North American and central European ones news pages print. Abbreviations that name
+/// zones hours apart in different countries (CST: US Central and China; BST: British Summer
+/// and Bangladesh; AST; IST) give none: a wrong zone could move the article to another day.
+fn zone_offset(name: &str) -> Option<i32> {
+    const HOUR: i32 = 3600;
+    let offset = match name.to_ascii_uppercase().as_str() {
+        "UTC" | "GMT" | "UT" => 0,
+        "CET" => HOUR,
+        "CEST" => 2 * HOUR,
+        "EST" => -5 * HOUR,
+        "EDT" => -4 * HOUR,
+        "CDT" => -5 * HOUR,
+        "MST" => -7 * HOUR,
+        "MDT" => -6 * HOUR,
+        "PST" => -8 * HOUR,
+        "PDT" => -7 * HOUR,
+        _ => return None,
+    };
+    Some(offset)
 }
 
 /// The article's date from the dates a page states: the most trusted place's, its time
@@ -205,22 +228,41 @@ pub fn from_text(text: &str) -> Option<(ArticleDate, Option<i32>)> {
         return Some(found);
     }
     let words: Vec<&str> = text.split_whitespace().collect();
-    let mut best: Option<(usize, (ArticleDate, Option<i32>))> = None;
+    let mut best: Option<(usize, usize, (ArticleDate, Option<i32>))> = None;
     for start in 0..words.len() {
         for end in (start + 1..=words.len().min(start + 9)).rev() {
             let len = end - start;
-            if best.as_ref().is_some_and(|(l, _)| *l >= len) {
+            if best.as_ref().is_some_and(|(l, _, _)| *l >= len) {
                 break;
             }
             let candidate = words[start..end].join(" ");
             if let Some(found) = with_zone(&candidate) {
-                best = Some((len, found));
+                best = Some((len, end, found));
                 break;
             }
         }
     }
-    best.map(|(_, found)| found)
+    let (len, end, found) = best?;
+    if found.0.has_time {
+        return Some(found);
+    }
+    // A day and its time apart, a label between them ("Monday, March 2, 1987 Posted: 10:52
+    // AM EST"): the time a few words on is the day's.
+    let day = &words[end - len..end];
+    for skip in 1..=MAX_WORDS_BEFORE_TIME.min(words.len().saturating_sub(end)) {
+        let after = &words[end + skip..];
+        for take in (1..=3.min(after.len())).rev() {
+            let candidate = [day, &after[..take]].concat().join(" ");
+            if let Some(timed) = with_zone(&candidate).filter(|(d, _)| d.has_time) {
+                return Some(timed);
+            }
+        }
+    }
+    Some(found)
 }
+
+/// Words a time may stand after the day it belongs to, in a line that gives both.
+const MAX_WORDS_BEFORE_TIME: usize = 2;
 
 #[cfg(test)]
 mod tests {
@@ -332,6 +374,11 @@ mod tests {
         assert_eq!(
             from_text("Last Updated: Sunday, 1 August, 2004, 08:54 GMT"),
             Some((at("2004-08-01T08:54:00"), Some(0)))
+        );
+        // A day and its time with a label between them, the time's zone kept.
+        assert_eq!(
+            from_text("Monday, March 2, 1987 Posted: 10:52 AM EST (1552 GMT)"),
+            Some((at("1987-03-02T10:52:00"), Some(-5 * 3600)))
         );
         assert_eq!(from_text("Share this story on Twitter"), None);
         assert_eq!(from_text(&"19 Nov 2019 ".repeat(40)), None);

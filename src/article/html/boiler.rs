@@ -572,12 +572,22 @@ fn is_counter(line: &str) -> bool {
     }
 }
 
+/// The longest copyright notice, in words, taken for one ("Copyright 1987 Example Times.
+/// All rights reserved. This material may not be published, broadcast, rewritten, or
+/// redistributed.").
+const MAX_NOTICE_WORDS: usize = 40;
+
 /// "Photo: Jo Bloggs/Getty Images", "(Credit: AP)", "© Jo Bloggs": a short line that names
 /// who took a picture or who holds the rights.
 fn is_credit(line: &str) -> bool {
     let lower = line.to_lowercase();
     let lower = lower.trim_start_matches('(');
-    words(line).len() <= 15
+    // The publisher's legal notice under a story, however long its wording.
+    let notice = (lower.starts_with('©') || lower.starts_with("copyright"))
+        && lower.contains("all rights reserved")
+        && words(line).len() <= MAX_NOTICE_WORDS;
+    notice
+        || words(line).len() <= 15
         && ([
             "photo:",
             "photograph:",

@@ -735,6 +735,17 @@ fn date_and_copyright_lines_are_dropped_wherever_they_stand() {
 }
 
 #[test]
+fn a_long_copyright_notice_under_the_story_is_dropped() {
+    let body = body_of(&format!(
+        "{}<p class=copyright>Copyright 1987 Example Times. All rights reserved. This material \
+         may not be published, broadcast, rewritten, or redistributed.</p>",
+        paragraphs()
+    ));
+    assert!(!body.contains("redistributed"), "{body}");
+    assert!(body.contains("Paragraph 4"), "{body}");
+}
+
+#[test]
 fn an_author_box_leaves_the_body_but_names_the_author() {
     let html = format!(
         "<html><head><title>T</title></head><body><article>\
