@@ -268,7 +268,7 @@ struct Written {
 type Template = (&'static str, bool, fn(&[Story]) -> Written);
 
 /// The templates: (name, held out, writer).
-const TEMPLATES: [Template; 11] = [
+const TEMPLATES: [Template; 13] = [
     ("NYT-style NITF", false, nitf_nyt),
     ("NewsML 1.2 (agency)", false, newsml1),
     ("news page, HTML5 + JSON-LD", false, html5),
@@ -280,12 +280,17 @@ const TEMPLATES: [Template; 11] = [
     ("WARC crawl of news pages (.warc.gz)", true, warc),
     ("RSS 2.0 feed with content:encoded", true, rss),
     ("old-CMS story page, ISO-8859-1 XHTML", true, cms),
+    ("Atom 1.0 feeds, content as escaped HTML", true, atom),
+    ("zip of saved WordPress-style blog pages", true, blog_zip),
 ];
 
-/// The templates of the first measurement share out one draw of stories (every tenth to
-/// each); a template added later takes its share of a larger draw, so that adding one
-/// leaves the others' stories, and figures, as they were.
-const FIRST_DRAW: usize = 10;
+/// The draws of stories, by how many templates share each out (every n-th story to each):
+/// the first ten templates share the first draw, the eleventh takes its share of the
+/// second, the twelfth and thirteenth of the third. A template added later takes its share
+/// of a larger draw, so that adding one leaves the others' stories, and figures, as they
+/// were.
+const DRAWS: [usize; 3] = [10, 11, 13];
+const _: () = assert!(DRAWS[DRAWS.len() - 1] == TEMPLATES.len());
 
 /// The templates written in Windows-1252 (or ISO-8859-1): only stories the code page can
 /// hold are given to them.
@@ -784,6 +789,267 @@ fn rss(stories: &[Story]) -> Written {
     }
 }
 
+/// The UTC offset a site in the story's place states: New York for Reuters, London for the
+/// BBC, summer time from April to October.
+fn offset(s: &Story) -> &'static str {
+    let summer = (4..=10).contains(&s.when.1);
+    match (s.corpus, summer) {
+        ("reuters", true) => "-04:00",
+        ("reuters", false) => "-05:00",
+        (_, true) => "+01:00",
+        (_, false) => "+00:00",
+    }
+}
+
+/// Atom 1.0 feeds as a WordPress site writes them, five entries a feed: one `<author>` per
+/// writer (a name only), `<updated>` and `<published>` in RFC 3339 with the site's offset
+/// (some posts edited two hours later), the story's link, a comments link, a category, a
+/// summary, and the paragraphs as entity-escaped HTML in `<content type="html">`.
+fn atom(stories: &[Story]) -> Written {
+    let files = stories
+        .chunks(5)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let mut entries = String::new();
+            let mut newest = String::new();
+            for s in chunk {
+                let (y, m, d, h, min) = s.when;
+                let off = offset(s);
+                let published = format!("{y}-{m:02}-{d:02}T{h:02}:{min:02}:00{off}");
+                let updated = if s.id % 2 == 1 {
+                    format!("{y}-{m:02}-{d:02}T{:02}:{min:02}:00{off}", h + 2)
+                } else {
+                    published.clone()
+                };
+                if newest.is_empty() {
+                    newest = updated.clone();
+                }
+                let mut html = String::new();
+                for para in &s.paragraphs {
+                    let _ = writeln!(html, "<p>{}</p>", esc(para));
+                }
+                let authors: String = s
+                    .authors
+                    .iter()
+                    .map(|a| {
+                        let slug = a.to_lowercase().replace([' ', '\''], "-");
+                        format!(
+                            "<author><name>{}</name><uri>https://news.example.org/author/{}/</uri></author>",
+                            esc(a),
+                            esc(&slug)
+                        )
+                    })
+                    .collect();
+                let url = esc(&s.url());
+                let _ = writeln!(
+                    entries,
+                    r#"<entry>
+{authors}
+<title type="html">{t}</title>
+<link rel="alternate" type="text/html" href="{url}" />
+<id>https://news.example.org/?p={id}</id>
+<updated>{updated}</updated>
+<published>{published}</published>
+<category scheme="https://news.example.org" term="{sec}" />
+<summary type="html">{sum}</summary>
+<content type="html" xml:base="{url}">{content}</content>
+<link rel="replies" type="text/html" href="{url}#comments" thr:count="0" />
+<link rel="replies" type="application/atom+xml" href="{url}/feed/atom/" thr:count="0" />
+<thr:total>0</thr:total>
+</entry>"#,
+                    t = esc(&esc(&s.title)),
+                    id = s.id,
+                    sec = esc(&s.section),
+                    sum = esc(&format!("{} [&#8230;]", esc(&s.paragraphs[0]))),
+                    content = esc(&html),
+                );
+            }
+            let feed = format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:thr="http://purl.org/syndication/thread/1.0" xml:lang="en-US" xml:base="https://news.example.org/wp-atom.php">
+<title type="text">Example News</title>
+<subtitle type="text">News and comment</subtitle>
+<updated>{newest}</updated>
+<link rel="alternate" type="text/html" href="https://news.example.org" />
+<id>https://news.example.org/feed/atom/</id>
+<link rel="self" type="application/atom+xml" href="https://news.example.org/feed/atom/?paged={page}" />
+<generator uri="https://wordpress.org/" version="4.9.8">WordPress</generator>
+{entries}</feed>
+"#,
+                page = n + 1,
+            );
+            (format!("feeds/atom-page-{}.xml", n + 1), feed.into_bytes())
+        })
+        .collect();
+    Written {
+        files,
+        timed: true,
+        has_url: true,
+        caps: false,
+    }
+}
+
+/// Saved single-post pages of a 2010s WordPress blog (a Twenty Twelve-like theme), in a
+/// zip: HTML5 in UTF-8, no JSON-LD, the post in `<article class="post">` under an
+/// `h1.entry-title`, the posted time in `<time class="entry-date published">`, the writers
+/// as `<a rel="author">` in `.byline .author.vcard`, the paragraphs in `.entry-content`
+/// followed there by a share bar and a related-posts list, then the entry footer, post
+/// navigation, a comment form, and sidebar widgets.
+fn blog_zip(stories: &[Story]) -> Written {
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    for s in stories {
+        let (y, m, d, h, min) = s.when;
+        let url = esc(&s.url());
+        let mut p = String::new();
+        for para in &s.paragraphs {
+            let _ = writeln!(p, "<p>{}</p>", esc(para));
+        }
+        let by: Vec<String> = s
+            .authors
+            .iter()
+            .map(|a| {
+                let slug = a.to_lowercase().replace([' ', '\''], "-");
+                format!(
+                    r#"<span class="author vcard"><a class="url fn n" href="https://news.example.org/author/{}/" title="View all posts by {a}" rel="author">{a}</a></span>"#,
+                    esc(&slug),
+                    a = esc(a)
+                )
+            })
+            .collect();
+        let page = format!(
+            r##"<!DOCTYPE html>
+<!--[if IE 8]>
+<html class="ie ie8" lang="en-US">
+<![endif]-->
+<!--[if !(IE 7) & !(IE 8)]><!-->
+<html lang="en-US">
+<!--<![endif]-->
+<head>
+<meta charset="UTF-8" />
+<meta name="viewport" content="width=device-width" />
+<title>{t} | Example News Blog</title>
+<link rel="profile" href="http://gmpg.org/xfn/11" />
+<link rel="pingback" href="https://news.example.org/xmlrpc.php" />
+<link rel="alternate" type="application/rss+xml" title="Example News Blog &raquo; Feed" href="https://news.example.org/feed/" />
+<link rel="alternate" type="application/rss+xml" title="Example News Blog &raquo; {t} Comments Feed" href="{url}/feed/" />
+<link rel='stylesheet' id='twentytwelve-style-css' href='https://news.example.org/wp-content/themes/twentytwelve/style.css?ver=4.9.8' type='text/css' media='all' />
+<script type='text/javascript' src='https://news.example.org/wp-includes/js/jquery/jquery.js?ver=1.12.4'></script>
+<link rel="EditURI" type="application/rsd+xml" title="RSD" href="https://news.example.org/xmlrpc.php?rsd" />
+<meta name="generator" content="WordPress 4.9.8" />
+<link rel="canonical" href="{url}" />
+<link rel='shortlink' href='https://news.example.org/?p={id}' />
+</head>
+
+<body class="post-template-default single single-post postid-{id} single-format-standard custom-font-enabled">
+<div id="page" class="hfeed site">
+	<header id="masthead" class="site-header" role="banner">
+		<hgroup>
+			<h1 class="site-title"><a href="https://news.example.org/" title="Example News Blog" rel="home">Example News Blog</a></h1>
+			<h2 class="site-description">News, views and comment</h2>
+		</hgroup>
+		<nav id="site-navigation" class="main-navigation" role="navigation">
+			<button class="menu-toggle">Menu</button>
+			<a class="assistive-text" href="#content" title="Skip to content">Skip to content</a>
+			<div class="menu-main-container"><ul id="menu-main" class="nav-menu"><li><a href="https://news.example.org/">Home</a></li><li><a href="https://news.example.org/category/business/">Business</a></li><li><a href="https://news.example.org/category/politics/">Politics</a></li><li><a href="https://news.example.org/category/tech/">Tech</a></li><li><a href="https://news.example.org/about/">About</a></li></ul></div>
+		</nav>
+	</header>
+
+	<div id="main" class="wrapper">
+	<div id="primary" class="site-content">
+		<div id="content" role="main">
+	<article id="post-{id}" class="post-{id} post type-post status-publish format-standard hentry category-{cat}">
+		<header class="entry-header">
+			<h1 class="entry-title">{t}</h1>
+			<div class="entry-meta"><span class="posted-on">Posted on <a href="{url}" rel="bookmark"><time class="entry-date published" datetime="{y}-{m:02}-{d:02}T{h:02}:{min:02}:00{off}">{month} {d}, {y}</time></a></span><span class="byline"> by {by}</span>
+			<span class="comments-link"><a href="{url}#respond">Leave a reply</a></span></div>
+		</header>
+
+		<div class="entry-content">
+{p}<div class="sharedaddy sd-sharing-enabled"><div class="robots-nocontent sd-block sd-social sd-social-icon-text sd-sharing"><h3 class="sd-title">Share this:</h3><div class="sd-content"><ul><li class="share-twitter"><a rel="nofollow" class="share-twitter sd-button share-icon" href="{url}?share=twitter" title="Click to share on Twitter"><span>Twitter</span></a></li><li class="share-facebook"><a rel="nofollow" class="share-facebook sd-button share-icon" href="{url}?share=facebook" title="Click to share on Facebook"><span>Facebook</span></a></li><li class="share-email"><a rel="nofollow" class="share-email sd-button share-icon" href="{url}?share=email" title="Click to email this to a friend"><span>Email</span></a></li><li class="share-end"></li></ul></div></div></div>
+<div class='yarpp-related'>
+<h3>Related posts:</h3><ol>
+<li><a href="https://news.example.org/2010/03/markets-steady-as-talks-resume/" rel="bookmark" title="Markets steady as talks resume">Markets steady as talks resume</a></li>
+<li><a href="https://news.example.org/2010/04/oil-prices-ease-in-asian-trade/" rel="bookmark" title="Oil prices ease in Asian trade">Oil prices ease in Asian trade</a></li>
+<li><a href="https://news.example.org/2010/05/what-the-budget-means-for-you/" rel="bookmark" title="What the budget means for you">What the budget means for you</a></li>
+</ol>
+</div>
+					</div><!-- .entry-content -->
+
+		<footer class="entry-meta">
+			This entry was posted in <a href="https://news.example.org/category/{cat}/" rel="category tag">{sec}</a>. Bookmark the <a href="{url}" title="Permalink to {t}" rel="bookmark">permalink</a>.
+		</footer><!-- .entry-meta -->
+	</article><!-- #post -->
+
+		<nav class="nav-single">
+			<h3 class="assistive-text">Post navigation</h3>
+			<span class="nav-previous"><a href="https://news.example.org/2010/05/storm-warning-for-the-coast/" rel="prev"><span class="meta-nav">&larr;</span> Storm warning for the coast</a></span>
+			<span class="nav-next"><a href="https://news.example.org/2010/05/court-delays-ruling-on-merger/" rel="next">Court delays ruling on merger <span class="meta-nav">&rarr;</span></a></span>
+		</nav><!-- .nav-single -->
+
+<div id="comments" class="comments-area">
+	<div id="respond" class="comment-respond">
+		<h3 id="reply-title" class="comment-reply-title">Leave a Reply <small><a rel="nofollow" id="cancel-comment-reply-link" href="{url}#respond" style="display:none;">Cancel reply</a></small></h3>
+		<form action="https://news.example.org/wp-comments-post.php" method="post" id="commentform" class="comment-form">
+			<p class="comment-notes"><span id="email-notes">Your email address will not be published.</span> Required fields are marked <span class="required">*</span></p>
+			<p class="comment-form-comment"><label for="comment">Comment</label> <textarea id="comment" name="comment" cols="45" rows="8" maxlength="65525" required="required"></textarea></p>
+			<p class="comment-form-author"><label for="author">Name <span class="required">*</span></label> <input id="author" name="author" type="text" value="" size="30" maxlength="245" required='required' /></p>
+			<p class="comment-form-email"><label for="email">Email <span class="required">*</span></label> <input id="email" name="email" type="email" value="" size="30" maxlength="100" required='required' /></p>
+			<p class="comment-form-url"><label for="url">Website</label> <input id="url" name="url" type="url" value="" size="30" maxlength="200" /></p>
+			<p class="form-submit"><input name="submit" type="submit" id="submit" class="submit" value="Post Comment" /> <input type='hidden' name='comment_post_ID' value='{id}' id='comment_post_ID' /></p>
+		</form>
+	</div><!-- #respond -->
+</div><!-- #comments .comments-area -->
+
+		</div><!-- #content -->
+	</div><!-- #primary -->
+
+	<div id="secondary" class="widget-area" role="complementary">
+		<aside id="search-2" class="widget widget_search"><form role="search" method="get" id="searchform" class="searchform" action="https://news.example.org/"><div><label class="screen-reader-text" for="s">Search for:</label><input type="text" value="" name="s" id="s" /><input type="submit" id="searchsubmit" value="Search" /></div></form></aside>
+		<aside id="recent-posts-2" class="widget widget_recent_entries"><h3 class="widget-title">Recent Posts</h3><ul><li><a href="https://news.example.org/2010/05/rescue-teams-reach-flood-villages/">Rescue teams reach flood villages</a></li><li><a href="https://news.example.org/2010/05/new-probe-lands-safely-on-mars/">New probe lands safely on Mars</a></li><li><a href="https://news.example.org/2010/05/court-delays-ruling-on-merger/">Court delays ruling on merger</a></li></ul></aside>
+		<aside id="recent-comments-2" class="widget widget_recent_comments"><h3 class="widget-title">Recent Comments</h3><ul id="recentcomments"><li class="recentcomments"><span class="comment-author-link">Dave</span> on <a href="https://news.example.org/2010/05/storm-warning-for-the-coast/#comment-212">Storm warning for the coast</a></li></ul></aside>
+		<aside id="archives-2" class="widget widget_archive"><h3 class="widget-title">Archives</h3><ul><li><a href="https://news.example.org/{y}/{m:02}/">{month} {y}</a></li></ul></aside>
+		<aside id="categories-2" class="widget widget_categories"><h3 class="widget-title">Categories</h3><ul><li class="cat-item"><a href="https://news.example.org/category/{cat}/">{sec}</a></li></ul></aside>
+		<aside id="meta-2" class="widget widget_meta"><h3 class="widget-title">Meta</h3><ul><li><a href="https://news.example.org/wp-login.php">Log in</a></li><li><a href="https://news.example.org/feed/">Entries <abbr title="Really Simple Syndication">RSS</abbr></a></li><li><a href="https://wordpress.org/" title="Powered by WordPress, state-of-the-art semantic personal publishing platform.">WordPress.org</a></li></ul></aside>
+	</div><!-- #secondary -->
+	</div><!-- #main .wrapper -->
+	<footer id="colophon" role="contentinfo">
+		<div class="site-info">
+			<a href="https://wordpress.org/" title="Semantic Personal Publishing Platform">Proudly powered by WordPress</a>
+		</div><!-- .site-info -->
+	</footer><!-- #colophon -->
+</div><!-- #page -->
+
+<script type='text/javascript' src='https://news.example.org/wp-includes/js/wp-embed.min.js?ver=4.9.8'></script>
+</body>
+</html>
+"##,
+            t = esc(&s.title),
+            id = s.id,
+            cat = s.section.to_lowercase(),
+            sec = esc(&s.section),
+            off = offset(s),
+            month = s.month_name(),
+            by = by.join(" and "),
+        );
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        if zip
+            .start_file(format!("blog/{y}/{m:02}/{}.html", s.id), options)
+            .is_ok()
+        {
+            let _ = zip.write_all(page.as_bytes());
+        }
+    }
+    let _ = zip.finish();
+    Written {
+        files: vec![("saved-pages.zip".into(), out.into_inner())],
+        timed: true,
+        has_url: true,
+        caps: false,
+    }
+}
+
 /// Whitespace collapsed in each paragraph; paragraphs a blank line apart.
 fn paragraphs(body: &str) -> Vec<String> {
     body.split("\n\n")
@@ -850,20 +1116,20 @@ fn main() -> Result<()> {
         );
         return Ok(());
     }
-    let first = load(&corpora, PER_TEMPLATE * FIRST_DRAW)
-        .with_context(|| format!("reading {}", corpora.display()))?;
-    let all = load(&corpora, PER_TEMPLATE * TEMPLATES.len())
-        .with_context(|| format!("reading {}", corpora.display()))?;
+    let draws = DRAWS
+        .iter()
+        .map(|&n| {
+            load(&corpora, PER_TEMPLATE * n)
+                .with_context(|| format!("reading {}", corpora.display()))
+        })
+        .collect::<Result<Vec<_>>>()?;
     println!("| template | set | articles | exact | title | authors | date | url | body |");
     println!("|---|---|---|---|---|---|---|---|---|");
     // Dev, held-out, and held-out without the templates studied since.
     let mut totals = [(0usize, 0usize); 3];
     for (t, (name, held_out, write)) in TEMPLATES.iter().enumerate() {
-        let (draw, every) = if t < FIRST_DRAW {
-            (&first, FIRST_DRAW)
-        } else {
-            (&all, TEMPLATES.len())
-        };
+        let every = DRAWS.iter().position(|&n| t < n).unwrap_or(DRAWS.len() - 1);
+        let (draw, every) = (&draws[every], DRAWS[every]);
         let stories: Vec<Story> = draw
             .iter()
             .skip(t)
