@@ -593,10 +593,9 @@ fn an_index_path_that_is_a_file_is_refused_in_one_clear_line() {
     assert_eq!(std::fs::read_to_string(a.index()).unwrap(), "not a folder");
 }
 
-#[test]
-fn an_index_removed_under_watch_ends_it_in_one_clear_line() {
-    let a = Archive::new();
-    many_articles(&a, 3, 0);
+/// A `--watch` of the archive's folder, its standard error kept, once it has committed the
+/// first `n` articles.
+fn watching(a: &Archive, n: u64) -> Child {
     let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dateline"))
         .current_dir(a.root())
         .args(["index", "--json", "--watch", "--interval", "0.2", "--index"])
@@ -607,31 +606,44 @@ fn an_index_removed_under_watch_ends_it_in_one_clear_line() {
         .spawn()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(60);
-    while committed_at(&a.index()).is_none_or(|d| d < 3) {
+    while committed_at(&a.index()).is_none_or(|d| d < n) {
         assert!(Instant::now() < deadline, "the watcher never committed");
         std::thread::sleep(Duration::from_millis(20));
     }
-    // The watcher can commit while the folder is being removed, which then is not empty:
-    // remove again what it wrote.
+    child
+}
+
+/// What a watcher that must end on its own printed on standard error; it failed.
+fn ended_with_error(mut child: Child, why: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(30);
-    while let Err(e) = std::fs::remove_dir_all(a.index()) {
-        assert!(Instant::now() < deadline, "cannot remove the index: {e}");
-    }
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut child = child;
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
         if Instant::now() > deadline {
             child.kill().unwrap();
-            panic!("the watcher kept running without its index");
+            panic!("the watcher kept running {why}");
         }
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(!status.success());
     let mut err = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    err
+}
+
+#[test]
+fn an_index_removed_under_watch_ends_it_in_one_clear_line() {
+    let a = Archive::new();
+    many_articles(&a, 3, 0);
+    let child = watching(&a, 3);
+    // The watcher can commit while the folder is being removed, which then is not empty:
+    // remove again what it wrote.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while let Err(e) = std::fs::remove_dir_all(a.index()) {
+        assert!(Instant::now() < deadline, "cannot remove the index: {e}");
+    }
+    let err = ended_with_error(child, "without its index");
     assert_one_clear_line(&err, "was removed while dateline was updating it");
 }
 
@@ -641,20 +653,7 @@ fn an_index_losing_its_files_under_watch_ends_it_in_one_clear_line() {
     // segment while meta.json is still there, and must say so as when the folder is gone.
     let a = Archive::new();
     many_articles(&a, 3, 0);
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dateline"))
-        .current_dir(a.root())
-        .args(["index", "--json", "--watch", "--interval", "0.2", "--index"])
-        .arg(a.index())
-        .arg(a.articles())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while committed_at(&a.index()).is_none_or(|d| d < 3) {
-        assert!(Instant::now() < deadline, "the watcher never committed");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let child = watching(&a, 3);
     for entry in std::fs::read_dir(a.index()).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
@@ -663,20 +662,7 @@ fn an_index_losing_its_files_under_watch_ends_it_in_one_clear_line() {
         }
     }
     many_articles(&a, 1, 3);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            child.kill().unwrap();
-            panic!("the watcher kept running without its index's files");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    assert!(!status.success());
-    let mut err = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    let err = ended_with_error(child, "without its index's files");
     assert_one_clear_line(&err, "was removed while dateline was updating it");
 }
 

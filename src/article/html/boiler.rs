@@ -588,22 +588,22 @@ fn is_credit(line: &str) -> bool {
         && words(line).len() <= MAX_NOTICE_WORDS;
     notice
         || words(line).len() <= 15
-        && ([
-            "photo:",
-            "photograph:",
-            "photos:",
-            "image:",
-            "credit:",
-            "picture:",
-            "foto:",
-            "bild:",
-        ]
-        .iter()
-        .any(|p| lower.starts_with(p))
-            || lower.trim_end_matches(')').ends_with("getty images")
-            || lower.starts_with('©')
-            || lower.starts_with("copyright")
-            || lower.trim_end_matches('.').ends_with("all rights reserved"))
+            && ([
+                "photo:",
+                "photograph:",
+                "photos:",
+                "image:",
+                "credit:",
+                "picture:",
+                "foto:",
+                "bild:",
+            ]
+            .iter()
+            .any(|p| lower.starts_with(p))
+                || lower.trim_end_matches(')').ends_with("getty images")
+                || lower.starts_with('©')
+                || lower.starts_with("copyright")
+                || lower.trim_end_matches('.').ends_with("all rights reserved"))
 }
 
 /// Labels of the lines that file an article or say where it came from, in the languages
