@@ -8,9 +8,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
-use tantivy::directory::error::LockError;
+use tantivy::directory::error::{LockError, OpenReadError};
 use tantivy::directory::{Directory, DirectoryLock, MmapDirectory, INDEX_WRITER_LOCK, META_LOCK};
-use tantivy::index::SegmentComponent;
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{Index, IndexSettings, TantivyError};
 
@@ -72,34 +71,12 @@ pub fn exists(path: &Path) -> bool {
     has_meta(path)
 }
 
-/// True when `path` holds an index whose last commit is whole: its metadata opens and every
-/// file of every segment it lists is there. A folder being removed under a running update
-/// fails this while its `meta.json` is still in place.
+/// True when `path` holds an index whose last commit is whole: its metadata opens and so does
+/// every file of every segment it lists (tantivy opens them under its metadata lock, so a
+/// commit running beside this cannot make it fail). A folder being removed under a running
+/// update fails this while its `meta.json` is still in place.
 pub fn whole(path: &Path) -> bool {
-    Index::open_in_dir(path)
-        .and_then(|index| index.searchable_segment_metas())
-        .is_ok_and(|segments| files_there(path, &segments))
-}
-
-/// Whether every file of `segments` is in the folder `path`.
-fn files_there(path: &Path, segments: &[tantivy::SegmentMeta]) -> bool {
-    // The components every segment has; its deletes file only where it has deletes.
-    let always = [
-        SegmentComponent::Postings,
-        SegmentComponent::Positions,
-        SegmentComponent::Terms,
-        SegmentComponent::Store,
-        SegmentComponent::FastFields,
-        SegmentComponent::FieldNorms,
-    ];
-    segments.iter().all(|s| {
-        let deletes = s.delete_opstamp().map(|_| SegmentComponent::Delete);
-        always
-            .iter()
-            .cloned()
-            .chain(deletes)
-            .all(|c| path.join(s.relative_path(c)).exists())
-    })
+    Index::open_in_dir(path).is_ok_and(|index| reader(&index).is_ok())
 }
 
 /// The folders an index at `path` remembers and their collections, read straight from its
@@ -193,14 +170,6 @@ fn open_with_metas(path: &Path) -> Result<(OpenIndex, tantivy::IndexMeta)> {
         );
     }
     let metas = index.load_metas().context("reading index metadata")?;
-    if !files_there(path, &metas.segments) {
-        bail!(
-            "{} is damaged: files of its last commit are missing (removed by another \
-             program?); {}",
-            path.display(),
-            rebuild_hint(path)
-        );
-    }
     let meta = match metas.payload.as_deref() {
         Some(p) => serde_json::from_str::<Meta>(p).ok(),
         // A new index whose first commit has not happened yet.
@@ -271,7 +240,20 @@ pub fn reader(index: &Index) -> Result<tantivy::IndexReader> {
         .reader_builder()
         .reload_policy(tantivy::ReloadPolicy::Manual)
         .try_into()
-        .context("opening index reader")
+        .map_err(|e| match &e {
+            // A file of the last commit is gone (tantivy opens them under its metadata lock,
+            // so no commit beside this one removed it): another program did.
+            TantivyError::OpenReadError(OpenReadError::FileDoesNotExist(file)) => {
+                let path = file.parent().unwrap_or(Path::new("."));
+                anyhow::anyhow!(
+                    "{} is damaged: files of its last commit are missing (removed by another \
+                     program?); {}",
+                    path.display(),
+                    rebuild_hint(path)
+                )
+            }
+            _ => anyhow::Error::new(e).context("opening index reader"),
+        })
 }
 
 fn dir_has_entries(path: &Path) -> Result<bool> {
