@@ -1117,23 +1117,7 @@ fn facets_count_the_articles_with_every_word() {
 /// longer and bylined), and an unrelated story on the same subject.
 fn reworked_story() -> Archive {
     let a = Archive::new();
-    a.article(
-        "first.txt",
-        "Tanker hit by missile in the Gulf",
-        "",
-        "17 March 1987",
-        "A tanker was hit by a missile off the coast early on Tuesday, shipping sources said.",
-    );
-    a.article(
-        "second.txt",
-        "TANKER HIT BY MISSILE IN THE GULF.",
-        "Lisa Vaughan",
-        "18 March 1987",
-        "The Liberian-flagged supertanker Golden Dawn was struck by an Iranian Silkworm \
-         missile near the Strait of Hormuz, Lloyd's intelligence reported. Two crew members \
-         were injured and the engine room flooded; salvage tugs from Dubai towed the tanker \
-         towards port while insurers raised war-risk premiums for the whole waterway.",
-    );
+    a.two_versions_of_one_story();
     a.article(
         "other.txt",
         "Tanker rates rise on war risk",

@@ -1838,23 +1838,7 @@ fn results_page_links_its_feed() {
 #[test]
 fn a_hit_on_the_page_discloses_its_other_versions_with_links() {
     let a = Archive::new();
-    a.article(
-        "first.txt",
-        "Tanker hit by missile in the Gulf",
-        "",
-        "17 March 1987",
-        "A tanker was hit by a missile off the coast early on Tuesday, shipping sources said.",
-    );
-    a.article(
-        "second.txt",
-        "TANKER HIT BY MISSILE IN THE GULF.",
-        "Lisa Vaughan",
-        "18 March 1987",
-        "The Liberian-flagged supertanker Golden Dawn was struck by an Iranian Silkworm \
-         missile near the Strait of Hormuz, Lloyd's intelligence reported. Two crew members \
-         were injured and the engine room flooded; salvage tugs from Dubai towed the tanker \
-         towards port while insurers raised war-risk premiums for the whole waterway.",
-    );
+    a.two_versions_of_one_story();
     a.index_json(&[]);
     let s = Server::start(&a, &[]);
     let api = s.json("/api/search?q=missile");

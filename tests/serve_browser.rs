@@ -1397,23 +1397,7 @@ fn a_misspelt_query_that_finds_nothing_shows_the_suggestions_results_saying_so()
 fn a_hits_other_versions_open_from_its_disclosure() {
     browser::require();
     let archive = Archive::new();
-    archive.article(
-        "first.txt",
-        "Tanker hit by missile in the Gulf",
-        "",
-        "17 March 1987",
-        "A tanker was hit by a missile off the coast early on Tuesday, shipping sources said.",
-    );
-    archive.article(
-        "second.txt",
-        "TANKER HIT BY MISSILE IN THE GULF.",
-        "Lisa Vaughan",
-        "18 March 1987",
-        "The Liberian-flagged supertanker Golden Dawn was struck by an Iranian Silkworm \
-         missile near the Strait of Hormuz, Lloyd's intelligence reported. Two crew members \
-         were injured and the engine room flooded; salvage tugs from Dubai towed the tanker \
-         towards port while insurers raised war-risk premiums for the whole waterway.",
-    );
+    archive.two_versions_of_one_story();
     archive.index_json(&[]);
     let server = Server::start(&archive.index());
     let b = Browser::start();

@@ -657,7 +657,7 @@ pub struct NameParts {
 /// confidence: one word (`Madonna`, `山田太郎`), more than six, or characters no name has
 /// (digits, `@`, brackets); such a name is best given whole.
 pub fn split_name(name: &str) -> Option<NameParts> {
-    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let name = crate::article::collapse(name);
     let is_suffix = |word: &str| {
         let bare = word.trim_end_matches('.');
         SUFFIXES.iter().any(|s| s.eq_ignore_ascii_case(bare))

@@ -149,7 +149,8 @@ fn name_prefix(t: &str, names: &[&str]) -> Option<usize> {
     })
 }
 
-fn weekday(t: &str) -> bool {
+/// `Fri`, `Fri.`, `Thurs`, `FRIDAY`: a weekday's name or its abbreviation.
+pub(crate) fn weekday(t: &str) -> bool {
     name_prefix(t, &WEEKDAYS).is_some()
 }
 

@@ -245,6 +245,18 @@ pub const SNIFF_BYTES: usize = 8 << 10;
 /// text (a known binary format, NUL bytes, control characters), so that the rest of it
 /// need never be read. A sparse file is all NUL bytes, so it is refused from its first
 /// block however large it says it is.
+/// Whitespace runs made one space, ends trimmed: text compared or shown as one line.
+pub(crate) fn collapse(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 pub fn sniff(head: &[u8]) -> Option<String> {
     decode::sniff(head)
 }

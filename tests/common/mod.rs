@@ -40,6 +40,28 @@ impl Archive {
         path
     }
 
+    /// Two versions of one story: the same headline written differently, the second
+    /// re-issued a day later, longer and bylined.
+    pub fn two_versions_of_one_story(&self) {
+        self.article(
+            "first.txt",
+            "Tanker hit by missile in the Gulf",
+            "",
+            "17 March 1987",
+            "A tanker was hit by a missile off the coast early on Tuesday, shipping sources said.",
+        );
+        self.article(
+            "second.txt",
+            "TANKER HIT BY MISSILE IN THE GULF.",
+            "Lisa Vaughan",
+            "18 March 1987",
+            "The Liberian-flagged supertanker Golden Dawn was struck by an Iranian Silkworm \
+             missile near the Strait of Hormuz, Lloyd's intelligence reported. Two crew members \
+             were injured and the engine room flooded; salvage tugs from Dubai towed the tanker \
+             towards port while insurers raised war-risk premiums for the whole waterway.",
+        );
+    }
+
     /// A text article in the seed's layout.
     pub fn article(
         &self,

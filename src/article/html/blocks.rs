@@ -238,7 +238,7 @@ pub(super) fn better(text: String, ours: Option<String>) -> String {
     if other(&ours, po) - other(&text, pr) > MAX_OTHER_GROWTH * (po - pr) as f64 {
         return text;
     }
-    let flat = ours.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = crate::article::collapse(&ours);
     if super::extract::found_share(&text, &flat) >= HOLDS {
         ours
     } else {
@@ -275,7 +275,7 @@ pub(super) fn lead(doc: &Document) -> Option<String> {
         .select(DESCRIPTIONS)
         .iter()
         .filter_map(|m| m.attr("content"))
-        .map(|c| c.split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|c| crate::article::collapse(&c))
         .find(|c| super::extract::letters(c) >= MIN_LEAD_LETTERS)?;
     let cut = description.trim_end_matches(['.', '…', ' ']);
     let probe: String = cut.chars().take(120).collect();
@@ -290,7 +290,7 @@ pub(super) fn lead(doc: &Document) -> Option<String> {
         if n < wanted.min(probe_letters) || n as f64 > MAX_LEAD_GROWTH * wanted as f64 {
             continue;
         }
-        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let flat = crate::article::collapse(&text);
         if !flat.contains(&probe) {
             continue;
         }
@@ -310,14 +310,8 @@ pub(super) fn lead(doc: &Document) -> Option<String> {
 pub(super) fn with_lead(text: String, lead: Option<String>) -> String {
     match lead {
         Some(lead) => {
-            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            let probe: String = lead
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .chars()
-                .take(120)
-                .collect();
+            let flat = crate::article::collapse(&text);
+            let probe: String = crate::article::collapse(&lead).chars().take(120).collect();
             if flat.contains(&probe) {
                 text
             } else {

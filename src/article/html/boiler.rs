@@ -447,20 +447,6 @@ fn is_labelled_date(line: &str) -> bool {
 }
 
 const DATE_WORDS: &[&str] = &[
-    "mon",
-    "tue",
-    "wed",
-    "thu",
-    "fri",
-    "sat",
-    "sun",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
     "gmt",
     "utc",
     "bst",
@@ -531,6 +517,7 @@ fn is_date_line(line: &str) -> bool {
         }
         if crate::article::date::month(bare).is_some() {
             month = true;
+        } else if crate::article::date::weekday(bare) {
         } else if word.starts_with(|c: char| c.is_ascii_digit())
             && word
                 .trim_end_matches("am")

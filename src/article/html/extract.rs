@@ -67,8 +67,7 @@ pub(super) fn body(
 /// readability chose: it holds more, and is the same article (a page can carry the JSON-LD
 /// of another story it shows a teaser of).
 fn prefer_ld(text: &str, ld: &str) -> bool {
-    letters(ld) > letters(text)
-        && found_share(text, &ld.split_whitespace().collect::<Vec<_>>().join(" ")) >= LD_SAME
+    letters(ld) > letters(text) && found_share(text, &crate::article::collapse(ld)) >= LD_SAME
 }
 
 /// How many letters and digits `s` holds.
@@ -93,7 +92,7 @@ fn agreeing(ld: &str, page: &str) -> Option<String> {
 pub(super) fn found_share(text: &str, haystack: &str) -> f64 {
     let sentences: Vec<String> = text
         .split(['.', '!', '?', '\n'])
-        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(crate::article::collapse)
         .filter(|s| s.split(' ').count() >= 4)
         .collect();
     let step = sentences.len().div_ceil(LD_SAMPLES).max(1);
@@ -119,7 +118,7 @@ fn page_text(doc: &Document) -> String {
         &doc.select("body"),
         &["script", "style", "noscript", "template"],
     );
-    raw.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::article::collapse(&raw)
 }
 
 /// The text of `root` outside elements named in `skip`, pieces a space apart.
@@ -203,7 +202,7 @@ fn readable(doc: Document, html: &str, json_ld_bytes: usize) -> Result<String, S
             // marked article is taken instead if it holds what readability chose.
             if (letters(&text) as f64) < MARKED_SHARE * marked as f64 {
                 if let Ok(whole) = fallback(html, &MARKED) {
-                    let flat = whole.split_whitespace().collect::<Vec<_>>().join(" ");
+                    let flat = crate::article::collapse(&whole);
                     if letters(&whole) > letters(&text) && found_share(&text, &flat) >= MARKED_HOLDS
                     {
                         return Ok(whole);

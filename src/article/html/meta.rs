@@ -367,7 +367,7 @@ fn one_line(s: &str) -> String {
     } else {
         s.to_string()
     };
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::article::collapse(&s)
 }
 
 /// HTML elements, by name: a `<` that opens one of these in a page's metadata is markup.

@@ -119,7 +119,7 @@ const MAX_LEADING_METADATA: usize = 4;
 /// know for one (an `h1` or bold line whose text differs from the `<title>`), and the
 /// byline and date lines when they sit in the article's block.
 fn without_leading_metadata(body: &str, title: &str) -> String {
-    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let title = crate::article::collapse(title);
     let mut body = body.to_string();
     // Once, above the byline, and only with a byline or date line after it: a story can
     // open by repeating its headline (a wire story's first line), and that line is the

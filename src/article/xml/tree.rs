@@ -140,17 +140,7 @@ impl Element {
     }
 }
 
-/// Whitespace runs made one space, ends trimmed.
-pub(super) fn collapse(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
-}
+pub(super) use crate::article::collapse;
 
 /// Resolves `&name;` and `&#n;` references in text that quick-xml hands over raw (attribute
 /// values, text decoded a second time); unknown or malformed ones stay as written.
