@@ -446,19 +446,30 @@ const HTML_TAGS: &[&str] = &[
     "video",
 ];
 
-/// True when `s` holds an HTML tag (`<em>`, `</b>`, `<br/>`), not just a `<` (a Reuters
-/// ticker, `UAL <UAL> UNIT ...`, is text).
+/// Elements without content, which are markup without a closing tag.
+const VOID_TAGS: &[&str] = &["br", "hr", "img", "input", "link", "meta", "source"];
+
+/// True when `s` holds an HTML tag (`<em>…</em>`, `<br/>`), not just a `<`: a Reuters
+/// ticker (`UAL <UAL> UNIT ...`, `SEARS <S> ...`) is text, even when it spells an element's
+/// name, because an element that holds text is markup only where it is closed again.
 fn has_tag(s: &str) -> bool {
-    s.match_indices('<').any(|(at, _)| {
-        let rest = s[at + 1..].strip_prefix('/').unwrap_or(&s[at + 1..]);
+    let lower = s.to_ascii_lowercase();
+    lower.match_indices('<').any(|(at, _)| {
+        let (closing, rest) = match lower[at + 1..].strip_prefix('/') {
+            Some(rest) => (true, rest),
+            None => (false, &lower[at + 1..]),
+        };
         let name: String = rest
             .chars()
             .take_while(char::is_ascii_alphanumeric)
-            .collect::<String>()
-            .to_ascii_lowercase();
+            .collect();
         let after = rest[name.len()..].chars().next();
-        HTML_TAGS.contains(&name.as_str())
-            && after.is_some_and(|c| c == '>' || c == '/' || c.is_whitespace())
+        let opens = HTML_TAGS.contains(&name.as_str())
+            && after.is_some_and(|c| c == '>' || c == '/' || c.is_whitespace());
+        opens
+            && (closing
+                || VOID_TAGS.contains(&name.as_str())
+                || lower[at..].contains(&format!("</{name}")))
     })
 }
 

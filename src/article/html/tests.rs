@@ -230,6 +230,22 @@ fn a_title_of_segments_gives_the_one_the_page_shows_as_its_headline() {
 }
 
 #[test]
+fn a_ticker_that_spells_an_element_stays_in_the_title() {
+    // `<S>` is Sears' ticker, not a strikethrough: it is never closed.
+    let headline = "TANDON &lt;TCOR&gt; SAYS SEARS &lt;S&gt; STILL CUSTOMER";
+    let a = old_page(
+        &format!("ExampleTimes.com - {headline} - Mar. 24, 1987"),
+        &format!("<h2 class=headline>{headline}</h2>"),
+    );
+    assert_eq!(a.title, "TANDON <TCOR> SAYS SEARS <S> STILL CUSTOMER");
+    // Markup escaped into the metadata is still markup.
+    let a = article(
+        r#"<meta property="og:title" content="&lt;em&gt;Fares&lt;/em&gt; rise 10 percent&lt;br/&gt;">"#,
+    );
+    assert_eq!(a.title, "Fares rise 10 percent");
+}
+
+#[test]
 fn a_by_line_the_page_shows_names_the_authors() {
     let shown = "<font size=2><b>By Jane Doe and Jo Bloggs, Business Correspondent</b></font>";
     let a = old_page("Bridge to close", shown);
