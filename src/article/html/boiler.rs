@@ -71,7 +71,7 @@ const FURNITURE_SUFFIXES: &[&str] = &["tags", "tag-list", "taglist", "caption", 
 /// `share-parent`).
 const MAX_FURNITURE_SHARE: f64 = 0.3;
 
-/// A paragraph, list item or subheading at most this long (in letters) whose text is at
+/// A paragraph, list item, subheading or table cell at most this long (in letters) whose text is at
 /// least [`MIN_TEASER_LINK_SHARE`] links is a teaser or a link list, not article text.
 const MAX_TEASER_LETTERS: usize = 300;
 const MIN_TEASER_LINK_SHARE: f64 = 0.6;
@@ -83,12 +83,18 @@ pub(super) fn strip(doc: &Document) {
     doc.select("nav, aside, footer").remove();
     unwrap_fonts(doc);
     strip_menus(doc);
-    for block in doc.select("p, li, h2, h3, h4, h5, h6").iter() {
+    for block in doc.select("p, li, td, h2, h3, h4, h5, h6").iter() {
         let all = letters(&block.text());
         if all == 0 || all > MAX_TEASER_LETTERS {
             continue;
         }
-        let linked: usize = block.select("a").iter().map(|a| letters(&a.text())).sum();
+        let links = block.select("a");
+        // A table cell of one link is a table's entry (a product, a team); of several, a
+        // box of links beside the story.
+        if block.is("td") && links.length() < 2 {
+            continue;
+        }
+        let linked: usize = links.iter().map(|a| letters(&a.text())).sum();
         if linked as f64 >= MIN_TEASER_LINK_SHARE * all as f64 {
             block.remove();
         }

@@ -246,6 +246,25 @@ fn a_ticker_that_spells_an_element_stays_in_the_title() {
 }
 
 #[test]
+fn a_table_cell_of_links_beside_a_short_story_is_left_out() {
+    let html = "<html><head><title>Load factor falls</title></head><body><div id=story>\
+         <h2>Load factor falls</h2><p>APPLETON, March 9 - Air Wis Services Inc said February \
+         load factor fell to 42.9 pct from 44.2 pct a year before.</p>\
+         <table align=right class=storybox><tr><td><b>RELATED</b><br>\
+         <a href=/a>Markets steady as talks resume</a><br>\
+         <a href=/b>Oil prices ease in Asian trade</a></td></tr></table>\
+         <p>The company said revenue passenger miles rose 2.1 pct to 22.2 mln.</p>\
+         <table><tr><td><a href=/seat>Koos i-Size</a></td><td>good, 2.1</td></tr></table>\
+         </div></body></html>";
+    let parse = parse(html.as_bytes(), None);
+    let body = &parse.records[0].article.body;
+    assert!(!body.contains("RELATED"), "{body}");
+    assert!(!body.contains("Markets steady"), "{body}");
+    // A cell of one link is a table's entry, not a box of links.
+    assert!(body.contains("Koos i-Size"), "{body}");
+}
+
+#[test]
 fn a_by_line_the_page_shows_names_the_authors() {
     let shown = "<font size=2><b>By Jane Doe and Jo Bloggs, Business Correspondent</b></font>";
     let a = old_page("Bridge to close", shown);
