@@ -771,7 +771,13 @@ fn shown_part(
     site: Option<&str>,
     url: Option<&str>,
 ) -> Option<String> {
-    let is_site = |run: &str| is_site_name(run, site, url);
+    let owners = owners(doc);
+    let is_site = |run: &str| {
+        is_site_name(run, site, url) || {
+            let run = run.trim().to_lowercase();
+            !run.is_empty() && owners.iter().any(|o| o.contains(&run))
+        }
+    };
     let mut cuts: Vec<(usize, usize)> = SEPARATORS
         .iter()
         .flat_map(|sep| title.match_indices(sep).map(|(at, s)| (at, at + s.len())))
@@ -819,6 +825,25 @@ fn shown_part(
         }
     }
     best.map(str::to_string)
+}
+
+/// Letters after a copyright sign or word that are read for the owner's name.
+const OWNER_SPAN: usize = 80;
+
+/// What follows each "©" or "Copyright" in the page's text, lowercased: the site's owner,
+/// whose name a title's segment may be though neither the metadata nor the address gives it.
+fn owners(doc: &Document) -> Vec<String> {
+    let text = doc.select("body").text().to_lowercase();
+    let mut out = Vec::new();
+    for sign in ["©", "copyright"] {
+        for (at, _) in text.match_indices(sign).take(8) {
+            let rest = &text[at + sign.len()..];
+            out.push(crate::article::collapse(
+                &rest.chars().take(OWNER_SPAN).collect::<String>(),
+            ));
+        }
+    }
+    out
 }
 
 fn first_h1(doc: &Document) -> Option<String> {

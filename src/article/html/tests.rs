@@ -265,6 +265,15 @@ fn a_table_cell_of_links_beside_a_short_story_is_left_out() {
 }
 
 #[test]
+fn a_title_segment_the_page_names_as_its_owner_is_not_the_headline() {
+    // The site's name is longer than the headline; only the copyright line says whose it is.
+    let shown = "<font size=5><b>The Greenfield County Gazette</b></font><br>\
+                 <b>Bridge shut</b><br><small>&copy; 2004 The Greenfield County Gazette</small>";
+    let a = old_page("The Greenfield County Gazette | Bridge shut", shown);
+    assert_eq!(a.title, "Bridge shut");
+}
+
+#[test]
 fn a_by_line_the_page_shows_names_the_authors() {
     let shown = "<font size=2><b>By Jane Doe and Jo Bloggs, Business Correspondent</b></font>";
     let a = old_page("Bridge to close", shown);
