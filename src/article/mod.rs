@@ -238,13 +238,6 @@ fn undated(parse: &FileParse) -> Vec<Problem> {
     missing
 }
 
-/// How many bytes at the start of a file [`sniff`] needs to refuse a binary one.
-pub const SNIFF_BYTES: usize = 8 << 10;
-
-/// Judges a file from its first [`SNIFF_BYTES`]: `Some(reason)` when they show it is not
-/// text (a known binary format, NUL bytes, control characters), so that the rest of it
-/// need never be read. A sparse file is all NUL bytes, so it is refused from its first
-/// block however large it says it is.
 /// Whitespace runs made one space, ends trimmed: text compared or shown as one line.
 pub(crate) fn collapse(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -257,6 +250,13 @@ pub(crate) fn collapse(s: &str) -> String {
     out
 }
 
+/// How many bytes at the start of a file [`sniff`] needs to refuse a binary one.
+pub const SNIFF_BYTES: usize = 8 << 10;
+
+/// Judges a file from its first [`SNIFF_BYTES`]: `Some(reason)` when they show it is not
+/// text (a known binary format, NUL bytes, control characters), so that the rest of it
+/// need never be read. A sparse file is all NUL bytes, so it is refused from its first
+/// block however large it says it is.
 pub fn sniff(head: &[u8]) -> Option<String> {
     decode::sniff(head)
 }
