@@ -76,6 +76,26 @@ fn matching_is_case_accent_and_stem_insensitive() {
 }
 
 #[test]
+fn a_word_with_soft_hyphens_is_found_whole() {
+    // Publishers put soft hyphens (U+00AD) where a long word may break; they are invisible.
+    let a = Archive::new();
+    a.article(
+        "hyphenated.txt",
+        "Fr\u{ad}ühjahrs\u{ad}messe opens",
+        "",
+        "2 March 2020",
+        "Wäh\u{ad}rend der Messe blieben die Hallen voll.",
+    );
+    a.index_json(&[]);
+    assert_eq!(a.titles("Während", &[]), ["Frühjahrsmesse opens"]);
+    assert_eq!(a.titles("Frühjahrsmesse", &[]), ["Frühjahrsmesse opens"]);
+    // A query pasted with its soft hyphens finds it too.
+    assert_eq!(a.titles("Wäh\u{ad}rend", &[]), ["Frühjahrsmesse opens"]);
+    let shown = a.stdout(&["show", "articles/hyphenated.txt"]);
+    assert!(shown.contains("Während der Messe"), "{shown}");
+}
+
+#[test]
 fn phrase_queries_need_the_words_together() {
     let a = newsroom();
     assert_eq!(

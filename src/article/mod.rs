@@ -250,6 +250,21 @@ pub(crate) fn collapse(s: &str) -> String {
     out
 }
 
+/// Characters that only tell a renderer how to break or join a line: a soft hyphen (where a
+/// word may be hyphenated), a word joiner, a zero-width no-break space. They are invisible,
+/// but the tokenizer cuts a word at one (`Wäh\u{ad}rend` would be indexed as `wäh` and
+/// `rend`, and `Während` not found), so the index stores text without them.
+const INVISIBLE: [char; 3] = ['\u{ad}', '\u{2060}', '\u{feff}'];
+
+/// `s` without [`INVISIBLE`] characters (borrowed when it has none, as nearly all text).
+pub fn without_invisible(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains(INVISIBLE) {
+        std::borrow::Cow::Owned(s.replace(INVISIBLE, ""))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// How many bytes at the start of a file [`sniff`] needs to refuse a binary one.
 pub const SNIFF_BYTES: usize = 8 << 10;
 

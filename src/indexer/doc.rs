@@ -4,7 +4,7 @@
 
 use tantivy::{DateTime, TantivyDocument};
 
-use crate::article::{dateline, Record};
+use crate::article::{dateline, without_invisible, Record};
 use crate::read::walk::FoundFile;
 use crate::schema::{self, author_key, Fields};
 use crate::simhash;
@@ -18,15 +18,17 @@ pub(super) fn make_doc(
     record: &Record,
 ) -> TantivyDocument {
     let a = &record.article;
+    let title = without_invisible(&a.title);
+    let body = without_invisible(&a.body);
     let mut doc = TantivyDocument::default();
-    doc.add_text(f.title, &a.title);
+    doc.add_text(f.title, &title);
     for name in &a.authors {
         doc.add_text(f.author, name);
         doc.add_text(f.author_key, author_key(name));
         doc.add_text(f.author_facet, name);
     }
     // Read once: the fingerprint below leaves the dateline out of the story too.
-    let from_body = dateline::parse(&a.body);
+    let from_body = dateline::parse(&body);
     let (place, source) = dateline::place_and_source(a, from_body.as_ref());
     if let Some(place) = place {
         doc.add_text(f.place, place);
@@ -36,17 +38,17 @@ pub(super) fn make_doc(
         doc.add_text(f.source, source);
         doc.add_text(f.source_facet, source);
     }
-    let print = simhash::fingerprint_with(&a.body, from_body.is_some());
+    let print = simhash::fingerprint_with(&body, from_body.is_some());
     doc.add_u64(f.simhash, print);
     if let Some(date) = a.date {
         let secs = date.datetime.and_utc().timestamp();
         doc.add_date(f.date, DateTime::from_timestamp_secs(secs));
     }
-    doc.add_text(f.body, &a.body);
-    doc.add_text(f.inflected, &a.title);
-    doc.add_text(f.named, &a.body);
-    doc.add_text(f.breaks, &a.body);
-    doc.add_u64(f.tabular, u64::from(tabular::tabularity(&a.body)));
+    doc.add_text(f.body, &body);
+    doc.add_text(f.inflected, &title);
+    doc.add_text(f.named, &body);
+    doc.add_text(f.breaks, &body);
+    doc.add_u64(f.tabular, u64::from(tabular::tabularity(&body)));
     doc.add_text(f.path, key);
     doc.add_u64(f.path_id, file.id);
     doc.add_u64(f.root_id, root);
