@@ -55,11 +55,36 @@ pub(super) fn body(
     ld_body: Option<&str>,
 ) -> Result<String, String> {
     let ld_body = ld_body.and_then(|ld| agreeing(ld, &page_text(&doc)));
-    let chosen = readable(doc, html, json_ld_bytes);
+    let mut chosen = readable(doc, html, json_ld_bytes, false);
+    // Furniture removal must never cost the article: a page that wraps all of it in an
+    // element taken for furniture (an `aside` around the content column, a `noscript`
+    // around the whole page for browsers without scripts) is read again with those
+    // elements as plain containers.
+    if lost(&chosen) {
+        let doc = Document::from(html);
+        let wrappers = doc.select(WRAPPERS);
+        if wrappers.exists() {
+            wrappers.rename("div");
+            chosen = readable(doc, html, json_ld_bytes, true);
+        }
+    }
     match (chosen, ld_body) {
         (Ok(text), Some(ld)) if prefer_ld(&text, &ld) => Ok(ld),
         (Err(_), Some(ld)) => Ok(ld),
         (chosen, _) => chosen,
+    }
+}
+
+/// Elements whose whole text the first reading leaves out (readability drops `noscript`,
+/// the furniture removal `aside`): read as plain containers when it finds nothing.
+const WRAPPERS: &str = "noscript, aside";
+
+/// Whether a reading of the page found no text at all (a page of links is found, and
+/// refused, for what it is).
+fn lost(chosen: &Result<String, String>) -> bool {
+    match chosen {
+        Ok(text) => letters(text) == 0,
+        Err(reason) => reason != LINKS,
     }
 }
 
@@ -172,8 +197,15 @@ fn marked_letters(doc: &Document) -> usize {
         .unwrap_or(0)
 }
 
-/// The article text readability chooses, or the fallback's where it gives up.
-fn readable(doc: Document, html: &str, json_ld_bytes: usize) -> Result<String, String> {
+/// The article text readability chooses, or the fallback's where it gives up;
+/// `wrappers_read` when [`WRAPPERS`] in `doc` are renamed to plain containers (the fallback
+/// reads `html` likewise).
+fn readable(
+    doc: Document,
+    html: &str,
+    json_ld_bytes: usize,
+    wrappers_read: bool,
+) -> Result<String, String> {
     // Ruby readings (the small kana over kanji) would be read into the words they annotate.
     doc.select("figcaption, rt, rp").remove();
     boiler::strip(&doc);
@@ -201,7 +233,7 @@ fn readable(doc: Document, html: &str, json_ld_bytes: usize) -> Result<String, S
             // A block under half the marked article is a part of it, or the wrong block: the
             // marked article is taken instead if it holds what readability chose.
             if (letters(&text) as f64) < MARKED_SHARE * marked as f64 {
-                if let Ok(whole) = fallback(html, &MARKED) {
+                if let Ok(whole) = fallback(html, &MARKED, wrappers_read) {
                     let flat = crate::article::collapse(&whole);
                     if letters(&whole) > letters(&text) && found_share(&text, &flat) >= MARKED_HOLDS
                     {
@@ -212,7 +244,7 @@ fn readable(doc: Document, html: &str, json_ld_bytes: usize) -> Result<String, S
             Ok(blocks::with_lead(blocks::better(text, ours), lead))
         }
         Err(ReadabilityError::GrabFailed | ReadabilityError::TooManyElements(..)) => {
-            fallback(html, &["article", "main", "body"])
+            fallback(html, &["article", "main", "body"], wrappers_read)
         }
         Err(ReadabilityError::BadDocumentURL) => Err("the page's URL is not absolute".into()),
     }
@@ -220,9 +252,12 @@ fn readable(doc: Document, html: &str, json_ld_bytes: usize) -> Result<String, S
 
 /// The visible text of the longest element matching the first of `containers` present on
 /// the page (else of the whole page), without the page's furniture; a list of links is
-/// refused.
-fn fallback(html: &str, containers: &[&str]) -> Result<String, String> {
+/// refused. `wrappers_read`: [`WRAPPERS`] are read as plain containers.
+fn fallback(html: &str, containers: &[&str], wrappers_read: bool) -> Result<String, String> {
     let doc = Document::from(html);
+    if wrappers_read {
+        doc.select(WRAPPERS).rename("div");
+    }
     doc.select(NEVER_TEXT).remove();
     doc.select(CHROME).remove();
     boiler::strip(&doc);

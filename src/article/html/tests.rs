@@ -927,3 +927,19 @@ fn a_description_shown_only_in_the_footer_is_not_a_standfirst() {
     let body = &parse.records[0].article.body;
     assert!(!body.contains("since 1888"), "{body}");
 }
+
+#[test]
+fn an_article_wrapped_whole_in_an_aside_or_a_noscript_is_still_read() {
+    for wrapper in ["aside", "noscript"] {
+        let html = format!(
+            "<html><body><nav><a href=\"/\">Home</a></nav><{wrapper}><div class=\"story\">\
+             <h1>Council votes</h1>{}</div></{wrapper}></body></html>",
+            paragraphs()
+        );
+        let parse = parse(html.as_bytes(), None);
+        assert_eq!(parse.records.len(), 1, "{wrapper}: {:?}", parse.problems);
+        let body = &parse.records[0].article.body;
+        assert!(body.contains("Paragraph 1 tells"), "{wrapper}: {body}");
+        assert!(body.contains("Paragraph 4 tells"), "{wrapper}: {body}");
+    }
+}
