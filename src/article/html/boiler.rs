@@ -224,6 +224,10 @@ fn strip_link_blocks(doc: &Document) {
     }
 }
 
+/// Link boxes holding more than this share of the letters of readability's block are the
+/// block itself.
+const MAX_BOXED_SHARE: f64 = 6.0 / 7.0;
+
 /// The attribute that marks a link box and its label for [`prune`] to remove from the block
 /// readability chose (readability keeps attributes it does not know).
 const BOX_MARK: &str = "data-dateline-link-box";
@@ -287,7 +291,15 @@ fn names_it(name: &str, word: &str, prefix: bool) -> bool {
 /// the same or a higher rank: what is left of a "Related articles" box once its links are
 /// gone), and the link boxes [`strip`] marked.
 pub(super) fn prune(content: &Document) {
-    content.select(&format!("[{BOX_MARK}]")).remove();
+    // Unless they hold nearly all of it: then the block is a list of links, not an article
+    // with boxes in it, and is left whole (trafilatura keeps a backup of a tree it prunes in
+    // the same way, and takes it back when pruning left less than a seventh).
+    let boxes = content.select(&format!("[{BOX_MARK}]"));
+    let boxed: usize = boxes.iter().map(|b| letters(&b.text())).sum();
+    let all = letters(&content.select("html").text());
+    if (boxed as f64) < MAX_BOXED_SHARE * all as f64 {
+        boxes.remove();
+    }
     let blocks = text_blocks(content);
     let ranks: Vec<Option<u8>> = blocks.iter().map(rank).collect();
     let mut doomed = vec![false; blocks.len()];

@@ -964,3 +964,18 @@ fn photo_credits_after_a_caption_or_on_their_own_line_are_dropped() {
     }
     assert!(body.contains("AC/DC"), "{body}");
 }
+
+#[test]
+fn a_block_that_is_all_link_boxes_is_left_whole() {
+    let sections: String = (1..=8)
+        .map(|i| {
+            format!(
+                "<div><p>Section {i} of the guide to the town</p><ul>\
+                 <li><a href=\"/{i}/a\">Town hall</a></li><li><a href=\"/{i}/b\">Library</a></li>\
+                 </ul></div>"
+            )
+        })
+        .collect();
+    let body = body_of(&format!("<p>The guide.</p>{sections}"));
+    assert!(body.contains("Section 8 of the guide"), "{body}");
+}
