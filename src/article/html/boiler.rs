@@ -1,8 +1,9 @@
 //! Page furniture found by its markup and by its lines: share bars, newsletter boxes,
 //! related links, breadcrumbs, comments and the like removed from the page before the
-//! article's block is chosen, and the lines a block still carries that are not the
-//! article's (photo counters and credits, "Advertisement", a leading date line) dropped from
-//! its text.
+//! article's block is chosen (labelled boxes of links marked then, and removed from the
+//! block once chosen), and the lines a block still carries that are not the article's (photo
+//! counters and credits, "Advertisement", a leading date line, labels after the last
+//! sentence) dropped from its text.
 
 use std::collections::HashMap;
 
