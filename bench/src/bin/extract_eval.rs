@@ -7,6 +7,7 @@
 //! `ground-truth.json` and `html/<id>.html.gz`. Then:
 //!
 //!     cargo run --release -p dateline-bench --bin extract_eval -- PATH/TO/article-extraction-benchmark
+//!     cargo run --release -p dateline-bench --bin extract_eval -- PATH/TO/article-extraction-benchmark --per-page --dump DIR
 //!
 //! Scoring (the benchmark's): tokens are runs of word characters (`\w+`), a text is the
 //! multiset of its 4-token shingles; per page tp/fp/fn are normalised to sum to 1; P is the
@@ -29,6 +30,15 @@ fn main() -> Result<()> {
              https://github.com/scrapinghub/article-extraction-benchmark)"
         );
     };
+    // `--per-page`: every page's F1 on stderr, to compare two builds page by page.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let per_page = args.iter().any(|a| a == "--per-page");
+    // `--dump DIR`: each page's extracted body written to DIR/ID.txt.
+    let dump = args
+        .iter()
+        .position(|a| a == "--dump")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from);
     let pages = load(&dir)?;
     let (mut scores, mut bytes, mut spent, mut skipped) = (Vec::new(), 0usize, Duration::ZERO, 0);
     let mut worst = Vec::new();
@@ -44,6 +54,10 @@ fn main() -> Result<()> {
                 String::new()
             }
         };
+        if let Some(dir) = &dump {
+            let path = dir.join(format!("{}.txt", page.id));
+            std::fs::write(&path, &body).with_context(|| format!("writing {}", path.display()))?;
+        }
         let score = match_shingles(&page.truth, &body);
         worst.push((page_f1(score), page.id.clone()));
         scores.push(score);
@@ -71,6 +85,13 @@ fn main() -> Result<()> {
         .map(|(f, id)| format!("{id} {f:.2}"))
         .collect();
     eprintln!("lowest F1: {}", lowest.join(", "));
+    eprintln!("F1 {:.5} (P {:.5}, R {:.5})", s.f1, s.p, s.r);
+    if per_page {
+        worst.sort_by(|a, b| a.1.cmp(&b.1));
+        for (f, id) in &worst {
+            eprintln!("page {id} {f:.4}");
+        }
+    }
     Ok(())
 }
 

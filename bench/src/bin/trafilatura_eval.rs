@@ -8,6 +8,7 @@
 //!
 //!     cargo run --release -p dateline-bench --bin trafilatura_eval -- PATH/TO/trafilatura
 //!     cargo run --release -p dateline-bench --bin trafilatura_eval -- PATH/TO/trafilatura --show-dev
+//!     cargo run --release -p dateline-bench --bin trafilatura_eval -- PATH/TO/trafilatura --dump DIR
 //!
 //! Scoring (trafilatura's `eval_common.py`): each page lists up to six `with` snippets (article
 //! sentences that must be kept) and up to six `without` snippets (boilerplate that must be left
@@ -35,7 +36,15 @@ fn main() -> Result<()> {
              tests/{{cache,eval}}/ from https://github.com/adbar/trafilatura)"
         );
     };
-    let show_dev = args.any(|a| a == "--show-dev");
+    let args: Vec<std::ffi::OsString> = args.collect();
+    let show_dev = args.iter().any(|a| a == "--show-dev");
+    // `--dump DIR`: each dev page's extracted body written to DIR/FILE.txt, to read what the
+    // failures listed by `--show-dev` sit in (held-out bodies are never written).
+    let dump = args
+        .iter()
+        .position(|a| a == "--dump")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from);
     let pages = load(&dir)?;
     let mut halves = [Half::default(), Half::default()];
     for page in &pages {
@@ -47,6 +56,10 @@ fn main() -> Result<()> {
             .first()
             .map(|r| r.article.body.clone())
             .unwrap_or_default();
+        if let Some(dir) = dump.as_ref().filter(|_| !held_out(&page.file)) {
+            let path = dir.join(format!("{}.txt", page.file));
+            std::fs::write(&path, &body).with_context(|| format!("writing {}", path.display()))?;
+        }
         let body = norm(&body);
         let missed: Vec<&String> = page
             .with

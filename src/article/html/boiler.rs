@@ -1,8 +1,9 @@
 //! Page furniture found by its markup and by its lines: share bars, newsletter boxes,
 //! related links, breadcrumbs, comments and the like removed from the page before the
-//! article's block is chosen, and the lines a block still carries that are not the
-//! article's (photo counters and credits, "Advertisement", a leading date line) dropped from
-//! its text.
+//! article's block is chosen (labelled boxes of links marked then, and removed from the
+//! block once chosen), and the lines a block still carries that are not the article's (photo
+//! counters and credits, "Advertisement", a leading date line, labels after the last
+//! sentence) dropped from its text.
 
 use std::collections::HashMap;
 
@@ -82,7 +83,7 @@ const MIN_TEASER_LINK_SHARE: f64 = 0.6;
 pub(super) fn strip(doc: &Document) {
     doc.select("nav, aside, footer").remove();
     unwrap_fonts(doc);
-    strip_menus(doc);
+    strip_link_blocks(doc);
     for block in doc.select("p, li, td, h2, h3, h4, h5, h6").iter() {
         let all = letters(&block.text());
         if all == 0 || all > MAX_TEASER_LETTERS {
@@ -134,17 +135,25 @@ const MAX_MENU_ITEM_WORDS: usize = 3;
 /// heading).
 const MAX_MENU_OWN_SHARE: f64 = 0.2;
 
-/// Removes menus that are not marked as navigation: a table cell, `div` or `font` of short
-/// links (`Home`, `UK`, `World`, `Business` ...) with next to no text of its own, as old
-/// table-layout pages set their section menu beside the story.
-fn strip_menus(doc: &Document) {
-    /// What an element holds: links, links of few words, letters, letters inside links.
+/// A block of links whose text outside them is at most this many letters (a label: "Related
+/// Coverage", "Das könnte Sie auch interessieren", "Veja também") is a box of links to other
+/// pages, label and all.
+const MAX_BOX_LABEL_LETTERS: usize = 50;
+
+/// Removes blocks of links that are not marked as navigation: menus (a table cell, `div` or
+/// `font` of short links, `Home`, `UK`, `World` ..., with next to no text of its own, as old
+/// table-layout pages set their section menu beside the story) and link boxes (teasers of
+/// other stories under a short label, and the label standing just before such a box).
+fn strip_link_blocks(doc: &Document) {
+    /// What an element holds: links, links of few words, letters, letters inside links, and
+    /// whether a piece of its text outside links ends as a sentence.
     #[derive(Default, Clone, Copy)]
     struct Tally {
         links: usize,
         short: usize,
         letters: usize,
         linked: usize,
+        sentence: bool,
     }
     let Some(body) = doc.select("body").nodes().first().cloned() else {
         return;
@@ -153,11 +162,14 @@ fn strip_menus(doc: &Document) {
     // order meets children first): a page's nested blocks are not each read again.
     let nodes: Vec<NodeRef> = body.descendants_it().collect();
     let mut tallies: HashMap<NodeId, Tally> = HashMap::with_capacity(nodes.len());
-    let mut menus = Vec::new();
+    let mut doomed = Vec::new();
+    let mut boxes = Vec::new();
     for node in nodes.iter().rev() {
         let mut t = Tally::default();
         if node.is_text() {
-            t.letters = letters(&node.text());
+            let text = node.text();
+            t.letters = letters(&text);
+            t.sentence = is_sentence(&text);
             tallies.insert(node.id, t);
             continue;
         }
@@ -170,32 +182,72 @@ fn strip_menus(doc: &Document) {
                 t.short += c.short;
                 t.letters += c.letters;
                 t.linked += c.linked;
+                t.sentence |= c.sentence;
             }
         }
         let name = node.node_name();
+        let own = t.letters.saturating_sub(t.linked);
         match name.as_deref() {
             Some("a") => {
                 let words = node.text().split_whitespace().count();
                 t.links = 1;
                 t.short = usize::from(words <= MAX_MENU_ITEM_WORDS);
                 t.linked = t.letters;
+                t.sentence = false;
             }
-            Some("td" | "th" | "div" | "font" | "span" | "center" | "p" | "dd") => {
-                let own = t.letters.saturating_sub(t.linked);
+            Some("td" | "th" | "div" | "font" | "span" | "center" | "p" | "dd")
                 if t.links >= MIN_MENU_LINKS
                     && 10 * t.short >= 9 * t.links
-                    && (own as f64) <= MAX_MENU_OWN_SHARE * t.letters as f64
-                {
-                    menus.push(*node);
+                    && (own as f64) <= MAX_MENU_OWN_SHARE * t.letters as f64 =>
+            {
+                doomed.push(*node);
+            }
+            Some("div" | "section" | "ul" | "ol" | "dl" | "table")
+                if t.linked > 0
+                    && own <= MAX_BOX_LABEL_LETTERS
+                    && (t.links >= 2 || t.linked >= own) =>
+            {
+                // Labelled inside, or by the element before it; a block of links alone is
+                // left to readability, which weighs link density itself.
+                let label = node.prev_element_sibling().filter(is_box_label);
+                if own > 0 && !t.sentence {
+                    boxes.push(*node);
+                } else if let Some(label) = label.filter(|_| t.links >= 2) {
+                    boxes.push(*node);
+                    boxes.push(label);
                 }
             }
             _ => {}
         }
         tallies.insert(node.id, t);
     }
-    for menu in menus {
-        menu.remove_from_parent();
+    for node in doomed {
+        node.remove_from_parent();
     }
+    // Marked, not removed: taking them out here would change the block readability chooses
+    // (a comment thread without its reply links reads as denser prose than the story).
+    for node in boxes {
+        node.set_attr(BOX_MARK, "");
+    }
+}
+
+/// Link boxes holding more than this share of the letters of readability's block are the
+/// block itself.
+const MAX_BOXED_SHARE: f64 = 6.0 / 7.0;
+
+/// The attribute that marks a link box and its label for [`prune`] to remove from the block
+/// readability chose (readability keeps attributes it does not know).
+const BOX_MARK: &str = "data-dateline-link-box";
+
+/// Whether `node`, just before a box of links, is its label: a short text of no links that
+/// does not end as a sentence does ("Lesen Sie auch:", "Weiterführende Links").
+fn is_box_label(node: &NodeRef) -> bool {
+    let text = node.text();
+    let text = text.trim();
+    !text.is_empty()
+        && letters(text) <= MAX_BOX_LABEL_LETTERS
+        && !is_sentence(text)
+        && !Selection::from(*node).select("a").exists()
 }
 
 fn letters(s: &str) -> usize {
@@ -244,8 +296,17 @@ fn names_it(name: &str, word: &str, prefix: bool) -> bool {
 /// Removes the furniture left inside the block readability chose (`content`, its HTML):
 /// headings that introduce nothing (the last block, or followed straight by a heading of
 /// the same or a higher rank: what is left of a "Related articles" box once its links are
-/// gone).
+/// gone), and the link boxes [`strip`] marked.
 pub(super) fn prune(content: &Document) {
+    // Unless they hold nearly all of it: then the block is a list of links, not an article
+    // with boxes in it, and is left whole (trafilatura keeps a backup of a tree it prunes in
+    // the same way, and takes it back when pruning left less than a seventh).
+    let boxes = content.select(&format!("[{BOX_MARK}]"));
+    let boxed: usize = boxes.iter().map(|b| letters(&b.text())).sum();
+    let all = letters(&content.select("html").text());
+    if (boxed as f64) < MAX_BOXED_SHARE * all as f64 {
+        boxes.remove();
+    }
     let blocks = text_blocks(content);
     let ranks: Vec<Option<u8>> = blocks.iter().map(rank).collect();
     let mut doomed = vec![false; blocks.len()];
@@ -378,7 +439,7 @@ fn rank(node: &NodeRef) -> Option<u8> {
 
 /// The article text without the lines that are not the article's: photo counters ("Image 1
 /// of 23"), photo credits, "Advertisement" labels anywhere; a menu line, a section label and
-/// a date line before the first paragraph.
+/// a date line before the first paragraph; label lines after the last sentence.
 pub(super) fn drop_lines(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     // Where the article starts: past a leading menu, section label and date lines.
@@ -395,17 +456,80 @@ pub(super) fn drop_lines(text: &str) -> String {
     }
     let kept: Vec<&str> = lines[start..]
         .iter()
-        .copied()
+        .map(|l| without_trailing_credit(l))
         .filter(|l| {
             let l = l.trim();
             !is_counter(l)
                 && !is_credit(l)
+                && !is_slash_credit(l)
                 && !is_ad_label(l)
                 && !is_date_line(l)
                 && !is_tag_line(l)
         })
         .collect();
-    super::tidy(&kept.join("\n"))
+    without_trailing_labels(&super::tidy(&kept.join("\n")))
+}
+
+/// A run of at most this many label lines after the last sentence is furniture.
+const MAX_TRAILING_LABELS: usize = 3;
+
+/// A label line has at most this many words; a longer one without a full stop is a
+/// sentence still ("Twitter seemed a bit confused by the campaign:").
+const MAX_TRAILING_LABEL_WORDS: usize = 7;
+
+/// A line of at least this many letters with sentence punctuation in it is prose, however
+/// it ends.
+const MIN_PROSE_LINE_LETTERS: usize = 60;
+
+/// `text` without the label lines after its last sentence: what a page leaves under a story
+/// once its boxes' links are gone ("Mehr zum Thema", "Seite teilen", "Temas", "Meistgelesene
+/// Artikel", "RELATED COVERAGE"). Only a short run (at most [`MAX_TRAILING_LABELS`] lines) that
+/// starts a paragraph of its own goes: a longer run, or one that continues a paragraph, is a
+/// list or a table the story ends with, and lines after a label ending in a colon are a list
+/// the story introduces. jusText classes paragraphs by their neighbours in the same way: a
+/// short one among boilerplate, with no good paragraph after it, is boilerplate.
+fn without_trailing_labels(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut run = Vec::new();
+    for (i, line) in lines.iter().enumerate().rev() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        // Figures are data, not a label: a wire story ends on "Net 8,500,000 vs 4,100,000".
+        if letters(line) == 0
+            || is_sentence(line)
+            || words(line).len() > MAX_TRAILING_LABEL_WORDS
+            || line.contains(|c: char| c.is_ascii_digit())
+        {
+            break;
+        }
+        run.push(i);
+    }
+    let Some(&first) = run.last() else {
+        return text.to_string();
+    };
+    let introduces = run[1..].iter().any(|&i| lines[i].trim_end().ends_with(':'));
+    let continues = first > 0 && !lines[first - 1].trim().is_empty();
+    let alone = lines[..first].iter().all(|l| l.trim().is_empty());
+    if run.len() > MAX_TRAILING_LABELS || introduces || continues || alone {
+        return text.to_string();
+    }
+    lines[..first].join("\n").trim_end().to_string()
+}
+
+/// Whether `line` reads as a sentence: it ends like one (closing quotes and brackets aside),
+/// or it is long and punctuated.
+fn is_sentence(line: &str) -> bool {
+    let end = line.trim_end_matches(|c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '"' | '\'' | '“' | '”' | '»' | '«' | '’' | ')' | ']' | '*' | '\u{2063}'
+            )
+    });
+    end.ends_with(['.', '!', '?', '…', '。', '！', '？'])
+        || (letters(line) >= MIN_PROSE_LINE_LETTERS
+            && line.contains(['.', ',', ';', '!', '?', '。', '、', '，', '！', '？', '；']))
 }
 
 /// How many lines at the top of a body are looked at for a menu, label or date.
@@ -597,6 +721,38 @@ fn is_credit(line: &str) -> bool {
                 || lower.starts_with('©')
                 || lower.starts_with("copyright")
                 || lower.trim_end_matches('.').ends_with("all rights reserved"))
+}
+
+/// The most words a photo credit has ("© AFP / MARCO BERTORELLO", "DCV / Oppitz").
+const MAX_CREDIT_WORDS: usize = 6;
+
+/// "DCV / Oppitz", "Judy Eddy/WENN.com": a line of a few capitalised names around a slash,
+/// with no punctuation but a web address's dot, is who took the picture above it (one word
+/// alone, "AC/DC", may be a heading).
+fn is_slash_credit(line: &str) -> bool {
+    let w = words(line);
+    let bare = line
+        .rsplit_once('.')
+        .filter(|(_, tld)| (2..=4).contains(&tld.len()) && tld.chars().all(char::is_alphabetic))
+        .map_or(line, |(head, _)| head);
+    (2..=MAX_CREDIT_WORDS).contains(&w.len())
+        && line.contains('/')
+        && !bare.contains(['.', ',', ';', ':', '!', '?'])
+        && w.iter()
+            .all(|word| *word == "/" || word.starts_with(char::is_uppercase))
+}
+
+/// A caption without the credit at its end: "Marco Odermatt, Ski-Star aus der Schweiz. © AFP
+/// / MARCO BERTORELLO" and "... | © Augusta National/Getty Images" keep the caption only.
+fn without_trailing_credit(line: &str) -> &str {
+    let Some(at) = line.rfind('©') else {
+        return line;
+    };
+    let head = line[..at].trim_end_matches(|c: char| c.is_whitespace() || c == '|');
+    if head.trim().is_empty() || words(&line[at..]).len() > MAX_CREDIT_WORDS + 1 {
+        return line;
+    }
+    head
 }
 
 /// Labels of the lines that file an article or say where it came from, in the languages

@@ -943,3 +943,99 @@ fn an_article_wrapped_whole_in_an_aside_or_a_noscript_is_still_read() {
         assert!(body.contains("Paragraph 4 tells"), "{wrapper}: {body}");
     }
 }
+
+#[test]
+fn label_lines_after_the_last_sentence_are_dropped() {
+    let body = body_of(&format!(
+        "{}<div>Mehr zum Thema</div><div>Seite teilen</div>",
+        paragraphs()
+    ));
+    assert!(
+        body.ends_with("the new library in the town centre."),
+        "{body}"
+    );
+    // A list the story ends with stays: one that a line ending in a colon introduces, one of
+    // more lines than a few labels, one inside the paragraph it ends, and a closing line
+    // that is a sentence.
+    for (tail, last) in [
+        ("<p>What to bring:</p><p>Boots</p><p>A map</p>", "A map"),
+        ("<p>Ann</p><p>Bea</p><p>Cid</p><p>Dee</p>", "Dee"),
+        (
+            "<p>The box says what is in it.<br>Colour: green<br>Weight: 2 kg</p>",
+            "Weight: 2 kg",
+        ),
+        (
+            "<p>Twitter seemed a bit confused by the campaign</p>",
+            "confused by the campaign",
+        ),
+    ] {
+        let body = body_of(&format!("{}{tail}", paragraphs()));
+        assert!(body.ends_with(last), "{tail}: {body}");
+    }
+}
+
+#[test]
+fn a_labelled_box_of_links_goes_label_and_all() {
+    let teasers: String = (1..=3)
+        .map(|i| format!("<li><a href=\"/story-{i}\">Another story number {i} to read</a></li>"))
+        .collect();
+    let p: Vec<String> = (1..=4)
+        .map(|i| {
+            format!(
+                "<p>Paragraph {i} tells what the council decided on Tuesday evening after a \
+                 long debate about the budget, the roads and the new library.</p>"
+            )
+        })
+        .collect();
+    let body = body_of(&format!(
+        "{}{}<div class=box-x><p>Related Coverage</p><ul>{teasers}</ul></div>{}\
+         <p><strong>Lesen Sie auch:</strong></p><ul>{teasers}</ul>{}",
+        p[0], p[1], p[2], p[3]
+    ));
+    assert!(!body.contains("Related Coverage"), "{body}");
+    assert!(!body.contains("Lesen Sie auch"), "{body}");
+    assert!(!body.contains("Another story"), "{body}");
+    assert!(
+        body.contains("Paragraph 3") && body.contains("Paragraph 4"),
+        "{body}"
+    );
+    // A sentence whose names are links is text, not a box.
+    let body = body_of(&format!(
+        "{}<ul><li><a href=\"/a\">Ann Lee</a> played six games, ahead of <a href=\"/b\">Bea \
+         Cole</a>.</li></ul>{}",
+        p[0], p[1]
+    ));
+    assert!(body.contains("played six games"), "{body}");
+}
+
+#[test]
+fn photo_credits_after_a_caption_or_on_their_own_line_are_dropped() {
+    let body = body_of(&format!(
+        "{}<p>Marco Odermatt, Ski-Star aus der Schweiz. © AFP / MARCO BERTORELLO</p>\
+         <p>Lee Elder sprach Tiger Woods Mut zu. | © Augusta National/Getty Images</p>\
+         <p>DCV / Oppitz</p><p>Judy Eddy/WENN.com</p><p>AC/DC</p>{}",
+        paragraphs(),
+        paragraphs()
+    ));
+    assert!(body.contains("aus der Schweiz."), "{body}");
+    assert!(body.contains("Mut zu."), "{body}");
+    for gone in ["BERTORELLO", "Getty", "Oppitz", "WENN"] {
+        assert!(!body.contains(gone), "{gone}: {body}");
+    }
+    assert!(body.contains("AC/DC"), "{body}");
+}
+
+#[test]
+fn a_block_that_is_all_link_boxes_is_left_whole() {
+    let sections: String = (1..=8)
+        .map(|i| {
+            format!(
+                "<div><p>Section {i} of the guide to the town</p><ul>\
+                 <li><a href=\"/{i}/a\">Town hall</a></li><li><a href=\"/{i}/b\">Library</a></li>\
+                 </ul></div>"
+            )
+        })
+        .collect();
+    let body = body_of(&format!("<p>The guide.</p>{sections}"));
+    assert!(body.contains("Section 8 of the guide"), "{body}");
+}
