@@ -47,6 +47,8 @@ fn main() -> Result<()> {
         .map(PathBuf::from);
     let pages = load(&dir)?;
     let mut halves = [Half::default(), Half::default()];
+    // Dev split again, by the parity of the file name's length: design on one, confirm on the other.
+    let mut dev_halves = [Half::default(), Half::default()];
     for page in &pages {
         let started = Instant::now();
         let parse = dateline::article::html::parse(&page.html, Some(&page.url));
@@ -80,6 +82,17 @@ fn main() -> Result<()> {
         half.tn += page.without.len() - kept.len();
         half.bytes += page.html.len();
         half.spent += spent;
+        if !held_out(&page.file) {
+            let d = &mut dev_halves[page.file.len() % 2];
+            d.pages += 1;
+            d.skipped += usize::from(parse.records.is_empty());
+            d.tp += page.with.len() - missed.len();
+            d.fn_ += missed.len();
+            d.fp += kept.len();
+            d.tn += page.without.len() - kept.len();
+            d.bytes += page.html.len();
+            d.spent += spent;
+        }
         if show_dev && !held_out(&page.file) && (!missed.is_empty() || !kept.is_empty()) {
             eprintln!("== {} ({})", page.file, page.url);
             if parse.records.is_empty() {
@@ -102,6 +115,10 @@ fn main() -> Result<()> {
         all.add(h);
     }
     row("all", &all);
+    if show_dev {
+        row("dev, even name length", &dev_halves[0]);
+        row("dev, odd name length", &dev_halves[1]);
+    }
     Ok(())
 }
 
