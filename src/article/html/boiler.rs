@@ -205,7 +205,8 @@ fn strip_link_blocks(doc: &Document) {
             Some("div" | "section" | "ul" | "ol" | "dl" | "table")
                 if t.linked > 0
                     && own <= MAX_BOX_LABEL_LETTERS
-                    && (t.links >= 2 || t.linked >= own) =>
+                    && (t.links >= 2 || t.linked >= own)
+                    && !is_data_table(node) =>
             {
                 // Labelled inside, or by the element before it; a block of links alone is
                 // left to readability, which weighs link density itself.
@@ -238,6 +239,17 @@ const MAX_BOXED_SHARE: f64 = 6.0 / 7.0;
 /// The attribute that marks a link box and its label for [`prune`] to remove from the block
 /// readability chose (readability keeps attributes it does not know).
 const BOX_MARK: &str = "data-dateline-link-box";
+
+/// Whether `node` is a table of data (a row of two cells or more: results, prices, a
+/// product test), whose linked names and short figures are the article's, not a box of
+/// links set out with a table.
+fn is_data_table(node: &NodeRef) -> bool {
+    node.node_name().as_deref() == Some("table")
+        && Selection::from(*node)
+            .select("tr")
+            .iter()
+            .any(|row| row.children().filter("td, th").length() >= 2)
+}
 
 /// Whether `node`, just before a box of links, is its label: a short text of no links that
 /// does not end as a sentence does ("Lesen Sie auch:", "Weiterführende Links").
