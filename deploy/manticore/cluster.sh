@@ -22,15 +22,21 @@ usage() {
     die "usage: cluster.sh start EXPORT_DIR STATE_DIR | cluster.sh stop STATE_DIR"
 }
 
-# A loopback port nobody listens on, and not one already handed out by this run. Another
-# program may still take it before searchd does; searchd then fails to start, and so does
-# this script, saying so.
+# A loopback port nobody listens on, and not one already handed out by this run. It is drawn
+# below the kernel's range for the local ends of outgoing connections, where any program's
+# connection could take it before searchd binds it. Another program may still take it; the
+# searchd that cannot listen is then started again on other ports.
 taken=" "
 started=no
 free_port() {
-    local port
+    local port low=20000 span=40000 first last
+    if read -r first last </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null \
+        && [ "$first" -gt 11024 ]; then
+        low=10000
+        span=$((first - low))
+    fi
     for _ in $(seq 1 200); do
-        port=$((20000 + RANDOM % 40000))
+        port=$((low + RANDOM % span))
         case "$taken" in *" $port "*) continue ;; esac
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             taken="$taken$port "
@@ -41,16 +47,38 @@ free_port() {
     die "no free loopback port found"
 }
 
-# Waits until something accepts connections on the port, for at most 30 s.
+# Waits until something accepts connections on the port, for at most 30 s; fails if none does.
 wait_port() {
-    local port=$1 what=$2
+    local port=$1
     for _ in $(seq 1 300); do
         if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             return 0
         fi
         sleep 0.1
     done
-    die "$what did not start listening on 127.0.0.1:$port: see its log in $state"
+    return 1
+}
+
+# How many times a searchd that does not listen is started again on other ports.
+ATTEMPTS=3
+
+# Starts searchd on the config NAME.conf that `make_config PORT QLPORT` writes into $state,
+# on fresh ports, until it listens (at most $ATTEMPTS times); prints the port it listens on.
+serve() {
+    local name=$1 what=$2 make_config=$3 port qlport attempt
+    for ((attempt = 1; attempt <= ATTEMPTS; attempt++)); do
+        port="$(free_port)"
+        qlport="$(free_port)"
+        "$make_config" "$port" "$qlport"
+        searchd --config "$state/$name.conf" >"$state/$name.out" 2>&1 \
+            || die "$what did not start: see $state/$name.out"
+        if wait_port "$port"; then
+            echo "$port"
+            return 0
+        fi
+        stop_pid_file "$state/$name.pid"
+    done
+    die "$what did not start listening on 127.0.0.1 ($ATTEMPTS tries): $(tail -n 2 "$state/$name.log" 2>/dev/null | tr '\n' ' ')see $state"
 }
 
 # The pid file's process, stopped; waits for it to end (searchd removes its pid file).
@@ -87,7 +115,8 @@ start() {
     [ $# -eq 2 ] || usage
     command -v indexer >/dev/null && command -v searchd >/dev/null \
         || die "indexer and searchd not found: install Debian's sphinxsearch (apt-get install sphinxsearch) or Manticore"
-    local export_dir state
+    # Global: the EXIT trap, which runs after start has returned, stops what it started.
+    local export_dir
     export_dir="$(cd "$1" 2>/dev/null && pwd)" || die "no export folder $1: run dateline export --to manticore --out $1 first"
     mkdir -p "$2" || die "cannot create $2"
     state="$(cd "$2" && pwd)"
@@ -103,24 +132,23 @@ start() {
     done
     [ "$shards" -gt 0 ] || die "no news_0.xml in $export_dir: run dateline export --to manticore --out $export_dir first"
 
-    local agents="" k port qlport
-    for ((k = 0; k < shards; k++)); do
-        port="$(free_port)"
-        qlport="$(free_port)"
+    local agents="" k port
+    agent_config() {
         fill "$here/agent.conf.in" "$state/agent_$k.conf" \
-            "SHARD=$k" "XML=$export_dir/news_$k.xml" "STATE=$state" "PORT=$port" "QLPORT=$qlport"
+            "SHARD=$k" "XML=$export_dir/news_$k.xml" "STATE=$state" "PORT=$1" "QLPORT=$2"
+    }
+    head_config() {
+        fill "$here/head.conf.in" "$state/head.conf" "AGENTS=${agents%$'\n'}" "STATE=$state" "PORT=$1"
+    }
+    for ((k = 0; k < shards; k++)); do
+        # The ports in this first config are only the indexer's to ignore.
+        agent_config 0 0
         indexer --config "$state/agent_$k.conf" --all --quiet >"$state/indexer_$k.log" 2>&1 \
             || die "indexer failed on news_$k.xml: see $state/indexer_$k.log"
-        searchd --config "$state/agent_$k.conf" >"$state/searchd_$k.out" 2>&1 \
-            || die "searchd for news_$k did not start: see $state/searchd_$k.out"
-        wait_port "$port" "the agent for news_$k"
+        port="$(serve "agent_$k" "the agent for news_$k" agent_config)"
         agents="$agents    agent = 127.0.0.1:$port:news_$k"$'\n'
     done
-    port="$(free_port)"
-    fill "$here/head.conf.in" "$state/head.conf" "AGENTS=${agents%$'\n'}" "STATE=$state" "PORT=$port"
-    searchd --config "$state/head.conf" >"$state/head.out" 2>&1 \
-        || die "the head searchd did not start: see $state/head.out"
-    wait_port "$port" "the head"
+    port="$(serve head "the head" head_config)"
     started=yes
     echo "$shards shards, agents' logs and configs in $state"
     echo "sphinxql://127.0.0.1:$port/news"
