@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use dom_query::{Document, NodeId, NodeRef};
 
-use super::{boiler, tidy};
+use super::{boiler, is_sentence_mark, tidy};
 
 /// Elements whose text is never article text, and furniture that goes by element name.
 const SKIPPED: [&str; 19] = [
@@ -125,14 +125,6 @@ impl Para {
     }
 }
 
-/// Whether `c` ends or divides a sentence, in the scripts the archive meets.
-fn is_sentence_mark(c: char) -> bool {
-    matches!(
-        c,
-        '.' | ',' | ';' | '!' | '?' | '。' | '、' | '，' | '！' | '？' | '；' | '،' | '؟' | '।'
-    )
-}
-
 /// The block of `doc` whose paragraphs are the most prose for the least links and short
 /// lines, as text (paragraphs a blank line apart, furniture lines dropped); `None` when no
 /// block has any prose.
@@ -234,7 +226,7 @@ pub(super) fn better(text: String, ours: Option<String>) -> String {
     }
     // What is not prose (headings, captions, but also teasers and link lists) may grow only
     // a little with the prose taken in.
-    let other = |t: &str, prose: usize| super::extract::letters(t).saturating_sub(prose) as f64;
+    let other = |t: &str, prose: usize| super::letters(t).saturating_sub(prose) as f64;
     if other(&ours, po) - other(&text, pr) > MAX_OTHER_GROWTH * (po - pr) as f64 {
         return text;
     }
@@ -276,17 +268,17 @@ pub(super) fn lead(doc: &Document) -> Option<String> {
         .iter()
         .filter_map(|m| m.attr("content"))
         .map(|c| crate::article::collapse(&c))
-        .find(|c| super::extract::letters(c) >= MIN_LEAD_LETTERS)?;
+        .find(|c| super::letters(c) >= MIN_LEAD_LETTERS)?;
     let cut = description.trim_end_matches(['.', '…', ' ']);
     let probe: String = cut.chars().take(120).collect();
-    let wanted = super::extract::letters(&description);
-    let probe_letters = super::extract::letters(&probe);
+    let wanted = super::letters(&description);
+    let probe_letters = super::letters(&probe);
     // Paragraphs only: a lead shown in a header or a teaser box beside the article is not
     // reliably the article's.
     for el in doc.select("body p").iter() {
         let node = el.nodes().first().copied()?;
         let text = el.text();
-        let n = super::extract::letters(&text);
+        let n = super::letters(&text);
         if n < wanted.min(probe_letters) || n as f64 > MAX_LEAD_GROWTH * wanted as f64 {
             continue;
         }

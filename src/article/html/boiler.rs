@@ -9,6 +9,8 @@ use std::collections::HashMap;
 
 use dom_query::{Document, NodeId, NodeRef, Selection};
 
+use super::{is_sentence_mark, letters};
+
 /// Class or id names (whole, or as a `-`/`_`-separated part at either end) that mark page
 /// furniture rather than article text.
 const FURNITURE: &[&str] = &[
@@ -262,10 +264,6 @@ fn is_box_label(node: &NodeRef) -> bool {
         && !Selection::from(*node).select("a").exists()
 }
 
-fn letters(s: &str) -> usize {
-    s.chars().filter(|c| c.is_alphanumeric()).count()
-}
-
 /// Letters in `sel`'s text that are not inside a link.
 fn unlinked_letters(sel: &Selection) -> usize {
     let linked: usize = sel.select("a").iter().map(|a| letters(&a.text())).sum();
@@ -314,10 +312,12 @@ pub(super) fn prune(content: &Document) {
     // with boxes in it, and is left whole (trafilatura keeps a backup of a tree it prunes in
     // the same way, and takes it back when pruning left less than a seventh).
     let boxes = content.select(&format!("[{BOX_MARK}]"));
-    let boxed: usize = boxes.iter().map(|b| letters(&b.text())).sum();
-    let all = letters(&content.select("html").text());
-    if (boxed as f64) < MAX_BOXED_SHARE * all as f64 {
-        boxes.remove();
+    if boxes.exists() {
+        let boxed: usize = boxes.iter().map(|b| letters(&b.text())).sum();
+        let all = letters(&content.select("html").text());
+        if (boxed as f64) < MAX_BOXED_SHARE * all as f64 {
+            boxes.remove();
+        }
     }
     let blocks = text_blocks(content);
     let ranks: Vec<Option<u8>> = blocks.iter().map(rank).collect();
@@ -540,8 +540,7 @@ fn is_sentence(line: &str) -> bool {
             )
     });
     end.ends_with(['.', '!', '?', '…', '。', '！', '？'])
-        || (letters(line) >= MIN_PROSE_LINE_LETTERS
-            && line.contains(['.', ',', ';', '!', '?', '。', '、', '，', '！', '？', '；']))
+        || (letters(line) >= MIN_PROSE_LINE_LETTERS && line.contains(is_sentence_mark))
 }
 
 /// How many lines at the top of a body are looked at for a menu, label or date.

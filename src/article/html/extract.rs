@@ -5,7 +5,7 @@
 use dom_query::Document;
 use dom_smoothie::{Config, Readability, ReadabilityError, TextMode};
 
-use super::{blocks, boiler, tidy};
+use super::{blocks, boiler, letters, tidy};
 
 /// Elements that never hold article text.
 pub(super) const NEVER_TEXT: &str =
@@ -93,11 +93,6 @@ fn lost(chosen: &Result<String, String>) -> bool {
 /// of another story it shows a teaser of).
 fn prefer_ld(text: &str, ld: &str) -> bool {
     letters(ld) > letters(text) && found_share(text, &crate::article::collapse(ld)) >= LD_SAME
-}
-
-/// How many letters and digits `s` holds.
-pub(super) fn letters(s: &str) -> usize {
-    s.chars().filter(|c| c.is_alphanumeric()).count()
 }
 
 /// The publisher's `articleBody` as text, if it agrees with the page's text `page`: most of

@@ -771,13 +771,6 @@ fn shown_part(
     site: Option<&str>,
     url: Option<&str>,
 ) -> Option<String> {
-    let owners = owners(doc);
-    let is_site = |run: &str| {
-        is_site_name(run, site, url) || {
-            let run = run.trim().to_lowercase();
-            !run.is_empty() && owners.iter().any(|o| o.contains(&run))
-        }
-    };
     let mut cuts: Vec<(usize, usize)> = SEPARATORS
         .iter()
         .flat_map(|sep| title.match_indices(sep).map(|(at, s)| (at, at + s.len())))
@@ -785,6 +778,13 @@ fn shown_part(
     if cuts.is_empty() {
         return None;
     }
+    let owners = owners(doc);
+    let is_site = |run: &str| {
+        is_site_name(run, site, url) || {
+            let run = run.trim().to_lowercase();
+            !run.is_empty() && owners.iter().any(|o| o.contains(&run))
+        }
+    };
     cuts.sort_unstable();
     // Segment bounds: each starts after a cut (or at 0) and ends at a later cut (or the end).
     let starts: Vec<usize> = std::iter::once(0).chain(cuts.iter().map(|c| c.1)).collect();
@@ -833,14 +833,14 @@ const OWNER_SPAN: usize = 80;
 /// What follows each "©" or "Copyright" in the page's text, lowercased: the site's owner,
 /// whose name a title's segment may be though neither the metadata nor the address gives it.
 fn owners(doc: &Document) -> Vec<String> {
-    let text = doc.select("body").text().to_lowercase();
+    // ASCII case is enough to find the word; only the spans taken are lower-cased whole.
+    let mut text = doc.select("body").text().to_string();
+    text.make_ascii_lowercase();
     let mut out = Vec::new();
     for sign in ["©", "copyright"] {
         for (at, _) in text.match_indices(sign).take(8) {
-            let rest = &text[at + sign.len()..];
-            out.push(crate::article::collapse(
-                &rest.chars().take(OWNER_SPAN).collect::<String>(),
-            ));
+            let rest: String = text[at + sign.len()..].chars().take(OWNER_SPAN).collect();
+            out.push(crate::article::collapse(&rest.to_lowercase()));
         }
     }
     out

@@ -205,6 +205,19 @@ fn not_too_deep(html: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// How many letters and digits `s` holds: the measure of text every extraction step weighs.
+pub(super) fn letters(s: &str) -> usize {
+    s.chars().filter(|c| c.is_alphanumeric()).count()
+}
+
+/// Whether `c` ends or divides a sentence, in the scripts the archive meets.
+pub(super) fn is_sentence_mark(c: char) -> bool {
+    matches!(
+        c,
+        '.' | ',' | ';' | '!' | '?' | '。' | '、' | '，' | '！' | '？' | '；' | '،' | '؟' | '।'
+    )
+}
+
 /// Text with each line's whitespace collapsed, paragraphs (a blank line apart) kept, runs
 /// of blank lines made one, and no blank lines at either end.
 pub(crate) fn tidy(text: &str) -> String {
