@@ -213,39 +213,57 @@ pub(super) fn prose_letters(text: &str) -> usize {
         .sum()
 }
 
-/// Readability's `text` or `ours`, whichever is the article: ours when it holds readability's
-/// text and much more prose, with little else added (readability kept one part of an
-/// article, or chose a list beside it).
+/// Readability's `text`, widened by the prose of `ours` where ours is a wider block around it
+/// (readability kept one part of an article, or left out a lead paragraph set apart): ours
+/// holds most of readability's text and more prose, and its paragraphs of prose from its
+/// start to readability's last line are added, in ours' order. What follows readability's
+/// text in the wider block is left out: an author's bio, a teaser, a disclaimer or the
+/// comments stand there far more often than the rest of the story.
 pub(super) fn better(text: String, ours: Option<String>) -> String {
     let Some(ours) = ours else {
         return text;
     };
-    let (pr, po) = (prose_letters(&text), prose_letters(&ours));
-    if (po as f64) < WIDER * pr as f64 + MIN_GAIN as f64 {
+    if prose_letters(&ours) <= prose_letters(&text) {
         return text;
     }
-    // What is not prose (headings, captions, but also teasers and link lists) may grow only
-    // a little with the prose taken in.
-    let other = |t: &str, prose: usize| super::letters(t).saturating_sub(prose) as f64;
-    if other(&ours, po) - other(&text, pr) > MAX_OTHER_GROWTH * (po - pr) as f64 {
+    if super::extract::found_share(&text, &crate::article::collapse(&ours)) < HOLDS {
         return text;
     }
-    let flat = crate::article::collapse(&ours);
-    if super::extract::found_share(&text, &flat) >= HOLDS {
-        ours
-    } else {
-        text
-    }
+    let had = crate::article::collapse(&text);
+    let lines: Vec<&str> = ours.lines().collect();
+    let is_readabilitys = |line: &str| {
+        let flat = crate::article::collapse(line);
+        !flat.is_empty() && had.contains(flat.as_str())
+    };
+    let Some(last) = lines.iter().rposition(|l| is_readabilitys(l)) else {
+        return text;
+    };
+    let kept: Vec<&str> = lines[..=last]
+        .iter()
+        .copied()
+        .filter(|&line| line.trim().is_empty() || is_readabilitys(line) || is_paragraph(line))
+        .collect();
+    tidy(&kept.join("\n"))
 }
 
-/// Ours must hold this many times readability's prose to be taken.
-const WIDER: f64 = 1.25;
-/// And this many letters of prose more.
-const MIN_GAIN: usize = 300;
-/// Letters other than prose ours may add, per letter of prose it adds.
-const MAX_OTHER_GROWTH: f64 = 0.05;
 /// The share of readability's text found in ours for ours to be a widening of it.
 const HOLDS: f64 = 0.8;
+
+/// A line of the wider block shorter than this many letters is not taken as a paragraph of
+/// the article: a short line there is as often a label or a teaser's blurb.
+const MIN_PARAGRAPH_LETTERS: usize = 100;
+
+/// Whether `line` is a paragraph of prose to take from the wider block: long, punctuated,
+/// ending as a sentence does, and not cut short with an ellipsis (the blurb of a teaser).
+fn is_paragraph(line: &str) -> bool {
+    let end = line.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '"' | '\'' | '“' | '”' | '»' | '«' | '’' | ')' | ']')
+    });
+    super::letters(line) >= MIN_PARAGRAPH_LETTERS
+        && line.chars().any(is_sentence_mark)
+        && end.ends_with(['.', '!', '?', ':', '。', '！', '？'])
+        && !end.ends_with("...")
+}
 
 /// Where a page states its summary: the standfirst it shows above the article is most often
 /// this very text.

@@ -633,6 +633,153 @@ const DATE_WORDS: &[&str] = &[
     "mis",
     "jour",
     "le",
+    // The joining words of a date in Portuguese, Spanish, Italian and Dutch ("22 de janeiro de
+    // 2018 às 0:13", "el 3 de mayo del 2022", "alle 10:30", "om 14:00").
+    "de",
+    "del",
+    "às",
+    "as",
+    "a",
+    "las",
+    "alle",
+    "ore",
+    "om",
+    "den",
+    "h",
+];
+
+/// Month names (and their genitives in Polish) of the languages news pages most often come
+/// in besides English, whose own names [`crate::article::date::month`] reads: a date line in
+/// any of them is as much page furniture.
+const FOREIGN_MONTHS: &[&str] = &[
+    // German
+    "januar",
+    "jänner",
+    "februar",
+    "märz",
+    "mai",
+    "juni",
+    "juli",
+    "oktober",
+    "dezember",
+    // French
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+    // Spanish
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "setiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+    // Portuguese
+    "janeiro",
+    "fevereiro",
+    "março",
+    "maio",
+    "junho",
+    "julho",
+    "setembro",
+    "outubro",
+    "novembro",
+    "dezembro",
+    // Italian
+    "gennaio",
+    "febbraio",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "settembre",
+    "ottobre",
+    "dicembre",
+    // Dutch
+    "januari",
+    "februari",
+    "maart",
+    "mei",
+    "augustus",
+    // Polish, as a date names them
+    "stycznia",
+    "lutego",
+    "marca",
+    "kwietnia",
+    "maja",
+    "czerwca",
+    "lipca",
+    "sierpnia",
+    "września",
+    "października",
+    "listopada",
+    "grudnia",
+];
+
+/// Weekday names of the same languages.
+const FOREIGN_WEEKDAYS: &[&str] = &[
+    "montag",
+    "dienstag",
+    "mittwoch",
+    "donnerstag",
+    "freitag",
+    "samstag",
+    "sonnabend",
+    "sonntag",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+    "lunes",
+    "martes",
+    "miércoles",
+    "jueves",
+    "viernes",
+    "sábado",
+    "domingo",
+    "segunda-feira",
+    "terça-feira",
+    "quarta-feira",
+    "quinta-feira",
+    "sexta-feira",
+    "lunedì",
+    "martedì",
+    "mercoledì",
+    "giovedì",
+    "venerdì",
+    "sabato",
+    "domenica",
+    "maandag",
+    "dinsdag",
+    "woensdag",
+    "donderdag",
+    "vrijdag",
+    "zaterdag",
+    "zondag",
+    "poniedziałek",
+    "wtorek",
+    "środa",
+    "czwartek",
+    "piątek",
+    "sobota",
+    "niedziela",
 ];
 
 /// "24 September 2004", "Friday 10 Dec 2004, 14:03 GMT", "Updated: May 2, 2023": only
@@ -656,9 +803,9 @@ fn is_date_line(line: &str) -> bool {
         if word.is_empty() {
             continue;
         }
-        if crate::article::date::month(bare).is_some() {
+        if crate::article::date::month(bare).is_some() || FOREIGN_MONTHS.contains(&bare) {
             month = true;
-        } else if crate::article::date::weekday(bare) {
+        } else if crate::article::date::weekday(bare) || FOREIGN_WEEKDAYS.contains(&bare) {
         } else if word.starts_with(|c: char| c.is_ascii_digit())
             && word
                 .trim_end_matches("am")

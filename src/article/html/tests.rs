@@ -884,15 +884,27 @@ fn the_densest_block_is_the_prose_not_a_list_of_names_or_of_teasers() {
 }
 
 #[test]
-fn readabilitys_part_of_the_article_widens_to_a_block_holding_it_and_little_else() {
+fn readabilitys_part_of_the_article_widens_to_the_prose_before_it_in_a_block_holding_it() {
     let all = tidy(&dom_query::Document::from(paragraphs().as_str()).formatted_text());
-    let part = all.split("\n\n").next().unwrap_or_default().to_string();
-    assert_eq!(blocks::better(part.clone(), Some(all.clone())), all);
-    let links: String = (0..30).map(|i| format!("\nMore news {i}")).collect();
-    let cluttered = format!("{all}{links}");
-    assert_eq!(blocks::better(part.clone(), Some(cluttered)), part);
-    let elsewhere = all.replace("Paragraph 1", "Section 1");
-    assert_eq!(blocks::better(part.clone(), Some(elsewhere)), part);
+    let last = all.split("\n\n").last().unwrap_or_default().to_string();
+    assert_eq!(blocks::better(last.clone(), Some(all.clone())), all);
+    // Only paragraphs of prose are taken from the wider block: not its links, nor a teaser's
+    // blurb cut short.
+    let links: String = (0..30).map(|i| format!("More news {i}\n\n")).collect();
+    let teaser = "The mayor spoke about the roads and the budget of the town for the coming year, \
+                  and about the library that ...";
+    let cluttered = format!("{links}{teaser}\n\n{all}");
+    assert_eq!(blocks::better(last.clone(), Some(cluttered)), all);
+    // A block that does not hold readability's text is another block, not a wider one.
+    let elsewhere = all.replace("Paragraph 4", "Section 4");
+    assert_eq!(blocks::better(last.clone(), Some(elsewhere)), last);
+}
+
+#[test]
+fn what_follows_readabilitys_text_in_the_wider_block_is_left_out() {
+    let all = tidy(&dom_query::Document::from(paragraphs().as_str()).formatted_text());
+    let first = all.split("\n\n").next().unwrap_or_default().to_string();
+    assert_eq!(blocks::better(first.clone(), Some(all)), first);
 }
 
 #[test]
@@ -1038,4 +1050,21 @@ fn a_block_that_is_all_link_boxes_is_left_whole() {
         .collect();
     let body = body_of(&format!("<p>The guide.</p>{sections}"));
     assert!(body.contains("Section 8 of the guide"), "{body}");
+}
+
+#[test]
+fn a_date_line_in_another_language_does_not_start_the_body() {
+    for line in [
+        "segunda-feira, 22 de janeiro de 2018 às 0:13",
+        "Freitag, 3. März 2023, 14:05 Uhr",
+        "mercredi 8 février 2023",
+        "3 de mayo de 2022",
+    ] {
+        let html = format!(
+            "<html><body><article><p>{line}</p>{}</article></body></html>",
+            paragraphs()
+        );
+        let body = &parse(html.as_bytes(), None).records[0].article.body;
+        assert!(body.starts_with("Paragraph 1 tells"), "{line}: {body}");
+    }
 }
