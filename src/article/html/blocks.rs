@@ -278,18 +278,31 @@ const MIN_LEAD_LETTERS: usize = 60;
 const MAX_LEAD_GROWTH: f64 = 1.3;
 
 /// The page's lead (standfirst) as it shows it: the first paragraph outside navigation,
-/// footers and asides whose text holds the page's own description (its start, when the
-/// description is cut short with an ellipsis) and little more.
+/// footers and asides whose text holds one of the page's own descriptions (its start, when
+/// the description is cut short with an ellipsis) and little more. Each description tag is
+/// tried in turn: a page's `description` can be a shorter cut of the lead its
+/// `og:description` gives whole.
 pub(super) fn lead(doc: &Document) -> Option<String> {
-    let description = doc
+    let mut descriptions: Vec<String> = doc
         .select(DESCRIPTIONS)
         .iter()
         .filter_map(|m| m.attr("content"))
         .map(|c| crate::article::collapse(&c))
-        .find(|c| super::letters(c) >= MIN_LEAD_LETTERS)?;
+        .filter(|c| super::letters(c) >= MIN_LEAD_LETTERS)
+        .collect();
+    descriptions.dedup();
+    descriptions
+        .iter()
+        .find_map(|d| lead_showing(doc, d))
+        .flatten()
+}
+
+/// The first paragraph (see [`lead`]) showing `description`: `Some(None)` when it is in the
+/// page's furniture.
+fn lead_showing(doc: &Document, description: &str) -> Option<Option<String>> {
     let cut = description.trim_end_matches(['.', '…', ' ']);
     let probe: String = cut.chars().take(120).collect();
-    let wanted = super::letters(&description);
+    let wanted = super::letters(description);
     let probe_letters = super::letters(&probe);
     // Paragraphs only: a lead shown in a header or a teaser box beside the article is not
     // reliably the article's.
@@ -309,9 +322,9 @@ pub(super) fn lead(doc: &Document) -> Option<String> {
                 .is_some_and(|n| matches!(&*n, "nav" | "footer" | "aside" | "form" | "head"))
         });
         if outside {
-            return None;
+            return Some(None);
         }
-        return Some(tidy(&el.formatted_text()));
+        return Some(Some(tidy(&el.formatted_text())));
     }
     None
 }

@@ -1068,3 +1068,20 @@ fn a_date_line_in_another_language_does_not_start_the_body() {
         assert!(body.starts_with("Paragraph 1 tells"), "{line}: {body}");
     }
 }
+
+#[test]
+fn a_standfirst_given_whole_only_by_og_description_is_found() {
+    let short = "The council will vote on the new budget next month, after a long year of \
+                 debate.";
+    let lead = "The council will vote on the new budget next month, after a long year of \
+                debate. The roads, the library and the school all wait on it, and so do the shops.";
+    let html = format!(
+        "<html><head><meta name=\"description\" content=\"{short}\">\
+         <meta property=\"og:description\" content=\"{lead}\"></head><body>\
+         <header><h1>Budget vote</h1><div class=\"lead\"><p>{lead}</p></div></header>\
+         <main><div><div class=\"story\">{}</div></div></main></body></html>",
+        paragraphs()
+    );
+    let doc = dom_query::Document::from(html.as_str());
+    assert_eq!(blocks::lead(&doc).as_deref(), Some(lead));
+}
