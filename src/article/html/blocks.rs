@@ -1,9 +1,10 @@
 //! A choice of the article's block of our own, by text density, held against readability's:
 //! paragraphs of sentences outside links count for an element, link text and short lines
 //! against it, and the element with the best balance is the block. Readability scores
-//! commas and class names, so a long list ("Name, University" lines, a table of names) can
-//! outscore the article, or it can keep one part of an article split over several
-//! containers; this choice is the second opinion that catches both.
+//! commas and class names, so it can keep one part of an article split over several
+//! containers, or leave out a lead paragraph set apart from the rest; where our block holds
+//! readability's and more prose, its paragraphs up to the end of readability's text are
+//! taken in. Also here: the page's standfirst, found by the description it gives itself.
 
 use std::collections::HashMap;
 
