@@ -270,6 +270,10 @@ fn is_paragraph(line: &str) -> bool {
 /// this very text.
 const DESCRIPTIONS: &str = r#"meta[property="og:description"], meta[name="description"], meta[name="twitter:description"]"#;
 
+/// Descriptions tried, at most: one per kind of tag in [`DESCRIPTIONS`]; a hostile page's
+/// thousands of them would each cost a reading of the page.
+const MAX_DESCRIPTIONS: usize = 3;
+
 /// A description shorter than this many letters is a label, not a standfirst.
 const MIN_LEAD_LETTERS: usize = 60;
 
@@ -284,14 +288,22 @@ const MAX_LEAD_GROWTH: f64 = 1.3;
 /// tried in turn: a page's `description` can be a shorter cut of the lead its
 /// `og:description` gives whole.
 pub(super) fn lead(doc: &Document) -> Option<String> {
-    let mut descriptions: Vec<String> = doc
+    // Each distinct one once: the tags often repeat one text, and each look reads the page.
+    let mut descriptions: Vec<String> = Vec::new();
+    for text in doc
         .select(DESCRIPTIONS)
         .iter()
         .filter_map(|m| m.attr("content"))
         .map(|c| crate::article::collapse(&c))
         .filter(|c| super::letters(c) >= MIN_LEAD_LETTERS)
-        .collect();
-    descriptions.dedup();
+    {
+        if !descriptions.contains(&text) {
+            descriptions.push(text);
+        }
+        if descriptions.len() == MAX_DESCRIPTIONS {
+            break;
+        }
+    }
     descriptions
         .iter()
         .find_map(|d| lead_showing(doc, d))
