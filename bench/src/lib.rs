@@ -294,6 +294,14 @@ pub fn time_it<T>(runs: usize, mut f: impl FnMut() -> Result<T>) -> Result<(Vec<
 // ---------------------------------------------------------------------------------------
 // Where things are.
 
+/// The path given after `flag` on a tool's command line (`--dump DIR`), if any.
+pub fn flag_path<A: AsRef<std::ffi::OsStr>>(args: &[A], flag: &str) -> Option<PathBuf> {
+    args.iter()
+        .position(|a| a.as_ref() == flag)
+        .and_then(|i| args.get(i + 1))
+        .map(|a| PathBuf::from(a.as_ref()))
+}
+
 /// The repository root (the folder above this package).
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

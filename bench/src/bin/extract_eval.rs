@@ -34,11 +34,7 @@ fn main() -> Result<()> {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let per_page = args.iter().any(|a| a == "--per-page");
     // `--dump DIR`: each page's extracted body written to DIR/ID.txt.
-    let dump = args
-        .iter()
-        .position(|a| a == "--dump")
-        .and_then(|i| args.get(i + 1))
-        .map(PathBuf::from);
+    let dump = dateline_bench::flag_path(&args, "--dump");
     let pages = load(&dir)?;
     let (mut scores, mut bytes, mut spent, mut skipped) = (Vec::new(), 0usize, Duration::ZERO, 0);
     let mut worst = Vec::new();

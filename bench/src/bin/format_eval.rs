@@ -1097,11 +1097,7 @@ fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let verbose = args.iter().any(|a| a == "-v");
     // `--dump DIR`: the generated files are written there too, to look at.
-    let dump = args
-        .iter()
-        .position(|a| a == "--dump")
-        .and_then(|i| args.get(i + 1))
-        .map(PathBuf::from);
+    let dump = dateline_bench::flag_path(&args, "--dump");
     let corpora = args
         .iter()
         .enumerate()

@@ -40,11 +40,7 @@ fn main() -> Result<()> {
     let show_dev = args.iter().any(|a| a == "--show-dev");
     // `--dump DIR`: each dev page's extracted body written to DIR/FILE.txt, to read what the
     // failures listed by `--show-dev` sit in (held-out bodies are never written).
-    let dump = args
-        .iter()
-        .position(|a| a == "--dump")
-        .and_then(|i| args.get(i + 1))
-        .map(PathBuf::from);
+    let dump = dateline_bench::flag_path(&args, "--dump");
     let pages = load(&dir)?;
     let mut halves = [Half::default(), Half::default()];
     // Dev split again, by the parity of the file name's length: design on one, confirm on the other.
@@ -73,25 +69,19 @@ fn main() -> Result<()> {
             .iter()
             .filter(|w| body.contains(&norm(w)))
             .collect();
-        let half = &mut halves[usize::from(held_out(&page.file))];
-        half.pages += 1;
-        half.skipped += usize::from(parse.records.is_empty());
-        half.tp += page.with.len() - missed.len();
-        half.fn_ += missed.len();
-        half.fp += kept.len();
-        half.tn += page.without.len() - kept.len();
-        half.bytes += page.html.len();
-        half.spent += spent;
+        let this = Half {
+            pages: 1,
+            skipped: usize::from(parse.records.is_empty()),
+            tp: page.with.len() - missed.len(),
+            fn_: missed.len(),
+            fp: kept.len(),
+            tn: page.without.len() - kept.len(),
+            bytes: page.html.len(),
+            spent,
+        };
+        halves[usize::from(held_out(&page.file))].add(&this);
         if !held_out(&page.file) {
-            let d = &mut dev_halves[page.file.len() % 2];
-            d.pages += 1;
-            d.skipped += usize::from(parse.records.is_empty());
-            d.tp += page.with.len() - missed.len();
-            d.fn_ += missed.len();
-            d.fp += kept.len();
-            d.tn += page.without.len() - kept.len();
-            d.bytes += page.html.len();
-            d.spent += spent;
+            dev_halves[page.file.len() % 2].add(&this);
         }
         if show_dev && !held_out(&page.file) && (!missed.is_empty() || !kept.is_empty()) {
             eprintln!("== {} ({})", page.file, page.url);

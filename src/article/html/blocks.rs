@@ -208,9 +208,8 @@ pub(super) fn densest(doc: &Document) -> Option<String> {
 /// much article a text holds, the same measure for readability's text and ours.
 pub(super) fn prose_letters(text: &str) -> usize {
     text.lines()
-        .filter(|line| line.chars().any(is_sentence_mark))
-        .map(|line| line.chars().filter(|c| c.is_alphanumeric()).count())
-        .filter(|&n| n >= MIN_PROSE_LETTERS)
+        .filter(|line| super::is_prose_line(line))
+        .map(super::letters)
         .sum()
 }
 
@@ -230,21 +229,46 @@ pub(super) fn better(text: String, ours: Option<String>) -> String {
     if super::extract::found_share(&text, &crate::article::collapse(&ours)) < HOLDS {
         return text;
     }
-    let had = crate::article::collapse(&text);
     let lines: Vec<&str> = ours.lines().collect();
-    let is_readabilitys = |line: &str| {
-        let flat = crate::article::collapse(line);
-        !flat.is_empty() && had.contains(flat.as_str())
-    };
-    let Some(last) = lines.iter().rposition(|l| is_readabilitys(l)) else {
+    let readabilitys = found_in(&lines, &crate::article::collapse(&text));
+    let Some(last) = readabilitys.iter().rposition(|&found| found) else {
         return text;
     };
     let kept: Vec<&str> = lines[..=last]
         .iter()
-        .copied()
-        .filter(|&line| line.trim().is_empty() || is_readabilitys(line) || is_paragraph(line))
+        .zip(&readabilitys)
+        .filter(|&(line, &found)| line.trim().is_empty() || found || is_paragraph(line))
+        .map(|(line, _)| *line)
         .collect();
     tidy(&kept.join("\n"))
+}
+
+/// For each of `lines`, whether its text (whitespace collapsed, not empty) is found in
+/// `haystack`: one pass over the haystack for all the lines, so that a long block of many
+/// lines does not cost a reading of the haystack each.
+fn found_in(lines: &[&str], haystack: &str) -> Vec<bool> {
+    let flat: Vec<String> = lines.iter().map(|l| crate::article::collapse(l)).collect();
+    let patterns: Vec<&str> = flat
+        .iter()
+        .map(String::as_str)
+        .filter(|f| !f.is_empty())
+        .collect();
+    let mut found_patterns = vec![false; patterns.len()];
+    // Overlapping: a line inside another line's text is found as well.
+    // Built anew for each page and run once: the automaton quickest to build is the one
+    // (the crate's own choice, a DFA for few patterns, cost a fifth of intake).
+    let automaton = aho_corasick::AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
+        .build(&patterns);
+    if let Ok(automaton) = automaton {
+        for m in automaton.find_overlapping_iter(haystack) {
+            found_patterns[m.pattern().as_usize()] = true;
+        }
+    }
+    let mut next = found_patterns.into_iter();
+    flat.iter()
+        .map(|f| !f.is_empty() && next.next().unwrap_or(false))
+        .collect()
 }
 
 /// The share of readability's text found in ours for ours to be a widening of it.
@@ -257,9 +281,7 @@ const MIN_PARAGRAPH_LETTERS: usize = 100;
 /// Whether `line` is a paragraph of prose to take from the wider block: long, punctuated,
 /// ending as a sentence does, and not cut short with an ellipsis (the blurb of a teaser).
 fn is_paragraph(line: &str) -> bool {
-    let end = line.trim_end_matches(|c: char| {
-        c.is_whitespace() || matches!(c, '"' | '\'' | '“' | '”' | '»' | '«' | '’' | ')' | ']')
-    });
+    let end = super::sentence_end(line);
     super::letters(line) >= MIN_PARAGRAPH_LETTERS
         && line.chars().any(is_sentence_mark)
         && end.ends_with(['.', '!', '?', ':', '。', '！', '？'])

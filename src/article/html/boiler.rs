@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use dom_query::{Document, NodeId, NodeRef, Selection};
 
-use super::{is_sentence_mark, letters};
+use super::{is_prose_line, letters, sentence_end};
 
 /// Class or id names (whole, or as a `-`/`_`-separated part at either end) that mark page
 /// furniture rather than article text.
@@ -489,10 +489,6 @@ const MAX_TRAILING_LABELS: usize = 3;
 /// sentence still ("Twitter seemed a bit confused by the campaign:").
 const MAX_TRAILING_LABEL_WORDS: usize = 7;
 
-/// A line of at least this many letters with sentence punctuation in it is prose, however
-/// it ends.
-const MIN_PROSE_LINE_LETTERS: usize = 60;
-
 /// `text` without the label lines after its last sentence: what a page leaves under a story
 /// once its boxes' links are gone ("Mehr zum Thema", "Seite teilen", "Temas", "Meistgelesene
 /// Artikel", "RELATED COVERAGE"). Only a short run (at most [`MAX_TRAILING_LABELS`] lines) that
@@ -532,15 +528,7 @@ fn without_trailing_labels(text: &str) -> String {
 /// Whether `line` reads as a sentence: it ends like one (closing quotes and brackets aside),
 /// or it is long and punctuated.
 fn is_sentence(line: &str) -> bool {
-    let end = line.trim_end_matches(|c: char| {
-        c.is_whitespace()
-            || matches!(
-                c,
-                '"' | '\'' | '“' | '”' | '»' | '«' | '’' | ')' | ']' | '*' | '\u{2063}'
-            )
-    });
-    end.ends_with(['.', '!', '?', '…', '。', '！', '？'])
-        || (letters(line) >= MIN_PROSE_LINE_LETTERS && line.contains(is_sentence_mark))
+    sentence_end(line).ends_with(['.', '!', '?', '…', '。', '！', '？']) || is_prose_line(line)
 }
 
 /// How many lines at the top of a body are looked at for a menu, label or date.

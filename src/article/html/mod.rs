@@ -218,6 +218,27 @@ pub(super) fn is_sentence_mark(c: char) -> bool {
     )
 }
 
+/// A line of at least this many letters with sentence punctuation in it is prose, however
+/// it ends.
+const MIN_PROSE_LINE_LETTERS: usize = 60;
+
+/// Whether `line` is a line of prose: long enough, and punctuated.
+pub(super) fn is_prose_line(line: &str) -> bool {
+    letters(line) >= MIN_PROSE_LINE_LETTERS && line.contains(is_sentence_mark)
+}
+
+/// `line` without what may follow its last sentence mark: whitespace, closing quotes and
+/// brackets, an asterisk, an invisible separator.
+pub(super) fn sentence_end(line: &str) -> &str {
+    line.trim_end_matches(|c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '"' | '\'' | '“' | '”' | '»' | '«' | '’' | ')' | ']' | '*' | '\u{2063}'
+            )
+    })
+}
+
 /// Text with each line's whitespace collapsed, paragraphs (a blank line apart) kept, runs
 /// of blank lines made one, and no blank lines at either end.
 pub(crate) fn tidy(text: &str) -> String {
