@@ -256,7 +256,8 @@ fn found_in(lines: &[&str], haystack: &str) -> Vec<bool> {
     let mut found_patterns = vec![false; patterns.len()];
     // Overlapping: a line inside another line's text is found as well.
     // Built anew for each page and run once: the automaton quickest to build is the one
-    // (the crate's own choice, a DFA for few patterns, cost a fifth of intake).
+    // (the crate's own choice, a DFA for few patterns, costs more to build than the one
+    // search it serves).
     let automaton = aho_corasick::AhoCorasick::builder()
         .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
         .build(&patterns);
