@@ -450,8 +450,9 @@ fn rank(node: &NodeRef) -> Option<u8> {
 }
 
 /// The article text without the lines that are not the article's: photo counters ("Image 1
-/// of 23"), photo credits, "Advertisement" labels anywhere; a menu line, a section label and
-/// a date line before the first paragraph; label lines after the last sentence.
+/// of 23"), photo credits, "Advertisement" and "Read more" labels, calls to subscribe or
+/// follow anywhere; a menu line, a section label and a date line before the first
+/// paragraph; label lines after the last sentence.
 pub(super) fn drop_lines(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     // Where the article starts: past a leading menu, section label and date lines.
@@ -475,6 +476,7 @@ pub(super) fn drop_lines(text: &str) -> String {
                 && !is_credit(l)
                 && !is_slash_credit(l)
                 && !is_ad_label(l)
+                && !is_call_to_action(l)
                 && !is_date_line(l)
                 && !is_tag_line(l)
         })
@@ -938,9 +940,98 @@ fn is_tag_line(line: &str) -> bool {
     FILING_LABELS.contains(&label.as_str()) && words(rest).len() <= MAX_LABEL_WORDS
 }
 
+/// Labels that stand on a line of their own where an advertisement or a link was, and the
+/// prompts to read on around them (lower case, punctuation as spaces).
+const AD_LABELS: &[&str] = &[
+    "advertisement",
+    "advertising",
+    "anzeige",
+    "werbung",
+    "publicité",
+    "sponsored",
+    "advertiser disclosure",
+    "read more",
+    "continue reading",
+    "continue reading below",
+    "continue reading the main story",
+    "article continues below",
+    "story continues below",
+    "story continues below advertisement",
+    "advertisement continue reading below",
+    "scroll to continue reading",
+    "advertisement scroll to continue reading",
+];
+
+/// Whether `line` is one of [`AD_LABELS`] ("Advertisement - Continue Reading Below").
 fn is_ad_label(line: &str) -> bool {
-    matches!(
-        line.to_lowercase().as_str(),
-        "advertisement" | "advertising" | "anzeige" | "werbung" | "publicité" | "sponsored"
-    )
+    let key: String = line
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    let key = key.split_whitespace().collect::<Vec<_>>().join(" ");
+    AD_LABELS.contains(&key.as_str())
+}
+
+/// A call to action has at most this many words: a longer line that starts "Subscribe" is a
+/// sentence about subscribing.
+const MAX_CALL_WORDS: usize = 16;
+
+/// How a publisher's call to subscribe, sign up or follow starts, in the languages news pages
+/// most often come in (lower case, whole words): "Subscribe to the Morning Review
+/// newsletter", "Melde dich zum Newsletter an", "Follow me on Instagram". "Join the" and
+/// "share your" are left out: a how-to's steps start that way too.
+const CALLS_TO_ACTION: &[&str] = &[
+    "subscribe",
+    "sign up",
+    "join our",
+    "join over",
+    "join me",
+    "join us",
+    "follow me",
+    "follow us",
+    "share this",
+    "stay connected",
+    "stay in touch",
+    "don't miss",
+    "dont miss",
+    "get our newsletter",
+    "get the newsletter",
+    "get the latest",
+    "newsletter",
+    "abonniere",
+    "abonnieren sie",
+    "jetzt abonnieren",
+    "folge uns",
+    "folge mir",
+    "folgen sie",
+    "melde dich",
+    "melden sie sich",
+    "inscrivez-vous",
+    "abonnez-vous",
+    "suivez-nous",
+    "suscríbete",
+    "síguenos",
+    "iscriviti",
+    "seguici",
+    "assine",
+    "inscreva-se",
+    "siga-nos",
+];
+
+/// Whether `line` is a publisher's call to subscribe, sign up or follow (a newsletter box's
+/// heading, a "Follow us on Twitter" line under the story): it starts with one of
+/// [`CALLS_TO_ACTION`] and is short.
+fn is_call_to_action(line: &str) -> bool {
+    if words(line).len() > MAX_CALL_WORDS {
+        return false;
+    }
+    let lower = line
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    CALLS_TO_ACTION.iter().any(|call| {
+        lower
+            .strip_prefix(call)
+            .is_some_and(|rest| !rest.starts_with(char::is_alphanumeric))
+    })
 }

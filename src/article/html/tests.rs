@@ -987,6 +987,42 @@ fn label_lines_after_the_last_sentence_are_dropped() {
 }
 
 #[test]
+fn advertisement_and_read_on_labels_are_dropped_anywhere() {
+    let body = body_of(&format!(
+        "<p>Paragraph 0 opens it.</p><p>Advertisement - Continue Reading Below</p>{}\
+         <p>Read more</p><p>Paragraph 5 ends it.</p>",
+        paragraphs()
+    ));
+    assert!(!body.contains("Continue Reading"), "{body}");
+    assert!(!body.contains("Read more"), "{body}");
+    assert!(body.contains("Paragraph 5 ends it."), "{body}");
+}
+
+#[test]
+fn calls_to_subscribe_or_follow_are_dropped_and_sentences_about_them_kept() {
+    let body = body_of(&format!(
+        "<p>Subscribe to the Morning Review newsletter</p>{}<p>Follow us on Twitter \
+         @dailypaper!</p><p>Melde dich zum Newsletter an</p><p>Paragraph 5 ends it.</p>",
+        paragraphs()
+    ));
+    assert!(!body.contains("Subscribe"), "{body}");
+    assert!(!body.contains("Follow us"), "{body}");
+    assert!(!body.contains("Melde dich"), "{body}");
+    assert!(body.contains("Paragraph 1 tells"), "{body}");
+    // A sentence about subscribers, a long one that starts with a call, and a how-to's
+    // step are the article's.
+    for line in [
+        "Subscribers to the service rose by a third in the year to March, the company said.",
+        "Subscribe to the idea that councils should run buses, the minister told a meeting of \
+         mayors in the town hall on Friday, and fares would fall.",
+        "Join the two boards with glue.",
+    ] {
+        let body = body_of(&format!("{}<p>{line}</p>", paragraphs()));
+        assert!(body.contains(line), "{line}: {body}");
+    }
+}
+
+#[test]
 fn a_labelled_box_of_links_goes_label_and_all() {
     let teasers: String = (1..=3)
         .map(|i| format!("<li><a href=\"/story-{i}\">Another story number {i} to read</a></li>"))
