@@ -201,6 +201,7 @@ fn readable(
     json_ld_bytes: usize,
     wrappers_read: bool,
 ) -> Result<String, String> {
+    reveal_streamed(&doc);
     // Ruby readings (the small kana over kanji) would be read into the words they annotate.
     doc.select("figcaption, rt, rp").remove();
     boiler::strip(&doc);
@@ -250,6 +251,7 @@ fn readable(
 /// refused. `wrappers_read`: [`WRAPPERS`] are read as plain containers.
 fn fallback(html: &str, containers: &[&str], wrappers_read: bool) -> Result<String, String> {
     let doc = Document::from(html);
+    reveal_streamed(&doc);
     if wrappers_read {
         doc.select(WRAPPERS).rename("div");
     }
@@ -269,6 +271,16 @@ fn fallback(html: &str, containers: &[&str], wrappers_read: bool) -> Result<Stri
         return Err(LINKS.into());
     }
     Ok(boiler::drop_lines(&tidy(&container.formatted_text())))
+}
+
+/// The parts of a page that React's streaming server rendering sends as it finishes them:
+/// each comes in a hidden `div` (`<div hidden id="S:0">`) that the page's script moves into
+/// place, so it is the page's own content (often all of its article), not hidden furniture.
+const STREAMED: &str = r#"div[hidden][id^="S:"]"#;
+
+/// Makes the [`STREAMED`] parts of `doc` ordinary containers, as the browser shows them.
+fn reveal_streamed(doc: &Document) {
+    doc.select(STREAMED).remove_attr("hidden");
 }
 
 /// Whether the page says it is an article: an `<article>` element, `og:type` article, or

@@ -987,6 +987,25 @@ fn label_lines_after_the_last_sentence_are_dropped() {
 }
 
 #[test]
+fn an_article_streamed_by_react_in_a_hidden_div_is_read() {
+    // React's streaming server rendering sends the article in a hidden `div` a script moves
+    // into place; a hidden dialog stays out.
+    let html = format!(
+        "<html><head><title>T</title></head><body><nav><a href=/>Home</a></nav>\
+         <template id=\"B:0\"></template><div hidden id=\"S:0\"><main><article>{}</article>\
+         </main></div><div hidden><p>Your session has expired, so the page will now reload \
+         and ask you to sign in again before you can read on.</p></div></body></html>",
+        paragraphs()
+    );
+    let parse = parse(html.as_bytes(), None);
+    assert_eq!(parse.records.len(), 1, "{:?}", parse.problems);
+    let body = &parse.records[0].article.body;
+    assert!(body.contains("Paragraph 1 tells"), "{body}");
+    assert!(body.contains("Paragraph 4 tells"), "{body}");
+    assert!(!body.contains("session has expired"), "{body}");
+}
+
+#[test]
 fn advertisement_and_read_on_labels_are_dropped_anywhere() {
     let body = body_of(&format!(
         "<p>Paragraph 0 opens it.</p><p>Advertisement - Continue Reading Below</p>{}\
