@@ -13,14 +13,7 @@ import time
 root = sys.argv[1] if len(sys.argv) > 1 else "."
 sys.path.insert(0, f"{root}/tests")
 from eval_common import RUNNERS, ConfusionMatrix, load_evaldata, read_corpus, run_and_count  # noqa: E402
-
-
-def held_out(name: str) -> bool:
-    h = 0xCBF29CE484222325
-    for b in name.encode():
-        h ^= b
-        h = (h * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-    return h & 1 == 1
+from split import held_out  # noqa: E402
 
 
 data = load_evaldata(f"{root}/tests")

@@ -723,9 +723,13 @@ fn readabilitys_block_much_shorter_than_the_marked_article_gives_way_to_it() {
 
 /// The body of a page whose `article` holds `inner`, or the reason it has none.
 fn body_of(inner: &str) -> String {
-    let html = format!(
+    page_body(&format!(
         "<html><head><title>T</title></head><body><article>{inner}</article></body></html>"
-    );
+    ))
+}
+
+/// The body of the one article `html` is read as.
+fn page_body(html: &str) -> String {
     let parse = parse(html.as_bytes(), None);
     assert_eq!(parse.records.len(), 1, "{:?}", parse.problems);
     parse.records[0].article.body.clone()
@@ -997,9 +1001,7 @@ fn an_article_streamed_by_react_in_a_hidden_div_is_read() {
          and ask you to sign in again before you can read on.</p></div></body></html>",
         paragraphs()
     );
-    let parse = parse(html.as_bytes(), None);
-    assert_eq!(parse.records.len(), 1, "{:?}", parse.problems);
-    let body = &parse.records[0].article.body;
+    let body = page_body(&html);
     assert!(body.contains("Paragraph 1 tells"), "{body}");
     assert!(body.contains("Paragraph 4 tells"), "{body}");
     assert!(!body.contains("session has expired"), "{body}");
