@@ -74,6 +74,13 @@ const FURNITURE_SUFFIXES: &[&str] = &["tags", "tag-list", "taglist", "caption", 
 /// `share-parent`).
 const MAX_FURNITURE_SHARE: f64 = 0.3;
 
+/// An element named as furniture that holds at least this many paragraphs of prose, each
+/// at least [`MIN_PROSE_PARAGRAPH_LETTERS`] long, is the article (a blog theme's
+/// `post-content` block with the id `share-btn`, a newsletter page's `cc-newsletter`
+/// section), unless it names comments: readers' comments are prose too.
+const MIN_FURNITURE_PROSE: usize = 2;
+const MIN_PROSE_PARAGRAPH_LETTERS: usize = 200;
+
 /// A paragraph, list item, subheading or table cell at most this long (in letters) whose text is at
 /// least [`MIN_TEASER_LINK_SHARE`] links is a teaser or a link list, not article text.
 const MAX_TEASER_LETTERS: usize = 300;
@@ -112,7 +119,7 @@ pub(super) fn strip(doc: &Document) {
         .collect();
     for node in marked {
         let own = unlinked_letters(&Selection::from(node));
-        if own as f64 <= MAX_FURNITURE_SHARE * total as f64 {
+        if own as f64 <= MAX_FURNITURE_SHARE * total as f64 && !holds_article(&node) {
             node.remove_from_parent();
         }
     }
@@ -285,6 +292,28 @@ fn is_furniture(node: &NodeRef) -> bool {
                 || FURNITURE_SUFFIXES.iter().any(|w| names_it(&name, w, false))
         })
     })
+}
+
+/// Whether `node`, named as furniture, holds the article all the same: paragraphs of prose
+/// ([`MIN_FURNITURE_PROSE`]), and no name of comments.
+fn holds_article(node: &NodeRef) -> bool {
+    let names_comments = [node.attr("class"), node.attr("id")]
+        .iter()
+        .flatten()
+        .any(|value| value.to_ascii_lowercase().contains("comment"));
+    if names_comments {
+        return false;
+    }
+    let prose = Selection::from(*node)
+        .select("p")
+        .iter()
+        .filter(|p| {
+            let text = p.text();
+            letters(&text) >= MIN_PROSE_PARAGRAPH_LETTERS && super::is_prose_line(&text)
+        })
+        .take(MIN_FURNITURE_PROSE)
+        .count();
+    prose >= MIN_FURNITURE_PROSE
 }
 
 /// Whether class name `name` is `word`, ends in `-word`/`_word`, or (when `prefix` is

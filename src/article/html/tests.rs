@@ -843,6 +843,33 @@ fn rating_login_and_call_to_action_boxes_are_furniture() {
 }
 
 #[test]
+fn an_article_in_an_element_named_as_furniture_is_kept_unless_it_names_comments() {
+    let long = |who: &str, i: usize| {
+        format!(
+            "<p>{who} {i} said the council had argued about the budget for most of the \
+             evening, that the roads would be mended before winter, that the new library in \
+             the town centre would open in the spring, and that the cost of all of it would \
+             be known by the end of the month.</p>"
+        )
+    };
+    let story: String = (1..=3).map(|i| long("The mayor", i)).collect();
+    let comments: String = (1..=2).map(|i| long("Reader", i)).collect();
+    // The rest of the page outweighs the story, so its size alone does not save it.
+    let list: String = (0..80)
+        .map(|i| format!("<li>Opening hours of the office number {i}</li>"))
+        .collect();
+    let html = format!(
+        "<html><head><title>T</title></head><body><div class=\"post-content\" \
+         id=\"share-btn\">{story}</div><div class=\"comments-area\">{comments}</div>\
+         <div><ul>{list}</ul></div></body></html>"
+    );
+    let body = page_body(&html);
+    assert!(body.contains("The mayor 1 said"), "{body}");
+    assert!(body.contains("The mayor 3 said"), "{body}");
+    assert!(!body.contains("Reader 1 said"), "{body}");
+}
+
+#[test]
 fn ruby_readings_are_left_out_of_the_text() {
     let p =
         "<p><ruby>子<rt>こ</rt></ruby>どもへの<ruby>虐待<rp>(</rp><rt>ぎゃくたい</rt><rp>)</rp>\
