@@ -68,8 +68,9 @@ const MAYBE: [&str; 8] = [
     "and", "article", "body", "column", "content", "main", "mathjax", "shadow",
 ];
 
-/// Whether `node`'s class and id say it is not the article (see [`UNLIKELY`]).
-fn unlikely(node: &NodeRef) -> bool {
+/// Whether `node`'s class and id say it is not the article (see [`UNLIKELY`]), as
+/// readability judges them.
+pub(super) fn unlikely(node: &NodeRef) -> bool {
     let mut names = String::new();
     for attr in ["class", "id"] {
         if let Some(v) = node.attr(attr) {

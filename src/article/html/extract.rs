@@ -205,6 +205,7 @@ fn readable(
     // Ruby readings (the small kana over kanji) would be read into the words they annotate.
     doc.select("figcaption, rt, rp").remove();
     boiler::strip(&doc);
+    unname_declared(&doc);
     let marked = marked_letters(&doc);
     let ours = blocks::densest(&doc);
     let lead = blocks::lead(&doc);
@@ -281,6 +282,19 @@ const STREAMED: &str = r#"div[hidden][id^="S:"]"#;
 /// Makes the [`STREAMED`] parts of `doc` ordinary containers, as the browser shows them.
 fn reveal_streamed(doc: &Document) {
     doc.select(STREAMED).remove_attr("hidden");
+}
+
+/// Takes the class and id off the page's `article` and `main` elements where they name what
+/// readability drops unread (`full-width-template-with-sidebar`): readability removes such
+/// an element however it is tagged, and a page that wraps its story in one loses the story
+/// to whatever text is left outside it (an advertiser disclosure). The tag is the page's own
+/// word for where its article is; it outranks a template's class name.
+fn unname_declared(doc: &Document) {
+    for node in doc.select("article, main").nodes() {
+        if blocks::unlikely(node) {
+            node.remove_attrs(&["class", "id"]);
+        }
+    }
 }
 
 /// Whether the page says it is an article: an `<article>` element, `og:type` article, or

@@ -870,6 +870,25 @@ fn an_article_in_an_element_named_as_furniture_is_kept_unless_it_names_comments(
 }
 
 #[test]
+fn an_article_element_named_like_a_sidebar_is_still_the_article() {
+    let disclosure = "<div class=\"disclosure\"><p>We may be compensated when you click on a \
+         link, when an application is approved, or when an account is opened from one of our \
+         advertising partners. Terms apply to the offers below. See our policy for more about \
+         our partners, how we make money, and our rating methodology. Opinions and \
+         recommendations are ours alone, and the offers shown do not include every company \
+         or every offer on the market today, nor do we review them all.</p></div>";
+    // Twice: more text outside the article than readability needs to settle for it.
+    let html = format!(
+        "<html><head><title>T</title></head><body>{disclosure}{disclosure}<article \
+         class=\"template template-with-sidebar\"><div>{}</div></article></body></html>",
+        paragraphs()
+    );
+    let body = page_body(&html);
+    assert!(body.contains("Paragraph 1 tells"), "{body}");
+    assert!(body.contains("Paragraph 4 tells"), "{body}");
+}
+
+#[test]
 fn ruby_readings_are_left_out_of_the_text() {
     let p =
         "<p><ruby>子<rt>こ</rt></ruby>どもへの<ruby>虐待<rp>(</rp><rt>ぎゃくたい</rt><rp>)</rp>\
