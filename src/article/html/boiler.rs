@@ -79,6 +79,7 @@ const MAX_FURNITURE_SHARE: f64 = 0.3;
 /// `post-content` block with the id `share-btn`, a newsletter page's `cc-newsletter`
 /// section), unless it names comments: readers' comments are prose too.
 const MIN_FURNITURE_PROSE: usize = 2;
+/// The letters of a paragraph of prose, at least, for [`MIN_FURNITURE_PROSE`].
 const MIN_PROSE_PARAGRAPH_LETTERS: usize = 200;
 
 /// A paragraph, list item, subheading or table cell at most this long (in letters) whose text is at
@@ -88,7 +89,7 @@ const MIN_TEASER_LINK_SHARE: f64 = 0.6;
 
 /// Removes page furniture from `doc`: navigation, asides and footers; short blocks that are
 /// mostly a link (a "Read also: ..." teaser, a link list item); elements whose class or id
-/// names furniture.
+/// names furniture, unless they hold the article's paragraphs.
 pub(super) fn strip(doc: &Document) {
     doc.select("nav, aside, footer").remove();
     unwrap_fonts(doc);
