@@ -11,6 +11,7 @@ mod decode;
 pub mod html;
 mod jsonl;
 mod kind;
+mod labels;
 mod text;
 pub mod warc;
 pub mod xml;

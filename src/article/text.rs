@@ -28,28 +28,16 @@ const MAX_TITLE_CHARS: usize = 300;
 /// Fallback titles are cut to about this many characters, at a word boundary.
 const FALLBACK_TITLE_CHARS: usize = 100;
 
-/// Lines that sites append after the story. Matched against whole trailing lines only,
-/// case-insensitively and ignoring trailing `:` `.` `…` `»` `>`, so the same words inside
-/// the story are never touched.
+/// Lines that sites append after the story, besides the labels of related-story boxes and
+/// ads ([`super::labels`]). Matched against whole trailing lines only, case-insensitively
+/// and ignoring trailing `:` `.` `…` `»` `>`, so the same words inside the story are never
+/// touched.
 const BOILERPLATE: &[&str] = &[
-    "more stories",
-    "related stories",
-    "related articles",
-    "related content",
-    "related coverage",
-    "related",
-    "more on this story",
-    "advertisement",
     "share this article",
     "share this story",
     "share",
-    "read more",
-    "continue reading",
     "comments",
     "view comments",
-    "most read",
-    "you may also like",
-    "recommended",
     "top stories",
     "back to top",
 ];
@@ -280,12 +268,10 @@ fn is_list_item(line: &str) -> bool {
 }
 
 fn is_boilerplate(line: &str) -> bool {
-    // Boilerplate lines are short; skip the comparisons for every ordinary line.
-    if line.len() > 24 {
-        return false;
-    }
     let bare = line.trim_end_matches([':', '.', '…', '»', '>', ' ']);
-    BOILERPLATE.iter().any(|b| b.eq_ignore_ascii_case(bare))
+    // The site's own lines are short: a longer line is not compared with them.
+    super::labels::is_furniture_label(bare)
+        || (bare.len() <= 24 && BOILERPLATE.iter().any(|b| b.eq_ignore_ascii_case(bare)))
 }
 
 /// A title for an article that has none: the first sentence of the body's first line, or

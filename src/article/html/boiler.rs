@@ -480,8 +480,8 @@ fn rank(node: &NodeRef) -> Option<u8> {
 }
 
 /// The article text without the lines that are not the article's: photo counters ("Image 1
-/// of 23"), photo credits, "Advertisement" and "Read more" labels, calls to subscribe or
-/// follow anywhere; a menu line, a section label and a date line before the first
+/// of 23"), photo credits, the labels of ads and of related-story boxes ("Read more",
+/// "Mehr zum Thema"), calls to subscribe or follow anywhere; a menu line, a section label and a date line before the first
 /// paragraph; label lines after the last sentence.
 pub(super) fn drop_lines(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
@@ -505,7 +505,7 @@ pub(super) fn drop_lines(text: &str) -> String {
             !is_counter(l)
                 && !is_credit(l)
                 && !is_slash_credit(l)
-                && !is_ad_label(l)
+                && !crate::article::labels::is_furniture_label(l)
                 && !is_call_to_action(l)
                 && !is_date_line(l)
                 && !is_tag_line(l)
@@ -968,39 +968,6 @@ fn is_tag_line(line: &str) -> bool {
     };
     let label = label.trim().to_lowercase();
     FILING_LABELS.contains(&label.as_str()) && words(rest).len() <= MAX_LABEL_WORDS
-}
-
-/// Labels that stand on a line of their own where an advertisement or a link was, and the
-/// prompts to read on around them (lower case, punctuation as spaces).
-const AD_LABELS: &[&str] = &[
-    "advertisement",
-    "advertising",
-    "anzeige",
-    "werbung",
-    "publicité",
-    "sponsored",
-    "advertiser disclosure",
-    "read more",
-    "continue reading",
-    "continue reading below",
-    "continue reading the main story",
-    "article continues below",
-    "story continues below",
-    "story continues below advertisement",
-    "advertisement continue reading below",
-    "scroll to continue reading",
-    "advertisement scroll to continue reading",
-];
-
-/// Whether `line` is one of [`AD_LABELS`] ("Advertisement - Continue Reading Below").
-fn is_ad_label(line: &str) -> bool {
-    let key: String = line
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect();
-    let key = key.split_whitespace().collect::<Vec<_>>().join(" ");
-    AD_LABELS.contains(&key.as_str())
 }
 
 /// A call to action has at most this many words: a longer line that starts "Subscribe" is a

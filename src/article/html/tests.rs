@@ -1054,14 +1054,16 @@ fn an_article_streamed_by_react_in_a_hidden_div_is_read() {
 }
 
 #[test]
-fn advertisement_and_read_on_labels_are_dropped_anywhere() {
+fn advertisement_read_on_and_related_story_labels_are_dropped_anywhere() {
     let body = body_of(&format!(
         "<p>Paragraph 0 opens it.</p><p>Advertisement - Continue Reading Below</p>{}\
-         <p>Read more</p><p>Paragraph 5 ends it.</p>",
+         <p>Read more</p><h3>Das könnte Sie auch interessieren:</h3>\
+         <p>Paragraph 5 ends it.</p>",
         paragraphs()
     ));
     assert!(!body.contains("Continue Reading"), "{body}");
     assert!(!body.contains("Read more"), "{body}");
+    assert!(!body.contains("interessieren"), "{body}");
     assert!(body.contains("Paragraph 5 ends it."), "{body}");
 }
 

@@ -1,0 +1,136 @@
+//! The lines a page or an export leaves where furniture was, once its links and pictures are
+//! gone: the label of a box of related stories ("Related articles", "Das könnte Sie auch
+//! interessieren", "Leia também") and of an advertisement or a teaser link ("Advertisement -
+//! Continue Reading Below", "Read more"). A line that is one of them whole says nothing of
+//! the story; the same words inside a sentence are never touched.
+
+/// Labels of boxes of related stories, in the languages news pages most often come in
+/// (lower case, punctuation as spaces).
+const RELATED: &[&str] = &[
+    "related",
+    "related articles",
+    "related stories",
+    "related posts",
+    "related content",
+    "related coverage",
+    "related news",
+    "read also",
+    "also read",
+    "see also",
+    "more stories",
+    "more from",
+    "more on this",
+    "more on this story",
+    "more on this topic",
+    "you may also like",
+    "you might also like",
+    "you may be interested in",
+    "recommended",
+    "recommended for you",
+    "recommended articles",
+    "most popular",
+    "most read",
+    "latest news",
+    "latest articles",
+    "latest posts",
+    "trending",
+    "trending now",
+    "das könnte sie auch interessieren",
+    "das könnte dich auch interessieren",
+    "lesen sie auch",
+    "lies auch",
+    "mehr zum thema",
+    "weitere artikel",
+    "neueste artikel",
+    "meistgelesen",
+    "meistgelesene artikel",
+    "zum weiterlesen",
+    "auch interessant",
+    "ähnliche artikel",
+    "passend zum thema",
+    "à lire aussi",
+    "lire aussi",
+    "sur le même sujet",
+    "articles similaires",
+    "te puede interesar",
+    "lee también",
+    "noticias relacionadas",
+    "más noticias",
+    "leia também",
+    "veja também",
+    "notícias relacionadas",
+    "leggi anche",
+    "articoli correlati",
+];
+
+/// Labels left where an advertisement or a teaser link was, and the prompts to read on
+/// around them (lower case, punctuation as spaces).
+const AD: &[&str] = &[
+    "advertisement",
+    "advertising",
+    "anzeige",
+    "werbung",
+    "publicité",
+    "sponsored",
+    "advertiser disclosure",
+    "read more",
+    "continue reading",
+    "continue reading below",
+    "continue reading the main story",
+    "article continues below",
+    "story continues below",
+    "story continues below advertisement",
+    "advertisement continue reading below",
+    "scroll to continue reading",
+    "advertisement scroll to continue reading",
+];
+
+/// The longest label, in bytes, with room for the punctuation and spaces around it: a
+/// longer line is not looked up.
+const MAX_LABEL_BYTES: usize = 64;
+
+/// Whether `line` is, whole, the label of a box of related stories or of an advertisement
+/// (case, punctuation and spacing aside: "RELATED COVERAGE", "Zum Weiterlesen:",
+/// "Advertisement - Continue Reading Below").
+pub(crate) fn is_furniture_label(line: &str) -> bool {
+    if line.len() > MAX_LABEL_BYTES {
+        return false;
+    }
+    let spaced: String = line
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    let key = spaced.split_whitespace().collect::<Vec<_>>().join(" ");
+    RELATED.contains(&key.as_str()) || AD.contains(&key.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_match_whole_lines_whatever_their_case_and_punctuation() {
+        for line in [
+            "RELATED COVERAGE",
+            "Zum Weiterlesen:",
+            "Advertisement - Continue Reading Below",
+            "You may also like...",
+            "Leia também",
+        ] {
+            assert!(is_furniture_label(line), "{line}");
+        }
+        for line in [
+            "Related coverage of the election follows on page 4.",
+            "Read more about the council's budget in our guide",
+            "",
+        ] {
+            assert!(!is_furniture_label(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn no_label_is_longer_than_the_longest_line_looked_up() {
+        assert!(RELATED.iter().chain(AD).all(|l| l.len() < MAX_LABEL_BYTES));
+    }
+}
