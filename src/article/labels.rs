@@ -96,13 +96,16 @@ pub(crate) fn is_furniture_label(line: &str) -> bool {
     if line.len() > MAX_LABEL_BYTES {
         return false;
     }
-    let spaced: String = line
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect();
-    let key = spaced.split_whitespace().collect::<Vec<_>>().join(" ");
-    RELATED.contains(&key.as_str()) || AD.contains(&key.as_str())
+    let lower = line.to_lowercase();
+    let words = || {
+        lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+    };
+    RELATED
+        .iter()
+        .chain(AD)
+        .any(|label| label.split(' ').eq(words()))
 }
 
 #[cfg(test)]

@@ -284,8 +284,8 @@ const MIN_PARAGRAPH_LETTERS: usize = 100;
 /// ending as a sentence does, and not cut short with an ellipsis (the blurb of a teaser).
 fn is_paragraph(line: &str) -> bool {
     let end = super::sentence_end(line);
-    super::letters(line) >= MIN_PARAGRAPH_LETTERS
-        && line.chars().any(is_sentence_mark)
+    super::is_prose_line(line)
+        && super::letters(line) >= MIN_PARAGRAPH_LETTERS
         && end.ends_with(['.', '!', '?', ':', '。', '！', '？'])
         && !end.ends_with("...")
 }

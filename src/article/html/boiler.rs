@@ -310,7 +310,7 @@ fn holds_article(node: &NodeRef) -> bool {
         .iter()
         .filter(|p| {
             let text = p.text();
-            letters(&text) >= MIN_PROSE_PARAGRAPH_LETTERS && super::is_prose_line(&text)
+            letters(&text) >= MIN_PROSE_PARAGRAPH_LETTERS && is_prose_line(&text)
         })
         .take(MIN_FURNITURE_PROSE)
         .count();
@@ -481,8 +481,8 @@ fn rank(node: &NodeRef) -> Option<u8> {
 
 /// The article text without the lines that are not the article's: photo counters ("Image 1
 /// of 23"), photo credits, the labels of ads and of related-story boxes ("Read more",
-/// "Mehr zum Thema"), calls to subscribe or follow anywhere; a menu line, a section label and a date line before the first
-/// paragraph; label lines after the last sentence.
+/// "Mehr zum Thema"), calls to subscribe or follow anywhere; a menu line, a section label
+/// and a date line before the first paragraph; label lines after the last sentence.
 pub(super) fn drop_lines(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     // Where the article starts: past a leading menu, section label and date lines.
@@ -1020,7 +1020,7 @@ const CALLS_TO_ACTION: &[&str] = &[
 /// heading, a "Follow us on Twitter" line under the story): it starts with one of
 /// [`CALLS_TO_ACTION`] and is short.
 fn is_call_to_action(line: &str) -> bool {
-    if words(line).len() > MAX_CALL_WORDS {
+    if line.split_whitespace().nth(MAX_CALL_WORDS).is_some() {
         return false;
     }
     let lower = line
