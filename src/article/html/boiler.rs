@@ -89,8 +89,9 @@ const MIN_TEASER_LINK_SHARE: f64 = 0.6;
 
 /// Removes page furniture from `doc`: navigation, asides and footers; short blocks that are
 /// mostly a link (a "Read also: ..." teaser, a link list item); elements whose class or id
-/// names furniture, unless they hold the article's paragraphs.
-pub(super) fn strip(doc: &Document) {
+/// names furniture, unless they hold the article's paragraphs. `captions`: the page's
+/// captions are its text (a gallery), so an element named a caption stays.
+pub(super) fn strip(doc: &Document, captions: bool) {
     doc.select("nav, aside, footer").remove();
     unwrap_fonts(doc);
     strip_link_blocks(doc);
@@ -115,7 +116,7 @@ pub(super) fn strip(doc: &Document) {
         .select("[class], [id]")
         .nodes()
         .iter()
-        .filter(|n| is_furniture(n))
+        .filter(|n| is_furniture(n, captions))
         .cloned()
         .collect();
     for node in marked {
@@ -278,7 +279,9 @@ fn unlinked_letters(sel: &Selection) -> usize {
     letters(&sel.text()).saturating_sub(linked)
 }
 
-fn is_furniture(node: &NodeRef) -> bool {
+/// Whether `node`'s class or id names furniture ([`FURNITURE`], [`FURNITURE_SUFFIXES`]; a
+/// caption not when `captions` are the page's text).
+fn is_furniture(node: &NodeRef, captions: bool) -> bool {
     if matches!(
         node.node_name().as_deref(),
         Some("html" | "body" | "main" | "article")
@@ -290,7 +293,10 @@ fn is_furniture(node: &NodeRef) -> bool {
         value.split_whitespace().any(|name| {
             let name = name.to_ascii_lowercase();
             FURNITURE.iter().any(|w| names_it(&name, w, true))
-                || FURNITURE_SUFFIXES.iter().any(|w| names_it(&name, w, false))
+                || FURNITURE_SUFFIXES
+                    .iter()
+                    .filter(|&&w| !(captions && w == "caption"))
+                    .any(|w| names_it(&name, w, false))
         })
     })
 }

@@ -1,6 +1,7 @@
 //! The article's own text on a page: readability (the `dom_smoothie` crate) on the parsed
-//! page with figure captions removed, and, where readability gives up, the text of the
-//! page's `article`, `main` or `body` without its navigation, header, footer and asides.
+//! page with figure captions removed (unless the page is a gallery told in them), and, where
+//! readability gives up or settles on a form or a table, the text of the page's `article`,
+//! `main` or `body` without its navigation, header, footer and asides.
 
 use dom_query::Document;
 use dom_smoothie::{Config, Readability, ReadabilityError, TextMode};
@@ -203,8 +204,12 @@ fn readable(
 ) -> Result<String, String> {
     reveal_streamed(&doc);
     // Ruby readings (the small kana over kanji) would be read into the words they annotate.
-    doc.select("figcaption, rt, rp").remove();
-    boiler::strip(&doc);
+    doc.select("rt, rp").remove();
+    let gallery = captions_carry_text(&doc);
+    if !gallery {
+        doc.select("figcaption").remove();
+    }
+    boiler::strip(&doc, gallery);
     unname_declared(&doc);
     let marked = marked_letters(&doc);
     let ours = blocks::densest(&doc);
@@ -227,9 +232,19 @@ fn readable(
             // The furniture still inside readability's block goes before its text is taken.
             boiler::prune(&content);
             let text = boiler::drop_lines(&tidy(&content.formatted_text()));
-            // A block under half the marked article is a part of it, or the wrong block: the
-            // marked article is taken instead if it holds what readability chose.
-            if (letters(&text) as f64) < MARKED_SHARE * marked as f64 {
+            // A sign-up or contact form is never the article: the marked article is taken
+            // instead, however short (a video page's two-line summary).
+            if marked > 0 && is_form(&content) {
+                if let Ok(whole) = fallback(html, &MARKED, wrappers_read) {
+                    if letters(&whole) > 0 {
+                        return Ok(whole);
+                    }
+                }
+            }
+            // A block under half the marked article is a part of it, or the wrong block; so
+            // is a long block without sentences (a table of names and addresses the story
+            // gives). The marked article is taken instead if it holds what readability chose.
+            if (letters(&text) as f64) < MARKED_SHARE * marked as f64 || is_listing(&text) {
                 if let Ok(whole) = fallback(html, &MARKED, wrappers_read) {
                     let flat = crate::article::collapse(&whole);
                     if letters(&whole) > letters(&text) && found_share(&text, &flat) >= MARKED_HOLDS
@@ -247,6 +262,74 @@ fn readable(
     }
 }
 
+/// A page whose figure captions hold more than this many letters, and more than its
+/// paragraphs outside them, is a gallery told in its captions.
+const MIN_GALLERY_LETTERS: usize = 1000;
+
+/// Whether `doc`'s figure captions carry its text (a slideshow story, a listicle of
+/// pictures): they are kept, where elsewhere a caption is furniture.
+fn captions_carry_text(doc: &Document) -> bool {
+    let captions: usize = doc
+        .select("figcaption")
+        .iter()
+        .map(|c| letters(&c.text()))
+        .sum();
+    if captions <= MIN_GALLERY_LETTERS {
+        return false;
+    }
+    let paragraphs: usize = doc.select("p").iter().map(|p| letters(&p.text())).sum();
+    let in_captions: usize = doc
+        .select("figcaption p")
+        .iter()
+        .map(|p| letters(&p.text()))
+        .sum();
+    captions > paragraphs.saturating_sub(in_captions)
+}
+
+/// Whether readability's block (`content`) is a form of fields: most of its letters are in
+/// a `form`, and most of those in the form's labels and choices.
+fn is_form(content: &Document) -> bool {
+    let all = letters(&content.select("html").text());
+    let in_forms: usize = content
+        .select("form")
+        .iter()
+        .map(|f| letters(&f.text()))
+        .sum();
+    let labels: usize = content
+        .select("form label, form legend, form option")
+        .iter()
+        .map(|l| letters(&l.text()))
+        .sum();
+    all > 0 && 2 * in_forms >= all && 2 * labels >= in_forms
+}
+
+/// A text of at least this many letters is long enough to judge by its sentences.
+const MIN_LISTING_LETTERS: usize = 1000;
+
+/// A text with fewer than one sentence end in this many letters is not prose.
+const MAX_LETTERS_PER_SENTENCE: usize = 800;
+
+/// Whether `text` is long but has hardly a sentence in it: a table or a list of names,
+/// figures or addresses, not an article. A sentence ends at a `.`, `!` or `?` followed by a
+/// space and a capital, or at the end of a line.
+fn is_listing(text: &str) -> bool {
+    let all = letters(text);
+    if all < MIN_LISTING_LETTERS {
+        return false;
+    }
+    let mut sentences = text
+        .lines()
+        .filter(|l| l.trim_end().ends_with(['.', '!', '?']))
+        .count();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if matches!(c, '.' | '!' | '?') && chars.next_if_eq(&' ').is_some() {
+            sentences += usize::from(chars.peek().is_some_and(|n| n.is_uppercase()));
+        }
+    }
+    sentences * MAX_LETTERS_PER_SENTENCE < all
+}
+
 /// The visible text of the longest element matching the first of `containers` present on
 /// the page (else of the whole page), without the page's furniture; a list of links is
 /// refused. `wrappers_read`: [`WRAPPERS`] are read as plain containers.
@@ -258,7 +341,7 @@ fn fallback(html: &str, containers: &[&str], wrappers_read: bool) -> Result<Stri
     }
     doc.select(NEVER_TEXT).remove();
     doc.select(CHROME).remove();
-    boiler::strip(&doc);
+    boiler::strip(&doc, false);
     let container = containers
         .iter()
         .find_map(|name| {

@@ -1190,3 +1190,79 @@ fn a_standfirst_given_whole_only_by_og_description_is_found() {
     let doc = dom_query::Document::from(html.as_str());
     assert_eq!(blocks::lead(&doc).as_deref(), Some(lead));
 }
+
+#[test]
+fn a_sign_up_form_is_not_taken_for_the_article() {
+    let fields: String = [
+        "Your e-mail address (required)",
+        "First name",
+        "Last name",
+        "Postcode (required)",
+        "Country (required)",
+        "Receive the monthly letter and the calls to action, two or three mails a month",
+        "Receive local news of the events organised by the group nearest to me",
+        "Take part in the life of my local committee and meet the members near me",
+    ]
+    .iter()
+    .map(|l| format!("<div><label>{l}</label><input type=text></div>"))
+    .collect();
+    let body = page_body(&format!(
+        "<html><body><div id=page><article><h1>Airport sale</h1><div class=chapo><p>The \
+         spokeswoman was the guest of the morning show to talk about the referendum that \
+         could stop the sale of the airports.</p></div></article>\
+         <div class=dialog><div><form method=post>{fields}\
+         <p>By filling in this form you join our mailing list, and you can leave it at any \
+         time from the link at the end of every mail.</p></form></div></div></div></body></html>"
+    ));
+    assert!(body.contains("the guest of the morning show"), "{body}");
+    assert!(!body.contains("Postcode"), "{body}");
+}
+
+#[test]
+fn a_gallery_told_in_its_captions_keeps_them() {
+    let slides: String = (1..=12)
+        .map(|i| {
+            format!(
+                "<figure class=slide><h2>{i}. Costume number {i}</h2><img src=c{i}.jpg>\
+                 <figcaption class=slide-caption><p>What you need: a bowler hat, a white \
+                 shirt and a pair of braces turn costume {i} into the character from the \
+                 film.</p></figcaption></figure>"
+            )
+        })
+        .collect();
+    let body = page_body(&format!(
+        "<html><body><article><p>Cheap and easy costumes are all that matter this year, and \
+         these ideas take minutes.</p>{slides}</article></body></html>"
+    ));
+    assert!(body.contains("turn costume 7 into"), "{body}");
+}
+
+#[test]
+fn a_table_of_names_does_not_stand_for_the_story_around_it() {
+    let rows: String = (1..=365)
+        .map(|i| {
+            format!(
+                "<tr> <td>Constituency {i} North</td> <td>Member Name{i}</td> \
+                 <td>member.name{i}.mp@parliament.uk</td> </tr>"
+            )
+        })
+        .collect();
+    let prose: String = (1..=6)
+        .map(|i| {
+            format!(
+                "<p>Paragraph {i} of the story: chefs and charities urge the minister to block \
+                 imports of lower-standard food under the new trade deals.</p>"
+            )
+        })
+        .collect();
+    let body = page_body(&format!(
+        "<html><body><div itemprop=articleBody>{prose}<div class=news><table>\
+         <caption>Members and their e-mail addresses</caption><tbody>{rows}</tbody></table>\
+         </div><p>After the table, the story goes on: the vote is expected within the next \
+         fortnight, and the letter asks for a binding promise.</p>{prose}</div></body></html>"
+    ));
+    assert!(
+        body.contains("After the table, the story goes on"),
+        "{body}"
+    );
+}
