@@ -487,7 +487,8 @@ fn rank(node: &NodeRef) -> Option<u8> {
 
 /// The article text without the lines that are not the article's: photo counters ("Image 1
 /// of 23"), photo credits, the labels of ads and of related-story boxes ("Read more",
-/// "Mehr zum Thema"), calls to subscribe or follow anywhere; a menu line, a section label
+/// "Mehr zum Thema"), calls to subscribe or follow, errors the site's PHP printed anywhere;
+/// a menu line, a section label
 /// and a date line before the first paragraph; label lines after the last sentence.
 pub(super) fn drop_lines(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
@@ -515,9 +516,32 @@ pub(super) fn drop_lines(text: &str) -> String {
                 && !is_call_to_action(l)
                 && !is_date_line(l)
                 && !is_tag_line(l)
+                && !is_server_error(l)
         })
         .collect();
     without_trailing_labels(&super::tidy(&kept.join("\n")))
+}
+
+/// How PHP starts the errors and warnings it prints into a page.
+const SERVER_ERRORS: &[&str] = &[
+    "Warning: ",
+    "Notice: ",
+    "Deprecated: ",
+    "Fatal error: ",
+    "Parse error: ",
+    "Strict Standards: ",
+    "Catchable fatal error: ",
+];
+
+/// Whether `line` is an error the site's PHP printed into the page ("Warning: Creating
+/// default object from empty value in /www/htdocs/wp-includes/classes.php on line 407"): it
+/// names a script and a line of it.
+fn is_server_error(line: &str) -> bool {
+    SERVER_ERRORS.iter().any(|p| line.starts_with(p))
+        && line.contains(".php")
+        && line
+            .rsplit_once(" on line ")
+            .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// A run of at most this many label lines after the last sentence is furniture.

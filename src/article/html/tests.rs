@@ -1266,3 +1266,16 @@ fn a_table_of_names_does_not_stand_for_the_story_around_it() {
         "{body}"
     );
 }
+
+#[test]
+fn errors_the_sites_php_printed_are_dropped() {
+    let body = body_of(&format!(
+        "{}<br /><b>Warning</b>:  Creating default object from empty value in \
+         <b>/www/htdocs/w0094d70/wp-includes/classes.php</b> on line <b>407</b><br />{}\
+         <p>Warning: the road is closed on line 4 of the tram network until Friday.</p>",
+        paragraphs(),
+        paragraphs()
+    ));
+    assert!(!body.contains("Creating default object"), "{body}");
+    assert!(body.contains("the road is closed on line 4"), "{body}");
+}
