@@ -488,8 +488,8 @@ fn rank(node: &NodeRef) -> Option<u8> {
 /// The article text without the lines that are not the article's: photo counters ("Image 1
 /// of 23"), photo credits, the labels of ads and of related-story boxes ("Read more",
 /// "Mehr zum Thema"), calls to subscribe or follow, errors the site's PHP printed anywhere;
-/// a menu line, a section label
-/// and a date line before the first paragraph; label lines after the last sentence.
+/// a menu line, a section label and a date line before the first paragraph; label lines
+/// after the last sentence.
 pub(super) fn drop_lines(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     // Where the article starts: past a leading menu, section label and date lines.
@@ -1048,9 +1048,15 @@ const CALLS_TO_ACTION: &[&str] = &[
 
 /// Whether `line` is a publisher's call to subscribe, sign up or follow (a newsletter box's
 /// heading, a "Follow us on Twitter" line under the story): it starts with one of
-/// [`CALLS_TO_ACTION`] and is short.
+/// [`CALLS_TO_ACTION`] and is short (in words with a letter or digit: the stars or dashes
+/// around a call are not words of it).
 fn is_call_to_action(line: &str) -> bool {
-    if line.split_whitespace().nth(MAX_CALL_WORDS).is_some() {
+    if line
+        .split_whitespace()
+        .filter(|w| w.contains(char::is_alphanumeric))
+        .nth(MAX_CALL_WORDS)
+        .is_some()
+    {
         return false;
     }
     let lower = line

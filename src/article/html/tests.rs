@@ -1078,6 +1078,13 @@ fn calls_to_subscribe_or_follow_are_dropped_and_sentences_about_them_kept() {
     assert!(!body.contains("Follow us"), "{body}");
     assert!(!body.contains("Melde dich"), "{body}");
     assert!(body.contains("Paragraph 1 tells"), "{body}");
+    // Stars around a call are not words of it.
+    let body = body_of(&format!(
+        "{}<p>*** Follow me on Instagram, YouTube, X (Twitter) or Facebook for a daily moment \
+         of travel inspiration ***</p>",
+        paragraphs()
+    ));
+    assert!(!body.contains("Follow me"), "{body}");
     // A sentence about subscribers, a long one that starts with a call, and a how-to's
     // step are the article's.
     for line in [
