@@ -311,8 +311,9 @@ const MAX_LETTERS_PER_SENTENCE: usize = 800;
 
 /// Whether `text` is long but has hardly a sentence in it: a table or a list of names,
 /// figures or addresses, not an article. A sentence ends at a `.`, `!` or `?` followed by a
-/// space and a capital, or at the end of a line.
-fn is_listing(text: &str) -> bool {
+/// space and a capital, or at the end of a line; at any full stop of the scripts written
+/// without spaces (`。`, `！`, `？`) and at `।` and `؟`.
+pub(super) fn is_listing(text: &str) -> bool {
     let all = letters(text);
     if all < MIN_LISTING_LETTERS {
         return false;
@@ -325,6 +326,8 @@ fn is_listing(text: &str) -> bool {
     while let Some(c) = chars.next() {
         if matches!(c, '.' | '!' | '?') && chars.next_if_eq(&' ').is_some() {
             sentences += usize::from(chars.peek().is_some_and(|n| n.is_uppercase()));
+        } else if matches!(c, '。' | '！' | '？' | '।' | '؟') {
+            sentences += 1;
         }
     }
     sentences * MAX_LETTERS_PER_SENTENCE < all

@@ -1286,3 +1286,19 @@ fn errors_the_sites_php_printed_are_dropped() {
     assert!(!body.contains("Creating default object"), "{body}");
     assert!(body.contains("the road is closed on line 4"), "{body}");
 }
+
+#[test]
+fn a_long_text_without_sentences_is_a_listing_and_prose_in_any_script_is_not() {
+    let table: String = (1..=60)
+        .map(|i| format!("Constituency {i} North Member Name{i} member.name{i}.mp@parliament.uk "))
+        .collect();
+    assert!(extract::is_listing(&table));
+    let english =
+        "The council met on Tuesday. It voted for the new library! Was it wise? ".repeat(30);
+    assert!(!extract::is_listing(&english));
+    let japanese =
+        "政府は火曜日に新しい図書館の建設を決めた。市民の多くが賛成している。".repeat(40);
+    assert!(!extract::is_listing(&japanese));
+    let one_line_each = "A sentence of the story that ends as sentences do.\n".repeat(40);
+    assert!(!extract::is_listing(&one_line_each));
+}
