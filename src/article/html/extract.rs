@@ -233,22 +233,19 @@ fn readable(
             boiler::prune(&content);
             let text = boiler::drop_lines(&tidy(&content.formatted_text()));
             // A sign-up or contact form is never the article: the marked article is taken
-            // instead, however short (a video page's two-line summary).
-            if marked > 0 && is_form(&content) {
-                if let Ok(whole) = fallback(html, &MARKED, wrappers_read) {
-                    if letters(&whole) > 0 {
-                        return Ok(whole);
-                    }
-                }
-            }
-            // A block under half the marked article is a part of it, or the wrong block; so
-            // is a long block without sentences (a table of names and addresses the story
-            // gives). The marked article is taken instead if it holds what readability chose.
-            if (letters(&text) as f64) < MARKED_SHARE * marked as f64 || is_listing(&text) {
+            // instead, however short (a video page's two-line summary). A block under half
+            // the marked article is a part of it, or the wrong block; so is a long block
+            // without sentences (a table of names and addresses the story gives): the marked
+            // article is taken instead if it holds what readability chose.
+            let form = marked > 0 && is_form(&content);
+            let partial = (letters(&text) as f64) < MARKED_SHARE * marked as f64;
+            if form || partial || is_listing(&text) {
+                // Read once: it parses the page again.
                 if let Ok(whole) = fallback(html, &MARKED, wrappers_read) {
                     let flat = crate::article::collapse(&whole);
-                    if letters(&whole) > letters(&text) && found_share(&text, &flat) >= MARKED_HOLDS
-                    {
+                    let holds = letters(&whole) > letters(&text)
+                        && found_share(&text, &flat) >= MARKED_HOLDS;
+                    if (form && letters(&whole) > 0) || holds {
                         return Ok(whole);
                     }
                 }
