@@ -95,6 +95,7 @@ pub(super) fn strip(doc: &Document, captions: bool) {
     doc.select("nav, aside, footer").remove();
     unwrap_fonts(doc);
     strip_link_blocks(doc);
+    mark_teaser_cards(doc);
     for block in doc.select("p, li, td, h2, h3, h4, h5, h6").iter() {
         let all = letters(&block.text());
         if all == 0 || all > MAX_TEASER_LETTERS {
@@ -241,6 +242,105 @@ fn strip_link_blocks(doc: &Document) {
     for node in boxes {
         node.set_attr(BOX_MARK, "");
     }
+}
+
+/// A teaser card holds at most this many letters besides its headline (a kicker, a blurb,
+/// a source and its tags).
+const MAX_CARD_LETTERS: usize = 400;
+
+/// A card's headline has at least this many words: the poster's name over a forum post is
+/// a linked heading too.
+const MIN_HEADLINE_WORDS: usize = 3;
+
+/// Marks teaser cards for [`prune`]: elements each holding one headline that is wholly a
+/// link to another page and a short blurb beside it, set in a block of two or more (a feed
+/// of other stories under the article, in the same container as the story). The headline
+/// alone goes as a teaser in [`strip`]; without this its kicker and blurb stayed, a
+/// paragraph of another story each. A gallery's slides (`figure`) are the article's own.
+fn mark_teaser_cards(doc: &Document) {
+    let headlines: Vec<NodeRef> = doc
+        .select("body h2, body h3, body h4, body h5, body h6")
+        .nodes()
+        .iter()
+        .filter(|h| is_linked_headline(h))
+        .cloned()
+        .collect();
+    if headlines.len() < 2 {
+        return;
+    }
+    let Some(body) = doc.select("body").nodes().first().cloned() else {
+        return;
+    };
+    // Each element's letters, summed from its children's in one pass (the reverse of
+    // document order meets children first), and the headlines inside it.
+    let mut letters_in: HashMap<NodeId, usize> = HashMap::new();
+    let nodes: Vec<NodeRef> = body.descendants_it().collect();
+    for node in nodes.iter().rev() {
+        let n = if node.is_text() {
+            letters(&node.text())
+        } else if node.is_element() {
+            node.children_it(false)
+                .filter_map(|c| letters_in.get(&c.id))
+                .sum()
+        } else {
+            continue;
+        };
+        letters_in.insert(node.id, n);
+    }
+    let mut headlines_in: HashMap<NodeId, usize> = HashMap::new();
+    for h in &headlines {
+        for a in h.ancestors_it(None) {
+            *headlines_in.entry(a.id).or_default() += 1;
+        }
+    }
+    let mut cards = Vec::new();
+    for h in &headlines {
+        let own = letters_in.get(&h.id).copied().unwrap_or_default();
+        let mut card = None;
+        for a in h.ancestors_it(None) {
+            if matches!(
+                a.node_name().as_deref(),
+                Some("body" | "html" | "main" | "figure")
+            ) {
+                card = None;
+                break;
+            }
+            if headlines_in.get(&a.id).copied().unwrap_or_default() >= 2 {
+                break;
+            }
+            let besides = letters_in
+                .get(&a.id)
+                .copied()
+                .unwrap_or_default()
+                .saturating_sub(own);
+            if besides > MAX_CARD_LETTERS {
+                card = None;
+                break;
+            }
+            card = Some(a);
+        }
+        cards.extend(card);
+    }
+    for card in cards {
+        card.set_attr(BOX_MARK, "");
+    }
+}
+
+/// Whether heading `h` is a headline linking to another page: its text is nearly all
+/// links, of [`MIN_HEADLINE_WORDS`] or more, none of them to a place on this page (a
+/// section's own anchor).
+fn is_linked_headline(h: &NodeRef) -> bool {
+    let sel = Selection::from(*h);
+    let text = sel.text();
+    let all = letters(&text);
+    let links = sel.select("a");
+    all > 0
+        && links.exists()
+        && 10 * unlinked_letters(&sel) <= all
+        && text.split_whitespace().count() >= MIN_HEADLINE_WORDS
+        && links
+            .iter()
+            .all(|a| a.attr("href").is_some_and(|href| !href.contains('#')))
 }
 
 /// Link boxes holding more than this share of the letters of readability's block are the

@@ -1302,3 +1302,28 @@ fn a_long_text_without_sentences_is_a_listing_and_prose_in_any_script_is_not() {
     let one_line_each = "A sentence of the story that ends as sentences do.\n".repeat(40);
     assert!(!extract::is_listing(&one_line_each));
 }
+
+#[test]
+fn a_feed_of_other_stories_after_the_article_is_left_out_and_a_gallery_kept() {
+    // Each card: a kicker, a headline linking to another story, a one-line blurb.
+    let card = |i: usize, wrapper: &str| {
+        format!(
+            "<{wrapper} class=\"col\"><div class=\"kicker\">KICKER NUMBER {i}</div>\
+             <h2><a href=\"https://example.org/story-{i}\">The headline of other story {i}</a>\
+             </h2><p>Blurb {i} sums up another story in one sentence that the feed links to.</p>\
+             </{wrapper}>"
+        )
+    };
+    let feed: String = (1..=4).map(|i| card(i, "div")).collect();
+    let body = body_of(&format!("{}<div class=\"grid\">{feed}</div>", paragraphs()));
+    assert!(body.contains("Paragraph 4 tells"), "{body}");
+    assert!(!body.contains("Blurb 2 sums up"), "{body}");
+    assert!(!body.contains("KICKER NUMBER 3"), "{body}");
+    // The same shape as a gallery's slides (`figure`s) is the article's own text.
+    let slides: String = (1..=4).map(|i| card(i, "figure")).collect();
+    let body = body_of(&format!(
+        "{}<div class=\"grid\">{slides}</div>",
+        paragraphs()
+    ));
+    assert!(body.contains("Blurb 2 sums up"), "{body}");
+}
