@@ -587,7 +587,8 @@ fn rank(node: &NodeRef) -> Option<u8> {
 
 /// The article text without the lines that are not the article's: photo counters ("Image 1
 /// of 23"), photo credits, the labels of ads and of related-story boxes ("Read more",
-/// "Mehr zum Thema"), calls to subscribe or follow, errors the site's PHP printed anywhere;
+/// "Mehr zum Thema"), calls to subscribe or follow, notices to the reader (a paywall's, the
+/// privacy banner's), errors the site's PHP printed anywhere;
 /// a menu line, a section label and a date line before the first paragraph; label lines
 /// after the last sentence.
 pub(super) fn drop_lines(text: &str) -> String {
@@ -617,6 +618,7 @@ pub(super) fn drop_lines(text: &str) -> String {
                 && !is_date_line(l)
                 && !is_tag_line(l)
                 && !is_server_error(l)
+                && !is_notice(l)
         })
         .collect();
     without_trailing_labels(&super::tidy(&kept.join("\n")))
@@ -1146,17 +1148,21 @@ const CALLS_TO_ACTION: &[&str] = &[
     "siga-nos",
 ];
 
+/// Whether `line` has more than `n` words, counting only words with a letter or digit: the
+/// stars or dashes around a call are not words of it.
+fn more_words_than(line: &str, n: usize) -> bool {
+    line.split_whitespace()
+        .filter(|w| w.contains(char::is_alphanumeric))
+        .nth(n)
+        .is_some()
+}
+
 /// Whether `line` is a publisher's call to subscribe, sign up or follow (a newsletter box's
 /// heading, a "Follow us on Twitter" line under the story): it starts with one of
 /// [`CALLS_TO_ACTION`] and is short (in words with a letter or digit: the stars or dashes
 /// around a call are not words of it).
 fn is_call_to_action(line: &str) -> bool {
-    if line
-        .split_whitespace()
-        .filter(|w| w.contains(char::is_alphanumeric))
-        .nth(MAX_CALL_WORDS)
-        .is_some()
-    {
+    if more_words_than(line, MAX_CALL_WORDS) {
         return false;
     }
     let lower = line
@@ -1166,5 +1172,84 @@ fn is_call_to_action(line: &str) -> bool {
         lower
             .strip_prefix(call)
             .is_some_and(|rest| !rest.starts_with(char::is_alphanumeric))
+    })
+}
+
+/// A notice has at most this many words: a longer line is a paragraph that mentions
+/// subscribers or cookies. The phrases are whole notices' words, not a sentence's that a
+/// story could hold ("if you enjoyed the first film", "he appeared as a guest").
+const MAX_NOTICE_LINE_WORDS: usize = 30;
+
+/// What a publisher's notice to the reader says, wherever it stands in the line (lower case,
+/// whole words): that the rest is for subscribers ("To view the full story, please
+/// subscribe", "Pour lire la suite"), that the reader is not logged in, an appeal after the
+/// story ("If you enjoyed reading this post", "Gefällt dir unser Magazin?"), an invitation to
+/// comment, the privacy banner.
+const NOTICES: &[&str] = &[
+    "to view the full story",
+    "to read the full story",
+    "to read the full article",
+    "to continue reading",
+    "already a subscriber",
+    "already subscribed",
+    "subscribers only",
+    "you are not logged in",
+    "you're not logged in",
+    "if you enjoyed this",
+    "if you enjoyed reading",
+    "if you liked this article",
+    "if you liked this post",
+    "did you enjoy this",
+    "let us know in the comments",
+    "tell us in the comments",
+    "leave a comment",
+    "we respect your privacy",
+    "this website uses cookies",
+    "this site uses cookies",
+    "we use cookies",
+    "nicht eingeloggt",
+    "bereits abonnent",
+    "gefällt dir unser",
+    "gefällt ihnen unser",
+    "hat dir der artikel gefallen",
+    "hat ihnen der artikel gefallen",
+    "hat dir der beitrag gefallen",
+    "hat ihnen der beitrag gefallen",
+    "verraten sie gerne in den kommentaren",
+    "verraten sie uns in den kommentaren",
+    "schreiben sie uns in den kommentaren",
+    "respektieren deine privatsphäre",
+    "respektieren ihre privatsphäre",
+    "wir verwenden cookies",
+    "diese website verwendet cookies",
+    "diese seite verwendet cookies",
+    "pour lire la suite",
+    "déjà abonné",
+    "réservé aux abonnés",
+    "nous utilisons des cookies",
+    "ya eres suscriptor",
+    "exclusivo para suscriptores",
+    "utilizamos cookies",
+    "utilizziamo i cookie",
+];
+
+/// Whether `line` is a publisher's notice to the reader (see [`NOTICES`]).
+fn is_notice(line: &str) -> bool {
+    if more_words_than(line, MAX_NOTICE_LINE_WORDS) {
+        return false;
+    }
+    let lower: String = line
+        .to_lowercase()
+        .chars()
+        .map(|c| if c == '’' { '\'' } else { c })
+        .collect();
+    NOTICES.iter().any(|notice| {
+        lower.match_indices(notice).any(|(at, _)| {
+            let before = lower[..at].chars().next_back();
+            let after = lower[at + notice.len()..].chars().next();
+            // A notice quoted in a program ("return 'You are not logged in'") is the program's.
+            !before.is_some_and(|c| c.is_alphanumeric() || c == '\'' || c == '"')
+                && !after.is_some_and(char::is_alphanumeric)
+        })
     })
 }

@@ -1099,6 +1099,37 @@ fn calls_to_subscribe_or_follow_are_dropped_and_sentences_about_them_kept() {
 }
 
 #[test]
+fn notices_to_the_reader_are_dropped_and_sentences_and_code_about_them_kept() {
+    let body = body_of(&format!(
+        "<p>To view the full story, please subscribe to The Daily Paper.</p>{}<p>Sie sind \
+         aktuell nicht eingeloggt.</p><p>If you enjoyed reading this post, would you consider \
+         supporting our work?</p><p>Wir respektieren deine Privatsphäre und laden Twitter \
+         nicht ohne dein Einverständnis.</p><p>Paragraph 5 ends it.</p>",
+        paragraphs()
+    ));
+    for notice in ["full story", "eingeloggt", "enjoyed", "Privatsphäre"] {
+        assert!(!body.contains(notice), "{notice}: {body}");
+    }
+    assert!(body.contains("Paragraph 5 ends it."), "{body}");
+    // A paragraph that mentions the words at length, and a program's message, are the
+    // article's.
+    for line in [
+        "The council said that the new rules apply to everyone who is already a subscriber to \
+         the town's water service, and that bills would rise by a tenth from April, after a \
+         vote on Tuesday evening in the town hall.",
+        "return 'You are not logged in';",
+        "If you enjoyed the first film, the sequel will not disappoint.",
+        "Die Demonstration war nicht angemeldet, sagte die Polizei.",
+    ] {
+        let body = body_of(&format!(
+            "{}<p>{line}</p><p>Paragraph 5 ends it.</p>",
+            paragraphs()
+        ));
+        assert!(body.contains(line), "{line}: {body}");
+    }
+}
+
+#[test]
 fn a_labelled_box_of_links_goes_label_and_all() {
     let teasers: String = (1..=3)
         .map(|i| format!("<li><a href=\"/story-{i}\">Another story number {i} to read</a></li>"))
