@@ -1,8 +1,9 @@
 //! The lines a page or an export leaves where furniture was, once its links and pictures are
 //! gone: the label of a box of related stories ("Related articles", "Das könnte Sie auch
 //! interessieren", "Leia também") and of an advertisement or a teaser link ("Advertisement -
-//! Continue Reading Below", "Read more"). A line that is one of them whole says nothing of
-//! the story; the same words inside a sentence are never touched.
+//! Continue Reading Below", "Read more"), and of a page's controls ("Table of contents",
+//! "Show more", "Loading..."). A line that is one of them whole says nothing of the story;
+//! the same words inside a sentence are never touched.
 
 /// Labels of boxes of related stories, in the languages news pages most often come in
 /// (lower case, punctuation as spaces).
@@ -85,27 +86,89 @@ const AD: &[&str] = &[
     "advertisement scroll to continue reading",
 ];
 
+/// Labels of a page's controls and of the boxes around the story, left as a line of their
+/// own when the control or the box's links are gone: a table of contents' heading, a
+/// button to show, print or close, a placeholder for a picture or embed.
+const CONTROLS: &[&str] = &[
+    "table of contents",
+    "contents",
+    "inhaltsverzeichnis",
+    "inhalt",
+    "sommaire",
+    "índice",
+    "indice",
+    "tabla de contenidos",
+    "show more",
+    "show less",
+    "load more",
+    "mehr anzeigen",
+    "weniger anzeigen",
+    "bild anzeigen",
+    "bild vergrößern",
+    "quellen anzeigen",
+    "quellen ausblenden",
+    "voir plus",
+    "ver más",
+    "mostra di più",
+    "skip to content",
+    "skip to main content",
+    "zum inhalt springen",
+    "back to top",
+    "nach oben",
+    "zurück nach oben",
+    "retour en haut",
+    "print",
+    "drucken",
+    "imprimer",
+    "imprimir",
+    "close",
+    "schließen",
+    "fermer",
+    "cerrar",
+    "loading",
+    "wird geladen",
+    "chargement",
+    "cargando",
+    "externer inhalt",
+    "external content",
+    "beitragsbild",
+    "enlarge image",
+    "view image",
+    "view gallery",
+    "open gallery",
+    "zur bildergalerie",
+];
+
 /// The longest label, in bytes, with room for the punctuation and spaces around it: a
 /// longer line is not looked up.
 const MAX_LABEL_BYTES: usize = 64;
 
-/// Whether `line` is, whole, the label of a box of related stories or of an advertisement
-/// (case, punctuation and spacing aside: "RELATED COVERAGE", "Zum Weiterlesen:",
+/// Whether `line` is, whole, the label of a box of related stories, of an advertisement or of
+/// a control (case, punctuation and spacing aside: "RELATED COVERAGE", "Zum Weiterlesen:",
 /// "Advertisement - Continue Reading Below").
 pub(crate) fn is_furniture_label(line: &str) -> bool {
     if line.len() > MAX_LABEL_BYTES {
         return false;
     }
+    // The line's words, lower case, one space between: compared whole with each label, as
+    // the plain-text reader asks of every line of a long export.
     let lower = line.to_lowercase();
-    let words = || {
-        lower
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-    };
-    RELATED
-        .iter()
-        .chain(AD)
-        .any(|label| label.split(' ').eq(words()))
+    let mut key = String::with_capacity(lower.len());
+    for word in lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.push_str(word);
+    }
+    !key.is_empty()
+        && RELATED
+            .iter()
+            .chain(AD)
+            .chain(CONTROLS)
+            .any(|&label| label == key)
 }
 
 #[cfg(test)]
@@ -120,12 +183,17 @@ mod tests {
             "Advertisement - Continue Reading Below",
             "You may also like...",
             "Leia também",
+            "Table of Contents",
+            "Loading ...",
+            "Quellen ausblenden",
         ] {
             assert!(is_furniture_label(line), "{line}");
         }
         for line in [
             "Related coverage of the election follows on page 4.",
             "Read more about the council's budget in our guide",
+            "The contents of the report were leaked on Monday.",
+            "Loading the ferry took three hours",
             "",
         ] {
             assert!(!is_furniture_label(line), "{line}");
@@ -134,6 +202,27 @@ mod tests {
 
     #[test]
     fn no_label_is_longer_than_the_longest_line_looked_up() {
-        assert!(RELATED.iter().chain(AD).all(|l| l.len() < MAX_LABEL_BYTES));
+        assert!(RELATED
+            .iter()
+            .chain(AD)
+            .chain(CONTROLS)
+            .all(|l| l.len() < MAX_LABEL_BYTES));
+    }
+
+    #[test]
+    fn every_label_is_written_as_a_line_is_compared() {
+        for label in RELATED.iter().chain(AD).chain(CONTROLS) {
+            assert!(is_furniture_label(label), "{label}");
+            let mut chars = label.chars();
+            let capital: String = chars
+                .next()
+                .into_iter()
+                .flat_map(char::to_uppercase)
+                .collect();
+            assert!(
+                is_furniture_label(&format!("{capital}{}:", chars.as_str())),
+                "{label}"
+            );
+        }
     }
 }

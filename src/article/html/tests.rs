@@ -1068,6 +1068,19 @@ fn advertisement_read_on_and_related_story_labels_are_dropped_anywhere() {
 }
 
 #[test]
+fn labels_of_controls_are_dropped_anywhere() {
+    let body = body_of(&format!(
+        "<p>Paragraph 0 opens it.</p><h2>Table of Contents</h2>{}<p>Loading...</p>\
+         <p>Show more</p><p>Paragraph 5 ends it.</p>",
+        paragraphs()
+    ));
+    for label in ["Table of Contents", "Loading", "Show more"] {
+        assert!(!body.contains(label), "{label}: {body}");
+    }
+    assert!(body.contains("Paragraph 5 ends it."), "{body}");
+}
+
+#[test]
 fn calls_to_subscribe_or_follow_are_dropped_and_sentences_about_them_kept() {
     let body = body_of(&format!(
         "<p>Subscribe to the Morning Review newsletter</p>{}<p>Follow us on Twitter \
