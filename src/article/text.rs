@@ -28,20 +28,6 @@ const MAX_TITLE_CHARS: usize = 300;
 /// Fallback titles are cut to about this many characters, at a word boundary.
 const FALLBACK_TITLE_CHARS: usize = 100;
 
-/// Lines that sites append after the story, besides the labels of related-story boxes and
-/// ads ([`super::labels`]). Matched against whole trailing lines only, case-insensitively
-/// and ignoring trailing `:` `.` `…` `»` `>`, so the same words inside the story are never
-/// touched.
-const BOILERPLATE: &[&str] = &[
-    "share this article",
-    "share this story",
-    "share",
-    "comments",
-    "view comments",
-    "top stories",
-    "back to top",
-];
-
 /// Physical lines of `s`, ending at LF, CRLF or a lone CR; no line is produced after a
 /// final line break. Scanning bytes for the two ASCII break characters is safe in UTF-8
 /// and keeps one pass over the text.
@@ -267,11 +253,10 @@ fn is_list_item(line: &str) -> bool {
     }
 }
 
+/// Whether `line` is a label a site leaves around the story ([`super::labels`]): matched
+/// whole, so the same words inside the story are never touched.
 fn is_boilerplate(line: &str) -> bool {
-    let bare = line.trim_end_matches([':', '.', '…', '»', '>', ' ']);
-    // The site's own lines are short: a longer line is not compared with them.
-    super::labels::is_furniture_label(bare)
-        || (bare.len() <= 24 && BOILERPLATE.iter().any(|b| b.eq_ignore_ascii_case(bare)))
+    super::labels::is_furniture_label(line)
 }
 
 /// A title for an article that has none: the first sentence of the body's first line, or
