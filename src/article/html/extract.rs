@@ -243,8 +243,13 @@ fn readable(
                 // Read once: it parses the page again.
                 if let Ok(whole) = fallback(html, &MARKED, wrappers_read) {
                     let flat = crate::article::collapse(&whole);
-                    let holds = letters(&whole) > letters(&text)
-                        && found_share(&text, &flat) >= MARKED_HOLDS;
+                    // A block the line rules emptied (a cookie banner beside a four-line
+                    // story, or beside a headline-only wire item whose text is "******")
+                    // gives way to whatever the marked article holds.
+                    let emptied = letters(&text) == 0 && !whole.trim().is_empty();
+                    let holds = emptied
+                        || (letters(&whole) > letters(&text)
+                            && found_share(&text, &flat) >= MARKED_HOLDS);
                     if (form && letters(&whole) > 0) || holds {
                         return Ok(whole);
                     }

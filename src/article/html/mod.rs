@@ -89,8 +89,10 @@ fn page(html: &str, url: Option<&str>) -> Result<Article, String> {
     let body = body?;
     let letters = body.chars().filter(|c| c.is_alphanumeric()).count();
     // A page that says it is an article is one however short its text: a four-line wire
-    // story is still news.
-    if letters == 0 || (letters < MIN_LETTERS && !declared) {
+    // story is still news, and so is a headline-only item whose text is a mark ("******"),
+    // as the plain-text reader keeps it.
+    let marked_only = declared && letters == 0 && !body.trim().is_empty();
+    if (letters == 0 && !marked_only) || (letters < MIN_LETTERS && !declared) {
         let words = body.split_whitespace().count();
         return Err(format!(
             "no article text: only {words} words are left once navigation and boilerplate \

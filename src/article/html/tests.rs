@@ -1371,3 +1371,25 @@ fn a_feed_of_other_stories_after_the_article_is_left_out_and_a_gallery_kept() {
     ));
     assert!(body.contains("Blurb 2 sums up"), "{body}");
 }
+
+#[test]
+fn a_short_story_is_read_from_its_article_not_from_the_cookie_banner() {
+    let parse = parse(&fixture("short_story_page.html"), None);
+    assert_eq!(parse.records.len(), 1, "{:?}", parse.problems);
+    let body = &parse.records[0].article.body;
+    assert!(body.ends_with("Harbour Mills expects flat net."), "{body}");
+    for furniture in ["cookies", "Priya", "Most read"] {
+        assert!(!body.contains(furniture), "{furniture}: {body}");
+    }
+}
+
+#[test]
+fn a_headline_only_item_is_kept_with_its_mark() {
+    let page = String::from_utf8(fixture("short_story_page.html")).unwrap();
+    let page = page.replace("Harbour Mills expects flat net.", "******");
+    let parse = parse(page.as_bytes(), None);
+    assert_eq!(parse.records.len(), 1, "{:?}", parse.problems);
+    let article = &parse.records[0].article;
+    assert_eq!(article.title, "HARBOUR MILLS SEES FLAT FIRST QUARTER");
+    assert_eq!(article.body, "******");
+}
