@@ -1233,23 +1233,29 @@ const NOTICES: &[&str] = &[
     "utilizziamo i cookie",
 ];
 
+/// [`NOTICES`] as one automaton, built once: every line of every page is looked up, and a
+/// search per phrase would cost as much as the rest of the line rules together.
+static NOTICE_FINDER: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+    std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(NOTICES).ok());
+
 /// Whether `line` is a publisher's notice to the reader (see [`NOTICES`]).
 fn is_notice(line: &str) -> bool {
     if more_words_than(line, MAX_NOTICE_LINE_WORDS) {
         return false;
     }
+    let Some(finder) = NOTICE_FINDER.as_ref() else {
+        return false;
+    };
     let lower: String = line
         .to_lowercase()
         .chars()
         .map(|c| if c == '’' { '\'' } else { c })
         .collect();
-    NOTICES.iter().any(|notice| {
-        lower.match_indices(notice).any(|(at, _)| {
-            let before = lower[..at].chars().next_back();
-            let after = lower[at + notice.len()..].chars().next();
-            // A notice quoted in a program ("return 'You are not logged in'") is the program's.
-            !before.is_some_and(|c| c.is_alphanumeric() || c == '\'' || c == '"')
-                && !after.is_some_and(char::is_alphanumeric)
-        })
+    finder.find_overlapping_iter(&lower).any(|found| {
+        let before = lower[..found.start()].chars().next_back();
+        let after = lower[found.end()..].chars().next();
+        // A notice quoted in a program ("return 'You are not logged in'") is the program's.
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '\'' || c == '"')
+            && !after.is_some_and(char::is_alphanumeric)
     })
 }
