@@ -219,7 +219,8 @@ fn body<'a>(lines: impl Iterator<Item = &'a str>) -> String {
         gap = false;
     };
     for line in lines {
-        if line.is_empty() || is_boilerplate(line) {
+        // Boilerplate: a label a site leaves around the story, matched whole.
+        if line.is_empty() || super::labels::is_furniture_label(line) {
             held.push(line);
             continue;
         }
@@ -251,12 +252,6 @@ fn is_list_item(line: &str) -> bool {
         }
         _ => false,
     }
-}
-
-/// Whether `line` is a label a site leaves around the story ([`super::labels`]): matched
-/// whole, so the same words inside the story are never touched.
-fn is_boilerplate(line: &str) -> bool {
-    super::labels::is_furniture_label(line)
 }
 
 /// A title for an article that has none: the first sentence of the body's first line, or

@@ -238,19 +238,21 @@ fn readable(
             // without sentences (a table of names and addresses the story gives): the marked
             // article is taken instead if it holds what readability chose.
             let form = marked > 0 && is_form(&content);
-            let partial = (letters(&text) as f64) < MARKED_SHARE * marked as f64;
+            let chosen = letters(&text);
+            let partial = (chosen as f64) < MARKED_SHARE * marked as f64;
             if form || partial || is_listing(&text) {
                 // Read once: it parses the page again.
                 if let Ok(whole) = fallback(html, &MARKED, wrappers_read) {
-                    let flat = crate::article::collapse(&whole);
+                    let found = letters(&whole);
                     // A block the line rules emptied (a cookie banner beside a four-line
                     // story, or beside a headline-only wire item whose text is "******")
                     // gives way to whatever the marked article holds.
-                    let emptied = letters(&text) == 0 && !whole.trim().is_empty();
+                    let emptied = chosen == 0 && !whole.trim().is_empty();
                     let holds = emptied
-                        || (letters(&whole) > letters(&text)
-                            && found_share(&text, &flat) >= MARKED_HOLDS);
-                    if (form && letters(&whole) > 0) || holds {
+                        || (found > chosen
+                            && found_share(&text, &crate::article::collapse(&whole))
+                                >= MARKED_HOLDS);
+                    if (form && found > 0) || holds {
                         return Ok(whole);
                     }
                 }
