@@ -306,11 +306,19 @@ const MIN_LEAD_LETTERS: usize = 60;
 /// date line), not the lead itself.
 const MAX_LEAD_GROWTH: f64 = 1.3;
 
-/// The page's lead (standfirst) as it shows it: the first paragraph outside navigation,
-/// footers and asides whose text holds one of the page's own descriptions (its start, when
-/// the description is cut short with an ellipsis) and little more. Each description tag is
-/// tried in turn: a page's `description` can be a shorter cut of the lead its
-/// `og:description` gives whole.
+/// A `div` holding more nodes than this (elements and runs of text) is a container, not a
+/// lead.
+const MAX_LEAD_NODES: usize = 256;
+
+/// The elements a page's lead is looked for in, in the page's order.
+const LEAD_ELEMENTS: &str = "body p, body div, body h2, body h3, body h4, body h5, body h6";
+
+/// The page's lead (standfirst) as it shows it: the first paragraph, `div` or subheading
+/// outside navigation, footers and asides whose text holds one of the page's own
+/// descriptions (its start, when the description is cut short with an ellipsis) and little
+/// more; failing that, the sentence set under the headline ([`dek_under_headline`]). Each
+/// description tag is tried in turn: a page's `description` can be a shorter cut of the lead
+/// its `og:description` gives whole.
 pub(super) fn lead(doc: &Document) -> Option<String> {
     // Each distinct one once: the tags often repeat one text, and each look reads the page.
     let mut descriptions: Vec<String> = Vec::new();
@@ -328,10 +336,45 @@ pub(super) fn lead(doc: &Document) -> Option<String> {
             break;
         }
     }
-    descriptions
-        .iter()
-        .find_map(|d| lead_showing(doc, d))
-        .flatten()
+    match descriptions.iter().find_map(|d| lead_showing(doc, d)) {
+        Some(shown) => shown,
+        None => dek_under_headline(doc),
+    }
+}
+
+/// Letters a standfirst set under the headline holds: fewer is a kicker or a date line, more
+/// is the story's own opening.
+const DEK_LETTERS: std::ops::RangeInclusive<usize> = 40..=400;
+
+/// The standfirst of a page whose descriptions show nowhere (the page words its summary for
+/// search engines otherwise): the element right after the page's first `h1`, when it is a
+/// paragraph, a `div` or a subheading holding one or more whole sentences and no link. A
+/// teaser or a section label there is linked or is no sentence.
+fn dek_under_headline(doc: &Document) -> Option<String> {
+    let headlines = doc.select("body h1");
+    let next = headlines.nodes().first()?.next_element_sibling()?;
+    if !next
+        .node_name()
+        .is_some_and(|n| matches!(&*n, "p" | "div" | "h2" | "h3"))
+        || in_furniture(&next)
+        || next
+            .descendants_it()
+            .any(|d| d.node_name().is_some_and(|n| &*n == "a"))
+    {
+        return None;
+    }
+    let text = crate::article::collapse(&next.text());
+    let end = super::sentence_end(&text);
+    let sentence = end.ends_with(['.', '!', '?', '。', '！', '？']) && !end.ends_with("...");
+    (DEK_LETTERS.contains(&super::letters(&text)) && sentence).then(|| tidy(&next.formatted_text()))
+}
+
+/// Whether `node` sits in a page's navigation, footer, aside, form or head.
+fn in_furniture(node: &dom_query::NodeRef) -> bool {
+    node.ancestors_it(None).any(|a| {
+        a.node_name()
+            .is_some_and(|n| matches!(&*n, "nav" | "footer" | "aside" | "form" | "head"))
+    })
 }
 
 /// The first paragraph (see [`lead`]) showing `description`: `Some(None)` when it is in the
@@ -341,10 +384,16 @@ fn lead_showing(doc: &Document, description: &str) -> Option<Option<String>> {
     let probe: String = cut.chars().take(120).collect();
     let wanted = super::letters(description);
     let probe_letters = super::letters(&probe);
-    // Paragraphs only: a lead shown in a header or a teaser box beside the article is not
-    // reliably the article's.
-    for el in doc.select("body p").iter() {
+    // A paragraph, a `div` or a subheading: sites set their standfirst in each.
+    for el in doc.select(LEAD_ELEMENTS).iter() {
         let node = el.nodes().first().copied()?;
+        // A container's text is not read: nested `div`s would each read the page again
+        // (paragraphs and headings do not nest).
+        if node.node_name().is_some_and(|n| &*n == "div")
+            && node.descendants_it().nth(MAX_LEAD_NODES).is_some()
+        {
+            continue;
+        }
         let text = el.text();
         let n = super::letters(&text);
         if n < wanted.min(probe_letters) || n as f64 > MAX_LEAD_GROWTH * wanted as f64 {
@@ -354,11 +403,7 @@ fn lead_showing(doc: &Document, description: &str) -> Option<Option<String>> {
         if !flat.contains(&probe) {
             continue;
         }
-        let outside = node.ancestors_it(None).any(|a| {
-            a.node_name()
-                .is_some_and(|n| matches!(&*n, "nav" | "footer" | "aside" | "form" | "head"))
-        });
-        if outside {
+        if in_furniture(&node) {
             return Some(None);
         }
         return Some(Some(tidy(&el.formatted_text())));

@@ -977,6 +977,50 @@ fn the_standfirst_the_page_describes_itself_with_is_kept_above_the_article() {
 }
 
 #[test]
+fn a_standfirst_set_in_a_div_under_the_headline_is_kept_above_the_article() {
+    let lead = "The council will vote on the new budget next month, after a year of debate \
+                about the roads and the library.";
+    let html = format!(
+        "<html><head><meta name=\"description\" content=\"{lead}\"></head><body>\
+         <header><h1>Budget vote</h1><div class=\"dek\">{lead}</div></header>\
+         <main><div><div class=\"story\">{}</div></div></main></body></html>",
+        paragraphs()
+    );
+    let body = &parse(html.as_bytes(), None).records[0].article.body;
+    assert!(body.starts_with(lead), "{body}");
+    assert!(body.contains("Paragraph 4 tells"), "{body}");
+}
+
+#[test]
+fn the_sentence_under_the_headline_is_the_standfirst_when_no_description_shows() {
+    let dek = "The roads, the library and the school all wait on a vote the council put off \
+               twice.";
+    let html = format!(
+        "<html><head><meta name=\"description\" content=\"Budget news from the town hall, \
+         every week, from our reporters at the council.\"></head><body>\
+         <header><h1>Budget vote</h1><p class=\"subtitle\">{dek}</p></header>\
+         <main><div><div class=\"story\">{}</div></div></main></body></html>",
+        paragraphs()
+    );
+    let body = &parse(html.as_bytes(), None).records[0].article.body;
+    assert!(body.starts_with(dek), "{body}");
+}
+
+#[test]
+fn a_linked_teaser_under_the_headline_is_no_standfirst() {
+    let html = format!(
+        "<html><head></head><body>\
+         <header><h1>Budget vote</h1><p><a href=\"/other\">Read also: the mayor answers \
+         his critics on the roads and the library.</a></p></header>\
+         <main><div><div class=\"story\">{}</div></div></main></body></html>",
+        paragraphs()
+    );
+    let body = &parse(html.as_bytes(), None).records[0].article.body;
+    assert!(!body.contains("Read also"), "{body}");
+    assert!(body.starts_with("Paragraph 1 tells"), "{body}");
+}
+
+#[test]
 fn a_description_shown_only_in_the_footer_is_not_a_standfirst() {
     let about = "The Ledger is the town's own newspaper since 1888, with news, sport and \
                  weather for the valley.";
