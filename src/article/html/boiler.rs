@@ -83,7 +83,8 @@ const MIN_FURNITURE_PROSE: usize = 2;
 const MIN_PROSE_PARAGRAPH_LETTERS: usize = 200;
 
 /// A paragraph, list item, subheading or table cell at most this long (in letters) whose text is at
-/// least [`MIN_TEASER_LINK_SHARE`] links is a teaser or a link list, not article text.
+/// least [`MIN_TEASER_LINK_SHARE`] links to pages (not `mailto:` or `tel:` addresses) is a
+/// teaser or a link list, not article text.
 const MAX_TEASER_LETTERS: usize = 300;
 const MIN_TEASER_LINK_SHARE: f64 = 0.6;
 
@@ -107,7 +108,15 @@ pub(super) fn strip(doc: &Document, captions: bool) {
         if block.is("td") && links.length() < 2 {
             continue;
         }
-        let linked: usize = links.iter().map(|a| letters(&a.text())).sum();
+        // An address to write to or call is the story's contact, not a link away from it.
+        let linked: usize = links
+            .iter()
+            .filter(|a| {
+                !a.attr("href")
+                    .is_some_and(|h| h.starts_with("mailto:") || h.starts_with("tel:"))
+            })
+            .map(|a| letters(&a.text()))
+            .sum();
         if linked as f64 >= MIN_TEASER_LINK_SHARE * all as f64 {
             block.remove();
         }

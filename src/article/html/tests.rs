@@ -1187,6 +1187,18 @@ fn notices_to_the_reader_are_dropped_and_sentences_and_code_about_them_kept() {
 }
 
 #[test]
+fn an_address_to_write_to_is_the_storys_not_a_teaser() {
+    let body = body_of(&format!(
+        "{}<p>Write to <a href=\"mailto:council.desk@example.org\">\
+         council.desk@example.org</a></p>{}<p><a href=\"/story-2\">Another story to read</a></p>",
+        paragraphs(),
+        paragraphs()
+    ));
+    assert!(body.contains("council.desk@example.org"), "{body}");
+    assert!(!body.contains("Another story"), "{body}");
+}
+
+#[test]
 fn a_labelled_box_of_links_goes_label_and_all() {
     let teasers: String = (1..=3)
         .map(|i| format!("<li><a href=\"/story-{i}\">Another story number {i} to read</a></li>"))
