@@ -310,8 +310,9 @@ const MAX_LEAD_GROWTH: f64 = 1.3;
 /// lead.
 const MAX_LEAD_NODES: usize = 256;
 
-/// The elements a page's lead is looked for in, in the page's order.
-const LEAD_ELEMENTS: &str = "body p, body div, body h2, body h3, body h4, body h5, body h6";
+/// The elements a page's lead is looked for in, in the page's order (the parser puts each in
+/// the `body`).
+const LEAD_ELEMENTS: &str = "p, div, h2, h3, h4, h5, h6";
 
 /// The page's lead (standfirst) as it shows it: the first paragraph, `div` or subheading
 /// outside navigation, footers and asides whose text holds one of the page's own
@@ -369,6 +370,19 @@ fn dek_under_headline(doc: &Document) -> Option<String> {
     (DEK_LETTERS.contains(&super::letters(&text)) && sentence).then(|| tidy(&next.formatted_text()))
 }
 
+/// Whether `node` holds no text of its own, only elements the lead is looked for in itself.
+fn only_wraps(node: &dom_query::NodeRef) -> bool {
+    node.children_it(false).all(|c| {
+        if c.is_text() {
+            c.text().trim().is_empty()
+        } else {
+            !c.is_element()
+                || c.node_name()
+                    .is_some_and(|n| matches!(&*n, "p" | "div" | "h2" | "h3" | "h4" | "h5" | "h6"))
+        }
+    })
+}
+
 /// Whether `node` sits in a page's navigation, footer, aside, form or head.
 fn in_furniture(node: &dom_query::NodeRef) -> bool {
     node.ancestors_it(None).any(|a| {
@@ -388,9 +402,10 @@ fn lead_showing(doc: &Document, description: &str) -> Option<Option<String>> {
     for el in doc.select(LEAD_ELEMENTS).iter() {
         let node = el.nodes().first().copied()?;
         // A container's text is not read: nested `div`s would each read the page again
-        // (paragraphs and headings do not nest).
+        // (paragraphs and headings do not nest), and a `div` that only wraps others is read
+        // in them.
         if node.node_name().is_some_and(|n| &*n == "div")
-            && node.descendants_it().nth(MAX_LEAD_NODES).is_some()
+            && (node.descendants_it().nth(MAX_LEAD_NODES).is_some() || only_wraps(&node))
         {
             continue;
         }
