@@ -381,10 +381,7 @@ fn nesting(html: &str) -> usize {
             } else {
                 b"</style"
             };
-            i += rest
-                .windows(end.len())
-                .position(|w| w.eq_ignore_ascii_case(end))
-                .unwrap_or(rest.len());
+            i += find_ignoring_case(rest, end).unwrap_or(rest.len());
             continue;
         }
         if NOT_NESTING.contains(&name) {
@@ -406,7 +403,30 @@ fn memchr_lt(bytes: &[u8]) -> Option<usize> {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    find_by(haystack, needle, |w| w == needle)
+}
+
+/// Where `needle` (whose first byte is not a letter) first occurs in `haystack`, ASCII case
+/// ignored.
+fn find_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    find_by(haystack, needle, |w| w.eq_ignore_ascii_case(needle))
+}
+
+/// Where a window of `needle`'s length that `same` accepts first starts in `haystack`,
+/// trying only the places its first byte is at: a script's text is read once, not once per
+/// byte of the needle.
+fn find_by(haystack: &[u8], needle: &[u8], same: impl Fn(&[u8]) -> bool) -> Option<usize> {
+    let first = *needle.first()?;
+    let mut from = 0;
+    while let Some(at) = haystack[from..].iter().position(|&b| b == first) {
+        let start = from + at;
+        let window = haystack.get(start..start + needle.len())?;
+        if same(window) {
+            return Some(start);
+        }
+        from = start + 1;
+    }
+    None
 }
 
 #[cfg(test)]

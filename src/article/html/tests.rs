@@ -43,6 +43,12 @@ fn deep_nesting_neither_crashes_nor_hangs() {
 }
 
 #[test]
+fn letters_count_letters_and_digits_of_every_script() {
+    assert_eq!(letters("Zürich, 2024 — 東京!"), 12);
+    assert_eq!(letters(" .,;-\u{a0}"), 0);
+}
+
+#[test]
 fn nesting_is_estimated_from_tags() {
     assert_eq!(
         nesting("<div><p>a<p>b<ul><li>x<li>y</ul></div><img src=x><br/>"),
@@ -53,6 +59,13 @@ fn nesting_is_estimated_from_tags() {
         1
     );
     assert_eq!(nesting(&"<b><i>".repeat(10)), 20);
+    // An end tag in capitals closes a script; an unclosed script or comment runs to the end.
+    assert_eq!(
+        nesting("<SCRIPT>x = '<div><div>';</SCRIPT ><div><div>y</div></div>"),
+        2
+    );
+    assert_eq!(nesting("<div><script>'<div><div><div>'"), 1);
+    assert_eq!(nesting("<div><!-- <div><div> -"), 1);
 }
 
 #[test]
