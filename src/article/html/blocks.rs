@@ -421,20 +421,37 @@ fn lead_showing(doc: &Document, description: &str) -> Option<Option<String>> {
         if in_furniture(&node) {
             return Some(None);
         }
-        return Some(Some(tidy(&el.formatted_text())));
+        // A `div` around a paragraph or heading that shows the lead whole is a header or a
+        // teaser card (a title, a date): the lead is that element's text.
+        let inner = el
+            .select("p, h2, h3, h4, h5, h6")
+            .iter()
+            .find(|e| crate::article::collapse(&e.text()).contains(&probe));
+        return Some(Some(tidy(&inner.unwrap_or(el).formatted_text())));
     }
     None
 }
 
-/// `text` with the page's `lead` above it, when the block it came from left the lead out.
+/// `text` with the page's `lead` above it, when the block it came from left the lead out
+/// (without a byline set in the lead's element or opening the block: the body leaves
+/// bylines out).
 pub(super) fn with_lead(text: String, lead: Option<String>) -> String {
-    match lead {
+    let lead = lead.map(|lead| {
+        let lines: Vec<&str> = lead
+            .lines()
+            .filter(|l| !super::is_by_line(l.trim()))
+            .collect();
+        tidy(&lines.join("\n"))
+    });
+    match lead.filter(|l| !l.is_empty()) {
         Some(lead) => {
             let flat = crate::article::collapse(&text);
             let probe: String = crate::article::collapse(&lead).chars().take(120).collect();
             if flat.contains(&probe) {
                 text
             } else {
+                // The block's own leading byline goes as it would without the lead above it.
+                let text = super::without_byline(&text).unwrap_or(text);
                 format!("{lead}\n\n{text}")
             }
         }

@@ -410,10 +410,7 @@ fn mostly_links(container: &dom_query::Selection) -> bool {
 /// Readability keeps the byline line above the text ("By Jo Bloggs"); it is not body.
 pub(super) fn drop_leading_byline(body: &str) -> String {
     let first = body.lines().next().unwrap_or_default();
-    let is_byline = (first.starts_with("By ") || first.starts_with("by "))
-        && first.split_whitespace().count() <= 8
-        && first.len() < body.len();
-    if is_byline {
+    if super::is_by_line(first) && first.len() < body.len() {
         body[first.len()..].trim_start().to_string()
     } else {
         body.to_string()

@@ -162,7 +162,7 @@ const MAX_BYLINE_LINE: usize = 160;
 
 /// `text` without its first line when that is a byline: a short `By` line, or one that
 /// byline.rs reads as naming people (`By Jo Bloggs and Jane Doe, Business Correspondent`).
-fn without_byline(text: &str) -> Option<String> {
+pub(super) fn without_byline(text: &str) -> Option<String> {
     let dropped = extract::drop_leading_byline(text);
     if dropped.len() < text.len() {
         return Some(dropped);
@@ -210,6 +210,12 @@ fn not_too_deep(html: &str) -> Result<(), String> {
 /// How many letters and digits `s` holds: the measure of text every extraction step weighs.
 pub(super) fn letters(s: &str) -> usize {
     s.chars().filter(|c| c.is_alphanumeric()).count()
+}
+
+/// Whether `line` is a byline written out ("By Jo Park and Sam Lee", "By Reuters"): the
+/// metadata reads it, the body leaves it out.
+pub(super) fn is_by_line(line: &str) -> bool {
+    (line.starts_with("By ") || line.starts_with("by ")) && line.split_whitespace().count() <= 8
 }
 
 /// Whether `c` ends or divides a sentence, in the scripts the archive meets.

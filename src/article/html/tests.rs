@@ -1005,6 +1005,53 @@ fn a_standfirst_set_in_a_div_under_the_headline_is_kept_above_the_article() {
 }
 
 #[test]
+fn a_byline_set_in_the_standfirsts_element_stays_out_of_the_body() {
+    let lead = "The council will vote on the new budget next month, after a year of debate \
+                about the roads and the library.";
+    let html = format!(
+        "<html><head><meta name=\"description\" content=\"{lead}\"></head><body>\
+         <header><h1>Budget vote</h1><div class=\"dek\"><span>{lead}</span><br><br>\
+         <span>By Reuters</span></div></header>\
+         <main><div><div class=\"story\">{}</div></div></main></body></html>",
+        paragraphs()
+    );
+    let body = &parse(html.as_bytes(), None).records[0].article.body;
+    assert!(body.starts_with(lead), "{body}");
+    assert!(!body.contains("By Reuters"), "{body}");
+}
+
+#[test]
+fn a_byline_opening_the_story_goes_when_the_standfirst_is_put_above_it() {
+    let lead = "The council will vote on the new budget next month, after a year of debate \
+                about the roads and the library.";
+    let html = format!(
+        "<html><head><meta name=\"description\" content=\"{lead}\"></head><body>\
+         <header><h1>Budget vote</h1><p class=\"dek\">{lead}</p></header>\
+         <main><div><div class=\"story\"><p>By Reuters</p>{}</div></div></main></body></html>",
+        paragraphs()
+    );
+    let body = &parse(html.as_bytes(), None).records[0].article.body;
+    assert!(body.starts_with(lead), "{body}");
+    assert!(!body.contains("By Reuters"), "{body}");
+}
+
+#[test]
+fn a_standfirst_in_a_paragraph_of_a_header_div_comes_without_the_headers_label() {
+    let lead = "The council will vote on the new budget next month, after a year of debate \
+                about the roads and the library.";
+    let html = format!(
+        "<html><head><meta name=\"description\" content=\"{lead}\"></head><body>\
+         <div class=\"row\"><span><div class=\"intro\"><h2>Votes at the town hall</h2>\
+         <p>{lead}</p></div></span></div>\
+         <main><div><div class=\"story\">{}</div></div></main></body></html>",
+        paragraphs()
+    );
+    let body = &parse(html.as_bytes(), None).records[0].article.body;
+    assert!(body.starts_with(lead), "{body}");
+    assert!(!body.contains("Votes at the town hall"), "{body}");
+}
+
+#[test]
 fn the_sentence_under_the_headline_is_the_standfirst_when_no_description_shows() {
     let dek = "The roads, the library and the school all wait on a vote the council put off \
                twice.";
