@@ -83,8 +83,8 @@ const MIN_FURNITURE_PROSE: usize = 2;
 const MIN_PROSE_PARAGRAPH_LETTERS: usize = 200;
 
 /// A paragraph, list item, subheading or table cell at most this long (in letters) whose text is at
-/// least [`MIN_TEASER_LINK_SHARE`] links to pages (not `mailto:` or `tel:` addresses) is a
-/// teaser or a link list, not article text.
+/// least [`MIN_TEASER_LINK_SHARE`] links to pages (not an address written out, see
+/// [`is_written_address`]) is a teaser or a link list, not article text.
 const MAX_TEASER_LETTERS: usize = 300;
 const MIN_TEASER_LINK_SHARE: f64 = 0.6;
 
@@ -108,13 +108,11 @@ pub(super) fn strip(doc: &Document, captions: bool) {
         if block.is("td") && links.length() < 2 {
             continue;
         }
-        // An address to write to or call is the story's contact, not a link away from it.
+        // An address to write to or call, written out, is the story's contact, not a link
+        // away from it (a share button's "Mail" is a link still).
         let linked: usize = links
             .iter()
-            .filter(|a| {
-                !a.attr("href")
-                    .is_some_and(|h| h.starts_with("mailto:") || h.starts_with("tel:"))
-            })
+            .filter(|a| !is_written_address(a))
             .map(|a| letters(&a.text()))
             .sum();
         if linked as f64 >= MIN_TEASER_LINK_SHARE * all as f64 {
@@ -135,6 +133,16 @@ pub(super) fn strip(doc: &Document, captions: bool) {
             node.remove_from_parent();
         }
     }
+}
+
+/// Whether link `a` is an e-mail address or telephone number written out as its own text
+/// (`mailto:` with an `@` in its text, `tel:` with five digits or more).
+fn is_written_address(a: &Selection) -> bool {
+    let text = a.text();
+    a.attr("href").is_some_and(|h| {
+        (h.starts_with("mailto:") && text.contains('@'))
+            || (h.starts_with("tel:") && text.chars().filter(char::is_ascii_digit).count() >= 5)
+    })
 }
 
 /// Replaces each `<font>` with its children. It only styles text, but an old page wraps a

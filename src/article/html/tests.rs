@@ -1250,12 +1250,17 @@ fn notices_to_the_reader_are_dropped_and_sentences_and_code_about_them_kept() {
 fn an_address_to_write_to_is_the_storys_not_a_teaser() {
     let body = body_of(&format!(
         "{}<p>Write to <a href=\"mailto:council.desk@example.org\">\
-         council.desk@example.org</a></p>{}<p><a href=\"/story-2\">Another story to read</a></p>",
+         council.desk@example.org</a></p>{}\
+         <p><a href=\"mailto:?subject=Budget%20vote\">Send it on to a neighbour</a></p>{}\
+         <p><a href=\"/story-2\">Another story to read</a></p>",
+        paragraphs(),
         paragraphs(),
         paragraphs()
     ));
     assert!(body.contains("council.desk@example.org"), "{body}");
     assert!(!body.contains("Another story"), "{body}");
+    // A share button that opens the reader's mail is a link away all the same.
+    assert!(!body.contains("Send it on"), "{body}");
 }
 
 #[test]
