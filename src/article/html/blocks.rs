@@ -283,11 +283,16 @@ const MIN_PARAGRAPH_LETTERS: usize = 100;
 /// Whether `line` is a paragraph of prose to take from the wider block: long, punctuated,
 /// ending as a sentence does, and not cut short with an ellipsis (the blurb of a teaser).
 fn is_paragraph(line: &str) -> bool {
-    let end = super::sentence_end(line);
     super::is_prose_line(line)
         && super::letters(line) >= MIN_PARAGRAPH_LETTERS
-        && end.ends_with(['.', '!', '?', ':', '。', '！', '？'])
-        && !end.ends_with("...")
+        && (ends_a_sentence(line) || super::sentence_end(line).ends_with(':'))
+}
+
+/// Whether `line` ends as a whole sentence does (closing quotes and brackets aside), not cut
+/// short with an ellipsis.
+fn ends_a_sentence(line: &str) -> bool {
+    let end = super::sentence_end(line);
+    end.ends_with(['.', '!', '?', '。', '！', '？']) && !end.ends_with("...")
 }
 
 /// Where a page states its summary: the standfirst it shows above the article is most often
@@ -313,6 +318,9 @@ const MAX_LEAD_NODES: usize = 256;
 /// The elements a page's lead is looked for in, in the page's order (the parser puts each in
 /// the `body`).
 const LEAD_ELEMENTS: &str = "p, div, h2, h3, h4, h5, h6";
+
+/// [`LEAD_ELEMENTS`] by tag name.
+const LEAD_TAGS: &[&str] = &["p", "div", "h2", "h3", "h4", "h5", "h6"];
 
 /// The page's lead (standfirst) as it shows it: the first paragraph, `div` or subheading
 /// outside navigation, footers and asides whose text holds one of the page's own
@@ -352,7 +360,7 @@ const DEK_LETTERS: std::ops::RangeInclusive<usize> = 40..=400;
 /// paragraph, a `div` or a subheading holding one or more whole sentences and no link. A
 /// teaser or a section label there is linked or is no sentence.
 fn dek_under_headline(doc: &Document) -> Option<String> {
-    let headlines = doc.select("body h1");
+    let headlines = doc.select("h1");
     let next = headlines.nodes().first()?.next_element_sibling()?;
     if !next
         .node_name()
@@ -365,9 +373,8 @@ fn dek_under_headline(doc: &Document) -> Option<String> {
         return None;
     }
     let text = crate::article::collapse(&next.text());
-    let end = super::sentence_end(&text);
-    let sentence = end.ends_with(['.', '!', '?', '。', '！', '？']) && !end.ends_with("...");
-    (DEK_LETTERS.contains(&super::letters(&text)) && sentence).then(|| tidy(&next.formatted_text()))
+    (DEK_LETTERS.contains(&super::letters(&text)) && ends_a_sentence(&text))
+        .then(|| tidy(&next.formatted_text()))
 }
 
 /// Whether `node` holds no text of its own, only elements the lead is looked for in itself.
@@ -376,9 +383,7 @@ fn only_wraps(node: &dom_query::NodeRef) -> bool {
         if c.is_text() {
             c.text().trim().is_empty()
         } else {
-            !c.is_element()
-                || c.node_name()
-                    .is_some_and(|n| matches!(&*n, "p" | "div" | "h2" | "h3" | "h4" | "h5" | "h6"))
+            !c.is_element() || c.node_name().is_some_and(|n| LEAD_TAGS.contains(&&*n))
         }
     })
 }

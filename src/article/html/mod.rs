@@ -11,7 +11,9 @@ mod extract;
 mod meta;
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 
 use super::{Article, FileParse, Problem, Record, Severity};
@@ -87,12 +89,12 @@ fn page(html: &str, url: Option<&str>) -> Result<Article, String> {
         return Err("the HTML could not be read (the extractor failed on it): skipped".into());
     };
     let body = body?;
-    let letters = body.chars().filter(|c| c.is_alphanumeric()).count();
+    let found = letters(&body);
     // A page that says it is an article is one however short its text: a four-line wire
     // story is still news, and so is a headline-only item whose text is a mark ("******"),
     // as the plain-text reader keeps it.
-    let marked_only = declared && letters == 0 && !body.trim().is_empty();
-    if (letters == 0 && !marked_only) || (letters < MIN_LETTERS && !declared) {
+    let marked_only = declared && found == 0 && !body.trim().is_empty();
+    if (found == 0 && !marked_only) || (found < MIN_LETTERS && !declared) {
         let words = body.split_whitespace().count();
         return Err(format!(
             "no article text: only {words} words are left once navigation and boilerplate \
@@ -367,7 +369,7 @@ fn nesting(html: &str) -> usize {
         i += at + 1;
         let rest = &bytes[i..];
         if rest.starts_with(b"!--") {
-            i += find(rest, b"-->").map_or(rest.len(), |n| n + 3);
+            i += find_end(rest, &COMMENT_END).map_or(rest.len(), |n| n + 3);
             continue;
         }
         let closing = rest.first() == Some(&b'/');
@@ -382,12 +384,12 @@ fn nesting(html: &str) -> usize {
         let name = rest[name_start..name_start + name_len].to_ascii_lowercase();
         let name = std::str::from_utf8(&name).unwrap_or_default();
         if !closing && (name == "script" || name == "style") {
-            let end: &[u8] = if name == "script" {
-                b"</script"
+            let end = if name == "script" {
+                &SCRIPT_END
             } else {
-                b"</style"
+                &STYLE_END
             };
-            i += find_ignoring_case(rest, end).unwrap_or(rest.len());
+            i += find_end(rest, end).unwrap_or(rest.len());
             continue;
         }
         if NOT_NESTING.contains(&name) {
@@ -409,30 +411,27 @@ fn memchr_lt(bytes: &[u8]) -> Option<usize> {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    find_by(haystack, needle, |w| w == needle)
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-/// Where `needle` (whose first byte is not a letter) first occurs in `haystack`, ASCII case
-/// ignored.
-fn find_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    find_by(haystack, needle, |w| w.eq_ignore_ascii_case(needle))
+/// Where what [`nesting`] passes over ends (a comment, a script, a style), ASCII case
+/// ignored (`</SCRIPT>` ends a script): each one automaton, built once, which reads a
+/// script's text once.
+static COMMENT_END: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| end_finder("-->"));
+static SCRIPT_END: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| end_finder("</script"));
+static STYLE_END: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| end_finder("</style"));
+
+fn end_finder(end: &str) -> Option<AhoCorasick> {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build([end])
+        .ok()
 }
 
-/// Where a window of `needle`'s length that `same` accepts first starts in `haystack`,
-/// trying only the places its first byte is at: a script's text is read once, not once per
-/// byte of the needle.
-fn find_by(haystack: &[u8], needle: &[u8], same: impl Fn(&[u8]) -> bool) -> Option<usize> {
-    let first = *needle.first()?;
-    let mut from = 0;
-    while let Some(at) = haystack[from..].iter().position(|&b| b == first) {
-        let start = from + at;
-        let window = haystack.get(start..start + needle.len())?;
-        if same(window) {
-            return Some(start);
-        }
-        from = start + 1;
-    }
-    None
+/// Where `end` first starts in `haystack` (none when its automaton could not be built: one
+/// short pattern always builds).
+fn find_end(haystack: &[u8], end: &LazyLock<Option<AhoCorasick>>) -> Option<usize> {
+    end.as_ref()?.find(haystack).map(|m| m.start())
 }
 
 #[cfg(test)]

@@ -989,65 +989,67 @@ fn the_standfirst_the_page_describes_itself_with_is_kept_above_the_article() {
     assert_eq!(body.matches("The council will vote").count(), 1, "{body}");
 }
 
+/// The standfirst of the council story the lead tests read.
+const LEAD: &str = "The council will vote on the new budget next month, after a year of debate \
+                    about the roads and the library.";
+
+/// The body of a page whose description is `description`, with `header` above a story that
+/// opens with `opening` and goes on with [`paragraphs`].
+fn described_page_body(description: &str, header: &str, opening: &str) -> String {
+    page_body(&format!(
+        "<html><head><meta name=\"description\" content=\"{description}\"></head><body>\
+         {header}<main><div><div class=\"story\">{opening}{}</div></div></main></body></html>",
+        paragraphs()
+    ))
+}
+
 #[test]
 fn a_standfirst_set_in_a_div_under_the_headline_is_kept_above_the_article() {
-    let lead = "The council will vote on the new budget next month, after a year of debate \
-                about the roads and the library.";
-    let html = format!(
-        "<html><head><meta name=\"description\" content=\"{lead}\"></head><body>\
-         <header><h1>Budget vote</h1><div class=\"dek\">{lead}</div></header>\
-         <main><div><div class=\"story\">{}</div></div></main></body></html>",
-        paragraphs()
+    let body = described_page_body(
+        LEAD,
+        &format!("<header><h1>Budget vote</h1><div class=\"dek\">{LEAD}</div></header>"),
+        "",
     );
-    let body = &parse(html.as_bytes(), None).records[0].article.body;
-    assert!(body.starts_with(lead), "{body}");
+    assert!(body.starts_with(LEAD), "{body}");
     assert!(body.contains("Paragraph 4 tells"), "{body}");
 }
 
 #[test]
 fn a_byline_set_in_the_standfirsts_element_stays_out_of_the_body() {
-    let lead = "The council will vote on the new budget next month, after a year of debate \
-                about the roads and the library.";
-    let html = format!(
-        "<html><head><meta name=\"description\" content=\"{lead}\"></head><body>\
-         <header><h1>Budget vote</h1><div class=\"dek\"><span>{lead}</span><br><br>\
-         <span>By Reuters</span></div></header>\
-         <main><div><div class=\"story\">{}</div></div></main></body></html>",
-        paragraphs()
+    let body = described_page_body(
+        LEAD,
+        &format!(
+            "<header><h1>Budget vote</h1><div class=\"dek\"><span>{LEAD}</span><br><br>\
+             <span>By Reuters</span></div></header>"
+        ),
+        "",
     );
-    let body = &parse(html.as_bytes(), None).records[0].article.body;
-    assert!(body.starts_with(lead), "{body}");
+    assert!(body.starts_with(LEAD), "{body}");
     assert!(!body.contains("By Reuters"), "{body}");
 }
 
 #[test]
 fn a_byline_opening_the_story_goes_when_the_standfirst_is_put_above_it() {
-    let lead = "The council will vote on the new budget next month, after a year of debate \
-                about the roads and the library.";
-    let html = format!(
-        "<html><head><meta name=\"description\" content=\"{lead}\"></head><body>\
-         <header><h1>Budget vote</h1><p class=\"dek\">{lead}</p></header>\
-         <main><div><div class=\"story\"><p>By Reuters</p>{}</div></div></main></body></html>",
-        paragraphs()
+    let body = described_page_body(
+        LEAD,
+        &format!("<header><h1>Budget vote</h1><p class=\"dek\">{LEAD}</p></header>"),
+        "<p>By Reuters</p>",
     );
-    let body = &parse(html.as_bytes(), None).records[0].article.body;
-    assert!(body.starts_with(lead), "{body}");
+    assert!(body.starts_with(LEAD), "{body}");
     assert!(!body.contains("By Reuters"), "{body}");
 }
 
 #[test]
 fn a_standfirst_in_a_paragraph_of_a_header_div_comes_without_the_headers_label() {
-    let lead = "The council will vote on the new budget next month, after a year of debate \
-                about the roads and the library.";
-    let html = format!(
-        "<html><head><meta name=\"description\" content=\"{lead}\"></head><body>\
-         <div class=\"row\"><span><div class=\"intro\"><h2>Votes at the town hall</h2>\
-         <p>{lead}</p></div></span></div>\
-         <main><div><div class=\"story\">{}</div></div></main></body></html>",
-        paragraphs()
+    let body = described_page_body(
+        LEAD,
+        &format!(
+            "<div class=\"row\"><span><div class=\"intro\"><h2>Votes at the town hall</h2>\
+             <p>{LEAD}</p></div></span></div>"
+        ),
+        "",
     );
-    let body = &parse(html.as_bytes(), None).records[0].article.body;
-    assert!(body.starts_with(lead), "{body}");
+    assert!(body.starts_with(LEAD), "{body}");
     assert!(!body.contains("Votes at the town hall"), "{body}");
 }
 
@@ -1055,14 +1057,11 @@ fn a_standfirst_in_a_paragraph_of_a_header_div_comes_without_the_headers_label()
 fn the_sentence_under_the_headline_is_the_standfirst_when_no_description_shows() {
     let dek = "The roads, the library and the school all wait on a vote the council put off \
                twice.";
-    let html = format!(
-        "<html><head><meta name=\"description\" content=\"Budget news from the town hall, \
-         every week, from our reporters at the council.\"></head><body>\
-         <header><h1>Budget vote</h1><p class=\"subtitle\">{dek}</p></header>\
-         <main><div><div class=\"story\">{}</div></div></main></body></html>",
-        paragraphs()
+    let body = described_page_body(
+        "Budget news from the town hall, every week, from our reporters at the council.",
+        &format!("<header><h1>Budget vote</h1><p class=\"subtitle\">{dek}</p></header>"),
+        "",
     );
-    let body = &parse(html.as_bytes(), None).records[0].article.body;
     assert!(body.starts_with(dek), "{body}");
 }
 
