@@ -65,6 +65,11 @@ const FURNITURE: &[&str] = &[
     "pagination",
 ];
 
+/// Names of [`FURNITURE`] that count anywhere in a class or id, as a `-`/`_`-separated part
+/// (`kb-comments-add`, `mvp-author-box-text`, `post-share-buttons`): they name nothing an
+/// article's own text is wrapped in.
+const FURNITURE_PARTS: &[&str] = &["comments", "author", "share", "social"];
+
 /// Names that only count whole or at the end: as a prefix they name what the element is
 /// about (WordPress gives an article `tag-politics`, `category-news`).
 const FURNITURE_SUFFIXES: &[&str] = &["tags", "tag-list", "taglist", "caption", "credit"];
@@ -95,6 +100,9 @@ const MIN_TEASER_LINK_SHARE: f64 = 0.6;
 pub(super) fn strip(doc: &Document, captions: bool) {
     doc.select("nav, aside, footer").remove();
     unwrap_fonts(doc);
+    if !captions {
+        strip_captions(doc);
+    }
     strip_link_blocks(doc);
     mark_teaser_cards(doc);
     for block in doc.select("p, li, td, h2, h3, h4, h5, h6").iter() {
@@ -133,6 +141,131 @@ pub(super) fn strip(doc: &Document, captions: bool) {
             node.remove_from_parent();
         }
     }
+}
+
+/// An image's alt text of at least this many words can be matched to a caption (shorter
+/// ones, "Foto", "Logo", also name headings and buttons).
+const MIN_ALT_WORDS: usize = 4;
+
+/// A caption may run this many letters past the alt text it repeats (the photographer's
+/// credit after it).
+const MAX_CAPTION_EXTRA: usize = 60;
+
+/// How far up from the image its caption is looked for: beside the image, its link, its
+/// frame.
+const CAPTION_DEPTH: usize = 3;
+
+/// A caption, or the box it is in, is at most this many nodes (its text, a line break, a
+/// credit in a `span`).
+const MAX_CAPTION_NODES: usize = 32;
+
+/// Elements a caption framed alone with its image is set in.
+const FRAMED_CAPTIONS: &str = "span, small, figcaption";
+
+/// A caption framed alone with its image is at most this many letters.
+const MAX_FRAMED_CAPTION_LETTERS: usize = 300;
+
+/// Images whose captions are looked for, at most: with the bound above, the cost of a page
+/// of thousands of pictures stays bounded.
+const MAX_CAPTIONED_IMAGES: usize = 500;
+
+/// Elements a caption is set in beside its image; a heading, paragraph, list item or link
+/// that repeats an alt text is the story's own (a section heading the writer reused as
+/// the alt text of the picture under it).
+const CAPTION_ELEMENTS: &str = "div, span, small, figcaption";
+
+/// Removes the captions set outside a `figcaption` or a class that names them: those that
+/// repeat their image's alt text (`<img alt="Kastanienselven ..."><div class="legend">
+/// Kastanienselven ... Foto © ...</div>`), and those framed alone with their image
+/// ([`caption_in_frame`]).
+fn strip_captions(doc: &Document) {
+    let mut doomed = Vec::new();
+    for img in doc
+        .select("img[alt]")
+        .nodes()
+        .iter()
+        .take(MAX_CAPTIONED_IMAGES)
+    {
+        let alt = crate::article::collapse(&img.attr("alt").unwrap_or_default());
+        if alt.split(' ').count() < MIN_ALT_WORDS {
+            continue;
+        }
+        let most = letters(&alt) + MAX_CAPTION_EXTRA;
+        // The image, then its link, its frame: the caption is set beside one of them.
+        let mut at = Some(*img);
+        for _ in 0..CAPTION_DEPTH {
+            let Some(node) = at else { break };
+            let next = node.next_element_sibling();
+            let beside = [
+                node.prev_element_sibling(),
+                next,
+                next.and_then(|n| n.next_element_sibling()),
+            ];
+            for box_ in beside.into_iter().flatten() {
+                if box_.descendants_it().nth(MAX_CAPTION_NODES).is_some() {
+                    continue;
+                }
+                let inner = Selection::from(box_).select(CAPTION_ELEMENTS);
+                for caption in std::iter::once(box_).chain(inner.nodes().iter().copied()) {
+                    if !caption.is(CAPTION_ELEMENTS) {
+                        continue;
+                    }
+                    let text = crate::article::collapse(&caption.text());
+                    if letters(&text) <= most
+                        && text.starts_with(alt.as_str())
+                        && !in_story_text(&caption)
+                    {
+                        doomed.push(caption);
+                    }
+                }
+            }
+            at = node.parent();
+        }
+    }
+    for img in doc.select("img").nodes().iter().take(MAX_CAPTIONED_IMAGES) {
+        doomed.extend(caption_in_frame(*img));
+    }
+    for node in doomed {
+        node.remove_from_parent();
+    }
+}
+
+/// The caption of image `img` framed with it alone: a box holding just the image (or its
+/// link) and one `span`, `small` or `figcaption` of at most [`MAX_FRAMED_CAPTION_LETTERS`]
+/// (`<div class="imginline"><img><span>Abbildung: ...</span></div>`). A `div` or `p` beside
+/// an image is not taken: a short story is set so too.
+fn caption_in_frame(img: NodeRef) -> Option<NodeRef> {
+    let mut image = img;
+    while let Some(wrap) = image.parent().filter(|w| {
+        w.is("a, picture") && w.element_children().len() == 1 && letters(&w.text()) == 0
+    }) {
+        image = wrap;
+    }
+    let frame = image.parent()?;
+    let children = frame.element_children();
+    let loose_text = frame
+        .children_it(false)
+        .any(|c| c.is_text() && letters(&c.text()) > 0);
+    if children.len() != 2 || loose_text {
+        return None;
+    }
+    let caption = children.into_iter().find(|c| c.id != image.id)?;
+    let framed = caption.is(FRAMED_CAPTIONS)
+        && caption.descendants_it().nth(MAX_CAPTION_NODES).is_none()
+        && !in_story_text(&caption)
+        && (1..=MAX_FRAMED_CAPTION_LETTERS).contains(&letters(&caption.text()))
+        && !Selection::from(caption).select("img").exists();
+    framed.then_some(caption)
+}
+
+/// Whether `node` is inside a heading, paragraph, list item or link.
+fn in_story_text(node: &NodeRef) -> bool {
+    node.ancestors_it(None).any(|a| {
+        matches!(
+            a.node_name().as_deref(),
+            Some("h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "p" | "li" | "a")
+        )
+    })
 }
 
 /// Whether link `a` is an e-mail address or telephone number written out as its own text
@@ -410,6 +543,9 @@ fn is_furniture(node: &NodeRef, captions: bool) -> bool {
         value.split_whitespace().any(|name| {
             let name = name.to_ascii_lowercase();
             FURNITURE.iter().any(|w| names_it(&name, w, true))
+                || name
+                    .split(['-', '_'])
+                    .any(|part| FURNITURE_PARTS.contains(&part))
                 || FURNITURE_SUFFIXES
                     .iter()
                     .filter(|&&w| !(captions && w == "caption"))

@@ -823,6 +823,18 @@ fn an_author_box_leaves_the_body_but_names_the_author() {
 }
 
 #[test]
+fn furniture_named_in_the_middle_of_a_class_is_furniture() {
+    let body = body_of(&format!(
+        "{}<p class=entry-share-note>Pass this story on to a friend who lives in the town \
+         or works at the library.</p>{}",
+        paragraphs(),
+        paragraphs()
+    ));
+    assert!(!body.contains("Pass this story on"), "{body}");
+    assert!(body.contains("Paragraph 4"), "{body}");
+}
+
+#[test]
 fn filing_and_source_lines_are_dropped() {
     let body = body_of(&format!(
         "<p>Kategorie: News</p>{}<p>Quelle: Deutscher Jagdverband (DJV)</p>\
@@ -1311,6 +1323,42 @@ fn photo_credits_after_a_caption_or_on_their_own_line_are_dropped() {
         assert!(!body.contains(gone), "{gone}: {body}");
     }
     assert!(body.contains("AC/DC"), "{body}");
+}
+
+#[test]
+fn a_caption_that_repeats_its_image_alt_text_is_dropped() {
+    let body = body_of(&format!(
+        "{}<div class=pic><a href=/big.jpg><img src=/a.jpg alt=\"Chestnut groves grew from \
+         orchards that were also grazed.\"></a></div><div class=legend><div>Chestnut groves \
+         grew from orchards that were also grazed.<br>Photo © Peter Steiger</div></div>\
+         <h2>Where the orchards were grazed</h2>\
+         <div><img src=/b.jpg alt=\"Where the orchards were grazed\"></div>{}",
+        paragraphs(),
+        paragraphs()
+    ));
+    assert!(!body.contains("Chestnut groves"), "{body}");
+    assert!(!body.contains("Steiger"), "{body}");
+    // A heading the writer reused as the alt text of the picture under it is the story's.
+    assert!(body.contains("Where the orchards were grazed"), "{body}");
+}
+
+#[test]
+fn a_caption_framed_alone_with_its_image_is_dropped() {
+    let body = body_of(&format!(
+        "{}<div class=imginline><img src=/map.png><span>Abbildung: Farblich codierte \
+         Schneehöhen für das Mattertal</span></div>{}",
+        paragraphs(),
+        paragraphs()
+    ));
+    assert!(!body.contains("Abbildung"), "{body}");
+    // A short story set beside its picture is the story.
+    let story = "The ferry to the island will run twice a day from Monday, the harbour \
+                 office said, after repairs to the pier were finished early.";
+    let body = page_body(&format!(
+        "<html><head><title>Ferry</title></head><body><article><div><img src=/f.jpg>\
+         <div><p>{story}</p></div></div></article></body></html>"
+    ));
+    assert!(body.contains("repairs to the pier"), "{body}");
 }
 
 #[test]
