@@ -24,6 +24,7 @@ const FURNITURE: &[&str] = &[
     "social-share",
     "newsletter",
     "newsletters",
+    "news-letter",
     "signup",
     "sign-up",
     "subscribe",
@@ -54,6 +55,9 @@ const FURNITURE: &[&str] = &[
     "taboola",
     "more-stories",
     "author-bio",
+    // WordPress's classic themes set the "This entry was posted on ... and is filed under
+    // ..." line in it.
+    "postmetadata",
     // An author box: the byline is read from the page before furniture goes (trafilatura's
     // discard list names these too).
     "author",

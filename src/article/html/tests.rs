@@ -835,6 +835,20 @@ fn furniture_named_in_the_middle_of_a_class_is_furniture() {
 }
 
 #[test]
+fn post_metadata_and_news_letter_boxes_are_furniture() {
+    let body = body_of(&format!(
+        "{}<p class=\"postmetadata alt\">Der Beitrag wurde am Mittwoch veröffentlicht und ist \
+         unter Verkostungen abgelegt.</p><div class=news-letter-section><p>Liebe Leserinnen, \
+         wir haben viele spannende Themen für euch in unserem wöchentlichen Brief.</p></div>{}",
+        paragraphs(),
+        paragraphs()
+    ));
+    for gone in ["Der Beitrag wurde", "spannende Themen"] {
+        assert!(!body.contains(gone), "{gone}: {body}");
+    }
+}
+
+#[test]
 fn filing_and_source_lines_are_dropped() {
     let body = body_of(&format!(
         "<p>Kategorie: News</p>{}<p>Quelle: Deutscher Jagdverband (DJV)</p>\
