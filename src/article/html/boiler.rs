@@ -246,14 +246,25 @@ fn caption_in_frame(img: NodeRef) -> Option<NodeRef> {
         image = wrap;
     }
     let frame = image.parent()?;
-    let children = frame.element_children();
-    let loose_text = frame
-        .children_it(false)
-        .any(|c| c.is_text() && letters(&c.text()) > 0);
-    if children.len() != 2 || loose_text {
-        return None;
+    // Two elements and no loose text, read no further than a third child element (a frame
+    // can be a column of thousands).
+    let mut elements = 0;
+    let mut caption = None;
+    for child in frame.children_it(false) {
+        if child.is_text() && letters(&child.text()) > 0 {
+            return None;
+        }
+        if child.is_element() {
+            elements += 1;
+            if elements > 2 {
+                return None;
+            }
+            if child.id != image.id {
+                caption = Some(child);
+            }
+        }
     }
-    let caption = children.into_iter().find(|c| c.id != image.id)?;
+    let caption = caption.filter(|_| elements == 2)?;
     let framed = caption.is(FRAMED_CAPTIONS)
         && caption.descendants_it().nth(MAX_CAPTION_NODES).is_none()
         && !in_story_text(&caption)

@@ -1376,6 +1376,25 @@ fn a_caption_framed_alone_with_its_image_is_dropped() {
 }
 
 #[test]
+fn a_page_of_thousands_of_pictures_keeps_its_story() {
+    // Every picture captioned with its alt text, all in one column: the caption search is
+    // bounded, and the story around them is read.
+    let pictures = "<img src=/p.jpg alt=\"The pier at dawn, seen from the ferry\">\
+                    <span>The pier at dawn, seen from the ferry</span>"
+        .repeat(5_000);
+    let body = body_of(&format!(
+        "{}<div>{pictures}</div>{}",
+        paragraphs(),
+        paragraphs()
+    ));
+    assert!(
+        body.contains("Paragraph 4"),
+        "{}",
+        &body[..body.len().min(500)]
+    );
+}
+
+#[test]
 fn a_block_that_is_all_link_boxes_is_left_whole() {
     let sections: String = (1..=8)
         .map(|i| {
