@@ -178,19 +178,32 @@ const MAX_CAPTIONED_IMAGES: usize = 500;
 /// the alt text of the picture under it).
 const CAPTION_ELEMENTS: &str = "div, span, small, figcaption";
 
+/// What states a picture's caption: an image's alt text, or the caption a gallery's
+/// lightbox link or frame declares for it (`data-caption`, `data-description`).
+const CAPTIONED: &str = "img[alt], [data-caption], [data-description]";
+
+/// Elements a caption a lightbox declares is set in: a bold line too, as the declaration
+/// says it is the caption (where an alt text repeated in bold is as often a subheading).
+const DECLARED_CAPTION_ELEMENTS: &str = "div, span, small, figcaption, strong, b, em";
+
 /// Removes the captions set outside a `figcaption` or a class that names them: those that
-/// repeat their image's alt text (`<img alt="Kastanienselven ..."><div class="legend">
+/// repeat their image's alt text or the caption its lightbox declares (`<img alt="Kastanienselven ..."><div class="legend">
 /// Kastanienselven ... Foto © ...</div>`), and those framed alone with their image
 /// ([`caption_in_frame`]).
 fn strip_captions(doc: &Document) {
     let mut doomed = Vec::new();
     for img in doc
-        .select("img[alt]")
+        .select(CAPTIONED)
         .nodes()
         .iter()
         .take(MAX_CAPTIONED_IMAGES)
     {
-        let alt = crate::article::collapse(&img.attr("alt").unwrap_or_default());
+        let declared = !img.is("img");
+        let alt = ["alt", "data-caption", "data-description"]
+            .iter()
+            .find_map(|name| img.attr(name))
+            .unwrap_or_default();
+        let alt = crate::article::collapse(&alt);
         if alt.split(' ').count() < MIN_ALT_WORDS {
             continue;
         }
@@ -211,7 +224,12 @@ fn strip_captions(doc: &Document) {
                 }
                 let inner = Selection::from(box_).select(CAPTION_ELEMENTS);
                 for caption in std::iter::once(box_).chain(inner.nodes().iter().copied()) {
-                    if !caption.is(CAPTION_ELEMENTS) {
+                    let elements = if declared {
+                        DECLARED_CAPTION_ELEMENTS
+                    } else {
+                        CAPTION_ELEMENTS
+                    };
+                    if !caption.is(elements) {
                         continue;
                     }
                     let text = crate::article::collapse(&caption.text());

@@ -1357,6 +1357,18 @@ fn a_caption_that_repeats_its_image_alt_text_is_dropped() {
 }
 
 #[test]
+fn a_caption_a_lightbox_declares_is_dropped() {
+    let body = body_of(&format!(
+        "{}<div class=gallery-item><a class=btn href=/big.jpg data-description=\"A small round \
+         notch for the camera in the display.\"><img src=/small.jpg></a><strong>A small round \
+         notch for the camera in the display.</strong></div>{}",
+        paragraphs(),
+        paragraphs()
+    ));
+    assert!(!body.contains("round notch"), "{body}");
+}
+
+#[test]
 fn a_caption_framed_alone_with_its_image_is_dropped() {
     let body = body_of(&format!(
         "{}<div class=imginline><img src=/map.png><span>Abbildung: Farblich codierte \
