@@ -187,9 +187,9 @@ const CAPTIONED: &str = "img[alt], [data-caption], [data-description]";
 const DECLARED_CAPTION_ELEMENTS: &str = "div, span, small, figcaption, strong, b, em";
 
 /// Removes the captions set outside a `figcaption` or a class that names them: those that
-/// repeat their image's alt text or the caption its lightbox declares (`<img alt="Kastanienselven ..."><div class="legend">
-/// Kastanienselven ... Foto © ...</div>`), and those framed alone with their image
-/// ([`caption_in_frame`]).
+/// repeat their image's alt text or the caption its lightbox declares (`<img
+/// alt="Kastanienselven ..."><div class="legend">Kastanienselven ... Foto © ...</div>`), and
+/// those framed alone with their image ([`caption_in_frame`]).
 fn strip_captions(doc: &Document) {
     let mut doomed = Vec::new();
     for img in doc
@@ -198,7 +198,11 @@ fn strip_captions(doc: &Document) {
         .iter()
         .take(MAX_CAPTIONED_IMAGES)
     {
-        let declared = !img.is("img");
+        let elements = if img.is("img") {
+            CAPTION_ELEMENTS
+        } else {
+            DECLARED_CAPTION_ELEMENTS
+        };
         let alt = ["alt", "data-caption", "data-description"]
             .iter()
             .find_map(|name| img.attr(name))
@@ -224,11 +228,6 @@ fn strip_captions(doc: &Document) {
                 }
                 let inner = Selection::from(box_).select(CAPTION_ELEMENTS);
                 for caption in std::iter::once(box_).chain(inner.nodes().iter().copied()) {
-                    let elements = if declared {
-                        DECLARED_CAPTION_ELEMENTS
-                    } else {
-                        CAPTION_ELEMENTS
-                    };
                     if !caption.is(elements) {
                         continue;
                     }
@@ -259,7 +258,12 @@ fn strip_captions(doc: &Document) {
 fn caption_in_frame(img: NodeRef) -> Option<NodeRef> {
     let mut image = img;
     while let Some(wrap) = image.parent().filter(|w| {
-        w.is("a, picture") && w.element_children().len() == 1 && letters(&w.text()) == 0
+        w.is("a, picture")
+            && w.children_it(false)
+                .filter(NodeRef::is_element)
+                .nth(1)
+                .is_none()
+            && letters(&w.text()) == 0
     }) {
         image = wrap;
     }
