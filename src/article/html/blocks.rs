@@ -4,7 +4,8 @@
 //! commas and class names, so it can keep one part of an article split over several
 //! containers, or leave out a lead paragraph set apart from the rest; where our block holds
 //! readability's and more prose, its paragraphs up to the end of readability's text are
-//! taken in. Also here: the page's standfirst, found by the description it gives itself.
+//! taken in; where readability's text is a mere fragment of ours' prose, ours is taken. Also
+//! here: the page's standfirst, found by the description it gives itself.
 
 use std::collections::HashMap;
 
@@ -220,21 +221,35 @@ pub(super) fn prose_letters(text: &str) -> usize {
 /// start to readability's last line are added, in ours' order. What follows readability's
 /// text in the wider block is left out: an author's bio, a teaser, a disclaimer or the
 /// comments stand there far more often than the rest of the story.
+///
+/// Readability's text with less than a [`FRAGMENT_SHARE`] of ours' prose is a fragment, not
+/// the article (one post of a thread, a product's one-line summary, a lone box of the page):
+/// ours is taken whole where it lies elsewhere on the page, and its paragraphs to its end
+/// where it holds the fragment.
 pub(super) fn better(text: String, ours: Option<String>) -> String {
     let Some(ours) = ours else {
         return text;
     };
-    if prose_letters(&ours) <= prose_letters(&text) {
+    let (theirs, mine) = (prose_letters(&text), prose_letters(&ours));
+    if mine <= theirs {
         return text;
     }
+    let fragment = (theirs as f64) < FRAGMENT_SHARE * mine as f64;
     if super::extract::found_share(&text, &crate::article::collapse(&ours)) < HOLDS {
-        return text;
+        return if fragment && mine >= MIN_REPLACING_PROSE {
+            ours
+        } else {
+            text
+        };
     }
     let lines: Vec<&str> = ours.lines().collect();
     let readabilitys = found_in(&lines, &crate::article::collapse(&text));
-    let Some(last) = readabilitys.iter().rposition(|&found| found) else {
+    let Some(mut last) = readabilitys.iter().rposition(|&found| found) else {
         return text;
     };
+    if fragment {
+        last = lines.len() - 1;
+    }
     let kept: Vec<&str> = lines[..=last]
         .iter()
         .zip(&readabilitys)
@@ -275,6 +290,14 @@ fn found_in(lines: &[&str], haystack: &str) -> Vec<bool> {
 
 /// The share of readability's text found in ours for ours to be a widening of it.
 const HOLDS: f64 = 0.8;
+
+/// Readability's text with less than this share of the prose of our block is a fragment of
+/// the page's text, not its article.
+const FRAGMENT_SHARE: f64 = 0.25;
+
+/// Letters of prose our block must hold to replace, rather than widen, a fragment
+/// readability chose elsewhere on the page: less is no surer an article than the fragment.
+const MIN_REPLACING_PROSE: usize = 500;
 
 /// A line of the wider block shorter than this many letters is not taken as a paragraph of
 /// the article: a short line there is as often a label or a teaser's blurb.

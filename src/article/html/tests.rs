@@ -996,6 +996,38 @@ fn what_follows_readabilitys_text_in_the_wider_block_is_left_out() {
     assert_eq!(blocks::better(first.clone(), Some(all)), first);
 }
 
+/// `n` paragraphs of the council story as text, a blank line apart.
+fn council_text(n: usize) -> String {
+    (1..=n)
+        .map(|i| {
+            format!(
+                "Paragraph {i} tells what the council decided on Tuesday evening after a long \
+                 debate about the budget, the roads and the new library in the town centre."
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+#[test]
+fn a_fragment_readability_chose_widens_to_the_whole_block_holding_it() {
+    // One paragraph of eight (one post of a thread, a product's summary line): the block
+    // around it is the text, to its end.
+    let all = council_text(8);
+    let first = all.split("\n\n").next().unwrap_or_default().to_string();
+    assert_eq!(blocks::better(first, Some(all.clone())), all);
+}
+
+#[test]
+fn a_fragment_readability_chose_elsewhere_gives_way_to_the_prose_block() {
+    let ours = council_text(8);
+    let label = "Members only: sign in to read the minutes of the meeting.".to_string();
+    assert_eq!(blocks::better(label.clone(), Some(ours.clone())), ours);
+    // Not for a block of little prose, which is no surer an article than the fragment.
+    let short = council_text(2);
+    assert_eq!(blocks::better(label.clone(), Some(short)), label);
+}
+
 #[test]
 fn the_standfirst_the_page_describes_itself_with_is_kept_above_the_article() {
     let lead = "The council will vote on the new budget next month, after a year of debate \
