@@ -69,9 +69,30 @@ const MAYBE: [&str; 8] = [
     "and", "article", "body", "column", "content", "main", "mathjax", "shadow",
 ];
 
-/// Whether `node`'s class and id say it is not the article (see [`UNLIKELY`]), as
-/// readability judges them.
-pub(super) fn unlikely(node: &NodeRef) -> bool {
+/// Of the parts of [`UNLIKELY`], those naming text that is never the article however much of
+/// the page it holds: readers' comments, related stories, advertising, pop-ups and consent
+/// boxes. The others name the page's layout (`header`, `sidebar`, `menu`, `extra`), and a
+/// theme can give such a name to the wrapper of the whole page
+/// (`wrapper-boxed header-style-header-2`, `template-two-col with-sidebar-right`).
+const OTHERS_TEXT: [&str; 14] = [
+    "comment",
+    "community",
+    "disqus",
+    "related",
+    "remark",
+    "replies",
+    "respond",
+    "shoutbox",
+    "-ad-",
+    "ad-break",
+    "sponsor",
+    "popup",
+    "gdpr",
+    "agegate",
+];
+
+/// The class and id of `node`, lower-cased, a space apart.
+fn names(node: &NodeRef) -> String {
     let mut names = String::new();
     for attr in ["class", "id"] {
         if let Some(v) = node.attr(attr) {
@@ -79,8 +100,25 @@ pub(super) fn unlikely(node: &NodeRef) -> bool {
             names.push(' ');
         }
     }
+    names
+}
+
+/// Whether `node`'s class and id say it is not the article (see [`UNLIKELY`]), as
+/// readability judges them.
+pub(super) fn unlikely(node: &NodeRef) -> bool {
+    let names = names(node);
     UNLIKELY.iter().any(|u| names.contains(u)) && !MAYBE.iter().any(|m| names.contains(m))
 }
+
+/// Whether `node`'s class or id names others' text (see [`OTHERS_TEXT`]).
+fn others_text(node: &NodeRef) -> bool {
+    let names = names(node);
+    OTHERS_TEXT.iter().any(|o| names.contains(o))
+}
+
+/// How many times the worth of the first reading's block the second reading's must be to be
+/// taken (see [`densest`]).
+const LAYOUT_NAMED_GAIN: f64 = 4.0;
 
 /// Elements that flow inside a paragraph: their text belongs to the nearest block around
 /// them.
@@ -114,6 +152,15 @@ struct Para {
 }
 
 impl Para {
+    /// Counts a run of `n` letters of it, `linked` or not, `punctuated` or not.
+    fn add(&mut self, n: usize, linked: bool, punctuated: bool) {
+        self.letters += n;
+        if linked {
+            self.linked += n;
+        }
+        self.punctuated |= punctuated;
+    }
+
     /// Its worth to a block that holds it.
     fn worth(&self) -> f64 {
         let unlinked = self.letters - self.linked;
@@ -131,23 +178,33 @@ impl Para {
 /// The block of `doc` whose paragraphs are the most prose for the least links and short
 /// lines, as text (paragraphs a blank line apart, furniture lines dropped); `None` when no
 /// block has any prose.
+///
+/// Elements named as unlikely to hold the article are left out, as readability leaves them
+/// out. Those named for the page's layout (not for others' text, [`OTHERS_TEXT`]) are also
+/// read in a second reading, in the same pass; its block is taken if it is worth
+/// [`LAYOUT_NAMED_GAIN`] times the first's: the page's wrapper bore a layout name, and the
+/// first reading saw only what lay outside it. (Readability reads such a page again itself
+/// when its first reading finds too little.)
 pub(super) fn densest(doc: &Document) -> Option<String> {
     let body = doc.select("body");
     let root = body.nodes().first().copied()?;
-    let mut paras: HashMap<NodeId, Para> = HashMap::new();
-    // Depth first, each node with the paragraph it is in and whether a link holds it.
-    let mut stack: Vec<(NodeRef, NodeId, bool)> = vec![(root, root.id, false)];
-    let mut order: Vec<NodeRef> = Vec::new();
-    while let Some((node, para, linked)) = stack.pop() {
+    // Each paragraph's letters, and those outside layout-named elements.
+    let mut paras: HashMap<NodeId, (Para, Para)> = HashMap::new();
+    // Depth first, each node with the paragraph it is in, whether a link holds it and
+    // whether a layout-named element does.
+    let mut stack: Vec<(NodeRef, NodeId, bool, bool)> = vec![(root, root.id, false, false)];
+    // Elements in document order, each with whether it is in a layout-named element.
+    let mut order: Vec<(NodeRef, bool)> = Vec::new();
+    while let Some((node, para, linked, in_layout)) = stack.pop() {
         if node.is_text() {
             let text = node.text();
-            let entry = paras.entry(para).or_default();
             let n = text.chars().filter(|c| c.is_alphanumeric()).count();
-            entry.letters += n;
-            if linked {
-                entry.linked += n;
+            let punctuated = text.chars().any(is_sentence_mark);
+            let (all, outside) = paras.entry(para).or_default();
+            all.add(n, linked, punctuated);
+            if !in_layout {
+                outside.add(n, linked, punctuated);
             }
-            entry.punctuated |= text.chars().any(is_sentence_mark);
             continue;
         }
         if !node.is_element() {
@@ -159,9 +216,15 @@ pub(super) fn densest(doc: &Document) -> Option<String> {
         if SKIPPED.contains(&&*name)
             || node.has_attr("hidden")
             || node.attr("aria-hidden").is_some_and(|v| &*v == "true")
-            || (&*name != "body" && unlikely(&node))
         {
             continue;
+        }
+        let mut in_layout = in_layout;
+        if &*name != "body" && unlikely(&node) {
+            if others_text(&node) {
+                continue;
+            }
+            in_layout = true;
         }
         let para = if INLINE.contains(&&*name) {
             para
@@ -169,18 +232,20 @@ pub(super) fn densest(doc: &Document) -> Option<String> {
             node.id
         };
         let linked = linked || &*name == "a";
-        order.push(node);
-        stack.extend(node.children_it(true).map(|c| (c, para, linked)));
+        order.push((node, in_layout));
+        stack.extend(node.children_it(true).map(|c| (c, para, linked, in_layout)));
     }
     // Each paragraph's worth counts for its element and every element around it, up to the
-    // body.
-    let nodes: HashMap<NodeId, NodeRef> = order.iter().map(|n| (n.id, *n)).collect();
-    let mut worth: HashMap<NodeId, f64> = HashMap::new();
-    for (id, para) in &paras {
-        let w = para.worth();
+    // body: in the first reading (outside layout-named elements) and in the second.
+    let nodes: HashMap<NodeId, NodeRef> = order.iter().map(|(n, _)| (n.id, *n)).collect();
+    let mut worth: HashMap<NodeId, (f64, f64)> = HashMap::new();
+    for (id, (all, outside)) in &paras {
+        let (first, second) = (outside.worth(), all.worth());
         let mut at = nodes.get(id).copied();
         while let Some(node) = at {
-            *worth.entry(node.id).or_default() += w;
+            let entry = worth.entry(node.id).or_default();
+            entry.0 += first;
+            entry.1 += second;
             if node.id == root.id {
                 break;
             }
@@ -188,18 +253,26 @@ pub(super) fn densest(doc: &Document) -> Option<String> {
         }
     }
     // In document order, so that of equal worths the innermost block wins.
-    let mut best: Option<(NodeRef, f64)> = None;
-    for node in order {
-        let w = worth.get(&node.id).copied().unwrap_or(0.0);
-        if w > 0.0 && best.is_none_or(|(_, b)| w >= b) {
-            best = Some((node, w));
+    let mut best: [Option<(NodeRef, f64)>; 2] = [None, None];
+    let mut any_layout = false;
+    for (node, in_layout) in order {
+        any_layout |= in_layout;
+        let (first, second) = worth.get(&node.id).copied().unwrap_or_default();
+        for (reading, w) in [(0, first), (1, second)] {
+            if (reading == 1 || !in_layout) && w > 0.0 && best[reading].is_none_or(|(_, b)| w >= b)
+            {
+                best[reading] = Some((node, w));
+            }
         }
     }
-    let (block, _) = best?;
+    let first_worth = best[0].map_or(0.0, |(_, w)| w);
+    let second_reading =
+        any_layout && best[1].is_some_and(|(_, w)| w > LAYOUT_NAMED_GAIN * first_worth);
+    let (block, _) = best[usize::from(second_reading)]?;
     let copy = block.to_fragment();
     copy.select(SKIPPED_SELECTOR).remove();
     for node in copy.select("[class], [id]").nodes() {
-        if unlikely(node) {
+        if unlikely(node) && (!second_reading || others_text(node)) {
             node.remove_from_parent();
         }
     }

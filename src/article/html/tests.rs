@@ -973,6 +973,31 @@ fn the_densest_block_is_the_prose_not_a_list_of_names_or_of_teasers() {
 }
 
 #[test]
+fn the_densest_block_is_found_inside_a_page_wrapper_named_for_its_layout() {
+    let comments: String = (0..12)
+        .map(|i| {
+            format!(
+                "<p>Reader {i} writes that the council should have voted on the budget a year \
+                 ago, and that the library can wait for better times.</p>"
+            )
+        })
+        .collect();
+    let html = format!(
+        "<html><body><div class=\"wrapper-boxed header-style-header-2\">\
+         <div class=\"entry\">{}</div><div class=\"comment-list\">{comments}</div></div>\
+         <div class=\"note\"><p>This page was printed from the town's website, where the \
+         minutes of every meeting are kept for ten years.</p></div></body></html>",
+        paragraphs()
+    );
+    let doc = dom_query::Document::from(html.as_str());
+    let block = blocks::densest(&doc).unwrap_or_default();
+    assert!(block.starts_with("Paragraph 1 tells"), "{block}");
+    assert!(block.contains("Paragraph 4 tells"), "{block}");
+    // Readers' comments stay out however the page is read.
+    assert!(!block.contains("Reader"), "{block}");
+}
+
+#[test]
 fn readabilitys_part_of_the_article_widens_to_the_prose_before_it_in_a_block_holding_it() {
     let all = tidy(&dom_query::Document::from(paragraphs().as_str()).formatted_text());
     let last = all.split("\n\n").last().unwrap_or_default().to_string();
