@@ -91,8 +91,18 @@ const OTHERS_TEXT: [&str; 14] = [
     "agegate",
 ];
 
-/// The class and id of `node`, lower-cased, a space apart.
-fn names(node: &NodeRef) -> String {
+/// Why an element's class and id say it does not hold the article (see [`UNLIKELY`]).
+#[derive(Clone, Copy, PartialEq)]
+enum Unlikely {
+    /// A name of the page's layout: read in [`densest`]'s second reading.
+    Layout,
+    /// A name of others' text ([`OTHERS_TEXT`]): never read.
+    OthersText,
+}
+
+/// Whether, and why, `node`'s class and id say it is not the article, as readability judges
+/// them (see [`UNLIKELY`]); the names are read once.
+fn unlikely_as(node: &NodeRef) -> Option<Unlikely> {
     let mut names = String::new();
     for attr in ["class", "id"] {
         if let Some(v) = node.attr(attr) {
@@ -100,20 +110,21 @@ fn names(node: &NodeRef) -> String {
             names.push(' ');
         }
     }
-    names
+    let unlikely =
+        UNLIKELY.iter().any(|u| names.contains(u)) && !MAYBE.iter().any(|m| names.contains(m));
+    if !unlikely {
+        None
+    } else if OTHERS_TEXT.iter().any(|o| names.contains(o)) {
+        Some(Unlikely::OthersText)
+    } else {
+        Some(Unlikely::Layout)
+    }
 }
 
 /// Whether `node`'s class and id say it is not the article (see [`UNLIKELY`]), as
 /// readability judges them.
 pub(super) fn unlikely(node: &NodeRef) -> bool {
-    let names = names(node);
-    UNLIKELY.iter().any(|u| names.contains(u)) && !MAYBE.iter().any(|m| names.contains(m))
-}
-
-/// Whether `node`'s class or id names others' text (see [`OTHERS_TEXT`]).
-fn others_text(node: &NodeRef) -> bool {
-    let names = names(node);
-    OTHERS_TEXT.iter().any(|o| names.contains(o))
+    unlikely_as(node).is_some()
 }
 
 /// How many times the worth of the first reading's block the second reading's must be to be
@@ -219,13 +230,11 @@ pub(super) fn densest(doc: &Document) -> Option<String> {
         {
             continue;
         }
-        let mut in_layout = in_layout;
-        if &*name != "body" && unlikely(&node) {
-            if others_text(&node) {
-                continue;
-            }
-            in_layout = true;
-        }
+        let in_layout = match (&*name != "body").then(|| unlikely_as(&node)).flatten() {
+            Some(Unlikely::OthersText) => continue,
+            Some(Unlikely::Layout) => true,
+            None => in_layout,
+        };
         let para = if INLINE.contains(&&*name) {
             para
         } else {
@@ -252,27 +261,37 @@ pub(super) fn densest(doc: &Document) -> Option<String> {
             at = node.parent();
         }
     }
-    // In document order, so that of equal worths the innermost block wins.
-    let mut best: [Option<(NodeRef, f64)>; 2] = [None, None];
+    // In document order, so that of equal worths the innermost block wins. The first
+    // reading's candidates are the elements outside layout-named ones.
+    fn consider<'a>(best: &mut Option<(NodeRef<'a>, f64)>, node: NodeRef<'a>, w: f64) {
+        if w > 0.0 && best.is_none_or(|(_, b)| w >= b) {
+            *best = Some((node, w));
+        }
+    }
+    let (mut first, mut second) = (None, None);
     let mut any_layout = false;
     for (node, in_layout) in order {
         any_layout |= in_layout;
-        let (first, second) = worth.get(&node.id).copied().unwrap_or_default();
-        for (reading, w) in [(0, first), (1, second)] {
-            if (reading == 1 || !in_layout) && w > 0.0 && best[reading].is_none_or(|(_, b)| w >= b)
-            {
-                best[reading] = Some((node, w));
-            }
+        let (w_first, w_second) = worth.get(&node.id).copied().unwrap_or_default();
+        if !in_layout {
+            consider(&mut first, node, w_first);
         }
+        consider(&mut second, node, w_second);
     }
-    let first_worth = best[0].map_or(0.0, |(_, w)| w);
+    let first_worth = first.map_or(0.0, |(_, w)| w);
     let second_reading =
-        any_layout && best[1].is_some_and(|(_, w)| w > LAYOUT_NAMED_GAIN * first_worth);
-    let (block, _) = best[usize::from(second_reading)]?;
+        any_layout && second.is_some_and(|(_, w)| w > LAYOUT_NAMED_GAIN * first_worth);
+    let (block, _) = if second_reading { second } else { first }?;
+    // What the reading left out goes from the block's copy too.
+    let left_out = |kind: Option<Unlikely>| match kind {
+        Some(Unlikely::OthersText) => true,
+        Some(Unlikely::Layout) => !second_reading,
+        None => false,
+    };
     let copy = block.to_fragment();
     copy.select(SKIPPED_SELECTOR).remove();
     for node in copy.select("[class], [id]").nodes() {
-        if unlikely(node) && (!second_reading || others_text(node)) {
+        if left_out(unlikely_as(node)) {
             node.remove_from_parent();
         }
     }
