@@ -11,11 +11,19 @@ language model that straightens them); the halves split as `trafilatura_eval` sp
 
     python3 -m venv /tmp/tvenv && /tmp/tvenv/bin/pip install trafilatura lxml_html_clean
     /tmp/tvenv/bin/python bench/scripts/wceb_trafilatura.py PATH/TO/web-content-extraction-benchmark
+
+Given a checkout of WCXB, the benchmark's published successor
+(<https://github.com/Murrough-Foley/web-content-extraction-benchmark>: `dev/` and `test/`,
+each with `ground-truth/NNNN.json` and `html/NNNN.html.gz`), it scores that instead, its
+test pages as the held-out half, with a row per page type of them too. The last three
+columns are the benchmark's own measure (WCXB's `evaluate.py`): word-multiset precision,
+recall and F1 of the output against the page's whole main text, averaged over pages.
 """
 import collections
 import gzip
 import json
 import pathlib
+import re
 import sys
 from concurrent.futures import ProcessPoolExecutor
 
@@ -30,10 +38,27 @@ def norm(s: str) -> str:
     return " ".join(s.split()).translate(FOLD)
 
 
+def word_scores(body: str, truth: str) -> tuple[float, float, float]:
+    """WCXB's `evaluate.py` `word_f1`: words as multisets, precision, recall and F1."""
+    mine = collections.Counter(re.findall(r"\w+", body.lower()))
+    theirs = collections.Counter(re.findall(r"\w+", truth.lower()))
+    if not theirs:
+        return (1.0, 1.0, 1.0) if not mine else (0.0, 0.0, 0.0)
+    if not mine:
+        return (0.0, 0.0, 0.0)
+    overlap = sum((mine & theirs).values())
+    p, r = overlap / sum(mine.values()), overlap / sum(theirs.values())
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
 def score(path: pathlib.Path):
-    root = path.parent.parent.parent
+    split = path.parent.parent
+    wcxb = split.name in ("dev", "test")
     entry = json.loads(path.read_text())
-    page = root / "release" / "html" / f"{path.stem}.html.gz"
+    if wcxb:
+        page = split / "html" / f"{path.stem}.html.gz"
+    else:
+        page = split.parent / "release" / "html" / f"{path.stem}.html.gz"
     if not page.is_file():
         return None
     try:
@@ -48,26 +73,37 @@ def score(path: pathlib.Path):
     fn = len(truth.get("with") or []) - tp
     tn = len(truth.get("without") or []) - fp
     kind = ((entry.get("_internal") or {}).get("page_type") or {}).get("primary") or "unknown"
-    return held_out(f"{path.stem}.html"), kind, (tp, fp, fn, tn)
+    held = split.name == "test" if wcxb else held_out(f"{path.stem}.html")
+    words = word_scores(out, truth.get("main_content") or "")
+    return held, wcxb, kind, (tp, fp, fn, tn, *words, 1)
 
 
-def row(name: str, c: list[int]) -> str:
-    tp, fp, fn, tn = c
+def row(name: str, c: list) -> str:
+    tp, fp, fn, tn, wp, wr, wf, n = c
     p, r = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
-    return f"| {name} | {tp} | {fp} | {fn} | {tn} | {p:.3f} | {r:.3f} | {2 * tp / max(2 * tp + fp + fn, 1):.3f} |"
+    return (f"| {name} | {tp} | {fp} | {fn} | {tn} | {p:.3f} | {r:.3f} "
+            f"| {2 * tp / max(2 * tp + fp + fn, 1):.3f} | {wp / n:.3f} | {wr / n:.3f} | {wf / n:.3f} |")
 
 
 if __name__ == "__main__":
-    files = sorted(pathlib.Path(sys.argv[1], "benchmark", "ground-truth").glob("*.json"))
-    rows = collections.defaultdict(lambda: [0, 0, 0, 0])
+    root = pathlib.Path(sys.argv[1])
+    if (root / "test" / "ground-truth").is_dir():
+        files = [f for split in ("dev", "test")
+                 for f in sorted((root / split / "ground-truth").glob("*.json"))]
+    else:
+        files = sorted((root / "benchmark" / "ground-truth").glob("*.json"))
+    rows = collections.defaultdict(lambda: [0, 0, 0, 0, 0.0, 0.0, 0.0, 0])
     with ProcessPoolExecutor() as pool:
         for result in pool.map(score, files, chunksize=8):
             if result is None:
                 continue
-            held, kind, counts = result
-            for key in ("held-out" if held else "dev", "all", f"type: {kind}"):
+            held, wcxb, kind, counts = result
+            keys = ["held-out" if held else "dev", "all", f"type: {kind}"]
+            if wcxb and held:
+                keys.append(f"held-out, type: {kind}")
+            for key in keys:
                 rows[key] = [a + b for a, b in zip(rows[key], counts)]
-    print("| rows | TP | FP | FN | TN | P | R | F1 |")
-    print("|---|---|---|---|---|---|---|---|")
-    for key in sorted(rows, key=lambda k: (k.startswith("type"), k)):
+    print("| rows | TP | FP | FN | TN | P | R | F1 | word P | word R | word F1 |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for key in sorted(rows, key=lambda k: (k.startswith("held-out,"), k.startswith("type"), k)):
         print(row(key, rows[key]))

@@ -30,6 +30,16 @@
 //! snippets were written by a language model, which straightens typographic quotes and
 //! dashes (`’` as `'`): for this set only, both the snippet and the output are folded the same
 //! way before they are compared, or every sentence with an apostrophe would count as missed.
+//!
+//! And its published successor, WCXB (<https://github.com/Murrough-Foley/web-content-extraction-benchmark>,
+//! CC-BY-4.0: `dev/` and `test/`, each with `ground-truth/NNNN.json` and `html/NNNN.html.gz`),
+//! scored and folded the same way. There the halves are the benchmark's own split: its test
+//! pages are the held-out half (their bodies are never printed or written), with a row per
+//! page type of them as well. Its dev split holds most of the pages of the set above. For
+//! both, a second table gives the benchmark's own measure (WCXB's `evaluate.py`): the
+//! word-multiset precision, recall and F1 of the body against the page's whole main text,
+//! averaged over pages (a skipped page scores 0), the figure WCXB publishes for other
+//! extractors.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -41,8 +51,10 @@ fn main() -> Result<()> {
     let mut args = std::env::args_os().skip(1);
     let Some(dir) = args.next().map(PathBuf::from) else {
         bail!(
-            "usage: trafilatura_eval TRAFILATURA_DIR [--show-dev] (tests/evaldata.json and \
-             tests/{{cache,eval}}/ from https://github.com/adbar/trafilatura)"
+            "usage: trafilatura_eval DIR [--show-dev] [--dump OUT] (DIR: trafilatura's checkout \
+             with tests/evaldata.json and tests/{{cache,eval}}/ from \
+             https://github.com/adbar/trafilatura, or a checkout of the Modern Content \
+             Extraction Benchmark or of WCXB)"
         );
     };
     let args: Vec<std::ffi::OsString> = args.collect();
@@ -54,10 +66,14 @@ fn main() -> Result<()> {
     // are compared as its own scorer compares them.
     let (pages, fold) = if dir.join("benchmark/ground-truth").is_dir() {
         (load_wceb(&dir)?, true)
+    } else if dir.join("test/ground-truth").is_dir() {
+        (load_wcxb(&dir)?, true)
     } else {
         (load(&dir)?, false)
     };
     let mut kinds: std::collections::BTreeMap<&str, Half> = Default::default();
+    // The same for the held-out half, where the set has a split of its own.
+    let mut held_kinds: std::collections::BTreeMap<&str, Half> = Default::default();
     let mut halves = [Half::default(), Half::default()];
     // Dev split again, by the parity of the file name's length: design on one, confirm on the other.
     let mut dev_halves = [Half::default(), Half::default()];
@@ -70,12 +86,13 @@ fn main() -> Result<()> {
             .first()
             .map(|r| r.article.body.clone())
             .unwrap_or_default();
-        if let Some(dir) = dump.as_ref().filter(|_| !held_out(&page.file)) {
+        if let Some(dir) = dump.as_ref().filter(|_| !page.held_out()) {
             let path = dir.join(format!("{}.txt", page.file));
             std::fs::write(&path, &body).with_context(|| format!("writing {}", path.display()))?;
         }
         let norm = |s: &str| if fold { fold_quotes(&norm(s)) } else { norm(s) };
-        let body = norm(&body);
+        let raw_body = body;
+        let body = norm(&raw_body);
         let missed: Vec<&String> = page
             .with
             .iter()
@@ -86,7 +103,13 @@ fn main() -> Result<()> {
             .iter()
             .filter(|w| body.contains(&norm(w)))
             .collect();
+        let worded = page
+            .main_content
+            .as_deref()
+            .map(|truth| word_scores(&raw_body, truth));
         let this = Half {
+            words: worded.unwrap_or_default(),
+            worded: usize::from(worded.is_some()),
             pages: 1,
             skipped: usize::from(parse.records.is_empty()),
             tp: page.with.len() - missed.len(),
@@ -96,14 +119,17 @@ fn main() -> Result<()> {
             bytes: page.html.len(),
             spent,
         };
-        halves[usize::from(held_out(&page.file))].add(&this);
+        halves[usize::from(page.held_out())].add(&this);
         if let Some(kind) = &page.kind {
             kinds.entry(kind).or_default().add(&this);
+            if page.split.is_some() && page.held_out() {
+                held_kinds.entry(kind).or_default().add(&this);
+            }
         }
-        if !held_out(&page.file) {
+        if !page.held_out() {
             dev_halves[page.file.len() % 2].add(&this);
         }
-        if show_dev && !held_out(&page.file) && (!missed.is_empty() || !kept.is_empty()) {
+        if show_dev && !page.held_out() && (!missed.is_empty() || !kept.is_empty()) {
             eprintln!("== {} ({})", page.file, page.url);
             if parse.records.is_empty() {
                 let why: Vec<&str> = parse.problems.iter().map(|p| p.reason.as_str()).collect();
@@ -128,11 +154,78 @@ fn main() -> Result<()> {
     for (kind, h) in &kinds {
         row(&format!("type: {kind}"), h);
     }
+    for (kind, h) in &held_kinds {
+        row(&format!("held-out, type: {kind}"), h);
+    }
     if show_dev {
         row("dev, even name length", &dev_halves[0]);
         row("dev, odd name length", &dev_halves[1]);
     }
+    if all.worded > 0 {
+        println!();
+        println!("| half (the set's own word measure) | pages | P | R | F1 |");
+        println!("|---|---|---|---|---|");
+        let named = [("dev", &halves[0]), ("held-out", &halves[1]), ("all", &all)];
+        let kinds = kinds.iter().map(|(k, h)| (format!("type: {k}"), h));
+        let held = held_kinds
+            .iter()
+            .map(|(k, h)| (format!("held-out, type: {k}"), h));
+        for (name, h) in named
+            .iter()
+            .map(|(n, h)| (n.to_string(), *h))
+            .chain(kinds)
+            .chain(held)
+        {
+            let mean = |i: usize| h.words[i] / h.worded.max(1) as f64;
+            println!(
+                "| {name} | {} | {:.3} | {:.3} | {:.3} |",
+                h.worded,
+                mean(0),
+                mean(1),
+                mean(2)
+            );
+        }
+    }
     Ok(())
+}
+
+/// The two benchmarks' own measure of a page (WCXB's `evaluate.py`, `word_f1`): the body's
+/// and the main text's words (runs of letters, digits and `_`, lower-cased) as multisets;
+/// precision, recall and F1 of their overlap. An empty main text scores 1 against an empty
+/// body, else 0; an empty body scores 0.
+fn word_scores(body: &str, truth: &str) -> [f64; 3] {
+    fn words(s: &str) -> std::collections::HashMap<String, usize> {
+        let mut counts = std::collections::HashMap::new();
+        for w in s
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+        {
+            *counts.entry(w.to_lowercase()).or_insert(0) += 1;
+        }
+        counts
+    }
+    let (mine, theirs) = (words(body), words(truth));
+    let (n_mine, n_theirs) = (mine.values().sum::<usize>(), theirs.values().sum::<usize>());
+    if n_theirs == 0 {
+        return if n_mine == 0 { [1.0; 3] } else { [0.0; 3] };
+    }
+    if n_mine == 0 {
+        return [0.0; 3];
+    }
+    let overlap: usize = mine
+        .iter()
+        .map(|(w, n)| (*n).min(theirs.get(w).copied().unwrap_or(0)))
+        .sum();
+    let (p, r) = (
+        overlap as f64 / n_mine as f64,
+        overlap as f64 / n_theirs as f64,
+    );
+    let f1 = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
+    [p, r, f1]
 }
 
 #[derive(Default)]
@@ -145,6 +238,10 @@ struct Half {
     tn: usize,
     bytes: usize,
     spent: Duration,
+    /// Sums over the pages with a main text of the set's word precision, recall and F1.
+    words: [f64; 3],
+    /// How many pages those are.
+    worded: usize,
 }
 
 impl Half {
@@ -157,6 +254,10 @@ impl Half {
         self.tn += o.tn;
         self.bytes += o.bytes;
         self.spent += o.spent;
+        for (a, b) in self.words.iter_mut().zip(o.words) {
+            *a += b;
+        }
+        self.worded += o.worded;
     }
 }
 
@@ -170,6 +271,14 @@ fn row(name: &str, h: &Half) {
         "| {name} | {} | {} | {} | {} | {} | {} | {p:.3} | {r:.3} | {f1:.3} | {mb_s:.2} |",
         h.pages, h.skipped, h.tp, h.fp, h.fn_, h.tn
     );
+}
+
+impl Page {
+    /// Whether the page is in the held-out half: the set's own split where it has one, else
+    /// [`held_out`].
+    fn held_out(&self) -> bool {
+        self.split.unwrap_or_else(|| held_out(&self.file))
+    }
 }
 
 /// The fixed split: FNV-1a (64-bit) of the file name, odd = held out.
@@ -205,8 +314,12 @@ fn norm(s: &str) -> String {
 }
 
 struct Page {
-    /// The page type the set gives (Modern Content Extraction Benchmark only).
+    /// The page type the set gives (Modern Content Extraction Benchmark and WCXB only).
     kind: Option<String>,
+    /// Whether the set's own split holds the page out (WCXB's test pages), where it has one.
+    split: Option<bool>,
+    /// The whole main text the set gives (the two benchmarks only), for their word F1.
+    main_content: Option<String>,
     file: String,
     url: String,
     html: Vec<u8>,
@@ -240,6 +353,8 @@ fn load(dir: &Path) -> Result<Vec<Page>> {
             .with_context(|| format!("{url}: {file} is in neither tests/cache nor tests/eval"))?;
         pages.push(Page {
             kind: None,
+            split: None,
+            main_content: None,
             file: file.to_string(),
             url: url.clone(),
             html: std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?,
@@ -254,8 +369,32 @@ fn load(dir: &Path) -> Result<Vec<Page>> {
 /// (`url`, `ground_truth.with`/`without`, the page type in `_internal.page_type.primary`)
 /// and `release/html/NNNN.html.gz`.
 fn load_wceb(dir: &Path) -> Result<Vec<Page>> {
-    let truth = dir.join("benchmark/ground-truth");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&truth)
+    load_truths(
+        &dir.join("benchmark/ground-truth"),
+        &dir.join("release/html"),
+        None,
+    )
+}
+
+/// WCXB's pages: its `dev/` and `test/` folders, each with `ground-truth/NNNN.json` (as the
+/// Modern Content Extraction Benchmark's) and `html/NNNN.html.gz`; the test pages held out.
+fn load_wcxb(dir: &Path) -> Result<Vec<Page>> {
+    let mut pages = Vec::new();
+    for (split, held) in [("dev", false), ("test", true)] {
+        let split = dir.join(split);
+        pages.extend(load_truths(
+            &split.join("ground-truth"),
+            &split.join("html"),
+            Some(held),
+        )?);
+    }
+    Ok(pages)
+}
+
+/// The pages whose truths are `truth/NNNN.json` and whose HTML is `html/NNNN.html.gz` (a
+/// truth without its page is passed over), held out as `split` says.
+fn load_truths(truth: &Path, html_dir: &Path, split: Option<bool>) -> Result<Vec<Page>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(truth)
         .with_context(|| format!("reading {}", truth.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
@@ -269,7 +408,7 @@ fn load_wceb(dir: &Path) -> Result<Vec<Page>> {
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or_default();
-        let gz_path = dir.join("release/html").join(format!("{id}.html.gz"));
+        let gz_path = html_dir.join(format!("{id}.html.gz"));
         let Ok(gz) = std::fs::read(&gz_path) else {
             continue;
         };
@@ -281,6 +420,15 @@ fn load_wceb(dir: &Path) -> Result<Vec<Page>> {
             .unwrap_or("unknown");
         pages.push(Page {
             kind: Some(kind.to_string()),
+            split,
+            // As WCXB's `evaluate.py` reads it: a page with a truth has a main text, empty
+            // when the truth gives none.
+            main_content: entry["ground_truth"].is_object().then(|| {
+                entry["ground_truth"]["main_content"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            }),
             file: format!("{id}.html"),
             url: entry["url"].as_str().unwrap_or_default().to_string(),
             html,
