@@ -4,8 +4,9 @@
 //! commas and class names, so it can keep one part of an article split over several
 //! containers, or leave out a lead paragraph set apart from the rest; where our block holds
 //! readability's and more prose, its paragraphs up to the end of readability's text are
-//! taken in; where readability's text is a mere fragment of ours' prose, ours is taken. Also
-//! here: the page's standfirst, found by the description it gives itself.
+//! taken in, and where it holds readability's text with less prose, readability's labels it
+//! left out are dropped; where readability's text is a mere fragment of ours' prose, ours is
+//! taken. Also here: the page's standfirst, found by the description it gives itself.
 
 use std::collections::HashMap;
 
@@ -90,6 +91,21 @@ const OTHERS_TEXT: [&str; 14] = [
     "gdpr",
     "agegate",
 ];
+
+/// Whether readability.js judges `node` by its names at all: not a link, and not inside a
+/// table or code (`in_table_or_code`), where a name such as `token comment` marks a part of
+/// the text (a comment in a code sample), not the page's furniture.
+fn judged_by_names(node: &NodeRef, in_table_or_code: bool) -> bool {
+    !in_table_or_code
+        && !node
+            .node_name()
+            .is_some_and(|n| &*n == "a" || &*n == "body")
+}
+
+/// Whether `name` is an element inside which [`judged_by_names`] judges nothing.
+fn table_or_code(name: &str) -> bool {
+    matches!(name, "table" | "code")
+}
 
 /// Why an element's class and id say it does not hold the article (see [`UNLIKELY`]).
 #[derive(Clone, Copy, PartialEq)]
@@ -201,12 +217,13 @@ pub(super) fn densest(doc: &Document) -> Option<String> {
     let root = body.nodes().first().copied()?;
     // Each paragraph's letters, and those outside layout-named elements.
     let mut paras: HashMap<NodeId, (Para, Para)> = HashMap::new();
-    // Depth first, each node with the paragraph it is in, whether a link holds it and
-    // whether a layout-named element does.
-    let mut stack: Vec<(NodeRef, NodeId, bool, bool)> = vec![(root, root.id, false, false)];
+    // Depth first, each node with the paragraph it is in, whether a link holds it, whether a
+    // layout-named element does, and whether a table or code does.
+    let mut stack: Vec<(NodeRef, NodeId, bool, bool, bool)> =
+        vec![(root, root.id, false, false, false)];
     // Elements in document order, each with whether it is in a layout-named element.
     let mut order: Vec<(NodeRef, bool)> = Vec::new();
-    while let Some((node, para, linked, in_layout)) = stack.pop() {
+    while let Some((node, para, linked, in_layout, in_table_or_code)) = stack.pop() {
         if node.is_text() {
             let text = node.text();
             let n = text.chars().filter(|c| c.is_alphanumeric()).count();
@@ -230,7 +247,9 @@ pub(super) fn densest(doc: &Document) -> Option<String> {
         {
             continue;
         }
-        let in_layout = match (&*name != "body").then(|| unlikely_as(&node)).flatten() {
+        let judged = judged_by_names(&node, in_table_or_code);
+        let in_table_or_code = in_table_or_code || table_or_code(&name);
+        let in_layout = match judged.then(|| unlikely_as(&node)).flatten() {
             Some(Unlikely::OthersText) => continue,
             Some(Unlikely::Layout) => true,
             None => in_layout,
@@ -242,7 +261,10 @@ pub(super) fn densest(doc: &Document) -> Option<String> {
         };
         let linked = linked || &*name == "a";
         order.push((node, in_layout));
-        stack.extend(node.children_it(true).map(|c| (c, para, linked, in_layout)));
+        stack.extend(
+            node.children_it(true)
+                .map(|c| (c, para, linked, in_layout, in_table_or_code)),
+        );
     }
     // Each paragraph's worth counts for its element and every element around it, up to the
     // body: in the first reading (outside layout-named elements) and in the second.
@@ -288,10 +310,19 @@ pub(super) fn densest(doc: &Document) -> Option<String> {
         Some(Unlikely::Layout) => !second_reading,
         None => false,
     };
+    // The block's copy has no ancestors: whether a table or code holds the block is read on
+    // the page.
+    let block_in_table_or_code = block
+        .ancestors_it(None)
+        .any(|a| a.node_name().is_some_and(|n| table_or_code(&n)));
     let copy = block.to_fragment();
     copy.select(SKIPPED_SELECTOR).remove();
     for node in copy.select("[class], [id]").nodes() {
-        if left_out(unlikely_as(node)) {
+        let in_table_or_code = block_in_table_or_code
+            || node
+                .ancestors_it(None)
+                .any(|a| a.node_name().is_some_and(|n| table_or_code(&n)));
+        if judged_by_names(node, in_table_or_code) && left_out(unlikely_as(node)) {
             node.remove_from_parent();
         }
     }
@@ -307,12 +338,16 @@ pub(super) fn prose_letters(text: &str) -> usize {
         .sum()
 }
 
-/// Readability's `text`, widened by the prose of `ours` where ours is a wider block around it
-/// (readability kept one part of an article, or left out a lead paragraph set apart): ours
-/// holds most of readability's text and more prose, and its paragraphs of prose from its
-/// start to readability's last line are added, in ours' order. What follows readability's
-/// text in the wider block is left out: an author's bio, a teaser, a disclaimer or the
-/// comments stand there far more often than the rest of the story.
+/// Readability's `text`, held against `ours`, the densest block's, where ours holds most of
+/// it.
+///
+/// Where ours is the wider block with more prose (readability kept one part of an article
+/// split over several containers, or left out a lead paragraph set apart), ours' paragraphs
+/// of prose from its start to readability's last line are added, in ours' order. What
+/// follows readability's text in the wider block is left out: an author's bio, a teaser, a
+/// disclaimer or the comments stand there far more often than the rest of the story. Where
+/// readability's block holds as much prose or more, its labels that ours left out go
+/// ([`without_labels_left_out`]).
 ///
 /// Readability's text with less than a [`FRAGMENT_SHARE`] of ours' prose is a fragment, not
 /// the article (one post of a thread, a product's one-line summary, a lone box of the page):
@@ -323,11 +358,15 @@ pub(super) fn better(text: String, ours: Option<String>) -> String {
         return text;
     };
     let (theirs, mine) = (prose_letters(&text), prose_letters(&ours));
-    if mine <= theirs {
+    if mine == 0 {
         return text;
     }
+    let flat_ours = crate::article::collapse(&ours);
+    if mine <= theirs {
+        return without_labels_left_out(text, &flat_ours);
+    }
     let fragment = (theirs as f64) < FRAGMENT_SHARE * mine as f64;
-    if super::extract::found_share(&text, &crate::article::collapse(&ours)) < HOLDS {
+    if super::extract::found_share(&text, &flat_ours) < HOLDS {
         return if fragment && mine >= MIN_REPLACING_PROSE {
             ours
         } else {
@@ -351,16 +390,88 @@ pub(super) fn better(text: String, ours: Option<String>) -> String {
     tidy(&kept.join("\n"))
 }
 
+/// Readability's `text` without the lines that the densest block (`flat_ours`, its text with
+/// whitespace collapsed), holding most of readability's text, left out and that are no
+/// sentence: labels readability's block took in with the article (a category, "Views:",
+/// "Comments in total:", a time of day), which the densest reading leaves out as furniture
+/// or short lines. A sentence stays (the last short line of a wire story, a "This post
+/// originally appeared on ..." note), and so do the lines above the first that both blocks
+/// share: a subtitle or lead paragraph set above the densest block.
+fn without_labels_left_out(text: String, flat_ours: &str) -> String {
+    // Each line is looked up alone, in lines that are no sentence only (the first shared line
+    // is most often the first line): an automaton over all the lines would cost more to
+    // build than these few searches. Each search reads ours, so their number is bounded: a
+    // text of more such lines than that is a list or a table, and is left as it is.
+    let in_ours = |line: &str| {
+        let flat = crate::article::collapse(line);
+        !flat.is_empty() && flat_ours.contains(flat.as_str())
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let mut lookups = 0;
+    let mut first = None;
+    for (i, line) in lines.iter().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        lookups += 1;
+        if lookups > MAX_LINE_LOOKUPS {
+            return text;
+        }
+        if in_ours(line) {
+            first = Some(i);
+            break;
+        }
+    }
+    let Some(first) = first else {
+        return text;
+    };
+    let mut kept: Vec<&str> = lines[..=first].to_vec();
+    for line in &lines[first + 1..] {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || ends_a_sentence(trimmed) {
+            kept.push(line);
+            continue;
+        }
+        lookups += 1;
+        if lookups > MAX_LINE_LOOKUPS {
+            return text;
+        }
+        if in_ours(line) {
+            kept.push(line);
+        }
+    }
+    // Whether ours holds readability's text is asked only of a text with lines to drop.
+    if kept.len() == lines.len() || super::extract::found_share(&text, flat_ours) < HOLDS {
+        return text;
+    }
+    tidy(&kept.join("\n"))
+}
+
+/// Lines of readability's text looked up in the densest block's, at most, by
+/// [`without_labels_left_out`]: each lookup reads the block's text.
+const MAX_LINE_LOOKUPS: usize = 64;
+
 /// For each of `lines`, whether its text (whitespace collapsed, not empty) is found in
 /// `haystack`: one pass over the haystack for all the lines, so that a long block of many
 /// lines does not cost a reading of the haystack each.
 fn found_in(lines: &[&str], haystack: &str) -> Vec<bool> {
     let flat: Vec<String> = lines.iter().map(|l| crate::article::collapse(l)).collect();
-    let patterns: Vec<&str> = flat
-        .iter()
-        .map(String::as_str)
-        .filter(|f| !f.is_empty())
-        .collect();
+    // Each distinct line once: a text of a thousand identical lines would otherwise report a
+    // thousand matches at each place the line is found.
+    let mut distinct: HashMap<&str, usize> = HashMap::new();
+    let mut patterns: Vec<&str> = Vec::new();
+    let mut ids: Vec<Option<usize>> = Vec::with_capacity(flat.len());
+    for f in &flat {
+        if f.is_empty() {
+            ids.push(None);
+            continue;
+        }
+        let id = *distinct.entry(f.as_str()).or_insert_with(|| {
+            patterns.push(f.as_str());
+            patterns.len() - 1
+        });
+        ids.push(Some(id));
+    }
     let mut found_patterns = vec![false; patterns.len()];
     // Overlapping: a line inside another line's text is found as well.
     // Built anew for each page and run once: the automaton quickest to build is the one
@@ -374,9 +485,8 @@ fn found_in(lines: &[&str], haystack: &str) -> Vec<bool> {
             found_patterns[m.pattern().as_usize()] = true;
         }
     }
-    let mut next = found_patterns.into_iter();
-    flat.iter()
-        .map(|f| !f.is_empty() && next.next().unwrap_or(false))
+    ids.iter()
+        .map(|id| id.is_some_and(|i| found_patterns[i]))
         .collect()
 }
 

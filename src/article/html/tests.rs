@@ -1054,6 +1054,68 @@ fn a_fragment_readability_chose_elsewhere_gives_way_to_the_prose_block() {
 }
 
 #[test]
+fn labels_readability_kept_that_the_densest_block_left_out_are_dropped() {
+    // Readability's block took in a subtitle above the story, a views counter and a category
+    // line inside it, and a closing note; the densest block is the story's paragraphs.
+    let ours = council_text(3);
+    let paragraphs: Vec<&str> = ours.split("\n\n").collect();
+    let theirs = format!(
+        "The town's budget, line by line\n\n{}\n\nViews: 23\n\n{}\n\nCategory : Town news\n\n\
+         {}\n\nThis report first appeared in the Gazette.",
+        paragraphs[0], paragraphs[1], paragraphs[2]
+    );
+    let body = blocks::better(theirs, Some(ours.clone()));
+    assert!(!body.contains("Views: 23"), "{body}");
+    assert!(!body.contains("Category"), "{body}");
+    // The subtitle above the shared text and a whole sentence stay, as does every paragraph.
+    assert!(
+        body.starts_with("The town's budget, line by line"),
+        "{body}"
+    );
+    assert!(
+        body.ends_with("This report first appeared in the Gazette."),
+        "{body}"
+    );
+    for paragraph in paragraphs {
+        assert!(body.contains(paragraph), "{body}");
+    }
+}
+
+#[test]
+fn a_text_of_thousands_of_short_lines_is_held_against_the_densest_block_in_bounded_work() {
+    // A list of 5,000 entries readability kept, the densest block holding them all but one:
+    // past a bound on the lines looked up, the list stays as readability gave it.
+    let entries: Vec<String> = (0..5000)
+        .map(|i| format!("Entry {i} of the list"))
+        .collect();
+    let theirs = format!("{}\n\n{}", council_text(2), entries.join("\n"));
+    let ours = format!("{}\n\n{}", council_text(2), entries[1..].join("\n"));
+    assert_eq!(blocks::better(theirs.clone(), Some(ours)), theirs);
+    // The widening looks up thousands of identical lines, each found thousands of times,
+    // as one line.
+    let same = vec!["A line the page repeats, again and again."; 5000].join("\n");
+    let wider = format!("{}\n\n{same}", council_text(8));
+    let widened = blocks::better(format!("{}\n\n{same}", council_text(2)), Some(wider));
+    assert!(widened.contains("Paragraph 8 tells"), "{}", &widened[..400]);
+}
+
+#[test]
+fn a_comment_in_a_code_sample_is_read_as_the_text_it_is() {
+    // A highlighter names a code comment `token comment`: inside `code` no name marks the
+    // page's furniture, as readability.js judges it.
+    let html = format!(
+        "<html><body><div class=\"post\">{}<pre><code>let x = 1;\n\
+         <span class=\"token comment\">// keep the cache warm between requests</span>\n\
+         </code></pre></div></body></html>",
+        paragraphs()
+    );
+    let doc = dom_query::Document::from(html.as_str());
+    let ours = blocks::densest(&doc).unwrap_or_default();
+    assert!(ours.contains("keep the cache warm"), "{ours}");
+    assert!(ours.contains("Paragraph 4 tells"), "{ours}");
+}
+
+#[test]
 fn the_standfirst_the_page_describes_itself_with_is_kept_above_the_article() {
     let lead = "The council will vote on the new budget next month, after a year of debate \
                 about the roads and the library.";
