@@ -143,19 +143,24 @@ fn main() -> Result<()> {
             }
         }
     }
+    let mut all = Half::default();
+    all.add(&halves[0]);
+    all.add(&halves[1]);
+    // The rows both tables give, in order.
+    let rows: Vec<(String, &Half)> = [("dev", &halves[0]), ("held-out", &halves[1]), ("all", &all)]
+        .into_iter()
+        .map(|(name, h)| (name.to_string(), h))
+        .chain(kinds.iter().map(|(k, h)| (format!("type: {k}"), h)))
+        .chain(
+            held_kinds
+                .iter()
+                .map(|(k, h)| (format!("held-out, type: {k}"), h)),
+        )
+        .collect();
     println!("| half | pages | skipped | TP | FP | FN | TN | P | R | F1 | MB/s |");
     println!("|---|---|---|---|---|---|---|---|---|---|---|");
-    let mut all = Half::default();
-    for (name, h) in [("dev", &halves[0]), ("held-out", &halves[1])] {
+    for (name, h) in &rows {
         row(name, h);
-        all.add(h);
-    }
-    row("all", &all);
-    for (kind, h) in &kinds {
-        row(&format!("type: {kind}"), h);
-    }
-    for (kind, h) in &held_kinds {
-        row(&format!("held-out, type: {kind}"), h);
     }
     if show_dev {
         row("dev, even name length", &dev_halves[0]);
@@ -165,17 +170,7 @@ fn main() -> Result<()> {
         println!();
         println!("| half (the set's own word measure) | pages | P | R | F1 |");
         println!("|---|---|---|---|---|");
-        let named = [("dev", &halves[0]), ("held-out", &halves[1]), ("all", &all)];
-        let kinds = kinds.iter().map(|(k, h)| (format!("type: {k}"), h));
-        let held = held_kinds
-            .iter()
-            .map(|(k, h)| (format!("held-out, type: {k}"), h));
-        for (name, h) in named
-            .iter()
-            .map(|(n, h)| (n.to_string(), *h))
-            .chain(kinds)
-            .chain(held)
-        {
+        for (name, h) in &rows {
             let mean = |i: usize| h.words[i] / h.worded.max(1) as f64;
             println!(
                 "| {name} | {} | {:.3} | {:.3} | {:.3} |",

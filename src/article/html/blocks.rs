@@ -408,27 +408,12 @@ fn without_labels_left_out(text: String, flat_ours: &str) -> String {
     };
     let lines: Vec<&str> = text.lines().collect();
     let mut lookups = 0;
-    let mut first = None;
-    for (i, line) in lines.iter().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        lookups += 1;
-        if lookups > MAX_LINE_LOOKUPS {
-            return text;
-        }
-        if in_ours(line) {
-            first = Some(i);
-            break;
-        }
-    }
-    let Some(first) = first else {
-        return text;
-    };
-    let mut kept: Vec<&str> = lines[..=first].to_vec();
-    for line in &lines[first + 1..] {
+    // Whether a line both blocks share has come yet: until then every line is kept.
+    let mut shared_yet = false;
+    let mut kept: Vec<&str> = Vec::with_capacity(lines.len());
+    for line in &lines {
         let trimmed = line.trim();
-        if trimmed.is_empty() || ends_a_sentence(trimmed) {
+        if trimmed.is_empty() || (shared_yet && ends_a_sentence(trimmed)) {
             kept.push(line);
             continue;
         }
@@ -436,9 +421,11 @@ fn without_labels_left_out(text: String, flat_ours: &str) -> String {
         if lookups > MAX_LINE_LOOKUPS {
             return text;
         }
-        if in_ours(line) {
+        let found = in_ours(line);
+        if found || !shared_yet {
             kept.push(line);
         }
+        shared_yet |= found;
     }
     // Whether ours holds readability's text is asked only of a text with lines to drop.
     if kept.len() == lines.len() || super::extract::found_share(&text, flat_ours) < HOLDS {
