@@ -343,7 +343,8 @@ pub(super) fn prose_letters(text: &str) -> usize {
 ///
 /// Where ours is the wider block with more prose (readability kept one part of an article
 /// split over several containers, or left out a lead paragraph set apart), ours' paragraphs
-/// of prose from its start to readability's last line are added, in ours' order. What
+/// of prose from its start to readability's last line are added, in ours' order, with the
+/// shorter sentences set between them ([`sentences_between`]). What
 /// follows readability's text in the wider block is left out: an author's bio, a teaser, a
 /// disclaimer or the comments stand there far more often than the rest of the story. Where
 /// readability's block holds as much prose or more, its labels that ours left out go
@@ -381,13 +382,51 @@ pub(super) fn better(text: String, ours: Option<String>) -> String {
     if fragment {
         last = lines.len() - 1;
     }
-    let kept: Vec<&str> = lines[..=last]
+    let lines = &lines[..=last];
+    let taken: Vec<bool> = lines
         .iter()
         .zip(&readabilitys)
-        .filter(|&(line, &found)| line.trim().is_empty() || found || is_paragraph(line))
-        .map(|(line, _)| *line)
+        .map(|(line, &found)| found || is_paragraph(line))
+        .collect();
+    let between = sentences_between(lines, &taken);
+    let kept: Vec<&str> = lines
+        .iter()
+        .enumerate()
+        .filter(|&(i, line)| line.trim().is_empty() || taken[i] || between[i])
+        .map(|(_, line)| *line)
         .collect();
     tidy(&kept.join("\n"))
+}
+
+/// For each of `lines`, whether it is a short sentence in a run of them set between two
+/// lines `taken` as the article's: a recipe's short step, a one-line paragraph of a story.
+/// A teaser's blurb stands beside its headline, which is no sentence, and a short line
+/// after the last paragraph may be a sign-off or a notice: neither is between.
+fn sentences_between(lines: &[&str], taken: &[bool]) -> Vec<bool> {
+    let mut between = vec![false; lines.len()];
+    let mut run: Vec<usize> = Vec::new();
+    let mut after_taken = false;
+    for (i, line) in lines.iter().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        if taken[i] {
+            if after_taken {
+                for &j in &run {
+                    between[j] = true;
+                }
+            }
+            run.clear();
+            after_taken = true;
+        } else if after_taken && super::is_prose_line(trimmed) && ends_a_sentence(trimmed) {
+            run.push(i);
+        } else {
+            run.clear();
+            after_taken = false;
+        }
+    }
+    between
 }
 
 /// Readability's `text` without the lines that the densest block (`flat_ours`, its text with

@@ -1044,6 +1044,26 @@ fn a_fragment_readability_chose_widens_to_the_whole_block_holding_it() {
 }
 
 #[test]
+fn short_sentences_between_the_wider_blocks_paragraphs_are_kept_with_them() {
+    // A recipe's steps, long ones and shorter ones in turn; readability kept only the intro.
+    let steps = "In a large bowl, stir together the bread flour, the rye flour, the salt and \
+                 the seeds.\n\nAdd the starter to the flours; a level muffin scoop of it is \
+                 just the right amount.";
+    let ours = format!(
+        "{}\n\n{steps}\n\n{}\n\nMore recipes\n\nBake the bread for an hour or so, until \
+         the loaf sounds hollow when tapped.",
+        council_text(4),
+        council_text(2).replace("Paragraph", "Step")
+    );
+    let first = ours.split("\n\n").next().unwrap_or_default().to_string();
+    let body = blocks::better(first, Some(ours));
+    assert!(body.contains(&format!("\n\n{steps}\n\nStep 1")), "{body}");
+    // Not a short line after the last paragraph, nor one beside a label.
+    assert!(!body.contains("More recipes"), "{body}");
+    assert!(!body.contains("Bake the bread"), "{body}");
+}
+
+#[test]
 fn a_fragment_readability_chose_elsewhere_gives_way_to_the_prose_block() {
     let ours = council_text(8);
     let label = "Members only: sign in to read the minutes of the meeting.".to_string();
