@@ -370,6 +370,30 @@ fn a_json_ld_headline_with_a_script_in_it_keeps_the_text_after_the_script() {
     assert_eq!(a.titles("blossom", &[]), ["lynxld"]);
 }
 
+#[test]
+fn a_page_saved_with_its_utf8_decoded_twice_is_read_as_it_was_written() {
+    // A crawler read the page's UTF-8 as Latin-1 and saved that as UTF-8 again: each curly
+    // quote became three characters, two of them control characters.
+    let twice = |s: &str| -> String { s.bytes().map(char::from).collect() };
+    let story = "The mayor said the council won\u{2019}t raise the caf\u{e9} tax this year, \
+                 whatever the budget\u{2019}s gap, and that the library stays open on Sundays.";
+    let page = format!(
+        "<html><head><meta charset=\"utf-8\"><title>{}</title></head><body><article>\
+         <h1>{}</h1><p>{}</p><p>{}</p></article></body></html>",
+        twice("Caf\u{e9} tax stays"),
+        twice("Caf\u{e9} tax stays"),
+        twice(story),
+        twice(story).replace("mayor", "treasurer")
+    );
+    let a = Archive::new();
+    a.write("twice.html", page);
+    a.index_json(&[]);
+    assert_eq!(a.titles("won\u{2019}t", &[]), ["Caf\u{e9} tax stays"]);
+    let r = a.search("library", &[]);
+    let snippet = r["hits"][0]["snippet"].as_str().unwrap();
+    assert!(!snippet.contains('\u{80}'), "{snippet}");
+}
+
 /// A feed of `items` (title, date, description as written), wrapped as RSS 2.0.
 fn rss(items: &[(&str, &str)]) -> String {
     let mut feed = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss><channel>\n");

@@ -68,6 +68,10 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Decoded<'_>, String> {
             eight_bit(bytes, false)
         }
     };
+    let decoded = Decoded {
+        text: undoubled(decoded.text),
+        warning: decoded.warning,
+    };
     if decoded.text.trim().is_empty() {
         return Err("empty file".into());
     }
@@ -75,6 +79,48 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Decoded<'_>, String> {
         return Err(reason.into());
     }
     Ok(decoded)
+}
+
+/// `text` with what was UTF-8 read as Latin-1 and written out as UTF-8 again read back as
+/// the UTF-8 it was ("don\u{e2}\u{80}\u{99}t" for "don\u{2019}t", "\u{c3}\u{a9}" for
+/// "\u{e9}"), as crawlers and exports that decode twice leave whole pages; `text` itself
+/// when it holds none.
+///
+/// The mark of it is a C1 control character (U+0080 to U+009F), which no text holds: they
+/// are what the second byte of a UTF-8 punctuation mark or letter becomes. Only a text
+/// with one is repaired, and in it each run of characters in U+0080 to U+00FF is read as
+/// the bytes they name: what is valid UTF-8 there is taken as such, and what is not (a
+/// lone "\u{e9}" the text also holds) stays as it was. Text read as Windows-1252 the
+/// first time ("\u{e2}\u{20ac}\u{2122}") has no such mark and is left alone: its
+/// characters are as often meant.
+pub(super) fn undoubled(text: Cow<'_, str>) -> Cow<'_, str> {
+    // A C1 control character is U+00C2 then 0x80 to 0x9F in UTF-8.
+    let bytes = text.as_bytes();
+    let marked = memchr::memchr_iter(0xC2, bytes)
+        .any(|at| bytes.get(at + 1).is_some_and(|b| (0x80..=0x9F).contains(b)));
+    if !marked {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut run: Vec<u8> = Vec::new();
+    let flush = |run: &mut Vec<u8>, out: &mut String| {
+        for chunk in run.utf8_chunks() {
+            out.push_str(chunk.valid());
+            out.extend(chunk.invalid().iter().map(|&b| char::from(b)));
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        match u8::try_from(u32::from(c)) {
+            Ok(byte) if byte >= 0x80 => run.push(byte),
+            _ => {
+                flush(&mut run, &mut out);
+                out.push(c);
+            }
+        }
+    }
+    flush(&mut run, &mut out);
+    Cow::Owned(out)
 }
 
 /// Judges a file from its first bytes alone (see [`super::SNIFF_BYTES`]): `Some(reason)`
@@ -531,6 +577,19 @@ mod tests {
             decode(b"plain ascii").unwrap().text,
             Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn utf8_written_out_again_as_latin1_is_read_back() {
+        // "Don’t pay £5 for café" decoded once as Latin-1 and saved as UTF-8.
+        let right = "Don\u{2019}t pay \u{a3}5 for caf\u{e9}";
+        let twice: String = right.bytes().map(char::from).collect();
+        assert_eq!(text(twice.as_bytes()), right);
+        // A text that also holds a real "é" keeps it.
+        let mixed = format!("{twice} \u{e9}t\u{e9}");
+        assert_eq!(text(mixed.as_bytes()), format!("{right} \u{e9}t\u{e9}"));
+        // Without a C1 control character nothing is touched: "Ã©" may be meant.
+        assert_eq!(text("Ã© and â€™".as_bytes()), "Ã© and â€™");
     }
 
     #[test]

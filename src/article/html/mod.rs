@@ -287,7 +287,7 @@ pub(crate) fn decode<'a>(bytes: &'a [u8], charset: Option<&str>) -> (Cow<'a, str
         return decode_as(encoding, &bytes[bom..]);
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return (Cow::Borrowed(text), None);
+        return (super::decode::undoubled(Cow::Borrowed(text)), None);
     }
     let encoding = charset
         .and_then(label)
