@@ -688,6 +688,11 @@ fn lead_showing(doc: &Document, description: &str) -> Option<Option<String>> {
     None
 }
 
+/// The share of a lead's sentences found in the text for the text to hold most of it,
+/// where the lead opens otherwise: a page that gives its whole post as its description
+/// shows it under the post's title and date, and that "lead" is the post.
+const LEAD_HELD: f64 = 0.5;
+
 /// `text` with the page's `lead` above it, when the block it came from left the lead out
 /// (without a byline set in the lead's element or opening the block: the body leaves
 /// bylines out).
@@ -704,12 +709,30 @@ pub(super) fn with_lead(text: String, lead: Option<String>) -> String {
             let flat = crate::article::collapse(&text);
             let probe: String = crate::article::collapse(&lead).chars().take(120).collect();
             if flat.contains(&probe) {
-                text
-            } else {
-                // The block's own leading byline goes as it would without the lead above it.
-                let text = super::without_byline(&text).unwrap_or(text);
-                format!("{lead}\n\n{text}")
+                return text;
             }
+            // A lead the text holds most of already (a page that gives its whole post as its
+            // description, a summary whose last paragraphs open the story): only its prose
+            // above the first line the text holds is added.
+            let lead = if super::extract::found_share(&lead, &flat) >= LEAD_HELD {
+                let above: Vec<&str> = lead
+                    .lines()
+                    .take_while(|line| {
+                        let line = crate::article::collapse(line);
+                        line.is_empty() || !flat.contains(&line)
+                    })
+                    .filter(|line| super::is_prose_line(line))
+                    .collect();
+                above.join("\n\n")
+            } else {
+                lead
+            };
+            if lead.is_empty() {
+                return text;
+            }
+            // The block's own leading byline goes as it would without the lead above it.
+            let text = super::without_byline(&text).unwrap_or(text);
+            format!("{lead}\n\n{text}")
         }
         None => text,
     }

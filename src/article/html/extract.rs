@@ -5,6 +5,7 @@
 
 use dom_query::Document;
 use dom_smoothie::{Config, Readability, ReadabilityError, TextMode};
+use std::collections::HashMap;
 
 use super::{blocks, boiler, letters, tidy};
 
@@ -69,11 +70,65 @@ pub(super) fn body(
             chosen = readable(doc, html, json_ld_bytes, true);
         }
     }
-    match (chosen, ld_body) {
+    let chosen = match (chosen, ld_body) {
         (Ok(text), Some(ld)) if prefer_ld(&text, &ld) => Ok(ld),
         (Err(_), Some(ld)) => Ok(ld),
         (chosen, _) => chosen,
+    };
+    chosen.map(|text| without_repeats(&text))
+}
+
+/// Paragraphs in a row, at least, that repeat as many above them in the same order: a copy
+/// of a passage. Fewer can be a meal plan's dishes and portions, the same on another day.
+const COPY_RUN: usize = 8;
+
+/// `text` without a copy of its own paragraphs: a page can set its article twice (one
+/// copy for small screens) or each card of a carousel twice, and the text is the article
+/// once. A paragraph of prose goes when it repeats the one just before it, or is in a run of
+/// [`COPY_RUN`] that repeats one above in the same order. A paragraph repeated on its own
+/// stays: an interview's recurring question, a meal plan's dish on two days.
+fn without_repeats(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    // The prose lines' numbers, and for each an id of its text, the same for the same text
+    // (the text is tidied: its lines' whitespace is collapsed): comparing ids keeps a text of
+    // thousands of copies of one line cheap.
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    let mut first: Vec<usize> = Vec::new();
+    let mut prose: Vec<(usize, usize)> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if super::is_prose_line(line) {
+            let next = ids.len();
+            let id = *ids.entry(line.trim()).or_insert(next);
+            if id == next {
+                first.push(prose.len());
+            }
+            prose.push((i, id));
+        }
     }
+    let same = |a: usize, b: usize| prose[a].1 == prose[b].1;
+    let mut dropped = vec![false; lines.len()];
+    for (k, &(line, id)) in prose.iter().enumerate() {
+        let j = first[id];
+        if j == k {
+            continue;
+        }
+        // In a run of COPY_RUN lines that repeat the lines as far above them as this one.
+        let d = k - j;
+        let repeats = |m: usize| m >= d && m < prose.len() && same(m, m - d);
+        let copy = same(k, k - 1)
+            || (0..COPY_RUN).any(|back| k >= back && (k - back..k - back + COPY_RUN).all(repeats));
+        dropped[line] = copy;
+    }
+    if !dropped.contains(&true) {
+        return text.to_string();
+    }
+    let kept: Vec<&str> = lines
+        .iter()
+        .zip(&dropped)
+        .filter(|(_, &gone)| !gone)
+        .map(|(line, _)| *line)
+        .collect();
+    tidy(&kept.join("\n"))
 }
 
 /// Elements whose whole text the first reading leaves out (readability drops `noscript`,
@@ -256,6 +311,9 @@ fn readable(
                         return Ok(whole);
                     }
                 }
+            }
+            if std::env::var_os("ZZ_DBG").is_some() {
+                eprintln!("READ<<{}>>\nOURS<<{:?}>>\nLEAD<<{:?}>>", text, ours, lead);
             }
             Ok(blocks::with_lead(blocks::better(text, ours), lead))
         }

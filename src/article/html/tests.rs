@@ -1595,6 +1595,66 @@ fn a_standfirst_given_whole_only_by_og_description_is_found() {
 }
 
 #[test]
+fn a_lead_the_text_holds_most_of_adds_only_the_prose_above_it() {
+    let text = council_text(4);
+    // A page that gives its whole post as its description shows it under its title and date:
+    // that "lead" is the post, and the text is not read twice.
+    let whole = format!("Budget vote\n\n31 May, 2023\n\n{text}");
+    assert_eq!(blocks::with_lead(text.clone(), Some(whole)), text);
+    // A summary whose last paragraphs open the story: only the summary's own prose comes.
+    let summary = "SUMMARY:\n\nSetting the right budget can make or break a town, and this one \
+                   has been argued over for a year.";
+    let paragraphs: Vec<&str> = text.split("\n\n").collect();
+    let lead = format!("{summary}\n\n{}\n\n{}", paragraphs[0], paragraphs[1]);
+    let body = blocks::with_lead(text.clone(), Some(lead));
+    assert_eq!(
+        body,
+        format!(
+            "Setting the right budget can make or break a town, and this one has been argued \
+             over for a year.\n\n{text}"
+        )
+    );
+}
+
+#[test]
+fn a_passage_the_page_sets_twice_is_read_once() {
+    let story: String = (1..=10)
+        .map(|i| {
+            format!(
+                "<p>Paragraph {i} tells what the council decided on Tuesday evening after a long \
+                 debate about the budget and the roads.</p>"
+            )
+        })
+        .collect();
+    // The whole story again, as a page sets it a second time for small screens.
+    let body = body_of(&format!("{story}<div class=\"mobile\">{story}</div>"));
+    assert_eq!(body.matches("Paragraph 3 tells").count(), 1, "{body}");
+    assert!(body.contains("Paragraph 10 tells"), "{body}");
+    // A card set twice in a row.
+    let card = "<p>Increasing attendance and awareness of a world-class space museum in a small \
+                town.</p>";
+    let body = body_of(&format!("{story}{card}{card}"));
+    assert_eq!(body.matches("Increasing attendance").count(), 1, "{body}");
+}
+
+#[test]
+fn paragraphs_a_story_repeats_on_their_own_stay() {
+    // A meal plan: the same dish and portions on two days, a day's other meals between.
+    let dish = "<p>Asian Chicken Zoodles: one cup of zucchini noodles, four ounces of cooked \
+                chicken, and a spoon of sauce.</p><p>Portion containers: one green, one red, one \
+                yellow and one teaspoon of oil, as every day.</p>";
+    let day = |n: usize| {
+        format!(
+            "<h3>Day {n}</h3><p>Breakfast on day {n} is oats with berries, a scoop of the shake \
+             and a glass of almond milk.</p>{dish}"
+        )
+    };
+    let body = body_of(&format!("{}{}{}", day(1), day(2), day(3)));
+    assert_eq!(body.matches("Asian Chicken Zoodles").count(), 3, "{body}");
+    assert_eq!(body.matches("Portion containers").count(), 3, "{body}");
+}
+
+#[test]
 fn a_sign_up_form_is_not_taken_for_the_article() {
     let fields: String = [
         "Your e-mail address (required)",
