@@ -258,6 +258,7 @@ fn readable(
     wrappers_read: bool,
 ) -> Result<String, String> {
     reveal_streamed(&doc);
+    breaks_in_preformatted(&doc);
     // Ruby readings (the small kana over kanji) would be read into the words they annotate.
     doc.select("rt, rp").remove();
     let gallery = captions_carry_text(&doc);
@@ -401,6 +402,7 @@ pub(super) fn is_listing(text: &str) -> bool {
 fn fallback(html: &str, containers: &[&str], wrappers_read: bool) -> Result<String, String> {
     let doc = Document::from(html);
     reveal_streamed(&doc);
+    breaks_in_preformatted(&doc);
     if wrappers_read {
         doc.select(WRAPPERS).rename("div");
     }
@@ -430,6 +432,17 @@ const STREAMED: &str = r#"div[hidden][id^="S:"]"#;
 /// Makes the [`STREAMED`] parts of `doc` ordinary containers, as the browser shows them.
 fn reveal_streamed(doc: &Document) {
     doc.select(STREAMED).remove_attr("hidden");
+}
+
+/// Makes each line break inside a `pre` the newline it shows: the text of a `pre` is read
+/// as it stands, and a code sample set line by line with `<br>` would otherwise run its
+/// lines together ("import subprocessimport time").
+fn breaks_in_preformatted(doc: &Document) {
+    for br in doc.select("pre br").nodes() {
+        let newline = doc.tree.new_text("\n");
+        br.insert_before(&newline);
+        br.remove_from_parent();
+    }
 }
 
 /// Takes the class and id off the page's `article` and `main` elements where they name what

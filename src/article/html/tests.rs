@@ -1638,6 +1638,19 @@ fn a_passage_the_page_sets_twice_is_read_once() {
 }
 
 #[test]
+fn a_code_sample_set_line_by_line_with_breaks_keeps_its_lines_apart() {
+    let body = body_of(&format!(
+        "{}<pre>#!/usr/bin/env python3<br><br>import subprocess<br>import time</pre>{}",
+        paragraphs(),
+        paragraphs()
+    ));
+    assert!(
+        body.contains("#!/usr/bin/env python3\n\nimport subprocess\nimport time"),
+        "{body}"
+    );
+}
+
+#[test]
 fn paragraphs_a_story_repeats_on_their_own_stay() {
     // A meal plan: the same dish and portions on two days, a day's other meals between.
     let dish = "<p>Asian Chicken Zoodles: one cup of zucchini noodles, four ounces of cooked \
