@@ -313,9 +313,6 @@ fn readable(
                     }
                 }
             }
-            if std::env::var_os("ZZ_DBG").is_some() {
-                eprintln!("READ<<{}>>\nOURS<<{:?}>>\nLEAD<<{:?}>>", text, ours, lead);
-            }
             Ok(blocks::with_lead(blocks::better(text, ours), lead))
         }
         Err(ReadabilityError::GrabFailed | ReadabilityError::TooManyElements(..)) => {
