@@ -44,7 +44,7 @@ const SAMPLE_CHARS: usize = 64 * 1024;
 /// that a file that is mostly UTF-8 with a few stray bytes keeps its UTF-8 and reads only
 /// the stray bytes as Windows-1252, so one bad byte does not garble every accent.
 pub(super) fn decode(bytes: &[u8]) -> Result<Decoded<'_>, String> {
-    let decoded = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+    let mut decoded = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         eight_bit(rest, true)
     } else if let Some((text, warning)) = utf32_with_bom(bytes) {
         Decoded {
@@ -68,10 +68,7 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Decoded<'_>, String> {
             eight_bit(bytes, false)
         }
     };
-    let decoded = Decoded {
-        text: undoubled(decoded.text),
-        warning: decoded.warning,
-    };
+    decoded.text = undoubled(decoded.text);
     if decoded.text.trim().is_empty() {
         return Err("empty file".into());
     }

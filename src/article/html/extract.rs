@@ -75,7 +75,7 @@ pub(super) fn body(
         (Err(_), Some(ld)) => Ok(ld),
         (chosen, _) => chosen,
     };
-    chosen.map(|text| without_repeats(&text))
+    chosen.map(without_repeats)
 }
 
 /// Paragraphs in a row, at least, that repeat as many above them in the same order: a copy
@@ -87,7 +87,7 @@ const COPY_RUN: usize = 8;
 /// once. A paragraph of prose goes when it repeats the one just before it, or is in a run of
 /// [`COPY_RUN`] that repeats one above in the same order. A paragraph repeated on its own
 /// stays: an interview's recurring question, a meal plan's dish on two days.
-fn without_repeats(text: &str) -> String {
+fn without_repeats(text: String) -> String {
     let lines: Vec<&str> = text.lines().collect();
     // The prose lines' numbers, and for each an id of its text, the same for the same text
     // (the text is tidied: its lines' whitespace is collapsed): comparing ids keeps a text of
@@ -120,7 +120,7 @@ fn without_repeats(text: &str) -> String {
         dropped[line] = copy;
     }
     if !dropped.contains(&true) {
-        return text.to_string();
+        return text;
     }
     let kept: Vec<&str> = lines
         .iter()
@@ -436,9 +436,7 @@ fn reveal_streamed(doc: &Document) {
 /// lines together ("import subprocessimport time").
 fn breaks_in_preformatted(doc: &Document) {
     for br in doc.select("pre br").nodes() {
-        let newline = doc.tree.new_text("\n");
-        br.insert_before(&newline);
-        br.remove_from_parent();
+        br.replace_with(&doc.tree.new_text("\n"));
     }
 }
 
