@@ -96,6 +96,31 @@ fn a_word_with_soft_hyphens_is_found_whole() {
 }
 
 #[test]
+fn a_word_written_decomposed_is_found_as_typed() {
+    // Text from macOS and some publishing systems writes "ü" as "u" and a combining
+    // diaeresis (U+0308): it looks the same, but was indexed cut at the accent.
+    let a = Archive::new();
+    a.article(
+        "decomposed.txt",
+        "Kindersitze gepru\u{308}ft",
+        "Jose\u{301} Garci\u{301}a",
+        "2 March 2020",
+        "Besonders bei Babyschalen sollte gepru\u{308}ft werden, ob die Gurtla\u{308}nge reicht.",
+    );
+    a.index_json(&[]);
+    assert_eq!(a.titles("geprüft", &[]), ["Kindersitze geprüft"]);
+    assert_eq!(a.titles("Gurtlänge", &[]), ["Kindersitze geprüft"]);
+    assert_eq!(
+        a.titles("author:\"José García\"", &[]),
+        ["Kindersitze geprüft"]
+    );
+    // A query pasted from decomposed text finds it too.
+    assert_eq!(a.titles("Gurtla\u{308}nge", &[]), ["Kindersitze geprüft"]);
+    let shown = a.stdout(&["show", "articles/decomposed.txt"]);
+    assert!(shown.contains("sollte geprüft werden"), "{shown}");
+}
+
+#[test]
 fn phrase_queries_need_the_words_together() {
     let a = newsroom();
     assert_eq!(

@@ -68,7 +68,7 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Decoded<'_>, String> {
             eight_bit(bytes, false)
         }
     };
-    decoded.text = undoubled(decoded.text);
+    decoded.text = super::composed(undoubled(decoded.text));
     if decoded.text.trim().is_empty() {
         return Err("empty file".into());
     }
@@ -587,6 +587,12 @@ mod tests {
         assert_eq!(text(mixed.as_bytes()), format!("{right} \u{e9}t\u{e9}"));
         // Without a C1 control character nothing is touched: "Ã©" may be meant.
         assert_eq!(text("Ã© and â€™".as_bytes()), "Ã© and â€™");
+    }
+
+    #[test]
+    fn text_written_decomposed_is_read_composed() {
+        // "geprüft" with "u" and a combining diaeresis, as text from macOS is written.
+        assert_eq!(text("gepru\u{308}ft".as_bytes()), "gepr\u{fc}ft");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use tantivy::{DateTime, TantivyDocument};
 
-use crate::article::{dateline, without_invisible, Record};
+use crate::article::{dateline, indexable, Record};
 use crate::read::walk::FoundFile;
 use crate::schema::{self, author_key, Fields};
 use crate::simhash;
@@ -18,11 +18,12 @@ pub(super) fn make_doc(
     record: &Record,
 ) -> TantivyDocument {
     let a = &record.article;
-    let title = without_invisible(&a.title);
-    let body = without_invisible(&a.body);
+    let title = indexable(&a.title);
+    let body = indexable(&a.body);
     let mut doc = TantivyDocument::default();
     doc.add_text(f.title, &title);
     for name in &a.authors {
+        let name = &*indexable(name);
         doc.add_text(f.author, name);
         doc.add_text(f.author_key, author_key(name));
         doc.add_text(f.author_facet, name);

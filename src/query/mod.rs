@@ -256,7 +256,7 @@ pub fn build(
     ranking: &Ranking,
 ) -> Result<Built> {
     // Text pasted from a web page can carry soft hyphens, which the index has none of.
-    let text = &*crate::article::without_invisible(text);
+    let text = &*crate::article::indexable(text);
     // Checked on what the user typed and again on what goes to the parser, which differs
     // only in how apostrophes are escaped.
     check_shape(text)?;

@@ -639,6 +639,8 @@ fn suggestion_for(
     if total_hits >= suggest::SUGGEST_BELOW {
         return Ok(None);
     }
+    // Corrected as the query was searched: a word typed decomposed is the indexed word.
+    let text = &*crate::article::indexable(text);
     let (words, _) = query::extract_date_clauses(text)?;
     let Some(corrected) = suggest::suggest(searcher, open, &words)? else {
         return Ok(None);

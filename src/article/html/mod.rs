@@ -101,11 +101,11 @@ fn page(html: &str, url: Option<&str>) -> Result<Article, String> {
              are removed (an index, login or error page?)"
         ));
     }
-    let title = meta.title.unwrap_or_default();
-    let body = without_leading_metadata(&body, &title);
+    let title = composed(meta.title.unwrap_or_default());
+    let body = composed(without_leading_metadata(&body, &title));
     Ok(Article {
         title,
-        authors: meta.authors,
+        authors: meta.authors.into_iter().map(composed).collect(),
         date: meta.date.or_else(|| url.and_then(super::dates::from_url)),
         body,
         url: meta.url.or_else(|| url.map(str::to_string)),
@@ -113,6 +113,11 @@ fn page(html: &str, url: Option<&str>) -> Result<Article, String> {
         source: None,
         publication: meta.source,
     })
+}
+
+/// `text` [`super::composed`] (NFC), without a copy when it already is.
+fn composed(text: String) -> String {
+    super::composed(std::borrow::Cow::Owned(text)).into_owned()
 }
 
 /// Lines above the first paragraph looked at for a headline, byline or date, at most.

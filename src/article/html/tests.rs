@@ -735,6 +735,24 @@ fn readabilitys_block_much_shorter_than_the_marked_article_gives_way_to_it() {
 }
 
 /// The body of a page whose `article` holds `inner`, or the reason it has none.
+#[test]
+fn a_page_written_decomposed_is_read_composed() {
+    let html = "<html><head><title>Kindersitze gepru\u{308}ft</title></head><body><article>\
+        <p>Besonders bei Babyschalen sollte gepru\u{308}ft werden, ob die Gurtla\u{308}nge im \
+        Fahrzeug ausreicht, um den Sitz sicher anschnallen zu ko\u{308}nnen.</p></article>\
+        </body></html>";
+    let parse = parse(html.as_bytes(), None);
+    let article = &parse.records[0].article;
+    assert_eq!(article.title, "Kindersitze gepr\u{fc}ft");
+    assert!(
+        article
+            .body
+            .contains("sollte gepr\u{fc}ft werden, ob die Gurtl\u{e4}nge"),
+        "{}",
+        article.body
+    );
+}
+
 fn body_of(inner: &str) -> String {
     page_body(&format!(
         "<html><head><title>T</title></head><body><article>{inner}</article></body></html>"
