@@ -114,8 +114,16 @@ fn a_word_written_decomposed_is_found_as_typed() {
         a.titles("author:\"José García\"", &[]),
         ["Kindersitze geprüft"]
     );
-    // A query pasted from decomposed text finds it too.
+    // A query pasted from decomposed text finds it too, and so does such a name.
     assert_eq!(a.titles("Gurtla\u{308}nge", &[]), ["Kindersitze geprüft"]);
+    assert_eq!(
+        a.titles("Babyschalen", &["--author", "Jose\u{301} Garci\u{301}a"]),
+        ["Kindersitze geprüft"]
+    );
+    assert_eq!(
+        a.titles("Babyschalen", &["--author", "Garci\u{301}a"]),
+        ["Kindersitze geprüft"]
+    );
     let shown = a.stdout(&["show", "articles/decomposed.txt"]);
     assert!(shown.contains("sollte geprüft werden"), "{shown}");
 }

@@ -227,7 +227,8 @@ pub fn any_author(fields: &Fields, names: &[String]) -> Box<dyn Query> {
         .iter()
         .flat_map(|name| {
             let mut words: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            analyzer.token_stream(name).process(&mut |t| {
+            let composed = crate::article::indexable(name);
+            analyzer.token_stream(&composed).process(&mut |t| {
                 let term = Term::from_field_text(fields.author, &t.text);
                 words.push((
                     Occur::Must,

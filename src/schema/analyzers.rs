@@ -274,8 +274,10 @@ pub fn key_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// The normalised form of an author name used by the `author_key` field.
+/// The normalised form of an author name used by the `author_key` field (composed first, as
+/// the index stores names, so a name given decomposed to `--author` is the same key).
 pub fn author_key(name: &str) -> String {
+    let name = crate::article::indexable(name);
     let normalised: String = name.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut analyzer = key_analyzer();
     let mut stream = analyzer.token_stream(&normalised);
