@@ -734,7 +734,6 @@ fn readabilitys_block_much_shorter_than_the_marked_article_gives_way_to_it() {
     assert!(!body.contains("Home"), "{body}");
 }
 
-/// The body of a page whose `article` holds `inner`, or the reason it has none.
 #[test]
 fn a_page_written_decomposed_is_read_composed() {
     let html = "<html><head><title>Kindersitze gepru\u{308}ft</title></head><body><article>\
@@ -753,6 +752,7 @@ fn a_page_written_decomposed_is_read_composed() {
     );
 }
 
+/// The body of a page whose `article` holds `inner`, or the reason it has none.
 fn body_of(inner: &str) -> String {
     page_body(&format!(
         "<html><head><title>T</title></head><body><article>{inner}</article></body></html>"
