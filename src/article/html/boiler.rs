@@ -5,7 +5,7 @@
 //! counters and credits, "Advertisement", a leading date line, labels after the last
 //! sentence) dropped from its text.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use dom_query::{Document, NodeId, NodeRef, Selection};
 
@@ -80,7 +80,8 @@ const FURNITURE_SUFFIXES: &[&str] = &["tags", "tag-list", "taglist", "caption", 
 
 /// An element holding more than this share of the page's text outside links is not
 /// furniture, whatever its class says (an article wrapper named `comments-open` or
-/// `share-parent`).
+/// `share-parent`), unless it names comments and stands beside the story the page marks
+/// (`article`, `articleBody`): readers' comments under a one-line story outweigh it.
 const MAX_FURNITURE_SHARE: f64 = 0.3;
 
 /// An element named as furniture that holds at least this many paragraphs of prose, each
@@ -139,12 +140,45 @@ pub(super) fn strip(doc: &Document, captions: bool) {
         .filter(|n| is_furniture(n, captions))
         .cloned()
         .collect();
+    // The page's marked stories, and every element holding one: readers' comments set
+    // beside a story are furniture however much they outweigh it (a one-line story over a
+    // long thread). Each element is visited once, however many stories share it.
+    let stories: HashSet<NodeId> = doc
+        .select("article, [itemprop~=articleBody]")
+        .nodes()
+        .iter()
+        .filter(|n| letters(&n.text()) > 0)
+        .map(|n| n.id)
+        .collect();
+    let mut holding_stories: HashSet<NodeId> = HashSet::new();
+    for id in &stories {
+        let mut at = doc.tree.get(id).and_then(|n| n.parent());
+        while let Some(node) = at.filter(|n| holding_stories.insert(n.id)) {
+            at = node.parent();
+        }
+    }
+    let beside_story = |node: &NodeRef| {
+        !stories.is_empty()
+            && names_comments(node)
+            && !stories.contains(&node.id)
+            && !holding_stories.contains(&node.id)
+            && !node.ancestors_it(None).any(|a| stories.contains(&a.id))
+    };
     for node in marked {
         let own = unlinked_letters(&Selection::from(node));
-        if own as f64 <= MAX_FURNITURE_SHARE * total as f64 && !holds_article(&node) {
+        let spared = own as f64 > MAX_FURNITURE_SHARE * total as f64 && !beside_story(&node);
+        if !spared && !holds_article(&node) {
             node.remove_from_parent();
         }
     }
+}
+
+/// Whether `node`'s class or id names comments.
+fn names_comments(node: &NodeRef) -> bool {
+    [node.attr("class"), node.attr("id")]
+        .iter()
+        .flatten()
+        .any(|value| value.to_ascii_lowercase().contains("comment"))
 }
 
 /// An image's alt text of at least this many words can be matched to a caption (shorter
@@ -594,11 +628,7 @@ fn is_furniture(node: &NodeRef, captions: bool) -> bool {
 /// Whether `node`, named as furniture, holds the article all the same: paragraphs of prose
 /// ([`MIN_FURNITURE_PROSE`]), and no name of comments.
 fn holds_article(node: &NodeRef) -> bool {
-    let names_comments = [node.attr("class"), node.attr("id")]
-        .iter()
-        .flatten()
-        .any(|value| value.to_ascii_lowercase().contains("comment"));
-    if names_comments {
+    if names_comments(node) {
         return false;
     }
     let prose = Selection::from(*node)

@@ -1827,6 +1827,41 @@ fn a_short_story_is_read_from_its_article_not_from_the_cookie_banner() {
 }
 
 #[test]
+fn readers_comments_under_a_one_line_story_are_left_out() {
+    // Without the banner, the comments hold most of the page's text: they are furniture all
+    // the same, set beside the story the page marks.
+    let page = String::from_utf8(fixture("short_story_page.html")).unwrap();
+    let start = page.find("<div class=\"cookie-banner\"").unwrap();
+    let end = start + page[start..].find("</div>").unwrap() + "</div>".len();
+    let page = format!("{}{}", &page[..start], &page[end..]);
+    let parse = parse(page.as_bytes(), None);
+    assert_eq!(parse.records.len(), 1, "{:?}", parse.problems);
+    assert_eq!(
+        parse.records[0].article.body,
+        "Harbour Mills expects flat net."
+    );
+}
+
+#[test]
+fn a_thread_named_comments_is_the_text_of_a_page_without_a_story() {
+    // A live ticker or a forum thread: no story marked outside it, so its size spares it.
+    let posts: String = (1..=3)
+        .map(|i| {
+            format!(
+                "<div class=\"entry\"><p>Post {i}: the council argued about the budget for \
+                 most of the evening, and the roads will be mended before winter.</p></div>"
+            )
+        })
+        .collect();
+    let body = page_body(&format!(
+        "<html><head><title>T</title></head><body><h1>Live: the council meets</h1>\
+         <div class=\"live-match-comments\">{posts}</div></body></html>"
+    ));
+    assert!(body.contains("Post 1:"), "{body}");
+    assert!(body.contains("Post 3:"), "{body}");
+}
+
+#[test]
 fn a_headline_only_item_is_kept_with_its_mark() {
     let page = String::from_utf8(fixture("short_story_page.html")).unwrap();
     let page = page.replace("Harbour Mills expects flat net.", "******");
