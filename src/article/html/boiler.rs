@@ -98,7 +98,12 @@ const MIN_PROSE_PARAGRAPH_LETTERS: usize = 200;
 const MAX_TEASER_LETTERS: usize = 300;
 const MIN_TEASER_LINK_SHARE: f64 = 0.6;
 
-/// Removes page furniture from `doc`: navigation, asides and footers; short blocks that are
+/// Boxes that open over the page, as their ARIA role or modal mark says: cookie settings, a
+/// promotion's terms, a sign-up form. None is the page's text, whatever its share of it: a
+/// consent manager's preference centre can hold more text than a short post under it.
+pub(super) const DIALOGS: &str = "[role=dialog], [role=alertdialog], [aria-modal=true]";
+
+/// Removes page furniture from `doc`: navigation, asides and footers, dialogs; short blocks that are
 /// mostly a link (a "Read also: ..." teaser, a link list item); elements whose class or id
 /// names furniture, unless they hold the article's paragraphs. `captions`: the page's
 /// captions are its text (a gallery), so an element named a caption stays.
@@ -171,6 +176,8 @@ pub(super) fn strip(doc: &Document, captions: bool) {
             node.remove_from_parent();
         }
     }
+    // Last: the shares above are of the page as it is shown, dialogs and all.
+    doc.select(DIALOGS).remove();
 }
 
 /// Whether `node`'s class or id names comments.

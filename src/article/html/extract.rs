@@ -60,13 +60,11 @@ pub(super) fn body(
     let mut chosen = readable(doc, html, json_ld_bytes, false);
     // Furniture removal must never cost the article: a page that wraps all of it in an
     // element taken for furniture (an `aside` around the content column, a `noscript`
-    // around the whole page for browsers without scripts) is read again with those
-    // elements as plain containers.
+    // around the whole page for browsers without scripts, a dialog a story is opened in)
+    // is read again with those elements as plain containers.
     if lost(&chosen) {
         let doc = Document::from(html);
-        let wrappers = doc.select(WRAPPERS);
-        if wrappers.exists() {
-            wrappers.rename("div");
+        if as_plain_containers(&doc) {
             chosen = readable(doc, html, json_ld_bytes, true);
         }
     }
@@ -134,6 +132,17 @@ fn without_repeats(text: String) -> String {
 /// Elements whose whole text the first reading leaves out (readability drops `noscript`,
 /// the furniture removal `aside`): read as plain containers when it finds nothing.
 const WRAPPERS: &str = "noscript, aside";
+
+/// Makes `doc`'s [`WRAPPERS`] and dialogs ([`boiler::DIALOGS`]) plain containers, for the
+/// second reading of a page the first found nothing in; whether it had any.
+fn as_plain_containers(doc: &Document) -> bool {
+    let wrappers = doc.select(WRAPPERS);
+    let dialogs = doc.select(boiler::DIALOGS);
+    let any = wrappers.exists() || dialogs.exists();
+    wrappers.rename("div");
+    dialogs.remove_attrs(&["role", "aria-modal"]);
+    any
+}
 
 /// Whether a reading of the page found no text at all (a page of links is found, and
 /// refused, for what it is).
@@ -230,6 +239,18 @@ const UNMEASURED: [&str; 17] = [
     "button", "select", "textarea", "nav", "header", "footer", "aside", "form",
 ];
 
+/// Whether the page marks one story, as its `articleBody` or its `article`: one article, not
+/// a list of them (a `main` marks a region of the page, an index's as well).
+fn marks_one_article(doc: &Document) -> bool {
+    MARKED[..2]
+        .iter()
+        .find_map(|sel| {
+            let n = doc.select(sel).length();
+            (n > 0).then_some(n == 1)
+        })
+        .unwrap_or(false)
+}
+
 /// The letters of the page's marked article container (the longest of the first of
 /// [`MARKED`] present), furniture left out; 0 if it has none.
 fn marked_letters(doc: &Document) -> usize {
@@ -249,7 +270,7 @@ fn marked_letters(doc: &Document) -> usize {
 }
 
 /// The article text readability chooses, or the fallback's where it gives up;
-/// `wrappers_read` when [`WRAPPERS`] in `doc` are renamed to plain containers (the fallback
+/// `wrappers_read` when [`WRAPPERS`] and dialogs in `doc` are made plain containers (the fallback
 /// reads `html` likewise).
 fn readable(
     doc: Document,
@@ -268,6 +289,7 @@ fn readable(
     boiler::strip(&doc, gallery);
     unname_declared(&doc);
     let marked = marked_letters(&doc);
+    let one_marked = marks_one_article(&doc);
     let ours = blocks::densest(&doc);
     let lead = blocks::lead(&doc);
     let config = Config {
@@ -282,7 +304,16 @@ fn readable(
         Ok(article) => {
             // Readability can settle on a list of headlines: refuse it as the fallback does.
             let content = Document::fragment(article.content);
+            // Unless the page marks one article, and it holds text of its own: a wire item
+            // of a headline and "******" beside a list of the most read.
             if mostly_links(&content.select("html")) {
+                if one_marked {
+                    if let Ok(whole) = fallback(html, &MARKED, wrappers_read) {
+                        if !whole.trim().is_empty() {
+                            return Ok(whole);
+                        }
+                    }
+                }
                 return Err(LINKS.into());
             }
             // The furniture still inside readability's block goes before its text is taken.
@@ -395,13 +426,13 @@ pub(super) fn is_listing(text: &str) -> bool {
 
 /// The visible text of the longest element matching the first of `containers` present on
 /// the page (else of the whole page), without the page's furniture; a list of links is
-/// refused. `wrappers_read`: [`WRAPPERS`] are read as plain containers.
+/// refused. `wrappers_read`: [`WRAPPERS`] and dialogs are read as plain containers.
 fn fallback(html: &str, containers: &[&str], wrappers_read: bool) -> Result<String, String> {
     let doc = Document::from(html);
     reveal_streamed(&doc);
     breaks_in_preformatted(&doc);
     if wrappers_read {
-        doc.select(WRAPPERS).rename("div");
+        as_plain_containers(&doc);
     }
     doc.select(NEVER_TEXT).remove();
     doc.select(CHROME).remove();

@@ -752,6 +752,39 @@ fn a_page_written_decomposed_is_read_composed() {
     );
 }
 
+#[test]
+fn a_dialog_over_the_page_is_left_out() {
+    let html = format!(
+        "<html><head><title>T</title></head><body>\
+         <div role=\"dialog\" aria-label=\"Privacy\"><h2>Customize your cookie settings</h2>\
+         <p>{consent}</p></div>\
+         <div aria-modal=\"true\"><p>Promo may be used only once in stores or online.</p></div>\
+         <article><p>{story}</p><p>{story}</p></article></body></html>",
+        consent = "Cookies are small data files that allow a website to collect and store data. "
+            .repeat(4),
+        story =
+            "The council voted on Tuesday to keep the library open through the winter. ".repeat(3),
+    );
+    let body = page_body(&html);
+    assert!(body.contains("The council voted"), "{body}");
+    assert!(
+        !body.contains("Cookies") && !body.contains("Promo"),
+        "{body}"
+    );
+}
+
+#[test]
+fn a_story_opened_in_a_dialog_is_read_all_the_same() {
+    let html = format!(
+        "<html><head><title>T</title></head><body>\
+         <div role=\"dialog\" aria-modal=\"true\"><h1>Library stays open</h1><p>{story}</p>\
+         <p>{story}</p></div></body></html>",
+        story =
+            "The council voted on Tuesday to keep the library open through the winter. ".repeat(3),
+    );
+    assert!(page_body(&html).contains("The council voted"));
+}
+
 /// The body of a page whose `article` holds `inner`, or the reason it has none.
 fn body_of(inner: &str) -> String {
     page_body(&format!(
