@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use dom_query::{Document, NodeId, NodeRef};
+use dom_query::{Document, NodeId, NodeRef, Selection};
 
 use super::{boiler, is_sentence_mark, tidy};
 
@@ -686,6 +686,92 @@ fn lead_showing(doc: &Document, description: &str) -> Option<Option<String>> {
         return Some(Some(tidy(&inner.unwrap_or(el).formatted_text())));
     }
     None
+}
+
+/// Paragraphs of an intro looked at, at most: each is looked up in the chosen text.
+const MAX_INTRO_PARAGRAPHS: usize = 32;
+
+/// The characters of an intro paragraph looked up in the chosen text: the text holds the
+/// paragraph when it holds its start.
+const INTRO_PROBE_CHARS: usize = 80;
+
+/// A paragraph of an intro holds at least this many letters outside links.
+const MIN_INTRO_LETTERS: usize = 100;
+
+/// The paragraphs of prose that follow the page's first `h1`, in the page's order (at most
+/// [`MAX_INTRO_PARAGRAPHS`]): each a `p` outside navigation, footers, asides, forms and
+/// links, without scripts, of at least [`MIN_INTRO_LETTERS`] outside links and at most
+/// [`MAX_PROSE_LINK_SHARE`] in them, ending a sentence. [`with_intro`] finds where the
+/// chosen text starts among them.
+pub(super) fn intro(doc: &Document) -> Vec<String> {
+    let Some(h1) = doc.select("h1").nodes().first().copied() else {
+        return Vec::new();
+    };
+    let mut after_h1 = false;
+    let mut found = Vec::new();
+    for node in doc.select("h1, p").nodes() {
+        if node.id == h1.id {
+            after_h1 = true;
+            continue;
+        }
+        // A paragraph in a link is a teaser card's blurb; one holding a script is not all
+        // text.
+        if !after_h1
+            || !node.is("p")
+            || in_furniture(node)
+            || node.ancestors_it(None).any(|a| a.is("a"))
+            || Selection::from(*node)
+                .select(super::extract::NEVER_TEXT)
+                .exists()
+        {
+            continue;
+        }
+        let text = crate::article::collapse(&Selection::from(*node).formatted_text());
+        let all = super::letters(&text);
+        let linked: usize = Selection::from(*node)
+            .select("a")
+            .iter()
+            .map(|a| super::letters(&a.text()))
+            .sum();
+        if all - linked.min(all) >= MIN_INTRO_LETTERS
+            && (linked as f64) <= MAX_PROSE_LINK_SHARE * all as f64
+            && ends_a_sentence(&text)
+        {
+            found.push(text);
+            if found.len() == MAX_INTRO_PARAGRAPHS {
+                break;
+            }
+        }
+    }
+    found
+}
+
+/// `text` with the page's `intro` paragraphs above it that the block it came from left out:
+/// those set between the headline and the first paragraph the text holds (an intro above a
+/// list of reviews, in its own container before the list's). Nothing is added when the text
+/// holds none of the paragraphs.
+pub(super) fn with_intro(text: String, intro: &[String]) -> String {
+    let flat = crate::article::collapse(&text);
+    // A paragraph the text holds, or opens as the text does (the line rules may have cut a
+    // credit off its end).
+    let held = |p: &str| {
+        let probe: String = p.chars().take(INTRO_PROBE_CHARS).collect();
+        flat.contains(&probe)
+    };
+    let Some(first) = intro.iter().position(|p| held(p)) else {
+        return text;
+    };
+    let above: Vec<&str> = intro[..first]
+        .iter()
+        .filter(|p| !held(p))
+        .map(String::as_str)
+        .collect();
+    // The line rules the block's text went through (notices, calls to action) go over them.
+    let above = boiler::drop_lines(&above.join("\n\n"));
+    if above.trim().is_empty() {
+        return text;
+    }
+    format!("{above}\n\n{text}")
 }
 
 /// The share of a lead's sentences found in the text for the text to hold most of it,

@@ -292,6 +292,7 @@ fn readable(
     let one_marked = marks_one_article(&doc);
     let ours = blocks::densest(&doc);
     let lead = blocks::lead(&doc);
+    let intro = blocks::intro(&doc);
     let config = Config {
         text_mode: TextMode::Formatted,
         max_elements_to_parse: MAX_ELEMENTS,
@@ -344,7 +345,8 @@ fn readable(
                     }
                 }
             }
-            Ok(blocks::with_lead(blocks::better(text, ours), lead))
+            let text = blocks::with_intro(blocks::better(text, ours), &intro);
+            Ok(blocks::with_lead(text, lead))
         }
         Err(ReadabilityError::GrabFailed | ReadabilityError::TooManyElements(..)) => {
             fallback(html, &["article", "main", "body"], wrappers_read)

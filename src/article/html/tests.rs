@@ -1860,6 +1860,40 @@ fn a_short_story_is_read_from_its_article_not_from_the_cookie_banner() {
 }
 
 #[test]
+fn an_intro_set_apart_above_the_chosen_block_is_put_back_above_it() {
+    // The block readability chose began at the reviews; the intro stood in its own
+    // container between the headline and them, with a box of links in between.
+    let para = |what: &str| {
+        format!(
+            "{what}: we bought and rode fifteen scooters through a wet winter, and we measured \
+             their range, their brakes and how well they fold away."
+        )
+    };
+    let doc = dom_query::Document::from(format!(
+        "<html><body><p>{}</p><h1>The best scooters</h1><div class=lede><p>{}</p><p>{}</p></div>\
+         <div class=quick><a href=#r1><p>{}</p></a></div><div class=reviews><p>{}</p><p>{}</p>\
+         </div><footer><p>{}</p></footer></body></html>",
+        para("Above"),
+        para("Intro 1"),
+        para("Intro 2"),
+        para("Card"),
+        para("Review 1"),
+        para("Review 2"),
+        para("Footer"),
+    ));
+    let intro = blocks::intro(&doc);
+    assert_eq!(intro.len(), 4, "{intro:?}");
+    let chosen = format!("{}\n\n{}", para("Review 1"), para("Review 2"));
+    let text = blocks::with_intro(chosen.clone(), &intro);
+    assert_eq!(
+        text,
+        format!("{}\n\n{}\n\n{chosen}", para("Intro 1"), para("Intro 2"))
+    );
+    // A text holding none of the page's paragraphs gets nothing added.
+    assert_eq!(blocks::with_intro("Other.".into(), &intro), "Other.");
+}
+
+#[test]
 fn readers_comments_under_a_one_line_story_are_left_out() {
     // Without the banner, the comments hold most of the page's text: they are furniture all
     // the same, set beside the story the page marks.
