@@ -695,6 +695,12 @@ const MAX_INTRO_PARAGRAPHS: usize = 32;
 /// paragraph when it holds its start.
 const INTRO_PROBE_CHARS: usize = 80;
 
+/// Elements whose text is not the page's ([`super::extract::NEVER_TEXT`] by tag name).
+const NOT_TEXT: &[&str] = &[
+    "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
+    "button", "select", "textarea",
+];
+
 /// A paragraph of an intro holds at least this many letters outside links.
 const MIN_INTRO_LETTERS: usize = 100;
 
@@ -714,25 +720,46 @@ pub(super) fn intro(doc: &Document) -> Vec<String> {
             after_h1 = true;
             continue;
         }
-        // A paragraph in a link is a teaser card's blurb; one holding a script is not all
-        // text.
-        if !after_h1
-            || !node.is("p")
-            || in_furniture(node)
-            || node.ancestors_it(None).any(|a| a.is("a"))
-            || Selection::from(*node)
-                .select(super::extract::NEVER_TEXT)
-                .exists()
-        {
+        if !after_h1 || !node.is("p") {
             continue;
         }
-        let text = crate::article::collapse(&Selection::from(*node).formatted_text());
+        let raw = node.text();
+        if super::letters(&raw) < MIN_INTRO_LETTERS {
+            continue;
+        }
+        // A paragraph in a link is a teaser card's blurb; one in the page's furniture is not
+        // the story's.
+        if node.ancestors_it(None).any(|a| {
+            a.node_name()
+                .is_some_and(|n| matches!(&*n, "a" | "nav" | "footer" | "aside" | "form" | "head"))
+        }) {
+            continue;
+        }
+        // One holding a script is not all text.
+        let mut linked = 0;
+        let mut scripted = false;
+        let mut broken = false;
+        for d in node.descendants_it() {
+            let Some(name) = d.node_name() else { continue };
+            if &*name == "a" {
+                linked += super::letters(&d.text());
+            } else if &*name == "br" {
+                broken = true;
+            } else if NOT_TEXT.contains(&&*name) {
+                scripted = true;
+                break;
+            }
+        }
+        if scripted {
+            continue;
+        }
+        // Its lines as the text shows them: a line break is a space there, not nothing.
+        let text = if broken {
+            crate::article::collapse(&Selection::from(*node).formatted_text())
+        } else {
+            crate::article::collapse(&raw)
+        };
         let all = super::letters(&text);
-        let linked: usize = Selection::from(*node)
-            .select("a")
-            .iter()
-            .map(|a| super::letters(&a.text()))
-            .sum();
         if all - linked.min(all) >= MIN_INTRO_LETTERS
             && (linked as f64) <= MAX_PROSE_LINK_SHARE * all as f64
             && ends_a_sentence(&text)

@@ -145,39 +145,60 @@ pub(super) fn strip(doc: &Document, captions: bool) {
         .filter(|n| is_furniture(n, captions))
         .cloned()
         .collect();
-    // The page's marked stories, and every element holding one: readers' comments set
-    // beside a story are furniture however much they outweigh it (a one-line story over a
-    // long thread). Each element is visited once, however many stories share it.
-    let stories: HashSet<NodeId> = doc
-        .select("article, [itemprop~=articleBody]")
-        .nodes()
-        .iter()
-        .filter(|n| letters(&n.text()) > 0)
-        .map(|n| n.id)
-        .collect();
-    let mut holding_stories: HashSet<NodeId> = HashSet::new();
-    for id in &stories {
-        let mut at = doc.tree.get(id).and_then(|n| n.parent());
-        while let Some(node) = at.filter(|n| holding_stories.insert(n.id)) {
-            at = node.parent();
-        }
-    }
-    let beside_story = |node: &NodeRef| {
-        !stories.is_empty()
-            && names_comments(node)
-            && !stories.contains(&node.id)
-            && !holding_stories.contains(&node.id)
-            && !node.ancestors_it(None).any(|a| stories.contains(&a.id))
-    };
+    // Readers' comments set beside a story are furniture however much they outweigh it (a
+    // one-line story over a long thread): the page's stories are looked for only when such
+    // an element would be spared.
+    let mut stories: Option<Stories> = None;
     for node in marked {
         let own = unlinked_letters(&Selection::from(node));
-        let spared = own as f64 > MAX_FURNITURE_SHARE * total as f64 && !beside_story(&node);
+        let spared = own as f64 > MAX_FURNITURE_SHARE * total as f64
+            && !(names_comments(&node)
+                && stories
+                    .get_or_insert_with(|| Stories::of(doc))
+                    .beside(&node));
         if !spared && !holds_article(&node) {
             node.remove_from_parent();
         }
     }
     // Last: the shares above are of the page as it is shown, dialogs and all.
     doc.select(DIALOGS).remove();
+}
+
+/// The stories a page marks (`article`, `itemprop=articleBody`, with text), and every
+/// element holding one.
+struct Stories {
+    marked: HashSet<NodeId>,
+    holding: HashSet<NodeId>,
+}
+
+impl Stories {
+    fn of(doc: &Document) -> Self {
+        let marked: HashSet<NodeId> = doc
+            .select("article, [itemprop~=articleBody]")
+            .nodes()
+            .iter()
+            .filter(|n| letters(&n.text()) > 0)
+            .map(|n| n.id)
+            .collect();
+        // Each element is visited once, however many stories share it.
+        let mut holding: HashSet<NodeId> = HashSet::new();
+        for id in &marked {
+            let mut at = doc.tree.get(id).and_then(|n| n.parent());
+            while let Some(node) = at.filter(|n| holding.insert(n.id)) {
+                at = node.parent();
+            }
+        }
+        Stories { marked, holding }
+    }
+
+    /// Whether `node` stands beside the page's stories: there are some, and it is neither
+    /// one of them, nor in one, nor around one.
+    fn beside(&self, node: &NodeRef) -> bool {
+        !self.marked.is_empty()
+            && !self.marked.contains(&node.id)
+            && !self.holding.contains(&node.id)
+            && !node.ancestors_it(None).any(|a| self.marked.contains(&a.id))
+    }
 }
 
 /// Whether `node`'s class or id names comments.
