@@ -641,16 +641,29 @@ fn is_furniture(node: &NodeRef, captions: bool) -> bool {
     names.iter().flatten().any(|value| {
         value.split_whitespace().any(|name| {
             let name = name.to_ascii_lowercase();
-            FURNITURE.iter().any(|w| names_it(&name, w, true))
-                || name
-                    .split(['-', '_'])
-                    .any(|part| FURNITURE_PARTS.contains(&part))
+            // A modifier names what the element has, not what it is; but one that has a
+            // caption or a credit is a picture's frame, furniture too.
+            let named = !is_modifier(&name)
+                && (FURNITURE.iter().any(|w| names_it(&name, w, true))
+                    || name
+                        .split(['-', '_'])
+                        .any(|part| FURNITURE_PARTS.contains(&part)));
+            named
                 || FURNITURE_SUFFIXES
                     .iter()
                     .filter(|&&w| !(captions && w == "caption"))
                     .any(|w| names_it(&name, w, false))
         })
     })
+}
+
+/// Prefixes of a class name that says what an element has or is in, not what it is
+/// (`has-sharing` on a story's header, `with-comments`, `no-ads`, `is-share-open`).
+const MODIFIER_PREFIXES: &[&str] = &["has-", "has_", "with-", "with_", "no-", "no_", "is-", "is_"];
+
+/// Whether class name `name` is a modifier ([`MODIFIER_PREFIXES`]).
+fn is_modifier(name: &str) -> bool {
+    MODIFIER_PREFIXES.iter().any(|p| name.starts_with(p))
 }
 
 /// Whether `node`, named as furniture, holds the article all the same: paragraphs of prose

@@ -1894,6 +1894,19 @@ fn an_intro_set_apart_above_the_chosen_block_is_put_back_above_it() {
 }
 
 #[test]
+fn a_class_saying_what_an_element_has_does_not_make_it_furniture() {
+    // `has-sharing`: the story's header has share buttons; it is no share bar.
+    let body = body_of(&format!(
+        "<div class=\"content-header has-sharing\"><p class=\"dek\">Heat pumps are booming, \
+         not least because heating with gas and oil has become dear, yet many households \
+         will not let go of them.</p><div class=\"share\"><a href=\"#\">Share</a></div></div>{}",
+        paragraphs()
+    ));
+    assert!(body.starts_with("Heat pumps are booming"), "{body}");
+    assert!(!body.contains("Share"), "{body}");
+}
+
+#[test]
 fn readers_comments_under_a_one_line_story_are_left_out() {
     // Without the banner, the comments hold most of the page's text: they are furniture all
     // the same, set beside the story the page marks.
