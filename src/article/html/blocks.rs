@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use dom_query::{Document, NodeId, NodeRef, Selection};
 
-use super::{boiler, is_sentence_mark, tidy};
+use super::{boiler, ends_a_sentence, is_sentence_mark, tidy};
 
 /// Elements whose text is never article text, and furniture that goes by element name.
 const SKIPPED: [&str; 19] = [
@@ -537,13 +537,6 @@ fn is_paragraph(line: &str) -> bool {
     super::is_prose_line(line)
         && super::letters(line) >= MIN_PARAGRAPH_LETTERS
         && (ends_a_sentence(line) || super::sentence_end(line).ends_with(':'))
-}
-
-/// Whether `line` ends as a whole sentence does (closing quotes and brackets aside), not cut
-/// short with an ellipsis.
-fn ends_a_sentence(line: &str) -> bool {
-    let end = super::sentence_end(line);
-    end.ends_with(['.', '!', '?', '。', '！', '？']) && !end.ends_with("...")
 }
 
 /// Where a page states its summary: the standfirst it shows above the article is most often

@@ -133,7 +133,9 @@ pub(super) fn strip(doc: &Document, captions: bool) {
             .filter(|a| !is_written_address(a))
             .map(|a| letters(&a.text()))
             .sum();
-        if linked as f64 >= MIN_TEASER_LINK_SHARE * all as f64 {
+        if linked as f64 >= MIN_TEASER_LINK_SHARE * all as f64
+            && !is_sentence_with_link(&block, all, linked)
+        {
             block.remove();
         }
     }
@@ -207,6 +209,22 @@ fn names_comments(node: &NodeRef) -> bool {
         .iter()
         .flatten()
         .any(|value| value.to_ascii_lowercase().contains("comment"))
+}
+
+/// A paragraph of at least this many letters, [`MIN_UNLINKED_IN_SENTENCE`] of them outside
+/// links, that ends a sentence is prose with a long link in it (a name, a title, a source),
+/// not a teaser: "... who had combined these duties with [his work in the marketing
+/// department]."
+const MIN_SENTENCE_WITH_LINK_LETTERS: usize = 100;
+const MIN_UNLINKED_IN_SENTENCE: usize = 30;
+
+/// Whether `block`, of `all` letters of which `linked` are in links, is a paragraph of prose
+/// with a link in it ([`MIN_SENTENCE_WITH_LINK_LETTERS`]).
+fn is_sentence_with_link(block: &Selection, all: usize, linked: usize) -> bool {
+    block.is("p")
+        && all >= MIN_SENTENCE_WITH_LINK_LETTERS
+        && all.saturating_sub(linked) >= MIN_UNLINKED_IN_SENTENCE
+        && super::ends_a_sentence(&block.text())
 }
 
 /// An image's alt text of at least this many words can be matched to a caption (shorter

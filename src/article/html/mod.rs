@@ -242,6 +242,13 @@ pub(super) fn is_prose_line(line: &str) -> bool {
     letters(line) >= MIN_PROSE_LINE_LETTERS && line.contains(is_sentence_mark)
 }
 
+/// Whether `line` ends as a whole sentence does (closing quotes and brackets aside), not cut
+/// short with an ellipsis.
+pub(super) fn ends_a_sentence(line: &str) -> bool {
+    let end = sentence_end(line);
+    end.ends_with(['.', '!', '?', '。', '！', '？']) && !end.ends_with("...")
+}
+
 /// `line` without what may follow its last sentence mark: whitespace, closing quotes and
 /// brackets, an asterisk, an invisible separator.
 pub(super) fn sentence_end(line: &str) -> &str {

@@ -1907,6 +1907,19 @@ fn a_class_saying_what_an_element_has_does_not_make_it_furniture() {
 }
 
 #[test]
+fn a_sentence_with_a_long_link_in_it_is_prose_not_a_teaser() {
+    let body = body_of(&format!(
+        "{}<p>He takes over from Anna Berg, who combined the role with <a href=\"/x\">her \
+         existing duties as the head of the marketing and communications department of the \
+         household appliances company</a>.</p><p>Read also: <a href=\"/y\">Council votes to keep the library \
+         open through the winter months</a></p>",
+        paragraphs()
+    ));
+    assert!(body.contains("He takes over from Anna Berg"), "{body}");
+    assert!(!body.contains("Read also"), "{body}");
+}
+
+#[test]
 fn readers_comments_under_a_one_line_story_are_left_out() {
     // Without the banner, the comments hold most of the page's text: they are furniture all
     // the same, set beside the story the page marks.
