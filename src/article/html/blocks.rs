@@ -6,7 +6,9 @@
 //! readability's and more prose, its paragraphs up to the end of readability's text are
 //! taken in, and where it holds readability's text with less prose, readability's labels it
 //! left out are dropped; where readability's text is a mere fragment of ours' prose, ours is
-//! taken. Also here: the page's standfirst, found by the description it gives itself.
+//! taken. Also here: the page's standfirst, found by the description it gives itself, and
+//! its intro, the paragraphs between the headline and the chosen text that the text left
+//! out.
 
 use std::collections::HashMap;
 
