@@ -103,9 +103,9 @@ const MIN_TEASER_LINK_SHARE: f64 = 0.6;
 /// consent manager's preference centre can hold more text than a short post under it.
 pub(super) const DIALOGS: &str = "[role=dialog], [role=alertdialog], [aria-modal=true]";
 
-/// Removes page furniture from `doc`: navigation, asides and footers, dialogs; short blocks that are
-/// mostly a link (a "Read also: ..." teaser, a link list item); elements whose class or id
-/// names furniture, unless they hold the article's paragraphs. `captions`: the page's
+/// Removes page furniture from `doc`: navigation, asides and footers, dialogs; short blocks
+/// that are mostly a link (a "Read also: ..." teaser, a link list item); elements whose class
+/// or id names furniture, unless they hold the article's paragraphs. `captions`: the page's
 /// captions are its text (a gallery), so an element named a caption stays.
 pub(super) fn strip(doc: &Document, captions: bool) {
     doc.select("nav, aside, footer").remove();

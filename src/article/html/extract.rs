@@ -270,8 +270,8 @@ fn marked_letters(doc: &Document) -> usize {
 }
 
 /// The article text readability chooses, or the fallback's where it gives up;
-/// `wrappers_read` when [`WRAPPERS`] and dialogs in `doc` are made plain containers (the fallback
-/// reads `html` likewise).
+/// `wrappers_read` when [`WRAPPERS`] and dialogs in `doc` are made plain containers (the
+/// fallback reads `html` likewise).
 fn readable(
     doc: Document,
     html: &str,
