@@ -690,11 +690,13 @@ const MAX_INTRO_PARAGRAPHS: usize = 32;
 /// paragraph when it holds its start.
 const INTRO_PROBE_CHARS: usize = 80;
 
-/// Elements whose text is not the page's ([`super::extract::NEVER_TEXT`] by tag name).
-const NOT_TEXT: &[&str] = &[
-    "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
-    "button", "select", "textarea",
-];
+/// Whether an element named `name` is one of [`super::extract::NEVER_TEXT`], read by tag
+/// name (a selector matched at each element would be parsed again each time).
+fn is_never_text(name: &str) -> bool {
+    super::extract::NEVER_TEXT
+        .split(',')
+        .any(|tag| tag.trim() == name)
+}
 
 /// A paragraph of an intro holds at least this many letters outside links.
 const MIN_INTRO_LETTERS: usize = 100;
@@ -722,12 +724,9 @@ pub(super) fn intro(doc: &Document) -> Vec<String> {
         if super::letters(&raw) < MIN_INTRO_LETTERS {
             continue;
         }
-        // A paragraph in a link is a teaser card's blurb; one in the page's furniture is not
-        // the story's.
-        if node.ancestors_it(None).any(|a| {
-            a.node_name()
-                .is_some_and(|n| matches!(&*n, "a" | "nav" | "footer" | "aside" | "form" | "head"))
-        }) {
+        // One in the page's furniture is not the story's; one in a link is a teaser card's
+        // blurb.
+        if in_furniture(node) || node.ancestors_it(None).any(|a| a.is("a")) {
             continue;
         }
         // One holding a script is not all text.
@@ -740,7 +739,7 @@ pub(super) fn intro(doc: &Document) -> Vec<String> {
                 linked += super::letters(&d.text());
             } else if &*name == "br" {
                 broken = true;
-            } else if NOT_TEXT.contains(&&*name) {
+            } else if is_never_text(&name) {
                 scripted = true;
                 break;
             }

@@ -116,7 +116,8 @@ pub(super) fn strip(doc: &Document, captions: bool) {
     strip_link_blocks(doc);
     mark_teaser_cards(doc);
     for block in doc.select("p, li, td, h2, h3, h4, h5, h6").iter() {
-        let all = letters(&block.text());
+        let text = block.text();
+        let all = letters(&text);
         if all == 0 || all > MAX_TEASER_LETTERS {
             continue;
         }
@@ -134,7 +135,7 @@ pub(super) fn strip(doc: &Document, captions: bool) {
             .map(|a| letters(&a.text()))
             .sum();
         if linked as f64 >= MIN_TEASER_LINK_SHARE * all as f64
-            && !is_sentence_with_link(&block, all, linked)
+            && !is_sentence_with_link(&block, &text, all, linked)
         {
             block.remove();
         }
@@ -218,13 +219,13 @@ fn names_comments(node: &NodeRef) -> bool {
 const MIN_SENTENCE_WITH_LINK_LETTERS: usize = 100;
 const MIN_UNLINKED_IN_SENTENCE: usize = 30;
 
-/// Whether `block`, of `all` letters of which `linked` are in links, is a paragraph of prose
-/// with a link in it ([`MIN_SENTENCE_WITH_LINK_LETTERS`]).
-fn is_sentence_with_link(block: &Selection, all: usize, linked: usize) -> bool {
+/// Whether `block`, of text `text` with `all` letters, `linked` of them in links, is a
+/// paragraph of prose with a link in it ([`MIN_SENTENCE_WITH_LINK_LETTERS`]).
+fn is_sentence_with_link(block: &Selection, text: &str, all: usize, linked: usize) -> bool {
     block.is("p")
         && all >= MIN_SENTENCE_WITH_LINK_LETTERS
         && all.saturating_sub(linked) >= MIN_UNLINKED_IN_SENTENCE
-        && super::ends_a_sentence(&block.text())
+        && super::ends_a_sentence(text)
 }
 
 /// An image's alt text of at least this many words can be matched to a caption (shorter

@@ -239,34 +239,36 @@ const UNMEASURED: [&str; 17] = [
     "button", "select", "textarea", "nav", "header", "footer", "aside", "form",
 ];
 
-/// Whether the page marks one story, as its `articleBody` or its `article`: one article, not
-/// a list of them (a `main` marks a region of the page, an index's as well).
-fn marks_one_article(doc: &Document) -> bool {
-    MARKED[..2]
-        .iter()
-        .find_map(|sel| {
-            let n = doc.select(sel).length();
-            (n > 0).then_some(n == 1)
-        })
-        .unwrap_or(false)
+/// The page's marked article container: the first of [`MARKED`] present.
+struct Marked {
+    /// The letters of the longest such container, furniture left out; 0 if it has none.
+    letters: usize,
+    /// Whether it marks one story, as its `articleBody` or its `article`: one article, not a
+    /// list of them (a `main` marks a region of the page, an index's as well).
+    one_story: bool,
 }
 
-/// The letters of the page's marked article container (the longest of the first of
-/// [`MARKED`] present), furniture left out; 0 if it has none.
-fn marked_letters(doc: &Document) -> usize {
-    MARKED
-        .iter()
-        .find_map(|sel| {
-            let found = doc.select(sel);
-            found.exists().then(|| {
-                found
-                    .iter()
-                    .map(|s| letters(&visible_text(&s, &UNMEASURED)))
-                    .max()
-                    .unwrap_or(0)
+impl Marked {
+    fn of(doc: &Document) -> Self {
+        MARKED
+            .iter()
+            .enumerate()
+            .find_map(|(rank, sel)| {
+                let found = doc.select(sel);
+                found.exists().then(|| Marked {
+                    letters: found
+                        .iter()
+                        .map(|s| letters(&visible_text(&s, &UNMEASURED)))
+                        .max()
+                        .unwrap_or(0),
+                    one_story: rank < 2 && found.length() == 1,
+                })
             })
-        })
-        .unwrap_or(0)
+            .unwrap_or(Marked {
+                letters: 0,
+                one_story: false,
+            })
+    }
 }
 
 /// The article text readability chooses, or the fallback's where it gives up;
@@ -288,8 +290,10 @@ fn readable(
     }
     boiler::strip(&doc, gallery);
     unname_declared(&doc);
-    let marked = marked_letters(&doc);
-    let one_marked = marks_one_article(&doc);
+    let Marked {
+        letters: marked,
+        one_story,
+    } = Marked::of(&doc);
     let ours = blocks::densest(&doc);
     let lead = blocks::lead(&doc);
     let intro = blocks::intro(&doc);
@@ -308,14 +312,11 @@ fn readable(
             // Unless the page marks one article, and it holds text of its own: a wire item
             // of a headline and "******" beside a list of the most read.
             if mostly_links(&content.select("html")) {
-                if one_marked {
-                    if let Ok(whole) = fallback(html, &MARKED, wrappers_read) {
-                        if !whole.trim().is_empty() {
-                            return Ok(whole);
-                        }
-                    }
-                }
-                return Err(LINKS.into());
+                return one_story
+                    .then(|| fallback(html, &MARKED, wrappers_read).ok())
+                    .flatten()
+                    .filter(|whole| !whole.trim().is_empty())
+                    .ok_or_else(|| LINKS.into());
             }
             // The furniture still inside readability's block goes before its text is taken.
             boiler::prune(&content);
