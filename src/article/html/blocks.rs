@@ -603,8 +603,10 @@ const DEK_LETTERS: std::ops::RangeInclusive<usize> = 40..=400;
 
 /// The standfirst of a page whose descriptions show nowhere (the page words its summary for
 /// search engines otherwise): the element right after the page's first `h1`, when it is a
-/// paragraph, a `div` or a subheading holding one or more whole sentences and no link. A
-/// teaser or a section label there is linked or is no sentence.
+/// paragraph, a `div` or a subheading holding one or more whole sentences and no link, or
+/// words of one in an element its class names a standfirst ([`names_dek`]: many are set
+/// as a headline is, without a full stop). A teaser or a section label there is linked or is
+/// no sentence, and a site's tagline under its name is named for what it is, a description.
 fn dek_under_headline(doc: &Document) -> Option<String> {
     let headlines = doc.select("h1");
     let next = headlines.nodes().first()?.next_element_sibling()?;
@@ -619,8 +621,61 @@ fn dek_under_headline(doc: &Document) -> Option<String> {
         return None;
     }
     let text = crate::article::collapse(&next.text());
-    (DEK_LETTERS.contains(&super::letters(&text)) && ends_a_sentence(&text))
-        .then(|| tidy(&next.formatted_text()))
+    (DEK_LETTERS.contains(&super::letters(&text))
+        && (ends_a_sentence(&text) || (names_dek(&next) && is_worded(&text))))
+    .then(|| tidy(&next.formatted_text()))
+}
+
+/// Words a page's class or id names its standfirst by.
+const DEK_NAMES: &[&str] = &[
+    "subtitle",
+    "sub-title",
+    "subheadline",
+    "sub-headline",
+    "subhead",
+    "dek",
+    "standfirst",
+    "strapline",
+    "lede",
+    "summary",
+    "excerpt",
+    "deck",
+    "subheading",
+    "sub-heading",
+];
+
+/// Lower-case words a standfirst named as one holds, at least: a list of names and
+/// credentials set in its place ("Ellen Lindell, VMD, DACVB; ...") has none.
+const MIN_DEK_LOWER_WORDS: usize = 2;
+
+/// Whether `text` reads as words of a sentence: it has [`MIN_DEK_LOWER_WORDS`] words that
+/// start in lower case.
+fn is_worded(text: &str) -> bool {
+    text.split_whitespace()
+        .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
+        .count()
+        >= MIN_DEK_LOWER_WORDS
+}
+
+/// Whether `node`'s class or id names it the page's standfirst (`heading__subtitle`,
+/// `article-dek`, `standfirst`).
+fn names_dek(node: &dom_query::NodeRef) -> bool {
+    [node.attr("class"), node.attr("id")]
+        .iter()
+        .flatten()
+        .flat_map(|v| {
+            v.split_whitespace()
+                .map(str::to_ascii_lowercase)
+                .collect::<Vec<_>>()
+        })
+        .any(|name| {
+            DEK_NAMES.iter().any(|w| {
+                name == *w
+                    || name
+                        .strip_suffix(w)
+                        .is_some_and(|head| head.ends_with(['-', '_']))
+            })
+        })
 }
 
 /// Whether `node` holds no text of its own, only elements the lead is looked for in itself.

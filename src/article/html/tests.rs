@@ -1282,6 +1282,44 @@ fn the_sentence_under_the_headline_is_the_standfirst_when_no_description_shows()
 }
 
 #[test]
+fn a_standfirst_named_as_one_is_kept_though_it_ends_without_a_full_stop() {
+    let dek = "Maximize the flavor of your coffee or tea with precision";
+    let body = described_page_body(
+        "Budget news from the town hall, every week, from our reporters at the council.",
+        &format!("<header><h1>Budget vote</h1><p class=\"heading__subtitle\">{dek}</p></header>"),
+        "",
+    );
+    assert!(body.starts_with(dek), "{body}");
+}
+
+#[test]
+fn names_set_in_the_standfirsts_place_are_no_standfirst() {
+    let names = "Ellen Lindell, VMD, DACVB; Monique Feyrecilde, BA, LVT, VTS (Behavior)";
+    let body = described_page_body(
+        "Budget news from the town hall, every week, from our reporters at the council.",
+        &format!(
+            "<header><h1>Budget vote</h1><div class=\"header__subtitle\">{names}</div></header>"
+        ),
+        "",
+    );
+    assert!(!body.contains("Lindell"), "{body}");
+    assert!(body.starts_with("Paragraph 1 tells"), "{body}");
+}
+
+#[test]
+fn a_sites_tagline_under_its_name_is_no_standfirst() {
+    let tagline = "Thoughts and comments on the news of the information society";
+    let body = described_page_body(
+        "Budget news from the town hall, every week, from our reporters at the council.",
+        &format!(
+            "<header><h1>The Ledger</h1><h2 class=\"site-description\">{tagline}</h2></header>"
+        ),
+        "",
+    );
+    assert!(!body.contains(tagline), "{body}");
+}
+
+#[test]
 fn a_linked_teaser_under_the_headline_is_no_standfirst() {
     let html = format!(
         "<html><head></head><body>\
