@@ -668,14 +668,7 @@ fn names_dek(node: &dom_query::NodeRef) -> bool {
                 .map(str::to_ascii_lowercase)
                 .collect::<Vec<_>>()
         })
-        .any(|name| {
-            DEK_NAMES.iter().any(|w| {
-                name == *w
-                    || name
-                        .strip_suffix(w)
-                        .is_some_and(|head| head.ends_with(['-', '_']))
-            })
-        })
+        .any(|name| DEK_NAMES.iter().any(|w| boiler::names_it(&name, w, false)))
 }
 
 /// Whether `node` holds no text of its own, only elements the lead is looked for in itself.

@@ -705,7 +705,7 @@ fn holds_article(node: &NodeRef) -> bool {
 
 /// Whether class name `name` is `word`, ends in `-word`/`_word`, or (when `prefix` is
 /// allowed) starts with `word-`/`word_`.
-fn names_it(name: &str, word: &str, prefix: bool) -> bool {
+pub(super) fn names_it(name: &str, word: &str, prefix: bool) -> bool {
     if name == word {
         return true;
     }
