@@ -663,11 +663,8 @@ fn names_dek(node: &dom_query::NodeRef) -> bool {
     [node.attr("class"), node.attr("id")]
         .iter()
         .flatten()
-        .flat_map(|v| {
-            v.split_whitespace()
-                .map(str::to_ascii_lowercase)
-                .collect::<Vec<_>>()
-        })
+        .flat_map(|v| v.split_whitespace())
+        .map(str::to_ascii_lowercase)
         .any(|name| DEK_NAMES.iter().any(|w| boiler::names_it(&name, w, false)))
 }
 

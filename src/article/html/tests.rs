@@ -1219,6 +1219,11 @@ fn described_page_body(description: &str, header: &str, opening: &str) -> String
     ))
 }
 
+/// A description no element of the page shows: the standfirst is looked for under the
+/// headline instead.
+const ELSEWHERE: &str =
+    "Budget news from the town hall, every week, from our reporters at the council.";
+
 #[test]
 fn a_standfirst_set_in_a_div_under_the_headline_is_kept_above_the_article() {
     let body = described_page_body(
@@ -1274,7 +1279,7 @@ fn the_sentence_under_the_headline_is_the_standfirst_when_no_description_shows()
     let dek = "The roads, the library and the school all wait on a vote the council put off \
                twice.";
     let body = described_page_body(
-        "Budget news from the town hall, every week, from our reporters at the council.",
+        ELSEWHERE,
         &format!("<header><h1>Budget vote</h1><p class=\"subtitle\">{dek}</p></header>"),
         "",
     );
@@ -1285,7 +1290,7 @@ fn the_sentence_under_the_headline_is_the_standfirst_when_no_description_shows()
 fn a_standfirst_named_as_one_is_kept_though_it_ends_without_a_full_stop() {
     let dek = "Maximize the flavor of your coffee or tea with precision";
     let body = described_page_body(
-        "Budget news from the town hall, every week, from our reporters at the council.",
+        ELSEWHERE,
         &format!("<header><h1>Budget vote</h1><p class=\"heading__subtitle\">{dek}</p></header>"),
         "",
     );
@@ -1296,7 +1301,7 @@ fn a_standfirst_named_as_one_is_kept_though_it_ends_without_a_full_stop() {
 fn names_set_in_the_standfirsts_place_are_no_standfirst() {
     let names = "Ellen Lindell, VMD, DACVB; Monique Feyrecilde, BA, LVT, VTS (Behavior)";
     let body = described_page_body(
-        "Budget news from the town hall, every week, from our reporters at the council.",
+        ELSEWHERE,
         &format!(
             "<header><h1>Budget vote</h1><div class=\"header__subtitle\">{names}</div></header>"
         ),
@@ -1310,7 +1315,7 @@ fn names_set_in_the_standfirsts_place_are_no_standfirst() {
 fn a_sites_tagline_under_its_name_is_no_standfirst() {
     let tagline = "Thoughts and comments on the news of the information society";
     let body = described_page_body(
-        "Budget news from the town hall, every week, from our reporters at the council.",
+        ELSEWHERE,
         &format!(
             "<header><h1>The Ledger</h1><h2 class=\"site-description\">{tagline}</h2></header>"
         ),
