@@ -202,6 +202,11 @@ const CONTROLS: &[&str] = &[
     "view gallery",
     "open gallery",
     "zur bildergalerie",
+    "hide caption",
+    "show caption",
+    "text size",
+    "ad feedback",
+    "video ad feedback",
 ];
 
 /// The longest label, in bytes, with room for the punctuation and spaces around it: a
@@ -251,6 +256,8 @@ mod tests {
             "Table of Contents",
             "Loading ...",
             "Quellen ausblenden",
+            "HIDE CAPTION",
+            "Video Ad Feedback",
         ] {
             assert!(is_furniture_label(line), "{line}");
         }

@@ -1078,6 +1078,15 @@ const DATE_WORDS: &[&str] = &[
     "om",
     "den",
     "h",
+    // Arabic: "last update", "published", "on", "at the hour", and the "first" and "second"
+    // of the Levantine months' names ("كانون الثاني", January).
+    "آخر",
+    "تحديث",
+    "نشر",
+    "في",
+    "الساعة",
+    "الأول",
+    "الثاني",
 ];
 
 /// Month names (and their genitives in Polish) of the languages news pages most often come
@@ -1160,6 +1169,60 @@ const FOREIGN_MONTHS: &[&str] = &[
     "października",
     "listopada",
     "grudnia",
+    // Arabic, as Egypt and the Gulf name the months and as the Levant does (a page often
+    // gives both: "آب/اغسطس"), with and without the hamza.
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "ابريل",
+    "مايو",
+    "يونيو",
+    "يوليو",
+    "أغسطس",
+    "اغسطس",
+    "سبتمبر",
+    "أكتوبر",
+    "اكتوبر",
+    "نوفمبر",
+    "ديسمبر",
+    "كانون",
+    "شباط",
+    "آذار",
+    "نيسان",
+    "أيار",
+    "حزيران",
+    "تموز",
+    "آب",
+    "أيلول",
+    "تشرين",
+];
+
+/// Days named by their distance from today ("Today, 17:40", "Heute, 17:40 Uhr", "Šodien,
+/// 17:40"): with a time they date a story as a month and a day do. (French "hier" is left
+/// out: in German it is "here".)
+const RELATIVE_DAYS: &[&str] = &[
+    "today",
+    "yesterday",
+    "heute",
+    "gestern",
+    "hoy",
+    "ayer",
+    "aujourd'hui",
+    "oggi",
+    "ieri",
+    "hoje",
+    "ontem",
+    "vandaag",
+    "gisteren",
+    "dzisiaj",
+    "wczoraj",
+    "šodien",
+    "vakar",
+    "dnes",
+    "včera",
+    "idag",
+    "igår",
 ];
 
 /// Weekday names of the same languages.
@@ -1212,6 +1275,14 @@ const FOREIGN_WEEKDAYS: &[&str] = &[
     "piątek",
     "sobota",
     "niedziela",
+    "الأحد",
+    "الاثنين",
+    "الإثنين",
+    "الثلاثاء",
+    "الأربعاء",
+    "الخميس",
+    "الجمعة",
+    "السبت",
 ];
 
 /// "24 September 2004", "Friday 10 Dec 2004, 14:03 GMT", "Updated: May 2, 2023": only
@@ -1228,16 +1299,20 @@ fn is_date_line(line: &str) -> bool {
     for word in &w {
         let word = word
             .trim_matches(|c: char| {
-                matches!(c, ',' | ':' | '|' | '(' | ')' | '-' | '–' | '·' | '/')
+                matches!(c, ',' | '،' | ':' | '|' | '(' | ')' | '-' | '–' | '·' | '/')
             })
             .to_lowercase();
         let bare = word.trim_end_matches('.');
         if word.is_empty() {
             continue;
         }
-        if crate::article::date::month(bare).is_some() || FOREIGN_MONTHS.contains(&bare) {
+        // A month may be named twice, in two calendars' names ("آب/اغسطس").
+        if bare.split('/').all(is_month_name) || RELATIVE_DAYS.contains(&bare) {
             month = true;
-        } else if crate::article::date::weekday(bare) || FOREIGN_WEEKDAYS.contains(&bare) {
+        } else if crate::article::date::weekday(bare)
+            || FOREIGN_WEEKDAYS.contains(&bare)
+            || is_zone_offset(bare)
+        {
         } else if word.starts_with(|c: char| c.is_ascii_digit())
             && word
                 .trim_end_matches("am")
@@ -1265,6 +1340,23 @@ fn is_date_line(line: &str) -> bool {
         }
     }
     month && number
+}
+
+/// Whether `word` (lower case) names a month, in English or in [`FOREIGN_MONTHS`].
+fn is_month_name(word: &str) -> bool {
+    crate::article::date::month(word).is_some() || FOREIGN_MONTHS.contains(&word)
+}
+
+/// Whether `word` (lower case) is a time zone given as an offset: "gmt+0400", "utc-5".
+fn is_zone_offset(word: &str) -> bool {
+    let offset = word
+        .strip_prefix("gmt")
+        .or_else(|| word.strip_prefix("utc"))
+        .and_then(|rest| rest.strip_prefix(['+', '-']));
+    offset.is_some_and(|o| {
+        o.starts_with(|c: char| c.is_ascii_digit())
+            && o.chars().all(|c| c.is_ascii_digit() || c == ':')
+    })
 }
 
 /// "Image 1 of 23", "Photo 3/10", "1 of 23".
@@ -1307,10 +1399,37 @@ fn is_credit(line: &str) -> bool {
             ]
             .iter()
             .any(|p| lower.starts_with(p))
+                || is_made_by(lower)
                 || lower.trim_end_matches(')').ends_with("getty images")
                 || lower.starts_with('©')
                 || lower.starts_with("copyright")
                 || lower.trim_end_matches('.').ends_with("all rights reserved"))
+}
+
+/// How a credit names who made or lent a picture ("Illustration by Mike Nudelman",
+/// "Courtesy G4"), lower case.
+const MADE_BY: &[&str] = &[
+    "photo by ",
+    "photos by ",
+    "photograph by ",
+    "photography by ",
+    "illustration by ",
+    "image by ",
+    "image courtesy ",
+    "photo courtesy ",
+    "courtesy of ",
+    "courtesy ",
+];
+
+/// The most words a [`MADE_BY`] credit has.
+const MAX_MADE_BY_WORDS: usize = 8;
+
+/// Whether `lower` (a line, lower case) is a short [`MADE_BY`] credit: no sentence in it
+/// ("Courtesy calls were made. ..." is one).
+fn is_made_by(lower: &str) -> bool {
+    MADE_BY.iter().any(|p| lower.starts_with(p))
+        && lower.split_whitespace().count() <= MAX_MADE_BY_WORDS
+        && !lower.trim_end_matches('.').contains(['.', '!', '?'])
 }
 
 /// The most words a photo credit has ("© AFP / MARCO BERTORELLO", "DCV / Oppitz").

@@ -1573,6 +1573,21 @@ fn photo_credits_after_a_caption_or_on_their_own_line_are_dropped() {
 }
 
 #[test]
+fn a_credit_naming_who_made_or_lent_the_picture_is_dropped() {
+    let body = body_of(&format!(
+        "<p>Illustration by Mike Nudelman</p>{}<p>Courtesy G4</p><p>Photo courtesy of the \
+         family</p><p>Courtesy calls went out to every shop on the high street. The owners \
+         said they had not been asked before.</p>{}",
+        paragraphs(),
+        paragraphs()
+    ));
+    for gone in ["Nudelman", "G4", "the family"] {
+        assert!(!body.contains(gone), "{gone}: {body}");
+    }
+    assert!(body.contains("Courtesy calls went out"), "{body}");
+}
+
+#[test]
 fn a_caption_that_repeats_its_image_alt_text_is_dropped() {
     let body = body_of(&format!(
         "{}<div class=pic><a href=/big.jpg><img src=/a.jpg alt=\"Chestnut groves grew from \
@@ -1661,6 +1676,9 @@ fn a_date_line_in_another_language_does_not_start_the_body() {
         "Freitag, 3. März 2023, 14:05 Uhr",
         "mercredi 8 février 2023",
         "3 de mayo de 2022",
+        "Šodien, 17:40",
+        "Heute, 08:15 Uhr",
+        "الأحد، 04 آب/اغسطس 2013، آخر تحديث 02:21 (GMT+0400)",
     ] {
         let html = format!(
             "<html><body><article><p>{line}</p>{}</article></body></html>",
