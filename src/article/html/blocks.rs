@@ -501,22 +501,34 @@ fn found_in(lines: &[&str], haystack: &str) -> Vec<bool> {
         ids.push(Some(id));
     }
     let mut found_patterns = vec![false; patterns.len()];
-    // Overlapping: a line inside another line's text is found as well.
-    // Built anew for each page and run once: the automaton quickest to build is the one
-    // (the crate's own choice, a DFA for few patterns, costs more to build than the one
-    // search it serves).
-    let automaton = aho_corasick::AhoCorasick::builder()
-        .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
-        .build(&patterns);
-    if let Ok(automaton) = automaton {
-        for m in automaton.find_overlapping_iter(haystack) {
-            found_patterns[m.pattern().as_usize()] = true;
+    if patterns.len().saturating_mul(haystack.len()) <= MAX_SEPARATE_SEARCH_BYTES {
+        // Few lines in a short haystack are each looked for on their own: building an
+        // automaton costs more than these searches.
+        for (found, pattern) in found_patterns.iter_mut().zip(&patterns) {
+            *found = haystack.contains(pattern);
+        }
+    } else {
+        // Overlapping: a line inside another line's text is found as well.
+        // Built anew for each page and run once: the automaton quickest to build is the one
+        // (the crate's own choice, a DFA for few patterns, costs more to build than the one
+        // search it serves).
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
+            .build(&patterns);
+        if let Ok(automaton) = automaton {
+            for m in automaton.find_overlapping_iter(haystack) {
+                found_patterns[m.pattern().as_usize()] = true;
+            }
         }
     }
     ids.iter()
         .map(|id| id.is_some_and(|i| found_patterns[i]))
         .collect()
 }
+
+/// The bytes [`found_in`] reads at most by looking for each line on its own (the lines
+/// times the haystack); past them one automaton reads the haystack once for all the lines.
+const MAX_SEPARATE_SEARCH_BYTES: usize = 1 << 20;
 
 /// The share of readability's text found in ours for ours to be a widening of it.
 const HOLDS: f64 = 0.8;

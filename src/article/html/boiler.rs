@@ -890,6 +890,11 @@ pub(super) fn drop_lines(text: &str) -> String {
         .map(|l| without_trailing_credit(l))
         .filter(|l| {
             let l = l.trim();
+            // A paragraph longer than the longest notice is none of these lines (each rule
+            // counts at least these words), and most of a story is such paragraphs.
+            if more_words_than(l, MAX_NOTICE_WORDS) {
+                return !is_server_error(l);
+            }
             !is_counter(l)
                 && !is_credit(l)
                 && !is_slash_credit(l)
@@ -1285,18 +1290,20 @@ const FOREIGN_WEEKDAYS: &[&str] = &[
     "السبت",
 ];
 
+/// The most words a date line has.
+const MAX_DATE_WORDS: usize = 12;
+
 /// "24 September 2004", "Friday 10 Dec 2004, 14:03 GMT", "Updated: May 2, 2023": only
 /// words of a date, with a month name and a number among them, or an all-number date.
 fn is_date_line(line: &str) -> bool {
-    let w: Vec<&str> = line
+    let w = line
         .split(|c: char| c.is_whitespace() || matches!(c, ';' | '|'))
-        .filter(|w| !w.is_empty())
-        .collect();
-    if w.is_empty() || w.len() > 12 {
+        .filter(|w| !w.is_empty());
+    if w.clone().nth(MAX_DATE_WORDS).is_some() {
         return false;
     }
     let (mut month, mut number) = (false, false);
-    for word in &w {
+    for word in w {
         let word = word
             .trim_matches(|c: char| {
                 matches!(c, ',' | '،' | ':' | '|' | '(' | ')' | '-' | '–' | '·' | '/')
@@ -1361,6 +1368,9 @@ fn is_zone_offset(word: &str) -> bool {
 
 /// "Image 1 of 23", "Photo 3/10", "1 of 23".
 fn is_counter(line: &str) -> bool {
+    if line.split_whitespace().nth(4).is_some() {
+        return false;
+    }
     let w = words(line);
     let n = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
     match w.as_slice() {
@@ -1379,6 +1389,9 @@ const MAX_NOTICE_WORDS: usize = 40;
 /// "Photo: Jo Bloggs/Getty Images", "(Credit: AP)", "© Jo Bloggs": a short line that names
 /// who took a picture or who holds the rights.
 fn is_credit(line: &str) -> bool {
+    if line.split_whitespace().nth(MAX_NOTICE_WORDS).is_some() {
+        return false;
+    }
     let lower = line.to_lowercase();
     let lower = lower.trim_start_matches('(');
     // The publisher's legal notice under a story, however long its wording.
@@ -1439,6 +1452,9 @@ const MAX_CREDIT_WORDS: usize = 6;
 /// with no punctuation but a web address's dot, is who took the picture above it (one word
 /// alone, "AC/DC", may be a heading).
 fn is_slash_credit(line: &str) -> bool {
+    if !line.contains('/') {
+        return false;
+    }
     let w = words(line);
     let bare = line
         .rsplit_once('.')
