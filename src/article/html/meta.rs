@@ -130,15 +130,18 @@ fn authors(doc: &Document, from_ld: Vec<String>, tags: &MetaTags) -> Vec<String>
             .unwrap_or_default();
     }
     if authors.is_empty() {
-        let microdata = doc.select("[itemprop~=author]").iter().map(|s| {
-            let name = s.select("[itemprop~=name]");
-            if name.exists() {
-                name.attr("content")
-                    .map_or_else(|| name.text().to_string(), |c| c.to_string())
-            } else {
-                s.attr("content")
-                    .map_or_else(|| s.text().to_string(), |c| c.to_string())
-            }
+        // An author may hold several names (`<span itemprop="name">` each): each is read
+        // on its own.
+        let microdata = doc.select("[itemprop~=author]").iter().flat_map(|s| {
+            let named = s.select("[itemprop~=name]");
+            let holders = if named.exists() { named } else { s };
+            holders
+                .iter()
+                .map(|h| {
+                    h.attr("content")
+                        .map_or_else(|| spaced_text(&h), |c| c.to_string())
+                })
+                .collect::<Vec<_>>()
         });
         authors = names(microdata.collect());
     }
@@ -194,11 +197,11 @@ fn shown_lines(doc: &Document, starts: &[&str], max: usize) -> Vec<String> {
         if element.is("script, style, noscript, template, a") {
             continue;
         }
-        let mut line = one_line(&element.text());
+        let mut line = one_line(&spaced_text(&Selection::from(element)));
         if line.split_whitespace().count() <= 1 {
             if let Some(parent) = element.parent().filter(|p| p.is_element()) {
                 element = parent;
-                line = one_line(&element.text());
+                line = one_line(&spaced_text(&Selection::from(element)));
             }
         }
         if !line.is_empty() && line.chars().count() <= max {
@@ -359,6 +362,20 @@ impl MetaTags {
 
 fn is_web_url(s: &str) -> bool {
     (s.starts_with("http://") || s.starts_with("https://")) && !s.contains(char::is_whitespace)
+}
+
+/// The text of `selection` with a space between its text nodes: a byline set as
+/// `<span>By</span>Jo Bloggs` or `<a>Jo Bloggs</a><a>Twitter</a>` reads as words, not as
+/// "ByJo Bloggs".
+fn spaced_text(selection: &Selection) -> String {
+    let mut text = String::new();
+    for node in selection.nodes() {
+        for piece in node.descendants_it().filter(|n| n.is_text()) {
+            text.push_str(&piece.text());
+            text.push(' ');
+        }
+    }
+    text
 }
 
 fn one_line(s: &str) -> String {
@@ -917,17 +934,15 @@ fn names(raw: Vec<String>) -> Vec<String> {
         if s.is_empty() || s.contains("://") || s.contains('@') || s.starts_with('/') {
             continue;
         }
-        let listed = s.contains(" and ")
-            || s.contains(',')
-            || s.contains(';')
-            || s.contains(" & ")
-            || s.to_lowercase().starts_with("by ");
+        // "By Jo Bloggs", "By: Jo Bloggs" (not "Byron Smith").
+        let by = s
+            .get(..2)
+            .is_some_and(|head| head.eq_ignore_ascii_case("by"))
+            && !s[2..].starts_with(char::is_alphanumeric);
+        let listed =
+            s.contains(" and ") || s.contains(',') || s.contains(';') || s.contains(" & ") || by;
         let found = if listed {
-            let line = if s.to_lowercase().starts_with("by") {
-                s.clone()
-            } else {
-                format!("By {s}")
-            };
+            let line = if by { s.clone() } else { format!("By {s}") };
             byline::parse_byline(&line).unwrap_or_default()
         } else {
             // One name, unless it is a role or an affiliation (`Staff Writer`).
@@ -949,18 +964,28 @@ fn names(raw: Vec<String>) -> Vec<String> {
     out
 }
 
+/// The elements looked at for a byline, at most.
+const BYLINE_CANDIDATES: usize = 5;
+
 /// The names in the page's byline element, when it has one that reads as a byline.
 fn visible_byline(doc: &Document) -> Vec<String> {
     let candidates = doc.select(
         "[rel~=author], .byline, .by-line, .article-byline, .author-name, .byline-name, \
          [class~=author]",
     );
-    for element in candidates.iter().take(5) {
-        let text = one_line(&element.text());
-        if text.is_empty() || text.len() > 120 {
-            continue;
-        }
-        let found = names(vec![text]);
+    for element in candidates.iter().take(BYLINE_CANDIDATES) {
+        // The links it marks as its authors' are the names, where it has them: a byline
+        // box around them often holds a role, a profile link or the date as well.
+        let linked = element.select("[rel~=author]");
+        let found = if linked.exists() && !element.is("[rel~=author]") {
+            names(linked.iter().map(|a| one_line(&spaced_text(&a))).collect())
+        } else {
+            let text = one_line(&spaced_text(&element));
+            if text.is_empty() || text.len() > 120 {
+                continue;
+            }
+            names(vec![text])
+        };
         if !found.is_empty() {
             return found;
         }

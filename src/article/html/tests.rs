@@ -304,6 +304,40 @@ fn a_by_line_the_page_shows_names_the_authors() {
 }
 
 #[test]
+fn a_byline_set_across_elements_names_its_people_only() {
+    // "By" in an element of its own, right against the name.
+    let a = old_page("Bridge to close", "<div><span>By</span>Travis Haney</div>");
+    assert_eq!(a.authors, ["Travis Haney"]);
+    let byline = |shown: &str| {
+        let html = format!(
+            "<html><head><title>Bridge to close</title></head><body>{shown}<article>{}\
+             </article></body></html>",
+            paragraphs()
+        );
+        parse(html.as_bytes(), None).records[0].article.clone()
+    };
+    let a = byline("<span class=byline><span>By: </span><span class=fn>Drew Dietsch</span></span>");
+    assert_eq!(a.authors, ["Drew Dietsch"]);
+    // The author's link, not the profile links and role around it.
+    let a = byline(
+        "<span class=\"author vcard\"><a href=/author/ah rel=author>Andrew Husband</a><a \
+         href=https://twitter.com/ah><i>Twitter</i></a></span><span class=author-title>News \
+         &amp; Culture Writer</span>",
+    );
+    assert_eq!(a.authors, ["Andrew Husband"]);
+    // Two names in one microdata author.
+    let a = byline(
+        "<div itemprop=author itemscope itemtype=http://schema.org/Person><span \
+         itemprop=name>Paul Wiseman</span><span itemprop=name>Fatima Hussein, The Associated \
+         Press</span></div>",
+    );
+    assert_eq!(a.authors, ["Paul Wiseman", "Fatima Hussein"]);
+    // A name that starts with "By".
+    let a = byline("<span class=byline>Byron Smith</span>");
+    assert_eq!(a.authors, ["Byron Smith"]);
+}
+
+#[test]
 fn a_labelled_date_line_the_page_shows_dates_the_article() {
     let shown = "<font size=1>Last Updated: Sunday, 1 August, 2004, 08:54 GMT</font>";
     let a = old_page("Bridge to close", shown);
