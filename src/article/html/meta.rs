@@ -86,7 +86,7 @@ pub(super) fn read(doc: &Document, html: &str) -> Meta {
 
     Meta {
         title,
-        authors: authors(doc, ld.authors, &tags),
+        authors: authors(doc, ld.authors, &tags, source.as_deref()),
         date,
         url,
         place: visible_dateline(doc),
@@ -109,10 +109,40 @@ fn microdata(doc: &Document, prop: &str) -> Vec<String> {
         .collect()
 }
 
-/// The page's authors, from the first place that names any: JSON-LD (`from_ld`), then the
-/// `<meta>` tags, microdata, and last the visible byline.
-fn authors(doc: &Document, from_ld: Vec<String>, tags: &MetaTags) -> Vec<String> {
-    let mut authors = names(from_ld);
+/// The page's authors: people, as [`people_named`] finds them, the publisher left out.
+fn authors(
+    doc: &Document,
+    from_ld: Vec<String>,
+    tags: &MetaTags,
+    source: Option<&str>,
+) -> Vec<String> {
+    // A page often names its publisher where a person should stand (`<meta name="author"
+    // content="Condé Nast">` beside `article:author`): such a name is left out, and a place
+    // that names nobody else gives way to the next. A name the copyright notice holds is
+    // left out only while another place names someone: a blogger's notice holds their own.
+    let copyright = tags.first(&["copyright", "dcterms.rightsholder", "dc.rights"]);
+    let strict = people_named(doc, &from_ld, tags, &|name| {
+        !is_publisher(name, source) && !copyright.as_deref().is_some_and(|c| holds_name(c, name))
+    });
+    if strict.is_empty() {
+        people_named(doc, &from_ld, tags, &|name| !is_publisher(name, source))
+    } else {
+        strict
+    }
+}
+
+/// The authors of the first place that names any that `person` accepts: JSON-LD
+/// (`from_ld`), then the `<meta>` tags, microdata, and last the visible byline.
+fn people_named(
+    doc: &Document,
+    from_ld: &[String],
+    tags: &MetaTags,
+    person: &dyn Fn(&str) -> bool,
+) -> Vec<String> {
+    let people = |found: Vec<String>| -> Vec<String> {
+        found.into_iter().filter(|name| person(name)).collect()
+    };
+    let mut authors = people(names(from_ld.to_vec()));
     if authors.is_empty() {
         let keys = [
             "author",
@@ -125,7 +155,7 @@ fn authors(doc: &Document, from_ld: Vec<String>, tags: &MetaTags) -> Vec<String>
         ];
         authors = keys
             .iter()
-            .map(|key| names(tags.all(&[key])))
+            .map(|key| people(names(tags.all(&[key]))))
             .find(|found| !found.is_empty())
             .unwrap_or_default();
     }
@@ -143,19 +173,56 @@ fn authors(doc: &Document, from_ld: Vec<String>, tags: &MetaTags) -> Vec<String>
                 })
                 .collect::<Vec<_>>()
         });
-        authors = names(microdata.collect());
+        authors = people(names(microdata.collect()));
     }
     if authors.is_empty() {
-        authors = visible_byline(doc);
+        authors = people(visible_byline(doc));
     }
     if authors.is_empty() {
         authors = shown_lines(doc, &["by"], MAX_BYLINE_CHARS)
             .into_iter()
-            .map(|line| names(vec![line]))
+            .map(|line| people(names(vec![line])))
             .find(|found| !found.is_empty())
             .unwrap_or_default();
     }
     authors
+}
+
+/// Words that end a company's name ("mediagene Inc.", "Example Media GmbH").
+const COMPANY_ENDINGS: &[&str] = &[
+    "inc",
+    "ltd",
+    "llc",
+    "llp",
+    "plc",
+    "gmbh",
+    "ag",
+    "corp",
+    "corporation",
+    "co",
+    "s.a",
+    "sa",
+];
+
+/// Whether `name`, read as an author, is the page's publisher: its `source`
+/// (`og:site_name`, JSON-LD's publisher) or a company's name.
+fn is_publisher(name: &str, source: Option<&str>) -> bool {
+    let bare = name.trim().trim_end_matches('.').to_lowercase();
+    let last = bare.rsplit(char::is_whitespace).next().unwrap_or(&bare);
+    source.is_some_and(|s| s.trim().trim_end_matches('.').to_lowercase() == bare)
+        || (bare.split_whitespace().count() >= 2 && COMPANY_ENDINGS.contains(&last))
+}
+
+/// Whether `notice` (a copyright line) holds `name` whole, not as a part of a word.
+fn holds_name(notice: &str, name: &str) -> bool {
+    let notice = crate::article::collapse(&notice.to_lowercase());
+    let name = name.trim().trim_end_matches('.').to_lowercase();
+    !name.is_empty()
+        && notice.match_indices(name.as_str()).any(|(at, _)| {
+            let before = notice[..at].chars().next_back();
+            let after = notice[at + name.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
 }
 
 /// The longest byline read, in characters.

@@ -338,6 +338,28 @@ fn a_byline_set_across_elements_names_its_people_only() {
 }
 
 #[test]
+fn the_publisher_named_as_author_gives_way_to_the_person() {
+    let a = article(
+        "<meta name=author content=\"Condé Nast\"><meta name=copyright content=\"Copyright \
+         (c) Condé Nast 2022\"><meta property=article:author content=\"Larry Fitzmaurice\">",
+    );
+    assert_eq!(a.authors, ["Larry Fitzmaurice"]);
+    let a = article(
+        "<meta name=author content=\"ABC News\"><meta property=og:site_name content=\"ABC \
+         News\"><meta name=parsely-author content=\"Josh Haskell\">",
+    );
+    assert_eq!(a.authors, ["Josh Haskell"]);
+    let a = article("<meta name=author content=\"mediagene Inc.\">");
+    assert!(a.authors.is_empty(), "{:?}", a.authors);
+    // A blogger's notice holds their own name, and nobody else is named.
+    let a = article(
+        "<meta name=author content=\"Jane Doe\"><meta name=copyright content=\"© 2020 Jane \
+         Doe\">",
+    );
+    assert_eq!(a.authors, ["Jane Doe"]);
+}
+
+#[test]
 fn a_labelled_date_line_the_page_shows_dates_the_article() {
     let shown = "<font size=1>Last Updated: Sunday, 1 August, 2004, 08:54 GMT</font>";
     let a = old_page("Bridge to close", shown);
