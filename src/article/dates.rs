@@ -96,6 +96,18 @@ pub fn with_zone(s: &str) -> Option<(ArticleDate, Option<i32>)> {
             }
         }
     }
+    // Java's `Date.toString()`, which content systems write into meta tags as it comes:
+    // `Mon Aug 03 12:45:00 EDT 2015`.
+    if let [_weekday, month, day, time, zone, year] = words[..] {
+        let joined = format!("{day} {month} {year} {time}");
+        if let Ok(datetime) = NaiveDateTime::parse_from_str(&joined, "%d %b %Y %H:%M:%S") {
+            let date = ArticleDate {
+                datetime,
+                has_time: true,
+            };
+            return Some((date, zone_offset(zone)));
+        }
+    }
     None
 }
 
@@ -309,6 +321,11 @@ mod tests {
             Some((at("2017-03-17T10:04:00"), Some(0)))
         );
         assert_eq!(with_zone("17 March 2017"), Some((at("2017-03-17"), None)));
+        // Java's Date.toString(), as content systems write it into meta tags.
+        assert_eq!(
+            with_zone("Mon Aug 03 12:45:00 EDT 2015"),
+            Some((at("2015-08-03T12:45:00"), Some(-14400)))
+        );
         assert_eq!(with_zone("soon"), None);
     }
 
