@@ -199,26 +199,11 @@ pub(super) fn found_share(text: &str, haystack: &str) -> f64 {
 /// The text of the page's `body` outside scripts and styles, whitespace collapsed to one
 /// space.
 fn page_text(doc: &Document) -> String {
-    let raw = visible_text(
+    let raw = super::visible_text(
         &doc.select("body"),
         &["script", "style", "noscript", "template"],
     );
     crate::article::collapse(&raw)
-}
-
-/// The text of `root` outside elements named in `skip`, pieces a space apart.
-fn visible_text(root: &dom_query::Selection, skip: &[&str]) -> String {
-    let mut raw = String::new();
-    let mut stack: Vec<_> = root.nodes().to_vec();
-    while let Some(node) = stack.pop() {
-        if node.is_text() {
-            raw.push_str(&node.text());
-            raw.push(' ');
-        } else if !node.node_name().is_some_and(|n| skip.contains(&&*n)) {
-            stack.extend(node.children_it(true));
-        }
-    }
-    raw
 }
 
 /// Where a page marks its article, best first: readability's block much shorter than the
@@ -258,7 +243,7 @@ impl Marked {
                 found.exists().then(|| Marked {
                     letters: found
                         .iter()
-                        .map(|s| letters(&visible_text(&s, &UNMEASURED)))
+                        .map(|s| letters(&super::visible_text(&s, &UNMEASURED)))
                         .max()
                         .unwrap_or(0),
                     one_story: rank < 2 && found.length() == 1,

@@ -169,7 +169,7 @@ fn people_named(
                 .iter()
                 .map(|h| {
                     h.attr("content")
-                        .map_or_else(|| spaced_text(&h), |c| c.to_string())
+                        .map_or_else(|| super::visible_text(&h, &[]), |c| c.to_string())
                 })
                 .collect::<Vec<_>>()
         });
@@ -264,11 +264,11 @@ fn shown_lines(doc: &Document, starts: &[&str], max: usize) -> Vec<String> {
         if element.is("script, style, noscript, template, a") {
             continue;
         }
-        let mut line = one_line(&spaced_text(&Selection::from(element)));
+        let mut line = one_line(&super::visible_text(&Selection::from(element), &[]));
         if line.split_whitespace().count() <= 1 {
             if let Some(parent) = element.parent().filter(|p| p.is_element()) {
                 element = parent;
-                line = one_line(&spaced_text(&Selection::from(element)));
+                line = one_line(&super::visible_text(&Selection::from(element), &[]));
             }
         }
         if !line.is_empty() && line.chars().count() <= max {
@@ -429,20 +429,6 @@ impl MetaTags {
 
 fn is_web_url(s: &str) -> bool {
     (s.starts_with("http://") || s.starts_with("https://")) && !s.contains(char::is_whitespace)
-}
-
-/// The text of `selection` with a space between its text nodes: a byline set as
-/// `<span>By</span>Jo Bloggs` or `<a>Jo Bloggs</a><a>Twitter</a>` reads as words, not as
-/// "ByJo Bloggs".
-fn spaced_text(selection: &Selection) -> String {
-    let mut text = String::new();
-    for node in selection.nodes() {
-        for piece in node.descendants_it().filter(|n| n.is_text()) {
-            text.push_str(&piece.text());
-            text.push(' ');
-        }
-    }
-    text
 }
 
 fn one_line(s: &str) -> String {
@@ -1045,9 +1031,14 @@ fn visible_byline(doc: &Document) -> Vec<String> {
         // box around them often holds a role, a profile link or the date as well.
         let linked = element.select("[rel~=author]");
         let found = if linked.exists() && !element.is("[rel~=author]") {
-            names(linked.iter().map(|a| one_line(&spaced_text(&a))).collect())
+            names(
+                linked
+                    .iter()
+                    .map(|a| one_line(&super::visible_text(&a, &[])))
+                    .collect(),
+            )
         } else {
-            let text = one_line(&spaced_text(&element));
+            let text = one_line(&super::visible_text(&element, &[]));
             if text.is_empty() || text.len() > 120 {
                 continue;
             }

@@ -446,5 +446,21 @@ fn find_end(haystack: &[u8], end: &LazyLock<Option<AhoCorasick>>) -> Option<usiz
     end.as_ref()?.find(haystack).map(|m| m.start())
 }
 
+/// The text of `root` outside elements named in `skip`, pieces a space apart (a byline set
+/// as `<span>By</span>Jo Bloggs` reads as words, not as "ByJo Bloggs").
+pub(super) fn visible_text(root: &dom_query::Selection, skip: &[&str]) -> String {
+    let mut raw = String::new();
+    let mut stack: Vec<_> = root.nodes().to_vec();
+    while let Some(node) = stack.pop() {
+        if node.is_text() {
+            raw.push_str(&node.text());
+            raw.push(' ');
+        } else if !node.node_name().is_some_and(|n| skip.contains(&&*n)) {
+            stack.extend(node.children_it(true));
+        }
+    }
+    raw
+}
+
 #[cfg(test)]
 mod tests;
