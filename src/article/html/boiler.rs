@@ -868,7 +868,7 @@ fn rank(node: &NodeRef) -> Option<u8> {
 /// The article text without the lines that are not the article's: photo counters ("Image 1
 /// of 23"), photo credits, the labels of ads and of related-story boxes ("Read more",
 /// "Mehr zum Thema"), calls to subscribe or follow, notices to the reader (a paywall's, the
-/// privacy banner's), errors the site's PHP printed anywhere;
+/// privacy banner's), reading times ("5 min read"), errors the site's PHP printed anywhere;
 /// a menu line, a section label and a date line before the first paragraph; label lines
 /// after the last sentence.
 pub(super) fn drop_lines(text: &str) -> String {
@@ -901,6 +901,7 @@ pub(super) fn drop_lines(text: &str) -> String {
                 && !crate::article::labels::is_furniture_label(l)
                 && !is_call_to_action(l)
                 && !is_date_line(l)
+                && !is_reading_time(l)
                 && !is_tag_line(l)
                 && !is_server_error(l)
                 && !is_notice(l)
@@ -1347,6 +1348,128 @@ fn is_date_line(line: &str) -> bool {
         }
     }
     month && number
+}
+
+/// Words that say a line gives the time a story takes to read ("5 min read", "Lesezeit: 2
+/// Minuten", "Temps de lecture : 3 min").
+const READING: &[&str] = &[
+    "read",
+    "reading",
+    "lesezeit",
+    "lesedauer",
+    "lesen",
+    "lecture",
+    "lectura",
+    "lettura",
+    "leitura",
+    "leestijd",
+    "czytania",
+    "läsningstid",
+    "lästid",
+    "lukuaika",
+];
+
+/// Units a reading time is given in.
+const MINUTES: &[&str] = &[
+    "min",
+    "mins",
+    "minute",
+    "minutes",
+    "minuten",
+    "minuti",
+    "minuto",
+    "minutos",
+    "minuut",
+    "minut",
+    "minuty",
+    "minuter",
+    "minuuttia",
+    "sec",
+    "secs",
+    "seconds",
+    "sekunden",
+];
+
+/// The other words a reading time is written with ("Estimated reading time: about 4
+/// minutes", "Lesezeit von ca. 3 Minuten", "Tempo di lettura"). A line with any word outside
+/// these lists is a sentence, however short ("Read it in 5 minutes flat").
+const READING_FILLERS: &[&str] = &[
+    "time",
+    "estimated",
+    "est",
+    "approx",
+    "approximately",
+    "about",
+    "less",
+    "than",
+    "under",
+    "ca",
+    "circa",
+    "etwa",
+    "rund",
+    "von",
+    "temps",
+    "de",
+    "tiempo",
+    "tempo",
+    "di",
+    "czas",
+    "of",
+    "a",
+    "ungefähr",
+    "environ",
+    "aprox",
+];
+
+/// The most words a reading-time line has, the date beside it included.
+const MAX_READING_WORDS: usize = 16;
+
+/// Whether `line` gives the time the story takes to read, alone or beside its date with a
+/// separator between ("5 min read", "Lesezeit: 2 Minuten", "12 May 2023 · 5 min read"):
+/// every part is a reading time or a date line, and one is a reading time.
+fn is_reading_time(line: &str) -> bool {
+    if more_words_than(line, MAX_READING_WORDS) {
+        return false;
+    }
+    let mut reading = false;
+    let line = line.replace(" - ", "|").replace(" – ", "|");
+    for part in line.split(['|', '·', '•', '—']) {
+        let part = part.trim();
+        if part.is_empty() || is_date_line(part) {
+            continue;
+        }
+        if !is_one_reading_time(part) {
+            return false;
+        }
+        reading = true;
+    }
+    reading
+}
+
+/// "5 min read", "Reading time: 5 minutes", "3 Min. Lesezeit": a reading word, a number and
+/// a unit, and nothing but [`READING_FILLERS`] beside them.
+fn is_one_reading_time(part: &str) -> bool {
+    let lower = part.to_lowercase();
+    let (mut reads, mut number, mut unit) = (false, false, false);
+    for word in lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty())
+    {
+        // "5-minute read", "3-5 min"
+        let pieces: Vec<&str> = word.split('-').filter(|p| !p.is_empty()).collect();
+        for piece in pieces {
+            if piece.chars().all(|c| c.is_ascii_digit()) {
+                number = true;
+            } else if READING.contains(&piece) {
+                reads = true;
+            } else if MINUTES.contains(&piece) {
+                unit = true;
+            } else if !READING_FILLERS.contains(&piece) {
+                return false;
+            }
+        }
+    }
+    reads && number && unit
 }
 
 /// Whether `word` (lower case) names a month, in English or in [`FOREIGN_MONTHS`].

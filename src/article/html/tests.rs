@@ -1746,6 +1746,40 @@ fn a_date_line_in_another_language_does_not_start_the_body() {
 }
 
 #[test]
+fn a_line_giving_the_reading_time_is_dropped() {
+    for line in [
+        "5 min read",
+        "Reading time: 4 minutes",
+        "Lesezeit von ca. 3 Minuten",
+        "3 Min. Lesezeit",
+        "Tempo di lettura: 3 minuti",
+        "12 May 2023 · 6-minute read",
+        "Temps de lecture : 2 min",
+    ] {
+        let html = format!(
+            "<html><body><article>{}<p>{line}</p>{}</article></body></html>",
+            paragraphs(),
+            paragraphs()
+        );
+        let body = &parse(html.as_bytes(), None).records[0].article.body;
+        assert!(!body.contains(line), "{line}: {body}");
+    }
+    // A sentence that mentions reading for minutes is the story's.
+    for line in [
+        "Read it in 5 minutes flat.",
+        "Reading 20 minutes a day helps.",
+    ] {
+        let html = format!(
+            "<html><body><article>{}<p>{line}</p>{}</article></body></html>",
+            paragraphs(),
+            paragraphs()
+        );
+        let body = &parse(html.as_bytes(), None).records[0].article.body;
+        assert!(body.contains(line), "{line}: {body}");
+    }
+}
+
+#[test]
 fn a_standfirst_given_whole_only_by_og_description_is_found() {
     let short = "The council will vote on the new budget next month, after a long year of \
                  debate.";
