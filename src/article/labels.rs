@@ -112,7 +112,8 @@ const RELATED: &[&str] = &[
 ];
 
 /// Labels left where an advertisement or a teaser link was, and the prompts to read on
-/// around them (lower case, punctuation as spaces).
+/// around them, a teaser's "Learn more" and "Mehr erfahren" among them (lower case,
+/// punctuation as spaces).
 const AD: &[&str] = &[
     "advertisement",
     "advertising",
@@ -131,6 +132,23 @@ const AD: &[&str] = &[
     "advertisement continue reading below",
     "scroll to continue reading",
     "advertisement scroll to continue reading",
+    "learn more",
+    "find out more",
+    "mehr erfahren",
+    "mehr lesen",
+    "weiterlesen",
+    "en savoir plus",
+    "lire la suite",
+    "leer más",
+    "seguir leyendo",
+    "saiba mais",
+    "leia mais",
+    "scopri di più",
+    "leggi di più",
+    "see more",
+    "view more",
+    "see all",
+    "view all",
 ];
 
 /// Labels of a page's controls and of the boxes around the story, left as a line of their
@@ -258,12 +276,15 @@ mod tests {
             "Quellen ausblenden",
             "HIDE CAPTION",
             "Video Ad Feedback",
+            "Learn more »",
+            "Mehr erfahren",
         ] {
             assert!(is_furniture_label(line), "{line}");
         }
         for line in [
             "Related coverage of the election follows on page 4.",
             "Read more about the council's budget in our guide",
+            "Learn more about the plan at the library.",
             "The contents of the report were leaked on Monday.",
             "Loading the ferry took three hours",
             "",
