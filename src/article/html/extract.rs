@@ -267,6 +267,7 @@ fn readable(
 ) -> Result<String, String> {
     reveal_streamed(&doc);
     breaks_in_preformatted(&doc);
+    without_media_fallbacks(&doc);
     // Ruby readings (the small kana over kanji) would be read into the words they annotate.
     doc.select("rt, rp").remove();
     let gallery = captions_carry_text(&doc);
@@ -419,6 +420,7 @@ fn fallback(html: &str, containers: &[&str], wrappers_read: bool) -> Result<Stri
     let doc = Document::from(html);
     reveal_streamed(&doc);
     breaks_in_preformatted(&doc);
+    without_media_fallbacks(&doc);
     if wrappers_read {
         as_plain_containers(&doc);
     }
@@ -448,6 +450,17 @@ const STREAMED: &str = r#"div[hidden][id^="S:"]"#;
 /// Makes the [`STREAMED`] parts of `doc` ordinary containers, as the browser shows them.
 fn reveal_streamed(doc: &Document) {
     doc.select(STREAMED).remove_attr("hidden");
+}
+
+/// Takes out what `video` and `audio` elements hold besides their sources: the text a
+/// browser that cannot play them shows instead ("Your browser does not support the video
+/// tag."), which no reader of the page sees. The element itself stays, as a picture does.
+pub(super) fn without_media_fallbacks(doc: &Document) {
+    for media in doc.select("video, audio").nodes() {
+        for child in media.children() {
+            child.remove_from_parent();
+        }
+    }
 }
 
 /// Makes each line break inside a `pre` the newline it shows: the text of a `pre` is read

@@ -194,6 +194,7 @@ pub fn fragment_text(html: &str) -> Result<String, String> {
     let caught = std::panic::catch_unwind(|| {
         let doc = dom_query::Document::fragment(html);
         doc.select(extract::NEVER_TEXT).remove();
+        extract::without_media_fallbacks(&doc);
         doc.select("figure, figcaption, .sharedaddy, .sd-sharing, .jp-relatedposts")
             .remove();
         doc.formatted_text().to_string()

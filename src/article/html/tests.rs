@@ -1746,6 +1746,19 @@ fn a_date_line_in_another_language_does_not_start_the_body() {
 }
 
 #[test]
+fn the_text_a_video_shows_where_it_cannot_play_is_dropped() {
+    let body = body_of(&format!(
+        "{}<video controls poster=/p.jpg><source src=/v.mp4 type=video/mp4>Your browser \
+         does not support the video tag.</video><audio src=/a.mp3><p>Sorry, your browser \
+         doesn't support embedded audio.</p></audio>{}",
+        paragraphs(),
+        paragraphs()
+    ));
+    assert!(!body.contains("browser"), "{body}");
+    assert!(body.contains("Paragraph 1 tells"), "{body}");
+}
+
+#[test]
 fn a_line_giving_the_reading_time_is_dropped() {
     for line in [
         "5 min read",
