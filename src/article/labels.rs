@@ -153,7 +153,8 @@ const AD: &[&str] = &[
 
 /// Labels of a page's controls and of the boxes around the story, left as a line of their
 /// own when the control or the box's links are gone: a table of contents' heading, a
-/// button to show, print or close, a placeholder for a picture or embed.
+/// button to show, print or close, a placeholder for a picture or embed, the links to the
+/// previous and next story or page, a shop's "Add to cart".
 const CONTROLS: &[&str] = &[
     "table of contents",
     "contents",
@@ -225,6 +226,33 @@ const CONTROLS: &[&str] = &[
     "text size",
     "ad feedback",
     "video ad feedback",
+    "previous",
+    "next",
+    "previous next",
+    "previous page",
+    "next page",
+    "previous article",
+    "next article",
+    "previous post",
+    "next post",
+    "older posts",
+    "newer posts",
+    "vorheriger artikel",
+    "nächster artikel",
+    "vorheriger beitrag",
+    "nächster beitrag",
+    "vorherige seite",
+    "nächste seite",
+    "ältere beiträge",
+    "neuere beiträge",
+    "article précédent",
+    "article suivant",
+    "artículo anterior",
+    "artículo siguiente",
+    "add to cart",
+    "add to basket",
+    "add to wishlist",
+    "in den warenkorb",
 ];
 
 /// The longest label, in bytes, with room for the punctuation and spaces around it: a
@@ -278,6 +306,8 @@ mod tests {
             "Video Ad Feedback",
             "Learn more »",
             "Mehr erfahren",
+            "« Previous article",
+            "Add to cart",
         ] {
             assert!(is_furniture_label(line), "{line}");
         }
@@ -285,6 +315,7 @@ mod tests {
             "Related coverage of the election follows on page 4.",
             "Read more about the council's budget in our guide",
             "Learn more about the plan at the library.",
+            "Next, the council voted.",
             "The contents of the report were leaked on Monday.",
             "Loading the ferry took three hours",
             "",
