@@ -226,8 +226,6 @@ const CONTROLS: &[&str] = &[
     "text size",
     "ad feedback",
     "video ad feedback",
-    "previous",
-    "next",
     "previous next",
     "previous page",
     "next page",
@@ -316,6 +314,8 @@ mod tests {
             "Read more about the council's budget in our guide",
             "Learn more about the plan at the library.",
             "Next, the council voted.",
+            // A plain-text export's story can end on a one-word sentence.
+            "Next.",
             "The contents of the report were leaked on Monday.",
             "Loading the ferry took three hours",
             "",
