@@ -1431,9 +1431,16 @@ fn is_reading_time(line: &str) -> bool {
     if more_words_than(line, MAX_READING_WORDS) {
         return false;
     }
+    // Every reading time has a number: most lines go here, before any part is looked at.
+    if !line.contains(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
     let mut reading = false;
-    let line = line.replace(" - ", "|").replace(" – ", "|");
-    for part in line.split(['|', '·', '•', '—']) {
+    let parts = line
+        .split(" - ")
+        .flat_map(|p| p.split(" – "))
+        .flat_map(|p| p.split(['|', '·', '•', '—']));
+    for part in parts {
         let part = part.trim();
         if part.is_empty() || is_date_line(part) {
             continue;
@@ -1456,8 +1463,7 @@ fn is_one_reading_time(part: &str) -> bool {
         .filter(|w| !w.is_empty())
     {
         // "5-minute read", "3-5 min"
-        let pieces: Vec<&str> = word.split('-').filter(|p| !p.is_empty()).collect();
-        for piece in pieces {
+        for piece in word.split('-').filter(|p| !p.is_empty()) {
             if piece.chars().all(|c| c.is_ascii_digit()) {
                 number = true;
             } else if READING.contains(&piece) {

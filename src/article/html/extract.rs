@@ -452,8 +452,8 @@ fn reveal_streamed(doc: &Document) {
     doc.select(STREAMED).remove_attr("hidden");
 }
 
-/// Takes out what `video` and `audio` elements hold besides their sources: the text a
-/// browser that cannot play them shows instead ("Your browser does not support the video
+/// Empties `video` and `audio` elements: besides their sources, what they hold is the text
+/// a browser that cannot play them shows instead ("Your browser does not support the video
 /// tag."), which no reader of the page sees. The element itself stays, as a picture does.
 pub(super) fn without_media_fallbacks(doc: &Document) {
     for media in doc.select("video, audio").nodes() {
