@@ -1782,6 +1782,152 @@ const NOTICES: &[&str] = &[
 static NOTICE_FINDER: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
     std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(NOTICES).ok());
 
+/// `text` without the publisher's disclosures of paid links (see [`is_disclosure`]). Taken
+/// out of the chosen text as a last step, not with the other line rules: where the
+/// disclosure closes readability's block, the densest block's paragraphs up to it are the
+/// story's (a closing FAQ), and they are taken in before it goes.
+pub(super) fn without_disclosures(text: String) -> String {
+    if !text.lines().any(is_disclosure) {
+        return text;
+    }
+    let kept: Vec<&str> = text.lines().filter(|l| !is_disclosure(l)).collect();
+    super::tidy(&kept.join("\n"))
+}
+
+/// A disclosure has at most this many words: a longer paragraph is a story's, whatever it
+/// says of commissions.
+const MAX_DISCLOSURE_WORDS: usize = 80;
+
+/// What a publisher is paid when a reader buys through its links.
+const COMMISSIONS: &[&str] = &[
+    "commission",
+    "commissions",
+    "compensation",
+    "compensated",
+    "kickback",
+    "provision",
+];
+
+/// The verbs by which the publisher gets a [`COMMISSIONS`] word ("we may earn a commission",
+/// "purchases earn us a commission").
+const EARNS: &[&str] = &[
+    "earn", "earns", "receive", "receives", "make", "makes", "get", "gets", "be",
+];
+
+/// What may stand between the publisher and [`EARNS`] ("we may also receive").
+const MODALS: &[&str] = &[
+    "may",
+    "might",
+    "will",
+    "can",
+    "could",
+    "would",
+    "do",
+    "also",
+    "sometimes",
+    "then",
+];
+
+/// The words before "affiliate links" that say this page's links are such ("this post may
+/// contain affiliate links", "sogenannte Affiliate-Links").
+const AFFILIATE_SAYS: &[&str] = &[
+    "contain",
+    "contains",
+    "use",
+    "uses",
+    "are",
+    "sind",
+    "sogenannte",
+    "sogenannten",
+    "enthält",
+    "enthalten",
+];
+
+/// The word stems one of which every disclosure holds, as one automaton (any case), built
+/// once: the final text of every page is looked through for them.
+static DISCLOSURE_STEMS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "affiliate",
+                "commission",
+                "compensat",
+                "kickback",
+                "provision",
+                "qualifying purchases",
+            ])
+            .ok()
+    });
+
+/// Whether `line` is the publisher's disclosure that it is paid for what readers buy through
+/// its links ("This post may contain affiliate links.", "When you buy through links on our
+/// site, we may earn a commission.", "As an Amazon Associate I earn from qualifying
+/// purchases.", "Die mit Sternchen gekennzeichneten Links sind sogenannte Affiliate-Links").
+/// Only the publisher speaking of its own links counts: "Streamers earn a commission when
+/// viewers buy through affiliate links" is a story's, and so is a quoted remark.
+fn is_disclosure(line: &str) -> bool {
+    // Most lines name none of these, and are passed without being lower-cased or split.
+    if !DISCLOSURE_STEMS
+        .as_ref()
+        .is_some_and(|stems| stems.is_match(line))
+        || more_words_than(line, MAX_DISCLOSURE_WORDS)
+    {
+        return false;
+    }
+    // What a line says in parentheses is an aside to a sentence of the story ("I use this
+    // soap (both are affiliate links)."), not the line's own statement.
+    let mut depth = 0usize;
+    let lower: String = line
+        .chars()
+        .filter(|&c| {
+            match c {
+                '(' => depth += 1,
+                ')' => depth = depth.saturating_sub(1),
+                _ => return depth == 0,
+            }
+            false
+        })
+        .flat_map(char::to_lowercase)
+        .collect();
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .map(|w| w.trim_matches('-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let is = |i: usize, set: &[&str]| words.get(i).is_some_and(|w| set.contains(w));
+    let quoted = line.contains(['"', '“', '”', '„']);
+    words.iter().enumerate().any(|(i, &w)| {
+        // The page says its links are affiliate links.
+        let affiliate = (w == "affiliate-links"
+            || w == "affiliate-link"
+            || (w == "affiliate" && is(i + 1, &["links", "link"])))
+            && (1..=2).any(|back| i >= back && is(i - back, AFFILIATE_SAYS));
+        // The publisher says it earns from them.
+        let earns = !quoted
+            && COMMISSIONS.contains(&w)
+            && (1..=5).any(|back| {
+                i >= back
+                    && is(i - back, EARNS)
+                    && (is(i - back + 1, &["us"])
+                        || (1..=3).any(|before| {
+                            i >= back + before
+                                && is(i - back - before, &["we", "i"])
+                                && (1..before).all(|m| is(i - back - m, MODALS))
+                        }))
+            });
+        // Amazon's wording for its associates' pages: "As an Amazon Associate I earn from
+        // qualifying purchases" (a tax credit's qualifying purchases are a story's, and so is
+        // an Amazon associate who speaks to a reporter).
+        let declared = w == "qualifying"
+            && is(i + 1, &["purchases"])
+            && i >= 2
+            && is(i - 1, &["from"])
+            && is(i - 2, &["earn", "earns"]);
+        affiliate || earns || declared
+    })
+}
+
 /// Whether `line` is a publisher's notice to the reader (see [`NOTICES`]).
 fn is_notice(line: &str) -> bool {
     if more_words_than(line, MAX_NOTICE_LINE_WORDS) {

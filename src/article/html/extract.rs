@@ -73,7 +73,7 @@ pub(super) fn body(
         (Err(_), Some(ld)) => Ok(ld),
         (chosen, _) => chosen,
     };
-    chosen.map(without_repeats)
+    chosen.map(without_repeats).map(boiler::without_disclosures)
 }
 
 /// Paragraphs in a row, at least, that repeat as many above them in the same order: a copy

@@ -1793,6 +1793,47 @@ fn a_line_giving_the_reading_time_is_dropped() {
 }
 
 #[test]
+fn a_disclosure_of_paid_links_is_dropped() {
+    for line in [
+        "This post may contain affiliate links. Read more in my disclosure policy.",
+        "Disclosure: Class Central is learner-supported. When you buy through links on our \
+         site, we may earn an affiliate commission.",
+        "As an Amazon Associate I earn from qualifying purchases.",
+        "Purchases made through our links may earn us a commission.",
+        "Advertising disclosure: We may receive compensation for some of the links in our \
+         stories.",
+        "Die mit Sternchen (*) gekennzeichneten Links sind sogenannte Affiliate-Links. Wenn du \
+         darüber einkaufst, bekommen wir eine Provision.",
+    ] {
+        let html = format!(
+            "<html><body><article>{}<p>{line}</p>{}</article></body></html>",
+            paragraphs(),
+            paragraphs()
+        );
+        let body = &parse(html.as_bytes(), None).records[0].article.body;
+        assert!(!body.contains(line), "{line}: {body}");
+        assert!(body.contains("Paragraph 1 tells"), "{body}");
+    }
+    // The story's own sentences about commissions and affiliate links stay.
+    for line in [
+        "Streamers earn a commission when viewers buy games through affiliate links.",
+        "I use this castile soap, in case you were wondering (both are affiliate links).",
+        "\u{201c}We earn a commission on every sale,\u{201d} said the owner of the shop.",
+        "The broker offers the funds commission-free to its own customers.",
+        "An Amazon associate said the tax credit covers qualifying purchases of heat pumps.",
+        "ProPublica is a reader-supported newsroom.",
+    ] {
+        let html = format!(
+            "<html><body><article>{}<p>{line}</p>{}</article></body></html>",
+            paragraphs(),
+            paragraphs()
+        );
+        let body = &parse(html.as_bytes(), None).records[0].article.body;
+        assert!(body.contains(line), "{line}: {body}");
+    }
+}
+
+#[test]
 fn a_standfirst_given_whole_only_by_og_description_is_found() {
     let short = "The council will vote on the new budget next month, after a long year of \
                  debate.";
