@@ -92,7 +92,8 @@ const MIN_FURNITURE_PROSE: usize = 2;
 /// The letters of a paragraph of prose, at least, for [`MIN_FURNITURE_PROSE`].
 const MIN_PROSE_PARAGRAPH_LETTERS: usize = 200;
 
-/// A paragraph, list item, subheading or table cell at most this long (in letters) whose text is at
+/// A paragraph, list item, subheading, table cell or quote block (a "PUEDES VER: <linked
+/// headline>" set as a `blockquote`) at most this long (in letters) whose text is at
 /// least [`MIN_TEASER_LINK_SHARE`] links to pages (not an address written out, see
 /// [`is_written_address`]) is a teaser or a link list, not article text.
 const MAX_TEASER_LETTERS: usize = 300;
@@ -115,7 +116,10 @@ pub(super) fn strip(doc: &Document, captions: bool) {
     }
     strip_link_blocks(doc);
     mark_teaser_cards(doc);
-    for block in doc.select("p, li, td, h2, h3, h4, h5, h6").iter() {
+    for block in doc
+        .select("p, li, td, h2, h3, h4, h5, h6, blockquote")
+        .iter()
+    {
         let text = block.text();
         let all = letters(&text);
         if all == 0 || all > MAX_TEASER_LETTERS {
@@ -220,9 +224,9 @@ const MIN_SENTENCE_WITH_LINK_LETTERS: usize = 100;
 const MIN_UNLINKED_IN_SENTENCE: usize = 30;
 
 /// Whether `block`, of text `text` with `all` letters, `linked` of them in links, is a
-/// paragraph of prose with a link in it ([`MIN_SENTENCE_WITH_LINK_LETTERS`]).
+/// paragraph or quote block of prose with a link in it ([`MIN_SENTENCE_WITH_LINK_LETTERS`]).
 fn is_sentence_with_link(block: &Selection, text: &str, all: usize, linked: usize) -> bool {
-    block.is("p")
+    block.is("p, blockquote")
         && all >= MIN_SENTENCE_WITH_LINK_LETTERS
         && all.saturating_sub(linked) >= MIN_UNLINKED_IN_SENTENCE
         && super::ends_a_sentence(text)

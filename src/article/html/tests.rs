@@ -1793,6 +1793,27 @@ fn a_line_giving_the_reading_time_is_dropped() {
 }
 
 #[test]
+fn a_teaser_link_set_as_a_quote_is_dropped_and_a_quote_with_links_kept() {
+    let teaser = "<blockquote><b>PUEDES VER: </b><a href=\"/sociedad/sunedu\">¿Qué es la Sunedu, \
+                  cómo está conformada y para qué sirve?</a></blockquote>";
+    let note = "<blockquote class=note>The <a href=\"a.html\">autoindex module</a>, the \
+                <a href=\"r.html\">random index module</a> and the <a href=\"d.html\">dav \
+                module</a> currently ignore this directive.</blockquote>";
+    let quote = "<blockquote>We will not raise the tax this year, the mayor told the council.\
+                 </blockquote>";
+    let body = body_of(&format!(
+        "{}{teaser}{note}{quote}{}",
+        paragraphs(),
+        paragraphs()
+    ));
+    assert!(!body.contains("PUEDES VER"), "{body}");
+    assert!(!body.contains("Sunedu"), "{body}");
+    assert!(body.contains("currently ignore this directive"), "{body}");
+    assert!(body.contains("We will not raise the tax"), "{body}");
+    assert!(body.contains("Paragraph 1 tells"), "{body}");
+}
+
+#[test]
 fn a_disclosure_of_paid_links_is_dropped() {
     for line in [
         "This post may contain affiliate links. Read more in my disclosure policy.",
