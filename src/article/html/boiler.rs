@@ -1732,7 +1732,10 @@ const MAX_NOTICE_LINE_WORDS: usize = 30;
 /// whole words): that the rest is for subscribers ("To view the full story, please
 /// subscribe", "Pour lire la suite"), that the reader is not logged in, an appeal after the
 /// story ("If you enjoyed reading this post", "Gefällt dir unser Magazin?"), an invitation to
-/// comment, the privacy banner.
+/// comment, the privacy banner, and a call to sign up, follow or give that does not open its
+/// line, so that [`is_call_to_action`] misses it ("Want more from NBC Select? Sign up for our
+/// newsletter", "... and follow us on Facebook, Instagram and TikTok", "please support us
+/// by donating").
 const NOTICES: &[&str] = &[
     "to view the full story",
     "to read the full story",
@@ -1779,6 +1782,26 @@ const NOTICES: &[&str] = &[
     "exclusivo para suscriptores",
     "utilizamos cookies",
     "utilizziamo i cookie",
+    "sign up for our newsletter",
+    "sign up for our newsletters",
+    "subscribe to our newsletter",
+    "subscribe to our blog",
+    "follow us on facebook",
+    "follow us on twitter",
+    "follow us on instagram",
+    "follow us on linkedin",
+    "follow us on tiktok",
+    "follow us on youtube",
+    "follow us on social media",
+    "please support us",
+    "funded by readers like you",
+    "abonnieren sie unseren newsletter",
+    "abonniere unseren newsletter",
+    "folgen sie uns auf",
+    "folge uns auf",
+    "suivez-nous sur",
+    "síguenos en",
+    "seguici su",
 ];
 
 /// [`NOTICES`] as one automaton, built once: every line of every page is looked up, and a

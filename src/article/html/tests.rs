@@ -1535,10 +1535,21 @@ fn notices_to_the_reader_are_dropped_and_sentences_and_code_about_them_kept() {
         "<p>To view the full story, please subscribe to The Daily Paper.</p>{}<p>Sie sind \
          aktuell nicht eingeloggt.</p><p>If you enjoyed reading this post, would you consider \
          supporting our work?</p><p>Wir respektieren deine Privatsphäre und laden Twitter \
-         nicht ohne dein Einverständnis.</p><p>Paragraph 5 ends it.</p>",
+         nicht ohne dein Einverständnis.</p><p>Want more from The Daily Paper? Sign up for our \
+         newsletter and shop smarter.</p><p>Catch up on our coverage, and follow us on \
+         Facebook and Instagram to stay up to date.</p><p>Dann abonnieren Sie unseren \
+         Newsletter!</p><p>Paragraph 5 ends it.</p>",
         paragraphs()
     ));
-    for notice in ["full story", "eingeloggt", "enjoyed", "Privatsphäre"] {
+    for notice in [
+        "full story",
+        "eingeloggt",
+        "enjoyed",
+        "Privatsphäre",
+        "Want more",
+        "Catch up",
+        "abonnieren",
+    ] {
         assert!(!body.contains(notice), "{notice}: {body}");
     }
     assert!(body.contains("Paragraph 5 ends it."), "{body}");
@@ -1551,6 +1562,7 @@ fn notices_to_the_reader_are_dropped_and_sentences_and_code_about_them_kept() {
         "return 'You are not logged in';",
         "If you enjoyed the first film, the sequel will not disappoint.",
         "Die Demonstration war nicht angemeldet, sagte die Polizei.",
+        "The guide asked the walkers to follow us on the path to the old mill.",
     ] {
         let body = body_of(&format!(
             "{}<p>{line}</p><p>Paragraph 5 ends it.</p>",
