@@ -251,6 +251,19 @@ const CONTROLS: &[&str] = &[
     "add to basket",
     "add to wishlist",
     "in den warenkorb",
+    "your cart is empty",
+    "ihr warenkorb ist leer",
+    "dein warenkorb ist leer",
+    "was this helpful",
+    "was this article helpful",
+    "was this article helpful for you",
+    "was this article helpful to you",
+    "was this page helpful",
+    "was this page helpful to you",
+    "was this post helpful",
+    "war dieser artikel hilfreich",
+    "war dieser beitrag hilfreich",
+    "war diese seite hilfreich",
 ];
 
 /// The longest label, in bytes, with room for the punctuation and spaces around it: a
@@ -306,6 +319,9 @@ mod tests {
             "Mehr erfahren",
             "« Previous article",
             "Add to cart",
+            "Your cart is empty.",
+            "Was this article helpful?",
+            "War dieser Artikel hilfreich?",
         ] {
             assert!(is_furniture_label(line), "{line}");
         }
@@ -318,6 +334,7 @@ mod tests {
             "Next.",
             "The contents of the report were leaked on Monday.",
             "Loading the ferry took three hours",
+            "Was this article helpful to the defence, the judge asked.",
             "",
         ] {
             assert!(!is_furniture_label(line), "{line}");
