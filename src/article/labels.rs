@@ -264,6 +264,9 @@ const CONTROLS: &[&str] = &[
     "war dieser artikel hilfreich",
     "war dieser beitrag hilfreich",
     "war diese seite hilfreich",
+    "download the app",
+    "get the app",
+    "download our app",
 ];
 
 /// The longest label, in bytes, with room for the punctuation and spaces around it: a
@@ -322,6 +325,7 @@ mod tests {
             "Your cart is empty.",
             "Was this article helpful?",
             "War dieser Artikel hilfreich?",
+            "Download the App",
         ] {
             assert!(is_furniture_label(line), "{line}");
         }

@@ -1798,6 +1798,8 @@ const NOTICES: &[&str] = &[
     "follow us on youtube",
     "follow us on social media",
     "please support us",
+    "preferred source on google",
+    "to get updates from this writer",
     "funded by readers like you",
     "abonnieren sie unseren newsletter",
     "abonniere unseren newsletter",

@@ -1538,8 +1538,8 @@ fn notices_to_the_reader_are_dropped_and_sentences_and_code_about_them_kept() {
          nicht ohne dein Einverständnis.</p><p>Want more from The Daily Paper? Sign up for our \
          newsletter and shop smarter.</p><p>Catch up on our coverage, and follow us on \
          Facebook and Instagram to stay up to date.</p><p>Dann abonnieren Sie unseren \
-         Newsletter!</p><p>You must log in to answer this question.</p><p>Paragraph 5 ends \
-         it.</p>",
+         Newsletter!</p><p>You must log in to answer this question.</p><p>Add as a preferred \
+         source on Google</p><p>Paragraph 5 ends it.</p>",
         paragraphs()
     ));
     for notice in [
@@ -1551,6 +1551,7 @@ fn notices_to_the_reader_are_dropped_and_sentences_and_code_about_them_kept() {
         "Catch up",
         "abonnieren",
         "must log in",
+        "preferred source",
     ] {
         assert!(!body.contains(notice), "{notice}: {body}");
     }
