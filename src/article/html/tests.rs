@@ -848,6 +848,12 @@ fn body_of(inner: &str) -> String {
     ))
 }
 
+/// The body of an article whose paragraphs hold `line` as a paragraph of its own in the
+/// middle.
+fn body_with_line(line: &str) -> String {
+    body_of(&format!("{}<p>{line}</p>{}", paragraphs(), paragraphs()))
+}
+
 /// The body of the one article `html` is read as.
 fn page_body(html: &str) -> String {
     let parse = parse(html.as_bytes(), None);
@@ -1784,12 +1790,7 @@ fn a_line_giving_the_reading_time_is_dropped() {
         "12 May 2023 · 6-minute read",
         "Temps de lecture : 2 min",
     ] {
-        let html = format!(
-            "<html><body><article>{}<p>{line}</p>{}</article></body></html>",
-            paragraphs(),
-            paragraphs()
-        );
-        let body = &parse(html.as_bytes(), None).records[0].article.body;
+        let body = &body_with_line(line);
         assert!(!body.contains(line), "{line}: {body}");
     }
     // A sentence that mentions reading for minutes is the story's.
@@ -1797,12 +1798,7 @@ fn a_line_giving_the_reading_time_is_dropped() {
         "Read it in 5 minutes flat.",
         "Reading 20 minutes a day helps.",
     ] {
-        let html = format!(
-            "<html><body><article>{}<p>{line}</p>{}</article></body></html>",
-            paragraphs(),
-            paragraphs()
-        );
-        let body = &parse(html.as_bytes(), None).records[0].article.body;
+        let body = &body_with_line(line);
         assert!(body.contains(line), "{line}: {body}");
     }
 }
@@ -1841,12 +1837,7 @@ fn a_disclosure_of_paid_links_is_dropped() {
         "Die mit Sternchen (*) gekennzeichneten Links sind sogenannte Affiliate-Links. Wenn du \
          darüber einkaufst, bekommen wir eine Provision.",
     ] {
-        let html = format!(
-            "<html><body><article>{}<p>{line}</p>{}</article></body></html>",
-            paragraphs(),
-            paragraphs()
-        );
-        let body = &parse(html.as_bytes(), None).records[0].article.body;
+        let body = &body_with_line(line);
         assert!(!body.contains(line), "{line}: {body}");
         assert!(body.contains("Paragraph 1 tells"), "{body}");
     }
@@ -1859,12 +1850,7 @@ fn a_disclosure_of_paid_links_is_dropped() {
         "An Amazon associate said the tax credit covers qualifying purchases of heat pumps.",
         "ProPublica is a reader-supported newsroom.",
     ] {
-        let html = format!(
-            "<html><body><article>{}<p>{line}</p>{}</article></body></html>",
-            paragraphs(),
-            paragraphs()
-        );
-        let body = &parse(html.as_bytes(), None).records[0].article.body;
+        let body = &body_with_line(line);
         assert!(body.contains(line), "{line}: {body}");
     }
 }
