@@ -1831,20 +1831,22 @@ pub(super) fn without_disclosures(text: String) -> String {
 /// says of commissions.
 const MAX_DISCLOSURE_WORDS: usize = 80;
 
-/// What a publisher is paid when a reader buys through its links.
+/// What a publisher is paid when a reader buys through its links (not "provision": "we make
+/// provision for late payments" is a budget's; a German disclosure names its
+/// Affiliate-Links).
 const COMMISSIONS: &[&str] = &[
     "commission",
     "commissions",
     "compensation",
     "compensated",
     "kickback",
-    "provision",
 ];
 
 /// The verbs by which the publisher gets a [`COMMISSIONS`] word ("we may earn a commission",
-/// "purchases earn us a commission").
+/// "purchases earn us a commission"); "be" only right before "compensated" ("we may be
+/// compensated", where "we will be the commission's eyes" is a story's).
 const EARNS: &[&str] = &[
-    "earn", "earns", "receive", "receives", "make", "makes", "get", "gets", "be",
+    "earn", "earns", "receive", "receives", "make", "makes", "get", "gets",
 ];
 
 /// What may stand between the publisher and [`EARNS`] ("we may also receive").
@@ -1887,7 +1889,6 @@ static DISCLOSURE_STEMS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> 
                 "commission",
                 "compensat",
                 "kickback",
-                "provision",
                 "qualifying purchases",
             ])
             .ok()
@@ -1941,7 +1942,8 @@ fn is_disclosure(line: &str) -> bool {
             && COMMISSIONS.contains(&w)
             && (1..=5).any(|back| {
                 i >= back
-                    && is(i - back, EARNS)
+                    && (is(i - back, EARNS)
+                        || (back == 1 && w == "compensated" && is(i - 1, &["be"])))
                     && (is(i - back + 1, &["us"])
                         || (1..=3).any(|before| {
                             i >= back + before

@@ -1849,6 +1849,8 @@ fn a_disclosure_of_paid_links_is_dropped() {
         "The broker offers the funds commission-free to its own customers.",
         "An Amazon associate said the tax credit covers qualifying purchases of heat pumps.",
         "ProPublica is a reader-supported newsroom.",
+        "We make provision for late payments in the budget, the treasurer wrote.",
+        "We will be the commission's eyes and ears in the town, the new members said.",
     ] {
         let body = &body_with_line(line);
         assert!(body.contains(line), "{line}: {body}");
