@@ -1820,11 +1820,20 @@ static NOTICE_FINDER: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
 /// disclosure closes readability's block, the densest block's paragraphs up to it are the
 /// story's (a closing FAQ), and they are taken in before it goes.
 pub(super) fn without_disclosures(text: String) -> String {
-    if !text.lines().any(is_disclosure) {
-        return text;
+    let mut dropped = false;
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            let disclosure = is_disclosure(l);
+            dropped |= disclosure;
+            !disclosure
+        })
+        .collect();
+    if dropped {
+        super::tidy(&kept.join("\n"))
+    } else {
+        text
     }
-    let kept: Vec<&str> = text.lines().filter(|l| !is_disclosure(l)).collect();
-    super::tidy(&kept.join("\n"))
 }
 
 /// A disclosure has at most this many words: a longer paragraph is a story's, whatever it
@@ -1914,13 +1923,16 @@ fn is_disclosure(line: &str) -> bool {
     let mut depth = 0usize;
     let lower: String = line
         .chars()
-        .filter(|&c| {
-            match c {
-                '(' => depth += 1,
-                ')' => depth = depth.saturating_sub(1),
-                _ => return depth == 0,
+        .filter(|&c| match c {
+            '(' => {
+                depth += 1;
+                false
             }
-            false
+            ')' => {
+                depth = depth.saturating_sub(1);
+                false
+            }
+            _ => depth == 0,
         })
         .flat_map(char::to_lowercase)
         .collect();
@@ -1940,16 +1952,11 @@ fn is_disclosure(line: &str) -> bool {
         // The publisher says it earns from them.
         let earns = !quoted
             && COMMISSIONS.contains(&w)
-            && (1..=5).any(|back| {
-                i >= back
-                    && (is(i - back, EARNS)
-                        || (back == 1 && w == "compensated" && is(i - 1, &["be"])))
-                    && (is(i - back + 1, &["us"])
-                        || (1..=3).any(|before| {
-                            i >= back + before
-                                && is(i - back - before, &["we", "i"])
-                                && (1..before).all(|m| is(i - back - m, MODALS))
-                        }))
+            && (1..=i.min(5)).any(|back| {
+                let verb = i - back;
+                let gets =
+                    is(verb, EARNS) || (back == 1 && w == "compensated" && is(verb, &["be"]));
+                gets && is_publishers(&words, verb)
             });
         // Amazon's wording for its associates' pages: "As an Amazon Associate I earn from
         // qualifying purchases" (a tax credit's qualifying purchases are a story's, and so is
@@ -1961,6 +1968,16 @@ fn is_disclosure(line: &str) -> bool {
             && is(i - 2, &["earn", "earns"]);
         affiliate || earns || declared
     })
+}
+
+/// Whether the verb at `verb` of `words` is the publisher's: "earn us", or "we" or "I" before
+/// it with at most two [`MODALS`] between ("we may also receive").
+fn is_publishers(words: &[&str], verb: usize) -> bool {
+    words.get(verb + 1) == Some(&"us")
+        || (1..=verb.min(3)).any(|before| {
+            matches!(words[verb - before], "we" | "i")
+                && (1..before).all(|m| MODALS.contains(&words[verb - m]))
+        })
 }
 
 /// Whether `line` is a publisher's notice to the reader (see [`NOTICES`]).
